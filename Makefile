@@ -1,0 +1,33 @@
+# The two commands of the README's quick start: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group test --group lint
+	touch $(STAMP)
+
+run: $(STAMP)  ## open the calendar on your database
+	$(BIN)/kara-tui
+
+demo: $(STAMP)  ## open the calendar on a throwaway demo practice
+	$(BIN)/kara-tui --demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+
+test: lint  ## ruff, the layer contract and the whole pytest suite
+	$(BIN)/pytest
+
+bench: $(STAMP)  ## the performance suite (not part of `make test`)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,455 @@
+"""The `clients`, `sessions`, `timeoff` and `settings` commands: the calendar's operations, for scripts."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from kara_tui.cli import render
+from kara_tui.cli.context import Context
+from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
+from kara_tui.timeparse import day_start, parse_date, parse_datetime
+
+# -- argument readers: each turns bad input into a DomainError naming the value -------------
+
+
+def _choice(enum: Any, value: str, what: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        options = ", ".join(e.value for e in enum)
+        raise DomainError(f"'{value}' is not a {what} (choose from {options})") from None
+
+
+def _int(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise DomainError(f"{what} must be a whole number, not '{value}'") from None
+
+
+def _when(ctx: Context, text: str) -> datetime:
+    practice = ctx.practice
+    return parse_datetime(text, practice.tz, practice.clock.today())
+
+
+def _bound(ctx: Context, text: str) -> datetime:
+    """A --from/--to value: a bare date means its midnight in the practice zone."""
+    practice = ctx.practice
+    stripped = text.strip()
+    if len(stripped) == 10 or not any(ch == ":" for ch in stripped):
+        return day_start(parse_date(stripped, practice.clock.today()), practice.tz)
+    return _when(ctx, stripped)
+
+
+def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
+    from kara_tui.services.practice import ChargeRequest
+
+    if not args.charge:
+        if args.amount is not None or args.method is not None:
+            raise DomainError("--amount and --method go with --charge")
+        return None
+    session = ctx.practice.get_session(session_id)
+    amount = Money.parse(args.amount, session.fee.currency) if args.amount is not None else None
+    method = _choice(PaymentMethod, args.method, "payment method") if args.method else None
+    return ChargeRequest(amount=amount, method=method)
+
+
+# -- clients ----------------------------------------------------------------------------
+
+
+def clients_add(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    currency = args.currency or practice.professional().default_currency
+    fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency.upper())
+    client = practice.add_client(
+        args.name,
+        email=args.email or "",
+        phone=args.phone or "",
+        programme=_choice(Programme, args.programme, "programme"),
+        fee=fee,
+        window_hours=_int(args.window_hours, "--window-hours") if args.window_hours else None,
+        sponsored_credit=_int(args.credit, "--credit") if args.credit else 0,
+        notes=args.notes or "",
+    )
+    if args.json:
+        render.dump(render.client_json(client))
+    else:
+        print(client.id)
+    return 0
+
+
+def clients_list(ctx: Context, args: argparse.Namespace) -> int:
+    clients = ctx.practice.list_clients(include_archived=args.all)
+    if args.json:
+        render.dump([render.client_json(c) for c in clients])
+        return 0
+    if not clients:
+        print("No clients yet. Add one: kara-tui clients add 'Name' --email a@b.c --fee 90")
+    for c in clients:
+        window = f"{c.window_hours} h window" if c.window_hours is not None else ""
+        print(f"{c.id:>5}  {c.name:<28.28}  {c.programme.value:<9}  {c.fee!s:>12}  {window}")
+    return 0
+
+
+def clients_show(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    client = practice.find_client(args.client)
+    sessions = practice.list_sessions(client_id=client.id)
+    tz = practice.tz
+    if args.json:
+        doc = render.client_json(client)
+        doc["notes"] = client.notes
+        doc["sessions"] = [render.session_json(s, tz) for s in sessions]
+        render.dump(doc)
+        return 0
+    print(f"{client.name} (id {client.id}), {client.programme.value}, fee {client.fee}")
+    for label, value in (("email", client.email), ("phone", client.phone)):
+        if value:
+            print(f"  {label}: {value}")
+    if client.window_hours is not None:
+        print(f"  own cancellation window: {client.window_hours} h")
+    if client.programme is Programme.SPONSORED:
+        print(f"  sponsored credit: {client.sponsored_credit}")
+    for s in sessions:
+        print(render.session_line(s, tz))
+    return 0
+
+
+# -- sessions ---------------------------------------------------------------------------
+
+
+def _print_session(ctx: Context, args: argparse.Namespace, session: Any) -> None:
+    if getattr(args, "json", False):
+        render.dump(render.session_json(session, ctx.practice.tz))
+    else:
+        print(session.id)
+
+
+def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    client = practice.find_client(args.client)
+    fee = Money.parse(args.fee, client.fee.currency) if args.fee is not None else None
+    session = practice.book(
+        client.id,
+        _when(ctx, args.start),
+        minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
+        fee=fee,
+        service=args.service or "",
+        location=args.location or "",
+        prepaid=args.prepaid,
+        force=args.force,
+    )
+    _print_session(ctx, args, session)
+    return 0
+
+
+def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    start = _bound(ctx, args.from_) if args.from_ else None
+    end = _bound(ctx, args.to) if args.to else None
+    if start and end and end <= start:
+        raise DomainError("--to must be after --from")
+    client_id = practice.find_client(args.client).id if args.client else None
+    status = (
+        _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
+    )
+    sessions = practice.list_sessions(start=start, end=end, client_id=client_id, status=status)
+    tz = practice.tz
+    if args.json:
+        render.dump([render.session_json(s, tz) for s in sessions])
+        return 0
+    if not sessions:
+        print("No sessions in that range.")
+    for s in sessions:
+        print(render.session_line(s, tz))
+    return 0
+
+
+def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    session = practice.get_session(_int(args.id, "a session id"))
+    tz = practice.tz
+    history = practice.history(session.id)
+    if args.json:
+        doc = render.session_json(session, tz)
+        doc["history"] = [render.audit_json(a, tz) for a in history]
+        render.dump(doc)
+        return 0
+    start = session.start.astimezone(tz)
+    print(f"Session {session.id} with {session.client_name}")
+    print(f"  when:   {start:%A %d %B %Y %H:%M} ({session.minutes} min)")
+    print(f"  status: {session.status.value.replace('_', '-')}")
+    print(f"  fee:    {session.fee}{' (prepaid)' if session.prepaid else ''}")
+    if session.service:
+        print(f"  service: {session.service}")
+    if session.location:
+        print(f"  where:  {session.location}")
+    if session.rescheduled_from:
+        print(f"  rescheduled from session {session.rescheduled_from}")
+    c = session.cancellation
+    if c:
+        late = "late" if c.late else "not late"
+        print(f"  reason: {c.reason.label}{': ' + c.note if c.note else ''}")
+        print(
+            f"  notice: given {c.notified_at.astimezone(tz):%a %d %b %H:%M}, "
+            f"{c.notice_hours:.1f} h before the start ({late})"
+        )
+    for ch in session.charges:
+        method = ch.method.value if ch.method else "-"
+        print(f"  charge: {ch.amount} {ch.kind.value} by {method} ({ch.status.value})")
+    print("  history:")
+    for a in history:
+        print(
+            f"    {a.at.astimezone(tz):%Y-%m-%d %H:%M}  {a.action}{'  ' + a.reason if a.reason else ''}"
+        )
+    return 0
+
+
+def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    session_id = _int(args.id, "a session id")
+    reason = _choice(Reason, args.reason.replace("-", "_"), "reason")
+    notified_at = _when(ctx, args.notified_at) if args.notified_at else None
+    charge = _charge(ctx, args, session_id)
+    session = practice.cancel(
+        session_id,
+        reason,
+        note=args.note or "",
+        notified_at=notified_at,
+        charge=charge,
+        notify=not args.no_notify,
+    )
+    if args.json:
+        render.dump(render.session_json(session, practice.tz))
+    else:
+        c = session.cancellation
+        charged = f", charged {session.charges[0].amount}" if c and c.charged else ""
+        print(f"Session {session.id} cancelled ({reason.label}{charged}).")
+    return 0
+
+
+def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    by = _choice(Reason, args.by, "who asked (client or professional)")
+    session = practice.reschedule(
+        _int(args.id, "a session id"),
+        _when(ctx, args.start),
+        by=by,
+        minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
+        force=args.force,
+        notify=not args.no_notify,
+    )
+    _print_session(ctx, args, session)
+    return 0
+
+
+def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
+    session = ctx.practice.attend(_int(args.id, "a session id"))
+    print(f"Session {session.id} marked attended.")
+    return 0
+
+
+def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
+    session_id = _int(args.id, "a session id")
+    session = ctx.practice.no_show(
+        session_id, charge=_charge(ctx, args, session_id), note=args.note or ""
+    )
+    charged = f", charged {session.charges[0].amount}" if session.charges else ""
+    print(f"Session {session.id} marked no-show{charged}.")
+    return 0
+
+
+def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise DomainError(
+            "deleting is only for a session booked by mistake, and it cannot be undone; "
+            "add --yes to confirm (to call a session off, use 'sessions cancel')"
+        )
+    ctx.practice.delete(_int(args.id, "a session id"))
+    print(f"Session {args.id} deleted.")
+    return 0
+
+
+def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    start, end = _bound(ctx, args.from_), _bound(ctx, args.to)
+    if end <= start:
+        raise DomainError("--to must be after --from")
+    reason = _choice(Reason, args.reason, "reason")
+    cancelled = practice.cancel_range(
+        start, end, reason, note=args.note or "", notify=not args.no_notify
+    )
+    tz = practice.tz
+    if args.json:
+        render.dump([render.session_json(s, tz) for s in cancelled])
+    else:
+        print(f"{len(cancelled)} session(s) cancelled; the range is blocked as time off.")
+        for s in cancelled:
+            print(render.session_line(s, tz))
+    return 0
+
+
+# -- time off and settings -------------------------------------------------------------
+
+
+def timeoff_add(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    block = practice.add_time_off(_bound(ctx, args.from_), _bound(ctx, args.to), args.reason or "")
+    print(block.id)
+    return 0
+
+
+def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    tz = practice.tz
+    blocks = practice.list_time_off()
+    if args.json:
+        render.dump([render.time_off_json(b, tz) for b in blocks])
+        return 0
+    for b in blocks:
+        print(
+            f"{b.id:>5}  {b.start.astimezone(tz):%Y-%m-%d %H:%M} – {b.end.astimezone(tz):%Y-%m-%d %H:%M}  {b.reason}"
+        )
+    return 0
+
+
+def settings_show(ctx: Context, args: argparse.Namespace) -> int:
+    doc = render.professional_json(ctx.practice.professional())
+    if args.json:
+        render.dump(doc)
+        return 0
+    for key, value in doc.items():
+        shown = ",".join(value) if isinstance(value, list) else value
+        print(f"{key} = {shown}")
+    return 0
+
+
+def settings_set(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.practice.set_setting(args.key, args.value)
+    print(f"{args.key} set.")
+    return 0
+
+
+# -- the parser -------------------------------------------------------------------------
+
+
+def _charge_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--charge", action="store_true", help="charge the client (within the policy)")
+    p.add_argument("--amount", help="charge amount, e.g. 90.00 (default: fee x late-fee %%)")
+    p.add_argument("--method", help="card, cash, bank_transfer, invoice or sponsored_credit")
+
+
+def register(sub: Any) -> None:
+    clients = sub.add_parser("clients", help="manage clients").add_subparsers(
+        dest="clients_command", metavar="ACTION", required=True
+    )
+    p = clients.add_parser("add", help="add a client")
+    p.add_argument("name")
+    p.add_argument("--email")
+    p.add_argument("--phone")
+    p.add_argument("--programme", default="private", help="private or sponsored")
+    p.add_argument("--fee", help="default fee, e.g. 90.00")
+    p.add_argument("--currency", help="ISO code (default: the practice's)")
+    p.add_argument("--window-hours", help="the client's own cancellation window")
+    p.add_argument("--credit", help="sponsored sessions of credit")
+    p.add_argument("--notes")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=clients_add)
+    p = clients.add_parser("list", help="list clients")
+    p.add_argument("--all", action="store_true", help="include archived clients")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=clients_list)
+    p = clients.add_parser("show", help="one client and their sessions")
+    p.add_argument("client", metavar="NAME_OR_ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=clients_show)
+
+    sessions = sub.add_parser("sessions", help="book, cancel, reschedule, attend").add_subparsers(
+        dest="sessions_command", metavar="ACTION", required=True
+    )
+    p = sessions.add_parser("add", help="book a session")
+    p.add_argument("--client", required=True, metavar="NAME_OR_ID")
+    p.add_argument("--start", required=True, metavar="TIME")
+    p.add_argument("--minutes")
+    p.add_argument("--fee")
+    p.add_argument("--service")
+    p.add_argument("--location")
+    p.add_argument("--prepaid", action="store_true")
+    p.add_argument("--force", action="store_true", help="book despite a conflict warning")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=sessions_add)
+    p = sessions.add_parser("list", help="sessions overlapping [from, to)")
+    p.add_argument("--from", dest="from_", metavar="DATE")
+    p.add_argument("--to", metavar="DATE")
+    p.add_argument("--client", metavar="NAME_OR_ID")
+    p.add_argument("--status")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=sessions_list)
+    p = sessions.add_parser("show", help="one session with its history")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=sessions_show)
+    p = sessions.add_parser("cancel", help="cancel with a reason, charge within the policy")
+    p.add_argument("id")
+    p.add_argument("--reason", required=True, help="professional, client, no_show or other")
+    p.add_argument("--note")
+    p.add_argument("--notified-at", metavar="TIME", help="when notice was given (default: now)")
+    _charge_flags(p)
+    p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=sessions_cancel)
+    p = sessions.add_parser("reschedule", help="cancel and book a linked session")
+    p.add_argument("id")
+    p.add_argument("--start", required=True, metavar="TIME")
+    p.add_argument("--minutes")
+    p.add_argument("--by", required=True, help="client or professional")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--no-notify", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=sessions_reschedule)
+    p = sessions.add_parser("attend", help="mark attended")
+    p.add_argument("id")
+    p.set_defaults(handler=sessions_attend)
+    p = sessions.add_parser("no-show", help="mark no-show (same charge rules)")
+    p.add_argument("id")
+    p.add_argument("--note")
+    _charge_flags(p)
+    p.add_argument("--no-notify", action="store_true", help="(no notice is sent for a no-show)")
+    p.set_defaults(handler=sessions_no_show)
+    p = sessions.add_parser("delete", help="remove a session booked by mistake")
+    p.add_argument("id")
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(handler=sessions_delete)
+    p = sessions.add_parser("cancel-range", help="emergency: cancel everything in a range")
+    p.add_argument("--from", dest="from_", required=True, metavar="DATE")
+    p.add_argument("--to", required=True, metavar="DATE")
+    p.add_argument("--reason", required=True, help="professional or other")
+    p.add_argument("--note")
+    p.add_argument("--no-notify", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=sessions_cancel_range)
+
+    timeoff = sub.add_parser("timeoff", help="block time off").add_subparsers(
+        dest="timeoff_command", metavar="ACTION", required=True
+    )
+    p = timeoff.add_parser("add")
+    p.add_argument("--from", dest="from_", required=True, metavar="TIME")
+    p.add_argument("--to", required=True, metavar="TIME")
+    p.add_argument("--reason")
+    p.set_defaults(handler=timeoff_add)
+    p = timeoff.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=timeoff_list)
+
+    settings = sub.add_parser("settings", help="the practice's rules").add_subparsers(
+        dest="settings_command", metavar="ACTION", required=True
+    )
+    p = settings.add_parser("show")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=settings_show)
+    p = settings.add_parser("set")
+    p.add_argument("key")
+    p.add_argument("value")
+    p.set_defaults(handler=settings_set)

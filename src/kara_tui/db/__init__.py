@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy rows, the engine with its pragmas, and Alembic migrations."""

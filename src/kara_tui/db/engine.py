@@ -1,0 +1,96 @@
+"""Building the engine: a private SQLite file with safe pragmas, or a shared PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StorageError(Exception):
+    """The database cannot do what was asked; the message says why in plain words."""
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the folder 0700 and the file 0600 before SQLite does, so nobody else can read it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageError(f"'{url}' is not a database URL") from exc
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            _prepare_sqlite_file(Path(database).expanduser())
+        except OSError as exc:
+            raise StorageError(f"cannot create the database at {database}: {exc.strerror}") from exc
+    engine = create_engine(
+        url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Take over transaction control from the driver so that BEGIN IMMEDIATE can be issued.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    # Writers take the write lock up front: a busy database is then seen at BEGIN (and waited
+    # for up to the busy timeout) instead of failing half-way through a change.
+    if conn.get_execution_options().get("kara_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def writer(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for changes: BEGIN IMMEDIATE on SQLite."""
+    return sessionmaker(engine.execution_options(kara_write=True), expire_on_commit=False)
+
+
+def reader(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def explain(exc: BaseException) -> str | None:
+    """A person's sentence for a database failure, or None when it is not one we know."""
+    if isinstance(exc, OperationalError | DBAPIError):
+        text = str(exc.orig if getattr(exc, "orig", None) else exc).lower()
+        if "locked" in text or "busy" in text:
+            return "the database is busy (another kara-tui is writing to it); nothing was changed, try again"
+        if "disk" in text and "full" in text:
+            return "the disk is full; nothing was changed"
+        if "readonly" in text or "read-only" in text:
+            return "the database file is read-only; nothing was changed"
+        if "unable to open" in text:
+            return "the database file cannot be opened (check the path and permissions)"
+        if "not a database" in text or "malformed" in text:
+            return "the file is not a kara-tui database, or it is damaged"
+        if "could not connect" in text or "connection refused" in text:
+            return "cannot reach the database server"
+    return None

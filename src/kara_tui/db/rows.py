@@ -1,0 +1,375 @@
+"""Typed SQLAlchemy rows; each converts to its frozen domain value with ``to_domain()``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kara_tui import domain as d
+from kara_tui.db.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ProfessionalRow(Base):
+    __tablename__ = "professionals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    cancellation_window_hours: Mapped[int] = mapped_column(Integer, default=24)
+    late_fee_percent: Mapped[int] = mapped_column(Integer, default=100)
+    payment_methods: Mapped[str] = mapped_column(
+        String(200), default="card,cash,bank_transfer,invoice"
+    )
+    working_hours: Mapped[str] = mapped_column(String(100), default="mon-fri 09:00-18:00")
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    default_currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    default_minutes: Mapped[int] = mapped_column(Integer, default=50)
+
+    def to_domain(self) -> d.Professional:
+        return d.Professional(
+            id=self.id,
+            name=self.name,
+            email=self.email,
+            timezone=self.timezone,
+            cancellation_window_hours=self.cancellation_window_hours,
+            late_fee_percent=self.late_fee_percent,
+            payment_methods=tuple(d.PaymentMethod(m) for m in self.payment_methods.split(",") if m),
+            working_hours=d.WorkingHours.parse(self.working_hours),
+            buffer_minutes=self.buffer_minutes,
+            default_currency=self.default_currency,
+            default_minutes=self.default_minutes,
+        )
+
+
+class ClientRow(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    programme: Mapped[str] = mapped_column(String(20), default="private")
+    fee_minor: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    window_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sponsored_credit: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_domain(self) -> d.Client:
+        return d.Client(
+            id=self.id,
+            name=self.name,
+            email=self.email,
+            phone=self.phone,
+            programme=d.Programme(self.programme),
+            fee=d.Money(self.fee_minor, self.currency),
+            window_hours=self.window_hours,
+            sponsored_credit=self.sponsored_credit,
+            archived=self.archived,
+            notes=self.notes,
+        )
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_start_end", "start", "end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    service: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[str] = mapped_column(String(500), default="")
+    fee_minor: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    status: Mapped[str] = mapped_column(String(20), default="scheduled", index=True)
+    prepaid: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A sponsored client's credit is held for the session when booked and given back if the
+    # session is cancelled without a charge.
+    credit_reserved: Mapped[bool] = mapped_column(Boolean, default=False)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    rescheduled_from: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    client: Mapped[ClientRow] = relationship(lazy="joined")
+    cancellation: Mapped[CancellationRow | None] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", uselist=False
+    )
+    charges: Mapped[list[ChargeRow]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="ChargeRow.id"
+    )
+
+    def to_domain(self) -> d.Session:
+        return d.Session(
+            id=self.id,
+            uid=self.uid,
+            professional_id=self.professional_id,
+            client_id=self.client_id,
+            client_name=self.client.name,
+            start=self.start,
+            end=self.end,
+            fee=d.Money(self.fee_minor, self.currency),
+            status=d.SessionStatus(self.status),
+            service=self.service,
+            location=self.location,
+            prepaid=self.prepaid,
+            credit_reserved=self.credit_reserved,
+            sequence=self.sequence,
+            rescheduled_from=self.rescheduled_from,
+            cancellation=self.cancellation.to_domain() if self.cancellation else None,
+            charges=tuple(c.to_domain() for c in self.charges),
+        )
+
+
+class CancellationRow(Base):
+    __tablename__ = "cancellations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notice_hours: Mapped[float] = mapped_column(Float)
+    late: Mapped[bool] = mapped_column(Boolean)
+    charged: Mapped[bool] = mapped_column(Boolean)
+    cancelled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_domain(self) -> d.Cancellation:
+        return d.Cancellation(
+            reason=d.Reason(self.reason),
+            note=self.note,
+            notified_at=self.notified_at,
+            notice_hours=self.notice_hours,
+            late=self.late,
+            charged=self.charged,
+            cancelled_at=self.cancelled_at,
+        )
+
+
+class ChargeRow(Base):
+    __tablename__ = "charges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_domain(self) -> d.Charge:
+        return d.Charge(
+            id=self.id,
+            session_id=self.session_id,
+            client_id=self.client_id,
+            amount=d.Money(self.amount_minor, self.currency),
+            method=d.PaymentMethod(self.method) if self.method else None,
+            kind=d.ChargeKind(self.kind),
+            status=d.ChargeStatus(self.status),
+            created_at=self.created_at,
+        )
+
+
+class NotificationRow(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    ical: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    def to_domain(self) -> d.Notification:
+        return d.Notification(
+            id=self.id,
+            session_id=self.session_id,
+            kind=d.NotificationKind(self.kind),
+            recipient=self.recipient,
+            subject=self.subject,
+            body=self.body,
+            ical=self.ical,
+            status=d.NotificationStatus(self.status),
+            error=self.error,
+            created_at=self.created_at,
+            sent_at=self.sent_at,
+            attempts=self.attempts,
+        )
+
+
+class TimeOffRow(Base):
+    __tablename__ = "time_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_domain(self) -> d.TimeOff:
+        return d.TimeOff(id=self.id, start=self.start, end=self.end, reason=self.reason)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    def to_domain(self) -> d.AuditEvent:
+        return d.AuditEvent(
+            id=self.id,
+            at=self.at,
+            entity=self.entity,
+            entity_id=self.entity_id,
+            action=self.action,
+            before=json.loads(self.before) if self.before else None,
+            after=json.loads(self.after) if self.after else None,
+            reason=self.reason,
+        )
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The URL itself, or "keyring:<key>" when the secret lives in the user's keyring.
+    source: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    refresh_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    colour: Mapped[str] = mapped_column(String(20), default="#5f87af")
+    etag: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    body_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_attempt: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def to_domain(self, source: str | None = None) -> d.Feed:
+        return d.Feed(
+            id=self.id,
+            name=self.name,
+            source=source if source is not None else self.source,
+            enabled=self.enabled,
+            refresh_minutes=self.refresh_minutes,
+            colour=self.colour,
+            etag=self.etag,
+            last_modified=self.last_modified,
+            body_hash=self.body_hash,
+            last_attempt=self.last_attempt,
+            last_success=self.last_success,
+            last_error=self.last_error,
+            stale=self.stale,
+            event_count=self.event_count,
+        )
+
+
+class ExternalEventRow(Base):
+    """One occurrence of a feed's event. All-day events keep UTC midnight of their dates."""
+
+    __tablename__ = "external_events"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "uid", "recurrence_id", name="uq_external_events_key"),
+        Index("ix_external_events_start_end", "start", "end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    uid: Mapped[str] = mapped_column(String(500))
+    recurrence_id: Mapped[str] = mapped_column(String(40), default="")
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(Text, default="")
+    busy: Mapped[bool] = mapped_column(Boolean, default=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    component_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    feed: Mapped[FeedRow] = relationship(lazy="joined")
+
+    def to_domain(self) -> d.ExternalEvent:
+        start: datetime | date = self.start.date() if self.all_day else self.start
+        end: datetime | date = self.end.date() if self.all_day else self.end
+        return d.ExternalEvent(
+            id=self.id,
+            feed_id=self.feed_id,
+            feed_name=self.feed.name,
+            uid=self.uid,
+            recurrence_id=self.recurrence_id,
+            start=start,
+            end=end,
+            all_day=self.all_day,
+            summary=self.summary,
+            location=self.location,
+            busy=self.busy,
+            cancelled=self.cancelled,
+        )
+
+
+def date_to_utc_midnight(value: date) -> datetime:
+    """How an all-day date is kept in the start/end columns."""
+    from datetime import UTC
+
+    return datetime.combine(value, time(0), tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""iCalendar: parse and fetch feeds, export sessions, build RFC 5546 messages."""

@@ -1,0 +1,213 @@
+"""The cancellation and charging rules of DESIGN.md section 2, as decisions with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kara_tui.domain import (
+    Client,
+    DomainError,
+    Money,
+    PaymentMethod,
+    Professional,
+    Programme,
+    Reason,
+    Session,
+)
+
+SPONSORED_WINDOW_HOURS = 24
+PENALTY_WARNING_HOURS = 24
+
+
+def notice_hours(notified_at: datetime, start: datetime) -> float:
+    """Hours of real elapsed time between notice and start (negative after the start).
+
+    Counted on the UTC timeline, so a clock change in between does not add or remove an hour
+    that nobody lived through: notice given at 10:00 on the Saturday before the clocks go back
+    for a 10:00 Sunday session is 25 hours.
+    """
+    return (start - notified_at).total_seconds() / 3600
+
+
+def format_hours(hours: float) -> str:
+    """'23 h 59 min', '48 h', '0 h' — how notice reads in the dialog."""
+    if hours < 0:
+        return "after the start"
+    whole_minutes = int(hours * 60 + 1e-6)
+    h, m = divmod(whole_minutes, 60)
+    return f"{h} h {m} min" if m else f"{h} h"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    hours: int
+    source: str  # "client", "practice" or "sponsored"
+
+    def describe(self) -> str:
+        if self.source == "client":
+            return f"this client's own window is {self.hours} h"
+        if self.source == "sponsored":
+            return f"the sponsored programme allows a charge under {self.hours} h"
+        return f"your policy is {self.hours} h"
+
+
+def window_for(client: Client, professional: Professional) -> Window:
+    if client.programme is Programme.SPONSORED:
+        return Window(SPONSORED_WINDOW_HOURS, "sponsored")
+    if client.window_hours is not None:
+        return Window(client.window_hours, "client")
+    return Window(professional.cancellation_window_hours, "practice")
+
+
+def methods_for(client: Client, professional: Professional) -> tuple[PaymentMethod, ...]:
+    """Enabled methods; sponsored credit first, and only, for sponsored clients' extra option."""
+    enabled = tuple(
+        m for m in professional.payment_methods if m is not PaymentMethod.SPONSORED_CREDIT
+    )
+    if client.programme is Programme.SPONSORED:
+        return (PaymentMethod.SPONSORED_CREDIT, *enabled)
+    return enabled
+
+
+def reasons_for(session: Session, now: datetime) -> tuple[Reason, ...]:
+    """A session that has started can only have been missed, or ended for another reason."""
+    if session.start <= now:
+        return (Reason.NO_SHOW, Reason.OTHER)
+    return tuple(Reason)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeDecision:
+    """Everything the cancel dialog shows and the service enforces, with words for each."""
+
+    reason: Reason
+    notice_hours: float
+    window: Window
+    late: bool
+    may_charge: bool
+    charge_why: str
+    policy_line: str
+    default_amount: Money
+    methods: tuple[PaymentMethod, ...]
+    penalty_warning: str
+    refund: Money | None
+    reason_allowed: bool
+    reason_why: str
+    releases_credit: bool
+
+    def check_charge(self, amount: Money, method: PaymentMethod, fee: Money) -> None:
+        """Raise DomainError with the policy's words when this charge may not be made."""
+        if not self.reason_allowed:
+            raise DomainError(self.reason_why)
+        if not self.may_charge:
+            raise DomainError(self.charge_why)
+        if amount.currency != fee.currency:
+            raise DomainError(f"the charge must be in {fee.currency}, the session's currency")
+        if amount.minor <= 0:
+            raise DomainError("a charge must be more than zero")
+        if amount.minor > fee.minor:
+            raise DomainError(f"the charge ({amount}) is more than the session fee ({fee})")
+        if method not in self.methods:
+            offered = ", ".join(m.value for m in self.methods) or "none"
+            raise DomainError(
+                f"payment method '{method.value}' is not offered here (offered: {offered})"
+            )
+
+
+def decide(
+    *,
+    session: Session,
+    client: Client,
+    professional: Professional,
+    reason: Reason,
+    notified_at: datetime,
+    now: datetime,
+) -> ChargeDecision:
+    """Apply DESIGN.md section 2 to one cancellation or no-show."""
+    allowed = reasons_for(session, now)
+    reason_allowed = reason in allowed
+    reason_why = (
+        ""
+        if reason_allowed
+        else "this session has already started: it can only be recorded as "
+        "'Client did not show up' or 'Other'"
+    )
+    hours = notice_hours(notified_at, session.start)
+    if reason is Reason.NO_SHOW:
+        hours = min(hours, 0.0)
+    window = window_for(client, professional)
+    late = hours < window.hours
+    notice = format_hours(hours)
+    methods = methods_for(client, professional)
+    default_amount = session.fee.percent(professional.late_fee_percent)
+    refund = None
+    releases_credit = False
+    penalty_warning = ""
+
+    if reason is Reason.PROFESSIONAL:
+        may_charge = False
+        charge_why = "you are cancelling: the client cannot be charged"
+        policy_line = "Cancelled by you: no charge."
+        if session.prepaid:
+            refund = session.fee
+            policy_line += f" The client prepaid: a refund of {session.fee} will be recorded."
+        releases_credit = client.programme is Programme.SPONSORED
+        methods = ()
+    elif client.programme is Programme.SPONSORED:
+        may_charge = hours < SPONSORED_WINDOW_HOURS
+        if may_charge:
+            charge_why = (
+                f"sponsored programme: {notice} notice is under {SPONSORED_WINDOW_HOURS} h, "
+                "so a charge is allowed"
+            )
+            policy_line = f"Late cancellation: {notice} notice, {window.describe()}."
+        else:
+            charge_why = (
+                f"sponsored programme: a charge is allowed only with under "
+                f"{SPONSORED_WINDOW_HOURS} h notice, and {notice} was given"
+            )
+            policy_line = (
+                f"Not late: {notice} notice, {window.describe()}. "
+                "No charge; any reserved credit goes back to the client."
+            )
+            methods = ()
+            releases_credit = True
+    else:
+        may_charge = True
+        if late:
+            charge_why = f"late cancellation: {notice} notice, {window.describe()}"
+            policy_line = f"Late cancellation: {notice} notice, {window.describe()}."
+        else:
+            charge_why = f"outside the policy: {notice} notice, {window.describe()}"
+            policy_line = (
+                f"Outside the policy: {notice} notice, {window.describe()}. "
+                "You may still charge, but your terms do not call for it."
+            )
+
+    if reason is Reason.CLIENT and hours < PENALTY_WARNING_HOURS:
+        penalty_warning = (
+            f"The client is cancelling less than {PENALTY_WARNING_HOURS} h before the start: "
+            "a penalty may apply under your terms."
+        )
+    if reason is Reason.NO_SHOW:
+        policy_line = f"No-show: {window.describe()}." + (
+            "" if may_charge else " No charge is allowed."
+        )
+
+    return ChargeDecision(
+        reason=reason,
+        notice_hours=hours,
+        window=window,
+        late=late,
+        may_charge=may_charge,
+        charge_why=charge_why,
+        policy_line=policy_line,
+        default_amount=default_amount,
+        methods=methods,
+        penalty_warning=penalty_warning,
+        refund=refund,
+        reason_allowed=reason_allowed,
+        reason_why=reason_why,
+        releases_credit=releases_credit,
+    )

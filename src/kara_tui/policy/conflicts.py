@@ -1,0 +1,104 @@
+"""Double-booking checks: overlap, busy external events, time off, buffer, working hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from kara_tui.domain import WorkingHours
+
+
+class ConflictKind(StrEnum):
+    OVERLAP = "overlap"
+    EXTERNAL = "external"
+    TIME_OFF = "time_off"
+    BUFFER = "buffer"
+    OUTSIDE_HOURS = "outside_hours"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    kind: ConflictKind
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """Anything that occupies time: another session, an external event, time off."""
+
+    start: datetime | date
+    end: datetime | date
+    label: str
+    ref: int | None = None
+
+
+def _as_instant(value: datetime | date, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)
+
+
+def _hm(value: datetime, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%a %d %b %H:%M")
+
+
+def find_conflicts(
+    start: datetime,
+    end: datetime,
+    *,
+    tz: ZoneInfo,
+    working_hours: WorkingHours,
+    buffer_minutes: int,
+    sessions: Iterable[Busy] = (),
+    external: Iterable[Busy] = (),
+    time_off: Iterable[Busy] = (),
+) -> list[Conflict]:
+    """Every reason the slot [start, end) is a bad idea; an empty list means it is free.
+
+    ``sessions`` should already exclude cancelled sessions and the session being moved.
+    """
+    found: list[Conflict] = []
+    pad = timedelta(minutes=buffer_minutes)
+    for other in sessions:
+        o_start, o_end = _as_instant(other.start, tz), _as_instant(other.end, tz)
+        if o_start < end and start < o_end:
+            found.append(
+                Conflict(ConflictKind.OVERLAP, f"overlaps {other.label} at {_hm(o_start, tz)}")
+            )
+        elif pad and o_start < end + pad and start - pad < o_end:
+            found.append(
+                Conflict(
+                    ConflictKind.BUFFER,
+                    f"leaves less than the {buffer_minutes} min buffer next to {other.label} "
+                    f"at {_hm(o_start, tz)}",
+                )
+            )
+    for event in external:
+        e_start, e_end = _as_instant(event.start, tz), _as_instant(event.end, tz)
+        if e_start < end and start < e_end:
+            found.append(Conflict(ConflictKind.EXTERNAL, f"overlaps busy event '{event.label}'"))
+    for block in time_off:
+        b_start, b_end = _as_instant(block.start, tz), _as_instant(block.end, tz)
+        if b_start < end and start < b_end:
+            what = f" ({block.label})" if block.label else ""
+            found.append(Conflict(ConflictKind.TIME_OFF, f"falls in time off{what}"))
+    if not within_working_hours(start, end, tz, working_hours):
+        found.append(
+            Conflict(ConflictKind.OUTSIDE_HOURS, f"is outside working hours ({working_hours})")
+        )
+    return found
+
+
+def within_working_hours(
+    start: datetime, end: datetime, tz: ZoneInfo, working_hours: WorkingHours
+) -> bool:
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    if local_start.date() != local_end.date() and local_end.time() != time(0):
+        return False
+    if local_start.weekday() not in working_hours.days:
+        return False
+    end_t = local_end.time() if local_end.date() == local_start.date() else time(23, 59, 59)
+    return working_hours.start <= local_start.time() and end_t <= working_hours.end

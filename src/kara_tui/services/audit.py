@@ -1,0 +1,34 @@
+"""Append-only audit trail, written inside the same transaction as the change it records."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy.orm import Session as DbSession
+
+from kara_tui.db.rows import AuditRow
+
+
+def record(
+    db: DbSession,
+    *,
+    at: datetime,
+    entity: str,
+    entity_id: int,
+    action: str,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+    reason: str = "",
+) -> None:
+    db.add(
+        AuditRow(
+            at=at,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=json.dumps(before, default=str, sort_keys=True) if before is not None else None,
+            after=json.dumps(after, default=str, sort_keys=True) if after is not None else None,
+            reason=reason,
+        )
+    )

@@ -1,0 +1,1089 @@
+"""The session lifecycle: clients, booking, cancelling, charging, rescheduling, attendance."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session as DbSession
+
+from kara_tui.clock import Clock
+from kara_tui.db.engine import StorageError, explain, reader, writer
+from kara_tui.db.rows import (
+    AuditRow,
+    CancellationRow,
+    ChargeRow,
+    ClientRow,
+    ExternalEventRow,
+    FeedRow,
+    NotificationRow,
+    ProfessionalRow,
+    SessionRow,
+    TimeOffRow,
+)
+from kara_tui.domain import (
+    AuditEvent,
+    ChargeKind,
+    ChargeStatus,
+    Client,
+    DomainError,
+    ExternalEvent,
+    Money,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+    PaymentMethod,
+    Professional,
+    Programme,
+    Reason,
+    Session,
+    SessionStatus,
+    TimeOff,
+    WorkingHours,
+)
+from kara_tui.domain.money import check_currency
+from kara_tui.ical import itip
+from kara_tui.policy import cancellation as policy
+from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
+from kara_tui.services import audit
+from kara_tui.services.errors import ConflictError, NotFound
+
+MAX_SESSION_MINUTES = 12 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRequest:
+    """What the user asked to charge; None fields take the policy's defaults."""
+
+    amount: Money | None = None
+    method: PaymentMethod | None = None
+
+
+def _session_snapshot(row: SessionRow) -> dict[str, object]:
+    return {
+        "start": row.start.isoformat(),
+        "end": row.end.isoformat(),
+        "status": row.status,
+        "service": row.service,
+        "location": row.location,
+        "fee": f"{row.fee_minor} {row.currency}",
+        "prepaid": row.prepaid,
+        "sequence": row.sequence,
+    }
+
+
+SETTINGS_KEYS = (
+    "name",
+    "email",
+    "timezone",
+    "cancellation_window_hours",
+    "late_fee_percent",
+    "payment_methods",
+    "working_hours",
+    "buffer_minutes",
+    "default_currency",
+    "default_minutes",
+)
+
+
+class Practice:
+    """One practice's data behind one engine. Every public method is one unit of work."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._write = writer(engine)
+        self._read = reader(engine)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[DbSession]:
+        """A write transaction; database failures become StorageError with a plain sentence."""
+        try:
+            with self._write.begin() as db:
+                yield db
+        except SQLAlchemyError as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[DbSession]:
+        try:
+            with self._read() as db:
+                yield db
+        except SQLAlchemyError as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
+
+    def _professional_row(self, db: DbSession) -> ProfessionalRow:
+        row = db.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id).limit(1)).first()
+        if row is None:
+            row = ProfessionalRow(
+                name="My practice",
+                email="",
+                timezone="Europe/London",
+                cancellation_window_hours=24,
+                late_fee_percent=100,
+                payment_methods="card,cash,bank_transfer,invoice",
+                working_hours="mon-fri 09:00-18:00",
+                buffer_minutes=10,
+                default_currency="GBP",
+                default_minutes=50,
+            )
+            db.add(row)
+            db.flush()
+        return row
+
+    def ensure_professional(self) -> Professional:
+        with self.writing() as db:
+            return self._professional_row(db).to_domain()
+
+    def professional(self) -> Professional:
+        with self.reading() as db:
+            row = db.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id).limit(1)).first()
+        if row is None:
+            return self.ensure_professional()
+        return row.to_domain()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.professional().timezone)
+
+    # -- settings -------------------------------------------------------------------------
+
+    def set_setting(self, key: str, value: str) -> Professional:
+        if key not in SETTINGS_KEYS:
+            raise DomainError(f"unknown setting '{key}' (known: {', '.join(SETTINGS_KEYS)})")
+        parsed: object
+        if key in (
+            "cancellation_window_hours",
+            "late_fee_percent",
+            "buffer_minutes",
+            "default_minutes",
+        ):
+            try:
+                parsed = int(value)
+            except ValueError as exc:
+                raise DomainError(f"{key} must be a whole number, not '{value}'") from exc
+            limits = {
+                "cancellation_window_hours": (0, 24 * 14),
+                "late_fee_percent": (0, 100),
+                "buffer_minutes": (0, 240),
+                "default_minutes": (5, MAX_SESSION_MINUTES),
+            }[key]
+            if not limits[0] <= parsed <= limits[1]:
+                raise DomainError(f"{key} must be between {limits[0]} and {limits[1]}")
+        elif key == "timezone":
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise DomainError(f"'{value}' is not a time zone (try Europe/London)") from exc
+            parsed = value
+        elif key == "payment_methods":
+            methods = [m.strip() for m in value.split(",") if m.strip()]
+            for m in methods:
+                if m not in {p.value for p in PaymentMethod} or m == "sponsored_credit":
+                    raise DomainError(
+                        f"'{m}' is not a payment method (card, cash, bank_transfer, invoice)"
+                    )
+            if not methods:
+                raise DomainError("at least one payment method must be enabled")
+            parsed = ",".join(methods)
+        elif key == "working_hours":
+            parsed = str(WorkingHours.parse(value))
+        elif key == "default_currency":
+            parsed = check_currency(value)
+        else:
+            parsed = value.strip()
+        with self.writing() as db:
+            row = self._professional_row(db)
+            before = {key: getattr(row, key)}
+            setattr(row, key, parsed)
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="professional",
+                entity_id=row.id,
+                action="settings",
+                before=before,
+                after={key: parsed},
+            )
+            return row.to_domain()
+
+    # -- clients --------------------------------------------------------------------------
+
+    def add_client(
+        self,
+        name: str,
+        *,
+        email: str = "",
+        phone: str = "",
+        programme: Programme = Programme.PRIVATE,
+        fee: Money | None = None,
+        window_hours: int | None = None,
+        sponsored_credit: int = 0,
+        notes: str = "",
+    ) -> Client:
+        name = " ".join(name.split())
+        if not name:
+            raise DomainError("a client needs a name")
+        if name.isdigit():
+            raise DomainError("a client's name cannot be only digits (it would look like an id)")
+        if email and ("@" not in email or " " in email.strip()):
+            raise DomainError(f"'{email}' is not an email address")
+        if window_hours is not None and not 0 <= window_hours <= 24 * 14:
+            raise DomainError("a cancellation window must be between 0 and 336 hours")
+        if fee is not None and fee.minor < 0:
+            raise DomainError("a fee cannot be negative")
+        with self.writing() as db:
+            pro = self._professional_row(db)
+            fee = fee or Money(0, pro.default_currency)
+            row = ClientRow(
+                professional_id=pro.id,
+                name=name,
+                email=email.strip(),
+                phone=phone.strip(),
+                programme=programme.value,
+                fee_minor=fee.minor,
+                currency=fee.currency,
+                window_hours=window_hours,
+                sponsored_credit=sponsored_credit,
+                archived=False,
+                notes=notes,
+                created_at=self.clock.now(),
+            )
+            db.add(row)
+            db.flush()
+            audit.record(db, at=self.clock.now(), entity="client", entity_id=row.id, action="add")
+            return row.to_domain()
+
+    def list_clients(self, *, include_archived: bool = False) -> list[Client]:
+        with self.reading() as db:
+            stmt = select(ClientRow).order_by(ClientRow.name)
+            if not include_archived:
+                stmt = stmt.where(ClientRow.archived.is_(False))
+            return [r.to_domain() for r in db.scalars(stmt)]
+
+    def find_client(self, name_or_id: str | int) -> Client:
+        with self.reading() as db:
+            return self._find_client_row(db, name_or_id).to_domain()
+
+    def _find_client_row(self, db: DbSession, name_or_id: str | int) -> ClientRow:
+        text = str(name_or_id).strip()
+        if text.isdigit():
+            row = db.get(ClientRow, int(text))
+            if row is None:
+                raise NotFound(f"no client with id {text}")
+            return row
+        exact = list(db.scalars(select(ClientRow).where(ClientRow.name == text)))
+        if not exact:
+            exact = list(
+                db.scalars(select(ClientRow).where(ClientRow.name.ilike(text.replace("%", ""))))
+            )
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            ids = ", ".join(str(r.id) for r in exact)
+            raise DomainError(f"more than one client is called '{text}' (ids {ids}); use the id")
+        partial = list(
+            db.scalars(select(ClientRow).where(ClientRow.name.ilike(f"%{text}%")).limit(6))
+        )
+        if len(partial) == 1:
+            return partial[0]
+        if partial:
+            names = ", ".join(f"{r.name} ({r.id})" for r in partial[:5])
+            raise DomainError(f"'{text}' matches several clients: {names}")
+        raise NotFound(f"no client called '{text}'")
+
+    # -- reading sessions -----------------------------------------------------------------
+
+    def get_session(self, session_id: int) -> Session:
+        with self.reading() as db:
+            return self._session_row(db, session_id).to_domain()
+
+    def _session_row(self, db: DbSession, session_id: int) -> SessionRow:
+        row = db.get(SessionRow, session_id)
+        if row is None:
+            raise NotFound(f"no session with id {session_id}")
+        return row
+
+    def list_sessions(
+        self,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        client_id: int | None = None,
+        status: SessionStatus | None = None,
+    ) -> list[Session]:
+        """Sessions overlapping [start, end), in start order."""
+        with self.reading() as db:
+            stmt = select(SessionRow).order_by(SessionRow.start, SessionRow.id)
+            if start is not None:
+                stmt = stmt.where(SessionRow.end > start)
+            if end is not None:
+                stmt = stmt.where(SessionRow.start < end)
+            if client_id is not None:
+                stmt = stmt.where(SessionRow.client_id == client_id)
+            if status is not None:
+                stmt = stmt.where(SessionRow.status == status.value)
+            return [r.to_domain() for r in db.scalars(stmt)]
+
+    def search_sessions(self, text: str, *, limit: int = 50) -> list[Session]:
+        """Sessions whose client's name contains ``text``, the next upcoming first."""
+        needle = f"%{text.strip()}%"
+        now = self.clock.now()
+        with self.reading() as db:
+            stmt = (
+                select(SessionRow)
+                .join(ClientRow)
+                .where(ClientRow.name.ilike(needle))
+                .order_by(SessionRow.start)
+            )
+            rows = [r.to_domain() for r in db.scalars(stmt)]
+        upcoming = [s for s in rows if s.end >= now]
+        past = [s for s in reversed(rows) if s.end < now]
+        return (upcoming + past)[:limit]
+
+    def history(self, session_id: int) -> list[AuditEvent]:
+        with self.reading() as db:
+            stmt = (
+                select(AuditRow)
+                .where(AuditRow.entity == "session", AuditRow.entity_id == session_id)
+                .order_by(AuditRow.id)
+            )
+            return [r.to_domain() for r in db.scalars(stmt)]
+
+    def list_time_off(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[TimeOff]:
+        with self.reading() as db:
+            stmt = select(TimeOffRow).order_by(TimeOffRow.start)
+            if start is not None:
+                stmt = stmt.where(TimeOffRow.end > start)
+            if end is not None:
+                stmt = stmt.where(TimeOffRow.start < end)
+            return [r.to_domain() for r in db.scalars(stmt)]
+
+    def external_events(self, start: datetime, end: datetime) -> list[ExternalEvent]:
+        """Stored feed occurrences overlapping [start, end), from enabled feeds."""
+        with self.reading() as db:
+            stmt = (
+                select(ExternalEventRow)
+                .join(FeedRow)
+                .where(
+                    FeedRow.enabled.is_(True),
+                    ExternalEventRow.end > start - timedelta(days=1),
+                    ExternalEventRow.start < end + timedelta(days=1),
+                )
+                .order_by(ExternalEventRow.start)
+            )
+            events = [r.to_domain() for r in db.scalars(stmt)]
+        tz = self.tz
+        return [e for e in events if _instant(e.start, tz) < end and start < _instant(e.end, tz)]
+
+    # -- conflicts ------------------------------------------------------------------------
+
+    def check_slot(
+        self, start: datetime, end: datetime, *, ignore_session_id: int | None = None
+    ) -> list[Conflict]:
+        pro = self.professional()
+        with self.reading() as db:
+            return self._conflicts(db, pro, start, end, ignore_session_id)
+
+    def _conflicts(
+        self,
+        db: DbSession,
+        pro: Professional,
+        start: datetime,
+        end: datetime,
+        ignore_session_id: int | None,
+    ) -> list[Conflict]:
+        pad = timedelta(minutes=pro.buffer_minutes)
+        rows = db.scalars(
+            select(SessionRow).where(
+                SessionRow.status != SessionStatus.CANCELLED.value,
+                SessionRow.start < end + pad,
+                SessionRow.end > start - pad,
+            )
+        )
+        sessions = [
+            Busy(r.start, r.end, f"{r.client.name}'s session", r.id)
+            for r in rows
+            if r.id != ignore_session_id
+        ]
+        ext_rows = db.scalars(
+            select(ExternalEventRow)
+            .join(FeedRow)
+            .where(
+                FeedRow.enabled.is_(True),
+                ExternalEventRow.busy.is_(True),
+                ExternalEventRow.cancelled.is_(False),
+                ExternalEventRow.start < end + timedelta(days=1),
+                ExternalEventRow.end > start - timedelta(days=1),
+            )
+        )
+        tz = ZoneInfo(pro.timezone)
+        external = [Busy(*_event_span(r, tz), r.summary or "busy", r.id) for r in ext_rows]
+        offs = db.scalars(select(TimeOffRow).where(TimeOffRow.start < end, TimeOffRow.end > start))
+        time_off = [Busy(r.start, r.end, r.reason, r.id) for r in offs]
+        return find_conflicts(
+            start,
+            end,
+            tz=ZoneInfo(pro.timezone),
+            working_hours=pro.working_hours,
+            buffer_minutes=pro.buffer_minutes,
+            sessions=sessions,
+            external=external,
+            time_off=time_off,
+        )
+
+    def sessions_overlapping_busy_events(self, start: datetime, end: datetime) -> set[int]:
+        """Ids of live sessions in [start, end) that clash with a busy external event."""
+        tz = self.tz
+        events = [e for e in self.external_events(start, end) if e.busy and not e.cancelled]
+        if not events:
+            return set()
+        spans = [(_instant(e.start, tz), _instant(e.end, tz)) for e in events]
+        clashing: set[int] = set()
+        for s in self.list_sessions(start=start, end=end):
+            if s.status is SessionStatus.CANCELLED:
+                continue
+            if any(a < s.end and s.start < b for a, b in spans):
+                clashing.add(s.id)
+        return clashing
+
+    # -- booking --------------------------------------------------------------------------
+
+    def book(
+        self,
+        client: str | int,
+        start: datetime,
+        *,
+        minutes: int | None = None,
+        fee: Money | None = None,
+        service: str = "",
+        location: str = "",
+        prepaid: bool = False,
+        force: bool = False,
+    ) -> Session:
+        with self.writing() as db:
+            row = self._book(
+                db,
+                client,
+                start,
+                minutes=minutes,
+                fee=fee,
+                service=service,
+                location=location,
+                prepaid=prepaid,
+                force=force,
+            )
+            return row.to_domain()
+
+    def _book(
+        self,
+        db: DbSession,
+        client: str | int,
+        start: datetime,
+        *,
+        minutes: int | None,
+        fee: Money | None,
+        service: str,
+        location: str,
+        prepaid: bool,
+        force: bool,
+        rescheduled_from: int | None = None,
+        reason: str = "",
+    ) -> SessionRow:
+        if start.tzinfo is None:
+            raise DomainError("a session's start must carry a time zone")
+        pro_row = self._professional_row(db)
+        pro = pro_row.to_domain()
+        client_row = self._find_client_row(db, client)
+        if client_row.archived:
+            raise DomainError(f"{client_row.name} is archived; restore the client to book")
+        minutes = minutes if minutes is not None else pro.default_minutes
+        if minutes <= 0:
+            raise DomainError(
+                "a session must last at least one minute (the end is before the start)"
+            )
+        if minutes > MAX_SESSION_MINUTES:
+            raise DomainError(f"a session cannot last more than {MAX_SESSION_MINUTES // 60} hours")
+        end = start + timedelta(minutes=minutes)
+        fee = fee if fee is not None else Money(client_row.fee_minor, client_row.currency)
+        if fee.minor < 0:
+            raise DomainError("a fee cannot be negative")
+        if not force:
+            conflicts = self._conflicts(db, pro, start, end, None)
+            if conflicts:
+                raise ConflictError(conflicts)
+        now = self.clock.now()
+        reserve = (
+            client_row.programme == Programme.SPONSORED.value and client_row.sponsored_credit > 0
+        )
+        if reserve:
+            client_row.sponsored_credit -= 1
+        row = SessionRow(
+            uid=f"{uuid.uuid4()}@kara-tui",
+            professional_id=pro_row.id,
+            client_id=client_row.id,
+            client=client_row,
+            start=start,
+            end=end,
+            service=service.strip(),
+            location=location.strip(),
+            fee_minor=fee.minor,
+            currency=fee.currency,
+            status=SessionStatus.SCHEDULED.value,
+            prepaid=prepaid,
+            credit_reserved=reserve,
+            sequence=0,
+            rescheduled_from=rescheduled_from,
+            created_at=now,
+            updated_at=now,
+        )
+        db.add(row)
+        db.flush()
+        audit.record(
+            db,
+            at=now,
+            entity="session",
+            entity_id=row.id,
+            action="reschedule_to" if rescheduled_from else "book",
+            after=_session_snapshot(row),
+            reason=reason,
+        )
+        return row
+
+    def edit_session(
+        self,
+        session_id: int,
+        *,
+        start: datetime | None = None,
+        minutes: int | None = None,
+        service: str | None = None,
+        location: str | None = None,
+        fee: Money | None = None,
+        prepaid: bool | None = None,
+        force: bool = False,
+    ) -> Session:
+        """Change details of a scheduled session (a time change here is a correction, not a
+        reschedule: no cancellation is recorded and no notice is sent)."""
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            if row.status != SessionStatus.SCHEDULED.value:
+                raise DomainError(
+                    f"only a scheduled session can be edited (this one is {row.status})"
+                )
+            before = _session_snapshot(row)
+            new_start = start if start is not None else row.start
+            length = (
+                minutes if minutes is not None else int((row.end - row.start).total_seconds() // 60)
+            )
+            if length <= 0:
+                raise DomainError(
+                    "a session must last at least one minute (the end is before the start)"
+                )
+            if length > MAX_SESSION_MINUTES:
+                raise DomainError(
+                    f"a session cannot last more than {MAX_SESSION_MINUTES // 60} hours"
+                )
+            new_end = new_start + timedelta(minutes=length)
+            if (new_start, new_end) != (row.start, row.end) and not force:
+                conflicts = self._conflicts(
+                    db, self._professional_row(db).to_domain(), new_start, new_end, row.id
+                )
+                if conflicts:
+                    raise ConflictError(conflicts)
+            row.start, row.end = new_start, new_end
+            if service is not None:
+                row.service = service.strip()
+            if location is not None:
+                row.location = location.strip()
+            if fee is not None:
+                if fee.minor < 0:
+                    raise DomainError("a fee cannot be negative")
+                row.fee_minor, row.currency = fee.minor, fee.currency
+            if prepaid is not None:
+                row.prepaid = prepaid
+            row.sequence += 1
+            row.updated_at = self.clock.now()
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="session",
+                entity_id=row.id,
+                action="edit",
+                before=before,
+                after=_session_snapshot(row),
+            )
+            return row.to_domain()
+
+    # -- cancelling -----------------------------------------------------------------------
+
+    def preview_cancel(
+        self, session_id: int, reason: Reason, *, notified_at: datetime | None = None
+    ) -> policy.ChargeDecision:
+        """The policy's decision for the dialog, without writing anything."""
+        pro = self.professional()
+        with self.reading() as db:
+            row = self._session_row(db, session_id)
+            return policy.decide(
+                session=row.to_domain(),
+                client=row.client.to_domain(),
+                professional=pro,
+                reason=reason,
+                notified_at=notified_at or self.clock.now(),
+                now=self.clock.now(),
+            )
+
+    def cancel(
+        self,
+        session_id: int,
+        reason: Reason,
+        *,
+        note: str = "",
+        notified_at: datetime | None = None,
+        charge: ChargeRequest | None = None,
+        notify: bool = True,
+    ) -> Session:
+        """Cancel with a reason; charge only what the policy allows; queue the client's notice."""
+        with self.writing() as db:
+            row = self._cancel(
+                db,
+                session_id,
+                reason,
+                note=note,
+                notified_at=notified_at,
+                charge=charge,
+                notify=notify,
+            )
+            return row.to_domain()
+
+    def _cancel(
+        self,
+        db: DbSession,
+        session_id: int,
+        reason: Reason,
+        *,
+        note: str,
+        notified_at: datetime | None,
+        charge: ChargeRequest | None,
+        notify: bool,
+        action: str = "cancel",
+    ) -> SessionRow:
+        row = self._session_row(db, session_id)
+        if row.status != SessionStatus.SCHEDULED.value:
+            raise DomainError(f"session {row.id} is {row.status.replace('_', '-')}, not scheduled")
+        if reason is Reason.OTHER and not note.strip():
+            raise DomainError("the reason 'other' needs a note saying what happened")
+        now = self.clock.now()
+        notified_at = notified_at or now
+        if notified_at.tzinfo is None:
+            raise DomainError("the notice time must carry a time zone")
+        if notified_at > now + timedelta(minutes=1):
+            raise DomainError("notice cannot have been given in the future")
+        pro = self._professional_row(db).to_domain()
+        client = row.client
+        decision = policy.decide(
+            session=row.to_domain(),
+            client=client.to_domain(),
+            professional=pro,
+            reason=reason,
+            notified_at=notified_at,
+            now=now,
+        )
+        if not decision.reason_allowed:
+            raise DomainError(decision.reason_why)
+        before = _session_snapshot(row)
+        fee = Money(row.fee_minor, row.currency)
+        charged = False
+        if charge is not None:
+            amount = charge.amount or decision.default_amount
+            method = charge.method or (decision.methods[0] if decision.methods else None)
+            if method is None:
+                raise DomainError(decision.charge_why)
+            decision.check_charge(amount, method, fee)
+            if method is PaymentMethod.SPONSORED_CREDIT and not row.credit_reserved:
+                if client.sponsored_credit <= 0:
+                    raise DomainError(f"{client.name} has no sponsored credit left")
+                client.sponsored_credit -= 1
+            kind = ChargeKind.NO_SHOW if reason is Reason.NO_SHOW else ChargeKind.LATE_CANCELLATION
+            row.charges.append(
+                ChargeRow(
+                    client_id=client.id,
+                    amount_minor=amount.minor,
+                    currency=amount.currency,
+                    method=method.value,
+                    kind=kind.value,
+                    status=(
+                        ChargeStatus.PAID
+                        if method is PaymentMethod.SPONSORED_CREDIT
+                        else ChargeStatus.PENDING
+                    ).value,
+                    created_at=now,
+                )
+            )
+            charged = True
+            if method is not PaymentMethod.SPONSORED_CREDIT and row.credit_reserved:
+                client.sponsored_credit += 1
+                row.credit_reserved = False
+        elif row.credit_reserved:
+            client.sponsored_credit += 1
+            row.credit_reserved = False
+        if decision.refund is not None:
+            row.charges.append(
+                ChargeRow(
+                    client_id=client.id,
+                    amount_minor=-decision.refund.minor,
+                    currency=decision.refund.currency,
+                    method=None,
+                    kind=ChargeKind.REFUND.value,
+                    status=ChargeStatus.PENDING.value,
+                    created_at=now,
+                )
+            )
+        status = (
+            SessionStatus.NO_SHOW
+            if reason is Reason.NO_SHOW and row.start <= now
+            else SessionStatus.CANCELLED
+        )
+        row.status = status.value
+        row.sequence += 1
+        row.updated_at = now
+        row.cancellation = CancellationRow(
+            reason=reason.value,
+            note=note.strip(),
+            notified_at=notified_at,
+            notice_hours=round(decision.notice_hours, 4),
+            late=decision.late,
+            charged=charged,
+            cancelled_at=now,
+        )
+        db.flush()
+        audit.record(
+            db,
+            at=now,
+            entity="session",
+            entity_id=row.id,
+            action=action if status is SessionStatus.CANCELLED else "no_show",
+            before=before,
+            after={**_session_snapshot(row), "reason": reason.value, "charged": charged},
+            reason=reason.label,
+        )
+        if notify and status is SessionStatus.CANCELLED:
+            self._queue_notice(db, row, NotificationKind.CANCELLATION, pro)
+        return row
+
+    def _queue_notice(
+        self, db: DbSession, row: SessionRow, kind: NotificationKind, pro: Professional
+    ) -> None:
+        tz = ZoneInfo(pro.timezone)
+        when = row.start.astimezone(tz)
+        label = row.service or "Session"
+        day = f"{when:%A %d %B %Y at %H:%M} ({tz.key})"
+        if kind is NotificationKind.CANCELLATION:
+            subject = f"Cancelled: {label} on {when:%a %d %b %H:%M}"
+            body = (
+                f"Dear {row.client.name},\n\n"
+                f"Your {label.lower()} on {day} has been cancelled.\n\n"
+                f"{pro.name}\n"
+            )
+            method = "CANCEL"
+        else:
+            subject = f"Booked: {label} on {when:%a %d %b %H:%M}"
+            body = (
+                f"Dear {row.client.name},\n\n"
+                f"Your {label.lower()} is booked for {day}"
+                f"{', at ' + row.location if row.location else ''}.\n\n"
+                f"{pro.name}\n"
+            )
+            method = "REQUEST"
+        ical = itip.build(
+            method=method,
+            uid=row.uid,
+            sequence=row.sequence,
+            start=row.start,
+            end=row.end,
+            summary=f"{label} with {pro.name}",
+            location=row.location,
+            organizer_name=pro.name,
+            organizer_email=pro.email,
+            attendee_name=row.client.name,
+            attendee_email=row.client.email,
+            stamp=self.clock.now(),
+        )
+        no_address = not row.client.email
+        db.add(
+            NotificationRow(
+                session_id=row.id,
+                kind=kind.value,
+                recipient=row.client.email,
+                subject=subject,
+                body=body,
+                ical=ical,
+                status=(
+                    NotificationStatus.FAILED if no_address else NotificationStatus.QUEUED
+                ).value,
+                error="the client has no email address" if no_address else "",
+                attempts=0,
+                created_at=self.clock.now(),
+            )
+        )
+
+    def no_show(
+        self,
+        session_id: int,
+        *,
+        charge: ChargeRequest | None = None,
+        note: str = "",
+    ) -> Session:
+        """Record that the client did not come; the same charge decision as a cancellation."""
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            if row.start > self.clock.now():
+                raise DomainError("a session can be marked no-show only after it has started")
+            row = self._cancel(
+                db,
+                session_id,
+                Reason.NO_SHOW,
+                note=note,
+                notified_at=row.start,
+                charge=charge,
+                notify=False,
+            )
+            return row.to_domain()
+
+    def attend(self, session_id: int) -> Session:
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            if row.status != SessionStatus.SCHEDULED.value:
+                raise DomainError(
+                    f"session {row.id} is {row.status.replace('_', '-')}, not scheduled"
+                )
+            if row.start > self.clock.now():
+                raise DomainError("a session can be marked attended only after it has started")
+            before = _session_snapshot(row)
+            row.status = SessionStatus.ATTENDED.value
+            row.updated_at = self.clock.now()
+            if row.credit_reserved:
+                row.credit_reserved = False  # the held credit is now spent
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="session",
+                entity_id=row.id,
+                action="attend",
+                before=before,
+                after=_session_snapshot(row),
+            )
+            return row.to_domain()
+
+    def reschedule(
+        self,
+        session_id: int,
+        start: datetime,
+        *,
+        by: Reason,
+        minutes: int | None = None,
+        force: bool = False,
+        notify: bool = True,
+        note: str = "",
+    ) -> Session:
+        """Cancel the session (by whoever asked) and book a linked one; two notices, in order."""
+        if by not in (Reason.CLIENT, Reason.PROFESSIONAL):
+            raise DomainError("a reschedule is asked for by the client or the professional")
+        with self.writing() as db:
+            old = self._session_row(db, session_id)
+            length = (
+                minutes if minutes is not None else int((old.end - old.start).total_seconds() // 60)
+            )
+            if not force:
+                pro = self._professional_row(db).to_domain()
+                conflicts = self._conflicts(
+                    db, pro, start, start + timedelta(minutes=max(length, 1)), old.id
+                )
+                if conflicts:
+                    raise ConflictError(conflicts)
+            client_id = old.client_id
+            old = self._cancel(
+                db,
+                session_id,
+                by,
+                note=note or "rescheduled",
+                notified_at=None,
+                charge=None,
+                notify=notify,
+                action="reschedule",
+            )
+            new = self._book(
+                db,
+                client_id,
+                start,
+                minutes=length,
+                fee=Money(old.fee_minor, old.currency),
+                service=old.service,
+                location=old.location,
+                prepaid=old.prepaid,
+                force=True,
+                rescheduled_from=old.id,
+                reason=f"rescheduled from session {old.id}",
+            )
+            if notify:
+                self._queue_notice(
+                    db, new, NotificationKind.CONFIRMATION, self._professional_row(db).to_domain()
+                )
+            return new.to_domain()
+
+    def delete(self, session_id: int) -> None:
+        """Remove a session booked by mistake; the tombstone keeps no client details."""
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            if row.credit_reserved:
+                row.client.sponsored_credit += 1
+            tombstone = {"uid": row.uid, "start": row.start.isoformat(), "status": row.status}
+            db.execute(
+                SessionRow.__table__.update()
+                .where(SessionRow.rescheduled_from == row.id)
+                .values(rescheduled_from=None)
+            )
+            db.delete(row)
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="session",
+                entity_id=session_id,
+                action="delete",
+                before=tombstone,
+                reason="booked by mistake",
+            )
+
+    # -- emergencies and time off ---------------------------------------------------------
+
+    def preview_range(self, start: datetime, end: datetime) -> list[Session]:
+        return [
+            s
+            for s in self.list_sessions(start=start, end=end, status=SessionStatus.SCHEDULED)
+            if s.start >= self.clock.now()
+        ]
+
+    def cancel_range(
+        self,
+        start: datetime,
+        end: datetime,
+        reason: Reason,
+        *,
+        note: str = "",
+        notify: bool = True,
+        block: bool = True,
+    ) -> list[Session]:
+        """Cancel every upcoming session in [start, end) at once and block the range."""
+        if end <= start:
+            raise DomainError("the end of the range is before its start")
+        if reason not in (Reason.PROFESSIONAL, Reason.OTHER):
+            raise DomainError("an emergency cancellation is by the professional or 'other'")
+        now = self.clock.now()
+        with self.writing() as db:
+            ids = list(
+                db.scalars(
+                    select(SessionRow.id)
+                    .where(
+                        SessionRow.status == SessionStatus.SCHEDULED.value,
+                        SessionRow.start < end,
+                        SessionRow.end > start,
+                        SessionRow.start >= now,
+                    )
+                    .order_by(SessionRow.start)
+                )
+            )
+            rows = [
+                self._cancel(db, i, reason, note=note, notified_at=None, charge=None, notify=notify)
+                for i in ids
+            ]
+            if block:
+                self._add_time_off(db, start, end, note or reason.label)
+            return [r.to_domain() for r in rows]
+
+    def add_time_off(self, start: datetime, end: datetime, reason: str = "") -> TimeOff:
+        with self.writing() as db:
+            return self._add_time_off(db, start, end, reason).to_domain()
+
+    def _add_time_off(
+        self, db: DbSession, start: datetime, end: datetime, reason: str
+    ) -> TimeOffRow:
+        if end <= start:
+            raise DomainError("time off must end after it starts")
+        row = TimeOffRow(
+            professional_id=self._professional_row(db).id,
+            start=start,
+            end=end,
+            reason=reason.strip(),
+            created_at=self.clock.now(),
+        )
+        db.add(row)
+        db.flush()
+        audit.record(
+            db,
+            at=self.clock.now(),
+            entity="time_off",
+            entity_id=row.id,
+            action="add",
+            after={"start": start.isoformat(), "end": end.isoformat()},
+            reason=reason,
+        )
+        return row
+
+    def remove_time_off(self, time_off_id: int) -> None:
+        with self.writing() as db:
+            row = db.get(TimeOffRow, time_off_id)
+            if row is None:
+                raise NotFound(f"no time off with id {time_off_id}")
+            db.delete(row)
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="time_off",
+                entity_id=time_off_id,
+                action="remove",
+                before={"start": row.start.isoformat(), "end": row.end.isoformat()},
+            )
+
+    # -- outbox (records; sending lives in services.outbox) -------------------------------
+
+    def list_notifications(self, *, status: NotificationStatus | None = None) -> list[Notification]:
+        with self.reading() as db:
+            stmt = select(NotificationRow).order_by(NotificationRow.id)
+            if status is not None:
+                stmt = stmt.where(NotificationRow.status == status.value)
+            return [r.to_domain() for r in db.scalars(stmt)]
+
+    def is_empty(self) -> bool:
+        """True on a first run: no clients and no sessions yet."""
+        with self.reading() as db:
+            return db.scalars(select(ClientRow.id).limit(1)).first() is None and (
+                db.scalars(select(SessionRow.id).limit(1)).first() is None
+            )
+
+
+def _event_span(row: ExternalEventRow, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """All-day events block whole local days, whatever the zone."""
+    if row.all_day:
+        return _instant(row.start.date(), tz), _instant(row.end.date(), tz)
+    return row.start, row.end
+
+
+def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)

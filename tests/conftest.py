@@ -1,0 +1,79 @@
+"""Shared fixtures: a real SQLite file per test, a fixed clock, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kara_tui.clock import FixedClock
+from kara_tui.db.engine import make_engine
+from kara_tui.db.schema import upgrade
+from kara_tui.services.practice import Practice
+
+# Monday 16 November 2026, 08:00 in London (GMT): a working week lies ahead.
+NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW, "Europe/London")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'kara.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str):
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def practice(engine, clock: FixedClock) -> Practice:
+    p = Practice(engine, clock)
+    p.ensure_professional()
+    return p
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., CliResult]:
+    """Run ``kara-tui ARGS`` in-process on the test's database with the fixed clock."""
+    from kara_tui.cli import main
+
+    monkeypatch.setenv("KARA_DB", db_url)
+    monkeypatch.setenv("KARA_NOW", NOW.isoformat())
+    monkeypatch.setenv("KARA_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
