@@ -19,8 +19,8 @@ demo: $(STAMP)  ## open the calendar on a throwaway demo practice
 	$(BIN)/kara-tui --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/lint-imports
 
 test: lint  ## ruff, the layer contract and the whole pytest suite
