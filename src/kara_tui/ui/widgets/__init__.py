@@ -1,0 +1,1 @@
+"""Display widgets of the calendar: attributes down, messages up."""
