@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from kara_tui.domain import (
     Client,
@@ -27,7 +27,9 @@ def notice_hours(notified_at: datetime, start: datetime) -> float:
     that nobody lived through: notice given at 10:00 on the Saturday before the clocks go back
     for a 10:00 Sunday session is 25 hours.
     """
-    return (start - notified_at).total_seconds() / 3600
+    # Subtracting two datetimes that share a tzinfo gives wall-clock time in Python, so both
+    # go to UTC first.
+    return (start.astimezone(UTC) - notified_at.astimezone(UTC)).total_seconds() / 3600
 
 
 def format_hours(hours: float) -> str:
@@ -71,10 +73,11 @@ def methods_for(client: Client, professional: Professional) -> tuple[PaymentMeth
 
 
 def reasons_for(session: Session, now: datetime) -> tuple[Reason, ...]:
-    """A session that has started can only have been missed, or ended for another reason."""
-    if session.start <= now:
+    """A session that has started can only have been missed, or ended for another reason;
+    one that has not started cannot have been missed yet."""
+    if session.start.astimezone(UTC) <= now.astimezone(UTC):
         return (Reason.NO_SHOW, Reason.OTHER)
-    return tuple(Reason)
+    return (Reason.PROFESSIONAL, Reason.CLIENT, Reason.OTHER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,15 +130,18 @@ def decide(
     """Apply DESIGN.md section 2 to one cancellation or no-show."""
     allowed = reasons_for(session, now)
     reason_allowed = reason in allowed
-    reason_why = (
-        ""
-        if reason_allowed
-        else "this session has already started: it can only be recorded as "
-        "'Client did not show up' or 'Other'"
-    )
+    if reason_allowed:
+        reason_why = ""
+    elif reason is Reason.NO_SHOW:
+        reason_why = "this session has not started yet: a client can only miss it once it has begun"
+    else:
+        reason_why = (
+            "this session has already started: it can only be recorded as "
+            "'Client did not show up' or 'Other'"
+        )
     hours = notice_hours(notified_at, session.start)
     if reason is Reason.NO_SHOW:
-        hours = min(hours, 0.0)
+        hours = 0.0  # a client who does not come gave no notice
     window = window_for(client, professional)
     late = hours < window.hours
     notice = format_hours(hours)
