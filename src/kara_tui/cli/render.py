@@ -13,6 +13,7 @@ from kara_tui.domain import (
     Cancellation,
     Charge,
     Client,
+    ExternalEvent,
     Money,
     Notification,
     Professional,
@@ -121,6 +122,22 @@ def notification_json(n: Notification, tz: ZoneInfo) -> dict[str, Any]:
         "attempts": n.attempts,
         "created_at": iso(n.created_at, tz),
         "sent_at": iso(n.sent_at, tz),
+    }
+
+
+def external_event_json(e: ExternalEvent, tz: ZoneInfo) -> dict[str, Any]:
+    """All-day events keep plain dates; timed ones are shown in the practice zone."""
+    return {
+        "feed": e.feed_name,
+        "uid": e.uid,
+        "recurrence_id": e.recurrence_id or None,
+        "start": iso(e.start, tz),
+        "end": iso(e.end, tz),
+        "all_day": e.all_day,
+        "summary": e.summary,
+        "location": e.location,
+        "busy": e.busy,
+        "cancelled": e.cancelled,
     }
 
 
