@@ -1,0 +1,408 @@
+"""The reliability report: cancellations, no-shows and charges over a period, per client and week.
+
+What each figure means (the CLI, the JSON/CSV and the reports screen all show these):
+
+- A session belongs to the period when it *starts* in [start, end) (local days in the
+  practice time zone, the end day not included). Deleted sessions are gone and not counted.
+- ``booked`` = every such session, whatever became of it. It splits with no overlap into
+  ``attended`` + ``scheduled`` (nothing recorded yet; ``unmarked`` of them have already
+  started) + ``cancelled`` (a cancellation for any reason but no-show) + ``no_shows``
+  (reason "Client did not show up", whether recorded after the start or ahead of it).
+- ``by_reason`` counts all four reasons, no-shows included, with how many were late.
+  ``by_side``: the client's side is ``client`` + ``no_show``, the professional's side is
+  ``professional``; ``other`` stays apart. A reschedule is a cancellation by whoever asked
+  (DESIGN.md section 2), and ``rescheduled`` says how many cancellations were rebooked.
+- ``late`` = cancellations (not no-shows) flagged late by the policy when they were made.
+- Charges are those of the period's sessions, void ones left out. ``charged`` totals the
+  late-cancellation, no-show and session charges per currency; refunds (stored negative)
+  are shown apart as positive amounts.
+- ``waived`` = late cancellations and no-shows by the client's side or "other" that were not
+  charged; the amount is what the policy's default would have been (the session fee times
+  the practice's late-fee percentage as set *now*). Professional cancellations are never
+  chargeable, so they are never "waived".
+- ``professional_rate`` = professional cancellations / booked, in percent with one decimal
+  (None when nothing was booked).
+- ``weeks``: Monday-started weeks covering the period; each counts only the period's sessions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from kara_tui.db.rows import SessionRow
+from kara_tui.domain import (
+    ChargeKind,
+    ChargeStatus,
+    Client,
+    DomainError,
+    Money,
+    Reason,
+    Session,
+    SessionStatus,
+)
+from kara_tui.services.practice import Practice
+from kara_tui.timeparse import day_start
+
+DEFAULT_DAYS = 90
+CHARGED_KINDS = (ChargeKind.LATE_CANCELLATION, ChargeKind.NO_SHOW, ChargeKind.SESSION)
+
+
+# -- the report tree ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Local days [start, end) in the practice time zone."""
+
+    start: date
+    end: date  # not included
+    timezone: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def shifted(self, days: int) -> Period:
+        delta = timedelta(days=days)
+        return Period(self.start + delta, self.end + delta, self.timezone)
+
+    def describe(self) -> str:
+        """The first and last day included, and how many days: what a person checks."""
+        n = self.days
+        return (
+            f"{self.start:%a %d %b %Y} – {self.last_day:%a %d %b %Y} "
+            f"({n} day{'' if n == 1 else 's'})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonCount:
+    reason: Reason
+    count: int
+    late: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """Who cancelled: the client's side (client + no-show), the professional, or other."""
+
+    client: int
+    professional: int
+    other: int
+
+
+@dataclass(frozen=True, slots=True)
+class Amounts:
+    """How many, and their totals per currency (sorted by currency code)."""
+
+    count: int
+    totals: tuple[Money, ...]
+
+    def describe(self) -> str:
+        return ", ".join(str(m) for m in self.totals) if self.totals else "0"
+
+
+@dataclass(frozen=True, slots=True)
+class KindAmounts:
+    kind: ChargeKind
+    amounts: Amounts
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLine:
+    client_id: int
+    name: str
+    sessions: int
+    attended: int
+    scheduled: int
+    cancelled: int
+    late: int
+    no_shows: int
+    waived: int
+    charged: tuple[Money, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    start: date  # a Monday
+    attended: int
+    cancelled: int
+    no_shows: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    client: ClientLine | None  # set when the report is about one client
+    booked: int
+    attended: int
+    scheduled: int
+    unmarked: int
+    cancelled: int
+    no_shows: int
+    late: int
+    rescheduled: int
+    by_reason: tuple[ReasonCount, ...]
+    by_side: Sides
+    charged: Amounts
+    charged_by_kind: tuple[KindAmounts, ...]
+    waived: Amounts
+    refunds: Amounts
+    professional_rate: Decimal | None
+    clients: tuple[ClientLine, ...]
+    weeks: tuple[Week, ...]
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """Every currency a client was charged in, for one spreadsheet column each."""
+        return tuple(sorted({m.currency for line in self.clients for m in line.charged}))
+
+
+# -- periods ------------------------------------------------------------------------------
+
+
+def default_period(today: date, timezone: str) -> Period:
+    """The rolling last 90 days, today included."""
+    end = today + timedelta(days=1)
+    return Period(end - timedelta(days=DEFAULT_DAYS), end, timezone)
+
+
+def make_period(start: date | None, end: date | None, *, today: date, timezone: str) -> Period:
+    """Fill in a missing bound: 90 days before ``end``, or up to today (90 days when ``start``
+    is in the future); refuse an empty or backwards range."""
+    if end is None:
+        tomorrow = today + timedelta(days=1)
+        if start is None or start < tomorrow:
+            end = tomorrow
+        else:
+            end = start + timedelta(days=DEFAULT_DAYS)
+    if start is None:
+        start = end - timedelta(days=DEFAULT_DAYS)
+    if end <= start:
+        raise DomainError(
+            f"the end of the period ({end:%Y-%m-%d}) must be after its start ({start:%Y-%m-%d})"
+        )
+    return Period(start, end, timezone)
+
+
+def initials(name: str) -> str:
+    """'Ann-Marie O'Neill' -> 'A.O.': what privacy mode shows instead of a client's name."""
+    letters = [w[0].upper() for w in name.replace("-", " ").split() if w[0].isalpha()]
+    return ".".join(letters[:3]) + "." if letters else "?"
+
+
+# -- building -----------------------------------------------------------------------------
+
+
+def build_report(
+    practice: Practice,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    client_id: int | None = None,
+) -> Report:
+    """Read the period's sessions (one read transaction each) and compute the report."""
+    pro = practice.professional()
+    tz = ZoneInfo(pro.timezone)
+    now = practice.clock.now()
+    period = make_period(start, end, today=now.astimezone(tz).date(), timezone=pro.timezone)
+    client: Client | None = practice.find_client(client_id) if client_id is not None else None
+    sessions = practice.list_sessions(
+        start=day_start(period.start, tz), end=day_start(period.end, tz), client_id=client_id
+    )
+    cancelled_ids = [s.id for s in sessions if s.cancellation is not None]
+    rebooked: set[int] = set()
+    if cancelled_ids:
+        with practice.reading() as db:
+            rebooked = {
+                i
+                for i in db.scalars(
+                    select(SessionRow.rescheduled_from).where(
+                        SessionRow.rescheduled_from.in_(cancelled_ids)
+                    )
+                )
+                if i is not None
+            }
+    return compute_report(
+        sessions,
+        period=period,
+        now=now,
+        late_fee_percent=pro.late_fee_percent,
+        client=client,
+        rebooked=rebooked,
+    )
+
+
+def compute_report(
+    sessions: Iterable[Session],
+    *,
+    period: Period,
+    now: datetime,
+    late_fee_percent: int,
+    client: Client | None = None,
+    rebooked: set[int] | frozenset[int] = frozenset(),
+) -> Report:
+    """The pure part: figures from domain sessions (those not starting in the period are
+    ignored), so that every definition can be tested without a database."""
+    tz = ZoneInfo(period.timezone)
+    lo, hi = day_start(period.start, tz), day_start(period.end, tz)
+    chosen = [s for s in sessions if lo <= s.start < hi]
+
+    status_count: dict[str, int] = defaultdict(int)
+    reason_count: dict[Reason, int] = defaultdict(int)
+    reason_late: dict[Reason, int] = defaultdict(int)
+    charged: list[Money] = []
+    charged_kind: dict[ChargeKind, list[Money]] = defaultdict(list)
+    waived: list[Money] = []
+    refunds: list[Money] = []
+    unmarked = 0
+    rescheduled = 0
+    per_client: dict[int, _ClientTally] = {}
+    weeks: dict[date, list[int]] = {}
+
+    monday = period.start - timedelta(days=period.start.weekday())
+    while monday < period.end:
+        weeks[monday] = [0, 0, 0]  # attended, cancelled, no-shows
+        monday += timedelta(days=7)
+
+    for s in chosen:
+        kind = _kind(s)
+        status_count[kind] += 1
+        tally = per_client.setdefault(s.client_id, _ClientTally(s.client_id, s.client_name))
+        tally.sessions += 1
+        local_day = s.start.astimezone(tz).date()
+        week = weeks[local_day - timedelta(days=local_day.weekday())]
+        if kind == "scheduled":
+            tally.scheduled += 1
+            unmarked += s.start <= now
+        elif kind == "attended":
+            tally.attended += 1
+            week[0] += 1
+        elif kind == "cancelled":
+            tally.cancelled += 1
+            week[1] += 1
+        else:
+            tally.no_shows += 1
+            week[2] += 1
+        c = s.cancellation
+        if c is not None:
+            reason_count[c.reason] += 1
+            rescheduled += s.id in rebooked
+            if c.late:
+                reason_late[c.reason] += 1
+                if c.reason is not Reason.NO_SHOW:
+                    tally.late += 1
+            if c.late and not c.charged and c.reason is not Reason.PROFESSIONAL:
+                waived.append(s.fee.percent(late_fee_percent))
+                tally.waived += 1
+        for ch in s.charges:
+            if ch.status is ChargeStatus.VOID:
+                continue
+            if ch.kind is ChargeKind.REFUND:
+                refunds.append(Money(abs(ch.amount.minor), ch.amount.currency))
+            else:
+                charged.append(ch.amount)
+                charged_kind[ch.kind].append(ch.amount)
+                tally.charged.append(ch.amount)
+
+    booked = len(chosen)
+    professional = reason_count[Reason.PROFESSIONAL]
+    rate = None
+    if booked:
+        rate = (Decimal(100 * professional) / Decimal(booked)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    lines = tuple(
+        t.line() for t in sorted(per_client.values(), key=lambda t: (t.name.casefold(), t.id))
+    )
+    client_line = None
+    if client is not None:
+        client_line = next(
+            (line for line in lines if line.client_id == client.id),
+            ClientLine(client.id, client.name, 0, 0, 0, 0, 0, 0, 0, ()),
+        )
+    return Report(
+        period=period,
+        client=client_line,
+        booked=booked,
+        attended=status_count["attended"],
+        scheduled=status_count["scheduled"],
+        unmarked=unmarked,
+        cancelled=status_count["cancelled"],
+        no_shows=status_count["no_show"],
+        late=sum(n for r, n in reason_late.items() if r is not Reason.NO_SHOW),
+        rescheduled=rescheduled,
+        by_reason=tuple(ReasonCount(r, reason_count[r], reason_late[r]) for r in Reason),
+        by_side=Sides(
+            client=reason_count[Reason.CLIENT] + reason_count[Reason.NO_SHOW],
+            professional=professional,
+            other=reason_count[Reason.OTHER],
+        ),
+        charged=_amounts(charged),
+        charged_by_kind=tuple(KindAmounts(k, _amounts(charged_kind[k])) for k in CHARGED_KINDS),
+        waived=_amounts(waived),
+        refunds=_amounts(refunds),
+        professional_rate=rate,
+        clients=lines,
+        weeks=tuple(Week(d, *counts) for d, counts in weeks.items()),
+    )
+
+
+def _kind(s: Session) -> str:
+    """Which of the four figures that split ``booked`` this session falls in."""
+    if s.cancellation is not None:
+        return "no_show" if s.cancellation.reason is Reason.NO_SHOW else "cancelled"
+    if s.status is SessionStatus.ATTENDED:
+        return "attended"
+    # A cancelled or no-show status always comes with its Cancellation; should one ever be
+    # missing, count the session by its status rather than lose it.
+    if s.status is SessionStatus.NO_SHOW:
+        return "no_show"
+    if s.status is SessionStatus.CANCELLED:
+        return "cancelled"
+    return "scheduled"
+
+
+def totals(amounts: Iterable[Money]) -> tuple[Money, ...]:
+    by_currency: dict[str, int] = defaultdict(int)
+    for m in amounts:
+        by_currency[m.currency] += m.minor
+    return tuple(Money(by_currency[c], c) for c in sorted(by_currency))
+
+
+def _amounts(amounts: list[Money]) -> Amounts:
+    return Amounts(len(amounts), totals(amounts))
+
+
+class _ClientTally:
+    def __init__(self, client_id: int, name: str) -> None:
+        self.id = client_id
+        self.name = name
+        self.sessions = self.attended = self.scheduled = self.cancelled = 0
+        self.late = self.no_shows = self.waived = 0
+        self.charged: list[Money] = []
+
+    def line(self) -> ClientLine:
+        return ClientLine(
+            client_id=self.id,
+            name=self.name,
+            sessions=self.sessions,
+            attended=self.attended,
+            scheduled=self.scheduled,
+            cancelled=self.cancelled,
+            late=self.late,
+            no_shows=self.no_shows,
+            waived=self.waived,
+            charged=totals(self.charged),
+        )
