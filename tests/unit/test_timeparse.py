@@ -1,0 +1,126 @@
+"""Reading the dates and times people type, in the practice's zone, refusing the impossible."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kara_tui.domain import DomainError
+from kara_tui.timeparse import day_start, localize, parse_date, parse_datetime
+
+LONDON = ZoneInfo("Europe/London")
+TODAY = date(2026, 11, 16)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-03", date(2026, 12, 3)),
+        ("today", TODAY),
+        ("now", TODAY),
+        ("Tomorrow", date(2026, 11, 17)),
+        ("yesterday", date(2026, 11, 15)),
+        ("+3d", date(2026, 11, 19)),
+        ("-1w", date(2026, 11, 9)),
+        ("+2w", date(2026, 11, 30)),
+        ("monday", TODAY),
+        ("next monday", date(2026, 11, 23)),
+        ("this friday", date(2026, 11, 20)),
+        ("wed", date(2026, 11, 18)),
+        ("2028-02-29", date(2028, 2, 29)),
+    ],
+)
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-02-30", "2026-02-30 is not a day of the calendar"),
+        ("2026-13-01", "is not a day of the calendar"),
+        ("2027-02-29", "is not a day of the calendar"),
+        ("someday", "'someday' is not a date I can read"),
+        ("next week", "is not a date I can read"),
+        ("03/12/2026", "is not a date I can read"),
+    ],
+)
+def test_parse_date_refuses(text: str, message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        parse_date(text, TODAY)
+
+
+def test_times_without_offset_are_practice_time() -> None:
+    winter = parse_datetime("2026-11-23 10:00", LONDON, TODAY)
+    assert winter == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    summer = parse_datetime("2026-07-14 10:00", LONDON, TODAY)
+    assert summer.astimezone(UTC) == datetime(2026, 7, 14, 9, 0, tzinfo=UTC)
+    assert parse_datetime("2026-07-14T10:00", LONDON, TODAY) == summer
+
+
+def test_an_offset_wins_over_the_practice_zone() -> None:
+    t = parse_datetime("2026-11-23T10:00+01:00", LONDON, TODAY)
+    assert t.utcoffset() == timedelta(hours=1)
+    assert t.astimezone(UTC) == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    z = parse_datetime("2026-11-23T10:00Z", LONDON, TODAY)
+    assert z.tzinfo == UTC or z.utcoffset() == timedelta(0)
+
+
+def test_relative_days_with_a_time() -> None:
+    assert parse_datetime("tomorrow 9:30", LONDON, TODAY) == datetime(
+        2026, 11, 17, 9, 30, tzinfo=LONDON
+    )
+    assert parse_datetime("next monday 10:00", LONDON, TODAY).date() == date(2026, 11, 23)
+
+
+def test_a_bare_date_is_its_local_midnight() -> None:
+    assert parse_datetime("2026-07-14", LONDON, TODAY).astimezone(UTC) == datetime(
+        2026, 7, 13, 23, 0, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-03-29 01:30", "2026-03-29 01:30 does not exist in Europe/London"),
+        ("2026-03-29T01:00", "the clocks go forward then"),
+        ("2026-02-30 10:00", "2026-02-30 is not a day of the calendar"),
+        ("2026-11-23 25:00", "'25:00' is not a time of day"),
+        ("2026-11-23 10:60", "'10:60' is not a time of day"),
+        ("tomorrow at noon", "is not a date and time I can read"),
+        ("", "a time is needed"),
+        ("   ", "a time is needed"),
+    ],
+)
+def test_parse_datetime_refuses(text: str, message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        parse_datetime(text, LONDON, TODAY)
+
+
+def test_ambiguous_autumn_time_takes_the_first() -> None:
+    t = parse_datetime("2026-10-25 01:30", LONDON, TODAY)
+    assert t.utcoffset() == timedelta(hours=1)  # BST, the first 01:30
+    assert t.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_localize_refuses_the_gap_in_other_zones() -> None:
+    ny = ZoneInfo("America/New_York")
+    with pytest.raises(DomainError, match="America/New_York"):
+        localize(datetime(2026, 3, 8, 2, 30), ny)
+    assert localize(datetime(2026, 3, 8, 3, 30), ny).utcoffset() == timedelta(hours=-4)
+
+
+def test_day_start() -> None:
+    assert day_start(date(2026, 11, 16), LONDON) == datetime(2026, 11, 16, 0, 0, tzinfo=UTC)
+    assert day_start(date(2026, 7, 14), LONDON).astimezone(UTC) == datetime(
+        2026, 7, 13, 23, 0, tzinfo=UTC
+    )
+    # Where midnight is skipped (Havana springs forward at 00:00), the day starts at 01:00.
+    havana = ZoneInfo("America/Havana")
+    start = day_start(date(2026, 3, 8), havana)
+    assert start.astimezone(havana).hour == 1
+    assert start.utcoffset() == timedelta(hours=-4)
+    assert start.tzinfo is not None
+    assert start == start.astimezone(UTC)
