@@ -1,9 +1,278 @@
-"""The `report` commands (not built yet: see the open issue)."""
+"""`kara-tui report`: the cancellation and charge report as text, JSON or CSV."""
 
 from __future__ import annotations
 
+import argparse
+import csv
+import io
+import sys
+import unicodedata
+from datetime import date
 from typing import Any
+
+from kara_tui.cli import render
+from kara_tui.cli.context import Context
+from kara_tui.domain import DomainError, Money
+from kara_tui.services.report import ClientLine, Report, initials, totals
+from kara_tui.timeparse import parse_date
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _date(ctx: Context, text: str, flag: str) -> date:
+    try:
+        return parse_date(text, ctx.practice.clock.today())
+    except DomainError as exc:
+        raise DomainError(f"{flag}: {exc}") from None
+
+
+def report(ctx: Context, args: argparse.Namespace) -> int:
+    from kara_tui.services.report import build_report
+
+    practice = ctx.practice
+    start = _date(ctx, args.from_, "--from") if args.from_ else None
+    end = _date(ctx, args.to, "--to") if args.to else None
+    if start and end and end <= start:
+        raise DomainError("--to must be after --from (the --to day itself is not included)")
+    client_id = practice.find_client(args.client).id if args.client else None
+    result = build_report(practice, start=start, end=end, client_id=client_id)
+    name = _namer(ctx.settings.privacy)
+    if args.json:
+        render.dump(report_json(result, name))
+    elif args.csv:
+        currencies = result.currencies or (practice.professional().default_currency,)
+        sys.stdout.write(report_csv(result, name, currencies))
+    else:
+        sys.stdout.write(report_text(result, name))
+    return 0
+
+
+def _namer(privacy: bool) -> Any:
+    """Client names as they may be shown: initials in privacy mode (screen sharing), and
+    never with control characters that a terminal would obey."""
+
+    def name(text: str) -> str:
+        text = initials(text) if privacy else text
+        return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+
+    return name
+
+
+# -- JSON -------------------------------------------------------------------------------
+
+
+def _money_list(amounts: tuple[Money, ...]) -> list[dict[str, str]]:
+    return [render.money(m) for m in amounts]
+
+
+def report_json(r: Report, name: Any) -> dict[str, Any]:
+    def client(line: ClientLine) -> dict[str, Any]:
+        return {
+            "client_id": line.client_id,
+            "client": name(line.name),
+            "sessions": line.sessions,
+            "attended": line.attended,
+            "scheduled": line.scheduled,
+            "cancelled": line.cancelled,
+            "late": line.late,
+            "no_shows": line.no_shows,
+            "waived": line.waived,
+            "charged": _money_list(line.charged),
+        }
+
+    return {
+        "period": {
+            "from": r.period.start.isoformat(),
+            "to": r.period.end.isoformat(),  # not included, like every --to
+            "last_day": r.period.last_day.isoformat(),
+            "days": r.period.days,
+            "timezone": r.period.timezone,
+        },
+        "client": None if r.client is None else client(r.client),
+        "sessions": {
+            "booked": r.booked,
+            "attended": r.attended,
+            "scheduled": r.scheduled,
+            "unmarked": r.unmarked,
+            "cancelled": r.cancelled,
+            "no_shows": r.no_shows,
+        },
+        "cancellations": {
+            "late": r.late,
+            "rescheduled": r.rescheduled,
+            "by_reason": {c.reason.value: {"count": c.count, "late": c.late} for c in r.by_reason},
+            "by_side": {
+                "client": r.by_side.client,
+                "professional": r.by_side.professional,
+                "other": r.by_side.other,
+            },
+        },
+        "professional_cancellation_rate": (
+            None if r.professional_rate is None else float(r.professional_rate)
+        ),
+        "charges": {
+            "count": r.charged.count,
+            "totals": _money_list(r.charged.totals),
+            "by_kind": {
+                k.kind.value: {"count": k.amounts.count, "totals": _money_list(k.amounts.totals)}
+                for k in r.charged_by_kind
+            },
+        },
+        "waived": {
+            "count": r.waived.count,
+            "totals": _money_list(r.waived.totals),
+            "late_fee_percent": r.late_fee_percent,
+        },
+        "refunds": {"count": r.refunds.count, "totals": _money_list(r.refunds.totals)},
+        "clients": [client(line) for line in r.clients],
+        "weeks": [
+            {
+                "week_start": w.start.isoformat(),
+                "attended": w.attended,
+                "cancelled": w.cancelled,
+                "no_shows": w.no_shows,
+            }
+            for w in r.weeks
+        ],
+    }
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+_COUNTS = ("sessions", "attended", "scheduled", "cancelled", "late", "no_shows", "waived")
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, -, @ would start a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
+    """One header row, one row per client, then TOTAL; RFC 4180 quoting and CRLF.
+
+    No byte-order mark: it would end up inside the first header for every program that
+    reads UTF-8 as UTF-8 (Python's csv, pandas, LibreOffice, shell tools) and in the middle
+    of the output of a pipe. Excel users open the file with Data > From Text/CSV (UTF-8).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["client_id", "client", *_COUNTS, *(f"charged_{c}" for c in currencies)])
+
+    def charged(amounts: tuple[Money, ...]) -> list[str]:
+        by_currency = {m.currency: m for m in amounts}
+        return [by_currency.get(c, Money(0, c)).amount_str() for c in currencies]
+
+    for line in r.clients:
+        writer.writerow(
+            [
+                line.client_id,
+                safe_cell(name(line.name)),
+                *(getattr(line, field) for field in _COUNTS),
+                *charged(line.charged),
+            ]
+        )
+    writer.writerow(
+        [
+            "",
+            "TOTAL",
+            *(sum(getattr(line, field) for line in r.clients) for field in _COUNTS),
+            *charged(totals(m for line in r.clients for m in line.charged)),
+        ]
+    )
+    return out.getvalue()
+
+
+# -- text -------------------------------------------------------------------------------
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _amounts(amounts: tuple[Money, ...]) -> str:
+    return ", ".join(str(m) for m in amounts) or "-"
+
+
+def report_text(r: Report, name: Any) -> str:
+    who = "all clients" if r.client is None else name(r.client.name)
+    lines = [f"Report: {r.period.describe()}, {who}", ""]
+    add = lines.append
+
+    notes = []
+    if r.unmarked:
+        notes.append(f"{r.unmarked} started, attendance not recorded")
+    add(f"Sessions booked      {r.booked:>5}")
+    add(f"  attended           {r.attended:>5}")
+    add(f"  scheduled          {r.scheduled:>5}" + (f"   ({notes[0]})" if notes else ""))
+    extra = [f"{r.late} late"]
+    if r.rescheduled:
+        extra.append(f"{r.rescheduled} rescheduled")
+    add(f"  cancelled          {r.cancelled:>5}   ({', '.join(extra)})")
+    add(f"  no-shows           {r.no_shows:>5}")
+    add("")
+    add(f"{'By reason':<32}{'count':>6}{'late':>6}")
+    for c in r.by_reason:
+        add(f"  {c.reason.label:<30}{c.count:>6}{c.late:>6}")
+    add("By who cancelled")
+    add(f"  {'client (client + no-show)':<30}{r.by_side.client:>6}")
+    add(f"  {'professional (you)':<30}{r.by_side.professional:>6}")
+    add(f"  {'other':<30}{r.by_side.other:>6}")
+    rate = "-" if r.professional_rate is None else f"{r.professional_rate} %"
+    add(
+        f"Your cancellation rate   {rate}  ({r.by_side.professional} of {r.booked} "
+        "booked sessions cancelled by you)"
+    )
+    add("")
+    add(f"{'Charges made':<22}{r.charged.count:>5}   {_amounts(r.charged.totals)}")
+    for k in r.charged_by_kind:
+        label = k.kind.value.replace("_", " ").replace("no show", "no-show")
+        add(f"  {label:<20}{k.amounts.count:>5}   {_amounts(k.amounts.totals)}")
+    add(
+        f"{'Waived':<22}{r.waived.count:>5}   {_amounts(r.waived.totals)}"
+        f"   (late or no-show, not charged; at {r.late_fee_percent} % of the fee)"
+    )
+    add(f"{'Refunds':<22}{r.refunds.count:>5}   {_amounts(r.refunds.totals)}")
+    add("")
+
+    head = ("Client", "Sessions", "Attended", "Cancelled", "Late", "No-shows", "Waived")
+    add(f"{head[0]:<24}" + "".join(f"{h:>10}" for h in head[1:]) + "  Charged")
+    for line in r.clients:
+        counts = (
+            line.sessions,
+            line.attended,
+            line.cancelled,
+            line.late,
+            line.no_shows,
+            line.waived,
+        )
+        add(
+            f"{_cut(name(line.name), 23):<24}"
+            + "".join(f"{n:>10}" for n in counts)
+            + f"  {_amounts(line.charged)}"
+        )
+    if not r.clients:
+        add("  (no sessions in this period)")
+    add("")
+    add(f"{'Week of':<16}{'attended':>10}{'cancelled':>11}{'no-shows':>10}")
+    for w in r.weeks:
+        add(f"{w.start:%a %d %b %Y}  {w.attended:>10}{w.cancelled:>11}{w.no_shows:>10}")
+    return "\n".join(lines) + "\n"
 
 
 def register(sub: Any) -> None:
-    del sub
+    p = sub.add_parser(
+        "report",
+        help="cancellation and charge report",
+        description=(
+            "Cancellations, no-shows and charges over a period (default: the last 90 days, "
+            "today included). --from and --to are days; the --to day is not included."
+        ),
+    )
+    p.add_argument("--from", dest="from_", metavar="DATE", help="first day (e.g. 2026-08-01)")
+    p.add_argument("--to", metavar="DATE", help="day after the last one (not included)")
+    p.add_argument("--client", metavar="NAME_OR_ID", help="only this client's sessions")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON document")
+    fmt.add_argument("--csv", action="store_true", help="per-client table for a spreadsheet")
+    p.set_defaults(handler=report)

@@ -158,6 +158,7 @@ class Report:
     charged: Amounts
     charged_by_kind: tuple[KindAmounts, ...]
     waived: Amounts
+    late_fee_percent: int  # the percentage the waived amounts are reckoned at
     refunds: Amounts
     professional_rate: Decimal | None
     clients: tuple[ClientLine, ...]
@@ -352,6 +353,7 @@ def compute_report(
         charged=_amounts(charged),
         charged_by_kind=tuple(KindAmounts(k, _amounts(charged_kind[k])) for k in CHARGED_KINDS),
         waived=_amounts(waived),
+        late_fee_percent=late_fee_percent,
         refunds=_amounts(refunds),
         professional_rate=rate,
         clients=lines,
