@@ -76,6 +76,7 @@ class NotificationKind(StrEnum):
 
 class NotificationStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by a sender; left so if it stopped mid-send (may have gone)
     SENT = "sent"
     FAILED = "failed"
 
