@@ -93,6 +93,7 @@ def test_a_cancellation_reaches_the_client_as_an_update_of_the_same_event(
     part, cal = calendar_part(msg)
     assert part.get_param("method") == "CANCEL"
     assert part.get_content_charset() == "utf-8"
+    assert part.get_content().startswith("BEGIN:VCALENDAR\r\n")  # CRLF kept (base64)
     assert cal["METHOD"] == "CANCEL"
     (event,) = cal.walk("VEVENT")
     assert str(event["UID"]) == booked.uid

@@ -1,9 +1,128 @@
-"""The `outbox` commands (not built yet: see the open issue)."""
+"""The `outbox` commands: list the client notices, send the queued ones, retry one."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from typing import Any
+
+from kara_tui.cli import render
+from kara_tui.cli.context import Context
+from kara_tui.domain import DomainError, NotificationStatus
+
+
+def _outbox(ctx: Context) -> Any:
+    from kara_tui.services.outbox import Outbox
+
+    return Outbox(ctx.practice, ctx.settings)
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    return {
+        "sent": report.sent,
+        "failed": report.failed,
+        "errors": report.errors,
+        "messages": [
+            {
+                "id": o.notification_id,
+                "recipient": o.recipient,
+                "subject": o.subject,
+                "sent": o.sent,
+                "detail": o.detail,
+            }
+            for o in report.outcomes
+        ],
+    }
+
+
+def _print_report(report: Any, args: argparse.Namespace, nothing: str) -> int:
+    if args.json:
+        render.dump(_report_json(report))
+        return 1 if report.failed else 0
+    for o in report.outcomes:
+        if o.sent:
+            done = "written" if o.detail.startswith("written") else "sent"
+            print(f"{done:<7} {o.notification_id:>5}  {o.recipient}  {o.subject}  ({o.detail})")
+    for error in report.errors:
+        print(f"kara-tui: not sent: {error}", file=sys.stderr)
+    if report.sent or report.failed:
+        print(f"{report.sent} sent, {report.failed} not sent")  # 'sent' = left kara-tui
+    else:
+        print(nothing)
+    return 1 if report.failed else 0
+
+
+def outbox_list(ctx: Context, args: argparse.Namespace) -> int:
+    status = None
+    if args.status:
+        try:
+            status = NotificationStatus(args.status)
+        except ValueError:
+            options = ", ".join(s.value for s in NotificationStatus)
+            raise DomainError(f"'{args.status}' is not a status (choose from {options})") from None
+    messages = _outbox(ctx).list(status=status)
+    tz = ctx.practice.tz
+    if args.json:
+        render.dump([render.notification_json(n, tz) for n in messages])
+        return 0
+    if not messages:
+        print("The outbox is empty.")
+        return 0
+    for n in messages:
+        created = n.created_at.astimezone(tz)
+        line = (
+            f"{n.id:>5}  {n.status.value:<7}  {created:%Y-%m-%d %H:%M}  "
+            f"{n.recipient or '(no address)':<28.28}  {n.subject}"
+        )
+        if n.error and n.status is not NotificationStatus.SENT:
+            line += f"  [{n.error}]"
+        print(line)
+    return 0
+
+
+def outbox_send(ctx: Context, args: argparse.Namespace) -> int:
+    outbox = _outbox(ctx)
+    report = outbox.send_all()
+    return _print_report(report, args, "Nothing to send: no message is queued.")
+
+
+def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        notification_id = int(args.id)
+    except ValueError:
+        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+    report = _outbox(ctx).retry(notification_id)
+    return _print_report(
+        report, args, f"Message {notification_id} was taken by another sender meanwhile."
+    )
+
+
+def outbox_show(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        notification_id = int(args.id)
+    except ValueError:
+        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+    print(_outbox(ctx).preview(notification_id))
+    return 0
 
 
 def register(sub: Any) -> None:
-    del sub
+    outbox = sub.add_parser("outbox", help="notices to clients: list, send, retry").add_subparsers(
+        dest="outbox_command", metavar="ACTION", required=True
+    )
+    p = outbox.add_parser("list", help="queued, sent and failed messages")
+    p.add_argument("--status", help="queued, sending, sent or failed")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=outbox_list)
+    p = outbox.add_parser(
+        "send", help="send the queued messages (SMTP if configured, else .eml files)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=outbox_send)
+    p = outbox.add_parser("retry", help="send one unsent message again")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=outbox_retry)
+    p = outbox.add_parser("show", help="one message as the client will read it")
+    p.add_argument("id")
+    p.set_defaults(handler=outbox_show)

@@ -247,7 +247,7 @@ class _FileTransport:
         try:
             fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(msg.as_bytes())
+                fh.write(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
                 fh.flush()
                 os.fsync(fh.fileno())
             tmp.replace(path)
@@ -539,14 +539,18 @@ class Outbox:
         method = _method(n)
         # Mail programs read the inline text/calendar part (Gmail, Outlook); others look
         # for an attached .ics file (Apple Mail): give both, as calendar servers do.
-        msg.add_alternative(n.ical, subtype="calendar", params={"method": method})
-        msg.make_mixed()
-        msg.add_attachment(
-            n.ical.encode("utf-8"),
-            maintype="application",
-            subtype="ics",
-            filename="invite.ics",
+        # As bytes in base64: iCalendar's CRLF line ends and UTF-8 names arrive untouched,
+        # whatever the mail servers on the way do with 8-bit text.
+        data = n.ical.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+        msg.add_alternative(
+            data,
+            maintype="text",
+            subtype="calendar",
+            cte="base64",
+            params={"charset": "utf-8", "method": method},
         )
+        msg.make_mixed()
+        msg.add_attachment(data, maintype="application", subtype="ics", filename="invite.ics")
         return msg
 
     @staticmethod
