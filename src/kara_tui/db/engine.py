@@ -27,7 +27,8 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for ``url``; on SQLite, writers wait up to ``busy_timeout_ms`` for the lock."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -41,18 +42,24 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         except OSError as exc:
             raise StorageError(f"cannot create the database at {database}: {exc.strerror}") from exc
     engine = create_engine(
-        url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     )
-    event.listen(engine, "connect", _on_sqlite_connect)
+
+    def on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
+        _on_sqlite_connect(dbapi_connection, record, busy_timeout_ms)
+
+    event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _on_sqlite_connect(
+    dbapi_connection: sqlite3.Connection, _record: Any, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> None:
     # Take over transaction control from the driver so that BEGIN IMMEDIATE can be issued.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA foreign_keys = ON")
@@ -80,17 +87,27 @@ def reader(engine: Engine) -> sessionmaker[Session]:
 def explain(exc: BaseException) -> str | None:
     """A person's sentence for a database failure, or None when it is not one we know."""
     if isinstance(exc, OperationalError | DBAPIError):
-        text = str(exc.orig if getattr(exc, "orig", None) else exc).lower()
-        if "locked" in text or "busy" in text:
-            return "the database is busy (another kara-tui is writing to it); nothing was changed, try again"
-        if "disk" in text and "full" in text:
-            return "the disk is full; nothing was changed"
-        if "readonly" in text or "read-only" in text:
-            return "the database file is read-only; nothing was changed"
-        if "unable to open" in text:
-            return "the database file cannot be opened (check the path and permissions)"
-        if "not a database" in text or "malformed" in text:
-            return "the file is not a kara-tui database, or it is damaged"
-        if "could not connect" in text or "connection refused" in text:
-            return "cannot reach the database server"
+        orig: BaseException = exc.orig if getattr(exc, "orig", None) else exc
+    elif isinstance(exc, sqlite3.Error):
+        orig = exc  # raised by the driver outside SQLAlchemy (e.g. while connecting)
+    else:
+        return None
+    text = str(orig).lower()
+    # SQLite's extended code says more than its text: a full disk often shows up as a
+    # "disk I/O error" while growing the shared-memory file (SQLITE_IOERR_SHMSIZE).
+    code = str(getattr(orig, "sqlite_errorname", "") or "")
+    if "locked" in text or "busy" in text:
+        return "the database is busy (another kara-tui is writing to it); nothing was changed, try again"
+    if ("disk" in text and "full" in text) or code in ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"):
+        return "the disk is full; nothing was changed"
+    if "readonly" in text or "read-only" in text:
+        return "the database file is read-only; nothing was changed"
+    if "disk i/o error" in text:
+        return "the disk could not be read or written (disk I/O error); nothing was changed"
+    if "unable to open" in text:
+        return "the database file cannot be opened (check the path and permissions)"
+    if "not a database" in text or "malformed" in text:
+        return "the file is not a kara-tui database, or it is damaged"
+    if "could not connect" in text or "connection refused" in text:
+        return "cannot reach the database server"
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -109,7 +110,7 @@ class Practice:
         try:
             with self._write.begin() as db:
                 yield db
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             message = explain(exc)
             if message is None:
                 raise
@@ -120,7 +121,7 @@ class Practice:
         try:
             with self._read() as db:
                 yield db
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, sqlite3.Error) as exc:
             message = explain(exc)
             if message is None:
                 raise
@@ -146,6 +147,12 @@ class Practice:
         return row
 
     def ensure_professional(self) -> Professional:
+        # Read first: every command calls this, and a reader must not wait for (or be refused
+        # by) another kara-tui holding the write lock.
+        with self.reading() as db:
+            row = db.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id).limit(1)).first()
+            if row is not None:
+                return row.to_domain()
         with self.writing() as db:
             return self._professional_row(db).to_domain()
 

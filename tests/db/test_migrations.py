@@ -1,0 +1,177 @@
+"""Alembic: an empty database reaches head, older ones are upgraded with their data, newer refused."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from kara_tui.db.engine import make_engine
+from kara_tui.db.rows import Base
+from kara_tui.db.schema import (
+    NewerDatabaseError,
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from kara_tui.services.practice import Practice
+
+# Oldest first: base -> 0001 -> ... -> head.
+REVISIONS = [
+    r.revision
+    for r in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))
+]
+
+
+def _seed_0001(conn: Connection) -> None:
+    """A practice as the first schema stored it, written in plain SQL (no ORM of today)."""
+    conn.exec_driver_sql(
+        "INSERT INTO professionals (id, name, email, timezone, cancellation_window_hours,"
+        " late_fee_percent, payment_methods, working_hours, buffer_minutes, default_currency,"
+        " default_minutes) VALUES (1, 'Dr Kara', 'kara@example.com', 'Europe/London', 48, 50,"
+        " 'card,cash', 'mon-thu 08:00-16:00', 15, 'GBP', 60)"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO clients (id, professional_id, name, email, phone, programme, fee_minor,"
+        " currency, window_hours, sponsored_credit, archived, notes, created_at) VALUES"
+        " (1, 1, 'Anna Smith', 'anna@example.com', '', 'private', 9000, 'GBP', 72, 0, 0,"
+        " 'private note', '2026-11-01 09:00:00.000000')"
+    )
+    conn.exec_driver_sql(
+        'INSERT INTO sessions (id, uid, professional_id, client_id, start, "end", service,'
+        " location, fee_minor, currency, status, prepaid, credit_reserved, sequence,"
+        " rescheduled_from, created_at, updated_at) VALUES (1, 'old@kara-tui', 1, 1,"
+        " '2026-11-20 10:00:00.000000', '2026-11-20 10:50:00.000000', 'Therapy', '', 9000,"
+        " 'GBP', 'cancelled', 1, 0, 1, NULL, '2026-11-01 09:00:00.000000',"
+        " '2026-11-02 09:00:00.000000')"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO cancellations (session_id, reason, note, notified_at, notice_hours, late,"
+        " charged, cancelled_at) VALUES (1, 'client', 'flu', '2026-11-19 20:00:00.000000', 14.0,"
+        " 1, 1, '2026-11-19 20:05:00.000000')"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO charges (session_id, client_id, amount_minor, currency, method, kind, status,"
+        " created_at) VALUES (1, 1, 4500, 'GBP', 'card', 'late_cancellation', 'pending',"
+        " '2026-11-19 20:05:00.000000')"
+    )
+
+
+# The data each revision is seeded with. A new migration that keeps these tables readable
+# needs nothing here; one that changes them adds a line: {"0002": _seed_0002}.
+SEEDS: dict[str, Callable[[Connection], None]] = {"0001": _seed_0001}
+
+
+def _seed_for(revision: str) -> Callable[[Connection], None]:
+    known = [r for r in REVISIONS[: REVISIONS.index(revision) + 1] if r in SEEDS]
+    return SEEDS[known[-1]]
+
+
+def _check_seeded_practice(practice: Practice) -> None:
+    pro = practice.professional()
+    assert (pro.name, pro.cancellation_window_hours, pro.late_fee_percent) == ("Dr Kara", 48, 50)
+    assert str(pro.working_hours) == "mon,tue,wed,thu 08:00-16:00"
+    (client,) = practice.list_clients()
+    assert (client.name, client.window_hours, client.notes) == ("Anna Smith", 72, "private note")
+    session = practice.get_session(1)
+    assert session.uid == "old@kara-tui"
+    assert session.start == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert session.cancellation is not None
+    assert (session.cancellation.reason, session.cancellation.note) == ("client", "flu")
+    assert [(c.amount.minor, c.kind) for c in session.charges] == [(4500, "late_cancellation")]
+
+
+def test_the_revision_list_ends_at_head() -> None:
+    assert REVISIONS[0] == "0001"
+    assert REVISIONS[-1] == head_revision()
+
+
+def test_empty_to_head_makes_every_table(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    upgrade(engine)  # a second run changes nothing
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_head_schema_matches_the_rows(tmp_path: Path) -> None:
+    """No model change without a migration: autogenerate finds nothing to do at head."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(ctx, Base.metadata) == []
+    engine.dispose()
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_upgrade_from_each_revision_keeps_the_data(tmp_path: Path, clock, revision: str) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, revision)
+    assert current_revision(engine) == revision
+    with engine.begin() as conn:
+        _seed_for(revision)(conn)
+    for later in REVISIONS[REVISIONS.index(revision) + 1 :]:
+        upgrade(engine, later)  # one step at a time, as users meet them
+        assert current_revision(engine) == later
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    _check_seeded_practice(Practice(engine, clock))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    engine.dispose()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path, clock) -> None:
+    path = tmp_path / "kara.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        _seed_0001(conn)
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    engine.dispose()
+    before = _digest(path)
+
+    engine = make_engine(f"sqlite:///{path}")
+    with pytest.raises(NewerDatabaseError) as info:
+        upgrade(engine)
+    assert str(info.value) == (
+        "this database was made by a newer version of kara-tui (schema 9999); "
+        "upgrade kara-tui to open it. Nothing was changed."
+    )
+    engine.dispose()
+    assert _digest(path) == before
+    assert not (tmp_path / "kara.db-wal").exists()
+
+
+def test_cli_refuses_a_newer_database_in_one_line(cli, db_url: str) -> None:
+    assert cli("clients", "add", "Anna Smith").code == 0
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'zzzz'")
+    engine.dispose()
+    result = cli("clients", "list", "--json")
+    assert result.code != 0
+    assert result.out == ""
+    assert result.err == (
+        "kara-tui: this database was made by a newer version of kara-tui (schema zzzz); "
+        "upgrade kara-tui to open it. Nothing was changed.\n"
+    )
