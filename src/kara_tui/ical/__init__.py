@@ -1,1 +1,1 @@
-"""iCalendar: parse and fetch feeds, export sessions, build RFC 5546 messages."""
+"""iCalendar feeds: parse to occurrences, fetch with limits (no database, no Textual)."""

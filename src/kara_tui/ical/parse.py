@@ -1,0 +1,646 @@
+"""Parse an iCalendar feed into the occurrences that fall in a window, never trusting the feed."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+import recurring_ical_events
+import x_wr_timezone
+from icalendar import Calendar, Event, Timezone
+from icalendar.prop import vBroken, vRecur
+from recurring_ical_events.adapters.event import EventAdapter
+from recurring_ical_events.util import time_span_contains_event
+
+from kara_tui.ical.prepare import EventSource, NotICalendar, Prepared, prepare
+from kara_tui.ical.timezones import (
+    ONE_DAY,
+    ZoneResolver,
+    drop_broken,
+    floating_zone,
+    is_date_only,
+    localize_event,
+    zone_name,
+)
+from kara_tui.ical.watchdog import TimeLimitExceeded, Watchdog
+from kara_tui.ical.zones import to_iana
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One instance of an event inside the window, ready to store.
+
+    ``recurrence_id`` is "" for a non-recurring event, else the instance's
+    original start: UTC ``YYYYMMDDTHHMMSSZ`` for timed series, ``YYYYMMDD`` for
+    all-day series. ``start``/``end`` are aware UTC datetimes, or dates for
+    all-day events; ``end`` is exclusive.
+    """
+
+    uid: str
+    recurrence_id: str
+    start: datetime | date
+    end: datetime | date
+    all_day: bool
+    summary: str
+    location: str
+    busy: bool
+    cancelled: bool
+    component_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the feed that was skipped or cut short, said so a person understands it."""
+
+    uid: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What a feed holds inside the window, and what could not be used."""
+
+    occurrences: list[Occurrence]
+    problems: list[Problem]
+    calendar_name: str | None
+    event_count: int
+
+
+class FeedUnreadable(Exception):
+    """The body is not an iCalendar at all (HTML, empty, garbage, truncated beyond repair).
+
+    str() says why.
+    """
+
+
+# Rules that iterate more base periods than this between DTSTART and the window's
+# end are not expanded: dateutil walks every period from DTSTART, so
+# "FREQ=SECONDLY" since 2020 would take minutes and gigabytes.
+MAX_RULE_STEPS = 1_000_000
+_PERIOD_SECONDS = {
+    "SECONDLY": 1,
+    "MINUTELY": 60,
+    "HOURLY": 3600,
+    "DAILY": 86400,
+    "WEEKLY": 7 * 86400,
+    "MONTHLY": 28 * 86400,
+    "YEARLY": 365 * 86400,
+}
+_RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_text(value: Any) -> str:
+    """Feed text as one plain line: control characters out, line breaks become spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    text = str(value)
+    return _CONTROL.sub(" ", text).strip() if text else ""
+
+
+@dataclass(slots=True)
+class _Member:
+    """A parsed VEVENT together with what the line pass knew about it."""
+
+    event: Event
+    source: EventSource
+
+
+@dataclass(slots=True)
+class _Context:
+    window_start: datetime
+    window_end: datetime
+    floating: tzinfo
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _check_window(window_start: datetime, window_end: datetime) -> None:
+    if window_start.tzinfo is None or window_end.tzinfo is None:
+        raise ValueError("the window must be given as aware datetimes")
+    if window_end <= window_start:
+        raise ValueError("the window must end after it starts")
+
+
+def _utc(value: datetime, floating: tzinfo) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=floating)
+    return value.astimezone(UTC)
+
+
+def _span(start: Any, end: Any, floating: tzinfo) -> tuple[datetime | date, datetime | date, bool]:
+    """Normalise a start/end pair to UTC datetimes or to dates (all-day), end after start.
+
+    An all-day event whose end is not after its start (Calendar Labs writes
+    DTEND == DTSTART) lasts one day; a timed end before its start is the start.
+    """
+    if is_date_only(start):
+        if isinstance(end, datetime):
+            end_date = end.date() if end.time() == time(0) else end.date() + ONE_DAY
+        elif isinstance(end, date):
+            end_date = end
+        else:
+            end_date = start + ONE_DAY
+        if end_date <= start:
+            end_date = start + ONE_DAY
+        return start, end_date, True
+    start_utc = _utc(start, floating)
+    if isinstance(end, datetime):
+        end_utc = _utc(end, floating)
+    elif isinstance(end, date):
+        end_utc = _utc(datetime.combine(end, time(0), tzinfo=start.tzinfo), floating)
+    else:
+        end_utc = start_utc
+    return start_utc, max(start_utc, end_utc), False
+
+
+def _format_recurrence_id(value: Any, all_day_series: bool, floating: tzinfo) -> str:
+    """The instance key: the original start as 'YYYYMMDD' (all-day series) or UTC 'YYYYMMDDTHHMMSSZ'.
+
+    An all-day series takes the local calendar date even when a producer
+    (Exchange) writes the RECURRENCE-ID as local midnight with a TZID, which in
+    UTC is often the previous day.
+    """
+    if all_day_series or is_date_only(value):
+        day = value if is_date_only(value) else value.date()
+        return day.strftime("%Y%m%d")
+    return _utc(value, floating).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _status(event: Event) -> str:
+    return str(event.get("STATUS", "")).strip().upper()
+
+
+def _busy(event: Event) -> bool:
+    transp = str(event.get("TRANSP", "")).strip().upper()
+    if transp:
+        return transp != "TRANSPARENT"
+    return str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).strip().upper() != "FREE"
+
+
+def _make(
+    event: Event,
+    uid: str,
+    recurrence_id: str,
+    start: Any,
+    end: Any,
+    digest: str,
+    floating: tzinfo,
+) -> Occurrence:
+    start_n, end_n, all_day = _span(start, end, floating)
+    return Occurrence(
+        uid=uid,
+        recurrence_id=recurrence_id,
+        start=start_n,
+        end=end_n,
+        all_day=all_day,
+        summary=clean_text(event.get("SUMMARY")),
+        location=clean_text(event.get("LOCATION")),
+        busy=_busy(event),
+        cancelled=_status(event) == "CANCELLED",
+        component_hash=digest,
+    )
+
+
+def _series_digest(members: list[_Member]) -> str:
+    if len(members) == 1:
+        return members[0].source.digest
+    joined = "\n".join(sorted(m.source.digest for m in members))
+    return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+
+
+def _has_dt(event: Event, name: str) -> bool:
+    prop = event.get(name)
+    if prop is None or isinstance(prop, vBroken | list):
+        return False
+    return isinstance(getattr(prop, "dt", None), date)
+
+
+def _tidy(event: Event) -> str | None:
+    """Drop unusable end values (so the default end applies); say why the event is unusable, if it is."""
+    if not _has_dt(event, "DTSTART"):
+        raw = event.get("DTSTART")
+        if raw is None:
+            return "it has no start time"
+        shown = str(raw) if isinstance(raw, vBroken | str) else str(getattr(raw, "dt", raw))
+        return f"its start time {shown[:40]!r} is not a date"
+    for name in ("DTEND", "DURATION"):
+        if name in event and (
+            isinstance(event[name], vBroken | list)
+            or not isinstance(getattr(event[name], "dt", None), date | timedelta)
+        ):
+            del event[name]
+    if "DTEND" in event and "DURATION" in event:
+        del event["DURATION"]  # both is forbidden; DTEND is what calendars show
+    return None
+
+
+def _rule_problem(event: Event, window_end: datetime, floating: tzinfo) -> str | None:
+    """Why this event's RRULE must not be expanded, or None when it is safe to try."""
+    rules = event.get("RRULE")
+    if rules is None:
+        return None
+    start = event["DTSTART"].dt
+    for rule in rules if isinstance(rules, list) else [rules]:
+        if not isinstance(rule, vRecur):
+            return "its repeat rule (RRULE) could not be read"
+        freq = [str(f).upper() for f in rule.get("FREQ", [])]
+        if len(set(freq)) != 1 or freq[0] not in _PERIOD_SECONDS:
+            return "its repeat rule (RRULE) has no valid FREQ"
+        try:
+            interval = int(rule.get("INTERVAL", [1])[0])
+        except (TypeError, ValueError):
+            return "its repeat rule (RRULE) has an unreadable INTERVAL"
+        if interval <= 0:
+            return f"its repeat rule (RRULE) has INTERVAL={interval}"
+        begin = start if isinstance(start, datetime) else datetime.combine(start, time(0))
+        end = window_end
+        until = rule.get("UNTIL")
+        if until:
+            value = until[0]
+            if is_date_only(value):
+                value = datetime.combine(value, time(0), tzinfo=UTC)
+            if isinstance(value, datetime):
+                end = min(end, _utc(value, floating))
+        steps = (end - _utc(begin, floating)).total_seconds() / (
+            _PERIOD_SECONDS[freq[0]] * interval
+        )
+        count = rule.get("COUNT")
+        if count and len(rule) <= 3:  # FREQ, COUNT and maybe INTERVAL: COUNT bounds the walk
+            with contextlib.suppress(TypeError, ValueError):
+                steps = min(steps, int(count[0]))
+        if steps > MAX_RULE_STEPS:
+            return (
+                f"it repeats {freq[0].lower()} (every {interval}) for too long to expand"
+                f" (about {int(steps):,} steps)"
+            )
+    return None
+
+
+class _Expander:
+    """Turns groups of VEVENTs that share a UID into occurrences, each group bounded."""
+
+    def __init__(
+        self, ctx: _Context, watchdog: Watchdog, max_occurrences: int, max_seconds: float
+    ) -> None:
+        self.ctx = ctx
+        self.watchdog = watchdog
+        self.max_occurrences = max_occurrences
+        self.max_seconds = max_seconds
+
+    def problem(self, uid: str, reason: str) -> None:
+        self.ctx.problems.append(Problem(uid, reason))
+
+    def single(
+        self, member: _Member, uid: str, recurrence_id: str, digest: str
+    ) -> Iterator[Occurrence]:
+        """A non-recurring event: no rule engine needed, same overlap rule as recurring-ical-events."""
+        adapter = EventAdapter(member.event)
+        start, end = adapter.start, adapter.end
+        if time_span_contains_event(self.ctx.window_start, self.ctx.window_end, start, end):
+            yield _make(member.event, uid, recurrence_id, start, end, digest, self.ctx.floating)
+
+    def group(self, uid: str, members: list[_Member]) -> list[Occurrence]:
+        """All occurrences of one UID, or a reported fallback when the series cannot be expanded."""
+        digest = _series_digest(members)
+        usable: list[_Member] = []
+        reasons: list[str] = []
+        for member in members:
+            reason = _tidy(member.event)
+            if reason is None:
+                usable.append(member)
+            else:
+                reasons.append(reason)
+        if not usable:
+            # iTIP replies in a feed carry no times; only an event with nothing usable is news.
+            self.problem(uid, f"skipped an event: {reasons[0]}")
+            return []
+        event = usable[0].event
+        if len(usable) == 1 and not any(name in event for name in _RECURRENCE_PROPERTIES):
+            return list(self.single(usable[0], uid, "", digest))
+        masters = [m for m in usable if "RECURRENCE-ID" not in m.event]
+        if len(masters) > 1:
+            self.problem(
+                uid,
+                f"the feed has {len(masters)} copies of this event; only the newest was imported",
+            )
+        for master in masters:
+            reason = _rule_problem(master.event, self.ctx.window_end, self.ctx.floating)
+            if reason is not None:
+                return self.fallback(uid, usable, digest, reason)
+        try:
+            with self.watchdog.limit(self.max_seconds):
+                return self.expand(uid, usable, digest)
+        except TimeLimitExceeded:
+            return self.fallback(
+                uid,
+                usable,
+                digest,
+                f"working out its repetitions took longer than {self.max_seconds:g} s",
+            )
+        except Exception as error:
+            return self.fallback(
+                uid, usable, digest, f"its repetitions could not be worked out ({_short(error)})"
+            )
+
+    def expand(self, uid: str, members: list[_Member], digest: str) -> list[Occurrence]:
+        calendar = Calendar()
+        for member in members:
+            calendar.add_component(member.event)
+        query = recurring_ical_events.of(calendar)
+        out: list[Occurrence] = []
+        for series in query.series:
+            out.extend(
+                self.convert_series(
+                    series.between(self.ctx.window_start, self.ctx.window_end), uid, digest
+                )
+            )
+        return out
+
+    def convert_series(
+        self, occurrences: Iterable[Any], uid: str, digest: str
+    ) -> Iterator[Occurrence]:
+        for count, occurrence in enumerate(occurrences, start=1):
+            if count > self.max_occurrences:
+                self.problem(
+                    uid,
+                    f"it repeats more than {self.max_occurrences:,} times in the sync window;"
+                    f" only the first {self.max_occurrences:,} were imported",
+                )
+                return
+            yield convert_occurrence(occurrence, uid, digest, self.ctx.floating)
+
+    def fallback(
+        self, uid: str, members: list[_Member], digest: str, reason: str
+    ) -> list[Occurrence]:
+        """Import what is certain (the first occurrence and the moved ones) and say why."""
+        self.problem(
+            uid, f"{reason}; only its first occurrence and changed occurrences were imported"
+        )
+        out: list[Occurrence] = []
+        masters = [m for m in members if "RECURRENCE-ID" not in m.event]
+        all_day = bool(masters) and is_date_only(masters[0].event["DTSTART"].dt)
+        for member in members:
+            try:
+                rid_prop = member.event.get("RECURRENCE-ID")
+                if rid_prop is not None:
+                    rid = _format_recurrence_id(rid_prop.dt, all_day, self.ctx.floating)
+                elif any(name in member.event for name in ("RRULE", "RDATE")):
+                    rid = _format_recurrence_id(
+                        member.event["DTSTART"].dt, all_day, self.ctx.floating
+                    )
+                else:
+                    rid = ""
+                out.extend(self.single(member, uid, rid, digest))
+            except Exception as error:
+                self.problem(uid, f"skipped an event: {_short(error)}")
+        return out
+
+
+def _short(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return clean_text(text)[:160]
+
+
+def convert_occurrence(occurrence: Any, uid: str, digest: str, floating: tzinfo) -> Occurrence:
+    """Turn a recurring-ical-events occurrence into ours without copying its component.
+
+    ``as_component()`` copies every property of every instance; reading the
+    adapter's component directly is what makes expansion cheap.
+    """
+    adapter = occurrence._adapter
+    event = adapter._component
+    start, end = occurrence.start, occurrence.end
+    all_day_series = is_date_only(start)
+    rid_prop = event.get("RECURRENCE-ID")
+    if rid_prop is not None:
+        original = rid_prop.dt
+        all_day_series = is_date_only(original) or (
+            all_day_series and isinstance(original, datetime) and original.time() == time(0)
+        )
+        if adapter.this_and_future and start != adapter.start:
+            original = start - adapter.move_recurrences_by
+        recurrence_id = _format_recurrence_id(original, all_day_series, floating)
+    elif "RRULE" in event or "RDATE" in event:
+        recurrence_id = _format_recurrence_id(start, all_day_series, floating)
+    else:
+        recurrence_id = ""
+    return _make(event, uid, recurrence_id, start, end, digest, floating)
+
+
+def _parse_calendar(prepared: Prepared, problems: list[Problem]) -> Calendar:
+    """Parse the prepared text with icalendar; if the whole fails, parse event by event."""
+    try:
+        return Calendar.from_ical(prepared.text)
+    except Exception:
+        pass
+    head, _, rest = prepared.text.partition("\r\nBEGIN:VEVENT\r\n")
+    blocks = ("BEGIN:VEVENT\r\n" + rest).split("\r\nEND:VEVENT\r\n") if rest else []
+    try:
+        calendar = Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n")
+    except Exception:
+        calendar = _parse_header_parts(head, problems)
+    for index, block in enumerate(blocks):
+        if not block.startswith("BEGIN:VEVENT"):
+            continue
+        source = prepared.events[index] if index < len(prepared.events) else None
+        try:
+            event = Event.from_ical(block + "\r\nEND:VEVENT\r\n")
+        except Exception as error:
+            problems.append(
+                Problem(
+                    source.uid if source else "",
+                    f"skipped an event that could not be read ({_short(error)})",
+                )
+            )
+            event = Event()  # keeps file order for the sources; has no DTSTART so it is skipped
+            event["X-KARA-UNREADABLE"] = "1"
+        calendar.add_component(event)
+    return calendar
+
+
+def _parse_header_parts(head: str, problems: list[Problem]) -> Calendar:
+    """Calendar properties and each VTIMEZONE on their own, so one bad zone costs only itself."""
+    first, _, zones = head.partition("\r\nBEGIN:VTIMEZONE\r\n")
+    try:
+        calendar = Calendar.from_ical(first + "\r\nEND:VCALENDAR\r\n")
+    except Exception:
+        calendar = Calendar()
+    for block in ("BEGIN:VTIMEZONE\r\n" + zones).split("\r\nEND:VTIMEZONE\r\n") if zones else []:
+        if not block.startswith("BEGIN:VTIMEZONE"):
+            continue
+        try:
+            calendar.add_component(Timezone.from_ical(block + "\r\nEND:VTIMEZONE\r\n"))
+        except Exception:
+            tzid = next((line[5:] for line in block.split("\r\n") if line.startswith("TZID:")), "")
+            problems.append(Problem("", f"the definition of time zone {tzid!r} could not be read"))
+    return calendar
+
+
+def _events(
+    body: bytes, window_start: datetime, window_end: datetime, default_tz: tzinfo
+) -> tuple[Prepared, list[_Member], _Context]:
+    """Everything up to expansion: repaired text, parsed events with real zones, grouped context."""
+    _check_window(window_start, window_end)
+    try:
+        prepared = prepare(body)
+    except NotICalendar as error:
+        raise FeedUnreadable(str(error)) from None
+    problems = [Problem("", note) for note in prepared.notes]
+    calendar = _parse_calendar(prepared, problems)
+    timezones = [c for c in calendar.subcomponents if isinstance(c, Timezone)]
+    resolver = ZoneResolver(timezones, default_tz)
+    x_wr = to_iana(prepared.x_wr_timezone) if prepared.x_wr_timezone else None
+    if prepared.x_wr_timezone and x_wr is None:
+        problems.append(
+            Problem("", f"the calendar's time zone {prepared.x_wr_timezone!r} is unknown")
+        )
+    events = [c for c in calendar.subcomponents if isinstance(c, Event)]
+    for event in events:
+        drop_broken(event)
+        localize_event(event, resolver, None)
+    if x_wr is not None:
+        calendar.subcomponents = [c for c in calendar.subcomponents if isinstance(c, Event)]
+        calendar = x_wr_timezone.to_standard(calendar, timezone=x_wr)
+        events = [c for c in calendar.subcomponents if isinstance(c, Event)]
+    floating = floating_zone(resolver, x_wr, default_tz)
+    for event in events:
+        localize_event(event, resolver, floating)
+    for tzid in sorted(resolver.unknown):
+        problems.append(
+            Problem(
+                "", f"time zone {tzid!r} is unknown; its times were read as {zone_name(default_tz)}"
+            )
+        )
+    sources = prepared.events
+    if len(sources) != len(events):  # cannot happen with prepare()'s output; stay safe anyway
+        sources = [
+            EventSource(
+                str(e.get("UID", "")),
+                hashlib.blake2b(e.to_ical(), digest_size=16).hexdigest(),
+                False,
+            )
+            for e in events
+        ]
+    members = [
+        _Member(event, source)
+        for event, source in zip(events, sources, strict=True)
+        if "X-KARA-UNREADABLE" not in event
+    ]
+    ctx = _Context(window_start, window_end, floating, problems)
+    return prepared, members, ctx
+
+
+def _group(members: list[_Member]) -> dict[str, list[_Member]]:
+    groups: dict[str, list[_Member]] = {}
+    for member in members:
+        uid = clean_text(member.event.get("UID")) or f"no-uid-{member.source.digest}"
+        groups.setdefault(uid, []).append(member)
+    return groups
+
+
+def _dedupe(occurrences: list[Occurrence], problems: list[Problem]) -> list[Occurrence]:
+    """Keep one occurrence per (UID, RECURRENCE-ID): storage is keyed by that pair."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Occurrence] = []
+    for occurrence in occurrences:
+        key = (occurrence.uid, occurrence.recurrence_id)
+        if key in seen:
+            problems.append(
+                Problem(
+                    occurrence.uid,
+                    f"a duplicate of occurrence {occurrence.recurrence_id or 'the event'} was ignored",
+                )
+            )
+            continue
+        seen.add(key)
+        out.append(occurrence)
+    return out
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    window_start: datetime,
+    window_end: datetime,
+    max_occurrences_per_series: int = 5000,
+    max_seconds_per_series: float = 2.0,
+    default_tz: tzinfo = UTC,
+) -> ParseResult:
+    """Parse a feed body into the occurrences that overlap [window_start, window_end).
+
+    Overlap follows recurring-ical-events: the end is exclusive, an event of zero
+    length at window_start counts, and all-day dates are compared as UTC
+    midnights (the window is a sync horizon of months, so a day's difference at
+    its edges does not matter, and dates stay dates). ``default_tz`` reads
+    floating times and TZIDs that nothing can resolve; pass the practice zone.
+
+    Raises:
+        FeedUnreadable: the body is not an iCalendar at all.
+        ValueError: the window is naive or empty.
+    """
+    prepared, members, ctx = _events(body, window_start, window_end, default_tz)
+    occurrences: list[Occurrence] = []
+    with Watchdog() as watchdog:
+        expander = _Expander(ctx, watchdog, max_occurrences_per_series, max_seconds_per_series)
+        for uid, group in _group(members).items():
+            try:
+                occurrences.extend(expander.group(uid, group))
+            except Exception as error:
+                ctx.problems.append(Problem(uid, f"skipped an event: {_short(error)}"))
+    return ParseResult(
+        occurrences=_dedupe(occurrences, ctx.problems),
+        problems=ctx.problems,
+        calendar_name=clean_text(_unescape(prepared.calendar_name)) or None,
+        event_count=len(prepared.events),
+    )
+
+
+def expand_reference(
+    body: bytes, *, window_start: datetime, window_end: datetime, default_tz: tzinfo = UTC
+) -> list[Occurrence]:
+    """The plain way: the same repaired calendar expanded whole by recurring-ical-events.
+
+    No fast path for single events, no per-series calendars, no bounds. Tests
+    and benchmarks compare :func:`parse_feed` against it; never use it on
+    untrusted feeds.
+    """
+    _, members, ctx = _events(body, window_start, window_end, default_tz)
+    calendar = Calendar()
+    for member in members:
+        if _tidy(member.event) is None:
+            calendar.add_component(member.event)
+    keys: dict[int, tuple[str, str]] = {}
+    for uid, group in _group(members).items():
+        digest = _series_digest(group)
+        for member in group:
+            keys[id(member.event)] = (uid, digest)
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    out: list[Occurrence] = []
+    for series in query.series:
+        try:
+            found = list(series.between(window_start, window_end))
+        except Exception:
+            continue
+        for occurrence in found:
+            uid, digest = keys[id(occurrence._adapter._component)]
+            out.append(convert_occurrence(occurrence, uid, digest, ctx.floating))
+    return _dedupe(out, [])
+
+
+def _unescape(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return (
+        text.replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\n", " ")
+        .replace("\\N", " ")
+        .replace("\\\\", "\\")
+    )

@@ -1,0 +1,334 @@
+"""Turn a feed body into clean iCalendar text for icalendar, one pass over its lines."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+# A content line starts with a property or component name and then ';' or ':'.
+_NAME = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
+
+MAX_LINE_CHARS = 1_000_000
+"""Longer (unfolded) lines are dropped: no property we read is that long, and
+icalendar's parser is not built for multi-megabyte lines (a hostile feed can send
+one 20 MB line)."""
+
+# The only VEVENT properties that reach icalendar. Everything else (DESCRIPTION,
+# ATTENDEE lists, ATTACH blobs, X- properties, VALARMs) is dropped before parsing:
+# it is most of the bytes of a real feed, we store none of it, and less to parse
+# means a faster import and fewer ways for a broken value to fail the event.
+EVENT_PROPERTIES = frozenset(
+    {
+        "UID",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "RRULE",
+        "RDATE",
+        "EXDATE",
+        "RECURRENCE-ID",
+        "SEQUENCE",
+        "STATUS",
+        "TRANSP",
+        "SUMMARY",
+        "LOCATION",
+        "X-MICROSOFT-CDO-BUSYSTATUS",
+    }
+)
+CALENDAR_PROPERTIES = frozenset(
+    {"VERSION", "PRODID", "CALSCALE", "METHOD", "X-WR-TIMEZONE", "X-WR-CALNAME", "NAME"}
+)
+# Lines left out of a component's hash: Google stamps DTSTAMP with the time of
+# each download, so including it would make every component look changed.
+_UNHASHED = frozenset({"DTSTAMP"})
+
+
+class NotICalendar(Exception):
+    """The body is not iCalendar text; str() says why in plain words."""
+
+
+@dataclass(slots=True)
+class EventSource:
+    """What the line pass learned about one VEVENT, in file order."""
+
+    uid: str
+    digest: str
+    has_recurrence: bool  # RRULE, RDATE or RECURRENCE-ID present
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Clean text for icalendar plus what was noticed on the way."""
+
+    text: str
+    events: list[EventSource]
+    timezone_ids: list[str]
+    calendar_name: str | None
+    x_wr_timezone: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def decode(body: bytes) -> tuple[str, bool]:
+    """Decode the body as UTF-8 (BOM allowed); returns the text and whether bytes were replaced.
+
+    Feeds are UTF-8 by RFC 5545; a damaged byte must not cost the whole feed, so
+    bad bytes become U+FFFD instead of failing.
+    """
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    try:
+        return body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return body.decode("utf-8", errors="replace"), True
+
+
+def sniff(text: str) -> None:
+    """Raise NotICalendar with a reason when the text is plainly not a calendar."""
+    head = text[:2048].lstrip().lower()
+    if not head:
+        raise NotICalendar("the feed is empty")
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or (
+        head.startswith("<") and "<html" in head
+    ):
+        raise NotICalendar("the server sent a web page, not a calendar (a login page?)")
+    if head.startswith(("{", "[")):
+        raise NotICalendar("the server sent JSON data, not a calendar")
+    upper_probe = text[:1_000_000].upper()
+    if "BEGIN:VCALENDAR" not in upper_probe and "BEGIN:VEVENT" not in upper_probe:
+        raise NotICalendar("this is not an iCalendar file (no BEGIN:VCALENDAR or BEGIN:VEVENT)")
+
+
+def _unfold(text: str, notes: list[str]) -> list[str]:
+    """Unfold content lines, tolerating the damage real producers do.
+
+    Blank lines are skipped (old Mozilla put them inside folds), a line that
+    begins with a space or tab continues the previous one, and a line that does
+    not look like ``NAME:`` or ``NAME;`` continues the previous property (an
+    unfolded multi-line DESCRIPTION, an ORGANIZER broken mid-word); a stray
+    line after BEGIN/END is dropped instead.
+    """
+    out: list[str] = []
+    parts: list[str] = []
+    dropped_long = 0
+
+    def flush() -> None:
+        nonlocal dropped_long
+        if not parts:
+            return
+        line = parts[0] if len(parts) == 1 else "".join(parts)
+        parts.clear()
+        if len(line) > MAX_LINE_CHARS:
+            dropped_long += 1
+            return
+        out.append(line)
+
+    for raw in text.splitlines():
+        if not raw:
+            continue
+        first = raw[0]
+        if first in " \t":
+            if parts:
+                parts.append(raw[1:])
+                # Do not let a single folded line grow without end.
+                if len(parts) % 4096 == 0 and sum(map(len, parts)) > MAX_LINE_CHARS:
+                    parts[:] = ["X-DROPPED:" + "x" * (MAX_LINE_CHARS + 1)]
+                continue
+            raw = raw.strip()
+            if not raw:
+                continue
+        if _NAME.match(raw) is None:
+            if parts and not parts[0][:6].upper().startswith(("BEGIN:", "END:")):
+                parts.append(raw)
+            continue
+        flush()
+        parts.append(raw)
+    flush()
+    if dropped_long:
+        notes.append(
+            f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
+        )
+    return out
+
+
+def _split(line: str) -> tuple[str, str]:
+    """Return the upper-case property name and the value after the name's first ':'."""
+    match = _NAME.match(line)
+    name = match.group(0).upper() if match else ""
+    colon = line.find(":")
+    return name, line[colon + 1 :] if colon >= 0 else ""
+
+
+# DTSTART;TZID="W. Europe Standard Time:20200609T090000" (Exchange put the value inside the quotes)
+_VALUE_IN_QUOTES = re.compile(r'^([^:"]*="[^"]*?):([0-9TZ,/]+)"$')
+
+
+def _repair(name: str, line: str, value: str) -> str:
+    """Mend the property-line damage seen in real feeds; "" drops the line.
+
+    An empty RRULE/RDATE/EXDATE means "none"; spaces inside a rule
+    ("BYDAY=MO, TU") and a doubled "RRULE:RRULE:" prefix are producer typos.
+    """
+    if name in ("RRULE", "RDATE", "EXDATE") and not value.strip():
+        return ""
+    if name == "RRULE":
+        head = line[: len(line) - len(value)]
+        rule = "".join(value.split())
+        while rule.upper().startswith("RRULE:"):
+            rule = rule[6:]
+        return head + rule
+    if line.endswith('"') and name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
+        match = _VALUE_IN_QUOTES.match(line)
+        if match:
+            return f'{match.group(1)}":{match.group(2)}'
+    return line
+
+
+def prepare(body: bytes) -> Prepared:
+    """Decode, sniff, unfold and filter a feed body into one clean VCALENDAR.
+
+    Several concatenated VCALENDARs are merged, a bare VEVENT gets a wrapper, a
+    garbled END line is mended, and everything we never read is left out.
+
+    Raises:
+        NotICalendar: the body is not a calendar, or it stops in the middle of
+            an event (a cut-off download must not replace good data).
+    """
+    text, replaced = decode(body)
+    sniff(text)
+    notes: list[str] = []
+    if replaced:
+        notes.append("some text was not valid UTF-8 and was replaced")
+    lines = _unfold(text, notes)
+
+    cal_lines: list[str] = []
+    tz_lines: list[str] = []
+    event_lines: list[str] = []
+    events: list[EventSource] = []
+    timezone_ids: list[str] = []
+    calendar_name: str | None = None
+    x_wr_timezone: str | None = None
+    seen_calendar_props: set[str] = set()
+
+    stack: list[str] = []  # open component names; "VCALENDAR" may be implied
+    current: list[str] | None = None  # lines of the VEVENT being read (all, for hashing)
+    kept: list[str] = []  # lines of that VEVENT that go to icalendar
+    uid = ""
+    recurring = False
+    in_timezone = False
+    tz_block: list[str] = []
+    tz_ids: list[str] = []
+    saw_end_calendar = False
+
+    for line in lines:
+        name, value = _split(line)
+        if name == "BEGIN":
+            comp = value.strip().upper()
+            if not stack:
+                stack.append("VCALENDAR")  # a bare VEVENT gets the wrapper implied
+                if comp == "VCALENDAR":
+                    continue
+            elif comp == "VCALENDAR":
+                continue  # a second BEGIN:VCALENDAR before the first one ended
+            stack.append(comp)
+            depth = len(stack)
+            if depth == 2 and comp == "VEVENT":
+                current, kept, uid, recurring = [], [], "", False
+            elif depth == 2 and comp == "VTIMEZONE":
+                in_timezone = True
+                tz_block = ["BEGIN:VTIMEZONE"]
+                tz_ids = []
+            elif in_timezone:
+                tz_block.append(line)
+            continue
+        if name == "END":
+            comp = value.strip().upper()
+            if not stack:
+                continue  # END:VCALENDAR after the calendar already closed
+            if comp not in stack:
+                comp = stack[-1]  # END:VCALENDARD and friends
+            while stack:
+                top = stack.pop()
+                depth = len(stack) + 1
+                if depth == 2 and top == "VEVENT" and current is not None:
+                    digest = hashlib.blake2b(
+                        "\n".join(current).encode("utf-8", "surrogatepass"), digest_size=16
+                    ).hexdigest()
+                    events.append(EventSource(uid, digest, recurring))
+                    event_lines.append("BEGIN:VEVENT")
+                    event_lines.extend(kept)
+                    event_lines.append("END:VEVENT")
+                    current = None
+                elif depth == 2 and top == "VTIMEZONE":
+                    in_timezone = False
+                    # No TZID: nothing can refer to it. Several: the last one is meant.
+                    if tz_ids and tz_ids[-1].strip():
+                        tz_lines.extend(tz_block)
+                        tz_lines.append("TZID:" + tz_ids[-1])
+                        tz_lines.append("END:VTIMEZONE")
+                        timezone_ids.append(tz_ids[-1])
+                elif in_timezone:
+                    tz_block.append(f"END:{top}")
+                if depth == 1:
+                    saw_end_calendar = True
+                if top == comp:
+                    break
+            continue
+        depth = len(stack)
+        if depth == 0:
+            if saw_end_calendar:
+                continue  # content after END:VCALENDAR is ignored
+            stack.append("VCALENDAR")
+            depth = 1
+        if depth == 1:
+            if name in CALENDAR_PROPERTIES and name not in seen_calendar_props:
+                seen_calendar_props.add(name)
+                cal_lines.append(line)
+                if name in ("X-WR-CALNAME", "NAME") and calendar_name is None:
+                    calendar_name = value
+                elif name == "X-WR-TIMEZONE":
+                    x_wr_timezone = value.strip()
+        elif current is not None and depth == 2:
+            if name not in _UNHASHED:
+                current.append(line)
+            if name in EVENT_PROPERTIES:
+                line = _repair(name, line, value)
+                if not line:
+                    continue
+                kept.append(line)
+                if name == "UID" and not uid:
+                    uid = value.strip()
+                elif name in ("RRULE", "RDATE", "RECURRENCE-ID"):
+                    recurring = True
+        elif current is not None:
+            current.append(line)  # a VALARM's lines still count for the hash
+        elif in_timezone:
+            if depth == 2 and name == "TZID":
+                tz_ids.append(value)
+            else:
+                tz_block.append(line)
+
+    if current is not None or in_timezone:
+        raise NotICalendar(
+            "the calendar stops in the middle of an event (the download may be incomplete)"
+        )
+    if stack:
+        notes.append("the calendar has no END:VCALENDAR line (it may be incomplete)")
+
+    out = ["BEGIN:VCALENDAR", *cal_lines]
+    if "VERSION" not in seen_calendar_props:
+        out.append("VERSION:2.0")
+    if "PRODID" not in seen_calendar_props:
+        out.append("PRODID:-//kara-tui//repaired//EN")
+    out.extend(tz_lines)
+    out.extend(event_lines)
+    out.append("END:VCALENDAR")
+    out.append("")
+    return Prepared(
+        text="\r\n".join(out),
+        events=events,
+        timezone_ids=timezone_ids,
+        calendar_name=calendar_name,
+        x_wr_timezone=x_wr_timezone,
+        notes=notes,
+    )

@@ -1,0 +1,186 @@
+"""Give every date-time in a feed a real time zone, whatever TZID the producer wrote."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from icalendar import Timezone
+from icalendar.prop import vBroken
+from icalendar.timezone import tzp
+
+from kara_tui.ical.zones import clean_tzid, fixed_offset, to_iana
+
+DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
+_UTC_NAMES = frozenset({"UTC", "GMT", "Z", "ETC/UTC", "ETC/GMT", "UCT", "ZULU"})
+
+
+def _is_standard(zone: tzinfo | None) -> bool:
+    """Whether icalendar resolved a value to a zone we trust as-is (IANA or UTC).
+
+    Anything else came from a VTIMEZONE that icalendar cached process-wide under
+    its TZID, possibly from another feed that used the same name ("Customized
+    Time Zone"), so it is resolved again from this feed's own definitions.
+    """
+    return zone is UTC or type(zone) is zoneinfo.ZoneInfo
+
+
+def zone_name(zone: tzinfo) -> str:
+    """A readable name for a zone in a message."""
+    return str(getattr(zone, "key", None) or zone.tzname(None) or zone)
+
+
+class ZoneResolver:
+    """Resolves the TZIDs of one feed: by name, then by the feed's VTIMEZONE, then the default.
+
+    Kept per feed so that one feed's "Customized Time Zone" never leaks into another.
+    """
+
+    def __init__(self, timezones: Iterable[Timezone], default_tz: tzinfo) -> None:
+        self.default_tz = default_tz
+        self._components: dict[str, Timezone] = {}
+        for component in timezones:
+            for tzid in _tzids(component):
+                self._components.setdefault(clean_tzid(tzid), component)
+        self._cache: dict[str, tzinfo] = {}
+        self.unknown: set[str] = set()
+
+    @property
+    def component_ids(self) -> list[str]:
+        """The cleaned TZIDs the feed defines with a VTIMEZONE."""
+        return list(self._components)
+
+    def resolve(self, tzid: str) -> tzinfo:
+        """The zone for a TZID parameter value; unknown names get the default zone (and are noted)."""
+        cached = self._cache.get(tzid)
+        if cached is not None:
+            return cached
+        zone = self._lookup(tzid)
+        if zone is None:
+            self.unknown.add(clean_tzid(tzid))
+            zone = self.default_tz
+        self._cache[tzid] = zone
+        return zone
+
+    def _lookup(self, tzid: str) -> tzinfo | None:
+        name = clean_tzid(tzid)
+        zone: tzinfo | None = to_iana(name)
+        if zone is not None:
+            return zone
+        component = self._components.get(name)
+        if component is not None:
+            zone = _from_component(component)
+            if zone is not None:
+                return zone
+        return fixed_offset(name)
+
+
+def _tzids(component: Timezone) -> list[str]:
+    value = component.get("TZID")
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    # One VTIMEZONE with two TZIDs exists in the wild; the last one is the real one.
+    return [str(v) for v in reversed(values)]
+
+
+def _from_component(component: Timezone) -> tzinfo | None:
+    """Build a zone from a VTIMEZONE's own rules, or None if they make no sense."""
+    try:
+        zone = component.to_tz(tzp, lookup_tzid=False)
+        zone.utcoffset(datetime(2020, 1, 1))  # noqa: DTZ001 - probing a zone's offset
+    except Exception:
+        return None
+    return zone
+
+
+def floating_zone(
+    resolver: ZoneResolver, x_wr_timezone: tzinfo | None, default_tz: tzinfo
+) -> tzinfo:
+    """The zone for times written without any zone ("floating").
+
+    Google-style X-WR-TIMEZONE first; else the feed's only VTIMEZONE (Exchange and
+    WordPress feeds write local times next to one VTIMEZONE); else the default.
+    """
+    if x_wr_timezone is not None:
+        return x_wr_timezone
+    ids = resolver.component_ids
+    if len(ids) == 1:
+        return resolver.resolve(ids[0])
+    return default_tz
+
+
+def _localize(value: Any, tzid: str | None, resolver: ZoneResolver, floating: tzinfo | None) -> Any:
+    """One date, date-time or period value, with its zone fixed; dates pass through."""
+    if isinstance(value, tuple):
+        return tuple(_localize(part, tzid, resolver, floating) for part in value)
+    if not isinstance(value, datetime):
+        return value  # date, timedelta
+    if tzid:
+        # Trust icalendar's IANA zones, except UTC under a non-UTC TZID:
+        # "TZID=Europe/Berlin:20150530T120000Z" means Berlin wall time (ownCloud).
+        if (
+            value.tzinfo is not None
+            and _is_standard(value.tzinfo)
+            and (value.tzinfo is not UTC or clean_tzid(tzid).upper() in _UTC_NAMES)
+        ):
+            return value
+        zone = resolver.resolve(tzid)
+        return value.replace(tzinfo=zone)
+    if value.tzinfo is None and floating is not None:
+        return value.replace(tzinfo=floating)
+    return value
+
+
+def drop_broken(event: Any) -> None:
+    """Remove date values icalendar could not read, except DTSTART (whose absence is reported).
+
+    A broken ``EXDATE:`` or ``DTEND:None`` must not cost the event (icalendar
+    keeps them as vBroken, which raises on any use).
+    """
+    for name in (*DATE_PROPERTIES, "DURATION"):
+        if name == "DTSTART" or name not in event:
+            continue
+        prop = event[name]
+        if isinstance(prop, list):
+            kept = [item for item in prop if not isinstance(item, vBroken)]
+            if not kept:
+                del event[name]
+            elif len(kept) != len(prop):
+                event[name] = kept
+        elif isinstance(prop, vBroken):
+            del event[name]
+
+
+def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) -> None:
+    """Fix the zones of one VEVENT's date properties in place.
+
+    Values with a TZID are resolved by :class:`ZoneResolver` (their wall-clock
+    time is kept). With ``floating`` given, values with no zone at all get it;
+    without, they stay floating (x-wr-timezone handles them next).
+    """
+    for name in DATE_PROPERTIES:
+        prop = event.get(name)
+        if prop is None:
+            continue
+        for item in prop if isinstance(prop, list) else [prop]:
+            if isinstance(item, vBroken):
+                continue
+            params = getattr(item, "params", {})
+            tzid = params.get("TZID") if params else None
+            if hasattr(item, "dts"):  # RDATE / EXDATE lists
+                for ddd in item.dts:
+                    inner = ddd.params.get("TZID") if ddd.params else None
+                    ddd.dt = _localize(ddd.dt, inner or tzid, resolver, floating)
+            elif hasattr(item, "dt"):
+                item.dt = _localize(item.dt, tzid, resolver, floating)
+
+
+def is_date_only(value: Any) -> bool:
+    """A date that is not a datetime."""
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+ONE_DAY = timedelta(days=1)
