@@ -1,0 +1,184 @@
+"""What the session dialogs share: the frame, a choice list the arrows pick from, and time words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, TypeVar
+from zoneinfo import ZoneInfo
+
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import RadioButton, RadioSet, Static
+from textual.worker import Worker, WorkerState
+
+ResultT = TypeVar("ResultT")
+
+ERROR = "$text-error"
+WARNING = "$text-warning"
+MUTED = "$text-muted"
+SUCCESS = "$text-success"
+
+
+def plain(text: str, style: str = "") -> Content:
+    """Text from the database or the user, shown as data: never parsed as markup."""
+    return Content.styled(text, style)
+
+
+def local(when: datetime, tz: ZoneInfo) -> datetime:
+    return when.astimezone(tz)
+
+
+def when_text(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """Day, date and the time span in the practice zone, as the dialogs head them."""
+    a, b = local(start, tz), local(end, tz)
+    return f"{a:%a %d %b %Y}, {a:%H:%M}–{b:%H:%M}"
+
+
+def field_text(when: datetime, tz: ZoneInfo) -> str:
+    """The editable form of a time: '2026-11-16 08:00', which timeparse reads back."""
+    return f"{local(when, tz):%Y-%m-%d %H:%M}"
+
+
+class ChoiceSet(RadioSet):
+    """A RadioSet whose arrows pick the neighbouring choice, not only move a cursor.
+
+    DESIGN.md asks for reasons "picked with keys 1-4 or arrows"; a plain RadioSet needs an
+    extra enter after the arrows, which is easy to forget in a dialog that writes a record.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "step(1)", "Next choice", show=False),
+        Binding("up,left", "step(-1)", "Previous choice", show=False),
+    ]
+
+    def buttons(self) -> list[RadioButton]:
+        return list(self.query_children(RadioButton))
+
+    def pick(self, index: int) -> bool:
+        """Press choice ``index`` (from 0); False when it does not exist or is disabled."""
+        buttons = self.buttons()
+        if not 0 <= index < len(buttons) or buttons[index].disabled:
+            return False
+        buttons[index].value = True
+        return True
+
+    def action_step(self, direction: int) -> None:
+        buttons = self.buttons()
+        enabled = [i for i, b in enumerate(buttons) if not b.disabled]
+        if not enabled:
+            return
+        current = self.pressed_index
+        if current in enabled:
+            target = enabled[(enabled.index(current) + direction) % len(enabled)]
+        else:
+            target = enabled[0] if direction > 0 else enabled[-1]
+        self.pick(target)
+
+
+class Line(Static):
+    """One line of explanation that disappears when it has nothing to say."""
+
+    DEFAULT_CSS = """
+    Line { height: auto; width: 1fr; }
+    Line.-empty { display: none; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", id=id, classes=classes)
+        self.add_class("-empty")
+
+    def say(self, content: Content | str, style: str = "") -> None:
+        text = content if isinstance(content, Content) else plain(content, style)
+        self.update(text)
+        self.set_class(not text.plain.strip(), "-empty")
+
+
+def frame(title: str) -> VerticalScroll:
+    """The dialog's box: it scrolls on a small terminal while #foot stays docked at the bottom."""
+    box = VerticalScroll(id="dialog")
+    box.border_title = title
+    box.can_focus = False
+    return box
+
+
+class SessionDialog(ModalScreen[ResultT]):
+    """The frame of the session dialogs: escape goes back, ctrl+s confirms, errors stay inside.
+
+    Subclasses run every service call in a thread worker and post the result back as a
+    message; anything a worker raises that was not foreseen is shown on the status line, so
+    the user never meets a traceback.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="dialog.back"),
+        Binding("ctrl+s", "confirm", "Confirm", id="dialog.confirm"),
+    ]
+
+    DEFAULT_CSS = """
+    SessionDialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    SessionDialog #dialog {
+        width: 90;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-style: bold;
+        border-title-color: $text-primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    SessionDialog #body { height: auto; }
+    SessionDialog #foot { dock: bottom; height: auto; }
+    SessionDialog .label { color: $text-muted; margin-top: 1; }
+    SessionDialog .row { height: auto; }
+    SessionDialog .row > .caption { width: auto; padding: 0 1 0 0; color: $text-muted; }
+    SessionDialog RadioSet { width: 1fr; }
+    SessionDialog Input.-short { width: 20; }
+    SessionDialog Input.-date { width: 18; }
+    SessionDialog Input.-minutes { width: 8; }
+    SessionDialog Input.-amount { width: 14; }
+    SessionDialog Select { width: 24; }
+    SessionDialog #status { margin-top: 1; }
+    SessionDialog #summary { height: auto; }
+    SessionDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    SessionDialog #buttons Button { margin-left: 2; }
+    """
+
+    class WorkFailed(Message):
+        """A worker ended with an error nobody foresaw; its words go on the status line."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    busy: bool = False
+
+    def action_back(self) -> None:
+        if self.busy:
+            self.notify("Saving: wait a moment, nothing is lost.", severity="warning")
+            return
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.busy = False
+            self.post_message(self.WorkFailed(f"Something went wrong: {error}"))
+
+
+def sentence(text: str) -> str:
+    """A service's message ('a charge must be more than zero') as a sentence on screen."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."

@@ -1,0 +1,588 @@
+"""The cancel dialog (DESIGN.md section 2): reason, notice, the policy's decision, charge, notice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static
+
+from kara_tui.db.engine import StorageError
+from kara_tui.domain import (
+    Client,
+    DomainError,
+    Money,
+    PaymentMethod,
+    Professional,
+    Programme,
+    Reason,
+    Session,
+    SessionStatus,
+)
+from kara_tui.domain.money import MoneyError
+from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
+from kara_tui.services.practice import ChargeRequest, Practice
+from kara_tui.timeparse import parse_datetime
+from kara_tui.ui.screens._dialog import (
+    ERROR,
+    MUTED,
+    SUCCESS,
+    WARNING,
+    ChoiceSet,
+    Line,
+    SessionDialog,
+    field_text,
+    frame,
+    plain,
+    sentence,
+    when_text,
+)
+
+REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
+
+_WINDOW_WORDS = {
+    "client": "this client's own",
+    "practice": "your practice default",
+    "sponsored": "the sponsored programme's rule",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Everything the policy needs, read once; the dialog recomputes from it on every key."""
+
+    session: Session
+    client: Client
+    professional: Professional
+    tz: ZoneInfo
+    opened_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CancelRequest:
+    """Exactly what Confirm sends to the service."""
+
+    reason: Reason
+    note: str
+    notified_at: datetime | None
+    charge: ChargeRequest | None
+    notify: bool
+    as_no_show: bool  # a started session missed: Practice.no_show, as `sessions no-show` does
+
+
+class CancelDialog(SessionDialog[Session]):
+    """Cancel one session with a reason, charging only what the policy allows.
+
+    Dismisses with the updated Session on confirm, None on Back. Nothing is ticked for the
+    user except "Notify client", and nothing is written until Confirm.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(n), f"pick_reason({n - 1})", show=False) for n in range(1, 5)
+    ]
+
+    DEFAULT_CSS = """
+    CancelDialog #reasons { margin-bottom: 0; }
+    CancelDialog #note { margin-top: 1; }
+    CancelDialog #facts { margin-top: 1; }
+    CancelDialog #charge, CancelDialog #notify { margin-top: 1; }
+    CancelDialog #charge-why, CancelDialog #notify-hint, CancelDialog #amount-error,
+    CancelDialog #refund, CancelDialog #credit { padding-left: 4; }
+    CancelDialog #charge-row { padding-left: 4; }
+    """
+
+    class Ready(Message):
+        def __init__(self, data: Loaded) -> None:
+            super().__init__()
+            self.data = data
+
+    class LoadFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Saved(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class SaveFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, practice: Practice, session_id: int, *, no_show: bool = False) -> None:
+        super().__init__()
+        self.practice = practice
+        self.session_id = session_id
+        self.start_as_no_show = no_show
+        self.data: Loaded | None = None
+        self.load_error = ""
+        self.request: CancelRequest | None = None
+        self.problem = ""
+        self._methods: tuple[PaymentMethod, ...] | None = None
+        self._ready = False
+        self._typed_notice: str | None = None  # kept while a no-show shows the start instead
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with frame("Record a no-show" if self.start_as_no_show else "Cancel session"):
+            yield from self._content()
+            with Vertical(id="foot"):
+                yield Line(id="status")
+                with Horizontal(id="buttons"):
+                    if self.data is not None and self._open:
+                        yield Button(
+                            "Confirm  ctrl+s", id="confirm", variant="primary", compact=True
+                        )
+                    yield Button("Back  esc", id="back", compact=True)
+
+    @property
+    def _open(self) -> bool:
+        """Loaded and still scheduled: there is something to cancel."""
+        return self.data is not None and self.data.session.status is SessionStatus.SCHEDULED
+
+    def _content(self) -> ComposeResult:
+        if self.data is None:
+            yield Static(
+                plain(
+                    self.load_error or "Loading the session…", ERROR if self.load_error else MUTED
+                ),
+                id="summary",
+            )
+            return
+        data = self.data
+        session = data.session
+        yield Static(self._summary(data), id="summary")
+        if not self._open:
+            yield Static(
+                plain(
+                    f"This session is already {session.status.value.replace('_', '-')}: "
+                    "only a scheduled session can be cancelled.",
+                    ERROR,
+                )
+            )
+            return
+        with Vertical(id="body"):
+            yield Static("Reason  (keys 1–4 pick, arrows move)", classes="label")
+            yield ChoiceSet(
+                *[
+                    RadioButton(
+                        r.label,
+                        value=r is Reason.NO_SHOW
+                        and self.start_as_no_show
+                        and r in reasons_for(session, data.opened_at),
+                        compact=True,
+                    )
+                    for r in REASONS
+                ],
+                id="reasons",
+                compact=True,
+            )
+            yield Line(id="started")
+            yield Input(
+                placeholder="Other: what happened (private: the client never sees this)",
+                id="note",
+                disabled=True,
+                compact=True,
+            )
+            yield Line(id="note-error")
+            with Horizontal(classes="row"):
+                yield Static("Notice given at", classes="caption")
+                yield Input(
+                    field_text(data.opened_at, data.tz),
+                    id="notified-at",
+                    classes="-short",
+                    compact=True,
+                )
+                yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
+            yield Line(id="notice-error")
+            yield Line(id="facts")
+            yield Line(id="policy")
+            yield Line(id="penalty")
+            yield Checkbox("Charge the client for this session", id="charge", compact=True)
+            yield Line(id="charge-why")
+            with Horizontal(classes="row", id="charge-row"):
+                yield Static("Amount", classes="caption")
+                yield Input(
+                    session.fee.percent(data.professional.late_fee_percent).amount_str(),
+                    id="amount",
+                    classes="-amount",
+                    compact=True,
+                    disabled=True,
+                )
+                yield Static(f"{session.fee.currency}   Method", classes="caption")
+                yield Select[PaymentMethod](
+                    [], id="method", prompt="none", compact=True, disabled=True
+                )
+            yield Line(id="amount-error")
+            yield Line(id="refund")
+            yield Line(id="credit")
+            yield Checkbox("Notify client", value=True, id="notify", compact=True)
+            yield Line(id="notify-hint")
+
+    @staticmethod
+    def _summary(data: Loaded) -> Content:
+        s = data.session
+        extras = []
+        if s.prepaid:
+            extras.append("prepaid")
+        if data.client.programme is Programme.SPONSORED:
+            extras.append("sponsored programme")
+        return Content.assemble(
+            (data.client.name, "bold"),
+            "  ",
+            when_text(s.start, s.end, data.tz),
+            (f" ({data.tz.key})", MUTED),
+            "  fee ",
+            str(s.fee),
+            (f"  {', '.join(extras)}" if extras else "", MUTED),
+        )
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        try:
+            session = self.practice.get_session(self.session_id)
+            client = self.practice.find_client(session.client_id)
+            professional = self.practice.professional()
+            tz = ZoneInfo(professional.timezone)
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.LoadFailed(sentence(str(exc))))
+            return
+        self.post_message(
+            self.Ready(Loaded(session, client, professional, tz, self.practice.clock.now()))
+        )
+
+    async def on_cancel_dialog_ready(self, message: Ready) -> None:
+        self.data = message.data
+        await self.recompose()
+        if self._open:
+            self._ready = True
+            self.refresh_decision()
+            self.query_one("#reasons", ChoiceSet).focus()
+
+    async def on_cancel_dialog_load_failed(self, message: LoadFailed) -> None:
+        self.load_error = message.text
+        await self.recompose()
+
+    # -- the live decision ----------------------------------------------------------------
+
+    @property
+    def reason(self) -> Reason | None:
+        index = self.query_one("#reasons", ChoiceSet).pressed_index
+        return REASONS[index] if index >= 0 else None
+
+    def _decision(self, reason: Reason, notified_at: datetime, now: datetime) -> ChargeDecision:
+        assert self.data is not None
+        return decide(
+            session=self.data.session,
+            client=self.data.client,
+            professional=self.data.professional,
+            reason=reason,
+            notified_at=notified_at,
+            now=now,
+        )
+
+    def refresh_decision(self) -> None:
+        """Recompute the policy from what is on screen and say everything it decides."""
+        if not self._ready or self.data is None:
+            return
+        data = self.data
+        session = data.session
+        now = self.practice.clock.now()
+        problems: list[str] = []
+
+        allowed = reasons_for(session, now)
+        for reason, button in zip(
+            REASONS, self.query_one("#reasons", ChoiceSet).buttons(), strict=True
+        ):
+            button.disabled = reason not in allowed
+        started = session.start <= now
+        # Say why some reasons are greyed out, in the policy's own words.
+        barred = next(r for r in (Reason.PROFESSIONAL, Reason.NO_SHOW) if r not in allowed)
+        self.query_one("#started", Line).say(
+            sentence(self._decision(barred, now, now).reason_why), WARNING if started else MUTED
+        )
+
+        reason = self.reason
+        if reason is None:
+            problems.append("Choose a reason (keys 1–4).")
+
+        note_input = self.query_one("#note", Input)
+        note_input.disabled = reason is not Reason.OTHER
+        note = note_input.value.strip() if reason is Reason.OTHER else ""
+        note_missing = reason is Reason.OTHER and not note
+        self.query_one("#note-error", Line).say(
+            "'Other' needs a note saying what happened." if note_missing else "", ERROR
+        )
+        if note_missing:
+            problems.append("Write what happened: 'Other' needs a note.")
+
+        as_no_show = reason is Reason.NO_SHOW and started
+        notice_input = self.query_one("#notified-at", Input)
+        notice_input.disabled = as_no_show
+        notified_at: datetime | None = None
+        notice_line = self.query_one("#notice-error", Line)
+        start_text = field_text(session.start, data.tz)
+        if as_no_show:
+            notified_at = session.start
+            if notice_input.value != start_text:
+                self._typed_notice = notice_input.value
+                notice_input.value = start_text
+            notice_line.say("A no-show is recorded at the session's start.", MUTED)
+        else:
+            if self._typed_notice is not None:
+                notice_input.value, self._typed_notice = self._typed_notice, None
+            try:
+                notified_at = parse_datetime(
+                    notice_input.value, data.tz, now.astimezone(data.tz).date()
+                )
+                if notified_at > now + timedelta(minutes=1):
+                    raise DomainError("notice cannot have been given in the future")
+                notice_line.say("")
+            except DomainError as exc:
+                notified_at = None
+                notice_line.say(sentence(str(exc)), ERROR)
+                problems.append("Fix the notice time above.")
+
+        decision = (
+            self._decision(reason, notified_at, now)
+            if reason is not None and notified_at is not None
+            else None
+        )
+        self._show_policy(decision)
+        charge = self._show_charge(decision, problems)
+        self._show_notify(decision is not None and decision.reason is Reason.NO_SHOW and started)
+
+        if decision is not None and not decision.reason_allowed:
+            problems.append(sentence(decision.reason_why))
+        self.problem = problems[0] if problems else ""
+        self.request = (
+            None
+            if problems or reason is None
+            else CancelRequest(
+                reason=reason,
+                note=note,
+                notified_at=notified_at,
+                charge=charge,
+                notify=self.query_one("#notify", Checkbox).value and not as_no_show,
+                as_no_show=as_no_show,
+            )
+        )
+        self.query_one("#confirm", Button).disabled = self.request is None or self.busy
+        self.query_one("#status", Line).say(self.problem, MUTED)
+
+    def _show_policy(self, decision: ChargeDecision | None) -> None:
+        facts = self.query_one("#facts", Line)
+        policy = self.query_one("#policy", Line)
+        penalty = self.query_one("#penalty", Line)
+        if decision is None:
+            facts.say("The policy line appears once a reason and a notice time are set.", MUTED)
+            policy.say("")
+            penalty.say("")
+            return
+        window = decision.window
+        notice = (
+            "no notice (did not show up)"
+            if decision.reason is Reason.NO_SHOW
+            else f"notice {format_hours(decision.notice_hours)}"
+        )
+        facts.say(
+            Content.assemble(
+                (notice[0].upper() + notice[1:], "bold"),
+                "  ·  ",
+                f"window {window.hours} h ({_WINDOW_WORDS.get(window.source, window.source)})",
+                "  ·  ",
+                ("late", f"bold {WARNING}") if decision.late else ("not late", SUCCESS),
+            )
+        )
+        policy.say(decision.policy_line)
+        penalty.say(decision.penalty_warning, f"bold {WARNING}")
+
+    def _show_charge(
+        self, decision: ChargeDecision | None, problems: list[str]
+    ) -> ChargeRequest | None:
+        assert self.data is not None
+        session, client = self.data.session, self.data.client
+        box = self.query_one("#charge", Checkbox)
+        amount_input = self.query_one("#amount", Input)
+        method_select: Select[PaymentMethod] = self.query_one("#method", Select)
+        may_charge = decision is not None and decision.may_charge and decision.reason_allowed
+        box.disabled = not may_charge
+        if not may_charge and box.value:
+            box.value = False
+        why = self.query_one("#charge-why", Line)
+        if decision is None:
+            why.say("")
+        elif not may_charge:
+            why.say(
+                sentence(decision.charge_why if decision.reason_allowed else decision.reason_why),
+                WARNING,
+            )
+        else:
+            # When the policy line already says it ("Late cancellation: 7 h notice, ..."),
+            # repeating it under the box is noise.
+            # A no-show's policy line already says what applies.
+            said = sentence(decision.charge_why).rstrip(".")
+            repeated = decision.policy_line.startswith(said) or decision.reason is Reason.NO_SHOW
+            why.say("" if repeated else sentence(said), MUTED)
+        methods = decision.methods if decision is not None else ()
+        if methods != self._methods:
+            previous = method_select.value
+            self._methods = methods
+            method_select.set_options([(m.label, m) for m in methods])
+            if methods:
+                method_select.value = previous if previous in methods else methods[0]
+        charging = may_charge and box.value
+        self.query_one("#charge-row").display = may_charge
+        amount_input.disabled = not charging
+        method_select.disabled = not charging
+
+        error = self.query_one("#amount-error", Line)
+        request: ChargeRequest | None = None
+        if charging and decision is not None:
+            method = method_select.value if isinstance(method_select.value, PaymentMethod) else None
+            try:
+                amount = Money.parse(amount_input.value, session.fee.currency)
+                if method is None:
+                    raise DomainError("choose a payment method")
+                decision.check_charge(amount, method, session.fee)
+                if (
+                    method is PaymentMethod.SPONSORED_CREDIT
+                    and not session.credit_reserved
+                    and client.sponsored_credit <= 0
+                ):
+                    raise DomainError(f"{client.name} has no sponsored credit left")
+            except (MoneyError, DomainError) as exc:
+                error.say(sentence(str(exc)), ERROR)
+                problems.append("Fix the charge above, or untick it.")
+            else:
+                error.say("")
+                request = ChargeRequest(amount=amount, method=method)
+        else:
+            error.say("")
+
+        refund = decision.refund if decision is not None else None
+        self.query_one("#refund", Line).say(
+            f"A refund of {refund} will be recorded: the client prepaid." if refund else "",
+            f"bold {SUCCESS}",
+        )
+        credit_line = ""
+        if decision is not None and client.programme is Programme.SPONSORED:
+            spends_credit = request is not None and request.method is PaymentMethod.SPONSORED_CREDIT
+            if session.credit_reserved:
+                credit_line = (
+                    "The sponsored credit reserved at booking pays this charge."
+                    if spends_credit
+                    else "The sponsored credit reserved at booking goes back to the client."
+                )
+            elif spends_credit:
+                credit_line = (
+                    f"This uses one of the client's {client.sponsored_credit} sponsored credits."
+                )
+        self.query_one("#credit", Line).say(credit_line, MUTED)
+        return request
+
+    def _show_notify(self, no_show: bool) -> None:
+        assert self.data is not None
+        box = self.query_one("#notify", Checkbox)
+        box.display = not no_show
+        hint = self.query_one("#notify-hint", Line)
+        if no_show:
+            hint.say("No notice is sent for a no-show.", MUTED)
+        elif not self.data.client.email:
+            hint.say(
+                "This client has no email address: the notice will be kept in the outbox "
+                "as failed.",
+                MUTED,
+            )
+        else:
+            hint.say(plain(f"To {self.data.client.email}", MUTED))
+
+    # -- events ---------------------------------------------------------------------------
+
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.refresh_decision()
+
+    def action_pick_reason(self, index: int) -> None:
+        if not self._ready:
+            return
+        if not self.query_one("#reasons", ChoiceSet).pick(index):
+            self.app.bell()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def action_confirm(self) -> None:
+        if not self._ready or self.busy:
+            return
+        self.refresh_decision()
+        if self.request is None:
+            self.app.bell()
+            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
+            return
+        self.busy = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#status", Line).say("Saving…", MUTED)
+        self._save(self.request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save(self, request: CancelRequest) -> None:
+        try:
+            if request.as_no_show:
+                session = self.practice.no_show(
+                    self.session_id, charge=request.charge, note=request.note
+                )
+            else:
+                session = self.practice.cancel(
+                    self.session_id,
+                    request.reason,
+                    note=request.note,
+                    notified_at=request.notified_at,
+                    charge=request.charge,
+                    notify=request.notify,
+                )
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.SaveFailed(sentence(str(exc))))
+            return
+        self.post_message(self.Saved(session))
+
+    def on_cancel_dialog_saved(self, message: Saved) -> None:
+        self.busy = False
+        self.dismiss(message.session)
+
+    def on_cancel_dialog_save_failed(self, message: SaveFailed) -> None:
+        self._failed(message.text)
+
+    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
+        self._failed(message.text)
+
+    def _failed(self, text: str) -> None:
+        self.busy = False
+        if not self._ready:
+            self.load_error = text
+            self.call_later(self.recompose)
+            return
+        self.refresh_decision()
+        self.query_one("#status", Line).say(f"Not saved: {text}", ERROR)

@@ -1,0 +1,573 @@
+"""The cancel dialog, driven with keys, for every rule of DESIGN.md section 2, checked in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from textual.app import App
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Input, Select
+
+from kara_tui.clock import FixedClock
+from kara_tui.domain import (
+    ChargeKind,
+    ChargeStatus,
+    Money,
+    NotificationKind,
+    NotificationStatus,
+    PaymentMethod,
+    Programme,
+    Reason,
+    Session,
+    SessionStatus,
+)
+from kara_tui.services.practice import Practice
+from kara_tui.timeparse import parse_datetime
+from kara_tui.ui.screens._dialog import ChoiceSet
+from kara_tui.ui.screens.cancel import CancelDialog
+
+GBP90 = Money(9000, "GBP")
+
+
+class Host(App[None]):
+    """A bare app that opens one dialog and keeps what it dismissed with."""
+
+    def __init__(self, make_screen: Callable[[], Screen[object]]) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen(), callback=self.results.append)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def said(screen: Screen[object], selector: str) -> str:
+    """What a line of the dialog says; empty when it is hidden."""
+    widget = screen.query_one(selector)
+    if not widget.display or widget.has_class("-empty"):
+        return ""
+    content = widget.content  # type: ignore[attr-defined]
+    return content.plain if isinstance(content, Content) else str(content)
+
+
+def at(practice: Practice, text: str) -> datetime:
+    return parse_datetime(text, practice.tz, practice.clock.today())
+
+
+def book(practice: Practice, client: str, start: str, **kwargs: object) -> Session:
+    return practice.book(client, at(practice, start), force=True, **kwargs)  # type: ignore[arg-type]
+
+
+def open_dialog(practice: Practice, session_id: int, **kwargs: bool) -> Host:
+    return Host(lambda: CancelDialog(practice, session_id, **kwargs))
+
+
+async def opened(pilot: Pilot[None]) -> CancelDialog:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CancelDialog)
+    return screen
+
+
+async def confirm(pilot: Pilot[None]) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+@pytest.fixture
+def ada(practice: Practice):
+    return practice.add_client("Ada Lovelace", email="ada@example.org", fee=GBP90)
+
+
+# -- opening -----------------------------------------------------------------------------
+
+
+async def test_opens_on_the_reasons_with_nothing_chosen_or_ticked_for_the_user(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        reasons = dialog.query_one("#reasons", ChoiceSet)
+        assert dialog.focused is reasons
+        assert reasons.pressed_index == -1
+        assert [b.label.plain for b in reasons.buttons()] == [
+            "Cancelled by the professional",
+            "Cancelled by the client",
+            "Client did not show up",
+            "Other",
+        ]
+        assert "Ada Lovelace" in said(dialog, "#summary")
+        assert "Tue 17 Nov 2026, 10:00–10:50" in said(dialog, "#summary")
+        assert "90.00 GBP" in said(dialog, "#summary")
+        assert dialog.query_one("#notified-at", Input).value == "2026-11-16 08:00"
+        assert dialog.query_one("#charge", Checkbox).value is False
+        assert dialog.query_one("#notify", Checkbox).value is True
+        assert dialog.query_one("#confirm", Button).disabled
+        assert "Choose a reason" in said(dialog, "#status")
+        # The arrows pick, they do not only move a cursor.
+        await pilot.press("down")
+        await settle(pilot)
+        assert dialog.reason is Reason.PROFESSIONAL
+        await pilot.press("down")
+        await settle(pilot)
+        assert dialog.reason is Reason.CLIENT
+        assert not dialog.query_one("#confirm", Button).disabled
+
+
+# -- private clients ---------------------------------------------------------------------
+
+
+async def test_private_client_inside_the_window_is_charged_by_card(practice, ada):
+    session = book(practice, ada.id, "2026-11-16 15:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "Notice 7 h" in said(dialog, "#facts")
+        assert "your practice default" in said(dialog, "#facts")
+        assert said(dialog, "#facts").endswith("late")
+        assert said(dialog, "#policy") == "Late cancellation: 7 h notice, your policy is 24 h."
+        assert "a penalty may apply" in said(dialog, "#penalty")
+        charge = dialog.query_one("#charge", Checkbox)
+        assert not charge.disabled and charge.value is False
+        await pilot.press("tab")
+        assert dialog.focused is dialog.query_one("#notified-at")
+        await pilot.press("tab")
+        assert dialog.focused is charge
+        await pilot.press("space")
+        await settle(pilot)
+        assert dialog.query_one("#amount", Input).value == "90.00"
+        assert dialog.query_one("#method", Select).value is PaymentMethod.CARD
+        await confirm(pilot)
+        assert app.results and isinstance(app.results[0], Session)
+
+    saved = practice.get_session(session.id)
+    assert app.results[0] == saved
+    assert saved.status is SessionStatus.CANCELLED
+    c = saved.cancellation
+    assert c is not None
+    assert (c.reason, c.late, c.charged, c.notice_hours) == (Reason.CLIENT, True, True, 7.0)
+    assert c.notified_at == at(practice, "2026-11-16 08:00")
+    assert [(ch.kind, ch.amount, ch.method, ch.status) for ch in saved.charges] == [
+        (ChargeKind.LATE_CANCELLATION, GBP90, PaymentMethod.CARD, ChargeStatus.PENDING)
+    ]
+    [notice] = practice.list_notifications()
+    assert (notice.kind, notice.status, notice.recipient) == (
+        NotificationKind.CANCELLATION,
+        NotificationStatus.QUEUED,
+        "ada@example.org",
+    )
+    assert "METHOD:CANCEL" in notice.ical
+
+
+async def test_private_client_outside_the_window_may_be_charged_but_is_not(practice, ada):
+    session = book(practice, ada.id, "2026-11-18 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert said(dialog, "#policy").startswith(
+            "Outside the policy: 50 h notice, your policy is 24 h."
+        )
+        assert said(dialog, "#facts").endswith("not late")
+        assert said(dialog, "#penalty") == ""
+        assert not dialog.query_one("#charge", Checkbox).disabled
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.status is SessionStatus.CANCELLED
+    assert saved.cancellation is not None
+    assert (saved.cancellation.late, saved.cancellation.charged) == (False, False)
+    assert saved.charges == ()
+    assert len(practice.list_notifications()) == 1
+
+
+async def test_a_48_hour_client_is_late_at_30_hours_and_pays_an_edited_amount_in_cash(practice):
+    cat = practice.add_client("Cat", email="cat@example.org", fee=GBP90, window_hours=48)
+    session = book(practice, cat.id, "2026-11-17 14:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "window 48 h (this client's own)" in said(dialog, "#facts")
+        assert said(dialog, "#policy") == (
+            "Late cancellation: 30 h notice, this client's own window is 48 h."
+        )
+        assert said(dialog, "#penalty") == ""  # 30 h is more than the 24 h of the warning
+        await pilot.press("tab", "tab", "space", "tab")
+        assert dialog.focused is dialog.query_one("#amount")
+        await pilot.press("ctrl+a", "ctrl+k", *"45", "tab")
+        assert dialog.focused is dialog.query_one("#method")
+        await pilot.press("enter", "down", "enter")
+        await settle(pilot)
+        assert dialog.query_one("#method", Select).value is PaymentMethod.CASH
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.cancellation is not None
+    assert (saved.cancellation.late, saved.cancellation.notice_hours) == (True, 30.0)
+    assert [(ch.amount, ch.method) for ch in saved.charges] == [
+        (Money(4500, "GBP"), PaymentMethod.CASH)
+    ]
+
+
+# -- sponsored clients -------------------------------------------------------------------
+
+
+@pytest.fixture
+def sponsored(practice: Practice):
+    return practice.add_client(
+        "Sam Sponsored",
+        email="sam@example.org",
+        programme=Programme.SPONSORED,
+        fee=Money(6000, "GBP"),
+        sponsored_credit=3,
+    )
+
+
+async def test_sponsored_at_25_hours_cannot_be_charged_and_the_credit_goes_back(
+    practice, sponsored
+):
+    session = book(practice, sponsored.id, "2026-11-17 09:00")
+    assert session.credit_reserved
+    assert practice.find_client(sponsored.id).sponsored_credit == 2
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "the sponsored programme's rule" in said(dialog, "#facts")
+        charge = dialog.query_one("#charge", Checkbox)
+        assert charge.disabled and charge.value is False
+        assert "a charge is allowed only with under 24 h notice, and 25 h was given" in said(
+            dialog, "#charge-why"
+        )
+        assert "goes back to the client" in said(dialog, "#credit")
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.cancellation is not None and not saved.cancellation.charged
+    assert saved.charges == ()
+    assert practice.find_client(sponsored.id).sponsored_credit == 3
+
+
+async def test_sponsored_at_23_hours_is_charged_with_sponsored_credit(practice, sponsored):
+    session = book(practice, sponsored.id, "2026-11-16 15:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2", "tab")
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-15 16:00")
+        await settle(pilot)
+        assert "Notice 23 h" in said(dialog, "#facts")
+        assert said(dialog, "#policy") == (
+            "Late cancellation: 23 h notice, the sponsored programme allows a charge under 24 h."
+        )
+        assert "a penalty may apply" in said(dialog, "#penalty")
+        await pilot.press("tab", "space")
+        await settle(pilot)
+        assert dialog.query_one("#method", Select).value is PaymentMethod.SPONSORED_CREDIT
+        assert "reserved at booking pays this charge" in said(dialog, "#credit")
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    c = saved.cancellation
+    assert c is not None and (c.late, c.charged, c.notice_hours) == (True, True, 23.0)
+    assert c.notified_at == at(practice, "2026-11-15 16:00")
+    assert [(ch.amount, ch.method, ch.status) for ch in saved.charges] == [
+        (Money(6000, "GBP"), PaymentMethod.SPONSORED_CREDIT, ChargeStatus.PAID)
+    ]
+    assert practice.find_client(sponsored.id).sponsored_credit == 2  # the reserved one is spent
+
+
+# -- the professional cancels -------------------------------------------------------------
+
+
+async def test_professional_cancelling_a_prepaid_session_records_a_refund(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00", prepaid=True)
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        charge = dialog.query_one("#charge", Checkbox)
+        assert charge.disabled
+        assert said(dialog, "#charge-why") == "You are cancelling: the client cannot be charged."
+        assert (
+            said(dialog, "#refund") == "A refund of 90.00 GBP will be recorded: the client prepaid."
+        )
+        assert "refund of 90.00 GBP" in said(dialog, "#policy")
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.cancellation is not None
+    assert (saved.cancellation.reason, saved.cancellation.charged) == (Reason.PROFESSIONAL, False)
+    assert [(ch.kind, ch.amount, ch.status) for ch in saved.charges] == [
+        (ChargeKind.REFUND, Money(-9000, "GBP"), ChargeStatus.PENDING)
+    ]
+    assert len(practice.list_notifications()) == 1
+
+
+async def test_professional_cancelling_an_unpaid_session_without_a_notice(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert said(dialog, "#refund") == ""
+        assert said(dialog, "#policy") == "Cancelled by you: no charge."
+        # reasons -> notice time -> (charge is disabled) -> notify
+        await pilot.press("tab", "tab")
+        assert dialog.focused is dialog.query_one("#notify")
+        await pilot.press("space")
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.status is SessionStatus.CANCELLED
+    assert saved.charges == ()
+    assert practice.list_notifications() == []
+
+
+# -- other -------------------------------------------------------------------------------
+
+
+async def test_other_needs_a_private_note_and_keeps_it(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        note = dialog.query_one("#note", Input)
+        assert note.disabled
+        await pilot.press("4")
+        await settle(pilot)
+        assert not note.disabled
+        assert dialog.query_one("#confirm", Button).disabled
+        assert "needs a note" in said(dialog, "#status")
+        await pilot.press("ctrl+s")  # refused: nothing written
+        await settle(pilot)
+        assert practice.get_session(session.id).status is SessionStatus.SCHEDULED
+        await pilot.press("tab")
+        assert dialog.focused is note
+        await pilot.press(*"Flood in the building")
+        await settle(pilot)
+        assert not dialog.query_one("#confirm", Button).disabled
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.cancellation is not None
+    assert (saved.cancellation.reason, saved.cancellation.note) == (
+        Reason.OTHER,
+        "Flood in the building",
+    )
+    [notice] = practice.list_notifications()
+    assert "Flood" not in notice.body  # the note is private to the professional
+
+
+# -- a session that has started -----------------------------------------------------------
+
+
+async def test_a_started_session_offers_only_no_show_and_other_and_says_why(
+    practice, ada, clock: FixedClock
+):
+    session = book(practice, ada.id, "2026-11-16 10:00")
+    clock.advance(hours=3)
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        reasons = dialog.query_one("#reasons", ChoiceSet)
+        assert [b.disabled for b in reasons.buttons()] == [True, True, False, False]
+        assert said(dialog, "#started") == (
+            "This session has already started: it can only be recorded as "
+            "'Client did not show up' or 'Other'."
+        )
+        await pilot.press("1", "2")
+        await settle(pilot)
+        assert reasons.pressed_index == -1
+        await pilot.press("3")
+        await settle(pilot)
+        assert dialog.reason is Reason.NO_SHOW
+        assert not dialog.query_one("#notify", Checkbox).display
+        assert dialog.query_one("#notified-at", Input).value == "2026-11-16 10:00"
+        assert said(dialog, "#policy") == "No-show: your policy is 24 h."
+        await pilot.press("tab")
+        assert dialog.focused is dialog.query_one("#charge")
+        await pilot.press("space")
+        await confirm(pilot)
+
+    saved = practice.get_session(session.id)
+    assert saved.status is SessionStatus.NO_SHOW
+    c = saved.cancellation
+    assert c is not None and (c.reason, c.charged, c.notice_hours) == (Reason.NO_SHOW, True, 0.0)
+    assert c.notified_at == saved.start
+    assert [(ch.kind, ch.amount, ch.method) for ch in saved.charges] == [
+        (ChargeKind.NO_SHOW, GBP90, PaymentMethod.CARD)
+    ]
+    assert practice.list_notifications() == []  # no notice for a no-show
+
+
+async def test_no_show_key_preselects_the_reason(practice, ada, clock: FixedClock):
+    session = book(practice, ada.id, "2026-11-16 10:00")
+    clock.advance(hours=2, minutes=5)
+    app = open_dialog(practice, session.id, no_show=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        assert dialog.reason is Reason.NO_SHOW
+        await confirm(pilot)
+    saved = practice.get_session(session.id)
+    assert saved.status is SessionStatus.NO_SHOW
+    assert saved.charges == ()
+
+
+async def test_no_show_is_not_offered_before_the_start(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id, no_show=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        assert dialog.reason is None
+        assert "has not started yet" in said(dialog, "#started")
+        await pilot.press("3")
+        await settle(pilot)
+        assert dialog.reason is None
+
+
+# -- nothing written unless confirmed -----------------------------------------------------
+
+
+async def test_escape_writes_nothing(practice, ada):
+    session = book(practice, ada.id, "2026-11-16 15:00")
+    history = practice.history(session.id)
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("2", "tab", "tab", "space")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert app.results == [None]
+    assert practice.get_session(session.id) == session
+    assert practice.history(session.id) == history
+    assert practice.list_notifications() == []
+
+
+async def test_bad_values_are_explained_and_block_confirm(practice, ada):
+    session = book(practice, ada.id, "2026-11-16 15:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        confirm_button = dialog.query_one("#confirm", Button)
+        await pilot.press("2", "tab", "ctrl+a", "ctrl+k", *"someday")
+        await settle(pilot)
+        assert "is not a date and time I can read" in said(dialog, "#notice-error")
+        assert confirm_button.disabled
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-16 09:00")
+        await settle(pilot)
+        assert said(dialog, "#notice-error") == "Notice cannot have been given in the future."
+        assert confirm_button.disabled
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-16 07:00")
+        await settle(pilot)
+        assert not confirm_button.disabled
+        await pilot.press("tab", "space", "tab")
+        for typed, words in [
+            ("200", "is more than the session fee (90.00 GBP)"),
+            ("0", "A charge must be more than zero."),
+            ("ten", "'ten' is not an amount"),
+            ("10.555", "has more decimals than GBP allows"),
+        ]:
+            await pilot.press("ctrl+a", "ctrl+k", *typed)
+            await settle(pilot)
+            assert words in said(dialog, "#amount-error"), typed
+            assert confirm_button.disabled
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert practice.get_session(session.id).status is SessionStatus.SCHEDULED
+        assert app.results == []
+
+
+async def test_a_refusal_from_the_service_is_shown_and_the_dialog_stays(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        practice.cancel(session.id, Reason.PROFESSIONAL)  # someone else got there first
+        await confirm(pilot)
+        assert app.screen is dialog
+        assert (
+            said(dialog, "#status")
+            == f"Not saved: Session {session.id} is cancelled, not scheduled."
+        )
+        assert not dialog.busy
+    assert app.results == []
+    assert practice.get_session(session.id).cancellation.reason is Reason.PROFESSIONAL
+
+
+async def test_a_missing_or_closed_session_is_explained(practice, ada):
+    done = book(practice, ada.id, "2026-11-17 10:00")
+    practice.cancel(done.id, Reason.PROFESSIONAL)
+    for session_id, words in [
+        (999, "No session with id 999."),
+        (done.id, "This session is already cancelled"),
+    ]:
+        app = open_dialog(practice, session_id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            dialog = await opened(pilot)
+            assert words in said(dialog, "#summary") + " ".join(
+                str(w.content) for w in dialog.query("Static")
+            )
+            assert not dialog.query("#confirm")
+            await pilot.press("escape")
+            await settle(pilot)
+        assert app.results == [None]
+
+
+# -- the same record as the command line ---------------------------------------------------
+
+
+async def test_confirm_writes_what_the_cli_writes(practice, cli):
+    one = practice.add_client("Twin One", email="one@example.org", fee=GBP90)
+    two = practice.add_client("Twin Two", email="two@example.org", fee=GBP90)
+    by_dialog = book(practice, one.id, "2026-11-16 15:00")
+    by_cli = book(practice, two.id, "2026-11-16 15:00")
+    app = open_dialog(practice, by_dialog.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await opened(pilot)
+        await pilot.press("2", "tab", "ctrl+a", "ctrl+k", *"2026-11-16 07:30")
+        await pilot.press("tab", "space", "tab", "ctrl+a", "ctrl+k", *"45.50", "tab")
+        await pilot.press("enter", "down", "down", "enter")
+        await settle(pilot)
+        await confirm(pilot)
+    result = cli(
+        "sessions", "cancel", str(by_cli.id), "--reason", "client",
+        "--notified-at", "2026-11-16 07:30", "--charge", "--amount", "45.50",
+        "--method", "bank_transfer",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+
+    def shown(session_id: int) -> dict[str, object]:
+        out = cli("sessions", "show", str(session_id), "--json").json()
+        for key in ("id", "uid", "client", "client_id"):
+            out.pop(key, None)
+        for charge in out["charges"]:
+            charge.pop("id", None)
+        return out
+
+    dialog_json = shown(by_dialog.id)
+    assert dialog_json["charges"][0]["method"] == "bank_transfer"  # type: ignore[index]
+    assert dialog_json == shown(by_cli.id)
+    kinds = [(n.kind, n.status) for n in practice.list_notifications()]
+    assert kinds == [(NotificationKind.CANCELLATION, NotificationStatus.QUEUED)] * 2
