@@ -1,0 +1,334 @@
+"""The outbox screen: the notices owed to clients, sent over SMTP or written as .eml files."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color, ColorParseError
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import RowDoesNotExist
+from textual.worker import Worker, WorkerState
+
+from kara_tui.db.engine import StorageError
+from kara_tui.domain import DomainError, Notification, NotificationStatus
+from kara_tui.services.outbox import Outbox, SendReport
+from kara_tui.ui.format import clean
+
+# A glyph and a word for each state, so the table reads without colour.
+STATUS_WORDS = {
+    NotificationStatus.QUEUED: ("◷", "queued", "warning"),
+    NotificationStatus.SENDING: ("…", "sending", "warning"),
+    NotificationStatus.SENT: ("✓", "sent", "success"),
+    NotificationStatus.FAILED: ("✗", "failed", "error"),
+}
+
+# label, key, widest it may grow (a long error is cut; the preview shows all of it)
+COLUMNS = (
+    ("Status", "status", 10),
+    ("Created", "created", 16),
+    ("To", "to", 32),
+    ("Subject", "subject", 52),
+    ("Error", "error", 90),
+)
+
+
+def _masked(address: str) -> str:
+    """An address in privacy mode: the first letter and the domain."""
+    local, at, domain = address.partition("@")
+    return f"{local[:1]}…{at}{domain}" if at else "…"
+
+
+class MessagePreview(ModalScreen[None]):
+    """One message as the client will read it; any key that means 'back' closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "dismiss", "Close", id="outbox.preview.close"),
+    ]
+    DEFAULT_CSS = """
+    MessagePreview { align: center middle; }
+    MessagePreview > VerticalScroll {
+        width: 90%; max-width: 110; height: 85%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self._title = title
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = self._title
+            scroll.border_subtitle = "escape: close"
+            yield Static(Text(self._text), id="outbox-preview-text")
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)
+
+
+class OutboxScreen(Screen[None]):
+    """Queued, sent and failed notices. Sending runs in a thread worker, so the screen stays
+    live; each result comes back as a message and the table is read again."""
+
+    TITLE = "Outbox"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="outbox.back"),
+        Binding("s", "send_all", "Send queued", id="outbox.send"),
+        Binding("r", "retry", "Retry selected", id="outbox.retry"),
+        Binding("enter", "preview", "Preview", id="outbox.preview"),
+    ]
+    DEFAULT_CSS = """
+    OutboxScreen #outbox-where { height: auto; padding: 0 1; background: $boost; }
+    OutboxScreen #outbox-message { height: auto; padding: 0 1; }
+    OutboxScreen #outbox-message.-error { color: $text-error; }
+    OutboxScreen DataTable { height: 1fr; border: round $panel-lighten-2; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, messages: list[Notification], where: str) -> None:
+            super().__init__()
+            self.messages = messages
+            self.where = where
+
+    class Done(Message):
+        """A send or a retry finished (report), or could not start (error)."""
+
+        def __init__(
+            self, report: SendReport | None, error: str = "", retried: int | None = None
+        ) -> None:
+            super().__init__()
+            self.report = report
+            self.error = error
+            self.retried = retried
+
+    class PreviewReady(Message):
+        def __init__(self, title: str, text: str) -> None:
+            super().__init__()
+            self.title = title
+            self.text = text
+
+    def __init__(self, practice: Any, settings: Any) -> None:
+        super().__init__()
+        self.practice = practice
+        self.settings = settings
+        self.outbox = Outbox(practice, settings)
+        self.privacy = bool(getattr(settings, "privacy", False))
+        self.messages: list[Notification] = []
+        self.busy = False
+        self._tz: ZoneInfo | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading the outbox…"), id="outbox-where")
+        yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="outbox-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.border_title = "Messages to clients"
+        table.border_subtitle = "enter: read the message"
+        table.focus()
+        self._load()
+
+    # -- workers (the only place the database is touched) ---------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-load")
+    def _load(self) -> None:
+        try:
+            if self._tz is None:
+                self._tz = self.practice.tz
+            messages = self.outbox.list()
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.Done(None, str(exc)))
+            return
+        self.post_message(self.Loaded(messages, self.outbox.destination()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
+    def _send(self, notification_id: int | None) -> None:
+        try:
+            if notification_id is None:
+                report = self.outbox.send_all()
+            else:
+                report = self.outbox.retry(notification_id)
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.Done(None, str(exc)))
+            return
+        self.post_message(self.Done(report, retried=notification_id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-preview")
+    def _preview(self, notification_id: int) -> None:
+        try:
+            text = self.outbox.preview(notification_id)
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.Done(None, str(exc)))
+            return
+        self.post_message(self.PreviewReady(f"Message {notification_id}", text))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR or not event.worker.group.startswith("outbox"):
+            return
+        self.busy = False
+        self._say("Something went wrong (an unexpected error); nothing was lost. Try again.")
+        self._load()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_send_all(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._say(f"Sending to {self.outbox.destination()}…", error=False)
+        self._send(None)
+
+    def action_retry(self) -> None:
+        if self.busy:
+            return
+        chosen = self._selected()
+        if chosen is None:
+            self._say("No message is selected.")
+            return
+        if chosen.status is NotificationStatus.SENT:
+            self._say(f"Message {chosen.id} was already sent; it is not sent twice.", error=False)
+            return
+        self.busy = True
+        self._say(f"Sending message {chosen.id}…", error=False)
+        self._send(chosen.id)
+
+    def action_preview(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self._preview(chosen.id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on the table: the same as the binding
+        self.action_preview()
+
+    # -- results --------------------------------------------------------------------------
+
+    def on_outbox_screen_loaded(self, message: Loaded) -> None:
+        self.messages = message.messages
+        counts = {s: 0 for s in NotificationStatus}
+        for m in message.messages:
+            counts[m.status] += 1
+        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "empty"
+        self.query_one("#outbox-where", Static).update(
+            Text.assemble(
+                ("Messages go to ", "dim"),
+                (message.where, "bold"),
+                ("   ·   ", "dim"),
+                summary,
+            )
+        )
+        self._fill(message.messages)
+
+    def on_outbox_screen_done(self, message: Done) -> None:
+        self.busy = False
+        if message.report is None:
+            self._say(message.error)
+        else:
+            self._say_report(message.report, message.retried)
+        self._load()
+
+    def on_outbox_screen_preview_ready(self, message: PreviewReady) -> None:
+        self.app.push_screen(MessagePreview(message.title, message.text))
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _selected(self) -> Notification | None:
+        table = self.query_one(DataTable)
+        if not self.messages or table.row_count == 0:
+            return None
+        row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return next((m for m in self.messages if str(m.id) == row.value), None)
+
+    def _fill(self, messages: list[Notification]) -> None:
+        table = self.query_one(DataTable)
+        keep = None
+        if table.row_count:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        tz = self._tz or ZoneInfo("UTC")
+        styles = self._theme_styles()
+        lines: list[tuple[str, tuple[Text, ...]]] = []
+        for m in reversed(messages):  # the newest first: that is what the user just did
+            glyph, word, style = STATUS_WORDS[m.status]
+            recipient = clean(m.recipient) if m.recipient else "(no address)"
+            if self.privacy and m.recipient:
+                recipient = _masked(recipient)
+            error = "" if m.status is NotificationStatus.SENT else clean(m.error)
+            cells = (
+                Text(f"{glyph} {word}", style=styles.get(style, "")),
+                Text(_when(m.created_at, tz)),
+                Text(recipient),
+                Text(clean(m.subject)),
+                Text(error, style=styles.get("error", "")),
+            )
+            lines.append((str(m.id), cells))
+        # Widths are set from the data: DataTable's automatic widths are applied after the
+        # first paint, which left a reloaded table drawn with its headers' widths.
+        table.clear(columns=True)
+        for index, (label, key, cap) in enumerate(COLUMNS):
+            widest = max((c[index].cell_len for _, c in lines), default=0)
+            table.add_column(label, key=key, width=min(cap, max(len(label), widest)))
+        for key, cells in lines:
+            table.add_row(*cells, key=key)
+        if keep is not None:
+            with suppress(RowDoesNotExist):  # the row is gone: stay where the cursor is
+                table.move_cursor(row=table.get_row_index(keep))
+
+    def _theme_styles(self) -> dict[str, Style]:
+        """The theme's warning/success/error colours as Rich styles for the table's cells."""
+        try:
+            variables = self.app.get_css_variables()
+        except Exception:  # no theme to ask: plain text still reads (glyph and word)
+            return {}
+        styles = {}
+        for name in ("warning", "success", "error"):
+            try:
+                styles[name] = Style(color=Color.parse(variables[name]).rich_color)
+            except (KeyError, ColorParseError):
+                continue
+        return styles
+
+    def _say(self, text: str, *, error: bool = True) -> None:
+        line = self.query_one("#outbox-message", Static)
+        line.update(Text(text))
+        line.set_class(error, "-error")
+
+    def _say_report(self, report: SendReport, retried: int | None) -> None:
+        if report.sent == 0 and report.failed == 0:
+            self._say(
+                "Nothing to send: no message is queued."
+                if retried is None
+                else f"Message {retried} was taken by another sender meanwhile.",
+                error=False,
+            )
+            return
+        parts = [f"{report.sent} sent"]
+        if report.failed:
+            parts.append(f"{report.failed} not sent")
+        text = ", ".join(parts) + "."
+        if report.errors:
+            first = report.errors[0]
+            text += f" {first[:1].upper()}{first[1:]}"
+            text += "" if len(report.errors) == 1 else f" (and {len(report.errors) - 1} more)"
+        self._say(text, error=bool(report.failed))
+
+
+def _when(at: datetime, tz: ZoneInfo) -> str:
+    return f"{at.astimezone(tz):%a %d %b %H:%M}"
