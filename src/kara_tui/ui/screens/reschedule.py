@@ -1,0 +1,429 @@
+"""The reschedule dialog: a new time with live conflict warnings, who asked, and the notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.worker import get_current_worker
+
+from kara_tui.db.engine import StorageError
+from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
+from kara_tui.policy.conflicts import Conflict
+from kara_tui.services.errors import ConflictError
+from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
+from kara_tui.timeparse import parse_datetime
+from kara_tui.ui.screens._dialog import (
+    ERROR,
+    MUTED,
+    SUCCESS,
+    WARNING,
+    ChoiceSet,
+    Line,
+    SessionDialog,
+    frame,
+    plain,
+    sentence,
+    when_text,
+)
+
+ASKED_BY: tuple[tuple[Reason, str], ...] = (
+    (Reason.CLIENT, "The client"),
+    (Reason.PROFESSIONAL, "The professional"),
+)
+
+Slot = tuple[datetime, int]  # start, minutes
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    session: Session
+    client: Client
+    tz: ZoneInfo
+
+
+def next_week(start: datetime, tz: ZoneInfo) -> str:
+    """The same wall-clock time a week later, as the start field shows it."""
+    local = start.astimezone(tz)
+    return f"{(local.replace(tzinfo=None) + timedelta(days=7)):%Y-%m-%d %H:%M}"
+
+
+class RescheduleDialog(SessionDialog[Session]):
+    """Move a session: the old one is cancelled with who asked, a linked one is booked.
+
+    Dismisses with the new Session, or None on Back. Conflicts are checked as the user types;
+    a time with conflicts needs a second ctrl+s ("book anyway"), which books with force.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick_asker(0)", show=False),
+        Binding("2", "pick_asker(1)", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    RescheduleDialog #body { margin-top: 1; }
+    RescheduleDialog #conflicts { margin-top: 1; }
+    RescheduleDialog #notify { margin-top: 1; }
+    RescheduleDialog #notify-hint { padding-left: 4; }
+    RescheduleDialog #asked { width: 1fr; }
+    """
+
+    class Ready(Message):
+        def __init__(self, data: Loaded) -> None:
+            super().__init__()
+            self.data = data
+
+    class LoadFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Checked(Message):
+        """Conflicts for one slot; stale answers (the user typed on) are dropped."""
+
+        def __init__(self, slot: Slot, conflicts: list[Conflict] | None, error: str = "") -> None:
+            super().__init__()
+            self.slot = slot
+            self.conflicts = conflicts
+            self.error = error
+
+    class Saved(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class SaveFailed(Message):
+        def __init__(self, text: str, slot: Slot, conflicts: list[Conflict] | None) -> None:
+            super().__init__()
+            self.text = text
+            self.slot = slot
+            self.conflicts = conflicts
+
+    def __init__(self, practice: Practice, session_id: int) -> None:
+        super().__init__()
+        self.practice = practice
+        self.session_id = session_id
+        self.data: Loaded | None = None
+        self.load_error = ""
+        self.slot: Slot | None = None
+        self.conflicts: dict[Slot, list[Conflict]] = {}
+        self.book_anyway: Slot | None = None  # the slot the user agreed to book despite conflicts
+        self.problem = ""
+        self._ready = False
+
+    # -- building -------------------------------------------------------------------------
+
+    @property
+    def _open(self) -> bool:
+        return self.data is not None and self.data.session.status is SessionStatus.SCHEDULED
+
+    def compose(self) -> ComposeResult:
+        with frame("Reschedule session"):
+            yield from self._content()
+            with Vertical(id="foot"):
+                yield Line(id="status")
+                with Horizontal(id="buttons"):
+                    if self._open:
+                        yield Button(
+                            "Confirm  ctrl+s", id="confirm", variant="primary", compact=True
+                        )
+                    yield Button("Back  esc", id="back", compact=True)
+
+    def _content(self) -> ComposeResult:
+        if self.data is None:
+            yield Static(
+                plain(
+                    self.load_error or "Loading the session…", ERROR if self.load_error else MUTED
+                ),
+                id="summary",
+            )
+            return
+        data = self.data
+        session = data.session
+        yield Static(
+            Content.assemble(
+                (data.client.name, "bold"),
+                "  now ",
+                when_text(session.start, session.end, data.tz),
+                (f" ({data.tz.key})", MUTED),
+                f"  {session.minutes} min  fee {session.fee}",
+            ),
+            id="summary",
+        )
+        if not self._open:
+            yield Static(
+                plain(
+                    f"This session is already {session.status.value.replace('_', '-')}: "
+                    "only a scheduled session can be rescheduled.",
+                    ERROR,
+                )
+            )
+            return
+        with Vertical(id="body"):
+            with Horizontal(classes="row"):
+                yield Static("New start", classes="caption")
+                yield Input(
+                    next_week(session.start, data.tz), id="start", classes="-short", compact=True
+                )
+                yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
+                yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
+            yield Line(id="start-error")
+            yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
+            yield ChoiceSet(
+                *[RadioButton(label, compact=True) for _, label in ASKED_BY],
+                id="asked",
+                compact=True,
+            )
+            yield Line(id="record")
+            yield Line(id="conflicts")
+            yield Checkbox("Notify client", value=True, id="notify", compact=True)
+            yield Line(id="notify-hint")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        try:
+            session = self.practice.get_session(self.session_id)
+            client = self.practice.find_client(session.client_id)
+            tz = self.practice.tz
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.LoadFailed(sentence(str(exc))))
+            return
+        self.post_message(self.Ready(Loaded(session, client, tz)))
+
+    async def on_reschedule_dialog_ready(self, message: Ready) -> None:
+        self.data = message.data
+        await self.recompose()
+        if self._open:
+            self._ready = True
+            self.refresh_form()
+            self.query_one("#start", Input).focus()
+
+    async def on_reschedule_dialog_load_failed(self, message: LoadFailed) -> None:
+        self.load_error = message.text
+        await self.recompose()
+
+    # -- the live form --------------------------------------------------------------------
+
+    @property
+    def asked_by(self) -> Reason | None:
+        index = self.query_one("#asked", ChoiceSet).pressed_index
+        return ASKED_BY[index][0] if index >= 0 else None
+
+    def _read_slot(self) -> tuple[Slot | None, str]:
+        assert self.data is not None
+        tz = self.data.tz
+        now = self.practice.clock.now()
+        try:
+            start = parse_datetime(
+                self.query_one("#start", Input).value, tz, now.astimezone(tz).date()
+            )
+        except DomainError as exc:
+            return None, sentence(str(exc))
+        text = self.query_one("#minutes", Input).value.strip()
+        if not text.isdigit() or int(text) <= 0:
+            return None, "Minutes must be a whole number above zero."
+        minutes = int(text)
+        if minutes > MAX_SESSION_MINUTES:
+            return None, f"A session cannot last more than {MAX_SESSION_MINUTES // 60} hours."
+        return (start, minutes), ""
+
+    def refresh_form(self) -> None:
+        """Read the fields, start a conflict check when the slot changed, and say what applies."""
+        if not self._ready or self.data is None:
+            return
+        session = self.data.session
+        problems: list[str] = []
+        slot, error = self._read_slot()
+        if slot is not None and slot[0] == session.start and slot[1] == session.minutes:
+            error = "That is the session's current time: choose another."
+            slot = None
+        start_error = self.query_one("#start-error", Line)
+        if slot is None:
+            start_error.say(error, ERROR)
+            problems.append("Fix the new time above.")
+        elif slot[0] < self.practice.clock.now():
+            start_error.say("This time is in the past.", WARNING)
+        else:
+            start_error.say("")
+        if slot != self.slot:
+            self.slot = slot
+            if slot is not None and slot not in self.conflicts:
+                self._check(slot)
+        self._show_conflicts()
+
+        by = self.asked_by
+        if by is None:
+            problems.append("Say who asked for the change (keys 1–2).")
+            self.query_one("#record", Line).say("")
+        else:
+            self.query_one("#record", Line).say(
+                f"The old session is recorded as cancelled ('{by.label}') and linked to the "
+                "new one. No charge is made for a reschedule.",
+                MUTED,
+            )
+
+        notify = self.query_one("#notify", Checkbox).value
+        client = self.data.client
+        if not notify:
+            hint = "No notices: tell the client yourself."
+        elif client.email:
+            hint = f"{client.email} gets the cancellation, then the new booking."
+        else:
+            hint = "This client has no email address: both notices will be kept in the outbox as failed."
+        self.query_one("#notify-hint", Line).say(plain(hint, MUTED))
+
+        self.problem = problems[0] if problems else ""
+        confirm = self.query_one("#confirm", Button)
+        confirm.disabled = bool(problems) or self.busy
+        anyway = self.slot is not None and self.book_anyway == self.slot
+        label = "Book anyway  ctrl+s" if anyway else "Confirm  ctrl+s"
+        if str(confirm.label) != label:
+            confirm.label = label
+            confirm.variant = "warning" if anyway else "primary"
+            confirm.refresh(layout=True)
+        status = self.query_one("#status", Line)
+        if self.problem:
+            status.say(self.problem, MUTED)
+        elif anyway:
+            status.say(
+                "This time has conflicts: press ctrl+s again to book anyway, or change the time.",
+                f"bold {WARNING}",
+            )
+        else:
+            status.say("")
+
+    def _show_conflicts(self) -> None:
+        assert self.data is not None
+        line = self.query_one("#conflicts", Line)
+        if self.slot is None:
+            line.say("")
+            return
+        found = self.conflicts.get(self.slot)
+        start, minutes = self.slot
+        when = when_text(start, start + timedelta(minutes=minutes), self.data.tz)
+        if found is None:
+            line.say(f"Checking {when} for conflicts…", MUTED)
+        elif not found:
+            line.say(f"✓ {when} is free.", SUCCESS)
+        else:
+            parts: list[Content | str | tuple[str, str]] = [
+                (f"⚠ {when} has {len(found)} conflict{'s' if len(found) > 1 else ''}:", WARNING)
+            ]
+            for conflict in found:
+                parts.append(plain(f"\n  • this time {conflict.message}", WARNING))
+            line.say(Content.assemble(*parts))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
+    def _check(self, slot: Slot) -> None:
+        start, minutes = slot
+        try:
+            found = self.practice.check_slot(
+                start, start + timedelta(minutes=minutes), ignore_session_id=self.session_id
+            )
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.Checked(slot, None, sentence(str(exc))))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Checked(slot, found))
+
+    def on_reschedule_dialog_checked(self, message: Checked) -> None:
+        if message.conflicts is None:
+            if message.slot == self.slot:
+                self.query_one("#conflicts", Line).say(
+                    f"Could not check for conflicts: {message.error}", ERROR
+                )
+            return
+        self.conflicts[message.slot] = message.conflicts
+        self.refresh_form()
+
+    # -- events ---------------------------------------------------------------------------
+
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.refresh_form()
+
+    def action_pick_asker(self, index: int) -> None:
+        if self._ready:
+            self.query_one("#asked", ChoiceSet).pick(index)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def action_confirm(self) -> None:
+        if not self._ready or self.busy:
+            return
+        self.refresh_form()
+        by = self.asked_by
+        if self.problem or self.slot is None or by is None:
+            self.app.bell()
+            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
+            return
+        known = self.conflicts.get(self.slot)
+        if known and self.book_anyway != self.slot:
+            self.book_anyway = self.slot  # the next ctrl+s books anyway
+            self.refresh_form()
+            return
+        self.busy = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#status", Line).say("Saving…", MUTED)
+        self._save(
+            self.slot, by, self.book_anyway == self.slot, self.query_one("#notify", Checkbox).value
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save(self, slot: Slot, by: Reason, force: bool, notify: bool) -> None:
+        start, minutes = slot
+        try:
+            session = self.practice.reschedule(
+                self.session_id, start, by=by, minutes=minutes, force=force, notify=notify
+            )
+        except ConflictError as exc:
+            self.post_message(self.SaveFailed("", slot, exc.conflicts))
+            return
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.SaveFailed(sentence(str(exc)), slot, None))
+            return
+        self.post_message(self.Saved(session))
+
+    def on_reschedule_dialog_saved(self, message: Saved) -> None:
+        self.busy = False
+        self.dismiss(message.session)
+
+    def on_reschedule_dialog_save_failed(self, message: SaveFailed) -> None:
+        self.busy = False
+        if message.conflicts is not None:
+            # Something was booked in the meantime: show it and ask again.
+            self.conflicts[message.slot] = message.conflicts
+            self.book_anyway = message.slot
+            self.refresh_form()
+            return
+        self.refresh_form()
+        self.query_one("#status", Line).say(f"Not saved: {message.text}", ERROR)
+
+    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
+        self.busy = False
+        if not self._ready:
+            self.load_error = message.text
+            self.call_later(self.recompose)
+            return
+        self.refresh_form()
+        self.query_one("#status", Line).say(message.text, ERROR)
