@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from email import policy
 from email.parser import BytesParser
@@ -173,3 +176,43 @@ def test_show_and_bad_ids(cli: Callable[..., Any], cancelled: str) -> None:
     assert cli("outbox", "show", "999").err.strip() == "kara-tui: no message with id 999"
     assert cli("outbox", "retry", "abc").code == 2
     assert "not a status" in cli("outbox", "list", "--status", "lost").err
+
+
+def test_a_send_killed_mid_message_is_left_for_the_user_to_retry(
+    cli: Callable[..., Any], cancelled: str, server: SmtpServer, tmp_path: Path
+) -> None:
+    """A crash while the server holds the message: nobody knows if it went, so it is
+    neither resent by the next `send` nor forgotten; `retry` sends it with the same id."""
+    smtp_config(tmp_path, server.port)
+    arrived, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        arrived.set()
+        release.wait(30)
+
+    server.on_data = hold
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kara_tui", "outbox", "send"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert arrived.wait(60), "the message never reached the server"
+        proc.kill()
+        proc.wait(30)
+    finally:
+        release.set()
+    server.on_data = None
+
+    (message,) = cli("outbox", "list", "--json").json()
+    assert message["status"] == "sending"
+    assert "sending was interrupted" in message["error"]
+    assert "Nothing to send" in cli("outbox", "send").out
+
+    retried = cli("outbox", "retry", str(message["id"]))
+
+    assert retried.code == 0, retried.err
+    assert len(server.received) == 2  # the server did take the first one in the end
+    ids = {r.message["Message-ID"] for r in server.received}
+    assert len(ids) == 1  # a resend is the same message, so mail programs show it once
+    assert cli("outbox", "list", "--json").json()[0]["status"] == "sent"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from kara_smtp import SmtpServer
+from kara_smtp import SmtpServer, self_signed
 from kara_tui.config import Settings, SmtpSettings
 from kara_tui.db.rows import ClientRow, NotificationRow
 from kara_tui.domain import DomainError, Money, NotificationStatus, Reason
@@ -384,3 +384,45 @@ def test_preview_shows_what_the_client_will_read(setup: Practice) -> None:
     assert "From:    Dr Ada Byrne <ada@practice.example>" in text
     assert "has been cancelled" in text
     assert "METHOD:CANCEL" in text
+
+
+def test_starttls_then_login_then_send(
+    setup: Practice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("cryptography")
+    cert, context = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test's own certificate
+    monkeypatch.setenv("KARA_TEST_SMTP_PASSWORD", "right horse battery")
+    server = SmtpServer(password="right horse battery", tls=context).start()
+    try:
+        session = setup.book("Zoë Quinn", TUESDAY_10)
+        setup.cancel(session.id, Reason.CLIENT)
+        settings = smtp_settings(
+            server, starttls=True, user="ada", password_env="KARA_TEST_SMTP_PASSWORD"
+        )
+        report = Outbox(setup, settings).send_all()
+    finally:
+        server.stop()
+
+    assert (report.sent, report.errors) == (1, [])
+    assert server.logins == [("ada", "right horse battery")]  # only possible after STARTTLS
+    assert len(server.received) == 1
+
+
+def test_an_untrusted_certificate_is_one_sentence(setup: Practice, tmp_path: Path) -> None:
+    pytest.importorskip("cryptography")
+    _, context = self_signed(tmp_path)  # not trusted by the client
+    server = SmtpServer(tls=context).start()
+    try:
+        session = setup.book("Zoë Quinn", TUESDAY_10)
+        setup.cancel(session.id, Reason.CLIENT)
+        report = Outbox(setup, smtp_settings(server, starttls=True)).send_all()
+    finally:
+        server.stop()
+
+    assert report.sent == 0
+    assert report.errors[0].startswith(
+        f"a secure connection to the mail server at 127.0.0.1:{server.port} failed ("
+    )
+    assert "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
+    assert server.received == []

@@ -29,6 +29,9 @@ QUEUED = NotificationStatus.QUEUED.value
 SENDING = NotificationStatus.SENDING.value
 SENT = NotificationStatus.SENT.value
 FAILED = NotificationStatus.FAILED.value
+# Shown on a message while it is being sent: if kara-tui stops mid-send (^C, a crash), it
+# stays so, since nobody knows whether the server took it; the user decides with a retry.
+INTERRUPTED = "being sent; if this stays, sending was interrupted and it may have gone: retry it"
 
 
 class OutboxError(DomainError):
@@ -386,7 +389,16 @@ class Outbox:
                     outcomes.append(outcome)
                     errors.append(f"message {notification_id}: {claimed}")
                     continue
-                msg = self._message(claimed, sender, pro.name, pro.email)
+                try:
+                    msg = self._message(claimed, sender, pro.name, pro.email)
+                except (ValueError, TypeError) as exc:  # e.g. an address email cannot carry
+                    why = f"the message cannot be written ({_one_line(str(exc))})"
+                    self._unclaim(claimed.id, why, permanent=True)
+                    outcomes.append(
+                        Outcome(claimed.id, claimed.recipient, claimed.subject, False, why)
+                    )
+                    errors.append(f"message {claimed.id}: {why}")
+                    continue
                 try:
                     detail = transport.send(msg, sender, claimed.recipient, claimed)
                 except _Refused as exc:
@@ -424,7 +436,7 @@ class Outbox:
             taken = db.execute(
                 update(NotificationRow)
                 .where(NotificationRow.id == notification_id, NotificationRow.status == QUEUED)
-                .values(status=SENDING, attempts=NotificationRow.attempts + 1)
+                .values(status=SENDING, attempts=NotificationRow.attempts + 1, error=INTERRUPTED)
                 .execution_options(synchronize_session=False)
             )
             if taken.rowcount != 1:
@@ -466,11 +478,11 @@ class Outbox:
                 row.sent_at = self.practice.clock.now()
                 row.error = ""
 
-    def _unclaim(self, notification_id: int, error: str) -> None:
+    def _unclaim(self, notification_id: int, error: str, *, permanent: bool = False) -> None:
         with self.practice.writing() as db:
             row = db.get(NotificationRow, notification_id)
             if row is not None and row.status == SENDING:
-                row.status = QUEUED
+                row.status = FAILED if permanent else QUEUED
                 row.error = error
 
     def _fail_queued(self, ids: list[int], error: str) -> int:
