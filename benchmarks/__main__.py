@@ -1,0 +1,691 @@
+"""Run kara-tui's benchmarks and print each figure beside the baseline measured in the same run.
+
+    python -m benchmarks                    # everything (= make bench); writes benchmarks/RESULTS.md
+    python -m benchmarks import-history     # one benchmark (or several; `import` = both imports)
+    python -m benchmarks --list
+
+Every measurement runs in a fresh child process (benchmarks/_child.py), so the thing measured
+and its baseline never share caches or heap. Timings are never asserted: the table says
+MET or NOT MET against the targets of the Performance issue, from ratios of this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+from benchmarks import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+MARK = "BENCH-RESULT "
+TZ = "Europe/London"
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float | None
+    unit: str  # "s" or "MB"
+    baseline: float | None = None
+    baseline_label: str = ""
+    target: str = ""  # as shown, e.g. "≤ 1/8", "< 50 ms"
+    # Returns True when met; None when there is no target (a figure shown for information).
+    check: Callable[[float, float | None], bool] | None = None
+    skipped: str = ""
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+    @property
+    def status(self) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.check is None or self.value is None:
+            return "info"
+        return "MET" if self.check(self.value, self.ratio) else "NOT MET"
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "s":
+        return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:g} {unit}"
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "—"
+    if ratio < 0.1:
+        return f"{ratio:.4f} (1/{1 / ratio:.0f})" if ratio > 0 else "0"
+    if ratio < 1:
+        return f"{ratio:.3f} (1/{1 / ratio:.1f})"
+    return f"{ratio:.2f}x"
+
+
+def table_lines(rows: list[Row], markdown: bool) -> list[str]:
+    head = ["figure", "value", "baseline", "ratio", "target", "status"]
+    body = []
+    for r in rows:
+        base = fmt(r.baseline, r.unit) if r.baseline is not None else "—"
+        if r.baseline_label and r.baseline is not None:
+            base += f" ({r.baseline_label})"
+        value = r.skipped if r.skipped else fmt(r.value, r.unit)
+        body.append([r.figure, value, base, fmt_ratio(r.ratio), r.target or "—", r.status])
+    if markdown:
+        out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in b) + " |" for b in body]
+        return out
+    widths = [
+        max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)
+    ]
+    line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))
+    out = [line, "-" * len(line)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
+    return out
+
+
+# -- running children ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """What every benchmark needs: places, the fixed 'now', and options."""
+
+    cache: Path
+    work: Path
+    today: date
+    now: datetime
+    repeat: int
+    quick: bool
+    full: bool
+    profile: bool
+    events: int
+    memory_events: int
+    details: list[str] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        print(f"  {text}", flush=True)
+        self.details.append(text)
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        xdg = self.work / "xdg"
+        env.update(
+            XDG_CONFIG_HOME=str(xdg / "config"),
+            XDG_DATA_HOME=str(xdg / "data"),
+            XDG_STATE_HOME=str(xdg / "state"),
+            XDG_CACHE_HOME=str(xdg / "cache"),
+            KARA_NOW=self.now.isoformat(),
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+            PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+        )
+        env.pop("KARA_DB", None)
+        env.pop("KARA_CONFIG", None)
+        return env
+
+    def child(self, *args: str, timeout: float = 600) -> dict[str, Any]:
+        """Run benchmarks._child in a fresh interpreter; its BENCH-RESULT line, parsed."""
+        env = self.env()
+        env["BENCH_T0"] = repr(time.time())
+        cmd = [sys.executable, "-m", "benchmarks._child", *args]
+        try:
+            proc = subprocess.run(
+                cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"timed out after {timeout:.0f} s"}
+        for line in reversed(proc.stdout.splitlines()):
+            if line.startswith(MARK):
+                return dict(json.loads(line[len(MARK) :]))
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
+
+    def timed(
+        self, cmd: list[str], *, timeout: float = 600, cwd: Path | None = None
+    ) -> tuple[float, subprocess.CompletedProcess[str]]:
+        env = self.env()
+        env["TMPDIR"] = str(self.work)
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            cmd, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
+        return time.perf_counter() - t0, proc
+
+    # -- test data, generated once and cached (keyed by the generator's own source) ----------
+
+    def _key(self) -> str:
+        return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:10]
+
+    def feed(self, events: int, mode: str, *, changed: bool = False) -> Path:
+        name = f"feed-{mode}-{events}-{self.today}-{'changed-' if changed else ''}{self._key()}.ics"
+        path = self.cache / name
+        if not path.exists():
+            t0 = time.perf_counter()
+            stats = generate.write_feed(path, events, mode=mode, today=self.today, changed=changed)
+            self.say(
+                f"generated {path.name}: {stats.vevents} VEVENTs, "
+                f"{stats.size_bytes / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s"
+            )
+        return path
+
+    def practice_db(self, sessions: int, external: int) -> Path:
+        name = f"practice-{sessions}-{external}-{self.now:%Y%m%dT%H%M}-{self._key()}.db"
+        path = self.cache / name
+        if not path.exists():
+            t0 = time.perf_counter()
+            tmp = path.with_suffix(".building.db")
+            stats = generate.write_practice(tmp, sessions=sessions, external=external, now=self.now)
+            tmp.replace(path)
+            self.say(f"generated {path.name}: {stats} in {time.perf_counter() - t0:.1f} s")
+        copy = self.work / f"practice-{sessions}.db"
+        for leftover in self.work.glob(f"{copy.name}*"):
+            leftover.unlink()
+        shutil.copyfile(path, copy)
+        return copy
+
+    def feed_args(self) -> list[str]:
+        return ["--now", self.now.isoformat(), "--tz", TZ]
+
+
+def _failed(result: dict[str, Any]) -> str:
+    return str(result.get("skipped") or result.get("error") or "")
+
+
+def kara_tui_cmd() -> list[str]:
+    script = Path(sys.executable).parent / "kara-tui"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kara_tui"]
+
+
+# -- the benchmarks -----------------------------------------------------------------------------
+
+LABEL = {"history": "ten-year", "dense": "dense one-year"}
+TARGET = {"history": 1 / 8, "dense": 1 / 4}
+
+
+def bench_import(run: Run, mode: str) -> list[Row]:
+    n = run.events
+    label = f"{n // 1000}k {LABEL[mode]} feed"
+    feed = run.feed(n, mode)
+    edited = run.feed(n, mode, changed=True)
+
+    base_runs = [run.child("baseline", str(feed), *run.feed_args()) for _ in range(run.repeat)]
+    base_ok = [b for b in base_runs if not _failed(b)]
+    base = min(base_ok, key=lambda b: b["seconds"]) if base_ok else base_runs[0]
+    if base_ok:
+        run.say(
+            f"baseline ({label}): parse {base['parse']:.2f} s + expand {base['expand']:.2f} s, "
+            f"{base['occurrences']} occurrences, peak {base['rss_mb']:.0f} MB"
+        )
+    else:
+        run.say(f"baseline failed: {_failed(base)}")
+
+    kara_runs = []
+    for i in range(run.repeat):
+        extra = ["--resync", "--changed", str(edited)]
+        if run.profile and i == 0:
+            extra += ["--profile", str(run.cache / f"import-{mode}.prof")]
+        kara_runs.append(
+            run.child(
+                "kara",
+                str(feed),
+                *run.feed_args(),
+                "--work",
+                str(run.work / f"kara-{mode}"),
+                *extra,
+            )
+        )
+    kara_ok = [k for k in kara_runs if not _failed(k)]
+    kara = min(kara_ok, key=lambda k: k["cold"]) if kara_ok else kara_runs[0]
+    skipped = _failed(kara)
+    if not skipped:
+        run.say(
+            f"kara-tui ({label}): cold {kara['cold']:.2f} s, stored {kara['stored']} occurrences "
+            f"(baseline {base.get('occurrences', '?')}), peak {kara['rss_mb']:.0f} MB; "
+            f"{kara['cold_report']['message']}"
+        )
+        run.say(f"  re-sync unchanged: {kara['unchanged_report']['message']}")
+        run.say(f"  re-sync one changed: {kara['changed_report']['message']}")
+        if run.profile:
+            run.say(f"  profile of the cold import: {run.cache / f'import-{mode}.prof'}")
+
+    rows = [
+        Row(
+            f"cold import, {label} (service)",
+            None if skipped else kara["cold"],
+            "s",
+            baseline=base.get("seconds"),
+            baseline_label="icalendar + recurring-ical-events",
+            target=f"≤ 1/{round(1 / TARGET[mode])}",
+            check=lambda _v, r, t=TARGET[mode]: r is not None and r <= t,
+            skipped=skipped,
+        )
+    ]
+
+    calcurse = shutil.which("calcurse")
+    if calcurse is None:
+        rows.append(
+            Row(
+                f"`kara-tui import`, {label}, vs calcurse",
+                None,
+                "s",
+                skipped="skipped: calcurse not installed",
+            )
+        )
+    else:
+        cal_times = []
+        for _ in range(run.repeat):
+            home = Path(tempfile.mkdtemp(prefix="calcurse-", dir=run.work))
+            (home / "data").mkdir()
+            (home / "conf").mkdir()
+            seconds, proc = run.timed(
+                [
+                    calcurse,
+                    "-D",
+                    str(home / "data"),
+                    "-C",
+                    str(home / "conf"),
+                    "-q",
+                    "-i",
+                    str(feed),
+                ]
+            )
+            cal_times.append(seconds)
+            shutil.rmtree(home, ignore_errors=True)
+        kara_cli: list[float] = []
+        cli_error = ""
+        for _ in range(run.repeat):
+            db = run.work / f"cli-import-{mode}.db"
+            for leftover in run.work.glob(f"{db.name}*"):
+                leftover.unlink()
+            url = f"sqlite:///{db}"
+            config = str(run.work / "none.toml")
+            # An existing (empty) database, as a user has: created outside the timing.
+            run.timed([*kara_tui_cmd(), "--db", url, "--config", config, "settings", "show"])
+            seconds, proc = run.timed(
+                [
+                    *kara_tui_cmd(),
+                    "--db",
+                    url,
+                    "--config",
+                    config,
+                    "import",
+                    str(feed),
+                    "--name",
+                    "bench",
+                ]
+            )
+            if proc.returncode != 0:
+                kara_cli = []
+                cli_error = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+                break
+            kara_cli.append(seconds)
+        run.say(f"calcurse -i ({label}): {min(cal_times):.2f} s")
+        rows.append(
+            Row(
+                f"`kara-tui import`, {label}, whole process",
+                min(kara_cli) if kara_cli else None,
+                "s",
+                baseline=min(cal_times),
+                baseline_label="calcurse -i",
+                target="< 1x",
+                check=lambda _v, r: r is not None and r < 1,
+                skipped="" if kara_cli else f"skipped: {cli_error}",
+            )
+        )
+
+    cold = None if skipped else kara["cold"]
+    rows.append(
+        Row(
+            f"re-sync unchanged, {label}",
+            None if skipped else kara["unchanged"],
+            "s",
+            baseline=cold,
+            baseline_label="cold import",
+            target="≤ 2 %",
+            check=lambda _v, r: r is not None and r <= 0.02,
+            skipped=skipped,
+        )
+    )
+    rows.append(
+        Row(
+            f"re-sync after one changed event, {label}",
+            None if skipped else kara["changed"],
+            "s",
+            baseline=cold,
+            baseline_label="cold import",
+            target="≤ 10 %",
+            check=lambda _v, r: r is not None and r <= 0.10,
+            skipped=skipped,
+        )
+    )
+    return rows
+
+
+def bench_memory(run: Run) -> list[Row]:
+    n = run.memory_events
+    feed = run.feed(n, "history")
+    size = feed.stat().st_size
+    result = run.child(
+        "kara", str(feed), *run.feed_args(), "--work", str(run.work / "kara-memory"),
+        "--max-bytes", str(max(20_000_000, 4 * size)), timeout=900,
+    )  # fmt: skip
+    skipped = _failed(result)
+    baseline = None
+    if run.full:
+        base = run.child("baseline", str(feed), *run.feed_args(), timeout=1800)
+        if not _failed(base):
+            baseline = base["rss_mb"]
+            run.say(
+                f"baseline ({n // 1000}k): {base['seconds']:.1f} s, peak {base['rss_mb']:.0f} MB"
+            )
+    if not skipped:
+        run.say(
+            f"kara-tui ({n // 1000}k ten-year feed, {size / 1e6:.0f} MB): cold {result['cold']:.1f} s, "
+            f"peak {result['rss_mb']:.0f} MB (interpreter and modules before the import: "
+            f"{result['rss_before_import_mb']:.0f} MB); {result['cold_report']['message']}"
+        )
+    return [
+        Row(
+            f"peak memory, {n // 1000}k-event ten-year import",
+            None if skipped else result["rss_mb"],
+            "MB",
+            baseline=baseline,
+            baseline_label="icalendar + recurring-ical-events" if baseline else "",
+            target="< 400 MB",
+            check=lambda v, _r: v < 400,
+            skipped=skipped,
+        )
+    ]
+
+
+def _practice_for_ui(run: Run) -> Path:
+    return run.practice_db(10_000, 20_000)
+
+
+def bench_startup(run: Run) -> list[Row]:
+    db = _practice_for_ui(run)
+    url = f"sqlite:///{db}"
+    config = str(run.work / "none.toml")
+    kara_times, bare_times = [], []
+    skipped = ""
+    rounds = 3 if run.quick else 5
+    # Alternate, so that a busy moment on the shared machine hits both sides alike.
+    for _ in range(rounds):
+        bare = run.child("startup", "--bare")
+        kara = run.child("startup", "--db", url, "--config", config)
+        if _failed(bare) or _failed(kara):
+            skipped = _failed(kara) or _failed(bare)
+            break
+        bare_times.append(bare["seconds"])
+        kara_times.append(kara["seconds"])
+        if not kara.get("settled", True):
+            run.say("note: the calendar still had workers running 10 s after start-up")
+    if not skipped:
+        run.say(
+            "start-up runs (s): kara-tui "
+            + ", ".join(f"{t:.2f}" for t in kara_times)
+            + "; bare DataTable app "
+            + ", ".join(f"{t:.2f}" for t in bare_times)
+        )
+    return [
+        Row(
+            "calendar start-up to first screen (10k sessions, 20k external), median",
+            None if skipped else statistics.median(kara_times),
+            "s",
+            baseline=None if skipped else statistics.median(bare_times),
+            baseline_label="bare Textual app, one DataTable",
+            target="≤ 1.5x",
+            check=lambda _v, r: r is not None and r <= 1.5,
+            skipped=skipped,
+        )
+    ]
+
+
+def bench_keys(run: Run) -> list[Row]:
+    db = _practice_for_ui(run)
+    presses = 15 if run.quick else 30
+    kara = run.child(
+        "keys",
+        "--db",
+        f"sqlite:///{db}",
+        "--config",
+        str(run.work / "none.toml"),
+        "--presses",
+        str(presses),
+    )
+    bare = run.child("keys", "--bare", "--presses", str(presses))
+    skipped = _failed(kara)
+    baseline = None if _failed(bare) else statistics.median(bare["times"])
+    if not skipped:
+        times = sorted(kara["times"])
+        run.say(
+            f"next week (`]`), {len(times)} presses: median {statistics.median(times) * 1000:.1f} ms, "
+            f"p90 {times[int(len(times) * 0.9) - 1] * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms"
+        )
+        if not kara.get("screen_changed"):
+            run.say("WARNING: pressing ] did not change the screen; the figure measures nothing")
+    return [
+        Row(
+            "key `]` to next week drawn, median",
+            None if skipped else statistics.median(kara["times"]),
+            "s",
+            baseline=baseline,
+            baseline_label="DataTable cursor move",
+            target="< 50 ms",
+            check=lambda v, _r: v < 0.050,
+            skipped=skipped,
+        )
+    ]
+
+
+def bench_cli(run: Run) -> list[Row]:
+    db = _practice_for_ui(run)
+    url = f"sqlite:///{db}"
+    config = str(run.work / "none.toml")
+    monday = run.today - timedelta(days=run.today.weekday())
+    cmd = [
+        *kara_tui_cmd(), "--db", url, "--config", config, "sessions", "list",
+        "--from", monday.isoformat(), "--to", (monday + timedelta(days=7)).isoformat(), "--json",
+    ]  # fmt: skip
+    rounds = 3 if run.quick else 5
+    kara_times, base_times = [], []
+    skipped = ""
+    for _ in range(rounds):
+        seconds, proc = run.timed([sys.executable, "-c", "pass"])
+        base_times.append(seconds)
+        seconds, proc = run.timed(cmd)
+        if proc.returncode != 0:
+            skipped = "skipped: " + ((proc.stderr.strip().splitlines() or ["failed"])[-1])
+            break
+        kara_times.append(seconds)
+    if not skipped:
+        try:
+            count = len(json.loads(proc.stdout))
+            run.say(f"sessions list --json for the week of {monday}: {count} sessions")
+        except ValueError:
+            run.say("WARNING: sessions list --json did not print JSON")
+    return [
+        Row(
+            "`kara-tui sessions list --json`, one week, 10k-session DB, median",
+            None if skipped else statistics.median(kara_times),
+            "s",
+            baseline=statistics.median(base_times),
+            baseline_label="`python -c pass`",
+            target="",
+            check=None,
+            skipped=skipped,
+        )
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
+    "import-history": lambda run: bench_import(run, "history"),
+    "import-dense": lambda run: bench_import(run, "dense"),
+    "memory": bench_memory,
+    "startup": bench_startup,
+    "keys": bench_keys,
+    "cli": bench_cli,
+}
+ALIASES = {"import": ["import-history", "import-dense"], "ui": ["startup", "keys"]}
+
+
+# -- main ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def git_commit() -> str:
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return sha or "unknown"
+
+
+def write_results(rows: list[Row], run: Run, seconds: float, load: tuple[float, float]) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        "Reproduce with `make bench` (= `.venv/bin/python -m benchmarks`); one benchmark with",
+        "`.venv/bin/python -m benchmarks NAME` (`--list` shows the names). Ratios compare figures",
+        "measured in the same run; absolute times depend on the machine and its load.",
+        "",
+        f"- run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}, {seconds / 60:.1f} min",
+        f"- machine: {machine()}; load average {load[0]:.1f} at start, {load[1]:.1f} at end"
+        " (shared with other work: expect noise)",
+        f"- feeds: {run.events} events (70 % timed with VTIMEZONEs, 20 % weekly series with EXDATE"
+        " and overrides, 10 % all-day), horizon 90 days back and 365 ahead of "
+        f"{run.today}; memory: {run.memory_events} events",
+        "",
+        *table_lines(rows, markdown=True),
+        "",
+        "## Details",
+        "",
+        *(f"- {d}" for d in run.details),
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (start-up, keys, cli)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each import (best kept)")
+    parser.add_argument(
+        "--full", action="store_true", help="also the icalendar baseline at 100k (minutes)"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the cold imports")
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--memory-events", type=int, default=100_000)
+    parser.add_argument("--today", type=date.fromisoformat, default=None)
+    parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name in BENCHMARKS:
+            print(name)
+        print("aliases: " + ", ".join(f"{a} = {' + '.join(v)}" for a, v in ALIASES.items()))
+        return 0
+    names: list[str] = []
+    for name in args.names or list(BENCHMARKS):
+        for real in ALIASES.get(name, [name]):
+            if real not in BENCHMARKS:
+                parser.error(f"unknown benchmark {name!r} (see --list)")
+            if real not in names:
+                names.append(real)
+
+    today = args.today or date.today()
+    cache = Path(tempfile.gettempdir()) / "kara-tui-bench"
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=cache))
+    run = Run(
+        cache=cache,
+        work=work,
+        today=today,
+        now=datetime.combine(today, dtime(12), UTC),
+        repeat=max(1, args.repeat),
+        quick=args.quick,
+        full=args.full,
+        profile=args.profile,
+        events=args.events,
+        memory_events=args.memory_events,
+    )
+    load_start = os.getloadavg()[0]
+    started = time.perf_counter()
+    print(f"kara-tui benchmarks on {machine()}; load {load_start:.1f}", flush=True)
+    rows: list[Row] = []
+    try:
+        for name in names:
+            print(f"\n== {name}", flush=True)
+            t0 = time.perf_counter()
+            try:
+                new = BENCHMARKS[name](run)
+            except Exception as exc:  # one broken benchmark must not hide the others
+                new = [Row(name, None, "s", skipped=f"failed: {type(exc).__name__}: {exc}")]
+            for row in new:
+                print(
+                    f"  -> {row.figure}: {row.skipped or fmt(row.value, row.unit)} [{row.status}]",
+                    flush=True,
+                )
+            print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
+            rows += new
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    print()
+    print("\n".join(table_lines(rows, markdown=False)))
+    met = sum(r.status == "MET" for r in rows)
+    judged = sum(r.status in ("MET", "NOT MET") for r in rows)
+    print(f"\n{met} of {judged} targets met; {elapsed / 60:.1f} min")
+    if not args.no_write and names == list(BENCHMARKS):
+        write_results(rows, run, elapsed, (load_start, os.getloadavg()[0]))
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
