@@ -1,0 +1,366 @@
+"""Emergency cancellation: every upcoming session in a range of days, notices, refunds, time off."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+
+from kara_tui.db.engine import StorageError
+from kara_tui.domain import DomainError, Reason, Session
+from kara_tui.services.practice import Practice
+from kara_tui.timeparse import day_start, parse_date
+from kara_tui.ui.screens._dialog import (
+    ERROR,
+    MUTED,
+    WARNING,
+    ChoiceSet,
+    Line,
+    SessionDialog,
+    frame,
+    plain,
+    sentence,
+)
+
+RANGE_REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.OTHER)
+PREVIEW_LINES = 40
+
+Span = tuple[datetime, datetime]
+
+
+class CancelRangeDialog(SessionDialog[list[Session]]):
+    """Cancel every upcoming session from one day to another (both included) in one go.
+
+    Dismisses with the cancelled Sessions (possibly none: the days are still blocked as time
+    off), or None on Back. The preview is what the service will cancel: scheduled sessions in
+    the range that have not started yet.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick_reason(0)", show=False),
+        Binding("2", "pick_reason(1)", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    CancelRangeDialog #body { margin-top: 1; }
+    CancelRangeDialog #note { margin-top: 1; }
+    CancelRangeDialog #count { margin-top: 1; text-style: bold; }
+    CancelRangeDialog #preview { padding-left: 2; }
+    CancelRangeDialog #notify { margin-top: 1; }
+    """
+
+    class Ready(Message):
+        def __init__(self, tz: ZoneInfo) -> None:
+            super().__init__()
+            self.tz = tz
+
+    class LoadFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Previewed(Message):
+        def __init__(self, span: Span, sessions: list[Session] | None, error: str = "") -> None:
+            super().__init__()
+            self.span = span
+            self.sessions = sessions
+            self.error = error
+
+    class Saved(Message):
+        def __init__(self, sessions: list[Session]) -> None:
+            super().__init__()
+            self.sessions = sessions
+
+    class SaveFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, practice: Practice, *, start: date) -> None:
+        super().__init__()
+        self.practice = practice
+        self.first_day = start
+        self.tz: ZoneInfo | None = None
+        self.load_error = ""
+        self.span: Span | None = None
+        self.previews: dict[Span, list[Session]] = {}
+        self.problem = ""
+        self._ready = False
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with frame("Cancel a range of days"):
+            yield from self._content()
+            with Vertical(id="foot"):
+                yield Line(id="status")
+                with Horizontal(id="buttons"):
+                    if self.tz is not None:
+                        yield Button(
+                            "Cancel them all  ctrl+s", id="confirm", variant="error", compact=True
+                        )
+                    yield Button("Back  esc", id="back", compact=True)
+
+    def _content(self) -> ComposeResult:
+        if self.tz is None:
+            yield Static(
+                plain(self.load_error or "Loading…", ERROR if self.load_error else MUTED),
+                id="summary",
+            )
+            return
+        yield Static(
+            plain(
+                "For an emergency such as illness: every upcoming session in these days is "
+                "cancelled, each client is told, prepaid sessions get a refund record, and the "
+                "days are blocked as time off.",
+                MUTED,
+            ),
+            id="summary",
+        )
+        with Vertical(id="body"):
+            with Horizontal(classes="row"):
+                yield Static("From", classes="caption")
+                yield Input(self.first_day.isoformat(), id="from", classes="-date", compact=True)
+                yield Static("to (included)", classes="caption")
+                yield Input(self.first_day.isoformat(), id="to", classes="-date", compact=True)
+            yield Line(id="range-error")
+            yield Static("Reason  (keys 1–2, arrows)", classes="label")
+            yield ChoiceSet(
+                *[
+                    RadioButton(r.label, value=r is Reason.PROFESSIONAL, compact=True)
+                    for r in RANGE_REASONS
+                ],
+                id="reasons",
+                compact=True,
+            )
+            yield Input(
+                placeholder="Note (private: kept on each cancellation and names the time off)",
+                id="note",
+                compact=True,
+            )
+            yield Line(id="note-error")
+            yield Line(id="count")
+            yield Line(id="preview")
+            yield Line(id="time-off")
+            yield Checkbox("Notify clients", value=True, id="notify", compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        try:
+            tz = self.practice.tz
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.LoadFailed(sentence(str(exc))))
+            return
+        self.post_message(self.Ready(tz))
+
+    async def on_cancel_range_dialog_ready(self, message: Ready) -> None:
+        self.tz = message.tz
+        await self.recompose()
+        self._ready = True
+        self.refresh_form()
+        self.query_one("#from", Input).focus()
+
+    async def on_cancel_range_dialog_load_failed(self, message: LoadFailed) -> None:
+        self.load_error = message.text
+        await self.recompose()
+
+    # -- the live form --------------------------------------------------------------------
+
+    @property
+    def reason(self) -> Reason:
+        index = self.query_one("#reasons", ChoiceSet).pressed_index
+        return RANGE_REASONS[max(index, 0)]
+
+    def _read_days(self) -> tuple[tuple[date, date] | None, str]:
+        assert self.tz is not None
+        today = self.practice.clock.now().astimezone(self.tz).date()
+        try:
+            first = parse_date(self.query_one("#from", Input).value, today)
+            last = parse_date(self.query_one("#to", Input).value, today)
+        except DomainError as exc:
+            return None, sentence(str(exc))
+        if last < first:
+            return None, "The last day is before the first."
+        return (first, last), ""
+
+    def refresh_form(self) -> None:
+        if not self._ready or self.tz is None:
+            return
+        tz = self.tz
+        problems: list[str] = []
+        days, error = self._read_days()
+        self.query_one("#range-error", Line).say(error, ERROR)
+        span = (
+            None
+            if days is None
+            else (day_start(days[0], tz), day_start(days[1] + timedelta(days=1), tz))
+        )
+        if days is None:
+            problems.append("Fix the days above.")
+        if span != self.span:
+            self.span = span
+            if span is not None and span not in self.previews:
+                self._preview(span)
+
+        note = self.query_one("#note", Input).value.strip()
+        missing = self.reason is Reason.OTHER and not note
+        self.query_one("#note-error", Line).say(
+            "'Other' needs a note saying what happened." if missing else "", ERROR
+        )
+        if missing:
+            problems.append("Write what happened: 'Other' needs a note.")
+
+        sessions = self.previews.get(span) if span is not None else None
+        count, preview, time_off = (
+            self.query_one("#count", Line),
+            self.query_one("#preview", Line),
+            self.query_one("#time-off", Line),
+        )
+        notify = self.query_one("#notify", Checkbox).value
+        if span is None or days is None:
+            count.say("")
+            preview.say("")
+            time_off.say("")
+        elif sessions is None:
+            count.say("Looking for sessions in these days…", MUTED)
+            preview.say("")
+            problems.append("Wait for the list of sessions.")
+        else:
+            count.say(self._count_words(sessions, notify))
+            preview.say(self._preview_lines(sessions, tz))
+            first, last = days
+            spell = f"{first:%a %d %b %Y}" + ("" if first == last else f" to {last:%a %d %b %Y}")
+            time_off.say(
+                plain(f"{spell} will be blocked as time off ({note or self.reason.label}).", MUTED)
+            )
+
+        self.problem = problems[0] if problems else ""
+        self.query_one("#confirm", Button).disabled = bool(problems) or self.busy
+        self.query_one("#status", Line).say(self.problem, MUTED)
+
+    @staticmethod
+    def _count_words(sessions: list[Session], notify: bool) -> str:
+        n = len(sessions)
+        if n == 0:
+            return "No upcoming sessions in these days."
+        words = f"{n} session{'s' if n > 1 else ''} will be cancelled"
+        prepaid = sum(1 for s in sessions if s.prepaid)
+        if prepaid:
+            words += f", {prepaid} with a refund (prepaid)"
+        clients = len({s.client_id for s in sessions})
+        if notify:
+            words += f"; {n} notice{'s' if n > 1 else ''} to {clients} client{'s' if clients > 1 else ''}"
+        return words + "."
+
+    @staticmethod
+    def _preview_lines(sessions: list[Session], tz: ZoneInfo) -> Content:
+        lines: list[Content] = []
+        for s in sessions[:PREVIEW_LINES]:
+            a, b = s.start.astimezone(tz), s.end.astimezone(tz)
+            lines.append(
+                Content.assemble(
+                    f"{a:%a %d %b %H:%M}–{b:%H:%M}  ",
+                    (s.client_name, "bold"),
+                    f"  {s.fee}",
+                    ("  prepaid: refund" if s.prepaid else "", WARNING),
+                )
+            )
+        if len(sessions) > PREVIEW_LINES:
+            lines.append(plain(f"… and {len(sessions) - PREVIEW_LINES} more", MUTED))
+        return Content("\n").join(lines)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
+    def _preview(self, span: Span) -> None:
+        try:
+            sessions = self.practice.preview_range(*span)
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.Previewed(span, None, sentence(str(exc))))
+            return
+        self.post_message(self.Previewed(span, sessions))
+
+    def on_cancel_range_dialog_previewed(self, message: Previewed) -> None:
+        if message.sessions is None:
+            if message.span == self.span:
+                self.query_one("#count", Line).say(
+                    f"Could not list the sessions: {message.error}", ERROR
+                )
+            return
+        self.previews[message.span] = message.sessions
+        self.refresh_form()
+
+    # -- events ---------------------------------------------------------------------------
+
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.refresh_form()
+
+    def action_pick_reason(self, index: int) -> None:
+        if self._ready:
+            self.query_one("#reasons", ChoiceSet).pick(index)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def action_confirm(self) -> None:
+        if not self._ready or self.busy:
+            return
+        self.refresh_form()
+        if self.problem or self.span is None:
+            self.app.bell()
+            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
+            return
+        self.busy = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#status", Line).say("Cancelling…", MUTED)
+        self._save(
+            self.span,
+            self.reason,
+            self.query_one("#note", Input).value.strip(),
+            self.query_one("#notify", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save(self, span: Span, reason: Reason, note: str, notify: bool) -> None:
+        try:
+            sessions = self.practice.cancel_range(*span, reason, note=note, notify=notify)
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.SaveFailed(sentence(str(exc))))
+            return
+        self.post_message(self.Saved(sessions))
+
+    def on_cancel_range_dialog_saved(self, message: Saved) -> None:
+        self.busy = False
+        self.dismiss(message.sessions)
+
+    def on_cancel_range_dialog_save_failed(self, message: SaveFailed) -> None:
+        self._failed(f"Not saved: {message.text}")
+
+    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
+        self._failed(message.text)
+
+    def _failed(self, text: str) -> None:
+        self.busy = False
+        if not self._ready:
+            self.load_error = text
+            self.call_later(self.recompose)
+            return
+        self.refresh_form()
+        self.query_one("#status", Line).say(text, ERROR)

@@ -1,0 +1,170 @@
+"""The emergency range dialog, driven with keys: the preview, then everything it promised."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+from textual.app import App
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Button, Input
+
+from kara_tui.clock import FixedClock
+from kara_tui.domain import ChargeKind, Money, NotificationKind, Reason, Session, SessionStatus
+from kara_tui.services.practice import Practice
+from kara_tui.timeparse import parse_datetime
+from kara_tui.ui.screens.cancel_range import CancelRangeDialog
+
+
+class Host(App[None]):
+    def __init__(self, make_screen: Callable[[], Screen[object]]) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen(), callback=self.results.append)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def said(screen: Screen[object], selector: str) -> str:
+    widget = screen.query_one(selector)
+    if not widget.display or widget.has_class("-empty"):
+        return ""
+    content = widget.content  # type: ignore[attr-defined]
+    return content.plain if isinstance(content, Content) else str(content)
+
+
+def at(practice: Practice, text: str) -> datetime:
+    return parse_datetime(text, practice.tz, practice.clock.today())
+
+
+@pytest.fixture
+def week(practice: Practice) -> dict[str, Session]:
+    """Sessions on Tue 17 (two, one prepaid), Wed 18 and Thu 19 November, and one this morning."""
+    ada = practice.add_client("Ada Lovelace", email="ada@example.org", fee=Money(9000, "GBP"))
+    bob = practice.add_client("Bob Brown", email="bob@example.org", fee=Money(8000, "GBP"))
+    return {
+        "mon": practice.book(ada.id, at(practice, "2026-11-16 09:00")),
+        "tue_ada": practice.book(ada.id, at(practice, "2026-11-17 10:00"), prepaid=True),
+        "tue_bob": practice.book(bob.id, at(practice, "2026-11-17 14:00")),
+        "wed": practice.book(bob.id, at(practice, "2026-11-18 11:00")),
+        "thu": practice.book(ada.id, at(practice, "2026-11-19 10:00")),
+    }
+
+
+def host(practice: Practice, start: date) -> Host:
+    return Host(lambda: CancelRangeDialog(practice, start=start))
+
+
+async def opened(pilot: Pilot[None]) -> CancelRangeDialog:
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, CancelRangeDialog)
+    return screen
+
+
+async def test_preview_then_cancel_two_days(practice, week):
+    app = host(practice, date(2026, 11, 17))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        assert dialog.focused is dialog.query_one("#from")
+        assert dialog.query_one("#to", Input).value == "2026-11-17"
+        assert said(dialog, "#count") == (
+            "2 sessions will be cancelled, 1 with a refund (prepaid); 2 notices to 2 clients."
+        )
+        await pilot.press("tab", "ctrl+a", "ctrl+k", *"2026-11-18")
+        await settle(pilot)
+        assert said(dialog, "#count").startswith("3 sessions will be cancelled")
+        preview = said(dialog, "#preview")
+        assert "Tue 17 Nov 10:00–10:50  Ada Lovelace  90.00 GBP  prepaid: refund" in preview
+        assert "Wed 18 Nov 11:00–11:50  Bob Brown" in preview
+        assert "Thu 19 Nov" not in preview
+        assert said(dialog, "#time-off") == (
+            "Tue 17 Nov 2026 to Wed 18 Nov 2026 will be blocked as time off "
+            "(Cancelled by the professional)."
+        )
+        await pilot.press("tab", "tab", *"Flu")
+        await settle(pilot)
+        assert "(Flu)" in said(dialog, "#time-off")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    [cancelled] = app.results
+    assert isinstance(cancelled, list)
+    expected = [week["tue_ada"].id, week["tue_bob"].id, week["wed"].id]
+    assert [s.id for s in cancelled] == expected
+    for session_id in expected:
+        s = practice.get_session(session_id)
+        assert s.status is SessionStatus.CANCELLED
+        assert s.cancellation is not None
+        assert (s.cancellation.reason, s.cancellation.note) == (Reason.PROFESSIONAL, "Flu")
+    refunds = [c for c in practice.get_session(week["tue_ada"].id).charges]
+    assert [(c.kind, c.amount) for c in refunds] == [(ChargeKind.REFUND, Money(-9000, "GBP"))]
+    assert practice.get_session(week["thu"].id).status is SessionStatus.SCHEDULED
+    notices = practice.list_notifications()
+    assert [(n.kind, n.session_id) for n in notices] == [
+        (NotificationKind.CANCELLATION, i) for i in expected
+    ]
+    [off] = practice.list_time_off()
+    assert (off.start, off.end, off.reason) == (
+        at(practice, "2026-11-17 00:00"),
+        at(practice, "2026-11-19 00:00"),
+        "Flu",
+    )
+
+
+async def test_other_needs_a_note_and_started_sessions_are_left_alone(
+    practice, week, clock: FixedClock
+):
+    clock.advance(hours=2)  # 10:00 on Monday: the 09:00 session has started
+    app = host(practice, date(2026, 11, 16))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        assert said(dialog, "#count") == "No upcoming sessions in these days."
+        await pilot.press("tab", "tab", "2")
+        await settle(pilot)
+        assert dialog.reason is Reason.OTHER
+        assert dialog.query_one("#confirm", Button).disabled
+        assert "needs a note" in said(dialog, "#note-error")
+        await pilot.press("tab", *"Power cut", "tab", "space")  # and no notices
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert app.results == [[]]
+    assert practice.get_session(week["mon"].id).status is SessionStatus.SCHEDULED
+    [off] = practice.list_time_off()
+    assert off.reason == "Power cut"
+
+
+async def test_bad_days_block_confirm_and_escape_writes_nothing(practice, week):
+    app = host(practice, date(2026, 11, 17))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("tab", "ctrl+a", "ctrl+k", *"2026-11-10")
+        await settle(pilot)
+        assert said(dialog, "#range-error") == "The last day is before the first."
+        assert dialog.query_one("#confirm", Button).disabled
+        await pilot.press("ctrl+a", "ctrl+k", *"someday")
+        await settle(pilot)
+        assert "is not a date I can read" in said(dialog, "#range-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.results == []
+        await pilot.press("ctrl+a", "ctrl+k", *"+2d")  # relative days work too
+        await settle(pilot)
+        assert said(dialog, "#count").startswith("3 sessions")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert app.results == [None]
+    assert all(practice.get_session(s.id).status is SessionStatus.SCHEDULED for s in week.values())
+    assert practice.list_time_off() == []
+    assert practice.list_notifications() == []
