@@ -73,13 +73,30 @@ async def test_shows_the_figures_of_the_last_90_days(practice, world):
         rows = table_rows(screen)
         assert [r[0] for r in rows] == ["Ann Archer", "Bob Baker", "Cara Cole", "Dee Dunn", "TOTAL"]
         assert rows[0] == ["Ann Archer", "6", "1", "3", "3", "1", "1", "135.00 GBP"]
-        assert rows[-1] == ["TOTAL", "13", "1", "8", "5", "2", "3", "50.00 EUR, 135.00 GBP"]
+        assert rows[-1] == ["TOTAL", "13", "1", "8", "5", "2", "3", "50.00 EUR\n135.00 GBP"]
 
         chart = screen.query_one(WeeklyChart)
         assert chart.weeks == screen.report.weeks
         drawn = str(chart.render())
         assert "█ cancellations" in drawn and "▒ no-shows" in drawn  # legend, not colour only
         assert "02 Nov" in drawn
+
+
+async def test_the_table_fits_an_80_column_terminal(practice, world):
+    long = practice.add_client("Maximiliana Fitzgerald-Worthington")
+    practice.book(long.id, world_start(practice), force=True)
+    app = Host(practice, Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        names = [r[0] for r in table_rows(app.screen)]
+        assert "Maximilian…" in names
+        assert app.screen.has_class("-narrow")
+
+
+def world_start(practice: Practice):
+    return practice.clock.now() - timedelta(days=2)
 
 
 async def test_s_cycles_the_sort_column_and_shift_s_reverses(practice, world):
@@ -94,7 +111,7 @@ async def test_s_cycles_the_sort_column_and_shift_s_reverses(practice, world):
         # Most sessions first; Cara and Dee tie on 2 and stay in name order; TOTAL stays last.
         assert names == ["Ann Archer", "Bob Baker", "Cara Cole", "Dee Dunn", "TOTAL"]
         header = screen.query_one(DataTable).ordered_columns[1].label.plain
-        assert header == "Sessions ▼"
+        assert header == "Booked ▼"
         await pilot.press("S")
         assert screen.sort_state == ("sessions", False)
         names = [r[0] for r in table_rows(screen)]

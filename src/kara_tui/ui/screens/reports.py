@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -39,6 +39,10 @@ SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
 NO_SHOW_GLYPH = "▒"
 KIND_WORDS = {"late_cancellation": "late cancellation", "no_show": "no-show", "session": "session"}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _amounts(amounts: tuple[Money, ...]) -> str:
@@ -183,8 +187,8 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("client", "Client", lambda c: c.name.casefold(), numeric=False),
-    Column("sessions", "Sessions", lambda c: c.sessions),
-    Column("attended", "Attended", lambda c: c.attended),
+    Column("sessions", "Booked", lambda c: c.sessions),
+    Column("attended", "Held", lambda c: c.attended),
     Column("cancelled", "Cancelled", lambda c: c.cancelled),
     Column("late", "Late", lambda c: c.late),
     Column("no_shows", "No-shows", lambda c: c.no_shows),
@@ -316,8 +320,13 @@ class ReportsScreen(Screen[None]):
                 yield Static(classes="figures", id="reports-reasons")
                 yield Static(classes="figures", id="reports-money")
             yield WeeklyChart(id="reports-chart")
-            with Horizontal():
-                yield DataTable(id="reports-clients", zebra_stripes=True, cursor_type="row")
+            # The screen reads like a page: the body scrolls (arrows, page keys) and the table
+            # takes no focus; s/S and header clicks sort it.
+            table: DataTable[Text] = DataTable(
+                id="reports-clients", zebra_stripes=True, show_cursor=False
+            )
+            table.can_focus = False
+            yield table
         yield Footer()
 
     def on_mount(self) -> None:
@@ -329,10 +338,13 @@ class ReportsScreen(Screen[None]):
             self.query_one(panel).border_title = title
         self.query_one(WeeklyChart).border_title = "Cancellations and no-shows per week"
         self.query_one(DataTable).border_title = "Per client (s: sort column, S: reverse)"
+        self.query_one("#reports-body").focus()
         self._load()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "-narrow")
+        if self.report is not None:
+            self._fill_table()
 
     # -- loading ----------------------------------------------------------------------
 
@@ -396,9 +408,6 @@ class ReportsScreen(Screen[None]):
 
     def _fill_table(self) -> None:
         table = self.query_one(DataTable)
-        keep = None
-        if table.row_count and table.cursor_row < table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
         for i, column in enumerate(COLUMNS):
             arrow = (" ▼" if self._reverse else " ▲") if i == self._sort else ""
@@ -406,11 +415,15 @@ class ReportsScreen(Screen[None]):
             table.add_column(label, key=column.key)
         if self.report is None:
             return
+        name_width = self._name_width()
         by_name = sorted(self.report.clients, key=lambda c: (c.name.casefold(), c.client_id))
         # Stable: equal values stay in name order whichever way the column is sorted.
         lines = sorted(by_name, key=COLUMNS[self._sort].sort_key, reverse=self._reverse)
         for line in lines:
-            table.add_row(*_cells(self._display(line.name), line), key=str(line.client_id))
+            name = _cut(self._display(line.name), name_width)
+            table.add_row(
+                *_cells(name, line), key=str(line.client_id), height=max(1, len(line.charged))
+            )
         if lines:
             total = ClientLine(
                 0,
@@ -418,9 +431,19 @@ class ReportsScreen(Screen[None]):
                 *(sum(getattr(c, f) for c in lines) for f in _COUNT_FIELDS),
                 charged=totals(m for c in lines for m in c.charged),
             )
-            table.add_row(*_cells("TOTAL", total, bold=True), key="total")
-        if keep is not None and keep in {str(c.client_id) for c in lines} | {"total"}:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
+            table.add_row(
+                *_cells("TOTAL", total, bold=True), key="total", height=max(1, len(total.charged))
+            )
+
+    def _name_width(self) -> int:
+        """Room left for names once the numbers fit, so that the table needs no sideways
+        scrolling in an 80-column terminal (borders, scrollbars and cell padding counted)."""
+        if self.report is None:
+            return 24
+        amounts = [m for c in self.report.clients for m in c.charged]
+        charged = max([len("Charged"), *(len(str(m)) for m in totals(amounts))])
+        fixed = sum(len(c.label) for c in COLUMNS[1:-1]) + charged + 2 * len(COLUMNS) + 2
+        return max(8, min(32, self.size.width - 4 - fixed))
 
     # -- actions ----------------------------------------------------------------------
 
@@ -496,7 +519,7 @@ def _cells(name: str, line: ClientLine, *, bold: bool = False) -> list[Text]:
     return [
         Text(name, style=style),
         *(Text(str(n), style=style, justify="right") for n in numbers),
-        Text(_amounts(line.charged), style=style, justify="right"),
+        Text("\n".join(str(m) for m in line.charged) or "-", style=style, justify="right"),
     ]
 
 
@@ -511,7 +534,7 @@ def _sessions_text(r: Report) -> Text:
     rate = "-" if r.professional_rate is None else f"{r.professional_rate} %"
     parts = [
         _line("Booked", r.booked),
-        _line("  attended", r.attended),
+        _line("  held", r.attended),
         _line("  scheduled", r.scheduled, f"{r.unmarked} unmarked" if r.unmarked else ""),
         _line("  cancelled", r.cancelled, f"{r.late} late"),
         _line("  no-shows", r.no_shows),
