@@ -49,8 +49,9 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _namer(privacy: bool) -> Any:
-    """Client names as they may be shown: initials in privacy mode (screen sharing), and
-    never with control characters that a terminal would obey."""
+    """Client names as they may be shown: initials in privacy mode, in every format (the
+    mode is for a screen others can see, and a JSON or CSV dump lands on that screen too;
+    client_id keeps the rows joinable), and never with control characters."""
 
     def name(text: str) -> str:
         text = initials(text) if privacy else text
