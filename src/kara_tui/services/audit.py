@@ -32,3 +32,14 @@ def record(
             reason=reason,
         )
     )
+
+
+def redact(stored: str | None, keys: frozenset[str]) -> str | None:
+    """A stored before/after document without ``keys`` (for a session deleted as a mistake)."""
+    if stored is None:
+        return None
+    document = json.loads(stored)
+    if not isinstance(document, dict):
+        return stored
+    kept = {k: v for k, v in document.items() if k not in keys}
+    return json.dumps(kept, default=str, sort_keys=True)

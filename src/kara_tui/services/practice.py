@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, select
@@ -78,6 +78,9 @@ def _session_snapshot(row: SessionRow) -> dict[str, object]:
         "sequence": row.sequence,
     }
 
+
+# Snapshot keys that may hold client details, dropped from the audit when a session is deleted.
+PRIVATE_SNAPSHOT_KEYS = frozenset({"location", "service"})
 
 SETTINGS_KEYS = (
     "name",
@@ -211,8 +214,14 @@ class Practice:
             parsed = str(WorkingHours.parse(value))
         elif key == "default_currency":
             parsed = check_currency(value)
-        else:
+        elif key == "email":
             parsed = value.strip()
+            if parsed and ("@" not in parsed or " " in parsed):
+                raise DomainError(f"'{value}' is not an email address")
+        else:
+            parsed = " ".join(value.split())
+            if not parsed:
+                raise DomainError("the practice needs a name")
         with self.writing() as db:
             row = self._professional_row(db)
             before = {key: getattr(row, key)}
@@ -253,6 +262,8 @@ class Practice:
             raise DomainError("a cancellation window must be between 0 and 336 hours")
         if fee is not None and fee.minor < 0:
             raise DomainError("a fee cannot be negative")
+        if sponsored_credit < 0:
+            raise DomainError("sponsored credit cannot be negative")
         with self.writing() as db:
             pro = self._professional_row(db)
             fee = fee or Money(0, pro.default_currency)
@@ -296,7 +307,9 @@ class Practice:
         exact = list(db.scalars(select(ClientRow).where(ClientRow.name == text)))
         if not exact:
             exact = list(
-                db.scalars(select(ClientRow).where(ClientRow.name.ilike(text.replace("%", ""))))
+                db.scalars(
+                    select(ClientRow).where(ClientRow.name.ilike(_like_literal(text), escape="\\"))
+                )
             )
         if len(exact) == 1:
             return exact[0]
@@ -304,7 +317,11 @@ class Practice:
             ids = ", ".join(str(r.id) for r in exact)
             raise DomainError(f"more than one client is called '{text}' (ids {ids}); use the id")
         partial = list(
-            db.scalars(select(ClientRow).where(ClientRow.name.ilike(f"%{text}%")).limit(6))
+            db.scalars(
+                select(ClientRow)
+                .where(ClientRow.name.ilike(f"%{_like_literal(text)}%", escape="\\"))
+                .limit(6)
+            )
         )
         if len(partial) == 1:
             return partial[0]
@@ -348,13 +365,13 @@ class Practice:
 
     def search_sessions(self, text: str, *, limit: int = 50) -> list[Session]:
         """Sessions whose client's name contains ``text``, the next upcoming first."""
-        needle = f"%{text.strip()}%"
+        needle = f"%{_like_literal(text.strip())}%"
         now = self.clock.now()
         with self.reading() as db:
             stmt = (
                 select(SessionRow)
                 .join(ClientRow)
-                .where(ClientRow.name.ilike(needle))
+                .where(ClientRow.name.ilike(needle, escape="\\"))
                 .order_by(SessionRow.start)
             )
             rows = [r.to_domain() for r in db.scalars(stmt)]
@@ -416,6 +433,7 @@ class Practice:
         end: datetime,
         ignore_session_id: int | None,
     ) -> list[Conflict]:
+        start, end = _utc(start, "start"), _utc(end, "end")
         pad = timedelta(minutes=pro.buffer_minutes)
         rows = db.scalars(
             select(SessionRow).where(
@@ -513,8 +531,7 @@ class Practice:
         rescheduled_from: int | None = None,
         reason: str = "",
     ) -> SessionRow:
-        if start.tzinfo is None:
-            raise DomainError("a session's start must carry a time zone")
+        start = _utc(start, "start")
         pro_row = self._professional_row(db)
         pro = pro_row.to_domain()
         client_row = self._find_client_row(db, client)
@@ -594,7 +611,7 @@ class Practice:
                     f"only a scheduled session can be edited (this one is {row.status})"
                 )
             before = _session_snapshot(row)
-            new_start = start if start is not None else row.start
+            new_start = _utc(start, "start") if start is not None else row.start
             length = (
                 minutes if minutes is not None else int((row.end - row.start).total_seconds() // 60)
             )
@@ -696,9 +713,7 @@ class Practice:
         if reason is Reason.OTHER and not note.strip():
             raise DomainError("the reason 'other' needs a note saying what happened")
         now = self.clock.now()
-        notified_at = notified_at or now
-        if notified_at.tzinfo is None:
-            raise DomainError("the notice time must carry a time zone")
+        notified_at = _utc(notified_at or now, "notice time")
         if notified_at > now + timedelta(minutes=1):
             raise DomainError("notice cannot have been given in the future")
         pro = self._professional_row(db).to_domain()
@@ -722,10 +737,12 @@ class Practice:
             if method is None:
                 raise DomainError(decision.charge_why)
             decision.check_charge(amount, method, fee)
-            if method is PaymentMethod.SPONSORED_CREDIT and not row.credit_reserved:
-                if client.sponsored_credit <= 0:
-                    raise DomainError(f"{client.name} has no sponsored credit left")
-                client.sponsored_credit -= 1
+            if method is PaymentMethod.SPONSORED_CREDIT:
+                if not row.credit_reserved:
+                    if client.sponsored_credit <= 0:
+                        raise DomainError(f"{client.name} has no sponsored credit left")
+                    client.sponsored_credit -= 1
+                row.credit_reserved = False  # held or not, the credit is now spent
             kind = ChargeKind.NO_SHOW if reason is Reason.NO_SHOW else ChargeKind.LATE_CANCELLATION
             row.charges.append(
                 ChargeRow(
@@ -911,8 +928,18 @@ class Practice:
         """Cancel the session (by whoever asked) and book a linked one; two notices, in order."""
         if by not in (Reason.CLIENT, Reason.PROFESSIONAL):
             raise DomainError("a reschedule is asked for by the client or the professional")
+        start = _utc(start, "start")
         with self.writing() as db:
             old = self._session_row(db, session_id)
+            if old.status != SessionStatus.SCHEDULED.value:
+                raise DomainError(
+                    f"session {old.id} is {old.status.replace('_', '-')}, not scheduled"
+                )
+            if old.start <= self.clock.now():
+                raise DomainError(
+                    "this session has already started, so it cannot be rescheduled "
+                    "(mark it as a no-show, or cancel it as 'other')"
+                )
             length = (
                 minutes if minutes is not None else int((old.end - old.start).total_seconds() // 60)
             )
@@ -966,6 +993,14 @@ class Practice:
                 .values(rescheduled_from=None)
             )
             db.delete(row)
+            # The session's earlier audit entries keep what happened and when, but lose the
+            # free text (a location can be a client's home address).
+            earlier = db.scalars(
+                select(AuditRow).where(AuditRow.entity == "session", AuditRow.entity_id == row.id)
+            )
+            for event in earlier:
+                event.before = audit.redact(event.before, PRIVATE_SNAPSHOT_KEYS)
+                event.after = audit.redact(event.after, PRIVATE_SNAPSHOT_KEYS)
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -1088,6 +1123,19 @@ def _event_span(row: ExternalEventRow, tz: ZoneInfo) -> tuple[datetime, datetime
     if row.all_day:
         return _instant(row.start.date(), tz), _instant(row.end.date(), tz)
     return row.start, row.end
+
+
+def _like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern, matching itself only ('%' and '_' are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _utc(value: datetime, what: str) -> datetime:
+    """An aware time on the UTC timeline: arithmetic on a zone's wall clock goes wrong
+    across a clock change (01:30 + 50 min on the night the clocks go back is not 02:20)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise DomainError(f"the {what} must carry a time zone")
+    return value.astimezone(UTC)
 
 
 def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
