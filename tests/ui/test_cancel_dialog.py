@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from textual.app import App
@@ -43,6 +43,16 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen(), callback=self.results.append)
+
+
+# tests/ui/conftest.py sets its own "now" for the calendar's week; these cases are written
+# for Monday 16 November 2026, 08:00 in London, so the module pins that.
+DIALOG_NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(DIALOG_NOW, "Europe/London")
 
 
 async def settle(pilot: Pilot[None]) -> None:
