@@ -244,3 +244,17 @@ async def test_the_asker_is_picked_with_arrows(practice, ada):
         await settle(pilot)
         assert dialog.asked_by is Reason.PROFESSIONAL
         assert "'Cancelled by the professional'" in said(dialog, "#record")
+
+
+async def test_a_started_session_cannot_be_moved(practice, ada, clock: FixedClock):
+    old = practice.book(ada.id, at(practice, "2026-11-16 10:00"))
+    clock.advance(hours=3)
+    app = host(practice, old.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(practice, old.id, pilot)
+        assert not dialog.query("#confirm")
+        assert "has already started" in said(dialog, "#closed")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert app.results == [None]
+    assert practice.get_session(old.id).status is SessionStatus.SCHEDULED

@@ -124,7 +124,12 @@ class RescheduleDialog(SessionDialog[Session]):
 
     @property
     def _open(self) -> bool:
-        return self.data is not None and self.data.session.status is SessionStatus.SCHEDULED
+        """Scheduled and not yet started: a started session is a no-show or 'other' instead."""
+        return (
+            self.data is not None
+            and self.data.session.status is SessionStatus.SCHEDULED
+            and self.data.session.start > self.practice.clock.now()
+        )
 
     def compose(self) -> ComposeResult:
         with frame("Reschedule session"):
@@ -160,13 +165,14 @@ class RescheduleDialog(SessionDialog[Session]):
             id="summary",
         )
         if not self._open:
-            yield Static(
-                plain(
-                    f"This session is already {session.status.value.replace('_', '-')}: "
-                    "only a scheduled session can be rescheduled.",
-                    ERROR,
-                )
+            why = (
+                f"This session is already {session.status.value.replace('_', '-')}: "
+                "only a scheduled session can be rescheduled."
+                if session.status is not SessionStatus.SCHEDULED
+                else "This session has already started, so it cannot be moved: record it as "
+                "a no-show (x) or cancel it as 'Other' (c)."
             )
+            yield Static(plain(why, ERROR), id="closed")
             return
         with Vertical(id="body"):
             with Horizontal(classes="row"):
