@@ -575,11 +575,13 @@ def parse_feed(
 ) -> ParseResult:
     """Parse a feed body into the occurrences that overlap [window_start, window_end).
 
-    Overlap follows recurring-ical-events: the end is exclusive, an event of zero
-    length at window_start counts, and all-day dates are compared as UTC
-    midnights (the window is a sync horizon of months, so a day's difference at
-    its edges does not matter, and dates stay dates). ``default_tz`` reads
-    floating times and TZIDs that nothing can resolve; pass the practice zone.
+    Overlap follows recurring-ical-events: the end is exclusive and an event of
+    zero length at window_start counts. All-day dates are compared as midnights
+    in the window's own zone (give the window in UTC and they are UTC days; in
+    the practice zone and they are local days); they stay dates in the result.
+    ``default_tz`` reads floating times (when the feed gives no X-WR-TIMEZONE
+    and no single VTIMEZONE to read them in) and TZIDs nothing can resolve;
+    pass the practice zone.
 
     Raises:
         FeedUnreadable: the body is not an iCalendar at all.

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 # A content line starts with a property or component name and then ';' or ':'.
 _NAME = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
+# Old Mozilla wrote "VERSION", a blank line, then " :2.0": a name alone starts a line too.
+_BARE_NAME = re.compile(r"[A-Z][A-Z0-9-]*")
 
 MAX_LINE_CHARS = 1_000_000
 """Longer (unfolded) lines are dropped: no property we read is that long, and
@@ -137,7 +139,7 @@ def _unfold(text: str, notes: list[str]) -> list[str]:
             raw = raw.strip()
             if not raw:
                 continue
-        if _NAME.match(raw) is None:
+        if _NAME.match(raw) is None and _BARE_NAME.fullmatch(raw) is None:
             if parts and not parts[0][:6].upper().startswith(("BEGIN:", "END:")):
                 parts.append(raw)
             continue

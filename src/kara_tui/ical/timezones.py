@@ -161,10 +161,17 @@ def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) 
     time is kept). With ``floating`` given, values with no zone at all get it;
     without, they stay floating (x-wr-timezone handles them next).
     """
+    start_prop = event.get("DTSTART")
+    start = getattr(start_prop, "dt", None) if not isinstance(start_prop, vBroken) else None
+    zoned = isinstance(start, datetime) and (
+        start.tzinfo is not None or bool(start_prop.params.get("TZID"))
+    )
     for name in DATE_PROPERTIES:
         prop = event.get(name)
         if prop is None:
             continue
+        if name == "EXDATE" and zoned and floating is None:
+            _pin_floating_exdates(prop, start, start_prop.params.get("TZID"), resolver)
         for item in prop if isinstance(prop, list) else [prop]:
             if isinstance(item, vBroken):
                 continue
@@ -176,6 +183,26 @@ def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) 
                     ddd.dt = _localize(ddd.dt, inner or tzid, resolver, floating)
             elif hasattr(item, "dt"):
                 item.dt = _localize(item.dt, tzid, resolver, floating)
+
+
+def _pin_floating_exdates(
+    prop: Any, start: datetime, start_tzid: str | None, resolver: ZoneResolver
+) -> None:
+    """Give zone-less EXDATEs of a zoned series the series' zone, or make them whole-day.
+
+    A floating EXDATE with the series' wall-clock time means that instance; one
+    with another time (Google writes such "bad times") can only mean that day.
+    """
+    zone = start.tzinfo if start.tzinfo is not None else resolver.resolve(start_tzid or "")
+    wall = start.astimezone(zone) if start.tzinfo is not None else start
+    for item in prop if isinstance(prop, list) else [prop]:
+        if isinstance(item, vBroken) or item.params.get("TZID"):
+            continue
+        for ddd in item.dts:
+            value = ddd.dt
+            if isinstance(value, datetime) and value.tzinfo is None and not ddd.params.get("TZID"):
+                same_time = value.time() == wall.time()
+                ddd.dt = value.replace(tzinfo=zone) if same_time else value.date()
 
 
 def is_date_only(value: Any) -> bool:
