@@ -1,28 +1,115 @@
-"""The calendar app (placeholder until the Calendar issue lands)."""
+"""The calendar app and its one factory, used by the CLI and by the tests alike."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from kara_tui import paths
+from kara_tui.clock import Clock
+from kara_tui.config import Settings, save_value
+from kara_tui.ui import keys
+from kara_tui.ui.screens.calendar import CalendarScreen
+from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shipped_themes_dir
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
 
 
 class KaraApp(App[int]):
     TITLE = "kara-tui"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="force_quit")]
 
-    def __init__(self, practice: Any, settings: Any, clock: Any) -> None:
+    def __init__(
+        self,
+        practice: Practice,
+        settings: Settings,
+        clock: Clock,
+        *,
+        theme_dirs: list[Path] | None = None,
+    ) -> None:
         super().__init__()
         self.practice = practice
         self.settings = settings
         self.clock = clock
+        self._theme_dirs = (
+            theme_dirs
+            if theme_dirs is not None
+            else [shipped_themes_dir(), paths.user_themes_dir()]
+        )
+        self._startup_problems: list[str] = []
+        self._load_themes()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("The calendar is coming. Press q to quit.")
-        yield Footer()
+    def _load_themes(self) -> None:
+        loaded = load_themes(self._theme_dirs)
+        self._startup_problems += loaded.problems
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        wanted = self.settings.theme or DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            if wanted != DEFAULT_THEME:
+                self._startup_problems.append(
+                    f"theme '{wanted}' not found; using {DEFAULT_THEME if DEFAULT_THEME in self.available_themes else 'the default'}"
+                )
+            if DEFAULT_THEME in self.available_themes:
+                self.theme = DEFAULT_THEME
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(APP_VARIABLES)
+
+    def on_mount(self) -> None:
+        problems = [*self._startup_problems, *keys.check_keymap(self.settings.keys)]
+        valid = {k: v for k, v in self.settings.keys.items() if k in keys.BY_ID and v.strip()}
+        if valid:
+            self.set_keymap(valid)
+        self.push_screen(CalendarScreen(self.practice, self.settings, self.clock))
+        for problem in problems:
+            self.notify(problem, severity="warning", markup=False, timeout=10)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
+        names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
+        self.notify(
+            f"config [keys]: one key is given to several actions ({names}); fix the [keys] table",
+            severity="warning",
+            markup=False,
+        )
+
+    def action_use_theme(self, name: str) -> None:
+        if name not in self.available_themes:
+            self.notify(f"no theme called {name}", severity="error", markup=False)
+            return
+        self.theme = name
+        self.settings = self.settings.with_changes(theme=name)
+        self._remember_theme(name)
+
+    @work(thread=True, exit_on_error=False)
+    def _remember_theme(self, name: str) -> None:
+        path = self.settings.path or paths.config_file()
+        try:
+            save_value(path, "theme", name)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify,
+                f"could not save the theme in {path}: {exc.strerror}",
+                severity="warning",
+                markup=False,
+            )
 
 
-def make_app(*, practice: Any, settings: Any, clock: Any) -> KaraApp:
-    return KaraApp(practice, settings, clock)
+def make_app(
+    *,
+    practice: Practice,
+    settings: Settings,
+    clock: Clock,
+    theme_dirs: list[Path] | None = None,
+) -> KaraApp:
+    """Build the app the CLI runs; tests call it with a temporary database and a fixed clock."""
+    return KaraApp(practice, settings, clock, theme_dirs=theme_dirs)

@@ -1,0 +1,168 @@
+"""What one view shows: its date range, and everything in it, read in one go by a worker."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from kara_tui.clock import Clock
+from kara_tui.domain import ExternalEvent, Professional, Session, SessionStatus, TimeOff
+from kara_tui.timeparse import day_start
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+AGENDA_DAYS = 28
+
+
+class View(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    AGENDA = "agenda"
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day number ``months`` later, clamped to the month's end (31 Jan + 1 = 28 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The days a view shows: ``first`` and the ``days`` after it."""
+
+    first: date
+    days: int
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=self.days - 1)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
+
+    def dates(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range(self.days)]
+
+
+def span_for(view: View, cursor: date, agenda_first: date | None = None) -> Span:
+    """The days ``view`` shows around ``cursor`` (the agenda keeps its start while it can)."""
+    if view is View.DAY:
+        return Span(cursor, 1)
+    if view is View.WEEK:
+        return Span(monday(cursor), 7)
+    if view is View.MONTH:
+        return Span(monday(cursor.replace(day=1)), 42)
+    if agenda_first is not None and agenda_first <= cursor < agenda_first + timedelta(
+        days=AGENDA_DAYS
+    ):
+        return Span(agenda_first, AGENDA_DAYS)
+    return Span(cursor, AGENDA_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarData:
+    """Frozen values for one span: what the widgets draw. Built off the UI thread."""
+
+    span: Span
+    tz: ZoneInfo
+    professional: Professional
+    sessions: tuple[Session, ...]
+    time_off: tuple[TimeOff, ...]
+    events: tuple[ExternalEvent, ...]
+    conflicts: frozenset[int]  # live sessions overlapping a busy event or another session
+    now: datetime
+    empty_practice: bool = False
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    def local_day(self, value: datetime) -> date:
+        return value.astimezone(self.tz).date()
+
+    def sessions_on(self, day: date) -> list[Session]:
+        start, end = day_start(day, self.tz), day_start(day + timedelta(days=1), self.tz)
+        return [s for s in self.sessions if s.start < end and start < s.end]
+
+    def first_session_on(self, day: date) -> Session | None:
+        return next((s for s in self.sessions if self.local_day(s.start) == day), None)
+
+    def session(self, session_id: int | None) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+
+def free_start(data: CalendarData, day: date, minutes: int) -> datetime:
+    """The first whole hour of ``day`` (after now, inside working hours) with room for a session."""
+    pro = data.professional
+    tz = data.tz
+    first = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    if day == data.today:
+        next_hour = data.now.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+        first = max(first, next_hour + timedelta(hours=1))
+    close = datetime.combine(day, pro.working_hours.end, tzinfo=tz)
+    pad, length = timedelta(minutes=pro.buffer_minutes), timedelta(minutes=minutes)
+    busy = [(s.start, s.end) for s in data.sessions if s.status is not SessionStatus.CANCELLED]
+    busy += [(t.start, t.end) for t in data.time_off]
+    busy += [
+        (e.start, e.end)
+        for e in data.events
+        if e.busy and isinstance(e.start, datetime) and isinstance(e.end, datetime)
+    ]
+    candidate = first
+    while candidate + length <= close:
+        if not any(a - pad < candidate + length and candidate < b + pad for a, b in busy):
+            return candidate
+        candidate += timedelta(hours=1)
+    return first
+
+
+def overlapping_sessions(sessions: list[Session] | tuple[Session, ...]) -> set[int]:
+    """Ids of live sessions that overlap another live session (a forced double booking)."""
+    live = sorted(
+        (s for s in sessions if s.status is not SessionStatus.CANCELLED), key=lambda s: s.start
+    )
+    found: set[int] = set()
+    for i, a in enumerate(live):
+        for b in live[i + 1 :]:
+            if b.start >= a.end:
+                break
+            found.update((a.id, b.id))
+    return found
+
+
+def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -> CalendarData:
+    """Read everything ``span`` shows. Runs in a thread worker: only the visible range is queried."""
+    pro = practice.professional()
+    tz = ZoneInfo(pro.timezone)
+    start = day_start(span.first, tz)
+    end = day_start(span.last + timedelta(days=1), tz)
+    sessions = tuple(practice.list_sessions(start=start, end=end))
+    time_off = tuple(practice.list_time_off(start=start, end=end))
+    events = tuple(e for e in practice.external_events(start, end) if not e.cancelled)
+    conflicts = overlapping_sessions(sessions)
+    if any(e.busy for e in events):
+        conflicts |= practice.sessions_overlapping_busy_events(start, end)
+    empty = first and not sessions and practice.is_empty()
+    return CalendarData(
+        span=span,
+        tz=tz,
+        professional=pro,
+        sessions=sessions,
+        time_off=time_off,
+        events=events,
+        conflicts=frozenset(conflicts),
+        now=clock.now(),
+        empty_practice=empty,
+    )

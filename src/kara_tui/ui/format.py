@@ -1,0 +1,107 @@
+"""How sessions read on screen: glyphs and words for every state, names, times (no Textual here)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from kara_tui.domain import Reason, Session, SessionStatus
+
+# Each state has a glyph AND a word, so it reads without colour.
+GLYPHS = {
+    SessionStatus.SCHEDULED: "●",
+    SessionStatus.ATTENDED: "✓",
+    SessionStatus.NO_SHOW: "✗",
+    SessionStatus.CANCELLED: "⊘",
+}
+CONFLICT = "⚠"
+EXTERNAL = "◇"
+TIME_OFF = "▨"
+
+REASON_SHORT = {
+    Reason.PROFESSIONAL: "by you",
+    Reason.CLIENT: "by client",
+    Reason.NO_SHOW: "no-show",
+    Reason.OTHER: "other",
+}
+
+
+def clean(text: str) -> str:
+    """Text from outside (names, feed summaries) without control characters or line breaks."""
+    return "".join(
+        " " if ch in "\t\n\r" else ch for ch in text if ch in "\t\n\r" or not _is_control(ch)
+    )
+
+
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def display_name(name: str, privacy: bool = False) -> str:
+    """The client's name, or initials in privacy mode (a screen someone else may see)."""
+    name = clean(name)
+    if not privacy:
+        return name
+    initials = [part[0].upper() + "." for part in name.split() if part]
+    return " ".join(initials) or "?"
+
+
+def status_word(session: Session) -> str:
+    """'● scheduled', '✓ attended', '✗ no-show', '⊘ cancelled · by client', '⊘ late · by client'."""
+    glyph = GLYPHS[session.status]
+    if session.status is SessionStatus.CANCELLED:
+        c = session.cancellation
+        if c is None:
+            return f"{glyph} cancelled"
+        what = "late" if c.late else "cancelled"
+        return f"{glyph} {what} · {REASON_SHORT[c.reason]}"
+    if session.status is SessionStatus.NO_SHOW:
+        return f"{glyph} no-show"
+    return f"{glyph} {session.status.value}"
+
+
+def status_style(session: Session, conflict: bool = False) -> str:
+    """The name of the component style for a session's state (conflict wins for live ones)."""
+    if conflict and session.status is not SessionStatus.CANCELLED:
+        return "conflict"
+    if session.status is SessionStatus.CANCELLED:
+        c = session.cancellation
+        return "late" if c is not None and c.late else "cancelled"
+    return {
+        SessionStatus.SCHEDULED: "scheduled",
+        SessionStatus.ATTENDED: "attended",
+        SessionStatus.NO_SHOW: "no-show",
+    }[session.status]
+
+
+def hm(value: datetime, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%H:%M")
+
+
+def time_range(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """'10:00-10:50' (with an en dash), or with the end's day when it is another day."""
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    if a.date() == b.date():
+        return f"{a:%H:%M}–{b:%H:%M}"
+    return f"{a:%H:%M}–{b:%a %H:%M}"
+
+
+def long_day(day: date) -> str:
+    """'Monday 16 November 2026'."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def when(value: datetime, tz: ZoneInfo) -> str:
+    """'Mon 16 Nov 2026 10:00'."""
+    local = value.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+def session_line(session: Session, tz: ZoneInfo, privacy: bool = False) -> str:
+    """One line naming a session, for confirmations and search results."""
+    local = session.start.astimezone(tz)
+    name = display_name(session.client_name, privacy)
+    return (
+        f"{local:%a} {local.day} {local:%b %Y} {time_range(session.start, session.end, tz)} {name}"
+    )

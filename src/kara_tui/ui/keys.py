@@ -1,0 +1,112 @@
+"""Every calendar action in one table: its id (remappable from config), keys, footer and palette names.
+
+The bindings, the help screen and the command palette are all built from this table, so they
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    id: str  # the name used in the config's [keys] table
+    keys: str  # Textual key names, comma separated
+    action: str
+    label: str  # short, for the footer
+    command: str  # "noun: verb", for the command palette
+    help: str  # one line for the help screen
+    group: str
+    footer: bool = False
+    display: str | None = None
+
+
+SPECS: tuple[KeySpec, ...] = (
+    KeySpec("prev_day", "left,h", "prev_day", "Day", "go: previous day", "previous day", "Move", display="←/h"),
+    KeySpec("next_day", "right,l", "next_day", "Day", "go: next day", "next day", "Move", display="→/l"),
+    KeySpec("prev_session", "up,k", "prev_session", "Prev", "session: previous", "previous session", "Move", display="↑/k"),
+    KeySpec("next_session", "down,j", "next_session", "Next", "session: next", "next session", "Move", display="↓/j"),
+    KeySpec("prev_page", "left_square_bracket", "prev_page", "Prev week", "go: previous week", "previous week (month in the month view)", "Move", display="["),
+    KeySpec("next_page", "right_square_bracket", "next_page", "Next week", "go: next week", "next week (month in the month view)", "Move", display="]"),
+    KeySpec("today", "t", "today", "Today", "go: today", "today", "Move"),
+    KeySpec("goto", "g", "goto", "Go to", "go: to date", "go to a date (2026-12-03, tomorrow, next monday)", "Move", footer=True),
+    KeySpec("search", "slash", "search", "Search", "sessions: search", "find sessions by client name", "Move", footer=True, display="/"),
+    KeySpec("view_day", "1", "view('day')", "Day", "view: day", "day view", "Views"),
+    KeySpec("view_week", "2", "view('week')", "Week", "view: week", "week view", "Views"),
+    KeySpec("view_month", "3", "view('month')", "Month", "view: month", "month view", "Views"),
+    KeySpec("view_agenda", "4", "view('agenda')", "Agenda", "view: agenda", "agenda (the coming four weeks)", "Views"),
+    KeySpec("details", "enter", "details", "Details", "session: details", "session details and history", "Session", footer=True, display="⏎"),
+    KeySpec("new", "n", "new", "New", "session: new", "book a new session", "Session", footer=True),
+    KeySpec("edit", "e", "edit", "Edit", "session: edit", "edit the selected session", "Session", footer=True),
+    KeySpec("cancel", "c", "cancel", "Cancel", "session: cancel", "cancel the selected session", "Session", footer=True),
+    KeySpec("reschedule", "r", "reschedule", "Reschedule", "session: reschedule", "reschedule", "Session", footer=True),
+    KeySpec("attend", "a", "attend", "Attended", "session: mark attended", "mark attended", "Session", footer=True),
+    KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session", footer=True),
+    KeySpec("delete", "D", "delete", "Delete", "session: delete (booked by mistake)", "delete a session booked by mistake", "Session"),
+    KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
+    KeySpec("sync", "s", "sync", "Sync", "feeds: sync now", "sync external calendars now", "Practice"),
+    KeySpec("clients", "C", "clients", "Clients", "clients: list", "clients", "Practice"),
+    KeySpec("feeds", "F", "feeds", "Feeds", "feeds: list", "external calendars (feeds)", "Practice"),
+    KeySpec("reports", "R", "reports", "Reports", "reports: open", "reports", "Practice"),
+    KeySpec("outbox", "O", "outbox", "Outbox", "outbox: open", "outbox (client notices)", "Practice"),
+    KeySpec("help", "question_mark", "help", "Help", "help: keys", "this help", "App", footer=True, display="?"),
+    KeySpec("quit", "q", "app.quit", "Quit", "app: quit", "quit", "App", footer=True),
+)  # fmt: skip
+
+BY_ID = {spec.id: spec for spec in SPECS}
+
+# Palette-only actions (no key of their own).
+COMMANDS_WITHOUT_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("sessions: cancel range", "cancel_range", "cancel every session in a date range (illness)"),
+    ("clients: add", "add_client", "add a client"),
+    ("view: toggle privacy", "toggle_privacy", "show client initials instead of names"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(
+            spec.keys,
+            spec.action,
+            spec.label,
+            show=spec.footer,
+            key_display=spec.display,
+            id=spec.id,
+        )
+        for spec in SPECS
+    ]
+
+
+_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "slash": "/",
+    "question_mark": "?",
+    "enter": "⏎",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+}
+
+
+def shown_key(spec: KeySpec, keymap: Mapping[str, str]) -> str:
+    """The key as the user will press it, after their config's remapping."""
+    if spec.id not in keymap:
+        return spec.display or spec.keys
+    return "/".join(_NAMES.get(k.strip(), k.strip()) for k in keymap[spec.id].split(","))
+
+
+def check_keymap(keymap: Mapping[str, str]) -> list[str]:
+    """Problems with the config's [keys] table, one sentence each."""
+    problems = []
+    for action, key in keymap.items():
+        if action not in BY_ID:
+            problems.append(f"config [keys]: unknown action '{action}' (known: {', '.join(BY_ID)})")
+        elif not key.strip():
+            problems.append(f"config [keys]: '{action}' has no key")
+    return problems

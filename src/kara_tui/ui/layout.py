@@ -1,0 +1,138 @@
+"""Where things sit in a day column of the hour grid: rows, lanes for overlaps (no Textual here)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from kara_tui.domain import ExternalEvent, Session, TimeOff, WorkingHours
+
+ROWS_PER_HOUR = 3  # one row is 20 minutes: a 50-minute session gets three lines
+ROWS_PER_DAY = 24 * ROWS_PER_HOUR
+MINUTES_PER_ROW = 60 // ROWS_PER_HOUR
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A session or an external event placed in a day column; ``bottom`` is exclusive."""
+
+    item: Session | ExternalEvent
+    top: int
+    bottom: int
+    lane: int = 0
+    lanes: int = 1
+    starts_before: bool = False  # began on an earlier day
+
+    @property
+    def is_session(self) -> bool:
+        return isinstance(self.item, Session)
+
+
+@dataclass(frozen=True, slots=True)
+class Shade:
+    """Time off inside a day column."""
+
+    top: int
+    bottom: int
+    reason: str
+
+
+def _minute_of_day(value: datetime, day: date, tz: ZoneInfo) -> int:
+    """Minutes since the day's midnight on the wall clock, clamped to the day."""
+    local = value.astimezone(tz)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return 24 * 60
+    return local.hour * 60 + local.minute
+
+
+def row_of(value: datetime, tz: ZoneInfo) -> int:
+    local = value.astimezone(tz)
+    return (local.hour * 60 + local.minute) // MINUTES_PER_ROW
+
+
+def rows_for(start: datetime, end: datetime, day: date, tz: ZoneInfo) -> tuple[int, int]:
+    top = _minute_of_day(start, day, tz) // MINUTES_PER_ROW
+    bottom = math.ceil(_minute_of_day(end, day, tz) / MINUTES_PER_ROW)
+    return top, max(bottom, top + 1)
+
+
+def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)
+
+
+def day_blocks(
+    day: date,
+    tz: ZoneInfo,
+    sessions: list[Session] | tuple[Session, ...],
+    events: list[ExternalEvent] | tuple[ExternalEvent, ...] = (),
+) -> list[Block]:
+    """Sessions and timed external events touching ``day``, with lanes so overlaps sit side by side."""
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = start + timedelta(days=1)
+    placed: list[tuple[int, int, Session | ExternalEvent, bool]] = []
+    for item in [*sessions, *(e for e in events if not e.all_day)]:
+        a, b = _instant(item.start, tz), _instant(item.end, tz)
+        if not (a < end and start < b):
+            continue
+        top, bottom = rows_for(a, b, day, tz)
+        placed.append((top, bottom, item, a.astimezone(tz).date() < day))
+    placed.sort(key=lambda p: (p[0], -p[1], isinstance(p[2], ExternalEvent)))
+    return _assign_lanes(placed)
+
+
+def _assign_lanes(placed: list[tuple[int, int, Session | ExternalEvent, bool]]) -> list[Block]:
+    blocks: list[Block] = []
+    cluster: list[tuple[int, int, int, Session | ExternalEvent, bool]] = []
+    cluster_bottom = -1
+
+    def flush() -> None:
+        lanes = max((c[2] for c in cluster), default=-1) + 1
+        blocks.extend(
+            Block(item, top, bottom, lane, lanes, early)
+            for top, bottom, lane, item, early in cluster
+        )
+        cluster.clear()
+
+    for top, bottom, item, early in placed:
+        if cluster and top >= cluster_bottom:
+            flush()
+        lane_ends: dict[int, int] = {}
+        for c in cluster:
+            lane_ends[c[2]] = max(lane_ends.get(c[2], 0), c[1])
+        lane = next((i for i in range(len(lane_ends) + 1) if lane_ends.get(i, -1) <= top), 0)
+        cluster.append((top, bottom, lane, item, early))
+        cluster_bottom = max(cluster_bottom, bottom)
+    flush()
+    return blocks
+
+
+def day_shades(
+    day: date, tz: ZoneInfo, time_off: list[TimeOff] | tuple[TimeOff, ...]
+) -> list[Shade]:
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = start + timedelta(days=1)
+    shades = []
+    for block in time_off:
+        if block.start < end and start < block.end:
+            top, bottom = rows_for(block.start, block.end, day, tz)
+            shades.append(Shade(top, bottom, block.reason))
+    return shades
+
+
+def working_rows(day: date, hours: WorkingHours) -> range:
+    """Rows of ``day`` inside working hours (empty on a day off)."""
+    if day.weekday() not in hours.days:
+        return range(0)
+    top = (hours.start.hour * 60 + hours.start.minute) // MINUTES_PER_ROW
+    bottom = math.ceil((hours.end.hour * 60 + hours.end.minute) / MINUTES_PER_ROW)
+    return range(top, bottom)
+
+
+def first_working_row(hours: WorkingHours) -> int:
+    return (hours.start.hour * 60 + hours.start.minute) // MINUTES_PER_ROW

@@ -1,0 +1,601 @@
+"""The calendar screen: navigation, selection, and every session action, with DB work in workers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Label, Static
+
+from kara_tui.clock import Clock
+from kara_tui.config import Settings
+from kara_tui.domain import Session, SessionStatus
+from kara_tui.ui import format as fmt
+from kara_tui.ui import keys
+from kara_tui.ui.calendar_data import (
+    CalendarData,
+    Span,
+    View,
+    add_months,
+    free_start,
+    load,
+    span_for,
+)
+from kara_tui.ui.commands import CalendarCommands
+from kara_tui.ui.widgets.agenda import AgendaList
+from kara_tui.ui.widgets.canvas import CalendarCanvas
+from kara_tui.ui.widgets.month import MonthGrid
+from kara_tui.ui.widgets.week import WeekView
+from kara_tui.ui.workers import ServiceWorkers
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+# After a (re)load, which session to select: keep one by id, the first on the cursor's day,
+# or the first / last of the new range (j/k walking past its edge).
+Pick = tuple[Literal["keep"], int] | tuple[Literal["day", "first", "last"], None]
+
+NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show", "delete"}
+NEEDS_SCHEDULED = {"edit", "cancel", "reschedule", "attend", "no_show"}
+SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
+COMING = "coming with the {issue} issue"
+
+
+class CalendarScreen(ServiceWorkers, Screen[None]):
+    """Day, week, month and agenda over the practice's sessions. Only this screen calls services."""
+
+    BINDINGS = keys.bindings()
+    COMMANDS = {CalendarCommands}
+    AUTO_FOCUS = None
+
+    class RangeLoaded(Message):
+        def __init__(self, data: CalendarData, generation: int) -> None:
+            self.data = data
+            self.generation = generation
+            super().__init__()
+
+    class SessionChanged(Message):
+        """A write finished: say so, reload, and select ``session`` if there is one."""
+
+        def __init__(self, session: Session | None, said: str) -> None:
+            self.session = session
+            self.said = said
+            super().__init__()
+
+    def __init__(self, practice: Practice, settings: Settings, clock: Clock) -> None:
+        super().__init__(id="calendar")
+        self.practice = practice
+        self.settings = settings
+        self.clock = clock
+        self.view = View.WEEK
+        self.cursor: date = clock.today()
+        self.selected: int | None = None
+        self.data: CalendarData | None = None
+        self.privacy = settings.privacy
+        self._agenda_first: date | None = None
+        self._pick: Pick = ("day", None)
+        self._generation = 0
+        self._welcomed = False
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Label("Loading the calendar…", id="title")
+            yield Label("", id="title-right")
+        with ContentSwitcher(initial="week", id="views"):
+            yield WeekView(id="week")
+            yield MonthGrid(id="month")
+            yield AgendaList(id="agenda")
+        yield Static("", id="selection")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        # A practice's day moves on (and a shared database changes under us): refresh quietly.
+        self.set_interval(60, self._refresh_quietly)
+
+    def _refresh_quietly(self) -> None:
+        if self.data is not None and self.data.today != self.clock.today():
+            self.cursor = self.clock.today()
+        self.reload(keep=True)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    @property
+    def span(self) -> Span:
+        return span_for(self.view, self.cursor, self._agenda_first)
+
+    def reload(self, *, keep: bool = False) -> None:
+        """Read the visible range again (in a worker); ``keep`` the selection if it is still there."""
+        if keep and self.selected is not None:
+            self._pick = ("keep", self.selected)
+        self._generation += 1
+        self._load(self.span, self._generation, self.data is None)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, span: Span, generation: int, first: bool) -> None:
+        data = load(self.practice, span, self.clock, first=first)
+        self.post_message(self.RangeLoaded(data, generation))
+
+    def on_calendar_screen_range_loaded(self, message: RangeLoaded) -> None:
+        if message.generation != self._generation:
+            return  # the user has moved on since this was asked for
+        data = self.data = message.data
+        if self.view is View.AGENDA:
+            self._agenda_first = data.span.first
+        self.selected = self._resolve(data, self._pick)
+        self._pick = ("day", None)
+        if self.selected is not None:
+            chosen = data.session(self.selected)
+            if chosen is not None:
+                self.cursor = data.local_day(chosen.start)
+        self.query_one("#views", ContentSwitcher).current = SWITCHER[self.view]
+        self._show()
+        if data.empty_practice and not self._welcomed:
+            self._welcomed = True
+            self._welcome()
+
+    def _resolve(self, data: CalendarData, pick: Pick) -> int | None:
+        kind, value = pick
+        if kind == "keep" and data.session(value) is not None:
+            return value
+        if kind == "first" and data.sessions:
+            return data.sessions[0].id
+        if kind == "last" and data.sessions:
+            return data.sessions[-1].id
+        first = data.first_session_on(self.cursor)
+        return first.id if first is not None else None
+
+    def _show(self) -> None:
+        """Hand the current state down to the visible view, the title and the selection line."""
+        data = self.data
+        if data is None:
+            return
+        view: CalendarCanvas | WeekView
+        if self.view in (View.DAY, View.WEEK):
+            view = self.query_one(WeekView)
+        elif self.view is View.MONTH:
+            view = self.query_one(MonthGrid)
+        else:
+            view = self.query_one(AgendaList)
+        with self.app.batch_update():
+            view.privacy = self.privacy
+            view.data = data
+            view.cursor = self.cursor
+            view.selected = self.selected
+            self._title(data)
+            self._selection_line(data)
+        self.refresh_bindings()
+
+    def _title(self, data: CalendarData) -> None:
+        span = data.span
+        if self.view is View.DAY:
+            left = fmt.long_day(span.first)
+        elif self.view is View.WEEK:
+            iso = span.first.isocalendar()
+            left = f"Week {iso.week} · {_range_words(span.first, span.last)}"
+        elif self.view is View.MONTH:
+            left = f"{self.cursor:%B %Y}"
+        else:
+            left = f"Agenda · {_range_words(span.first, span.last)}"
+        live = [s for s in data.sessions if s.status is not SessionStatus.CANCELLED]
+        right = [f"{len(live)} session{'s' if len(live) != 1 else ''}"]
+        conflicts = len([s for s in live if s.id in data.conflicts])
+        if conflicts:
+            right.append(f"{fmt.CONFLICT} {conflicts} conflict{'s' if conflicts != 1 else ''}")
+        if self.privacy:
+            right.append("privacy")
+        right.append(data.tz.key)
+        self.query_one("#title", Label).update(Text(" " + left))
+        self.query_one("#title-right", Label).update(Text(" · ".join(right) + " "))
+
+    def _selection_line(self, data: CalendarData) -> None:
+        s = data.session(self.selected)
+        line = self.query_one("#selection", Static)
+        if s is None:
+            day = f"{self.cursor:%a} {self.cursor.day} {self.cursor:%b}"
+            n = len(data.sessions_on(self.cursor)) if self.cursor in data.span else 0
+            hint = "n books one" if not n else "j/k select one"
+            text = f" {day}: {n or 'no'} session{'s' if n != 1 else ''} · {hint}"
+            line.update(Text(text, style="dim"))
+            return
+        parts = [
+            fmt.session_line(s, data.tz, self.privacy),
+            fmt.status_word(s),
+            *(x for x in (fmt.clean(s.service), fmt.clean(s.location)) if x),
+            str(s.fee) + (" prepaid" if s.prepaid else ""),
+        ]
+        if s.id in data.conflicts and s.status is not SessionStatus.CANCELLED:
+            parts.append(f"{fmt.CONFLICT} conflict")
+        line.update(Text(" ▶ " + " · ".join(parts) + "   ⏎ details"))
+
+    # -- selection and navigation -------------------------------------------------------------
+
+    def _go(self, day: date, pick: Pick = ("day", None)) -> None:
+        """Put the cursor on ``day``: redraw if it is already loaded, else load its range."""
+        self.cursor = day
+        if self.view is View.AGENDA and self.data is not None and day not in self.data.span:
+            self._agenda_first = day if day > self.data.span.last else day - timedelta(days=27)
+        if self.data is not None and self.span == self.data.span:
+            self.selected = self._resolve(self.data, pick)
+            self._show()
+        else:
+            self._pick = pick
+            self.reload()
+
+    def select(self, session: Session) -> None:
+        """Select ``session``, moving to its day (and its range) if need be."""
+        tz = self.data.tz if self.data is not None else self.clock.tz
+        self._go(session.start.astimezone(tz).date(), ("keep", session.id))
+
+    def action_prev_day(self) -> None:
+        self._go(self.cursor - timedelta(days=1))
+
+    def action_next_day(self) -> None:
+        self._go(self.cursor + timedelta(days=1))
+
+    def action_prev_page(self) -> None:
+        self._page(-1)
+
+    def action_next_page(self) -> None:
+        self._page(1)
+
+    def _page(self, step: int) -> None:
+        if self.view is View.MONTH:
+            self._go(add_months(self.cursor, step))
+        else:
+            self._go(self.cursor + timedelta(days=7 * step))
+
+    def action_today(self) -> None:
+        today = self.data.today if self.data is not None else self.clock.today()
+        self._agenda_first = today
+        self._go(today)
+
+    def action_next_session(self) -> None:
+        self._step(1)
+
+    def action_prev_session(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        data = self.data
+        if data is None:
+            return
+        ordered = list(data.sessions)
+        ids = [s.id for s in ordered]
+        if self.selected in ids:
+            index = ids.index(self.selected) + step
+        elif step > 0:
+            index = next(
+                (i for i, s in enumerate(ordered) if data.local_day(s.start) >= self.cursor),
+                len(ordered),
+            )
+        else:
+            index = max(
+                (i for i, s in enumerate(ordered) if data.local_day(s.start) <= self.cursor),
+                default=-1,
+            )
+        if 0 <= index < len(ordered):
+            self.selected = ordered[index].id
+            self.cursor = data.local_day(ordered[index].start)
+            self._show()
+        elif step > 0:
+            self._go(data.span.last + timedelta(days=1), ("first", None))
+        else:
+            self._go(data.span.first - timedelta(days=1), ("last", None))
+
+    def action_view(self, name: str) -> None:
+        view = View(name)
+        if view is View.AGENDA and self.view is not View.AGENDA:
+            self._agenda_first = self.cursor
+        self.view = view
+        if self.selected is not None:
+            self._pick = ("keep", self.selected)
+        self.reload()
+
+    def on_calendar_canvas_session_clicked(self, message: CalendarCanvas.SessionClicked) -> None:
+        if self.data is not None and (s := self.data.session(message.session_id)) is not None:
+            self.select(s)
+
+    def on_calendar_canvas_day_clicked(self, message: CalendarCanvas.DayClicked) -> None:
+        self._go(message.day)
+
+    # -- which keys apply now ----------------------------------------------------------------
+
+    def selected_session(self) -> Session | None:
+        return self.data.session(self.selected) if self.data is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_SESSION:
+            session = self.selected_session()
+            if session is None:
+                return False
+            if action in NEEDS_SCHEDULED and session.status is not SessionStatus.SCHEDULED:
+                return False
+        return True
+
+    # -- session actions ---------------------------------------------------------------------
+
+    def _require(self) -> Session | None:
+        session = self.selected_session()
+        if session is None:
+            self.notify("Select a session first (j/k or ↑/↓).", severity="warning")
+        return session
+
+    def action_details(self) -> None:
+        from kara_tui.ui.screens.details import DetailsScreen
+
+        if (s := self._require()) is not None and self.data is not None:
+            self.app.push_screen(DetailsScreen(self.practice, s.id, self.data.tz, self.privacy))
+
+    def action_new(self) -> None:
+        from kara_tui.ui.screens.session_form import SessionForm
+
+        if self.data is None:
+            return
+        self.app.push_screen(
+            SessionForm(
+                self.practice,
+                self.data.professional,
+                self.clock,
+                start=free_start(self.data, self.cursor, self.data.professional.default_minutes),
+                privacy=self.privacy,
+            ),
+            self._after_dialog,
+        )
+
+    def action_edit(self) -> None:
+        from kara_tui.ui.screens.session_form import SessionForm
+
+        if (s := self._require()) is not None and self.data is not None:
+            self.app.push_screen(
+                SessionForm(
+                    self.practice,
+                    self.data.professional,
+                    self.clock,
+                    session=s,
+                    privacy=self.privacy,
+                ),
+                self._after_dialog,
+            )
+
+    def action_cancel(self) -> None:
+        if (s := self._require()) is None:
+            return
+        try:
+            from kara_tui.ui.screens.cancel import CancelDialog
+        except ImportError:
+            self._coming(
+                "The cancel dialog is", "Cancel dialog", f"kara-tui sessions cancel {s.id}"
+            )
+            return
+        self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog")
+
+    def action_no_show(self) -> None:
+        if (s := self._require()) is None:
+            return
+        if s.start > self.clock.now():
+            when = fmt.session_line(s, self._tz(), self.privacy)
+            self.notify(
+                f"{when} has not started yet: a no-show can be recorded only after the start. "
+                "To call it off, cancel it (c).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        try:
+            from kara_tui.ui.screens.cancel import CancelDialog
+        except ImportError:
+            self._coming(
+                "The no-show dialog is", "Cancel dialog", f"kara-tui sessions no-show {s.id}"
+            )
+            return
+        self._open(lambda: CancelDialog(self.practice, s.id, no_show=True), "no-show dialog")
+
+    def action_reschedule(self) -> None:
+        if (s := self._require()) is None:
+            return
+        try:
+            from kara_tui.ui.screens.reschedule import RescheduleDialog
+        except ImportError:
+            self._coming(
+                "The reschedule dialog is",
+                "Cancel dialog",
+                f"kara-tui sessions reschedule {s.id} --start TIME --by client",
+            )
+            return
+        self._open(lambda: RescheduleDialog(self.practice, s.id), "reschedule dialog")
+
+    def action_cancel_range(self) -> None:
+        try:
+            from kara_tui.ui.screens.cancel_range import CancelRangeDialog
+        except ImportError:
+            self._coming(
+                "Cancelling a range is",
+                "Cancel dialog",
+                "kara-tui sessions cancel-range --from DATE --to DATE --reason professional",
+            )
+            return
+        self._open(lambda: CancelRangeDialog(self.practice, start=self.cursor), "range dialog")
+
+    def action_attend(self) -> None:
+        if (s := self._require()) is None:
+            return
+        said = f"Marked attended: {fmt.session_line(s, self._tz(), self.privacy)}"
+        self.run_service(lambda: self.practice.attend(s.id), said)
+
+    def action_delete(self) -> None:
+        from kara_tui.ui.screens.confirm import ConfirmDialog
+
+        if (s := self._require()) is None:
+            return
+        line = fmt.session_line(s, self._tz(), self.privacy)
+        body = Text.assemble(
+            (line, "bold"),
+            "\n\nDelete is only for a session booked by mistake: it disappears from the "
+            "calendar and its record keeps no client details.\n\nIf the session was called "
+            "off, cancel it instead (c): that keeps the reason, any charge and the client's notice.",
+        )
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.run_service(
+                    lambda: self.practice.delete(s.id), f"Deleted (booked by mistake): {line}"
+                )
+
+        self.app.push_screen(
+            ConfirmDialog("Delete this session?", body, confirm="Delete", danger=True), done
+        )
+
+    def action_time_off(self) -> None:
+        from kara_tui.ui.screens.time_off import TimeOffForm
+
+        if self.data is None:
+            return
+        self.app.push_screen(
+            TimeOffForm(self.practice, self.data.tz, self.clock, day=self.cursor),
+            self._after_dialog,
+        )
+
+    def action_goto(self) -> None:
+        from kara_tui.ui.screens.goto import GotoDialog
+
+        today = self.data.today if self.data is not None else self.clock.today()
+
+        def done(day: date | None) -> None:
+            if day is not None:
+                if self.view is View.AGENDA:
+                    self._agenda_first = day
+                self._go(day)
+
+        self.app.push_screen(GotoDialog(today), done)
+
+    def action_search(self) -> None:
+        from kara_tui.ui.screens.search import SearchScreen
+
+        def done(session: Session | None) -> None:
+            if session is not None:
+                if self.view is View.AGENDA:
+                    self._agenda_first = self._tz_day(session)
+                self.select(session)
+
+        self.app.push_screen(SearchScreen(self.practice, self._tz(), self.privacy), done)
+
+    def action_help(self) -> None:
+        from kara_tui.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.settings.keys))
+
+    def action_clients(self) -> None:
+        from kara_tui.ui.screens.clients import ClientsScreen
+
+        self.app.push_screen(
+            ClientsScreen(self.practice, self.privacy), lambda _: self.reload(keep=True)
+        )
+
+    def action_add_client(self) -> None:
+        from kara_tui.ui.screens.clients import ClientForm
+
+        self.app.push_screen(ClientForm(self.practice), lambda _: self.reload(keep=True))
+
+    def action_outbox(self) -> None:
+        try:
+            from kara_tui.ui.screens.outbox import OutboxScreen
+        except ImportError:
+            self._coming("The outbox screen is", "Cancel dialog", "kara-tui outbox list")
+            return
+        self._open(lambda: OutboxScreen(self.practice, self.settings), "outbox")
+
+    def action_sync(self) -> None:
+        self._coming("Syncing feeds is", "External calendars", "kara-tui feeds sync")
+
+    def action_feeds(self) -> None:
+        try:
+            from kara_tui.ui.screens.feeds import FeedsScreen  # type: ignore[import-not-found]
+        except ImportError:
+            self._coming("The feeds screen is", "External calendars", "kara-tui feeds list")
+            return
+        self._open(lambda: FeedsScreen(self.practice, self.settings), "feeds screen")
+
+    def action_reports(self) -> None:
+        try:
+            from kara_tui.ui.screens.reports import ReportsScreen
+        except ImportError:
+            self._coming("The reports screen is", "Reports", "kara-tui report")
+            return
+        self._open(lambda: ReportsScreen(self.practice, self.settings), "reports screen")
+
+    def action_toggle_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self._show()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _tz(self) -> Any:
+        return self.data.tz if self.data is not None else self.clock.tz
+
+    def _tz_day(self, session: Session) -> date:
+        return session.start.astimezone(self._tz()).date()
+
+    def _coming(self, what: str, issue: str, command: str) -> None:
+        self.notify(
+            f"{what} {COMING.format(issue=issue)}. Meanwhile: {command}",
+            title="Not here yet",
+            markup=False,
+        )
+
+    def _open(self, build: Callable[[], Screen[Any]], what: str) -> None:
+        """Open another engineer's dialog; if it cannot be built, say so instead of crashing."""
+        try:
+            screen = build()
+        except Exception as exc:  # a dialog still being built must not take the calendar down
+            self.notify(f"The {what} could not open ({type(exc).__name__}).", severity="error")
+            return
+        self.app.push_screen(screen, self._after_dialog)
+
+    def _after_dialog(self, result: object) -> None:
+        """A dialog changed something: reload, selecting the session it returned."""
+        if result is None or result is False:
+            return
+        self._reload_selecting(result if isinstance(result, Session) else None)
+
+    def _reload_selecting(self, session: Session | None) -> None:
+        if session is None:
+            self.reload(keep=True)
+            return
+        self.cursor = self._tz_day(session)  # a rescheduled session may be in another week
+        self._pick = ("keep", session.id)
+        self.reload()
+
+    def on_calendar_screen_session_changed(self, message: SessionChanged) -> None:
+        self.notify(message.said, markup=False)
+        self._reload_selecting(message.session)
+
+    def changed(self, result: object, said: str) -> Message:
+        return self.SessionChanged(result if isinstance(result, Session) else None, said)
+
+    def _welcome(self) -> None:
+        from kara_tui.ui.screens.welcome import WelcomeScreen
+
+        def done(action: str | None) -> None:
+            if action:
+                self.run_action(action)
+
+        self.app.push_screen(WelcomeScreen(), done)
+
+
+def _range_words(first: date, last: date) -> str:
+    """'16-22 November 2026', '30 Nov - 6 Dec 2026', '28 Dec 2026 - 3 Jan 2027' (en dashes)."""
+    if first.year != last.year:
+        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+    if first.month != last.month:
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+    return f"{first.day}–{last.day} {last:%B %Y}"

@@ -1,0 +1,225 @@
+"""The practice's clients: a list, and a form to add one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.worker import Worker
+
+from kara_tui.domain import Client, DomainError, Money, Programme
+from kara_tui.ui import format as fmt
+from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+
+class ClientsScreen(WorkerErrors, Screen[None]):
+    BINDINGS = [
+        Binding("a", "add", "Add client", id="client_add"),
+        Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back"),
+        Binding("q", "dismiss(None)", "Back", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ClientsScreen #clients-title { height: 1; background: $panel; text-style: bold; }
+    ClientsScreen DataTable { height: 1fr; }
+    ClientsScreen #clients-empty { padding: 1 2; color: $text-muted; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, clients: list[Client]) -> None:
+            self.clients = clients
+            super().__init__()
+
+    def __init__(self, practice: Practice, privacy: bool = False) -> None:
+        super().__init__()
+        self.practice = practice
+        self.privacy = privacy
+
+    def compose(self) -> ComposeResult:
+        yield Label(" Clients", id="clients-title")
+        yield DataTable(id="clients-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="clients-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Name", "Programme", "Fee", "Window", "Credit", "Email", "Phone")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.practice.list_clients()))
+
+    def on_clients_screen_loaded(self, message: Loaded) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for c in message.clients:
+            sponsored = c.programme is Programme.SPONSORED
+            table.add_row(
+                Text(fmt.display_name(c.name, self.privacy)),
+                c.programme.value,
+                str(c.fee),
+                f"{c.window_hours} h" if c.window_hours is not None else "default",
+                str(c.sponsored_credit) if sponsored else "",
+                Text("" if self.privacy else fmt.clean(c.email)),
+                Text("" if self.privacy else fmt.clean(c.phone)),
+                key=str(c.id),
+            )
+        empty = self.query_one("#clients-empty", Static)
+        n = len(message.clients)
+        empty.update(
+            "No clients yet. Press a to add one (or run: kara-tui clients add NAME)."
+            if not n
+            else f"{n} client{'s' if n != 1 else ''} · a adds one · escape goes back"
+        )
+        table.focus()
+
+    def action_add(self) -> None:
+        def done(client: Client | None) -> None:
+            if client is not None:
+                self._load()
+
+        self.app.push_screen(ClientForm(self.practice), done)
+
+
+@dataclass(frozen=True, slots=True)
+class NewClient:
+    name: str
+    email: str
+    phone: str
+    programme: Programme
+    fee: str
+    currency: str
+    window: str
+    credit: str
+
+
+class ClientForm(WorkerErrors, ModalScreen[Client | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+        Binding("ctrl+s", "submit", "Add", id="dialog_confirm", priority=True),
+    ]
+
+    class Added(Message):
+        def __init__(self, client: Client) -> None:
+            self.client = client
+            super().__init__()
+
+    def __init__(self, practice: Practice) -> None:
+        super().__init__()
+        self.practice = practice
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="client-form") as box:
+            box.border_title = "Add client"
+            box.border_subtitle = "enter or ctrl+s adds · escape back"
+            for label, field_id, placeholder in (
+                ("Name", "name", "Anna Smith"),
+                ("Email", "email", "anna@example.com (for notices)"),
+                ("Phone", "phone", ""),
+            ):
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(placeholder=placeholder, id=field_id)
+            with Horizontal(classes="field"):
+                yield Label("Programme")
+                yield Select(
+                    [("private", Programme.PRIVATE), ("sponsored", Programme.SPONSORED)],
+                    value=Programme.PRIVATE,
+                    allow_blank=False,
+                    id="programme",
+                )
+            with Horizontal(classes="field"):
+                yield Label("Fee")
+                yield Input(placeholder="90.00", id="fee")
+                yield Input("GBP", id="currency", max_length=3)
+            with Horizontal(classes="field"):
+                yield Label("Window")
+                yield Input(
+                    placeholder="hours; blank = the practice's", id="window", type="integer"
+                )
+            with Horizontal(classes="field"):
+                yield Label("Credit")
+                yield Input(placeholder="sponsored sessions of credit", id="credit", type="integer")
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button("Add", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#currency", Input).styles.width = 7
+        self.query_one("#name", Input).focus()
+
+    def on_input_changed(self) -> None:
+        self.query_one("#error", Static).update("")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def _value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def action_submit(self) -> None:
+        programme = self.query_one("#programme", Select).value
+        request = NewClient(
+            name=self._value("name"),
+            email=self._value("email"),
+            phone=self._value("phone"),
+            programme=programme if isinstance(programme, Programme) else Programme.PRIVATE,
+            fee=self._value("fee"),
+            currency=self._value("currency") or "GBP",
+            window=self._value("window"),
+            credit=self._value("credit"),
+        )
+        if not request.name:
+            self._error("A client needs a name.")
+            return
+        self._add(request)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _add(self, r: NewClient) -> None:
+        for label, text in (("window", r.window), ("credit", r.credit)):
+            if text and not text.isdigit():
+                raise DomainError(f"the {label} must be a whole number")
+        client = self.practice.add_client(
+            r.name,
+            email=r.email,
+            phone=r.phone,
+            programme=r.programme,
+            fee=Money.parse(r.fee, r.currency) if r.fee else None,
+            window_hours=int(r.window) if r.window else None,
+            sponsored_credit=int(r.credit) if r.credit else 0,
+        )
+        self.post_message(self.Added(client))
+
+    def on_client_form_added(self, message: ClientForm.Added) -> None:
+        self.app.notify(f"Added {fmt.clean(message.client.name)}", markup=False)
+        self.dismiss(message.client)
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group == "save" and isinstance(error, USER_ERRORS):
+            self._error(str(error))
+            return True
+        return False
+
+    def _error(self, message: str) -> None:
+        self.query_one("#error", Static).update(Text(message))

@@ -1,0 +1,56 @@
+"""A yes/no question; escape (or Back) answers no and changes nothing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Dismisses with True on confirm. A dangerous question starts on the safe button."""
+
+    BINDINGS = [
+        Binding("escape", "answer(False)", "Back", id="dialog_back"),
+        Binding("y", "answer(True)", "Yes", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        body: Text | str,
+        *,
+        confirm: str = "Yes",
+        back: str = "Back",
+        danger: bool = False,
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._body = body if isinstance(body, Text) else Text(body)
+        self._confirm = confirm
+        self._back = back
+        self._danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self._title
+            box.border_subtitle = "y or enter confirms · escape goes back"
+            yield Static(self._body, id="confirm-body")
+            with Horizontal(classes="buttons"):
+                yield Button(self._back, id="back")
+                yield Button(
+                    self._confirm, id="confirm", variant="error" if self._danger else "primary"
+                )
+
+    def on_mount(self) -> None:
+        self.query_one("#back" if self._danger else "#confirm", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,116 @@
+"""Find sessions by client name as you type; enter jumps to the chosen one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kara_tui.domain import Session
+from kara_tui.ui import format as fmt
+from kara_tui.ui.workers import WorkerErrors
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+
+class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+        Binding("down", "into_results", "Results", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    SearchScreen OptionList { height: auto; max-height: 20; border: none; margin-top: 1; }
+    """
+
+    class Found(Message):
+        def __init__(self, query: str, sessions: list[Session]) -> None:
+            self.query = query
+            self.sessions = sessions
+            super().__init__()
+
+    def __init__(self, practice: Practice, tz: ZoneInfo, privacy: bool = False) -> None:
+        super().__init__()
+        self.practice = practice
+        self.tz = tz
+        self.privacy = privacy
+        self._results: list[Session] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide") as box:
+            box.border_title = "Search sessions"
+            box.border_subtitle = "type a client's name · ↓ results · enter jumps · escape back"
+            yield Input(placeholder="client name", id="search-input")
+            yield Static("", classes="note", id="search-note")
+            yield OptionList(id="search-results")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if not text:
+            self._show(text, [])
+            return
+        self._search(text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, text: str) -> None:
+        self.post_message(self.Found(text, self.practice.search_sessions(text, limit=50)))
+
+    def on_search_screen_found(self, message: Found) -> None:
+        if message.query == self.query_one("#search-input", Input).value.strip():
+            self._show(message.query, message.sessions)
+
+    def _show(self, query: str, sessions: list[Session]) -> None:
+        self._results = sessions
+        options = self.query_one("#search-results", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                Option(
+                    Text.assemble(
+                        fmt.session_line(s, self.tz, self.privacy),
+                        "  ",
+                        (fmt.status_word(s), "dim"),
+                    ),
+                    id=str(s.id),
+                )
+                for s in sessions
+            ]
+        )
+        if sessions:
+            options.highlighted = 0
+        note = self.query_one("#search-note", Static)
+        if not query:
+            note.update("")
+        elif not sessions:
+            note.update(Text(f"No sessions for a client called “{query}”."))
+        else:
+            note.update(
+                Text(
+                    f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}, next upcoming first"
+                )
+            )
+
+    def action_into_results(self) -> None:
+        if self._results:
+            self.query_one("#search-results", OptionList).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#search-results", OptionList)
+        index = options.highlighted
+        if self._results and index is not None:
+            self.dismiss(self._results[index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self._results[event.option_index])

@@ -1,0 +1,325 @@
+"""Book or edit a session, with conflict warnings that follow what is typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.worker import Worker
+
+from kara_tui.clock import Clock
+from kara_tui.domain import DomainError, Money, Professional, Session
+from kara_tui.policy.conflicts import Conflict
+from kara_tui.services.errors import ConflictError
+from kara_tui.timeparse import parse_datetime
+from kara_tui.ui import format as fmt
+from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+MAX_MINUTES = 12 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What the form asks for, read from the fields (the client and fee are checked by the service)."""
+
+    client: str
+    start: datetime
+    minutes: int
+    fee: str
+    service: str
+    location: str
+    prepaid: bool
+
+
+class SessionForm(WorkerErrors, ModalScreen[Session | None]):
+    """New session (``day`` given) or edit (``session`` given); dismisses with the saved Session."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+        Binding("ctrl+s", "submit", "Save", id="dialog_confirm", priority=True),
+    ]
+
+    class Checked(Message):
+        def __init__(self, key: tuple[datetime, datetime], conflicts: list[Conflict]) -> None:
+            self.key = key
+            self.conflicts = conflicts
+            super().__init__()
+
+    class Saved(Message):
+        def __init__(self, session: Session) -> None:
+            self.session = session
+            super().__init__()
+
+    class ClientsLoaded(Message):
+        def __init__(self, names: list[str]) -> None:
+            self.names = names
+            super().__init__()
+
+    def __init__(
+        self,
+        practice: Practice,
+        professional: Professional,
+        clock: Clock,
+        *,
+        day: date | None = None,
+        start: datetime | None = None,
+        session: Session | None = None,
+        privacy: bool = False,
+    ) -> None:
+        super().__init__()
+        self.practice = practice
+        self.professional = professional
+        self.tz = ZoneInfo(professional.timezone)
+        self.clock = clock
+        self.editing = session
+        self.privacy = privacy
+        self._checked_key: tuple[datetime, datetime] | None = None
+        self._request: Request | None = None
+        if session is not None:
+            self._start = session.start
+            self._minutes = session.minutes
+        else:
+            self._start = start or default_start(professional, clock, day or clock.today())
+            self._minutes = professional.default_minutes
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        s = self.editing
+        with Vertical(classes="dialog", id="session-form") as box:
+            box.border_title = "New session" if s is None else f"Edit session {s.id}"
+            box.border_subtitle = "enter or ctrl+s saves · tab next field · escape back"
+            with Horizontal(classes="field"):
+                yield Label("Client")
+                if s is None:
+                    yield Input(placeholder="name (→ completes)", id="client")
+                else:
+                    yield Static(
+                        Text(fmt.display_name(s.client_name, self.privacy)), classes="echo"
+                    )
+            with Horizontal(classes="field"):
+                yield Label("Start")
+                yield Input(self._local(self._start), placeholder="2026-11-23 10:00", id="start")
+            with Horizontal(classes="field"):
+                yield Label("Minutes")
+                yield Input(str(self._minutes), id="minutes", type="integer", max_length=4)
+                yield Static("", classes="echo", id="start-echo")
+            with Horizontal(classes="field"):
+                yield Label("Fee")
+                fee = s.fee.amount_str() if s is not None else ""
+                yield Input(fee, placeholder="the client's usual fee", id="fee")
+            with Horizontal(classes="field"):
+                yield Label("Service")
+                yield Input(s.service if s else "", placeholder="e.g. Therapy", id="service")
+            with Horizontal(classes="field"):
+                yield Label("Location")
+                yield Input(
+                    s.location if s else "", placeholder="room or video link", id="location"
+                )
+            yield Checkbox("Prepaid", s.prepaid if s else False, id="prepaid")
+            yield Static("", classes="conflicts", id="conflicts")
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button("Book" if s is None else "Save", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        if self.editing is None:
+            self._load_clients()
+            self.query_one("#client", Input).focus()
+        else:
+            self.query_one("#start", Input).focus()
+        self._recheck()
+
+    def _local(self, value: datetime) -> str:
+        return value.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+    @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
+    def _load_clients(self) -> None:
+        self.post_message(self.ClientsLoaded([c.name for c in self.practice.list_clients()]))
+
+    def on_session_form_clients_loaded(self, message: ClientsLoaded) -> None:
+        self.query_one("#client", Input).suggester = SuggestFromList(
+            message.names, case_sensitive=False
+        )
+
+    # -- live conflict check ------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("start", "minutes"):
+            self._recheck()
+        self.query_one("#error", Static).update("")
+
+    def _slot(self) -> tuple[datetime, datetime]:
+        """The typed start and end; DomainError saying what is wrong with them."""
+        start = parse_datetime(self.query_one("#start", Input).value, self.tz, self.clock.today())
+        text = self.query_one("#minutes", Input).value.strip()
+        if not text.isdigit() or not 0 < int(text) <= MAX_MINUTES:
+            raise DomainError(f"minutes must be a whole number from 1 to {MAX_MINUTES}")
+        return start, start + timedelta(minutes=int(text))
+
+    def _recheck(self) -> None:
+        echo = self.query_one("#start-echo", Static)
+        try:
+            start, end = self._slot()
+        except DomainError as exc:
+            echo.update("")
+            self._show_conflicts(Text(str(exc), style="italic"))
+            self._checked_key = None
+            return
+        local = start.astimezone(self.tz)
+        echo.update(
+            Text(f"{local:%a} {local.day} {local:%b} {fmt.time_range(start, end, self.tz)}")
+        )
+        self._checked_key = (start, end)
+        self._check(start, end)
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _check(self, start: datetime, end: datetime) -> None:
+        ignore = self.editing.id if self.editing is not None else None
+        conflicts = self.practice.check_slot(start, end, ignore_session_id=ignore)
+        self.post_message(self.Checked((start, end), conflicts))
+
+    def on_session_form_checked(self, message: Checked) -> None:
+        if message.key != self._checked_key:
+            return  # typed on since
+        if not message.conflicts:
+            self._show_conflicts(Text("✓ the time is free", style="green"))
+            self.query_one("#conflicts").set_class(False, "-warn")
+            return
+        text = Text()
+        for conflict in message.conflicts:
+            text.append(f"{fmt.CONFLICT} This time {fmt.clean(conflict.message)}\n", style="bold")
+        self._show_conflicts(text.rstrip() or text)
+        self.query_one("#conflicts").set_class(True, "-warn")
+
+    def _show_conflicts(self, text: Text) -> None:
+        self.query_one("#conflicts", Static).update(text)
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        try:
+            start, end = self._slot()
+        except DomainError as exc:
+            self._error(str(exc))
+            return
+        client = "" if self.editing else self.query_one("#client", Input).value.strip()
+        if self.editing is None and not client:
+            self._error("Who is the session with? Type the client's name.")
+            self.query_one("#client", Input).focus()
+            return
+        request = Request(
+            client=client,
+            start=start,
+            minutes=int((end - start).total_seconds() // 60),
+            fee=self.query_one("#fee", Input).value.strip(),
+            service=self.query_one("#service", Input).value,
+            location=self.query_one("#location", Input).value,
+            prepaid=self.query_one("#prepaid", Checkbox).value,
+        )
+        self._request = request
+        self._save(request, False)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save(self, request: Request, force: bool) -> None:
+        p = self.practice
+        fee: Money | None = None
+        if self.editing is None:
+            client = p.find_client(request.client)
+            if request.fee:
+                fee = Money.parse(request.fee, client.fee.currency)
+            session = p.book(
+                client.id,
+                request.start,
+                minutes=request.minutes,
+                fee=fee,
+                service=request.service,
+                location=request.location,
+                prepaid=request.prepaid,
+                force=force,
+            )
+        else:
+            if request.fee:
+                fee = Money.parse(request.fee, self.editing.fee.currency)
+            session = p.edit_session(
+                self.editing.id,
+                start=request.start,
+                minutes=request.minutes,
+                fee=fee,
+                service=request.service,
+                location=request.location,
+                prepaid=request.prepaid,
+                force=force,
+            )
+        self.post_message(self.Saved(session))
+
+    def on_session_form_saved(self, message: Saved) -> None:
+        verb = "Booked" if self.editing is None else "Saved"
+        line = fmt.session_line(message.session, self.tz, self.privacy)
+        self.app.notify(f"{verb}: {line}", markup=False)
+        self.dismiss(message.session)
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group != "save":
+            return False
+        if isinstance(error, ConflictError):
+            self._ask_to_force(error)
+            return True
+        if isinstance(error, USER_ERRORS):
+            self._error(str(error))
+            return True
+        return False
+
+    def _ask_to_force(self, error: ConflictError) -> None:
+        request = self._request
+        body = Text("This time\n")
+        for conflict in error.conflicts:
+            body.append(f"  {fmt.CONFLICT} {fmt.clean(conflict.message)}\n")
+        body.append("\nBook it anyway?" if self.editing is None else "\nSave it anyway?")
+
+        def done(yes: bool | None) -> None:
+            if yes and request is not None:
+                self._save(request, True)
+
+        verb = "Book anyway" if self.editing is None else "Save anyway"
+        self.app.push_screen(ConfirmDialog("Double booking", body, confirm=verb), done)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#error", Static).update(Text(message))
+
+
+def default_start(pro: Professional, clock: Clock, day: date) -> datetime:
+    """The start of working hours on ``day``, or the next whole hour when that is today."""
+    tz = ZoneInfo(pro.timezone)
+    start = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    now = clock.now().astimezone(tz)
+    if day == now.date() and now > start:
+        start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    return start

@@ -1,0 +1,95 @@
+"""The base of the calendar views: the data they draw, the state styles, and the clicks they report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.style import Style
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+
+from kara_tui.ui.calendar_data import CalendarData
+
+STATES = ("scheduled", "attended", "no-show", "cancelled", "late", "conflict", "external")
+
+
+class CalendarCanvas(ScrollView, can_focus=False):
+    """A Line API view of CalendarData. The screen sets the attributes; clicks go up as messages."""
+
+    COMPONENT_CLASSES = {
+        "cal--gutter",
+        "cal--hour",
+        "cal--off-hours",
+        "cal--time-off",
+        "cal--now",
+        "cal--more",
+        "cal--heading",
+        "cal--today",
+        "cal--cursor",
+        "cal--dim",
+        "cal--selected",
+        *(f"cal--{s}" for s in STATES),
+        *(f"cal--{s}-edge" for s in STATES),
+    }
+
+    DEFAULT_CSS = """
+    CalendarCanvas {
+        & > .cal--gutter { color: $text-muted; }
+        & > .cal--hour { color: $text-muted 40%; }
+        & > .cal--off-hours { background: $calendar-off-hours; color: $text-muted 40%; }
+        & > .cal--time-off { background: $session-time-off; color: $text-muted; }
+        & > .cal--now { color: $calendar-today; text-style: bold; }
+        & > .cal--more { color: $text-accent; text-style: bold; }
+        & > .cal--heading { text-style: bold; }
+        & > .cal--today { color: $calendar-today; text-style: bold; }
+        & > .cal--cursor { background: $primary 30%; text-style: bold; }
+        & > .cal--dim { color: $text-muted; }
+        & > .cal--selected { background: $accent; color: $background; text-style: bold; }
+        & > .cal--scheduled { background: $session-scheduled 22%; }
+        & > .cal--attended { background: $session-attended 18%; }
+        & > .cal--no-show { background: $session-no-show 22%; }
+        & > .cal--cancelled { background: $session-cancelled 12%; color: $text-muted; }
+        & > .cal--late { background: $session-late 14%; color: $text-muted; }
+        & > .cal--conflict { background: $session-conflict 28%; }
+        & > .cal--external { background: $session-external 14%; text-style: italic; }
+        & > .cal--scheduled-edge { color: $session-scheduled; }
+        & > .cal--attended-edge { color: $session-attended; }
+        & > .cal--no-show-edge { color: $session-no-show; }
+        & > .cal--cancelled-edge { color: $session-cancelled; }
+        & > .cal--late-edge { color: $session-late; }
+        & > .cal--conflict-edge { color: $session-conflict; }
+        & > .cal--external-edge { color: $session-external; }
+    }
+    """
+
+    data: reactive[CalendarData | None] = reactive(None, layout=True)
+    selected: reactive[int | None] = reactive(None)
+    cursor: reactive[date | None] = reactive(None)
+    privacy: reactive[bool] = reactive(False)
+
+    class SessionClicked(Message):
+        """A session was clicked (the keyboard does the same with j/k)."""
+
+        def __init__(self, session_id: int) -> None:
+            self.session_id = session_id
+            super().__init__()
+
+    class DayClicked(Message):
+        """An empty part of a day was clicked."""
+
+        def __init__(self, day: date) -> None:
+            self.day = day
+            super().__init__()
+
+    def style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"cal--{name}")
+
+    def watch_selected(self) -> None:
+        self.refresh()
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def watch_privacy(self) -> None:
+        self.refresh()

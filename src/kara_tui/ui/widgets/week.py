@@ -1,0 +1,381 @@
+"""Day and week views: a header per day and the hour grid with sessions, events and time off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.strip import Strip
+
+from kara_tui.domain import ExternalEvent, Session, SessionStatus
+from kara_tui.ui import format as fmt
+from kara_tui.ui.calendar_data import CalendarData
+from kara_tui.ui.layout import (
+    ROWS_PER_DAY,
+    ROWS_PER_HOUR,
+    Block,
+    Shade,
+    day_blocks,
+    day_shades,
+    first_working_row,
+    row_of,
+    working_rows,
+)
+from kara_tui.ui.widgets.canvas import CalendarCanvas
+from kara_tui.ui.widgets.cells import cell, fit, split_widths
+
+GUTTER = 6
+WIDE = 36  # a column this wide (the day view) shows more of each session
+
+
+def columns(width: int, weights: list[int]) -> list[tuple[int, int]]:
+    """(x, width) of each day column after the time gutter; each starts with a separator."""
+    total = max(width - GUTTER, 0)
+    unit = sum(weights) or 1
+    widths = [total * w // unit for w in weights]
+    for i in range(total - sum(widths)):
+        widths[i % len(widths)] += 1
+    out, x = [], GUTTER
+    for w in widths:
+        out.append((x, w))
+        x += w
+    return out
+
+
+def day_weights(data: CalendarData) -> list[int]:
+    """Days off with nothing on them get half a column: the week's space goes to working days."""
+    hours = data.professional.working_hours
+    busy = {data.local_day(s.start) for s in data.sessions}
+    busy |= {data.local_day(e.start) for e in data.events if isinstance(e.start, datetime)}
+    return [
+        2 if day.weekday() in hours.days or day in busy or data.span.days == 1 else 1
+        for day in data.span.dates()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DayLayout:
+    day: date
+    blocks: list[Block]
+    shades: list[Shade]
+    working: range
+
+
+class DayHeader(CalendarCanvas):
+    """Two lines over each day column: the date (today and the cursor marked) and a summary."""
+
+    DEFAULT_CSS = """
+    DayHeader { height: 2; overflow: hidden; padding-right: 1; }
+    """
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        data = self.data
+        if data is None:
+            return Strip.blank(width)
+        days = data.span.dates()
+        base = self.style("dim")
+        segments = [cell(self._gutter(data, y), GUTTER, base)]
+        for day, (_, w) in zip(days, columns(width, day_weights(data)), strict=True):
+            segments.append(Segment("│", base))
+            text, style = self._label(data, day, y, w - 1)
+            segments.append(cell(text, w - 1, style))
+        return Strip(segments, width)
+
+    def _gutter(self, data: CalendarData, y: int) -> str:
+        if y == 0:
+            return datetime.combine(data.span.first, time(12), tzinfo=data.tz).tzname() or ""
+        return ""
+
+    def _label(self, data: CalendarData, day: date, y: int, width: int) -> tuple[str, Style]:
+        is_today = day == data.today
+        if y == 0:
+            if data.span.days == 1:
+                options = [fmt.long_day(day) + (" · today" if is_today else "")]
+            elif is_today:
+                options = [f"{day:%a} {day.day} {day:%b} · today", f"{day:%a} {day.day} · today"]
+                options.append(f"{day:%a} {day.day} •")
+            else:
+                options = [f"{day:%a} {day.day} {day:%b}", f"{day:%a} {day.day}"]
+            text = next((o for o in options if len(o) < width), options[-1])
+            style = self.style("heading")
+            if is_today:
+                style += self.style("today")
+            if day == self.cursor:
+                style += self.style("cursor")
+            return " " + text, style
+        return " " + _summary(data, day), self.style("dim")
+
+
+def _summary(data: CalendarData, day: date) -> str:
+    sessions = data.sessions_on(day)
+    live = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
+    parts = []
+    if live:
+        parts.append(f"{len(live)} session{'s' if len(live) != 1 else ''}")
+    conflicts = sum(1 for s in live if s.id in data.conflicts)
+    if conflicts:
+        parts.append(f"{fmt.CONFLICT} {conflicts}")
+    if day_shades(day, data.tz, data.time_off):
+        parts.append(f"{fmt.TIME_OFF} time off")
+    for event in data.events:
+        if (
+            event.all_day
+            and not isinstance(event.start, datetime)
+            and event.start <= day < event.end
+        ):  # type: ignore[operator]
+            parts.append(f"{fmt.EXTERNAL} {fmt.clean(event.summary) or 'busy'}")
+    return " · ".join(parts)
+
+
+class WeekGrid(CalendarCanvas):
+    """The hour grid: 20-minute rows over the whole day, scrolled to the working hours."""
+
+    DEFAULT_CSS = """
+    WeekGrid { height: 1fr; overflow-y: scroll; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._layouts: list[DayLayout] = []
+        self._weights: list[int] = []
+        self._scrolled_for: object = None
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(0, ROWS_PER_DAY)
+
+    def watch_data(self, data: CalendarData | None) -> None:
+        self._layouts = []
+        if data is not None:
+            self._weights = day_weights(data)
+            hours = data.professional.working_hours
+            self._layouts = [
+                DayLayout(
+                    day,
+                    day_blocks(day, data.tz, data.sessions_on(day), data.events),
+                    day_shades(day, data.tz, data.time_off),
+                    working_rows(day, hours),
+                )
+                for day in data.span.dates()
+            ]
+            key = (data.span.days, data.professional.working_hours)
+            if self._scrolled_for != key:
+                self._scrolled_for = key
+                self.call_after_refresh(self.scroll_to, y=first_working_row(hours), animate=False)
+        self.call_after_refresh(self.show_selected)
+        self.refresh()
+
+    def watch_selected(self) -> None:
+        self.show_selected()
+        self.refresh()
+
+    def show_selected(self) -> None:
+        """Scroll the selected session into view (the rest of the day stays where it was)."""
+        block = self._block(self.selected)
+        if block is not None:
+            top = max(block.top - 1, 0)
+            self.scroll_to_region(
+                Region(0, top, 1, block.bottom - top + 1), animate=False, immediate=True
+            )
+
+    def _block(self, session_id: int | None) -> Block | None:
+        if session_id is None:
+            return None
+        for layout in self._layouts:
+            for block in layout.blocks:
+                if block.is_session and block.item.id == session_id and not block.starts_before:
+                    return block
+        return None
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _columns(self, width: int) -> list[tuple[int, int]]:
+        return columns(width, self._weights) if self._layouts else []
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        data = self.data
+        if data is None or not self._layouts:
+            return Strip.blank(width)
+        row = int(self.scroll_offset.y) + y
+        if row >= ROWS_PER_DAY:
+            return Strip.blank(width)
+        now_row = row_of(data.now, data.tz)
+        today = data.today
+        segments = [self._gutter(row, now_row if today in data.span else -1)]
+        dim = self.style("dim")
+        for layout, (_, w) in zip(self._layouts, self._columns(width), strict=True):
+            segments.append(Segment("│", dim))
+            more = self._more(layout, y, w - 1)
+            if more is not None:
+                segments.append(more)
+                continue
+            is_now = layout.day == today and row == now_row
+            segments.extend(self._cell(data, layout, row, w - 1, is_now))
+        return Strip(segments, width)
+
+    def _gutter(self, row: int, now_row: int) -> Segment:
+        if row == now_row:
+            return cell(" now▸ ", GUTTER, self.style("now"))
+        if row % ROWS_PER_HOUR == 0:
+            return cell(f"{row // ROWS_PER_HOUR:02d}:00 ", GUTTER, self.style("gutter"))
+        return cell("", GUTTER, self.style("gutter"))
+
+    def _more(self, layout: DayLayout, y: int, width: int) -> Segment | None:
+        """'▲ 2 earlier' / '▼ 1 later' on the edge rows when sessions are out of view."""
+        top = int(self.scroll_offset.y)
+        height = self.scrollable_content_region.height
+        if y == 0 and top > 0:
+            hidden = sum(1 for b in layout.blocks if b.bottom <= top and not b.starts_before)
+            if hidden:
+                return cell(f" ▲ {hidden} earlier", width, self.style("more"))
+        if y == height - 1 and top + height < ROWS_PER_DAY:
+            hidden = sum(1 for b in layout.blocks if b.top >= top + height)
+            if hidden:
+                return cell(f" ▼ {hidden} later", width, self.style("more"))
+        return None
+
+    def _background(
+        self, layout: DayLayout, row: int, width: int, is_now: bool
+    ) -> tuple[str, Style]:
+        for shade in layout.shades:
+            if shade.top <= row < shade.bottom:
+                label_row = max(shade.top, int(self.scroll_offset.y))
+                if row == label_row:
+                    reason = fmt.clean(shade.reason)
+                    text = f" {fmt.TIME_OFF} time off" + (f": {reason}" if reason else "")
+                    return fit(text, width), self.style("time-off")
+                return "╱" * width, self.style("time-off")
+        if is_now:
+            return "─" * width, self.style("now")
+        style = self.style("off-hours") if row not in layout.working else Style()
+        if row % ROWS_PER_HOUR == 0:
+            return "┈" * width, style + self.style("hour")
+        return " " * width, style
+
+    def _cell(
+        self, data: CalendarData, layout: DayLayout, row: int, width: int, is_now: bool
+    ) -> list[Segment]:
+        covering = [b for b in layout.blocks if b.top <= row < b.bottom]
+        text, style = self._background(layout, row, width, is_now)
+        if not covering:
+            return [Segment(text, style)]
+        lanes = covering[0].lanes
+        by_lane = {b.lane: b for b in covering}
+        out: list[Segment] = []
+        x = 0
+        for lane, lane_width in enumerate(split_widths(width, lanes)):
+            block = by_lane.get(lane)
+            if block is None:
+                out.append(Segment(text[x : x + lane_width], style))
+            else:
+                out.extend(self._block_line(data, block, row - block.top, lane_width))
+            x += lane_width
+        return out
+
+    def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
+        if width <= 0:
+            return []
+        item = block.item
+        if isinstance(item, Session):
+            conflict = item.id in data.conflicts
+            state = fmt.status_style(item, conflict)
+            lines = session_lines(
+                item, data, block.bottom - block.top, width - 1, conflict, self.privacy
+            )
+            edge = "▌"
+        else:
+            state = "external"
+            lines = event_lines(item, data, block.bottom - block.top, width - 1)
+            edge = "┊"
+        body = self.style(state)
+        text = lines[line] if line < len(lines) else ""
+        text_style = body
+        if state in ("cancelled", "late") and line == 0:
+            text_style = body + Style(strike=True)
+        if isinstance(item, Session) and item.id == self.selected:
+            body = text_style = body + self.style("selected")
+            edge = "█"
+        return [
+            Segment(edge, body + self.style(f"{state}-edge")),
+            cell(text, width - 1, text_style),
+        ]
+
+    # -- mouse -----------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        width = self.scrollable_content_region.width
+        row = int(self.scroll_offset.y) + event.y
+        for layout, (x, w) in zip(self._layouts, self._columns(width), strict=True):
+            if x <= event.x < x + w:
+                lanes = [b for b in layout.blocks if b.top <= row < b.bottom and b.is_session]
+                if lanes:
+                    offset = event.x - x - 1
+                    widths = split_widths(w - 1, lanes[0].lanes)
+                    for block in lanes:
+                        start = sum(widths[: block.lane])
+                        if start <= offset < start + widths[block.lane]:
+                            self.post_message(self.SessionClicked(block.item.id))
+                            return
+                self.post_message(self.DayClicked(layout.day))
+                return
+
+
+def session_lines(
+    s: Session, data: CalendarData, height: int, width: int, conflict: bool, privacy: bool
+) -> list[str]:
+    """The lines of a session block: time and client, state in words, then the details."""
+    tz = data.tz
+    name = fmt.display_name(s.client_name, privacy)
+    mark = f"{fmt.CONFLICT} " if conflict else ""
+    status = fmt.status_word(s)
+    if height == 1:
+        return [f"{mark}{fmt.GLYPHS[s.status]} {fmt.hm(s.start, tz)} {name}"]
+    extras = [x for x in (fmt.clean(s.service), fmt.clean(s.location)) if x]
+    if s.prepaid:
+        extras.append("prepaid")
+    if width >= WIDE:
+        first = f"{mark}{fmt.time_range(s.start, s.end, tz)}  {name}"
+        second = status
+        if conflict:
+            second += f"  {fmt.CONFLICT} conflict"
+        if s.cancellation and s.cancellation.charged:
+            second += " · charged"
+        third = " · ".join([*extras, str(s.fee)])
+        return [first, second, third]
+    return [f"{mark}{fmt.hm(s.start, tz)} {name}", status, " · ".join(extras)]
+
+
+def event_lines(e: ExternalEvent, data: CalendarData, height: int, width: int) -> list[str]:
+    """External events look unlike sessions: a dotted edge, italics and the feed's name."""
+    at = fmt.hm(e.start, data.tz) if isinstance(e.start, datetime) else "all day"
+    summary = fmt.clean(e.summary) or "busy"
+    if height == 1:
+        return [f"{fmt.EXTERNAL} {at} {summary}"]
+    kind = "busy" if e.busy else "free"
+    return [f"{at} {summary}", f"{fmt.EXTERNAL} {fmt.clean(e.feed_name)} · {kind}"]
+
+
+class WeekView(Vertical):
+    """The day view (one column) and the week view (seven): header over a scrolling grid."""
+
+    DEFAULT_CSS = """
+    WeekView { height: 1fr; }
+    """
+
+    data: reactive[CalendarData | None] = reactive(None)
+    selected: reactive[int | None] = reactive(None)
+    cursor: reactive[date | None] = reactive(None)
+    privacy: reactive[bool] = reactive(False)
+
+    def compose(self) -> ComposeResult:
+        binding = (WeekView.data, WeekView.selected, WeekView.cursor, WeekView.privacy)
+        yield DayHeader().data_bind(*binding)
+        yield WeekGrid(id="week-grid").data_bind(*binding)
