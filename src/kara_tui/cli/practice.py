@@ -9,6 +9,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
+from kara_tui.domain.money import check_currency
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
@@ -61,8 +62,8 @@ def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
 
 def clients_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    currency = args.currency or practice.professional().default_currency
-    fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency.upper())
+    currency = check_currency(args.currency or practice.professional().default_currency)
+    fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency)
     client = practice.add_client(
         args.name,
         email=args.email or "",

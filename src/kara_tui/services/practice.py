@@ -48,7 +48,7 @@ from kara_tui.domain import (
     TimeOff,
     WorkingHours,
 )
-from kara_tui.domain.money import check_currency
+from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.ical import itip
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
@@ -213,7 +213,10 @@ class Practice:
         elif key == "working_hours":
             parsed = str(WorkingHours.parse(value))
         elif key == "default_currency":
-            parsed = check_currency(value)
+            try:
+                parsed = check_currency(value)
+            except MoneyError as exc:
+                raise DomainError(str(exc)) from None
         elif key == "email":
             parsed = value.strip()
             if parsed and ("@" not in parsed or " " in parsed):
@@ -262,6 +265,11 @@ class Practice:
             raise DomainError("a cancellation window must be between 0 and 336 hours")
         if fee is not None and fee.minor < 0:
             raise DomainError("a fee cannot be negative")
+        if fee is not None:
+            try:
+                check_currency(fee.currency)
+            except MoneyError as exc:
+                raise DomainError(str(exc)) from None
         if sponsored_credit < 0:
             raise DomainError("sponsored credit cannot be negative")
         with self.writing() as db:
