@@ -1,9 +1,259 @@
-"""The `feeds` commands (not built yet: see the open issue)."""
+"""The `feeds`, `import` and `export` commands: external calendars in, sessions out."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+from kara_tui.cli import render
+from kara_tui.cli.context import Context
+from kara_tui.domain import DomainError
+from kara_tui.timeparse import day_start, parse_date, parse_datetime
+
+
+def _feeds(ctx: Context) -> Any:
+    from kara_tui.services.feeds import Feeds
+
+    return Feeds(ctx.practice, ctx.settings)
+
+
+def _bound(ctx: Context, text: str) -> datetime:
+    """A --from/--to value: a bare date means its midnight in the practice zone."""
+    practice = ctx.practice
+    stripped = text.strip()
+    if len(stripped) == 10 or ":" not in stripped:
+        return day_start(parse_date(stripped, practice.clock.today()), practice.tz)
+    return parse_datetime(stripped, practice.tz, practice.clock.today())
+
+
+def _when(value: datetime | None, ctx: Context) -> str:
+    if value is None:
+        return "never"
+    return f"{value.astimezone(ctx.practice.tz):%Y-%m-%d %H:%M}"
+
+
+def _report_json(report: Any) -> dict[str, Any]:
+    return {
+        "feed": report.feed,
+        "ok": report.ok,
+        "message": report.message,
+        "added": report.added,
+        "updated": report.updated,
+        "removed": report.removed,
+        "unchanged": report.unchanged,
+        "stale": report.stale,
+        "needs_confirmation": report.needs_confirmation,
+        "problems": [{"feed": p.feed, "uid": p.uid, "reason": p.reason} for p in report.problems],
+    }
+
+
+def _print_report(report: Any) -> None:
+    out = sys.stdout if report.ok else sys.stderr
+    print(report.message, file=out)
+    for p in report.problems:
+        print(f"  skipped: {p.feed}, UID {p.uid}: {p.reason}", file=out)
+    if report.stale:
+        print(
+            f"  warning: '{report.feed}' is stale: it shows the events of its last good sync",
+            file=out,
+        )
+    if report.needs_confirmation:
+        print(
+            f"  if the feed is really empty now, clear it with: "
+            f"kara-tui feeds sync '{report.feed}' --accept-empty",
+            file=out,
+        )
+
+
+# -- feeds -------------------------------------------------------------------------------
+
+
+def feeds_add(ctx: Context, args: argparse.Namespace) -> int:
+    refresh = args.refresh if args.refresh is not None else 60
+    if refresh < 0:
+        raise DomainError("--refresh must be 0 (never) or more minutes")
+    added = _feeds(ctx).add(args.name, args.source, refresh_minutes=refresh)
+    if added.note:
+        print(added.note, file=sys.stderr)
+    print(f"Added feed '{added.feed.name}' ({added.feed.source}).")
+    print(f"Fetch its events with: kara-tui feeds sync '{added.feed.name}'")
+    return 0
+
+
+def _feed_json(feed: Any, tz: Any) -> dict[str, Any]:
+    return {
+        "name": feed.name,
+        "source": feed.source,
+        "enabled": feed.enabled,
+        "refresh_minutes": feed.refresh_minutes,
+        "last_attempt": render.iso(feed.last_attempt, tz),
+        "last_success": render.iso(feed.last_success, tz),
+        "last_error": feed.last_error,
+        "stale": feed.stale,
+        "event_count": feed.event_count,
+    }
+
+
+def feeds_list(ctx: Context, args: argparse.Namespace) -> int:
+    feeds = _feeds(ctx).list()
+    if args.json:
+        tz = ctx.practice.tz
+        render.dump([_feed_json(f, tz) for f in feeds])
+        return 0
+    if not feeds:
+        print("No feeds yet. Add one: kara-tui feeds add Work https://example.com/calendar.ics")
+    for f in feeds:
+        state = "enabled" if f.enabled else "disabled"
+        flags = "  STALE" if f.stale else ""
+        print(
+            f"{f.name:<20.20}  {state:<8}  {f.event_count:>6} events  "
+            f"last success {_when(f.last_success, ctx)}{flags}"
+        )
+        print(f"    {f.source}")
+        if f.last_error:
+            print(f"    last error: {f.last_error}")
+    return 0
+
+
+def feeds_remove(ctx: Context, args: argparse.Namespace) -> int:
+    _feeds(ctx).remove(args.name)
+    print(f"Removed feed '{args.name.strip()}' and its events (your sessions are untouched).")
+    return 0
+
+
+def feeds_enable(ctx: Context, args: argparse.Namespace) -> int:
+    feed = _feeds(ctx).set_enabled(args.name, args.enabled)
+    print(f"Feed '{feed.name}' is {'enabled' if feed.enabled else 'disabled'}.")
+    return 0
+
+
+def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
+    reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
+    if args.json:
+        render.dump([_report_json(r) for r in reports])
+    else:
+        if not reports:
+            print("No enabled feeds to sync.")
+        for report in reports:
+            _print_report(report)
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def feeds_events(ctx: Context, args: argparse.Namespace) -> int:
+    practice = ctx.practice
+    start = (
+        _bound(ctx, args.from_) if args.from_ else day_start(practice.clock.today(), practice.tz)
+    )
+    end = _bound(ctx, args.to) if args.to else start + timedelta(days=7)
+    if end <= start:
+        raise DomainError("--to must be after --from")
+    events = _feeds(ctx).events(args.name, start=start, end=end)
+    tz = practice.tz
+    if args.json:
+        render.dump([render.external_event_json(e, tz) for e in events])
+        return 0
+    if not events:
+        print("No external events in that range.")
+    for e in events:
+        if e.all_day:
+            when = f"{e.start:%a %Y-%m-%d}  all day  "
+        else:
+            when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
+        flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
+        print(f"{when}  {e.feed_name:<14.14}  {e.summary}{flags}")
+    return 0
+
+
+# -- import / export ----------------------------------------------------------------------
+
+
+def import_file(ctx: Context, args: argparse.Namespace) -> int:
+    report = _feeds(ctx).import_file(args.file, args.name)
+    _print_report(report)
+    return 0 if report.ok else 1
+
+
+def export(ctx: Context, args: argparse.Namespace) -> int:
+    from kara_tui.ical.export import export_sessions
+
+    practice = ctx.practice
+    sessions = practice.list_sessions()
+    body = export_sessions(
+        sessions,
+        stamp=practice.clock.now(),
+        calendar_name=practice.professional().name,
+        private=args.private,
+    )
+    if args.out is None or args.out == "-":
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return 0
+    path = Path(args.out).expanduser()
+    # Client names are private: a full export is readable only by its owner.
+    mode = 0o644 if args.private else 0o600
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(body)
+        tmp.replace(path)
+    except OSError as exc:
+        raise DomainError(f"cannot write {path}: {exc.strerror}") from None
+    print(
+        f"Wrote {len(sessions)} sessions to {path}{' (private: Busy blocks only)' if args.private else ''}."
+    )
+    return 0
 
 
 def register(sub: Any) -> None:
-    del sub
+    feeds = sub.add_parser("feeds", help="external calendars (iCal feeds)").add_subparsers(
+        dest="feeds_command", metavar="ACTION", required=True
+    )
+    p = feeds.add_parser("add", help="add a feed: an https/webcal address or a local .ics file")
+    p.add_argument("name")
+    p.add_argument("source", help="the feed's address (kept secret) or an .ics file")
+    p.add_argument("--refresh", type=int, metavar="MINUTES", help="refresh interval (default 60)")
+    p.set_defaults(handler=feeds_add)
+    p = feeds.add_parser("list", help="feeds with their last status")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=feeds_list)
+    p = feeds.add_parser("remove", help="remove a feed and its events")
+    p.add_argument("name")
+    p.set_defaults(handler=feeds_remove)
+    p = feeds.add_parser("enable", help="show and sync a feed again")
+    p.add_argument("name")
+    p.set_defaults(handler=feeds_enable, enabled=True)
+    p = feeds.add_parser("disable", help="hide a feed and stop syncing it")
+    p.add_argument("name")
+    p.set_defaults(handler=feeds_enable, enabled=False)
+    p = feeds.add_parser("sync", help="fetch one feed, or every enabled feed")
+    p.add_argument("name", nargs="?")
+    p.add_argument(
+        "--accept-empty",
+        action="store_true",
+        help="the feed really is empty now: clear its stored events",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=feeds_sync)
+    p = feeds.add_parser("events", help="stored external events overlapping [from, to)")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--from", dest="from_", metavar="DATE", help="default: today")
+    p.add_argument("--to", metavar="DATE", help="default: a week after --from")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=feeds_events)
+
+    p = sub.add_parser("import", help="import an .ics file once (a snapshot feed)")
+    p.add_argument("file")
+    p.add_argument("--name", help="the feed's name (default: the file's name)")
+    p.set_defaults(handler=import_file)
+
+    p = sub.add_parser("export", help="write the sessions as an iCalendar file")
+    p.add_argument("--out", metavar="FILE", help="default: standard output")
+    p.add_argument(
+        "--private", action="store_true", help="'Busy' blocks only: no names, notes or places"
+    )
+    p.set_defaults(handler=export)

@@ -1,0 +1,752 @@
+"""External calendars: add, list and remove feeds, and sync them safely into external_events."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session as DbSession
+
+from kara_tui.config import Settings
+from kara_tui.db.engine import StorageError
+from kara_tui.db.rows import ExternalEventRow, FeedRow, date_to_utc_midnight
+from kara_tui.domain import DomainError, ExternalEvent, Feed
+from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
+from kara_tui.ical.parse import FeedUnreadable, Occurrence, ParseResult, parse_feed
+from kara_tui.services.errors import NotFound
+from kara_tui.services.practice import Practice
+
+KEYRING_SERVICE = "kara-tui-feed"
+KEYRING_PREFIX = "keyring:"
+MAX_NAME = 200
+MAX_UID = 500  # the external_events.uid column
+DELETE_CHUNK = 500  # ids per DELETE ... IN (...), well under every backend's parameter limit
+
+_EVENTS = ExternalEventRow.__table__
+_SCHEMES = ("http", "https", "webcal")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedProblem:
+    """One event of a feed that was skipped, and why."""
+
+    feed: str
+    uid: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """What one feed's sync did. ``ok`` is False when the feed could not be read or stored."""
+
+    feed: str
+    ok: bool
+    message: str
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    problems: tuple[FeedProblem, ...] = ()
+    stale: bool = False
+    # The feed now looks empty while events are stored: sync again with accept_empty=True
+    # to clear them.
+    needs_confirmation: bool = False
+    # Nothing was parsed: the server said 304, or the body (and window) were the same.
+    skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAdded:
+    feed: Feed
+    # Said once, at add time, when the secret address had to go into the database.
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A feed as a sync needs it, read before any network or parsing work."""
+
+    id: int
+    name: str
+    source: str  # the real URL or path: never put this in a message
+    etag: str | None
+    last_modified: str | None
+    sync_key: str | None
+
+
+@dataclass
+class _Diff:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    delete_ids: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+class _Secrets:
+    """Feed URLs in the user's keyring, when one that can keep secrets is installed."""
+
+    def __init__(self, backend: Any = None) -> None:
+        self._backend = backend
+
+    def backend(self) -> Any:
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
+
+    def usable(self) -> bool:
+        try:
+            # The "fail" backend has priority 0 and the "null" one -1: neither keeps anything.
+            return float(getattr(self.backend(), "priority", 0)) > 0
+        except Exception:
+            return False
+
+    def put(self, key: str, secret: str) -> bool:
+        if not self.usable():
+            return False
+        try:
+            self.backend().set_password(KEYRING_SERVICE, key, secret)
+        except Exception:  # a locked or broken keyring: fall back to the database
+            return False
+        return True
+
+    def get(self, key: str) -> str | None:
+        try:
+            return self.backend().get_password(KEYRING_SERVICE, key)
+        except Exception:
+            return None
+
+    def drop(self, key: str) -> None:
+        # Already gone, or no keyring: nothing to clean.
+        with contextlib.suppress(Exception):
+            self.backend().delete_password(KEYRING_SERVICE, key)
+
+
+def _is_url(source: str) -> bool:
+    return urlsplit(source).scheme.lower() in _SCHEMES
+
+
+def _check_name(name: str) -> str:
+    clean = name.strip()
+    if not clean:
+        raise DomainError("a feed needs a name")
+    if len(clean) > MAX_NAME:
+        raise DomainError(f"a feed name has at most {MAX_NAME} characters")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
+        raise DomainError("a feed name cannot contain control characters")
+    return clean
+
+
+def _check_source(source: str) -> tuple[str, bool]:
+    """The source to keep and whether it is a URL (a secret) rather than a local file."""
+    text = source.strip()
+    if not text:
+        raise DomainError("a feed needs a source: an https or webcal address, or an .ics file")
+    scheme = urlsplit(text).scheme.lower()
+    if scheme in _SCHEMES:
+        if not urlsplit(text).hostname:
+            raise DomainError("the feed address has no host name")
+        return text, True
+    if scheme == "file":
+        text = urlsplit(text).path
+    elif scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
+        raise DomainError(
+            f"'{scheme}:' addresses are not supported: use https, webcal or a local .ics file"
+        )
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise DomainError(f"no such file: {path}")
+    return str(path.resolve()), False
+
+
+def _fingerprint(occ: Occurrence) -> str:
+    """What decides whether a stored occurrence must be rewritten."""
+    text = f"{occ.component_hash}\x1f{occ.start.isoformat()}\x1f{occ.end.isoformat()}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _instant(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return date_to_utc_midnight(value)
+
+
+def _recurrence_key(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+_SECRETISH = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
+def _scrub(text: str) -> str:
+    """Last guard for messages from lower layers: no address ever reaches the user or a log."""
+    return _SECRETISH.sub(lambda m: mask_source(m.group(0)), text)
+
+
+class Feeds:
+    """The feeds of one practice. Network and parsing happen outside any transaction."""
+
+    def __init__(self, practice: Practice, settings: Settings, *, keyring: Any = None) -> None:
+        self.practice = practice
+        self.settings = settings
+        self._secrets = _Secrets(keyring)
+
+    # -- managing feeds -------------------------------------------------------------------
+
+    def add(self, name: str, source: str, *, refresh_minutes: int = 60) -> FeedAdded:
+        clean = _check_name(name)
+        where, secret = _check_source(source)
+        with self.practice.reading() as db:
+            if db.scalars(select(FeedRow.id).where(FeedRow.name == clean)).first() is not None:
+                raise DomainError(f"a feed named '{clean}' already exists")
+        note = ""
+        stored = where
+        if secret:
+            if self._secrets.put(clean, where):
+                stored = KEYRING_PREFIX + clean
+            else:
+                note = (
+                    "No keyring is available, so the feed's secret address is kept in the "
+                    "kara-tui database (a file only you can read)."
+                )
+        try:
+            with self.practice.writing() as db:
+                row = FeedRow(
+                    name=clean,
+                    source=stored,
+                    enabled=True,
+                    refresh_minutes=refresh_minutes,
+                    created_at=self.practice.clock.now(),
+                )
+                db.add(row)
+                db.flush()
+                feed = row.to_domain(source=mask_source(where))
+        except BaseException:
+            if stored.startswith(KEYRING_PREFIX):
+                self._secrets.drop(clean)
+            raise
+        return FeedAdded(feed, note)
+
+    def list(self) -> list[Feed]:
+        """Every feed, its source masked: the secret address never leaves this service."""
+        with self.practice.reading() as db:
+            rows = list(db.scalars(select(FeedRow).order_by(FeedRow.name)))
+            return [r.to_domain(source=self._shown_source(r)) for r in rows]
+
+    def get(self, name: str) -> Feed:
+        with self.practice.reading() as db:
+            row = self._row(db, name)
+            return row.to_domain(source=self._shown_source(row))
+
+    def remove(self, name: str) -> None:
+        """The feed and its stored events; the professional's sessions are not touched."""
+        with self.practice.writing() as db:
+            row = self._row(db, name)
+            in_keyring = row.source.startswith(KEYRING_PREFIX)
+            key = row.source[len(KEYRING_PREFIX) :]
+            db.execute(delete(_EVENTS).where(_EVENTS.c.feed_id == row.id))
+            db.delete(row)
+        if in_keyring:
+            self._secrets.drop(key)
+
+    def set_enabled(self, name: str, enabled: bool) -> Feed:
+        with self.practice.writing() as db:
+            row = self._row(db, name)
+            row.enabled = enabled
+            return row.to_domain(source=self._shown_source(row))
+
+    def events(
+        self, name: str | None = None, *, start: datetime, end: datetime
+    ) -> list[ExternalEvent]:
+        """Stored occurrences overlapping [start, end): of one feed (even disabled) or of all
+        enabled feeds."""
+        with self.practice.reading() as db:
+            stmt = (
+                select(ExternalEventRow)
+                .join(FeedRow)
+                .where(
+                    ExternalEventRow.end > start - timedelta(days=1),
+                    ExternalEventRow.start < end + timedelta(days=1),
+                )
+                .order_by(ExternalEventRow.start, ExternalEventRow.id)
+            )
+            if name is None:
+                stmt = stmt.where(FeedRow.enabled.is_(True))
+            else:
+                stmt = stmt.where(FeedRow.id == self._row(db, name).id)
+            events = [r.to_domain() for r in db.scalars(stmt)]
+        tz = self.practice.tz
+
+        def instant(value: datetime | date) -> datetime:
+            if isinstance(value, datetime):
+                return value
+            return datetime.combine(value, time(0), tzinfo=tz)
+
+        return [e for e in events if instant(e.start) < end and start < instant(e.end)]
+
+    def due(self) -> list[Feed]:
+        """Enabled feeds whose refresh interval has passed: what a background refresh syncs."""
+        now = self.practice.clock.now()
+        return [
+            f
+            for f in self.list()
+            if f.enabled
+            and f.refresh_minutes > 0
+            and (
+                f.last_attempt is None
+                or f.last_attempt + timedelta(minutes=f.refresh_minutes) <= now
+            )
+        ]
+
+    # -- syncing --------------------------------------------------------------------------
+
+    def sync(
+        self,
+        name: str | None = None,
+        *,
+        accept_empty: bool = False,
+        on_progress: Callable[[str, int, int], None] | None = None,
+    ) -> list[SyncReport]:
+        """Sync one feed, or every enabled feed that refreshes (one-shot imports do not).
+
+        Each feed is its own transaction: one feed failing never undoes another.
+        ``on_progress(feed_name, index, total)`` is called before each feed.
+        """
+        if name is not None:
+            with self.practice.reading() as db:
+                names = [self._row(db, name).name]
+        else:
+            with self.practice.reading() as db:
+                names = list(
+                    db.scalars(
+                        select(FeedRow.name)
+                        .where(FeedRow.enabled.is_(True), FeedRow.refresh_minutes > 0)
+                        .order_by(FeedRow.name)
+                    )
+                )
+        reports = []
+        for index, feed_name in enumerate(names):
+            if on_progress is not None:
+                on_progress(feed_name, index, len(names))
+            reports.append(self._sync_one(feed_name, accept_empty=accept_empty))
+        return reports
+
+    def import_file(self, path: str | Path, name: str | None = None) -> SyncReport:
+        """A one-shot snapshot of an .ics file: a feed that is not refreshed on its own.
+
+        Importing the same file under the same name again updates it. A file that cannot be
+        read leaves no feed behind.
+        """
+        where, secret = _check_source(str(path))
+        if secret:
+            raise DomainError("import reads a local .ics file; for an address use 'feeds add'")
+        clean = _check_name(name if name is not None else Path(where).stem)
+        created = False
+        with self.practice.reading() as db:
+            row = db.scalars(select(FeedRow).where(FeedRow.name == clean)).first()
+            if row is not None and row.source != where:
+                raise DomainError(
+                    f"a feed named '{clean}' already exists; choose another name with --name"
+                )
+        if row is None:
+            self.add(clean, where, refresh_minutes=0)
+            created = True
+        report = self._sync_one(clean, accept_empty=False)
+        if created and not report.ok:
+            with self.practice.writing() as db:
+                gone = db.scalars(select(FeedRow).where(FeedRow.name == clean)).first()
+                if gone is not None and gone.event_count == 0:
+                    db.delete(gone)
+        return report
+
+    def _sync_one(self, name: str, *, accept_empty: bool) -> SyncReport:
+        try:
+            target = self._target(name)
+        except NotFound:
+            return SyncReport(name, ok=False, message=f"{name}: the feed was removed")
+        except DomainError as exc:
+            return self._fail(name, None, str(exc))
+        start, end = self._window()
+        try:
+            fetched = fetch_feed(
+                target.source,
+                etag=target.etag,
+                last_modified=target.last_modified,
+                deadline_seconds=self.settings.fetch_deadline_seconds,
+                max_bytes=self.settings.fetch_max_bytes,
+            )
+        except FetchError as exc:
+            return self._fail(name, target.id, _scrub(str(exc)))
+        except Exception as exc:  # a fetcher bug must not take the other feeds down
+            return self._fail(
+                name, target.id, f"the feed could not be fetched ({type(exc).__name__})"
+            )
+        if fetched.status == "not_modified":
+            return self._record_success(
+                target, fetched.etag, fetched.last_modified, None, "not modified since last sync"
+            )
+        body = fetched.body or b""
+        key = self._sync_key(fetched.body_hash or hashlib.sha256(body).hexdigest(), start, end)
+        if key == target.sync_key:
+            return self._record_success(
+                target, fetched.etag, fetched.last_modified, key, "unchanged"
+            )
+        empty_body = not body.strip()
+        result: ParseResult | None = None
+        if empty_body and not accept_empty:
+            return self._fail(name, target.id, "the feed returned nothing", confirmable=True)
+        if not empty_body:
+            try:
+                result = parse_feed(
+                    body,
+                    window_start=start,
+                    window_end=end,
+                    default_tz=self.practice.tz,
+                )
+            except FeedUnreadable as exc:
+                return self._fail(name, target.id, _scrub(str(exc)))
+            except Exception as exc:  # a parser bug must not take the other feeds down
+                return self._fail(
+                    name, target.id, f"the feed could not be read ({type(exc).__name__})"
+                )
+        try:
+            return self._store(
+                target,
+                result,
+                accept_empty=accept_empty,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                sync_key=key,
+            )
+        except (SQLAlchemyError, StorageError) as exc:
+            detail = str(exc) if isinstance(exc, StorageError) else type(exc).__name__
+            return self._fail(name, target.id, f"the events could not be stored ({detail})")
+
+    def _store(
+        self,
+        target: _Target,
+        result: ParseResult | None,
+        *,
+        accept_empty: bool,
+        etag: str | None,
+        last_modified: str | None,
+        sync_key: str,
+    ) -> SyncReport:
+        name = target.name
+        occurrences = result.occurrences if result is not None else []
+        problems = [FeedProblem(name, p.uid, p.reason) for p in (result.problems if result else [])]
+        fresh = self._keyed(name, occurrences, problems)
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            feed = db.get(FeedRow, target.id)
+            if feed is None:
+                return SyncReport(name, ok=False, message=f"{name}: the feed was removed")
+            stored = {
+                (uid, rid): (row_id, stamp)
+                for row_id, uid, rid, stamp in db.execute(
+                    select(
+                        _EVENTS.c.id,
+                        _EVENTS.c.uid,
+                        _EVENTS.c.recurrence_id,
+                        _EVENTS.c.component_hash,
+                    ).where(_EVENTS.c.feed_id == target.id)
+                )
+            }
+            if not fresh and stored and not accept_empty:
+                why = self._why_empty(result)
+                reason = (
+                    f"{why}; kept the {_plural(len(stored), 'stored event')} "
+                    "until you confirm that the feed is empty now"
+                )
+                feed.last_attempt = now
+                feed.last_error = reason
+                feed.stale = True
+                return SyncReport(
+                    name,
+                    ok=False,
+                    message=f"{name}: {reason}",
+                    problems=tuple(problems),
+                    stale=True,
+                    needs_confirmation=True,
+                )
+            diff = self._diff(target.id, fresh, stored)
+            for chunk in _iter_chunks(diff.delete_ids, DELETE_CHUNK):
+                db.execute(delete(_EVENTS).where(_EVENTS.c.id.in_(chunk)))
+            if diff.updates:
+                db.execute(
+                    update(_EVENTS)
+                    .where(_EVENTS.c.id == bindparam("row_id"))
+                    .values(
+                        {
+                            col: bindparam(col)
+                            for col in (
+                                "start",
+                                "end",
+                                "all_day",
+                                "summary",
+                                "location",
+                                "busy",
+                                "cancelled",
+                                "component_hash",
+                            )
+                        }
+                    ),
+                    diff.updates,
+                )
+            if diff.inserts:
+                db.execute(insert(_EVENTS), diff.inserts)
+            feed.etag = etag
+            feed.last_modified = last_modified
+            feed.body_hash = sync_key
+            feed.last_attempt = now
+            feed.last_success = now
+            feed.last_error = ""
+            feed.stale = False
+            feed.event_count = len(fresh)
+        parts = [
+            f"{diff_count} {label}"
+            for diff_count, label in (
+                (len(diff.inserts), "added"),
+                (len(diff.updates), "updated"),
+                (len(diff.delete_ids), "removed"),
+                (diff.unchanged, "unchanged"),
+            )
+        ]
+        message = f"{name}: {', '.join(parts)}"
+        if problems:
+            message += f"; {_plural(len(problems), 'event')} skipped"
+        return SyncReport(
+            name,
+            ok=True,
+            message=message,
+            added=len(diff.inserts),
+            updated=len(diff.updates),
+            removed=len(diff.delete_ids),
+            unchanged=diff.unchanged,
+            problems=tuple(problems),
+        )
+
+    @staticmethod
+    def _why_empty(result: ParseResult | None) -> str:
+        if result is None:
+            return "the feed returned nothing"
+        if result.event_count == 0:
+            return "the feed returned an empty calendar"
+        if len(result.problems) >= result.event_count:
+            return "none of the feed's events could be read"
+        return "none of the feed's events fall within the sync window"
+
+    @staticmethod
+    def _keyed(
+        name: str, occurrences: Iterable[Occurrence], problems: list[FeedProblem]
+    ) -> dict[tuple[str, str], Occurrence]:
+        fresh: dict[tuple[str, str], Occurrence] = {}
+        for occ in occurrences:
+            if len(occ.uid) > MAX_UID:
+                problems.append(
+                    FeedProblem(name, occ.uid[:60] + "…", f"UID longer than {MAX_UID} characters")
+                )
+                continue
+            key = (occ.uid, _recurrence_key(occ.recurrence_id))
+            if key in fresh:
+                if not any(p.uid == occ.uid and p.reason.startswith("repeated") for p in problems):
+                    problems.append(
+                        FeedProblem(name, occ.uid, "repeated UID and RECURRENCE-ID; kept the first")
+                    )
+                continue
+            fresh[key] = occ
+        return fresh
+
+    @staticmethod
+    def _diff(
+        feed_id: int,
+        fresh: dict[tuple[str, str], Occurrence],
+        stored: dict[tuple[str, str], tuple[int, str]],
+    ) -> _Diff:
+        diff = _Diff()
+        for key, occ in fresh.items():
+            stamp = _fingerprint(occ)
+            old = stored.get(key)
+            if old is not None and old[1] == stamp:
+                diff.unchanged += 1
+                continue
+            values = {
+                "start": _instant(occ.start),
+                "end": _instant(occ.end),
+                "all_day": bool(occ.all_day),
+                "summary": occ.summary or "",
+                "location": occ.location or "",
+                "busy": bool(occ.busy),
+                "cancelled": bool(occ.cancelled),
+                "component_hash": stamp,
+            }
+            if old is None:
+                values.update(feed_id=feed_id, uid=key[0], recurrence_id=key[1])
+                diff.inserts.append(values)
+            else:
+                values["row_id"] = old[0]
+                diff.updates.append(values)
+        diff.delete_ids = [row_id for key, (row_id, _) in stored.items() if key not in fresh]
+        return diff
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _window(self) -> tuple[datetime, datetime]:
+        """The horizon in whole local days, so that a day's syncs share one window."""
+        tz = self.practice.tz
+        today = self.practice.clock.now().astimezone(tz).date()
+        first = today - timedelta(days=self.settings.horizon_past_days)
+        last = today + timedelta(days=self.settings.horizon_future_days + 1)
+        return (
+            datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC),
+            datetime.combine(last, time(0), tzinfo=tz).astimezone(UTC),
+        )
+
+    @staticmethod
+    def _sync_key(body_hash: str, start: datetime, end: datetime) -> str:
+        # Kept in feeds.body_hash. The window is part of it: the same body read on another day
+        # expands to other occurrences, so it is parsed again (once a day at most).
+        text = f"{body_hash}|{start.isoformat()}|{end.isoformat()}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _row(self, db: DbSession, name: str) -> FeedRow:
+        row = db.scalars(select(FeedRow).where(FeedRow.name == name.strip())).first()
+        if row is None:
+            raise NotFound(f"no feed called '{name.strip()}'")
+        return row
+
+    def _shown_source(self, row: FeedRow) -> str:
+        if row.source.startswith(KEYRING_PREFIX):
+            secret = self._secrets.get(row.source[len(KEYRING_PREFIX) :])
+            return mask_source(secret) if secret else "(in your keyring)"
+        return mask_source(row.source)
+
+    def _target(self, name: str) -> _Target:
+        with self.practice.reading() as db:
+            row = self._row(db, name)
+            target = _Target(
+                id=row.id,
+                name=row.name,
+                source=row.source,
+                etag=row.etag,
+                last_modified=row.last_modified,
+                sync_key=row.body_hash,
+            )
+        if target.source.startswith(KEYRING_PREFIX):
+            secret = self._secrets.get(target.source[len(KEYRING_PREFIX) :])
+            if not secret:
+                raise _MissingSecret(target.id)
+            target = _Target(
+                target.id,
+                target.name,
+                secret,
+                target.etag,
+                target.last_modified,
+                target.sync_key,
+            )
+        return target
+
+    def _record_success(
+        self,
+        target: _Target,
+        etag: str | None,
+        last_modified: str | None,
+        sync_key: str | None,
+        what: str,
+    ) -> SyncReport:
+        """A 304 or an unchanged body: the stored events are right; no event is written."""
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            feed = db.get(FeedRow, target.id)
+            if feed is None:
+                return SyncReport(
+                    target.name, ok=False, message=f"{target.name}: the feed was removed"
+                )
+            if etag is not None:
+                feed.etag = etag
+            if last_modified is not None:
+                feed.last_modified = last_modified
+            if sync_key is not None:
+                feed.body_hash = sync_key
+            feed.last_attempt = now
+            feed.last_success = now
+            feed.last_error = ""
+            feed.stale = False
+            count = feed.event_count
+        return SyncReport(
+            target.name,
+            ok=True,
+            message=f"{target.name}: {what} ({_plural(count, 'event')})",
+            unchanged=count,
+            skipped=True,
+        )
+
+    def _fail(
+        self, name: str, feed_id: int | None, reason: str, *, confirmable: bool = False
+    ) -> SyncReport:
+        """The feed could not be read: keep every stored event and say why.
+
+        ``confirmable``: the feed looks empty, which the user may confirm with accept_empty.
+        """
+        now = self.practice.clock.now()
+        stale = False
+        count = 0
+        try:
+            with self.practice.writing() as db:
+                feed = (
+                    db.get(FeedRow, feed_id)
+                    if feed_id is not None
+                    else db.scalars(select(FeedRow).where(FeedRow.name == name)).first()
+                )
+                if feed is not None:
+                    count = (
+                        db.scalar(
+                            select(func.count())
+                            .select_from(_EVENTS)
+                            .where(_EVENTS.c.feed_id == feed.id)
+                        )
+                        or 0
+                    )
+                    stale = count > 0
+                    feed.last_attempt = now
+                    feed.last_error = reason
+                    feed.stale = stale
+        except (SQLAlchemyError, StorageError):
+            pass  # the failure itself is what the user needs to hear about
+        message = f"{name}: {reason}"
+        if stale:
+            message += f"; kept the {_plural(count, 'stored event')} (marked stale)"
+        return SyncReport(
+            name, ok=False, message=message, stale=stale, needs_confirmation=stale and confirmable
+        )
+
+
+class _MissingSecret(DomainError):
+    def __init__(self, feed_id: int) -> None:
+        self.feed_id = feed_id
+        super().__init__(
+            "the feed's address is no longer in your keyring; remove the feed and add it again"
+        )
+
+
+def _iter_chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
