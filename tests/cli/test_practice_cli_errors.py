@@ -320,3 +320,26 @@ def test_delete_without_yes_explains_the_difference_with_cancel(cli, world) -> N
         "kara-tui: deleting is only for a session booked by mistake, and it cannot be undone; "
         "add --yes to confirm (to call a session off, use 'sessions cancel')\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--db", "not a url", "clients", "list"), "'not a url' is not a database URL"),
+        (("--db", "sqlite:////proc/kara/kara.db", "clients", "list"), "cannot create the database"),
+    ],
+)
+def test_a_bad_database_is_one_line(cli, args: tuple[str, ...], message: str) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert message in result.err
+
+
+def test_a_bad_kara_now_is_one_line(cli, world, db_url: str, monkeypatch) -> None:
+    before = everything(db_url)
+    monkeypatch.setenv("KARA_NOW", "yesterday")
+    result = cli("clients", "add", "Cy")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "kara-tui: KARA_NOW='yesterday' is not an ISO time with an offset\n"
+    assert everything(db_url) == before
