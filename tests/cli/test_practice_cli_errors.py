@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+
+from kara_tui.clock import FixedClock
+from kara_tui.db.engine import make_engine
+from kara_tui.db.schema import upgrade
+from kara_tui.domain import Money, Programme
+from kara_tui.services.practice import Practice
+
+NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # the cli fixture's KARA_NOW
 
 
 def everything(db_url: str) -> dict[str, list[tuple]]:
@@ -22,17 +33,32 @@ def everything(db_url: str) -> dict[str, list[tuple]]:
         conn.close()
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Anna (private, 90.00), Ben (sponsored); session 1 Tue 10:00, session 2 earlier today.
+
+    Built once through the service and copied for each test: a hundred cases stay quick.
+    """
+    path = tmp_path_factory.mktemp("template") / "kara.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    practice = Practice(engine, FixedClock(NOW))
+    practice.ensure_professional()
+    practice.add_client("Anna Smith", email="anna@example.com", fee=Money(9000, "GBP"))
+    practice.add_client(
+        "Ben Jones", programme=Programme.SPONSORED, fee=Money(6000, "GBP"), sponsored_credit=2
+    )
+    practice.book("Anna Smith", datetime(2026, 11, 17, 10, tzinfo=UTC))
+    practice.book("Anna Smith", datetime(2026, 11, 16, 7, tzinfo=UTC), force=True)
+    engine.dispose()  # checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture
-def world(cli, db_url: str) -> None:
-    """Anna (private, 90.00), Ben (sponsored); session 1 Tue 10:00, session 2 earlier today."""
-    for args in (
-        ("clients", "add", "Anna Smith", "--email", "anna@example.com", "--fee", "90"),
-        ("clients", "add", "Ben Jones", "--programme", "sponsored", "--fee", "60", "--credit", "2"),
-        ("sessions", "add", "--client", "Anna Smith", "--start", "2026-11-17 10:00"),
-        ("sessions", "add", "--client", "Anna Smith", "--start", "2026-11-16 07:00", "--force"),
-    ):
-        result = cli(*args)
-        assert result.code == 0, result.err
+def world(template: Path, db_url: str) -> None:
+    target = Path(db_url.removeprefix("sqlite:///"))
+    target.parent.mkdir(mode=0o700, exist_ok=True)
+    shutil.copyfile(template, target)
 
 
 S = ("sessions",)
