@@ -587,7 +587,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
         def done(action: str | None) -> None:
             if action:
-                self.run_action(action)
+                self.call_later(self.run_action, action)
 
         self.app.push_screen(WelcomeScreen(), done)
 

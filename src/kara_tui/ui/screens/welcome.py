@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,19 +12,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def welcome_text() -> Table:
+def welcome_text() -> Group:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row(Text("Your calendar is empty. To begin:", style="bold"), "")
-    table.add_row("", "")
     table.add_row("C", Text('add a client (or: kara-tui clients add "Anna Smith" --fee 90)'))
     table.add_row("n", Text("book a session on the selected day"))
     table.add_row("", Text("import a calendar you already keep: kara-tui feeds add NAME URL"))
     table.add_row("", Text("look around a practice full of sessions first: kara-tui --demo"))
     table.add_row("", "")
     table.add_row("?", Text("every key · ctrl+p finds any command by name"))
-    return table
+    return Group(Text("Your calendar is empty. To begin:\n", style="bold"), table)
 
 
 class WelcomeScreen(ModalScreen[str | None]):
@@ -37,7 +36,7 @@ class WelcomeScreen(ModalScreen[str | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="welcome") as box:
+        with Vertical(classes="dialog -wide", id="welcome") as box:
             box.border_title = "Welcome to kara-tui"
             box.border_subtitle = "C clients · n new session · escape closes"
             yield Static(welcome_text())

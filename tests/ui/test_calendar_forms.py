@@ -1,0 +1,254 @@
+"""The forms of the calendar: new and edit session (live conflicts), time off, clients, welcome."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from ui_helpers import at, notices, screen_text, settle, shown
+
+from kara_tui.config import Settings
+from kara_tui.domain import Money, Programme, SessionStatus
+from kara_tui.ui.app import make_app
+from kara_tui.ui.screens.clients import ClientForm, ClientsScreen
+from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.screens.session_form import SessionForm
+from kara_tui.ui.screens.time_off import TimeOffForm
+from kara_tui.ui.screens.welcome import WelcomeScreen
+from kara_tui.ui.themes import shipped_themes_dir
+
+
+def field(app, name: str) -> Input:
+    return app.screen.query_one(f"#{name}", Input)
+
+
+async def retype(pilot, app, name: str, text: str) -> None:
+    """Clear a field and type into it, as a person would."""
+    field(app, name).focus()
+    await pilot.press("ctrl+a", "ctrl+k", *text)
+
+
+async def test_n_books_a_session_on_the_first_free_hour(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionForm)
+        # Today after 12:30, the next whole hour is 13:00 (14:00 is Chloe's, so 13:00 it is).
+        assert field(app, "start").value == "2026-11-18 13:00"
+        assert "✓ the time is free" in screen_text(app)
+        await pilot.press(*"Ben", "tab")
+        await retype(pilot, app, "service", "Assessment")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"
+        booked = cal_practice.list_sessions(start=at(18, 13), end=at(18, 14))
+        assert [(s.client_name, s.service, s.minutes) for s in booked] == [
+            ("Ben Jones", "Assessment", 50)
+        ]
+        assert app.screen.selected == booked[0].id
+        assert "Booked: Wed 18 Nov 2026 13:00–13:50 Ben Jones" in notices(app)
+
+
+async def test_new_session_warns_live_and_books_anyway_only_when_confirmed(
+    app, ids, cal_practice
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"Anna Smith")
+        await retype(pilot, app, "start", "2026-11-18 14:20")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "⚠ This time overlaps Chloe Patel's session at Wed 18 Nov 14:00" in text
+        await retype(pilot, app, "start", "2026-11-20 14:00")
+        await settle(app, pilot)
+        assert "falls in time off (dentist)" in screen_text(app)
+        await retype(pilot, app, "start", "2026-11-18 14:20")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Book it anyway?" in screen_text(app)
+        await pilot.press("escape")  # no: back to the form, nothing booked
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionForm)
+        assert len(cal_practice.list_sessions(start=at(18, 14), end=at(18, 15))) == 1
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("enter")  # "Book anyway" has the focus
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"
+        names = [
+            s.client_name for s in cal_practice.list_sessions(start=at(18, 14), end=at(18, 15))
+        ]
+        assert names == ["Chloe Patel", "Anna Smith"]
+
+
+async def test_new_session_form_refuses_bad_input_in_one_sentence_and_keeps_it(
+    app, ids, cal_practice
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        before = len(cal_practice.list_sessions())
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"Nobody", "enter")
+        await settle(app, pilot)
+        assert shown(app, "#error") == "no client called 'Nobody'"
+        await retype(pilot, app, "start", "2026-11-18 25:00")
+        await settle(app, pilot)
+        assert "'25:00' is not a time of day" in shown(app, "#conflicts")
+        await retype(pilot, app, "start", "2026-11-19 16:00")
+        await retype(pilot, app, "client", "Anna")
+        await retype(pilot, app, "fee", "ninety")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app, "#error") == "'ninety' is not an amount (write it like 90.00)"
+        assert field(app, "client").value == "Anna"  # nothing typed is lost
+        assert len(cal_practice.list_sessions()) == before
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"
+        assert len(cal_practice.list_sessions()) == before
+
+
+async def test_e_edits_the_selected_session(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionForm)
+        assert field(app, "start").value == "2026-11-18 14:00"
+        await retype(pilot, app, "minutes", "80")
+        await retype(pilot, app, "location", "Room 3")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        edited = cal_practice.get_session(ids["future"])
+        assert (edited.minutes, edited.location, edited.status) == (
+            80,
+            "Room 3",
+            SessionStatus.SCHEDULED,
+        )
+        assert "14:00–15:20  Chloe Patel" in screen_text(app) or "Saved" in notices(app)
+
+
+async def test_b_blocks_time_off_and_the_calendar_shows_it(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l", "b")  # Thursday 19
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimeOffForm)
+        assert field(app, "from").value == "2026-11-19"
+        assert "1 booked session in this range stay booked" in screen_text(app).replace(
+            "sessions", "session"
+        )
+        await pilot.press(*"training", "enter")
+        await settle(app, pilot)
+        blocks = [(b.start, b.end) for b in cal_practice.list_time_off() if b.reason == "training"]
+        assert blocks == [(at(19, 0), at(20, 0))]
+        assert "time off: trai" in screen_text(app)
+
+
+async def test_time_off_form_refuses_an_end_before_the_start(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        await retype(pilot, app, "to", "2026-11-17")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert shown(app, "#error") == "time off must end after it starts"
+        assert len(cal_practice.list_time_off()) == 1
+
+
+async def test_shift_c_lists_clients_and_adds_one(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        text = screen_text(app)
+        assert "Anna Smith" in text and "sponsored" in text and "48 h" in text
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientForm)
+        await pilot.press(*"Dana Lee", "tab", *"dana@example.com")
+        await retype(pilot, app, "fee", "75")
+        await retype(pilot, app, "window", "48")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        dana = cal_practice.find_client("Dana Lee")
+        assert (dana.email, dana.fee, dana.window_hours, dana.programme) == (
+            "dana@example.com",
+            Money(7500, "GBP"),
+            48,
+            Programme.PRIVATE,
+        )
+        assert "Dana Lee" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"
+
+
+async def test_first_run_welcomes_and_leads_to_adding_a_client(empty_app) -> None:
+    app = empty_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        text = screen_text(app)
+        assert "Your calendar is empty" in text
+        assert "kara-tui clients add" in text
+        assert "kara-tui feeds add" in text
+        assert "kara-tui --demo" in text
+        await pilot.press("C")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert "No clients yet" in screen_text(app)
+
+
+async def test_config_keys_remap_bindings_by_id(cal_practice, cal_clock, ids, tmp_path) -> None:
+    settings = Settings(path=tmp_path / "config.toml", keys={"attend": "A", "bogus": "z"})
+    app = make_app(
+        practice=cal_practice, settings=settings, clock=cal_clock, theme_dirs=[shipped_themes_dir()]
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "unknown action 'bogus'" in notices(app)
+        await pilot.press("a")  # no longer bound
+        await settle(app, pilot)
+        assert cal_practice.get_session(ids["past"]).status is SessionStatus.SCHEDULED
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert cal_practice.get_session(ids["past"]).status is SessionStatus.ATTENDED
+        await pilot.press("question_mark")
+        assert "A         mark attended" in screen_text(app)
+
+
+async def test_palette_offers_noun_verb_commands_and_runs_them(app, ids) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"view: month")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "view: month" in text
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.view.value == "month"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"session: ")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "session: cancel" in text and "session: mark attended" in text
+
+
+async def test_palette_theme_is_applied_and_remembered(app, ids, settings) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.screen.run_action("app.use_theme('kara-light')")
+        await settle(app, pilot)
+        assert app.theme == "kara-light"
+    assert 'theme = "kara-light"' in settings.path.read_text()
