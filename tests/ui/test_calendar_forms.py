@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from textual.widgets import Input
-from ui_helpers import at, notices, screen_text, settle, shown
 
+from calendar_kit import at, notices, screen_text, settle, shown
 from kara_tui.config import Settings
 from kara_tui.domain import Money, Programme, SessionStatus
 from kara_tui.ui.app import make_app

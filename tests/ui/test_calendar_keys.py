@@ -6,8 +6,8 @@ import sqlite3
 from datetime import date
 
 import pytest
-from ui_helpers import at, notices, screen_text, settle
 
+from calendar_kit import at, notices, screen_text, settle
 from kara_tui.domain import SessionStatus
 from kara_tui.services.errors import NotFound
 from kara_tui.ui.calendar_data import View

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ui_helpers import screen_text, settle
-
+from calendar_kit import screen_text, settle
 from kara_tui.ui.screens.calendar import CalendarScreen
 from kara_tui.ui.widgets.agenda import AgendaList
 from kara_tui.ui.widgets.month import MonthGrid
