@@ -443,11 +443,34 @@ def test_only_enabled_methods_are_offered() -> None:
 
 def test_sponsored_credit_is_for_sponsored_clients_only() -> None:
     private = decide_with(2 * H)
-    sponsored = decide_with(2 * H, client=SPONSORED)
+    sponsored = decide_with(2 * H, client=replace(SPONSORED, sponsored_credit=3))
     assert PaymentMethod.SPONSORED_CREDIT not in private.methods
     assert sponsored.methods[0] is PaymentMethod.SPONSORED_CREDIT
     assert set(private.methods) <= set(sponsored.methods)
     sponsored.check_charge(Money(100, "GBP"), PaymentMethod.SPONSORED_CREDIT, FEE)
+
+
+def test_sponsored_credit_is_offered_only_when_there_is_credit_to_spend() -> None:
+    empty = decide_with(2 * H, client=SPONSORED)
+    assert PaymentMethod.SPONSORED_CREDIT not in empty.methods
+    assert empty.may_charge  # direct payment is still possible under 24 h
+    held = policy_decide_held_credit()
+    assert held.methods[0] is PaymentMethod.SPONSORED_CREDIT
+
+
+def policy_decide_held_credit():
+    """A sponsored client with an empty balance whose credit is held for this very session."""
+    from kara_tui.policy.cancellation import decide
+
+    held = replace(session(client=SPONSORED), credit_reserved=True)
+    return decide(
+        session=held,
+        client=SPONSORED,
+        professional=PRO,
+        reason=Reason.CLIENT,
+        notified_at=held.start - 2 * H,
+        now=held.start - 2 * H,
+    )
 
 
 def test_sponsored_credit_is_never_offered_even_if_enabled_for_a_private_client() -> None:

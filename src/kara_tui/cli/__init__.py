@@ -63,7 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return int(handler(ctx, args) or 0)
     except UserError as exc:
-        print(f"kara-tui: {exc}", file=sys.stderr)
+        from kara_tui.services.errors import ConflictError
+
+        hint = " (use --force to book anyway)" if isinstance(exc, ConflictError) else ""
+        print(f"kara-tui: {exc}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kara-tui: interrupted; nothing half-written is kept", file=sys.stderr)

@@ -62,12 +62,16 @@ def window_for(client: Client, professional: Professional) -> Window:
     return Window(professional.cancellation_window_hours, "practice")
 
 
-def methods_for(client: Client, professional: Professional) -> tuple[PaymentMethod, ...]:
-    """Enabled methods; sponsored credit first, and only, for sponsored clients' extra option."""
+def methods_for(
+    client: Client, professional: Professional, session: Session | None = None
+) -> tuple[PaymentMethod, ...]:
+    """Enabled methods; sponsored credit first, for sponsored clients who have some to spend
+    (held for this session, or left on their balance)."""
     enabled = tuple(
         m for m in professional.payment_methods if m is not PaymentMethod.SPONSORED_CREDIT
     )
-    if client.programme is Programme.SPONSORED:
+    has_credit = client.sponsored_credit > 0 or (session is not None and session.credit_reserved)
+    if client.programme is Programme.SPONSORED and has_credit:
         return (PaymentMethod.SPONSORED_CREDIT, *enabled)
     return enabled
 
@@ -145,7 +149,7 @@ def decide(
     window = window_for(client, professional)
     late = hours < window.hours
     notice = format_hours(hours)
-    methods = methods_for(client, professional)
+    methods = methods_for(client, professional, session)
     default_amount = session.fee.percent(professional.late_fee_percent)
     refund = None
     releases_credit = False
@@ -200,6 +204,10 @@ def decide(
         policy_line = f"No-show: {window.describe()}." + (
             "" if may_charge else " No charge is allowed."
         )
+        if may_charge:
+            charge_why = "the client did not come: a no-show may be charged under your terms"
+    if session.prepaid and reason is not Reason.PROFESSIONAL:
+        policy_line += " The client prepaid: whatever is not charged is refunded."
 
     return ChargeDecision(
         reason=reason,

@@ -16,4 +16,4 @@ class ConflictError(DomainError):
     def __init__(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
         reasons = "; ".join(c.message for c in conflicts)
-        super().__init__(f"this time {reasons} (use --force to book anyway)")
+        super().__init__(f"this time {reasons}")

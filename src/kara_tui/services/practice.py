@@ -714,6 +714,7 @@ class Practice:
         charge: ChargeRequest | None,
         notify: bool,
         action: str = "cancel",
+        carry_prepayment: bool = False,
     ) -> SessionRow:
         row = self._session_row(db, session_id)
         if row.status != SessionStatus.SCHEDULED.value:
@@ -744,11 +745,13 @@ class Practice:
             method = charge.method or (decision.methods[0] if decision.methods else None)
             if method is None:
                 raise DomainError(decision.charge_why)
+            spends_credit = method is PaymentMethod.SPONSORED_CREDIT
+            if spends_credit and client.programme == Programme.SPONSORED.value:
+                if not row.credit_reserved and client.sponsored_credit <= 0:
+                    raise DomainError(f"{client.name} has no sponsored credit left")
             decision.check_charge(amount, method, fee)
-            if method is PaymentMethod.SPONSORED_CREDIT:
+            if spends_credit:
                 if not row.credit_reserved:
-                    if client.sponsored_credit <= 0:
-                        raise DomainError(f"{client.name} has no sponsored credit left")
                     client.sponsored_credit -= 1
                 row.credit_reserved = False  # held or not, the credit is now spent
             kind = ChargeKind.NO_SHOW if reason is Reason.NO_SHOW else ChargeKind.LATE_CANCELLATION
@@ -774,18 +777,24 @@ class Practice:
         elif row.credit_reserved:
             client.sponsored_credit += 1
             row.credit_reserved = False
-        if decision.refund is not None:
-            row.charges.append(
-                ChargeRow(
-                    client_id=client.id,
-                    amount_minor=-decision.refund.minor,
-                    currency=decision.refund.currency,
-                    method=None,
-                    kind=ChargeKind.REFUND.value,
-                    status=ChargeStatus.PENDING.value,
-                    created_at=now,
+        if row.prepaid and not carry_prepayment:
+            # The prepayment covers any charge; what is not charged goes back to the client.
+            kept = sum(c.amount_minor for c in row.charges if c.kind != ChargeKind.REFUND.value)
+            for c in row.charges:
+                if c.status == ChargeStatus.PENDING.value and c.amount_minor > 0:
+                    c.status = ChargeStatus.PAID.value
+            if row.fee_minor - kept > 0:
+                row.charges.append(
+                    ChargeRow(
+                        client_id=client.id,
+                        amount_minor=-(row.fee_minor - kept),
+                        currency=row.currency,
+                        method=None,
+                        kind=ChargeKind.REFUND.value,
+                        status=ChargeStatus.PENDING.value,
+                        created_at=now,
+                    )
                 )
-            )
         status = (
             SessionStatus.NO_SHOW
             if reason is Reason.NO_SHOW and row.start <= now
@@ -819,7 +828,13 @@ class Practice:
         return row
 
     def _queue_notice(
-        self, db: DbSession, row: SessionRow, kind: NotificationKind, pro: Professional
+        self,
+        db: DbSession,
+        row: SessionRow,
+        kind: NotificationKind,
+        pro: Professional,
+        *,
+        moved_to: datetime | None = None,
     ) -> None:
         tz = ZoneInfo(pro.timezone)
         when = row.start.astimezone(tz)
@@ -827,10 +842,17 @@ class Practice:
         day = f"{when:%A %d %B %Y at %H:%M} ({tz.key})"
         if kind is NotificationKind.CANCELLATION:
             subject = f"Cancelled: {label} on {when:%a %d %b %H:%M}"
+            if moved_to is not None:
+                new_day = f"{moved_to.astimezone(tz):%A %d %B %Y at %H:%M}"
+                subject = f"Moved: {label} on {when:%a %d %b %H:%M}"
+                what = (
+                    f"has been moved to {new_day}. A new invitation for that time follows; "
+                    "this message removes the old one from your calendar"
+                )
+            else:
+                what = "has been cancelled"
             body = (
-                f"Dear {row.client.name},\n\n"
-                f"Your {label.lower()} on {day} has been cancelled.\n\n"
-                f"{pro.name}\n"
+                f"Dear {row.client.name},\n\nYour {label.lower()} on {day} {what}.\n\n{pro.name}\n"
             )
             method = "CANCEL"
         else:
@@ -966,8 +988,9 @@ class Practice:
                 note=note or "rescheduled",
                 notified_at=None,
                 charge=None,
-                notify=notify,
+                notify=False,
                 action="reschedule",
+                carry_prepayment=True,
             )
             new = self._book(
                 db,
@@ -983,9 +1006,9 @@ class Practice:
                 reason=f"rescheduled from session {old.id}",
             )
             if notify:
-                self._queue_notice(
-                    db, new, NotificationKind.CONFIRMATION, self._professional_row(db).to_domain()
-                )
+                pro = self._professional_row(db).to_domain()
+                self._queue_notice(db, old, NotificationKind.CANCELLATION, pro, moved_to=new.start)
+                self._queue_notice(db, new, NotificationKind.CONFIRMATION, pro)
             return new.to_domain()
 
     def delete(self, session_id: int) -> None:
