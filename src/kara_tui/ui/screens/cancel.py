@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
 
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import (
@@ -45,6 +45,7 @@ from kara_tui.ui.screens._dialog import (
     sentence,
     when_text,
 )
+from kara_tui.ui.widgets.toggles import Choice, Tick
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
 
@@ -176,7 +177,7 @@ class CancelDialog(SessionDialog[Session]):
             yield Static("Reason  (keys 1–4 pick, arrows move)", classes="label")
             yield ChoiceSet(
                 *[
-                    RadioButton(
+                    Choice(
                         r.label,
                         value=r is Reason.NO_SHOW
                         and self.start_as_no_show
@@ -209,7 +210,7 @@ class CancelDialog(SessionDialog[Session]):
             yield Line(id="facts")
             yield Line(id="policy")
             yield Line(id="penalty")
-            yield Checkbox("Charge the client for this session", id="charge", compact=True)
+            yield Tick("Charge the client for this session", id="charge", compact=True)
             yield Line(id="charge-why")
             with Horizontal(classes="row", id="charge-row"):
                 yield Static("Amount", classes="caption")
@@ -227,7 +228,7 @@ class CancelDialog(SessionDialog[Session]):
             yield Line(id="amount-error")
             yield Line(id="refund")
             yield Line(id="credit")
-            yield Checkbox("Notify client", value=True, id="notify", compact=True)
+            yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
 
     @staticmethod

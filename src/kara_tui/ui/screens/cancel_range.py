@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
@@ -29,6 +29,7 @@ from kara_tui.ui.screens._dialog import (
     plain,
     sentence,
 )
+from kara_tui.ui.widgets.toggles import Choice, Tick
 
 RANGE_REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.OTHER)
 PREVIEW_LINES = 40
@@ -135,7 +136,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             yield Static("Reason  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
                 *[
-                    RadioButton(r.label, value=r is Reason.PROFESSIONAL, compact=True)
+                    Choice(r.label, value=r is Reason.PROFESSIONAL, compact=True)
                     for r in RANGE_REASONS
                 ],
                 id="reasons",
@@ -150,7 +151,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             yield Line(id="count")
             yield Line(id="preview")
             yield Line(id="time-off")
-            yield Checkbox("Notify clients", value=True, id="notify", compact=True)
+            yield Tick("Notify clients", value=True, id="notify", compact=True)
 
     def on_mount(self) -> None:
         self._load()

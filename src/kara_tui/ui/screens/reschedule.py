@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 from textual.worker import get_current_worker
 
 from kara_tui.db.engine import StorageError
@@ -35,6 +35,7 @@ from kara_tui.ui.screens._dialog import (
     sentence,
     when_text,
 )
+from kara_tui.ui.widgets.toggles import Choice, Tick
 
 ASKED_BY: tuple[tuple[Reason, str], ...] = (
     (Reason.CLIENT, "The client"),
@@ -185,13 +186,13 @@ class RescheduleDialog(SessionDialog[Session]):
             yield Line(id="start-error")
             yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
-                *[RadioButton(label, compact=True) for _, label in ASKED_BY],
+                *[Choice(label, compact=True) for _, label in ASKED_BY],
                 id="asked",
                 compact=True,
             )
             yield Line(id="record")
             yield Line(id="conflicts")
-            yield Checkbox("Notify client", value=True, id="notify", compact=True)
+            yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
 
     def on_mount(self) -> None:
