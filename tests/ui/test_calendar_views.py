@@ -21,10 +21,9 @@ async def test_week_view_opens_on_today_with_sessions_states_and_blocks(app, ids
         assert screen.selected == ids["past"]
         assert "Wed 18 Nov 2026 10:00–10:50 Anna Smith · ● scheduled" in text
         assert "✓ attended" in text
-        assert "⊘ late · by clie" in text  # narrow columns cut with an ellipsis
-        assert "⚠ 11:00" in text  # Ben's session overlaps the busy external event...
-        assert "┊11:30 S" in text  # ...which is drawn beside it with a dotted edge
-        assert "1 session · ⚠ 1" in text
+        assert "⊘ late · by cl" in text  # narrow columns cut with an ellipsis
+        assert "⚠ 11:00 Ben Jon" in text  # overlaps the busy external event...
+        assert "1 ● ⚠ 1 ◇ 1" in text  # ...which has a strip at the column's edge
         assert "time off: dent" in text
 
 
@@ -57,6 +56,12 @@ async def test_day_month_and_agenda_views(app, ids) -> None:
         text = screen_text(app)
         assert "Wednesday 18 November 2026 · today" in text
         assert "14:00–14:50  Chloe Patel" in text
+        await pilot.press("l")  # Thursday: the external event drawn beside the session
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "⚠ 11:00–11:50  Ben Jones" in text
+        assert "┊11:30 School play" in text
+        assert "┊◇ Family · busy" in text
 
         await pilot.press("3")
         await settle(app, pilot)
@@ -70,7 +75,7 @@ async def test_day_month_and_agenda_views(app, ids) -> None:
         await settle(app, pilot)
         assert app.screen.query_one(AgendaList).display
         text = screen_text(app)
-        assert "Agenda · 18 Nov – 15 Dec 2026" in text
+        assert "Agenda · 19 Nov – 16 Dec 2026" in text  # from the cursor's day
         assert "Thursday 19 November 2026" in text
         assert "● scheduled ⚠ conflict" in text
         assert "School play" in text

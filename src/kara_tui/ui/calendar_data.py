@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -142,6 +142,31 @@ def overlapping_sessions(sessions: list[Session] | tuple[Session, ...]) -> set[i
     return found
 
 
+def clashing_with_events(
+    sessions: tuple[Session, ...], events: tuple[ExternalEvent, ...], tz: ZoneInfo
+) -> set[int]:
+    """Practice.sessions_overlapping_busy_events, on the rows this view has already read.
+
+    (Calling the service would read the range's sessions and events a second time, doubling
+    the cost of every page turn on a busy calendar; tests keep the two in agreement.)
+    """
+    spans = [
+        (_instant(e.start, tz), _instant(e.end, tz)) for e in events if e.busy and not e.cancelled
+    ]
+    return {
+        s.id
+        for s in sessions
+        if s.status is not SessionStatus.CANCELLED
+        and any(a < s.end and s.start < b for a, b in spans)
+    }
+
+
+def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)
+
+
 def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -> CalendarData:
     """Read everything ``span`` shows. Runs in a thread worker: only the visible range is queried."""
     pro = practice.professional()
@@ -151,9 +176,7 @@ def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -
     sessions = tuple(practice.list_sessions(start=start, end=end))
     time_off = tuple(practice.list_time_off(start=start, end=end))
     events = tuple(e for e in practice.external_events(start, end) if not e.cancelled)
-    conflicts = overlapping_sessions(sessions)
-    if any(e.busy for e in events):
-        conflicts |= practice.sessions_overlapping_busy_events(start, end)
+    conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz)
     empty = first and not sessions and practice.is_empty()
     return CalendarData(
         span=span,

@@ -63,9 +63,16 @@ def day_weights(data: CalendarData) -> list[int]:
 @dataclass(frozen=True, slots=True)
 class DayLayout:
     day: date
-    blocks: list[Block]
+    blocks: list[Block]  # sessions
+    events: list[Block]  # timed external events, kept apart so they never squeeze sessions
     shades: list[Shade]
     working: range
+
+
+def event_width(width: int) -> int:
+    """Room for external events at the right of a day column: a one-cell strip in the week view,
+    readable blocks in the (wide) day view."""
+    return max(width * 2 // 5, 12) if width >= WIDE else 1
 
 
 class DayHeader(CalendarCanvas):
@@ -111,28 +118,38 @@ class DayHeader(CalendarCanvas):
             if day == self.cursor:
                 style += self.style("cursor")
             return " " + text, style
-        return " " + _summary(data, day), self.style("dim")
+        return " " + _summary(data, day, width - 1), self.style("dim")
 
 
-def _summary(data: CalendarData, day: date) -> str:
-    sessions = data.sessions_on(day)
-    live = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
-    parts = []
-    if live:
-        parts.append(f"{len(live)} session{'s' if len(live) != 1 else ''}")
+def _summary(data: CalendarData, day: date, width: int) -> str:
+    """What the day holds: '3 sessions · ⚠ 1 · ◇ 2 · ▨ time off', or '3 ● ⚠ 1 ◇ 2 ▨' when narrow."""
+    live = [s for s in data.sessions_on(day) if s.status is not SessionStatus.CANCELLED]
     conflicts = sum(1 for s in live if s.id in data.conflicts)
+    timed = sum(
+        1 for e in data.events if isinstance(e.start, datetime) and data.local_day(e.start) == day
+    )
+    off = bool(day_shades(day, data.tz, data.time_off))
+    all_day = [
+        fmt.clean(e.summary) or "busy"
+        for e in data.events
+        if e.all_day and not isinstance(e.start, datetime) and e.start <= day < e.end  # type: ignore[operator]
+    ]
+    long = [f"{len(live)} session{'s' if len(live) != 1 else ''}"] if live else []
+    short = [f"{len(live)} ●"] if live else []
     if conflicts:
-        parts.append(f"{fmt.CONFLICT} {conflicts}")
-    if day_shades(day, data.tz, data.time_off):
-        parts.append(f"{fmt.TIME_OFF} time off")
-    for event in data.events:
-        if (
-            event.all_day
-            and not isinstance(event.start, datetime)
-            and event.start <= day < event.end
-        ):  # type: ignore[operator]
-            parts.append(f"{fmt.EXTERNAL} {fmt.clean(event.summary) or 'busy'}")
-    return " · ".join(parts)
+        long.append(f"{fmt.CONFLICT} {conflicts}")
+        short.append(f"{fmt.CONFLICT} {conflicts}")
+    if timed and data.span.days > 1:
+        long.append(f"{fmt.EXTERNAL} {timed}")
+        short.append(f"{fmt.EXTERNAL} {timed}")
+    if off:
+        long.append(f"{fmt.TIME_OFF} time off")
+        short.append(fmt.TIME_OFF)
+    long += [f"{fmt.EXTERNAL} {summary}" for summary in all_day]
+    text = " · ".join(long)
+    if len(text) <= width or not short:
+        return text
+    return " ".join(short) + (f" {fmt.EXTERNAL} {all_day[0]}" if all_day else "")
 
 
 class WeekGrid(CalendarCanvas):
@@ -146,6 +163,7 @@ class WeekGrid(CalendarCanvas):
         super().__init__(id=id)
         self._layouts: list[DayLayout] = []
         self._weights: list[int] = []
+        self._with_events = False
         self._scrolled_for: object = None
 
     def on_mount(self) -> None:
@@ -159,12 +177,14 @@ class WeekGrid(CalendarCanvas):
             self._layouts = [
                 DayLayout(
                     day,
-                    day_blocks(day, data.tz, data.sessions_on(day), data.events),
+                    day_blocks(day, data.tz, data.sessions_on(day)),
+                    day_blocks(day, data.tz, (), data.events),
                     day_shades(day, data.tz, data.time_off),
                     working_rows(day, hours),
                 )
                 for day in data.span.dates()
             ]
+            self._with_events = any(layout.events for layout in self._layouts)
             key = (data.span.days, data.professional.working_hours)
             if self._scrolled_for != key:
                 self._scrolled_for = key
@@ -263,15 +283,33 @@ class WeekGrid(CalendarCanvas):
     def _cell(
         self, data: CalendarData, layout: DayLayout, row: int, width: int, is_now: bool
     ) -> list[Segment]:
-        covering = [b for b in layout.blocks if b.top <= row < b.bottom]
         text, style = self._background(layout, row, width, is_now)
+        events_w = event_width(width) if self._with_events else 0
+        out = self._lanes(data, layout.blocks, row, text, style, 0, width - events_w)
+        if events_w == 1:
+            out.append(self._strip(layout, row, text[-1:], style))
+        elif events_w:
+            out += self._lanes(data, layout.events, row, text, style, width - events_w, events_w)
+        return out
+
+    def _lanes(
+        self,
+        data: CalendarData,
+        blocks: list[Block],
+        row: int,
+        text: str,
+        style: Style,
+        x0: int,
+        width: int,
+    ) -> list[Segment]:
+        """``width`` cells from ``x0``: the blocks covering ``row`` side by side, else background."""
+        covering = [b for b in blocks if b.top <= row < b.bottom]
         if not covering:
-            return [Segment(text, style)]
-        lanes = covering[0].lanes
+            return [Segment(text[x0 : x0 + width], style)]
         by_lane = {b.lane: b for b in covering}
         out: list[Segment] = []
-        x = 0
-        for lane, lane_width in enumerate(split_widths(width, lanes)):
+        x = x0
+        for lane, lane_width in enumerate(split_widths(width, covering[0].lanes)):
             block = by_lane.get(lane)
             if block is None:
                 out.append(Segment(text[x : x + lane_width], style))
@@ -279,6 +317,14 @@ class WeekGrid(CalendarCanvas):
                 out.extend(self._block_line(data, block, row - block.top, lane_width))
             x += lane_width
         return out
+
+    def _strip(self, layout: DayLayout, row: int, text: str, style: Style) -> Segment:
+        """The week view's one-cell sign of external events: ◇ where one starts, ┊ while busy."""
+        covering = [b for b in layout.events if b.top <= row < b.bottom]
+        if not covering:
+            return Segment(text, style)
+        mark = "◇" if any(b.top == row for b in covering) else "┊"
+        return Segment(mark, self.style("external") + self.style("external-edge"))
 
     def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
         if width <= 0:
@@ -315,10 +361,11 @@ class WeekGrid(CalendarCanvas):
         row = int(self.scroll_offset.y) + event.y
         for layout, (x, w) in zip(self._layouts, self._columns(width), strict=True):
             if x <= event.x < x + w:
-                lanes = [b for b in layout.blocks if b.top <= row < b.bottom and b.is_session]
+                lanes = [b for b in layout.blocks if b.top <= row < b.bottom]
                 if lanes:
                     offset = event.x - x - 1
-                    widths = split_widths(w - 1, lanes[0].lanes)
+                    session_w = w - 1 - (event_width(w - 1) if self._with_events else 0)
+                    widths = split_widths(session_w, lanes[0].lanes)
                     for block in lanes:
                         start = sum(widths[: block.lane])
                         if start <= offset < start + widths[block.lane]:
