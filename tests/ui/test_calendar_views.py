@@ -86,3 +86,15 @@ async def test_day_month_and_agenda_views(app, ids) -> None:
         await pilot.press("2")
         await settle(app, pilot)
         assert "Week 47" in screen_text(app)
+
+
+async def test_names_are_shown_as_typed_never_as_markup(app, ids, cal_practice) -> None:
+    from calendar_kit import at
+
+    eve = cal_practice.add_client("[red]Eve[/red] \x1b[2J")
+    cal_practice.book(eve.id, at(19, 15))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l", "1")
+        await settle(app, pilot)
+        assert "[red]Eve[/red] [2J" in screen_text(app)
