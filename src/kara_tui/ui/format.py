@@ -44,7 +44,7 @@ def display_name(name: str, privacy: bool = False) -> str:
     if not privacy:
         return name
     initials = [part[0].upper() + "." for part in name.split() if part]
-    return " ".join(initials) or "?"
+    return "".join(initials) or "?"
 
 
 def status_word(session: Session) -> str:

@@ -70,7 +70,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
                 Text(fmt.display_name(c.name, self.privacy)),
                 c.programme.value,
                 str(c.fee),
-                f"{c.window_hours} h" if c.window_hours is not None else "default",
+                _window(c),
                 str(c.sponsored_credit) if sponsored else "",
                 Text("" if self.privacy else fmt.clean(c.email)),
                 Text("" if self.privacy else fmt.clean(c.phone)),
@@ -91,6 +91,12 @@ class ClientsScreen(WorkerErrors, Screen[None]):
                 self._load()
 
         self.app.push_screen(ClientForm(self.practice), done)
+
+
+def _window(c: Client) -> str:
+    if c.programme is Programme.SPONSORED:
+        return "24 h (sponsored)"
+    return f"{c.window_hours} h" if c.window_hours is not None else "practice's"
 
 
 @dataclass(frozen=True, slots=True)

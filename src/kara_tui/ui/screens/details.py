@@ -124,10 +124,7 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
     client_rows += [
         ("Programme", programme),
         ("Usual fee", str(c.fee)),
-        (
-            "Window",
-            f"{c.window_hours} h (own)" if c.window_hours is not None else "practice default",
-        ),
+        ("Window", _window(c)),
     ]
     outer.add_row(_pairs(client_rows))
 
@@ -171,6 +168,12 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
         history.add_row(Text("no history recorded", style="dim"))
     outer.add_row(history)
     return outer
+
+
+def _window(c: Client) -> str:
+    if c.programme is Programme.SPONSORED:
+        return "under 24 h may be charged (sponsored programme)"
+    return f"{c.window_hours} h (own)" if c.window_hours is not None else "the practice's"
 
 
 def _change(event: AuditEvent, tz: ZoneInfo) -> str:
