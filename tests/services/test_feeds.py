@@ -452,3 +452,13 @@ def test_a_busy_feed_event_blocks_booking_and_a_transparent_one_does_not(
     assert practice.sessions_overlapping_busy_events(start, start + timedelta(days=7)) == {
         forced.id
     }
+
+
+def test_a_secret_gone_from_the_keyring_is_a_clear_failure(practice, feeds, keyring) -> None:
+    feeds.add("Work", SECRET)
+    keyring.secrets.clear()
+    [report] = feeds.sync("Work")
+    assert not report.ok
+    assert "no longer in your keyring" in report.message
+    assert feeds.get("Work").source == "(in your keyring)"
+    assert "no longer in your keyring" in feeds.get("Work").last_error

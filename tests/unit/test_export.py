@@ -139,3 +139,30 @@ def test_no_sessions_is_still_a_valid_calendar() -> None:
 def test_stamp_must_be_aware(sessions) -> None:
     with pytest.raises(ValueError, match="aware"):
         export_sessions(sessions, stamp=datetime(2026, 11, 16, 8, 0))
+
+
+def test_export_imports_back_through_the_feed_parser_without_loss(sessions) -> None:
+    from kara_tui.ical.parse import parse_feed
+
+    for private in (False, True):
+        body = export_sessions(sessions, stamp=STAMP, private=private)
+        result = parse_feed(
+            body,
+            window_start=datetime(2026, 1, 1, tzinfo=UTC),
+            window_end=datetime(2027, 1, 1, tzinfo=UTC),
+        )
+        assert result.problems == []
+        assert result.event_count == len(sessions)
+        got = {o.uid: o for o in result.occurrences}
+        assert set(got) == {s.uid for s in sessions}
+        for s in sessions:
+            o = got[s.uid]
+            assert (o.start, o.end, o.all_day) == (s.start, s.end, False)
+            assert o.recurrence_id == ""
+            cancelled = s.status is SessionStatus.CANCELLED
+            assert o.cancelled is cancelled
+            assert o.busy is not cancelled
+            assert o.summary == ("Busy" if private else o.summary)
+        if not private:
+            assert got["session-1@kara-tui"].summary == "Session with Anna Smith (Couples therapy)"
+            assert got["session-1@kara-tui"].location == "Room 2, 1 High St"

@@ -223,9 +223,14 @@ class Feeds:
             if self._secrets.put(clean, where):
                 stored = KEYRING_PREFIX + clean
             else:
+                where_kept = (
+                    "a file only you can read"
+                    if self.practice.engine.dialect.name == "sqlite"
+                    else "on the database server"
+                )
                 note = (
                     "No keyring is available, so the feed's secret address is kept in the "
-                    "kara-tui database (a file only you can read)."
+                    f"kara-tui database ({where_kept})."
                 )
         try:
             with self.practice.writing() as db:
@@ -436,7 +441,7 @@ class Feeds:
                 last_modified=fetched.last_modified,
                 sync_key=key,
             )
-        except (SQLAlchemyError, StorageError) as exc:
+        except Exception as exc:  # the transaction was rolled back: nothing changed
             detail = str(exc) if isinstance(exc, StorageError) else type(exc).__name__
             return self._fail(name, target.id, f"the events could not be stored ({detail})")
 
