@@ -205,6 +205,20 @@ async def test_a_dialog_that_returns_a_session_reloads_and_selects_it(
         assert "Tue 24 Nov 2026 15:00–15:50 Chloe Patel · ● scheduled" in screen_text(app)
 
 
+async def test_palette_cancel_range_opens_the_range_dialog_on_the_cursor_day(app, ids) -> None:
+    from kara_tui.ui.screens.cancel_range import CancelRangeDialog
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l")
+        await app.screen.run_action("cancel_range")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CancelRangeDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"
+
+
 async def test_session_keys_are_hidden_when_they_do_not_apply(app, ids) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

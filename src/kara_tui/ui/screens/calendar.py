@@ -193,6 +193,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             right.append(f"{fmt.CONFLICT} {conflicts} conflict{'s' if conflicts != 1 else ''}")
         if self.privacy:
             right.append("privacy")
+        if data.professional.name and data.professional.name != "My practice":
+            right.append(fmt.clean(data.professional.name))
         right.append(data.tz.key)
         self.query_one("#title", Label).update(Text(" " + left))
         self.query_one("#title-right", Label).update(Text(" · ".join(right) + " "))

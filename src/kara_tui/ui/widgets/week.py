@@ -55,7 +55,7 @@ def day_weights(data: CalendarData) -> list[int]:
     busy = {data.local_day(s.start) for s in data.sessions}
     busy |= {data.local_day(e.start) for e in data.events if isinstance(e.start, datetime)}
     return [
-        2 if day.weekday() in hours.days or day in busy or data.span.days == 1 else 1
+        2 if day.weekday() in hours.days or day in busy or day == data.today else 1
         for day in data.span.dates()
     ]
 
