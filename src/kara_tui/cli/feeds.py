@@ -160,7 +160,9 @@ def feeds_events(ctx: Context, args: argparse.Namespace) -> int:
         print("No external events in that range.")
     for e in events:
         if e.all_day:
-            when = f"{e.start:%a %Y-%m-%d}  all day  "
+            last = e.end - timedelta(days=1)
+            span = "all day" if last <= e.start else f"to {last:%a %d}"
+            when = f"{e.start:%a %Y-%m-%d}  {span:<9}"
         else:
             when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
         flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
