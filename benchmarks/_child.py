@@ -119,18 +119,9 @@ def cmd_kara(args: argparse.Namespace) -> None:
     feeds = Feeds(practice, settings)
     rss_before = peak_rss_mb()
 
-    profiler = None
-    if args.profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
     t0 = time.perf_counter()
     report = feeds.import_file(feed, name="bench")
     cold = time.perf_counter() - t0
-    if profiler is not None:
-        profiler.disable()
-        profiler.dump_stats(args.profile)
     rss_cold = peak_rss_mb()
 
     def stored() -> int:
@@ -309,7 +300,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--resync", action="store_true")
     p.add_argument("--changed", help="the edited feed to sync after the unchanged re-sync")
     p.add_argument("--max-bytes", type=int, default=20_000_000)
-    p.add_argument("--profile", help="write cProfile stats of the cold import here")
     p.set_defaults(func=cmd_kara)
     for name, func in (("startup", cmd_startup), ("keys", cmd_keys)):
         p = sub.add_parser(name)
