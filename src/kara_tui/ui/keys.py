@@ -67,7 +67,14 @@ COMMANDS_WITHOUT_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# The footer shows these first, most needed first, so a narrow terminal still shows help.
+FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "edit", "details",
+                "goto", "search", "quit")  # fmt: skip
+
+
 def bindings() -> list[Binding]:
+    order = {name: i for i, name in enumerate(FOOTER_ORDER)}
+    specs = sorted(SPECS, key=lambda spec: order.get(spec.id, len(order)))
     return [
         Binding(
             spec.keys,
@@ -77,7 +84,7 @@ def bindings() -> list[Binding]:
             key_display=spec.display,
             id=spec.id,
         )
-        for spec in SPECS
+        for spec in specs
     ]
 
 
