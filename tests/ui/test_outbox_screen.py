@@ -140,7 +140,7 @@ async def test_a_refused_send_shows_the_reason_and_r_retries_it(
 
         assert said(app) == "1 sent."
         assert len(server.received) == 1
-        assert server.received[0].message["Subject"].startswith("Cancelled:")
+        assert server.received[0].message["Subject"].startswith("Moved:")
         statuses = [n.status for n in setup.list_notifications()]
         assert statuses[:2] == [NotificationStatus.SENT, NotificationStatus.QUEUED]
 
