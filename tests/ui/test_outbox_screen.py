@@ -99,7 +99,7 @@ async def test_s_sends_the_queued_messages_in_order(setup: Practice, server: Smt
         await settle(app, pilot)
 
         assert [r.message["Subject"].split(":")[0] for r in server.received] == [
-            "Cancelled",
+            "Moved",
             "Booked",
         ]
         assert [n.status for n in setup.list_notifications()] == [
