@@ -29,8 +29,6 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import generate
-
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -187,11 +185,15 @@ class Run:
         name = f"feed-{mode}-{events}-{self.today}-{'changed-' if changed else ''}{self._key()}.ics"
         path = self.cache / name
         if not path.exists():
-            t0 = time.perf_counter()
-            stats = generate.write_feed(path, events, mode=mode, today=self.today, changed=changed)
+            # In a child process: a 100k-event plan would otherwise stay in this process's
+            # memory for the rest of the run.
+            cmd = [sys.executable, "-m", "benchmarks.generate", "feed", "--events", str(events)]
+            cmd += ["--mode", mode, "--today", self.today.isoformat(), "--out", str(path)]
+            seconds, proc = self.timed(cmd + (["--changed"] if changed else []))
+            if proc.returncode != 0:
+                raise RuntimeError(f"generating {path.name} failed: {proc.stderr.strip()}")
             self.say(
-                f"generated {path.name}: {stats.vevents} VEVENTs, "
-                f"{stats.size_bytes / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s"
+                f"generated {path.name}: {path.stat().st_size / 1e6:.1f} MB in {seconds:.1f} s"
             )
         return path
 
@@ -199,11 +201,14 @@ class Run:
         name = f"practice-{sessions}-{external}-{self.now:%Y%m%dT%H%M}-{self._key()}.db"
         path = self.cache / name
         if not path.exists():
-            t0 = time.perf_counter()
             tmp = path.with_suffix(".building.db")
-            stats = generate.write_practice(tmp, sessions=sessions, external=external, now=self.now)
+            cmd = [sys.executable, "-m", "benchmarks.generate", "practice", "--sessions"]
+            cmd += [str(sessions), "--external", str(external), "--now", self.now.isoformat()]
+            seconds, proc = self.timed([*cmd, "--out", str(tmp)])
+            if proc.returncode != 0:
+                raise RuntimeError(f"generating {path.name} failed: {proc.stderr.strip()}")
             tmp.replace(path)
-            self.say(f"generated {path.name}: {stats} in {time.perf_counter() - t0:.1f} s")
+            self.say(f"generated {path.name} in {seconds:.1f} s: {proc.stderr.strip()}")
         copy = self.work / f"practice-{sessions}.db"
         for leftover in self.work.glob(f"{copy.name}*"):
             leftover.unlink()
@@ -459,7 +464,7 @@ def bench_startup(run: Run) -> list[Row]:
     db = _practice_for_ui(run)
     url = f"sqlite:///{db}"
     config = str(run.work / "none.toml")
-    kara_times, bare_times = [], []
+    kara_times, bare_times, kara_frames = [], [], []
     skipped = ""
     rounds = 3 if run.quick else 5
     # Alternate, so that a busy moment on the shared machine hits both sides alike.
@@ -471,6 +476,7 @@ def bench_startup(run: Run) -> list[Row]:
             break
         bare_times.append(bare["seconds"])
         kara_times.append(kara["seconds"])
+        kara_frames.append(kara["first_frame"])
         if not kara.get("settled", True):
             run.say("note: the calendar still had workers running 10 s after start-up")
     if not skipped:
@@ -482,7 +488,7 @@ def bench_startup(run: Run) -> list[Row]:
         )
     return [
         Row(
-            "calendar start-up to first screen (10k sessions, 20k external), median",
+            "calendar start-up to the week drawn with its data (10k sessions, 20k external), median",
             None if skipped else statistics.median(kara_times),
             "s",
             baseline=None if skipped else statistics.median(bare_times),
@@ -490,7 +496,15 @@ def bench_startup(run: Run) -> list[Row]:
             target="≤ 1.5x",
             check=lambda _v, r: r is not None and r <= 1.5,
             skipped=skipped,
-        )
+        ),
+        Row(
+            "calendar start-up to its first frame (before the data arrives), median",
+            None if skipped else statistics.median(kara_frames),
+            "s",
+            baseline=None if skipped else statistics.median(bare_times),
+            baseline_label="bare Textual app, one DataTable",
+            skipped=skipped,
+        ),
     ]
 
 

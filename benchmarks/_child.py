@@ -30,8 +30,18 @@ def emit(result: dict[str, Any]) -> None:
 
 
 def peak_rss_mb() -> float:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This program's peak resident memory.
+
+    VmHWM belongs to the address space exec() created; ru_maxrss does not do: Linux carries
+    the parent's high-water mark over fork+exec, so a big parent would show up here.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def since_process_start() -> float | None:
@@ -242,10 +252,13 @@ def cmd_startup(args: argparse.Namespace) -> None:
 
     async def run() -> dict[str, Any]:
         async with app.run_test(size=(160, 50)) as pilot:
+            await pilot._wait_for_screen()
+            app.screen._on_timer_update()
+            first_frame = since_process_start()  # composed and painted, data maybe not yet
             settled = await _settle(app, pilot)
             ready = since_process_start()
             app.exit()
-        return {"seconds": ready, "settled": settled}
+        return {"seconds": ready, "first_frame": first_frame, "settled": settled}
 
     emit(asyncio.run(run()))
 
