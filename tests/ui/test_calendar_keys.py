@@ -298,9 +298,9 @@ async def test_question_mark_lists_every_key(app, ids) -> None:
 async def test_coming_features_say_so_and_o_r_open_their_screens(app, ids) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("s")
-        await pilot.pause()
-        assert "coming with the External calendars issue" in notices(app)
+        await pilot.press("s")  # syncs the feeds: the seeded feed's file is gone, a notice
+        await settle(app, pilot)
+        assert "Family: the file /family.ics does not exist" in notices(app)
         await pilot.press("O")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "OutboxScreen"

@@ -135,9 +135,14 @@ class Context:
         return self._practice
 
     def open_calendar(self) -> int:
-        from kara_tui.ui.app import make_app
+        from kara_tui.ui.app import FEED_REFRESH_SECONDS, make_app
 
-        app = make_app(practice=self.practice, settings=self.settings, clock=self.clock)
+        app = make_app(
+            practice=self.practice,
+            settings=self.settings,
+            clock=self.clock,
+            feed_refresh_seconds=FEED_REFRESH_SECONDS,
+        )
         app.run()
         return int(app.return_code or 0)
 

@@ -33,6 +33,10 @@ DELETE_CHUNK = 500  # ids per DELETE ... IN (...), well under every backend's pa
 
 _EVENTS = ExternalEventRow.__table__
 _SCHEMES = ("http", "https", "webcal")
+# A new feed takes the first of these no other feed has, so two calendars never look alike
+# (blue first: the column's default). Readable on dark and light backgrounds; no red, which
+# reads as an error.
+FEED_COLOURS = ("#5f87af", "#d7875f", "#5faf87", "#af87d7", "#afaf5f", "#5fafaf", "#d787af")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,11 +238,13 @@ class Feeds:
                 )
         try:
             with self.practice.writing() as db:
+                used = set(db.scalars(select(FeedRow.colour)))
                 row = FeedRow(
                     name=clean,
                     source=stored,
                     enabled=True,
                     refresh_minutes=refresh_minutes,
+                    colour=next((c for c in FEED_COLOURS if c not in used), FEED_COLOURS[0]),
                     created_at=self.practice.clock.now(),
                 )
                 db.add(row)

@@ -35,6 +35,7 @@ from kara_tui.domain import (
     Client,
     DomainError,
     ExternalEvent,
+    Feed,
     Money,
     Notification,
     NotificationKind,
@@ -406,6 +407,14 @@ class Practice:
             if end is not None:
                 stmt = stmt.where(TimeOffRow.start < end)
             return [r.to_domain() for r in db.scalars(stmt)]
+
+    def calendar_feeds(self) -> list[Feed]:
+        """Every feed as the calendar draws its events (colour, stale), without its address:
+        no keyring lookup, so it is cheap enough for every page turn."""
+        with self.reading() as db:
+            return [
+                r.to_domain(source="") for r in db.scalars(select(FeedRow).order_by(FeedRow.id))
+            ]
 
     def external_events(self, start: datetime, end: datetime) -> list[ExternalEvent]:
         """Stored feed occurrences overlapping [start, end), from enabled feeds."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -13,11 +13,17 @@ from kara_tui import paths
 from kara_tui.clock import Clock
 from kara_tui.config import Settings, save_value
 from kara_tui.ui import keys
+from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
 from kara_tui.ui.screens.calendar import CalendarScreen
 from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shipped_themes_dir
 
 if TYPE_CHECKING:
+    from kara_tui.services.feeds import SyncReport
     from kara_tui.services.practice import Practice
+
+# How often the open app looks for feeds whose refresh interval has passed (the CLI's value;
+# make_app's default of 0 turns the background refresh off, as tests want).
+FEED_REFRESH_SECONDS = 60.0
 
 
 class KaraApp(App[int]):
@@ -33,11 +39,15 @@ class KaraApp(App[int]):
         clock: Clock,
         *,
         theme_dirs: list[Path] | None = None,
+        feed_keyring: Any = None,
+        feed_refresh_seconds: float = 0,
     ) -> None:
         super().__init__()
         self.practice = practice
         self.settings = settings
         self.clock = clock
+        self.feed_sync = FeedSync(practice, settings, keyring=feed_keyring)
+        self.feed_refresh_seconds = feed_refresh_seconds
         self._theme_dirs = (
             theme_dirs
             if theme_dirs is not None
@@ -73,6 +83,31 @@ class KaraApp(App[int]):
         self.push_screen(CalendarScreen(self.practice, self.settings, self.clock))
         for problem in problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
+        if self.feed_refresh_seconds > 0:
+            # A first look soon after opening (feeds may be hours old), then at the interval.
+            self.set_timer(min(self.feed_refresh_seconds, 2.0), self.refresh_feeds)
+            self.set_interval(self.feed_refresh_seconds, self.refresh_feeds)
+
+    # -- background feed refresh ------------------------------------------------------------
+
+    def refresh_feeds(self) -> None:
+        """Sync the feeds that are due, in a worker; skipped while any sync is running."""
+        if not self.feed_sync.busy:
+            self._refresh_feeds()
+
+    @work(thread=True, exclusive=True, group="feeds-refresh", exit_on_error=False)
+    def _refresh_feeds(self) -> None:
+        reports = self.feed_sync.run(due_only=True)
+        if reports:
+            self.call_from_thread(self._feeds_refreshed, reports)
+
+    def _feeds_refreshed(self, reports: list[SyncReport]) -> None:
+        """Quiet on success; each feed's failure is said once (not every minute)."""
+        for report in self.feed_sync.untold_failures(reports):
+            self.notify(report.message, title="Feed sync", severity="warning", markup=False)
+        for screen in self.screen_stack:
+            screen.post_message(FeedsSynced(reports, background=True))
+
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
@@ -110,6 +145,21 @@ def make_app(
     settings: Settings,
     clock: Clock,
     theme_dirs: list[Path] | None = None,
+    feed_keyring: Any = None,
+    feed_refresh_seconds: float = 0,
 ) -> KaraApp:
-    """Build the app the CLI runs; tests call it with a temporary database and a fixed clock."""
-    return KaraApp(practice, settings, clock, theme_dirs=theme_dirs)
+    """Build the app the CLI runs; tests call it with a temporary database and a fixed clock.
+
+    Args:
+        feed_keyring: where feed addresses are kept (the user's keyring when None).
+        feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
+            default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
+    """
+    return KaraApp(
+        practice,
+        settings,
+        clock,
+        theme_dirs=theme_dirs,
+        feed_keyring=feed_keyring,
+        feed_refresh_seconds=feed_refresh_seconds,
+    )

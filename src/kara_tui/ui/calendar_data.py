@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kara_tui.clock import Clock
-from kara_tui.domain import ExternalEvent, Professional, Session, SessionStatus, TimeOff
+from kara_tui.domain import ExternalEvent, Feed, Professional, Session, SessionStatus, TimeOff
 from kara_tui.timeparse import day_start
 
 if TYPE_CHECKING:
@@ -84,6 +85,10 @@ class CalendarData:
     conflicts: frozenset[int]  # live sessions overlapping a busy event or another session
     now: datetime
     empty_practice: bool = False
+    feeds: Mapping[int, Feed] = field(default_factory=dict)  # by id: colour and stale flag
+
+    def feed_of(self, event: ExternalEvent) -> Feed | None:
+        return self.feeds.get(event.feed_id)
 
     @property
     def today(self) -> date:
@@ -178,6 +183,7 @@ def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -
     events = tuple(e for e in practice.external_events(start, end) if not e.cancelled)
     conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz)
     empty = first and not sessions and practice.is_empty()
+    feeds = {f.id: f for f in practice.calendar_feeds()} if events else {}
     return CalendarData(
         span=span,
         tz=tz,
@@ -188,4 +194,5 @@ def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -
         conflicts=frozenset(conflicts),
         now=clock.now(),
         empty_practice=empty,
+        feeds=feeds,
     )

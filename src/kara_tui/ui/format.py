@@ -17,6 +17,7 @@ GLYPHS = {
 }
 CONFLICT = "⚠"
 EXTERNAL = "◇"
+STALE = "◌"  # an event of a feed that could not be read lately: it may be out of date
 TIME_OFF = "▨"
 
 REASON_SHORT = {

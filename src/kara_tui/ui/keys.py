@@ -50,7 +50,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
     KeySpec("sync", "s", "sync", "Sync", "feeds: sync now", "sync external calendars now", "Practice"),
     KeySpec("clients", "C", "clients", "Clients", "clients: list", "clients", "Practice"),
-    KeySpec("feeds", "F", "feeds", "Feeds", "feeds: list", "external calendars (feeds)", "Practice"),
+    KeySpec("feeds", "F", "feeds", "Feeds", "feeds: manage", "external calendars (feeds)", "Practice"),
     KeySpec("reports", "R", "reports", "Reports", "reports: open", "reports", "Practice"),
     KeySpec("outbox", "O", "outbox", "Outbox", "outbox: open", "outbox (client notices)", "Practice"),
     KeySpec("help", "question_mark", "help", "Help", "help: keys", "this help", "App", footer=True, display="?"),

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label, Static
+from textual.worker import Worker
 
 from kara_tui.clock import Clock
 from kara_tui.config import Settings
@@ -29,6 +30,7 @@ from kara_tui.ui.calendar_data import (
     span_for,
 )
 from kara_tui.ui.commands import CalendarCommands
+from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.widgets.agenda import AgendaList
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.month import MonthGrid
@@ -94,7 +96,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             yield WeekView(id="week")
             yield MonthGrid(id="month")
             yield AgendaList(id="agenda")
-        yield Static("", id="selection")
+        with Horizontal(id="status-bar"):
+            yield Static("", id="selection")
+            yield Label("", id="sync-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -516,16 +520,80 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             return
         self._open(lambda: OutboxScreen(self.practice, self.settings), "outbox")
 
+    # -- feeds ------------------------------------------------------------------------------
+
+    @property
+    def feed_sync(self) -> FeedSync:
+        """The app's one FeedSync, so this key, the feeds screen and the background refresh
+        never sync at the same time."""
+        found = getattr(self.app, "feed_sync", None)
+        if not isinstance(found, FeedSync):
+            found = FeedSync(self.practice, self.settings)
+            self.app.feed_sync = found  # type: ignore[attr-defined]
+        return found
+
     def action_sync(self) -> None:
-        self._coming("Syncing feeds is", "External calendars", "kara-tui feeds sync")
+        self.sync_feeds()
+
+    def sync_feeds(self, name: str | None = None, *, accept_empty: bool = False) -> None:
+        if self.feed_sync.busy:
+            self.notify(BUSY, severity="warning", markup=False)
+            return
+        self._sync_status("⟳ Syncing feeds…")
+        self._sync(name, accept_empty)
+
+    @work(thread=True, group="feeds", exit_on_error=False)
+    def _sync(self, name: str | None, accept_empty: bool) -> None:
+        reports = self.feed_sync.run(
+            name,
+            accept_empty=accept_empty,
+            on_progress=lambda feed, i, n: self.post_message(SyncProgress(feed, i, n)),
+        )
+        self.post_message(FeedsSynced(reports))
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group == "feeds":
+            self._sync_status("")
+        return False  # shown as a notice
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self._sync_status(f"⟳ {message.text}")
+
+    def on_feeds_synced(self, message: FeedsSynced) -> None:
+        from kara_tui.ui.screens.feeds import ask_accept_empty, tell_sync_results
+
+        if message.background:  # quiet: the app has told any failure once already
+            if message.changed:
+                self.reload(keep=True)
+            return
+        self._sync_status("")
+        reports = message.reports
+        if reports is None:
+            self.notify(BUSY, severity="warning", markup=False)
+            return
+        if not reports:
+            self.notify(
+                "No feeds to sync. Press F to add one (an https or webcal address, or an .ics file).",
+                markup=False,
+            )
+            return
+        tell_sync_results(self, self.feed_sync, reports)
+        for report in reports:
+            if report.needs_confirmation:
+                ask_accept_empty(
+                    self, report, lambda name: self.sync_feeds(name, accept_empty=True)
+                )
+        self.reload(keep=True)
+
+    def _sync_status(self, text: str) -> None:
+        self.query_one("#sync-status", Label).update(Text(f" {text} " if text else ""))
 
     def action_feeds(self) -> None:
-        try:
-            from kara_tui.ui.screens.feeds import FeedsScreen  # type: ignore[import-not-found]
-        except ImportError:
-            self._coming("The feeds screen is", "External calendars", "kara-tui feeds list")
-            return
-        self._open(lambda: FeedsScreen(self.practice, self.settings), "feeds screen")
+        from kara_tui.ui.screens.feeds import FeedsScreen
+
+        self._open(
+            lambda: FeedsScreen(self.practice, self.settings, self.feed_sync), "feeds screen"
+        )
 
     def action_reports(self) -> None:
         try:

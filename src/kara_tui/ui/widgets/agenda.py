@@ -145,14 +145,20 @@ class AgendaList(CalendarCanvas):
 
     def _event(self, data: CalendarData, e: ExternalEvent, width: int) -> list[Segment]:
         body = self.style("external")
-        edge = body + self.style("external-edge")
+        edge = self.feed_edge(data, e)
         if isinstance(e.start, datetime) and isinstance(e.end, datetime):
             at = fmt.time_range(e.start, e.end, data.tz)
         else:
             at = "all day"
         kind = "busy" if e.busy else "free"
         summary = fmt.clean(e.summary) or "busy"
-        text = f" {at:<13}{fit(summary, 28)}{fmt.EXTERNAL} {fmt.clean(e.feed_name)} · {kind}"
+        feed = data.feed_of(e)
+        stale = feed is not None and feed.stale
+        glyph = fmt.STALE if stale else fmt.EXTERNAL
+        text = f" {at:<13}{fit(summary, 28)}{glyph} {fmt.clean(e.feed_name)} · {kind}"
+        if stale:
+            text += " · stale"
+            body += self.style("stale")
         return [Segment("  ┊", edge), cell(text, width - 3, body)]
 
     def on_click(self, event: events.Click) -> None:

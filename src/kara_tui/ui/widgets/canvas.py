@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 
 from rich.style import Style
+from textual.color import Color, ColorParseError
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 
+from kara_tui.domain import ExternalEvent
 from kara_tui.ui.calendar_data import CalendarData
 
 STATES = ("scheduled", "attended", "no-show", "cancelled", "late", "conflict", "external")
@@ -29,6 +32,7 @@ class CalendarCanvas(ScrollView, can_focus=False):
         "cal--cursor",
         "cal--dim",
         "cal--selected",
+        "cal--stale",
         *(f"cal--{s}" for s in STATES),
         *(f"cal--{s}-edge" for s in STATES),
     }
@@ -60,6 +64,7 @@ class CalendarCanvas(ScrollView, can_focus=False):
         & > .cal--late-edge { color: $session-late; }
         & > .cal--conflict-edge { color: $session-conflict; }
         & > .cal--external-edge { color: $session-external; }
+        & > .cal--stale { text-style: dim italic; }
     }
     """
 
@@ -84,6 +89,19 @@ class CalendarCanvas(ScrollView, can_focus=False):
 
     def style(self, name: str) -> Style:
         return self.get_component_rich_style(f"cal--{name}")
+
+    def feed_edge(self, data: CalendarData, event: ExternalEvent) -> Style:
+        """The edge of an external event in its feed's colour (the theme's if it has none),
+        dimmed while the feed is stale."""
+        style = self.style("external") + self.style("external-edge")
+        feed = data.feed_of(event)
+        if feed is None:
+            return style
+        with suppress(ColorParseError):  # a colour the database should not hold: the theme's
+            style += Style(color=Color.parse(feed.colour).rich_color)
+        if feed.stale:
+            style += self.style("stale")
+        return style
 
     def watch_selected(self) -> None:
         self.refresh()

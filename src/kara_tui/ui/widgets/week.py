@@ -323,8 +323,14 @@ class WeekGrid(CalendarCanvas):
         covering = [b for b in layout.events if b.top <= row < b.bottom]
         if not covering:
             return Segment(text, style)
-        mark = "◇" if any(b.top == row for b in covering) else "┊"
-        return Segment(mark, self.style("external") + self.style("external-edge"))
+        data = self.data
+        assert data is not None
+        starting = [b for b in covering if b.top == row]
+        block = (starting or covering)[0]
+        feed = data.feed_of(block.item)  # type: ignore[arg-type]
+        stale = feed is not None and feed.stale
+        mark = (fmt.STALE if stale else fmt.EXTERNAL) if starting else "┊"
+        return Segment(mark, self.feed_edge(data, block.item))  # type: ignore[arg-type]
 
     def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
         if width <= 0:
@@ -344,15 +350,18 @@ class WeekGrid(CalendarCanvas):
         body = self.style(state)
         text = lines[line] if line < len(lines) else ""
         text_style = body
+        edge_style = body + self.style(f"{state}-edge")
         if state in ("cancelled", "late") and line == 0:
             text_style = body + Style(strike=True)
         if isinstance(item, Session) and item.id == self.selected:
-            body = text_style = body + self.style("selected")
+            body = text_style = edge_style = body + self.style("selected")
             edge = "█"
-        return [
-            Segment(edge, body + self.style(f"{state}-edge")),
-            cell(text, width - 1, text_style),
-        ]
+        elif isinstance(item, ExternalEvent):
+            edge_style = self.feed_edge(data, item)
+            feed = data.feed_of(item)
+            if feed is not None and feed.stale:
+                text_style += self.style("stale")
+        return [Segment(edge, edge_style), cell(text, width - 1, text_style)]
 
     # -- mouse -----------------------------------------------------------------------------
 
@@ -404,10 +413,16 @@ def event_lines(e: ExternalEvent, data: CalendarData, height: int, width: int) -
     """External events look unlike sessions: a dotted edge, italics and the feed's name."""
     at = fmt.hm(e.start, data.tz) if isinstance(e.start, datetime) else "all day"
     summary = fmt.clean(e.summary) or "busy"
+    feed = data.feed_of(e)
+    stale = feed is not None and feed.stale
+    glyph = fmt.STALE if stale else fmt.EXTERNAL
     if height == 1:
-        return [f"{fmt.EXTERNAL} {at} {summary}"]
+        return [f"{glyph} {at} {summary}"]
     kind = "busy" if e.busy else "free"
-    return [f"{at} {summary}", f"{fmt.EXTERNAL} {fmt.clean(e.feed_name)} · {kind}"]
+    return [
+        f"{at} {summary}",
+        f"{glyph} {fmt.clean(e.feed_name)} · {kind}" + (" · stale" if stale else ""),
+    ]
 
 
 class WeekView(Vertical):

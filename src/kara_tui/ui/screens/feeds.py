@@ -1,0 +1,587 @@
+"""The feeds screen (F): external calendars, their state in words, and add/remove/enable/sync."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color, ColorParseError
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets.data_table import RowDoesNotExist
+from textual.worker import Worker
+
+from kara_tui.config import Settings
+from kara_tui.domain import Feed
+from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
+from kara_tui.ui.format import STALE, clean
+from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+
+if TYPE_CHECKING:
+    from kara_tui.services.feeds import FeedAdded, SyncReport
+    from kara_tui.services.practice import Practice
+
+# The state of a feed in a glyph and a word, so it reads without colour.
+STATES = {
+    "off": ("–", "off", "dim"),
+    "new": ("○", "not synced", "dim"),
+    "ok": ("✓", "ok", "success"),
+    "stale": ("⚠", "stale", "warning"),
+    "failed": ("✗", "failed", "error"),
+}
+
+# label, key, widest it may grow (a long error is cut; the line under the table has all of it)
+COLUMNS = (
+    ("", "colour", 2),
+    ("Feed", "name", 24),
+    ("State", "state", 12),
+    ("Events", "events", 6),
+    ("Last success", "success", 16),
+    ("Last error", "error", 48),
+    ("Source", "source", 60),
+)
+
+
+def feed_state(feed: Feed) -> str:
+    if not feed.enabled:
+        return "off"
+    if feed.stale:
+        return "stale"
+    if feed.last_error:
+        return "failed"
+    if feed.last_success is None:
+        return "new"
+    return "ok"
+
+
+def _when(at: datetime | None, tz: ZoneInfo) -> str:
+    return f"{at.astimezone(tz):%a %d %b %H:%M}" if at is not None else "never"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ask_accept_empty(screen: Screen[Any], report: SyncReport, then: Callable[[str], None]) -> None:
+    """A feed that had events came back empty: ask before its stored events are deleted.
+
+    ``then(feed_name)`` runs on yes (it syncs again with accept_empty=True).
+    """
+    from kara_tui.ui.screens.confirm import ConfirmDialog
+
+    body = Text.assemble(
+        (clean(report.message), "bold"),
+        "\n\nThe feed returned no events; delete the stored ones? Until you say yes they stay "
+        "in the calendar, marked stale. Your own sessions are never touched.",
+    )
+
+    def done(yes: bool | None) -> None:
+        if yes:
+            then(report.feed)
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            f"{clean(report.feed)} looks empty", body, confirm="Delete them", danger=True
+        ),
+        done,
+    )
+
+
+class FeedsScreen(WorkerErrors, Screen[bool]):
+    """Every feed with its state in words. Only this screen's workers call the feeds service;
+    syncs go through the app's FeedSync so they never overlap with the `s` key or the
+    background refresh."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", id="feeds.add"),
+        Binding("d", "remove", "Remove", id="feeds.remove"),
+        Binding("space,e", "toggle", "On/off", id="feeds.toggle", key_display="space"),
+        Binding("s", "sync", "Sync", id="feeds.sync"),
+        Binding("S", "sync_all", "Sync all", id="feeds.sync_all"),
+        Binding("enter", "report", "Last report", id="feeds.report", key_display="⏎"),
+        Binding("escape", "back", "Back", id="feeds.back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+    DEFAULT_CSS = """
+    FeedsScreen #feeds-title { height: 1; width: 1fr; background: $panel; text-style: bold; }
+    FeedsScreen DataTable { height: 1fr; }
+    FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
+    FeedsScreen #feeds-status { height: 1; padding: 0 1; color: $text-muted; }
+    FeedsScreen #feeds-status.-error { color: $text-error; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, feeds: list[Feed], tz: ZoneInfo) -> None:
+            self.feeds = feeds
+            self.tz = tz
+            super().__init__()
+
+    class Changed(Message):
+        """A write finished; ``said`` is the one line to tell the user."""
+
+        def __init__(self, said: str) -> None:
+            self.said = said
+            super().__init__()
+
+    def __init__(
+        self, practice: Practice, settings: Settings, sync: FeedSync | None = None
+    ) -> None:
+        super().__init__(id="feeds")
+        self.practice = practice
+        self.settings = settings
+        self._sync_arg = sync
+        self.feeds: list[Feed] = []
+        self._tz: ZoneInfo | None = None
+        self._changed = False
+
+    @property
+    def sync(self) -> FeedSync:
+        """The app's FeedSync (one lock for the whole app), or this screen's own."""
+        if self._sync_arg is None:
+            found = getattr(self.app, "feed_sync", None)
+            self._sync_arg = (
+                found if isinstance(found, FeedSync) else FeedSync(self.practice, self.settings)
+            )
+        return self._sync_arg
+
+    def compose(self) -> ComposeResult:
+        yield Label(" Feeds · external calendars", id="feeds-title")
+        yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Loading the feeds…"), id="feeds-detail")
+        yield Static("", id="feeds-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self._load()
+
+    # -- workers (the only place the services are called) --------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        tz = self._tz or self.practice.tz
+        self.post_message(self.Loaded(self.sync.feeds.list(), tz))
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, call: Callable[[], object], said: str) -> None:
+        call()
+        self.post_message(self.Changed(said))
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _run_sync(self, name: str | None, accept_empty: bool) -> None:
+        reports = self.sync.run(
+            name,
+            accept_empty=accept_empty,
+            on_progress=lambda feed, i, n: self.post_message(SyncProgress(feed, i, n)),
+        )
+        self.post_message(FeedsSynced(reports))
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group == "sync":
+            self._status("")
+        return False  # WorkerErrors shows it as a notice
+
+    # -- results -----------------------------------------------------------------------------
+
+    def on_feeds_screen_loaded(self, message: Loaded) -> None:
+        self.feeds = message.feeds
+        self._tz = message.tz
+        self._fill()
+        self._detail()
+
+    def on_feeds_screen_changed(self, message: Changed) -> None:
+        self._changed = True
+        self.notify(message.said, markup=False)
+        self._load()
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self._status(message.text)
+
+    def on_feeds_synced(self, message: FeedsSynced) -> None:
+        self._load()
+        if message.background:
+            self._changed = self._changed or message.changed
+            return
+        self._status("")
+        reports = message.reports
+        if reports is None:
+            self.notify(BUSY, severity="warning", markup=False)
+            return
+        self._changed = True
+        if not reports:
+            self.notify("No feed is on and refreshing: nothing to sync.", markup=False)
+            return
+        tell_sync_results(self, self.sync, reports)
+        for report in reports:
+            if report.needs_confirmation:
+                ask_accept_empty(self, report, lambda name: self._start_sync(name, True))
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def selected(self) -> Feed | None:
+        table = self.query_one(DataTable)
+        if not self.feeds or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((f for f in self.feeds if f.name == key), None)
+
+    def _require(self) -> Feed | None:
+        feed = self.selected()
+        if feed is None:
+            self.notify("No feed yet: press a to add one.", severity="warning", markup=False)
+        return feed
+
+    def action_back(self) -> None:
+        self.dismiss(self._changed)
+
+    def action_add(self) -> None:
+        def done(added: FeedAdded | None) -> None:
+            if added is None:
+                return
+            self._changed = True
+            name = clean(added.feed.name)
+            self.notify(f"Added {name}; syncing it now.", markup=False)
+            if added.note:  # said once: the secret address had to go into the database
+                self.notify(added.note, title="Where the address is kept", markup=False, timeout=15)
+            self._load()
+            self._start_sync(added.feed.name)
+
+        self.app.push_screen(FeedForm(self.sync), done)
+
+    def action_remove(self) -> None:
+        from kara_tui.ui.screens.confirm import ConfirmDialog
+
+        if (feed := self._require()) is None:
+            return
+        name = feed.name
+        body = Text.assemble(
+            (clean(name), "bold"),
+            f"\n\nIts {_plural(feed.event_count, 'stored event')} leave the calendar. "
+            "Your own sessions are not touched. You can add the feed again later.",
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.sync.forget(name)
+                self._write(lambda: self.sync.feeds.remove(name), f"Removed {clean(name)}")
+
+        self.app.push_screen(
+            ConfirmDialog("Remove this feed?", body, confirm="Remove", danger=True), done
+        )
+
+    def action_toggle(self) -> None:
+        if (feed := self._require()) is None:
+            return
+        name, on = feed.name, not feed.enabled
+        said = (
+            f"{clean(name)} is on: its events show in the calendar"
+            if on
+            else f"{clean(name)} is off: its events are hidden and it is not synced"
+        )
+        self._write(lambda: self.sync.feeds.set_enabled(name, on), said)
+
+    def action_sync(self) -> None:
+        if (feed := self._require()) is None:
+            return
+        self._start_sync(feed.name)
+
+    def action_sync_all(self) -> None:
+        self._start_sync(None)
+
+    def _start_sync(self, name: str | None, accept_empty: bool = False) -> None:
+        if self.sync.busy:
+            self.notify(BUSY, severity="warning", markup=False)
+            return
+        self._status(f"Syncing {clean(name)}…" if name else "Syncing the feeds…")
+        self._run_sync(name, accept_empty)
+
+    def action_report(self) -> None:
+        if (feed := self._require()) is None:
+            return
+        self.app.push_screen(FeedReport(feed, self.sync.last.get(feed.name), self._zone()))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on the table: the same as the binding
+        self.action_report()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _zone(self) -> ZoneInfo:
+        return self._tz or ZoneInfo("UTC")
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        keep = None
+        if table.row_count:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        styles = self._theme_styles()
+        tz = self._zone()
+        rows: list[tuple[str, tuple[Text, ...]]] = []
+        for f in self.feeds:
+            glyph, word, style = STATES[feed_state(f)]
+            rows.append(
+                (
+                    f.name,
+                    (
+                        Text("██", style=_colour_style(f.colour)),
+                        Text(clean(f.name)),
+                        Text(f"{glyph} {word}", style=styles.get(style, "")),
+                        Text(str(f.event_count), justify="right"),
+                        Text(_when(f.last_success, tz)),
+                        Text(clean(f.last_error), style=styles.get("error", "")),
+                        Text(clean(f.source)),
+                    ),
+                )
+            )
+        # Widths from the data: DataTable's automatic widths come after the first paint.
+        table.clear(columns=True)
+        for index, (label, key, cap) in enumerate(COLUMNS):
+            widest = max((cells[index].cell_len for _, cells in rows), default=0)
+            table.add_column(label, key=key, width=min(cap, max(len(label), widest)))
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if keep is not None:
+            with suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(keep))
+
+    def _detail(self) -> None:
+        """All about the selected feed under the table: the whole error, the stale reason."""
+        line = self.query_one("#feeds-detail", Static)
+        feed = self.selected()
+        if feed is None:
+            line.update(
+                Text(
+                    "No feeds yet. Press a to add one: an https or webcal address (Google's "
+                    "“secret address in iCal format”, Outlook's or iCloud's published "
+                    "calendar) or an .ics file."
+                )
+            )
+            return
+        glyph, word, _ = STATES[feed_state(feed)]
+        every = (
+            f"synced every {feed.refresh_minutes} min"
+            if feed.refresh_minutes > 0
+            else "a one-off import (synced only when you ask)"
+        )
+        text = Text.assemble(
+            (f"{glyph} {clean(feed.name)}", "bold"),
+            f" · {word} · {_plural(feed.event_count, 'event')} · {every} · ",
+            (clean(feed.source), "dim"),
+        )
+        if feed.stale:
+            text.append(
+                f"\n⚠ Stale: {clean(feed.last_error)}. Its events stay in the calendar, marked "
+                f"{STALE}, until a sync works again."
+            )
+        elif feed.last_error:
+            text.append(f"\n✗ Last sync failed: {clean(feed.last_error)}")
+        report = self.sync.last.get(feed.name)
+        if report is not None and report.problems:
+            text.append(
+                f"\n{_plural(len(report.problems), 'event')} skipped in the last sync: "
+                "⏎ shows which and why."
+            )
+        line.update(text)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#feeds-status", Static)
+        line.update(Text(text))
+        line.set_class(error, "-error")
+
+    def _theme_styles(self) -> dict[str, Style]:
+        """The theme's success/warning/error colours; the glyph and word say it without them."""
+        try:
+            variables = self.app.get_css_variables()
+        except Exception:
+            return {"dim": Style(dim=True)}
+        styles = {"dim": Style(dim=True)}
+        for name in ("warning", "success", "error"):
+            with suppress(KeyError, ColorParseError):
+                styles[name] = Style(color=Color.parse(variables[name]).rich_color)
+        return styles
+
+
+def _colour_style(colour: str) -> Style:
+    try:
+        return Style(color=Color.parse(colour).rich_color)
+    except ColorParseError:
+        return Style()
+
+
+def tell_sync_results(screen: Screen[Any], sync: FeedSync, reports: list[SyncReport]) -> None:
+    """After a sync the user asked for: one notice for what worked, one per failure.
+
+    Messages come from the service, which never puts an address in them.
+    """
+    failures = [r for r in reports if not r.ok]
+    worked = [r for r in reports if r.ok]
+    if worked:
+        screen.notify(
+            "\n".join(clean(r.message) for r in worked), title="Feeds synced", markup=False
+        )
+    for report in failures:
+        screen.notify(
+            clean(report.message), title="Feed sync failed", severity="error", markup=False
+        )
+    sync.told(failures)
+
+
+class FeedForm(WorkerErrors, ModalScreen["FeedAdded | None"]):
+    """Name and address (or file) of a new feed; the service checks both."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+        Binding("ctrl+s", "submit", "Add", id="dialog_confirm", priority=True),
+    ]
+
+    class Added(Message):
+        def __init__(self, added: FeedAdded) -> None:
+            self.added = added
+            super().__init__()
+
+    def __init__(self, sync: FeedSync) -> None:
+        super().__init__()
+        self.sync = sync
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="feed-form") as box:
+            box.border_title = "Add a feed"
+            box.border_subtitle = "enter or ctrl+s adds · escape back"
+            with Horizontal(classes="field"):
+                yield Label("Name")
+                yield Input(placeholder="Work", id="name")
+            with Horizontal(classes="field"):
+                yield Label("Address")
+                yield Input(placeholder="https://… webcal://… or /path/to/file.ics", id="source")
+            yield Static(
+                "An address is a secret (anyone with it can read the calendar): it is kept in "
+                "your keyring when there is one, and shown masked.",
+                classes="note",
+            )
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button("Add", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_input_changed(self) -> None:
+        self.query_one("#error", Static).update("")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "name" and not self.query_one("#source", Input).value.strip():
+            self.query_one("#source", Input).focus()
+            return
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        source = self.query_one("#source", Input).value.strip()
+        if not name:
+            self._error("A feed needs a name (it is shown on its events).")
+            self.query_one("#name", Input).focus()
+            return
+        if not source:
+            self._error("A feed needs an address (https or webcal) or an .ics file.")
+            self.query_one("#source", Input).focus()
+            return
+        self._add(name, source)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _add(self, name: str, source: str) -> None:
+        self.post_message(self.Added(self.sync.feeds.add(name, source)))
+
+    def on_feed_form_added(self, message: Added) -> None:
+        self.dismiss(message.added)
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group == "save" and isinstance(error, USER_ERRORS):
+            self._error(str(error))
+            return True
+        return False
+
+    def _error(self, message: str) -> None:
+        self.query_one("#error", Static).update(Text(message))
+
+
+class FeedReport(ModalScreen[None]):
+    """A feed's last sync: what it did, and each skipped event (feed, UID, reason)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "dismiss(None)", "Close", id="feeds.report.close"),
+    ]
+    DEFAULT_CSS = """
+    FeedReport > VerticalScroll {
+        width: 90%; max-width: 110; height: auto; max-height: 85%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    FeedReport #report-problems { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, feed: Feed, report: SyncReport | None, tz: ZoneInfo) -> None:
+        super().__init__()
+        self.feed = feed
+        self.report = report
+        self.tz = tz
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = f"{clean(self.feed.name)} · last sync"
+            box.border_subtitle = "escape: close"
+            yield Static(self._summary(), id="report-summary")
+            if self.report is not None and self.report.problems:
+                yield DataTable(id="report-problems", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        if self.report is None or not self.report.problems:
+            return
+        table = self.query_one(DataTable)
+        table.add_columns("Feed", "UID", "Reason")
+        for p in self.report.problems:
+            table.add_row(Text(clean(p.feed)), Text(clean(p.uid)), Text(clean(p.reason)))
+
+    def _summary(self) -> Text:
+        f, r = self.feed, self.report
+        text = Text()
+        text.append(f"Last success: {_when(f.last_success, self.tz)}")
+        text.append(f" · {_plural(f.event_count, 'event')} stored\n")
+        if f.stale:
+            text.append(f"⚠ Stale: {clean(f.last_error)}\n")
+        elif f.last_error:
+            text.append(f"✗ Last error: {clean(f.last_error)}\n")
+        if r is None:
+            text.append("\nNot synced since kara-tui opened: press s on the feed to sync it now.")
+            return text
+        text.append(f"\n{'✓' if r.ok else '✗'} {clean(r.message)}\n", style="bold")
+        if r.ok and not r.skipped:
+            text.append(
+                f"{r.added} added · {r.updated} updated · {r.removed} removed · "
+                f"{r.unchanged} unchanged\n"
+            )
+        if r.problems:
+            text.append(f"\n{_plural(len(r.problems), 'event')} skipped (the rest imported):")
+        else:
+            text.append("\nNo event was skipped.")
+        return text
