@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from kara_tui.clock import Clock
 from kara_tui.config import Settings
-from kara_tui.domain import Session, SessionStatus
+from kara_tui.domain import ChargeKind, Money, Session, SessionStatus
 from kara_tui.ui import format as fmt
 from kara_tui.ui import keys
 from kara_tui.ui.calendar_data import (
@@ -383,7 +383,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 "The cancel dialog is", "Cancel dialog", f"kara-tui sessions cancel {s.id}"
             )
             return
-        self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog")
+        self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog", self._said_cancelled)
 
     def action_no_show(self) -> None:
         if (s := self._require()) is None:
@@ -404,7 +404,11 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 "The no-show dialog is", "Cancel dialog", f"kara-tui sessions no-show {s.id}"
             )
             return
-        self._open(lambda: CancelDialog(self.practice, s.id, no_show=True), "no-show dialog")
+        self._open(
+            lambda: CancelDialog(self.practice, s.id, no_show=True),
+            "no-show dialog",
+            self._said_cancelled,
+        )
 
     def action_reschedule(self) -> None:
         if (s := self._require()) is None:
@@ -418,7 +422,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 f"kara-tui sessions reschedule {s.id} --start TIME --by client",
             )
             return
-        self._open(lambda: RescheduleDialog(self.practice, s.id), "reschedule dialog")
+        self._open(
+            lambda: RescheduleDialog(self.practice, s.id), "reschedule dialog", self._said_moved
+        )
 
     def action_cancel_range(self) -> None:
         try:
@@ -430,7 +436,11 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 "kara-tui sessions cancel-range --from DATE --to DATE --reason professional",
             )
             return
-        self._open(lambda: CancelRangeDialog(self.practice, start=self.cursor), "range dialog")
+        self._open(
+            lambda: CancelRangeDialog(self.practice, start=self.cursor),
+            "range dialog",
+            self._said_range,
+        )
 
     def action_attend(self) -> None:
         if (s := self._require()) is None:
@@ -622,14 +632,70 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             markup=False,
         )
 
-    def _open(self, build: Callable[[], Screen[Any]], what: str) -> None:
-        """Open another engineer's dialog; if it cannot be built, say so instead of crashing."""
+    def _open(
+        self,
+        build: Callable[[], Screen[Any]],
+        what: str,
+        said: Callable[[object, Screen[Any]], str] | None = None,
+    ) -> None:
+        """Open another engineer's dialog; if it cannot be built, say so instead of crashing.
+
+        ``said`` words what a confirmed dialog did, for a notice: without one, the only sign
+        that ctrl+s worked was a block changing somewhere in the week.
+        """
         try:
             screen = build()
         except Exception as exc:  # a dialog still being built must not take the calendar down
             self.notify(f"The {what} could not open ({type(exc).__name__}).", severity="error")
             return
-        self.app.push_screen(screen, self._after_dialog)
+
+        def done(result: object) -> None:
+            if said is not None and result is not None and result is not False:
+                text = said(result, screen)
+                if text:
+                    self.notify(text, markup=False)
+            self._after_dialog(result)
+
+        self.app.push_screen(screen, done)
+
+    def _said_cancelled(self, result: object, dialog: Screen[Any]) -> str:
+        """'Cancelled by the client: Wed 18 Nov 2026 16:00-16:50 Anna Smith; charged ...'."""
+        if not isinstance(result, Session) or result.cancellation is None:
+            return ""
+        head = (
+            "Marked no-show"
+            if result.status is SessionStatus.NO_SHOW
+            else result.cancellation.reason.label
+        )
+        parts = [f"{head}: {fmt.session_line(result, self._tz(), self.privacy)}"]
+        for charge in result.charges:
+            if charge.kind is ChargeKind.REFUND:
+                refund = Money(abs(charge.amount.minor), charge.amount.currency)
+                parts.append(f"a refund of {refund} is recorded")
+            else:
+                method = f" by {charge.method.label.lower()}" if charge.method else ""
+                parts.append(f"charged {charge.amount}{method}")
+        text = "; ".join(parts) + "."
+        request = getattr(dialog, "request", None)
+        if getattr(request, "notify", False) and result.status is SessionStatus.CANCELLED:
+            text += " The client's notice waits in the outbox (O to send it)."
+        return text
+
+    def _said_moved(self, result: object, dialog: Screen[Any]) -> str:
+        if not isinstance(result, Session):
+            return ""
+        line = fmt.session_line(result, self._tz(), self.privacy)
+        return f"Moved to {line}; the old time is kept as cancelled. Notices go out from O."
+
+    def _said_range(self, result: object, dialog: Screen[Any]) -> str:
+        if not isinstance(result, list):
+            return ""
+        n = len(result)
+        refunds = sum(1 for s in result if any(c.kind is ChargeKind.REFUND for c in s.charges))
+        text = f"Cancelled {n} session{'s' if n != 1 else ''}"
+        if refunds:
+            text += f" ({refunds} refund{'s' if refunds != 1 else ''} recorded)"
+        return text + "; the days are blocked as time off. Notices go out from O."
 
     def _after_dialog(self, result: object) -> None:
         """A dialog changed something: reload, selecting the session it returned."""
