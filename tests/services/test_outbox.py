@@ -284,7 +284,7 @@ def test_without_smtp_messages_become_private_eml_files(setup: Practice, tmp_pat
     assert report.sent == 2
     files = sorted(folder.iterdir())
     assert [f.name for f in files] == [
-        "1-cancelled-therapy-session-on-tue-17-nov-10-00.eml",
+        "1-moved-therapy-session-on-tue-17-nov-10-00.eml",
         "2-booked-therapy-session-on-thu-19-nov-14-00.eml",
     ]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
