@@ -92,10 +92,13 @@ class KaraApp(App[int]):
 
     def refresh_feeds(self) -> None:
         """Sync the feeds that are due, in a worker; skipped while any sync is running."""
-        if not self.feed_sync.busy:
+        refreshing = any(w.group == "feeds-refresh" and w.is_running for w in self.workers)
+        if not refreshing and not self.feed_sync.busy:
             self._refresh_feeds()
 
-    @work(thread=True, exclusive=True, group="feeds-refresh", exit_on_error=False)
+    # Not "exclusive": cancelling a thread worker does not stop it. FeedSync's lock is what
+    # keeps two syncs apart; the check above keeps ticks from piling up.
+    @work(thread=True, group="feeds-refresh", exit_on_error=False)
     def _refresh_feeds(self) -> None:
         reports = self.feed_sync.run(due_only=True)
         if reports:
