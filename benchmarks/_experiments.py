@@ -30,7 +30,7 @@ _BLOCK = re.compile(rb"BEGIN:VEVENT\r?\n.*?END:VEVENT\r?\n", re.DOTALL)
 _PROP = re.compile(rb"^(UID|DTSTART|DTEND|DURATION|RRULE|RDATE|RECURRENCE-ID)([;:][^\r\n]*)", re.M)
 _DATE = re.compile(rb":(\d{8})")
 _UNTIL = re.compile(rb"UNTIL=(\d{8})")
-_DTSTAMP = re.compile(rb"\r?\nDTSTAMP:[^\r\n]*")
+_DTSTAMP = re.compile(rb"\nDTSTAMP:[^\r\n]*")  # a literal start: searched fast
 # Two days either side: UTC offsets reach 14 h, and dates compare as text (YYYYMMDD).
 MARGIN = timedelta(days=2)
 
@@ -113,8 +113,9 @@ def series_only(body: bytes) -> bytes:
 
 
 def block_hashes(body: bytes) -> list[bytes]:
+    """Google rewrites DTSTAMP on every download: leave it out, as prepare() does."""
     clean = _DTSTAMP.sub(b"", body)
-    return [hashlib.blake2b(m.group(0), digest_size=16).digest() for m in _BLOCK.finditer(clean)]
+    return [hashlib.blake2b(b, digest_size=16).digest() for b in clean.split(b"\nBEGIN:VEVENT")[1:]]
 
 
 def main(argv: list[str] | None = None) -> int:
