@@ -47,6 +47,9 @@ from kara_tui.domain import (
     Session,
     SessionStatus,
 )
+
+# The one initials helper (privacy mode), also imported from here by the report CLI.
+from kara_tui.domain.privacy import initials as initials
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import day_start
 
@@ -195,12 +198,6 @@ def make_period(start: date | None, end: date | None, *, today: date, timezone: 
             f"the end of the period ({end:%Y-%m-%d}) must be after its start ({start:%Y-%m-%d})"
         )
     return Period(start, end, timezone)
-
-
-def initials(name: str) -> str:
-    """'Ann-Marie O'Neill' -> 'A.O.': what privacy mode shows instead of a client's name."""
-    letters = [w[0].upper() for w in name.replace("-", " ").split() if w[0].isalpha()]
-    return ".".join(letters[:3]) + "." if letters else "?"
 
 
 # -- building -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import Reason, Session, SessionStatus
+from kara_tui.domain.privacy import initials
 
 # Each state has a glyph AND a word, so it reads without colour.
 GLYPHS = {
@@ -42,10 +43,7 @@ def _is_control(ch: str) -> bool:
 def display_name(name: str, privacy: bool = False) -> str:
     """The client's name, or initials in privacy mode (a screen someone else may see)."""
     name = clean(name)
-    if not privacy:
-        return name
-    initials = [part[0].upper() + "." for part in name.split() if part]
-    return "".join(initials) or "?"
+    return initials(name) if privacy else name
 
 
 def status_word(session: Session) -> str:

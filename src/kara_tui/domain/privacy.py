@@ -1,0 +1,44 @@
+"""What privacy mode shows instead of a client: initials, masked addresses, redacted sentences."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_INITIALS = 4
+
+
+def initials(name: str) -> str:
+    """'Ann Archer' -> 'A.A.', 'Ann-Marie O'Neill' -> 'A.M.O.', '=cmd' -> '?'.
+
+    Words are split at spaces and hyphens; a word that does not start with a letter gives
+    nothing (so the result can never start a spreadsheet formula). At most four letters.
+    """
+    letters = [
+        word[0].upper()
+        for word in re.split(r"[\s\-‐‑–—]+", name)
+        if word and unicodedata.category(word[0]).startswith("L")
+    ]
+    return "".join(f"{letter}." for letter in letters[:MAX_INITIALS]) or "?"
+
+
+def mask_email(address: str) -> str:
+    """'anna@example.com' -> 'a…@example.com': enough to tell addresses apart, not to read one."""
+    local, at, domain = address.strip().partition("@")
+    return f"{local[:1]}…{at}{domain}" if at else "…"
+
+
+def redact(text: str, names: Iterable[str]) -> str:
+    """``text`` with every one of ``names`` (any case) replaced by its initials.
+
+    For sentences that quote a client, such as a service's error ('Anna Smith has no
+    sponsored credit left') or a conflict ('overlaps Anna Smith's session'). Longer names
+    go first, so 'Anna Smith-Jones' is not left as 'A.S.-Jones'.
+    """
+    wanted = sorted({n.strip() for n in names if len(n.strip()) > 1}, key=len, reverse=True)
+    if not wanted or not text:
+        return text
+    alternatives = "|".join(re.escape(n) for n in wanted)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return pattern.sub(lambda m: initials(m.group(0)), text)
