@@ -175,3 +175,28 @@ def test_cli_refuses_a_newer_database_in_one_line(cli, db_url: str) -> None:
         "kara-tui: this database was made by a newer version of kara-tui (schema zzzz); "
         "upgrade kara-tui to open it. Nothing was changed.\n"
     )
+
+
+def test_head_constant_matches_the_migrations_folder() -> None:
+    """schema.HEAD lets an up-to-date database open without Alembic; it must not fall behind."""
+    from kara_tui.db.schema import HEAD
+
+    assert head_revision() == HEAD
+
+
+def test_an_up_to_date_database_opens_without_loading_alembic(db_url: str) -> None:
+    import subprocess
+    import sys
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    engine.dispose()
+    code = (
+        "import sys\n"
+        "from kara_tui.db.engine import make_engine\n"
+        "from kara_tui.db.schema import upgrade\n"
+        f"upgrade(make_engine({db_url!r}))\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

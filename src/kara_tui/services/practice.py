@@ -50,7 +50,6 @@ from kara_tui.domain import (
     WorkingHours,
 )
 from kara_tui.domain.money import MoneyError, check_currency
-from kara_tui.ical import itip
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
 from kara_tui.services import audit
@@ -755,9 +754,14 @@ class Practice:
             if method is None:
                 raise DomainError(decision.charge_why)
             spends_credit = method is PaymentMethod.SPONSORED_CREDIT
-            if spends_credit and client.programme == Programme.SPONSORED.value:
-                if not row.credit_reserved and client.sponsored_credit <= 0:
-                    raise DomainError(f"{client.name} has no sponsored credit left")
+            sponsored = client.programme == Programme.SPONSORED.value
+            if (
+                spends_credit
+                and sponsored
+                and not row.credit_reserved
+                and client.sponsored_credit <= 0
+            ):
+                raise DomainError(f"{client.name} has no sponsored credit left")
             decision.check_charge(amount, method, fee)
             if spends_credit:
                 if not row.credit_reserved:
@@ -873,6 +877,8 @@ class Practice:
                 f"{pro.name}\n"
             )
             method = "REQUEST"
+        from kara_tui.ical import itip  # icalendar is heavy: load it when a notice is made
+
         ical = itip.build(
             method=method,
             uid=row.uid,
