@@ -246,3 +246,19 @@ async def test_rescheduling_warns_about_a_synced_busy_event(
         await pilot.press("ctrl+a", "ctrl+k", *"2026-11-19 14:00")
         await settle(app, pilot)
         assert "overlaps busy event 'Event 2'" in screen_text(app)
+
+
+def test_a_closing_app_fetches_no_further_feed(
+    cal_practice, settings, keyring, httpserver: HTTPServer, feeds: Feeds
+) -> None:
+    from kara_tui.ui.feed_sync import FeedSync
+
+    feeds.add("Home", serve(httpserver, HOME, ics(*week_of_events(2, prefix="home"))))
+    feeds.add("Work", serve(httpserver, WORK, ics(*week_of_events(5))))
+    sync = FeedSync(cal_practice, settings, keyring=keyring)
+    # Quit is pressed as Home (the first of two) starts: it finishes, Work never begins.
+    assert sync.run(on_progress=lambda feed, i, n: sync.stop()) is None
+    assert feeds.get("Home").last_attempt is not None
+    assert feeds.get("Work").last_attempt is None
+    assert not sync.busy
+    assert sync.run() is None  # and no new sync starts

@@ -90,6 +90,10 @@ class KaraApp(App[int]):
 
     # -- background feed refresh ------------------------------------------------------------
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.feed_sync.stop()  # a running sync fetches no further feed: quitting stays quick
+        super().exit(*args, **kwargs)
+
     def refresh_feeds(self) -> None:
         """Sync the feeds that are due, in a worker; skipped while any sync is running."""
         refreshing = any(w.group == "feeds-refresh" and w.is_running for w in self.workers)

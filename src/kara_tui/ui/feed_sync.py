@@ -23,6 +23,10 @@ Progress = Callable[[str, int, int], None]
 BUSY = "Feeds are already syncing; the calendar updates when that sync is done."
 
 
+class _Stopped(Exception):
+    """Raised between two feeds once the app is closing."""
+
+
 class FeedsSynced(Message):
     """A sync finished (``reports``), or could not start because another one runs (None).
 
@@ -66,6 +70,7 @@ class FeedSync:
         self._keyring = keyring
         self._feeds: Feeds | None = None
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         self.last: dict[str, SyncReport] = {}  # feed name -> its last report in this run
         self._told: dict[str, str] = {}  # feed name -> the failure the background last showed
 
@@ -83,6 +88,14 @@ class FeedSync:
     def busy(self) -> bool:
         return self._lock.locked()
 
+    def stop(self) -> None:
+        """The app is closing: finish the feed being fetched, start no other.
+
+        (A worker thread cannot be killed and Python waits for it at exit, so without this a
+        quit during "sync all" would wait for every remaining feed.)
+        """
+        self._stopping.set()
+
     def run(
         self,
         name: str | None = None,
@@ -95,23 +108,32 @@ class FeedSync:
 
         Returns None, at once, when another sync is running.
         """
-        if not self._lock.acquire(blocking=False):
+        if self._stopping.is_set() or not self._lock.acquire(blocking=False):
             return None
+
+        def progress(feed: str, index: int, total: int) -> None:
+            # Called before each feed, outside any transaction: a safe place to stop.
+            if self._stopping.is_set():
+                raise _Stopped
+            if on_progress is not None:
+                on_progress(feed, index, total)
+
+        reports: list[SyncReport] = []
         try:
             if due_only:
                 names = [f.name for f in self.feeds.due()]
-                reports: list[SyncReport] = []
                 for index, feed in enumerate(names):
-                    if on_progress is not None:
-                        on_progress(feed, index, len(names))
+                    progress(feed, index, len(names))
                     reports += self.feeds.sync(feed)
             else:
-                reports = self.feeds.sync(name, accept_empty=accept_empty, on_progress=on_progress)
+                reports = self.feeds.sync(name, accept_empty=accept_empty, on_progress=progress)
+        except _Stopped:
+            return None
+        finally:
             for report in reports:
                 self.last[report.feed] = report
                 if report.ok:
                     self._told.pop(report.feed, None)
-        finally:
             self._lock.release()
         return reports
 

@@ -105,10 +105,11 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", id="feeds.add"),
         Binding("d", "remove", "Remove", id="feeds.remove"),
-        Binding("space,e", "toggle", "On/off", id="feeds.toggle", key_display="space"),
+        Binding("e,space", "toggle", "On/off", id="feeds.toggle"),
         Binding("s", "sync", "Sync", id="feeds.sync"),
         Binding("S", "sync_all", "Sync all", id="feeds.sync_all"),
-        Binding("enter", "report", "Last report", id="feeds.report", key_display="⏎"),
+        # priority: the table's own (hidden) enter would hide this one from the footer
+        Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True),
         Binding("escape", "back", "Back", id="feeds.back"),
         Binding("q", "back", "Back", show=False),
     ]
