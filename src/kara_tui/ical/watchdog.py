@@ -17,9 +17,6 @@ class TimeLimitExceeded(Exception):
 _raise_in = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
     ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
 )
-_clear_in = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(
-    ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
-)
 
 
 _POLL = 0.05  # seconds; how late a limit may fire
@@ -43,6 +40,7 @@ class Watchdog:
         self._deadline: float | None = None
         self._target = threading.get_ident()
         self._stopped = False
+        self._fired = False
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> Watchdog:
@@ -72,6 +70,7 @@ class Watchdog:
                 now = time.monotonic()
                 if deadline is not None and now >= deadline:
                     self._deadline = None
+                    self._fired = True
                     _raise_in(self._target, TimeLimitExceeded)
                     continue
                 pause = _POLL if deadline is None else min(_POLL, deadline - now)
@@ -86,15 +85,33 @@ class Watchdog:
         """
         if threading.get_ident() != self._target:
             raise RuntimeError("a Watchdog guards only the thread that created it")
+        with self._cond:
+            self._fired = False
+            self._deadline = time.monotonic() + seconds
         try:
-            try:
-                with self._cond:
-                    self._deadline = time.monotonic() + seconds
-                yield
-            finally:
-                with self._cond:
-                    self._deadline = None
-                    # Drop an exception the helper set but CPython has not delivered yet.
-                    _clear_in(self._target, None)
-        except TimeLimitExceeded:
-            raise
+            yield
+        finally:
+            with self._cond:
+                self._deadline = None
+                fired, self._fired = self._fired, False
+            if fired:
+                # The block may have swallowed the exception (recurring-ical-events catches
+                # broadly) or finished before CPython delivered it: its result is not whole.
+                _absorb_pending()
+                raise TimeLimitExceeded
+
+
+def _absorb_pending() -> None:
+    """Let CPython deliver an exception the helper set but has not raised yet, and drop it.
+
+    Clearing it with ``PyThreadState_SetAsyncExc(id, NULL)`` instead would leave
+    CPython 3.11's "async exception pending" flag set for good: harmless on its
+    own, but under any tracer (cProfile, pyinstrument, coverage) the next Python
+    call then loops forever. A pending exception is delivered at the next
+    backward jump, so a short loop always receives it.
+    """
+    try:
+        for _ in range(100_000):
+            pass
+    except TimeLimitExceeded:
+        pass
