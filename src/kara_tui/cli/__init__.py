@@ -6,9 +6,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kara_tui import __version__
-from kara_tui.cli.context import Context, UserError, report_crash
+from kara_tui.cli.context import Context, UserError
+from kara_tui.crash import EXIT_CRASHED, crash_sentence, install_log_scrubbing, report_crash
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    install_log_scrubbing()
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = Context.from_args(args)
@@ -75,12 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:  # the last guard: never a traceback on the user's screen
-        path = report_crash(exc)
-        print(
-            f"kara-tui: something went wrong ({type(exc).__name__}); nothing half-written was kept. "
-            f"Details (without client data) are in {path}",
-            file=sys.stderr,
-        )
-        return 70
+        try:
+            path: Path | None = report_crash(exc)
+        except OSError:
+            path = None
+        print(crash_sentence(exc, path), file=sys.stderr)
+        return EXIT_CRASHED
     finally:
         ctx.close()

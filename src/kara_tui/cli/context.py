@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import traceback
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,34 +15,14 @@ from sqlalchemy import Engine
 from kara_tui import paths
 from kara_tui.clock import Clock, FixedClock
 from kara_tui.config import ConfigError, Settings, load
+from kara_tui.crash import EXIT_CRASHED, crash_sentence, report_crash
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError
 from kara_tui.domain.money import MoneyError
 
 UserError = (DomainError, StorageError, ConfigError, MoneyError)
 
-
-def report_crash(exc: BaseException) -> Path:
-    """Write the traceback (no local variables, no arguments) to a private file; return its path."""
-    folder = paths.private_dir(paths.state_dir())
-    path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
-    # Only where it happened and what kind of error: an exception's message (or a local
-    # variable) can quote a client's name or a feed's secret URL.
-    lines = ["Traceback (most recent call last):"]
-    error: BaseException | None = exc
-    while error is not None:
-        for frame in traceback.extract_tb(error.__traceback__):
-            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-            if frame.line:
-                lines.append(f"    {frame.line}")
-        lines.append(f"{type(error).__module__}.{type(error).__qualname__}")
-        error = error.__cause__ or error.__context__
-        if error is not None:
-            lines.append("caused by:")
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    return path
+__all__ = ["Context", "UserError", "clock_from_env", "report_crash"]
 
 
 def clock_from_env(tz: str) -> Clock:
@@ -144,6 +123,14 @@ class Context:
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
         )
         app.run()
+        crash = app.crash
+        if crash is not None:
+            # The terminal is restored by now: one line saying what happened and where the
+            # redacted details are (Textual's own traceback, with locals, is never printed).
+            import sys
+
+            print(crash_sentence(crash.error, crash.log), file=sys.stderr)
+            return EXIT_CRASHED
         return int(app.return_code or 0)
 
     def close(self) -> None:

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
-from textual.app import App
+import textual.constants
+from textual import events, work
+from textual.actions import SkipAction
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.theme import ThemeProvider
+from textual.widgets import Input, TextArea
+from textual.worker import WorkerFailed
 
-from kara_tui import paths
+from kara_tui import crash, paths
 from kara_tui.clock import Clock
 from kara_tui.config import Settings, save_value
+from kara_tui.domain.privacy import redact
 from kara_tui.ui import keys
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
 from kara_tui.ui.screens.calendar import CalendarScreen
@@ -26,11 +42,27 @@ if TYPE_CHECKING:
 FEED_REFRESH_SECONDS = 60.0
 
 
+@dataclass(frozen=True, slots=True)
+class Crash:
+    """An error nobody foresaw ended the app; ``log`` is its redacted crash log (0600)."""
+
+    error: BaseException
+    log: Path | None
+
+
 class KaraApp(App[int]):
     TITLE = "kara-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="force_quit")]
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="force_quit"),
+        # On every screen, dialogs too (hence priority: a modal screen hides the app's other
+        # bindings); a text field that has the focus keeps the letter (see the action).
+        Binding("p", "toggle_privacy", "Privacy", show=False, priority=True, id="privacy"),
+    ]
+
+    privacy: reactive[bool] = reactive(False, init=False)
+    """Client initials instead of names on every screen and in every notice (screen sharing)."""
 
     def __init__(
         self,
@@ -38,14 +70,20 @@ class KaraApp(App[int]):
         settings: Settings,
         clock: Clock,
         *,
-        theme_dirs: list[Path] | None = None,
+        theme_dirs: list[Traversable] | None = None,
         feed_keyring: Any = None,
         feed_refresh_seconds: float = 0,
     ) -> None:
         super().__init__()
+        # Textual's debug log (TEXTUAL_LOG) writes every worker's arguments, client names
+        # among them, to a plain file: kara-tui never lets it.
+        textual.constants.LOG_FILE = None  # type: ignore[misc]
         self.practice = practice
         self.settings = settings
         self.clock = clock
+        self.set_reactive(KaraApp.privacy, settings.privacy)
+        self.crash: Crash | None = None
+        self._client_names: frozenset[str] = frozenset()
         self.feed_sync = FeedSync(practice, settings, keyring=feed_keyring)
         self.feed_refresh_seconds = feed_refresh_seconds
         self._theme_dirs = (
@@ -83,6 +121,8 @@ class KaraApp(App[int]):
         self.push_screen(CalendarScreen(self.practice, self.settings, self.clock))
         for problem in problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
+        self._listen_for_hangups()
+        self.load_client_names()
         if self.feed_refresh_seconds > 0:
             # A first look soon after opening (feeds may be hours old), then at the interval.
             self.set_timer(min(self.feed_refresh_seconds, 2.0), self.refresh_feeds)
@@ -115,6 +155,162 @@ class KaraApp(App[int]):
         for screen in self.screen_stack:
             screen.post_message(FeedsSynced(reports, background=True))
 
+    # -- privacy mode -------------------------------------------------------------------------
+
+    def action_toggle_privacy(self) -> None:
+        if isinstance(self.focused, Input | TextArea):
+            raise SkipAction  # typing a "p": the key goes to the field
+        self.privacy = not self.privacy
+
+    def watch_privacy(self, privacy: bool) -> None:
+        if privacy:
+            # A notice shown a moment ago may still carry a full name.
+            self.clear_notifications()
+            self.load_client_names()
+        for screen in self.screen_stack:
+            changed = getattr(screen, "privacy_changed", None)
+            if callable(changed):
+                changed()
+        self.notify(
+            "Privacy mode: client initials instead of names (p turns it off)"
+            if privacy
+            else "Privacy mode off: client names are shown",
+            title="Privacy",
+            timeout=4,
+        )
+
+    def load_client_names(self) -> None:
+        """Learn every client's name (in a worker), so any sentence quoting one can be redacted."""
+        self._load_client_names()
+
+    @work(thread=True, exclusive=True, group="client-names", exit_on_error=False)
+    def _load_client_names(self) -> None:
+        names = [c.name for c in self.practice.list_clients(include_archived=True)]
+        self.call_from_thread(self.learn_names, names)
+
+    def learn_names(self, names: Iterable[str]) -> None:
+        names = [n for n in names if n.strip()]
+        self._client_names = self._client_names | frozenset(names)
+        crash.remember_names(names)
+
+    def redact(self, text: str) -> str:
+        """``text`` as it may be shown now: in privacy mode known names become initials and
+        URLs (a feed's address is its secret) keep only their host."""
+        if not self.privacy:
+            return text
+        return redact(crash.scrub(text), self._client_names)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice passes here: in privacy mode a name in it becomes initials."""
+        super().notify(
+            self.redact(message),
+            title=self.redact(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
+    def search_themes(self) -> None:
+        """Textual's theme list (the palette's "Theme"), remembering the choice like "theme: …"."""
+        from textual.command import CommandPalette
+
+        self.push_screen(
+            CommandPalette(providers=[RememberedThemes], placeholder="Search for themes…")
+        )
+
+    # -- screenshots --------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand(
+                    "Screenshot",
+                    "Save an SVG of the screen, readable only by you, in kara-tui's data folder",
+                    # after a moment, so the palette itself has closed
+                    lambda: self.set_timer(0.1, self.deliver_screenshot),
+                )
+            else:
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot(filename, path)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Write the screen as an SVG, 0600, in a private folder, and say where.
+
+        Textual's own would write a world-readable file into Downloads; a screenshot of a
+        calendar holds client names (only initials in privacy mode).
+        """
+        folder = paths.private_dir(Path(path) if path else paths.data_dir() / "screenshots")
+        name = filename or f"kara-tui-{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}.svg"
+        target = folder / name
+        svg = self.export_screenshot()
+        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(svg)
+        os.chmod(target, 0o600)  # an older file of the same name keeps its mode otherwise
+        said = "" if self.privacy else " It shows client names: p hides them first."
+        self.notify(f"Screenshot saved to {target} (readable only by you).{said}", markup=False)
+        return str(target)
+
+    # -- errors and exits ---------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nobody foresaw: write a redacted crash log and leave, restoring the terminal.
+
+        Textual would print a Rich traceback with every frame's local variables (client
+        names, a feed's secret URL) once the terminal is restored; that is never shown. The
+        CLI prints one line naming the crash log instead.
+        """
+        self._return_code = crash.EXIT_CRASHED
+        if self._exception is None:
+            self._exception = error  # run_test re-raises it, so a test sees the failure
+            self._exception_event.set()
+        if self.crash is None:
+            cause = error.error if isinstance(error, WorkerFailed) else error
+            try:
+                log: Path | None = crash.report_crash(cause)
+            except OSError:
+                log = None
+            self.crash = Crash(cause, log)
+        self._close_messages_no_wait()
+
+    def on_key(self, event: events.Key) -> None:
+        """KARA_DEBUG_CRASH=1 makes F12 fail the way a bug would, with client names in the
+        error's message and in local variables: the e2e tests check none of it leaks."""
+        if event.key == "f12" and os.environ.get("KARA_DEBUG_CRASH") == "1":
+            names = sorted(self._client_names)
+            raise RuntimeError(f"KARA_DEBUG_CRASH with {names}")
+
+    def _listen_for_hangups(self) -> None:
+        """SIGTERM and SIGHUP (an ssh connection dropped) end the app the way q does, so the
+        terminal is restored and nothing is left half-done."""
+        if self.is_headless:
+            return
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(signum, self._hang_up, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue  # not the main thread, or no such signal here
+
+    def _hang_up(self, signum: int) -> None:
+        self.exit(return_code=128 + signum)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
@@ -146,12 +342,23 @@ class KaraApp(App[int]):
             )
 
 
+class RememberedThemes(ThemeProvider):
+    """Every theme, chosen through ``use_theme`` so the choice is saved in the config file."""
+
+    @property
+    def commands(self) -> list[tuple[str, Callable[[], None]]]:
+        use = getattr(self.app, "action_use_theme", None)
+        if use is None:
+            return super().commands
+        return [(name, partial(use, name)) for name in sorted(self.app.available_themes)]
+
+
 def make_app(
     *,
     practice: Practice,
     settings: Settings,
     clock: Clock,
-    theme_dirs: list[Path] | None = None,
+    theme_dirs: list[Traversable] | None = None,
     feed_keyring: Any = None,
     feed_refresh_seconds: float = 0,
 ) -> KaraApp:

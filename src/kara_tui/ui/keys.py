@@ -39,6 +39,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("view_week", "2", "view('week')", "Week", "view: week", "week view", "Views"),
     KeySpec("view_month", "3", "view('month')", "Month", "view: month", "month view", "Views"),
     KeySpec("view_agenda", "4", "view('agenda')", "Agenda", "view: agenda", "agenda (the coming four weeks)", "Views"),
+    KeySpec("privacy", "p", "app.toggle_privacy", "Privacy", "view: toggle privacy", "privacy mode: client initials instead of names (screen sharing)", "Views"),
     KeySpec("details", "enter", "details", "Details", "session: details", "session details and history", "Session", footer=True, display="⏎"),
     KeySpec("new", "n", "new", "New", "session: new", "book a new session", "Session", footer=True),
     KeySpec("edit", "e", "edit", "Edit", "session: edit", "edit the selected session", "Session", footer=True),
@@ -63,7 +64,6 @@ BY_ID = {spec.id: spec for spec in SPECS}
 COMMANDS_WITHOUT_KEYS: tuple[tuple[str, str, str], ...] = (
     ("sessions: cancel range", "cancel_range", "cancel every session in a date range (illness)"),
     ("clients: add", "add_client", "add a client"),
-    ("view: toggle privacy", "toggle_privacy", "show client initials instead of names"),
 )
 
 

@@ -9,6 +9,7 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from kara_tui.crash import report_crash
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError
 from kara_tui.domain.money import MoneyError
@@ -22,6 +23,21 @@ def error_text(error: BaseException | None) -> str:
         return str(error)
     name = type(error).__name__ if error is not None else "unknown error"
     return f"Something went wrong ({name}); nothing half-written was kept."
+
+
+def report_error(error: BaseException | None) -> str:
+    """``error_text``, and for an error nobody foresaw a redacted crash log (0600) it names.
+
+    The exception's own message is never shown or written: it may quote a client's name.
+    """
+    text = error_text(error)
+    if error is None or isinstance(error, USER_ERRORS):
+        return text
+    try:
+        path = report_crash(error)
+    except OSError:
+        return text
+    return f"{text} Details (without client data): {path}"
 
 
 class WorkerErrors:
@@ -40,7 +56,7 @@ class WorkerErrors:
         if self.on_service_failed(event.worker, error):
             return
         self.log.error(f"worker {event.worker.name} failed: {type(error).__name__}")  # type: ignore[attr-defined]
-        self.notify(error_text(error), severity="error", markup=False, timeout=8)  # type: ignore[attr-defined]
+        self.notify(report_error(error), severity="error", markup=False, timeout=8)  # type: ignore[attr-defined]
 
 
 class ServiceWorkers(WorkerErrors):

@@ -14,6 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from kara_tui.ui.privacy import redacted
+from kara_tui.ui.workers import report_error
+
 ResultT = TypeVar("ResultT")
 
 ERROR = "$text-error"
@@ -92,6 +95,9 @@ class Line(Static):
 
     def say(self, content: Content | str, style: str = "") -> None:
         text = content if isinstance(content, Content) else plain(content, style)
+        shown = redacted(self, text.plain)
+        if shown != text.plain:  # privacy mode, and the line quotes a client by name
+            text = plain(shown, style)
         self.update(text)
         self.set_class(not text.plain.strip(), "-empty")
 
@@ -172,7 +178,9 @@ class SessionDialog(ModalScreen[ResultT]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self.busy = False
-            self.post_message(self.WorkFailed(f"Something went wrong: {error}"))
+            # Never the exception's own words (they may quote a client): its kind, and for
+            # an error nobody foresaw, the redacted crash log's path.
+            self.post_message(self.WorkFailed(report_error(error)))
 
 
 def sentence(text: str) -> str:

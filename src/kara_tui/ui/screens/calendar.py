@@ -31,6 +31,7 @@ from kara_tui.ui.calendar_data import (
 )
 from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
+from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.widgets.agenda import AgendaList
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.month import MonthGrid
@@ -80,11 +81,18 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self.cursor: date = clock.today()
         self.selected: int | None = None
         self.data: CalendarData | None = None
-        self.privacy = settings.privacy
         self._agenda_first: date | None = None
         self._pick: Pick = ("day", None)
         self._generation = 0
         self._welcomed = False
+
+    @property
+    def privacy(self) -> bool:
+        """The app's privacy mode (key p): initials instead of client names."""
+        return privacy_on(self, self.settings.privacy)
+
+    def privacy_changed(self) -> None:
+        self._show()
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -133,6 +141,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if message.generation != self._generation:
             return  # the user has moved on since this was asked for
         data = self.data = message.data
+        learn = getattr(self.app, "learn_names", None)
+        if learn is not None:  # names a colleague added meanwhile are redacted too
+            learn({s.client_name for s in data.sessions})
         if self.view is View.AGENDA:
             self._agenda_first = data.span.first
         self.selected = self._resolve(data, self._pick)
@@ -612,10 +623,6 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self._coming("The reports screen is", "Reports", "kara-tui report")
             return
         self._open(lambda: ReportsScreen(self.practice, self.settings), "reports screen")
-
-    def action_toggle_privacy(self) -> None:
-        self.privacy = not self.privacy
-        self._show()
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import parse_datetime
+from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -231,8 +232,13 @@ class CancelDialog(SessionDialog[Session]):
             yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
 
-    @staticmethod
-    def _summary(data: Loaded) -> Content:
+    def privacy_changed(self) -> None:
+        if self.data is not None:
+            self.query_one("#summary", Static).update(self._summary(self.data))
+            if self._ready:
+                self.refresh_decision()
+
+    def _summary(self, data: Loaded) -> Content:
         s = data.session
         extras = []
         if s.prepaid:
@@ -240,7 +246,7 @@ class CancelDialog(SessionDialog[Session]):
         if data.client.programme is Programme.SPONSORED:
             extras.append("sponsored programme")
         return Content.assemble(
-            (data.client.name, "bold"),
+            (shown_name(self, data.client.name), "bold"),
             "  ",
             when_text(s.start, s.end, data.tz),
             (f" ({data.tz.key})", MUTED),

@@ -18,6 +18,7 @@ from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import day_start, parse_date
+from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -264,15 +265,17 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             words += f"; {n} notice{'s' if n > 1 else ''} to {clients} client{'s' if clients > 1 else ''}"
         return words + "."
 
-    @staticmethod
-    def _preview_lines(sessions: list[Session], tz: ZoneInfo) -> Content:
+    def privacy_changed(self) -> None:
+        self.refresh_form()
+
+    def _preview_lines(self, sessions: list[Session], tz: ZoneInfo) -> Content:
         lines: list[Content] = []
         for s in sessions[:PREVIEW_LINES]:
             a, b = s.start.astimezone(tz), s.end.astimezone(tz)
             lines.append(
                 Content.assemble(
                     f"{a:%a %d %b %H:%M}–{b:%H:%M}  ",
-                    (s.client_name, "bold"),
+                    (shown_name(self, s.client_name), "bold"),
                     f"  {s.fee}",
                     ("  prepaid: refund" if s.prepaid else "", WARNING),
                 )

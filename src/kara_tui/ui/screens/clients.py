@@ -17,6 +17,7 @@ from textual.worker import Worker
 
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
+from kara_tui.ui.privacy import privacy_on, redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
 if TYPE_CHECKING:
@@ -44,7 +45,14 @@ class ClientsScreen(WorkerErrors, Screen[None]):
     def __init__(self, practice: Practice, privacy: bool = False) -> None:
         super().__init__()
         self.practice = practice
-        self.privacy = privacy
+        self._privacy = privacy
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, self._privacy)
+
+    def privacy_changed(self) -> None:
+        self._load()
 
     def compose(self) -> ComposeResult:
         yield Label(" Clients", id="clients-title")
@@ -166,6 +174,18 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
     def on_mount(self) -> None:
         self.query_one("#currency", Input).styles.width = 7
         self.query_one("#name", Input).focus()
+        self.privacy_changed()
+
+    def privacy_changed(self) -> None:
+        """In privacy mode what is typed about the client is hidden from whoever watches."""
+        hidden = privacy_on(self)
+        for field_id in ("name", "email", "phone"):
+            self.query_one(f"#{field_id}", Input).password = hidden
+        self.query_one("#client-form").border_subtitle = (
+            "privacy mode: what you type is hidden · ctrl+s adds · escape back"
+            if hidden
+            else "enter or ctrl+s adds · escape back"
+        )
 
     def on_input_changed(self) -> None:
         self.query_one("#error", Static).update("")
@@ -218,7 +238,10 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
         self.post_message(self.Added(client))
 
     def on_client_form_added(self, message: ClientForm.Added) -> None:
-        self.app.notify(f"Added {fmt.clean(message.client.name)}", markup=False)
+        learn = getattr(self.app, "learn_names", None)
+        if learn is not None:
+            learn([message.client.name])
+        self.app.notify(f"Added {shown_name(self, message.client.name)}", markup=False)
         self.dismiss(message.client)
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
@@ -228,4 +251,4 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
         return False
 
     def _error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(message))
+        self.query_one("#error", Static).update(Text(redacted(self, message)))

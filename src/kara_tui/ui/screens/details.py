@@ -19,6 +19,7 @@ from textual.widgets import Static
 from kara_tui.domain import AuditEvent, Client, Programme, Session
 from kara_tui.policy.cancellation import format_hours
 from kara_tui.ui import format as fmt
+from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -54,7 +55,18 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         self.practice = practice
         self.session_id = session_id
         self.tz = tz
-        self.privacy = privacy
+        self._privacy = privacy
+        self._details: Details | None = None
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, self._privacy)
+
+    def privacy_changed(self) -> None:
+        if self._details is not None:
+            self.query_one("#details-body", Static).update(
+                render_details(self._details, self.tz, self.privacy)
+            )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog -wide", id="details") as box:
@@ -72,7 +84,7 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         self.post_message(self.Loaded(Details(session, client, self.practice.history(session.id))))
 
     def on_details_screen_loaded(self, message: Loaded) -> None:
-        d = message.details
+        d = self._details = message.details
         box = self.query_one("#details", VerticalScroll)
         box.border_title = f"Session {d.session.id}"
         body = self.query_one("#details-body", Static)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import datetime
 from typing import Any, ClassVar
@@ -22,8 +23,10 @@ from textual.worker import Worker, WorkerState
 
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Notification, NotificationStatus
+from kara_tui.domain.privacy import mask_email
 from kara_tui.services.outbox import Outbox, SendReport
 from kara_tui.ui.format import clean
+from kara_tui.ui.privacy import privacy_on, redacted
 
 # A glyph and a word for each state, so the table reads without colour.
 STATUS_WORDS = {
@@ -43,10 +46,7 @@ COLUMNS = (
 )
 
 
-def _masked(address: str) -> str:
-    """An address in privacy mode: the first letter and the domain."""
-    local, at, domain = address.partition("@")
-    return f"{local[:1]}…{at}{domain}" if at else "…"
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class MessagePreview(ModalScreen[None]):
@@ -124,10 +124,23 @@ class OutboxScreen(Screen[None]):
         self.practice = practice
         self.settings = settings
         self.outbox = Outbox(practice, settings)
-        self.privacy = bool(getattr(settings, "privacy", False))
         self.messages: list[Notification] = []
         self.busy = False
         self._tz: ZoneInfo | None = None
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, bool(getattr(self.settings, "privacy", False)))
+
+    def privacy_changed(self) -> None:
+        self._fill(self.messages)
+
+    def _private(self, text: str) -> str:
+        """A message as it may be shown: in privacy mode, addresses masked and names cut."""
+        if not self.privacy:
+            return text
+        text = re.sub(r"\r?\n[ \t]", "", text)  # unfold the iCalendar part: a fold can split a name
+        return redacted(self, _ADDRESS.sub(lambda m: mask_email(m.group(0)), text))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -246,7 +259,7 @@ class OutboxScreen(Screen[None]):
         self._load()
 
     def on_outbox_screen_preview_ready(self, message: PreviewReady) -> None:
-        self.app.push_screen(MessagePreview(message.title, message.text))
+        self.app.push_screen(MessagePreview(message.title, self._private(message.text)))
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -269,14 +282,14 @@ class OutboxScreen(Screen[None]):
             glyph, word, style = STATUS_WORDS[m.status]
             recipient = clean(m.recipient) if m.recipient else "(no address)"
             if self.privacy and m.recipient:
-                recipient = _masked(recipient)
+                recipient = mask_email(recipient)
             error = "" if m.status is NotificationStatus.SENT else clean(m.error)
             cells = (
                 Text(f"{glyph} {word}", style=styles.get(style, "")),
                 Text(_when(m.created_at, tz)),
                 Text(recipient),
-                Text(clean(m.subject)),
-                Text(error, style=styles.get("error", "")),
+                Text(self._private(clean(m.subject))),
+                Text(self._private(error), style=styles.get("error", "")),
             )
             lines.append((str(m.id), cells))
         # Widths are set from the data: DataTable's automatic widths are applied after the
@@ -307,7 +320,7 @@ class OutboxScreen(Screen[None]):
 
     def _say(self, text: str, *, error: bool = True) -> None:
         line = self.query_one("#outbox-message", Static)
-        line.update(Text(text))
+        line.update(Text(self._private(text)))
         line.set_class(error, "-error")
 
     def _say_report(self, report: SendReport, retried: int | None) -> None:

@@ -23,17 +23,18 @@ from textual.worker import Worker, WorkerState
 
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Money
+from kara_tui.domain.privacy import initials
 from kara_tui.services.report import (
     ClientLine,
     Period,
     Report,
     Week,
     build_report,
-    initials,
     make_period,
     totals,
 )
 from kara_tui.timeparse import parse_date
+from kara_tui.ui.privacy import privacy_on
 
 SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
@@ -303,7 +304,6 @@ class ReportsScreen(Screen[None]):
         super().__init__()
         self.practice = practice
         self.settings = settings
-        self.privacy = bool(getattr(settings, "privacy", False))
         self.report: Report | None = None
         self._wanted: Period | None = None  # None: the rolling default
         self._serial = 0
@@ -391,6 +391,14 @@ class ReportsScreen(Screen[None]):
         self._show(message.report)
 
     # -- showing ----------------------------------------------------------------------
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, bool(getattr(self.settings, "privacy", False)))
+
+    def privacy_changed(self) -> None:
+        if self.report is not None:
+            self._show(self.report)
 
     def _display(self, name: str) -> str:
         return _clean(initials(name) if self.privacy else name)

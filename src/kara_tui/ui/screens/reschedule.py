@@ -22,6 +22,7 @@ from kara_tui.policy.conflicts import Conflict
 from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import parse_datetime
+from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -155,16 +156,7 @@ class RescheduleDialog(SessionDialog[Session]):
             return
         data = self.data
         session = data.session
-        yield Static(
-            Content.assemble(
-                (data.client.name, "bold"),
-                "  now ",
-                when_text(session.start, session.end, data.tz),
-                (f" ({data.tz.key})", MUTED),
-                f"  {session.minutes} min  fee {session.fee}",
-            ),
-            id="summary",
-        )
+        yield Static(self._summary(), id="summary")
         if not self._open:
             why = (
                 f"This session is already {session.status.value.replace('_', '-')}: "
@@ -194,6 +186,23 @@ class RescheduleDialog(SessionDialog[Session]):
             yield Line(id="conflicts")
             yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
+
+    def _summary(self) -> Content:
+        assert self.data is not None
+        data, session = self.data, self.data.session
+        return Content.assemble(
+            (shown_name(self, data.client.name), "bold"),
+            "  now ",
+            when_text(session.start, session.end, data.tz),
+            (f" ({data.tz.key})", MUTED),
+            f"  {session.minutes} min  fee {session.fee}",
+        )
+
+    def privacy_changed(self) -> None:
+        if self.data is not None:
+            self.query_one("#summary", Static).update(self._summary())
+            if self._ready:
+                self.refresh_form()
 
     def on_mount(self) -> None:
         self._load()
@@ -329,7 +338,7 @@ class RescheduleDialog(SessionDialog[Session]):
                 (f"⚠ {when} has {len(found)} conflict{'s' if len(found) > 1 else ''}:", WARNING)
             ]
             for conflict in found:
-                parts.append(plain(f"\n  • this time {conflict.message}", WARNING))
+                parts.append(plain(f"\n  • this time {redacted(self, conflict.message)}", WARNING))
             line.say(Content.assemble(*parts))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="check")

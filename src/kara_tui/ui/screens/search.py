@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from kara_tui.domain import Session
 from kara_tui.ui import format as fmt
+from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -43,8 +44,21 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
         super().__init__()
         self.practice = practice
         self.tz = tz
-        self.privacy = privacy
+        self._privacy = privacy
         self._results: list[Session] = []
+        self._query = ""
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, self._privacy)
+
+    def on_mount(self) -> None:
+        self.privacy_changed()
+
+    def privacy_changed(self) -> None:
+        """In privacy mode the typed name is hidden too: only initials are on screen."""
+        self.query_one("#search-input", Input).password = self.privacy
+        self._show(self._query, self._results)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide") as box:
@@ -71,6 +85,7 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
 
     def _show(self, query: str, sessions: list[Session]) -> None:
         self._results = sessions
+        self._query = query
         options = self.query_one("#search-results", OptionList)
         options.clear_options()
         options.add_options(
@@ -92,7 +107,8 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
         if not query:
             note.update("")
         elif not sessions:
-            note.update(Text(f"No sessions for a client called “{query}”."))
+            asked = "what you typed" if self.privacy else f"a client called “{query}”"
+            note.update(Text(f"No sessions for {asked}."))
         else:
             note.update(
                 Text(

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker
 
 from kara_tui.clock import Clock
@@ -24,7 +24,9 @@ from kara_tui.policy.conflicts import Conflict
 from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
+from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.widgets.toggles import Tick
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
 if TYPE_CHECKING:
@@ -87,7 +89,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         self.tz = ZoneInfo(professional.timezone)
         self.clock = clock
         self.editing = session
-        self.privacy = privacy
+        self._privacy = privacy
+        self._names: list[str] = []
         self._checked_key: tuple[datetime, datetime] | None = None
         self._request: Request | None = None
         if session is not None:
@@ -96,6 +99,43 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         else:
             self._start = start or default_start(professional, clock, day or clock.today())
             self._minutes = professional.default_minutes
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, self._privacy)
+
+    def privacy_changed(self) -> None:
+        """Privacy mode hides the typed name and its completion; a line below shows initials."""
+        s = self.editing
+        if s is not None:
+            self.query_one("#client-echo", Static).update(
+                Text(fmt.display_name(s.client_name, self.privacy))
+            )
+            return
+        field = self.query_one("#client", Input)
+        field.password = self.privacy
+        field.suggester = (
+            None if self.privacy else SuggestFromList(self._names, case_sensitive=False)
+        )
+        self._echo_client()
+
+    def _echo_client(self) -> None:
+        echo = self.query_one("#client-echo", Static)
+        typed = self.query_one("#client", Input).value.strip().casefold()
+        if not self.privacy or not typed:
+            echo.update("")
+            echo.display = False
+            return
+        matches = [n for n in self._names if typed in n.casefold()]
+        exact = [n for n in matches if n.casefold() == typed]
+        if len(exact) == 1 or len(matches) == 1:
+            said = f"→ {fmt.display_name((exact or matches)[0], True)}"
+        elif matches:
+            said = f"→ {len(matches)} clients match; type more"
+        else:
+            said = "→ no client matches"
+        echo.update(Text(said))
+        echo.display = True
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -108,9 +148,12 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 yield Label("Client")
                 if s is None:
                     yield Input(placeholder="name (→ completes)", id="client")
+                    yield Static("", classes="echo", id="client-echo")
                 else:
                     yield Static(
-                        Text(fmt.display_name(s.client_name, self.privacy)), classes="echo"
+                        Text(fmt.display_name(s.client_name, self.privacy)),
+                        classes="echo",
+                        id="client-echo",
                     )
             with Horizontal(classes="field"):
                 yield Label("Start")
@@ -131,7 +174,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 yield Input(
                     s.location if s else "", placeholder="room or video link", id="location"
                 )
-            yield Checkbox("Prepaid", s.prepaid if s else False, id="prepaid")
+            yield Tick("Prepaid", s.prepaid if s else False, id="prepaid")
             yield Static("", classes="conflicts", id="conflicts")
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
@@ -144,6 +187,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             self.query_one("#client", Input).focus()
         else:
             self.query_one("#start", Input).focus()
+        self.privacy_changed()
         self._recheck()
 
     def _local(self, value: datetime) -> str:
@@ -154,15 +198,16 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         self.post_message(self.ClientsLoaded([c.name for c in self.practice.list_clients()]))
 
     def on_session_form_clients_loaded(self, message: ClientsLoaded) -> None:
-        self.query_one("#client", Input).suggester = SuggestFromList(
-            message.names, case_sensitive=False
-        )
+        self._names = message.names
+        self.privacy_changed()
 
     # -- live conflict check ------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("start", "minutes"):
             self._recheck()
+        elif event.input.id == "client":
+            self._echo_client()
         self.query_one("#error", Static).update("")
 
     def _slot(self) -> tuple[datetime, datetime]:
@@ -204,7 +249,10 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             return
         text = Text()
         for conflict in message.conflicts:
-            text.append(f"{fmt.CONFLICT} This time {fmt.clean(conflict.message)}\n", style="bold")
+            text.append(
+                f"{fmt.CONFLICT} This time {redacted(self, fmt.clean(conflict.message))}\n",
+                style="bold",
+            )
         self._show_conflicts(text.rstrip() or text)
         self.query_one("#conflicts").set_class(True, "-warn")
 
@@ -242,7 +290,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             fee=self.query_one("#fee", Input).value.strip(),
             service=self.query_one("#service", Input).value,
             location=self.query_one("#location", Input).value,
-            prepaid=self.query_one("#prepaid", Checkbox).value,
+            prepaid=self.query_one("#prepaid", Tick).value,
         )
         self._request = request
         self._save(request, False)
@@ -252,7 +300,14 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         p = self.practice
         fee: Money | None = None
         if self.editing is None:
-            client = p.find_client(request.client)
+            try:
+                client = p.find_client(request.client)
+            except DomainError:
+                if self.privacy:  # the error would repeat what was typed, in full
+                    raise DomainError(
+                        "no single client matches what you typed (hidden: privacy mode)"
+                    ) from None
+                raise
             if request.fee:
                 fee = Money.parse(request.fee, client.fee.currency)
             session = p.book(
@@ -301,7 +356,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         request = self._request
         body = Text("This time\n")
         for conflict in error.conflicts:
-            body.append(f"  {fmt.CONFLICT} {fmt.clean(conflict.message)}\n")
+            body.append(f"  {fmt.CONFLICT} {redacted(self, fmt.clean(conflict.message))}\n")
         body.append("\nBook it anyway?" if self.editing is None else "\nSave it anyway?")
 
         def done(yes: bool | None) -> None:
@@ -312,7 +367,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         self.app.push_screen(ConfirmDialog("Double booking", body, confirm=verb), done)
 
     def _error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(message))
+        self.query_one("#error", Static).update(Text(redacted(self, message)))
 
 
 def default_start(pro: Professional, clock: Clock, day: date) -> datetime:

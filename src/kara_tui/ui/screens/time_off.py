@@ -20,6 +20,7 @@ from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Session, TimeOff
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
+from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
             style="bold",
         )
         for s in message.sessions[:5]:
-            text.append(f"  {fmt.session_line(s, self.tz)}\n", style="")
+            text.append(f"  {fmt.session_line(s, self.tz, privacy_on(self))}\n", style="")
         if n > 5:
             text.append(f"  and {n - 5} more\n")
         out.update(text)

@@ -1,0 +1,120 @@
+"""What may leave the process about a failure: a redacted crash log (0600) and scrubbed log records.
+
+Client names and feed URLs (a feed's URL is its password) must never reach a crash log, a log
+file or the terminal after a crash. A traceback keeps only where it happened and the kind of
+error: an exception's message and local variables can quote both.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import traceback
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kara_tui import paths
+from kara_tui.domain.privacy import redact
+
+EXIT_CRASHED = 70  # EX_SOFTWARE: an internal error
+
+_URL = re.compile(r"\b(?:https?|webcal|file)://[^\s'\"<>]*", re.IGNORECASE)
+_names: set[str] = set()
+_names_lock = threading.Lock()
+
+
+def report_crash(exc: BaseException) -> Path:
+    """Write the traceback (no local variables, no messages) to a private file; return its path."""
+    folder = paths.private_dir(paths.state_dir())
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    path = folder / f"crash-{stamp}-{os.getpid()}.log"
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(redacted_traceback(exc))
+    return path
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """File, line, function and source line of each frame, and each error's type: nothing else."""
+    lines = ["Traceback (most recent call last):"]
+    error: BaseException | None = exc
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        for frame in traceback.extract_tb(error.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line}")
+        lines.append(f"{type(error).__module__}.{type(error).__qualname__}")
+        error = error.__cause__ or error.__context__
+        if error is not None:
+            lines.append("caused by:")
+    return "\n".join(lines) + "\n"
+
+
+def crash_sentence(exc: BaseException, path: Path | None) -> str:
+    """The one line the user reads after a crash."""
+    where = (
+        f"Details (without client data) are in {path}"
+        if path is not None
+        else "The details could not be written."
+    )
+    return (
+        f"kara-tui: something went wrong ({type(exc).__name__}); "
+        f"nothing half-written was kept. {where}"
+    )
+
+
+# -- logs --------------------------------------------------------------------------------
+
+
+def remember_names(names: Iterable[str]) -> None:
+    """Client names that log records must never carry (the app tells us the ones it knows)."""
+    with _names_lock:
+        _names.update(n for n in names if n.strip())
+
+
+def scrub(text: str) -> str:
+    """``text`` with URLs cut to their host and known client names cut to initials."""
+    text = _URL.sub(_host_only, text)
+    with _names_lock:
+        names = tuple(_names)
+    return redact(text, names)
+
+
+def _host_only(match: re.Match[str]) -> str:
+    scheme, _, rest = match.group(0).partition("://")
+    host = rest.split("/", 1)[0].rsplit("@", 1)[-1]  # never user:password@
+    return f"{scheme}://{host}/…"
+
+
+def install_log_scrubbing() -> None:
+    """Make every Python log record, from any library, pass through ``scrub`` when it is made.
+
+    A record factory rather than a handler filter: it holds whatever handlers someone adds
+    later. An exception attached to a record is reduced to its type, since its message can
+    quote a name or a URL.
+    """
+    current = logging.getLogRecordFactory()
+    if getattr(current, "_kara_scrubs", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not lose the record
+            message = str(record.msg)
+        if record.exc_info and record.exc_info[0] is not None:
+            message += f" ({record.exc_info[0].__name__})"
+            record.exc_info = None
+            record.exc_text = None
+        record.msg = scrub(message)
+        record.args = None
+        return record
+
+    factory._kara_scrubs = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
