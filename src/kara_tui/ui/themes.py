@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
@@ -52,15 +54,17 @@ class LoadedThemes:
     problems: list[str]  # one sentence per skipped file, naming its path
 
 
-def shipped_themes_dir() -> Path:
-    """themes/ inside the wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).resolve().parent.parent / "themes"
+def shipped_themes_dir() -> Traversable:
+    """kara_tui/themes inside the installed package (the wheel puts them there), found through
+    importlib.resources so it works wherever the package is installed; in a source checkout,
+    themes/ at the top of the repository."""
+    packaged = files("kara_tui") / "themes"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "themes"
 
 
-def _colour(path: Path, key: str, value: object) -> str:
+def _colour(path: Traversable, key: str, value: object) -> str:
     if not isinstance(value, str):
         raise ThemeFileError(f"{path}: '{key}' should be a colour like \"#1c1f24\", not {value!r}")
     try:
@@ -70,7 +74,7 @@ def _colour(path: Path, key: str, value: object) -> str:
     return value
 
 
-def parse_theme(path: Path) -> Theme:
+def parse_theme(path: Traversable) -> Theme:
     """Read one theme file; raise ThemeFileError naming the file and the key."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -78,7 +82,7 @@ def parse_theme(path: Path) -> Theme:
         raise ThemeFileError(f"{path}: not valid TOML ({exc})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ThemeFileError(f"{path}: cannot be read ({exc})") from None
-    name = raw.get("name", path.stem)
+    name = raw.get("name", path.name.removesuffix(".toml"))
     if not isinstance(name, str) or not name.strip():
         raise ThemeFileError(f"{path}: 'name' should be text")
     if "primary" not in raw:
@@ -109,14 +113,15 @@ def parse_theme(path: Path) -> Theme:
     return Theme(name=name.strip(), dark=dark, variables=checked, **colours, **numbers)  # type: ignore[arg-type]
 
 
-def load_themes(folders: Iterable[Path]) -> LoadedThemes:
+def load_themes(folders: Iterable[Traversable]) -> LoadedThemes:
     """Every *.toml theme in ``folders`` (later folders override earlier ones by name)."""
     themes: dict[str, Theme] = {}
     problems: list[str] = []
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.toml")):
+        toml = (p for p in folder.iterdir() if p.name.endswith(".toml") and p.is_file())
+        for path in sorted(toml, key=lambda p: p.name):
             try:
                 theme = parse_theme(path)
             except ThemeFileError as exc:
