@@ -229,12 +229,19 @@ async def test_c_cancels_as_the_client_with_a_card_charge_as_the_cli_does(
     assert_same_records(database(db_url), twin.file)
 
 
-async def test_escape_in_the_cancel_dialog_writes_nothing(app, ids, db_url, twin) -> None:
+async def test_palette_session_cancel_opens_the_dialog_and_escape_writes_nothing(
+    app, ids, db_url, twin
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await select(app, pilot, ids["future"], "j")
-        await pilot.press("c")
+        await pilot.press("ctrl+p", *"session: cancel")
         await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CancelDialog)
+        assert dialog.session_id == ids["future"]
         await pilot.press("2", "tab", "tab", "space", "escape")
         await settle(app, pilot)
         calendar(app)
@@ -314,6 +321,7 @@ async def test_r_moves_a_session_and_both_show_the_link_as_the_cli_does(
         dialog = app.screen
         assert isinstance(dialog, RescheduleDialog)
         assert dialog.focused is dialog.query_one("#start")
+        assert "Say who asked for the change: tab down to it, then 1 or 2." in screen_text(app)
         await pilot.press("ctrl+a", "ctrl+k", *"2026-11-19 15:00", "tab", "tab", "1")
         await settle(app, pilot)
         assert "Thu 19 Nov 2026, 15:00–15:50 is free." in screen_text(app)

@@ -281,7 +281,8 @@ class RescheduleDialog(SessionDialog[Session]):
 
         by = self.asked_by
         if by is None:
-            problems.append("Say who asked for the change (keys 1–2).")
+            # The time field has focus and takes digits: 1 or 2 typed there is a time.
+            problems.append("Say who asked for the change: tab down to it, then 1 or 2.")
             self.query_one("#record", Line).say("")
         else:
             self.query_one("#record", Line).say(
