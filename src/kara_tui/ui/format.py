@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from kara_tui.domain import Reason, Session, SessionStatus
+from kara_tui.domain import ExternalEvent, Reason, Session, SessionStatus
 from kara_tui.domain.privacy import initials
 
 # Each state has a glyph AND a word, so it reads without colour.
@@ -44,6 +44,14 @@ def display_name(name: str, privacy: bool = False) -> str:
     """The client's name, or initials in privacy mode (a screen someone else may see)."""
     name = clean(name)
     return initials(name) if privacy else name
+
+
+def event_summary(event: ExternalEvent, privacy: bool = False) -> str:
+    """An external event's title, or only 'busy'/'free' in privacy mode: a personal calendar
+    may name a client ("Call Anna Smith") or say something private."""
+    if privacy:
+        return "busy" if event.busy else "free"
+    return clean(event.summary) or "busy"
 
 
 def status_word(session: Session) -> str:

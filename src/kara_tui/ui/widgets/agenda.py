@@ -151,7 +151,7 @@ class AgendaList(CalendarCanvas):
         else:
             at = "all day"
         kind = "busy" if e.busy else "free"
-        summary = fmt.clean(e.summary) or "busy"
+        summary = fmt.event_summary(e, self.privacy)
         feed = data.feed_of(e)
         stale = feed is not None and feed.stale
         glyph = fmt.STALE if stale else fmt.EXTERNAL

@@ -118,10 +118,10 @@ class DayHeader(CalendarCanvas):
             if day == self.cursor:
                 style += self.style("cursor")
             return " " + text, style
-        return " " + _summary(data, day, width - 1), self.style("dim")
+        return " " + _summary(data, day, width - 1, self.privacy), self.style("dim")
 
 
-def _summary(data: CalendarData, day: date, width: int) -> str:
+def _summary(data: CalendarData, day: date, width: int, privacy: bool = False) -> str:
     """What the day holds: '3 sessions · ⚠ 1 · ◇ 2 · ▨ time off', or '3 ● ⚠ 1 ◇ 2 ▨' when narrow."""
     live = [s for s in data.sessions_on(day) if s.status is not SessionStatus.CANCELLED]
     conflicts = sum(1 for s in live if s.id in data.conflicts)
@@ -130,7 +130,7 @@ def _summary(data: CalendarData, day: date, width: int) -> str:
     )
     off = bool(day_shades(day, data.tz, data.time_off))
     all_day = [
-        fmt.clean(e.summary) or "busy"
+        fmt.event_summary(e, privacy)
         for e in data.events
         if e.all_day and not isinstance(e.start, datetime) and e.start <= day < e.end  # type: ignore[operator]
     ]
@@ -345,7 +345,7 @@ class WeekGrid(CalendarCanvas):
             edge = "▌"
         else:
             state = "external"
-            lines = event_lines(item, data, block.bottom - block.top, width - 1)
+            lines = event_lines(item, data, block.bottom - block.top, width - 1, self.privacy)
             edge = "┊"
         body = self.style(state)
         text = lines[line] if line < len(lines) else ""
@@ -409,10 +409,12 @@ def session_lines(
     return [f"{mark}{fmt.hm(s.start, tz)} {name}", status, " · ".join(extras)]
 
 
-def event_lines(e: ExternalEvent, data: CalendarData, height: int, width: int) -> list[str]:
+def event_lines(
+    e: ExternalEvent, data: CalendarData, height: int, width: int, privacy: bool = False
+) -> list[str]:
     """External events look unlike sessions: a dotted edge, italics and the feed's name."""
     at = fmt.hm(e.start, data.tz) if isinstance(e.start, datetime) else "all day"
-    summary = fmt.clean(e.summary) or "busy"
+    summary = fmt.event_summary(e, privacy)
     feed = data.feed_of(e)
     stale = feed is not None and feed.stale
     glyph = fmt.STALE if stale else fmt.EXTERNAL
