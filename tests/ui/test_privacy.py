@@ -323,3 +323,16 @@ async def test_a_screenshot_outside_privacy_mode_says_it_shows_names(app, tmp_pa
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert "It shows client names: p hides them first." in notices(app)
         assert leaks(path.read_text(encoding="utf-8"))  # it does show them
+
+
+async def test_a_screen_that_binds_p_itself_keeps_it(app) -> None:
+    from textual.screen import ModalScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")  # the reports screen: p picks the period there
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ModalScreen)
+        assert not app.privacy

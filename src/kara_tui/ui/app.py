@@ -158,9 +158,28 @@ class KaraApp(App[int]):
     # -- privacy mode -------------------------------------------------------------------------
 
     def action_toggle_privacy(self) -> None:
-        if isinstance(self.focused, Input | TextArea):
-            raise SkipAction  # typing a "p": the key goes to the field
+        if isinstance(self.focused, Input | TextArea) or self._key_taken_by_screen():
+            raise SkipAction  # typing a "p", or the reports' own "p": the key goes on
         self.privacy = not self.privacy
+
+    def _key_taken_by_screen(self) -> bool:
+        """Whether the screen or a widget on it binds the privacy key for itself (the reports
+        screen's p picks a period): its own meaning wins there."""
+        chain = self.screen._binding_chain  # with the config's keymap applied
+        keys = {
+            key
+            for node, bindings in chain
+            if node is self
+            for key, found in bindings.key_to_bindings.items()
+            if any(b.id == "privacy" for b in found)
+        }
+        return any(
+            b.id != "privacy"
+            for node, bindings in chain
+            if node is not self
+            for key in keys
+            for b in bindings.key_to_bindings.get(key, ())
+        )
 
     def watch_privacy(self, privacy: bool) -> None:
         if privacy:
