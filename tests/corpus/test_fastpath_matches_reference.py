@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_helpers import CORPUS, at, corpus_files
+from corpus_helpers import CORPUS, at, corpus_files, zone
 
-from kara_tui.ical.parse import FeedUnreadable, expand_reference, parse_feed
+from kara_tui.ical.parse import FeedUnreadable, _parse_feed, _split, expand_reference, parse_feed
+from kara_tui.ical.prepare import NotICalendar, prepare
 
 if not CORPUS.is_dir():
     pytest.skip(f"the iCalendar corpus is not at {CORPUS}", allow_module_level=True)
@@ -42,3 +43,60 @@ def test_fast_path_matches_plain_recurring_ical_events(path: Path) -> None:
         assert got.keys() == want.keys()
         for key, occurrence in got.items():
             assert occurrence == want[key], key
+
+
+# Windows for holding parse_feed to itself with the fast path off: a wide one, narrow ones
+# that leave most of a file outside (so whole series are skipped unread), and zones that
+# put all-day dates and DST folds at the edges.
+SPLIT_WINDOWS = [
+    (at("1990-01-01"), at("2035-01-01"), "UTC"),
+    (at("2019-06-01T12:00"), at("2020-02-01T00:00"), "UTC"),
+    (at("2024-01-01", "Europe/London"), at("2025-01-01", "Europe/London"), "Europe/Berlin"),
+    (at("2011-03-01", "America/New_York"), at("2011-12-01", "America/New_York"), "UTC"),
+]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_fast_path_changes_nothing_not_even_a_problem(path: Path) -> None:
+    """parse_feed with and without its fast path: the same occurrences and the same problems."""
+    body = path.read_bytes()
+    for start, end, tz in SPLIT_WINDOWS:
+        common = {
+            "window_start": start,
+            "window_end": end,
+            "max_occurrences_per_series": 5000,
+            "max_seconds_per_series": 2.0,
+            "default_tz": zone(tz),
+        }
+        try:
+            slow = _parse_feed(body, fast=False, **common)  # type: ignore[arg-type]
+        except FeedUnreadable:
+            with pytest.raises(FeedUnreadable):
+                _parse_feed(body, fast=True, **common)  # type: ignore[arg-type]
+            return
+        fast = _parse_feed(body, fast=True, **common)  # type: ignore[arg-type]
+        got = {(o.uid, o.recurrence_id): o for o in fast.occurrences}
+        want = {(o.uid, o.recurrence_id): o for o in slow.occurrences}
+        assert got.keys() == want.keys()
+        for key, occurrence in got.items():
+            assert occurrence == want[key], key
+            assert type(occurrence.start) is type(want[key].start), key
+        assert sorted(map(repr, fast.problems)) == sorted(map(repr, slow.problems))
+        assert (fast.event_count, fast.calendar_name) == (slow.event_count, slow.calendar_name)
+
+
+def test_the_fast_path_does_most_of_the_corpus() -> None:
+    """The comparisons above mean something only if the fast path and the skipping are used."""
+    simple = skipped = total = 0
+    for path in corpus_files():
+        try:
+            events = prepare(path.read_bytes()).events
+        except NotICalendar:
+            continue
+        start, end, _ = SPLIT_WINDOWS[1]
+        split = _split(events, start, end)
+        total += len(events)
+        simple += len(split.simple)
+        skipped += len(events) - len(split.simple) - len(split.complex)
+    assert simple > total / 2
+    assert skipped > 100

@@ -17,6 +17,15 @@ from icalendar.prop import vBroken, vRecur
 from recurring_ical_events.adapters.event import EventAdapter
 from recurring_ical_events.util import time_span_contains_event
 
+from kara_tui.ical.fastpath import (
+    Horizon,
+    Reader,
+    Simple,
+    cannot_reach,
+    read_simple,
+    uid_key,
+    zone_ids,
+)
 from kara_tui.ical.prepare import EventSource, NotICalendar, Prepared, prepare
 from kara_tui.ical.timezones import (
     ONE_DAY,
@@ -25,6 +34,7 @@ from kara_tui.ical.timezones import (
     floating_zone,
     is_date_only,
     localize_event,
+    localize_value,
     zone_name,
 )
 from kara_tui.ical.watchdog import TimeLimitExceeded, Watchdog
@@ -434,30 +444,25 @@ def convert_occurrence(occurrence: Any, uid: str, digest: str, floating: tzinfo)
     return _make(event, uid, recurrence_id, start, end, digest, floating)
 
 
-def _parse_calendar(prepared: Prepared, problems: list[Problem]) -> Calendar:
-    """Parse the prepared text with icalendar; if the whole fails, parse event by event."""
+def _parse_calendar(
+    prepared: Prepared, sources: list[EventSource], problems: list[Problem]
+) -> Calendar:
+    """Parse the header and ``sources`` with icalendar; if the whole fails, event by event."""
     try:
-        return Calendar.from_ical(prepared.text)
+        return Calendar.from_ical(prepared.calendar_text(sources))
     except Exception:
         pass
-    head, _, rest = prepared.text.partition("\r\nBEGIN:VEVENT\r\n")
-    blocks = ("BEGIN:VEVENT\r\n" + rest).split("\r\nEND:VEVENT\r\n") if rest else []
+    head = "BEGIN:VCALENDAR\r\n" + prepared.header
     try:
         calendar = Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n")
     except Exception:
         calendar = _parse_header_parts(head, problems)
-    for index, block in enumerate(blocks):
-        if not block.startswith("BEGIN:VEVENT"):
-            continue
-        source = prepared.events[index] if index < len(prepared.events) else None
+    for source in sources:
         try:
-            event = Event.from_ical(block + "\r\nEND:VEVENT\r\n")
+            event = Event.from_ical(source.ical() + "\r\n")
         except Exception as error:
             problems.append(
-                Problem(
-                    source.uid if source else "",
-                    f"skipped an event that could not be read ({_short(error)})",
-                )
+                Problem(source.uid, f"skipped an event that could not be read ({_short(error)})")
             )
             event = Event()  # keeps file order for the sources; has no DTSTART so it is skipped
             event["X-KARA-UNREADABLE"] = "1"
@@ -483,17 +488,106 @@ def _parse_header_parts(head: str, problems: list[Problem]) -> Calendar:
     return calendar
 
 
+@dataclass(slots=True)
+class _Split:
+    """Which VEVENTs icalendar must read; the rest are plain or cannot reach the window."""
+
+    complex: list[EventSource]
+    simple: list[tuple[EventSource, Simple]] = field(default_factory=list)
+    zones: set[tuple[str, bool]] = field(default_factory=set)
+
+
+def _split(events: list[EventSource], window_start: datetime, window_end: datetime) -> _Split:
+    """Sort the VEVENTs by UID group: plain singles, groups outside the window, the rest.
+
+    The choice is per group, never per feed: one odd event only sends itself and
+    the events that share its UID to icalendar.
+    """
+    horizon = Horizon(window_start, window_end)
+    groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
+    for index, source in enumerate(events):
+        simple = None if source.has_recurrence else read_simple(source.text, clean_text)
+        key = simple.key if simple is not None else uid_key(source, clean_text)
+        groups.setdefault(key or f"no-uid-{source.digest}", []).append((index, source, simple))
+    split = _Split(complex=[])
+    chosen: list[int] = []
+    for members in groups.values():
+        if len(members) == 1 and members[0][2] is not None:
+            split.simple.append((members[0][1], members[0][2]))
+        elif cannot_reach((source for _, source, _ in members), horizon):
+            for _, source, _ in members:
+                split.zones.update(zone_ids(source.text))
+        else:
+            chosen.extend(index for index, _, _ in members)
+    split.complex = [events[index] for index in sorted(chosen)]
+    return split
+
+
+def _simple_occurrences(
+    split: _Split, reader: Reader, ctx: _Context, horizon: Horizon
+) -> list[Occurrence]:
+    """Occurrences of the plain single events, as the icalendar path would give them."""
+    out: list[Occurrence] = []
+    window_start, window_end = ctx.window_start, ctx.window_end
+    for source, event in split.simple:
+        uid = event.key or f"no-uid-{source.digest}"
+        if event.start.tzid is not None:
+            reader.zone(event.start.tzid, event.start.utc)  # unknown zones are reported
+        if event.end is not None and event.end.tzid is not None:
+            reader.zone(event.end.tzid, event.end.utc)
+        if event.duration is None:
+            first = event.start.text
+            last = event.end.text if event.end is not None else first
+            if horizon.outside(min(first, last), max(first, last)):
+                continue
+        try:
+            start, end = reader.span(event)
+            if not time_span_contains_event(window_start, window_end, start, end):
+                continue
+            start_n, end_n, all_day = _span(start, end, ctx.floating)
+        except Exception as error:
+            ctx.problems.append(Problem(uid, f"skipped an event: {_short(error)}"))
+            continue
+        out.append(
+            Occurrence(
+                uid=uid,
+                recurrence_id="",
+                start=start_n,
+                end=end_n,
+                all_day=all_day,
+                summary=event.summary,
+                location=event.location,
+                busy=event.busy,
+                cancelled=event.cancelled,
+                component_hash=source.digest,
+            )
+        )
+    return out
+
+
 def _events(
-    body: bytes, window_start: datetime, window_end: datetime, default_tz: tzinfo
-) -> tuple[Prepared, list[_Member], _Context]:
-    """Everything up to expansion: repaired text, parsed events with real zones, grouped context."""
+    body: bytes,
+    window_start: datetime,
+    window_end: datetime,
+    default_tz: tzinfo,
+    *,
+    fast: bool = True,
+) -> tuple[Prepared, list[_Member], _Context, list[Occurrence]]:
+    """Everything up to expansion: repaired text, parsed events with real zones, grouped context.
+
+    With ``fast``, plain single events become occurrences here without icalendar
+    and groups that cannot reach the window are left out; the returned members
+    are only what icalendar had to read.
+    """
     _check_window(window_start, window_end)
     try:
         prepared = prepare(body)
     except NotICalendar as error:
         raise FeedUnreadable(str(error)) from None
     problems = [Problem("", note) for note in prepared.notes]
-    calendar = _parse_calendar(prepared, problems)
+    split = _split(prepared.events, window_start, window_end) if fast else None
+    chosen = split.complex if split is not None else prepared.events
+    calendar = _parse_calendar(prepared, chosen, problems)
     timezones = [c for c in calendar.subcomponents if isinstance(c, Timezone)]
     resolver = ZoneResolver(timezones, default_tz)
     x_wr = to_iana(prepared.x_wr_timezone) if prepared.x_wr_timezone else None
@@ -505,26 +599,36 @@ def _events(
     for event in events:
         drop_broken(event)
         localize_event(event, resolver, None)
-    if x_wr is not None:
+    if x_wr is not None and events:
         calendar.subcomponents = [c for c in calendar.subcomponents if isinstance(c, Event)]
         calendar = x_wr_timezone.to_standard(calendar, timezone=x_wr)
         events = [c for c in calendar.subcomponents if isinstance(c, Event)]
     floating = floating_zone(resolver, x_wr, default_tz)
     for event in events:
         localize_event(event, resolver, floating)
+    ctx = _Context(window_start, window_end, floating, problems)
+    simple: list[Occurrence] = []
+    if split is not None:
+        reader = Reader(
+            lambda value, tzid: localize_value(value, tzid, resolver, None), x_wr, floating
+        )
+        for tzid, utc in sorted(split.zones):
+            reader.zone(tzid, utc)  # the skipped groups' zones are reported like the others
+        simple = _simple_occurrences(split, reader, ctx, Horizon(window_start, window_end))
     for tzid in sorted(resolver.unknown):
         problems.append(
             Problem(
                 "", f"time zone {tzid!r} is unknown; its times were read as {zone_name(default_tz)}"
             )
         )
-    sources = prepared.events
+    sources = chosen
     if len(sources) != len(events):  # cannot happen with prepare()'s output; stay safe anyway
         sources = [
             EventSource(
                 str(e.get("UID", "")),
                 hashlib.blake2b(e.to_ical(), digest_size=16).hexdigest(),
                 False,
+                "",
             )
             for e in events
         ]
@@ -533,8 +637,7 @@ def _events(
         for event, source in zip(events, sources, strict=True)
         if "X-KARA-UNREADABLE" not in event
     ]
-    ctx = _Context(window_start, window_end, floating, problems)
-    return prepared, members, ctx
+    return prepared, members, ctx, simple
 
 
 def _group(members: list[_Member]) -> dict[str, list[_Member]]:
@@ -587,8 +690,31 @@ def parse_feed(
         FeedUnreadable: the body is not an iCalendar at all.
         ValueError: the window is naive or empty.
     """
-    prepared, members, ctx = _events(body, window_start, window_end, default_tz)
-    occurrences: list[Occurrence] = []
+    return _parse_feed(
+        body,
+        window_start=window_start,
+        window_end=window_end,
+        max_occurrences_per_series=max_occurrences_per_series,
+        max_seconds_per_series=max_seconds_per_series,
+        default_tz=default_tz,
+        fast=True,
+    )
+
+
+def _parse_feed(
+    body: bytes,
+    *,
+    window_start: datetime,
+    window_end: datetime,
+    max_occurrences_per_series: int,
+    max_seconds_per_series: float,
+    default_tz: tzinfo,
+    fast: bool,
+) -> ParseResult:
+    """parse_feed, with the fast path switchable so tests can hold the two to the same result."""
+    prepared, members, ctx, occurrences = _events(
+        body, window_start, window_end, default_tz, fast=fast
+    )
     with Watchdog() as watchdog:
         expander = _Expander(ctx, watchdog, max_occurrences_per_series, max_seconds_per_series)
         for uid, group in _group(members).items():
@@ -613,7 +739,7 @@ def expand_reference(
     and benchmarks compare :func:`parse_feed` against it; never use it on
     untrusted feeds.
     """
-    _, members, ctx = _events(body, window_start, window_end, default_tz)
+    _, members, ctx, _ = _events(body, window_start, window_end, default_tz, fast=False)
     calendar = Calendar()
     for member in members:
         if _tidy(member.event) is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # A content line starts with a property or component name and then ';' or ':'.
@@ -57,18 +58,43 @@ class EventSource:
     uid: str
     digest: str
     has_recurrence: bool  # RRULE, RDATE or RECURRENCE-ID present
+    text: str  # its kept, repaired lines joined by CRLF, without BEGIN/END
+
+    def ical(self) -> str:
+        """The VEVENT as text for icalendar."""
+        return (
+            f"BEGIN:VEVENT\r\n{self.text}\r\nEND:VEVENT"
+            if self.text
+            else "BEGIN:VEVENT\r\nEND:VEVENT"
+        )
 
 
 @dataclass(slots=True)
 class Prepared:
-    """Clean text for icalendar plus what was noticed on the way."""
+    """Clean lines for icalendar, event by event, plus what was noticed on the way.
 
-    text: str
+    Events are kept apart (not as one calendar text) so that the parser can hand
+    icalendar only the components that need it.
+    """
+
+    header: str  # calendar properties and VTIMEZONEs, CRLF-joined, no BEGIN:VCALENDAR
     events: list[EventSource]
     timezone_ids: list[str]
     calendar_name: str | None
     x_wr_timezone: str | None
     notes: list[str] = field(default_factory=list)
+
+    def calendar_text(self, events: list[EventSource] | None = None) -> str:
+        """One VCALENDAR with the header and ``events`` (all of them by default)."""
+        chosen = self.events if events is None else events
+        parts = ["BEGIN:VCALENDAR", self.header]
+        parts.extend(event.ical() for event in chosen)
+        parts.append("END:VCALENDAR\r\n")
+        return "\r\n".join(parts)
+
+
+_BOM = b"\xef\xbb\xbf"
+_CHUNK_BYTES = 1 << 20
 
 
 def decode(body: bytes) -> tuple[str, bool]:
@@ -77,12 +103,36 @@ def decode(body: bytes) -> tuple[str, bool]:
     Feeds are UTF-8 by RFC 5545; a damaged byte must not cost the whole feed, so
     bad bytes become U+FFFD instead of failing.
     """
-    if body.startswith(b"\xef\xbb\xbf"):
+    if body.startswith(_BOM):
         body = body[3:]
     try:
         return body.decode("utf-8"), False
     except UnicodeDecodeError:
         return body.decode("utf-8", errors="replace"), True
+
+
+def _physical_lines(body: bytes, damaged: list[bool]) -> Iterator[str]:
+    """The body's lines, decoded about a megabyte at a time.
+
+    Decoding the whole body at once would hold a second copy of it (four times
+    its size when one character is outside Latin-1) next to its list of lines.
+    Chunks end just after a newline byte, which is never inside a UTF-8
+    sequence, so the lines are exactly those of :func:`decode`'s text.
+    ``damaged[0]`` becomes True when bytes had to be replaced.
+    """
+    start = 3 if body.startswith(_BOM) else 0
+    size = len(body)
+    while start < size:
+        cut = body.find(b"\n", start + _CHUNK_BYTES)
+        end = size if cut < 0 else cut + 1
+        chunk = body[start:end]
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            text = chunk.decode("utf-8", errors="replace")
+            damaged[0] = True
+        yield from text.splitlines()
+        start = end
 
 
 def sniff(text: str) -> None:
@@ -101,7 +151,7 @@ def sniff(text: str) -> None:
         raise NotICalendar("this is not an iCalendar file (no BEGIN:VCALENDAR or BEGIN:VEVENT)")
 
 
-def _unfold(text: str, notes: list[str]) -> list[str]:
+def _unfold(raw_lines: Iterable[str], notes: list[str]) -> Iterator[str]:
     """Unfold content lines, tolerating the damage real producers do.
 
     Blank lines are skipped (old Mozilla put them inside folds), a line that
@@ -110,26 +160,16 @@ def _unfold(text: str, notes: list[str]) -> list[str]:
     unfolded multi-line DESCRIPTION, an ORGANIZER broken mid-word); a stray
     line after BEGIN/END is dropped instead.
     """
-    out: list[str] = []
     parts: list[str] = []
     dropped_long = 0
+    name_match = _NAME.match
+    bare_match = _BARE_NAME.fullmatch
 
-    def flush() -> None:
-        nonlocal dropped_long
-        if not parts:
-            return
-        line = parts[0] if len(parts) == 1 else "".join(parts)
-        parts.clear()
-        if len(line) > MAX_LINE_CHARS:
-            dropped_long += 1
-            return
-        out.append(line)
-
-    for raw in text.splitlines():
+    for raw in raw_lines:
         if not raw:
             continue
         first = raw[0]
-        if first in " \t":
+        if first == " " or first == "\t":
             if parts:
                 parts.append(raw[1:])
                 # Do not let a single folded line grow without end.
@@ -139,18 +179,27 @@ def _unfold(text: str, notes: list[str]) -> list[str]:
             raw = raw.strip()
             if not raw:
                 continue
-        if _NAME.match(raw) is None and _BARE_NAME.fullmatch(raw) is None:
+        if name_match(raw) is None and bare_match(raw) is None:
             if parts and not parts[0][:6].upper().startswith(("BEGIN:", "END:")):
                 parts.append(raw)
             continue
-        flush()
-        parts.append(raw)
-    flush()
+        if parts:
+            line = parts[0] if len(parts) == 1 else "".join(parts)
+            if len(line) > MAX_LINE_CHARS:
+                dropped_long += 1
+            else:
+                yield line
+        parts = [raw]
+    if parts:
+        line = parts[0] if len(parts) == 1 else "".join(parts)
+        if len(line) > MAX_LINE_CHARS:
+            dropped_long += 1
+        else:
+            yield line
     if dropped_long:
         notes.append(
             f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
         )
-    return out
 
 
 def _split(line: str) -> tuple[str, str]:
@@ -196,16 +245,15 @@ def prepare(body: bytes) -> Prepared:
         NotICalendar: the body is not a calendar, or it stops in the middle of
             an event (a cut-off download must not replace good data).
     """
-    text, replaced = decode(body)
-    sniff(text)
+    head, _ = decode(body[: 4 * 1_000_000 + 3])
+    sniff(head)
+    del head
     notes: list[str] = []
-    if replaced:
-        notes.append("some text was not valid UTF-8 and was replaced")
-    lines = _unfold(text, notes)
+    damaged = [False]
+    lines = _unfold(_physical_lines(body, damaged), notes)
 
     cal_lines: list[str] = []
     tz_lines: list[str] = []
-    event_lines: list[str] = []
     events: list[EventSource] = []
     timezone_ids: list[str] = []
     calendar_name: str | None = None
@@ -256,10 +304,7 @@ def prepare(body: bytes) -> Prepared:
                     digest = hashlib.blake2b(
                         "\n".join(current).encode("utf-8", "surrogatepass"), digest_size=16
                     ).hexdigest()
-                    events.append(EventSource(uid, digest, recurring))
-                    event_lines.append("BEGIN:VEVENT")
-                    event_lines.extend(kept)
-                    event_lines.append("END:VEVENT")
+                    events.append(EventSource(uid, digest, recurring, "\r\n".join(kept)))
                     current = None
                 elif depth == 2 and top == "VTIMEZONE":
                     in_timezone = False
@@ -317,17 +362,16 @@ def prepare(body: bytes) -> Prepared:
     if stack:
         notes.append("the calendar has no END:VCALENDAR line (it may be incomplete)")
 
-    out = ["BEGIN:VCALENDAR", *cal_lines]
+    if damaged[0]:
+        notes.insert(0, "some text was not valid UTF-8 and was replaced")
+    header = list(cal_lines)
     if "VERSION" not in seen_calendar_props:
-        out.append("VERSION:2.0")
+        header.append("VERSION:2.0")
     if "PRODID" not in seen_calendar_props:
-        out.append("PRODID:-//kara-tui//repaired//EN")
-    out.extend(tz_lines)
-    out.extend(event_lines)
-    out.append("END:VCALENDAR")
-    out.append("")
+        header.append("PRODID:-//kara-tui//repaired//EN")
+    header.extend(tz_lines)
     return Prepared(
-        text="\r\n".join(out),
+        header="\r\n".join(header),
         events=events,
         timezone_ids=timezone_ids,
         calendar_name=calendar_name,

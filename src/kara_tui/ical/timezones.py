@@ -112,10 +112,12 @@ def floating_zone(
     return default_tz
 
 
-def _localize(value: Any, tzid: str | None, resolver: ZoneResolver, floating: tzinfo | None) -> Any:
+def localize_value(
+    value: Any, tzid: str | None, resolver: ZoneResolver, floating: tzinfo | None
+) -> Any:
     """One date, date-time or period value, with its zone fixed; dates pass through."""
     if isinstance(value, tuple):
-        return tuple(_localize(part, tzid, resolver, floating) for part in value)
+        return tuple(localize_value(part, tzid, resolver, floating) for part in value)
     if not isinstance(value, datetime):
         return value  # date, timedelta
     if tzid:
@@ -180,9 +182,9 @@ def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) 
             if hasattr(item, "dts"):  # RDATE / EXDATE lists
                 for ddd in item.dts:
                     inner = ddd.params.get("TZID") if ddd.params else None
-                    ddd.dt = _localize(ddd.dt, inner or tzid, resolver, floating)
+                    ddd.dt = localize_value(ddd.dt, inner or tzid, resolver, floating)
             elif hasattr(item, "dt"):
-                item.dt = _localize(item.dt, tzid, resolver, floating)
+                item.dt = localize_value(item.dt, tzid, resolver, floating)
 
 
 def _pin_floating_exdates(

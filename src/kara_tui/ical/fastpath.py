@@ -1,0 +1,522 @@
+"""Read plain VEVENTs straight from their repaired lines; icalendar is kept for everything else.
+
+Most of a real feed is single events: one DTSTART, one DTEND, a summary. Parsing
+those with icalendar costs most of an import, yet their meaning is simple. This
+module reads them by hand, with the same results as icalendar followed by our
+zone repairs and recurring-ical-events (tests/corpus/test_fastpath_matches_reference.py
+holds it to that), and decides, per component, when it must not: any property,
+parameter or value it does not fully understand sends the component (and every
+component sharing its UID) to icalendar.
+
+It also recognises UID groups that cannot reach the sync window (a weekly series
+that ended years ago) from their text alone, so that history costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from icalendar import Event
+from icalendar.parser.property import unescape_backslash
+from icalendar.prop import vDDDTypes
+from recurring_ical_events.util import time_span_contains_event
+
+from kara_tui.ical.prepare import EventSource
+
+# NAME, then ;KEY=VALUE parameters, then the ':' before the value. Parameter values
+# hold no backslash, '%', '^' (icalendar rewrites those), ',' (a list) or control
+# characters; anything else is not "plain" and goes to icalendar.
+_LINE = re.compile(
+    r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"\\%^\x00-\x1f\x7f]*"|[^";:,\\%^\x00-\x1f\x7f]*))*):'
+)
+_PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:,]*)')
+_DIGITS = re.compile(r"[0-9]{8}(?:T[0-9]{6}Z?)?")
+
+# Properties a single plain event may have (prepare() drops all others).
+_SIMPLE = frozenset(
+    {
+        "UID",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "SEQUENCE",
+        "STATUS",
+        "TRANSP",
+        "SUMMARY",
+        "LOCATION",
+        "X-MICROSOFT-CDO-BUSYSTATUS",
+    }
+)
+_TEXT = frozenset({"UID", "STATUS", "TRANSP", "SUMMARY", "LOCATION"})
+
+# A UTC offset is at most a day (fixed offsets and VTIMEZONEs included) and an
+# all-day date is read in the window's zone: values further than this from the
+# window, compared as plain "YYYYMMDD" text, cannot touch it.
+_SLACK = timedelta(days=3)
+# Rules whose walk from DTSTART to UNTIL is longer than this are left to the
+# full path (its step and time bounds report them).
+_MAX_SKIP_STEPS = 100_000
+_RULE_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
+
+Params = dict[str, str]
+Line = tuple[str, Params, str]
+
+
+def split_line(line: str) -> Line | None:
+    """NAME (upper case), parameters (upper-case keys) and raw value; None unless plain."""
+    match = _LINE.match(line)
+    if match is None:
+        return None
+    section = match.group(2)
+    params: Params = {}
+    if section:
+        for key, raw in _PARAM.findall(section):
+            key = key.upper()
+            if key in params:
+                return None
+            if raw.startswith('"'):
+                value = raw[1:-1]
+            else:
+                value = raw
+                if value != value.strip(" \t") or not value:
+                    return None
+            params[key] = value
+    return match.group(1).upper(), params, line[match.end() :]
+
+
+def _lines(text: str) -> list[Line] | None:
+    out: list[Line] = []
+    for line in text.split("\r\n") if text else ():
+        parts = split_line(line)
+        if parts is None:
+            return None
+        out.append(parts)
+    return out
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A DTSTART/DTEND/RECURRENCE-ID value as written: a date, or a wall time with its zone."""
+
+    text: str  # "YYYYMMDD" or "YYYYMMDDTHHMMSS"
+    tzid: str | None
+    utc: bool  # written with a trailing Z
+
+    @property
+    def is_date(self) -> bool:
+        return len(self.text) == 8
+
+
+def read_when(params: Params, value: str) -> When | None:
+    """The value icalendar would read, when it is a plain date or date-time; else None.
+
+    Mirrors ``vDDDTypes``/``vDate``/``vDatetime``: a TZID on a date, VALUE=DATE on
+    a date-time (or the reverse) or any other parameter is left to icalendar.
+    """
+    kind = params.get("VALUE")
+    tzid = params.get("TZID")
+    if len(params) > (kind is not None) + (tzid is not None):
+        return None
+    if _DIGITS.fullmatch(value) is None:
+        return None
+    year = int(value[:4])
+    if not 1 < year < 9999:  # stay clear of date overflow at the edges of time
+        return None
+    if len(value) == 8:
+        if tzid is not None or (kind is not None and kind.upper() != "DATE"):
+            return None
+        when = When(value, None, False)
+    else:
+        if kind is not None and kind.upper() != "DATE-TIME":
+            return None
+        when = When(value[:15], tzid, len(value) == 16)
+    try:
+        _wall(when)
+    except ValueError:  # 20250230: icalendar keeps it as broken
+        return None
+    return when
+
+
+def _wall(when: When) -> datetime | date:
+    t = when.text
+    if len(t) == 8:
+        return date(int(t[:4]), int(t[4:6]), int(t[6:8]))
+    return datetime(  # noqa: DTZ001 - a wall time; its zone is applied by the caller
+        int(t[:4]), int(t[4:6]), int(t[6:8]), int(t[9:11]), int(t[11:13]), int(t[13:15])
+    )
+
+
+def _duration(params: Params, value: str) -> timedelta | None:
+    if params:
+        return None
+    try:
+        parsed = vDDDTypes.from_ical(value)
+    except Exception:
+        return None
+    return parsed if isinstance(parsed, timedelta) else None
+
+
+# -- single plain events -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Simple:
+    """A VEVENT with no recurrence whose every kept property is plain."""
+
+    key: str  # clean UID, "" when it has none
+    start: When
+    end: When | None
+    duration: timedelta | None
+    summary: str
+    location: str
+    busy: bool
+    cancelled: bool
+
+
+def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
+    """The event if icalendar would read it plainly and it does not recur; else None."""
+    lines = _lines(text)
+    if lines is None:
+        return None
+    props: dict[str, Line] = {}
+    for line in lines:
+        name = line[0]
+        if name not in _SIMPLE or name in props:
+            return None
+        props[name] = line
+    start_line = props.get("DTSTART")
+    if start_line is None:
+        return None
+    start = read_when(start_line[1], start_line[2])
+    if start is None:
+        return None
+    end: When | None = None
+    duration: timedelta | None = None
+    if "DTEND" in props:
+        if "DURATION" in props:
+            return None
+        end = read_when(props["DTEND"][1], props["DTEND"][2])
+        if end is None or end.is_date != start.is_date:
+            return None
+    elif "DURATION" in props:
+        duration = _duration(props["DURATION"][1], props["DURATION"][2])
+        if duration is None or (start.is_date and duration.seconds != 0):
+            return None
+    values: dict[str, str] = {}
+    for name in _TEXT:
+        line = props.get(name)
+        if line is not None:
+            if "VALUE" in line[1]:
+                return None
+            values[name] = unescape_backslash(line[2])
+    busy_status = props.get("X-MICROSOFT-CDO-BUSYSTATUS")
+    if busy_status is not None and busy_status[1]:
+        return None
+    transp = values.get("TRANSP", "").strip().upper()
+    if transp:
+        busy = transp != "TRANSPARENT"
+    else:
+        busy = (busy_status[2] if busy_status else "").strip().upper() != "FREE"
+    return Simple(
+        key=clean(values.get("UID")),
+        start=start,
+        end=end,
+        duration=duration,
+        summary=clean(values.get("SUMMARY")),
+        location=clean(values.get("LOCATION")),
+        busy=busy,
+        cancelled=values.get("STATUS", "").strip().upper() == "CANCELLED",
+    )
+
+
+def uid_key(source: EventSource, clean: Callable[[Any], str]) -> str:
+    """The clean UID icalendar would give this VEVENT ("" for none), from its UID lines only."""
+    uid_lines = [line for line in source.text.split("\r\n") if line[:4].upper() in ("UID:", "UID;")]
+    if not uid_lines:
+        return ""
+    first = split_line(uid_lines[0])
+    if first is not None and "VALUE" not in first[1]:
+        return clean(unescape_backslash(first[2]))
+    try:
+        event = Event.from_ical("BEGIN:VEVENT\r\n" + "\r\n".join(uid_lines) + "\r\nEND:VEVENT")
+    except Exception:
+        return ""
+    return clean(event.get("UID"))
+
+
+# -- groups that cannot reach the window -----------------------------------------------------
+
+
+class Horizon:
+    """The window as "YYYYMMDD" text, widened by a safe margin, for text-only checks."""
+
+    def __init__(self, window_start: datetime, window_end: datetime) -> None:
+        self.low = (window_start - _SLACK).strftime("%Y%m%d")
+        self.high = (window_end + _SLACK).strftime("%Y%m%d")
+
+    def outside(self, first: str, last: str) -> bool:
+        """Whether values whose days run from ``first`` to ``last`` surely miss the window."""
+        return last[:8] < self.low or first[:8] > self.high
+
+
+def _span_text(start: When, end: When | None) -> tuple[str, str]:
+    if end is None:
+        return start.text, start.text
+    return min(start.text, end.text), max(start.text, end.text)
+
+
+@dataclass(slots=True)
+class _Member:
+    start: When
+    end: When | None
+    duration: timedelta | None
+    rule: str | None
+    recurrence_id: When | None
+
+
+def _read_member(text: str) -> _Member | None:
+    lines = _lines(text)
+    if lines is None:
+        return None
+    found: dict[str, Line] = {}
+    for line in lines:
+        name = line[0]
+        if name == "RDATE" or (name in found and name != "EXDATE"):
+            return None  # RDATEs can lie anywhere; two RRULEs or DTSTARTs: let icalendar judge
+        if name == "EXDATE":
+            # Plain EXDATEs cannot move anything into the window; others may fail the series.
+            if any(read_when(line[1], v) is None for v in line[2].split(",")):
+                return None
+            continue
+        found[name] = line
+    if "DTSTART" not in found:
+        return None
+    start = read_when(found["DTSTART"][1], found["DTSTART"][2])
+    if start is None:
+        return None
+    end = duration = None
+    if "DTEND" in found:
+        end = read_when(found["DTEND"][1], found["DTEND"][2])
+        if end is None or end.is_date != start.is_date or "DURATION" in found:
+            return None
+    elif "DURATION" in found:
+        duration = _duration(found["DURATION"][1], found["DURATION"][2])
+        if duration is None:
+            return None
+    rid = None
+    if "RECURRENCE-ID" in found:
+        rid = read_when(found["RECURRENCE-ID"][1], found["RECURRENCE-ID"][2])
+        if rid is None:
+            return None
+    rule = found["RRULE"][2] if "RRULE" in found else None
+    if rule is not None and found["RRULE"][1]:
+        return None
+    return _Member(start, end, duration, rule, rid)
+
+
+_WEEKDAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
+_BYDAY = re.compile(r"(?:[+-]?[1-5])?(?:MO|TU|WE|TH|FR|SA|SU)")
+
+
+def _rule(rule: str) -> dict[str, str] | None:
+    """The parts of a rule recurring-ical-events surely expands without error; else None.
+
+    Only FREQ, INTERVAL, COUNT, UNTIL, BYDAY and WKST, with values checked: a
+    typo ("UNTL"), an odd BY part or a bad value goes to the full path, which
+    reports it.
+    """
+    parts: dict[str, str] = {}
+    for item in rule.split(";"):
+        key, sep, value = item.partition("=")
+        key = key.upper()
+        if not sep or key in parts:
+            return None
+        parts[key] = value.upper()
+    if not set(parts) <= {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST"}:
+        return None
+    freq = parts.get("FREQ")
+    if freq not in _RULE_DAYS or ("COUNT" in parts and "UNTIL" in parts):
+        return None
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or not 0 < int(interval) < 10_000:
+        return None
+    if "COUNT" in parts and not (parts["COUNT"].isdigit() and 0 < int(parts["COUNT"]) < 100_000):
+        return None
+    if "UNTIL" in parts and read_when({}, parts["UNTIL"]) is None:
+        return None
+    if parts.get("WKST", "MO") not in _WEEKDAYS:
+        return None
+    if "BYDAY" in parts:
+        days = parts["BYDAY"].split(",")
+        plain = all(day in _WEEKDAYS for day in days)
+        if not (
+            plain or (freq in ("MONTHLY", "YEARLY") and all(_BYDAY.fullmatch(d) for d in days))
+        ):
+            return None
+    return parts
+
+
+def _rule_last_day(parts: dict[str, str], start: When, span: timedelta) -> str | None:
+    """The last day any instance of the rule can touch, as "YYYYMMDD"; None if unbounded."""
+    freq = parts["FREQ"]
+    interval = int(parts.get("INTERVAL", "1"))
+    first = _wall(start)
+    first_day = first.date() if isinstance(first, datetime) else first
+    if "UNTIL" in parts:
+        until = parts["UNTIL"]
+        last = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+    elif "COUNT" in parts:
+        weekly_days = freq == "WEEKLY" and all(
+            day in _WEEKDAYS for day in parts.get("BYDAY", "MO").split(",")
+        )
+        if not ((freq == "DAILY" and "BYDAY" not in parts) or weekly_days):
+            return None
+        # Each period yields at least one instance, and DTSTART counts as one.
+        periods = int(parts["COUNT"]) + 1
+        try:
+            last = first_day + timedelta(days=periods * interval * _RULE_DAYS[freq])
+        except OverflowError:
+            return None
+    else:
+        return None
+    steps = (last - first_day).days / (_RULE_DAYS[freq] * interval)
+    if steps > _MAX_SKIP_STEPS:
+        return None
+    try:
+        last = last + timedelta(days=max(span.days, 0) + 2)
+    except OverflowError:
+        return None
+    return f"{last.year:04d}{last.month:02d}{last.day:02d}"
+
+
+def cannot_reach(sources: Iterable[EventSource], horizon: Horizon) -> bool:
+    """Whether a UID group surely has no occurrence in the window (and nothing to report).
+
+    True only for groups whose values are all plain, with at most one master;
+    a series counts by its end (UNTIL, or COUNT for simple daily and weekly
+    rules), never by its start alone.
+    """
+    masters = 0
+    for source in sources:
+        member = _read_member(source.text)
+        if member is None:
+            return False
+        first, last = _span_text(member.start, member.end)
+        if member.duration is not None:
+            try:
+                end_value = _wall(member.start) + member.duration
+            except OverflowError:
+                return False
+            last = max(last, end_value.strftime("%Y%m%d"))
+        if member.recurrence_id is not None:
+            if member.rule is not None:
+                return False
+        else:
+            masters += 1
+            if member.rule is not None:
+                parts = _rule(member.rule)
+                if parts is None:
+                    return False
+                if first[:8] > horizon.high:
+                    continue  # instances never come before DTSTART
+                rule_last = _rule_last_day(parts, member.start, _wall_span(member))
+                if rule_last is None:
+                    return False
+                last = max(last, rule_last)
+        if not horizon.outside(first, last):
+            return False
+    return masters <= 1
+
+
+def _wall_span(member: _Member) -> timedelta:
+    if member.duration is not None:
+        return member.duration
+    if member.end is None:
+        return timedelta(days=1)
+    start, end = _wall(member.start), _wall(member.end)
+    return abs(end - start)  # type: ignore[operator]
+
+
+def zone_ids(text: str) -> list[tuple[str, bool]]:
+    """(TZID, written in UTC) of every plain date value of a VEVENT, for zone reporting."""
+    out: list[tuple[str, bool]] = []
+    for line in _lines(text) or ():
+        tzid = line[1].get("TZID")
+        if tzid is not None and line[0] in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE"):
+            out.extend((tzid, v.endswith(("Z", "z"))) for v in line[2].split(","))
+    return out
+
+
+# -- turning plain events into occurrences --------------------------------------------------
+
+
+class Reader:
+    """Gives plain events their zones exactly as the icalendar path does, one lookup per TZID.
+
+    ``localize`` is the icalendar path's own per-value zone repair; it is run
+    once per (TZID, UTC-or-not) on a probe value and the zone it settles on is
+    reused, which is exact because that repair only ever re-labels the wall time.
+    """
+
+    def __init__(
+        self,
+        localize: Callable[[Any, str | None], Any],
+        x_wr: tzinfo | None,
+        floating: tzinfo,
+    ) -> None:
+        self._localize = localize
+        self._x_wr = x_wr
+        self._floating = floating
+        self._zones: dict[tuple[str | None, bool], tzinfo] = {}
+
+    def zone(self, tzid: str | None, utc: bool) -> tzinfo:
+        """The zone a wall time with this TZID (or none, when ``utc``) ends up in."""
+        key = (tzid, utc)
+        zone = self._zones.get(key)
+        if zone is None:
+            probe = "20200101T000000Z" if utc else "20200101T000000"
+            value = self._localize(vDDDTypes.from_ical(probe, timezone=tzid), tzid)
+            zone = value.tzinfo
+            self._zones[key] = zone
+        return zone
+
+    def value(self, when: When) -> datetime | date:
+        """The value as the icalendar path leaves it before expansion."""
+        wall = _wall(when)
+        if isinstance(wall, datetime):
+            if when.tzid is None and not when.utc:
+                return wall.replace(tzinfo=self._floating)
+            value = wall.replace(tzinfo=self.zone(when.tzid, when.utc))
+            if self._x_wr is not None:  # x-wr-timezone's rules, which go by the zone's name
+                name = value.tzname()
+                if name is None:  # a VTIMEZONE without TZNAME looks floating to it
+                    value = value.replace(tzinfo=self._x_wr)
+                elif name.upper() == "UTC":
+                    value = value.astimezone(self._x_wr)
+            return value
+        return wall
+
+    def span(self, event: Simple) -> tuple[Any, Any]:
+        """Start and end as recurring-ical-events' EventAdapter sees them (swapped if reversed)."""
+        start = self.value(event.start)
+        if event.end is not None:
+            end = self.value(event.end)
+        elif event.duration is not None:
+            end = start + event.duration
+        elif isinstance(start, datetime):
+            end = start
+        else:
+            end = start + timedelta(days=1)
+        if start > end:
+            return end, start
+        return start, end
+
+    def overlaps(self, start: Any, end: Any, window_start: datetime, window_end: datetime) -> bool:
+        return bool(time_span_contains_event(window_start, window_end, start, end))

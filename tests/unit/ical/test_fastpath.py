@@ -1,0 +1,296 @@
+"""The fast path gives exactly what the icalendar path gives, on feeds built to probe its edges.
+
+Each generated feed mixes plain single events (which the fast path reads itself)
+with everything it must hand to icalendar: odd parameters, broken values, shared
+UIDs, series, overrides, unknown and custom zones, DST gaps and folds. parse_feed
+with and without the fast path must agree on every occurrence and every problem,
+and both must agree with plain recurring-ical-events.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kara_tui.ical.parse import ParseResult, _parse_feed, _split, expand_reference, parse_feed
+from kara_tui.ical.prepare import prepare
+
+CUSTOM_ZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\n"
+    "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
+    "BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+)
+LONDON_ZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nDTSTART:19700329T010000\r\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nDTSTART:19701025T020000\r\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+)
+
+ZONES = (
+    ";TZID=Europe/London",
+    ";TZID=America/New_York",
+    ';TZID="W. Europe Standard Time"',
+    ";TZID=W. Europe Standard Time",
+    ';TZID="(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"',
+    ";TZID=Customized Time Zone",
+    ";TZID=Not/A_Zone",
+    ";TZID=UTC",
+    ";TZID=Europe/Berlin",
+    ";tzid=Asia/Tokyo",
+    ";VALUE=DATE-TIME;TZID=Europe/London",
+    "",  # floating
+)
+# Wall times chosen to sit on DST changes (gaps and repeated hours) and near the window's edges.
+STAMPS = (
+    "20250330T013000",
+    "20251026T013000",
+    "20250309T023000",
+    "20251102T013000",
+    "20241231T233000",
+    "20250101T003000",
+    "20251231T230000",
+    "20260101T010000",
+    "20250615T090000",
+    "20180612T090000",
+    "20251025T120000",  # a day before a DST change: P1D is 25 wall-clock hours
+    "20250329T120000",
+    "20300105T100000",
+)
+# UTC instants that are a repeated hour in Berlin: recurring-ical-events drops the fold of
+# such a time after x-wr-timezone moved it there (an hour off); parse_feed keeps the instant.
+FOLDS = ("20251026T013000", "20251102T013000")
+DAYS = ("20250101", "20241231", "20251231", "20260101", "20250330", "20190101", "20310101")
+TEXTS = (
+    "Team\\, weekly",
+    "Line\\none\\Ntwo",
+    "Back\\\\slash\\; semi",
+    "Tab\there",
+    "  padded  ",
+    "Café → Zoë",
+    "",
+)
+
+
+def _when(rng: random.Random, name: str, hostile: bool) -> str:
+    shape = rng.random()
+    if shape < 0.15:
+        return f"{name};VALUE=DATE:{rng.choice(DAYS)}"
+    if shape < 0.2:
+        return f"{name}:{rng.choice(DAYS)}"
+    stamps = STAMPS if hostile else [s for s in STAMPS if s not in FOLDS]
+    if shape < 0.35:
+        return f"{name}:{rng.choice(stamps)}Z"
+    return f"{name}{rng.choice(ZONES)}:{rng.choice(stamps)}"
+
+
+def _single(rng: random.Random, uid: str, hostile: bool) -> list[str]:
+    lines = [f"UID:{uid}"] if uid else []
+    start = _when(rng, "DTSTART", hostile)
+    end_shape = rng.random()
+    if end_shape < 0.6:
+        # mostly the same shape as the start, sometimes another one (mixed date/time)
+        end = start.replace("DTSTART", "DTEND")
+        head, value = end.rsplit(":", 1)
+        if not hostile:  # later the same day, or the next day
+            day = date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+            other = (day + timedelta(days=1)).strftime("%Y%m%d")
+            end = head + ":" + (other if len(value) == 8 else value[:9] + "235900" + value[15:])
+        elif rng.random() < 0.7:
+            end = head + ":" + rng.choice(DAYS if len(value) == 8 else STAMPS) + value[15:]
+        else:
+            end = _when(rng, "DTEND", hostile)
+        lines.append(end)
+    elif end_shape < 0.75:
+        lines.append("DURATION:" + rng.choice(("PT1H", "P1D", "PT0S", "-PT30M", "P1DT2H", "P2W")))
+    elif end_shape < 0.8:
+        lines.append("DTEND:garbage")
+    lines.append(start)
+    if rng.random() < 0.8:
+        lang = rng.choice(("", ";LANGUAGE=en", ';ALTREP="http://x.test/a:b"', ";X-FOO=bar"))
+        lines.append(f"SUMMARY{lang}:{rng.choice(TEXTS)}")
+    if rng.random() < 0.5:
+        lines.append(f"LOCATION:{rng.choice(TEXTS)}")
+    if rng.random() < 0.3:
+        lines.append("STATUS:" + rng.choice(("CANCELLED", "cancelled", "CONFIRMED", "TENTATIVE")))
+    if rng.random() < 0.3:
+        lines.append("TRANSP:" + rng.choice(("TRANSPARENT", "OPAQUE", "", " transparent")))
+    if rng.random() < 0.2:
+        lines.append("X-MICROSOFT-CDO-BUSYSTATUS:" + rng.choice(("FREE", "BUSY", "free")))
+    if rng.random() < 0.3:
+        lines.append(f"SEQUENCE:{rng.randint(0, 3)}")
+    if rng.random() < 0.05:
+        doubled = ("DTSTART:20250101T100000Z", "SUMMARY:twice", "UID:again")
+        lines.append(rng.choice(doubled if hostile else doubled[:2]))
+    if rng.random() < 0.03:
+        lines[lines.index(start)] = rng.choice(
+            ("DTSTART:20251345T000000", "DTSTART:", "DTSTART;VALUE=PERIOD:x")
+        )
+    rng.shuffle(lines)
+    return lines
+
+
+def _series(rng: random.Random, uid: str) -> list[list[str]]:
+    start = _when(rng, "DTSTART", True)
+    value = start.rsplit(":", 1)[1]
+    lines = [f"UID:{uid}", start]
+    if len(value) > 8:
+        lines.append(
+            start.replace("DTSTART", "DTEND").rsplit(":", 1)[0]
+            + ":"
+            + value[:9]
+            + "235900"
+            + value[15:]
+        )
+    freq = rng.choice(
+        (
+            "WEEKLY",
+            "WEEKLY;BYDAY=MO,WE",
+            "DAILY",
+            "MONTHLY;BYDAY=2TU",
+            "YEARLY",
+            "WEEKLY;INTERVAL=2",
+        )
+    )
+    end = rng.choice(
+        ("", ";COUNT=5", ";COUNT=60", ";UNTIL=20250301T000000Z", ";UNTIL=20190101", ";UNTL=2020")
+    )
+    lines.append(f"RRULE:FREQ={freq}{end}")
+    if rng.random() < 0.4:
+        lines.append(f"EXDATE{start[7:].rsplit(':', 1)[0]}:{value}")
+    if rng.random() < 0.1:
+        lines.append(f"RDATE:{rng.choice(STAMPS)}Z")
+    lines.append(f"SUMMARY:{rng.choice(TEXTS)}")
+    out = [lines]
+    if rng.random() < 0.5:
+        moved = [f"UID:{uid}", f"RECURRENCE-ID{start[7:]}", _when(rng, "DTSTART", True)]
+        moved.append("SUMMARY:moved")
+        if rng.random() < 0.2:
+            moved[1] = moved[1].replace("RECURRENCE-ID", "RECURRENCE-ID;RANGE=THISANDFUTURE")
+        out.append(moved)
+    return out
+
+
+def generated_feed(seed: int, events: int = 300, *, hostile: bool = True) -> bytes:
+    """A feed of ``events`` mixed events.
+
+    ``hostile`` adds what plain recurring-ical-events cannot take: two UID lines
+    in one event (it raises), and a DTEND in another zone than DTSTART (it adds
+    the duration as wall-clock time in the start's zone, an hour off across a DST
+    change, where parse_feed keeps the written instant).
+    """
+    rng = random.Random(seed)
+    components: list[list[str]] = []
+    uids = [f"u{seed}-{i}@test" for i in range(events)]
+    for i, uid in enumerate(uids):
+        roll = rng.random()
+        if roll < 0.7:
+            name = uid if rng.random() > 0.03 else rng.choice(("", "a\\,b@test", "UID:again"))
+            if rng.random() < 0.03 and i:
+                name = uids[i - 1]  # a copy of the previous UID
+            components.append(_single(rng, name, hostile))
+        elif roll < 0.9:
+            components.extend(_series(rng, uid))
+        else:
+            # a single event and a "moved instance" of it later in the file
+            components.append(_single(rng, uid, hostile))
+            later = [f"UID:{uid}", "RECURRENCE-ID:20250615T090000Z", "DTSTART:20250616T090000Z"]
+            components.append(later)
+    rng.shuffle(components)
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    if seed % 2:
+        head.append("X-WR-TIMEZONE:Europe/Berlin")
+    text = "\r\n".join(head) + "\r\n" + CUSTOM_ZONE + (LONDON_ZONE if seed % 3 else "")
+    for lines in components:
+        text += "BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n"
+    return (text + "END:VCALENDAR\r\n").encode()
+
+
+WINDOWS: list[tuple[datetime, datetime, tzinfo]] = [
+    (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC), UTC),
+    (
+        datetime(2025, 1, 1, tzinfo=ZoneInfo("Europe/London")),
+        datetime(2025, 11, 1, tzinfo=ZoneInfo("Europe/London")),
+        ZoneInfo("Europe/London"),
+    ),
+    (
+        datetime(2025, 3, 9, 6, tzinfo=UTC),
+        datetime(2025, 3, 31, tzinfo=UTC),
+        ZoneInfo("America/New_York"),
+    ),
+]
+
+
+def _both(
+    body: bytes, start: datetime, end: datetime, tz: tzinfo
+) -> tuple[ParseResult, ParseResult]:
+    common = {
+        "window_start": start,
+        "window_end": end,
+        "max_occurrences_per_series": 5000,
+        "max_seconds_per_series": 2.0,
+        "default_tz": tz,
+    }
+    return _parse_feed(body, fast=True, **common), _parse_feed(body, fast=False, **common)  # type: ignore[arg-type]
+
+
+def _assert_same(fast: ParseResult, slow: ParseResult) -> None:
+    got = {(o.uid, o.recurrence_id): o for o in fast.occurrences}
+    want = {(o.uid, o.recurrence_id): o for o in slow.occurrences}
+    assert got.keys() == want.keys()
+    for key, occurrence in got.items():
+        assert occurrence == want[key], key
+        assert type(occurrence.start) is type(want[key].start), key
+    assert sorted(map(repr, fast.problems)) == sorted(map(repr, slow.problems))
+    assert (fast.event_count, fast.calendar_name) == (slow.event_count, slow.calendar_name)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generated_feeds_give_the_same_result_with_and_without_the_fast_path(seed: int) -> None:
+    body = generated_feed(seed)
+    tame = generated_feed(seed, hostile=False)
+    taken = 0
+    for start, end, tz in WINDOWS:
+        fast, slow = _both(body, start, end, tz)
+        _assert_same(fast, slow)
+        fast = parse_feed(tame, window_start=start, window_end=end, default_tz=tz)
+        reference = expand_reference(tame, window_start=start, window_end=end, default_tz=tz)
+        reported = {p.uid for p in fast.problems if p.uid}
+        want = {(o.uid, o.recurrence_id): o for o in reference if o.uid not in reported}
+        got = {(o.uid, o.recurrence_id): o for o in fast.occurrences if o.uid not in reported}
+        assert got == want
+        taken += len(_split(prepare(body).events, start, end).simple)
+    # The comparison means something only if the fast path did most of the work.
+    assert taken > 0.4 * 3 * 300
+
+
+def test_plain_events_take_the_fast_path_and_odd_ones_do_not() -> None:
+    body = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+        b"BEGIN:VEVENT\r\nUID:plain\r\nDTSTART;TZID=Europe/Berlin:20250301T100000\r\n"
+        b"DTEND;TZID=Europe/Berlin:20250301T110000\r\nSUMMARY;LANGUAGE=de:Hallo\\, Welt\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:odd\r\nDTSTART;X-ODD=1:20250301T100000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:shared\r\nDTSTART:20250301T100000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:shared\r\nRECURRENCE-ID:20250301T100000Z\r\n"
+        b"DTSTART:20250302T100000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:old-series\r\nDTSTART:20150105T100000Z\r\n"
+        b"RRULE:FREQ=WEEKLY;COUNT=10\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:open-series\r\nDTSTART:20150105T100000Z\r\n"
+        b"RRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    split = _split(prepare(body).events, start, end)
+    assert [event.key for _, event in split.simple] == ["plain"]
+    assert [source.uid for source in split.complex] == ["odd", "shared", "shared", "open-series"]
+    result = parse_feed(body, window_start=start, window_end=end)
+    plain = next(o for o in result.occurrences if o.uid == "plain")
+    assert plain.summary == "Hallo, Welt"
+    assert plain.start == datetime(2025, 3, 1, 9, tzinfo=UTC)
+    assert {o.uid for o in result.occurrences} == {"plain", "odd", "shared", "open-series"}
