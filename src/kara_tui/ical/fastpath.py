@@ -20,10 +20,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from dateutil.rrule import rruleset, rrulestr
 from icalendar import Event
 from icalendar.parser.property import unescape_backslash
 from icalendar.prop import vDDDTypes
-from recurring_ical_events.util import time_span_contains_event
+from recurring_ical_events.util import (
+    compare_greater,
+    convert_to_date,
+    convert_to_datetime,
+    get_any,
+    is_date,
+    time_span_contains_event,
+    to_recurrence_ids,
+)
 
 from kara_tui.ical.prepare import EventSource
 
@@ -60,6 +69,7 @@ _SLACK = timedelta(days=3)
 # Rules whose walk from DTSTART to UNTIL is longer than this are left to the
 # full path (its step and time bounds report them).
 _MAX_SKIP_STEPS = 100_000
+_NO_MOVE = timedelta(0)
 _RULE_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
 
 Params = dict[str, str]
@@ -163,12 +173,12 @@ def _duration(params: Params, value: str) -> timedelta | None:
     return parsed if isinstance(parsed, timedelta) else None
 
 
-# -- single plain events -------------------------------------------------------------------
+# -- plain events ---------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class Simple:
-    """A VEVENT with no recurrence whose every kept property is plain."""
+    """A VEVENT whose every kept property is plain (single event, series master or override)."""
 
     key: str  # clean UID, "" when it has none
     start: When
@@ -178,17 +188,36 @@ class Simple:
     location: str
     busy: bool
     cancelled: bool
+    rule: str | None = None
+    exdates: tuple[When, ...] = ()
+    recurrence_id: When | None = None
+
+    @property
+    def recurs(self) -> bool:
+        """Whether the icalendar path would hand it to the recurrence engine."""
+        return self.rule is not None or bool(self.exdates) or self.recurrence_id is not None
+
+
+_PLAIN = _SIMPLE | {"RRULE", "EXDATE", "RECURRENCE-ID"}
 
 
 def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
-    """The event if icalendar would read it plainly and it does not recur; else None."""
+    """The event if icalendar would read every property of it plainly; else None."""
     lines = _lines(text)
     if lines is None:
         return None
     props: dict[str, Line] = {}
+    exdates: list[When] = []
     for line in lines:
         name = line[0]
-        if name not in _SIMPLE or name in props:
+        if name == "EXDATE":
+            for value in line[2].split(","):
+                when = read_when(line[1], value)
+                if when is None:
+                    return None
+                exdates.append(when)
+            continue
+        if name not in _PLAIN or name in props:
             return None
         props[name] = line
     start_line = props.get("DTSTART")
@@ -208,6 +237,16 @@ def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
     elif "DURATION" in props:
         duration = _duration(props["DURATION"][1], props["DURATION"][2])
         if duration is None or (start.is_date and duration.seconds != 0):
+            return None
+    rule = None
+    if "RRULE" in props:
+        if props["RRULE"][1]:
+            return None
+        rule = props["RRULE"][2]
+    recurrence_id = None
+    if "RECURRENCE-ID" in props:
+        recurrence_id = read_when(props["RECURRENCE-ID"][1], props["RECURRENCE-ID"][2])
+        if recurrence_id is None:
             return None
     values: dict[str, str] = {}
     for name in _TEXT:
@@ -233,7 +272,64 @@ def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
         location=clean(values.get("LOCATION")),
         busy=busy,
         cancelled=values.get("STATUS", "").strip().upper() == "CANCELLED",
+        rule=rule,
+        exdates=tuple(exdates),
+        recurrence_id=recurrence_id,
     )
+
+
+def _same_kind(a: When, b: When) -> bool:
+    return a.is_date == b.is_date and a.tzid == b.tzid and a.utc == b.utc
+
+
+def plain_series(members: list[Simple], window_end: datetime, max_steps: int) -> bool:
+    """Whether a UID group is a series :meth:`Reader.expand` can expand by itself.
+
+    One master with a plain daily or weekly rule (COUNT, UNTIL or open), DTEND
+    and EXDATEs written like its DTSTART; overrides with a RECURRENCE-ID written
+    like it too, each at a different instance, and no rules of their own. A rule
+    that would walk more than half of ``max_steps`` periods to reach the end of
+    the window is left to the full path, which bounds and reports such rules.
+    """
+    masters = [m for m in members if m.recurrence_id is None]
+    if len(masters) != 1 or masters[0].rule is None:
+        return False
+    master = masters[0]
+    start = master.start
+    if master.duration is not None or (
+        master.end is not None and not _same_kind(master.end, start)
+    ):
+        return False
+    if not all(_same_kind(x, start) for x in master.exdates):
+        return False
+    parts = _rule(master.rule)
+    if (
+        parts is None
+        or parts["FREQ"] not in ("DAILY", "WEEKLY")
+        or ("BYDAY" in parts and parts["FREQ"] != "WEEKLY")
+    ):
+        return False
+    until = parts.get("UNTIL")
+    if until is not None and len(until) != (8 if start.is_date else 16):
+        return False  # recurring-ical-events rewrites such an UNTIL; let it
+    first = _wall(start)
+    first_day = first.date() if isinstance(first, datetime) else first
+    walk = (window_end.date() - first_day).days + 2
+    if walk * 2 > max_steps * _RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1")):
+        return False
+    seen: set[str] = set()
+    for member in members:
+        if member is master:
+            continue
+        rid = member.recurrence_id
+        if rid is None or not _same_kind(rid, start) or rid.text in seen:
+            return False
+        seen.add(rid.text)
+        if member.rule is not None or member.exdates or member.duration is not None:
+            return False
+        if member.end is not None and member.end.is_date != member.start.is_date:
+            return False
+    return True
 
 
 def uid_key(source: EventSource, clean: Callable[[Any], str]) -> str:
@@ -518,5 +614,107 @@ class Reader:
             return end, start
         return start, end
 
-    def overlaps(self, start: Any, end: Any, window_start: datetime, window_end: datetime) -> bool:
-        return bool(time_span_contains_event(window_start, window_end, start, end))
+    def expand(
+        self,
+        master: Simple,
+        overrides: list[Simple],
+        window_start: datetime,
+        window_end: datetime,
+        limit: int,
+    ) -> list[tuple[Simple, Any, Any, Any]] | None:
+        """The occurrences of a :func:`plain_series` group in the window, or None to ask icalendar.
+
+        Each is (component, start, end, original start): what recurring-ical-events'
+        ``Series.between`` yields for the same values, computed with its own
+        helpers and the same dateutil rule, without icalendar components. None
+        when something unusual turns up (a reversed span, more than ``limit``
+        occurrences, an error): the full path then decides and reports.
+        """
+        try:
+            return self._expand(master, overrides, window_start, window_end, limit)
+        except Exception:
+            return None
+
+    def _expand(
+        self,
+        master: Simple,
+        overrides: list[Simple],
+        window_start: datetime,
+        window_end: datetime,
+        limit: int,
+    ) -> list[tuple[Simple, Any, Any, Any]] | None:
+        start_value, end_value = self.span(master)
+        if self.value(master.start) != start_value:
+            return None  # DTEND before DTSTART
+        exdates = [self.value(x) for x in master.exdates]
+        # Series.RecurrenceRules: the rule in the zone of the start, DTSTART always included.
+        zone = start_value.tzinfo if isinstance(start_value, datetime) else None
+        start = convert_to_datetime(start_value, zone)
+        check_dates = {x for x in exdates if is_date(x)}
+        check_ids: set[Any] = set()
+        for exdate in exdates:
+            check_ids.update(to_recurrence_ids(exdate))
+        check_ids.update(convert_to_datetime(x, zone) for x in exdates)
+        rule_text = master.rule or ""
+        parts = _rule(rule_text)
+        if parts is None:
+            return None
+        rule = rrulestr(rule_text, dtstart=start, cache=True)
+        until = vDDDTypes.from_ical(parts["UNTIL"]) if "UNTIL" in parts else None
+        rule_set = rruleset(cache=True)
+        if until is None or not compare_greater(start, until):
+            rule_set.rdate(start)
+        modifications: dict[Any, Simple] = {}
+        override_ids: list[tuple[Simple, tuple[Any, ...]]] = []
+        for override in overrides:
+            assert override.recurrence_id is not None
+            ids = to_recurrence_ids(self.value(override.recurrence_id))
+            if any(key in modifications for key in ids):
+                return None  # two overrides of one instance: SEQUENCE decides, let icalendar
+            for key in ids:
+                modifications[key] = override
+            override_ids.append((override, ids))
+        duration = end_value - start_value
+        span_start = convert_to_datetime(window_start - duration, zone)
+        span_stop = convert_to_datetime(window_end, zone)
+        keep_dates = not isinstance(start_value, datetime) and not isinstance(end_value, datetime)
+        out: list[tuple[Simple, Any, Any, Any]] = []
+        returned_starts: set[Any] = set()
+        returned: set[int] = set()
+        for generator, rule_until in ((rule_set, None), (rule, until)):
+            for instance in generator.between(span_start, span_stop, inc=True):
+                if rule_until is not None and compare_greater(instance, rule_until):
+                    continue
+                ids = to_recurrence_ids(instance)
+                if (
+                    instance in returned_starts
+                    or convert_to_date(instance) in check_dates
+                    or check_ids.intersection(ids)
+                ):
+                    continue
+                found = get_any(modifications, ids, None)
+                if found is None:
+                    returned_starts.add(instance)
+                    begin = instance + _NO_MOVE  # as Series.between does (it also drops a fold)
+                    end = begin + duration
+                    if keep_dates:
+                        begin, end = convert_to_date(begin), convert_to_date(end)
+                    if time_span_contains_event(window_start, window_end, begin, end):
+                        out.append((master, begin, end, None))
+                else:
+                    if id(found) in returned:
+                        continue
+                    returned.add(id(found))
+                    begin, end = self.span(found)
+                    if time_span_contains_event(window_start, window_end, begin, end):
+                        out.append((found, begin, end, self.value(found.recurrence_id)))  # type: ignore[arg-type]
+                if len(out) > limit:
+                    return None
+        for override, ids in override_ids:
+            if id(override) in returned or check_ids.intersection(ids):
+                continue
+            begin, end = self.span(override)
+            if time_span_contains_event(window_start, window_end, begin, end):
+                returned.add(id(override))
+                out.append((override, begin, end, self.value(override.recurrence_id)))  # type: ignore[arg-type]
+        return out if len(out) <= limit else None

@@ -22,6 +22,7 @@ from kara_tui.ical.fastpath import (
     Reader,
     Simple,
     cannot_reach,
+    plain_series,
     read_simple,
     uid_key,
     zone_ids,
@@ -444,19 +445,33 @@ def convert_occurrence(occurrence: Any, uid: str, digest: str, floating: tzinfo)
     return _make(event, uid, recurrence_id, start, end, digest, floating)
 
 
-def _parse_calendar(
-    prepared: Prepared, sources: list[EventSource], problems: list[Problem]
-) -> Calendar:
-    """Parse the header and ``sources`` with icalendar; if the whole fails, event by event."""
-    try:
-        return Calendar.from_ical(prepared.calendar_text(sources))
-    except Exception:
-        pass
+def _parse_header(prepared: Prepared, problems: list[Problem]) -> Calendar:
+    """The calendar's properties and VTIMEZONEs; one bad zone costs only itself."""
     head = "BEGIN:VCALENDAR\r\n" + prepared.header
     try:
-        calendar = Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n")
+        return Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n")
     except Exception:
-        calendar = _parse_header_parts(head, problems)
+        return _parse_header_parts(head, problems)
+
+
+def _parse_events(sources: list[EventSource], problems: list[Problem]) -> list[Event]:
+    """Parse ``sources`` with icalendar in one go; if that fails, event by event.
+
+    An event that cannot be read at all is reported and kept as an empty
+    placeholder (it has no DTSTART, so it is skipped), so the list stays in step
+    with ``sources``.
+    """
+    if not sources:
+        return []
+    text = "BEGIN:VCALENDAR\r\n" + "\r\n".join(s.ical() for s in sources) + "\r\nEND:VCALENDAR\r\n"
+    try:
+        calendar = Calendar.from_ical(text)
+        events = [c for c in calendar.subcomponents if isinstance(c, Event)]
+        if len(events) == len(sources):
+            return events
+    except Exception:
+        pass
+    out: list[Event] = []
     for source in sources:
         try:
             event = Event.from_ical(source.ical() + "\r\n")
@@ -464,10 +479,10 @@ def _parse_calendar(
             problems.append(
                 Problem(source.uid, f"skipped an event that could not be read ({_short(error)})")
             )
-            event = Event()  # keeps file order for the sources; has no DTSTART so it is skipped
+            event = Event()
             event["X-KARA-UNREADABLE"] = "1"
-        calendar.add_component(event)
-    return calendar
+        out.append(event)
+    return out
 
 
 def _parse_header_parts(head: str, problems: list[Problem]) -> Calendar:
@@ -490,15 +505,17 @@ def _parse_header_parts(head: str, problems: list[Problem]) -> Calendar:
 
 @dataclass(slots=True)
 class _Split:
-    """Which VEVENTs icalendar must read; the rest are plain or cannot reach the window."""
+    """Which VEVENTs icalendar must read; the rest are plain, plain series, or outside."""
 
-    complex: list[EventSource]
+    complex: list[int] = field(default_factory=list)  # indexes into the events, file order
     simple: list[tuple[EventSource, Simple]] = field(default_factory=list)
+    series: list[list[tuple[int, EventSource, Simple]]] = field(default_factory=list)
     zones: set[tuple[str, bool]] = field(default_factory=set)
 
 
 def _split(events: list[EventSource], window_start: datetime, window_end: datetime) -> _Split:
-    """Sort the VEVENTs by UID group: plain singles, groups outside the window, the rest.
+    """Sort the VEVENTs by UID group: plain singles, plain series, groups outside the window,
+    and the rest (for icalendar).
 
     The choice is per group, never per feed: one odd event only sends itself and
     the events that share its UID to icalendar.
@@ -506,20 +523,26 @@ def _split(events: list[EventSource], window_start: datetime, window_end: dateti
     horizon = Horizon(window_start, window_end)
     groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
     for index, source in enumerate(events):
-        simple = None if source.has_recurrence else read_simple(source.text, clean_text)
+        simple = read_simple(source.text, clean_text)
         key = simple.key if simple is not None else uid_key(source, clean_text)
         groups.setdefault(key or f"no-uid-{source.digest}", []).append((index, source, simple))
-    split = _Split(complex=[])
-    chosen: list[int] = []
+    split = _Split()
     for members in groups.values():
-        if len(members) == 1 and members[0][2] is not None:
-            split.simple.append((members[0][1], members[0][2]))
+        first = members[0][2]
+        if len(members) == 1 and first is not None and not first.recurs:
+            split.simple.append((members[0][1], first))
         elif cannot_reach((source for _, source, _ in members), horizon):
             for _, source, _ in members:
                 split.zones.update(zone_ids(source.text))
+        elif all(simple is not None for _, _, simple in members) and plain_series(
+            [simple for _, _, simple in members],  # type: ignore[misc]
+            window_end,
+            MAX_RULE_STEPS,
+        ):
+            split.series.append(members)  # type: ignore[arg-type]
         else:
-            chosen.extend(index for index, _, _ in members)
-    split.complex = [events[index] for index in sorted(chosen)]
+            split.complex.extend(index for index, _, _ in members)
+    split.complex.sort()
     return split
 
 
@@ -548,20 +571,69 @@ def _simple_occurrences(
         except Exception as error:
             ctx.problems.append(Problem(uid, f"skipped an event: {_short(error)}"))
             continue
-        out.append(
-            Occurrence(
-                uid=uid,
-                recurrence_id="",
-                start=start_n,
-                end=end_n,
-                all_day=all_day,
-                summary=event.summary,
-                location=event.location,
-                busy=event.busy,
-                cancelled=event.cancelled,
-                component_hash=source.digest,
+        out.append(_occurrence(event, uid, "", start_n, end_n, all_day, source.digest))
+    return out
+
+
+def _occurrence(
+    event: Simple,
+    uid: str,
+    recurrence_id: str,
+    start: datetime | date,
+    end: datetime | date,
+    all_day: bool,
+    digest: str,
+) -> Occurrence:
+    return Occurrence(
+        uid=uid,
+        recurrence_id=recurrence_id,
+        start=start,
+        end=end,
+        all_day=all_day,
+        summary=event.summary,
+        location=event.location,
+        busy=event.busy,
+        cancelled=event.cancelled,
+        component_hash=digest,
+    )
+
+
+def _series_occurrences(
+    members: list[tuple[int, EventSource, Simple]], reader: Reader, ctx: _Context, limit: int
+) -> list[Occurrence] | None:
+    """A plain series expanded without icalendar, as convert_occurrence would give it; None
+    when the full path must decide."""
+    master = next(simple for _, _, simple in members if simple.recurrence_id is None)
+    overrides = [simple for _, _, simple in members if simple.recurrence_id is not None]
+    for _, source, _ in members:
+        for tzid, utc in zone_ids(source.text):
+            reader.zone(tzid, utc)
+    found = reader.expand(master, overrides, ctx.window_start, ctx.window_end, limit)
+    if found is None:
+        return None
+    uid = master.key or f"no-uid-{members[0][1].digest}"
+    if len(members) == 1:
+        digest = members[0][1].digest
+    else:
+        joined = "\n".join(sorted(source.digest for _, source, _ in members))
+        digest = hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
+    out: list[Occurrence] = []
+    seen: set[str] = set()
+    for event, start, end, original in found:
+        if original is None:
+            recurrence_id = _format_recurrence_id(start, is_date_only(start), ctx.floating)
+        else:
+            all_day_series = is_date_only(original) or (
+                is_date_only(start)
+                and isinstance(original, datetime)
+                and original.time() == time(0)
             )
-        )
+            recurrence_id = _format_recurrence_id(original, all_day_series, ctx.floating)
+        if recurrence_id in seen:
+            return None  # which copy wins depends on set order in the full path: let it report
+        seen.add(recurrence_id)
+        start_n, end_n, all_day = _span(start, end, ctx.floating)
+        out.append(_occurrence(event, uid, recurrence_id, start_n, end_n, all_day, digest))
     return out
 
 
@@ -572,12 +644,13 @@ def _events(
     default_tz: tzinfo,
     *,
     fast: bool = True,
+    max_occurrences: int = 5000,
 ) -> tuple[Prepared, list[_Member], _Context, list[Occurrence]]:
     """Everything up to expansion: repaired text, parsed events with real zones, grouped context.
 
-    With ``fast``, plain single events become occurrences here without icalendar
-    and groups that cannot reach the window are left out; the returned members
-    are only what icalendar had to read.
+    With ``fast``, plain single events and plain series become occurrences here
+    without icalendar and groups that cannot reach the window are left out; the
+    returned members are only what icalendar had to read.
     """
     _check_window(window_start, window_end)
     try:
@@ -585,59 +658,57 @@ def _events(
     except NotICalendar as error:
         raise FeedUnreadable(str(error)) from None
     problems = [Problem("", note) for note in prepared.notes]
-    split = _split(prepared.events, window_start, window_end) if fast else None
-    chosen = split.complex if split is not None else prepared.events
-    calendar = _parse_calendar(prepared, chosen, problems)
-    timezones = [c for c in calendar.subcomponents if isinstance(c, Timezone)]
+    header = _parse_header(prepared, problems)
+    timezones = [c for c in header.subcomponents if isinstance(c, Timezone)]
     resolver = ZoneResolver(timezones, default_tz)
     x_wr = to_iana(prepared.x_wr_timezone) if prepared.x_wr_timezone else None
     if prepared.x_wr_timezone and x_wr is None:
         problems.append(
             Problem("", f"the calendar's time zone {prepared.x_wr_timezone!r} is unknown")
         )
-    events = [c for c in calendar.subcomponents if isinstance(c, Event)]
-    for event in events:
-        drop_broken(event)
-        localize_event(event, resolver, None)
-    if x_wr is not None and events:
-        calendar.subcomponents = [c for c in calendar.subcomponents if isinstance(c, Event)]
-        calendar = x_wr_timezone.to_standard(calendar, timezone=x_wr)
-        events = [c for c in calendar.subcomponents if isinstance(c, Event)]
     floating = floating_zone(resolver, x_wr, default_tz)
-    for event in events:
-        localize_event(event, resolver, floating)
     ctx = _Context(window_start, window_end, floating, problems)
-    simple: list[Occurrence] = []
-    if split is not None:
+    done: list[Occurrence] = []
+    if fast:
+        split = _split(prepared.events, window_start, window_end)
         reader = Reader(
             lambda value, tzid: localize_value(value, tzid, resolver, None), x_wr, floating
         )
         for tzid, utc in sorted(split.zones):
             reader.zone(tzid, utc)  # the skipped groups' zones are reported like the others
-        simple = _simple_occurrences(split, reader, ctx, Horizon(window_start, window_end))
+        done = _simple_occurrences(split, reader, ctx, Horizon(window_start, window_end))
+        chosen = split.complex
+        for members in split.series:
+            expanded = _series_occurrences(members, reader, ctx, max_occurrences)
+            if expanded is None:
+                chosen.extend(index for index, _, _ in members)
+            else:
+                done.extend(expanded)
+        sources = [prepared.events[index] for index in sorted(chosen)]
+    else:
+        sources = prepared.events
+    events = _parse_events(sources, problems)
+    for event in events:
+        drop_broken(event)
+        localize_event(event, resolver, None)
+    if x_wr is not None and events:
+        calendar = Calendar()
+        calendar.subcomponents = list(events)
+        events = list(x_wr_timezone.to_standard(calendar, timezone=x_wr).subcomponents)
+    for event in events:
+        localize_event(event, resolver, floating)
     for tzid in sorted(resolver.unknown):
         problems.append(
             Problem(
                 "", f"time zone {tzid!r} is unknown; its times were read as {zone_name(default_tz)}"
             )
         )
-    sources = chosen
-    if len(sources) != len(events):  # cannot happen with prepare()'s output; stay safe anyway
-        sources = [
-            EventSource(
-                str(e.get("UID", "")),
-                hashlib.blake2b(e.to_ical(), digest_size=16).hexdigest(),
-                False,
-                "",
-            )
-            for e in events
-        ]
     members = [
         _Member(event, source)
         for event, source in zip(events, sources, strict=True)
         if "X-KARA-UNREADABLE" not in event
     ]
-    return prepared, members, ctx, simple
+    return prepared, members, ctx, done
 
 
 def _group(members: list[_Member]) -> dict[str, list[_Member]]:
@@ -713,7 +784,12 @@ def _parse_feed(
 ) -> ParseResult:
     """parse_feed, with the fast path switchable so tests can hold the two to the same result."""
     prepared, members, ctx, occurrences = _events(
-        body, window_start, window_end, default_tz, fast=fast
+        body,
+        window_start,
+        window_end,
+        default_tz,
+        fast=fast,
+        max_occurrences=max_occurrences_per_series,
     )
     with Watchdog() as watchdog:
         expander = _Expander(ctx, watchdog, max_occurrences_per_series, max_seconds_per_series)

@@ -138,40 +138,54 @@ def _single(rng: random.Random, uid: str, hostile: bool) -> list[str]:
 
 def _series(rng: random.Random, uid: str) -> list[list[str]]:
     start = _when(rng, "DTSTART", True)
-    value = start.rsplit(":", 1)[1]
+    head, value = start.rsplit(":", 1)
     lines = [f"UID:{uid}", start]
     if len(value) > 8:
-        lines.append(
-            start.replace("DTSTART", "DTEND").rsplit(":", 1)[0]
-            + ":"
-            + value[:9]
-            + "235900"
-            + value[15:]
-        )
+        lines.append(f"DTEND{head[7:]}:{value[:9]}{rng.choice(('235900', '103000'))}{value[15:]}")
+    elif rng.random() < 0.5:
+        lines.append(f"DTEND{head[7:]}:{value}")
     freq = rng.choice(
         (
             "WEEKLY",
             "WEEKLY;BYDAY=MO,WE",
             "DAILY",
+            "DAILY;INTERVAL=3",
+            "WEEKLY;INTERVAL=2;BYDAY=TU,SU;WKST=SU",
+            "WEEKLY;INTERVAL=2",
             "MONTHLY;BYDAY=2TU",
             "YEARLY",
-            "WEEKLY;INTERVAL=2",
         )
     )
+    until = (
+        rng.choice(("20250301T000000Z", "20251026T010000Z", "20190101"))
+        if len(value) > 8
+        else rng.choice(("20250301", "20250301T000000Z"))
+    )
     end = rng.choice(
-        ("", ";COUNT=5", ";COUNT=60", ";UNTIL=20250301T000000Z", ";UNTIL=20190101", ";UNTL=2020")
+        ("", ";COUNT=5", ";COUNT=60", f";UNTIL={until}", f";UNTIL={until}", ";UNTL=2020")
     )
     lines.append(f"RRULE:FREQ={freq}{end}")
-    if rng.random() < 0.4:
-        lines.append(f"EXDATE{start[7:].rsplit(':', 1)[0]}:{value}")
-    if rng.random() < 0.1:
+    instants = [value]
+    if len(value) > 8:
+        instants += [value[:8] + "T" + t + value[15:] for t in ("013000", "023000", "090000")]
+    if rng.random() < 0.5:
+        days = (value[:8], "20250104", "20250105", "20250330", "20251026", "20251102")
+        picked = [d + v[8:] for d in rng.sample(days, 3) for v in instants[:1]]
+        lines.append(f"EXDATE{head[7:]}:{','.join(picked)}")
+    if rng.random() < 0.05:
         lines.append(f"RDATE:{rng.choice(STAMPS)}Z")
     lines.append(f"SUMMARY:{rng.choice(TEXTS)}")
+    if rng.random() < 0.3:
+        lines.append("SEQUENCE:2")
     out = [lines]
-    if rng.random() < 0.5:
-        moved = [f"UID:{uid}", f"RECURRENCE-ID{start[7:]}", _when(rng, "DTSTART", True)]
-        moved.append("SUMMARY:moved")
-        if rng.random() < 0.2:
+    for _ in range(rng.choice((0, 1, 1, 2, 3))):
+        moved_from = rng.choice(("20250105", "20250330", "20251026", "20250615", value[:8]))
+        rid = moved_from + value[8:]
+        moved = [f"UID:{uid}", f"RECURRENCE-ID{head[7:]}:{rid}", _when(rng, "DTSTART", True)]
+        if rng.random() < 0.5:
+            moved.append("STATUS:CANCELLED")
+        moved.append(f"SUMMARY:{rng.choice(TEXTS)} (moved)")
+        if rng.random() < 0.1:
             moved[1] = moved[1].replace("RECURRENCE-ID", "RECURRENCE-ID;RANGE=THISANDFUTURE")
         out.append(moved)
     return out
@@ -255,7 +269,7 @@ def _assert_same(fast: ParseResult, slow: ParseResult) -> None:
 def test_generated_feeds_give_the_same_result_with_and_without_the_fast_path(seed: int) -> None:
     body = generated_feed(seed)
     tame = generated_feed(seed, hostile=False)
-    taken = 0
+    taken = series = 0
     for start, end, tz in WINDOWS:
         fast, slow = _both(body, start, end, tz)
         _assert_same(fast, slow)
@@ -265,9 +279,12 @@ def test_generated_feeds_give_the_same_result_with_and_without_the_fast_path(see
         want = {(o.uid, o.recurrence_id): o for o in reference if o.uid not in reported}
         got = {(o.uid, o.recurrence_id): o for o in fast.occurrences if o.uid not in reported}
         assert got == want
-        taken += len(_split(prepare(body).events, start, end).simple)
+        split = _split(prepare(body).events, start, end)
+        taken += len(split.simple)
+        series += len(split.series)
     # The comparison means something only if the fast path did most of the work.
     assert taken > 0.4 * 3 * 300
+    assert series > 20
 
 
 def test_plain_events_take_the_fast_path_and_odd_ones_do_not() -> None:
@@ -286,9 +303,11 @@ def test_plain_events_take_the_fast_path_and_odd_ones_do_not() -> None:
         b"END:VCALENDAR\r\n"
     )
     start, end = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
-    split = _split(prepare(body).events, start, end)
+    events = prepare(body).events
+    split = _split(events, start, end)
     assert [event.key for _, event in split.simple] == ["plain"]
-    assert [source.uid for source in split.complex] == ["odd", "shared", "shared", "open-series"]
+    assert [events[index].uid for index in split.complex] == ["odd", "shared", "shared"]
+    assert [[source.uid for _, source, _ in group] for group in split.series] == [["open-series"]]
     result = parse_feed(body, window_start=start, window_end=end)
     plain = next(o for o in result.occurrences if o.uid == "plain")
     assert plain.summary == "Hallo, Welt"
