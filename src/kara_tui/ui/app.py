@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 # How often the open app looks for feeds whose refresh interval has passed (the CLI's value;
 # make_app's default of 0 turns the background refresh off, as tests want).
 FEED_REFRESH_SECONDS = 60.0
+HANG_UP_GRACE_SECONDS = 5.0  # after SIGTERM/SIGHUP, how long a clean exit may take
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +332,12 @@ class KaraApp(App[int]):
 
     def _hang_up(self, signum: int) -> None:
         self.exit(return_code=128 + signum)
+        # When the terminal itself has gone (ssh dropped), Textual's shutdown can block for
+        # ever writing to it. Every write is a transaction SQLite either kept or will roll
+        # back, so after a grace period leaving at once loses nothing.
+        watchdog = threading.Timer(HANG_UP_GRACE_SECONDS, os._exit, args=(128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
