@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -227,5 +228,8 @@ def test_a_dropped_connection_ends_the_app_and_keeps_the_database(
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
         time.sleep(0.1)
-    assert not Path(f"/proc/{pid}").exists(), "kara-tui kept running without its terminal"
+    hung = Path(f"/proc/{pid}").exists()
+    if hung:
+        os.kill(pid, signal.SIGKILL)  # leave no orphan behind a failed test
+    assert not hung, "kara-tui kept running without its terminal"
     database_is_whole(env)
