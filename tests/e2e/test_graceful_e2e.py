@@ -164,6 +164,15 @@ def open_calendar(shell: Shell, env: dict[str, str], *, crash: bool = False) -> 
     assert shell.flag("alternate_on") == "1"
 
 
+def running(pid: int) -> bool:
+    """Alive, not merely a zombie that nobody has reaped yet."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
 def database_is_whole(env: dict[str, str]) -> None:
     with sqlite3.connect(env["KARA_DB"].removeprefix("sqlite:///")) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -226,9 +235,9 @@ def test_a_dropped_connection_ends_the_app_and_keeps_the_database(
     pid = shell.child_pid()
     shell.stop()  # the pane and its tty are gone: SIGHUP, then writes fail
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+    while time.monotonic() < deadline and running(pid):
         time.sleep(0.1)
-    hung = Path(f"/proc/{pid}").exists()
+    hung = running(pid)
     if hung:
         os.kill(pid, signal.SIGKILL)  # leave no orphan behind a failed test
     assert not hung, "kara-tui kept running without its terminal"
