@@ -105,9 +105,7 @@ def test_a_conflict_is_refused_without_force_and_writes_nothing(
     with pytest.raises(ConflictError) as info:
         practice.book(anna.id, TUE_10 + timedelta(minutes=20))
     assert [c.kind for c in info.value.conflicts] == [ConflictKind.OVERLAP]
-    assert str(info.value) == (
-        "this time overlaps Anna Smith's session at Tue 17 Nov 10:00"
-    )
+    assert str(info.value) == ("this time overlaps Anna Smith's session at Tue 17 Nov 10:00")
     assert tables(engine) == before
     forced = practice.book(anna.id, TUE_10 + timedelta(minutes=20), force=True)
     assert [s.id for s in practice.list_sessions()] == [first.id, forced.id]
