@@ -77,7 +77,14 @@ Line = tuple[str, Params, str]
 
 
 def split_line(line: str) -> Line | None:
-    """NAME (upper case), parameters (upper-case keys) and raw value; None unless plain."""
+    """NAME (upper case), parameters (upper-case keys) and raw value; None unless plain.
+
+    ``line`` is one of prepare()'s kept lines, so it starts with a valid name
+    followed by ';' or ':'.
+    """
+    colon = line.find(":")
+    if colon > 0 and line.find(";", 0, colon) < 0:  # no parameters: most lines
+        return line[:colon].upper(), {}, line[colon + 1 :]
     match = _LINE.match(line)
     if match is None:
         return None
@@ -492,16 +499,17 @@ def _rule_last_day(parts: dict[str, str], start: When, span: timedelta) -> str |
     return f"{last.year:04d}{last.month:02d}{last.day:02d}"
 
 
-def cannot_reach(sources: Iterable[EventSource], horizon: Horizon) -> bool:
+def cannot_reach(members: Iterable[tuple[EventSource, Simple | None]], horizon: Horizon) -> bool:
     """Whether a UID group surely has no occurrence in the window (and nothing to report).
 
     True only for groups whose values are all plain, with at most one master;
     a series counts by its end (UNTIL, or COUNT for simple daily and weekly
-    rules), never by its start alone.
+    rules), never by its start alone. Members already read by read_simple are
+    not read again.
     """
     masters = 0
-    for source in sources:
-        member = _read_member(source.text)
+    for source, simple in members:
+        member = simple if simple is not None else _read_member(source.text)
         if member is None:
             return False
         first, last = _span_text(member.start, member.end)
@@ -531,7 +539,7 @@ def cannot_reach(sources: Iterable[EventSource], horizon: Horizon) -> bool:
     return masters <= 1
 
 
-def _wall_span(member: _Member) -> timedelta:
+def _wall_span(member: _Member | Simple) -> timedelta:
     if member.duration is not None:
         return member.duration
     if member.end is None:
@@ -540,8 +548,11 @@ def _wall_span(member: _Member) -> timedelta:
     return abs(end - start)  # type: ignore[operator]
 
 
-def zone_ids(text: str) -> list[tuple[str, bool]]:
+def zone_ids(text: str, simple: Simple | None = None) -> list[tuple[str, bool]]:
     """(TZID, written in UTC) of every plain date value of a VEVENT, for zone reporting."""
+    if simple is not None:
+        values = [simple.start, simple.end, simple.recurrence_id, *simple.exdates]
+        return [(v.tzid, v.utc) for v in values if v is not None and v.tzid is not None]
     out: list[tuple[str, bool]] = []
     for line in _lines(text) or ():
         tzid = line[1].get("TZID")
@@ -659,7 +670,6 @@ class Reader:
         parts = _rule(rule_text)
         if parts is None:
             return None
-        rule = rrulestr(rule_text, dtstart=start, cache=True)
         until = vDDDTypes.from_ical(parts["UNTIL"]) if "UNTIL" in parts else None
         rule_set = rruleset(cache=True)
         if until is None or not compare_greater(start, until):
@@ -677,6 +687,7 @@ class Reader:
         duration = end_value - start_value
         span_start = convert_to_datetime(window_start - duration, zone)
         span_stop = convert_to_datetime(window_end, zone)
+        rule = rrulestr(rule_text, dtstart=_closer_start(start, span_start, parts), cache=True)
         keep_dates = not isinstance(start_value, datetime) and not isinstance(end_value, datetime)
         out: list[tuple[Simple, Any, Any, Any]] = []
         returned_starts: set[Any] = set()
@@ -718,3 +729,24 @@ class Reader:
                 returned.add(id(override))
                 out.append((override, begin, end, self.value(override.recurrence_id)))  # type: ignore[arg-type]
         return out if len(out) <= limit else None
+
+
+def _closer_start(start: datetime, span_start: datetime, parts: dict[str, str]) -> datetime:
+    """A later DTSTART for the rule that yields the same instances from ``span_start`` on.
+
+    dateutil walks every period from DTSTART, so a weekly series from ten years
+    ago costs 500 steps before the window. Without COUNT (which counts from the
+    first instance), moving DTSTART on by whole periods (whole weeks of the
+    rule's INTERVAL for WEEKLY, whole INTERVALs of days for DAILY) keeps the
+    weekday, the time of day, the week alignment and UNTIL; it stays a week
+    before the window, so the days of its first week that it skips are not
+    asked for.
+    """
+    if "COUNT" in parts:
+        return start
+    period = _RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1"))
+    target = span_start.astimezone(start.tzinfo) if start.tzinfo is not None else span_start
+    days = (target.date() - start.date()).days - 8
+    if days < period:
+        return start
+    return start + timedelta(days=days // period * period)

@@ -531,9 +531,9 @@ def _split(events: list[EventSource], window_start: datetime, window_end: dateti
         first = members[0][2]
         if len(members) == 1 and first is not None and not first.recurs:
             split.simple.append((members[0][1], first))
-        elif cannot_reach((source for _, source, _ in members), horizon):
-            for _, source, _ in members:
-                split.zones.update(zone_ids(source.text))
+        elif cannot_reach(((source, simple) for _, source, simple in members), horizon):
+            for _, source, simple in members:
+                split.zones.update(zone_ids(source.text, simple))
         elif all(simple is not None for _, _, simple in members) and plain_series(
             [simple for _, _, simple in members],  # type: ignore[misc]
             window_end,
@@ -605,8 +605,8 @@ def _series_occurrences(
     when the full path must decide."""
     master = next(simple for _, _, simple in members if simple.recurrence_id is None)
     overrides = [simple for _, _, simple in members if simple.recurrence_id is not None]
-    for _, source, _ in members:
-        for tzid, utc in zone_ids(source.text):
+    for _, source, simple in members:
+        for tzid, utc in zone_ids(source.text, simple):
             reader.zone(tzid, utc)
     found = reader.expand(master, overrides, ctx.window_start, ctx.window_end, limit)
     if found is None:

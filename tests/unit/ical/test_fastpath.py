@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.rrule import rrulestr
 
+from kara_tui.ical.fastpath import _closer_start, _rule
 from kara_tui.ical.parse import ParseResult, _parse_feed, _split, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
 
@@ -313,3 +315,38 @@ def test_plain_events_take_the_fast_path_and_odd_ones_do_not() -> None:
     assert plain.summary == "Hallo, Welt"
     assert plain.start == datetime(2025, 3, 1, 9, tzinfo=UTC)
     assert {o.uid for o in result.occurrences} == {"plain", "odd", "shared", "open-series"}
+
+
+def test_a_later_rule_start_gives_the_same_instances_in_the_window() -> None:
+    """The DTSTART shortcut for long-running rules changes no instance dateutil yields."""
+    rng = random.Random(11)
+    zones = [ZoneInfo("Europe/London"), ZoneInfo("America/New_York"), UTC, None]
+    checked = 0
+    for _ in range(400):
+        zone = rng.choice(zones)
+        start = datetime(
+            rng.randint(2012, 2026), rng.randint(1, 12), rng.randint(1, 28),
+            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
+        )  # fmt: skip
+        freq = rng.choice(("DAILY", "WEEKLY"))
+        rule = f"FREQ={freq};INTERVAL={rng.choice((1, 1, 2, 3))}"
+        if freq == "WEEKLY" and rng.random() < 0.7:
+            rule += ";BYDAY=" + ",".join(rng.sample(["MO", "TU", "WE", "TH", "FR", "SA", "SU"], 3))
+        if rng.random() < 0.5:
+            rule += ";WKST=" + rng.choice(("SU", "MO", "WE"))
+        if rng.random() < 0.4:
+            until = datetime(rng.randint(2024, 2027), rng.randint(1, 12), 5, 12, tzinfo=UTC)
+            rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ" if zone else "%Y%m%d")
+        span_start = datetime(2025, rng.randint(1, 12), rng.randint(1, 28), tzinfo=UTC)
+        span_stop = span_start + timedelta(days=rng.randint(1, 400))
+        if zone is None:
+            span_start, span_stop = span_start.replace(tzinfo=None), span_stop.replace(tzinfo=None)
+        parts = _rule(rule)
+        assert parts is not None
+        moved = _closer_start(start, span_start, parts)
+        want = list(rrulestr(rule, dtstart=start).between(span_start, span_stop, inc=True))
+        got = list(rrulestr(rule, dtstart=moved).between(span_start, span_stop, inc=True))
+        assert got == want, (rule, start, span_start)
+        assert [d.fold for d in got] == [d.fold for d in want]
+        checked += moved != start
+    assert checked > 100
