@@ -225,8 +225,10 @@ async def test_session_keys_are_hidden_when_they_do_not_apply(app, ids) -> None:
         screen = app.screen
         assert screen.check_action("cancel", ())
         await pilot.press("k")  # the late cancellation
-        assert not screen.check_action("cancel", ())
-        assert not screen.check_action("attend", ())
+        assert not screen.check_action("edit", ())
+        # c, r, a, x stay on the keys: pressed here, they say why they do nothing.
+        assert screen.check_action("cancel", ())
+        assert screen.check_action("attend", ())
         assert screen.check_action("details", ())
         await pilot.press("h", "h", "h")  # Sunday 15: nothing selected
         await settle(app, pilot)
@@ -339,3 +341,48 @@ async def test_a_busy_database_is_a_notice_not_a_crash(app, ids, cal_practice, d
         assert "the database is busy" in notices(app)
         assert app.screen.id == "calendar"
     assert cal_practice.get_session(ids["past"]).status is SessionStatus.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "said"),
+    [
+        ("late", "c", "This session is already cancelled (Cancelled by the client)."),
+        ("late", "r", "This session is already cancelled (Cancelled by the client)."),
+        ("late", "a", "This session is already cancelled (Cancelled by the client)."),
+        ("late", "x", "This session is already cancelled (Cancelled by the client)."),
+        ("attended", "c", "This session was attended; nothing to cancel."),
+        ("attended", "r", "This session was attended; nothing to reschedule."),
+        ("attended", "x", "This session was attended; nothing to mark as a no-show."),
+        ("attended", "a", "This session is already marked attended."),
+        ("future", "a", "a session can be marked attended only after it has started."),
+    ],
+)
+async def test_session_keys_that_do_not_apply_say_why_and_change_nothing(
+    app, ids, cal_practice, name, key, said
+) -> None:
+    before = cal_practice.get_session(ids[name])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.select(before)
+        await settle(app, pilot)
+        assert app.screen.selected == ids[name]
+        await pilot.press(key)
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"  # no dialog opened
+        assert said in notices(app)
+    assert cal_practice.get_session(ids[name]) == before
+    assert len(cal_practice.list_sessions()) == 7  # nothing booked by a reschedule either
+
+
+async def test_no_show_session_says_why_keys_do_nothing(app, ids, cal_practice) -> None:
+    cal_practice.no_show(ids["past"], charge=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.select(cal_practice.get_session(ids["past"]))
+        await settle(app, pilot)
+        await pilot.press("x")
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert "This session is already marked as a no-show." in notices(app)
+        assert "recorded as a no-show, so it cannot be marked attended" in notices(app)
+    assert cal_practice.get_session(ids["past"]).status is SessionStatus.NO_SHOW

@@ -46,7 +46,10 @@ if TYPE_CHECKING:
 Pick = tuple[Literal["keep"], int] | tuple[Literal["day", "first", "last"], None]
 
 NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show", "delete"}
-NEEDS_SCHEDULED = {"edit", "cancel", "reschedule", "attend", "no_show"}
+# Editing is only offered for a scheduled session. Cancel, reschedule, attended and no-show
+# stay on the keys for any selected session: on one that is past them, the key says why
+# (a key that silently does nothing reads as a broken key).
+NEEDS_SCHEDULED = {"edit"}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 COMING = "coming with the {issue} issue"
 
@@ -347,6 +350,16 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self.notify("Select a session first (j/k or ↑/↓).", severity="warning")
         return session
 
+    def _require_scheduled(self, action: str) -> Session | None:
+        """The selected session if ``action`` applies to it; else a notice saying why not."""
+        if (s := self._require()) is None:
+            return None
+        why = _why_not(s, action)
+        if why is not None:
+            self.notify(why, severity="warning", markup=False)
+            return None
+        return s
+
     def action_details(self) -> None:
         from kara_tui.ui.screens.details import DetailsScreen
 
@@ -385,7 +398,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             )
 
     def action_cancel(self) -> None:
-        if (s := self._require()) is None:
+        if (s := self._require_scheduled("cancel")) is None:
             return
         try:
             from kara_tui.ui.screens.cancel import CancelDialog
@@ -397,7 +410,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog", self._said_cancelled)
 
     def action_no_show(self) -> None:
-        if (s := self._require()) is None:
+        if (s := self._require_scheduled("no_show")) is None:
             return
         if s.start > self.clock.now():
             when = fmt.session_line(s, self._tz(), self.privacy)
@@ -422,7 +435,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         )
 
     def action_reschedule(self) -> None:
-        if (s := self._require()) is None:
+        if (s := self._require_scheduled("reschedule")) is None:
             return
         try:
             from kara_tui.ui.screens.reschedule import RescheduleDialog
@@ -454,7 +467,16 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         )
 
     def action_attend(self) -> None:
-        if (s := self._require()) is None:
+        if (s := self._require_scheduled("attend")) is None:
+            return
+        if s.start > self.clock.now():
+            when = fmt.session_line(s, self._tz(), self.privacy)
+            self.notify(
+                f"{when} has not started yet: a session can be marked attended only after "
+                "it has started.",
+                severity="warning",
+                markup=False,
+            )
             return
         said = f"Marked attended: {fmt.session_line(s, self._tz(), self.privacy)}"
         self.run_service(lambda: self.practice.attend(s.id), said)
@@ -733,6 +755,35 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 self.call_later(self.run_action, action)
 
         self.app.push_screen(WelcomeScreen(), done)
+
+
+# What each key would do, for the notice when the session is past it.
+_VERB = {
+    "cancel": "cancel",
+    "reschedule": "reschedule",
+    "attend": "mark attended",
+    "no_show": "mark as a no-show",
+}
+
+
+def _why_not(session: Session, action: str) -> str | None:
+    """Why ``action`` cannot apply to ``session`` (one sentence), or None when it can."""
+    status = session.status
+    if status is SessionStatus.SCHEDULED:
+        return None
+    if status is SessionStatus.CANCELLED:
+        c = session.cancellation
+        why = f" ({c.reason.label})" if c is not None else ""
+        return f"This session is already cancelled{why}."
+    if status is SessionStatus.ATTENDED:
+        if action == "attend":
+            return "This session is already marked attended."
+        return f"This session was attended; nothing to {_VERB[action]}."
+    if action == "no_show":
+        return "This session is already marked as a no-show."
+    if action == "attend":
+        return "This session is recorded as a no-show, so it cannot be marked attended."
+    return f"This session was a no-show; nothing to {_VERB[action]}."
 
 
 def _range_words(first: date, last: date) -> str:
