@@ -387,6 +387,18 @@ class Practice:
         past = [s for s in reversed(rows) if s.end < now]
         return (upcoming + past)[:limit]
 
+    def rescheduled_to(self, session_ids: list[int]) -> dict[int, datetime]:
+        """For each of ``session_ids`` that a reschedule replaced: the new session's start."""
+        if not session_ids:
+            return {}
+        with self.reading() as db:
+            rows = db.execute(
+                select(SessionRow.rescheduled_from, SessionRow.start).where(
+                    SessionRow.rescheduled_from.in_(session_ids)
+                )
+            )
+            return {old: start for old, start in rows if old is not None}
+
     def history(self, session_id: int) -> list[AuditEvent]:
         with self.reading() as db:
             stmt = (
@@ -431,6 +443,64 @@ class Practice:
             events = [r.to_domain() for r in db.scalars(stmt)]
         tz = self.tz
         return [e for e in events if _instant(e.start, tz) < end and start < _instant(e.end, tz)]
+
+    def visible_events(
+        self, start: datetime, end: datetime, tz: ZoneInfo | None = None
+    ) -> list[ExternalEvent]:
+        """``external_events`` without the cancelled ones, for drawing a calendar page.
+
+        One Core query selecting columns (no ORM objects, no joined feed rows): a busy week
+        holds hundreds of occurrences, and the calendar reads one on every page turn.
+        """
+        e, f = ExternalEventRow.__table__.c, FeedRow.__table__.c
+        stmt = (
+            select(
+                e.id,
+                e.feed_id,
+                f.name,
+                e.uid,
+                e.recurrence_id,
+                e.start,
+                e.end,
+                e.all_day,
+                e.summary,
+                e.location,
+                e.busy,
+            )
+            .select_from(ExternalEventRow.__table__.join(FeedRow.__table__, e.feed_id == f.id))
+            .where(
+                f.enabled.is_(True),
+                e.cancelled.is_(False),
+                e.end > start - timedelta(days=1),
+                e.start < end + timedelta(days=1),
+            )
+            .order_by(e.start)
+        )
+        with self.reading() as db:
+            rows = db.connection().execute(stmt).all()
+        tz = tz or self.tz
+        found = []
+        for id_, feed_id, name, uid, rid, first, last, all_day, summary, location, busy in rows:
+            a: datetime | date = first.date() if all_day else first
+            b: datetime | date = last.date() if all_day else last
+            if _instant(a, tz) < end and start < _instant(b, tz):
+                found.append(
+                    ExternalEvent(
+                        id=id_,
+                        feed_id=feed_id,
+                        feed_name=name,
+                        uid=uid,
+                        recurrence_id=rid,
+                        start=a,
+                        end=b,
+                        all_day=all_day,
+                        summary=summary,
+                        location=location,
+                        busy=busy,
+                        cancelled=False,
+                    )
+                )
+        return found
 
     # -- conflicts ------------------------------------------------------------------------
 

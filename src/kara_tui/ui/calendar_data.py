@@ -86,6 +86,12 @@ class CalendarData:
     now: datetime
     empty_practice: bool = False
     feeds: Mapping[int, Feed] = field(default_factory=dict)  # by id: colour and stale flag
+    # Cancelled sessions a reschedule replaced, by id: the new session's start. They read
+    # "moved", not "late": nothing was charged for them.
+    moved: Mapping[int, datetime] = field(default_factory=dict)
+
+    def moved_to(self, session: Session) -> datetime | None:
+        return self.moved.get(session.id)
 
     def feed_of(self, event: ExternalEvent) -> Feed | None:
         return self.feeds.get(event.feed_id)
@@ -180,10 +186,12 @@ def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -
     end = day_start(span.last + timedelta(days=1), tz)
     sessions = tuple(practice.list_sessions(start=start, end=end))
     time_off = tuple(practice.list_time_off(start=start, end=end))
-    events = tuple(e for e in practice.external_events(start, end) if not e.cancelled)
+    events = tuple(practice.visible_events(start, end, tz))
     conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz)
     empty = first and not sessions and practice.is_empty()
     feeds = {f.id: f for f in practice.calendar_feeds()} if events else {}
+    cancelled = [s.id for s in sessions if s.status is SessionStatus.CANCELLED]
+    moved = practice.rescheduled_to(cancelled) if cancelled else {}
     return CalendarData(
         span=span,
         tz=tz,
@@ -195,4 +203,5 @@ def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -
         now=clock.now(),
         empty_practice=empty,
         feeds=feeds,
+        moved=moved,
     )

@@ -16,6 +16,7 @@ GLYPHS = {
     SessionStatus.NO_SHOW: "✗",
     SessionStatus.CANCELLED: "⊘",
 }
+MOVED = "↷"  # a session cancelled by a reschedule: it moved, nothing was charged
 CONFLICT = "⚠"
 EXTERNAL = "◇"
 STALE = "◌"  # an event of a feed that could not be read lately: it may be out of date
@@ -54,9 +55,22 @@ def event_summary(event: ExternalEvent, privacy: bool = False) -> str:
     return clean(event.summary) or "busy"
 
 
-def status_word(session: Session) -> str:
-    """'● scheduled', '✓ attended', '✗ no-show', '⊘ cancelled · by client', '⊘ late · by client'."""
+def glyph(session: Session, moved_to: datetime | None = None) -> str:
+    """The session's state glyph (↷ for one a reschedule replaced)."""
+    if moved_to is not None and session.status is SessionStatus.CANCELLED:
+        return MOVED
+    return GLYPHS[session.status]
+
+
+def status_word(
+    session: Session, moved_to: datetime | None = None, tz: ZoneInfo | None = None
+) -> str:
+    """'● scheduled', '✓ attended', '✗ no-show', '⊘ cancelled · by client', '⊘ late · by client',
+    or '↷ moved · Tue 24 Nov' for a session a reschedule replaced (``moved_to``: the new start)."""
     glyph = GLYPHS[session.status]
+    if session.status is SessionStatus.CANCELLED and moved_to is not None:
+        local = moved_to.astimezone(tz) if tz is not None else moved_to
+        return f"{MOVED} moved · {local:%a} {local.day} {local:%b}"
     if session.status is SessionStatus.CANCELLED:
         c = session.cancellation
         if c is None:
@@ -68,11 +82,14 @@ def status_word(session: Session) -> str:
     return f"{glyph} {session.status.value}"
 
 
-def status_style(session: Session, conflict: bool = False) -> str:
-    """The name of the component style for a session's state (conflict wins for live ones)."""
+def status_style(session: Session, conflict: bool = False, moved: bool = False) -> str:
+    """The name of the component style for a session's state (conflict wins for live ones;
+    a ``moved`` session, cancelled by a reschedule, is never drawn as a late one)."""
     if conflict and session.status is not SessionStatus.CANCELLED:
         return "conflict"
     if session.status is SessionStatus.CANCELLED:
+        if moved:
+            return "cancelled"
         c = session.cancellation
         return "late" if c is not None and c.late else "cancelled"
     return {

@@ -229,7 +229,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             return
         parts = [
             fmt.session_line(s, data.tz, self.privacy),
-            fmt.status_word(s),
+            fmt.status_word(s, data.moved_to(s), data.tz),
             *(x for x in (fmt.clean(s.service), fmt.clean(s.location)) if x),
             str(s.fee) + (" prepaid" if s.prepaid else ""),
         ]

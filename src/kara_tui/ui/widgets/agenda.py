@@ -121,7 +121,8 @@ class AgendaList(CalendarCanvas):
 
     def _session(self, data: CalendarData, s: Session, width: int) -> list[Segment]:
         conflict = s.id in data.conflicts
-        state = fmt.status_style(s, conflict)
+        moved_to = data.moved_to(s)
+        state = fmt.status_style(s, conflict, moved_to is not None)
         body = self.style(state)
         edge = body + self.style(f"{state}-edge")
         if s.id == self.selected:
@@ -133,7 +134,7 @@ class AgendaList(CalendarCanvas):
         mark = f" {fmt.CONFLICT} conflict" if conflict else ""
         name_style = body + Style(strike=True) if state in ("cancelled", "late") else body
         time_text = f" {fmt.time_range(s.start, s.end, data.tz):<13}"
-        status = f" {fmt.status_word(s)}{mark}"
+        status = f" {fmt.status_word(s, moved_to, data.tz)}{mark}"
         name_w = max(min(28, width - 50), 12)
         return [
             Segment("  ▌", edge),

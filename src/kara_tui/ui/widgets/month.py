@@ -102,11 +102,12 @@ class MonthGrid(CalendarCanvas):
         if isinstance(item, str):
             return [cell(item, width, self.style("time-off"))]
         conflict = item.id in data.conflicts
-        state = fmt.status_style(item, conflict)
+        moved_to = data.moved_to(item)
+        state = fmt.status_style(item, conflict, moved_to is not None)
         style = self.style(state)
         if item.id == self.selected:
             style += self.style("selected")
-        mark = fmt.CONFLICT if conflict else fmt.GLYPHS[item.status]
+        mark = fmt.CONFLICT if conflict else fmt.glyph(item, moved_to)
         name = fmt.display_name(item.client_name, self.privacy)
         return [
             Segment("▌", style + self.style(f"{state}-edge")),

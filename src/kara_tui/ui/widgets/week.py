@@ -338,7 +338,7 @@ class WeekGrid(CalendarCanvas):
         item = block.item
         if isinstance(item, Session):
             conflict = item.id in data.conflicts
-            state = fmt.status_style(item, conflict)
+            state = fmt.status_style(item, conflict, item.id in data.moved)
             lines = session_lines(
                 item, data, block.bottom - block.top, width - 1, conflict, self.privacy
             )
@@ -391,9 +391,10 @@ def session_lines(
     tz = data.tz
     name = fmt.display_name(s.client_name, privacy)
     mark = f"{fmt.CONFLICT} " if conflict else ""
-    status = fmt.status_word(s)
+    moved_to = data.moved_to(s)
+    status = fmt.status_word(s, moved_to, tz)
     if height == 1:
-        return [f"{mark}{fmt.GLYPHS[s.status]} {fmt.hm(s.start, tz)} {name}"]
+        return [f"{mark}{fmt.glyph(s, moved_to)} {fmt.hm(s.start, tz)} {name}"]
     extras = [x for x in (fmt.clean(s.service), fmt.clean(s.location)) if x]
     if s.prepaid:
         extras.append("prepaid")
