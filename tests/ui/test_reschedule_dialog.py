@@ -79,14 +79,16 @@ def host(practice: Practice, session_id: int) -> Host:
     return Host(lambda: RescheduleDialog(practice, session_id))
 
 
-async def test_defaults_to_the_same_time_next_week_and_warns_of_a_clash(practice, ada, bob):
+async def test_warns_of_a_clash_and_books_anyway_on_a_second_ctrl_s(practice, ada, bob):
     old = practice.book(ada.id, at(practice, "2026-11-17 10:00"))
     practice.book(bob.id, at(practice, "2026-11-24 10:00"))
     app = host(practice, old.id)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(practice, old.id, pilot)
         assert dialog.focused is dialog.query_one("#start")
-        assert dialog.query_one("#start", Input).value == "2026-11-24 10:00"
+        assert dialog.query_one("#start", Input).value == "2026-11-18 10:00"  # the next free day
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-24 10:00")
+        await settle(pilot)
         assert dialog.query_one("#minutes", Input).value == "50"
         assert dialog.query_one("#notify", Checkbox).value is True
         conflicts = said(dialog, "#conflicts")
@@ -134,6 +136,8 @@ async def test_a_free_time_books_with_one_confirm_and_changing_the_time_drops_th
     app = host(practice, old.id)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(practice, old.id, pilot)
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-24 10:00")
+        await settle(pilot)
         assert "conflict" in said(dialog, "#conflicts")
         await pilot.press("ctrl+a", "ctrl+k", *"2026-11-25 11:00", "tab")
         await pilot.press("ctrl+a", "ctrl+k", *"60", "tab", "2")
@@ -163,6 +167,8 @@ async def test_conflicts_include_time_off_and_working_hours(practice, ada):
     app = host(practice, old.id)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(practice, old.id, pilot)
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-24 10:00")
+        await settle(pilot)
         assert "falls in time off (Course)" in said(dialog, "#conflicts")
         await pilot.press("ctrl+a", "ctrl+k", *"2026-11-26 20:00")
         await settle(pilot)
@@ -204,7 +210,7 @@ async def test_a_clash_booked_meanwhile_asks_again_instead_of_failing(practice, 
         assert said(dialog, "#conflicts").startswith("✓")
         await pilot.press("tab", "tab", "1")
         await settle(pilot)
-        practice.book(bob.id, at(practice, "2026-11-24 10:00"))  # someone else, just now
+        practice.book(bob.id, at(practice, "2026-11-18 10:00"))  # someone else, just now
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.results == []
@@ -214,6 +220,33 @@ async def test_a_clash_booked_meanwhile_asks_again_instead_of_failing(practice, 
         await settle(pilot)
     [new] = app.results
     assert isinstance(new, Session) and new.rescheduled_from == old.id
+
+
+async def test_the_default_is_the_first_free_day_at_the_same_time(practice, ada, bob):
+    # Weekly on Tuesdays: "same time next week" would be Ada's own next session.
+    old = practice.book(ada.id, at(practice, "2026-11-17 10:00"))
+    practice.book(ada.id, at(practice, "2026-11-24 10:00"))
+    practice.book(bob.id, at(practice, "2026-11-18 09:30"))  # Wednesday 10:00 overlaps
+    practice.add_time_off(
+        at(practice, "2026-11-19 00:00"), at(practice, "2026-11-20 00:00"), "Course"
+    )
+    app = host(practice, old.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(practice, old.id, pilot)
+        assert dialog.query_one("#start", Input).value == "2026-11-20 10:00"
+        assert said(dialog, "#conflicts") == "✓ Fri 20 Nov 2026, 10:00–10:50 is free."
+
+
+async def test_the_default_falls_back_to_next_week_when_two_weeks_are_full(practice, ada):
+    old = practice.book(ada.id, at(practice, "2026-11-17 10:00"))
+    practice.add_time_off(
+        at(practice, "2026-11-18 00:00"), at(practice, "2026-12-02 00:00"), "Away"
+    )
+    app = host(practice, old.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(practice, old.id, pilot)
+        assert dialog.query_one("#start", Input).value == "2026-11-24 10:00"
+        assert "falls in time off (Away)" in said(dialog, "#conflicts")
 
 
 async def test_a_cancelled_session_cannot_be_rescheduled(practice, ada):

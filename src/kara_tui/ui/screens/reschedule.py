@@ -21,7 +21,7 @@ from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
-from kara_tui.timeparse import parse_datetime
+from kara_tui.timeparse import localize, parse_datetime
 from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -46,17 +46,43 @@ ASKED_BY: tuple[tuple[Reason, str], ...] = (
 Slot = tuple[datetime, int]  # start, minutes
 
 
+SEARCH_DAYS = 14  # how far the suggested new start looks for a free slot
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     session: Session
     client: Client
     tz: ZoneInfo
+    suggested: str = ""  # the start field's first value; "" = same time next week
 
 
 def next_week(start: datetime, tz: ZoneInfo) -> str:
     """The same wall-clock time a week later, as the start field shows it."""
     local = start.astimezone(tz)
     return f"{(local.replace(tzinfo=None) + timedelta(days=7)):%Y-%m-%d %H:%M}"
+
+
+def first_free(practice: Practice, session: Session, tz: ZoneInfo) -> str:
+    """The first day after the session's own with its time of day free (no conflict at all),
+    within SEARCH_DAYS, as the start field shows it; else the same time next week.
+
+    "Same time next week" alone usually lands on the client's own next session, so the dialog
+    would open on a conflict warning. Runs in the load worker: one check_slot per day tried.
+    """
+    local = session.start.astimezone(tz).replace(tzinfo=None)
+    length = session.end - session.start
+    now = practice.clock.now()
+    for days in range(1, SEARCH_DAYS + 1):
+        try:
+            start = localize(local + timedelta(days=days), tz)
+        except DomainError:
+            continue  # the clocks skip this time that day
+        if start <= now:
+            continue
+        if not practice.check_slot(start, start + length, ignore_session_id=session.id):
+            return f"{local + timedelta(days=days):%Y-%m-%d %H:%M}"
+    return next_week(session.start, tz)
 
 
 class RescheduleDialog(SessionDialog[Session]):
@@ -171,7 +197,10 @@ class RescheduleDialog(SessionDialog[Session]):
             with Horizontal(classes="row"):
                 yield Static("New start", classes="caption")
                 yield Input(
-                    next_week(session.start, data.tz), id="start", classes="-short", compact=True
+                    data.suggested or next_week(session.start, data.tz),
+                    id="start",
+                    classes="-short",
+                    compact=True,
                 )
                 yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
                 yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
@@ -213,10 +242,15 @@ class RescheduleDialog(SessionDialog[Session]):
             session = self.practice.get_session(self.session_id)
             client = self.practice.find_client(session.client_id)
             tz = self.practice.tz
+            suggested = (
+                first_free(self.practice, session, tz)
+                if session.status is SessionStatus.SCHEDULED
+                else ""
+            )
         except (DomainError, StorageError) as exc:
             self.post_message(self.LoadFailed(sentence(str(exc))))
             return
-        self.post_message(self.Ready(Loaded(session, client, tz)))
+        self.post_message(self.Ready(Loaded(session, client, tz, suggested)))
 
     async def on_reschedule_dialog_ready(self, message: Ready) -> None:
         self.data = message.data
