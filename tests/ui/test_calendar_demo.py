@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
-from kara_tui.domain import Programme, Reason, SessionStatus
+from kara_tui.domain import NotificationStatus, Programme, Reason, SessionStatus
 from kara_tui.policy.conflicts import within_working_hours
 from kara_tui.services.demo import seed
 from kara_tui.services.practice import Practice
@@ -69,3 +69,23 @@ def test_the_same_day_gives_the_same_demo(tmp_path) -> None:
         return [(s.client_name, s.start, s.status.value) for s in p.list_sessions()]
 
     assert shape(demo(tmp_path / "a.db")) == shape(demo(tmp_path / "b.db"))
+
+
+def test_past_notices_were_sent_back_then_and_upcoming_ones_wait_in_the_outbox(tmp_path) -> None:
+    p = demo(tmp_path / "demo.db")
+    starts = {s.id: s.start for s in p.list_sessions()}
+    notices = p.list_notifications()
+    past = [n for n in notices if starts[n.session_id] < NOW]
+    upcoming = [n for n in notices if starts[n.session_id] >= NOW]
+    assert past and upcoming
+    # Nothing months old sits queued: a past session's notice went out when it was written.
+    assert not [n for n in past if n.status is NotificationStatus.QUEUED]
+    sent = [n for n in past if n.status is NotificationStatus.SENT]
+    assert sent
+    assert all(n.sent_at is not None and n.created_at <= n.sent_at < NOW for n in sent)
+    assert all(n.sent_at - n.created_at < timedelta(hours=1) for n in sent)  # type: ignore[operator]
+    # Those to clients without an email address failed, as they would have.
+    assert all(n.recipient for n in sent)
+    # The upcoming ones are left for the user to send from the outbox.
+    assert any(n.status is NotificationStatus.QUEUED for n in upcoming)
+    assert all(n.sent_at is None for n in upcoming)

@@ -17,11 +17,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.clock import Clock, FixedClock
-from kara_tui.db.rows import ClientRow, ProfessionalRow, SessionRow
-from kara_tui.domain import Money, PaymentMethod, Programme, Reason, SessionStatus
+from kara_tui.db.rows import ClientRow, NotificationRow, ProfessionalRow, SessionRow
+from kara_tui.domain import (
+    Money,
+    NotificationStatus,
+    PaymentMethod,
+    Programme,
+    Reason,
+    SessionStatus,
+)
 from kara_tui.services import audit
 from kara_tui.services.practice import ChargeRequest, Practice, _session_snapshot
 
@@ -307,6 +315,23 @@ class _Seeder:
                 charge=ChargeRequest(method=_method(row)) if charge else None,
                 notify=True,
             )
+        if row.start < self.now:
+            self._sent(row)
+
+    def _sent(self, row: SessionRow) -> None:
+        """A past session's notice went out back then: an outbox full of months-old queued
+        notices is not a believable practice. Upcoming sessions' notices stay queued, so the
+        outbox still has something to send."""
+        queued = self.db.scalars(
+            select(NotificationRow).where(
+                NotificationRow.session_id == row.id,
+                NotificationRow.status == NotificationStatus.QUEUED.value,
+            )
+        )
+        for notice in queued:
+            notice.status = NotificationStatus.SENT.value
+            notice.attempts = 1
+            notice.sent_at = notice.created_at + timedelta(minutes=self.rng.choice((1, 2, 10)))
 
     def _attend(self, row: SessionRow, when: datetime) -> None:
         """What Practice.attend does, inside this transaction."""
