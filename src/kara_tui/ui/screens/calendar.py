@@ -88,6 +88,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._pick: Pick = ("day", None)
         self._generation = 0
         self._welcomed = False
+        self._keys_apply: object = None  # what check_action saw when the footer was built
 
     @property
     def privacy(self) -> bool:
@@ -191,7 +192,13 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             view.selected = self.selected
             self._title(data)
             self._selection_line(data)
-        self.refresh_bindings()
+        # The footer is rebuilt (a full layout) on every refresh_bindings: only when the keys
+        # that apply have changed, not on every page turn.
+        session = data.session(self.selected)
+        keys_apply = (session is not None, session is not None and session.status)
+        if keys_apply != self._keys_apply:
+            self._keys_apply = keys_apply
+            self.refresh_bindings()
 
     def _title(self, data: CalendarData) -> None:
         span = data.span
