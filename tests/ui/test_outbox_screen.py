@@ -212,3 +212,20 @@ async def test_privacy_mode_hides_the_addresses(setup: Practice, server: SmtpSer
             "z…@client.example",
             "z…@client.example",
         ]
+
+
+async def test_newest_first_goes_by_when_a_message_was_written_not_its_id(
+    setup: Practice, server: SmtpServer
+) -> None:
+    from kara_tui.db.rows import NotificationRow
+
+    with setup.writing() as db:  # message 1 written last (ids need not follow time)
+        db.get(NotificationRow, 1).created_at = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+        for n in (2, 3):
+            db.get(NotificationRow, n).created_at = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
+    app = Host(setup, smtp(server))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(3)]
+        assert keys == ["1", "3", "2"]  # then, at the same moment, the higher id first

@@ -278,7 +278,10 @@ class OutboxScreen(Screen[None]):
         tz = self._tz or ZoneInfo("UTC")
         styles = self._theme_styles()
         lines: list[tuple[str, tuple[Text, ...]]] = []
-        for m in reversed(messages):  # the newest first: that is what the user just did
+        # The newest first (that is what the user just did), by when each was written: ids
+        # follow insertion, which a demo's back-dated history or an import does not keep.
+        newest = sorted(messages, key=lambda m: (m.created_at, m.id), reverse=True)
+        for m in newest:
             glyph, word, style = STATUS_WORDS[m.status]
             recipient = clean(m.recipient) if m.recipient else "(no address)"
             if self.privacy and m.recipient:
