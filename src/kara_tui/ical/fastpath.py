@@ -43,6 +43,7 @@ _LINE = re.compile(
     r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"\\%^\x00-\x1f\x7f]*"|[^";:,\\%^\x00-\x1f\x7f]*))*):'
 )
 _PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:,]*)')
+_UID_LINE = re.compile(r"(?:^|(?<=\r\n))UID[;:][^\r\n]*", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]{8}(?:T[0-9]{6}Z?)?")
 
 # Properties a single plain event may have (prepare() drops all others).
@@ -341,7 +342,7 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
 
 def uid_key(source: EventSource, clean: Callable[[Any], str]) -> str:
     """The clean UID icalendar would give this VEVENT ("" for none), from its UID lines only."""
-    uid_lines = [line for line in source.text.split("\r\n") if line[:4].upper() in ("UID:", "UID;")]
+    uid_lines = _UID_LINE.findall(source.text)
     if not uid_lines:
         return ""
     first = split_line(uid_lines[0])

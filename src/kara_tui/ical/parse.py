@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -518,38 +519,63 @@ def _split(events: list[EventSource], window_start: datetime, window_end: dateti
     and the rest (for icalendar).
 
     The choice is per group, never per feed: one odd event only sends itself and
-    the events that share its UID to icalendar.
+    the events that share its UID to icalendar. UIDs are counted first so that a
+    lone plain event outside the window is dropped at once, text and all: a
+    ten-year feed is mostly such events, and holding them costs memory.
     """
     horizon = Horizon(window_start, window_end)
-    groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
-    for index, source in enumerate(events):
-        simple = read_simple(source.text, clean_text)
-        key = simple.key if simple is not None else uid_key(source, clean_text)
-        groups.setdefault(key or f"no-uid-{source.digest}", []).append((index, source, simple))
+    keys = [uid_key(source, clean_text) or f"no-uid-{source.digest}" for source in events]
+    counts = Counter(keys)
     split = _Split()
-    for members in groups.values():
-        first = members[0][2]
-        if len(members) == 1 and first is not None and not first.recurs:
-            split.simple.append((members[0][1], first))
-        elif cannot_reach(((source, simple) for _, source, simple in members), horizon):
-            for _, source, simple in members:
-                split.zones.update(zone_ids(source.text, simple))
-        elif all(simple is not None for _, _, simple in members) and plain_series(
-            [simple for _, _, simple in members],  # type: ignore[misc]
-            window_end,
-            MAX_RULE_STEPS,
-        ):
-            split.series.append(members)  # type: ignore[arg-type]
+    groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
+    for index, (source, key) in enumerate(zip(events, keys, strict=True)):
+        simple = read_simple(source.text, clean_text)
+        if counts[key] > 1:
+            groups.setdefault(key, []).append((index, source, simple))
+        elif simple is not None and not simple.recurs:
+            if simple.duration is None and horizon.outside(*_text_span(simple)):
+                split.zones.update(zone_ids("", simple))  # unknown zones are still reported
+            else:
+                split.simple.append((source, simple))
+            source.text = ""  # never read again
         else:
-            split.complex.extend(index for index, _, _ in members)
+            _place(split, [(index, source, simple)], horizon, window_end)
+    for members in groups.values():
+        _place(split, members, horizon, window_end)
     split.complex.sort()
     return split
 
 
-def _simple_occurrences(
-    split: _Split, reader: Reader, ctx: _Context, horizon: Horizon
-) -> list[Occurrence]:
-    """Occurrences of the plain single events, as the icalendar path would give them."""
+def _text_span(simple: Simple) -> tuple[str, str]:
+    first = simple.start.text
+    last = simple.end.text if simple.end is not None else first
+    return min(first, last), max(first, last)
+
+
+def _place(
+    split: _Split,
+    members: list[tuple[int, EventSource, Simple | None]],
+    horizon: Horizon,
+    window_end: datetime,
+) -> None:
+    """Put one UID group where it belongs: outside the window, plain series or icalendar."""
+    if cannot_reach(((source, simple) for _, source, simple in members), horizon):
+        for _, source, simple in members:
+            split.zones.update(zone_ids(source.text, simple))
+            source.text = ""
+    elif all(simple is not None for _, _, simple in members) and plain_series(
+        [simple for _, _, simple in members],  # type: ignore[misc]
+        window_end,
+        MAX_RULE_STEPS,
+    ):
+        split.series.append(members)  # type: ignore[arg-type]
+    else:
+        split.complex.extend(index for index, _, _ in members)
+
+
+def _simple_occurrences(split: _Split, reader: Reader, ctx: _Context) -> list[Occurrence]:
+    """Occurrences of the plain single events near the window, as the icalendar path would
+    give them."""
     out: list[Occurrence] = []
     window_start, window_end = ctx.window_start, ctx.window_end
     for source, event in split.simple:
@@ -558,11 +584,6 @@ def _simple_occurrences(
             reader.zone(event.start.tzid, event.start.utc)  # unknown zones are reported
         if event.end is not None and event.end.tzid is not None:
             reader.zone(event.end.tzid, event.end.utc)
-        if event.duration is None:
-            first = event.start.text
-            last = event.end.text if event.end is not None else first
-            if horizon.outside(min(first, last), max(first, last)):
-                continue
         try:
             start, end = reader.span(event)
             if not time_span_contains_event(window_start, window_end, start, end):
@@ -676,7 +697,7 @@ def _events(
         )
         for tzid, utc in sorted(split.zones):
             reader.zone(tzid, utc)  # the skipped groups' zones are reported like the others
-        done = _simple_occurrences(split, reader, ctx, Horizon(window_start, window_end))
+        done = _simple_occurrences(split, reader, ctx)
         chosen = split.complex
         for members in split.series:
             expanded = _series_occurrences(members, reader, ctx, max_occurrences)
