@@ -8,13 +8,15 @@ import io
 import sys
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, Money
-from kara_tui.services.report import ClientLine, Report, initials, totals
 from kara_tui.timeparse import parse_date
+
+if TYPE_CHECKING:  # imported when a report is made: every start (the calendar too) parses argv
+    from kara_tui.services.report import ClientLine, Report
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +54,7 @@ def _namer(privacy: bool) -> Any:
     """Client names as they may be shown: initials in privacy mode, in every format (the
     mode is for a screen others can see, and a JSON or CSV dump lands on that screen too;
     client_id keeps the rows joinable), and never with control characters."""
+    from kara_tui.services.report import initials
 
     def name(text: str) -> str:
         text = initials(text) if privacy else text
@@ -156,6 +159,8 @@ def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
     reads UTF-8 as UTF-8 (Python's csv, pandas, LibreOffice, shell tools) and in the middle
     of the output of a pipe. Excel users open the file with Data > From Text/CSV (UTF-8).
     """
+    from kara_tui.services.report import totals
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["client_id", "client", *_COUNTS, *(f"charged_{c}" for c in currencies)])

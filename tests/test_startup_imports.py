@@ -1,0 +1,80 @@
+"""Opening the calendar loads only what its first screen needs: no feed parser, no HTTP, no
+Alembic (the database is up to date), no keyring, no report code. These are imported when
+first used (a sync, the feeds screen, a report), so the calendar starts quickly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kara_tui.clock import FixedClock
+from kara_tui.db.engine import make_engine
+from kara_tui.db.schema import upgrade
+from kara_tui.services.practice import Practice
+
+NOT_AT_START = [
+    "icalendar",
+    "recurring_ical_events",
+    "httpx",
+    "alembic",
+    "keyring",
+    "kara_tui.services.feeds",
+    "kara_tui.services.report",
+    "kara_tui.ical.parse",
+]
+
+PROBE = """
+import asyncio, json, sys
+from kara_tui.cli import build_parser
+from kara_tui.cli.context import Context
+from kara_tui.ui.app import make_app
+
+args = build_parser().parse_args(["--db", sys.argv[1], "--config", sys.argv[2]])
+ctx = Context.from_args(args)
+app = make_app(practice=ctx.practice, settings=ctx.settings, clock=ctx.clock)
+
+async def run():
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):  # until the week is drawn with its data
+            await pilot.pause(0.05)
+            if getattr(app.screen, "data", None) is not None:
+                break
+        drawn = app.screen.data is not None and len(app.screen.data.sessions) == 1
+        app.exit()
+    return drawn
+
+drawn = asyncio.run(run())
+print(json.dumps({"drawn": drawn, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_the_first_screen_imports_no_feed_http_alembic_keyring_or_report_code(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'kara.db'}"
+    engine = make_engine(url)
+    upgrade(engine)  # an up-to-date database: the start-up check needs no Alembic
+    practice = Practice(engine, FixedClock(datetime(2026, 11, 16, 8, tzinfo=UTC), "Europe/London"))
+    anna = practice.add_client("Anna Smith")
+    practice.book(anna.id, datetime(2026, 11, 17, 10, tzinfo=UTC))
+    engine.dispose()
+    env = {**os.environ, "KARA_NOW": "2026-11-16T08:00:00+00:00"}
+    env.pop("KARA_DB", None)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, url, str(tmp_path / "none.toml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["drawn"], "the calendar never drew its week"
+    loaded = set(result["modules"])
+    assert "kara_tui.ui.screens.calendar" in loaded  # the probe did build the calendar
+    assert "sqlalchemy" in loaded
+    assert sorted(m for m in NOT_AT_START if m in loaded) == []
