@@ -581,3 +581,26 @@ async def test_confirm_writes_what_the_cli_writes(practice, cli):
     assert dialog_json == shown(by_cli.id)
     kinds = [(n.kind, n.status) for n in practice.list_notifications()]
     assert kinds == [(NotificationKind.CANCELLATION, NotificationStatus.QUEUED)] * 2
+
+
+async def test_the_method_offers_no_blank_choice_and_the_charge_box_stays_unticked(
+    practice, sponsored
+):
+    session = book(practice, sponsored.id, "2026-11-16 15:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        charge = dialog.query_one("#charge", Checkbox)
+        assert not charge.disabled and charge.value is False  # never decided for the user
+        method = dialog.query_one("#method", Select)
+        assert method.disabled  # until the box is ticked
+        offered = [value for _, value in method._options]
+        assert Select.BLANK not in offered and None not in offered
+        assert offered and all(isinstance(v, PaymentMethod) for v in offered)
+        assert method.value is offered[0]
+        await pilot.press("escape")
+        await settle(pilot)
+    assert practice.get_session(session.id).status is SessionStatus.SCHEDULED
+    assert practice.get_session(session.id).charges == ()

@@ -223,8 +223,16 @@ class CancelDialog(SessionDialog[Session]):
                     disabled=True,
                 )
                 yield Static(f"{session.fee.currency}   Method", classes="caption")
+                # No blank "none" choice: it could only fail ("choose a payment method").
+                # The method defaults to the first the policy allows, which decides nothing,
+                # as the charge box itself is never ticked for the user. Until the policy's
+                # methods are known, every method (the row is hidden and disabled meanwhile).
                 yield Select[PaymentMethod](
-                    [], id="method", prompt="none", compact=True, disabled=True
+                    [(m.label, m) for m in PaymentMethod],
+                    id="method",
+                    allow_blank=False,
+                    compact=True,
+                    disabled=True,
                 )
             yield Line(id="amount-error")
             yield Line(id="refund")
@@ -446,12 +454,13 @@ class CancelDialog(SessionDialog[Session]):
             repeated = decision.policy_line.startswith(said) or decision.reason is Reason.NO_SHOW
             why.say("" if repeated else sentence(said), MUTED)
         methods = decision.methods if decision is not None else ()
-        if methods != self._methods:
-            previous = method_select.value
+        if methods and methods != self._methods:  # none: nothing to charge, the row hides
+            # Keep a method chosen from the policy's earlier list; the placeholder list's
+            # first entry was never a choice.
+            previous = method_select.value if self._methods else None
             self._methods = methods
             method_select.set_options([(m.label, m) for m in methods])
-            if methods:
-                method_select.value = previous if previous in methods else methods[0]
+            method_select.value = previous if previous in methods else methods[0]
         charging = may_charge and box.value
         self.query_one("#charge-row").display = may_charge
         amount_input.disabled = not charging
