@@ -75,6 +75,7 @@ _RULE_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
 
 Params = dict[str, str]
 Line = tuple[str, Params, str]
+_NO_PARAMS: Params = {}  # shared, never written to
 
 
 def split_line(line: str) -> Line | None:
@@ -211,13 +212,21 @@ _PLAIN = _SIMPLE | {"RRULE", "EXDATE", "RECURRENCE-ID"}
 
 def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
     """The event if icalendar would read every property of it plainly; else None."""
-    lines = _lines(text)
-    if lines is None:
-        return None
     props: dict[str, Line] = {}
     exdates: list[When] = []
-    for line in lines:
-        name = line[0]
+    for raw in text.split("\r\n") if text else ():
+        colon = raw.find(":")
+        if colon > 0 and raw.find(";", 0, colon) < 0:  # split_line's common case, inlined
+            name = raw[:colon]
+            if not name.isupper():
+                name = name.upper()
+            line: Line = (name, _NO_PARAMS, raw[colon + 1 :])
+        else:
+            parsed = split_line(raw)
+            if parsed is None:
+                return None
+            line = parsed
+            name = line[0]
         if name == "EXDATE":
             for value in line[2].split(","):
                 when = read_when(line[1], value)
@@ -262,7 +271,7 @@ def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
         if line is not None:
             if "VALUE" in line[1]:
                 return None
-            values[name] = unescape_backslash(line[2])
+            values[name] = unescape_backslash(line[2]) if "\\" in line[2] else line[2]
     busy_status = props.get("X-MICROSOFT-CDO-BUSYSTATUS")
     if busy_status is not None and busy_status[1]:
         return None
@@ -693,25 +702,44 @@ class Reader:
         out: list[tuple[Simple, Any, Any, Any]] = []
         returned_starts: set[Any] = set()
         returned: set[int] = set()
+        # Both window ends and every instance are aware for a timed series: then
+        # make_comparable() changes nothing and plain comparisons are what
+        # compare_greater() and time_span_contains_event() compute.
+        aware = zone is not None and window_start.tzinfo is not None
+        if aware and isinstance(until, datetime) and until.tzinfo is not None:
+            compare_until = until
+        else:
+            compare_until = None
+        track_ids = bool(check_ids or modifications)
         for generator, rule_until in ((rule_set, None), (rule, until)):
             for instance in generator.between(span_start, span_stop, inc=True):
-                if rule_until is not None and compare_greater(instance, rule_until):
+                if rule_until is not None:
+                    if compare_until is not None:
+                        if instance > compare_until:
+                            continue
+                    elif compare_greater(instance, rule_until):
+                        continue
+                if instance in returned_starts:
                     continue
-                ids = to_recurrence_ids(instance)
-                if (
-                    instance in returned_starts
-                    or convert_to_date(instance) in check_dates
-                    or check_ids.intersection(ids)
-                ):
+                if check_dates and convert_to_date(instance) in check_dates:
                     continue
-                found = get_any(modifications, ids, None)
+                found = None
+                if track_ids:
+                    ids = to_recurrence_ids(instance)
+                    if check_ids.intersection(ids):
+                        continue
+                    found = get_any(modifications, ids, None)
                 if found is None:
                     returned_starts.add(instance)
                     begin = instance + _NO_MOVE  # as Series.between does (it also drops a fold)
                     end = begin + duration
                     if keep_dates:
                         begin, end = convert_to_date(begin), convert_to_date(end)
-                    if time_span_contains_event(window_start, window_end, begin, end):
+                    if (
+                        _overlaps_aware(window_start, window_end, begin, end)
+                        if aware
+                        else time_span_contains_event(window_start, window_end, begin, end)
+                    ):
                         out.append((master, begin, end, None))
                 else:
                     if id(found) in returned:
@@ -751,3 +779,18 @@ def _closer_start(start: datetime, span_start: datetime, parts: dict[str, str]) 
     if days < period:
         return start
     return start + timedelta(days=days // period * period)
+
+
+def _overlaps_aware(
+    span_start: datetime, span_stop: datetime, start: datetime, stop: datetime
+) -> bool:
+    """time_span_contains_event() for four aware datetimes, where make_comparable() is a no-op."""
+    if start > stop or span_start > span_stop:
+        return time_span_contains_event(span_start, span_stop, start, stop)  # raises as it does
+    if start == stop:
+        if span_start == span_stop:
+            return start == span_start
+        return span_start <= start < span_stop
+    if span_start == span_stop:
+        return start <= span_start < stop
+    return start < span_stop and span_start < stop

@@ -114,7 +114,11 @@ def clean_text(value: Any) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
     text = str(value)
-    return _CONTROL.sub(" ", text).strip() if text else ""
+    if not text:
+        return ""
+    if text.isprintable():  # no control character can be in it: skip the regex
+        return text.strip()
+    return _CONTROL.sub(" ", text).strip()
 
 
 @dataclass(slots=True)
@@ -641,6 +645,18 @@ def _series_occurrences(
     out: list[Occurrence] = []
     seen: set[str] = set()
     for event, start, end, original in found:
+        if original is None and isinstance(start, datetime) and start.tzinfo is not None:
+            # _format_recurrence_id and _span for an aware start, sharing one conversion
+            start_n = start.astimezone(UTC)
+            end_n = end.astimezone(UTC)
+            recurrence_id = start_n.strftime("%Y%m%dT%H%M%SZ")
+            if recurrence_id in seen:
+                return None
+            seen.add(recurrence_id)
+            out.append(
+                _occurrence(event, uid, recurrence_id, start_n, max(start_n, end_n), False, digest)
+            )
+            continue
         if original is None:
             recurrence_id = _format_recurrence_id(start, is_date_only(start), ctx.floating)
         else:
