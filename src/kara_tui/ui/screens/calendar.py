@@ -221,8 +221,13 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if data.professional.name and data.professional.name != "My practice":
             right.append(fmt.clean(data.professional.name))
         right.append(data.tz.key)
-        self.query_one("#title", Label).update(Text(" " + left))
-        self.query_one("#title-right", Label).update(Text(" · ".join(right) + " "))
+        # The bars are one line high and #title and #selection fill the width: redrawing them
+        # needs no layout of the screen, only #title-right (auto width) when its width changes.
+        self.query_one("#title", Label).update(Text(" " + left), layout=False)
+        right_text = " · ".join(right) + " "
+        title_right = self.query_one("#title-right", Label)
+        same_width = len(right_text) == len(str(title_right.content))
+        title_right.update(Text(right_text), layout=not same_width)
 
     def _selection_line(self, data: CalendarData) -> None:
         s = data.session(self.selected)
@@ -232,7 +237,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             n = len(data.sessions_on(self.cursor)) if self.cursor in data.span else 0
             hint = "n books one" if not n else "j/k select one"
             text = f" {day}: {n or 'no'} session{'s' if n != 1 else ''} · {hint}"
-            line.update(Text(text, style="dim"))
+            line.update(Text(text, style="dim"), layout=False)
             return
         parts = [
             fmt.session_line(s, data.tz, self.privacy),
@@ -242,7 +247,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         ]
         if s.id in data.conflicts and s.status is not SessionStatus.CANCELLED:
             parts.append(f"{fmt.CONFLICT} conflict")
-        line.update(Text(" ▶ " + " · ".join(parts) + "   ⏎ details"))
+        line.update(Text(" ▶ " + " · ".join(parts) + "   ⏎ details"), layout=False)
 
     # -- selection and navigation -------------------------------------------------------------
 

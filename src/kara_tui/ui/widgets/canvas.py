@@ -68,7 +68,9 @@ class CalendarCanvas(ScrollView, can_focus=False):
     }
     """
 
-    data: reactive[CalendarData | None] = reactive(None, layout=True)
+    # New data repaints; no layout of the screen: the canvases' sizes come from CSS, and the
+    # agenda's virtual_size (a layout reactive itself) changes only when its length does.
+    data: reactive[CalendarData | None] = reactive(None)
     selected: reactive[int | None] = reactive(None)
     cursor: reactive[date | None] = reactive(None)
     privacy: reactive[bool] = reactive(False)
