@@ -9,7 +9,13 @@ parameter or value it does not fully understand sends the component (and every
 component sharing its UID) to icalendar.
 
 It also recognises UID groups that cannot reach the sync window (a weekly series
-that ended years ago) from their text alone, so that history costs almost nothing.
+that ended years ago) from their text alone, so that history costs almost nothing,
+and expands plain daily and weekly series (with EXDATEs and moved or cancelled
+instances) by recurring-ical-events' own steps over the same values, handing any
+group it is unsure of back to icalendar at run time.
+
+Text checks against the window allow three days of slack: Python refuses UTC
+offsets of a day or more, and all-day dates are read in the window's zone.
 """
 
 from __future__ import annotations
