@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widgets import Button, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from kara_tui.ui.privacy import redacted
@@ -173,6 +174,14 @@ class SessionDialog(ModalScreen[ResultT]):
 
     def action_confirm(self) -> None:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

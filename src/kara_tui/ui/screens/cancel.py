@@ -542,14 +542,6 @@ class CancelDialog(SessionDialog[Session]):
         if not self.query_one("#reasons", ChoiceSet).pick(index):
             self.app.bell()
 
-    @on(Button.Pressed, "#confirm")
-    def _confirm_pressed(self) -> None:
-        self.action_confirm()
-
-    @on(Button.Pressed, "#back")
-    def _back_pressed(self) -> None:
-        self.action_back()
-
     def action_confirm(self) -> None:
         if not self._ready or self.busy:
             return

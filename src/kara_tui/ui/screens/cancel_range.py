@@ -315,14 +315,6 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         if self._ready:
             self.query_one("#reasons", ChoiceSet).pick(index)
 
-    @on(Button.Pressed, "#confirm")
-    def _confirm_pressed(self) -> None:
-        self.action_confirm()
-
-    @on(Button.Pressed, "#back")
-    def _back_pressed(self) -> None:
-        self.action_back()
-
     def action_confirm(self) -> None:
         if not self._ready or self.busy:
             return
