@@ -164,7 +164,19 @@ class SessionDialog(ModalScreen[ResultT]):
             super().__init__()
             self.text = text
 
+    class LoadFailed(Message):
+        """The dialog's data could not be read; the dialog shows why instead of its form."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     busy: bool = False
+    load_error: str = ""
+
+    async def on_session_dialog_load_failed(self, message: LoadFailed) -> None:
+        self.load_error = message.text
+        await self.recompose()
 
     def action_back(self) -> None:
         if self.busy:

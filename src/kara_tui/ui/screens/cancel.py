@@ -106,11 +106,6 @@ class CancelDialog(SessionDialog[Session]):
             super().__init__()
             self.data = data
 
-    class LoadFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     class Saved(Message):
         def __init__(self, session: Session) -> None:
             super().__init__()
@@ -287,10 +282,6 @@ class CancelDialog(SessionDialog[Session]):
             self._ready = True
             self.refresh_decision()
             self.query_one("#reasons", ChoiceSet).focus()
-
-    async def on_cancel_dialog_load_failed(self, message: LoadFailed) -> None:
-        self.load_error = message.text
-        await self.recompose()
 
     # -- the live decision ----------------------------------------------------------------
 

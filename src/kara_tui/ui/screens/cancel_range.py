@@ -64,11 +64,6 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             super().__init__()
             self.tz = tz
 
-    class LoadFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     class Previewed(Message):
         def __init__(self, span: Span, sessions: list[Session] | None, error: str = "") -> None:
             super().__init__()
@@ -172,10 +167,6 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         self._ready = True
         self.refresh_form()
         self.query_one("#from", Input).focus()
-
-    async def on_cancel_range_dialog_load_failed(self, message: LoadFailed) -> None:
-        self.load_error = message.text
-        await self.recompose()
 
     # -- the live form --------------------------------------------------------------------
 

@@ -110,11 +110,6 @@ class RescheduleDialog(SessionDialog[Session]):
             super().__init__()
             self.data = data
 
-    class LoadFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     class Checked(Message):
         """Conflicts for one slot; stale answers (the user typed on) are dropped."""
 
@@ -259,10 +254,6 @@ class RescheduleDialog(SessionDialog[Session]):
             self._ready = True
             self.refresh_form()
             self.query_one("#start", Input).focus()
-
-    async def on_reschedule_dialog_load_failed(self, message: LoadFailed) -> None:
-        self.load_error = message.text
-        await self.recompose()
 
     # -- the live form --------------------------------------------------------------------
 
