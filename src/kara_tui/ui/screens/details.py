@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,9 @@ class Details:
     session: Session
     client: Client
     history: list[AuditEvent]
+    # The new session's start when a reschedule replaced this one: it moved, it was not
+    # cancelled late, and nothing was charged for it.
+    moved_to: datetime | None = None
 
 
 class DetailsScreen(WorkerErrors, ModalScreen[None]):
@@ -81,7 +85,9 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
     def _load(self) -> None:
         session = self.practice.get_session(self.session_id)
         client = self.practice.find_client(session.client_id)
-        self.post_message(self.Loaded(Details(session, client, self.practice.history(session.id))))
+        moved_to = self.practice.rescheduled_to([session.id]).get(session.id)
+        history = self.practice.history(session.id)
+        self.post_message(self.Loaded(Details(session, client, history, moved_to)))
 
     def on_details_screen_loaded(self, message: Loaded) -> None:
         d = self._details = message.details
@@ -109,7 +115,7 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
     s, c = d.session, d.client
     outer = Table.grid()
     outer.add_column()
-    status = fmt.status_word(s)
+    status = fmt.status_word(s, d.moved_to, tz)
     session_rows: list[tuple[str, str | Text]] = [
         ("When", f"{fmt.when(s.start, tz)}–{fmt.hm(s.end, tz)} ({s.minutes} min, {tz.key})"),
         ("Status", Text(status, style="bold")),
@@ -142,17 +148,21 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
 
     if s.cancellation is not None:
         x = s.cancellation
-        outer.add_row(_heading("Cancellation"))
+        moved = d.moved_to is not None
+        outer.add_row(_heading("Rescheduled" if moved else "Cancellation"))
         rows: list[tuple[str, str | Text]] = [
             ("Reason", x.reason.label),
             ("Notice given", fmt.when(x.notified_at, tz)),
-            ("Notice", format_hours(x.notice_hours) + (" · late" if x.late else "")),
+            # A reschedule never charges, so its notice is never called late.
+            ("Notice", format_hours(x.notice_hours) + (" · late" if x.late and not moved else "")),
             ("Charged", "yes" if x.charged else "no"),
         ]
         if x.note:
             rows.insert(1, ("Note", Text(fmt.clean(x.note))))
         if x.cancelled_at is not None:
             rows.append(("Recorded", fmt.when(x.cancelled_at, tz)))
+        if d.moved_to is not None:
+            rows.insert(0, ("Moved to", fmt.when(d.moved_to, tz)))
         outer.add_row(_pairs(rows))
 
     if s.charges:

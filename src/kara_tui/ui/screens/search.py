@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kara_tui.domain import Session
+from kara_tui.domain import Session, SessionStatus
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.workers import WorkerErrors
@@ -35,9 +36,10 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
     """
 
     class Found(Message):
-        def __init__(self, query: str, sessions: list[Session]) -> None:
+        def __init__(self, query: str, sessions: list[Session], moved: dict[int, datetime]) -> None:
             self.query = query
             self.sessions = sessions
+            self.moved = moved  # session id -> the new start, for those a reschedule replaced
             super().__init__()
 
     def __init__(self, practice: Practice, tz: ZoneInfo, privacy: bool = False) -> None:
@@ -46,6 +48,7 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
         self.tz = tz
         self._privacy = privacy
         self._results: list[Session] = []
+        self._moved: dict[int, datetime] = {}
         self._query = ""
 
     @property
@@ -77,10 +80,14 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, text: str) -> None:
-        self.post_message(self.Found(text, self.practice.search_sessions(text, limit=50)))
+        sessions = self.practice.search_sessions(text, limit=50)
+        cancelled = [s.id for s in sessions if s.status is SessionStatus.CANCELLED]
+        moved = self.practice.rescheduled_to(cancelled) if cancelled else {}
+        self.post_message(self.Found(text, sessions, moved))
 
     def on_search_screen_found(self, message: Found) -> None:
         if message.query == self.query_one("#search-input", Input).value.strip():
+            self._moved = message.moved
             self._show(message.query, message.sessions)
 
     def _show(self, query: str, sessions: list[Session]) -> None:
@@ -94,7 +101,7 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
                     Text.assemble(
                         fmt.session_line(s, self.tz, self.privacy),
                         "  ",
-                        (fmt.status_word(s), "dim"),
+                        (fmt.status_word(s, self._moved.get(s.id), self.tz), "dim"),
                     ),
                     id=str(s.id),
                 )
