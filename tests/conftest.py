@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,3 +78,35 @@ def cli(
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the machine's own, started once for the whole run.
+
+    Without one the tests that need it are skipped locally, but fail where
+    KARA_REQUIRE_POSTGRES=1 (``.ci/run`` installs PostgreSQL and sets it).
+    """
+    from pgserver import PgServer, server_bin
+
+    bindir = server_bin()
+    required = os.environ.get("KARA_REQUIRE_POSTGRES") == "1"
+    why = "no PostgreSQL server installed (apt-get install postgresql, or run .ci/run)"
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        bindir, why = None, "the psycopg driver is not installed (pip install -e '.[postgres]')"
+    if bindir is None:
+        if required:
+            pytest.fail(why)
+        pytest.skip(why)
+    server = PgServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    return pg_server.new_database()
