@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -61,6 +61,21 @@ def _seed_0001(conn: Connection) -> None:
         " created_at) VALUES (1, 1, 4500, 'GBP', 'card', 'late_cancellation', 'pending',"
         " '2026-11-19 20:05:00.000000')"
     )
+    conn.exec_driver_sql(
+        "INSERT INTO feeds (id, name, source, enabled, refresh_minutes, colour, etag,"
+        " last_modified, body_hash, last_attempt, last_success, last_error, stale, event_count,"
+        " created_at) VALUES (1, 'Work', '/tmp/work.ics', 1, 60, '#5f87af', NULL, NULL,"
+        " 'abc', '2026-11-16 07:00:00.000000', '2026-11-16 07:00:00.000000', '', 0, 2,"
+        " '2026-11-01 09:00:00.000000')"
+    )
+    conn.exec_driver_sql(
+        'INSERT INTO external_events (feed_id, uid, recurrence_id, start, "end", all_day,'
+        " summary, location, busy, cancelled, component_hash) VALUES"
+        " (1, 'dentist@example.com', '', '2026-11-17 10:00:00.000000',"
+        " '2026-11-17 11:00:00.000000', 0, 'Dentist', '', 1, 0, 'f1'),"
+        " (1, 'holiday@example.com', '', '2026-11-18 00:00:00.000000',"
+        " '2026-11-19 00:00:00.000000', 1, 'Holiday', '', 0, 0, 'f2')"
+    )
 
 
 # The data each revision is seeded with. A new migration that keeps these tables readable
@@ -85,6 +100,12 @@ def _check_seeded_practice(practice: Practice) -> None:
     assert session.cancellation is not None
     assert (session.cancellation.reason, session.cancellation.note) == ("client", "flu")
     assert [(c.amount.minor, c.kind) for c in session.charges] == [(4500, "late_cancellation")]
+    week = datetime(2026, 11, 16, tzinfo=UTC)
+    events = practice.external_events(week, week + timedelta(days=7))
+    assert [(e.uid, e.start, e.all_day, e.busy) for e in events] == [
+        ("dentist@example.com", datetime(2026, 11, 17, 10, 0, tzinfo=UTC), False, True),
+        ("holiday@example.com", date(2026, 11, 18), True, False),
+    ]
 
 
 def test_the_revision_list_ends_at_head() -> None:
@@ -133,6 +154,47 @@ def test_upgrade_from_each_revision_keeps_the_data(tmp_path: Path, clock, revisi
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    engine.dispose()
+
+
+def _indexes(engine, table: str) -> set[str]:
+    return {ix["name"] for ix in inspect(engine).get_indexes(table)}
+
+
+def test_0002_drops_the_redundant_feed_index_and_indexes_reschedules(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0001")
+    assert "ix_external_events_feed_id" in _indexes(engine, "external_events")
+    upgrade(engine, "0002")
+    assert "ix_external_events_feed_id" not in _indexes(engine, "external_events")
+    assert "ix_sessions_rescheduled_from" in _indexes(engine, "sessions")
+    # Lookups by feed still use an index: the unique key starts with feed_id.
+    with engine.connect() as conn:
+        plan = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM external_events WHERE feed_id = 1"
+        ).all()
+    assert "USING COVERING INDEX sqlite_autoindex_external_events_1 (feed_id=?)" in str(plan)
+    engine.dispose()
+
+
+def test_downgrading_0002_keeps_the_data(tmp_path: Path, clock) -> None:
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        _seed_0001(conn)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO feed_groups VALUES (1, '', 'key', '')")
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    assert current_revision(engine) == "0001"
+    assert "feed_groups" not in inspect(engine).get_table_names()
+    assert "ix_external_events_feed_id" in _indexes(engine, "external_events")
+    upgrade(engine)  # and back up again
+    _check_seeded_practice(Practice(engine, clock))
     engine.dispose()
 
 

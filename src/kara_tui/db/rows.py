@@ -119,8 +119,9 @@ class SessionRow(Base):
     # session is cancelled without a charge.
     credit_reserved: Mapped[bool] = mapped_column(Boolean, default=False)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Indexed: the calendar asks which sessions replaced the ones it shows (Practice.rescheduled_to).
     rescheduled_from: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -335,7 +336,9 @@ class ExternalEventRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    # Not indexed on its own: uq_external_events_key starts with feed_id, and one index less
+    # makes every bulk insert cheaper.
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     uid: Mapped[str] = mapped_column(String(500))
     recurrence_id: Mapped[str] = mapped_column(String(40), default="")
     start: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -345,6 +348,8 @@ class ExternalEventRow(Base):
     location: Mapped[str] = mapped_column(Text, default="")
     busy: Mapped[bool] = mapped_column(Boolean, default=True)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The parser's digest of the event's VEVENTs: with start and end, what decides whether a
+    # stored occurrence must be rewritten.
     component_hash: Mapped[str] = mapped_column(String(64), default="")
 
     feed: Mapped[FeedRow] = relationship(lazy="joined")
@@ -366,6 +371,27 @@ class ExternalEventRow(Base):
             busy=self.busy,
             cancelled=self.cancelled,
         )
+
+
+class FeedGroupRow(Base):
+    """What the last parse of a feed saw of one UID group (a VEVENT and its overrides).
+
+    A re-sync whose body changed parses only the groups whose digest changed, and keeps
+    the stored occurrences and problems of the others. The row whose uid is "" stands
+    for the body itself: its digest is the key of the last whole parse (the calendar's
+    head, the window, the parser's revision), and its problems are those of no one group.
+    A feed without that row is parsed whole.
+    """
+
+    __tablename__ = "feed_groups"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    uid: Mapped[str] = mapped_column(String(500), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    # JSON: [[uid, reason], ...] of what the parse skipped in this group; "" when nothing.
+    problems: Mapped[str] = mapped_column(Text, default="")
 
 
 def date_to_utc_midnight(value: date) -> datetime:

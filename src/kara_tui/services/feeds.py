@@ -6,17 +6,18 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.config import Settings
+from kara_tui.db.bulk import Bulk
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
@@ -29,9 +30,24 @@ KEYRING_SERVICE = "kara-tui-feed"
 KEYRING_PREFIX = "keyring:"
 MAX_NAME = 200
 MAX_UID = 500  # the external_events.uid column
-DELETE_CHUNK = 500  # ids per DELETE ... IN (...), well under every backend's parameter limit
 
 _EVENTS = ExternalEventRow.__table__
+# Every column of an occurrence, in the order the store writes them; an update rewrites
+# the columns from "start" on.
+_COLUMNS = (
+    "feed_id",
+    "uid",
+    "recurrence_id",
+    "start",
+    "end",
+    "all_day",
+    "summary",
+    "location",
+    "busy",
+    "cancelled",
+    "component_hash",
+)
+_REWRITTEN = _COLUMNS[3:]
 _SCHEMES = ("http", "https", "webcal")
 # A new feed takes the first of these no other feed has, so two calendars never look alike
 # (blue first: the column's default). Readable on dark and light backgrounds; no red, which
@@ -88,11 +104,18 @@ class _Target:
 
 
 @dataclass
-class _Diff:
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    delete_ids: list[int] = field(default_factory=list)
+class _Written:
+    """What one store did to the stored occurrences."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
     unchanged: int = 0
+
+
+# A stored occurrence as the diff needs it: id, component hash, and start and end as the
+# database keeps them (Bulk.form).
+_Stored = tuple[int, str, Any, Any]
 
 
 class _Secrets:
@@ -171,12 +194,6 @@ def _check_source(source: str) -> tuple[str, bool]:
     if not path.is_file():
         raise DomainError(f"no such file: {path}")
     return str(path.resolve()), False
-
-
-def _fingerprint(occ: Occurrence) -> str:
-    """What decides whether a stored occurrence must be rewritten."""
-    text = f"{occ.component_hash}\x1f{occ.start.isoformat()}\x1f{occ.end.isoformat()}"
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _instant(value: datetime | date) -> datetime:
@@ -470,17 +487,8 @@ class Feeds:
             feed = db.get(FeedRow, target.id)
             if feed is None:
                 return SyncReport(name, ok=False, message=f"{name}: the feed was removed")
-            stored = {
-                (uid, rid): (row_id, stamp)
-                for row_id, uid, rid, stamp in db.execute(
-                    select(
-                        _EVENTS.c.id,
-                        _EVENTS.c.uid,
-                        _EVENTS.c.recurrence_id,
-                        _EVENTS.c.component_hash,
-                    ).where(_EVENTS.c.feed_id == target.id)
-                )
-            }
+            bulk = Bulk(db.connection(), _EVENTS)
+            stored = self._stored(bulk, _EVENTS.c.feed_id == target.id)
             if not fresh and stored and not accept_empty:
                 why = self._why_empty(result)
                 reason = (
@@ -498,32 +506,7 @@ class Feeds:
                     stale=True,
                     needs_confirmation=True,
                 )
-            diff = self._diff(target.id, fresh, stored)
-            for chunk in _iter_chunks(diff.delete_ids, DELETE_CHUNK):
-                db.execute(delete(_EVENTS).where(_EVENTS.c.id.in_(chunk)))
-            if diff.updates:
-                db.execute(
-                    update(_EVENTS)
-                    .where(_EVENTS.c.id == bindparam("row_id"))
-                    .values(
-                        {
-                            col: bindparam(col)
-                            for col in (
-                                "start",
-                                "end",
-                                "all_day",
-                                "summary",
-                                "location",
-                                "busy",
-                                "cancelled",
-                                "component_hash",
-                            )
-                        }
-                    ),
-                    diff.updates,
-                )
-            if diff.inserts:
-                db.execute(insert(_EVENTS), diff.inserts)
+            written = self._write(bulk, target.id, fresh, stored)
             feed.etag = etag
             feed.last_modified = last_modified
             feed.body_hash = sync_key
@@ -532,13 +515,17 @@ class Feeds:
             feed.last_error = ""
             feed.stale = False
             feed.event_count = len(fresh)
+        return self._stored_report(name, written, problems)
+
+    @staticmethod
+    def _stored_report(name: str, written: _Written, problems: list[FeedProblem]) -> SyncReport:
         parts = [
-            f"{diff_count} {label}"
-            for diff_count, label in (
-                (len(diff.inserts), "added"),
-                (len(diff.updates), "updated"),
-                (len(diff.delete_ids), "removed"),
-                (diff.unchanged, "unchanged"),
+            f"{count} {label}"
+            for count, label in (
+                (written.added, "added"),
+                (written.updated, "updated"),
+                (written.removed, "removed"),
+                (written.unchanged, "unchanged"),
             )
         ]
         message = f"{name}: {', '.join(parts)}"
@@ -548,10 +535,10 @@ class Feeds:
             name,
             ok=True,
             message=message,
-            added=len(diff.inserts),
-            updated=len(diff.updates),
-            removed=len(diff.delete_ids),
-            unchanged=diff.unchanged,
+            added=written.added,
+            updated=written.updated,
+            removed=written.removed,
+            unchanged=written.unchanged,
             problems=tuple(problems),
         )
 
@@ -587,36 +574,78 @@ class Feeds:
         return fresh
 
     @staticmethod
-    def _diff(
+    def _stored(bulk: Bulk, where: Any) -> dict[tuple[str, str], _Stored]:
+        """The stored occurrences that ``where`` picks, by (UID, RECURRENCE-ID)."""
+        return {
+            (uid, rid): (row_id, digest, start, end)
+            for row_id, uid, rid, digest, start, end in bulk.read(
+                ("id", "uid", "recurrence_id", "component_hash", "start", "end"), where
+            )
+        }
+
+    @staticmethod
+    def _write(
+        bulk: Bulk,
         feed_id: int,
         fresh: dict[tuple[str, str], Occurrence],
-        stored: dict[tuple[str, str], tuple[int, str]],
-    ) -> _Diff:
-        diff = _Diff()
-        for key, occ in fresh.items():
-            stamp = _fingerprint(occ)
-            old = stored.get(key)
-            if old is not None and old[1] == stamp:
-                diff.unchanged += 1
-                continue
-            values = {
-                "start": _instant(occ.start),
-                "end": _instant(occ.end),
-                "all_day": bool(occ.all_day),
-                "summary": occ.summary or "",
-                "location": occ.location or "",
-                "busy": bool(occ.busy),
-                "cancelled": bool(occ.cancelled),
-                "component_hash": stamp,
-            }
-            if old is None:
-                values.update(feed_id=feed_id, uid=key[0], recurrence_id=key[1])
-                diff.inserts.append(values)
-            else:
-                values["row_id"] = old[0]
-                diff.updates.append(values)
-        diff.delete_ids = [row_id for key, (row_id, _) in stored.items() if key not in fresh]
-        return diff
+        stored: dict[tuple[str, str], _Stored],
+    ) -> _Written:
+        """Make the stored occurrences of ``stored``'s keys those of ``fresh``: delete the gone,
+        rewrite the changed in place (their ids stay), insert the new, leave the rest alone.
+
+        The inserts are streamed to the database in chunks, never all built first.
+        """
+        written = _Written()
+        updates: list[tuple[Any, ...]] = []
+        form = bulk.form
+
+        def inserts() -> Iterator[tuple[Any, ...]]:
+            for key, occ in fresh.items():
+                start = _instant(occ.start)
+                end = _instant(occ.end)
+                old = stored.get(key)
+                if old is not None:
+                    if (
+                        old[1] == occ.component_hash
+                        and old[2] == form("start", start)
+                        and old[3] == form("end", end)
+                    ):
+                        written.unchanged += 1
+                        continue
+                    updates.append(
+                        (
+                            start,
+                            end,
+                            occ.all_day,
+                            occ.summary or "",
+                            occ.location or "",
+                            occ.busy,
+                            occ.cancelled,
+                            occ.component_hash,
+                            old[0],
+                        )
+                    )
+                    continue
+                yield (
+                    feed_id,
+                    key[0],
+                    key[1],
+                    start,
+                    end,
+                    occ.all_day,
+                    occ.summary or "",
+                    occ.location or "",
+                    occ.busy,
+                    occ.cancelled,
+                    occ.component_hash,
+                )
+
+        written.removed = bulk.delete(
+            "id", [old[0] for key, old in stored.items() if key not in fresh]
+        )
+        written.added = bulk.insert(_COLUMNS, inserts())
+        written.updated = bulk.update("id", _REWRITTEN, updates)
+        return written
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -756,8 +785,3 @@ class _MissingSecret(DomainError):
         super().__init__(
             "the feed's address is no longer in your keyring; remove the feed and add it again"
         )
-
-
-def _iter_chunks(items: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
