@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -28,6 +29,8 @@ from kara_tui.ical.fastpath import (
     uid_key,
     zone_ids,
 )
+from kara_tui.ical.outline import Outline, select
+from kara_tui.ical.outline import outline as outline_of
 from kara_tui.ical.prepare import EventSource, NotICalendar, Prepared, prepare
 from kara_tui.ical.timezones import (
     ONE_DAY,
@@ -81,6 +84,7 @@ class ParseResult:
     problems: list[Problem]
     calendar_name: str | None
     event_count: int
+    outline: Outline | None = None  # the body's outline (None: it cannot be cut at byte level)
 
 
 class FeedUnreadable(Exception):
@@ -783,6 +787,8 @@ def parse_feed(
     max_occurrences_per_series: int = 5000,
     max_seconds_per_series: float = 2.0,
     default_tz: tzinfo = UTC,
+    only: Collection[str] | None = None,
+    outline: Outline | None = None,
 ) -> ParseResult:
     """Parse a feed body into the occurrences that overlap [window_start, window_end).
 
@@ -794,18 +800,42 @@ def parse_feed(
     and no single VTIMEZONE to read them in) and TZIDs nothing can resolve;
     pass the practice zone.
 
+    With ``only`` (UID group keys, as in ``Outline.groups`` and
+    ``Occurrence.uid``), the result holds the occurrences of exactly those
+    groups and their problems, the same as the whole parse gives for them; the
+    other groups are cut out at byte level before any parsing when the body has
+    an outline. Problems without a UID then come from the calendar's head and
+    the chosen groups only (an unknown zone that only other groups use is not
+    reported), and ``event_count`` still counts the whole body. ``outline``
+    passes ``outline(body)`` when the caller already has it (it must be of
+    this very body); ``ParseResult.outline`` is it.
+
     Raises:
         FeedUnreadable: the body is not an iCalendar at all.
         ValueError: the window is naive or empty.
     """
-    return _parse_feed(
-        body,
-        window_start=window_start,
-        window_end=window_end,
-        max_occurrences_per_series=max_occurrences_per_series,
-        max_seconds_per_series=max_seconds_per_series,
-        default_tz=default_tz,
-        fast=True,
+    _check_window(window_start, window_end)
+    if outline is None or outline.size != len(body):
+        outline = outline_of(body)
+    common: dict[str, Any] = {
+        "window_start": window_start,
+        "window_end": window_end,
+        "max_occurrences_per_series": max_occurrences_per_series,
+        "max_seconds_per_series": max_seconds_per_series,
+        "default_tz": default_tz,
+        "fast": True,
+    }
+    if only is None:
+        return dataclasses.replace(_parse_feed(body, **common), outline=outline)
+    wanted = set(only)
+    part = select(body, outline, wanted) if outline is not None else None
+    result = _parse_feed(body if part is None else part, **common)
+    return ParseResult(
+        occurrences=[o for o in result.occurrences if o.uid in wanted],
+        problems=[p for p in result.problems if p.uid in wanted or not p.uid],
+        calendar_name=result.calendar_name,
+        event_count=result.event_count if outline is None else outline.event_count,
+        outline=outline,
     )
 
 

@@ -43,8 +43,9 @@ EVENT_PROPERTIES = frozenset(
 CALENDAR_PROPERTIES = frozenset(
     {"VERSION", "PRODID", "CALSCALE", "METHOD", "X-WR-TIMEZONE", "X-WR-CALNAME", "NAME"}
 )
-# Lines left out of a component's hash: Google stamps DTSTAMP with the time of
-# each download, so including it would make every component look changed.
+# Lines left out of a component's hash, its alarms' included: Google stamps DTSTAMP
+# with the time of each download, so including it would make every component look
+# changed (outline.py leaves every DTSTAMP line of a block out of its digest too).
 _UNHASHED = frozenset({"DTSTAMP"})
 
 
@@ -349,7 +350,8 @@ def _read_block(inner: str) -> EventSource | None:
             in_alarm = not in_alarm
             continue
         if in_alarm:
-            current.append(line)  # a VALARM's lines still count for the hash
+            if name not in _UNHASHED:
+                current.append(line)  # a VALARM's lines still count for the hash
             continue
         if name not in _UNHASHED:
             current.append(line)
@@ -505,7 +507,8 @@ def prepare(body: bytes) -> Prepared:
                 elif name in ("RRULE", "RDATE", "RECURRENCE-ID"):
                     recurring = True
         elif current is not None:
-            current.append(line)  # a VALARM's lines still count for the hash
+            if name not in _UNHASHED:
+                current.append(line)  # a VALARM's lines still count for the hash
         elif in_timezone:
             if depth == 2 and name == "TZID":
                 tz_ids.append(value)

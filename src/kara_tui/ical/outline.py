@@ -1,0 +1,290 @@
+"""A feed body's VEVENT blocks found at byte level: one digest per UID group, no parsing.
+
+A re-sync needs to know which UID groups changed since the last download before
+it parses anything; a cold import can skip the groups that cannot reach the
+window. Both need the body cut into VEVENT blocks exactly as prepare() would cut
+it, and each block's UID exactly as the parser keys its occurrences. Doing that
+line by line in Python costs as much as half a parse, so :func:`outline` works
+on the whole body with a handful of C-speed passes (bytes.split, one lowercase
+copy, two findall scans, one regex substitution, one hash per block), and
+proves on the way that the cut is safe.
+
+It returns None (the caller then parses the body whole) unless every line
+prepare() could read as BEGIN, END or UID inside the blocks is canonical
+(exact upper case, no parameters, not folded, followed by an ordinary
+property line), each block has exactly one plain UID (printable, no
+backslash, no surrounding space: what the parser keys it by, unchanged), the
+blocks follow each other with nothing between them, the components around
+them are properly nested, and no line break other than the body's own line
+ending could start a line (a bare CR, vertical tab, form feed, NEL, LS or PS).
+Anything odd costs a full parse, never a wrong answer.
+
+DTSTAMP lines are left out of every digest (Google rewrites them on each
+download); prepare() leaves them out of its component hashes too, alarms
+included, so a block whose digest did not change parses to exactly the same
+occurrences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from itertools import repeat
+
+_BOM = b"\xef\xbb\xbf"
+# The line breaks str.splitlines() knows besides CR and LF (prepare() splits on them).
+_ODD_BYTES = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+_NAME_LINE = rb"[A-Za-z0-9-]+[;:]"
+_NAME_LOWER = rb"[a-z0-9-]+[;:]"
+# The only harm a bare CR does at byte level is to start a line that the scans below,
+# which look for lines after LF, do not see; inside a line it is the parser's business.
+_HIDDEN_BY_CR = re.compile(rb"\r(?:begin|end|uid)")
+# Likewise NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (each searched on its own: an
+# alternation of the two would be scanned byte by byte, ten times slower).
+_HIDDEN_BY_NEL = re.compile(rb"\xc2\x85(?:begin|end|uid)")
+_HIDDEN_BY_LS = re.compile(
+    rb"\xe2\x80[\xa8\xa9](?:begin|end|uid)"
+)  # a line that starts a new property (prepare's _NAME)
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    eol: bytes
+    start: bytes  # BEGIN:VEVENT line with the line breaks around it: splits the blocks
+    end: bytes  # the line break and END:VEVENT that close a block
+    keywords: re.Pattern[bytes]
+    uids: re.Pattern[bytes]
+    dtstamp: re.Pattern[bytes]
+    blocks: re.Pattern[bytes]
+
+
+def _patterns(eol: bytes) -> _Patterns:
+    nl = re.escape(eol)
+    return _Patterns(
+        eol=eol,
+        start=eol + b"BEGIN:VEVENT" + eol,
+        end=eol + b"END:VEVENT",
+        # Every line prepare() might read as BEGIN, END or UID (run on the lowercased body):
+        # canonical ones (not folded or continued: an ordinary property line follows) come
+        # out as themselves, "uid:" for a UID line, anything else as "begin", "end", "uid".
+        keywords=re.compile(
+            rb"\n((?:begin|end):v(?:event|alarm)(?="
+            + nl
+            + _NAME_LOWER
+            + rb")|uid:(?=[^\r\n]*"
+            + nl
+            + _NAME_LOWER
+            + rb")|begin|end|uid)"
+        ),
+        uids=re.compile(rb"\nUID:([^\r\n]*)"),
+        # A whole DTSTAMP line that nothing continues (so dropping it changes no other line).
+        dtstamp=re.compile(nl + rb"DTSTAMP[;:][^\r\n]*(?=" + nl + _NAME_LINE + rb")"),
+        blocks=re.compile(
+            rb"(?:begin:vevent\n(?:begin:valarm\nend:valarm\n)*uid:\n"
+            rb"(?:begin:valarm\nend:valarm\n)*end:vevent\n)+"
+        ),
+    )
+
+
+_CRLF = _patterns(b"\r\n")
+_LF = _patterns(b"\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """Digests of a feed body's parts, for finding what changed without parsing.
+
+    ``groups`` maps each UID group's key (exactly the ``Occurrence.uid`` the
+    parser gives its occurrences) to a digest of its VEVENT blocks in file
+    order; ``head_digest`` covers everything outside the VEVENT blocks (calendar
+    properties, VTIMEZONEs, other components). DTSTAMP lines are in neither.
+    Any other change to a block's bytes changes its group's digest; any change
+    outside the blocks changes ``head_digest`` (the caller must then parse
+    everything again: zones and the calendar's own zone live there).
+    """
+
+    head_digest: str
+    groups: dict[str, str]
+    event_count: int  # VEVENT blocks, as ParseResult.event_count counts them
+    # Where the blocks are, for parse_feed(only=...): each block's key in file order,
+    # and the size of the body this outline is of.
+    block_uids: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    size: int = field(default=-1, repr=False, compare=False)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def outline(body: bytes) -> Outline | None:
+    """The body's head and UID-group digests; None when it cannot be cut safely at byte level.
+
+    A None means: parse the body whole. See the module docstring for what
+    "safely" takes.
+    """
+    bom = len(_BOM) if body.startswith(_BOM) else 0
+    if body.startswith(b"BEGIN:VCALENDAR\r\n", bom):
+        p = _CRLF
+    elif body.startswith(b"BEGIN:VCALENDAR\n", bom):
+        p = _LF
+        if b"\r" in body:
+            return None
+    else:
+        return None
+    if any(odd in body for odd in _ODD_BYTES):
+        return None
+    lower = body.lower()
+    if (p is _CRLF and _HIDDEN_BY_CR.search(lower) is not None) or any(
+        hidden.search(lower) is not None for hidden in (_HIDDEN_BY_NEL, _HIDDEN_BY_LS)
+    ):
+        return None  # str.splitlines() starts a line there that the scans below do not see
+    eol = p.eol
+    head_end = body.find(p.start)
+    last = body.rfind(p.end + eol)
+    if head_end < 0 or last < head_end:
+        return None
+    tail_start = last + len(p.end)  # the tail starts with the line break after END:VEVENT
+    if not _frame(body[bom:head_end], body[tail_start:], eol):
+        return None
+
+    # Inside the blocks, every line that could be BEGIN, END or UID must be a canonical one.
+    found = p.keywords.findall(lower, head_end)
+    tokens = found[: len(found) - len(p.keywords.findall(lower, tail_start))]
+    if p.blocks.fullmatch(b"\n".join(tokens) + b"\n") is None:
+        return None
+    raw_uids = p.uids.findall(body, head_end, tail_start)
+
+    stripped = p.dtstamp.sub(b"", body)
+    parts = stripped.split(p.start)
+    count = len(parts) - 1
+    if count != len(raw_uids) or not all(map(bytes.endswith, parts[1:-1], repeat(p.end))):
+        return None  # a BEGIN:VEVENT after a bare LF, or something between two blocks
+    last_part = parts[-1]
+    cut = last_part.rfind(p.end + eol) + len(p.end)
+    head, tail = parts[0], last_part[cut:]
+    parts[-1] = last_part[:cut]
+
+    keys = _keys(raw_uids)
+    if keys is None:
+        return None
+    digests = [_digest(part) for part in parts[1:]]
+    head_digest = _digest(len(head).to_bytes(8, "big") + head + tail)
+    if len(set(keys)) == count:
+        groups = dict(zip(keys, digests, strict=True))
+    else:
+        members: dict[str, list[str]] = {}
+        for key, digest in zip(keys, digests, strict=True):
+            members.setdefault(key, []).append(digest)
+        groups = {
+            key: found_digests[0]
+            if len(found_digests) == 1
+            else _digest("".join(found_digests).encode())
+            for key, found_digests in members.items()
+        }
+    return Outline(head_digest, groups, count, tuple(keys), len(body))
+
+
+def _plain_crlf(text: bytes) -> bool:
+    crlf = text.count(b"\r\n")
+    return text.count(b"\r") == crlf and text.count(b"\n") == crlf
+
+
+def _keys(raw_uids: list[bytes]) -> list[str] | None:
+    """The UIDs as the parser keys them, when that is the UID exactly as written."""
+    try:
+        keys = [raw.decode("utf-8") for raw in raw_uids]
+    except UnicodeDecodeError:
+        return None
+    if not all(map(str.isprintable, keys)):
+        return None  # clean_text() would rewrite control characters
+    joined = "\n".join(keys)
+    if "\\" in joined or "\n\n" in joined or "\n " in joined or " \n" in joined:
+        return None  # escapes, an empty UID, or spaces clean_text() would strip
+    if not keys[0] or joined[0] == " " or joined[-1] == " " or not keys[-1]:
+        return None
+    return keys
+
+
+def _frame(head: bytes, tail: bytes, eol: bytes) -> bool:
+    """Whether the text before and after the blocks opens and closes components plainly.
+
+    The head must start the calendar and leave exactly it open (so each block is
+    a top-level VEVENT); the tail may only close it. Every BEGIN/END line there
+    must be canonical and followed by an ordinary property line, and neither
+    may hold a VEVENT.
+    """
+    if eol == b"\r\n" and not (_plain_crlf(head) and _plain_crlf(tail)):
+        return False  # a bare CR or LF would hide a line from the split below
+    stack: list[bytes] = []
+    head_lines = head.split(eol)
+    if not _walk(head_lines, stack, following=b"BEGIN:VEVENT") or stack != [b"VCALENDAR"]:
+        return False
+    tail_lines = tail.split(eol)[1:]  # the first is what follows END:VEVENT on its line: nothing
+    if not _walk(tail_lines, stack, following=None):
+        return False
+    return stack in ([], [b"VCALENDAR"])
+
+
+_CANONICAL = re.compile(rb"(BEGIN|END):([A-Z][A-Z0-9-]*)")
+_NAME = re.compile(_NAME_LINE)
+
+
+def _walk(lines: list[bytes], stack: list[bytes], following: bytes | None) -> bool:
+    """Follow the BEGIN/END lines of ``lines`` on ``stack``; False at anything unusual.
+
+    After the calendar is closed only lines that cannot open anything may follow
+    (prepare() ignores properties there; a BEGIN would start a new calendar).
+    """
+    for index, line in enumerate(lines):
+        lower = line[:5].lower()
+        if not stack and index and lower.startswith(b"begin"):
+            return False
+        if not stack and index:
+            continue  # after END:VCALENDAR: ignored by prepare(), and part of head_digest
+        if not lower.startswith((b"begin", b"end")):
+            continue
+        match = _CANONICAL.fullmatch(line)
+        if match is None:
+            return False
+        kind, name = match.groups()
+        if name == b"VEVENT":
+            return False
+        if kind == b"BEGIN":
+            if (name == b"VCALENDAR") != (not stack):
+                return False
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+            if not stack:
+                continue  # what follows END:VCALENDAR cannot change it
+        else:
+            return False
+        after = lines[index + 1] if index + 1 < len(lines) else following
+        if after is None or _NAME.match(after) is None:
+            return False  # folded, blank or continued: prepare() might read it otherwise
+    return True
+
+
+def select(body: bytes, outline: Outline, keys: Collection[str]) -> bytes | None:
+    """``body`` with only the VEVENT blocks of the groups ``keys``, everything else as it was.
+
+    ``outline`` must be ``outline(body)``; None if the body does not match it.
+    The result parses, for those groups, exactly as the whole body does.
+    """
+    p = _CRLF if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0) else _LF
+    parts = body.split(p.start)
+    count = outline.event_count
+    if len(body) != outline.size or len(parts) != count + 1 or len(outline.block_uids) != count:
+        return None
+    last = parts[-1]
+    cut = last.rfind(p.end + p.eol) + len(p.end)
+    parts[-1] = last[:cut]
+    chosen = [parts[0]]
+    for index, key in enumerate(outline.block_uids, start=1):
+        if key in keys:
+            chosen.append(p.start)
+            chosen.append(parts[index])
+    chosen.append(last[cut:])
+    return b"".join(chosen)

@@ -1,0 +1,310 @@
+"""outline() cuts a body into UID groups exactly as the parser groups it, or says it cannot.
+
+On every corpus file and on the generated edge-case feeds of test_fastpath: the
+outline is None or its keys are the parser's group keys; parsing only one group
+gives exactly that group's occurrences and problems from the whole parse; editing
+one event changes only its group's digest, editing DTSTAMP changes nothing and
+editing a VTIMEZONE changes the head's digest.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_fastpath import generated_feed
+
+from kara_tui.ical.fastpath import uid_key
+from kara_tui.ical.outline import Outline, outline
+from kara_tui.ical.parse import FeedUnreadable, ParseResult, clean_text, parse_feed
+from kara_tui.ical.prepare import NotICalendar, prepare
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "ical-corpus"
+NOT_CALENDARS = {"README.md", "EXPECTED.md", "manifest.json", "UPSTREAM_LICENSE.txt"}
+CORPUS_FILES = (
+    sorted(
+        path
+        for path in CORPUS.rglob("*")
+        if path.is_file() and path.name not in NOT_CALENDARS and path.suffix in (".ics", ".txt")
+    )
+    if CORPUS.is_dir()
+    else []
+)
+WINDOWS: list[tuple[datetime, datetime, tzinfo]] = [
+    (datetime(1990, 1, 1, tzinfo=UTC), datetime(2035, 1, 1, tzinfo=UTC), UTC),
+    (
+        datetime(2025, 1, 1, tzinfo=ZoneInfo("Europe/London")),
+        datetime(2025, 11, 1, tzinfo=ZoneInfo("Europe/London")),
+        ZoneInfo("Europe/Berlin"),
+    ),
+]
+GROUPS_CHECKED = 12  # per body and window: parsing every group of a big file one by one is slow
+
+
+def _parse(body: bytes, window: tuple[datetime, datetime, tzinfo], **kwargs: object) -> ParseResult:
+    start, end, tz = window
+    return parse_feed(body, window_start=start, window_end=end, default_tz=tz, **kwargs)  # type: ignore[arg-type]
+
+
+def _parser_keys(body: bytes) -> set[str]:
+    """The key the parser groups each VEVENT by (see parse._split)."""
+    return {
+        uid_key(source, clean_text) or f"no-uid-{source.digest}" for source in prepare(body).events
+    }
+
+
+def _by_uid(result: ParseResult, uid: str) -> tuple[list[str], list[str]]:
+    return (
+        sorted(repr(o) for o in result.occurrences if o.uid == uid),
+        sorted(repr(p) for p in result.problems if p.uid == uid),
+    )
+
+
+def check_outline(body: bytes, seed: int) -> Outline | None:
+    """Everything the outline promises, on one body; returns the outline."""
+    shape = outline(body)
+    if shape is None:
+        return None
+    assert set(shape.groups) == _parser_keys(body)
+    assert shape.event_count == len(prepare(body).events)
+    rng = random.Random(seed)
+    keys = sorted(shape.groups)
+    for window in WINDOWS:
+        whole = _parse(body, window)
+        assert whole.outline == shape
+        assert whole.event_count == shape.event_count
+        assert {o.uid for o in whole.occurrences} <= set(shape.groups)
+        assert {p.uid for p in whole.problems} <= set(shape.groups) | {""}
+        reached = sorted(
+            {o.uid for o in whole.occurrences} | {p.uid for p in whole.problems if p.uid}
+        )
+        picked = set(rng.sample(keys, min(len(keys), GROUPS_CHECKED // 2)))
+        picked |= set(rng.sample(reached, min(len(reached), GROUPS_CHECKED // 2)))
+        for key in sorted(picked):
+            part = _parse(body, window, only={key}, outline=shape)
+            assert _by_uid(part, key) == _by_uid(whole, key), key
+            assert {o.uid for o in part.occurrences} <= {key}
+            assert {p.uid for p in part.problems} <= {key, ""}
+            assert part.event_count == whole.event_count
+            assert part.calendar_name == whole.calendar_name
+        several = set(rng.sample(keys, min(len(keys), 3)))
+        part = _parse(body, window, only=several)
+        assert sorted(map(repr, part.occurrences)) == sorted(
+            repr(o) for o in whole.occurrences if o.uid in several
+        )
+        assert _parse(body, window, only=()).occurrences == []
+    return shape
+
+
+_BLOCK = re.compile(rb"BEGIN:VEVENT\r?\n.*?END:VEVENT\r?\n", re.DOTALL)
+_UID = re.compile(rb"\nUID:([^\r\n]*)")
+
+
+def _stamped(body: bytes, stamp: bytes) -> bytes:
+    """Every VEVENT with its DTSTAMP set to ``stamp`` (added after BEGIN:VEVENT where missing)."""
+    eol = b"\r\n" if b"\r\n" in body else b"\n"
+    body = re.sub(rb"\nDTSTAMP:[0-9TZ]+", b"\nDTSTAMP:" + stamp, body)
+    if b"\nDTSTAMP:" + stamp not in body:
+        start = b"BEGIN:VEVENT" + eol
+        body = body.replace(start, start + b"DTSTAMP:" + stamp + eol)
+    return body
+
+
+def check_edits(body: bytes, shape: Outline, seed: int) -> None:
+    """One event edited: only its group's digest moves; DTSTAMP: nothing; a VTIMEZONE: the head."""
+    rng = random.Random(seed)
+    blocks = list(_BLOCK.finditer(body))
+    block = rng.choice(blocks)
+    text = block.group(0)
+    uid = _UID.search(text)
+    assert uid is not None
+    key = uid.group(1).decode()
+    eol = b"\r\n" if text.endswith(b"\r\n") else b"\n"
+    for edited in (
+        text.replace(eol + b"END:VEVENT", eol + b"X-EDITED:1" + eol + b"END:VEVENT"),
+        text.replace(b"BEGIN:VEVENT" + eol, b"BEGIN:VEVENT" + eol + b"SEQUENCE:9" + eol, 1),
+        text.replace(b"\nUID:", b"\nSUMMARY:x" + eol + b"UID:", 1),
+    ):
+        changed = outline(body[: block.start()] + edited + body[block.end() :])
+        if changed is None:
+            continue
+        assert changed.head_digest == shape.head_digest
+        assert changed.groups.keys() == shape.groups.keys()
+        assert {k for k in shape.groups if shape.groups[k] != changed.groups[k]} == {key}
+    first = outline(_stamped(body, b"20240101T000000Z"))
+    if first is not None:
+        assert outline(_stamped(body, b"20991231T235959Z")) == first
+    zone = body.find(b"\nTZOFFSETTO:")
+    if 0 <= zone < blocks[0].start():
+        end = body.find(b"\n", zone + 1)
+        other = outline(body[:zone] + b"\nTZOFFSETTO:+0130" + body[end - len(eol) + 1 :])
+        if other is not None:
+            assert other.head_digest != shape.head_digest
+            assert other.groups == shape.groups
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_corpus_outline_groups_match_the_parser(path: Path) -> None:
+    body = path.read_bytes()
+    try:
+        shape = check_outline(body, seed=len(body))
+    except (FeedUnreadable, NotICalendar):
+        assert outline(body) is None or not outline(body).groups  # type: ignore[union-attr]
+        return
+    if shape is not None:
+        check_edits(body, shape, seed=len(body))
+
+
+def test_most_of_the_corpus_has_an_outline() -> None:
+    """The checks above mean something only if outline() says yes often."""
+    if not CORPUS_FILES:
+        pytest.skip(f"the iCalendar corpus is not at {CORPUS}")
+    shaped = sum(outline(path.read_bytes()) is not None for path in CORPUS_FILES)
+    assert shaped > len(CORPUS_FILES) / 3
+
+
+def _plain_uids(body: bytes) -> bytes:
+    """The feed with exactly one plain UID line per VEVENT (the generated feeds have events
+    without UID, with two, and with escaped ones: outline() says None to those)."""
+    count = 0
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        count += 1
+        text = match.group(0)
+        eol = b"\r\n" if text.endswith(b"\r\n") else b"\n"
+        lines = text.split(eol)
+        uids = [line for line in lines if line.upper().startswith(b"UID")]
+        rest = [line for line in lines if not line.upper().startswith(b"UID")]
+        uid = (
+            uids[0] if uids and re.fullmatch(rb"UID:[\w@.-]+", uids[0]) else b"UID:made-%d" % count
+        )
+        return eol.join([rest[0], uid, *rest[1:]])
+
+    return _BLOCK.sub(fix, body)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generated_feed_outline_groups_match_the_parser(seed: int) -> None:
+    for hostile in (False, True):
+        for body in (generated_feed(seed, 120, hostile=hostile), generated_feed(seed, 40)):
+            plain = _plain_uids(body)
+            for lines in (body, plain, plain.replace(b"\r\n", b"\n")):
+                shape = check_outline(lines, seed)
+                if shape is not None:
+                    check_edits(lines, shape, seed)
+                else:
+                    assert lines is body  # the plain ones must be cut
+
+
+BASE = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+    b"BEGIN:VTIMEZONE\r\nTZID:Custom\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+    b"TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    b"BEGIN:VEVENT\r\nDTSTART;TZID=Custom:20250301T100000\r\nDTEND;TZID=Custom:20250301T110000\r\n"
+    b"DTSTAMP:20250101T000000Z\r\nUID:one@test\r\nSUMMARY:One\r\nBEGIN:VALARM\r\n"
+    b"ACTION:DISPLAY\r\nTRIGGER:-PT10M\r\nEND:VALARM\r\nEND:VEVENT\r\n"
+    b"BEGIN:VEVENT\r\nDTSTART:20250302T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=5\r\n"
+    b"UID:two@test\r\nSUMMARY:Two\r\nEND:VEVENT\r\n"
+    b"BEGIN:VEVENT\r\nRECURRENCE-ID:20250309T100000Z\r\nDTSTART:20250309T120000Z\r\n"
+    b"UID:two@test\r\nSUMMARY:Two moved\r\nEND:VEVENT\r\n"
+    b"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20250303\r\nUID:three@test\r\n"
+    b"DESCRIPTION:a long\r\n  folded text\r\nEND:VEVENT\r\n"
+    b"END:VCALENDAR\r\n"
+)
+
+
+def test_a_plain_feed_has_an_outline_with_one_digest_per_uid() -> None:
+    shape = outline(BASE)
+    assert shape is not None
+    assert sorted(shape.groups) == ["one@test", "three@test", "two@test"]
+    assert shape.event_count == 4
+    assert outline(BASE.replace(b"\r\n", b"\n")) is not None
+    assert outline(b"\xef\xbb\xbf" + BASE) is not None
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"UID:one@test\r\n", b"UID:one@te\r\n st\r\n"),  # folded UID
+        (b"UID:one@test\r\n", b"UID:one\\,test\r\n"),  # escaped
+        (b"UID:one@test\r\n", b"UID:one@test \r\n"),  # space clean_text() strips
+        (b"UID:one@test\r\n", b"UID:one\x01test\r\n"),  # control character
+        (b"UID:one@test\r\n", b"UID;X-A=1:one@test\r\n"),  # parameter
+        (b"UID:one@test\r\n", b"uid:one@test\r\n"),  # lower case name
+        (b"UID:one@test\r\n", b"UID:\xffone\r\n"),  # not UTF-8
+        (b"UID:one@test\r\n", b""),  # no UID
+        (b"UID:one@test\r\n", b"UID:one@test\r\nUID:other@test\r\n"),  # two UIDs
+        (b"UID:one@test\r\n", b"UID:one@test\r\nnot a property line\r\n"),  # continued UID
+        (b"SUMMARY:One\r\n", b"SUMMARY:One\rUID:x@test\r\n"),  # a line only CR starts
+        (b"SUMMARY:One\r\n", b"SUMMARY:One\xe2\x80\xa8uid:x@test\r\n"),  # LINE SEPARATOR
+        (b"SUMMARY:One\r\n", b"SUMMARY:One\x0bfoo\r\n"),  # vertical tab
+        (b"SUMMARY:Two\r\nEND:VEVENT", b"SUMMARY:Two\r\nend:vevent"),  # lower case END
+        (b"END:VALARM\r\n", b"END:VALARM\r\n \r\n"),  # something folded into END:VALARM
+        (b"END:VALARM\r\n", b""),  # an alarm that does not end
+        (b"BEGIN:VALARM\r\n", b"BEGIN:VTODO\r\n"),  # another component inside
+        (b"END:VEVENT\r\nBEGIN:VEVENT", b"END:VEVENT\r\nX-WR-CALNAME:x\r\nBEGIN:VEVENT"),
+        (b"END:VTIMEZONE\r\n", b""),  # events inside a zone that never ends
+        (b"END:VCALENDAR\r\n", b"END:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"),
+        (b"BEGIN:VCALENDAR\r\n", b""),  # a bare list of events
+        (b"DTEND;TZID=Custom:20250301T110000\r\n", b"DTEND:1\nUID:x@test\r\n"),  # mixed ends
+    ],
+)
+def test_outline_says_none_where_bytes_cannot_tell(old: bytes, new: bytes) -> None:
+    assert old in BASE
+    assert outline(BASE.replace(old, new, 1)) is None
+
+
+def test_dtstamp_lines_are_left_out_but_nothing_else_is() -> None:
+    shape = outline(BASE)
+    assert shape is not None
+    assert outline(BASE.replace(b"DTSTAMP:20250101T000000Z", b"DTSTAMP:20991231T000000Z")) == shape
+    assert outline(BASE.replace(b"DTSTAMP:20250101T000000Z\r\n", b"")) == shape
+    alarm = outline(BASE.replace(b"TRIGGER:-PT10M", b"TRIGGER:-PT15M"))
+    assert alarm is not None
+    assert {k for k in shape.groups if alarm.groups[k] != shape.groups[k]} == {"one@test"}
+    moved = outline(BASE.replace(b"Two moved", b"Two moved!"))
+    assert moved is not None
+    assert {k for k in shape.groups if moved.groups[k] != shape.groups[k]} == {"two@test"}
+    folded = outline(BASE.replace(b"  folded", b"  fold"))
+    assert folded is not None
+    assert {k for k in shape.groups if folded.groups[k] != shape.groups[k]} == {"three@test"}
+    zone = outline(BASE.replace(b"TZOFFSETTO:+0100", b"TZOFFSETTO:+0200"))
+    assert zone is not None
+    assert zone.groups == shape.groups
+    assert zone.head_digest != shape.head_digest
+    named = outline(BASE.replace(b"PRODID:-//test//EN", b"PRODID:-//test//EN\r\nX-WR-CALNAME:x"))
+    assert named is not None
+    assert named.head_digest != shape.head_digest
+
+
+# Bytes that make prepare() and the parser work hardest: line breaks of every kind,
+# folds, case, escapes, parameters, the words that open and close components.
+_PIECES = st.sampled_from(
+    [b"\r\n", b"\n", b"\r", b" ", b"\t", b"\r\n ", b"\x0b", b"\xc2\x85", b"\xe2\x80\xa8", b"\\",
+     b"BEGIN:VEVENT", b"END:VEVENT", b"begin:vevent", b"BEGIN:VALARM", b"END:VALARM",
+     b"UID:", b"uid:", b"UID;X=1:", b"DTSTAMP:", b"END:VCALENDAR", b"BEGIN:VTIMEZONE",
+     b"DTSTART:20250305T100000Z", b"RRULE:FREQ=DAILY", b"\xff", b"one@test", b"two@test", b":", b";"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.integers(0, len(BASE)), _PIECES, st.integers(0, 3)), max_size=3))
+def test_damaged_feeds_are_cut_right_or_not_at_all(edits: list[tuple[int, bytes, int]]) -> None:
+    body = BASE
+    for at, piece, drop in edits:
+        body = body[:at] + piece + body[at + drop :]
+    shape = outline(body)
+    if shape is None:
+        return
+    assert set(shape.groups) == _parser_keys(body)
+    window = WINDOWS[0]
+    whole = _parse(body, window)
+    for key in shape.groups:
+        assert _by_uid(_parse(body, window, only={key}, outline=shape), key) == _by_uid(whole, key)
