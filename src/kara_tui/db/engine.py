@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+# SQLAlchemy is imported where an engine is made, not here: StorageError and explain() are
+# needed by every layer above (the calendar's first screen among them), and SQLAlchemy's
+# import alone is a quarter of a second.
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -29,6 +33,10 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine for ``url``; on SQLite, writers wait up to ``busy_timeout_ms`` for the lock."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -77,16 +85,23 @@ def _on_sqlite_begin(conn: Any) -> None:
 
 def writer(engine: Engine) -> sessionmaker[Session]:
     """Sessions for changes: BEGIN IMMEDIATE on SQLite."""
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine.execution_options(kara_write=True), expire_on_commit=False)
 
 
 def reader(engine: Engine) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
 def explain(exc: BaseException) -> str | None:
     """A person's sentence for a database failure, or None when it is not one we know."""
-    if isinstance(exc, OperationalError | DBAPIError):
+    # An error of SQLAlchemy's can only exist once SQLAlchemy is loaded: look it up rather
+    # than import it (a failure of the stdlib sqlite3 reads must not cost that import).
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
         orig: BaseException = exc.orig if getattr(exc, "orig", None) else exc
     elif isinstance(exc, sqlite3.Error):
         orig = exc  # raised by the driver outside SQLAlchemy (e.g. while connecting)

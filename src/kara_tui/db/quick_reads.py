@@ -1,0 +1,439 @@
+"""The calendar's reads of a SQLite database through the stdlib ``sqlite3`` driver.
+
+Opening the calendar must draw the week quickly, and SQLAlchemy's import alone takes longer
+than the whole first screen may. ``QuickReader`` answers the few questions a calendar page
+asks (the professional, a range's sessions, time off and feed events, the feeds, the clients'
+names) with plain SQL against the schema of ``db.rows``, and gives the same domain values the
+``Practice`` methods of the same names give: tests/db/test_quick_reads.py compares the two on
+one database. Everything else, writes above all, still goes through the Practice.
+
+It only opens a database that needs nothing done first: an existing SQLite file at the
+schema's HEAD revision with its professional. ``open`` returns None for anything else (a new
+file, a migration due, PostgreSQL, an unusual URL, a file it cannot read), and the caller
+takes the ordinary path, which creates, migrates or explains.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from kara_tui import domain as d
+from kara_tui.db.engine import BUSY_TIMEOUT_MS, StorageError, explain
+from kara_tui.db.schema import HEAD
+
+Row = tuple[Any, ...]
+
+_SQLITE_PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a plain SQLite URL (``sqlite:///relative`` or ``sqlite:////absolute``).
+
+    None for anything this module does not read itself: other backends, memory databases,
+    URLs with options or escapes, paths with a ``~``.
+    """
+    prefix = next((p for p in _SQLITE_PREFIXES if url.startswith(p)), None)
+    if prefix is None:
+        return None
+    database = url[len(prefix) :]
+    if not database or database == ":memory:" or any(c in database for c in "?%~#"):
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _db_time(value: datetime) -> str:
+    """A time as SQLAlchemy keeps it in SQLite: naive UTC text with microseconds."""
+    value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _utc_or_none(text: str | None) -> datetime | None:
+    return None if text is None else _utc(text)
+
+
+def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class QuickReader:
+    """Read-only queries for the calendar on one SQLite file; safe to share between threads."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._conn = connection
+        self.path = path
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str) -> QuickReader | None:
+        """A reader for ``url`` when it is an up-to-date SQLite practice, else None."""
+        path = sqlite_path(url)
+        if path is None or not path.is_file():
+            return None
+        try:
+            # mode=rw: never create a file (the ordinary path does that, with its permissions).
+            conn = sqlite3.connect(
+                f"file:{quote(str(path))}?mode=rw",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+        except sqlite3.Error:
+            return None
+        reader = cls(conn, path)
+        try:
+            current = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            ready = current == [(HEAD,)] and reader._professional_row() is not None
+        except sqlite3.Error:
+            ready = False  # not a kara-tui database, damaged, locked: the ordinary path says so
+        if not ready:
+            conn.close()
+            return None
+        return reader
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+        """The rows of one query; a database failure becomes StorageError, as in the Practice."""
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
+
+    # -- the professional and the clients --------------------------------------------------
+
+    _PROFESSIONAL = (
+        "SELECT id, name, email, timezone, cancellation_window_hours, late_fee_percent, "
+        "payment_methods, working_hours, buffer_minutes, default_currency, default_minutes "
+        "FROM professionals ORDER BY id LIMIT 1"
+    )
+
+    def _professional_row(self) -> Row | None:
+        rows = self._conn.execute(self._PROFESSIONAL).fetchall()
+        return rows[0] if rows else None
+
+    def professional(self) -> d.Professional:
+        rows = self._all(self._PROFESSIONAL)
+        if not rows:
+            raise StorageError("the practice's settings are missing from the database")
+        (id_, name, email, tz, window, fee_pct, methods, hours, buffer, currency, minutes) = rows[0]
+        return d.Professional(
+            id=id_,
+            name=name,
+            email=email,
+            timezone=tz,
+            cancellation_window_hours=window,
+            late_fee_percent=fee_pct,
+            payment_methods=tuple(d.PaymentMethod(m) for m in methods.split(",") if m),
+            working_hours=d.WorkingHours.parse(hours),
+            buffer_minutes=buffer,
+            default_currency=currency,
+            default_minutes=minutes,
+        )
+
+    def list_clients(self, *, include_archived: bool = False) -> list[d.Client]:
+        sql = (
+            "SELECT id, name, email, phone, programme, fee_minor, currency, window_hours, "
+            "sponsored_credit, archived, notes FROM clients"
+        )
+        if not include_archived:
+            sql += " WHERE archived = 0"
+        return [
+            d.Client(
+                id=id_,
+                name=name,
+                email=email,
+                phone=phone,
+                programme=d.Programme(programme),
+                fee=d.Money(fee_minor, currency),
+                window_hours=window,
+                sponsored_credit=credit,
+                archived=bool(archived),
+                notes=notes,
+            )
+            for (
+                id_,
+                name,
+                email,
+                phone,
+                programme,
+                fee_minor,
+                currency,
+                window,
+                credit,
+                archived,
+                notes,
+            ) in self._all(sql + " ORDER BY name")
+        ]
+
+    def is_empty(self) -> bool:
+        """True on a first run: no clients and no sessions yet."""
+        return not self._all("SELECT id FROM clients LIMIT 1") and not self._all(
+            "SELECT id FROM sessions LIMIT 1"
+        )
+
+    # -- a range of the calendar -------------------------------------------------------------
+
+    def list_sessions(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[d.Session]:
+        """Sessions overlapping [start, end), in start order, as ``Practice.list_sessions``."""
+        where, params = [], []
+        if start is not None:
+            where.append('s."end" > ?')
+            params.append(_db_time(start))
+        if end is not None:
+            where.append("s.start < ?")
+            params.append(_db_time(end))
+        sql = (
+            'SELECT s.id, s.uid, s.professional_id, s.client_id, c.name, s.start, s."end", '
+            "s.fee_minor, s.currency, s.status, s.service, s.location, s.prepaid, "
+            "s.credit_reserved, s.sequence, s.rescheduled_from "
+            "FROM sessions AS s JOIN clients AS c ON c.id = s.client_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY s.start, s.id"
+        )
+        rows = self._all(sql, params)
+        ids = [r[0] for r in rows]
+        cancellations = self._cancellations(ids)
+        charges = self._charges(ids)
+        return [
+            d.Session(
+                id=id_,
+                uid=uid,
+                professional_id=pro_id,
+                client_id=client_id,
+                client_name=client_name,
+                start=_utc(first),
+                end=_utc(last),
+                fee=d.Money(fee_minor, currency),
+                status=d.SessionStatus(status),
+                service=service,
+                location=location,
+                prepaid=bool(prepaid),
+                credit_reserved=bool(reserved),
+                sequence=sequence,
+                rescheduled_from=moved_from,
+                cancellation=cancellations.get(id_),
+                charges=tuple(charges.get(id_, ())),
+            )
+            for (
+                id_,
+                uid,
+                pro_id,
+                client_id,
+                client_name,
+                first,
+                last,
+                fee_minor,
+                currency,
+                status,
+                service,
+                location,
+                prepaid,
+                reserved,
+                sequence,
+                moved_from,
+            ) in rows
+        ]
+
+    def _cancellations(self, session_ids: list[int]) -> dict[int, d.Cancellation]:
+        found: dict[int, d.Cancellation] = {}
+        for chunk in _chunks(session_ids):
+            sql = (
+                "SELECT session_id, reason, note, notified_at, notice_hours, late, charged, "
+                f"cancelled_at FROM cancellations WHERE session_id IN ({_marks(len(chunk))})"
+            )
+            for session_id, reason, note, notified, hours, late, charged, at in self._all(
+                sql, chunk
+            ):
+                found[session_id] = d.Cancellation(
+                    reason=d.Reason(reason),
+                    note=note,
+                    notified_at=_utc(notified),
+                    notice_hours=hours,
+                    late=bool(late),
+                    charged=bool(charged),
+                    cancelled_at=_utc(at),
+                )
+        return found
+
+    def _charges(self, session_ids: list[int]) -> dict[int, list[d.Charge]]:
+        found: dict[int, list[d.Charge]] = {}
+        for chunk in _chunks(session_ids):
+            sql = (
+                "SELECT id, session_id, client_id, amount_minor, currency, method, kind, "
+                f"status, created_at FROM charges WHERE session_id IN ({_marks(len(chunk))}) "
+                "ORDER BY id"
+            )
+            for id_, session_id, client_id, minor, currency, method, kind, status, at in self._all(
+                sql, chunk
+            ):
+                found.setdefault(session_id, []).append(
+                    d.Charge(
+                        id=id_,
+                        session_id=session_id,
+                        client_id=client_id,
+                        amount=d.Money(minor, currency),
+                        method=d.PaymentMethod(method) if method else None,
+                        kind=d.ChargeKind(kind),
+                        status=d.ChargeStatus(status),
+                        created_at=_utc(at),
+                    )
+                )
+        return found
+
+    def rescheduled_to(self, session_ids: list[int]) -> dict[int, datetime]:
+        """For each of ``session_ids`` that a reschedule replaced: the new session's start."""
+        found: dict[int, datetime] = {}
+        for chunk in _chunks(session_ids):
+            sql = (
+                "SELECT rescheduled_from, start FROM sessions "
+                f"WHERE rescheduled_from IN ({_marks(len(chunk))})"
+            )
+            found.update((old, _utc(start)) for old, start in self._all(sql, chunk))
+        return found
+
+    def list_time_off(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[d.TimeOff]:
+        where, params = [], []
+        if start is not None:
+            where.append('"end" > ?')
+            params.append(_db_time(start))
+        if end is not None:
+            where.append("start < ?")
+            params.append(_db_time(end))
+        sql = (
+            'SELECT id, start, "end", reason FROM time_off'
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY start"
+        )
+        return [
+            d.TimeOff(id=id_, start=_utc(first), end=_utc(last), reason=reason)
+            for id_, first, last, reason in self._all(sql, params)
+        ]
+
+    def calendar_feeds(self) -> list[d.Feed]:
+        """Every feed as the calendar draws its events, without its address (as the Practice's)."""
+        sql = (
+            "SELECT id, name, enabled, refresh_minutes, colour, etag, last_modified, body_hash, "
+            "last_attempt, last_success, last_error, stale, event_count FROM feeds ORDER BY id"
+        )
+        return [
+            d.Feed(
+                id=id_,
+                name=name,
+                source="",
+                enabled=bool(enabled),
+                refresh_minutes=refresh,
+                colour=colour,
+                etag=etag,
+                last_modified=modified,
+                body_hash=body_hash,
+                last_attempt=_utc_or_none(attempt),
+                last_success=_utc_or_none(success),
+                last_error=error,
+                stale=bool(stale),
+                event_count=count,
+            )
+            for (
+                id_,
+                name,
+                enabled,
+                refresh,
+                colour,
+                etag,
+                modified,
+                body_hash,
+                attempt,
+                success,
+                error,
+                stale,
+                count,
+            ) in self._all(sql)
+        ]
+
+    def visible_events(
+        self, start: datetime, end: datetime, tz: ZoneInfo | None = None
+    ) -> list[d.ExternalEvent]:
+        """Enabled feeds' occurrences overlapping [start, end), less the cancelled ones.
+
+        As ``Practice.visible_events``: a day of margin in SQL (all-day events keep UTC
+        midnight), then the exact test with all-day dates taken in the practice's zone.
+        """
+        zone = tz or ZoneInfo(self.professional().timezone)
+        sql = (
+            'SELECT e.id, e.feed_id, f.name, e.uid, e.recurrence_id, e.start, e."end", '
+            "e.all_day, e.summary, e.location, e.busy "
+            "FROM external_events AS e JOIN feeds AS f ON e.feed_id = f.id "
+            'WHERE f.enabled = 1 AND e.cancelled = 0 AND e."end" > ? AND e.start < ? '
+            "ORDER BY e.start"
+        )
+        params = (_db_time(start - timedelta(days=1)), _db_time(end + timedelta(days=1)))
+        found = []
+        for (
+            id_,
+            feed_id,
+            name,
+            uid,
+            rid,
+            first,
+            last,
+            all_day,
+            summary,
+            location,
+            busy,
+        ) in self._all(sql, params):
+            a: datetime | date = _utc(first)
+            b: datetime | date = _utc(last)
+            if all_day:
+                a, b = a.date(), b.date()  # type: ignore[union-attr]
+            if _instant(a, zone) < end and start < _instant(b, zone):
+                found.append(
+                    d.ExternalEvent(
+                        id=id_,
+                        feed_id=feed_id,
+                        feed_name=name,
+                        uid=uid,
+                        recurrence_id=rid,
+                        start=a,
+                        end=b,
+                        all_day=bool(all_day),
+                        summary=summary,
+                        location=location,
+                        busy=bool(busy),
+                        cancelled=False,
+                    )
+                )
+        return found
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """``IN`` lists short enough for any SQLite's limit on bound parameters."""
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
