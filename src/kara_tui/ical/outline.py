@@ -5,9 +5,9 @@ it parses anything; a cold import can skip the groups that cannot reach the
 window. Both need the body cut into VEVENT blocks exactly as prepare() would cut
 it, and each block's UID exactly as the parser keys its occurrences. Doing that
 line by line in Python costs as much as half a parse, so :func:`outline` works
-on the whole body with a handful of C-speed passes (bytes.split, one lowercase
-copy, two findall scans, one regex substitution, one hash per block), and
-proves on the way that the cut is safe.
+on the whole body with a handful of C-speed passes (one scan of the lines that
+could open, close or name a component, a few searches, one replace, one split,
+one hash per UID group), and proves on the way that the cut is safe.
 
 It returns None (the caller then parses the body whole) unless every line
 prepare() could read as BEGIN, END or UID inside the blocks is canonical
@@ -19,10 +19,10 @@ them are properly nested, and no line break other than the body's own line
 ending could start a line (a bare CR, vertical tab, form feed, NEL, LS or PS).
 Anything odd costs a full parse, never a wrong answer.
 
-DTSTAMP lines are left out of every digest (Google rewrites them on each
-download); prepare() leaves them out of its component hashes too, alarms
-included, so a block whose digest did not change parses to exactly the same
-occurrences.
+DTSTAMP values are left out of every digest (Google rewrites them on each
+download; the line itself counts, so adding or removing one is a change);
+prepare() leaves DTSTAMP out of its component hashes too, alarms included, so a
+block whose digest did not change parses to exactly the same occurrences.
 """
 
 from __future__ import annotations
@@ -36,27 +36,25 @@ from itertools import repeat
 _BOM = b"\xef\xbb\xbf"
 # The line breaks str.splitlines() knows besides CR and LF (prepare() splits on them).
 _ODD_BYTES = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
-_NAME_LINE = rb"[A-Za-z0-9-]+[;:]"
-_NAME_LOWER = rb"[a-z0-9-]+[;:]"
-# The only harm a bare CR does at byte level is to start a line that the scans below,
-# which look for lines after LF, do not see; inside a line it is the parser's business.
-_HIDDEN_BY_CR = re.compile(rb"\r(?:begin|end|uid)")
-# Likewise NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (each searched on its own: an
-# alternation of the two would be scanned byte by byte, ten times slower).
-_HIDDEN_BY_NEL = re.compile(rb"\xc2\x85(?:begin|end|uid)")
-_HIDDEN_BY_LS = re.compile(
-    rb"\xe2\x80[\xa8\xa9](?:begin|end|uid)"
-)  # a line that starts a new property (prepare's _NAME)
+_KEYWORD = rb"(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]|[Uu][Ii][Dd])"
+# A bare CR, NEL, LINE or PARAGRAPH SEPARATOR starts a line for prepare(); the scan below
+# only sees lines after LF, so none of them may start a BEGIN, END or UID line. (Each is
+# searched on its own: an alternation of them is scanned byte by byte, ten times slower.)
+_HIDDEN = (
+    re.compile(rb"\r" + _KEYWORD),
+    re.compile(rb"\xc2\x85" + _KEYWORD),
+    re.compile(rb"\xe2\x80[\xa8\xa9]" + _KEYWORD),
+)
+_NAME_LINE = rb"[A-Za-z0-9-]+[;:]"  # a line that starts a new property (prepare's _NAME)
+_UID_VALUE = re.compile(rb"\nUID:([^\n]*)")  # in the scan's findings joined by LF
 
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     eol: bytes
-    start: bytes  # BEGIN:VEVENT line with the line breaks around it: splits the blocks
+    start: bytes  # BEGIN:VEVENT with the line breaks around it: what the blocks are split on
     end: bytes  # the line break and END:VEVENT that close a block
-    keywords: re.Pattern[bytes]
-    uids: re.Pattern[bytes]
-    dtstamp: re.Pattern[bytes]
+    scan: re.Pattern[bytes]
     blocks: re.Pattern[bytes]
 
 
@@ -66,30 +64,31 @@ def _patterns(eol: bytes) -> _Patterns:
         eol=eol,
         start=eol + b"BEGIN:VEVENT" + eol,
         end=eol + b"END:VEVENT",
-        # Every line prepare() might read as BEGIN, END or UID (run on the lowercased body):
-        # canonical ones (not folded or continued: an ordinary property line follows) come
-        # out as themselves, "uid:" for a UID line, anything else as "begin", "end", "uid".
-        keywords=re.compile(
-            rb"\n((?:begin|end):v(?:event|alarm)(?="
+        # Every line prepare() could read as BEGIN, END or UID, in one pass: canonical
+        # VEVENT and VALARM lines that nothing is folded into, plain UID lines (with their
+        # value) that nothing continues, and anything else as just its first word.
+        scan=re.compile(
+            rb"\n((?:BEGIN|END):V(?:EVENT|ALARM)(?="
             + nl
-            + _NAME_LOWER
-            + rb")|uid:(?=[^\r\n]*"
+            + rb"[^ \t\r\n])|UID:[^\r\n]*(?="
             + nl
-            + _NAME_LOWER
-            + rb")|begin|end|uid)"
+            + _NAME_LINE
+            + rb")|"
+            + _KEYWORD
+            + rb")"
         ),
-        uids=re.compile(rb"\nUID:([^\r\n]*)"),
-        # A whole DTSTAMP line that nothing continues (so dropping it changes no other line).
-        dtstamp=re.compile(nl + rb"DTSTAMP[;:][^\r\n]*(?=" + nl + _NAME_LINE + rb")"),
+        # What the scan must find, joined by LF.
         blocks=re.compile(
-            rb"(?:begin:vevent\n(?:begin:valarm\nend:valarm\n)*uid:\n"
-            rb"(?:begin:valarm\nend:valarm\n)*end:vevent\n)+"
+            rb"(?:BEGIN:VEVENT\n(?:BEGIN:VALARM\nEND:VALARM\n)*UID:[^\n]*\n"
+            rb"(?:BEGIN:VALARM\nEND:VALARM\n)*END:VEVENT\n)+"
         ),
     )
 
 
 _CRLF = _patterns(b"\r\n")
 _LF = _patterns(b"\n")
+# A DTSTAMP value (the line and its name stay, so adding or removing the line is a change).
+_DTSTAMP = re.compile(rb"\nDTSTAMP[;:][^\r\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +98,7 @@ class Outline:
     ``groups`` maps each UID group's key (exactly the ``Occurrence.uid`` the
     parser gives its occurrences) to a digest of its VEVENT blocks in file
     order; ``head_digest`` covers everything outside the VEVENT blocks (calendar
-    properties, VTIMEZONEs, other components). DTSTAMP lines are in neither.
+    properties, VTIMEZONEs, other components). DTSTAMP values are in neither.
     Any other change to a block's bytes changes its group's digest; any change
     outside the blocks changes ``head_digest`` (the caller must then parse
     everything again: zones and the calendar's own zone live there).
@@ -114,8 +113,28 @@ class Outline:
     size: int = field(default=-1, repr=False, compare=False)
 
 
+_sha1 = hashlib.sha1
+
+
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """A change detector, not a seal: SHA-1 is the fastest hashlib digest here."""
+    return _sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _without_stamps(body: bytes, blocks: int) -> bytes:
+    """The body with every DTSTAMP value left out (the name stays: adding the line is a change).
+
+    Google stamps every VEVENT with the same download time: one replace() of that
+    line is twice as fast as the regular expression, which handles the other feeds.
+    (A value that differs from the common one stays in: its block's digest then
+    moves with it, which costs a re-parse of that group, never a missed change.)
+    """
+    first = body.find(b"\nDTSTAMP:")
+    if first >= 0:
+        line = body[first : body.find(b"\n", first + 1)].rstrip(b"\r")
+        if body.count(line) >= blocks:  # one stamp for (nearly) all: leave the rest as they are
+            return body.replace(line, b"\nDTSTAMP:")
+    return _DTSTAMP.sub(b"\nDTSTAMP:", body)
 
 
 def outline(body: bytes) -> Outline | None:
@@ -127,19 +146,14 @@ def outline(body: bytes) -> Outline | None:
     bom = len(_BOM) if body.startswith(_BOM) else 0
     if body.startswith(b"BEGIN:VCALENDAR\r\n", bom):
         p = _CRLF
-    elif body.startswith(b"BEGIN:VCALENDAR\n", bom):
+    elif body.startswith(b"BEGIN:VCALENDAR\n", bom) and b"\r" not in body:
         p = _LF
-        if b"\r" in body:
-            return None
     else:
         return None
-    if any(odd in body for odd in _ODD_BYTES):
-        return None
-    lower = body.lower()
-    if (p is _CRLF and _HIDDEN_BY_CR.search(lower) is not None) or any(
-        hidden.search(lower) is not None for hidden in (_HIDDEN_BY_NEL, _HIDDEN_BY_LS)
+    if any(odd in body for odd in _ODD_BYTES) or any(
+        hidden.search(body) is not None for hidden in _HIDDEN
     ):
-        return None  # str.splitlines() starts a line there that the scans below do not see
+        return None
     eol = p.eol
     head_end = body.find(p.start)
     last = body.rfind(p.end + eol)
@@ -150,14 +164,14 @@ def outline(body: bytes) -> Outline | None:
         return None
 
     # Inside the blocks, every line that could be BEGIN, END or UID must be a canonical one.
-    found = p.keywords.findall(lower, head_end)
-    tokens = found[: len(found) - len(p.keywords.findall(lower, tail_start))]
-    if p.blocks.fullmatch(b"\n".join(tokens) + b"\n") is None:
+    found = p.scan.findall(body, head_end)
+    del found[len(found) - len(p.scan.findall(body, tail_start)) :]
+    joined = b"\n".join(found)
+    if p.blocks.fullmatch(joined + b"\n") is None:
         return None
-    raw_uids = p.uids.findall(body, head_end, tail_start)
+    raw_uids = _UID_VALUE.findall(joined)
 
-    stripped = p.dtstamp.sub(b"", body)
-    parts = stripped.split(p.start)
+    parts = _without_stamps(body, len(raw_uids)).split(p.start)
     count = len(parts) - 1
     if count != len(raw_uids) or not all(map(bytes.endswith, parts[1:-1], repeat(p.end))):
         return None  # a BEGIN:VEVENT after a bare LF, or something between two blocks
@@ -169,20 +183,15 @@ def outline(body: bytes) -> Outline | None:
     keys = _keys(raw_uids)
     if keys is None:
         return None
-    digests = [_digest(part) for part in parts[1:]]
     head_digest = _digest(len(head).to_bytes(8, "big") + head + tail)
     if len(set(keys)) == count:
+        digests = [_sha1(part, usedforsecurity=False).hexdigest() for part in parts[1:]]
         groups = dict(zip(keys, digests, strict=True))
-    else:
-        members: dict[str, list[str]] = {}
-        for key, digest in zip(keys, digests, strict=True):
-            members.setdefault(key, []).append(digest)
-        groups = {
-            key: found_digests[0]
-            if len(found_digests) == 1
-            else _digest("".join(found_digests).encode())
-            for key, found_digests in members.items()
-        }
+    else:  # series with moved instances: one digest of all their blocks, in file order
+        members: dict[str, list[bytes]] = {}
+        for key, part in zip(keys, parts[1:], strict=True):
+            members.setdefault(key, []).append(part)
+        groups = {key: _digest(b"\0".join(found)) for key, found in members.items()}
     return Outline(head_digest, groups, count, tuple(keys), len(body))
 
 
@@ -192,17 +201,17 @@ def _plain_crlf(text: bytes) -> bool:
 
 
 def _keys(raw_uids: list[bytes]) -> list[str] | None:
-    """The UIDs as the parser keys them, when that is the UID exactly as written."""
+    """The UIDs as the parser keys them, when that is each UID exactly as written."""
     try:
-        keys = [raw.decode("utf-8") for raw in raw_uids]
+        joined = b"\n".join(raw_uids).decode("utf-8")
     except UnicodeDecodeError:
         return None
+    keys = joined.split("\n")
     if not all(map(str.isprintable, keys)):
         return None  # clean_text() would rewrite control characters
-    joined = "\n".join(keys)
     if "\\" in joined or "\n\n" in joined or "\n " in joined or " \n" in joined:
         return None  # escapes, an empty UID, or spaces clean_text() would strip
-    if not keys[0] or joined[0] == " " or joined[-1] == " " or not keys[-1]:
+    if not keys[0] or not keys[-1] or joined[0] == " " or joined[-1] == " ":
         return None
     return keys
 
