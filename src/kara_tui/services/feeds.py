@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,12 +18,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 
+from kara_tui import __version__
 from kara_tui.config import Settings
 from kara_tui.db.bulk import Bulk
 from kara_tui.db.engine import StorageError
-from kara_tui.db.rows import ExternalEventRow, FeedRow, date_to_utc_midnight
+from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
+from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import FeedUnreadable, Occurrence, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
 from kara_tui.services.practice import Practice
@@ -30,8 +34,18 @@ KEYRING_SERVICE = "kara-tui-feed"
 KEYRING_PREFIX = "keyring:"
 MAX_NAME = 200
 MAX_UID = 500  # the external_events.uid column
+# Part of the key under which a feed's UID-group digests are kept: bump it when the parser
+# may read the same bytes into other occurrences or problems, so that every feed is parsed
+# whole once more instead of keeping what an older parser made of its unchanged groups.
+# (The version is in the key too.)
+PARSE_REVISION = "1"
+# A re-sync parses only the changed UID groups when they are at most this share of the
+# feed's groups; beyond it the whole parse costs about the same, and is simpler.
+PARTIAL_SHARE = 0.5
 
 _EVENTS = ExternalEventRow.__table__
+_GROUPS = FeedGroupRow.__table__
+_BODY = ""  # the feed_groups row that stands for the body: the parse key and its own problems
 # Every column of an occurrence, in the order the store writes them; an update rewrites
 # the columns from "start" on.
 _COLUMNS = (
@@ -116,6 +130,30 @@ class _Written:
 # A stored occurrence as the diff needs it: id, component hash, and start and end as the
 # database keeps them (Bulk.form).
 _Stored = tuple[int, str, Any, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    """What a fetch brought that the store records with the events."""
+
+    etag: str | None
+    last_modified: str | None
+    sync_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    """A body whose UID groups were outlined and compared with the stored digests.
+
+    ``changed`` are the groups that are new or whose digest differs, ``vanished`` those
+    stored and no longer in the body; every other group is unchanged, and its stored
+    occurrences and problems stand.
+    """
+
+    outline: Outline
+    changed: list[str]
+    vanished: list[str]
+    problems: dict[str, list[tuple[str, str]]]  # of the stored groups that had any
 
 
 class _Secrets:
@@ -291,6 +329,7 @@ class Feeds:
             in_keyring = row.source.startswith(KEYRING_PREFIX)
             key = row.source[len(KEYRING_PREFIX) :]
             db.execute(delete(_EVENTS).where(_EVENTS.c.feed_id == row.id))
+            db.execute(delete(_GROUPS).where(_GROUPS.c.feed_id == row.id))
             db.delete(row)
         if in_keyring:
             self._secrets.drop(key)
@@ -438,16 +477,31 @@ class Feeds:
                 target, fetched.etag, fetched.last_modified, key, "unchanged"
             )
         empty_body = not body.strip()
+        delivery = _Delivery(fetched.etag, fetched.last_modified, key)
         result: ParseResult | None = None
         if empty_body and not accept_empty:
             return self._fail(name, target.id, "the feed returned nothing", confirmable=True)
+        body_outline: Outline | None = None
         if not empty_body:
+            try:
+                changes = self._changes(target, body, start, end)
+            except Exception:  # unreadable digests cost a whole parse, never the sync
+                changes = None
+            if isinstance(changes, _Changes):
+                try:
+                    partial = self._sync_changes(target, body, changes, delivery, start, end)
+                except Exception as exc:  # the transaction was rolled back: nothing changed
+                    return self._store_failed(target, exc)
+                if partial is not None:
+                    return partial
+            body_outline = changes.outline if isinstance(changes, _Changes) else changes
             try:
                 result = parse_feed(
                     body,
                     window_start=start,
                     window_end=end,
                     default_tz=self.practice.tz,
+                    outline=body_outline,
                 )
             except FeedUnreadable as exc:
                 return self._fail(name, target.id, _scrub(str(exc)))
@@ -455,18 +509,21 @@ class Feeds:
                 return self._fail(
                     name, target.id, f"the feed could not be read ({type(exc).__name__})"
                 )
+            body_outline = result.outline
         try:
             return self._store(
                 target,
                 result,
                 accept_empty=accept_empty,
-                etag=fetched.etag,
-                last_modified=fetched.last_modified,
-                sync_key=key,
+                delivery=delivery,
+                groups=self._groups_of(body_outline, start, end),
             )
         except Exception as exc:  # the transaction was rolled back: nothing changed
-            detail = str(exc) if isinstance(exc, StorageError) else type(exc).__name__
-            return self._fail(name, target.id, f"the events could not be stored ({detail})")
+            return self._store_failed(target, exc)
+
+    def _store_failed(self, target: _Target, exc: Exception) -> SyncReport:
+        detail = str(exc) if isinstance(exc, StorageError) else type(exc).__name__
+        return self._fail(target.name, target.id, f"the events could not be stored ({detail})")
 
     def _store(
         self,
@@ -474,14 +531,17 @@ class Feeds:
         result: ParseResult | None,
         *,
         accept_empty: bool,
-        etag: str | None,
-        last_modified: str | None,
-        sync_key: str,
+        delivery: _Delivery,
+        groups: tuple[Outline, str] | None,
     ) -> SyncReport:
+        """Store a whole parse: every occurrence, and the digests of every UID group that
+        ``groups`` (the body's outline and parse key) has, for the next re-sync."""
         name = target.name
         occurrences = result.occurrences if result is not None else []
         problems = [FeedProblem(name, p.uid, p.reason) for p in (result.problems if result else [])]
         fresh = self._keyed(name, occurrences, problems)
+        if groups is not None:
+            problems = _in_file_order(problems, groups[0])
         now = self.practice.clock.now()
         with self.practice.writing() as db:
             feed = db.get(FeedRow, target.id)
@@ -507,15 +567,124 @@ class Feeds:
                     needs_confirmation=True,
                 )
             written = self._write(bulk, target.id, fresh, stored)
-            feed.etag = etag
-            feed.last_modified = last_modified
-            feed.body_hash = sync_key
-            feed.last_attempt = now
-            feed.last_success = now
-            feed.last_error = ""
-            feed.stale = False
-            feed.event_count = len(fresh)
+            groups_bulk = Bulk(db.connection(), _GROUPS)
+            db.execute(delete(_GROUPS).where(_GROUPS.c.feed_id == target.id))
+            if groups is not None:
+                self._write_groups(groups_bulk, target.id, groups[0], groups[1], problems)
+            self._record_store(feed, delivery, now, len(fresh))
         return self._stored_report(name, written, problems)
+
+    def _sync_changes(
+        self,
+        target: _Target,
+        body: bytes,
+        changes: _Changes,
+        delivery: _Delivery,
+        start: datetime,
+        end: datetime,
+    ) -> SyncReport | None:
+        """Parse and store only the UID groups that changed; None when the whole body must
+        be parsed after all (the partial parse reported something it cannot place, the
+        feed would end up empty, or another sync stored this feed meanwhile)."""
+        name = target.name
+        only = set(changes.changed)
+        occurrences: list[Occurrence] = []
+        found: list[FeedProblem] = []
+        if only:
+            try:
+                result = parse_feed(
+                    body,
+                    window_start=start,
+                    window_end=end,
+                    default_tz=self.practice.tz,
+                    only=only,
+                    outline=changes.outline,
+                )
+            except Exception:  # the whole parse says what is wrong, the same way as ever
+                return None
+            occurrences = result.occurrences
+            found = [FeedProblem(name, p.uid, p.reason) for p in result.problems]
+            if any(o.uid not in only for o in occurrences):
+                return None
+        fresh = self._keyed(name, occurrences, found)
+        if any(p.uid not in only for p in found):
+            return None  # a problem of the whole body: only a whole parse reports it right
+        kept = {
+            uid: [FeedProblem(name, *pair) for pair in pairs]
+            for uid, pairs in changes.problems.items()
+            if uid not in only
+        }
+        problems = _in_file_order(
+            [*found, *(p for ps in kept.values() for p in ps)], changes.outline
+        )
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            feed = db.get(FeedRow, target.id)
+            if feed is None:
+                return SyncReport(name, ok=False, message=f"{name}: the feed was removed")
+            if feed.body_hash != target.sync_key:
+                return None  # stored by another sync since the digests were read
+            bulk = Bulk(db.connection(), _EVENTS)
+            stored: dict[tuple[str, str], _Stored] = {}
+            for chunk in _chunks([*changes.changed, *changes.vanished], 500):
+                stored.update(
+                    self._stored(bulk, (_EVENTS.c.feed_id == target.id) & _EVENTS.c.uid.in_(chunk))
+                )
+            total = (
+                db.scalar(
+                    select(func.count()).select_from(_EVENTS).where(_EVENTS.c.feed_id == target.id)
+                )
+                or 0
+            )
+            count = total - len(stored) + len(fresh)
+            if count == 0 and total > 0:
+                return None  # the feed looks empty now: the whole store's rules decide
+            written = self._write(bulk, target.id, fresh, stored)
+            written.unchanged += total - len(stored)
+            groups = Bulk(db.connection(), _GROUPS)
+            for chunk in _chunks([*changes.changed, *changes.vanished], 500):
+                db.execute(
+                    delete(_GROUPS).where(_GROUPS.c.feed_id == target.id, _GROUPS.c.uid.in_(chunk))
+                )
+            by_uid = _by_uid(found)
+            digests = changes.outline.groups
+            groups.insert(
+                ("feed_id", "uid", "digest", "problems"),
+                (
+                    (target.id, uid, digests[uid], _problems_json(by_uid.get(uid, ())))
+                    for uid in changes.changed
+                ),
+            )
+            self._record_store(feed, delivery, now, count)
+        return self._stored_report(name, written, problems)
+
+    @staticmethod
+    def _record_store(feed: FeedRow, delivery: _Delivery, now: datetime, count: int) -> None:
+        feed.etag = delivery.etag
+        feed.last_modified = delivery.last_modified
+        feed.body_hash = delivery.sync_key
+        feed.last_attempt = now
+        feed.last_success = now
+        feed.last_error = ""
+        feed.stale = False
+        feed.event_count = count
+
+    @staticmethod
+    def _write_groups(
+        bulk: Bulk, feed_id: int, body: Outline, parse_key: str, problems: list[FeedProblem]
+    ) -> None:
+        """Every UID group's digest and problems, and the body's row: its key and the
+        problems of no one group."""
+        by_uid = _by_uid(problems)
+        own = [p for p in problems if p.uid not in body.groups]
+        rows = (
+            (feed_id, uid, digest, _problems_json(by_uid.get(uid, ())))
+            for uid, digest in body.groups.items()
+        )
+        bulk.insert(
+            ("feed_id", "uid", "digest", "problems"),
+            itertools.chain([(feed_id, _BODY, parse_key, _problems_json(own))], rows),
+        )
 
     @staticmethod
     def _stored_report(name: str, written: _Written, problems: list[FeedProblem]) -> SyncReport:
@@ -660,6 +829,56 @@ class Feeds:
             datetime.combine(last, time(0), tzinfo=tz).astimezone(UTC),
         )
 
+    def _parse_key(self, head_digest: str, start: datetime, end: datetime) -> str:
+        """What a stored group digest is only good under: the rest of the body (zones, the
+        calendar's own zone), the window, the zone floating times are read in, the parser."""
+        tz = self.practice.tz
+        text = "|".join(
+            (
+                head_digest,
+                start.isoformat(),
+                end.isoformat(),
+                str(getattr(tz, "key", tz)),
+                PARSE_REVISION,
+                __version__,
+            )
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _groups_of(
+        self, body: Outline | None, start: datetime, end: datetime
+    ) -> tuple[Outline, str] | None:
+        """The outline to keep digests of, with its key; None when a re-sync must parse whole."""
+        if body is None or any(len(uid) > MAX_UID for uid in body.groups):
+            return None
+        return body, self._parse_key(body.head_digest, start, end)
+
+    def _changes(
+        self, target: _Target, body: bytes, start: datetime, end: datetime
+    ) -> _Changes | Outline | None:
+        """Which UID groups changed since the stored parse: a _Changes when a partial parse
+        can do, else the body's outline (None when it has none or none was needed)."""
+        with self.practice.reading() as db:
+            rows = Bulk(db.connection(), _GROUPS).read(
+                ("uid", "digest", "problems"), _GROUPS.c.feed_id == target.id
+            )
+        if not rows:
+            return None  # nothing stored to compare with: the whole parse outlines the body
+        digests = {uid: digest for uid, digest, _ in rows}
+        problems = {uid: [(u, r) for u, r in json.loads(found)] for uid, _, found in rows if found}
+        body_outline = outline(body)
+        if body_outline is None:
+            return None
+        parse_key = self._parse_key(body_outline.head_digest, start, end)
+        if digests.pop(_BODY, None) != parse_key or _BODY in problems:
+            return body_outline  # another head, window or parser; or the body's own problems
+        groups = body_outline.groups
+        changed = [uid for uid, _ in groups.items() - digests.items()]
+        vanished = list(digests.keys() - groups.keys())
+        if len(changed) + len(vanished) > PARTIAL_SHARE * max(len(groups), 1):
+            return body_outline
+        return _Changes(body_outline, changed, vanished, problems)
+
     @staticmethod
     def _sync_key(body_hash: str, start: datetime, end: datetime) -> str:
         # Kept in feeds.body_hash. The window is part of it: the same body read on another day
@@ -785,3 +1004,29 @@ class _MissingSecret(DomainError):
         super().__init__(
             "the feed's address is no longer in your keyring; remove the feed and add it again"
         )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _by_uid(problems: Iterable[FeedProblem]) -> dict[str, list[FeedProblem]]:
+    out: dict[str, list[FeedProblem]] = {}
+    for problem in problems:
+        out.setdefault(problem.uid, []).append(problem)
+    return out
+
+
+def _problems_json(problems: Iterable[FeedProblem]) -> str:
+    pairs = [[p.uid, p.reason] for p in problems]
+    return json.dumps(pairs, ensure_ascii=False) if pairs else ""
+
+
+def _in_file_order(problems: list[FeedProblem], body: Outline) -> list[FeedProblem]:
+    """Problems of the body itself first, then each UID group's in the order the groups
+    appear in the file: the same list whether the groups were parsed together or not."""
+    if len(problems) < 2:
+        return problems
+    order = {uid: index for index, uid in enumerate(body.groups)}
+    return sorted(problems, key=lambda p: order.get(p.uid, -1))
