@@ -32,9 +32,7 @@ from kara_tui.ui.calendar_data import (
 from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
-from kara_tui.ui.widgets.agenda import AgendaList
 from kara_tui.ui.widgets.canvas import CalendarCanvas
-from kara_tui.ui.widgets.month import MonthGrid
 from kara_tui.ui.widgets.week import WeekView
 from kara_tui.ui.workers import ServiceWorkers
 
@@ -88,7 +86,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._pick: Pick = ("day", None)
         self._generation = 0
         self._welcomed = False
-        self._keys_apply: object = None  # what check_action saw when the footer was built
+        # What check_action saw when the footer was last built: it is first built with no
+        # session selected (so the first page, with none selected, needs no rebuild).
+        self._keys_apply: object = (False, False)
 
     @property
     def privacy(self) -> bool:
@@ -104,10 +104,10 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         with Horizontal(id="title-bar"):
             yield Label("Loading the calendar…", id="title")
             yield Label("", id="title-right")
+        # The month and the agenda are mounted when first shown (_switch): fewer widgets to
+        # mount and style on the way to the first week.
         with ContentSwitcher(initial="week", id="views"):
             yield WeekView(id="week")
-            yield MonthGrid(id="month")
-            yield AgendaList(id="agenda")
         with Horizontal(id="status-bar"):
             yield Static("", id="selection")
             yield Label("", id="sync-status")
@@ -156,11 +156,21 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             chosen = data.session(self.selected)
             if chosen is not None:
                 self.cursor = data.local_day(chosen.start)
-        self.query_one("#views", ContentSwitcher).current = SWITCHER[self.view]
+        self._switch()
         self._show()
         if data.empty_practice and not self._welcomed:
             self._welcomed = True
             self._welcome()
+
+    def _switch(self) -> None:
+        """Show the widget of the current view, mounting the month or agenda on first use."""
+        switcher = self.query_one("#views", ContentSwitcher)
+        wanted = SWITCHER[self.view]
+        if switcher.current == wanted:
+            return
+        if not switcher.query_children(f"#{wanted}"):
+            switcher.mount(_month_or_agenda(wanted))
+        switcher.current = wanted
 
     def _resolve(self, data: CalendarData, pick: Pick) -> int | None:
         kind, value = pick
@@ -182,9 +192,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if self.view in (View.DAY, View.WEEK):
             view = self.query_one(WeekView)
         elif self.view is View.MONTH:
-            view = self.query_one(MonthGrid)
+            view = self.query_one("#month", CalendarCanvas)
         else:
-            view = self.query_one(AgendaList)
+            view = self.query_one("#agenda", CalendarCanvas)
         with self.app.batch_update():
             view.privacy = self.privacy
             view.data = data
@@ -767,6 +777,17 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 self.call_later(self.run_action, action)
 
         self.app.push_screen(WelcomeScreen(), done)
+
+
+def _month_or_agenda(name: str) -> CalendarCanvas:
+    """The month grid or the agenda list, imported when first shown (not at start-up)."""
+    if name == "month":
+        from kara_tui.ui.widgets.month import MonthGrid
+
+        return MonthGrid(id="month")
+    from kara_tui.ui.widgets.agenda import AgendaList
+
+    return AgendaList(id="agenda")
 
 
 # What each key would do, for the notice when the session is past it.

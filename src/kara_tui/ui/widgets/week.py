@@ -188,7 +188,10 @@ class WeekGrid(CalendarCanvas):
             key = (data.span.days, data.professional.working_hours)
             if self._scrolled_for != key:
                 self._scrolled_for = key
-                self.call_after_refresh(self.scroll_to, y=first_working_row(hours), animate=False)
+                # At once, not after a refresh: the first page arrives before the first
+                # layout (its virtual size is known from on_mount), and scrolling after the
+                # paint would draw the whole grid twice.
+                self.scroll_to(y=first_working_row(hours), animate=False, immediate=True)
         self.call_after_refresh(self.show_selected)
         self.refresh()
 
