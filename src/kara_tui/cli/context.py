@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from kara_tui import paths
 from kara_tui.clock import Clock, FixedClock
@@ -20,9 +21,15 @@ from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError
 from kara_tui.domain.money import MoneyError
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from kara_tui.db.quick_reads import QuickReader
+    from kara_tui.services.practice import Practice
+
 UserError = (DomainError, StorageError, ConfigError, MoneyError)
 
-__all__ = ["Context", "UserError", "clock_from_env", "report_crash"]
+__all__ = ["Context", "LazyPractice", "UserError", "clock_from_env", "report_crash"]
 
 
 def clock_from_env(tz: str) -> Clock:
@@ -46,6 +53,7 @@ class Context:
     clock: Clock | None = None
     _engine: Engine | None = None
     _practice: Any = None
+    _quick: QuickReader | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -98,20 +106,39 @@ class Context:
 
     @property
     def practice(self) -> Any:
-        """The Practice service (typed Any to keep this module light to import)."""
+        """The Practice service (typed Any to keep this module light to import).
+
+        On an up-to-date SQLite file this is a ``LazyPractice``: its professional is read
+        with the stdlib sqlite3 driver, and SQLAlchemy and the Practice are built only when
+        first used, so the calendar can draw its first week without them.
+        """
         if self._practice is None:
-            from kara_tui.services.practice import Practice
+            quick = None
+            if not getattr(self.args, "demo", False):
+                from kara_tui.db.quick_reads import QuickReader
 
-            practice = Practice(self.engine, Clock())
-            pro = practice.ensure_professional()
-            self.clock = clock_from_env(pro.timezone)
-            practice.clock = self.clock
-            if getattr(self.args, "demo", False):
-                from kara_tui.services.demo import seed
-
-                seed(practice)
-            self._practice = practice
+                quick = QuickReader.open(self.database_url())
+            if quick is None:
+                self._practice = self._build_practice()
+            else:
+                self._quick = quick
+                self.clock = clock_from_env(quick.professional().timezone)
+                self._practice = LazyPractice(self._build_practice, quick)
         return self._practice
+
+    def _build_practice(self) -> Practice:
+        from kara_tui.services.practice import Practice
+
+        practice = Practice(self.engine, Clock())
+        pro = practice.ensure_professional()
+        if self.clock is None:
+            self.clock = clock_from_env(pro.timezone)
+        practice.clock = self.clock
+        if getattr(self.args, "demo", False):
+            from kara_tui.services.demo import seed
+
+            seed(practice)
+        return practice
 
     def open_calendar(self) -> int:
         from kara_tui.ui.app import FEED_REFRESH_SECONDS, make_app
@@ -134,7 +161,74 @@ class Context:
         return int(app.return_code or 0)
 
     def close(self) -> None:
+        if isinstance(self._practice, LazyPractice):
+            self._practice.wait()  # a build still running in the background uses the engine
+        if self._quick is not None:
+            self._quick.close()
         if self._engine is not None:
             self._engine.dispose()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+class LazyPractice:
+    """The Practice of a database that needs nothing done before opening, built on first use.
+
+    ``calendar_reads`` answers the calendar's page reads at once (stdlib sqlite3, see
+    db.quick_reads). Any other attribute is the Practice's: the first use builds it
+    (importing SQLAlchemy), or waits for ``prepare()``, which the calendar calls once its
+    first week is on the screen, to finish building it in the background. A key pressed
+    meanwhile waits a moment for it; nothing is lost.
+    """
+
+    __slots__ = ("_build", "_error", "_lock", "_practice", "_thread", "calendar_reads")
+
+    def __init__(self, build: Callable[[], Practice], reads: QuickReader) -> None:
+        self._build = build
+        self._practice: Practice | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.calendar_reads = reads
+
+    @property
+    def built(self) -> bool:
+        return self._practice is not None
+
+    def resolve(self) -> Practice:
+        """The Practice, built now (or as soon as the background build ends)."""
+        practice = self._practice
+        if practice is None:
+            with self._lock:
+                if self._practice is None:
+                    self._practice = self._build()
+                practice = self._practice
+        return practice
+
+    def prepare(self) -> None:
+        """Build the Practice in a background thread, so the first action finds it ready.
+
+        A failure here is not reported: the next use builds again and says what is wrong
+        where the user asked for something.
+        """
+        if self._practice is not None or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._prepare, name="kara-prepare", daemon=True)
+        self._thread.start()
+
+    def _prepare(self) -> None:
+        with contextlib.suppress(Exception):  # said again, where it matters, on the next use
+            self.resolve()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Let a background build finish (before the engine is disposed at exit)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.resolve(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in LazyPractice.__slots__:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.resolve(), name, value)

@@ -30,6 +30,7 @@ from kara_tui.clock import Clock
 from kara_tui.config import Settings, save_value
 from kara_tui.domain.privacy import redact
 from kara_tui.ui import keys
+from kara_tui.ui.calendar_data import reads_of
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
 from kara_tui.ui.screens.calendar import CalendarScreen
 from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shipped_themes_dir
@@ -211,7 +212,8 @@ class KaraApp(App[int]):
 
     @work(thread=True, exclusive=True, group="client-names", exit_on_error=False)
     def _load_client_names(self) -> None:
-        names = [c.name for c in self.practice.list_clients(include_archived=True)]
+        reads = reads_of(self.practice)
+        names = [c.name for c in reads.list_clients(include_archived=True)]
         self.call_from_thread(self.learn_names, names)
 
     def learn_names(self, names: Iterable[str]) -> None:

@@ -7,17 +7,52 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from kara_tui.clock import Clock
-from kara_tui.domain import ExternalEvent, Feed, Professional, Session, SessionStatus, TimeOff
+from kara_tui.domain import (
+    Client,
+    ExternalEvent,
+    Feed,
+    Professional,
+    Session,
+    SessionStatus,
+    TimeOff,
+)
 from kara_tui.timeparse import day_start
 
-if TYPE_CHECKING:
-    from kara_tui.services.practice import Practice
-
 AGENDA_DAYS = 28
+
+
+class CalendarReads(Protocol):
+    """What the calendar reads a page (and the clients' names) with: the Practice's methods of
+    these names, or db.quick_reads.QuickReader's on SQLite (the same values, without
+    SQLAlchemy, so that the first week is drawn before it is imported)."""
+
+    def professional(self) -> Professional: ...
+    def list_sessions(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Session]: ...
+    def list_time_off(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[TimeOff]: ...
+    def visible_events(
+        self, start: datetime, end: datetime, tz: ZoneInfo | None = None
+    ) -> list[ExternalEvent]: ...
+    def calendar_feeds(self) -> list[Feed]: ...
+    def rescheduled_to(self, session_ids: list[int]) -> dict[int, datetime]: ...
+    def is_empty(self) -> bool: ...
+    def list_clients(self, *, include_archived: bool = False) -> list[Client]: ...
+
+
+def reads_of(practice: Any) -> CalendarReads:
+    """The practice's quick reads when it has them (cli.context.LazyPractice), else itself.
+
+    Asking a LazyPractice for ``calendar_reads`` does not build its Practice.
+    """
+    reads: CalendarReads | None = getattr(practice, "calendar_reads", None)
+    return reads if reads is not None else practice  # type: ignore[no-any-return]
 
 
 class View(StrEnum):
@@ -178,7 +213,7 @@ def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
     return datetime.combine(value, time(0), tzinfo=tz)
 
 
-def load(practice: Practice, span: Span, clock: Clock, *, first: bool = False) -> CalendarData:
+def load(practice: CalendarReads, span: Span, clock: Clock, *, first: bool = False) -> CalendarData:
     """Read everything ``span`` shows. Runs in a thread worker: only the visible range is queried."""
     pro = practice.professional()
     tz = ZoneInfo(pro.timezone)

@@ -27,6 +27,7 @@ from kara_tui.ui.calendar_data import (
     add_months,
     free_start,
     load,
+    reads_of,
     span_for,
 )
 from kara_tui.ui.commands import CalendarCommands
@@ -50,6 +51,7 @@ NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show",
 NEEDS_SCHEDULED = {"edit"}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 COMING = "coming with the {issue} issue"
+PREPARE_AFTER_SECONDS = 0.5  # after the first page is shown, build the services (see _loaded)
 
 
 class CalendarScreen(ServiceWorkers, Screen[None]):
@@ -86,6 +88,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._pick: Pick = ("day", None)
         self._generation = 0
         self._welcomed = False
+        self._preparing = False
         # What check_action saw when the footer was last built: it is first built with no
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
@@ -114,7 +117,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
+        if not self._read_first_page_now():
+            self.reload()
         # A practice's day moves on (and a shared database changes under us): refresh quietly.
         self.set_interval(60, self._refresh_quietly)
 
@@ -138,13 +142,36 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, span: Span, generation: int, first: bool) -> None:
-        data = load(self.practice, span, self.clock, first=first)
+        data = load(reads_of(self.practice), span, self.clock, first=first)
         self.post_message(self.RangeLoaded(data, generation))
+
+    def _read_first_page_now(self) -> bool:
+        """Read the first page here, before the first paint, when the practice has the quick
+        SQLite reads (cli.context.LazyPractice): about 10 ms, and the screen is drawn once,
+        with its data, rather than empty and then again.
+
+        False when there are no quick reads, or they fail: the worker then reads the page
+        (and reports the failure as any page read's).
+        """
+        reads = getattr(self.practice, "calendar_reads", None)
+        if reads is None:
+            return False
+        try:
+            data = load(reads, self.span, self.clock, first=True)
+        except Exception:  # the worker reads it again and says what is wrong
+            return False
+        self._generation += 1
+        self._loaded(data)
+        return True
 
     def on_calendar_screen_range_loaded(self, message: RangeLoaded) -> None:
         if message.generation != self._generation:
             return  # the user has moved on since this was asked for
-        data = self.data = message.data
+        self._loaded(message.data)
+
+    def _loaded(self, data: CalendarData) -> None:
+        """Show a page just read, selecting what ``_pick`` asked for."""
+        self.data = data
         learn = getattr(self.app, "learn_names", None)
         if learn is not None:  # names a colleague added meanwhile are redacted too
             learn({s.client_name for s in data.sessions})
@@ -158,6 +185,15 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 self.cursor = data.local_day(chosen.start)
         self._switch()
         self._show()
+        if not self._preparing:
+            self._preparing = True
+            # The first page is on its way to the screen: once it is drawn, build the services
+            # the other keys need, in the background (cli.context.LazyPractice; a plain
+            # Practice has nothing to prepare). Not at once: the build holds the interpreter
+            # for a few tenths of a second, which the first paint and keys should not share.
+            prepare = getattr(self.practice, "prepare", None)
+            if callable(prepare):
+                self.set_timer(PREPARE_AFTER_SECONDS, prepare)
         if data.empty_practice and not self._welcomed:
             self._welcomed = True
             self._welcome()

@@ -1,0 +1,145 @@
+"""The calendar on an up-to-date SQLite file, as `kara-tui` opens it: the first week is drawn
+from the quick reads (no SQLAlchemy), and the Practice is built afterwards, in the background
+or on the first key that needs it, without losing that key."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from calendar_kit import UI_NOW, notices, screen_text, settle
+from kara_tui.cli import build_parser
+from kara_tui.cli.context import Context, LazyPractice
+from kara_tui.config import Settings
+from kara_tui.db.quick_reads import QuickReader
+from kara_tui.domain import SessionStatus
+from kara_tui.services.practice import Practice
+from kara_tui.ui import app as app_module
+from kara_tui.ui.app import make_app
+from kara_tui.ui.screens import calendar
+from kara_tui.ui.themes import shipped_themes_dir
+
+
+@pytest.fixture
+def ctx(ids, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The CLI's context on the seeded week's database (built as `kara-tui --db URL` does)."""
+    monkeypatch.setenv("KARA_NOW", UI_NOW.isoformat())
+    args = build_parser().parse_args(["--db", db_url, "--config", str(tmp_path / "none.toml")])
+    context = Context.from_args(args)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is built in the background during the test unless it asks."""
+    monkeypatch.setattr(calendar, "PREPARE_AFTER_SECONDS", 600)
+    monkeypatch.setattr(app_module, "CLIENT_NAMES_AFTER_SECONDS", 600)
+
+
+def _app(practice: object, clock: object, settings: Settings):
+    return make_app(
+        practice=practice,  # type: ignore[arg-type]
+        settings=settings,
+        clock=clock,  # type: ignore[arg-type]
+        theme_dirs=[shipped_themes_dir()],
+    )
+
+
+async def test_the_first_week_is_drawn_before_the_practice_is_built(
+    ctx, ids, settings, later
+) -> None:
+    practice = ctx.practice
+    assert isinstance(practice, LazyPractice)
+    assert ctx.clock.now() == UI_NOW
+    app = _app(practice, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Week 47" in text and "Anna Smith" in text
+        assert app.screen.selected == ids["past"]
+        assert not practice.built  # drawn from the quick reads alone
+        await pilot.press("l", "]", "[", "m", "w")  # moving about needs no Practice either
+        await settle(app, pilot)
+        assert app.screen.selected == ids["external"]
+        assert not practice.built
+        practice.prepare()  # what the timer does once the first page is shown
+        practice.wait()
+        assert practice.built
+
+
+async def test_a_key_pressed_before_the_practice_is_built_builds_it_and_is_not_lost(
+    ctx, ids, settings, later, cal_practice
+) -> None:
+    practice = ctx.practice
+    app = _app(practice, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert not practice.built
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert practice.built
+        assert "Marked attended: Wed 18 Nov 2026 10:00–10:50 Anna Smith" in notices(app)
+        assert "Anna Smith · ✓ attended" in screen_text(app)
+    assert cal_practice.get_session(ids["past"]).status is SessionStatus.ATTENDED
+
+
+async def test_a_key_pressed_while_the_practice_is_being_built_waits_for_it(
+    ids, db_url: str, cal_practice: Practice, cal_clock, settings, later
+) -> None:
+    started, slow = threading.Event(), 0.5
+
+    def build() -> Practice:
+        started.set()
+        time.sleep(slow)  # SQLAlchemy's import on a busy machine
+        return cal_practice
+
+    reads = QuickReader.open(db_url)
+    assert reads is not None
+    practice = LazyPractice(build, reads)
+    app = _app(practice, cal_clock, settings)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            practice.prepare()
+            assert started.wait(5)
+            await pilot.press("c")  # the cancel dialog reads the session through the Practice
+            await pilot.press("escape")
+            await pilot.press("a")
+            await settle(app, pilot)
+            assert practice.built
+            assert app.screen.id == "calendar"
+            assert "Marked attended" in notices(app)
+    finally:
+        reads.close()
+    assert cal_practice.get_session(ids["past"]).status is SessionStatus.ATTENDED
+
+
+async def test_privacy_mode_hides_names_on_the_quickly_drawn_week(ctx, tmp_path, later) -> None:
+    settings = Settings(path=tmp_path / "config.toml", theme="kara-dark", privacy=True)
+    app = _app(ctx.practice, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Anna Smith" not in text and "Chloe Patel" not in text
+        assert "A.S." in text and "C.P." in text
+
+
+def test_a_database_that_needs_work_first_gets_a_real_practice(db_url: str, tmp_path: Path) -> None:
+    """A new file (created and migrated before the app) opens as today, with a Practice."""
+    args = build_parser().parse_args(["--db", db_url, "--config", str(tmp_path / "none.toml")])
+    context = Context.from_args(args)
+    try:
+        assert isinstance(context.practice, Practice)
+        assert context.practice.professional().name == "My practice"
+    finally:
+        context.close()
+    again = Context.from_args(args)
+    try:
+        assert isinstance(again.practice, LazyPractice)  # now it is ready to open quickly
+        assert again.practice.professional().name == "My practice"
+    finally:
+        again.close()
