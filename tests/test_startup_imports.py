@@ -94,3 +94,23 @@ def test_the_first_screen_imports_no_sqlalchemy_alembic_feed_http_keyring_or_rep
     assert "kara_tui.db.quick_reads" in loaded
     assert sorted(m for m in NOT_AT_START if m in loaded) == []
     assert result["sessions"] == 1  # the Practice built afterwards works
+
+
+def test_the_calendar_parses_its_arguments_without_any_command_module() -> None:
+    """A command's module (arguments and handler) is imported when that command is used."""
+    probe = (
+        "import sys\n"
+        "from kara_tui.cli import build_parser\n"
+        "build_parser().parse_args(['--db', 'sqlite:///x.db', '--privacy'])\n"
+        "before = sorted(m for m in sys.modules if m.startswith('kara_tui.cli.'))\n"
+        "build_parser().parse_args(['sessions', 'list', '--json'])\n"
+        "after = sorted(m for m in sys.modules if m.startswith('kara_tui.cli.'))\n"
+        "print(before, after)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == (
+        "['kara_tui.cli.context'] "
+        "['kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
+    )

@@ -5,24 +5,77 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
+from typing import Any, NoReturn
 
 from kara_tui import __version__
 from kara_tui.cli.context import Context, UserError
 from kara_tui.crash import EXIT_CRASHED, crash_sentence, install_log_scrubbing, report_crash
 
+# Every command: the module that defines its arguments and handler, and its line in --help.
+# A command's module is imported only when that command is parsed (or its help is shown):
+# opening the calendar, the common case, imports none of them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "clients": ("practice", "manage clients"),
+    "sessions": ("practice", "book, cancel, reschedule, attend"),
+    "timeoff": ("practice", "block time off"),
+    "settings": ("practice", "the practice's rules"),
+    "feeds": ("feeds", "external calendars (iCal feeds)"),
+    "import": ("feeds", "import an .ics file once (a snapshot feed)"),
+    "export": ("feeds", "write the sessions as an iCalendar file"),
+    "report": ("report", "cancellation and charge report"),
+    "outbox": ("outbox", "notices to clients: list, send, retry"),
+}
+
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that says what is wrong in one line, without the usage block."""
+    """argparse that says what is wrong in one line, without the usage block.
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    A command's parser is filled in (``fill``) the first time it parses or shows its help.
+    """
+
+    def __init__(self, *args: Any, fill: Callable[[], None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fill = fill
+
+    def _filled(self) -> None:
+        fill, self._fill = self._fill, None
+        if fill is not None:
+            fill()
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._filled()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._filled()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._filled()
+        return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from kara_tui.cli import feeds, outbox, practice, report
+class _Commands:
+    """What a command module's ``register(sub)`` is given when its commands are filled in: its
+    ``add_parser`` returns the command's parser made beforehand (with its help line)."""
 
+    def __init__(self, parsers: dict[str, _Parser]) -> None:
+        self._parsers = parsers
+
+    def add_parser(self, name: str, *, description: str | None = None) -> _Parser:
+        parser = self._parsers[name]
+        if description is not None:
+            parser.description = description
+        return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kara-tui",
         description="A keyboard-driven calendar for professionals who see clients in sessions.",
@@ -45,10 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--privacy", action="store_true", help="show client initials instead of names"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    practice.register(sub)
-    feeds.register(sub)
-    report.register(sub)
-    outbox.register(sub)
+    parsers: dict[str, dict[str, _Parser]] = {}  # module -> its commands' parsers
+
+    def filler(module: str) -> Callable[[], None]:
+        def fill() -> None:
+            commands = parsers.pop(module, None)
+            if commands is not None:  # once per module: it registers all its commands
+                import_module(f"kara_tui.cli.{module}").register(_Commands(commands))
+
+        return fill
+
+    for name, (module, line) in COMMANDS.items():
+        parsers.setdefault(module, {})[name] = sub.add_parser(name, help=line, fill=filler(module))
     return parser
 
 

@@ -212,7 +212,8 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    feeds = sub.add_parser("feeds", help="external calendars (iCal feeds)").add_subparsers(
+    """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
+    feeds = sub.add_parser("feeds").add_subparsers(
         dest="feeds_command", metavar="ACTION", required=True
     )
     p = feeds.add_parser("add", help="add a feed: an https/webcal address or a local .ics file")
@@ -248,12 +249,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=feeds_events)
 
-    p = sub.add_parser("import", help="import an .ics file once (a snapshot feed)")
+    p = sub.add_parser("import")
     p.add_argument("file")
     p.add_argument("--name", help="the feed's name (default: the file's name)")
     p.set_defaults(handler=import_file)
 
-    p = sub.add_parser("export", help="write the sessions as an iCalendar file")
+    p = sub.add_parser("export")
     p.add_argument("--out", metavar="FILE", help="default: standard output")
     p.add_argument(
         "--private", action="store_true", help="'Busy' blocks only: no names, notes or places"

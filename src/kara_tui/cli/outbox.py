@@ -107,7 +107,8 @@ def outbox_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    outbox = sub.add_parser("outbox", help="notices to clients: list, send, retry").add_subparsers(
+    """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
+    outbox = sub.add_parser("outbox").add_subparsers(
         dest="outbox_command", metavar="ACTION", required=True
     )
     p = outbox.add_parser("list", help="queued, sent and failed messages")

@@ -343,7 +343,8 @@ def _charge_flags(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any) -> None:
-    clients = sub.add_parser("clients", help="manage clients").add_subparsers(
+    """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
+    clients = sub.add_parser("clients").add_subparsers(
         dest="clients_command", metavar="ACTION", required=True
     )
     p = clients.add_parser("add", help="add a client")
@@ -367,7 +368,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=clients_show)
 
-    sessions = sub.add_parser("sessions", help="book, cancel, reschedule, attend").add_subparsers(
+    sessions = sub.add_parser("sessions").add_subparsers(
         dest="sessions_command", metavar="ACTION", required=True
     )
     p = sessions.add_parser("add", help="book a session")
@@ -432,7 +433,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_cancel_range)
 
-    timeoff = sub.add_parser("timeoff", help="block time off").add_subparsers(
+    timeoff = sub.add_parser("timeoff").add_subparsers(
         dest="timeoff_command", metavar="ACTION", required=True
     )
     p = timeoff.add_parser("add")
@@ -444,7 +445,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=timeoff_list)
 
-    settings = sub.add_parser("settings", help="the practice's rules").add_subparsers(
+    settings = sub.add_parser("settings").add_subparsers(
         dest="settings_command", metavar="ACTION", required=True
     )
     p = settings.add_parser("show")

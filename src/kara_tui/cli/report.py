@@ -267,9 +267,9 @@ def report_text(r: Report, name: Any) -> str:
 
 
 def register(sub: Any) -> None:
+    """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
     p = sub.add_parser(
         "report",
-        help="cancellation and charge report",
         description=(
             "Cancellations, no-shows and charges over a period (default: the last 90 days, "
             "today included). --from and --to are days; the --to day is not included."
