@@ -9,8 +9,11 @@ parameter or value it does not fully understand sends the component (and every
 component sharing its UID) to icalendar.
 
 It also recognises UID groups that cannot reach the sync window (a weekly series
-that ended years ago) from their text alone, so that history costs almost nothing,
-and expands plain daily and weekly series (with EXDATEs and moved or cancelled
+that ended years ago) from their text alone, so that history costs almost nothing:
+groups_outside() does it on the raw body before prepare() (one scan of the lines
+prepare() would keep, per group only when every one of them is plain, with the
+same cannot_reach() judgement), and _split does it again for what is left. It
+expands plain daily and weekly series (with EXDATEs and moved or cancelled
 instances) by recurring-ical-events' own steps over the same values, handing any
 group it is unsure of back to icalendar at run time.
 
@@ -21,12 +24,15 @@ offsets of a day or more, and all-day dates are read in the window's zone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
+from dateutil.tz import tzutc
 from icalendar import Event
 from icalendar.parser.property import unescape_backslash
 from icalendar.prop import vDDDTypes
@@ -385,6 +391,235 @@ class Horizon:
         return last[:8] < self.low or first[:8] > self.high
 
 
+# -- lone plain events outside the window, found before any parsing -------------------------
+
+# A DTSTART/DTEND value read_when() surely accepts: 1900-2099, a real day (29 February and
+# the 31st of short months are left to the full reading), a real time of day.
+_SURE_VALUE = (
+    rb"(?:19|20)[0-9][0-9](?:(?:0[1-9]|1[0-2])(?:0[1-9]|1[0-9]|2[0-8])"
+    rb"|(?:0[13-9]|1[0-2])(?:29|30)|(?:0[13578]|1[02])31)"
+    rb"(?:T(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]Z?)?"
+)
+_PLAIN_TEXT = rb"(?:UID|SEQUENCE|STATUS|TRANSP|SUMMARY|LOCATION):"
+
+
+def _kept_lines_scan(eol: bytes) -> re.Pattern[bytes]:
+    """Every line prepare() keeps, as a token: BEGIN:VEVENT (a block starts), the lines that
+    open and close alarms (whose lines prepare() does not keep), a whole plain DTSTART,
+    DTEND, RECURRENCE-ID, EXDATE or RRULE line that nothing continues, a text property
+    without parameters (its value does not matter), or any other kept property name in
+    any case ("unsure": the block is left to the full reading)."""
+    nl = re.escape(eol)
+    return re.compile(
+        rb"\n((?:BEGIN|END):VALARM(?="
+        + nl
+        + rb")|BEGIN:VEVENT(?="
+        + nl
+        + rb")|(?:DTSTART|DTEND|RECURRENCE-ID)(?:;[^:;\r\n]*)*:"
+        + _SURE_VALUE
+        + rb"(?="
+        + nl
+        + rb"[A-Za-z0-9-]+[;:])|EXDATE(?:;[^:;\r\n]*)*:"
+        + _SURE_VALUE
+        + rb"(?:,"
+        + _SURE_VALUE
+        + rb")*(?="
+        + nl
+        + rb"[A-Za-z0-9-]+[;:])|RRULE:[A-Z0-9=;,+-]+(?="
+        + nl
+        + rb"[A-Za-z0-9-]+[;:])|"
+        + _PLAIN_TEXT
+        + rb"|(?i:d(?:tstart|tend|uration)|uid|r(?:rule|date|ecurrence-id)|exdate"
+        rb"|s(?:equence|tatus|ummary)|transp|location|x-microsoft-cdo-busystatus))"
+    )
+
+
+_KEPT_SCANS = {b"\r\n": _kept_lines_scan(b"\r\n"), b"\n": _kept_lines_scan(b"\n")}
+
+
+class _Heads:
+    """The parameters of DTSTART/DTEND lines as read_when() takes them, read once per spelling."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[bytes, bool], tuple[bool, str | None]] = {}
+
+    def zone(self, head: bytes, is_date: bool) -> tuple[bool, str | None]:
+        """(plain, TZID) for a line head such as b"DTSTART;TZID=Europe/London"."""
+        key = (head, is_date)
+        found = self._seen.get(key)
+        if found is None:
+            found = (False, None)
+            parts = split_line(
+                head.decode("utf-8", "replace")
+                + ":"
+                + ("20200101" if is_date else "20200101T000000")
+            )
+            if parts is not None:
+                when = read_when(parts[1], parts[2])
+                if when is not None:
+                    found = (True, when.tzid)
+            self._seen[key] = found
+        return found
+
+
+def groups_outside(
+    body: bytes, block_uids: Sequence[str], region: tuple[bytes, int, int], horizon: Horizon
+) -> tuple[list[int], set[tuple[str, bool]]] | None:
+    """The blocks to keep (indexes, file order) once the UID groups that surely cannot reach
+    the window are dropped, and the (TZID, written in UTC) of the dropped ones' date
+    values; None if the body does not scan as its outline says.
+
+    A group is dropped only when _split would drop it after reading it whole: every
+    property prepare() keeps of every member is plain (read_simple() reads them: no
+    parameters on text, plain dates, no DURATION or RDATE, nothing twice) and
+    cannot_reach() says so from the same values, the lone plain events (most of a
+    long history) by their days alone. Anything else is kept for the full reading.
+    ``region`` is outline.block_region(body).
+    """
+    eol, start, end = region
+    tokens = _KEPT_SCANS[eol].findall(body, start, end)
+    chunks = (b"\n".join(tokens) + b"\n").split(b"BEGIN:VEVENT\n")
+    if len(chunks) != len(block_uids) + 1:
+        return None
+    counts = Counter(block_uids)
+    heads = _Heads()
+    low, high = horizon.low, horizon.high
+    dropped: set[int] = set()
+    zones: set[tuple[str, bool]] = set()
+    groups: dict[str, list[tuple[int, _Member, list[tuple[str, bool]]]] | None] = {}
+    for index, chunk in enumerate(chunks[1:]):
+        if b"DT" not in chunk:
+            continue  # no plain start: not for here
+        key = block_uids[index]
+        lone = counts[key] == 1
+        if not lone and groups.get(key, ()) is None:
+            continue  # a member already said no
+        begin = finish = rule = rid = None
+        exdates: list[bytes] = []
+        texts: set[bytes] = set()
+        alarm = False
+        for item in chunk.split(b"\n")[:-1]:
+            if alarm or item == b"BEGIN:VALARM":
+                alarm = item != b"END:VALARM"  # an alarm's lines are not the event's
+            elif item[-1:] == b":":
+                if item in texts:
+                    break
+                texts.add(item)
+            elif b":" not in item:
+                break  # a kept property _split must read itself
+            elif item[:2] == b"DT":
+                if item[2] == 83:  # DTSTART
+                    if begin is not None:
+                        break
+                    begin = item
+                elif finish is not None:
+                    break
+                else:
+                    finish = item
+            elif item[:2] == b"EX":
+                exdates.append(item)
+            elif rule is None and item[:2] == b"RR":
+                rule = item
+            elif rid is None and item[:2] == b"RE":
+                rid = item
+            else:
+                break  # twice
+        else:
+            if begin is not None:
+                if lone and rule is None and rid is None and not exdates:
+                    found = _outside(begin, finish, heads, low, high)
+                    if found is not None:
+                        zones.update(found)
+                        dropped.add(index)
+                    continue
+                member = _plain_member(begin, finish, rule, rid, exdates, heads)
+                if member is not None:
+                    groups.setdefault(key, []).append((index, *member))  # type: ignore[union-attr]
+                    continue
+        groups[key] = None
+    for key, members in groups.items():
+        if members is None or len(members) != counts[key]:
+            continue
+        if _cannot_reach((member for _, member, _ in members), horizon):
+            for index, _, member_zones in members:
+                dropped.add(index)
+                zones.update(member_zones)
+    keep = [index for index in range(len(block_uids)) if index not in dropped]
+    return keep, zones
+
+
+def _outside(
+    begin: bytes, finish: bytes | None, heads: _Heads, low: str, high: str
+) -> list[tuple[str, bool]] | None:
+    """The zones of a lone plain event's times if its days are surely outside; else None."""
+    head, _, value = begin.partition(b":")
+    first = last = value[:15]
+    is_date = len(value) == 8
+    plain, tzid = heads.zone(head, is_date)
+    if not plain:
+        return None
+    found = [] if tzid is None else [(tzid, len(value) == 16)]
+    if finish is not None:
+        end_head, _, end_value = finish.partition(b":")
+        if (len(end_value) == 8) != is_date:
+            return None
+        plain, end_tzid = heads.zone(end_head, is_date)
+        if not plain:
+            return None
+        if end_tzid is not None:
+            found.append((end_tzid, len(end_value) == 16))
+        end_text = end_value[:15]
+        first, last = min(first, end_text), max(first, end_text)
+    if last[:8].decode() < low or first[:8].decode() > high:
+        return found
+    return None
+
+
+def _plain_member(
+    begin: bytes,
+    finish: bytes | None,
+    rule: bytes | None,
+    rid: bytes | None,
+    exdates: list[bytes],
+    heads: _Heads,
+) -> tuple[_Member, list[tuple[str, bool]]] | None:
+    """A series member's values as read_simple() reads them, and its zones; None if unsure."""
+    start = _when(begin, heads)
+    if start is None:
+        return None
+    found = [start]
+    end = None
+    if finish is not None:
+        end = _when(finish, heads)
+        if end is None or end.is_date != start.is_date:
+            return None
+        found.append(end)
+    recurrence_id = None
+    if rid is not None:
+        recurrence_id = _when(rid, heads)
+        if recurrence_id is None:
+            return None
+        found.append(recurrence_id)
+    for line in exdates:
+        head, _, values = line.partition(b":")
+        for value in values.split(b","):
+            when = _when(head + b":" + value, heads)
+            if when is None:
+                return None
+            found.append(when)
+    member = _Member(start, end, None, None if rule is None else rule[6:].decode(), recurrence_id)
+    return member, [(w.tzid, w.utc) for w in found if w.tzid is not None]
+
+
+def _when(line: bytes, heads: _Heads) -> When | None:
+    head, _, value = line.partition(b":")
+    is_date = len(value) == 8
+    plain, tzid = heads.zone(head, is_date)
+    if not plain:
+        return None
+    return When(value[:15].decode(), tzid, len(value) == 16)
+
+
 def _span_text(start: When, end: When | None) -> tuple[str, str]:
     if end is None:
         return start.text, start.text
@@ -523,9 +758,16 @@ def cannot_reach(members: Iterable[tuple[EventSource, Simple | None]], horizon: 
     rules), never by its start alone. Members already read by read_simple are
     not read again.
     """
+    return _cannot_reach(
+        (simple if simple is not None else _read_member(source.text) for source, simple in members),
+        horizon,
+    )
+
+
+def _cannot_reach(members: Iterable[_Member | Simple | None], horizon: Horizon) -> bool:
+    """cannot_reach() for members already read (None: one could not be read plainly)."""
     masters = 0
-    for source, simple in members:
-        member = simple if simple is not None else _read_member(source.text)
+    for member in members:
         if member is None:
             return False
         first, last = _span_text(member.start, member.end)
@@ -687,7 +929,7 @@ class Reader:
         if parts is None:
             return None
         until = vDDDTypes.from_ical(parts["UNTIL"]) if "UNTIL" in parts else None
-        rule_set = rruleset(cache=True)
+        rule_set = rruleset()  # one between() each: dateutil's cache would only cost
         if until is None or not compare_greater(start, until):
             rule_set.rdate(start)
         modifications: dict[Any, Simple] = {}
@@ -703,7 +945,7 @@ class Reader:
         duration = end_value - start_value
         span_start = convert_to_datetime(window_start - duration, zone)
         span_stop = convert_to_datetime(window_end, zone)
-        rule = rrulestr(rule_text, dtstart=_closer_start(start, span_start, parts), cache=True)
+        rule = rrule(dtstart=_closer_start(start, span_start, parts), **_rule_arguments(rule_text))
         keep_dates = not isinstance(start_value, datetime) and not isinstance(end_value, datetime)
         out: list[tuple[Simple, Any, Any, Any]] = []
         returned_starts: set[Any] = set()
@@ -764,6 +1006,37 @@ class Reader:
                 returned.add(id(override))
                 out.append((override, begin, end, self.value(override.recurrence_id)))  # type: ignore[arg-type]
         return out if len(out) <= limit else None
+
+
+@lru_cache(maxsize=4096)
+def _rule_arguments(text: str) -> dict[str, Any]:
+    """What ``rrulestr(text)`` passes to ``rrule()``, for a rule :func:`_rule` accepted.
+
+    dateutil's own handlers read each part; only UNTIL is read here, because
+    rrulestr reads it with dateutil's general date parser, which is most of the cost
+    of building a rule. _rule() allows UNTIL only as YYYYMMDD[THHMMSS[Z]], which
+    that parser reads as this (a Z as UTC; tests hold the two to the same values).
+    The dict is shared: rrule() only reads it.
+    """
+    arguments: dict[str, Any] = {}
+    for pair in text.upper().split(";"):
+        name, value = pair.split("=")
+        if name == "UNTIL":
+            arguments["until"] = until_value(value)
+        else:
+            getattr(rrulestr, "_handle_" + name)(
+                arguments, name, value, ignoretz=False, tzinfos=None
+            )
+    return arguments
+
+
+def until_value(text: str) -> datetime:
+    """An RRULE's UNTIL as rrulestr reads it, for YYYYMMDD[THHMMSS[Z]]."""
+    day = datetime(int(text[:4]), int(text[4:6]), int(text[6:8]))  # noqa: DTZ001 - as dateutil
+    if len(text) == 8:
+        return day
+    value = day.replace(hour=int(text[9:11]), minute=int(text[11:13]), second=int(text[13:15]))
+    return value.replace(tzinfo=tzutc()) if text.endswith("Z") else value
 
 
 def _closer_start(start: datetime, span_start: datetime, parts: dict[str, str]) -> datetime:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -282,7 +282,20 @@ def select(body: bytes, outline: Outline, keys: Collection[str]) -> bytes | None
     ``outline`` must be ``outline(body)``; None if the body does not match it.
     The result parses, for those groups, exactly as the whole body does.
     """
-    p = _CRLF if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0) else _LF
+    return keep_blocks(
+        body, outline, [index for index, key in enumerate(outline.block_uids) if key in keys]
+    )
+
+
+def keep_blocks(
+    body: bytes, outline: Outline, indexes: Iterable[int], max_block: int | None = None
+) -> bytes | None:
+    """``body`` with only the VEVENT blocks at ``indexes`` (file order, from 0), the rest as it was.
+
+    ``outline`` must be ``outline(body)``; None if the body does not match it, or if
+    a block is longer than ``max_block`` bytes.
+    """
+    p = _patterns_of(body)
     parts = body.split(p.start)
     count = outline.event_count
     if len(body) != outline.size or len(parts) != count + 1 or len(outline.block_uids) != count:
@@ -290,10 +303,28 @@ def select(body: bytes, outline: Outline, keys: Collection[str]) -> bytes | None
     last = parts[-1]
     cut = last.rfind(p.end + p.eol) + len(p.end)
     parts[-1] = last[:cut]
+    if max_block is not None and len(body) > max_block and max(map(len, parts[1:])) > max_block:
+        return None
     chosen = [parts[0]]
-    for index, key in enumerate(outline.block_uids, start=1):
-        if key in keys:
-            chosen.append(p.start)
-            chosen.append(parts[index])
+    for index in indexes:
+        chosen.append(p.start)
+        chosen.append(parts[index + 1])
     chosen.append(last[cut:])
     return b"".join(chosen)
+
+
+def block_region(body: bytes) -> tuple[bytes, int, int]:
+    """(line break, start, end) of the blocks of a body that has an outline.
+
+    ``start`` is where the line break before the first BEGIN:VEVENT is, ``end``
+    where the line break after the last END:VEVENT is; each block starts at a
+    ``b"\\n" + b"BEGIN:VEVENT"`` in between.
+    """
+    p = _patterns_of(body)
+    return p.eol, body.find(p.start), body.rfind(p.end + p.eol) + len(p.end)
+
+
+def _patterns_of(body: bytes) -> _Patterns:
+    return (
+        _CRLF if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0) else _LF
+    )

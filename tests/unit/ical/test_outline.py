@@ -18,11 +18,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_fastpath import generated_feed
+from test_fastpath import WINDOWS as FAST_WINDOWS
+from test_fastpath import _assert_same, _both, generated_feed
 
 from kara_tui.ical.fastpath import uid_key
 from kara_tui.ical.outline import Outline, outline
-from kara_tui.ical.parse import FeedUnreadable, ParseResult, clean_text, parse_feed
+from kara_tui.ical.parse import (
+    FeedUnreadable,
+    ParseResult,
+    _without_groups_outside,
+    clean_text,
+    parse_feed,
+)
 from kara_tui.ical.prepare import NotICalendar, prepare
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "ical-corpus"
@@ -311,3 +318,142 @@ def test_damaged_feeds_are_cut_right_or_not_at_all(edits: list[tuple[int, bytes,
     whole = _parse(body, window)
     for key in shape.groups:
         assert _by_uid(_parse(body, window, only={key}, outline=shape), key) == _by_uid(whole, key)
+
+
+# -- lone events outside the window are left out before parsing, changing nothing ----------
+
+FAR = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC), UTC)
+
+
+def _fast_and_slow(body: bytes, window: tuple[datetime, datetime, tzinfo]) -> None:
+    start, end, tz = window
+    fast, slow = _both(body, start, end, tz)
+    _assert_same(fast, slow)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_leaving_out_lone_events_changes_nothing(seed: int) -> None:
+    for hostile in (False, True):
+        body = _plain_uids(generated_feed(seed, hostile=hostile))
+        shape = outline(body)
+        assert shape is not None
+        for start, end, tz in FAST_WINDOWS:
+            assert _without_groups_outside(body, shape, start, end) is not None  # it is used
+            _fast_and_slow(body, (start, end, tz))
+
+
+def _lone(*lines: str) -> bytes:
+    """BASE plus one more event, outside the FAR window unless its lines say otherwise."""
+    event = "BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n"
+    return BASE.replace(b"END:VCALENDAR", event.encode() + b"END:VCALENDAR")
+
+
+OLD = "DTSTART;TZID=Not/A_Zone:20100301T100000"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _lone("UID:x@test", OLD, "DTEND;TZID=Not/A_Zone:20100301T110000", "SUMMARY:old"),
+        _lone("UID:x@test", "DTSTART:20100301T100000Z", "SUMMARY:a", "SUMMARY:b"),  # twice
+        _lone("UID:x@test", "dtstart:20100301T100000Z"),  # lower case
+        _lone("UID:x@test", "DTSTART:20100301T1000", " 00Z"),  # folded
+        _lone("UID:x@test", "DTSTART:20100301T100000Z", "not a property"),  # continued
+        _lone("UID:x@test", "DTSTART:20100230T100000Z"),  # no such day
+        _lone("UID:x@test", "DTSTART:20120229T100000Z"),  # a leap day (left to the parser)
+        _lone("UID:x@test", "DTSTART;VALUE=DATE:20100301", "DTEND:20100302T000000Z"),  # mixed
+        _lone("UID:x@test", "DTSTART;X-ODD=1:20100301T100000Z"),  # odd parameter
+        _lone("UID:x@test", "DTSTART;TZID=Europe/London:20100301"),  # a zone on a date
+        _lone("UID:x@test", "DTSTART:20100301T100000Z", "DURATION:P10000D"),  # reaches in
+        _lone("UID:x@test", "DTSTART:20100301T100000Z", "RRULE:FREQ=YEARLY"),
+        _lone("UID:x@test", "DTSTART:20100301T100000Z", "SUMMARY;LANGUAGE=en:a"),
+        _lone("UID:x@test", "DTSTART:20100301T100000Z", "SUMMARY;X=a,b:a"),  # not plain
+        _lone("UID:x@test", "SUMMARY:no start", "BEGIN:VALARM", OLD, "END:VALARM"),
+        _lone("UID:x@test", OLD, "BEGIN:VALARM", "DTSTART:20250301T100000Z", "END:VALARM"),
+        _lone("UID:one@test", "DTSTART:20100301T100000Z"),  # shares a UID with a kept one
+        _lone("UID:x@test", "DTSTART:20250301T100000Z", "DTEND:20100301T100000Z"),  # reversed
+        _lone("UID:x@test", "DTSTART:20250301T100000Z", "DTSTART:20100301T100000Z"),
+        _lone("UID:x@test", OLD, "RRULE:FREQ=WEEKLY;UNTIL=20100601T000000Z"),  # ended
+        _lone(
+            "UID:x@test", OLD, "RRULE:FREQ=WEEKLY;COUNT=5", "EXDATE;TZID=Not/A_Zone:20100308T100000"
+        ),
+        _lone("UID:x@test", OLD, "RRULE:FREQ=WEEKLY"),  # still running
+        _lone(
+            "UID:x@test", OLD, "RRULE:FREQ=DAILY;UNTIL=20100601T000000Z", "RDATE:20250301T100000Z"
+        ),
+        _lone("UID:x@test", OLD, "RRULE:freq=weekly;count=3"),
+        _lone("UID:x@test", OLD, "RRULE:FREQ=MONTHLY;BYMONTHDAY=1;COUNT=2"),
+        _lone(
+            "UID:x@test", "RECURRENCE-ID:20100301T100000Z", "DTSTART:20250302T100000Z"
+        ),  # moved in
+        _lone("UID:x@test", "RECURRENCE-ID:20100301T100000Z", "DTSTART:20100302T100000Z"),
+        _lone(
+            "UID:x@test",
+            "RECURRENCE-ID:20100301T100000Z,20100302T100000Z",
+            "DTSTART:20100302T100000Z",
+        ),
+        _lone(
+            "UID:x@test", OLD, "EXDATE:20100301T100000Z", "EXDATE;TZID=Other/Zone:20100308T100000"
+        ),
+    ],
+)
+def test_only_events_surely_outside_are_left_out(body: bytes) -> None:
+    assert outline(body) is not None
+    _fast_and_slow(body, FAR)
+    _fast_and_slow(body, WINDOWS[1])
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [
+        "DTSTART:20100310T100000Z",  # moved, still long ago
+        "DTSTART:20250310T100000Z",  # moved into the window: the group must be read
+        "DTSTART;TZID=Far/Away:20100310T100000",
+        "DTSTART:20100310T100000Z\r\nSTATUS:CANCELLED",
+        "DTSTART:20100310T100000Z\r\nRRULE:FREQ=DAILY;COUNT=2",
+    ],
+)
+def test_old_series_with_moved_instances_are_left_out_only_when_all_of_them_are(moved: str) -> None:
+    series = ("UID:s@test", OLD, "RRULE:FREQ=WEEKLY;UNTIL=20100601T000000Z", "SUMMARY:weekly")
+    body = _lone(*series).replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVENT\r\nUID:s@test\r\nRECURRENCE-ID;TZID=Not/A_Zone:20100308T100000\r\n"
+        + moved.encode()
+        + b"\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
+    assert outline(body) is not None
+    _fast_and_slow(body, FAR)
+
+
+def test_a_lone_old_event_is_left_out_and_its_unknown_zone_still_reported() -> None:
+    body = _lone("UID:x@test", OLD, "DTEND;TZID=Not/A_Zone:20100301T110000", "SUMMARY:old")
+    shape = outline(body)
+    assert shape is not None
+    start, end, tz = FAR
+    cut = _without_groups_outside(body, shape, start, end)
+    assert cut is not None
+    assert b"x@test" not in cut[0]
+    assert b"three@test" in cut[0]  # March 2025: inside
+    assert cut[1] == {("Not/A_Zone", False)}
+    result = parse_feed(body, window_start=start, window_end=end, default_tz=tz)
+    assert any("Not/A_Zone" in p.reason for p in result.problems)
+    assert result.event_count == 5
+
+
+@pytest.mark.parametrize(
+    ("lines", "left_out"),
+    [
+        ((OLD, "RRULE:FREQ=WEEKLY;UNTIL=20100601T000000Z"), True),
+        ((OLD, "RRULE:FREQ=WEEKLY;COUNT=5", "EXDATE;TZID=Not/A_Zone:20100308T100000"), True),
+        ((OLD, "RRULE:FREQ=WEEKLY"), False),
+        ((OLD, "RRULE:FREQ=WEEKLY;COUNT=5", "RDATE:20100301T100000Z"), False),
+        (("RECURRENCE-ID:20100301T100000Z", "DTSTART:20250302T100000Z"), False),
+        ((OLD, "SUMMARY;LANGUAGE=en:x"), False),
+    ],
+)
+def test_which_groups_are_left_out(lines: tuple[str, ...], left_out: bool) -> None:
+    body = _lone("UID:x@test", *lines)
+    shape = outline(body)
+    assert shape is not None
+    cut = _without_groups_outside(body, shape, FAR[0], FAR[1])  # BASE's events are inside
+    assert (cut is not None and b"UID:x@test" not in cut[0]) is left_out
