@@ -148,3 +148,59 @@ def test_the_cli_works_on_postgres(pg_url: str, cli, monkeypatch) -> None:
     assert cancelled.code == 0, cancelled.err
     again = cli("sessions", "list", "--from", "2026-11-16", "--to", "+7d", "--json").json()
     assert again[0]["status"] == "cancelled"
+
+
+def test_an_incremental_resync_stores_the_same_on_both(
+    pg_engine, practice, clock, tmp_path: Path, monkeypatch
+) -> None:
+    """On PostgreSQL the bulk writes go through Core and stored times come back from the
+    driver as datetimes: the partial re-sync must still find the same changes."""
+    import kara_tui.services.feeds as feeds_module
+
+    monday = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    events = [Ev(f"e{i}", monday + timedelta(days=i, hours=i % 4)) for i in range(8)]
+    events += [
+        Ev("weekly", monday, rrule="FREQ=WEEKLY;COUNT=20", summary="Supervision"),
+        Ev("allday", monday.date() + timedelta(days=3), minutes=1440, summary="Conference"),
+        Ev("bad", monday, extra="RRULE:FREQ=WEEKLY;INTERVAL=0"),
+    ]
+    feed = tmp_path / "work.ics"
+    feed.write_bytes(ics(*events))
+    pg = _twin(pg_engine, clock)
+    settings = Settings(path=tmp_path / "config.toml")
+    on_pg, on_lite = Feeds(pg, settings), Feeds(practice, settings)
+    assert on_pg.import_file(feed, name="Work").ok and on_lite.import_file(feed, name="Work").ok
+
+    parsed: list[object] = []
+    real = feeds_module.parse_feed
+
+    def spy(body: bytes, **kwargs):
+        parsed.append(kwargs.get("only"))
+        return real(body, **kwargs)
+
+    monkeypatch.setattr(feeds_module, "parse_feed", spy)
+    events[2] = dataclasses.replace(events[2], start=events[2].start + timedelta(hours=1))
+    feed.write_bytes(ics(*events))
+    again = on_pg.sync("Work")[0], on_lite.sync("Work")[0]
+    assert parsed == [{"e2"}, {"e2"}]  # only the changed group, on both
+    for report in again:
+        assert (report.added, report.updated, report.removed, report.unchanged) == (0, 1, 0, 29)
+        assert [p.uid for p in report.problems] == ["bad"]
+
+    def stored(feeds: Feeds) -> list:
+        found = feeds.events(
+            "Work", start=monday - timedelta(days=7), end=monday + timedelta(days=200)
+        )
+        return [dataclasses.replace(e, id=0) for e in found]
+
+    def groups(engine) -> list:
+        with engine.connect() as conn:
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    text("SELECT uid, digest, problems FROM feed_groups ORDER BY uid")
+                )
+            ]
+
+    assert stored(on_pg) == stored(on_lite)
+    assert groups(pg_engine) == groups(practice.engine)
