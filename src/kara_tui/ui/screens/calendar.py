@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Label, Static
+from textual.widgets import ContentSwitcher, Label, Static
 from textual.worker import Worker
 
 from kara_tui.clock import Clock
@@ -34,6 +34,7 @@ from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.widgets.canvas import CalendarCanvas
+from kara_tui.ui.widgets.keys_footer import KeysFooter
 from kara_tui.ui.widgets.week import WeekView
 from kara_tui.ui.workers import ServiceWorkers
 
@@ -114,7 +115,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         with Horizontal(id="status-bar"):
             yield Static("", id="selection")
             yield Label("", id="sync-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if not self._read_first_page_now():
