@@ -110,8 +110,9 @@ class Bulk:
         stmt = select(*(type_coerce(self._table.c[c], NullType()) for c in columns)).where(where)
         result = self._conn.execute(stmt)
         try:
-            # The driver's own rows: no Row object per row, which costs more than the read.
-            return [tuple(row) for row in result.cursor.fetchall()]
+            # The driver's own rows (tuples): no Row object per row, which costs more than
+            # the read itself.
+            return list(result.cursor.fetchall())
         finally:
             result.close()
 

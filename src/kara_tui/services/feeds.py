@@ -864,8 +864,8 @@ class Feeds:
             )
         if not rows:
             return None  # nothing stored to compare with: the whole parse outlines the body
-        digests = {uid: digest for uid, digest, _ in rows}
-        problems = {uid: [(u, r) for u, r in json.loads(found)] for uid, _, found in rows if found}
+        digests = dict(row[:2] for row in rows)
+        problems = {row[0]: [(u, r) for u, r in json.loads(row[2])] for row in rows if row[2]}
         body_outline = outline(body)
         if body_outline is None:
             return None
@@ -873,8 +873,12 @@ class Feeds:
         if digests.pop(_BODY, None) != parse_key or _BODY in problems:
             return body_outline  # another head, window or parser; or the body's own problems
         groups = body_outline.groups
-        changed = [uid for uid, _ in groups.items() - digests.items()]
-        vanished = list(digests.keys() - groups.keys())
+        stored = digests.get
+        changed = [uid for uid, digest in groups.items() if stored(uid) != digest]
+        new = sum(1 for uid in changed if uid not in digests)
+        # Usually no group vanished, which the counts show without comparing every key.
+        gone = len(digests) != len(groups) - new
+        vanished = list(digests.keys() - groups.keys()) if gone else []
         if len(changed) + len(vanished) > PARTIAL_SHARE * max(len(groups), 1):
             return body_outline
         return _Changes(body_outline, changed, vanished, problems)
