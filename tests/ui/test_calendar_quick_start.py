@@ -99,7 +99,7 @@ async def test_a_key_pressed_while_the_practice_is_being_built_waits_for_it(
 
     reads = QuickReader.open(db_url)
     assert reads is not None
-    practice = LazyPractice(build, reads)
+    practice = LazyPractice(build, reads, cal_clock)
     app = _app(practice, cal_clock, settings)
     try:
         async with app.run_test(size=(120, 40)) as pilot:

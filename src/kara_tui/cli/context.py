@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from kara_tui import paths
 from kara_tui.clock import Clock, FixedClock
@@ -123,7 +124,7 @@ class Context:
             else:
                 self._quick = quick
                 self.clock = clock_from_env(quick.professional().timezone)
-                self._practice = LazyPractice(self._build_practice, quick)
+                self._practice = LazyPractice(self._build_practice, quick, self.clock)
         return self._practice
 
     def _build_practice(self) -> Practice:
@@ -175,16 +176,18 @@ class LazyPractice:
     """The Practice of a database that needs nothing done before opening, built on first use.
 
     ``calendar_reads`` answers the calendar's page reads at once (stdlib sqlite3, see
-    db.quick_reads). Any other attribute is the Practice's: the first use builds it
-    (importing SQLAlchemy), or waits for ``prepare()``, which the calendar calls once its
-    first week is on the screen, to finish building it in the background. A key pressed
-    meanwhile waits a moment for it; nothing is lost.
+    db.quick_reads), and ``clock`` and ``tz`` are known without the Practice too. Any other
+    attribute is the Practice's: the first use builds it (importing SQLAlchemy), or waits
+    for ``prepare()``, which the calendar calls once its first week is on the screen, to
+    finish building it in the background. A key pressed meanwhile waits a moment for it;
+    nothing is lost.
     """
 
-    __slots__ = ("_build", "_error", "_lock", "_practice", "_thread", "calendar_reads")
+    __slots__ = ("_build", "_clock", "_lock", "_practice", "_thread", "calendar_reads")
 
-    def __init__(self, build: Callable[[], Practice], reads: QuickReader) -> None:
+    def __init__(self, build: Callable[[], Practice], reads: QuickReader, clock: Clock) -> None:
         self._build = build
+        self._clock = clock
         self._practice: Practice | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -193,6 +196,16 @@ class LazyPractice:
     @property
     def built(self) -> bool:
         return self._practice is not None
+
+    @property
+    def clock(self) -> Clock:
+        """The Practice's clock (the same one it is built with)."""
+        return self._practice.clock if self._practice is not None else self._clock
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The practice's time zone, read now (as Practice.tz reads it)."""
+        return ZoneInfo(self.calendar_reads.professional().timezone)
 
     def resolve(self) -> Practice:
         """The Practice, built now (or as soon as the background build ends)."""

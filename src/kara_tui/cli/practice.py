@@ -156,7 +156,12 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
     status = (
         _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
     )
-    sessions = practice.list_sessions(start=start, end=end, client_id=client_id, status=status)
+    reads = getattr(practice, "calendar_reads", None)
+    if reads is not None and client_id is None and status is None:
+        # The calendar's quick reads give the same sessions without SQLAlchemy (LazyPractice).
+        sessions = reads.list_sessions(start=start, end=end)
+    else:
+        sessions = practice.list_sessions(start=start, end=end, client_id=client_id, status=status)
     tz = practice.tz
     if args.json:
         render.dump([render.session_json(s, tz) for s in sessions])

@@ -1,0 +1,60 @@
+"""`sessions list` without --client or --status reads through the quick reads (no SQLAlchemy)
+and prints exactly what the Practice's read prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from calendar_kit import seed_week
+from kara_tui.cli import render
+from kara_tui.clock import FixedClock
+from kara_tui.services.practice import Practice
+
+
+def _practice_json(practice: Practice, start: datetime | None, end: datetime | None) -> list:
+    tz = practice.tz
+    return [render.session_json(s, tz) for s in practice.list_sessions(start=start, end=end)]
+
+
+def test_the_listing_is_the_practices(cli, practice: Practice) -> None:
+    seed_week(practice)
+    assert cli("sessions", "list", "--json").json() == json.loads(
+        json.dumps(_practice_json(practice, None, None))
+    )
+    week = cli("sessions", "list", "--from", "2026-11-16", "--to", "2026-11-23", "--json").json()
+    start, end = datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC)
+    assert week == json.loads(json.dumps(_practice_json(practice, start, end)))
+    assert any(s["cancellation"] and s["charges"] for s in week)
+    text = cli("sessions", "list", "--from", "2026-11-16", "--to", "2026-11-23").out
+    assert "Anna Smith" in text
+
+
+def test_the_listing_needs_no_sqlalchemy(tmp_path: Path, engine, clock: FixedClock) -> None:
+    practice = Practice(engine, clock)
+    practice.ensure_professional()
+    seed_week(practice)
+    url = str(engine.url)
+    probe = (
+        "import sys\n"
+        "from kara_tui.cli import main\n"
+        "code = main(['--db', sys.argv[1], 'sessions', 'list', '--json'])\n"
+        "print('sqlalchemy' in sys.modules, code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "KARA_NOW": "2026-11-16T08:00:00+00:00"}
+    env.pop("KARA_DB", None)
+    env["KARA_CONFIG"] = str(tmp_path / "none.toml")
+    out = subprocess.run(
+        [sys.executable, "-c", probe, url],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert out.stderr.strip().splitlines()[-1] == "False 0"
+    assert len(json.loads(out.stdout)) == len(practice.list_sessions())
