@@ -434,6 +434,7 @@ def _kept_lines_scan(eol: bytes) -> re.Pattern[bytes]:
     )
 
 
+_ALARM = re.compile(rb"BEGIN:VALARM\n(?:[^\n]*\n)*?END:VALARM\n")  # in the scan's tokens
 _KEPT_SCANS = {b"\r\n": _kept_lines_scan(b"\r\n"), b"\n": _kept_lines_scan(b"\n")}
 
 
@@ -477,65 +478,64 @@ def groups_outside(
     ``region`` is outline.block_region(body).
     """
     eol, start, end = region
-    tokens = _KEPT_SCANS[eol].findall(body, start, end)
-    chunks = (b"\n".join(tokens) + b"\n").split(b"BEGIN:VEVENT\n")
+    joined = b"\n".join(_KEPT_SCANS[eol].findall(body, start, end)) + b"\n"
+    if b"BEGIN:VALARM" in joined:
+        joined = _ALARM.sub(b"", joined)  # an alarm's lines are not the event's
+    chunks = joined.split(b"BEGIN:VEVENT\n")
     if len(chunks) != len(block_uids) + 1:
         return None
     counts = Counter(block_uids)
     heads = _Heads()
-    low, high = horizon.low, horizon.high
+    low, high = horizon.low.encode(), horizon.high.encode()
     dropped: set[int] = set()
     zones: set[tuple[str, bool]] = set()
     groups: dict[str, list[tuple[int, _Member, list[tuple[str, bool]]]] | None] = {}
-    for index, chunk in enumerate(chunks[1:]):
-        if b"DT" not in chunk:
-            continue  # no plain start: not for here
-        key = block_uids[index]
+    for index, (key, chunk) in enumerate(zip(block_uids, chunks[1:], strict=True)):
         lone = counts[key] == 1
         if not lone and groups.get(key, ()) is None:
             continue  # a member already said no
+        items = chunk.split(b"\n")
+        items.pop()
         begin = finish = rule = rid = None
         exdates: list[bytes] = []
-        texts: set[bytes] = set()
-        alarm = False
-        for item in chunk.split(b"\n")[:-1]:
-            if alarm or item == b"BEGIN:VALARM":
-                alarm = item != b"END:VALARM"  # an alarm's lines are not the event's
-            elif item[-1:] == b":":
-                if item in texts:
-                    break
-                texts.add(item)
-            elif b":" not in item:
-                break  # a kept property _split must read itself
-            elif item[:2] == b"DT":
-                if item[2] == 83:  # DTSTART
-                    if begin is not None:
+        if len(set(items)) == len(items):  # a property twice: read_simple() says no
+            for item in items:
+                if item[-1] == 58:  # UID:, SUMMARY:... without parameters
+                    continue
+                if 58 not in item:
+                    break  # a kept property _split must read itself
+                first = item[0]
+                if first == 68:  # DTSTART, DTEND
+                    if item[2] == 83:
+                        if begin is not None:
+                            break
+                        begin = item
+                    elif finish is not None:
                         break
-                    begin = item
-                elif finish is not None:
+                    else:
+                        finish = item
+                elif first == 69:  # EXDATE
+                    exdates.append(item)
+                elif item[1] == 82:  # RRULE
+                    if rule is not None:
+                        break
+                    rule = item
+                elif rid is not None:  # RECURRENCE-ID
                     break
                 else:
-                    finish = item
-            elif item[:2] == b"EX":
-                exdates.append(item)
-            elif rule is None and item[:2] == b"RR":
-                rule = item
-            elif rid is None and item[:2] == b"RE":
-                rid = item
+                    rid = item
             else:
-                break  # twice
-        else:
-            if begin is not None:
-                if lone and rule is None and rid is None and not exdates:
-                    found = _outside(begin, finish, heads, low, high)
-                    if found is not None:
-                        zones.update(found)
-                        dropped.add(index)
-                    continue
-                member = _plain_member(begin, finish, rule, rid, exdates, heads)
-                if member is not None:
-                    groups.setdefault(key, []).append((index, *member))  # type: ignore[union-attr]
-                    continue
+                if begin is not None:
+                    if lone and rule is None and rid is None and not exdates:
+                        found = _outside(begin, finish, heads, low, high)
+                        if found is not None:
+                            zones.update(found)
+                            dropped.add(index)
+                        continue
+                    member = _plain_member(begin, finish, rule, rid, exdates, heads)
+                    if member is not None:
+                        groups.setdefault(key, []).append((index, *member))  # type: ignore[union-attr]
+                        continue
         groups[key] = None
     for key, members in groups.items():
         if members is None or len(members) != counts[key]:
@@ -549,7 +549,7 @@ def groups_outside(
 
 
 def _outside(
-    begin: bytes, finish: bytes | None, heads: _Heads, low: str, high: str
+    begin: bytes, finish: bytes | None, heads: _Heads, low: bytes, high: bytes
 ) -> list[tuple[str, bool]] | None:
     """The zones of a lone plain event's times if its days are surely outside; else None."""
     head, _, value = begin.partition(b":")
@@ -570,7 +570,7 @@ def _outside(
             found.append((end_tzid, len(end_value) == 16))
         end_text = end_value[:15]
         first, last = min(first, end_text), max(first, end_text)
-    if last[:8].decode() < low or first[:8].decode() > high:
+    if last[:8] < low or first[:8] > high:
         return found
     return None
 

@@ -522,17 +522,24 @@ class _Split:
     zones: set[tuple[str, bool]] = field(default_factory=set)
 
 
-def _split(events: list[EventSource], window_start: datetime, window_end: datetime) -> _Split:
+def _split(
+    events: list[EventSource],
+    window_start: datetime,
+    window_end: datetime,
+    keys: list[str] | None = None,
+) -> _Split:
     """Sort the VEVENTs by UID group: plain singles, plain series, groups outside the window,
     and the rest (for icalendar).
 
     The choice is per group, never per feed: one odd event only sends itself and
     the events that share its UID to icalendar. UIDs are counted first so that a
     lone plain event outside the window is dropped at once, text and all: a
-    ten-year feed is mostly such events, and holding them costs memory.
+    ten-year feed is mostly such events, and holding them costs memory. ``keys``, when
+    given, are the events' group keys from the body's outline (the same, found cheaper).
     """
     horizon = Horizon(window_start, window_end)
-    keys = [uid_key(source, clean_text) or f"no-uid-{source.digest}" for source in events]
+    if keys is None or len(keys) != len(events):
+        keys = [uid_key(source, clean_text) or f"no-uid-{source.digest}" for source in events]
     counts = Counter(keys)
     split = _Split()
     groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
@@ -694,13 +701,15 @@ def _events(
     fast: bool = True,
     max_occurrences: int = 5000,
     dropped_zones: Iterable[tuple[str, bool]] = (),
+    keys: list[str] | None = None,
 ) -> tuple[Prepared, list[_Member], _Context, list[Occurrence]]:
     """Everything up to expansion: repaired text, parsed events with real zones, grouped context.
 
     With ``fast``, plain single events and plain series become occurrences here
     without icalendar and groups that cannot reach the window are left out; the
     returned members are only what icalendar had to read. ``dropped_zones`` are the
-    zones of events the caller already left out of ``body`` (they are reported alike).
+    zones of events the caller already left out of ``body`` (they are reported alike);
+    ``keys`` the group keys of the events in ``body``, when its outline has them.
     """
     _check_window(window_start, window_end)
     try:
@@ -720,7 +729,7 @@ def _events(
     ctx = _Context(window_start, window_end, floating, problems)
     done: list[Occurrence] = []
     if fast:
-        split = _split(prepared.events, window_start, window_end)
+        split = _split(prepared.events, window_start, window_end, keys)
         split.zones.update(dropped_zones)  # events left out before prepare(), as _split would
         reader = Reader(
             lambda value, tzid: localize_value(value, tzid, resolver, None), x_wr, floating
@@ -868,12 +877,14 @@ def _parse_feed(
     _check_window(window_start, window_end)
     if fast and outline is None:
         outline = outline_of(body)
-    source, dropped_zones, event_count = body, set[tuple[str, bool]](), None
+    source, dropped_zones, event_count, keys = body, set[tuple[str, bool]](), None, None
     if fast and outline is not None:
+        keys = list(outline.block_uids)
         cut = _without_groups_outside(body, outline, window_start, window_end)
         if cut is not None:
-            source, dropped_zones = cut
+            source, kept, dropped_zones = cut
             event_count = outline.event_count
+            keys = [keys[index] for index in kept]
     prepared, members, ctx, occurrences = _events(
         source,
         window_start,
@@ -882,6 +893,7 @@ def _parse_feed(
         fast=fast,
         max_occurrences=max_occurrences_per_series,
         dropped_zones=dropped_zones,
+        keys=keys,
     )
     with Watchdog() as watchdog:
         expander = _Expander(ctx, watchdog, max_occurrences_per_series, max_seconds_per_series)
@@ -901,19 +913,31 @@ def _parse_feed(
 
 def _without_groups_outside(
     body: bytes, outline: Outline, window_start: datetime, window_end: datetime
-) -> tuple[bytes, set[tuple[str, bool]]] | None:
-    """The body without the UID groups that surely cannot reach the window, and their zones;
-    None when nothing can be left out or leaving it out could change what prepare() notes."""
-    if not _utf8(body):
+) -> tuple[bytes, list[int], set[tuple[str, bool]]] | None:
+    """The body without the UID groups that surely cannot reach the window, the indexes of the
+    blocks kept, and the dropped ones' zones; None when nothing can be left out or leaving
+    it out could change what prepare() notes."""
+    horizon = Horizon(window_start, window_end)
+    if not _mostly_outside(body, horizon) or not _utf8(body):
         return None  # prepare() would not say that dropped text was badly encoded
-    found = groups_outside(
-        body, outline.block_uids, block_region(body), Horizon(window_start, window_end)
-    )
+    found = groups_outside(body, outline.block_uids, block_region(body), horizon)
     if found is None or len(found[0]) == outline.event_count:
         return None
     kept, zones = found
     cut = keep_blocks(body, outline, kept, max_block=MAX_LINE_CHARS)  # a line too long: noted
-    return None if cut is None else (cut, zones)
+    return None if cut is None else (cut, kept, zones)
+
+
+_START_DAY = re.compile(rb"\nDTSTART[^:\r\n]*:([0-9]{8})")
+
+
+def _mostly_outside(body: bytes, horizon: Horizon) -> bool:
+    """Whether at least one VEVENT in eight starts outside the window: only then can
+    leaving groups out pay for looking for them (a feed of this year's events cannot)."""
+    days = _START_DAY.findall(body)
+    low, high = horizon.low.encode(), horizon.high.encode()
+    outside = sum(1 for day in days if day < low or day > high)
+    return outside * 8 >= len(days)
 
 
 def _utf8(body: bytes) -> bool:

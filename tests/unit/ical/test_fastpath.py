@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
-from dateutil.rrule import rrulestr
+from dateutil import parser as dateutil_parser
+from dateutil.rrule import rrule, rrulestr
 
-from kara_tui.ical.fastpath import _closer_start, _rule
+from kara_tui.ical.fastpath import _closer_start, _rule, _rule_arguments, until_value
 from kara_tui.ical.parse import ParseResult, _parse_feed, _split, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
 
@@ -351,3 +352,33 @@ def test_a_later_rule_start_gives_the_same_instances_in_the_window() -> None:
         assert [d.fold for d in got] == [d.fold for d in want]
         checked += moved != start
     assert checked > 100
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=WEEKLY;UNTIL=20250301T000000Z",
+        "FREQ=WEEKLY;UNTIL=20250301T103000",
+        "FREQ=DAILY;UNTIL=20250301;INTERVAL=3",
+        "FREQ=WEEKLY;BYDAY=MO,WE;WKST=SU;COUNT=12",
+        "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20261231T235959Z",
+        "freq=yearly;count=4",
+    ],
+)
+def test_rules_are_built_as_rrulestr_builds_them(rule: str) -> None:
+    """_rule_arguments reads UNTIL itself; the rule it makes yields what rrulestr's does."""
+    for start in (datetime(2024, 1, 1, 9, 30, tzinfo=UTC), datetime(2024, 1, 1, 9, 30)):
+        try:
+            want = list(rrulestr(rule, dtstart=start).between(start, start + timedelta(days=900)))
+        except ValueError:
+            with pytest.raises(ValueError):
+                rrule(dtstart=start, **_rule_arguments(rule))
+            continue
+        got = list(
+            rrule(dtstart=start, **_rule_arguments(rule)).between(
+                start, start + timedelta(days=900)
+            )
+        )
+        assert got == want
+    for text in ("20250301T000000Z", "20250301T103000", "20250301", "19991231T235959Z"):
+        assert until_value(text) == dateutil_parser.parse(text)
