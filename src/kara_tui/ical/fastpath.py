@@ -14,8 +14,9 @@ groups_outside() does it on the raw body before prepare() (one scan of the lines
 prepare() would keep, per group only when every one of them is plain, with the
 same cannot_reach() judgement), and _split does it again for what is left. It
 expands plain daily and weekly series (with EXDATEs and moved or cancelled
-instances) by recurring-ical-events' own steps over the same values, handing any
-group it is unsure of back to icalendar at run time.
+instances) by recurring-ical-events' own steps over the same values (the rule's
+instances by dateutil's steps, without dateutil: _instances), handing any group it
+is unsure of back to icalendar at run time.
 
 Text checks against the window allow three days of slack: Python refuses UTC
 offsets of a day or more, and all-day dates are read in the window's zone.
@@ -23,15 +24,14 @@ offsets of a day or more, and all-day dates are read in the window's zone.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from dateutil.rrule import rrule, rruleset, rrulestr
 from dateutil.tz import tzutc
 from icalendar import Event
 from icalendar.parser.property import unescape_backslash
@@ -929,9 +929,6 @@ class Reader:
         if parts is None:
             return None
         until = vDDDTypes.from_ical(parts["UNTIL"]) if "UNTIL" in parts else None
-        rule_set = rruleset()  # one between() each: dateutil's cache would only cost
-        if until is None or not compare_greater(start, until):
-            rule_set.rdate(start)
         modifications: dict[Any, Simple] = {}
         override_ids: list[tuple[Simple, tuple[Any, ...]]] = []
         for override in overrides:
@@ -945,7 +942,16 @@ class Reader:
         duration = end_value - start_value
         span_start = convert_to_datetime(window_start - duration, zone)
         span_stop = convert_to_datetime(window_end, zone)
-        rule = rrule(dtstart=_closer_start(start, span_start, parts), **_rule_arguments(rule_text))
+        # rruleset().rdate(start) and the rule, each asked for between(span_start, span_stop)
+        first = (
+            [start]
+            if (until is None or not compare_greater(start, until))
+            and span_start <= start <= span_stop
+            else []
+        )
+        instances = _instances(
+            parts, _closer_start(start, span_start, parts), span_start, span_stop
+        )
         keep_dates = not isinstance(start_value, datetime) and not isinstance(end_value, datetime)
         out: list[tuple[Simple, Any, Any, Any]] = []
         returned_starts: set[Any] = set()
@@ -959,8 +965,8 @@ class Reader:
         else:
             compare_until = None
         track_ids = bool(check_ids or modifications)
-        for generator, rule_until in ((rule_set, None), (rule, until)):
-            for instance in generator.between(span_start, span_stop, inc=True):
+        for found_instances, rule_until in ((first, None), (instances, until)):
+            for instance in found_instances:
                 if rule_until is not None:
                     if compare_until is not None:
                         if instance > compare_until:
@@ -1008,30 +1014,66 @@ class Reader:
         return out if len(out) <= limit else None
 
 
-@lru_cache(maxsize=4096)
-def _rule_arguments(text: str) -> dict[str, Any]:
-    """What ``rrulestr(text)`` passes to ``rrule()``, for a rule :func:`_rule` accepted.
+_WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
-    dateutil's own handlers read each part; only UNTIL is read here, because
-    rrulestr reads it with dateutil's general date parser, which is most of the cost
-    of building a rule. _rule() allows UNTIL only as YYYYMMDD[THHMMSS[Z]], which
-    that parser reads as this (a Z as UTC; tests hold the two to the same values).
-    The dict is shared: rrule() only reads it.
+
+def _instances(
+    parts: dict[str, str], dtstart: datetime, after: datetime, before: datetime
+) -> list[datetime]:
+    """``rrulestr(rule, dtstart=dtstart).between(after, before, inc=True)`` for a DAILY or
+    WEEKLY rule that _rule() accepted, in a tenth of dateutil's time.
+
+    dateutil's own steps: the rule's wall-clock time of day on each matching day,
+    in ``dtstart``'s zone (fold 0), weeks starting on WKST (the first one partial,
+    from ``dtstart``'s day), INTERVAL periods apart; COUNT counts from ``dtstart``,
+    an instance after UNTIL ends the rule, one after ``before`` ends the walk.
+    Tests hold it to dateutil on random rules, zones and DST changes.
     """
-    arguments: dict[str, Any] = {}
-    for pair in text.upper().split(";"):
-        name, value = pair.split("=")
-        if name == "UNTIL":
-            arguments["until"] = until_value(value)
-        else:
-            getattr(rrulestr, "_handle_" + name)(
-                arguments, name, value, ignoretz=False, tzinfos=None
-            )
-    return arguments
+    until = until_value(parts["UNTIL"]) if "UNTIL" in parts else None
+    if until is not None and (dtstart.tzinfo is None) != (until.tzinfo is None):
+        raise ValueError("RRULE UNTIL values must be specified in UTC when DTSTART is aware")
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    interval = int(parts.get("INTERVAL", "1"))
+    clock = time(dtstart.hour, dtstart.minute, dtstart.second, tzinfo=dtstart.tzinfo)
+    first = dtstart.toordinal()
+    if parts["FREQ"] == "DAILY":
+        offsets: list[int] = [0]
+        period = first
+        step = interval
+    else:
+        wkst = _WEEKDAY_NUMBERS[parts["WKST"]] if "WKST" in parts else calendar.firstweekday()
+        days = (
+            {_WEEKDAY_NUMBERS[day] for day in parts["BYDAY"].split(",")}
+            if "BYDAY" in parts
+            else {dtstart.weekday()}
+        )
+        offsets = sorted((day - wkst) % 7 for day in days)
+        period = first - (dtstart.weekday() - wkst) % 7
+        step = 7 * interval
+    out: list[datetime] = []
+    fromordinal, combine = date.fromordinal, datetime.combine
+    while True:
+        for offset in offsets:
+            ordinal = period + offset
+            if ordinal < first:
+                continue
+            instance = combine(fromordinal(ordinal), clock)
+            if until is not None and instance > until:
+                return out
+            if count is not None:
+                if count == 0:
+                    return out
+                count -= 1
+            if instance > before:
+                return out
+            if instance >= after:
+                out.append(instance)
+        period += step
 
 
 def until_value(text: str) -> datetime:
-    """An RRULE's UNTIL as rrulestr reads it, for YYYYMMDD[THHMMSS[Z]]."""
+    """An RRULE's UNTIL as rrulestr reads it (with dateutil's general date parser, for
+    YYYYMMDD[THHMMSS[Z]]: a Z is UTC)."""
     day = datetime(int(text[:4]), int(text[4:6]), int(text[6:8]))  # noqa: DTZ001 - as dateutil
     if len(text) == 8:
         return day

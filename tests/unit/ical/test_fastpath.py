@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil import parser as dateutil_parser
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrulestr
 
-from kara_tui.ical.fastpath import _closer_start, _rule, _rule_arguments, until_value
+from kara_tui.ical.fastpath import _closer_start, _instances, _rule, until_value
 from kara_tui.ical.parse import ParseResult, _parse_feed, _split, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
 
@@ -354,31 +354,71 @@ def test_a_later_rule_start_gives_the_same_instances_in_the_window() -> None:
     assert checked > 100
 
 
-@pytest.mark.parametrize(
-    "rule",
-    [
-        "FREQ=WEEKLY;UNTIL=20250301T000000Z",
-        "FREQ=WEEKLY;UNTIL=20250301T103000",
-        "FREQ=DAILY;UNTIL=20250301;INTERVAL=3",
-        "FREQ=WEEKLY;BYDAY=MO,WE;WKST=SU;COUNT=12",
-        "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20261231T235959Z",
-        "freq=yearly;count=4",
-    ],
-)
-def test_rules_are_built_as_rrulestr_builds_them(rule: str) -> None:
-    """_rule_arguments reads UNTIL itself; the rule it makes yields what rrulestr's does."""
-    for start in (datetime(2024, 1, 1, 9, 30, tzinfo=UTC), datetime(2024, 1, 1, 9, 30)):
+def test_rule_instances_are_dateutils() -> None:
+    """_instances walks DAILY and WEEKLY rules itself: the same instances as dateutil's
+    rrulestr(...).between(inc=True), zones, DST gaps and folds, COUNT, UNTIL and WKST."""
+    rng = random.Random(7)
+    zones: list[tzinfo | None] = [
+        ZoneInfo("Europe/London"),
+        ZoneInfo("America/New_York"),
+        UTC,
+        None,
+    ]
+    compared = 0
+    for _ in range(1500):
+        zone = rng.choice(zones)
+        start = datetime(
+            rng.randint(2015, 2026), rng.choice((1, 3, 10, 11, 12)), rng.randint(1, 31) % 28 + 1,
+            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), rng.choice((0, 0, 15)), tzinfo=zone,
+        )  # fmt: skip
+        freq = rng.choice(("DAILY", "WEEKLY", "WEEKLY"))
+        rule = f"FREQ={freq}"
+        if rng.random() < 0.5:
+            rule += f";INTERVAL={rng.choice((1, 2, 3, 5))}"
+        if freq == "WEEKLY" and rng.random() < 0.6:
+            rule += ";BYDAY=" + ",".join(
+                rng.sample(["MO", "TU", "WE", "TH", "FR", "SA", "SU"], rng.randint(1, 4))
+            )
+        if rng.random() < 0.4:
+            rule += ";WKST=" + rng.choice(("SU", "MO", "WE", "SA"))
+        end = rng.random()
+        if end < 0.3:
+            rule += f";COUNT={rng.randint(1, 80)}"
+        elif end < 0.7:
+            until = datetime(
+                rng.randint(2015, 2027),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+                rng.choice((0, 12, 23)),
+                tzinfo=UTC,
+            )
+            rule += ";UNTIL=" + until.strftime(
+                rng.choice(("%Y%m%dT%H%M%SZ", "%Y%m%d", "%Y%m%dT%H%M%S"))
+            )
+        after = datetime(start.year, start.month, start.day, rng.randint(0, 23), tzinfo=UTC)
+        after += timedelta(days=rng.randint(-30, 700))
+        before = after + timedelta(days=rng.randint(0, 500), hours=rng.randint(0, 30))
+        if zone is None:
+            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
+        parts = _rule(rule)
+        assert parts is not None, rule
         try:
-            want = list(rrulestr(rule, dtstart=start).between(start, start + timedelta(days=900)))
+            want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
         except ValueError:
             with pytest.raises(ValueError):
-                rrule(dtstart=start, **_rule_arguments(rule))
+                _instances(parts, start, after, before)
             continue
-        got = list(
-            rrule(dtstart=start, **_rule_arguments(rule)).between(
-                start, start + timedelta(days=900)
-            )
-        )
-        assert got == want
-    for text in ("20250301T000000Z", "20250301T103000", "20250301", "19991231T235959Z"):
-        assert until_value(text) == dateutil_parser.parse(text)
+        got = _instances(parts, start, after, before)
+        assert got == want, (rule, start, after, before)
+        assert [(d.tzinfo, d.fold, d.replace(tzinfo=None)) for d in got] == [
+            (d.tzinfo, d.fold, d.replace(tzinfo=None)) for d in want
+        ]
+        compared += bool(want)
+    assert compared > 600
+
+
+@pytest.mark.parametrize(
+    "text", ["20250301T000000Z", "20250301T103000", "20250301", "19991231T235959Z"]
+)
+def test_until_is_read_as_dateutil_reads_it(text: str) -> None:
+    assert until_value(text) == dateutil_parser.parse(text)
