@@ -339,9 +339,20 @@ class _ParseCalls:
 
 
 def _sync(
-    tmp: Path, name: str, bodies: list[bytes], settings: Settings, *, whole: bool = False
+    tmp: Path,
+    name: str,
+    bodies: list[bytes],
+    settings: Settings,
+    *,
+    whole: bool = False,
+    one_process: bool = False,
 ) -> _Outcome:
-    """Import bodies[0] into a fresh database, then sync each later body in turn."""
+    """Import bodies[0] into a fresh database, then sync each later body in turn.
+
+    Each sync runs as ``kara-tui feeds sync`` does, with a Feeds of its own that reads the
+    stored digests back; ``one_process`` keeps one Feeds for all, as the app does, which
+    compares with the digests it stored itself.
+    """
     tmp.mkdir()
     practice = _practice_at(tmp / "kara.db")
     feeds = Feeds(practice, settings, keyring=MemoryKeyring())
@@ -350,6 +361,8 @@ def _sync(
     report = feeds.import_file(path, "Work")
     assert report.ok, report.message
     for body in bodies[1:]:
+        if not one_process:
+            feeds = Feeds(practice, settings, keyring=MemoryKeyring())
         if whole:  # the stored digests dropped: the sync parses the whole body
             with practice.engine.begin() as conn:
                 conn.execute(text("DELETE FROM feed_groups"))
@@ -411,10 +424,14 @@ def test_syncing_back_and_forth_stays_right(tmp_path: Path, monkeypatch) -> None
     body_b, _ = several(body_a, settings)
     body_c, _ = dtstamps(moved(body_b, settings)[0], settings)
     calls = _ParseCalls(monkeypatch)
-    incremental = _sync(tmp_path / "incremental", "kit", [body_a, body_b, body_c, body_a], settings)
+    bodies = [body_a, body_b, body_c, body_a]
+    incremental = _sync(tmp_path / "incremental", "kit", bodies, settings)
     assert None not in calls.only[1:]
+    in_the_app = _sync(tmp_path / "app", "kit", bodies, settings, one_process=True)
     cold = _sync(tmp_path / "cold", "kit", [body_a], settings)
-    assert incremental.events == cold.events and incremental.groups == cold.groups
+    for out in (incremental, in_the_app):
+        assert out.events == cold.events and out.groups == cold.groups
+    assert in_the_app.report == incremental.report
 
 
 def test_problems_of_unchanged_groups_are_still_reported(tmp_path: Path, monkeypatch) -> None:
@@ -574,6 +591,7 @@ def test_damaged_stored_digests_cost_a_whole_parse_not_the_sync(
     calls = _ParseCalls(monkeypatch)
     body_b, _ = moved(body_a, settings)
     path.write_bytes(body_b)
+    feeds = Feeds(practice, settings, keyring=MemoryKeyring())  # a new process reads them
     report = feeds.import_file(path, "Work")
     assert report.ok and report.updated == 1 and calls.only == [None]
     cold = _sync(tmp_path / "cold", "kit", [body_b], settings)
@@ -615,7 +633,35 @@ def test_every_outlined_corpus_file_resyncs_like_a_cold_import(
     body_b = _everything(body_a, settings)
     if body_b == body_a:
         pytest.skip("nothing to edit")
-    incremental = _sync(tmp_path / "incremental", name, [body_a, body_b], settings)
+    # As the app syncs: one Feeds throughout, comparing with the digests it stored itself.
+    incremental = _sync(
+        tmp_path / "incremental", name, [body_a, body_b], settings, one_process=True
+    )
     whole = _sync(tmp_path / "whole", name, [body_a, body_b], settings, whole=True)
     cold = _sync(tmp_path / "cold", name, [body_b], settings)
     _check_same(incremental, whole, cold)
+
+
+def test_the_app_reads_the_digests_back_after_another_process_synced(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The digests a Feeds remembers stand only while the feed is as it stored it."""
+    settings = Settings(path=tmp_path / "config.toml")
+    practice = _practice_at(tmp_path / "kara.db")
+    app, cli = (Feeds(practice, settings, keyring=MemoryKeyring()) for _ in range(2))
+    path = tmp_path / "work.ics"
+    body_a = _kit_feed()
+    body_b, _ = moved(body_a, settings)
+    body_c, _ = several(body_b, settings)
+    path.write_bytes(body_a)
+    assert app.import_file(path, "Work").ok
+    path.write_bytes(body_b)
+    assert cli.import_file(path, "Work").updated == 1  # another process stores B
+    calls = _ParseCalls(monkeypatch)
+    path.write_bytes(body_c)
+    report = app.import_file(path, "Work")  # the app remembers A's digests: stale now
+    assert report.ok and calls.only and calls.only[0] is not None
+    cold = _sync(tmp_path / "cold", "kit", [body_c], settings)
+    mine = _outcome(practice, app, report)
+    assert mine.events == cold.events and mine.groups == cold.groups
+    practice.engine.dispose()

@@ -142,6 +142,32 @@ class _Delivery:
 
 
 @dataclass(frozen=True, slots=True)
+class _Groups:
+    """A feed's stored UID groups as a re-sync compares them: what feed_groups holds.
+
+    ``digests`` has every group but the body's row, whose digest is ``parse_key``;
+    ``problems`` has the groups (and the body, under "") that the parse found any in.
+    """
+
+    parse_key: str
+    digests: dict[str, str]
+    problems: dict[str, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """The groups this process last stored for a feed, and the feed's body_hash then.
+
+    While the feed's body_hash is still that, feed_groups holds exactly these, so a re-sync
+    in the same process (the app's background refresh) compares with them instead of
+    reading ten thousand rows back.
+    """
+
+    sync_key: str
+    groups: _Groups
+
+
+@dataclass(frozen=True, slots=True)
 class _Changes:
     """A body whose UID groups were outlined and compared with the stored digests.
 
@@ -153,7 +179,7 @@ class _Changes:
     outline: Outline
     changed: list[str]
     vanished: list[str]
-    problems: dict[str, list[tuple[str, str]]]  # of the stored groups that had any
+    stored: _Groups
 
 
 class _Secrets:
@@ -267,6 +293,7 @@ class Feeds:
         self.practice = practice
         self.settings = settings
         self._secrets = _Secrets(keyring)
+        self._kept: dict[int, _Kept] = {}  # feed id -> the groups this process last stored
 
     # -- managing feeds -------------------------------------------------------------------
 
@@ -331,6 +358,7 @@ class Feeds:
             db.execute(delete(_EVENTS).where(_EVENTS.c.feed_id == row.id))
             db.execute(delete(_GROUPS).where(_GROUPS.c.feed_id == row.id))
             db.delete(row)
+            self._kept.pop(row.id, None)
         if in_keyring:
             self._secrets.drop(key)
 
@@ -569,10 +597,19 @@ class Feeds:
             written = self._write(bulk, target.id, fresh, stored)
             groups_bulk = Bulk(db.connection(), _GROUPS)
             db.execute(delete(_GROUPS).where(_GROUPS.c.feed_id == target.id))
+            kept: _Groups | None = None
             if groups is not None:
-                self._write_groups(groups_bulk, target.id, groups[0], groups[1], problems)
+                kept = self._write_groups(groups_bulk, target.id, groups[0], groups[1], problems)
             self._record_store(feed, delivery, now, len(fresh))
+        self._keep(target.id, delivery.sync_key, kept)
         return self._stored_report(name, written, problems)
+
+    def _keep(self, feed_id: int, sync_key: str, groups: _Groups | None) -> None:
+        """Remember what was just committed (only then: a rolled-back store keeps nothing)."""
+        if groups is None:
+            self._kept.pop(feed_id, None)
+        else:
+            self._kept[feed_id] = _Kept(sync_key, groups)
 
     def _sync_changes(
         self,
@@ -611,7 +648,7 @@ class Feeds:
             return None  # a problem of the whole body: only a whole parse reports it right
         kept = {
             uid: [FeedProblem(name, *pair) for pair in pairs]
-            for uid, pairs in changes.problems.items()
+            for uid, pairs in changes.stored.problems.items()
             if uid not in only
         }
         problems = _in_file_order(
@@ -656,6 +693,7 @@ class Feeds:
                 ),
             )
             self._record_store(feed, delivery, now, count)
+        self._keep(target.id, delivery.sync_key, _updated(changes, by_uid))
         return self._stored_report(name, written, problems)
 
     @staticmethod
@@ -672,9 +710,9 @@ class Feeds:
     @staticmethod
     def _write_groups(
         bulk: Bulk, feed_id: int, body: Outline, parse_key: str, problems: list[FeedProblem]
-    ) -> None:
+    ) -> _Groups:
         """Every UID group's digest and problems, and the body's row: its key and the
-        problems of no one group."""
+        problems of no one group. Returns what was written."""
         by_uid = _by_uid(problems)
         own = [p for p in problems if p.uid not in body.groups]
         rows = (
@@ -685,6 +723,11 @@ class Feeds:
             ("feed_id", "uid", "digest", "problems"),
             itertools.chain([(feed_id, _BODY, parse_key, _problems_json(own))], rows),
         )
+        kept = {uid: [(p.uid, p.reason) for p in found] for uid, found in by_uid.items()}
+        if own:
+            kept = {u: v for u, v in kept.items() if u in body.groups}
+            kept[_BODY] = [(p.uid, p.reason) for p in own]
+        return _Groups(parse_key, dict(body.groups), kept)
 
     @staticmethod
     def _stored_report(name: str, written: _Written, problems: list[FeedProblem]) -> SyncReport:
@@ -858,30 +901,44 @@ class Feeds:
     ) -> _Changes | Outline | None:
         """Which UID groups changed since the stored parse: a _Changes when a partial parse
         can do, else the body's outline (None when it has none or none was needed)."""
-        with self.practice.reading() as db:
-            rows = Bulk(db.connection(), _GROUPS).read(
-                ("uid", "digest", "problems"), _GROUPS.c.feed_id == target.id
-            )
-        if not rows:
-            return None  # nothing stored to compare with: the whole parse outlines the body
-        digests = dict(row[:2] for row in rows)
-        problems = {row[0]: [(u, r) for u, r in json.loads(row[2])] for row in rows if row[2]}
+        kept = self._kept.get(target.id)
+        if kept is not None and kept.sync_key == target.sync_key:
+            stored = kept.groups  # what feed_groups holds: this process stored it
+        else:
+            stored_or_none = self._read_groups(target.id)
+            if stored_or_none is None:
+                return None  # nothing stored to compare with: the whole parse outlines the body
+            stored = stored_or_none
         body_outline = outline(body)
         if body_outline is None:
             return None
         parse_key = self._parse_key(body_outline.head_digest, start, end)
-        if digests.pop(_BODY, None) != parse_key or _BODY in problems:
+        if stored.parse_key != parse_key or _BODY in stored.problems:
             return body_outline  # another head, window or parser; or the body's own problems
         groups = body_outline.groups
-        stored = digests.get
-        changed = [uid for uid, digest in groups.items() if stored(uid) != digest]
+        digests = stored.digests
+        get = digests.get
+        changed = [uid for uid, digest in groups.items() if get(uid) != digest]
         new = sum(1 for uid in changed if uid not in digests)
         # Usually no group vanished, which the counts show without comparing every key.
         gone = len(digests) != len(groups) - new
         vanished = list(digests.keys() - groups.keys()) if gone else []
         if len(changed) + len(vanished) > PARTIAL_SHARE * max(len(groups), 1):
             return body_outline
-        return _Changes(body_outline, changed, vanished, problems)
+        return _Changes(body_outline, changed, vanished, stored)
+
+    def _read_groups(self, feed_id: int) -> _Groups | None:
+        """The feed's stored groups; None when it has none (or only some: no body row)."""
+        with self.practice.reading() as db:
+            rows = Bulk(db.connection(), _GROUPS).read(
+                ("uid", "digest", "problems"), _GROUPS.c.feed_id == feed_id
+            )
+        digests = dict(row[:2] for row in rows)
+        parse_key = digests.pop(_BODY, None)
+        if parse_key is None:
+            return None
+        problems = {row[0]: [(u, r) for u, r in json.loads(row[2])] for row in rows if row[2]}
+        return _Groups(parse_key, digests, problems)
 
     @staticmethod
     def _sync_key(body_hash: str, start: datetime, end: datetime) -> str:
@@ -1034,3 +1091,18 @@ def _in_file_order(problems: list[FeedProblem], body: Outline) -> list[FeedProbl
         return problems
     order = {uid: index for index, uid in enumerate(body.groups)}
     return sorted(problems, key=lambda p: order.get(p.uid, -1))
+
+
+def _updated(changes: _Changes, found: dict[str, list[FeedProblem]]) -> _Groups:
+    """The stored groups after a partial store of ``changes`` that found ``found``."""
+    digests = dict(changes.stored.digests)
+    problems = dict(changes.stored.problems)
+    for uid in changes.vanished:
+        digests.pop(uid, None)
+        problems.pop(uid, None)
+    for uid in changes.changed:
+        digests[uid] = changes.outline.groups[uid]
+        problems.pop(uid, None)
+        if uid in found:
+            problems[uid] = [(p.uid, p.reason) for p in found[uid]]
+    return _Groups(changes.stored.parse_key, digests, problems)
