@@ -129,7 +129,8 @@ def _blocks(body: bytes) -> list[_Block]:
 
 def _in_window(body: bytes, settings: Settings) -> dict[str, list[Any]]:
     """UID -> its occurrences in the sync window, as the parser reads body."""
-    start, end = Feeds(_TEMPLATE["practice"], settings)._window()
+    window = Feeds(_TEMPLATE["practice"], settings)._window()
+    start, end = window.start, window.end
     found: dict[str, list[Any]] = {}
     for occ in parse_feed(
         body, window_start=start, window_end=end, default_tz=NOW.tzinfo

@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,6 +130,16 @@ class _Written:
 # A stored occurrence as the diff needs it: id, component hash, and start and end as the
 # database keeps them (Bulk.form).
 _Stored = tuple[int, str, Any, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """A sync's horizon in UTC, and the practice zone it was worked out in (reading the
+    zone is a query: once a sync is enough)."""
+
+    start: datetime
+    end: datetime
+    tz: tzinfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,7 +489,7 @@ class Feeds:
             return SyncReport(name, ok=False, message=f"{name}: the feed was removed")
         except DomainError as exc:
             return self._fail(name, None, str(exc))
-        start, end = self._window()
+        window = self._window()
         try:
             fetched = fetch_feed(
                 target.source,
@@ -499,7 +509,9 @@ class Feeds:
                 target, fetched.etag, fetched.last_modified, None, "not modified since last sync"
             )
         body = fetched.body or b""
-        key = self._sync_key(fetched.body_hash or hashlib.sha256(body).hexdigest(), start, end)
+        key = self._sync_key(
+            fetched.body_hash or hashlib.sha256(body).hexdigest(), window.start, window.end
+        )
         if key == target.sync_key:
             return self._record_success(
                 target, fetched.etag, fetched.last_modified, key, "unchanged"
@@ -512,12 +524,12 @@ class Feeds:
         body_outline: Outline | None = None
         if not empty_body:
             try:
-                changes = self._changes(target, body, start, end)
+                changes = self._changes(target, body, window)
             except Exception:  # unreadable digests cost a whole parse, never the sync
                 changes = None
             if isinstance(changes, _Changes):
                 try:
-                    partial = self._sync_changes(target, body, changes, delivery, start, end)
+                    partial = self._sync_changes(target, body, changes, delivery, window)
                 except Exception as exc:  # the transaction was rolled back: nothing changed
                     return self._store_failed(target, exc)
                 if partial is not None:
@@ -526,9 +538,9 @@ class Feeds:
             try:
                 result = parse_feed(
                     body,
-                    window_start=start,
-                    window_end=end,
-                    default_tz=self.practice.tz,
+                    window_start=window.start,
+                    window_end=window.end,
+                    default_tz=window.tz,
                     outline=body_outline,
                 )
             except FeedUnreadable as exc:
@@ -544,7 +556,7 @@ class Feeds:
                 result,
                 accept_empty=accept_empty,
                 delivery=delivery,
-                groups=self._groups_of(body_outline, start, end),
+                groups=self._groups_of(body_outline, window),
             )
         except Exception as exc:  # the transaction was rolled back: nothing changed
             return self._store_failed(target, exc)
@@ -617,8 +629,7 @@ class Feeds:
         body: bytes,
         changes: _Changes,
         delivery: _Delivery,
-        start: datetime,
-        end: datetime,
+        window: _Window,
     ) -> SyncReport | None:
         """Parse and store only the UID groups that changed; None when the whole body must
         be parsed after all (the partial parse reported something it cannot place, the
@@ -631,9 +642,9 @@ class Feeds:
             try:
                 result = parse_feed(
                     body,
-                    window_start=start,
-                    window_end=end,
-                    default_tz=self.practice.tz,
+                    window_start=window.start,
+                    window_end=window.end,
+                    default_tz=window.tz,
                     only=only,
                     outline=changes.outline,
                 )
@@ -861,44 +872,41 @@ class Feeds:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _window(self) -> tuple[datetime, datetime]:
+    def _window(self) -> _Window:
         """The horizon in whole local days, so that a day's syncs share one window."""
         tz = self.practice.tz
         today = self.practice.clock.now().astimezone(tz).date()
         first = today - timedelta(days=self.settings.horizon_past_days)
         last = today + timedelta(days=self.settings.horizon_future_days + 1)
-        return (
+        return _Window(
             datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC),
             datetime.combine(last, time(0), tzinfo=tz).astimezone(UTC),
+            tz,
         )
 
-    def _parse_key(self, head_digest: str, start: datetime, end: datetime) -> str:
+    @staticmethod
+    def _parse_key(head_digest: str, window: _Window) -> str:
         """What a stored group digest is only good under: the rest of the body (zones, the
         calendar's own zone), the window, the zone floating times are read in, the parser."""
-        tz = self.practice.tz
         text = "|".join(
             (
                 head_digest,
-                start.isoformat(),
-                end.isoformat(),
-                str(getattr(tz, "key", tz)),
+                window.start.isoformat(),
+                window.end.isoformat(),
+                str(getattr(window.tz, "key", window.tz)),
                 PARSE_REVISION,
                 __version__,
             )
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def _groups_of(
-        self, body: Outline | None, start: datetime, end: datetime
-    ) -> tuple[Outline, str] | None:
+    def _groups_of(self, body: Outline | None, window: _Window) -> tuple[Outline, str] | None:
         """The outline to keep digests of, with its key; None when a re-sync must parse whole."""
         if body is None or any(len(uid) > MAX_UID for uid in body.groups):
             return None
-        return body, self._parse_key(body.head_digest, start, end)
+        return body, self._parse_key(body.head_digest, window)
 
-    def _changes(
-        self, target: _Target, body: bytes, start: datetime, end: datetime
-    ) -> _Changes | Outline | None:
+    def _changes(self, target: _Target, body: bytes, window: _Window) -> _Changes | Outline | None:
         """Which UID groups changed since the stored parse: a _Changes when a partial parse
         can do, else the body's outline (None when it has none or none was needed)."""
         kept = self._kept.get(target.id)
@@ -912,7 +920,7 @@ class Feeds:
         body_outline = outline(body)
         if body_outline is None:
             return None
-        parse_key = self._parse_key(body_outline.head_digest, start, end)
+        parse_key = self._parse_key(body_outline.head_digest, window)
         if stored.parse_key != parse_key or _BODY in stored.problems:
             return body_outline  # another head, window or parser; or the body's own problems
         groups = body_outline.groups
