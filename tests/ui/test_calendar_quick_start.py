@@ -14,6 +14,7 @@ from calendar_kit import UI_NOW, notices, screen_text, settle
 from kara_tui.cli import build_parser
 from kara_tui.cli.context import Context, LazyPractice
 from kara_tui.config import Settings
+from kara_tui.db.engine import StorageError
 from kara_tui.db.quick_reads import QuickReader
 from kara_tui.domain import SessionStatus
 from kara_tui.services.practice import Practice
@@ -143,3 +144,53 @@ def test_a_database_that_needs_work_first_gets_a_real_practice(db_url: str, tmp_
         assert again.practice.professional().name == "My practice"
     finally:
         again.close()
+
+
+async def test_a_practice_that_cannot_be_built_is_a_notice_and_is_tried_again(
+    ids, db_url: str, cal_practice: Practice, cal_clock, settings, later
+) -> None:
+    attempts: list[int] = []
+
+    def build() -> Practice:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise StorageError("the database is busy (another kara-tui is writing to it)")
+        return cal_practice
+
+    reads = QuickReader.open(db_url)
+    assert reads is not None
+    practice = LazyPractice(build, reads, cal_clock)
+    app = _app(practice, cal_clock, settings)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            practice.prepare()  # fails quietly in the background
+            practice.wait()
+            assert not practice.built
+            await pilot.press("a")  # builds again: works
+            await settle(app, pilot)
+            assert practice.built and len(attempts) == 2
+            assert "Marked attended" in notices(app)
+    finally:
+        reads.close()
+
+
+async def test_a_key_is_told_why_when_the_practice_cannot_be_built(
+    ids, db_url: str, cal_clock, settings, later
+) -> None:
+    def build() -> Practice:
+        raise StorageError("the database file cannot be opened (check the path and permissions)")
+
+    reads = QuickReader.open(db_url)
+    assert reads is not None
+    practice = LazyPractice(build, reads, cal_clock)
+    app = _app(practice, cal_clock, settings)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("a")
+            await settle(app, pilot)
+            assert "the database file cannot be opened" in notices(app)
+            assert app.screen.id == "calendar" and app.crash is None
+    finally:
+        reads.close()

@@ -91,18 +91,22 @@ class Context:
             from kara_tui.db.engine import make_engine
             from kara_tui.db.schema import upgrade
 
-            self._engine = make_engine(self.database_url())
+            engine = make_engine(self.database_url())
             try:
-                upgrade(self._engine)
+                upgrade(engine)
             except StorageError:
+                engine.dispose()
                 raise
             except Exception as exc:
+                engine.dispose()
                 from kara_tui.db.engine import explain
 
                 message = explain(exc)
                 if message is None:
                     raise
                 raise StorageError(message) from exc
+            # Kept only once upgraded: a LazyPractice whose build failed builds again later.
+            self._engine = engine
         return self._engine
 
     @property
