@@ -954,7 +954,7 @@ class Reader:
         )
         keep_dates = not isinstance(start_value, datetime) and not isinstance(end_value, datetime)
         out: list[tuple[Simple, Any, Any, Any]] = []
-        returned_starts: set[Any] = set()
+        returned_start = None  # the rule's instances come once each; only DTSTART may repeat
         returned: set[int] = set()
         # Both window ends and every instance are aware for a timed series: then
         # make_comparable() changes nothing and plain comparisons are what
@@ -965,6 +965,9 @@ class Reader:
         else:
             compare_until = None
         track_ids = bool(check_ids or modifications)
+        # The days those ids fall on: an instance whose day (±1 for its UTC day) is none
+        # of them cannot match one, and skips to_recurrence_ids().
+        key_days = {key.toordinal() for key in (*check_ids, *modifications)}
         for found_instances, rule_until in ((first, None), (instances, until)):
             for instance in found_instances:
                 if rule_until is not None:
@@ -973,18 +976,23 @@ class Reader:
                             continue
                     elif compare_greater(instance, rule_until):
                         continue
-                if instance in returned_starts:
+                if returned_start is not None and instance == returned_start:
                     continue
                 if check_dates and convert_to_date(instance) in check_dates:
                     continue
                 found = None
-                if track_ids:
+                if track_ids and (
+                    (day := instance.toordinal()) in key_days
+                    or day - 1 in key_days
+                    or day + 1 in key_days
+                ):
                     ids = to_recurrence_ids(instance)
                     if check_ids.intersection(ids):
                         continue
                     found = get_any(modifications, ids, None)
                 if found is None:
-                    returned_starts.add(instance)
+                    if rule_until is None:
+                        returned_start = instance
                     begin = instance + _NO_MOVE  # as Series.between does (it also drops a fold)
                     end = begin + duration
                     if keep_dates:

@@ -40,8 +40,9 @@ _KEYWORD = rb"(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]|[Uu][Ii][Dd])"
 # A bare CR, NEL, LINE or PARAGRAPH SEPARATOR starts a line for prepare(); the scan below
 # only sees lines after LF, so none of them may start a BEGIN, END or UID line. (Each is
 # searched on its own: an alternation of them is scanned byte by byte, ten times slower.)
+_HIDDEN_BY_CR = re.compile(rb"\r" + _KEYWORD)
+_BARE_CR = re.compile(rb"\r[^\n]")  # twice as fast to rule out as the line it might start
 _HIDDEN = (
-    re.compile(rb"\r" + _KEYWORD),
     re.compile(rb"\xc2\x85" + _KEYWORD),
     re.compile(rb"\xe2\x80[\xa8\xa9]" + _KEYWORD),
 )
@@ -153,6 +154,8 @@ def outline(body: bytes) -> Outline | None:
     if any(odd in body for odd in _ODD_BYTES) or any(
         hidden.search(body) is not None for hidden in _HIDDEN
     ):
+        return None
+    if p is _CRLF and _BARE_CR.search(body) and _HIDDEN_BY_CR.search(body):
         return None
     eol = p.eol
     head_end = body.find(p.start)

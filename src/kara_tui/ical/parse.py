@@ -656,8 +656,9 @@ def _series_occurrences(
     out: list[Occurrence] = []
     seen: set[str] = set()
     for event, start, end, original in found:
-        if original is None and isinstance(start, datetime) and start.tzinfo is not None:
-            # _format_recurrence_id and _span for an aware start, sharing one conversion
+        if original is None and type(start) is datetime and start.tzinfo is not None:
+            # _format_recurrence_id, _span and _occurrence for an aware start, sharing one
+            # conversion (this loop makes most of a busy feed's occurrences)
             start_n = start.astimezone(UTC)
             end_n = end.astimezone(UTC)
             recurrence_id = "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031 - strftime in half the time
@@ -672,7 +673,18 @@ def _series_occurrences(
                 return None
             seen.add(recurrence_id)
             out.append(
-                _occurrence(event, uid, recurrence_id, start_n, max(start_n, end_n), False, digest)
+                Occurrence(
+                    uid,
+                    recurrence_id,
+                    start_n,
+                    end_n if end_n > start_n else start_n,
+                    False,
+                    event.summary,
+                    event.location,
+                    event.busy,
+                    event.cancelled,
+                    digest,
+                )
             )
             continue
         if original is None:
