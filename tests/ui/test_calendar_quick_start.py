@@ -194,3 +194,24 @@ async def test_a_key_is_told_why_when_the_practice_cannot_be_built(
             assert app.screen.id == "calendar" and app.crash is None
     finally:
         reads.close()
+
+
+async def test_the_practice_is_built_once_the_calendar_is_still(
+    ctx, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(calendar, "PREPARE_AFTER_SECONDS", 1.0)
+    monkeypatch.setattr(app_module, "CLIENT_NAMES_AFTER_SECONDS", 600)
+    practice = ctx.practice
+    app = _app(practice, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key in "]]]][[[[":  # paging through weeks: no build meanwhile
+            await pilot.press(key)
+            await settle(app, pilot)
+            await pilot.pause(0.1)
+        assert not practice.built
+        for _ in range(150):  # then still: built in the background
+            await pilot.pause(0.1)
+            if practice.built:
+                break
+        assert practice.built

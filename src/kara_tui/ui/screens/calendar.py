@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Label, Static
 from textual.worker import Worker
 
@@ -52,7 +53,7 @@ NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show",
 NEEDS_SCHEDULED = {"edit"}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 COMING = "coming with the {issue} issue"
-PREPARE_AFTER_SECONDS = 0.5  # after the first page is shown, build the services (see _loaded)
+PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
 
 
 class CalendarScreen(ServiceWorkers, Screen[None]):
@@ -89,7 +90,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._pick: Pick = ("day", None)
         self._generation = 0
         self._welcomed = False
-        self._preparing = False
+        self._prepare_timer: Timer | None = None
+        self._prepared = False
         # What check_action saw when the footer was last built: it is first built with no
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
@@ -186,15 +188,6 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 self.cursor = data.local_day(chosen.start)
         self._switch()
         self._show()
-        if not self._preparing:
-            self._preparing = True
-            # The first page is on its way to the screen: once it is drawn, build the services
-            # the other keys need, in the background (cli.context.LazyPractice; a plain
-            # Practice has nothing to prepare). Not at once: the build holds the interpreter
-            # for a few tenths of a second, which the first paint and keys should not share.
-            prepare = getattr(self.practice, "prepare", None)
-            if callable(prepare):
-                self.set_timer(PREPARE_AFTER_SECONDS, prepare)
         if data.empty_practice and not self._welcomed:
             self._welcomed = True
             self._welcome()
@@ -246,6 +239,30 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if keys_apply != self._keys_apply:
             self._keys_apply = keys_apply
             self.refresh_bindings()
+        self._prepare_when_still()
+
+    def _prepare_when_still(self) -> None:
+        """Once the calendar has been still for a moment, build the services the other keys
+        need, in the background (cli.context.LazyPractice; a plain Practice has nothing to
+        prepare).
+
+        The build holds the interpreter for a few tenths of a second: the first paint, and
+        the keys of someone paging through weeks, should not share it. A key that needs the
+        services sooner builds them itself, in its worker.
+        """
+        if self._prepared:
+            return
+        if self._prepare_timer is not None:
+            self._prepare_timer.reset()  # not still yet
+            return
+        if not callable(getattr(self.practice, "prepare", None)):
+            self._prepared = True
+            return
+        self._prepare_timer = self.set_timer(PREPARE_AFTER_SECONDS, self._prepare)
+
+    def _prepare(self) -> None:
+        self._prepared = True
+        self.practice.prepare()
 
     def _title(self, data: CalendarData) -> None:
         span = data.span
