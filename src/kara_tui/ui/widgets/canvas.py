@@ -89,6 +89,10 @@ class CalendarCanvas(ScrollView, can_focus=False):
             self.day = day
             super().__init__()
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._edges: dict[object, Style] = {}
+
     def style(self, name: str) -> Style:
         return self.get_component_rich_style(f"cal--{name}")
 
@@ -99,11 +103,19 @@ class CalendarCanvas(ScrollView, can_focus=False):
         feed = data.feed_of(event)
         if feed is None:
             return style
-        with suppress(ColorParseError):  # a colour the database should not hold: the theme's
-            style += Style(color=Color.parse(feed.colour).rich_color)
-        if feed.stale:
-            style += self.style("stale")
-        return style
+        # A row of a busy week draws dozens of these: each colour is parsed once.
+        key = (style, feed.colour, feed.stale and self.style("stale"))
+        found = self._edges.get(key)
+        if found is None:
+            found = style
+            with suppress(ColorParseError):  # a colour the database should not hold: the theme's
+                found += Style(color=Color.parse(feed.colour).rich_color)
+            if feed.stale:
+                found += self.style("stale")
+            if len(self._edges) > 64:  # themes come and go; feeds are few
+                self._edges.clear()
+            self._edges[key] = found
+        return found
 
     def watch_selected(self) -> None:
         self.refresh()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from rich.segment import Segment
@@ -67,6 +67,33 @@ class DayLayout:
     events: list[Block]  # timed external events, kept apart so they never squeeze sessions
     shades: list[Shade]
     working: range
+    # For each row of the day, the blocks (and the events) covering it, in the lists' order:
+    # drawing a row needs no scan of the whole day.
+    blocks_by_row: list[list[Block]] = field(default_factory=list)
+    events_by_row: list[list[Block]] = field(default_factory=list)
+
+
+def by_row(blocks: list[Block]) -> list[list[Block]]:
+    """The blocks covering each row of a day, in ``blocks``' order."""
+    rows: list[list[Block]] = [[] for _ in range(ROWS_PER_DAY)]
+    for block in blocks:
+        for row in range(max(block.top, 0), min(block.bottom, ROWS_PER_DAY)):
+            rows[row].append(block)
+    return rows
+
+
+def day_layout(day: date, data: CalendarData) -> DayLayout:
+    blocks = day_blocks(day, data.tz, data.sessions_on(day))
+    events = day_blocks(day, data.tz, (), data.events)
+    return DayLayout(
+        day,
+        blocks,
+        events,
+        day_shades(day, data.tz, data.time_off),
+        working_rows(day, data.professional.working_hours),
+        by_row(blocks),
+        by_row(events),
+    )
 
 
 def event_width(width: int) -> int:
@@ -165,25 +192,18 @@ class WeekGrid(CalendarCanvas):
         self._weights: list[int] = []
         self._with_events = False
         self._scrolled_for: object = None
+        self._lines: dict[tuple[int, int, bool], list[str]] = {}  # a block's text, drawn once
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, ROWS_PER_DAY)
 
     def watch_data(self, data: CalendarData | None) -> None:
         self._layouts = []
+        self._lines = {}
         if data is not None:
             self._weights = day_weights(data)
             hours = data.professional.working_hours
-            self._layouts = [
-                DayLayout(
-                    day,
-                    day_blocks(day, data.tz, data.sessions_on(day)),
-                    day_blocks(day, data.tz, (), data.events),
-                    day_shades(day, data.tz, data.time_off),
-                    working_rows(day, hours),
-                )
-                for day in data.span.dates()
-            ]
+            self._layouts = [day_layout(day, data) for day in data.span.dates()]
             self._with_events = any(layout.events for layout in self._layouts)
             key = (data.span.days, data.professional.working_hours)
             if self._scrolled_for != key:
@@ -223,11 +243,13 @@ class WeekGrid(CalendarCanvas):
         return columns(width, self._weights) if self._layouts else []
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        region = self.scrollable_content_region
+        width = region.width
         data = self.data
         if data is None or not self._layouts:
             return Strip.blank(width)
-        row = int(self.scroll_offset.y) + y
+        top = int(self.scroll_offset.y)
+        row = top + y
         if row >= ROWS_PER_DAY:
             return Strip.blank(width)
         now_row = row_of(data.now, data.tz)
@@ -236,12 +258,12 @@ class WeekGrid(CalendarCanvas):
         dim = self.style("dim")
         for layout, (_, w) in zip(self._layouts, self._columns(width), strict=True):
             segments.append(Segment("│", dim))
-            more = self._more(layout, y, w - 1)
+            more = self._more(layout, y, w - 1, top, region.height)
             if more is not None:
                 segments.append(more)
                 continue
             is_now = layout.day == today and row == now_row
-            segments.extend(self._cell(data, layout, row, w - 1, is_now))
+            segments.extend(self._cell(data, layout, row, w - 1, is_now, top))
         return Strip(segments, width)
 
     def _gutter(self, row: int, now_row: int) -> Segment:
@@ -251,10 +273,9 @@ class WeekGrid(CalendarCanvas):
             return cell(f"{row // ROWS_PER_HOUR:02d}:00 ", GUTTER, self.style("gutter"))
         return cell("", GUTTER, self.style("gutter"))
 
-    def _more(self, layout: DayLayout, y: int, width: int) -> Segment | None:
-        """'▲ 2 earlier' / '▼ 1 later' on the edge rows when sessions are out of view."""
-        top = int(self.scroll_offset.y)
-        height = self.scrollable_content_region.height
+    def _more(self, layout: DayLayout, y: int, width: int, top: int, height: int) -> Segment | None:
+        """'▲ 2 earlier' / '▼ 1 later' on the edge rows when sessions are out of view
+        (``top`` is the first row shown, ``height`` how many are)."""
         if y == 0 and top > 0:
             hidden = sum(1 for b in layout.blocks if b.bottom <= top and not b.starts_before)
             if hidden:
@@ -266,11 +287,11 @@ class WeekGrid(CalendarCanvas):
         return None
 
     def _background(
-        self, layout: DayLayout, row: int, width: int, is_now: bool
+        self, layout: DayLayout, row: int, width: int, is_now: bool, top: int
     ) -> tuple[str, Style]:
         for shade in layout.shades:
             if shade.top <= row < shade.bottom:
-                label_row = max(shade.top, int(self.scroll_offset.y))
+                label_row = max(shade.top, top)
                 if row == label_row:
                     reason = fmt.clean(shade.reason)
                     text = f" {fmt.TIME_OFF} time off" + (f": {reason}" if reason else "")
@@ -284,29 +305,30 @@ class WeekGrid(CalendarCanvas):
         return " " * width, style
 
     def _cell(
-        self, data: CalendarData, layout: DayLayout, row: int, width: int, is_now: bool
+        self, data: CalendarData, layout: DayLayout, row: int, width: int, is_now: bool, top: int
     ) -> list[Segment]:
-        text, style = self._background(layout, row, width, is_now)
+        text, style = self._background(layout, row, width, is_now, top)
         events_w = event_width(width) if self._with_events else 0
-        out = self._lanes(data, layout.blocks, row, text, style, 0, width - events_w)
+        out = self._lanes(data, layout.blocks_by_row[row], row, text, style, 0, width - events_w)
         if events_w == 1:
-            out.append(self._strip(layout, row, text[-1:], style))
+            out.append(self._strip(data, layout, row, text[-1:], style))
         elif events_w:
-            out += self._lanes(data, layout.events, row, text, style, width - events_w, events_w)
+            covering = layout.events_by_row[row]
+            out += self._lanes(data, covering, row, text, style, width - events_w, events_w)
         return out
 
     def _lanes(
         self,
         data: CalendarData,
-        blocks: list[Block],
+        covering: list[Block],
         row: int,
         text: str,
         style: Style,
         x0: int,
         width: int,
     ) -> list[Segment]:
-        """``width`` cells from ``x0``: the blocks covering ``row`` side by side, else background."""
-        covering = [b for b in blocks if b.top <= row < b.bottom]
+        """``width`` cells from ``x0``: the blocks ``covering`` ``row`` side by side, else
+        the background."""
         if not covering:
             return [Segment(text[x0 : x0 + width], style)]
         by_lane = {b.lane: b for b in covering}
@@ -321,13 +343,13 @@ class WeekGrid(CalendarCanvas):
             x += lane_width
         return out
 
-    def _strip(self, layout: DayLayout, row: int, text: str, style: Style) -> Segment:
+    def _strip(
+        self, data: CalendarData, layout: DayLayout, row: int, text: str, style: Style
+    ) -> Segment:
         """The week view's one-cell sign of external events: ◇ where one starts, ┊ while busy."""
-        covering = [b for b in layout.events if b.top <= row < b.bottom]
+        covering = layout.events_by_row[row]
         if not covering:
             return Segment(text, style)
-        data = self.data
-        assert data is not None
         starting = [b for b in covering if b.top == row]
         block = (starting or covering)[0]
         feed = data.feed_of(block.item)  # type: ignore[arg-type]
@@ -339,16 +361,23 @@ class WeekGrid(CalendarCanvas):
         if width <= 0:
             return []
         item = block.item
+        privacy = self.privacy
+        key = (id(block), width, privacy)  # the blocks live as long as the cache (watch_data)
         if isinstance(item, Session):
             conflict = item.id in data.conflicts
             state = fmt.status_style(item, conflict, item.id in data.moved)
-            lines = session_lines(
-                item, data, block.bottom - block.top, width - 1, conflict, self.privacy
-            )
+            lines = self._lines.get(key)
+            if lines is None:
+                height = block.bottom - block.top
+                lines = session_lines(item, data, height, width - 1, conflict, privacy)
+                self._lines[key] = lines
             edge = "▌"
         else:
             state = "external"
-            lines = event_lines(item, data, block.bottom - block.top, width - 1, self.privacy)
+            lines = self._lines.get(key)
+            if lines is None:
+                lines = event_lines(item, data, block.bottom - block.top, width - 1, privacy)
+                self._lines[key] = lines
             edge = "┊"
         body = self.style(state)
         text = lines[line] if line < len(lines) else ""
