@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -67,9 +68,10 @@ def _patterns(eol: bytes) -> _Patterns:
         end=eol + b"END:VEVENT",
         # Every line prepare() could read as BEGIN, END or UID, in one pass: canonical
         # VEVENT and VALARM lines that nothing is folded into, plain UID lines (with their
-        # value) that nothing continues, and anything else as just its first word.
+        # value) that nothing continues, and anything else as just its first word. (The
+        # look-ahead lets most lines go after one test.)
         scan=re.compile(
-            rb"\n((?:BEGIN|END):V(?:EVENT|ALARM)(?="
+            rb"\n(?=[BbEeUu])((?:BEGIN|END):V(?:EVENT|ALARM)(?="
             + nl
             + rb"[^ \t\r\n])|UID:[^\r\n]*(?="
             + nl
@@ -133,8 +135,10 @@ def _without_stamps(body: bytes, blocks: int) -> bytes:
     first = body.find(b"\nDTSTAMP:")
     if first >= 0:
         line = body[first : body.find(b"\n", first + 1)].rstrip(b"\r")
-        if body.count(line) >= blocks:  # one stamp for (nearly) all: leave the rest as they are
-            return body.replace(line, b"\nDTSTAMP:")
+        stripped = body.replace(line, b"\nDTSTAMP:")
+        value = len(line) - len(b"\nDTSTAMP:")
+        if value and (len(body) - len(stripped)) // value >= blocks:
+            return stripped  # one stamp for (nearly) all: the rest stay as they are
     return _DTSTAMP.sub(b"\nDTSTAMP:", body)
 
 
@@ -187,14 +191,17 @@ def outline(body: bytes) -> Outline | None:
     if keys is None:
         return None
     head_digest = _digest(len(head).to_bytes(8, "big") + head + tail)
-    if len(set(keys)) == count:
-        digests = [_sha1(part, usedforsecurity=False).hexdigest() for part in parts[1:]]
-        groups = dict(zip(keys, digests, strict=True))
-    else:  # series with moved instances: one digest of all their blocks, in file order
-        members: dict[str, list[bytes]] = {}
-        for key, part in zip(keys, parts[1:], strict=True):
-            members.setdefault(key, []).append(part)
-        groups = {key: _digest(b"\0".join(found)) for key, found in members.items()}
+    del parts[0]
+    digests = [_sha1(part, usedforsecurity=False).hexdigest() for part in parts]
+    groups = dict(zip(keys, digests, strict=True))
+    if len(groups) != count:  # series with moved instances: one digest of all their blocks
+        shared = {key for key, times in Counter(keys).items() if times > 1}
+        members: dict[str, list[bytes]] = {key: [] for key in shared}
+        for key, part in zip(keys, parts, strict=True):
+            if key in shared:
+                members[key].append(part)  # in file order
+        for key, found in members.items():
+            groups[key] = _digest(b"\0".join(found))
     return Outline(head_digest, groups, count, tuple(keys), len(body))
 
 
@@ -285,9 +292,43 @@ def select(body: bytes, outline: Outline, keys: Collection[str]) -> bytes | None
     ``outline`` must be ``outline(body)``; None if the body does not match it.
     The result parses, for those groups, exactly as the whole body does.
     """
+    wanted = {key for key in keys if key in outline.groups}
+    if len(wanted) <= 8:  # a re-sync's few changed groups: found by their UID lines
+        found = _blocks_of(body, outline, wanted)
+        if found is not None:
+            return found
     return keep_blocks(
         body, outline, [index for index, key in enumerate(outline.block_uids) if key in keys]
     )
+
+
+def _blocks_of(body: bytes, outline: Outline, keys: Collection[str]) -> bytes | None:
+    """select() by looking for each group's "UID:" lines; None if the body does not match.
+
+    Each block of an outlined body has exactly one UID line, and no UID line
+    between the blocks can look like it.
+    """
+    if len(body) != outline.size:
+        return None
+    p = _patterns_of(body)
+    start = body.find(p.start)
+    end = body.rfind(p.end + p.eol) + len(p.end)
+    spans: list[tuple[int, int]] = []
+    for key in keys:
+        needle = b"\nUID:" + key.encode() + p.eol
+        at = body.find(needle, start, end)
+        while at >= 0:
+            # at + 1: the line break before UID may be the one that ends BEGIN:VEVENT's line
+            block_start, block_end = body.rfind(p.start, start, at + 1), body.find(p.end, at, end)
+            if block_start < 0 or block_end < 0:
+                return None
+            block_end += len(p.end)
+            spans.append((block_start, block_end))
+            at = body.find(needle, block_end, end)
+    if len(spans) != sum(outline.block_uids.count(key) for key in keys):
+        return None
+    spans.sort()
+    return b"".join([body[:start], *(body[a:b] for a, b in spans), body[end:]])
 
 
 def keep_blocks(

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 import recurring_ical_events
@@ -455,12 +456,26 @@ def convert_occurrence(occurrence: Any, uid: str, digest: str, floating: tzinfo)
 
 
 def _parse_header(prepared: Prepared, problems: list[Problem]) -> Calendar:
-    """The calendar's properties and VTIMEZONEs; one bad zone costs only itself."""
-    head = "BEGIN:VCALENDAR\r\n" + prepared.header
+    """The calendar's properties and VTIMEZONEs; one bad zone costs only itself.
+
+    A feed's header rarely changes between syncs, and reading its VTIMEZONEs with
+    icalendar is most of the cost of a re-sync that parses one changed event: the
+    last few are kept (the result is only read, never changed).
+    """
+    calendar, notes = _header(prepared.header)
+    problems.extend(Problem("", note) for note in notes)
+    return calendar
+
+
+@lru_cache(maxsize=8)
+def _header(text: str) -> tuple[Calendar, tuple[str, ...]]:
+    head = "BEGIN:VCALENDAR\r\n" + text
     try:
-        return Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n")
+        return Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n"), ()
     except Exception:
-        return _parse_header_parts(head, problems)
+        problems: list[Problem] = []
+        calendar = _parse_header_parts(head, problems)
+        return calendar, tuple(problem.reason for problem in problems)
 
 
 def _parse_events(sources: list[EventSource], problems: list[Problem]) -> list[Event]:

@@ -22,7 +22,7 @@ from test_fastpath import WINDOWS as FAST_WINDOWS
 from test_fastpath import _assert_same, _both, generated_feed
 
 from kara_tui.ical.fastpath import uid_key
-from kara_tui.ical.outline import Outline, outline
+from kara_tui.ical.outline import Outline, keep_blocks, outline, select
 from kara_tui.ical.parse import (
     FeedUnreadable,
     ParseResult,
@@ -96,6 +96,8 @@ def check_outline(body: bytes, seed: int) -> Outline | None:
         picked = set(rng.sample(keys, min(len(keys), GROUPS_CHECKED // 2)))
         picked |= set(rng.sample(reached, min(len(reached), GROUPS_CHECKED // 2)))
         for key in sorted(picked):
+            indexes = [index for index, uid in enumerate(shape.block_uids) if uid == key]
+            assert select(body, shape, {key}) == keep_blocks(body, shape, indexes)
             part = _parse(body, window, only={key}, outline=shape)
             assert _by_uid(part, key) == _by_uid(whole, key), key
             assert {o.uid for o in part.occurrences} <= {key}
