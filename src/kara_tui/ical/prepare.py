@@ -136,7 +136,6 @@ _BLOCK_END = "\r\nEND:VEVENT\r\n"
 # A line start inside a VEVENT that is neither a fold nor NAME; or NAME: (or a blank line).
 _ODD_LINE = re.compile(r"\r\n(?![ \t]|[A-Za-z0-9-]+[;:])")
 _FIRST_LINE = re.compile(r"[A-Za-z0-9-]+[;:]")
-_ODD_BREAK = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines() breaks too
 
 
 def _clean(inner: str) -> bool:
@@ -151,11 +150,27 @@ def _clean(inner: str) -> bool:
         and inner.count("\n") == crlf
         and _FIRST_LINE.match(inner) is not None
         and _ODD_LINE.search(inner) is None
-        and _ODD_BREAK.search(inner) is None
     )
 
 
 _USE_BLOCKS = True  # tests switch it off to hold the two paths to the same result
+
+
+def _split_lines(text: str) -> list[str]:
+    """The physical lines of ``text``: broken at CR LF, CR or LF, and nowhere else.
+
+    RFC 5545 ends lines with CR LF (bare CR or LF are tolerated); str.splitlines()
+    would also break inside a value at a vertical tab, form feed, NEL, LINE or
+    PARAGRAPH SEPARATOR, so that "SUMMARY:a<U+2028>UID:b" became a second UID.
+    Such characters stay in the value (clean_text() makes them spaces), as
+    icalendar, which splits on CR LF and LF, keeps them.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # as splitlines(): a final line break ends the last line, opens none
+    return lines
 
 
 def _physical_lines(body: bytes, damaged: list[bool]) -> Iterator[str | _Block]:
@@ -181,7 +196,7 @@ def _physical_lines(body: bytes, damaged: list[bool]) -> Iterator[str | _Block]:
         if _USE_BLOCKS:
             yield from _with_blocks(text)
         else:
-            yield from text.splitlines()
+            yield from _split_lines(text)
         start = end
 
 
@@ -205,14 +220,14 @@ def _with_blocks(text: str) -> Iterator[str | _Block]:
             finish >= inner_start and after < size and text[after] not in " \t" and _clean(inner)
         )
         if not clean:
-            yield from text[pos:after].splitlines()
+            yield from _split_lines(text[pos:after])
         else:
             if begin > pos:
-                yield from text[pos:begin].splitlines()
+                yield from _split_lines(text[pos:begin])
             yield _Block(inner)
         pos = after
     if pos < size:
-        yield from text[pos:].splitlines()
+        yield from _split_lines(text[pos:])
 
 
 def sniff(text: str) -> None:

@@ -254,8 +254,6 @@ def test_a_plain_feed_has_an_outline_with_one_digest_per_uid() -> None:
         (b"UID:one@test\r\n", b"UID:one@test\r\nUID:other@test\r\n"),  # two UIDs
         (b"UID:one@test\r\n", b"UID:one@test\r\nnot a property line\r\n"),  # continued UID
         (b"SUMMARY:One\r\n", b"SUMMARY:One\rUID:x@test\r\n"),  # a line only CR starts
-        (b"SUMMARY:One\r\n", b"SUMMARY:One\xe2\x80\xa8uid:x@test\r\n"),  # LINE SEPARATOR
-        (b"SUMMARY:One\r\n", b"SUMMARY:One\x0bfoo\r\n"),  # vertical tab
         (b"SUMMARY:Two\r\nEND:VEVENT", b"SUMMARY:Two\r\nend:vevent"),  # lower case END
         (b"END:VALARM\r\n", b"END:VALARM\r\n \r\n"),  # something folded into END:VALARM
         (b"END:VALARM\r\n", b""),  # an alarm that does not end
@@ -270,6 +268,21 @@ def test_a_plain_feed_has_an_outline_with_one_digest_per_uid() -> None:
 def test_outline_says_none_where_bytes_cannot_tell(old: bytes, new: bytes) -> None:
     assert old in BASE
     assert outline(BASE.replace(old, new, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "odd", [b"\xe2\x80\xa8uid:x@test", b"\xc2\x85END:VEVENT", b"\x0bBEGIN:VEVENT", b"\x0c\x1c"]
+)
+def test_other_line_breaks_are_text_inside_a_value(odd: bytes) -> None:
+    """prepare() breaks lines at CR and LF only: a LINE SEPARATOR in a summary cannot add a UID."""
+    body = BASE.replace(b"SUMMARY:One\r\n", b"SUMMARY:One" + odd + b"\r\n")
+    shape = check_outline(body, seed=1)
+    assert shape is not None
+    assert sorted(shape.groups) == ["one@test", "three@test", "two@test"]
+    result = _parse(body, WINDOWS[0])
+    one = next(o for o in result.occurrences if o.uid == "one@test")
+    assert one.summary.startswith("One")
+    assert one.summary.isprintable()
 
 
 def test_dtstamp_lines_are_left_out_but_nothing_else_is() -> None:
