@@ -199,19 +199,29 @@ def _plain_crlf(text: bytes) -> bool:
     return text.count(b"\r") == crlf and text.count(b"\n") == crlf
 
 
+# What clean_text() would rewrite in an ASCII UID (control characters), and the escape
+# character; LF is what joins the UIDs here.
+_NOT_PLAIN = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F, ord("\\")])
+
+
 def _keys(raw_uids: list[bytes]) -> list[str] | None:
     """The UIDs as the parser keys them, when that is each UID exactly as written."""
-    try:
-        joined = b"\n".join(raw_uids).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    keys = joined.split("\n")
-    if not all(map(str.isprintable, keys)):
-        return None  # clean_text() would rewrite control characters
-    if "\\" in joined or "\n\n" in joined or "\n " in joined or " \n" in joined:
-        return None  # escapes, an empty UID, or spaces clean_text() would strip
-    if not keys[0] or not keys[-1] or joined[0] == " " or joined[-1] == " ":
-        return None
+    if not all(raw_uids):
+        return None  # an empty UID: the parser keys the event by its digest
+    raw = b"\n".join(raw_uids)
+    if raw.isascii():  # all isprintable() asks of ASCII: no control character
+        if len(raw.translate(None, _NOT_PLAIN)) != len(raw):
+            return None
+        keys = raw.decode("ascii").split("\n")
+    else:
+        try:
+            keys = raw.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            return None
+        if not all(map(str.isprintable, keys)) or b"\\" in raw:
+            return None  # clean_text() would rewrite control characters; or an escape
+    if b" " in raw and (b"\n " in raw or b" \n" in raw or raw[0] == 32 or raw[-1] == 32):
+        return None  # spaces clean_text() would strip
     return keys
 
 
