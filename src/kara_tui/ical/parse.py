@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import recurring_ical_events
@@ -806,8 +807,13 @@ def _group(members: list[_Member]) -> dict[str, list[_Member]]:
     return groups
 
 
+_STORAGE_KEY = attrgetter("uid", "recurrence_id")
+
+
 def _dedupe(occurrences: list[Occurrence], problems: list[Problem]) -> list[Occurrence]:
     """Keep one occurrence per (UID, RECURRENCE-ID): storage is keyed by that pair."""
+    if len(set(map(_STORAGE_KEY, occurrences))) == len(occurrences):
+        return occurrences  # the usual case, found without a Python loop
     seen: set[tuple[str, str]] = set()
     out: list[Occurrence] = []
     for occurrence in occurrences:
