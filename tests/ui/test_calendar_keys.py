@@ -386,3 +386,22 @@ async def test_no_show_session_says_why_keys_do_nothing(app, ids, cal_practice) 
         assert "This session is already marked as a no-show." in notices(app)
         assert "recorded as a no-show, so it cannot be marked attended" in notices(app)
     assert cal_practice.get_session(ids["past"]).status is SessionStatus.NO_SHOW
+
+
+async def test_j_and_k_typed_while_a_week_loads_move_on_that_week(app, ids) -> None:
+    """] then k, faster than the next week loads: k selects on the week being loaded (its
+    last session up to the cursor's day), not on the week still shown."""
+    from textual import events
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key, char in (("right_square_bracket", "]"), ("k", "k")):
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app.post_message(event)  # no pause between them: the load is still running
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.data.span.first == date(2026, 11, 23)
+        assert screen.cursor == date(2026, 11, 23)
+        assert screen.selected == ids["next_week"]
+        assert "Week 48" in screen_text(app)

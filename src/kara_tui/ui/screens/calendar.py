@@ -91,6 +91,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._generation = 0
         self._welcomed = False
         self._prepare_timer: Timer | None = None
+        self._steps: list[int] = []  # j/k pressed while a page was loading (see _step)
         self._prepared = False
         # What check_action saw when the footer was last built: it is first built with no
         # session selected (so the first page, with none selected, needs no rebuild).
@@ -188,6 +189,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 self.cursor = data.local_day(chosen.start)
         self._switch()
         self._show()
+        steps, self._steps = self._steps, []
+        for step in steps:
+            self._step(step)
         if data.empty_practice and not self._welcomed:
             self._welcomed = True
             self._welcome()
@@ -363,7 +367,10 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
     def _step(self, step: int) -> None:
         data = self.data
-        if data is None:
+        if data is None or data.span != self.span:
+            # Another page is on its way (] then j, typed quickly): the step is taken on
+            # that page when it arrives, not on the one still shown.
+            self._steps.append(step)
             return
         ordered = list(data.sessions)
         ids = [s.id for s in ordered]
