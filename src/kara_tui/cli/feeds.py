@@ -55,7 +55,10 @@ def _print_report(report: Any) -> None:
     out = sys.stdout if report.ok else sys.stderr
     print(report.message, file=out)
     for p in report.problems:
-        print(f"  skipped: {p.feed}, UID {p.uid}: {p.reason}", file=out)
+        if p.is_note:
+            print(f"  note: {p.feed}: {p.reason}", file=out)
+        else:
+            print(f"  skipped: {p.feed}, UID {p.uid}: {p.reason}", file=out)
     if report.stale:
         print(
             f"  warning: '{report.feed}' is stale: it shows the events of its last good sync",

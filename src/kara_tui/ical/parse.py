@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+import warnings
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -867,6 +868,49 @@ def parse_feed(
         ValueError: the window is naive or empty.
     """
     _check_window(window_start, window_end)
+    # icalendar says some things as Python warnings (a vendor TZID it guessed, say): printed,
+    # they would land on the user's terminal as source lines. They are the feed's problems.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _parse_some(
+            body,
+            window_start,
+            window_end,
+            max_occurrences_per_series,
+            max_seconds_per_series,
+            default_tz,
+            only,
+            outline,
+        )
+    notes = dict.fromkeys(_warning_note(w.message) for w in caught)
+    result.problems.extend(Problem("", note) for note in notes)
+    return result
+
+
+_GUESSED_TZID = re.compile(
+    r"Timezone '([^']*)' is a globally unique TZID; guessing it means '([^']*)'"
+)
+
+
+def _warning_note(message: Warning | str) -> str:
+    """A warning from a library, as a feed problem in plain words."""
+    text = clean_text(str(message))
+    guessed = _GUESSED_TZID.search(text)
+    if guessed:
+        return f"time zone {guessed.group(1)!r} was read as {guessed.group(2)}"
+    return f"note while reading the feed: {text.split('. ')[0][:200]}"
+
+
+def _parse_some(
+    body: bytes,
+    window_start: datetime,
+    window_end: datetime,
+    max_occurrences_per_series: int,
+    max_seconds_per_series: float,
+    default_tz: tzinfo,
+    only: Collection[str] | None,
+    outline: Outline | None,
+) -> ParseResult:
     if outline is None or outline.size != len(body):
         outline = outline_of(body)
     common: dict[str, Any] = {

@@ -71,11 +71,16 @@ FEED_COLOURS = ("#5f87af", "#d7875f", "#5faf87", "#af87d7", "#afaf5f", "#5fafaf"
 
 @dataclass(frozen=True, slots=True)
 class FeedProblem:
-    """One event of a feed that was skipped, and why."""
+    """One event of a feed that was skipped, and why; with no ``uid``, a note about the feed
+    as a whole (a time zone read as another, say): nothing was skipped for it."""
 
     feed: str
     uid: str
     reason: str
+
+    @property
+    def is_note(self) -> bool:
+        return not self.uid
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,23 @@ class SyncReport:
     needs_confirmation: bool = False
     # Nothing was parsed: the server said 304, or the body (and window) were the same.
     skipped: bool = False
+
+    @property
+    def skipped_events(self) -> int:
+        return sum(not p.is_note for p in self.problems)
+
+    @property
+    def notes(self) -> int:
+        return sum(p.is_note for p in self.problems)
+
+    def problems_said(self) -> str:
+        """'2 events skipped', '1 note', '2 events skipped, 1 note' or ''."""
+        parts = []
+        if self.skipped_events:
+            parts.append(f"{_plural(self.skipped_events, 'event')} skipped")
+        if self.notes:
+            parts.append(_plural(self.notes, "note"))
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,8 +774,9 @@ class Feeds:
             )
         ]
         message = f"{name}: {', '.join(parts)}"
-        if problems:
-            message += f"; {_plural(len(problems), 'event')} skipped"
+        said = SyncReport(name, ok=True, message="", problems=tuple(problems)).problems_said()
+        if said:
+            message += f"; {said}"
         return SyncReport(
             name,
             ok=True,

@@ -391,10 +391,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
             text.append(f"\n✗ Last sync failed: {clean(feed.last_error)}")
         report = self.sync.last.get(feed.name)
         if report is not None and report.problems:
-            text.append(
-                f"\n{_plural(len(report.problems), 'event')} skipped in the last sync: "
-                "⏎ shows which and why."
-            )
+            text.append(f"\n{report.problems_said()} in the last sync: ⏎ shows which and why.")
         line.update(text)
 
     def _status(self, text: str, *, error: bool = False) -> None:
@@ -561,7 +558,8 @@ class FeedReport(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("Feed", "UID", "Reason")
         for p in self.report.problems:
-            table.add_row(Text(clean(p.feed)), Text(clean(p.uid)), Text(clean(p.reason)))
+            uid = "— (the whole feed)" if p.is_note else clean(p.uid)
+            table.add_row(Text(clean(p.feed)), Text(uid), Text(clean(p.reason)))
 
     def _summary(self) -> Text:
         f, r = self.feed, self.report
@@ -581,8 +579,10 @@ class FeedReport(ModalScreen[None]):
                 f"{r.added} added · {r.updated} updated · {r.removed} removed · "
                 f"{r.unchanged} unchanged\n"
             )
-        if r.problems:
-            text.append(f"\n{_plural(len(r.problems), 'event')} skipped (the rest imported):")
+        if r.skipped_events:
+            text.append(f"\n{r.problems_said()} (the rest imported):")
+        elif r.problems:
+            text.append(f"\nNo event was skipped; {r.problems_said()} on the feed:")
         else:
             text.append("\nNo event was skipped.")
         return text
