@@ -479,8 +479,9 @@ def bench_startup(run: Run) -> list[Row]:
     config = str(run.work / "none.toml")
     kara_times, bare_times, kara_frames = [], [], []
     skipped = ""
-    rounds = 3 if run.quick else 5
-    # Alternate, so that a busy moment on the shared machine hits both sides alike.
+    # Alternate, so that a busy moment on the shared machine hits both sides alike; eleven
+    # rounds, as one start-up is a few tenths of a second and the machine is shared.
+    rounds = 5 if run.quick else 11
     for _ in range(rounds):
         bare = run.child("startup", "--bare")
         kara = run.child("startup", "--db", url, "--config", config)
