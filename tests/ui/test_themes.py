@@ -49,11 +49,16 @@ async def test_a_theme_chosen_in_the_palette_is_saved_and_used_next_time(
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.theme == theme
+        switched = (dict(app.stylesheet._variables), set(app.classes), screen_text(app))
     assert f'theme = "{theme}"' in settings.path.read_text(encoding="utf-8")
     again = restart(app, settings.path)
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(again, pilot)
         assert again.theme == theme
+        # Started with the theme (chosen without Textual's watcher, before any CSS is
+        # parsed): the same variables, classes and screen as switched to it while running.
+        started = (dict(again.stylesheet._variables), set(again.classes), screen_text(again))
+        assert started == switched
 
 
 async def test_textuals_own_theme_list_is_remembered_too(app: KaraApp, settings) -> None:

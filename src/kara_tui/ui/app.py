@@ -106,14 +106,31 @@ class KaraApp(App[int]):
             self.register_theme(theme)
         wanted = self.settings.theme or DEFAULT_THEME
         if wanted in self.available_themes:
-            self.theme = wanted
+            self._first_theme(wanted)
         else:
             if wanted != DEFAULT_THEME:
                 self._startup_problems.append(
                     f"theme '{wanted}' not found; using {DEFAULT_THEME if DEFAULT_THEME in self.available_themes else 'the default'}"
                 )
             if DEFAULT_THEME in self.available_themes:
-                self.theme = DEFAULT_THEME
+                self._first_theme(DEFAULT_THEME)
+
+    def _first_theme(self, name: str) -> None:
+        """Choose the theme before the app runs, without Textual's theme watcher.
+
+        The watcher re-parses and re-applies every stylesheet (~10 ms at start-up) for CSS
+        that has not been parsed yet; before the first parse, giving the stylesheet the
+        theme's variables and the app the theme's classes is all there is to do.
+        """
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes[f"-theme-{theme.name}"] = True
+        classes["-dark-mode"] = theme.dark
+        classes["-light-mode"] = not theme.dark
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)  # as the watcher does: light or dark
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)
