@@ -512,7 +512,7 @@ def bench_startup(run: Run) -> list[Row]:
             skipped=skipped,
         ),
         Row(
-            "calendar start-up to its first frame (before the data arrives), median",
+            "calendar start-up to its first frame (the first week is read before it), median",
             None if skipped else statistics.median(kara_frames),
             "s",
             baseline=None if skipped else statistics.median(bare_times),
