@@ -79,6 +79,13 @@ class Problem:
     reason: str
 
 
+# Part of the key under which services.feeds keeps a feed's UID-group digests: bump it when
+# this parser may read the same bytes into other occurrences or problems, so that every feed
+# is parsed whole once more instead of keeping what an older parser made of its unchanged
+# groups. (kara-tui's version is in the key too.) 2: library warnings became feed notes.
+PARSE_REVISION = "2"
+
+
 @dataclass(frozen=True)
 class ParseResult:
     """What a feed holds inside the window, and what could not be used."""

@@ -26,7 +26,13 @@ from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_ut
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
-from kara_tui.ical.parse import FeedUnreadable, Occurrence, ParseResult, parse_feed
+from kara_tui.ical.parse import (
+    PARSE_REVISION,
+    FeedUnreadable,
+    Occurrence,
+    ParseResult,
+    parse_feed,
+)
 from kara_tui.services.errors import NotFound
 from kara_tui.services.practice import Practice
 
@@ -34,11 +40,6 @@ KEYRING_SERVICE = "kara-tui-feed"
 KEYRING_PREFIX = "keyring:"
 MAX_NAME = 200
 MAX_UID = 500  # the external_events.uid column
-# Part of the key under which a feed's UID-group digests are kept: bump it when the parser
-# may read the same bytes into other occurrences or problems, so that every feed is parsed
-# whole once more instead of keeping what an older parser made of its unchanged groups.
-# (The version is in the key too.)
-PARSE_REVISION = "1"
 # A re-sync parses only the changed UID groups when they are at most this share of the
 # feed's groups; beyond it the whole parse costs about the same, and is simpler.
 PARTIAL_SHARE = 0.5
