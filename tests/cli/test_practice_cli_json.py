@@ -278,3 +278,19 @@ def test_empty_lists_are_empty_json(cli) -> None:
     for args in (("clients", "list"), ("sessions", "list"), ("timeoff", "list")):
         result = cli(*args, "--json")
         assert (result.code, result.json()) == (0, [])
+
+
+def test_time_off_blocked_by_mistake_can_be_removed(cli, anna) -> None:
+    assert cli("timeoff", "add", "--from", "2026-11-19", "--to", "2026-11-20").code == 0
+    (block,) = cli("timeoff", "list", "--json").json()
+    refused = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 10:00")
+    assert refused.code == 2 and "falls in time off" in refused.err
+    removed = cli("timeoff", "remove", str(block["id"]))
+    assert removed.code == 0, removed.err
+    assert "removed; the range takes bookings again" in removed.out
+    assert cli("timeoff", "list", "--json").json() == []
+    booked = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 10:00")
+    assert booked.code == 0, booked.err
+    gone = cli("timeoff", "remove", str(block["id"]))
+    assert (gone.code, gone.err) == (2, f"kara-tui: no time off with id {block['id']}\n")
+    assert cli("timeoff", "remove", "soon").code == 2

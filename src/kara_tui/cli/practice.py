@@ -321,6 +321,13 @@ def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def timeoff_remove(ctx: Context, args: argparse.Namespace) -> int:
+    """Time off blocked by mistake, or no longer taken: the range takes bookings again."""
+    ctx.practice.remove_time_off(_int(args.id, "a time-off id"))
+    print(f"Time off {args.id} removed; the range takes bookings again.")
+    return 0
+
+
 def settings_show(ctx: Context, args: argparse.Namespace) -> int:
     doc = render.professional_json(ctx.practice.professional())
     if args.json:
@@ -449,6 +456,9 @@ def register(sub: Any) -> None:
     p = timeoff.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=timeoff_list)
+    p = timeoff.add_parser("remove")
+    p.add_argument("id", help="the id 'timeoff list' shows")
+    p.set_defaults(handler=timeoff_remove)
 
     settings = sub.add_parser("settings").add_subparsers(
         dest="settings_command", metavar="ACTION", required=True
