@@ -46,7 +46,7 @@ from recurring_ical_events.util import (
     to_recurrence_ids,
 )
 
-from kara_tui.ical.prepare import EventSource
+from kara_tui.ical.prepare import EVENT_PROPERTIES, EventSource
 
 # NAME, then ;KEY=VALUE parameters, then the ':' before the value. Parameter values
 # hold no backslash, '%', '^' (icalendar rewrites those), ',' (a list) or control
@@ -58,21 +58,8 @@ _PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:,]*)')
 _UID_LINE = re.compile(r"(?:^|(?<=\r\n))UID[;:][^\r\n]*", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]{8}(?:T[0-9]{6}Z?)?")
 
-# Properties a single plain event may have (prepare() drops all others).
-_SIMPLE = frozenset(
-    {
-        "UID",
-        "DTSTART",
-        "DTEND",
-        "DURATION",
-        "SEQUENCE",
-        "STATUS",
-        "TRANSP",
-        "SUMMARY",
-        "LOCATION",
-        "X-MICROSOFT-CDO-BUSYSTATUS",
-    }
-)
+# Properties a single plain event may have: what prepare() keeps, less the recurrence ones.
+_SIMPLE = EVENT_PROPERTIES - {"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"}
 _TEXT = frozenset({"UID", "STATUS", "TRANSP", "SUMMARY", "LOCATION"})
 
 # A UTC offset is at most a day (fixed offsets and VTIMEZONEs included) and an

@@ -17,6 +17,7 @@ from typing import Any
 import recurring_ical_events
 import x_wr_timezone
 from icalendar import Calendar, Event, Timezone
+from icalendar import GloballyUniqueTZIDGuessed as _GUESSED_TZID
 from icalendar.prop import vBroken, vRecur
 from recurring_ical_events.adapters.event import EventAdapter
 from recurring_ical_events.util import time_span_contains_event
@@ -875,49 +876,6 @@ def parse_feed(
         ValueError: the window is naive or empty.
     """
     _check_window(window_start, window_end)
-    # icalendar says some things as Python warnings (a vendor TZID it guessed, say): printed,
-    # they would land on the user's terminal as source lines. They are the feed's problems.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = _parse_some(
-            body,
-            window_start,
-            window_end,
-            max_occurrences_per_series,
-            max_seconds_per_series,
-            default_tz,
-            only,
-            outline,
-        )
-    notes = dict.fromkeys(_warning_note(w.message) for w in caught)
-    result.problems.extend(Problem("", note) for note in notes)
-    return result
-
-
-_GUESSED_TZID = re.compile(
-    r"Timezone '([^']*)' is a globally unique TZID; guessing it means '([^']*)'"
-)
-
-
-def _warning_note(message: Warning | str) -> str:
-    """A warning from a library, as a feed problem in plain words."""
-    text = clean_text(str(message))
-    guessed = _GUESSED_TZID.search(text)
-    if guessed:
-        return f"time zone {guessed.group(1)!r} was read as {guessed.group(2)}"
-    return f"note while reading the feed: {text.split('. ')[0][:200]}"
-
-
-def _parse_some(
-    body: bytes,
-    window_start: datetime,
-    window_end: datetime,
-    max_occurrences_per_series: int,
-    max_seconds_per_series: float,
-    default_tz: tzinfo,
-    only: Collection[str] | None,
-    outline: Outline | None,
-) -> ParseResult:
     if outline is None or outline.size != len(body):
         outline = outline_of(body)
     common: dict[str, Any] = {
@@ -928,6 +886,30 @@ def _parse_some(
         "default_tz": default_tz,
         "fast": True,
     }
+    # icalendar says some things as Python warnings: printed, they would land on the user's
+    # terminal as source lines. A vendor TZID it guessed is no news (ZoneResolver reads such
+    # names itself, every time; icalendar warns only the first time in a process); anything
+    # else is a problem of the feed as a whole.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _parse_some(body, only, outline, common)
+    notes = dict.fromkeys(
+        _warning_note(w.message) for w in caught if not issubclass(w.category, _GUESSED_TZID)
+    )
+    result.problems.extend(Problem("", note) for note in notes)
+    return result
+
+
+def _warning_note(message: Warning | str) -> str:
+    """A warning from a library, as a feed problem in plain words."""
+    return f"note while reading the feed: {clean_text(str(message)).split('. ')[0][:200]}"
+
+
+def _parse_some(
+    body: bytes, only: Collection[str] | None, outline: Outline | None, common: dict[str, Any]
+) -> ParseResult:
+    """The whole body, or only the UID groups in ``only`` (cut out first when it has an
+    outline), parsed with ``common``: _parse_feed's keyword arguments."""
     if only is None:
         return _parse_feed(body, **common, outline=outline)
     wanted = set(only)

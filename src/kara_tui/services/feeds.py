@@ -107,18 +107,20 @@ class SyncReport:
     def skipped_events(self) -> int:
         return sum(not p.is_note for p in self.problems)
 
-    @property
-    def notes(self) -> int:
-        return sum(p.is_note for p in self.problems)
-
     def problems_said(self) -> str:
         """'2 events skipped', '1 note', '2 events skipped, 1 note' or ''."""
-        parts = []
-        if self.skipped_events:
-            parts.append(f"{_plural(self.skipped_events, 'event')} skipped")
-        if self.notes:
-            parts.append(_plural(self.notes, "note"))
-        return ", ".join(parts)
+        return _problems_said(self.problems)
+
+
+def _problems_said(problems: Iterable[FeedProblem]) -> str:
+    notes = skipped = 0
+    for p in problems:
+        notes += p.is_note
+        skipped += not p.is_note
+    parts = [f"{_plural(skipped, 'event')} skipped"] if skipped else []
+    if notes:
+        parts.append(_plural(notes, "note"))
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -775,7 +777,7 @@ class Feeds:
             )
         ]
         message = f"{name}: {', '.join(parts)}"
-        said = SyncReport(name, ok=True, message="", problems=tuple(problems)).problems_said()
+        said = _problems_said(problems)
         if said:
             message += f"; {said}"
         return SyncReport(
