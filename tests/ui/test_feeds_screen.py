@@ -266,6 +266,14 @@ async def test_enter_shows_the_last_report_with_each_skipped_event(
         assert "1 event skipped (the rest imported)" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, FeedsScreen)
+        # The same body again: nothing is read, and the report does not claim nothing was skipped.
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "The feed had not changed, so it was not read again." in text
+        assert "No event was skipped" not in text
 
 
 async def test_the_form_keeps_bad_input_and_says_why(app, feeds: Feeds) -> None:

@@ -583,6 +583,9 @@ class FeedReport(ModalScreen[None]):
             text.append(f"\n{r.problems_said()} (the rest imported):")
         elif r.problems:
             text.append(f"\nNo event was skipped; {r.problems_said()} on the feed:")
+        elif r.skipped:
+            # Nothing was read: what an earlier sync skipped is still skipped.
+            text.append("\nThe feed had not changed, so it was not read again.")
         else:
             text.append("\nNo event was skipped.")
         return text
