@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kara_tui import paths
+from kara_tui.files import write_private
 
 
 class ConfigError(Exception):
@@ -143,6 +144,4 @@ def save_value(path: Path, key: str, value: str | bool | int) -> None:
     else:
         lines.insert(first_table, new_line)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_private(path, "\n".join(lines) + "\n")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kara_tui import paths
 from kara_tui.domain.privacy import redact
+from kara_tui.files import write_private
 
 EXIT_CRASHED = 70  # EX_SOFTWARE: an internal error
 
@@ -31,9 +32,7 @@ def report_crash(exc: BaseException) -> Path:
     folder = paths.private_dir(paths.state_dir())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     path = folder / f"crash-{stamp}-{os.getpid()}.log"
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(redacted_traceback(exc))
+    write_private(path, redacted_traceback(exc))
     return path
 
 

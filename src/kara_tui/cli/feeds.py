@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError
+from kara_tui.files import write_private
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 
@@ -200,12 +200,8 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.out).expanduser()
     # Client names are private: a full export is readable only by its owner.
     mode = 0o644 if args.private else 0o600
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-        tmp.replace(path)
+        write_private(path, body, mode=mode)
     except OSError as exc:
         raise DomainError(f"cannot write {path}: {exc.strerror}") from None
     print(

@@ -20,6 +20,7 @@ from kara_tui import paths
 from kara_tui.config import Settings
 from kara_tui.db.rows import NotificationRow, SessionRow
 from kara_tui.domain import DomainError, Notification, NotificationKind, NotificationStatus
+from kara_tui.files import write_private
 from kara_tui.services.errors import NotFound
 
 SMTP_TIMEOUT_SECONDS = 30.0
@@ -246,16 +247,9 @@ class _FileTransport:
     def send(self, msg: EmailMessage, sender: str, recipient: str, claimed: _Claimed) -> str:
         del sender, recipient
         path = self.folder / f"{claimed.id}-{_slug(claimed.subject)}.eml"
-        tmp = path.with_name(f".{path.name}.tmp")
         try:
-            fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
-                fh.flush()
-                os.fsync(fh.fileno())
-            tmp.replace(path)
+            write_private(path, msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise _Stop(
                 f"cannot write to the outbox folder {self.folder} ({exc.strerror})"
             ) from None

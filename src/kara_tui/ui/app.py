@@ -29,6 +29,7 @@ from kara_tui import crash, paths
 from kara_tui.clock import Clock
 from kara_tui.config import Settings, save_value
 from kara_tui.domain.privacy import redact
+from kara_tui.files import write_private
 from kara_tui.ui import keys
 from kara_tui.ui.calendar_data import reads_of
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
@@ -303,10 +304,15 @@ class KaraApp(App[int]):
         name = filename or f"kara-tui-{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}.svg"
         target = folder / name
         svg = self.export_screenshot()
-        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(svg)
-        os.chmod(target, 0o600)  # an older file of the same name keeps its mode otherwise
+        try:
+            write_private(target, svg)
+        except OSError as exc:
+            self.notify(
+                f"could not save the screenshot to {target}: {exc.strerror}",
+                severity="error",
+                markup=False,
+            )
+            return None
         said = "" if self.privacy else " It shows client names: p hides them first."
         self.notify(f"Screenshot saved to {target} (readable only by you).{said}", markup=False)
         return str(target)
