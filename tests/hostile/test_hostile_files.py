@@ -229,3 +229,103 @@ def test_write_private_refuses_a_link_put_in_place_of_the_target(tmp_path: Path)
     with pytest.raises(UnsafeTargetError):
         write_private(link, "x")
     assert (tmp_path / "elsewhere.txt").read_text(encoding="utf-8") == "someone else's file"
+
+
+# -- issue 11 config item and issue 12 item 11: one bad value loses only itself -------------
+
+GOOD = 'theme = "kara-light"\nprivacy = true\n'
+
+CONFIG_ROWS: list[tuple[str, str, str]] = [
+    # (bad line(s) after GOOD, what the message says, the key left at its default)
+    ("fetch_max_bytes = -1", "key 'fetch_max_bytes' should be between 1000 and", "fetch_max_bytes"),
+    ("fetch_deadline_seconds = nan", "key 'fetch_deadline_seconds' should be between 1 and 3600, not nan", "fetch_deadline_seconds"),
+    ("fetch_deadline_seconds = inf", "not inf", "fetch_deadline_seconds"),
+    ("horizon_past_days = -400", "key 'horizon_past_days' should be between 0 and", "horizon_past_days"),
+    ("horizon_past_days = 99999999999", "key 'horizon_past_days' should be between", "horizon_past_days"),
+    ("horizon_future_days = 9223372036854775807", "key 'horizon_future_days' should be between", "horizon_future_days"),
+    ("week_start_hour = 25", "key 'week_start_hour' should be between 0 and 23", "week_start_hour"),
+    ("db_url = 3", "key 'db_url' should be text, not 3", "db_url"),
+    ("colour = 1", "unknown key 'colour'", ""),
+    ('[smtp]\nhost = "mail"\nport = 0', "key 'smtp.port' should be between 1 and 65535", "smtp"),
+    ('[smtp]\nhost = "mail"\npassword = "hunter2"', "key 'smtp.password' is not allowed", "smtp"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bad", "said", "key"), CONFIG_ROWS, ids=[row[0].splitlines()[-1] for row in CONFIG_ROWS]
+)
+def test_a_bad_config_value_is_named_with_its_line_and_the_rest_is_kept(
+    tmp_path: Path, bad: str, said: str, key: str
+) -> None:
+    from kara_tui.config import Settings, load
+
+    path = tmp_path / "config.toml"
+    path.write_text(GOOD + bad + "\n", encoding="utf-8")
+    settings = load(path)
+    (problem,) = settings.problems
+    line = 3 + bad.count("\n")
+    assert problem.startswith(f"{path}, line {line}: "), problem
+    assert said in problem
+    assert "hunter2" not in problem
+    assert (settings.theme, settings.privacy) == ("kara-light", True)
+    if key == "smtp":
+        assert settings.smtp.host == "mail"  # the rest of the table is kept too
+    elif key:
+        assert getattr(settings, key) == getattr(Settings(), key)
+
+
+def test_a_cli_command_says_each_bad_value_on_stderr_and_runs(cli, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(
+        GOOD + "fetch_max_bytes = -1\nhorizon_past_days = -400\n", encoding="utf-8"
+    )
+    result = cli("clients", "list", "--json")
+    assert result.code == 0
+    assert result.json() == []
+    lines = result.err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(
+        f"kara-tui: {tmp_path / 'config.toml'}, line 3: key 'fetch_max_bytes'"
+    )
+    assert lines[1].startswith(
+        f"kara-tui: {tmp_path / 'config.toml'}, line 4: key 'horizon_past_days'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bad_key", "said"),
+    [
+        ('cancel = "!!!notakey"', "'!!!notakey' is not a key name"),
+        ('cancel = "ctrl+"', "'ctrl+' is not a key name"),
+        ('cancel = "hyperspace+c"', "'hyperspace+c' is not a key name"),
+    ],
+)
+async def test_a_bad_key_name_is_a_notice_with_its_line_and_the_action_keeps_its_key(
+    practice, clock, tmp_path: Path, bad_key: str, said: str
+) -> None:
+    from calendar_kit import notices, screen_text, seed_week, settle
+    from kara_tui.config import load
+    from kara_tui.ui import keys
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        GOOD + 'fetch_max_bytes = -1\n[keys]\ndelete = "ctrl+d"\n' + bad_key + "\n",
+        encoding="utf-8",
+    )
+    seed_week(practice)
+    app = make_app(
+        practice=practice, settings=load(config), clock=clock, theme_dirs=[shipped_themes_dir()]
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        said_on_screen = notices(app)
+        assert f"{config}, line 6 [keys]: " in said_on_screen
+        assert said in said_on_screen
+        assert "c is kept" in said_on_screen
+        assert f"{config}, line 3: key 'fetch_max_bytes'" in said_on_screen
+        footer = screen_text(app)
+        assert " c Cancel " in footer  # the action keeps its own key
+        assert "notakey" not in footer
+        assert keys.usable_keymap(app.settings.keys) == {"delete": "ctrl+d"}  # good ones kept
+        assert app.theme == "kara-light"

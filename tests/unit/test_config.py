@@ -73,19 +73,28 @@ sender = "kara@example.com"
         ('[smtp]\nport = "25"', "key 'smtp.port' should be a whole number"),
         ('[smtp]\nhots = "x"', "unknown key 'smtp.hots'"),
         ('[smtp]\npassword = "hunter2"', "key 'smtp.password' is not allowed"),
-        ("[keys]\ncancel = 1", "key 'keys' should be a table"),
-        ("theme = ", "not valid TOML"),
+        ("[keys]\ncancel = 1", "key 'keys.cancel' should be a key name"),
     ],
 )
-def test_a_bad_file_names_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
-    path = write(tmp_path, text)
+def test_a_bad_value_names_the_file_line_and_key_and_the_rest_is_kept(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, "week_start_hour = 7\n" + text + "\n")
+    settings = load(path)
+    (problem,) = settings.problems
+    assert problem.startswith(f"{path}, line 2: ") or problem.startswith(f"{path}, line 3: ")
+    assert message in problem
+    assert problem.endswith("; ignored, the default is used")
+    assert "\n" not in problem
+    assert "hunter2" not in problem
+    assert settings.week_start_hour == 7  # the good value before it is kept
+
+
+def test_a_file_that_is_not_toml_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "theme = ")
     with pytest.raises(ConfigError) as info:
         load(path)
-    text_of_error = str(info.value)
-    assert text_of_error.startswith(f"{path}: ")
-    assert message in text_of_error
-    assert "\n" not in text_of_error
-    assert "hunter2" not in text_of_error
+    assert str(info.value).startswith(f"{path}: not valid TOML")
 
 
 def test_an_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
@@ -154,8 +163,8 @@ def test_a_broken_config_does_not_stop_the_cli(cli, tmp_path: Path) -> None:
     assert result.code == 0
     assert result.json() == []
     assert result.err.count("\n") == 1
-    assert "config.toml: key 'theme' should be text" in result.err
-    assert "using defaults" in result.err
+    assert "config.toml, line 1: key 'theme' should be text" in result.err
+    assert "the default is used" in result.err
 
 
 def test_config_flag_overrides_env(cli, tmp_path: Path) -> None:
@@ -163,4 +172,4 @@ def test_config_flag_overrides_env(cli, tmp_path: Path) -> None:
     other.write_text("privacy = 1\n", encoding="utf-8")
     result = cli("--config", str(other), "clients", "list")
     assert result.code == 0
-    assert "other.toml: key 'privacy'" in result.err
+    assert "other.toml, line 1: key 'privacy'" in result.err

@@ -65,10 +65,16 @@ class Context:
         except ConfigError as exc:
             # A broken config must not stop the user from reaching their data: say so and
             # go on with defaults.
+            settings = Settings(
+                path=config_path or paths.config_file(), problems=(f"{exc}; using defaults",)
+            )
+        if settings.problems and getattr(args, "command", None) is not None:
+            # A command says it on stderr; the calendar shows it on screen when it opens
+            # (stderr would only be seen after quitting).
             import sys
 
-            print(f"kara-tui: {exc}; using defaults", file=sys.stderr)
-            settings = Settings(path=config_path or paths.config_file())
+            for problem in settings.problems:
+                print(f"kara-tui: {problem}", file=sys.stderr)
         if getattr(args, "privacy", False):
             settings = settings.with_changes(privacy=True)
         return cls(args=args, settings=settings)

@@ -137,8 +137,12 @@ class KaraApp(App[int]):
         return dict(APP_VARIABLES)
 
     def on_mount(self) -> None:
-        problems = [*self._startup_problems, *keys.check_keymap(self.settings.keys)]
-        valid = {k: v for k, v in self.settings.keys.items() if k in keys.BY_ID and v.strip()}
+        problems = [
+            *self.settings.problems,
+            *self._startup_problems,
+            *keys.check_keymap(self.settings.keys, self.settings),
+        ]
+        valid = keys.usable_keymap(self.settings.keys)
         if valid:
             self.set_keymap(valid)
         self.push_screen(CalendarScreen(self.practice, self.settings, self.clock))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from kara_tui.config import Settings, where
+
 
 @dataclass(frozen=True, slots=True)
 class KeySpec:
@@ -108,12 +110,47 @@ def shown_key(spec: KeySpec, keymap: Mapping[str, str]) -> str:
     return "/".join(_NAMES.get(k.strip(), k.strip()) for k in keymap[spec.id].split(","))
 
 
-def check_keymap(keymap: Mapping[str, str]) -> list[str]:
-    """Problems with the config's [keys] table, one sentence each."""
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def is_key_name(key: str) -> bool:
+    """Whether Textual can ever deliver ``key`` ("c", "ctrl+d", "f5", "question_mark")."""
+    from textual.keys import Keys, key_to_character
+
+    *modifiers, name = key.strip().split("+")
+    if not name or any(m not in _MODIFIERS for m in modifiers):
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    known = {k.value for k in Keys}
+    return name in known or key_to_character(name) is not None
+
+
+def _key_problem(action: str, key: str) -> str | None:
+    if action not in BY_ID:
+        return f"unknown action '{action}' (known: {', '.join(BY_ID)})"
+    if not key.strip():
+        return f"'{action}' has no key"
+    bad = [k.strip() for k in key.split(",") if not is_key_name(k)]
+    if bad:
+        return f'\'{action}\' = {key!r}: {bad[0]!r} is not a key name (like "C", "ctrl+d", "f5")'
+    return None
+
+
+def usable_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
+    """The config's [keys] entries that can be used; a bad one leaves its action's own key."""
+    return {a: k for a, k in keymap.items() if _key_problem(a, k) is None}
+
+
+def check_keymap(keymap: Mapping[str, str], settings: Settings | None = None) -> list[str]:
+    """Problems with the config's [keys] table, one sentence each (with the file and line)."""
     problems = []
     for action, key in keymap.items():
-        if action not in BY_ID:
-            problems.append(f"config [keys]: unknown action '{action}' (known: {', '.join(BY_ID)})")
-        elif not key.strip():
-            problems.append(f"config [keys]: '{action}' has no key")
+        why = _key_problem(action, key)
+        if why is None:
+            continue
+        spec = BY_ID.get(action)
+        kept = f"; {shown_key(spec, {})} is kept" if spec is not None else ""
+        place = where(settings, f"keys.{action}") if settings is not None else "config"
+        problems.append(f"{place} [keys]: {why}{kept}")
     return problems
