@@ -329,3 +329,81 @@ async def test_a_bad_key_name_is_a_notice_with_its_line_and_the_action_keeps_its
         assert "notakey" not in footer
         assert keys.usable_keymap(app.settings.keys) == {"delete": "ctrl+d"}  # good ones kept
         assert app.theme == "kara-light"
+
+
+# -- item 2: a theme Textual cannot use is skipped with its path ------------------------------
+
+THEME_ROWS: list[tuple[str, str, str]] = [
+    # (what is wrong, the theme file's text after name/primary, what the notice says)
+    ("cursor colour", '[variables]\nblock-cursor-background = "zzz"', "variables.block-cursor-background = 'zzz' is not a colour"),
+    ("text colour", '[variables]\ntext = "bright"', "variables.text = 'bright' is not a colour"),
+    ("text style", '[variables]\nblock-cursor-text-style = "shiny"', "variables.block-cursor-text-style = 'shiny' is not a text style"),
+    ("css injection", '[variables]\nborder = "red; } Screen { display: none"', "variables.border"),
+    ("own variable", '[variables]\nmy-note = "a; }"', "variables.my-note = 'a; }' is not a CSS value"),
+    ("nan spread", "luminosity_spread = nan", "'luminosity_spread' should be a finite number, not nan"),
+    ("infinite alpha", "text_alpha = inf", "'text_alpha' should be a finite number, not inf"),
+    ("huge spread", "luminosity_spread = 1e308", "its colours cannot be computed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"), [r[1:] for r in THEME_ROWS], ids=[r[0] for r in THEME_ROWS]
+)
+def test_a_theme_textual_cannot_use_is_skipped_naming_its_file(
+    tmp_path: Path, extra: str, said: str
+) -> None:
+    from kara_tui.ui.themes import load_themes
+
+    (tmp_path / "bad.toml").write_text(
+        f'name = "bad"\nprimary = "#336699"\n{extra}\n', encoding="utf-8"
+    )
+    loaded = load_themes([tmp_path])
+    assert loaded.themes == []
+    (problem,) = loaded.problems
+    assert problem.startswith(f"theme skipped: {tmp_path / 'bad.toml'}: ")
+    assert said in problem
+
+
+def test_the_shipped_themes_pass_textuals_judgement() -> None:
+    from kara_tui.ui.themes import load_themes, shipped_themes_dir, textual_problem
+
+    themes = load_themes([shipped_themes_dir()]).themes
+    assert len(themes) == 3
+    assert [textual_problem(t) for t in themes] == [None, None, None]
+
+
+@pytest.mark.parametrize("chosen", ["bad", "no-such-theme"])
+async def test_the_calendar_starts_on_the_default_theme_and_says_why(
+    practice, clock, tmp_path: Path, chosen: str
+) -> None:
+    from calendar_kit import notices, screen_text, seed_week, settle
+    from kara_tui.config import load
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    bad = themes / "bad.toml"
+    bad.write_text(
+        'name = "bad"\nprimary = "#336699"\n[variables]\nblock-cursor-background = "zzz"\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "config.toml"
+    config.write_text(f'privacy = false\ntheme = "{chosen}"\n', encoding="utf-8")
+    seed_week(practice)
+    app = make_app(
+        practice=practice,
+        settings=load(config),
+        clock=clock,
+        theme_dirs=[shipped_themes_dir(), themes],
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        said = notices(app)
+        assert f"theme skipped: {bad}: variables.block-cursor-background = 'zzz'" in said
+        assert f"{config}, line 2: theme '{chosen}' not found; using kara-dark" in said
+        assert app.theme == "kara-dark"
+        await pilot.press("C")  # a screen with a table: where the bad colour used to crash
+        await settle(app, pilot)
+        assert "Clients" in screen_text(app)
+        assert app.crash is None

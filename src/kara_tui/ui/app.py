@@ -27,7 +27,7 @@ from textual.worker import WorkerFailed
 
 from kara_tui import crash, paths
 from kara_tui.clock import Clock
-from kara_tui.config import Settings, save_value
+from kara_tui.config import Settings, save_value, where
 from kara_tui.domain.privacy import redact
 from kara_tui.files import write_private
 from kara_tui.ui import keys
@@ -111,7 +111,7 @@ class KaraApp(App[int]):
         else:
             if wanted != DEFAULT_THEME:
                 self._startup_problems.append(
-                    f"theme '{wanted}' not found; using {DEFAULT_THEME if DEFAULT_THEME in self.available_themes else 'the default'}"
+                    f"{where(self.settings, 'theme')}: theme '{wanted}' not found; using {DEFAULT_THEME if DEFAULT_THEME in self.available_themes else 'the default'}"
                 )
             if DEFAULT_THEME in self.available_themes:
                 self._first_theme(DEFAULT_THEME)
