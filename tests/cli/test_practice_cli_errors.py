@@ -59,6 +59,7 @@ def world(template: Path, db_url: str) -> None:
     target = Path(db_url.removeprefix("sqlite:///"))
     target.parent.mkdir(mode=0o700, exist_ok=True)
     shutil.copyfile(template, target)
+    target.chmod(0o600)  # as kara-tui makes it (a readable one is warned about)
 
 
 S = ("sessions",)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import stat
 import subprocess
 from collections.abc import Callable, Iterator
@@ -40,17 +41,28 @@ def _umount(where: Path) -> None:
     subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False, timeout=30)
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 64 KiB tmpfs (root only): what a full disk does to a write."""
-    where = tmp_path / "tiny"
+def _tmpfs(where: Path, size: str) -> Iterator[Path]:
     where.mkdir()
-    if os.geteuid() != 0 or not _mount(["-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs"], where):
+    if os.geteuid() != 0 or not _mount(
+        ["-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs"], where
+    ):
         pytest.skip("mounting a tmpfs is not permitted here")
     try:
         yield where
     finally:
         _umount(where)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 64 KiB tmpfs (root only): what a full disk does to a write."""
+    yield from _tmpfs(tmp_path / "tiny", "64k")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 4 MiB tmpfs (root only), room for a practice's database before it is filled."""
+    yield from _tmpfs(tmp_path / "small", "4m")
 
 
 def fill(folder: Path) -> None:
@@ -407,3 +419,223 @@ async def test_the_calendar_starts_on_the_default_theme_and_says_why(
         await settle(app, pilot)
         assert "Clients" in screen_text(app)
         assert app.crash is None
+
+
+# -- item 8: a full disk or a read-only mount still shows the data ----------------------------
+
+
+def _practice_file(cli, tmp_path: Path) -> Path:
+    """A practice with one client and one session, closed cleanly (no -wal file left)."""
+    assert cli("clients", "add", "Anna Smith").code == 0
+    assert (
+        cli(
+            "sessions", "add", "--client", "Anna Smith", "--start", "2026-11-16 07:00", "--force"
+        ).code
+        == 0
+    )
+    db = tmp_path / "data" / "kara.db"
+    assert not db.with_name("kara.db-wal").exists()
+    return db
+
+
+def _full(disk: Path) -> None:
+    fill(disk)
+
+
+def _read_only(disk: Path) -> None:
+    if not _mount(["-o", "remount,ro"], disk):
+        pytest.skip("remounting read-only is not permitted here")
+
+
+DISK_ROWS = [
+    ("full disk", _full, "the disk is full"),
+    ("read-only mount", _read_only, "its folder cannot be written"),
+]
+
+
+@pytest.mark.parametrize(
+    ("break_it", "why"), [r[1:] for r in DISK_ROWS], ids=[r[0] for r in DISK_ROWS]
+)
+def test_reads_work_and_writes_refuse_in_one_line(
+    cli, tmp_path: Path, small_disk: Path, break_it: Callable[[Path], None], why: str
+) -> None:
+    import shutil
+
+    db = small_disk / "kara.db"
+    shutil.copy2(_practice_file(cli, tmp_path), db)
+    db.chmod(0o600)
+    before = db.read_bytes()
+    break_it(small_disk)
+    url = f"sqlite:///{db}"
+
+    listed = cli("--db", url, "clients", "list", "--json")
+    assert listed.code == 0, listed.err
+    assert [c["name"] for c in listed.json()] == ["Anna Smith"]
+    assert listed.err == f"kara-tui: warning: read-only: changes cannot be saved ({why})\n"
+    sessions = cli("--db", url, "sessions", "list", "--from", "2026-11-16", "--json")
+    assert sessions.code == 0 and len(sessions.json()) == 1
+
+    added = cli("--db", url, "clients", "add", "Ben Jones")
+    assert added.code == 2
+    assert added.err == f"kara-tui: read-only: changes cannot be saved ({why})\n"
+    assert "Traceback" not in added.err
+    assert db.read_bytes() == before
+
+
+async def test_the_calendar_opens_read_only_with_a_notice_and_refuses_a_write(
+    cli, tmp_path: Path, small_disk: Path
+) -> None:
+    import argparse
+    import shutil
+
+    from calendar_kit import notices, screen_text, settle
+    from kara_tui.cli.context import Context
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    db = small_disk / "kara.db"
+    shutil.copy2(_practice_file(cli, tmp_path), db)
+    db.chmod(0o600)
+    fill(small_disk)
+    args = argparse.Namespace(
+        command=None,
+        db=f"sqlite:///{db}",
+        config=str(tmp_path / "c.toml"),
+        demo=False,
+        privacy=False,
+    )
+    ctx = Context.from_args(args)
+    practice = ctx.practice
+    app = make_app(
+        practice=practice, settings=ctx.settings, clock=ctx.clock, theme_dirs=[shipped_themes_dir()]
+    )
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            assert "read-only: changes cannot be saved" in notices(app)
+            assert "Anna Smith" in screen_text(app) or "Anna" in screen_text(app)
+            await pilot.press("a")  # mark attended: a write
+            await settle(app, pilot)
+            assert notices(app).count("read-only: changes cannot be saved") >= 2
+            assert app.crash is None
+    finally:
+        ctx.close()
+
+
+# -- item 9: another application's database is refused; an open one is named ---------------
+
+
+def _firefox_like(path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        conn.execute("INSERT INTO moz_places (url) VALUES ('https://example.com/')")
+        conn.commit()
+
+
+def _other_alembic_app(path: Path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('4f2a9c0d1e7b')")
+        conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+        conn.commit()
+
+
+def _not_sqlite(path: Path) -> None:
+    path.write_text("name,email\nAnna Smith,anna@example.com\n", encoding="utf-8")
+
+
+FOREIGN_ROWS: list[tuple[str, Callable[[Path], None], str]] = [
+    ("another application's tables", _firefox_like, "is not a kara-tui database (it holds another application's tables: moz_places)"),
+    ("another application's Alembic", _other_alembic_app, "is not a kara-tui database (it holds another application's tables: users)"),
+    ("not SQLite at all", _not_sqlite, "not a kara-tui database, or it is damaged"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("make", "said"), [r[1:] for r in FOREIGN_ROWS], ids=[r[0] for r in FOREIGN_ROWS]
+)
+def test_a_database_that_is_not_kara_tuis_is_refused_and_left_alone(
+    cli, tmp_path: Path, make: Callable[[Path], None], said: str
+) -> None:
+    path = tmp_path / "other.db"
+    make(path)
+    path.chmod(0o600)
+    before = path.read_bytes()
+    result = cli("--db", f"sqlite:///{path}", "clients", "list")
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert said in result.err
+    assert path.read_bytes() == before  # nothing added, nothing migrated
+    assert not path.with_name("other.db-wal").exists()
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o666])
+def test_a_database_others_can_read_is_named_with_the_command_that_fixes_it(
+    cli, tmp_path: Path, mode: int
+) -> None:
+    assert cli("clients", "add", "Anna Smith").code == 0
+    db = tmp_path / "data" / "kara.db"
+    db.chmod(mode)
+    result = cli("clients", "list", "--json")
+    assert result.code == 0
+    assert [c["name"] for c in result.json()] == ["Anna Smith"]
+    assert result.err == (
+        f"kara-tui: warning: {db} can be read by other users (mode {mode:04o}) and holds "
+        f"client data; make it private with: chmod 600 {db}\n"
+    )
+    assert mode_of(db) == mode  # said, not changed behind the user's back
+    db.chmod(0o600)
+    assert cli("clients", "list").err == ""
+
+
+async def test_the_calendar_names_a_database_others_can_read(cli, tmp_path: Path) -> None:
+    import argparse
+
+    from calendar_kit import notices, settle
+    from kara_tui.cli.context import Context
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    assert cli("clients", "add", "Anna Smith").code == 0
+    db = tmp_path / "data" / "kara.db"
+    db.chmod(0o644)
+    args = argparse.Namespace(
+        command=None,
+        db=f"sqlite:///{db}",
+        config=str(tmp_path / "c.toml"),
+        demo=False,
+        privacy=False,
+    )
+    ctx = Context.from_args(args)
+    practice = ctx.practice
+    app = make_app(
+        practice=practice, settings=ctx.settings, clock=ctx.clock, theme_dirs=[shipped_themes_dir()]
+    )
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            assert f"chmod 600 {db}" in notices(app)
+    finally:
+        ctx.close()
+
+
+# -- issue 12 item 4: a PostgreSQL URL without the driver ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://kara:s3cret@127.0.0.1:1/kara", "postgresql+psycopg://kara:s3cret@h/k"]
+)
+def test_postgresql_without_its_driver_says_what_to_install(
+    cli, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if kara-tui[postgres] were absent
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    result = cli("--db", url, "clients", "list")
+    assert result.code == 2
+    assert result.err == (
+        "kara-tui: the PostgreSQL driver is not installed: pip install 'kara-tui[postgres]' "
+        "(or use a SQLite file)\n"
+    )
+    assert "s3cret" not in result.err

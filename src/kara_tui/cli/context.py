@@ -56,6 +56,9 @@ class Context:
     _practice: Any = None
     _quick: QuickReader | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    read_only: str | None = None  # why the database could only be opened for reading
+    _checked: bool = False
+    _later: list[str] = field(default_factory=list)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -94,26 +97,59 @@ class Context:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from kara_tui.db.engine import make_engine
-            from kara_tui.db.schema import upgrade
+            from kara_tui.db.engine import READ_ONLY, read_only_reason
 
-            engine = make_engine(self.database_url())
+            url = self.database_url()
             try:
-                upgrade(engine)
-            except StorageError:
-                engine.dispose()
-                raise
-            except Exception as exc:
-                engine.dispose()
-                from kara_tui.db.engine import explain
-
-                message = explain(exc)
-                if message is None:
+                engine = _opened(url)
+            except StorageError as exc:
+                # A full disk or a read-only folder must not hide the data: read it, and
+                # say that nothing can be changed (each write is refused in one line).
+                why = read_only_reason(url, exc)
+                if why is None:
                     raise
-                raise StorageError(message) from exc
+                try:
+                    engine = _opened(url, "ro", why, self._refused)
+                except StorageError:
+                    try:  # not even SQLite's shared-memory file can be made
+                        engine = _opened(url, "immutable", why, self._refused)
+                    except StorageError:
+                        raise exc from None
+                self.read_only = why
+                self.say(f"{READ_ONLY} ({why})", unless_refused=True)
             # Kept only once upgraded: a LazyPractice whose build failed builds again later.
             self._engine = engine
         return self._engine
+
+    def say(self, text: str, *, unless_refused: bool = False) -> None:
+        """A warning about the database: a line on stderr for a command, a notice when the
+        calendar opens (stderr would only be seen after quitting).
+
+        ``unless_refused``: said when the command ends, and not at all when a write was
+        refused, whose own line already says it.
+        """
+        if getattr(self.args, "command", None) is None:
+            self.settings = self.settings.with_changes(problems=(*self.settings.problems, text))
+        elif unless_refused:
+            self._later.append(text)
+        else:
+            import sys
+
+            print(f"kara-tui: warning: {text}", file=sys.stderr)
+
+    def _refused(self) -> None:
+        self._later.clear()
+
+    def _check_file(self) -> None:
+        """Say once if the database file can be read by other users."""
+        if self._checked:
+            return
+        self._checked = True
+        from kara_tui.db.engine import exposure_warning
+
+        warning = exposure_warning(self.database_url())
+        if warning is not None:
+            self.say(warning)
 
     @property
     def practice(self) -> Any:
@@ -124,11 +160,15 @@ class Context:
         first used, so the calendar can draw its first week without them.
         """
         if self._practice is None:
+            self._check_file()
             quick = None
             if not getattr(self.args, "demo", False):
                 from kara_tui.db.quick_reads import QuickReader
 
                 quick = QuickReader.open(self.database_url())
+                if quick is not None and not _writable(quick.path):
+                    quick.close()  # the ordinary path opens it read-only and says so
+                    quick = None
             if quick is None:
                 self._practice = self._build_practice()
             else:
@@ -154,8 +194,9 @@ class Context:
     def open_calendar(self) -> int:
         from kara_tui.ui.app import FEED_REFRESH_SECONDS, make_app
 
+        practice = self.practice  # first: opening the database may add a notice to settings
         app = make_app(
-            practice=self.practice,
+            practice=practice,
             settings=self.settings,
             clock=self.clock,
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
@@ -172,6 +213,12 @@ class Context:
         return int(app.return_code or 0)
 
     def close(self) -> None:
+        if self._later:
+            import sys
+
+            for text in self._later:
+                print(f"kara-tui: warning: {text}", file=sys.stderr)
+            self._later.clear()
         if isinstance(self._practice, LazyPractice):
             self._practice.wait()  # a build still running in the background uses the engine
         if self._quick is not None:
@@ -180,6 +227,45 @@ class Context:
             self._engine.dispose()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write beside ``path`` (its journal and shared memory): a folder on a
+    read-only mount, or a disk with no free block, cannot."""
+    folder = path.parent
+    try:
+        return os.access(folder, os.W_OK) and os.statvfs(folder).f_bavail > 0
+    except OSError:
+        return False
+
+
+def _opened(
+    url: str,
+    read_only: str | None = None,
+    why: str = "",
+    refused: Callable[[], None] | None = None,
+) -> Engine:
+    """An engine for ``url`` with the schema checked (and brought up to date when writable)."""
+    from kara_tui.db.engine import explain, make_engine
+    from kara_tui.db.schema import upgrade
+
+    engine = (
+        make_engine(url, read_only=read_only, why=why, refused=refused)
+        if read_only is not None
+        else make_engine(url)
+    )
+    try:
+        upgrade(engine)
+    except StorageError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        message = explain(exc)
+        if message is None:
+            raise
+        raise StorageError(message) from exc
+    return engine
 
 
 class LazyPractice:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shlex
 import sqlite3
+import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -31,8 +36,106 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
-def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """An engine for ``url``; on SQLite, writers wait up to ``busy_timeout_ms`` for the lock."""
+class ForeignDatabaseError(StorageError):
+    """The database belongs to another application: kara-tui adds nothing to it."""
+
+
+# A table every kara-tui schema has had; another application's database does not.
+OUR_TABLE = "professionals"
+
+
+def foreign_error(where: str, tables: set[str]) -> ForeignDatabaseError:
+    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    return ForeignDatabaseError(
+        f"{where} is not a kara-tui database (it holds another application's tables: {shown}); "
+        "nothing was changed. Give kara-tui its own database with --db"
+    )
+
+
+def _refuse_foreign_sqlite(path: Path) -> None:
+    """Look, read-only and before any pragma can change the file, at whose tables it holds."""
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        ) as conn:
+            tables = {
+                name
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+    except sqlite3.Error:
+        return  # damaged, busy, not SQLite at all: the ordinary path says which
+    if tables and OUR_TABLE not in tables:
+        raise foreign_error(str(path), tables - {"alembic_version"})
+
+
+class ReadOnlyError(StorageError):
+    """A change asked of a database opened read-only (a full disk, a read-only folder)."""
+
+
+READ_ONLY = "read-only: changes cannot be saved"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, read without SQLAlchemy; None for anything else."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            database = url[len(prefix) :].split("?", 1)[0]
+            if database and database != ":memory:" and not database.startswith("file:"):
+                return Path(database).expanduser()
+    return None
+
+
+def exposure_warning(url: str) -> str | None:
+    """A sentence when the SQLite file of ``url`` can be read by other users, else None."""
+    path = sqlite_file(url)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path is not None else 0
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return (
+        f"{path} can be read by other users (mode {mode:04o}) and holds client data; "
+        f"make it private with: chmod 600 {shlex.quote(str(path))}"
+    )
+
+
+# What a failure to open says -> why the data can still be read but not changed.
+_WANT_OF_WRITING = {
+    "disk is full": "the disk is full",
+    "read-only": "the database file is read-only",
+    "disk could not be read or written": "the disk cannot be written",
+    "cannot be opened": "its folder cannot be written",
+}
+
+
+def read_only_reason(url: str, exc: BaseException) -> str | None:
+    """Why opening ``url`` failed, when only for want of writing (a full disk, a read-only
+    folder or mount), so that opening it read-only may still show the data; else None."""
+    path = sqlite_file(url)
+    if path is None or not path.is_file():
+        return None
+    text = str(exc).lower()
+    return next((why for words, why in _WANT_OF_WRITING.items() if words in text), None)
+
+
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    read_only: str | None = None,
+    why: str = "",
+    refused: Callable[[], None] | None = None,
+) -> Engine:
+    """An engine for ``url``; on SQLite, writers wait up to ``busy_timeout_ms`` for the lock.
+
+    ``read_only`` ("ro", or "immutable" where not even SQLite's shared-memory file can be
+    made) opens an existing SQLite file for reading only; every write is refused with
+    ReadOnlyError (saying ``why``) before it starts, and ``refused`` is called.
+    """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -41,12 +144,39 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIM
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(f"'{url}' is not a database URL") from exc
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
-    database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
+    backend = parsed.get_backend_name()
+    if backend != "sqlite":
+        if parsed.drivername == "postgresql":
+            # SQLAlchemy's default PostgreSQL driver is psycopg2; kara-tui[postgres] installs
+            # psycopg 3, so a plain postgresql:// URL means that one.
+            parsed = parsed.set(drivername="postgresql+psycopg")
         try:
-            _prepare_sqlite_file(Path(database).expanduser())
+            return create_engine(parsed, echo=echo, pool_pre_ping=True)
+        except ImportError:
+            if backend == "postgresql":
+                raise StorageError(
+                    "the PostgreSQL driver is not installed: "
+                    "pip install 'kara-tui[postgres]' (or use a SQLite file)"
+                ) from None
+            raise StorageError(
+                f"kara-tui cannot use '{backend}' databases: give a sqlite:/// or postgresql:// URL"
+            ) from None
+        except ArgumentError as exc:
+            raise StorageError(
+                f"{parsed.render_as_string()} is not a database URL kara-tui can use"
+            ) from exc
+    database = parsed.database or ""
+    if read_only is not None:
+        message = f"{READ_ONLY} ({why})" if why else READ_ONLY
+        return _read_only_engine(
+            Path(database).expanduser(), read_only, busy_timeout_ms, message, refused
+        )
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).expanduser()
+        if path.is_file() and path.stat().st_size > 0:
+            _refuse_foreign_sqlite(path)
+        try:
+            _prepare_sqlite_file(path)
         except OSError as exc:
             raise StorageError(f"cannot create the database at {database}: {exc.strerror}") from exc
     engine = create_engine(
@@ -58,6 +188,41 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIM
 
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _read_only_engine(
+    path: Path,
+    how: str,
+    busy_timeout_ms: int,
+    message: str,
+    refused: Callable[[], None] | None,
+) -> Engine:
+    from sqlalchemy import create_engine, event
+
+    option = "immutable=1" if how == "immutable" else "mode=ro"
+    uri = f"file:{quote(str(path.resolve()))}?{option}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
+        )
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+
+    def on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("kara_write"):
+            if refused is not None:
+                refused()
+            raise ReadOnlyError(message)
+        conn.exec_driver_sql("BEGIN")
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)
     return engine
 
 

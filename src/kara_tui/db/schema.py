@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kara_tui.db.engine import StorageError
+from kara_tui.db.engine import OUR_TABLE, ForeignDatabaseError, StorageError, foreign_error
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -18,6 +18,18 @@ HEAD = "0002"
 
 class NewerDatabaseError(StorageError):
     """The database was written by a newer kara-tui; opening it could lose data."""
+
+
+def _foreign(engine: Engine, tables: set[str]) -> ForeignDatabaseError:
+    where = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    return foreign_error(where or engine.url.render_as_string(hide_password=True), tables)
+
+
+def _tables(engine: Engine) -> set[str]:
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        return set(inspect(conn).get_table_names())
 
 
 def alembic_config() -> Config:
@@ -55,9 +67,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     cfg = alembic_config()
     script = ScriptDirectory.from_config(cfg)
-    if current is not None:
+    if current is None:
+        tables = _tables(engine)
+        if tables:  # not empty, yet never migrated by kara-tui: someone else's
+            raise _foreign(engine, tables)
+    else:
         known = {rev.revision for rev in script.walk_revisions()}
         if current not in known:
+            tables = _tables(engine)
+            if OUR_TABLE not in tables:  # another application's Alembic revision
+                raise _foreign(engine, tables - {"alembic_version"})
             raise NewerDatabaseError(
                 f"this database was made by a newer version of kara-tui (schema {current}); "
                 "upgrade kara-tui to open it. Nothing was changed."
