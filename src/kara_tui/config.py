@@ -235,4 +235,6 @@ def save_value(path: Path, key: str, value: str | bool | int) -> None:
     else:
         lines.insert(first_table, new_line)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_private(path, "\n".join(lines) + "\n")
+    # A config kept in a dotfiles folder and linked here is written where it really is.
+    target = path.resolve() if path.is_symlink() else path
+    write_private(target, "\n".join(lines) + "\n")

@@ -639,3 +639,17 @@ def test_postgresql_without_its_driver_says_what_to_install(
         "(or use a SQLite file)\n"
     )
     assert "s3cret" not in result.err
+
+
+def test_a_linked_config_is_written_where_it_really_is(tmp_path: Path, open_umask: None) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "kara.toml"
+    real.write_text("privacy = true\n", encoding="utf-8")
+    real.chmod(0o600)
+    link = tmp_path / "config.toml"
+    link.symlink_to(real)
+    save_value(link, "theme", "kara-light")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == 'privacy = true\ntheme = "kara-light"\n'
+    assert mode_of(real) == 0o600
