@@ -653,3 +653,48 @@ def test_a_linked_config_is_written_where_it_really_is(tmp_path: Path, open_umas
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == 'privacy = true\ntheme = "kara-light"\n'
     assert mode_of(real) == 0o600
+
+
+def test_a_config_that_is_not_toml_is_said_once_and_the_command_runs(cli, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('theme = "kara-light\n', encoding="utf-8")
+    result = cli("clients", "list", "--json")
+    assert result.code == 0
+    assert result.json() == []
+    assert result.err.count("\n") == 1
+    assert result.err.startswith(f"kara-tui: {tmp_path / 'config.toml'}: not valid TOML")
+    assert result.err.endswith("; using defaults\n")
+
+
+def test_the_calendar_is_told_about_a_config_that_is_not_toml(tmp_path: Path) -> None:
+    import argparse
+
+    from kara_tui.cli.context import Context
+
+    config = tmp_path / "config.toml"
+    config.write_text("[keys\n", encoding="utf-8")
+    args = argparse.Namespace(command=None, db=None, config=str(config), demo=False, privacy=False)
+    settings = Context.from_args(args).settings
+    (problem,) = settings.problems
+    assert problem.startswith(f"{config}: not valid TOML")
+
+
+@pytest.mark.parametrize("make", [_firefox_like, _other_alembic_app])
+def test_the_schema_step_refuses_another_applications_database_too(
+    tmp_path: Path, make: Callable[[Path], None]
+) -> None:
+    """The same rule where there is no file to look at first (a PostgreSQL server)."""
+    from sqlalchemy import create_engine
+
+    from kara_tui.db.schema import ForeignDatabaseError, upgrade
+
+    path = tmp_path / "other.db"
+    make(path)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with pytest.raises(ForeignDatabaseError, match="is not a kara-tui database"):
+            upgrade(engine)
+    finally:
+        engine.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "professionals" not in names

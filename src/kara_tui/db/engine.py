@@ -66,8 +66,9 @@ def _refuse_foreign_sqlite(path: Path) -> None:
             }
     except sqlite3.Error:
         return  # damaged, busy, not SQLite at all: the ordinary path says which
-    if tables and OUR_TABLE not in tables:
-        raise foreign_error(str(path), tables - {"alembic_version"})
+    others = tables - {"alembic_version"}
+    if others and OUR_TABLE not in tables:
+        raise foreign_error(str(path), others)
 
 
 class ReadOnlyError(StorageError):

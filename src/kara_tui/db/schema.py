@@ -74,9 +74,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     else:
         known = {rev.revision for rev in script.walk_revisions()}
         if current not in known:
-            tables = _tables(engine)
-            if OUR_TABLE not in tables:  # another application's Alembic revision
-                raise _foreign(engine, tables - {"alembic_version"})
+            others = _tables(engine) - {"alembic_version"}
+            if others and OUR_TABLE not in others:  # another application's Alembic revision
+                raise _foreign(engine, others)
             raise NewerDatabaseError(
                 f"this database was made by a newer version of kara-tui (schema {current}); "
                 "upgrade kara-tui to open it. Nothing was changed."
