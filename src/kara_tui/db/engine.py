@@ -209,7 +209,8 @@ def _read_only_engine(
             uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
         )
 
-    engine = create_engine("sqlite://", creator=connect)
+    # The file's own URL (for messages naming it), connected through ``creator``.
+    engine = create_engine(f"sqlite:///{path}", creator=connect)
 
     def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         dbapi_connection.isolation_level = None
