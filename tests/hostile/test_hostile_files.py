@@ -19,6 +19,7 @@ import pytest
 
 from kara_tui.config import save_value
 from kara_tui.files import UnsafeTargetError, write_private
+from kara_tui.ui.keys import SPECS, is_key_name
 
 # -- helpers -----------------------------------------------------------------------------
 
@@ -698,3 +699,21 @@ def test_the_schema_step_refuses_another_applications_database_too(
     with contextlib.closing(sqlite3.connect(path)) as conn:
         names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "professionals" not in names
+
+
+KEY_NAMES = [
+    # every key name kara-tui's own table uses, and others a user may write
+    *{k for spec in SPECS for k in spec.keys.split(",")},
+    "plus", "minus", "slash", "backslash", "at", "underscore", "space", "comma", "full_stop",
+    "ctrl+shift+up", "shift+tab", "f13", "pageup", "ä", "A", "exclamation_mark", "ctrl+d",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(KEY_NAMES))
+def test_a_real_key_name_is_accepted(name: str) -> None:
+    assert is_key_name(name)
+
+
+@pytest.mark.parametrize("name", ["!!!notakey", "ctrl+", "hyperspace+c", "", " ", "ctrl+notakey"])
+def test_a_made_up_key_name_is_refused(name: str) -> None:
+    assert not is_key_name(name)

@@ -115,7 +115,7 @@ _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
 def is_key_name(key: str) -> bool:
     """Whether Textual can ever deliver ``key`` ("c", "ctrl+d", "f5", "question_mark")."""
-    from textual.keys import Keys, key_to_character
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character
 
     *modifiers, name = key.strip().split("+")
     if not name or any(m not in _MODIFIERS for m in modifiers):
@@ -123,7 +123,8 @@ def is_key_name(key: str) -> bool:
     if len(name) == 1:
         return name.isprintable() and not name.isspace()
     known = {k.value for k in Keys}
-    return name in known or key_to_character(name) is not None
+    # "plus", "slash", "at"...: Textual's friendlier names for some characters.
+    return name in known or name in REPLACED_KEYS or key_to_character(name) is not None
 
 
 def _key_problem(action: str, key: str) -> str | None:
