@@ -717,3 +717,27 @@ def test_a_real_key_name_is_accepted(name: str) -> None:
 @pytest.mark.parametrize("name", ["!!!notakey", "ctrl+", "hyperspace+c", "", " ", "ctrl+notakey"])
 def test_a_made_up_key_name_is_refused(name: str) -> None:
     assert not is_key_name(name)
+
+
+@pytest.mark.slow
+def test_another_applications_postgresql_database_is_refused(cli, pg_url: str) -> None:
+    """A shared server's database that belongs to another application gets nothing added."""
+    import psycopg
+
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("CREATE TABLE invoices (id serial PRIMARY KEY, total integer)")
+    result = cli("--db", pg_url, "clients", "list")
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "is not a kara-tui database (it holds another application's tables: invoices)" in (
+        result.err
+    )
+    with psycopg.connect(plain) as conn:
+        tables = {
+            name
+            for (name,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        }
+    assert tables == {"invoices"}
