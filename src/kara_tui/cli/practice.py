@@ -8,6 +8,7 @@ from typing import Any
 
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
+from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
@@ -278,11 +279,17 @@ def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _days(ctx: Context, args: argparse.Namespace, backwards: str) -> tuple[datetime, datetime]:
+    """--from/--to of a range of days: a bare --to date is the last day included."""
+    practice = ctx.practice
+    return typed_span(
+        args.from_, args.to, practice.tz, practice.clock.today(), backwards=backwards
+    )
+
+
 def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    start, end = _bound(ctx, args.from_), _bound(ctx, args.to)
-    if end <= start:
-        raise DomainError("--to must be after --from")
+    start, end = _days(ctx, args, "--to (the last day) is before --from")
     reason = _choice(Reason, args.reason, "reason")
     cancelled = practice.cancel_range(
         start, end, reason, note=args.note or "", notify=not args.no_notify
@@ -302,7 +309,7 @@ def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
 
 def timeoff_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    block = practice.add_time_off(_bound(ctx, args.from_), _bound(ctx, args.to), args.reason or "")
+    block = practice.add_time_off(*_days(ctx, args, "time off must end after it starts"), args.reason or "")
     print(block.id)
     return 0
 
@@ -315,9 +322,7 @@ def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
         render.dump([render.time_off_json(b, tz) for b in blocks])
         return 0
     for b in blocks:
-        print(
-            f"{b.id:>5}  {b.start.astimezone(tz):%Y-%m-%d %H:%M} – {b.end.astimezone(tz):%Y-%m-%d %H:%M}  {b.reason}"
-        )
+        print(f"{b.id:>5}  {describe(b.start, b.end, tz)}  {b.reason}")
     return 0
 
 
@@ -438,7 +443,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=sessions_delete)
     p = sessions.add_parser("cancel-range", help="emergency: cancel everything in a range")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
-    p.add_argument("--to", required=True, metavar="DATE")
+    p.add_argument("--to", required=True, metavar="DATE", help="the last day (included)")
     p.add_argument("--reason", required=True, help="professional or other")
     p.add_argument("--note")
     p.add_argument("--no-notify", action="store_true")
@@ -449,8 +454,10 @@ def register(sub: Any) -> None:
         dest="timeoff_command", metavar="ACTION", required=True
     )
     p = timeoff.add_parser("add")
-    p.add_argument("--from", dest="from_", required=True, metavar="TIME")
-    p.add_argument("--to", required=True, metavar="TIME")
+    p.add_argument("--from", dest="from_", required=True, metavar="DATE")
+    p.add_argument(
+        "--to", required=True, metavar="DATE", help="the last day (included), or an end time"
+    )
     p.add_argument("--reason")
     p.set_defaults(handler=timeoff_add)
     p = timeoff.add_parser("list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -14,10 +14,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
+from kara_tui.dayspan import days_to_span
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.services.practice import Practice
-from kara_tui.timeparse import day_start, parse_date
+from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -194,11 +195,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         problems: list[str] = []
         days, error = self._read_days()
         self.query_one("#range-error", Line).say(error, ERROR)
-        span = (
-            None
-            if days is None
-            else (day_start(days[0], tz), day_start(days[1] + timedelta(days=1), tz))
-        )
+        span = None if days is None else days_to_span(*days, tz)
         if days is None:
             problems.append("Fix the days above.")
         if span != self.span:
