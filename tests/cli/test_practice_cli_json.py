@@ -309,3 +309,19 @@ def test_time_off_to_is_the_last_day_included(cli, anna) -> None:
     refused = cli("sessions", "add", "--client", "Anna", "--start", "2026-12-24 16:00")
     assert refused.code == 2 and "falls in time off" in refused.err
     assert cli("sessions", "add", "--client", "Anna", "--start", "2026-12-23 10:00").code == 0
+
+
+def test_working_hours_per_weekday_are_set_shown_and_used(cli, anna) -> None:
+    done = cli("settings", "set", "working_hours", "mon-thu 09:00-19:00; fri 09:00-15:00")
+    assert done.code == 0, done.err
+    assert (
+        "working_hours = mon,tue,wed,thu 09:00-19:00; fri 09:00-15:00\n"
+        in cli("settings", "show").out
+    )
+    late_thursday = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 18:00")
+    assert late_thursday.code == 0, late_thursday.err
+    late_friday = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-20 15:00")
+    assert late_friday.code == 2 and "is outside working hours" in late_friday.err
+    bad = cli("settings", "set", "working_hours", "mon-thu 09:00-19:00; fri 9-3")
+    assert (bad.code, bad.err.count("\n")) == (2, 1)
+    assert "'fri 9-3' is not a day's working hours" in bad.err

@@ -62,6 +62,14 @@ def test_settings_are_read_and_audited(practice: Practice) -> None:
         ("payment_methods", " , ", "at least one payment method"),
         ("working_hours", "9 to 5", "is not working hours"),
         ("working_hours", "mon-fri 18:00-09:00", r"end \(09:00\) before they start"),
+        (
+            "working_hours",
+            "; ".join(
+                f"{d} 09:00-1{i}:00"
+                for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+            ),
+            "working hours are too long to keep",
+        ),
         ("default_currency", "pounds", "is not a currency code"),
         ("email", "not-an-address", "is not an email address"),
         ("name", "   ", "the practice needs a name"),

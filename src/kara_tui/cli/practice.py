@@ -282,9 +282,7 @@ def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
 def _days(ctx: Context, args: argparse.Namespace, backwards: str) -> tuple[datetime, datetime]:
     """--from/--to of a range of days: a bare --to date is the last day included."""
     practice = ctx.practice
-    return typed_span(
-        args.from_, args.to, practice.tz, practice.clock.today(), backwards=backwards
-    )
+    return typed_span(args.from_, args.to, practice.tz, practice.clock.today(), backwards=backwards)
 
 
 def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
@@ -309,7 +307,9 @@ def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
 
 def timeoff_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    block = practice.add_time_off(*_days(ctx, args, "time off must end after it starts"), args.reason or "")
+    block = practice.add_time_off(
+        *_days(ctx, args, "time off must end after it starts"), args.reason or ""
+    )
     print(block.id)
     return 0
 

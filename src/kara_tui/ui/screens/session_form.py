@@ -373,7 +373,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 def default_start(pro: Professional, clock: Clock, day: date) -> datetime:
     """The start of working hours on ``day``, or the next whole hour when that is today."""
     tz = ZoneInfo(pro.timezone)
-    start = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    hours = pro.working_hours.on(day.weekday())
+    start = datetime.combine(day, hours[0] if hours else pro.working_hours.start, tzinfo=tz)
     now = clock.now().astimezone(tz)
     if day == now.date() and now > start:
         start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
