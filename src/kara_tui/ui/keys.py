@@ -49,6 +49,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session", footer=True),
     KeySpec("delete", "D", "delete", "Delete", "session: delete (booked by mistake)", "delete a session booked by mistake", "Session"),
     KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
+    KeySpec("time_off_list", "B", "time_off_list", "Time off", "time off: list", "time off: list and remove", "Practice"),
     KeySpec("sync", "s", "sync", "Sync", "feeds: sync now", "sync external calendars now", "Practice"),
     KeySpec("clients", "C", "clients", "Clients", "clients: list", "clients", "Practice"),
     KeySpec("feeds", "F", "feeds", "Feeds", "feeds: manage", "external calendars (feeds)", "Practice"),
