@@ -274,3 +274,42 @@ async def test_time_off_to_is_the_last_day_and_each_date_shows_what_it_means(
         await settle(app, pilot)
         assert not isinstance(app.screen, TimeOffForm)
         assert (at(20, 0), at(25, 0)) in [(b.start, b.end) for b in cal_practice.list_time_off()]
+
+
+async def test_the_currency_box_is_no_tab_stop_with_one_currency(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C", "a")
+        await settle(app, pilot)
+        field(app, "fee").focus()
+        await pilot.press("tab")
+        assert app.focused is field(app, "window")  # one currency: straight past the box
+        assert field(app, "currency").value == "GBP"
+
+
+async def test_the_currency_box_is_a_tab_stop_where_clients_pay_in_another(
+    app, ids, cal_practice
+) -> None:
+    cal_practice.add_client("Eva Roth", fee=Money(10000, "EUR"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C", "a")
+        await settle(app, pilot)
+        field(app, "fee").focus()
+        await pilot.press("tab")
+        assert app.focused is field(app, "currency")
+
+
+async def test_ctrl_a_selects_a_typed_date_so_retyping_replaces_it(app, ids) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        field(app, "start").focus()
+        await pilot.press("end", "ctrl+a", *"2026-11-19 15:00")
+        assert field(app, "start").value == "2026-11-19 15:00"
+        await pilot.press("ctrl+a", "backspace")
+        await pilot.pause()
+        assert field(app, "start").value == ""
+        assert field(app, "start").placeholder == "YYYY-MM-DD HH:MM"
+        assert "YYYY-MM-DD HH:MM" in screen_text(app)

@@ -157,7 +157,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                     )
             with Horizontal(classes="field"):
                 yield Label("Start")
-                yield Input(self._local(self._start), placeholder="2026-11-23 10:00", id="start")
+                yield Input(self._local(self._start), placeholder="YYYY-MM-DD HH:MM", id="start")
             with Horizontal(classes="field"):
                 yield Label("Minutes")
                 yield Input(str(self._minutes), id="minutes", type="integer", max_length=4)
