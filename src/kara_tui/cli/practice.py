@@ -11,6 +11,7 @@ from kara_tui.cli.context import Context
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
+from kara_tui.policy.settings import settings_text
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
@@ -334,13 +335,12 @@ def timeoff_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def settings_show(ctx: Context, args: argparse.Namespace) -> int:
-    doc = render.professional_json(ctx.practice.professional())
+    pro = ctx.practice.professional()
     if args.json:
-        render.dump(doc)
+        render.dump(render.professional_json(pro))
         return 0
-    for key, value in doc.items():
-        shown = ",".join(value) if isinstance(value, list) else value
-        print(f"{key} = {shown}")
+    for key, value in settings_text(pro).items():
+        print(f"{key} = {value}")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kara_tui.domain import DomainError, PaymentMethod, WorkingHours
+from kara_tui.domain import DomainError, PaymentMethod, Professional, WorkingHours
 from kara_tui.domain.money import MoneyError, check_currency
 
 MAX_SESSION_MINUTES = 12 * 60
@@ -82,3 +82,19 @@ def check_setting(key: str, value: str) -> str | int:
     if not name:
         raise DomainError("the practice needs a name")
     return name
+
+
+def settings_text(pro: Professional) -> dict[str, str]:
+    """Each setting as `settings show` prints it and as `settings set` reads it back."""
+    return {
+        "name": pro.name,
+        "email": pro.email,
+        "timezone": pro.timezone,
+        "cancellation_window_hours": str(pro.cancellation_window_hours),
+        "late_fee_percent": str(pro.late_fee_percent),
+        "payment_methods": ",".join(m.value for m in pro.payment_methods),
+        "working_hours": str(pro.working_hours),
+        "buffer_minutes": str(pro.buffer_minutes),
+        "default_currency": pro.default_currency,
+        "default_minutes": str(pro.default_minutes),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -158,11 +158,16 @@ class Practice:
     # -- settings -------------------------------------------------------------------------
 
     def set_setting(self, key: str, value: str) -> Professional:
-        parsed = check_setting(key, value)
+        return self.set_settings({key: value})
+
+    def set_settings(self, typed: Mapping[str, str]) -> Professional:
+        """Check every typed value first, then store them all in one transaction, or none."""
+        parsed = {key: check_setting(key, value) for key, value in typed.items()}
         with self.writing() as db:
             row = self._professional_row(db)
-            before = {key: getattr(row, key)}
-            setattr(row, key, parsed)
+            before = {key: getattr(row, key) for key in parsed}
+            for key, value in parsed.items():
+                setattr(row, key, value)
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -170,7 +175,7 @@ class Practice:
                 entity_id=row.id,
                 action="settings",
                 before=before,
-                after={key: parsed},
+                after=dict(parsed),
             )
             return row.to_domain()
 

@@ -55,6 +55,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("feeds", "F", "feeds", "Feeds", "feeds: manage", "external calendars (feeds)", "Practice"),
     KeySpec("reports", "R", "reports", "Reports", "reports: open", "reports", "Practice"),
     KeySpec("outbox", "O", "outbox", "Outbox", "outbox: open", "outbox (client notices)", "Practice"),
+    KeySpec("settings", "S", "settings", "Settings", "settings: edit", "the practice's settings (working hours, window, fees)", "Practice"),
     KeySpec("help", "question_mark", "help", "Help", "help: keys", "this help", "App", footer=True, display="?"),
     KeySpec("quit", "q", "app.quit", "Quit", "app: quit", "quit", "App", footer=True),
 )  # fmt: skip

@@ -607,6 +607,15 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             lambda _: self.reload(keep=True),
         )
 
+    def action_settings(self) -> None:
+        from kara_tui.ui.screens.settings import SettingsScreen
+
+        def done(professional: object) -> None:
+            if professional is not None:
+                self.reload(keep=True)
+
+        self.app.push_screen(SettingsScreen(self.practice), done)
+
     def action_goto(self) -> None:
         from kara_tui.ui.screens.goto import GotoDialog
 
