@@ -303,3 +303,12 @@ def test_check_slot_takes_any_zone(practice: Practice) -> None:
     with pytest.raises(DomainError, match="must carry a time zone"):
         practice.check_slot(datetime(2026, 11, 17, 10), datetime(2026, 11, 17, 11))
     assert s.start.tzinfo == UTC
+
+
+def test_several_settings_are_saved_together_or_not_at_all(practice: Practice) -> None:
+    before = practice.professional()
+    with pytest.raises(DomainError, match="is not working hours"):
+        practice.set_settings({"late_fee_percent": "50", "working_hours": "always"})
+    assert practice.professional() == before
+    pro = practice.set_settings({"late_fee_percent": "50", "buffer_minutes": "5"})
+    assert (pro.late_fee_percent, pro.buffer_minutes) == (50, 5)
