@@ -325,3 +325,12 @@ def test_working_hours_per_weekday_are_set_shown_and_used(cli, anna) -> None:
     bad = cli("settings", "set", "working_hours", "mon-thu 09:00-19:00; fri 9-3")
     assert (bad.code, bad.err.count("\n")) == (2, 1)
     assert "'fri 9-3' is not a day's working hours" in bad.err
+
+
+def test_notified_at_now_is_the_moment_of_the_command(cli, anna) -> None:
+    sid = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-17 10:00").out.strip()
+    done = cli("sessions", "cancel", sid, "--reason", "client", "--notified-at", "now")
+    assert done.code == 0, done.err
+    doc = cli("sessions", "show", sid, "--json").json()
+    assert doc["cancellation"]["notified_at"] == "2026-11-16T08:00:00+00:00"
+    assert doc["cancellation"]["notice_hours"] == 26.0

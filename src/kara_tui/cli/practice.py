@@ -12,7 +12,7 @@ from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
 from kara_tui.policy.settings import settings_text
-from kara_tui.timeparse import day_start, parse_date, parse_datetime
+from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
 
@@ -219,7 +219,11 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     session_id = _int(args.id, "a session id")
     reason = _choice(Reason, args.reason.replace("-", "_"), "reason")
-    notified_at = _when(ctx, args.notified_at) if args.notified_at else None
+    notified_at = (
+        parse_moment(args.notified_at, practice.tz, practice.clock.now())
+        if args.notified_at
+        else None
+    )
     charge = _charge(ctx, args, session_id)
     session = practice.cancel(
         session_id,
@@ -414,7 +418,11 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--reason", required=True, help="professional, client, no_show or other")
     p.add_argument("--note")
-    p.add_argument("--notified-at", metavar="TIME", help="when notice was given (default: now)")
+    p.add_argument(
+        "--notified-at",
+        metavar="TIME",
+        help="when notice was given: a time, or 'now' (the default)",
+    )
     _charge_flags(p)
     p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
     p.add_argument("--json", action="store_true")
