@@ -35,6 +35,11 @@ def moment_echo(text: str, tz: ZoneInfo, now: datetime) -> str:
         value = parse_moment(text, tz, now)
     except DomainError:
         return UNREAD
+    return moment_shown(value, tz)
+
+
+def moment_shown(value: datetime, tz: ZoneInfo) -> str:
+    """'→ Fri 11 Dec 2026 10:00': an instant already read, in the practice's zone."""
     local = value.astimezone(tz)
     return f"→ {local:%a} {local.day} {local:%b %Y %H:%M}"
 

@@ -20,6 +20,7 @@ from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.resolved import day_echo
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -127,8 +128,10 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             with Horizontal(classes="row"):
                 yield Static("From", classes="caption")
                 yield Input(self.first_day.isoformat(), id="from", classes="-date", compact=True)
+                yield Static("", classes="caption", id="from-echo")
                 yield Static("to (included)", classes="caption")
                 yield Input(self.first_day.isoformat(), id="to", classes="-date", compact=True)
+                yield Static("", classes="caption", id="to-echo")
             yield Line(id="range-error")
             yield Static("Reason  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
@@ -179,6 +182,9 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     def _read_days(self) -> tuple[tuple[date, date] | None, str]:
         assert self.tz is not None
         today = self.practice.clock.now().astimezone(self.tz).date()
+        for name in ("from", "to"):
+            typed = self.query_one(f"#{name}", Input).value
+            self.query_one(f"#{name}-echo", Static).update(plain(day_echo(typed, today), MUTED))
         try:
             first = parse_date(self.query_one("#from", Input).value, today)
             last = parse_date(self.query_one("#to", Input).value, today)
