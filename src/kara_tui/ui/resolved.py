@@ -16,14 +16,19 @@ from kara_tui.timeparse import parse_date, parse_moment
 UNREAD = "?"
 
 
-def day_echo(text: str, today: date) -> str:
-    """'→ Fri 11 Dec 2026' for a typed date; '' when empty, '?' while it cannot be read."""
+def day_echo(text: str, today: date, *, short: bool = False) -> str:
+    """'→ Fri 11 Dec 2026' for a typed date; '' when empty, '?' while it cannot be read.
+
+    ``short`` leaves out the year when it is this year (for a narrow row).
+    """
     if not text.strip():
         return ""
     try:
         day = parse_date(text, today)
     except DomainError:
         return UNREAD
+    if short and day.year == today.year:
+        return f"→ {day:%a} {day.day} {day:%b}"
     return f"→ {day:%a} {day.day} {day:%b %Y}"
 
 

@@ -184,7 +184,8 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         today = self.practice.clock.now().astimezone(self.tz).date()
         for name in ("from", "to"):
             typed = self.query_one(f"#{name}", Input).value
-            self.query_one(f"#{name}-echo", Static).update(plain(day_echo(typed, today), MUTED))
+            echo = day_echo(typed, today, short=True)
+            self.query_one(f"#{name}-echo", Static).update(plain(f"{echo}  ", MUTED))
         try:
             first = parse_date(self.query_one("#from", Input).value, today)
             last = parse_date(self.query_one("#to", Input).value, today)
