@@ -54,18 +54,22 @@ def whole_days(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[date, date
     return a.date(), b.date() - timedelta(days=1)
 
 
+def _day(d: date | datetime, year: bool = False) -> str:
+    """'Fri 4 Dec' (or 'Fri 4 Dec 2026'): the day as the resolved-date echoes say it."""
+    return f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if year else "")
+
+
 def describe(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     """'Thu 24 Dec - Mon 28 Dec 2026, 5 days', 'Thu 24 Dec 2026, 1 day', or with its times."""
     days = whole_days(start, end, tz)
     if days is None:
         a, b = start.astimezone(tz), end.astimezone(tz)
         if a.date() == b.date():
-            return f"{a:%a %d %b %H:%M}–{b:%H:%M}"
-        return f"{a:%a %d %b %H:%M} – {b:%a %d %b %H:%M}"
+            return f"{_day(a)} {a:%H:%M}–{b:%H:%M}"
+        return f"{_day(a)} {a:%H:%M} – {_day(b)} {b:%H:%M}"
     first, last = days
     n = (last - first).days + 1
     count = f"{n} day{'s' if n != 1 else ''}"
-    year = "" if first.year == last.year else " %Y"
     if first == last:
-        return f"{first:%a %d %b %Y}, {count}"
-    return f"{first:%a %d %b{year}} – {last:%a %d %b %Y}, {count}"
+        return f"{_day(first, True)}, {count}"
+    return f"{_day(first, first.year != last.year)} – {_day(last, True)}, {count}"
