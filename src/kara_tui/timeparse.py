@@ -100,3 +100,10 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
     naive = datetime.combine(day, time(0))
     aware = naive.replace(tzinfo=tz)
     return aware.astimezone(UTC).astimezone(tz)
+
+
+def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+    """Like parse_datetime, and 'now' is this very minute (a notice given while you type)."""
+    if text.strip().lower() == "now":
+        return now.astimezone(tz)
+    return parse_datetime(text, tz, now.astimezone(tz).date())

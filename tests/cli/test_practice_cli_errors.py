@@ -248,7 +248,7 @@ BAD = [
             "--reason",
             "professional",
         ),
-        "--to must be after --from",
+        "--to (the last day) is before --from",
     ),
     (
         (*S, "cancel-range", "--from", "2026-11-16", "--to", "2026-11-20", "--reason", "client"),
@@ -276,7 +276,7 @@ BAD = [
         "time off must end after it starts",
     ),
     (
-        ("timeoff", "add", "--from", "2026-12-24", "--to", "2026-12-24"),
+        ("timeoff", "add", "--from", "2026-12-24 12:00", "--to", "2026-12-24 09:00"),
         "time off must end after it starts",
     ),
     (("timeoff", "add", "--from", "xmas", "--to", "2026-12-28"), "'xmas' is not a date I can read"),

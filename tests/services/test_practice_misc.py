@@ -62,6 +62,14 @@ def test_settings_are_read_and_audited(practice: Practice) -> None:
         ("payment_methods", " , ", "at least one payment method"),
         ("working_hours", "9 to 5", "is not working hours"),
         ("working_hours", "mon-fri 18:00-09:00", r"end \(09:00\) before they start"),
+        (
+            "working_hours",
+            "; ".join(
+                f"{d} 09:00-1{i}:00"
+                for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+            ),
+            "working hours are too long to keep",
+        ),
         ("default_currency", "pounds", "is not a currency code"),
         ("email", "not-an-address", "is not an email address"),
         ("name", "   ", "the practice needs a name"),
@@ -295,3 +303,12 @@ def test_check_slot_takes_any_zone(practice: Practice) -> None:
     with pytest.raises(DomainError, match="must carry a time zone"):
         practice.check_slot(datetime(2026, 11, 17, 10), datetime(2026, 11, 17, 11))
     assert s.start.tzinfo == UTC
+
+
+def test_several_settings_are_saved_together_or_not_at_all(practice: Practice) -> None:
+    before = practice.professional()
+    with pytest.raises(DomainError, match="is not working hours"):
+        practice.set_settings({"late_fee_percent": "50", "working_hours": "always"})
+    assert practice.professional() == before
+    pro = practice.set_settings({"late_fee_percent": "50", "buffer_minutes": "5"})
+    assert (pro.late_fee_percent, pro.buffer_minutes) == (50, 5)

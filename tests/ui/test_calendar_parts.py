@@ -189,3 +189,14 @@ def test_every_binding_has_an_id_a_palette_name_and_a_unique_key() -> None:
 
 def test_now_is_shown_in_the_practice_zone() -> None:
     assert fmt.when(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), LONDON) == "Wed 1 Jul 2026 10:00"
+
+
+def test_the_grid_shades_each_days_own_working_hours() -> None:
+    from kara_tui.domain import WorkingHours
+    from kara_tui.ui.layout import working_rows
+
+    hours = WorkingHours.parse("mon-thu 09:00-19:00; fri 09:00-15:00")
+    thursday, friday, saturday = date(2026, 11, 19), date(2026, 11, 20), date(2026, 11, 21)
+    assert working_rows(thursday, hours) == range(9 * ROWS_PER_HOUR, 19 * ROWS_PER_HOUR)
+    assert working_rows(friday, hours) == range(9 * ROWS_PER_HOUR, 15 * ROWS_PER_HOUR)
+    assert working_rows(saturday, hours) == range(0)

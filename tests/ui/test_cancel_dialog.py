@@ -604,3 +604,26 @@ async def test_the_method_offers_no_blank_choice_and_the_charge_box_stays_untick
         await settle(pilot)
     assert practice.get_session(session.id).status is SessionStatus.SCHEDULED
     assert practice.get_session(session.id).charges == ()
+
+
+async def test_notice_time_shows_what_it_means_and_takes_now(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert said(dialog, "#notice-echo") == "→ Mon 16 Nov 2026 08:00"
+        notice = dialog.query_one("#notified-at", Input)
+        notice.focus()
+        notice.value = "yesterday 19:30"
+        await settle(pilot)
+        assert said(dialog, "#notice-echo") == "→ Sun 15 Nov 2026 19:30"
+        assert "Notice 38 h 30 min" in said(dialog, "#facts")
+        notice.value = "now"
+        await settle(pilot)
+        assert said(dialog, "#notice-error") == ""
+        assert said(dialog, "#notice-echo") == "→ Mon 16 Nov 2026 08:00"
+        await confirm(pilot)
+    saved = practice.get_session(session.id).cancellation
+    assert saved is not None and saved.notified_at == DIALOG_NOW

@@ -399,9 +399,9 @@ async def test_palette_cancel_range_cancels_notifies_and_blocks_as_the_cli_does(
     queued = [(n.session_id, n.status.value) for n in cal_practice.list_notifications()]
     assert (ids["external"], "queued") in queued
     assert (ids["evening"], "failed") in queued  # Chloe has no email address
-    # The dialog's "to (included)" Friday is the CLI's half-open --to Saturday.
+    # The dialog's "to (included)" Friday is the CLI's --to Friday: one meaning for both.
     twin.kara(
-        "sessions", "cancel-range", "--from", "2026-11-19", "--to", "2026-11-21",
+        "sessions", "cancel-range", "--from", "2026-11-19", "--to", "2026-11-20",
         "--reason", "professional",
     )  # fmt: skip
     assert_same_records(database(db_url), twin.file)

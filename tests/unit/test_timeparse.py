@@ -124,3 +124,15 @@ def test_day_start() -> None:
     assert start.utcoffset() == timedelta(hours=-4)
     assert start.tzinfo is not None
     assert start == start.astimezone(UTC)
+
+
+def test_parse_moment_reads_now_as_the_given_instant_and_the_rest_as_parse_datetime() -> None:
+    from kara_tui.timeparse import parse_moment
+
+    now = datetime(2026, 11, 16, 8, 17, 42, tzinfo=UTC)
+    assert parse_moment(" Now ", LONDON, now) == now
+    assert parse_moment("yesterday 19:30", LONDON, now) == datetime(
+        2026, 11, 15, 19, 30, tzinfo=LONDON
+    )
+    with pytest.raises(DomainError, match="is not a date and time I can read"):
+        parse_moment("nowish", LONDON, now)

@@ -8,9 +8,11 @@ from typing import Any
 
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
+from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
-from kara_tui.timeparse import day_start, parse_date, parse_datetime
+from kara_tui.policy.settings import settings_text
+from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
 
@@ -217,7 +219,11 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     session_id = _int(args.id, "a session id")
     reason = _choice(Reason, args.reason.replace("-", "_"), "reason")
-    notified_at = _when(ctx, args.notified_at) if args.notified_at else None
+    notified_at = (
+        parse_moment(args.notified_at, practice.tz, practice.clock.now())
+        if args.notified_at
+        else None
+    )
     charge = _charge(ctx, args, session_id)
     session = practice.cancel(
         session_id,
@@ -278,11 +284,15 @@ def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _days(ctx: Context, args: argparse.Namespace, backwards: str) -> tuple[datetime, datetime]:
+    """--from/--to of a range of days: a bare --to date is the last day included."""
+    practice = ctx.practice
+    return typed_span(args.from_, args.to, practice.tz, practice.clock.today(), backwards=backwards)
+
+
 def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    start, end = _bound(ctx, args.from_), _bound(ctx, args.to)
-    if end <= start:
-        raise DomainError("--to must be after --from")
+    start, end = _days(ctx, args, "--to (the last day) is before --from")
     reason = _choice(Reason, args.reason, "reason")
     cancelled = practice.cancel_range(
         start, end, reason, note=args.note or "", notify=not args.no_notify
@@ -302,7 +312,9 @@ def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
 
 def timeoff_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    block = practice.add_time_off(_bound(ctx, args.from_), _bound(ctx, args.to), args.reason or "")
+    block = practice.add_time_off(
+        *_days(ctx, args, "time off must end after it starts"), args.reason or ""
+    )
     print(block.id)
     return 0
 
@@ -315,9 +327,7 @@ def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
         render.dump([render.time_off_json(b, tz) for b in blocks])
         return 0
     for b in blocks:
-        print(
-            f"{b.id:>5}  {b.start.astimezone(tz):%Y-%m-%d %H:%M} – {b.end.astimezone(tz):%Y-%m-%d %H:%M}  {b.reason}"
-        )
+        print(f"{b.id:>5}  {describe(b.start, b.end, tz)}  {b.reason}")
     return 0
 
 
@@ -329,13 +339,12 @@ def timeoff_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def settings_show(ctx: Context, args: argparse.Namespace) -> int:
-    doc = render.professional_json(ctx.practice.professional())
+    pro = ctx.practice.professional()
     if args.json:
-        render.dump(doc)
+        render.dump(render.professional_json(pro))
         return 0
-    for key, value in doc.items():
-        shown = ",".join(value) if isinstance(value, list) else value
-        print(f"{key} = {shown}")
+    for key, value in settings_text(pro).items():
+        print(f"{key} = {value}")
     return 0
 
 
@@ -409,7 +418,11 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--reason", required=True, help="professional, client, no_show or other")
     p.add_argument("--note")
-    p.add_argument("--notified-at", metavar="TIME", help="when notice was given (default: now)")
+    p.add_argument(
+        "--notified-at",
+        metavar="TIME",
+        help="when notice was given: a time, or 'now' (the default)",
+    )
     _charge_flags(p)
     p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
     p.add_argument("--json", action="store_true")
@@ -438,7 +451,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=sessions_delete)
     p = sessions.add_parser("cancel-range", help="emergency: cancel everything in a range")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
-    p.add_argument("--to", required=True, metavar="DATE")
+    p.add_argument("--to", required=True, metavar="DATE", help="the last day (included)")
     p.add_argument("--reason", required=True, help="professional or other")
     p.add_argument("--note")
     p.add_argument("--no-notify", action="store_true")
@@ -449,8 +462,10 @@ def register(sub: Any) -> None:
         dest="timeoff_command", metavar="ACTION", required=True
     )
     p = timeoff.add_parser("add")
-    p.add_argument("--from", dest="from_", required=True, metavar="TIME")
-    p.add_argument("--to", required=True, metavar="TIME")
+    p.add_argument("--from", dest="from_", required=True, metavar="DATE")
+    p.add_argument(
+        "--to", required=True, metavar="DATE", help="the last day (included), or an end time"
+    )
     p.add_argument("--reason")
     p.set_defaults(handler=timeoff_add)
     p = timeoff.add_parser("list")

@@ -98,7 +98,8 @@ def within_working_hours(
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     if local_start.date() != local_end.date() and local_end.time() != time(0):
         return False
-    if local_start.weekday() not in working_hours.days:
+    hours = working_hours.on(local_start.weekday())
+    if hours is None:
         return False
     end_t = local_end.time() if local_end.date() == local_start.date() else time(23, 59, 59)
-    return working_hours.start <= local_start.time() and end_t <= working_hours.end
+    return hours[0] <= local_start.time() and end_t <= hours[1]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,15 +47,13 @@ from kara_tui.domain import (
     Session,
     SessionStatus,
     TimeOff,
-    WorkingHours,
 )
 from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
+from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.services import audit
 from kara_tui.services.errors import ConflictError, NotFound
-
-MAX_SESSION_MINUTES = 12 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +79,6 @@ def _session_snapshot(row: SessionRow) -> dict[str, object]:
 
 # Snapshot keys that may hold client details, dropped from the audit when a session is deleted.
 PRIVATE_SNAPSHOT_KEYS = frozenset({"location", "service"})
-
-SETTINGS_KEYS = (
-    "name",
-    "email",
-    "timezone",
-    "cancellation_window_hours",
-    "late_fee_percent",
-    "payment_methods",
-    "working_hours",
-    "buffer_minutes",
-    "default_currency",
-    "default_minutes",
-)
 
 
 class Practice:
@@ -173,62 +158,16 @@ class Practice:
     # -- settings -------------------------------------------------------------------------
 
     def set_setting(self, key: str, value: str) -> Professional:
-        if key not in SETTINGS_KEYS:
-            raise DomainError(f"unknown setting '{key}' (known: {', '.join(SETTINGS_KEYS)})")
-        parsed: object
-        if key in (
-            "cancellation_window_hours",
-            "late_fee_percent",
-            "buffer_minutes",
-            "default_minutes",
-        ):
-            try:
-                parsed = int(value)
-            except ValueError as exc:
-                raise DomainError(f"{key} must be a whole number, not '{value}'") from exc
-            limits = {
-                "cancellation_window_hours": (0, 24 * 14),
-                "late_fee_percent": (0, 100),
-                "buffer_minutes": (0, 240),
-                "default_minutes": (5, MAX_SESSION_MINUTES),
-            }[key]
-            if not limits[0] <= parsed <= limits[1]:
-                raise DomainError(f"{key} must be between {limits[0]} and {limits[1]}")
-        elif key == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise DomainError(f"'{value}' is not a time zone (try Europe/London)") from exc
-            parsed = value
-        elif key == "payment_methods":
-            methods = [m.strip() for m in value.split(",") if m.strip()]
-            for m in methods:
-                if m not in {p.value for p in PaymentMethod} or m == "sponsored_credit":
-                    raise DomainError(
-                        f"'{m}' is not a payment method (card, cash, bank_transfer, invoice)"
-                    )
-            if not methods:
-                raise DomainError("at least one payment method must be enabled")
-            parsed = ",".join(methods)
-        elif key == "working_hours":
-            parsed = str(WorkingHours.parse(value))
-        elif key == "default_currency":
-            try:
-                parsed = check_currency(value)
-            except MoneyError as exc:
-                raise DomainError(str(exc)) from None
-        elif key == "email":
-            parsed = value.strip()
-            if parsed and ("@" not in parsed or " " in parsed):
-                raise DomainError(f"'{value}' is not an email address")
-        else:
-            parsed = " ".join(value.split())
-            if not parsed:
-                raise DomainError("the practice needs a name")
+        return self.set_settings({key: value})
+
+    def set_settings(self, typed: Mapping[str, str]) -> Professional:
+        """Check every typed value first, then store them all in one transaction, or none."""
+        parsed = {key: check_setting(key, value) for key, value in typed.items()}
         with self.writing() as db:
             row = self._professional_row(db)
-            before = {key: getattr(row, key)}
-            setattr(row, key, parsed)
+            before = {key: getattr(row, key) for key in parsed}
+            for key, value in parsed.items():
+                setattr(row, key, value)
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -236,7 +175,7 @@ class Practice:
                 entity_id=row.id,
                 action="settings",
                 before=before,
-                after={key: parsed},
+                after=dict(parsed),
             )
             return row.to_domain()
 

@@ -64,6 +64,9 @@ class KaraApp(App[int]):
         # On every screen, dialogs too (hence priority: a modal screen hides the app's other
         # bindings); a text field that has the focus keeps the letter (see the action).
         Binding("p", "toggle_privacy", "Privacy", show=False, priority=True, id="privacy"),
+        # In a text field ctrl+a selects everything, so typing replaces a date or an amount
+        # instead of being put in front of the old value (Textual's Input moves to line start).
+        Binding("ctrl+a", "select_all_text", show=False, priority=True, id="select_all"),
     ]
 
     privacy: reactive[bool] = reactive(False, init=False)
@@ -191,6 +194,13 @@ class KaraApp(App[int]):
         if isinstance(self.focused, Input | TextArea) or self._key_taken_by_screen():
             raise SkipAction  # typing a "p", or the reports' own "p": the key goes on
         self.privacy = not self.privacy
+
+    def action_select_all_text(self) -> None:
+        from textual.widgets import Input
+
+        if not isinstance(self.focused, Input):
+            raise SkipAction
+        self.focused.select_all()
 
     def _key_taken_by_screen(self) -> bool:
         """Whether the screen or a widget on it binds the privacy key for itself (the reports

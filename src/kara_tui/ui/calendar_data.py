@@ -153,11 +153,15 @@ def free_start(data: CalendarData, day: date, minutes: int) -> datetime:
     """The first whole hour of ``day`` (after now, inside working hours) with room for a session."""
     pro = data.professional
     tz = data.tz
-    first = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    opens, closes = pro.working_hours.on(day.weekday()) or (
+        pro.working_hours.start,
+        pro.working_hours.end,
+    )
+    first = datetime.combine(day, opens, tzinfo=tz)
     if day == data.today:
         next_hour = data.now.astimezone(tz).replace(minute=0, second=0, microsecond=0)
         first = max(first, next_hour + timedelta(hours=1))
-    close = datetime.combine(day, pro.working_hours.end, tzinfo=tz)
+    close = datetime.combine(day, closes, tzinfo=tz)
     pad, length = timedelta(minutes=pro.buffer_minutes), timedelta(minutes=minutes)
     busy = [(s.start, s.end) for s in data.sessions if s.status is not SessionStatus.CANCELLED]
     busy += [(t.start, t.end) for t in data.time_off]

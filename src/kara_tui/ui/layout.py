@@ -127,10 +127,12 @@ def day_shades(
 
 def working_rows(day: date, hours: WorkingHours) -> range:
     """Rows of ``day`` inside working hours (empty on a day off)."""
-    if day.weekday() not in hours.days:
+    span = hours.on(day.weekday())
+    if span is None:
         return range(0)
-    top = (hours.start.hour * 60 + hours.start.minute) // MINUTES_PER_ROW
-    bottom = math.ceil((hours.end.hour * 60 + hours.end.minute) / MINUTES_PER_ROW)
+    start, end = span
+    top = (start.hour * 60 + start.minute) // MINUTES_PER_ROW
+    bottom = math.ceil((end.hour * 60 + end.minute) / MINUTES_PER_ROW)
     return range(top, bottom)
 
 

@@ -597,6 +597,25 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self._after_dialog,
         )
 
+    def action_time_off_list(self) -> None:
+        from kara_tui.ui.screens.time_off_list import TimeOffScreen
+
+        if self.data is None:
+            return
+        self.app.push_screen(
+            TimeOffScreen(self.practice, self.data.tz, self.clock, day=self.cursor),
+            lambda _: self.reload(keep=True),
+        )
+
+    def action_settings(self) -> None:
+        from kara_tui.ui.screens.settings import SettingsScreen
+
+        def done(professional: object) -> None:
+            if professional is not None:
+                self.reload(keep=True)
+
+        self.app.push_screen(SettingsScreen(self.practice), done)
+
     def action_goto(self) -> None:
         from kara_tui.ui.screens.goto import GotoDialog
 

@@ -30,8 +30,9 @@ from kara_tui.domain import (
 from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
 from kara_tui.services.practice import ChargeRequest, Practice
-from kara_tui.timeparse import parse_datetime
+from kara_tui.timeparse import parse_moment
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.resolved import moment_echo
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -202,6 +203,7 @@ class CancelDialog(SessionDialog[Session]):
                     compact=True,
                 )
                 yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
+                yield Static("", classes="caption", id="notice-echo")
             yield Line(id="notice-error")
             yield Line(id="facts")
             yield Line(id="policy")
@@ -352,9 +354,7 @@ class CancelDialog(SessionDialog[Session]):
             if self._typed_notice is not None:
                 notice_input.value, self._typed_notice = self._typed_notice, None
             try:
-                notified_at = parse_datetime(
-                    notice_input.value, data.tz, now.astimezone(data.tz).date()
-                )
+                notified_at = parse_moment(notice_input.value, data.tz, now)
                 if notified_at > now + timedelta(minutes=1):
                     raise DomainError("notice cannot have been given in the future")
                 notice_line.say("")
@@ -363,6 +363,11 @@ class CancelDialog(SessionDialog[Session]):
                 notice_line.say(sentence(str(exc)), ERROR)
                 problems.append("Fix the notice time above.")
 
+        self.query_one("#notice-echo", Static).update(
+            ""
+            if as_no_show or notified_at is None
+            else plain(moment_echo(notice_input.value, data.tz, now), MUTED)
+        )
         decision = (
             self._decision(reason, notified_at, now)
             if reason is not None and notified_at is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -14,11 +14,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
+from kara_tui.dayspan import days_to_span
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.services.practice import Practice
-from kara_tui.timeparse import day_start, parse_date
+from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.resolved import day_echo
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -126,8 +128,10 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             with Horizontal(classes="row"):
                 yield Static("From", classes="caption")
                 yield Input(self.first_day.isoformat(), id="from", classes="-date", compact=True)
+                yield Static("", classes="caption", id="from-echo")
                 yield Static("to (included)", classes="caption")
                 yield Input(self.first_day.isoformat(), id="to", classes="-date", compact=True)
+                yield Static("", classes="caption", id="to-echo")
             yield Line(id="range-error")
             yield Static("Reason  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
@@ -178,6 +182,10 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     def _read_days(self) -> tuple[tuple[date, date] | None, str]:
         assert self.tz is not None
         today = self.practice.clock.now().astimezone(self.tz).date()
+        for name in ("from", "to"):
+            typed = self.query_one(f"#{name}", Input).value
+            echo = day_echo(typed, today, short=True)
+            self.query_one(f"#{name}-echo", Static).update(plain(f"{echo}  ", MUTED))
         try:
             first = parse_date(self.query_one("#from", Input).value, today)
             last = parse_date(self.query_one("#to", Input).value, today)
@@ -194,11 +202,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         problems: list[str] = []
         days, error = self._read_days()
         self.query_one("#range-error", Line).say(error, ERROR)
-        span = (
-            None
-            if days is None
-            else (day_start(days[0], tz), day_start(days[1] + timedelta(days=1), tz))
-        )
+        span = None if days is None else days_to_span(*days, tz)
         if days is None:
             problems.append("Fix the days above.")
         if span != self.span:

@@ -23,6 +23,7 @@ from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import localize, parse_datetime
 from kara_tui.ui.privacy import redacted, shown_name
+from kara_tui.ui.resolved import moment_shown
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -199,6 +200,7 @@ class RescheduleDialog(SessionDialog[Session]):
                 )
                 yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
                 yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
+                yield Static("", classes="caption", id="start-echo")
             yield Line(id="start-error")
             yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
@@ -287,6 +289,9 @@ class RescheduleDialog(SessionDialog[Session]):
         session = self.data.session
         problems: list[str] = []
         slot, error = self._read_slot()
+        self.query_one("#start-echo", Static).update(
+            plain(moment_shown(slot[0], self.data.tz), MUTED) if slot is not None else ""
+        )
         if slot is not None and slot[0] == session.start and slot[1] == session.minutes:
             error = "That is the session's current time: choose another."
             slot = None

@@ -157,7 +157,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                     )
             with Horizontal(classes="field"):
                 yield Label("Start")
-                yield Input(self._local(self._start), placeholder="2026-11-23 10:00", id="start")
+                yield Input(self._local(self._start), placeholder="YYYY-MM-DD HH:MM", id="start")
             with Horizontal(classes="field"):
                 yield Label("Minutes")
                 yield Input(str(self._minutes), id="minutes", type="integer", max_length=4)
@@ -373,7 +373,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 def default_start(pro: Professional, clock: Clock, day: date) -> datetime:
     """The start of working hours on ``day``, or the next whole hour when that is today."""
     tz = ZoneInfo(pro.timezone)
-    start = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    hours = pro.working_hours.on(day.weekday())
+    start = datetime.combine(day, hours[0] if hours else pro.working_hours.start, tzinfo=tz)
     now = clock.now().astimezone(tz)
     if day == now.date() and now > start:
         start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
