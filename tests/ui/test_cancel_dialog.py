@@ -604,3 +604,23 @@ async def test_the_method_offers_no_blank_choice_and_the_charge_box_stays_untick
         await settle(pilot)
     assert practice.get_session(session.id).status is SessionStatus.SCHEDULED
     assert practice.get_session(session.id).charges == ()
+
+
+async def test_charge_amount_reads_a_decimal_comma_and_refuses_an_ambiguous_one(practice, ada):
+    """Issue 11: '27,50' was read as 2750.00 (the comma dropped) and refused as over the fee."""
+    session = book(practice, ada.id, "2026-11-16 15:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2", "tab", "tab", "space", "tab")
+        await settle(pilot)
+        await pilot.press("ctrl+a", "ctrl+k", *"1,000")
+        await settle(pilot)
+        assert "'1,000' is ambiguous" in said(dialog, "#amount-error")
+        assert dialog.query_one("#confirm", Button).disabled
+        await pilot.press("ctrl+a", "ctrl+k", *"27,50")
+        await settle(pilot)
+        assert said(dialog, "#amount-error") == ""
+        await confirm(pilot)
+    [charge] = practice.get_session(session.id).charges
+    assert charge.amount == Money(2750, "GBP")
