@@ -123,3 +123,10 @@ def test_jpy_fee_has_no_minor_digits(cli) -> None:
     result = cli("clients", "add", "Kenji", "--fee", "12,000,000", "--currency", "JPY", "--json")
     assert result.code == 0, result.err
     assert (result.json()["fee"], result.json()["currency"]) == ("12000000", "JPY")
+
+
+def test_history_shows_the_fee_as_money_not_minor_units(cli) -> None:
+    assert cli("clients", "add", "Anna", "--fee", "70").code == 0
+    sid = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-17 10:00").out.strip()
+    doc = cli("sessions", "show", sid, "--json").json()
+    assert [h["after"]["fee"] for h in doc["history"]] == ["70.00 GBP"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from calendar_kit import settle, shown
+from calendar_kit import screen_text, settle, shown
 from kara_tui.domain import Money
 from kara_tui.ui.screens.clients import ClientForm, ClientsScreen
+from kara_tui.ui.screens.details import DetailsScreen
 from kara_tui.ui.screens.session_form import SessionForm
 
 
@@ -72,3 +73,17 @@ async def test_session_fee_reads_a_decimal_comma_and_refuses_overflow(
         assert app.screen.id == "calendar"
     [booked] = [s for s in cal_practice.list_sessions() if s.fee == Money(350, "GBP")]
     assert booked.client_name == "Anna Smith"
+
+
+async def test_details_history_shows_a_fee_change_in_major_units(app, ids, cal_practice) -> None:
+    cal_practice.edit_session(ids["future"], fee=Money(8500, "GBP"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.select(cal_practice.get_session(ids["future"]))
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        text = screen_text(app)
+        assert "fee 80.00 GBP → 85.00 GBP" in text
+        assert "8000" not in text

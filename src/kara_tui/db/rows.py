@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kara_tui import domain as d
 from kara_tui.db.types import UTCDateTime
+from kara_tui.domain.money import audit_amount
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -281,10 +282,20 @@ class AuditRow(Base):
             entity=self.entity,
             entity_id=self.entity_id,
             action=self.action,
-            before=json.loads(self.before) if self.before else None,
-            after=json.loads(self.after) if self.after else None,
+            before=_audit_document(self.before),
+            after=_audit_document(self.after),
             reason=self.reason,
         )
+
+
+def _audit_document(stored: str | None) -> dict[str, object] | None:
+    """A stored before/after document, its fee read as a decimal amount (issue 11)."""
+    if not stored:
+        return None
+    document = json.loads(stored)
+    if isinstance(document, dict) and "fee" in document:
+        document["fee"] = audit_amount(document["fee"])
+    return document  # type: ignore[no-any-return]
 
 
 class FeedRow(Base):

@@ -26,6 +26,8 @@ _GROUPED = r"^[0-9]{{1,3}}(?:{sep}[0-9]{{3}})+$"
 # The largest amount kept: minor units fit a 32-bit column on every database.
 MAX_MINOR = 999_999_999
 _HOW = "write it like 90.00"
+# How audit entries written before issue 11 kept a fee: minor units and a code ("8000 GBP").
+_LEGACY_AUDIT = re.compile(r"^(-?[0-9]+) ([A-Z]{3})$", re.ASCII)
 
 
 class MoneyError(ValueError):
@@ -130,3 +132,18 @@ def _plain_digits(text: str) -> str:
             )
         return f"{whole}.{fraction}"
     return shown
+
+
+def audit_amount(value: object) -> object:
+    """A money value of an audit entry as a decimal string plus currency ("80.00 GBP").
+
+    Entries written before issue 11 hold minor units ("8000 GBP"); without a decimal point in
+    a currency that has decimals, the number can only be minor units, so it is read as such.
+    Anything else is returned as it was.
+    """
+    if not isinstance(value, str):
+        return value
+    old = _LEGACY_AUDIT.match(value)
+    if old is None or exponent(old[2]) == 0:
+        return value
+    return str(Money(int(old[1]), old[2]))

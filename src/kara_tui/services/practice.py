@@ -73,7 +73,7 @@ def _session_snapshot(row: SessionRow) -> dict[str, object]:
         "status": row.status,
         "service": row.service,
         "location": row.location,
-        "fee": f"{row.fee_minor} {row.currency}",
+        "fee": str(Money(row.fee_minor, row.currency)),
         "prepaid": row.prepaid,
         "sequence": row.sequence,
     }
