@@ -225,7 +225,7 @@ def test_cancel_by_client_outside_the_window_with_a_charge(practice: Practice, a
     assert (charge.amount, charge.method, charge.kind, charge.status) == (
         FEE,
         PaymentMethod.CARD,
-        ChargeKind.LATE_CANCELLATION,
+        ChargeKind.CANCELLATION,  # not late: not a late-cancellation charge (issue 11)
         ChargeStatus.PENDING,
     )
     assert done.sequence == 1

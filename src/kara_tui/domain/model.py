@@ -58,9 +58,23 @@ class PaymentMethod(StrEnum):
 
 class ChargeKind(StrEnum):
     LATE_CANCELLATION = "late_cancellation"
+    CANCELLATION = "cancellation"  # charged although notice was outside the window
     NO_SHOW = "no_show"
     SESSION = "session"
     REFUND = "refund"
+
+    @property
+    def label(self) -> str:
+        return _CHARGE_KIND_LABELS[self]
+
+
+_CHARGE_KIND_LABELS = {
+    ChargeKind.LATE_CANCELLATION: "late cancellation",
+    ChargeKind.CANCELLATION: "cancelled, not late",
+    ChargeKind.NO_SHOW: "no-show",
+    ChargeKind.SESSION: "session",
+    ChargeKind.REFUND: "refund",
+}
 
 
 class ChargeStatus(StrEnum):

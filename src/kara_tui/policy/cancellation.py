@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kara_tui.domain import (
+    ChargeKind,
     Client,
     DomainError,
     Money,
@@ -102,6 +103,7 @@ class ChargeDecision:
     reason_allowed: bool
     reason_why: str
     releases_credit: bool
+    charge_kind: ChargeKind  # what a charge made here is recorded as
 
     def check_charge(self, amount: Money, method: PaymentMethod, fee: Money) -> None:
         """Raise DomainError with the policy's words when this charge may not be made."""
@@ -224,4 +226,12 @@ def decide(
         reason_allowed=reason_allowed,
         reason_why=reason_why,
         releases_credit=releases_credit,
+        charge_kind=_charge_kind(reason, late),
     )
+
+
+def _charge_kind(reason: Reason, late: bool) -> ChargeKind:
+    """A charge is a late-cancellation charge only when the cancellation was late."""
+    if reason is Reason.NO_SHOW:
+        return ChargeKind.NO_SHOW
+    return ChargeKind.LATE_CANCELLATION if late else ChargeKind.CANCELLATION

@@ -837,7 +837,7 @@ class Practice:
                 if not row.credit_reserved:
                     client.sponsored_credit -= 1
                 row.credit_reserved = False  # held or not, the credit is now spent
-            kind = ChargeKind.NO_SHOW if reason is Reason.NO_SHOW else ChargeKind.LATE_CANCELLATION
+            kind = decision.charge_kind
             row.charges.append(
                 ChargeRow(
                     client_id=client.id,
