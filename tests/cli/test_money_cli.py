@@ -130,3 +130,35 @@ def test_history_shows_the_fee_as_money_not_minor_units(cli) -> None:
     sid = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-17 10:00").out.strip()
     doc = cli("sessions", "show", sid, "--json").json()
     assert [h["after"]["fee"] for h in doc["history"]] == ["70.00 GBP"]
+
+
+def test_a_sponsored_credit_pays_the_whole_fee_from_the_cli(cli) -> None:
+    assert cli("settings", "set", "late_fee_percent", "50").code == 0
+    assert (
+        cli(
+            "clients", "add", "Ben", "--programme", "sponsored", "--fee", "55", "--credit", "3"
+        ).code
+        == 0
+    )
+    a = cli(
+        "sessions", "add", "--client", "Ben", "--start", "2026-11-16 14:00", "--force"
+    ).out.strip()
+    b = cli(
+        "sessions", "add", "--client", "Ben", "--start", "2026-11-16 16:00", "--force"
+    ).out.strip()
+    part = cli(
+        "sessions", "cancel", a, "--reason", "client", "--charge",
+        "--method", "sponsored_credit", "--amount", "27.50", "--no-notify",
+    )  # fmt: skip
+    assert part.code != 0
+    assert "a sponsored credit pays the whole session" in part.err
+    whole = cli(
+        "sessions", "cancel", a, "--reason", "client", "--charge",
+        "--method", "sponsored_credit", "--no-notify", "--json",
+    )  # fmt: skip
+    assert [c["amount"] for c in whole.json()["charges"]] == ["55.00"]
+    direct = cli(
+        "sessions", "cancel", b, "--reason", "client", "--charge", "--method", "card",
+        "--no-notify", "--json",
+    )  # fmt: skip
+    assert [c["amount"] for c in direct.json()["charges"]] == ["27.50"]

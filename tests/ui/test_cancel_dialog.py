@@ -624,3 +624,31 @@ async def test_charge_amount_reads_a_decimal_comma_and_refuses_an_ambiguous_one(
         await confirm(pilot)
     [charge] = practice.get_session(session.id).charges
     assert charge.amount == Money(2750, "GBP")
+
+
+async def test_a_sponsored_credit_pays_the_whole_fee_and_a_card_the_percentage(practice, sponsored):
+    """Issue 11: at a 50 % late fee a 30.00 charge used a whole credit of a 60.00 session."""
+    practice.set_setting("late_fee_percent", "50")
+    session = book(practice, sponsored.id, "2026-11-16 15:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2", "tab", "tab", "space")
+        await settle(pilot)
+        amount = dialog.query_one("#amount", Input)
+        method = dialog.query_one("#method", Select)
+        assert method.value is PaymentMethod.SPONSORED_CREDIT
+        assert (amount.value, amount.disabled) == ("60.00", True)
+        assert "the late-fee percentage applies only to a direct payment" in said(dialog, "#credit")
+        method.value = PaymentMethod.CARD
+        await settle(pilot)
+        assert (amount.value, amount.disabled) == ("30.00", False)
+        assert "percentage" not in said(dialog, "#credit")
+        method.value = PaymentMethod.SPONSORED_CREDIT
+        await settle(pilot)
+        assert amount.value == "60.00"
+        await confirm(pilot)
+
+    [charge] = practice.get_session(session.id).charges
+    assert (charge.amount, charge.method) == (Money(6000, "GBP"), PaymentMethod.SPONSORED_CREDIT)
+    assert practice.find_client(sponsored.id).sponsored_credit == 2

@@ -104,6 +104,19 @@ class ChargeDecision:
     reason_why: str
     releases_credit: bool
     charge_kind: ChargeKind  # what a charge made here is recorded as
+    fee: Money  # the session's fee: what a sponsored credit pays
+
+    def amount_for(self, method: PaymentMethod | None) -> Money:
+        """The amount a charge by ``method`` defaults to: a sponsored credit pays a whole
+        session, so its charge is the fee; a direct payment follows the late-fee percentage."""
+        return self.fee if method is PaymentMethod.SPONSORED_CREDIT else self.default_amount
+
+    def credit_note(self) -> str:
+        """What the dialog says when a sponsored credit pays (DESIGN.md section 2)."""
+        return (
+            f"A sponsored credit pays the whole session: the charge is the fee ({self.fee}); "
+            "the late-fee percentage applies only to a direct payment."
+        )
 
     def check_charge(self, amount: Money, method: PaymentMethod, fee: Money) -> None:
         """Raise DomainError with the policy's words when this charge may not be made."""
@@ -121,6 +134,11 @@ class ChargeDecision:
             offered = ", ".join(m.value for m in self.methods) or "none"
             raise DomainError(
                 f"payment method '{method.value}' is not offered here (offered: {offered})"
+            )
+        if method is PaymentMethod.SPONSORED_CREDIT and amount != fee:
+            raise DomainError(
+                f"a sponsored credit pays the whole session: the charge by credit is the fee "
+                f"({fee}), not {amount}; for part of the fee, choose a direct payment"
             )
 
 
@@ -227,6 +245,7 @@ def decide(
         reason_why=reason_why,
         releases_credit=releases_credit,
         charge_kind=_charge_kind(reason, late),
+        fee=session.fee,
     )
 
 

@@ -819,10 +819,10 @@ class Practice:
         fee = Money(row.fee_minor, row.currency)
         charged = False
         if charge is not None:
-            amount = charge.amount or decision.default_amount
             method = charge.method or (decision.methods[0] if decision.methods else None)
             if method is None:
                 raise DomainError(decision.charge_why)
+            amount = charge.amount or decision.amount_for(method)
             spends_credit = method is PaymentMethod.SPONSORED_CREDIT
             sponsored = client.programme == Programme.SPONSORED.value
             if (

@@ -128,6 +128,7 @@ class CancelDialog(SessionDialog[Session]):
         self._methods: tuple[PaymentMethod, ...] | None = None
         self._ready = False
         self._typed_notice: str | None = None  # kept while a no-show shows the start instead
+        self._auto_amount = ""  # the amount last filled in from the policy, not typed
 
     # -- building -------------------------------------------------------------------------
 
@@ -210,8 +211,9 @@ class CancelDialog(SessionDialog[Session]):
             yield Line(id="charge-why")
             with Horizontal(classes="row", id="charge-row"):
                 yield Static("Amount", classes="caption")
+                # Filled in from the policy's decision (the amount depends on the method).
                 yield Input(
-                    session.fee.percent(data.professional.late_fee_percent).amount_str(),
+                    "",
                     id="amount",
                     classes="-amount",
                     compact=True,
@@ -454,7 +456,17 @@ class CancelDialog(SessionDialog[Session]):
             method_select.value = previous if previous in methods else methods[0]
         charging = may_charge and box.value
         self.query_one("#charge-row").display = may_charge
-        amount_input.disabled = not charging
+        chosen = method_select.value if isinstance(method_select.value, PaymentMethod) else None
+        by_credit = chosen is PaymentMethod.SPONSORED_CREDIT
+        if decision is not None and may_charge:
+            # The policy's amount for the method; what the user typed is kept, except that a
+            # credit always pays the whole fee.
+            default = decision.amount_for(chosen).amount_str()
+            if by_credit or amount_input.value == self._auto_amount:
+                self._auto_amount = default
+                if amount_input.value != default:
+                    amount_input.value = default
+        amount_input.disabled = not charging or by_credit
         method_select.disabled = not charging
 
         error = self.query_one("#amount-error", Line)
@@ -499,6 +511,8 @@ class CancelDialog(SessionDialog[Session]):
                 credit_line = (
                     f"This uses one of the client's {client.sponsored_credit} sponsored credits."
                 )
+            if spends_credit:
+                credit_line += " " + decision.credit_note()
         self.query_one("#credit", Line).say(credit_line, MUTED)
         return request
 
