@@ -162,3 +162,17 @@ def test_a_sponsored_credit_pays_the_whole_fee_from_the_cli(cli) -> None:
         "--no-notify", "--json",
     )  # fmt: skip
     assert [c["amount"] for c in direct.json()["charges"]] == ["27.50"]
+
+
+def test_booking_a_sponsored_client_without_credit_warns_on_stderr(cli) -> None:
+    assert cli("clients", "add", "Ben", "--programme", "sponsored", "--credit", "1").code == 0
+    first = cli("sessions", "add", "--client", "Ben", "--start", "2026-11-17 10:00")
+    assert (first.code, first.err) == (0, "")
+    second = cli("sessions", "add", "--client", "Ben", "--start", "2026-11-18 10:00")
+    assert second.code == 0
+    assert second.out.strip().isdigit()  # booked all the same
+    assert second.err == (
+        "warning: Ben has no sponsored credit left: the session can be booked, but the "
+        "programme will not cover it (to be paid directly)\n"
+    )
+    assert cli("clients", "show", "Ben", "--json").json()["sponsored_credit"] == 0

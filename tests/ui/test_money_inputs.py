@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from calendar_kit import screen_text, settle, shown
-from kara_tui.domain import Money
+from kara_tui.domain import Money, Programme
 from kara_tui.ui.screens.clients import ClientForm, ClientsScreen
 from kara_tui.ui.screens.details import DetailsScreen
 from kara_tui.ui.screens.session_form import SessionForm
@@ -87,3 +87,31 @@ async def test_details_history_shows_a_fee_change_in_major_units(app, ids, cal_p
         text = screen_text(app)
         assert "fee 80.00 GBP → 85.00 GBP" in text
         assert "8000" not in text
+
+
+async def test_booking_form_warns_when_a_sponsored_client_has_no_credit(
+    app, ids, cal_practice
+) -> None:
+    cal_practice.add_client("Dora Sponsored", programme=Programme.SPONSORED, sponsored_credit=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionForm)
+        warning = app.screen.query_one("#credit-warning")
+        await retype(pilot, app, "client", "Anna")
+        await settle(app, pilot)
+        assert not warning.display
+        await retype(pilot, app, "client", "Dora")
+        await settle(app, pilot)
+        assert warning.display
+        assert shown(app, "#credit-warning") == (
+            "⚠ This client has no sponsored credit left: the session can be booked, but the "
+            "programme will not cover it (to be paid directly)."
+        )
+        await retype(pilot, app, "start", "2026-11-19 16:00")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"  # booked all the same
+    [booked] = cal_practice.list_sessions(client_id=cal_practice.find_client("Dora").id)
+    assert not booked.credit_reserved

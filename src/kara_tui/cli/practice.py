@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
+from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
@@ -132,6 +134,7 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     client = practice.find_client(args.client)
     fee = Money.parse(args.fee, client.fee.currency) if args.fee is not None else None
+    warning = booking_credit_warning(client)
     session = practice.book(
         client.id,
         _when(ctx, args.start),
@@ -142,6 +145,8 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
         prepaid=args.prepaid,
         force=args.force,
     )
+    if warning:
+        print(f"warning: {client.name} has {warning}", file=sys.stderr)
     _print_session(ctx, args, session)
     return 0
 
