@@ -59,6 +59,15 @@ def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
     return ChargeRequest(amount=amount, method=method)
 
 
+def _say_if_not_notified(ctx: Context, session_id: int, wanted: bool) -> None:
+    """A notice was asked for but the client has no email: say so (nothing was queued)."""
+    if not wanted:
+        return
+    client = ctx.practice.find_client(ctx.practice.get_session(session_id).client_id)
+    if not client.email:
+        print("not notified: no email address", file=sys.stderr)
+
+
 # -- clients ----------------------------------------------------------------------------
 
 
@@ -231,7 +240,9 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
         notified_at=notified_at,
         charge=charge,
         notify=not args.no_notify,
+        message=args.message or "",
     )
+    _say_if_not_notified(ctx, session.id, not args.no_notify)
     if args.json:
         render.dump(render.session_json(session, practice.tz))
     else:
@@ -251,7 +262,9 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
         minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
         force=args.force,
         notify=not args.no_notify,
+        message=args.message or "",
     )
+    _say_if_not_notified(ctx, session.id, not args.no_notify)
     _print_session(ctx, args, session)
     return 0
 
@@ -264,9 +277,11 @@ def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
     session_id = _int(args.id, "a session id")
+    message = "" if args.no_notify else (args.message or "")
     session = ctx.practice.no_show(
-        session_id, charge=_charge(ctx, args, session_id), note=args.note or ""
+        session_id, charge=_charge(ctx, args, session_id), note=args.note or "", message=message
     )
+    _say_if_not_notified(ctx, session.id, bool(message.strip()))
     charged = f", charged {session.charges[0].amount}" if session.charges else ""
     print(f"Session {session.id} marked no-show{charged}.")
     return 0
@@ -292,6 +307,11 @@ def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
     cancelled = practice.cancel_range(
         start, end, reason, note=args.note or "", notify=not args.no_notify
     )
+    if not args.no_notify:
+        emails = {c.id: c.email for c in practice.list_clients(include_archived=True)}
+        skipped = sum(1 for s in cancelled if not emails.get(s.client_id))
+        if skipped:
+            print(f"{skipped} session(s) not notified: no email address", file=sys.stderr)
     tz = practice.tz
     if args.json:
         render.dump([render.session_json(s, tz) for s in cancelled])
@@ -417,6 +437,7 @@ def register(sub: Any) -> None:
     p.add_argument("--notified-at", metavar="TIME", help="when notice was given (default: now)")
     _charge_flags(p)
     p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
+    p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_cancel)
     p = sessions.add_parser("reschedule", help="cancel and book a linked session")
@@ -426,6 +447,7 @@ def register(sub: Any) -> None:
     p.add_argument("--by", required=True, help="client or professional")
     p.add_argument("--force", action="store_true")
     p.add_argument("--no-notify", action="store_true")
+    p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_reschedule)
     p = sessions.add_parser("attend", help="mark attended")
@@ -435,7 +457,12 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--note")
     _charge_flags(p)
-    p.add_argument("--no-notify", action="store_true", help="(no notice is sent for a no-show)")
+    p.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="(no notice is sent for a no-show without --message)",
+    )
+    p.add_argument("--message", metavar="TEXT", help="sends the client a notice with this line")
     p.set_defaults(handler=sessions_no_show)
     p = sessions.add_parser("delete", help="remove a session booked by mistake")
     p.add_argument("id")
