@@ -652,3 +652,39 @@ async def test_a_sponsored_credit_pays_the_whole_fee_and_a_card_the_percentage(p
     [charge] = practice.get_session(session.id).charges
     assert (charge.amount, charge.method) == (Money(6000, "GBP"), PaymentMethod.SPONSORED_CREDIT)
     assert practice.find_client(sponsored.id).sponsored_credit == 2
+
+
+async def test_a_message_to_the_client_goes_into_the_notice(practice, ada):
+    session = book(practice, ada.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        message = dialog.query_one("#message", Input)
+        assert not message.disabled
+        message.focus()
+        await pilot.press(*"Sorry, I am unwell.")
+        await settle(pilot)
+        await confirm(pilot)
+    [notice] = practice.list_notifications()
+    assert "\n\nSorry, I am unwell.\n\n" in notice.body
+    assert "No fee applies." in notice.body
+
+
+async def test_a_client_without_email_has_notify_unticked_and_disabled(practice):
+    """Issue 11: 'Notify client' was ticked and every cancellation left a failed notice."""
+    cy = practice.add_client("Cy Nomail", fee=GBP90)
+    session = book(practice, cy.id, "2026-11-17 10:00")
+    app = open_dialog(practice, session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        box = dialog.query_one("#notify", Checkbox)
+        assert (box.value, box.disabled) == (False, True)
+        assert said(dialog, "#notify-hint") == "Not notified: no email address for this client."
+        assert dialog.query_one("#message", Input).disabled
+        await confirm(pilot)
+    assert practice.get_session(session.id).status is SessionStatus.CANCELLED
+    assert practice.list_notifications() == []

@@ -291,3 +291,15 @@ async def test_a_started_session_cannot_be_moved(practice, ada, clock: FixedCloc
         await settle(pilot)
     assert app.results == [None]
     assert practice.get_session(old.id).status is SessionStatus.SCHEDULED
+
+
+async def test_a_client_without_email_has_notify_unticked_and_disabled(practice):
+    """Issue 11: 'Notify client' was ticked and each reschedule left two failed notices."""
+    cy = practice.add_client("Cy Nomail", fee=Money(9000, "GBP"))
+    old = practice.book(cy.id, at(practice, "2026-11-17 10:00"))
+    app = host(practice, old.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(practice, old.id, pilot)
+        box = dialog.query_one("#notify", Checkbox)
+        assert (box.value, box.disabled) == (False, True)
+        assert said(dialog, "#notify-hint") == "Not notified: no email address for this client."

@@ -29,6 +29,7 @@ from kara_tui.domain import (
 )
 from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui.privacy import shown_name
@@ -78,6 +79,7 @@ class CancelRequest:
     charge: ChargeRequest | None
     notify: bool
     as_no_show: bool  # a started session missed: Practice.no_show, as `sessions no-show` does
+    message: str = ""  # the professional's own line in the client's notice
 
 
 class CancelDialog(SessionDialog[Session]):
@@ -96,6 +98,7 @@ class CancelDialog(SessionDialog[Session]):
     CancelDialog #note { margin-top: 1; }
     CancelDialog #facts { margin-top: 1; }
     CancelDialog #charge, CancelDialog #notify { margin-top: 1; }
+    CancelDialog #message { margin-left: 4; }
     CancelDialog #charge-why, CancelDialog #notify-hint, CancelDialog #amount-error,
     CancelDialog #refund, CancelDialog #credit { padding-left: 4; }
     CancelDialog #charge-row { padding-left: 4; }
@@ -236,6 +239,11 @@ class CancelDialog(SessionDialog[Session]):
             yield Line(id="credit")
             yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
+            yield Input(
+                placeholder="Message to the client (optional: a line in the email)",
+                id="message",
+                compact=True,
+            )
 
     def privacy_changed(self) -> None:
         if self.data is not None:
@@ -372,7 +380,9 @@ class CancelDialog(SessionDialog[Session]):
         )
         self._show_policy(decision)
         charge = self._show_charge(decision, problems)
-        self._show_notify(decision is not None and decision.reason is Reason.NO_SHOW and started)
+        notify, message = self._show_notify(
+            decision is not None and decision.reason is Reason.NO_SHOW and started
+        )
 
         if decision is not None and not decision.reason_allowed:
             problems.append(sentence(decision.reason_why))
@@ -385,8 +395,9 @@ class CancelDialog(SessionDialog[Session]):
                 note=note,
                 notified_at=notified_at,
                 charge=charge,
-                notify=self.query_one("#notify", Checkbox).value and not as_no_show,
+                notify=notify,
                 as_no_show=as_no_show,
+                message=message,
             )
         )
         self.query_one("#confirm", Button).disabled = self.request is None or self.busy
@@ -516,21 +527,27 @@ class CancelDialog(SessionDialog[Session]):
         self.query_one("#credit", Line).say(credit_line, MUTED)
         return request
 
-    def _show_notify(self, no_show: bool) -> None:
+    def _show_notify(self, no_show: bool) -> tuple[bool, str]:
+        """Say who is notified; whether a notice is asked for, and the personal line."""
         assert self.data is not None
         box = self.query_one("#notify", Checkbox)
+        message_input = self.query_one("#message", Input)
         box.display = not no_show
         hint = self.query_one("#notify-hint", Line)
-        if no_show:
-            hint.say("No notice is sent for a no-show.", MUTED)
-        elif not self.data.client.email:
-            hint.say(
-                "This client has no email address: the notice will be kept in the outbox "
-                "as failed.",
-                MUTED,
-            )
+        blocked = why_not_notified(self.data.client)
+        if blocked:
+            box.value = False
+        box.disabled = bool(blocked)
+        if blocked:
+            hint.say(f"Not notified: {blocked}.", MUTED)
+        elif no_show:
+            hint.say("No notice is sent for a no-show, unless you write the client a line.", MUTED)
         else:
             hint.say(plain(f"To {self.data.client.email}", MUTED))
+        wanted = not blocked and (no_show or box.value)
+        message_input.disabled = not wanted
+        message = message_input.value.strip() if wanted else ""
+        return (bool(message) if no_show else wanted), message
 
     # -- events ---------------------------------------------------------------------------
 
@@ -565,7 +582,10 @@ class CancelDialog(SessionDialog[Session]):
         try:
             if request.as_no_show:
                 session = self.practice.no_show(
-                    self.session_id, charge=request.charge, note=request.note
+                    self.session_id,
+                    charge=request.charge,
+                    note=request.note,
+                    message=request.message,
                 )
             else:
                 session = self.practice.cancel(
@@ -575,6 +595,7 @@ class CancelDialog(SessionDialog[Session]):
                     notified_at=request.notified_at,
                     charge=request.charge,
                     notify=request.notify,
+                    message=request.message,
                 )
         except (DomainError, StorageError) as exc:
             self.post_message(self.SaveFailed(sentence(str(exc))))
