@@ -230,6 +230,8 @@ class NotificationRow(Base):
     message_id: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Where a sent notice went, in words: "written to FILE" or "sent via HOST:PORT".
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_domain(self) -> d.Notification:
         return d.Notification(
@@ -245,6 +247,7 @@ class NotificationRow(Base):
             created_at=self.created_at,
             sent_at=self.sent_at,
             attempts=self.attempts,
+            outcome=self.outcome,
         )
 
 
