@@ -72,3 +72,11 @@ def test_a_no_show_with_a_message_tells_the_client(cli) -> None:
     b = _book(cli, "Anna", "2026-11-16 06:00")
     assert cli("sessions", "no-show", b).code == 0
     assert len(cli("outbox", "list", "--json").json()) == 1  # none without a message
+
+
+def test_sessions_show_reads_notice_as_the_dialog_does(cli) -> None:
+    _clients(cli)
+    a = _book(cli, "Anna", "2026-11-16 19:44")  # 11 h 44 min after the fixed clock's 08:00
+    assert cli("sessions", "cancel", a, "--reason", "client", "--no-notify").code == 0
+    shown = cli("sessions", "show", a).out
+    assert "11 h 44 min before the start (late)" in shown

@@ -529,3 +529,23 @@ def test_a_sponsored_credit_pays_the_whole_fee_whatever_the_late_fee_percent() -
     d.check_charge(FEE.percent(50), PaymentMethod.CARD, FEE)
     with pytest.raises(DomainError, match="a sponsored credit pays the whole session"):
         d.check_charge(FEE.percent(50), PaymentMethod.SPONSORED_CREDIT, FEE)
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (11 + 44 / 60, "11 h 44 min"),
+        (round(11 + 44 / 60, 4), "11 h 44 min"),  # as stored: it read 11 h 43 min
+        (11 + 44 / 60 + 59 / 3600, "11 h 44 min"),  # cut, not rounded: never more notice
+        (48 - 20 / 3600, "47 h 59 min"),  # 47:59:40 is not the 48 h a window asks for
+    ],
+)
+def test_format_hours_reads_stored_hours_as_they_were_made(hours: float, text: str) -> None:
+    """Issue 11: one formatting of notice for the dialog, the details, the CLI and reports."""
+    assert format_hours(hours) == text
+
+
+@given(seconds=st.integers(min_value=0, max_value=14 * 24 * 3600))
+def test_format_hours_of_a_stored_value_matches_the_exact_one(seconds: int) -> None:
+    exact = seconds / 3600
+    assert format_hours(round(exact, 4)) == format_hours(exact)

@@ -11,6 +11,7 @@ from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
+from kara_tui.policy.cancellation import format_hours
 from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
@@ -214,7 +215,7 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  reason: {c.reason.label}{': ' + c.note if c.note else ''}")
         print(
             f"  notice: given {c.notified_at.astimezone(tz):%a %d %b %H:%M}, "
-            f"{c.notice_hours:.1f} h before the start ({late})"
+            f"{format_hours(c.notice_hours)} before the start ({late})"
         )
     for ch in session.charges:
         method = ch.method.value if ch.method else "-"

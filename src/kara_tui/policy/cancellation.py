@@ -34,11 +34,15 @@ def notice_hours(notified_at: datetime, start: datetime) -> float:
 
 
 def format_hours(hours: float) -> str:
-    """'23 h 59 min', '48 h', '0 h' — how notice reads in the dialog."""
+    """'23 h 59 min', '48 h', '0 h': how notice reads everywhere (dialog, details, CLI).
+
+    Whole minutes, cut rather than rounded: 47 h 59 min 40 s of notice must not read as the
+    48 h a window asks for. The hours are first taken to the nearest second, so a value
+    stored with fewer decimals (11.7333 for 11 h 44 min) reads as the one it was made from.
+    """
     if hours < 0:
         return "after the start"
-    whole_minutes = int(hours * 60 + 1e-6)
-    h, m = divmod(whole_minutes, 60)
+    h, m = divmod(round(hours * 3600) // 60, 60)
     return f"{h} h {m} min" if m else f"{h} h"
 
 

@@ -28,7 +28,7 @@ from kara_tui.domain import (
     SessionStatus,
 )
 from kara_tui.domain.money import MoneyError
-from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
+from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import parse_datetime
@@ -50,12 +50,6 @@ from kara_tui.ui.screens._dialog import (
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
-
-_WINDOW_WORDS = {
-    "client": "this client's own",
-    "practice": "your practice default",
-    "sponsored": "the sponsored programme's rule",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +201,6 @@ class CancelDialog(SessionDialog[Session]):
                 )
                 yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
             yield Line(id="notice-error")
-            yield Line(id="facts")
             yield Line(id="policy")
             yield Line(id="penalty")
             yield Tick("Charge the client for this session", id="charge", compact=True)
@@ -404,30 +397,15 @@ class CancelDialog(SessionDialog[Session]):
         self.query_one("#status", Line).say(self.problem, MUTED)
 
     def _show_policy(self, decision: ChargeDecision | None) -> None:
-        facts = self.query_one("#facts", Line)
+        """One policy line (notice, window, late or not) and at most one warning: the
+        policy's own words, said once (issue 11: the dialog said "late" three times)."""
         policy = self.query_one("#policy", Line)
         penalty = self.query_one("#penalty", Line)
         if decision is None:
-            facts.say("The policy line appears once a reason and a notice time are set.", MUTED)
-            policy.say("")
+            policy.say("The policy line appears once a reason and a notice time are set.", MUTED)
             penalty.say("")
             return
-        window = decision.window
-        notice = (
-            "no notice (did not show up)"
-            if decision.reason is Reason.NO_SHOW
-            else f"notice {format_hours(decision.notice_hours)}"
-        )
-        facts.say(
-            Content.assemble(
-                (notice[0].upper() + notice[1:], "bold"),
-                "  ·  ",
-                f"window {window.hours} h ({_WINDOW_WORDS.get(window.source, window.source)})",
-                "  ·  ",
-                ("late", f"bold {WARNING}") if decision.late else ("not late", SUCCESS),
-            )
-        )
-        policy.say(decision.policy_line)
+        policy.say(Content(decision.policy_line).stylize("bold", 0, decision.policy_line.find(":")))
         penalty.say(decision.penalty_warning, f"bold {WARNING}")
 
     def _show_charge(
