@@ -65,7 +65,7 @@ def test_a_reschedule_notice_says_where_the_session_went(practice: Practice) -> 
     s = practice.book(_anna(practice), TUE_10)
     new = practice.reschedule(s.id, WED_10, by=Reason.CLIENT)
     cancel_notice, confirm_notice = practice.list_notifications()
-    assert cancel_notice.subject.startswith("Moved:")
+    assert cancel_notice.subject.startswith("Appointment moved:")  # no service (issue 11)
     assert "moved to Wednesday 18 November 2026 at 10:00" in cancel_notice.body
     old_event = icalendar.Calendar.from_ical(cancel_notice.ical)
     assert old_event["METHOD"] == "CANCEL"
