@@ -443,7 +443,7 @@ async def test_a_cancellation_is_listed_in_the_outbox_and_s_writes_its_eml(
         assert "Appointment cancelled: " in text
         await pilot.press("s")
         await settle(app, pilot)
-        assert "sent" in screen_text(app)
+        assert "written to" in screen_text(app)  # a file, not sent (issue 11)
 
     mine = [n for n in cal_practice.list_notifications() if n.session_id == anna.id]
     assert [(n.status.value, n.recipient) for n in mine] == [("sent", "anna@example.com")]
