@@ -310,8 +310,9 @@ class Outbox:
         pro = self.practice.professional()
         sender = self.settings.smtp.sender or pro.email
         lines = [
-            f"Status:  {said}" if status == "written" else f"Status:  {status}"
-            + (f" ({said})" if said else ""),
+            f"Status:  {said}"
+            if status == "written"
+            else f"Status:  {status}" + (f" ({said})" if said else ""),
             f"From:    {formataddr((pro.name, sender)) if sender else '(no address: see below)'}",
             f"To:      {claimed.recipient or '(no address)'}",
             f"Subject: {claimed.subject}",
