@@ -51,7 +51,7 @@ def check_session(doc: dict) -> None:
             "invoice",
             "sponsored_credit",
         }
-        assert ch["kind"] in {"late_cancellation", "no_show", "session", "refund"}
+        assert ch["kind"] in {"late_cancellation", "cancellation", "no_show", "session", "refund"}
         assert ch["status"] in {"pending", "paid", "void"}
 
 

@@ -225,7 +225,7 @@ def test_cancel_by_client_outside_the_window_with_a_charge(practice: Practice, a
     assert (charge.amount, charge.method, charge.kind, charge.status) == (
         FEE,
         PaymentMethod.CARD,
-        ChargeKind.LATE_CANCELLATION,
+        ChargeKind.CANCELLATION,  # not late: not a late-cancellation charge (issue 11)
         ChargeStatus.PENDING,
     )
     assert done.sequence == 1
@@ -361,10 +361,13 @@ def test_cancellation_notice_is_an_rfc5546_cancel(practice: Practice, anna) -> N
         "anna@example.com",
         s.id,
     )
-    assert note.subject == "Cancelled: Therapy on Tue 17 Nov 10:00"
+    # Issue 11: neither subject, body nor calendar title names the kind of care.
+    assert note.subject == "Appointment cancelled: Tue 17 Nov 10:00"
     assert "Dear Anna Smith" in note.body
     assert "has been cancelled" in note.body
+    assert "Therapy" not in note.body and "therapy" not in note.body
     cal, event = ical(note.ical)
+    assert str(event["SUMMARY"]) == "Appointment"
     assert cal["METHOD"] == "CANCEL"
     assert str(event["UID"]) == s.uid
     assert int(event["SEQUENCE"]) == done.sequence == 2
@@ -379,15 +382,12 @@ def test_no_notify_queues_nothing(practice: Practice, anna) -> None:
     assert practice.list_notifications() == []
 
 
-def test_a_client_without_email_gets_a_failed_notice_that_says_why(practice: Practice) -> None:
+def test_a_client_without_email_gets_no_notice_queued(practice: Practice) -> None:
+    # Issue 11: a failed outbox row for every cancellation of such a client was noise.
     nomail = practice.add_client("No Mail", fee=FEE)
     s = practice.book(nomail.id, TUE_10)
     practice.cancel(s.id, Reason.PROFESSIONAL)
-    (note,) = practice.list_notifications()
-    assert note.status is NotificationStatus.FAILED
-    assert note.error == "the client has no email address"
-    assert note.recipient == ""
-    assert practice.list_notifications(status=NotificationStatus.QUEUED) == []
+    assert practice.list_notifications() == []
 
 
 # -- rescheduling --------------------------------------------------------------------------
@@ -420,7 +420,9 @@ def test_reschedule_by_client_inside_the_window(practice: Practice, anna) -> Non
     assert (cal["METHOD"], str(event["UID"]), int(event["SEQUENCE"])) == ("REQUEST", new.uid, 0)
     assert str(event["STATUS"]) == "CONFIRMED"
     assert event.decoded("DTSTART") == at(18, 11)
-    assert confirm_note.subject == "Booked: Therapy on Wed 18 Nov 11:00"
+    assert cancel_note.subject == "Appointment moved: Mon 16 Nov 10:00"
+    assert confirm_note.subject == "Appointment confirmed: Wed 18 Nov 11:00"
+    assert "Therapy" not in cancel_note.body + confirm_note.body
 
 
 def test_reschedule_by_professional(practice: Practice, anna) -> None:
@@ -593,8 +595,7 @@ def test_cancel_range(practice: Practice, anna, ben, clock) -> None:
     assert [(n.session_id, n.kind, n.status) for n in notes] == [
         (prepaid.id, NotificationKind.CANCELLATION, NotificationStatus.QUEUED),
         (sponsored.id, NotificationKind.CANCELLATION, NotificationStatus.QUEUED),
-        (nomail.id, NotificationKind.CANCELLATION, NotificationStatus.FAILED),
-    ]
+    ]  # nothing is queued for the client without an email (issue 11)
     (block,) = practice.list_time_off()
     assert (block.start, block.end, block.reason) == (at(16, 0), at(19, 0), "ill")
     with pytest.raises(ConflictError, match="falls in time off"):

@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("feeds", "import an .ics file once (a snapshot feed)"),
     "export": ("feeds", "write the sessions as an iCalendar file"),
     "report": ("report", "cancellation and charge report"),
-    "outbox": ("outbox", "notices to clients: list, send, retry"),
+    "outbox": ("outbox", "notices to clients: list, send, retry, discard"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,9 @@ from kara_tui.cli.context import Context
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import check_currency
+from kara_tui.policy.cancellation import format_hours
 from kara_tui.policy.settings import settings_text
+from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
@@ -57,6 +60,15 @@ def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
     amount = Money.parse(args.amount, session.fee.currency) if args.amount is not None else None
     method = _choice(PaymentMethod, args.method, "payment method") if args.method else None
     return ChargeRequest(amount=amount, method=method)
+
+
+def _say_if_not_notified(ctx: Context, session_id: int, wanted: bool) -> None:
+    """A notice was asked for but the client has no email: say so (nothing was queued)."""
+    if not wanted:
+        return
+    client = ctx.practice.find_client(ctx.practice.get_session(session_id).client_id)
+    if not client.email:
+        print("not notified: no email address", file=sys.stderr)
 
 
 # -- clients ----------------------------------------------------------------------------
@@ -134,6 +146,7 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     client = practice.find_client(args.client)
     fee = Money.parse(args.fee, client.fee.currency) if args.fee is not None else None
+    warning = booking_credit_warning(client)
     session = practice.book(
         client.id,
         _when(ctx, args.start),
@@ -144,6 +157,8 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
         prepaid=args.prepaid,
         force=args.force,
     )
+    if warning:
+        print(f"warning: {client.name} has {warning}", file=sys.stderr)
     _print_session(ctx, args, session)
     return 0
 
@@ -202,7 +217,7 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  reason: {c.reason.label}{': ' + c.note if c.note else ''}")
         print(
             f"  notice: given {c.notified_at.astimezone(tz):%a %d %b %H:%M}, "
-            f"{c.notice_hours:.1f} h before the start ({late})"
+            f"{format_hours(c.notice_hours)} before the start ({late})"
         )
     for ch in session.charges:
         method = ch.method.value if ch.method else "-"
@@ -232,7 +247,9 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
         notified_at=notified_at,
         charge=charge,
         notify=not args.no_notify,
+        message=args.message or "",
     )
+    _say_if_not_notified(ctx, session.id, not args.no_notify)
     if args.json:
         render.dump(render.session_json(session, practice.tz))
     else:
@@ -252,7 +269,9 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
         minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
         force=args.force,
         notify=not args.no_notify,
+        message=args.message or "",
     )
+    _say_if_not_notified(ctx, session.id, not args.no_notify)
     _print_session(ctx, args, session)
     return 0
 
@@ -265,9 +284,11 @@ def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
     session_id = _int(args.id, "a session id")
+    message = "" if args.no_notify else (args.message or "")
     session = ctx.practice.no_show(
-        session_id, charge=_charge(ctx, args, session_id), note=args.note or ""
+        session_id, charge=_charge(ctx, args, session_id), note=args.note or "", message=message
     )
+    _say_if_not_notified(ctx, session.id, bool(message.strip()))
     charged = f", charged {session.charges[0].amount}" if session.charges else ""
     print(f"Session {session.id} marked no-show{charged}.")
     return 0
@@ -297,6 +318,11 @@ def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
     cancelled = practice.cancel_range(
         start, end, reason, note=args.note or "", notify=not args.no_notify
     )
+    if not args.no_notify:
+        emails = {c.id: c.email for c in practice.list_clients(include_archived=True)}
+        skipped = sum(1 for s in cancelled if not emails.get(s.client_id))
+        if skipped:
+            print(f"{skipped} session(s) not notified: no email address", file=sys.stderr)
     tz = practice.tz
     if args.json:
         render.dump([render.session_json(s, tz) for s in cancelled])
@@ -425,6 +451,7 @@ def register(sub: Any) -> None:
     )
     _charge_flags(p)
     p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
+    p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_cancel)
     p = sessions.add_parser("reschedule", help="cancel and book a linked session")
@@ -434,6 +461,7 @@ def register(sub: Any) -> None:
     p.add_argument("--by", required=True, help="client or professional")
     p.add_argument("--force", action="store_true")
     p.add_argument("--no-notify", action="store_true")
+    p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_reschedule)
     p = sessions.add_parser("attend", help="mark attended")
@@ -443,7 +471,12 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--note")
     _charge_flags(p)
-    p.add_argument("--no-notify", action="store_true", help="(no notice is sent for a no-show)")
+    p.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="(no notice is sent for a no-show without --message)",
+    )
+    p.add_argument("--message", metavar="TEXT", help="sends the client a notice with this line")
     p.set_defaults(handler=sessions_no_show)
     p = sessions.add_parser("delete", help="remove a session booked by mistake")
     p.add_argument("id")

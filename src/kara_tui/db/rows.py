@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kara_tui import domain as d
 from kara_tui.db.types import UTCDateTime
+from kara_tui.domain.money import audit_amount
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -229,6 +230,8 @@ class NotificationRow(Base):
     message_id: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Where a sent notice went, in words: "written to FILE" or "sent via HOST:PORT".
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_domain(self) -> d.Notification:
         return d.Notification(
@@ -244,6 +247,7 @@ class NotificationRow(Base):
             created_at=self.created_at,
             sent_at=self.sent_at,
             attempts=self.attempts,
+            outcome=self.outcome,
         )
 
 
@@ -281,10 +285,20 @@ class AuditRow(Base):
             entity=self.entity,
             entity_id=self.entity_id,
             action=self.action,
-            before=json.loads(self.before) if self.before else None,
-            after=json.loads(self.after) if self.after else None,
+            before=_audit_document(self.before),
+            after=_audit_document(self.after),
             reason=self.reason,
         )
+
+
+def _audit_document(stored: str | None) -> dict[str, object] | None:
+    """A stored before/after document, its fee read as a decimal amount (issue 11)."""
+    if not stored:
+        return None
+    document = json.loads(stored)
+    if isinstance(document, dict) and "fee" in document:
+        document["fee"] = audit_amount(document["fee"])
+    return document  # type: ignore[no-any-return]
 
 
 class FeedRow(Base):

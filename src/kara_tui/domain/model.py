@@ -58,9 +58,23 @@ class PaymentMethod(StrEnum):
 
 class ChargeKind(StrEnum):
     LATE_CANCELLATION = "late_cancellation"
+    CANCELLATION = "cancellation"  # charged although notice was outside the window
     NO_SHOW = "no_show"
     SESSION = "session"
     REFUND = "refund"
+
+    @property
+    def label(self) -> str:
+        return _CHARGE_KIND_LABELS[self]
+
+
+_CHARGE_KIND_LABELS = {
+    ChargeKind.LATE_CANCELLATION: "late cancellation",
+    ChargeKind.CANCELLATION: "cancelled, not late",
+    ChargeKind.NO_SHOW: "no-show",
+    ChargeKind.SESSION: "session",
+    ChargeKind.REFUND: "refund",
+}
 
 
 class ChargeStatus(StrEnum):
@@ -77,8 +91,9 @@ class NotificationKind(StrEnum):
 class NotificationStatus(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"  # claimed by a sender; left so if it stopped mid-send (may have gone)
-    SENT = "sent"
+    SENT = "sent"  # left kara-tui: over SMTP, or written to an .eml file (see ``outcome``)
     FAILED = "failed"
+    DISCARDED = "discarded"  # the professional decided it should not go
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -276,6 +291,13 @@ class Notification:
     created_at: datetime
     sent_at: datetime | None = None
     attempts: int = 0
+    outcome: str = ""  # where a sent notice went: "written to FILE", "sent via HOST:PORT"
+
+    def status_words(self) -> str:
+        """The status as a person should read it: writing a file is not sending."""
+        if self.status is NotificationStatus.SENT and self.outcome.startswith("written to "):
+            return "written"
+        return self.status.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
-from kara_tui.services import audit
+from kara_tui.services import audit, notice_text
 from kara_tui.services.errors import ConflictError, NotFound
 
 
@@ -71,7 +71,7 @@ def _session_snapshot(row: SessionRow) -> dict[str, object]:
         "status": row.status,
         "service": row.service,
         "location": row.location,
-        "fee": f"{row.fee_minor} {row.currency}",
+        "fee": str(Money(row.fee_minor, row.currency)),
         "prepaid": row.prepaid,
         "sequence": row.sequence,
     }
@@ -706,8 +706,10 @@ class Practice:
         notified_at: datetime | None = None,
         charge: ChargeRequest | None = None,
         notify: bool = True,
+        message: str = "",
     ) -> Session:
-        """Cancel with a reason; charge only what the policy allows; queue the client's notice."""
+        """Cancel with a reason; charge only what the policy allows; queue the client's notice
+        (with ``message``, the professional's personal line) when the client has an email."""
         with self.writing() as db:
             row = self._cancel(
                 db,
@@ -717,6 +719,7 @@ class Practice:
                 notified_at=notified_at,
                 charge=charge,
                 notify=notify,
+                message=message,
             )
             return row.to_domain()
 
@@ -732,6 +735,7 @@ class Practice:
         notify: bool,
         action: str = "cancel",
         carry_prepayment: bool = False,
+        message: str = "",
     ) -> SessionRow:
         row = self._session_row(db, session_id)
         if row.status != SessionStatus.SCHEDULED.value:
@@ -758,10 +762,10 @@ class Practice:
         fee = Money(row.fee_minor, row.currency)
         charged = False
         if charge is not None:
-            amount = charge.amount or decision.default_amount
             method = charge.method or (decision.methods[0] if decision.methods else None)
             if method is None:
                 raise DomainError(decision.charge_why)
+            amount = charge.amount or decision.amount_for(method)
             spends_credit = method is PaymentMethod.SPONSORED_CREDIT
             sponsored = client.programme == Programme.SPONSORED.value
             if (
@@ -776,7 +780,7 @@ class Practice:
                 if not row.credit_reserved:
                     client.sponsored_credit -= 1
                 row.credit_reserved = False  # held or not, the credit is now spent
-            kind = ChargeKind.NO_SHOW if reason is Reason.NO_SHOW else ChargeKind.LATE_CANCELLATION
+            kind = decision.charge_kind
             row.charges.append(
                 ChargeRow(
                     client_id=client.id,
@@ -845,8 +849,16 @@ class Practice:
             after={**_session_snapshot(row), "reason": reason.value, "charged": charged},
             reason=reason.label,
         )
-        if notify and status is SessionStatus.CANCELLED:
-            self._queue_notice(db, row, NotificationKind.CANCELLATION, pro)
+        if notify and (status is SessionStatus.CANCELLED or message.strip()):
+            # A no-show sends nothing, unless the professional wrote the client a line.
+            self._queue_notice(
+                db,
+                row,
+                NotificationKind.CANCELLATION,
+                pro,
+                message=message,
+                missed=status is SessionStatus.NO_SHOW,
+            )
         return row
 
     def _queue_notice(
@@ -857,33 +869,38 @@ class Practice:
         pro: Professional,
         *,
         moved_to: datetime | None = None,
-    ) -> None:
+        message: str = "",
+        missed: bool = False,
+    ) -> bool:
+        """Queue the client's notice; False (nothing queued) when the client has no email."""
+        if not row.client.email:
+            return False
         tz = ZoneInfo(pro.timezone)
-        when = row.start.astimezone(tz)
-        label = row.service or "Session"
-        day = f"{when:%A %d %B %Y at %H:%M} ({tz.key})"
-        if kind is NotificationKind.CANCELLATION:
-            subject = f"Cancelled: {label} on {when:%a %d %b %H:%M}"
-            if moved_to is not None:
-                new_day = f"{moved_to.astimezone(tz):%A %d %B %Y at %H:%M}"
-                subject = f"Moved: {label} on {when:%a %d %b %H:%M}"
-                what = (
-                    f"has been moved to {new_day}. A new invitation for that time follows; "
-                    "this message removes the old one from your calendar"
+        people = {"client_name": row.client.name, "professional_name": pro.name}
+        if kind is NotificationKind.CANCELLATION and moved_to is not None:
+            text = notice_text.moved(**people, start=row.start, to=moved_to, tz=tz, message=message)
+            method = "CANCEL"
+        elif kind is NotificationKind.CANCELLATION:
+            charged = [
+                notice_text.Charged(
+                    Money(abs(c.amount_minor), c.currency),
+                    PaymentMethod(c.method) if c.method else None,
                 )
-            else:
-                what = "has been cancelled"
-            body = (
-                f"Dear {row.client.name},\n\nYour {label.lower()} on {day} {what}.\n\n{pro.name}\n"
+                for c in row.charges
+                if c.status != ChargeStatus.VOID.value
+            ]
+            kinds = [c.kind for c in row.charges if c.status != ChargeStatus.VOID.value]
+            money = notice_text.money_line(
+                [c for c, k in zip(charged, kinds, strict=True) if k != ChargeKind.REFUND.value],
+                [c for c, k in zip(charged, kinds, strict=True) if k == ChargeKind.REFUND.value],
+            )
+            text = notice_text.cancellation(
+                **people, start=row.start, tz=tz, money=money, message=message, missed=missed
             )
             method = "CANCEL"
         else:
-            subject = f"Booked: {label} on {when:%a %d %b %H:%M}"
-            body = (
-                f"Dear {row.client.name},\n\n"
-                f"Your {label.lower()} is booked for {day}"
-                f"{', at ' + row.location if row.location else ''}.\n\n"
-                f"{pro.name}\n"
+            text = notice_text.confirmed(
+                **people, start=row.start, tz=tz, location=row.location, message=message
             )
             method = "REQUEST"
         from kara_tui.ical import itip  # icalendar is heavy: load it when a notice is made
@@ -894,7 +911,7 @@ class Practice:
             sequence=row.sequence,
             start=row.start,
             end=row.end,
-            summary=f"{label} with {pro.name}",
+            summary=notice_text.SUMMARY,
             location=row.location,
             organizer_name=pro.name,
             organizer_email=pro.email,
@@ -902,23 +919,21 @@ class Practice:
             attendee_email=row.client.email,
             stamp=self.clock.now(),
         )
-        no_address = not row.client.email
         db.add(
             NotificationRow(
                 session_id=row.id,
                 kind=kind.value,
                 recipient=row.client.email,
-                subject=subject,
-                body=body,
+                subject=text.subject,
+                body=text.body,
                 ical=ical,
-                status=(
-                    NotificationStatus.FAILED if no_address else NotificationStatus.QUEUED
-                ).value,
-                error="the client has no email address" if no_address else "",
+                status=NotificationStatus.QUEUED.value,
+                error="",
                 attempts=0,
                 created_at=self.clock.now(),
             )
         )
+        return True
 
     def no_show(
         self,
@@ -926,8 +941,10 @@ class Practice:
         *,
         charge: ChargeRequest | None = None,
         note: str = "",
+        message: str = "",
     ) -> Session:
-        """Record that the client did not come; the same charge decision as a cancellation."""
+        """Record that the client did not come; the same charge decision as a cancellation.
+        No notice is sent, unless ``message`` (a line to the client) is given."""
         with self.writing() as db:
             row = self._session_row(db, session_id)
             if row.start > self.clock.now():
@@ -939,7 +956,8 @@ class Practice:
                 note=note,
                 notified_at=row.start,
                 charge=charge,
-                notify=False,
+                notify=bool(message.strip()),
+                message=message,
             )
             return row.to_domain()
 
@@ -978,8 +996,10 @@ class Practice:
         force: bool = False,
         notify: bool = True,
         note: str = "",
+        message: str = "",
     ) -> Session:
-        """Cancel the session (by whoever asked) and book a linked one; two notices, in order."""
+        """Cancel the session (by whoever asked) and book a linked one; two notices, in order
+        (``message``, the professional's personal line, goes into the first)."""
         if by not in (Reason.CLIENT, Reason.PROFESSIONAL):
             raise DomainError("a reschedule is asked for by the client or the professional")
         start = _utc(start, "start")
@@ -1031,7 +1051,14 @@ class Practice:
             )
             if notify:
                 pro = self._professional_row(db).to_domain()
-                self._queue_notice(db, old, NotificationKind.CANCELLATION, pro, moved_to=new.start)
+                self._queue_notice(
+                    db,
+                    old,
+                    NotificationKind.CANCELLATION,
+                    pro,
+                    moved_to=new.start,
+                    message=message,
+                )
                 self._queue_notice(db, new, NotificationKind.CONFIRMATION, pro)
             return new.to_domain()
 

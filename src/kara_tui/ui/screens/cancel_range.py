@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 from kara_tui.dayspan import days_to_span
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
@@ -67,11 +68,18 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             self.tz = tz
 
     class Previewed(Message):
-        def __init__(self, span: Span, sessions: list[Session] | None, error: str = "") -> None:
+        def __init__(
+            self,
+            span: Span,
+            sessions: list[Session] | None,
+            error: str = "",
+            unreachable: frozenset[int] = frozenset(),
+        ) -> None:
             super().__init__()
             self.span = span
             self.sessions = sessions
             self.error = error
+            self.unreachable = unreachable  # ids of clients no notice can reach
 
     class Saved(Message):
         def __init__(self, sessions: list[Session]) -> None:
@@ -91,6 +99,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         self.load_error = ""
         self.span: Span | None = None
         self.previews: dict[Span, list[Session]] = {}
+        self.unreachable: frozenset[int] = frozenset()
         self.problem = ""
         self._ready = False
 
@@ -234,7 +243,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             preview.say("")
             problems.append("Wait for the list of sessions.")
         else:
-            count.say(self._count_words(sessions, notify))
+            count.say(self._count_words(sessions, notify, self.unreachable))
             preview.say(self._preview_lines(sessions, tz))
             first, last = days
             spell = f"{first:%a %d %b %Y}" + ("" if first == last else f" to {last:%a %d %b %Y}")
@@ -247,7 +256,9 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         self.query_one("#status", Line).say(self.problem, MUTED)
 
     @staticmethod
-    def _count_words(sessions: list[Session], notify: bool) -> str:
+    def _count_words(
+        sessions: list[Session], notify: bool, unreachable: frozenset[int] = frozenset()
+    ) -> str:
         n = len(sessions)
         if n == 0:
             return "No upcoming sessions in these days."
@@ -255,9 +266,14 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         prepaid = sum(1 for s in sessions if s.prepaid)
         if prepaid:
             words += f", {prepaid} with a refund (prepaid)"
-        clients = len({s.client_id for s in sessions})
-        if notify:
-            words += f"; {n} notice{'s' if n > 1 else ''} to {clients} client{'s' if clients > 1 else ''}"
+        reached = [s for s in sessions if s.client_id not in unreachable]
+        clients = len({s.client_id for s in reached})
+        if notify and reached:
+            k = len(reached)
+            words += f"; {k} notice{'s' if k > 1 else ''} to {clients} client{'s' if clients > 1 else ''}"
+        skipped = n - len(reached)
+        if notify and skipped:
+            words += f"; {skipped} not notified (no email address)"
         return words + "."
 
     def privacy_changed(self) -> None:
@@ -283,10 +299,12 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     def _preview(self, span: Span) -> None:
         try:
             sessions = self.practice.preview_range(*span)
+            clients = self.practice.list_clients(include_archived=True)
         except (DomainError, StorageError) as exc:
             self.post_message(self.Previewed(span, None, sentence(str(exc))))
             return
-        self.post_message(self.Previewed(span, sessions))
+        unreachable = frozenset(c.id for c in clients if why_not_notified(c))
+        self.post_message(self.Previewed(span, sessions, unreachable=unreachable))
 
     def on_cancel_range_dialog_previewed(self, message: Previewed) -> None:
         if message.sessions is None:
@@ -296,6 +314,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
                 )
             return
         self.previews[message.span] = message.sessions
+        self.unreachable = message.unreachable
         self.refresh_form()
 
     # -- events ---------------------------------------------------------------------------

@@ -39,7 +39,12 @@ from kara_tui.ui.privacy import privacy_on
 SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
 NO_SHOW_GLYPH = "▒"
-KIND_WORDS = {"late_cancellation": "late cancellation", "no_show": "no-show", "session": "session"}
+KIND_WORDS = {
+    "late_cancellation": "late cancellation",
+    "cancellation": "cancel (not late)",
+    "no_show": "no-show",
+    "session": "session",
+}
 
 
 def _cut(text: str, width: int) -> str:

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
 from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import localize, parse_datetime
@@ -321,14 +322,18 @@ class RescheduleDialog(SessionDialog[Session]):
                 MUTED,
             )
 
-        notify = self.query_one("#notify", Checkbox).value
+        box = self.query_one("#notify", Checkbox)
         client = self.data.client
-        if not notify:
+        blocked = why_not_notified(client)
+        if blocked:
+            box.value = False
+        box.disabled = bool(blocked)
+        if blocked:
+            hint = f"Not notified: {blocked}."
+        elif not box.value:
             hint = "No notices: tell the client yourself."
-        elif client.email:
-            hint = f"{client.email} gets the cancellation, then the new booking."
         else:
-            hint = "This client has no email address: both notices will be kept in the outbox as failed."
+            hint = f"{client.email} gets the cancellation, then the new booking."
         self.query_one("#notify-hint", Line).say(plain(hint, MUTED))
 
         self.problem = problems[0] if problems else ""

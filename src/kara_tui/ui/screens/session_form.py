@@ -21,6 +21,7 @@ from textual.worker import Worker
 from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Money, Professional, Session
 from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
@@ -68,8 +69,9 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             super().__init__()
 
     class ClientsLoaded(Message):
-        def __init__(self, names: list[str]) -> None:
+        def __init__(self, names: list[str], warnings: dict[str, str] | None = None) -> None:
             self.names = names
+            self.warnings = warnings or {}  # by client name: the policy's credit warning
             super().__init__()
 
     def __init__(
@@ -91,6 +93,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         self.editing = session
         self._privacy = privacy
         self._names: list[str] = []
+        self._credit_warnings: dict[str, str] = {}
         self._checked_key: tuple[datetime, datetime] | None = None
         self._request: Request | None = None
         if session is not None:
@@ -137,6 +140,19 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         echo.update(Text(said))
         echo.display = True
 
+    def _warn_credit(self) -> None:
+        """Warn, as soon as the client is known, that a sponsored client has no credit left."""
+        if self.editing is not None:
+            return
+        line = self.query_one("#credit-warning", Static)
+        typed = self.query_one("#client", Input).value.strip().casefold()
+        matches = [n for n in self._names if typed and typed in n.casefold()]
+        exact = [n for n in matches if n.casefold() == typed]
+        chosen = (exact or matches)[0] if len(exact) == 1 or len(matches) == 1 else None
+        warning = self._credit_warnings.get(chosen, "") if chosen else ""
+        line.update(Text(f"⚠ This client has {warning}.", style="bold") if warning else "")
+        line.display = bool(warning)
+
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -155,6 +171,9 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                         classes="echo",
                         id="client-echo",
                     )
+            credit_warning = Static("", classes="conflicts -warn", id="credit-warning")
+            credit_warning.display = False
+            yield credit_warning
             with Horizontal(classes="field"):
                 yield Label("Start")
                 yield Input(self._local(self._start), placeholder="YYYY-MM-DD HH:MM", id="start")
@@ -195,10 +214,14 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 
     @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
     def _load_clients(self) -> None:
-        self.post_message(self.ClientsLoaded([c.name for c in self.practice.list_clients()]))
+        clients = self.practice.list_clients()
+        warnings = {c.name: w for c in clients if (w := booking_credit_warning(c))}
+        self.post_message(self.ClientsLoaded([c.name for c in clients], warnings))
 
     def on_session_form_clients_loaded(self, message: ClientsLoaded) -> None:
         self._names = message.names
+        self._credit_warnings = message.warnings
+        self._warn_credit()
         self.privacy_changed()
 
     # -- live conflict check ------------------------------------------------------------------
@@ -208,6 +231,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             self._recheck()
         elif event.input.id == "client":
             self._echo_client()
+            self._warn_credit()
         self.query_one("#error", Static).update("")
 
     def _slot(self) -> tuple[datetime, datetime]:
