@@ -762,7 +762,12 @@ def _events(
         problems.append(
             Problem("", f"the calendar's time zone {prepared.x_wr_timezone!r} is unknown")
         )
-    floating = floating_zone(resolver, x_wr, default_tz)
+    prodid = header.get("PRODID")
+    floating, floating_note = floating_zone(
+        resolver, x_wr, default_tz, "" if prodid is None else str(prodid)
+    )
+    if floating_note is not None and _has_floating(prepared):
+        problems.append(Problem("", floating_note))
     ctx = _Context(window_start, window_end, floating, problems)
     done: list[Occurrence] = []
     if fast:
@@ -806,6 +811,16 @@ def _events(
         if "X-KARA-UNREADABLE" not in event
     ]
     return prepared, members, ctx, done
+
+
+_FLOATING_VALUE = re.compile(
+    r"(?m)^(?:DTSTART|DTEND|RECURRENCE-ID|RDATE|EXDATE)(?:;VALUE=DATE-TIME)?:[0-9]{8}T[0-9]{6}\r?$"
+)
+
+
+def _has_floating(prepared: Prepared) -> bool:
+    """Whether any event writes a date-time with neither TZID nor Z (a floating time)."""
+    return any(_FLOATING_VALUE.search(event.text) for event in prepared.events)
 
 
 def _group(members: list[_Member]) -> dict[str, list[_Member]]:
@@ -857,9 +872,10 @@ def parse_feed(
     zero length at window_start counts. All-day dates are compared as midnights
     in the window's own zone (give the window in UTC and they are UTC days; in
     the practice zone and they are local days); they stay dates in the result.
-    ``default_tz`` reads floating times (when the feed gives no X-WR-TIMEZONE
-    and no single VTIMEZONE to read them in) and TZIDs nothing can resolve;
-    pass the practice zone.
+    ``default_tz`` reads floating times (RFC 5545 3.3.5: the same wall-clock
+    time wherever viewed; unless the feed names its zone in X-WR-TIMEZONE, or
+    its producer is one that means its only VTIMEZONE, which a note says) and
+    TZIDs nothing can resolve; pass the practice zone.
 
     With ``only`` (UID group keys, as in ``Outline.groups`` and
     ``Occurrence.uid``), the result holds the occurrences of exactly those

@@ -96,20 +96,41 @@ def _from_component(component: Timezone) -> tzinfo | None:
     return zone
 
 
-def floating_zone(
-    resolver: ZoneResolver, x_wr_timezone: tzinfo | None, default_tz: tzinfo
-) -> tzinfo:
-    """The zone for times written without any zone ("floating").
+# Producers known to write local wall times without a TZID next to the one VTIMEZONE of
+# their site, by a piece of their PRODID. RFC 5545 3.3.5 reads a floating time as the same
+# wall-clock time wherever it is viewed (for kara-tui: in the practice zone); only these
+# feeds get their VTIMEZONE instead, and a feed note says so.
+# The Events Calendar (WordPress, "ECPv6.3.3"): node-ical's corpus file
+# test_with_multiple_tzids_in_vtimezone.ics, a school in Los Angeles.
+VTIMEZONE_FOR_FLOATING = (" ECPV",)
 
-    Google-style X-WR-TIMEZONE first; else the feed's only VTIMEZONE (Exchange and
-    WordPress feeds write local times next to one VTIMEZONE); else the default.
+
+def floating_zone(
+    resolver: ZoneResolver,
+    x_wr_timezone: tzinfo | None,
+    default_tz: tzinfo,
+    prodid: str = "",
+) -> tuple[tzinfo, str | None]:
+    """The zone for times written without any zone ("floating"), and a note when it is not
+    the practice zone for a reason the user should know.
+
+    Google-style X-WR-TIMEZONE first (the calendar names its own zone); else the
+    practice zone (``default_tz``), as RFC 5545 3.3.5 says: a floating time is the same
+    wall-clock time wherever it is viewed. Only a producer listed in
+    VTIMEZONE_FOR_FLOATING has its floating times read in its only VTIMEZONE.
     """
     if x_wr_timezone is not None:
-        return x_wr_timezone
+        return x_wr_timezone, None
     ids = resolver.component_ids
-    if len(ids) == 1:
-        return resolver.resolve(ids[0])
-    return default_tz
+    upper = prodid.upper()
+    if len(ids) == 1 and any(mark in upper for mark in VTIMEZONE_FOR_FLOATING):
+        zone = resolver.resolve(ids[0])
+        note = (
+            f"times without a time zone were read in {zone_name(zone)}, the feed's only time"
+            f" zone, as its producer ({prodid.strip()[:80]}) writes them"
+        )
+        return zone, note
+    return default_tz, None
 
 
 def localize_value(
