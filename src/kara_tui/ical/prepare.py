@@ -426,6 +426,7 @@ def prepare(body: bytes) -> Prepared:
     tz_block: list[str] = []
     tz_ids: list[str] = []
     saw_end_calendar = False
+    opened_calendar = False  # the body wrote BEGIN:VCALENDAR (not a bare VEVENT)
 
     queue: list[str] = []  # lines of a block that had to take the line-by-line path
     source = iter(lines)
@@ -451,6 +452,7 @@ def prepare(body: bytes) -> Prepared:
             if not stack:
                 stack.append("VCALENDAR")  # a bare VEVENT gets the wrapper implied
                 if comp == "VCALENDAR":
+                    opened_calendar = True
                     continue
             elif comp == "VCALENDAR":
                 continue  # a second BEGIN:VCALENDAR before the first one ended
@@ -470,6 +472,8 @@ def prepare(body: bytes) -> Prepared:
             if not stack:
                 continue  # END:VCALENDAR after the calendar already closed
             if comp not in stack:
+                if not comp.startswith(stack[-1]):
+                    continue  # "END:VCA": a download cut mid-line closes nothing
                 comp = stack[-1]  # END:VCALENDARD and friends
             while stack:
                 top = stack.pop()
@@ -534,8 +538,12 @@ def prepare(body: bytes) -> Prepared:
         raise NotICalendar(
             "the calendar stops in the middle of an event (the download may be incomplete)"
         )
-    if stack:
-        notes.append("the calendar has no END:VCALENDAR line (it may be incomplete)")
+    if stack and opened_calendar:
+        # A body cut off between two events would drop every event after the cut (and
+        # their busy times) as if they had been deleted: keep what is stored instead.
+        raise NotICalendar(
+            "the calendar stops before its END:VCALENDAR line (the download is incomplete)"
+        )
 
     if damaged[0]:
         notes.insert(0, "some text was not valid UTF-8 and was replaced")

@@ -1,0 +1,52 @@
+"""Issue 14 at the service: what a sync stores and says for the RFC 5545 edge cases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kara_tui.config import Settings
+from kara_tui.db.rows import ExternalEventRow
+from kara_tui.services.feeds import Feeds
+
+ICS = Path(__file__).resolve().parents[1] / "ics"
+
+
+@pytest.fixture
+def feeds(practice) -> Feeds:
+    return Feeds(practice, Settings())
+
+
+@pytest.fixture
+def feed_file(tmp_path: Path):
+    path = tmp_path / "feed.ics"
+
+    def use(name: str) -> Path:
+        shutil.copyfile(ICS / name, path)
+        return path
+
+    return use
+
+
+def _uids(practice) -> list[str]:
+    with practice.reading() as db:
+        return sorted(db.scalars(select(ExternalEventRow.uid)))
+
+
+@pytest.mark.parametrize("cut", ["truncated_between_events.ics", "truncated_mid_line.ics"])
+def test_a_feed_cut_off_keeps_the_stored_events_and_is_stale(
+    practice, feeds, feed_file, cut
+) -> None:
+    feeds.add("Work", str(feed_file("three_events.ics")))
+    [first] = feeds.sync("Work")
+    assert first.ok and first.added == 3
+    feed_file(cut)
+    [report] = feeds.sync("Work")
+    assert not report.ok and report.stale and report.removed == 0
+    assert "incomplete" in report.message and "kept the 3 stored events" in report.message
+    assert _uids(practice) == ["one@rfc.test", "three@rfc.test", "two@rfc.test"]
+    feed = feeds.get("Work")
+    assert feed.stale and "incomplete" in feed.last_error
