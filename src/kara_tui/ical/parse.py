@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import warnings
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from operator import attrgetter
+from time import monotonic
 from typing import Any
 
 import recurring_ical_events
@@ -22,6 +22,14 @@ from icalendar.prop import vBroken, vRecur
 from recurring_ical_events.adapters.event import EventAdapter
 from recurring_ical_events.util import time_span_contains_event
 
+from kara_tui.ical import compat
+from kara_tui.ical.budget import (
+    FEED_SECONDS,
+    SERIES_SECONDS,
+    Budget,
+    FeedTooCostly,
+    StepLimit,
+)
 from kara_tui.ical.fastpath import (
     Horizon,
     Reader,
@@ -37,6 +45,7 @@ from kara_tui.ical.outline import Outline, block_region, keep_blocks, select
 from kara_tui.ical.outline import outline as outline_of
 from kara_tui.ical.prepare import MAX_LINE_CHARS, EventSource, NotICalendar, Prepared, prepare
 from kara_tui.ical.timezones import (
+    BROKEN_MARK,
     ONE_DAY,
     ZoneResolver,
     drop_broken,
@@ -105,19 +114,11 @@ class FeedUnreadable(Exception):
     """
 
 
-# Rules that iterate more base periods than this between DTSTART and the window's
-# end are not expanded: dateutil walks every period from DTSTART, so
-# "FREQ=SECONDLY" since 2020 would take minutes and gigabytes.
+# The fast path leaves rules that would walk more base periods than this from DTSTART
+# to the window's end to the full path, which starts them near the window and counts
+# their steps (budget.py).
 MAX_RULE_STEPS = 1_000_000
-_PERIOD_SECONDS = {
-    "SECONDLY": 1,
-    "MINUTELY": 60,
-    "HOURLY": 3600,
-    "DAILY": 86400,
-    "WEEKLY": 7 * 86400,
-    "MONTHLY": 28 * 86400,
-    "YEARLY": 365 * 86400,
-}
+_FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 _RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -150,6 +151,7 @@ class _Context:
     window_end: datetime
     floating: tzinfo
     problems: list[Problem] = field(default_factory=list)
+    unknown_length: timedelta = timedelta(hours=1)  # of a timed event whose end is unreadable
 
 
 def _check_window(window_start: datetime, window_end: datetime) -> None:
@@ -253,36 +255,75 @@ def _has_dt(event: Event, name: str) -> bool:
     return isinstance(getattr(prop, "dt", None), date)
 
 
-def _tidy(event: Event) -> str | None:
-    """Drop unusable end values (so the default end applies); say why the event is unusable, if it is."""
+def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | None:
+    """Drop unusable end values; say why the event is unusable, if it is.
+
+    An end that cannot be read is not silently an end equal to the start (a meeting
+    that never conflicts): DURATION is used when the event has one; else the event
+    keeps ``ctx.unknown_length`` (busy for that long) and a note says so.
+    """
     if not _has_dt(event, "DTSTART"):
         raw = event.get("DTSTART")
         if raw is None:
             return "it has no start time"
         shown = str(raw) if isinstance(raw, vBroken | str) else str(getattr(raw, "dt", raw))
         return f"its start time {shown[:40]!r} is not a date"
+    broken = set(str(event.get(BROKEN_MARK, "")).split(","))
     for name in ("DTEND", "DURATION"):
         if name in event and (
             isinstance(event[name], vBroken | list)
             or not isinstance(getattr(event[name], "dt", None), date | timedelta)
         ):
             del event[name]
+            broken.add(name)
     if "DTEND" in event and "DURATION" in event:
         del event["DURATION"]  # both is forbidden; DTEND is what calendars show
+    if ctx is not None and "DTEND" in broken and "DTEND" not in event:
+        start = event["DTSTART"].dt
+        if "DURATION" in event:
+            ctx.problems.append(
+                Problem(uid, "its end time (DTEND) could not be read; its DURATION was used")
+            )
+        elif isinstance(start, datetime):
+            length = ctx.unknown_length
+            event.add("DURATION", length)
+            ctx.problems.append(
+                Problem(
+                    uid,
+                    "its end time (DTEND) could not be read and its length is unknown;"
+                    f" it was kept as busy for {_length_said(length)}",
+                )
+            )
     return None
 
 
-def _rule_problem(event: Event, window_end: datetime, floating: tzinfo) -> str | None:
-    """Why this event's RRULE must not be expanded, or None when it is safe to try."""
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _length_said(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'' if hours == 1 else 's'}"
+    return f"{minutes} minutes"
+
+
+def _rule_problem(event: Event) -> str | None:
+    """Why this event's RRULE cannot be expanded at all, or None when it may be tried.
+
+    How long a rule runs is not judged here: its walk is counted step by step
+    (budget.py), so a finite rule with BYxxx parts and COUNT is expanded however
+    fine its FREQ, and an endless one is started near the window.
+    """
     rules = event.get("RRULE")
     if rules is None:
         return None
-    start = event["DTSTART"].dt
     for rule in rules if isinstance(rules, list) else [rules]:
         if not isinstance(rule, vRecur):
             return "its repeat rule (RRULE) could not be read"
         freq = [str(f).upper() for f in rule.get("FREQ", [])]
-        if len(set(freq)) != 1 or freq[0] not in _PERIOD_SECONDS:
+        if len(set(freq)) != 1 or freq[0] not in _FREQUENCIES:
             return "its repeat rule (RRULE) has no valid FREQ"
         try:
             interval = int(rule.get("INTERVAL", [1])[0])
@@ -290,40 +331,31 @@ def _rule_problem(event: Event, window_end: datetime, floating: tzinfo) -> str |
             return "its repeat rule (RRULE) has an unreadable INTERVAL"
         if interval <= 0:
             return f"its repeat rule (RRULE) has INTERVAL={interval}"
-        begin = start if isinstance(start, datetime) else datetime.combine(start, time(0))
-        end = window_end
-        until = rule.get("UNTIL")
-        if until:
-            value = until[0]
-            if is_date_only(value):
-                value = datetime.combine(value, time(0), tzinfo=UTC)
-            if isinstance(value, datetime):
-                end = min(end, _utc(value, floating))
-        steps = (end - _utc(begin, floating)).total_seconds() / (
-            _PERIOD_SECONDS[freq[0]] * interval
-        )
-        count = rule.get("COUNT")
-        if count and len(rule) <= 3:  # FREQ, COUNT and maybe INTERVAL: COUNT bounds the walk
-            with contextlib.suppress(TypeError, ValueError):
-                steps = min(steps, int(count[0]))
-        if steps > MAX_RULE_STEPS:
-            return (
-                f"it repeats {freq[0].lower()} (every {interval}) for too long to expand"
-                f" (about {int(steps):,} steps)"
-            )
     return None
 
 
 class _Expander:
-    """Turns groups of VEVENTs that share a UID into occurrences, each group bounded."""
+    """Turns groups of VEVENTs that share a UID into occurrences, each group bounded.
+
+    Each series gets a share of the feed's :class:`Budget` of steps; one that uses it
+    up keeps what it found and says where it stopped. The feed's whole budget used up
+    raises FeedTooCostly. The watchdog is only a wall-clock guard for hostile rules.
+    """
 
     def __init__(
-        self, ctx: _Context, watchdog: Watchdog, max_occurrences: int, max_seconds: float
+        self,
+        ctx: _Context,
+        watchdog: Watchdog,
+        max_occurrences: int,
+        max_seconds: float,
+        budget: Budget,
     ) -> None:
         self.ctx = ctx
         self.watchdog = watchdog
         self.max_occurrences = max_occurrences
         self.max_seconds = max_seconds
+        self.budget = budget
+        self.deadline = monotonic() + FEED_SECONDS
 
     def problem(self, uid: str, reason: str) -> None:
         self.ctx.problems.append(Problem(uid, reason))
@@ -343,7 +375,7 @@ class _Expander:
         usable: list[_Member] = []
         reasons: list[str] = []
         for member in members:
-            reason = _tidy(member.event)
+            reason = _tidy(member.event, uid, self.ctx)
             if reason is None:
                 usable.append(member)
             else:
@@ -362,37 +394,59 @@ class _Expander:
                 f"the feed has {len(masters)} copies of this event; only the newest was imported",
             )
         for master in masters:
-            reason = _rule_problem(master.event, self.ctx.window_end, self.ctx.floating)
+            reason = _rule_problem(master.event)
             if reason is not None:
                 return self.fallback(uid, usable, digest, reason)
+        found: list[Occurrence] = []
+        remaining = self.deadline - monotonic()
+        if remaining <= 0:
+            raise _too_slow()
+        seconds = min(self.max_seconds, remaining)
         try:
-            with self.watchdog.limit(self.max_seconds):
-                return self.expand(uid, usable, digest)
-        except TimeLimitExceeded:
-            return self.fallback(
+            with self.budget.series(), self.watchdog.limit(seconds):
+                self.expand(uid, usable, digest, found)
+        except StepLimit:
+            if not self.budget.series_cut():
+                raise self.budget.feed_exhausted() from None
+            return self.cut(
                 uid,
                 usable,
                 digest,
-                f"working out its repetitions took longer than {self.max_seconds:g} s",
+                found,
+                f"working out its repetitions needs more than {self.budget.series_steps:,} steps",
             )
+        except TimeLimitExceeded:
+            if monotonic() >= self.deadline:
+                raise _too_slow() from None
+            return self.cut(
+                uid,
+                usable,
+                digest,
+                found,
+                f"working out its repetitions took longer than {seconds:g} s",
+            )
+        except FeedTooCostly:
+            raise
         except Exception as error:
             return self.fallback(
                 uid, usable, digest, f"its repetitions could not be worked out ({_short(error)})"
             )
+        return found
 
-    def expand(self, uid: str, members: list[_Member], digest: str) -> list[Occurrence]:
+    def expand(self, uid: str, members: list[_Member], digest: str, out: list[Occurrence]) -> None:
+        """Append the group's occurrences in the window to ``out`` as they are found (so a
+        limit that stops the walk keeps them), each rule started near the window."""
         calendar = Calendar()
         for member in members:
             calendar.add_component(member.event)
         query = recurring_ical_events.of(calendar)
-        out: list[Occurrence] = []
         for series in query.series:
+            compat.start_near(series, self.ctx.window_start)
             out.extend(
                 self.convert_series(
                     series.between(self.ctx.window_start, self.ctx.window_end), uid, digest
                 )
             )
-        return out
 
     def convert_series(
         self, occurrences: Iterable[Any], uid: str, digest: str
@@ -407,6 +461,29 @@ class _Expander:
                 return
             yield convert_occurrence(occurrence, uid, digest, self.ctx.floating)
 
+    def cut(
+        self,
+        uid: str,
+        members: list[_Member],
+        digest: str,
+        found: list[Occurrence],
+        reason: str,
+    ) -> list[Occurrence]:
+        """A series stopped by a limit: keep what was found, and the moved occurrences."""
+        if not found:
+            return self.fallback(uid, members, digest, reason)
+        last = max(_instant_of(o.start) for o in found)
+        self.problem(
+            uid,
+            f"{reason}; {_plural(len(found), 'occurrence')} up to {last:%Y-%m-%d} were imported,"
+            " any later ones were not",
+        )
+        have = {o.recurrence_id for o in found}
+        for occurrence in self.fallback_occurrences(uid, members, digest, moved_only=True):
+            if occurrence.recurrence_id not in have:
+                found.append(occurrence)
+        return found
+
     def fallback(
         self, uid: str, members: list[_Member], digest: str, reason: str
     ) -> list[Occurrence]:
@@ -414,6 +491,11 @@ class _Expander:
         self.problem(
             uid, f"{reason}; only its first occurrence and changed occurrences were imported"
         )
+        return self.fallback_occurrences(uid, members, digest, moved_only=False)
+
+    def fallback_occurrences(
+        self, uid: str, members: list[_Member], digest: str, *, moved_only: bool
+    ) -> list[Occurrence]:
         out: list[Occurrence] = []
         masters = [m for m in members if "RECURRENCE-ID" not in m.event]
         all_day = bool(masters) and is_date_only(masters[0].event["DTSTART"].dt)
@@ -422,6 +504,8 @@ class _Expander:
                 rid_prop = member.event.get("RECURRENCE-ID")
                 if rid_prop is not None:
                     rid = _format_recurrence_id(rid_prop.dt, all_day, self.ctx.floating)
+                elif moved_only:
+                    continue
                 elif any(name in member.event for name in ("RRULE", "RDATE")):
                     rid = _format_recurrence_id(
                         member.event["DTSTART"].dt, all_day, self.ctx.floating
@@ -432,6 +516,18 @@ class _Expander:
             except Exception as error:
                 self.problem(uid, f"skipped an event: {_short(error)}")
         return out
+
+
+def _too_slow() -> FeedTooCostly:
+    return FeedTooCostly(
+        f"working out its repeating events took longer than {FEED_SECONDS:g} s (a feed's limit)"
+    )
+
+
+def _instant_of(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=UTC)
 
 
 def _short(error: BaseException) -> str:
@@ -860,11 +956,13 @@ def parse_feed(
     *,
     window_start: datetime,
     window_end: datetime,
-    max_occurrences_per_series: int = 5000,
-    max_seconds_per_series: float = 2.0,
+    max_occurrences_per_series: int = 20_000,
+    max_seconds_per_series: float = SERIES_SECONDS,
     default_tz: tzinfo = UTC,
     only: Collection[str] | None = None,
     outline: Outline | None = None,
+    budget: Budget | None = None,
+    unknown_length: timedelta = timedelta(hours=1),
 ) -> ParseResult:
     """Parse a feed body into the occurrences that overlap [window_start, window_end).
 
@@ -901,6 +999,8 @@ def parse_feed(
         "max_seconds_per_series": max_seconds_per_series,
         "default_tz": default_tz,
         "fast": True,
+        "budget": Budget() if budget is None else budget,
+        "unknown_length": unknown_length,
     }
     # icalendar says some things as Python warnings: printed, they would land on the user's
     # terminal as source lines. A vendor TZID it guessed is no news (ZoneResolver reads such
@@ -908,7 +1008,10 @@ def parse_feed(
     # else is a problem of the feed as a whole.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _parse_some(body, only, outline, common)
+        try:
+            result = _parse_some(body, only, outline, common)
+        except FeedTooCostly as error:
+            raise FeedUnreadable(f"the feed is too costly to read: {error}") from None
     notes = dict.fromkeys(
         _warning_note(w.message) for w in caught if not issubclass(w.category, _GUESSED_TZID)
     )
@@ -950,6 +1053,8 @@ def _parse_feed(
     default_tz: tzinfo,
     fast: bool,
     outline: Outline | None = None,
+    budget: Budget | None = None,
+    unknown_length: timedelta = timedelta(hours=1),
 ) -> ParseResult:
     """parse_feed, with the fast path switchable so tests can hold the two to the same result.
 
@@ -977,13 +1082,24 @@ def _parse_feed(
         dropped_zones=dropped_zones,
         keys=keys,
     )
+    ctx.unknown_length = unknown_length
+    if budget is None:
+        budget = Budget()
+    budget.store(len(occurrences))
     with Watchdog() as watchdog:
-        expander = _Expander(ctx, watchdog, max_occurrences_per_series, max_seconds_per_series)
+        expander = _Expander(
+            ctx, watchdog, max_occurrences_per_series, max_seconds_per_series, budget
+        )
         for uid, group in _group(members).items():
             try:
-                occurrences.extend(expander.group(uid, group))
+                found = expander.group(uid, group)
+            except FeedTooCostly:
+                raise
             except Exception as error:
                 ctx.problems.append(Problem(uid, f"skipped an event: {_short(error)}"))
+                continue
+            budget.store(len(found))
+            occurrences.extend(found)
     return ParseResult(
         occurrences=_dedupe(occurrences, ctx.problems),
         problems=ctx.problems,

@@ -157,12 +157,18 @@ def localize_value(
     return value
 
 
+BROKEN_MARK = "X-KARA-BROKEN"
+"""Names the date properties drop_broken() removed from an event, comma-separated."""
+
+
 def drop_broken(event: Any) -> None:
     """Remove date values icalendar could not read, except DTSTART (whose absence is reported).
 
     A broken ``EXDATE:`` or ``DTEND:None`` must not cost the event (icalendar
-    keeps them as vBroken, which raises on any use).
+    keeps them as vBroken, which raises on any use). What was removed whole is
+    named under BROKEN_MARK, so that the parser can say so.
     """
+    removed: list[str] = []
     for name in (*DATE_PROPERTIES, "DURATION"):
         if name == "DTSTART" or name not in event:
             continue
@@ -171,10 +177,14 @@ def drop_broken(event: Any) -> None:
             kept = [item for item in prop if not isinstance(item, vBroken)]
             if not kept:
                 del event[name]
+                removed.append(name)
             elif len(kept) != len(prop):
                 event[name] = kept
         elif isinstance(prop, vBroken):
             del event[name]
+            removed.append(name)
+    if removed:
+        event[BROKEN_MARK] = ",".join(removed)
 
 
 def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) -> None:
