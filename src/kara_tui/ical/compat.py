@@ -111,16 +111,30 @@ def start_near(series: Any, window_start: datetime) -> None:
     except Exception:
         return
     for index, rule in enumerate(rules):
-        if not isinstance(rule, _rrule.rrule) or rule._count is not None:
+        if not isinstance(rule, _rrule.rrule):
             continue
-        moved = _moved_start(rule, window_start, span)
-        if moved is None:
-            continue
-        new = rule.replace(dtstart=moved)
-        for name in ("string", "until"):  # what recurring-ical-events put on its rules
-            if hasattr(rule, name):
-                setattr(new, name, getattr(rule, name))
-        rules[index] = new
+        moved = None if rule._count is not None else _moved_start(rule, window_start, span)
+        rules[index] = _Lazy(rule if moved is None else rule.replace(dtstart=moved), rule)
+
+
+class _Lazy:
+    """A rule whose between() yields instances as it finds them.
+
+    dateutil's between() returns a list only when the walk is over, so a walk stopped
+    by a limit would lose every instance it had found.
+    """
+
+    def __init__(self, rule: Any, original: Any) -> None:
+        self.rule = rule
+        self.string = getattr(original, "string", None)  # what recurring-ical-events put on it
+        self.until = getattr(original, "until", None)
+
+    def between(self, after: datetime, before: datetime, inc: bool = False) -> Any:
+        for instance in self.rule:
+            if instance > before or (not inc and instance == before):
+                return
+            if instance > after or (inc and instance == after):
+                yield instance
 
 
 def _moved_start(rule: Any, window_start: datetime, span: timedelta) -> datetime | None:

@@ -862,7 +862,7 @@ def _events(
     floating, floating_note = floating_zone(
         resolver, x_wr, default_tz, "" if prodid is None else str(prodid)
     )
-    if floating_note is not None and _has_floating(prepared):
+    if floating_note is not None:
         problems.append(Problem("", floating_note))
     ctx = _Context(window_start, window_end, floating, problems)
     done: list[Occurrence] = []
@@ -907,16 +907,6 @@ def _events(
         if "X-KARA-UNREADABLE" not in event
     ]
     return prepared, members, ctx, done
-
-
-_FLOATING_VALUE = re.compile(
-    r"(?m)^(?:DTSTART|DTEND|RECURRENCE-ID|RDATE|EXDATE)(?:;VALUE=DATE-TIME)?:[0-9]{8}T[0-9]{6}\r?$"
-)
-
-
-def _has_floating(prepared: Prepared) -> bool:
-    """Whether any event writes a date-time with neither TZID nor Z (a floating time)."""
-    return any(_FLOATING_VALUE.search(event.text) for event in prepared.events)
 
 
 def _group(members: list[_Member]) -> dict[str, list[_Member]]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kara_tui.ical.parse import ParseResult, parse_feed
+import pytest
+import recurring_ical_events
+from icalendar import Calendar
+
+from kara_tui.ical.budget import Budget
+from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 
 ICS = Path(__file__).resolve().parents[2] / "ics"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -55,3 +60,87 @@ def test_floating_times_of_the_events_calendar_keep_its_vtimezone_with_a_note() 
     assert wall(single.start, chicago) == "2026-07-07 13:00"
     notes = [p.reason for p in result.problems if not p.uid]
     assert any("America/Chicago" in n and "ECPv6.3.3" in n for n in notes)
+
+
+def reference(name: str, start: str, end: str) -> set[tuple[str, datetime]]:
+    """(UID, start in UTC) of every occurrence recurring-ical-events finds, for comparison."""
+    calendar = Calendar.from_ical((ICS / name).read_bytes())
+    window = (
+        datetime.fromisoformat(start).replace(tzinfo=UTC),
+        datetime.fromisoformat(end).replace(tzinfo=UTC),
+    )
+    return {
+        (str(o["UID"]), o["DTSTART"].dt.astimezone(UTC))
+        for o in recurring_ical_events.of(calendar).between(*window)
+    }
+
+
+def starts(result: ParseResult) -> set[tuple[str, datetime]]:
+    return {(o.uid, o.start) for o in result.occurrences}  # type: ignore[misc]
+
+
+# -- 2. dense rules over a long span ---------------------------------------------------
+
+
+def test_rfc_example_every_20_minutes_since_1997_is_expanded_in_a_window_of_this_year() -> None:
+    window = ("2026-08-22", "2027-11-21")  # 456 days: the sync window of the issue
+    result = parse("rfc5545_every_20_minutes.ics", *window)
+    assert not result.problems
+    assert len(result.occurrences) == 10_944
+    assert starts(result) == reference("rfc5545_every_20_minutes.ics", *window)
+    # Started near the window, not walked from 1997: a share of 1,000 steps is plenty.
+    small = parse("rfc5545_every_20_minutes.ics", *window, budget=Budget(series_steps=1_000))
+    assert starts(small) == starts(result) and not small.problems
+
+
+def test_a_series_cut_by_its_share_keeps_what_it_found_and_says_where_it_stopped() -> None:
+    result = parse(
+        "rfc5545_every_20_minutes.ics", "2026-08-22", "2027-11-21", budget=Budget(series_steps=100)
+    )
+    found = sorted(o.start for o in result.occurrences)  # type: ignore[type-var]
+    assert 0 < len(found) < 10_944
+    (problem,) = result.problems
+    assert problem.uid == "every-20-minutes@rfc.test"
+    assert "more than 100 steps" in problem.reason
+    assert f"{len(found):,} occurrences up to {found[-1]:%Y-%m-%d}" in problem.reason
+
+
+def test_a_feed_over_its_whole_budget_is_unreadable_with_the_reason() -> None:
+    with pytest.raises(FeedUnreadable, match="more than 50 steps"):
+        parse("rfc5545_every_20_minutes.ics", "2026-08-22", "2027-11-21", budget=Budget(steps=50))
+    with pytest.raises(FeedUnreadable, match="more than 100 occurrences"):
+        parse(
+            "rfc5545_every_20_minutes.ics",
+            "2026-08-22",
+            "2027-11-21",
+            budget=Budget(occurrences=100),
+        )
+
+
+# -- 3. COUNT bounds rules with BYxxx parts ----------------------------------------------
+
+
+def test_finite_secondly_rules_with_by_parts_are_expanded_whole() -> None:
+    window = ("2026-11-01", "2027-03-01")
+    result = parse("finite_secondly_rules_with_byparts.ics", *window)
+    assert not result.problems
+    assert starts(result) == reference("finite_secondly_rules_with_byparts.ics", *window)
+    first = sorted(s for u, s in starts(result) if u == "finite-secondly-1@rfc.test")
+    # DTSTART, then three seconds of 06:06 (SECONDLY: each second of the matching minutes)
+    assert [f"{s:%H:%M:%S}" for s in first] == ["00:00:00", "06:06:00", "06:06:01", "06:06:02"]
+
+
+# -- 4. repairs that say what they did -------------------------------------------------
+
+
+def test_an_unreadable_dtend_uses_duration_or_keeps_the_event_busy_for_an_hour() -> None:
+    result = parse("unreadable_dtend.ics", "2026-11-01", "2027-01-01")
+    by_uid = {o.uid: o for o in result.occurrences}
+    meeting = by_uid["bad-dtend@rfc.test"]
+    assert meeting.busy and meeting.end - meeting.start == timedelta(hours=1)  # type: ignore[operator]
+    intake = by_uid["bad-dtend-duration@rfc.test"]
+    assert intake.end - intake.start == timedelta(minutes=45)  # type: ignore[operator]
+    notes = {p.uid: p.reason for p in result.problems}
+    assert "length is unknown" in notes["bad-dtend@rfc.test"]
+    assert "busy for 1 hour" in notes["bad-dtend@rfc.test"]
+    assert "DURATION was used" in notes["bad-dtend-duration@rfc.test"]
