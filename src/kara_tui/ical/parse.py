@@ -297,8 +297,8 @@ def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | Non
     return None
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def _length_said(length: timedelta) -> str:
@@ -850,6 +850,15 @@ def _events(
     except NotICalendar as error:
         raise FeedUnreadable(str(error)) from None
     problems = [Problem("", note) for note in prepared.notes]
+    for index, copies in prepared.copies.items():
+        source = prepared.events[index]
+        problems.append(
+            Problem(
+                uid_key(source, clean_text) or f"no-uid-{source.digest}",
+                f"{_plural(copies, 'exact copy', 'exact copies')} of this event"
+                f" {'was' if copies == 1 else 'were'} ignored",
+            )
+        )
     header = _parse_header(prepared, problems)
     timezones = [c for c in header.subcomponents if isinstance(c, Timezone)]
     resolver = ZoneResolver(timezones, default_tz)
@@ -1092,11 +1101,27 @@ def _parse_feed(
             occurrences.extend(found)
     return ParseResult(
         occurrences=_dedupe(occurrences, ctx.problems),
-        problems=ctx.problems,
+        problems=_once_per_kind(ctx.problems),
         calendar_name=clean_text(_unescape(prepared.calendar_name)) or None,
-        event_count=len(prepared.events) if event_count is None else event_count,
+        event_count=(
+            len(prepared.events) + sum(prepared.copies.values())
+            if event_count is None
+            else event_count
+        ),
         outline=outline,
     )
+
+
+def _once_per_kind(problems: list[Problem]) -> list[Problem]:
+    """Each (UID, reason) once, with how many times it happened: a feed of a hundred
+    thousand broken copies makes one note, not a hundred thousand rows."""
+    counts = Counter(problems)
+    if len(counts) == len(problems):
+        return problems
+    return [
+        problem if times == 1 else Problem(problem.uid, f"{problem.reason} ({times:,} times)")
+        for problem, times in counts.items()
+    ]
 
 
 def _without_groups_outside(

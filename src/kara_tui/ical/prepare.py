@@ -13,6 +13,10 @@ _NAME = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
 # Old Mozilla wrote "VERSION", a blank line, then " :2.0": a name alone starts a line too.
 _BARE_NAME = re.compile(r"[A-Z][A-Z0-9-]*")
 
+MAX_TIMEZONES = 1_000
+"""More distinct VTIMEZONEs than this make a feed too costly to read (real feeds have a
+handful; 60,000 of them took over a gigabyte to read)."""
+
 MAX_LINE_CHARS = 1_000_000
 """Longer (unfolded) lines are dropped: no property we read is that long, and
 icalendar's parser is not built for multi-megabyte lines (a hostile feed can send
@@ -85,6 +89,9 @@ class Prepared:
     calendar_name: str | None
     x_wr_timezone: str | None
     notes: list[str] = field(default_factory=list)
+    # Exact copies of a VEVENT (the same lines but DTSTAMP) left out, by the first copy's
+    # index in ``events``: one such event is the event; reading each copy costs the feed.
+    copies: dict[int, int] = field(default_factory=dict)
 
     def calendar_text(self, events: list[EventSource] | None = None) -> str:
         """One VCALENDAR with the header and ``events`` (all of them by default)."""
@@ -392,6 +399,26 @@ def _read_block(inner: str) -> EventSource | None:
 _REPAIRED = frozenset({"RRULE", "RDATE", "EXDATE"})
 
 
+def _without_copies(events: list[EventSource]) -> tuple[list[EventSource], dict[int, int]]:
+    """The events without exact copies, and how many copies each kept one had."""
+    first: dict[str, int] = {}
+    for index, event in enumerate(events):
+        first.setdefault(event.digest, index)
+    if len(first) == len(events):
+        return events, {}  # the usual case: no copies
+    kept: list[EventSource] = []
+    where: dict[int, int] = {}  # index in events -> index in kept
+    copies: dict[int, int] = {}
+    for index, event in enumerate(events):
+        origin = first[event.digest]
+        if origin == index:
+            where[index] = len(kept)
+            kept.append(event)
+        else:
+            copies[where[origin]] = copies.get(where[origin], 0) + 1
+    return kept, copies
+
+
 def prepare(body: bytes) -> Prepared:
     """Decode, sniff, unfold and filter a feed body into one clean VCALENDAR.
 
@@ -425,6 +452,7 @@ def prepare(body: bytes) -> Prepared:
     in_timezone = False
     tz_block: list[str] = []
     tz_ids: list[str] = []
+    seen_zones: set[str] = set()
     saw_end_calendar = False
     opened_calendar = False  # the body wrote BEGIN:VCALENDAR (not a bare VEVENT)
 
@@ -487,7 +515,14 @@ def prepare(body: bytes) -> Prepared:
                 elif depth == 2 and top == "VTIMEZONE":
                     in_timezone = False
                     # No TZID: nothing can refer to it. Several: the last one is meant.
-                    if tz_ids and tz_ids[-1].strip():
+                    # A second definition of a TZID is never read (the first one wins).
+                    if tz_ids and tz_ids[-1].strip() and tz_ids[-1] not in seen_zones:
+                        seen_zones.add(tz_ids[-1])
+                        if len(seen_zones) > MAX_TIMEZONES:
+                            raise NotICalendar(
+                                f"the feed defines more than {MAX_TIMEZONES:,} time zones"
+                                " (a feed's limit)"
+                            )
                         tz_lines.extend(tz_block)
                         tz_lines.append("TZID:" + tz_ids[-1])
                         tz_lines.append("END:VTIMEZONE")
@@ -553,9 +588,11 @@ def prepare(body: bytes) -> Prepared:
     if "PRODID" not in seen_calendar_props:
         header.append("PRODID:-//kara-tui//repaired//EN")
     header.extend(tz_lines)
+    events, copies = _without_copies(events)
     return Prepared(
         header="\r\n".join(header),
         events=events,
+        copies=copies,
         timezone_ids=timezone_ids,
         calendar_name=calendar_name,
         x_wr_timezone=x_wr_timezone,

@@ -11,7 +11,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from kara_tui.ical.budget import Budget
-from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
+from kara_tui.ical.parse import FeedUnreadable, ParseResult, Problem, _once_per_kind, parse_feed
 
 ICS = Path(__file__).resolve().parents[2] / "ics"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -144,3 +144,59 @@ def test_an_unreadable_dtend_uses_duration_or_keeps_the_event_busy_for_an_hour()
     assert "length is unknown" in notes["bad-dtend@rfc.test"]
     assert "busy for 1 hour" in notes["bad-dtend@rfc.test"]
     assert "DURATION was used" in notes["bad-dtend-duration@rfc.test"]
+
+
+# -- 6. a budget per feed, problems once per kind ------------------------------------------
+
+
+def _calendar(*blocks: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+        + "".join(blocks)
+        + "END:VCALENDAR\r\n"
+    ).encode()
+
+
+_EVENT = (
+    "BEGIN:VEVENT\r\nUID:copy@rfc.test\r\nDTSTAMP:2026110{stamp}T000000Z\r\n"
+    "DTSTART:20261201T100000Z\r\nDTEND:20261201T110000Z\r\nSUMMARY:Copy\r\nEND:VEVENT\r\n"
+)
+
+
+def _window(body: bytes) -> ParseResult:
+    return parse_feed(
+        body,
+        window_start=datetime(2026, 9, 1, tzinfo=UTC),
+        window_end=datetime(2027, 9, 1, tzinfo=UTC),
+    )
+
+
+def test_exact_copies_of_an_event_are_read_once_and_said_once() -> None:
+    body = _calendar(*(_EVENT.format(stamp=i % 9 + 1) for i in range(5_000)))  # DTSTAMPs differ
+    result = _window(body)
+    assert [o.uid for o in result.occurrences] == ["copy@rfc.test"]
+    assert result.event_count == 5_000
+    assert [p.reason for p in result.problems] == ["4,999 exact copies of this event were ignored"]
+
+
+def _zone(tzid: str) -> str:
+    return (
+        f"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+        "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    )
+
+
+def test_repeated_vtimezones_are_read_once_and_thousands_of_zones_are_refused() -> None:
+    repeated = _calendar(*(_zone("Office") for _ in range(3_000)), _EVENT.format(stamp=1))
+    assert len(_window(repeated).occurrences) == 1
+    flood = _calendar(*(_zone(f"Zone {i}") for i in range(1_001)), _EVENT.format(stamp=1))
+    with pytest.raises(FeedUnreadable, match="more than 1,000 time zones"):
+        _window(flood)
+
+
+def test_the_same_problem_is_one_row_with_a_count() -> None:
+    problems = [Problem("u", "a duplicate of occurrence 1 was ignored")] * 3 + [Problem("v", "x")]
+    assert _once_per_kind(problems) == [
+        Problem("u", "a duplicate of occurrence 1 was ignored (3 times)"),
+        Problem("v", "x"),
+    ]
