@@ -16,10 +16,10 @@ from contextlib import contextmanager
 
 from kara_tui.ical.compat import metering
 
-SERIES_STEPS = 200_000
+SERIES_STEPS = 50_000
 """Periods one series may walk (a day of a daily rule, a second of a secondly one):
 a rule started near the window needs about one per day of the window per period."""
-FEED_STEPS = 2_000_000
+FEED_STEPS = 500_000
 """Periods all the series of one feed may walk together."""
 FEED_OCCURRENCES = 250_000
 """Occurrences one feed may store in its window (the 100,000-event benchmark fits)."""

@@ -226,7 +226,7 @@ def test_rule_that_never_matches_is_stopped_by_the_step_bound() -> None:
     )
     result, took = _timed(body, max_seconds_per_series=5.0)
     assert took < 5
-    assert "needs more than 200,000 steps" in result.problems[0].reason
+    assert "needs more than 50,000 steps" in result.problems[0].reason
     assert "ok@test" in {o.uid for o in result.occurrences}
 
 
