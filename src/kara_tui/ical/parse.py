@@ -268,7 +268,7 @@ def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | Non
             return "it has no start time"
         shown = str(raw) if isinstance(raw, vBroken | str) else str(getattr(raw, "dt", raw))
         return f"its start time {shown[:40]!r} is not a date"
-    broken = set(str(event.get(BROKEN_MARK, "")).split(","))
+    broken = _broken(event)
     for name in ("DTEND", "DURATION"):
         if name in event and (
             isinstance(event[name], vBroken | list)
@@ -299,6 +299,11 @@ def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | Non
 
 def _plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def _broken(event: Event) -> set[str]:
+    """The date properties drop_broken() had to remove from ``event``."""
+    return set(str(event.get(BROKEN_MARK, "")).split(","))
 
 
 def _length_said(length: timedelta) -> str:
@@ -384,6 +389,7 @@ class _Expander:
             # iTIP replies in a feed carry no times; only an event with nothing usable is news.
             self.problem(uid, f"skipped an event: {reasons[0]}")
             return []
+        usable = self.without_lost_overrides(uid, usable)
         event = usable[0].event
         if len(usable) == 1 and not any(name in event for name in _RECURRENCE_PROPERTIES):
             return list(self.single(usable[0], uid, "", digest))
@@ -432,6 +438,34 @@ class _Expander:
                 uid, usable, digest, f"its repetitions could not be worked out ({_short(error)})"
             )
         return found
+
+    def without_lost_overrides(self, uid: str, members: list[_Member]) -> list[_Member]:
+        """Members whose RECURRENCE-ID could not be read, said and (beside a series) left out.
+
+        Such an override would otherwise count as a second copy of the series and
+        replace it whole. Which occurrence it moves is unknown, so the series keeps
+        that occurrence at its usual time, and the note says so.
+        """
+        lost = [m for m in members if "RECURRENCE-ID" in _broken(m.event)]
+        if not lost:
+            return members
+        series = [m for m in members if m not in lost and "RECURRENCE-ID" not in m.event]
+        for member in lost:
+            start = member.event["DTSTART"].dt
+            when = f"{start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else f"{start}"
+            if series:
+                self.problem(
+                    uid,
+                    f"a changed occurrence (starting {when}) was left out: its RECURRENCE-ID"
+                    " could not be read, so the occurrence it moves is shown at its usual time",
+                )
+            else:
+                self.problem(
+                    uid,
+                    f"its RECURRENCE-ID could not be read; the occurrence starting {when}"
+                    " was imported on its own",
+                )
+        return [m for m in members if m not in lost] if series else members
 
     def expand(self, uid: str, members: list[_Member], digest: str, out: list[Occurrence]) -> None:
         """Append the group's occurrences in the window to ``out`` as they are found (so a

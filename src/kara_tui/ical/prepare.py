@@ -264,6 +264,7 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
     """
     parts: list[str] = []
     dropped_long = 0
+    skipped = 0
     name_match = _NAME.match
     bare_match = _BARE_NAME.fullmatch
 
@@ -293,7 +294,10 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
                 continue
         if name_match(raw) is None and bare_match(raw) is None:
             if parts and not parts[0][:6].upper().startswith(("BEGIN:", "END:")):
-                parts.append(raw)
+                if _glues(parts[0], raw):
+                    parts.append(raw)
+                else:
+                    skipped += 1
             continue
         if parts:
             line = parts[0] if len(parts) == 1 else "".join(parts)
@@ -308,10 +312,42 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
             dropped_long += 1
         else:
             yield line
+    if skipped:
+        notes.append(
+            f"{skipped} broken line(s) were skipped: they were not a property and"
+            " could not continue the line before them (a time, a rule or a UID)"
+        )
     if dropped_long:
         notes.append(
             f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
         )
+
+
+# What a value of these properties may hold: a line glued onto one of them must keep it
+# so (a value broken without its fold space), or it is a broken line of its own.
+_TYPED_VALUE = {
+    "DTSTART": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
+    "DTEND": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
+    "RECURRENCE-ID": re.compile(r"[0-9TZ]*"),
+    "EXDATE": re.compile(r"[0-9TZ,]*"),
+    "RDATE": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
+    "DURATION": re.compile(r"[+-]?P[0-9WDTHMS]*"),
+    "RRULE": re.compile(r"[A-Za-z0-9=;,+-]*"),
+    "SEQUENCE": re.compile(r"[0-9]*"),
+    "UID": re.compile(r"[^:;\s]*"),
+}
+
+
+def _glues(line: str, more: str) -> bool:
+    """Whether ``more`` (not a property line) may continue ``line``: always for text, and
+    for a typed property only when the value stays one of its kind."""
+    match = _NAME.match(line)
+    pattern = _TYPED_VALUE.get(match.group(0).upper()) if match else None
+    if pattern is None:
+        return True
+    colon = line.find(":")
+    value = line[colon + 1 :] if colon >= 0 else ""
+    return pattern.fullmatch(value + more) is not None
 
 
 def _split(line: str) -> tuple[str, str]:

@@ -200,3 +200,30 @@ def test_the_same_problem_is_one_row_with_a_count() -> None:
         Problem("u", "a duplicate of occurrence 1 was ignored (3 times)"),
         Problem("v", "x"),
     ]
+
+
+def test_an_override_with_an_unreadable_recurrence_id_is_said_and_the_series_kept() -> None:
+    result = parse("broken_recurrence_id.ics", "2026-11-01", "2027-01-01")
+    assert sorted(o.recurrence_id for o in result.occurrences) == [
+        "20261201T100000Z",
+        "20261208T100000Z",
+        "20261215T100000Z",
+        "20261222T100000Z",
+    ]
+    (problem,) = result.problems
+    assert problem.uid == "weekly-moved@rfc.test"
+    assert "RECURRENCE-ID could not be read" in problem.reason
+    assert "2026-12-09 15:00" in problem.reason and "usual time" in problem.reason
+
+
+def test_a_broken_line_is_skipped_not_glued_onto_a_uid_or_a_start() -> None:
+    result = parse("unfolded_broken_lines.ics", "2026-11-01", "2027-01-01")
+    by_uid = {o.uid: o for o in result.occurrences}
+    readable = by_uid["glued-uid@rfc.test"]
+    assert (wall(readable.start, UTC), wall(readable.end, UTC)) == (
+        "2026-12-01 10:00",
+        "2026-12-01 11:00",
+    )  # type: ignore[arg-type]
+    # a value broken without its fold space is still mended when the result is a value
+    assert wall(by_uid["folded-without-space@rfc.test"].start, UTC) == "2026-12-02 10:00"  # type: ignore[arg-type]
+    assert [p.reason[:26] for p in result.problems] == ["2 broken line(s) were skip"]
