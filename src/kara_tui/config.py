@@ -40,6 +40,8 @@ class Settings:
     horizon_future_days: int = 365
     fetch_deadline_seconds: float = 30.0
     fetch_max_bytes: int = 20_000_000
+    # A feed event whose end cannot be read (and has no DURATION) is kept busy this long.
+    feed_unknown_length_minutes: int = 60
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -55,6 +57,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "horizon_future_days": int,
     "fetch_deadline_seconds": (int, float),
     "fetch_max_bytes": int,
+    "feed_unknown_length_minutes": int,
 }
 _SMTP_TYPES: dict[str, type] = {
     "host": str,

@@ -50,3 +50,30 @@ def test_a_feed_cut_off_keeps_the_stored_events_and_is_stale(
     assert _uids(practice) == ["one@rfc.test", "three@rfc.test", "two@rfc.test"]
     feed = feeds.get("Work")
     assert feed.stale and "incomplete" in feed.last_error
+
+
+def test_an_unreadable_end_is_stored_busy_for_the_set_length_with_a_note(
+    practice, feed_file
+) -> None:
+    feeds = Feeds(practice, Settings(feed_unknown_length_minutes=90))
+    feeds.add("Work", str(feed_file("unreadable_dtend.ics")))
+    [report] = feeds.sync("Work")
+    assert report.ok and report.added == 2
+    with practice.reading() as db:
+        rows = {r.uid: r for r in db.scalars(select(ExternalEventRow))}
+    meeting = rows["bad-dtend@rfc.test"]
+    assert meeting.busy and (meeting.end - meeting.start).total_seconds() == 90 * 60
+    notes = {p.uid: p.reason for p in report.problems}
+    assert "busy for 90 minutes" in notes["bad-dtend@rfc.test"]
+    assert "DURATION was used" in notes["bad-dtend-duration@rfc.test"]
+    assert report.skipped_events == 0 and all(p.is_note for p in report.problems)
+    assert report.problems_said() == "2 notes"
+
+
+def test_a_feed_with_a_lost_override_says_so_in_its_report(practice, feeds, feed_file) -> None:
+    feeds.add("Work", str(feed_file("broken_recurrence_id.ics")))
+    [report] = feeds.sync("Work")
+    assert report.ok and report.added == 4
+    (problem,) = report.problems
+    assert (problem.feed, problem.uid) == ("Work", "weekly-moved@rfc.test")
+    assert "RECURRENCE-ID could not be read" in problem.reason

@@ -81,6 +81,11 @@ class Occurrence:
     component_hash: str
 
 
+NOTE_PREFIX = "note: "
+"""Starts the reason of a Problem about an event that was imported after a repair (one
+without it means the event, or some of it, was skipped)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something in the feed that was skipped or cut short, said so a person understands it."""
@@ -93,7 +98,8 @@ class Problem:
 # this parser may read the same bytes into other occurrences or problems, so that every feed
 # is parsed whole once more instead of keeping what an older parser made of its unchanged
 # groups. (kara-tui's version is in the key too.) 2: library warnings became feed notes.
-PARSE_REVISION = "2"
+# 3: RFC 5545 readings (issue 14): floating times, rules started near the window, notes.
+PARSE_REVISION = "3"
 
 
 @dataclass(frozen=True)
@@ -282,7 +288,10 @@ def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | Non
         start = event["DTSTART"].dt
         if "DURATION" in event:
             ctx.problems.append(
-                Problem(uid, "its end time (DTEND) could not be read; its DURATION was used")
+                Problem(
+                    uid,
+                    f"{NOTE_PREFIX}its end time (DTEND) could not be read; its DURATION was used",
+                )
             )
         elif isinstance(start, datetime):
             length = ctx.unknown_length
@@ -290,7 +299,8 @@ def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | Non
             ctx.problems.append(
                 Problem(
                     uid,
-                    "its end time (DTEND) could not be read and its length is unknown;"
+                    f"{NOTE_PREFIX}its end time (DTEND) could not be read and its length is"
+                    " unknown;"
                     f" it was kept as busy for {_length_said(length)}",
                 )
             )
@@ -462,7 +472,8 @@ class _Expander:
             else:
                 self.problem(
                     uid,
-                    f"its RECURRENCE-ID could not be read; the occurrence starting {when}"
+                    f"{NOTE_PREFIX}its RECURRENCE-ID could not be read; the occurrence starting"
+                    f" {when}"
                     " was imported on its own",
                 )
         return [m for m in members if m not in lost] if series else members
@@ -889,7 +900,7 @@ def _events(
         problems.append(
             Problem(
                 uid_key(source, clean_text) or f"no-uid-{source.digest}",
-                f"{_plural(copies, 'exact copy', 'exact copies')} of this event"
+                f"{NOTE_PREFIX}{_plural(copies, 'exact copy', 'exact copies')} of this event"
                 f" {'was' if copies == 1 else 'were'} ignored",
             )
         )
