@@ -77,3 +77,16 @@ def test_a_feed_with_a_lost_override_says_so_in_its_report(practice, feeds, feed
     (problem,) = report.problems
     assert (problem.feed, problem.uid) == ("Work", "weekly-moved@rfc.test")
     assert "RECURRENCE-ID could not be read" in problem.reason
+
+
+def test_a_feed_over_its_budget_keeps_the_stored_events_and_says_why(
+    practice, feeds, feed_file
+) -> None:
+    feeds.add("Work", str(feed_file("three_events.ics")))
+    assert feeds.sync("Work")[0].ok
+    feed_file("thirty_never_matching_rules.ics")  # 5 KB that once took a minute
+    [report] = feeds.sync("Work")
+    assert not report.ok and report.stale and report.removed == 0
+    assert "too costly" in report.message and "500,000 steps" in report.message
+    assert _uids(practice) == ["one@rfc.test", "three@rfc.test", "two@rfc.test"]
+    assert "too costly" in feeds.get("Work").last_error
