@@ -81,7 +81,7 @@ class Occurrence:
     component_hash: str
 
 
-NOTE_PREFIX = "note: "
+NOTE_PREFIX = "imported, but "
 """Starts the reason of a Problem about an event that was imported after a repair (one
 without it means the event, or some of it, was skipped)."""
 

@@ -82,7 +82,7 @@ class FeedProblem:
 
     @property
     def is_note(self) -> bool:
-        # An event that was imported after a repair carries a note about it ("note: ...").
+        # An event that was imported after a repair carries a note ("imported, but ...").
         return not self.uid or self.reason.startswith(NOTE_PREFIX)
 
 
