@@ -176,7 +176,9 @@ def test_exact_copies_of_an_event_are_read_once_and_said_once() -> None:
     result = _window(body)
     assert [o.uid for o in result.occurrences] == ["copy@rfc.test"]
     assert result.event_count == 5_000
-    assert [p.reason for p in result.problems] == ["imported, but 4,999 exact copies of this event were ignored"]
+    assert [p.reason for p in result.problems] == [
+        "imported, but 4,999 exact copies of this event were ignored"
+    ]
 
 
 def _zone(tzid: str) -> str:
