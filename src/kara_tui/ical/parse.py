@@ -43,7 +43,14 @@ from kara_tui.ical.fastpath import (
 )
 from kara_tui.ical.outline import Outline, block_region, keep_blocks, select
 from kara_tui.ical.outline import outline as outline_of
-from kara_tui.ical.prepare import MAX_LINE_CHARS, EventSource, NotICalendar, Prepared, prepare
+from kara_tui.ical.prepare import (
+    MAX_LINE_CHARS,
+    SKIPPED_SAID,
+    EventSource,
+    NotICalendar,
+    Prepared,
+    prepare,
+)
 from kara_tui.ical.timezones import (
     BROKEN_MARK,
     ONE_DAY,
@@ -895,6 +902,14 @@ def _events(
     except NotICalendar as error:
         raise FeedUnreadable(str(error)) from None
     problems = [Problem("", note) for note in prepared.notes]
+    for source in prepared.events:
+        if source.skipped_lines:
+            problems.append(
+                Problem(
+                    uid_key(source, clean_text) or f"no-uid-{source.digest}",
+                    f"{NOTE_PREFIX}{source.skipped_lines} {SKIPPED_SAID}",
+                )
+            )
     for index, copies in prepared.copies.items():
         source = prepared.events[index]
         problems.append(

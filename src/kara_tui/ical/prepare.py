@@ -65,6 +65,7 @@ class EventSource:
     digest: str
     has_recurrence: bool  # RRULE, RDATE or RECURRENCE-ID present
     text: str  # its kept, repaired lines joined by CRLF, without BEGIN/END
+    skipped_lines: int = 0  # broken lines left out of it (see _glues)
 
     def ical(self) -> str:
         """The VEVENT as text for icalendar."""
@@ -264,7 +265,6 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
     """
     parts: list[str] = []
     dropped_long = 0
-    skipped = 0
     name_match = _NAME.match
     bare_match = _BARE_NAME.fullmatch
 
@@ -297,7 +297,7 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
                 if _glues(parts[0], raw):
                     parts.append(raw)
                 else:
-                    skipped += 1
+                    yield SKIPPED_LINE  # said by the event it was in (or the feed)
             continue
         if parts:
             line = parts[0] if len(parts) == 1 else "".join(parts)
@@ -312,11 +312,6 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
             dropped_long += 1
         else:
             yield line
-    if skipped:
-        notes.append(
-            f"{skipped} broken line(s) were skipped: they were not a property and"
-            " could not continue the line before them (a time, a rule or a UID)"
-        )
     if dropped_long:
         notes.append(
             f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
@@ -336,6 +331,14 @@ _TYPED_VALUE = {
     "SEQUENCE": re.compile(r"[0-9]*"),
     "UID": re.compile(r"[^:;\s]*"),
 }
+
+
+SKIPPED_LINE = "X-KARA-SKIPPED-LINE:"
+"""Stands in the unfolded lines for a broken line that was left out."""
+SKIPPED_SAID = (
+    "broken line(s) were skipped: they were not a property and could not continue"
+    " the line before them (a time, a rule or a UID)"
+)
 
 
 def _glues(line: str, more: str) -> bool:
@@ -489,6 +492,7 @@ def prepare(body: bytes) -> Prepared:
     tz_block: list[str] = []
     tz_ids: list[str] = []
     seen_zones: set[str] = set()
+    skipped_lines = skipped_outside = 0
     saw_end_calendar = False
     opened_calendar = False  # the body wrote BEGIN:VCALENDAR (not a bare VEVENT)
 
@@ -510,6 +514,12 @@ def prepare(body: bytes) -> Prepared:
             queue = list(_unfold(line.lines(), notes))
             queue.reverse()
             continue
+        if line is SKIPPED_LINE:
+            if current is not None:
+                skipped_lines += 1
+            else:
+                skipped_outside += 1
+            continue
         name, value = _split(line)
         if name == "BEGIN":
             comp = value.strip().upper()
@@ -523,7 +533,7 @@ def prepare(body: bytes) -> Prepared:
             stack.append(comp)
             depth = len(stack)
             if depth == 2 and comp == "VEVENT":
-                current, kept, uid, recurring = [], [], "", False
+                current, kept, uid, recurring, skipped_lines = [], [], "", False, 0
             elif depth == 2 and comp == "VTIMEZONE":
                 in_timezone = True
                 tz_block = ["BEGIN:VTIMEZONE"]
@@ -546,7 +556,9 @@ def prepare(body: bytes) -> Prepared:
                     digest = hashlib.blake2b(
                         "\n".join(current).encode("utf-8", "surrogatepass"), digest_size=16
                     ).hexdigest()
-                    events.append(EventSource(uid, digest, recurring, "\r\n".join(kept)))
+                    events.append(
+                        EventSource(uid, digest, recurring, "\r\n".join(kept), skipped_lines)
+                    )
                     current = None
                 elif depth == 2 and top == "VTIMEZONE":
                     in_timezone = False
@@ -616,6 +628,8 @@ def prepare(body: bytes) -> Prepared:
             "the calendar stops before its END:VCALENDAR line (the download is incomplete)"
         )
 
+    if skipped_outside:
+        notes.append(f"{skipped_outside} {SKIPPED_SAID}")
     if damaged[0]:
         notes.insert(0, "some text was not valid UTF-8 and was replaced")
     header = list(cal_lines)

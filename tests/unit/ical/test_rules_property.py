@@ -102,5 +102,11 @@ def test_random_rules_expand_as_recurring_ical_events_does(
     assume(len(expected) <= 5_000)
     result = parse_feed(body, window_start=window_start, window_end=window_end, default_tz=UTC)
     got = {o.start for o in result.occurrences}
-    assert not result.problems, (rule, dtstart, result.problems)
-    assert got == {e if e.tzinfo else e.replace(tzinfo=UTC) for e in expected}, (rule, dtstart)
+    want = {e if e.tzinfo else e.replace(tzinfo=UTC) for e in expected}
+    if result.problems:
+        # Only a rule that never (or hardly ever) matches walks its whole share of steps
+        # (recurring-ical-events walks it to the year 9999); what the cut kept is right.
+        assert all("steps" in p.reason for p in result.problems), (rule, dtstart)
+        assert got <= want, (rule, dtstart)
+    else:
+        assert got == want, (rule, dtstart)
