@@ -10,7 +10,7 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from kara_tui.ical.budget import Budget
+from kara_tui.ical.budget import Budget, FeedTooCostly
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, Problem, _once_per_kind, parse_feed
 
 ICS = Path(__file__).resolve().parents[2] / "ics"
@@ -231,3 +231,13 @@ def test_a_broken_line_is_skipped_not_glued_onto_a_uid_or_a_start() -> None:
     (note,) = result.problems  # said about the event the lines were in
     assert note.uid == "glued-uid@rfc.test"
     assert note.reason.startswith("imported, but 2 broken line(s) were skipped")
+
+
+def test_a_feed_over_its_memory_share_is_unreadable_with_the_reason() -> None:
+    budget = Budget(memory_bytes=0)
+    if budget._base is None:
+        pytest.skip("this system does not say the process's memory cheaply")
+    big = bytearray(64 * 1024 * 1024)  # the process grows past a share of nothing
+    with pytest.raises(FeedTooCostly, match="more than 0 MB of memory"):
+        budget.check_memory()
+    del big
