@@ -27,6 +27,7 @@ from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import (
+    NOTE_PREFIX,
     PARSE_REVISION,
     FeedUnreadable,
     Occurrence,
@@ -81,7 +82,8 @@ class FeedProblem:
 
     @property
     def is_note(self) -> bool:
-        return not self.uid
+        # An event that was imported after a repair carries a note ("imported, but ...").
+        return not self.uid or self.reason.startswith(NOTE_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -566,6 +568,7 @@ class Feeds:
                     window_start=window.start,
                     window_end=window.end,
                     default_tz=window.tz,
+                    unknown_length=self._unknown_length(),
                     outline=body_outline,
                 )
             except FeedUnreadable as exc:
@@ -670,6 +673,7 @@ class Feeds:
                     window_start=window.start,
                     window_end=window.end,
                     default_tz=window.tz,
+                    unknown_length=self._unknown_length(),
                     only=only,
                     outline=changes.outline,
                 )
@@ -897,6 +901,10 @@ class Feeds:
         return written
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _unknown_length(self) -> timedelta:
+        """How long a feed event whose end cannot be read is busy (a setting, at least 1 min)."""
+        return timedelta(minutes=max(1, self.settings.feed_unknown_length_minutes))
 
     def _window(self) -> _Window:
         """The horizon in whole local days, so that a day's syncs share one window."""

@@ -558,7 +558,7 @@ class FeedReport(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("Feed", "UID", "Reason")
         for p in self.report.problems:
-            uid = "— (the whole feed)" if p.is_note else clean(p.uid)
+            uid = clean(p.uid) if p.uid else "— (the whole feed)"
             table.add_row(Text(clean(p.feed)), Text(uid), Text(clean(p.reason)))
 
     def _summary(self) -> Text:
