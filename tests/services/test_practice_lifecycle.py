@@ -532,32 +532,34 @@ def test_a_forbidden_no_show_charge_writes_nothing(practice: Practice, engine, a
 
 
 def test_delete_leaves_a_tombstone_without_client_details(practice: Practice, engine, anna) -> None:
-    s = practice.book(anna.id, TUE_10, location="Anna's home, 1 High St")
-    practice.cancel(s.id, Reason.CLIENT, charge=ChargeRequest(), note="Anna Smith was ill")
+    # Issue 11: only a scheduled session never charged, attended or announced may be deleted
+    # (this test deleted a cancelled, charged one before; that is now refused).
+    s = practice.book(anna.id, TUE_10, location="Anna's home, 1 High St", service="Anna's therapy")
     practice.delete(s.id)
     with pytest.raises(NotFound):
         practice.get_session(s.id)
     after = tables(engine)
     assert after["sessions"] == []
-    assert after["cancellations"] == []
-    assert after["charges"] == []
     tombstone = practice.history(s.id)[-1]
     assert (tombstone.action, tombstone.reason) == ("delete", "booked by mistake")
     assert tombstone.before == {
         "uid": s.uid,
         "start": s.start.isoformat(),
-        "status": "cancelled",
+        "status": "scheduled",
     }
     text = json.dumps([list(map(str, row)) for row in after["audit_events"]])
-    for detail in ("Anna", "anna@example.com", "High St", "ill"):
+    for detail in ("Anna", "anna@example.com", "High St"):
         assert detail not in text, detail
 
 
-def test_delete_unlinks_a_reschedule(practice: Practice, anna) -> None:
+def test_delete_refuses_a_rescheduled_session_and_keeps_the_link(practice: Practice, anna) -> None:
+    # Issue 11: the old session of a reschedule is cancelled, so it stays on record (this
+    # test deleted it and checked the link was cleared before).
     old = practice.book(anna.id, TUE_10)
     new = practice.reschedule(old.id, at(18, 10), by=Reason.CLIENT)
-    practice.delete(old.id)
-    assert practice.get_session(new.id).rescheduled_from is None
+    with pytest.raises(DomainError, match="is cancelled"):
+        practice.delete(old.id)
+    assert practice.get_session(new.id).rescheduled_from == old.id
 
 
 def test_delete_unknown_session(practice: Practice) -> None:
@@ -660,7 +662,9 @@ def test_late_sponsored_charge_by_credit_consumes_the_reserved_credit(
     )
     assert credit(practice, ben.id) == 2  # the held credit was spent
     assert done.credit_reserved is False
-    practice.delete(s.id)
+    # Issue 11: a charged cancellation can no longer be deleted (this deleted it before).
+    with pytest.raises(DomainError, match="is cancelled with a charge of 60.00 GBP"):
+        practice.delete(s.id)
     assert credit(practice, ben.id) == 2  # a spent credit is not given back twice
 
 

@@ -51,6 +51,7 @@ from kara_tui.domain import (
 )
 from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.policy import cancellation as policy
+from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
 from kara_tui.services import audit
 from kara_tui.services.errors import ConflictError, NotFound
@@ -1016,8 +1017,12 @@ class Practice:
             before = _session_snapshot(row)
             row.status = SessionStatus.ATTENDED.value
             row.updated_at = self.clock.now()
+            spent = row.credit_reserved
             if row.credit_reserved:
                 row.credit_reserved = False  # the held credit is now spent
+            after = _session_snapshot(row)
+            if spent:
+                after["credit_spent"] = True  # so that undoing the mark holds it again
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -1025,7 +1030,7 @@ class Practice:
                 entity_id=row.id,
                 action="attend",
                 before=before,
-                after=_session_snapshot(row),
+                after=after,
             )
             return row.to_domain()
 
@@ -1096,13 +1101,45 @@ class Practice:
                 self._queue_notice(db, new, NotificationKind.CONFIRMATION, pro)
             return new.to_domain()
 
+    def deletion(self, session_id: int) -> records.Decision:
+        """Whether ``session_id`` may be deleted as booked by mistake, and why (or why not)."""
+        with self.reading() as db:
+            row = self._session_row(db, session_id)
+            return records.may_delete(row.to_domain(), self._notices_sent(db, row.id))
+
+    def _notices_sent(self, db: DbSession, session_id: int) -> int:
+        """Notices about the session that went (or may have gone) to the client."""
+        gone = (NotificationStatus.SENT.value, NotificationStatus.SENDING.value)
+        return len(
+            db.scalars(
+                select(NotificationRow.id).where(
+                    NotificationRow.session_id == session_id, NotificationRow.status.in_(gone)
+                )
+            ).all()
+        )
+
     def delete(self, session_id: int) -> None:
-        """Remove a session booked by mistake; the tombstone keeps no client details."""
+        """Remove a session booked by mistake; the tombstone keeps no client details.
+
+        Only what ``records.may_delete`` allows: anything attended, charged, cancelled or
+        announced stays on record (the reports and the client's history count it).
+        """
         with self.writing() as db:
             row = self._session_row(db, session_id)
+            decision = records.may_delete(row.to_domain(), self._notices_sent(db, row.id))
+            if not decision.allowed:
+                raise DomainError(decision.why)
             if row.credit_reserved:
                 row.client.sponsored_credit += 1
             tombstone = {"uid": row.uid, "start": row.start.isoformat(), "status": row.status}
+            # A notice not sent yet would announce a session that never was.
+            withdrawn = db.scalars(
+                select(NotificationRow).where(NotificationRow.session_id == row.id)
+            ).all()
+            for notice in withdrawn:
+                db.delete(notice)
+            if withdrawn:
+                tombstone["unsent_notices_withdrawn"] = str(len(withdrawn))
             db.execute(
                 SessionRow.__table__.update()
                 .where(SessionRow.rescheduled_from == row.id)
@@ -1126,6 +1163,68 @@ class Practice:
                 before=tombstone,
                 reason="booked by mistake",
             )
+
+    def unmark(self, session_id: int) -> Session:
+        """Undo an attended or no-show mark: back to scheduled, a no-show's charges voided and
+        a spent sponsored credit held for the session again, all in the audit."""
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            decision = records.may_undo_attendance(row.to_domain())
+            if not decision.allowed:
+                raise DomainError(decision.why)
+            now = self.clock.now()
+            before = _session_snapshot(row)
+            was = row.status
+            client = row.client
+            voided = []
+            for charge in row.charges:
+                if charge.status == ChargeStatus.VOID.value:
+                    continue
+                if charge.method == PaymentMethod.SPONSORED_CREDIT.value:
+                    client.sponsored_credit += 1  # the spent credit comes back
+                voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
+                charge.status = ChargeStatus.VOID.value
+            if was == SessionStatus.ATTENDED.value:
+                spent = self._attend_spent_credit(db, row.id)
+            else:
+                spent = False
+            if spent:
+                row.credit_reserved = True  # the credit attendance spent is held again
+            elif (
+                not row.credit_reserved
+                and client.programme == Programme.SPONSORED.value
+                and client.sponsored_credit > 0
+            ):
+                client.sponsored_credit -= 1  # held again, as when the session was booked
+                row.credit_reserved = True
+            row.status = SessionStatus.SCHEDULED.value
+            row.cancellation = None
+            row.updated_at = now
+            audit.record(
+                db,
+                at=now,
+                entity="session",
+                entity_id=row.id,
+                action="unmark",
+                before={**before, "charges": voided} if voided else before,
+                after=_session_snapshot(row),
+                reason=f"undo {was.replace('_', '-')}",
+            )
+            return row.to_domain()
+
+    def _attend_spent_credit(self, db: DbSession, session_id: int) -> bool:
+        last = db.scalars(
+            select(AuditRow)
+            .where(
+                AuditRow.entity == "session",
+                AuditRow.entity_id == session_id,
+                AuditRow.action == "attend",
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        ).first()
+        event = last.to_domain() if last is not None else None
+        return bool(event and event.after and event.after.get("credit_spent"))
 
     # -- emergencies and time off ---------------------------------------------------------
 
