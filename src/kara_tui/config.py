@@ -40,6 +40,9 @@ class Settings:
     horizon_future_days: int = 365
     fetch_deadline_seconds: float = 30.0
     fetch_max_bytes: int = 20_000_000
+    # A --demo run is wholly throwaway: its outbox is in its temp dir, no SMTP, and nothing
+    # (a theme chosen) is saved to the config. Never read from the file.
+    demo: bool = False
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

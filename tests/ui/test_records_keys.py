@@ -67,3 +67,23 @@ async def test_palette_offers_undo_attendance_on_a_marked_session(app, ids) -> N
         await pilot.press(*"session: undo")
         await pilot.pause(0.3)
         assert "session: undo attendance" in screen_text(app)
+
+
+async def test_a_theme_chosen_in_the_demo_is_applied_but_not_saved(
+    cal_practice, cal_clock, ids, tmp_path
+) -> None:
+    from kara_tui.config import Settings
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    settings = Settings(path=tmp_path / "config.toml", theme="kara-dark", demo=True)
+    app = make_app(
+        practice=cal_practice, settings=settings, clock=cal_clock, theme_dirs=[shipped_themes_dir()]
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.screen.run_action("app.use_theme('kara-light')")
+        await settle(app, pilot)
+        assert app.theme == "kara-light"
+        assert "applied for this demo only" in notices(app)
+    assert not settings.path.exists()
