@@ -187,21 +187,28 @@ def test_edit_changes_details_and_raises_the_sequence(practice: Practice, anna) 
     assert edit.action == "edit"
     assert edit.before is not None and edit.after is not None
     assert (edit.before["service"], edit.after["service"]) == ("", "Couples")
-    moved = practice.edit_session(s.id, start=at(17, 14), minutes=60)
-    assert (moved.start, moved.minutes, moved.sequence) == (at(17, 14), 60, 2)
-    assert practice.list_notifications() == []  # a correction, not a reschedule
+    # Issue 11: a time change through edit is refused with a pointer to reschedule (this
+    # test moved the session silently before).
+    with pytest.raises(DomainError, match="reschedule it instead"):
+        practice.edit_session(s.id, start=at(17, 14), minutes=60)
+    with pytest.raises(DomainError, match="kara-tui sessions reschedule"):
+        practice.edit_session(s.id, minutes=60)
+    same = practice.edit_session(s.id, start=TUE_10, minutes=50, location="Room 3")
+    assert (same.start, same.minutes, same.location) == (TUE_10, 50, "Room 3")
+    assert practice.list_notifications() == []
 
 
 def test_edit_refuses_a_conflict_and_a_cancelled_session(practice: Practice, engine, anna) -> None:
+    # Issue 11: edit no longer moves a session, so there is no conflict to refuse; a time
+    # change is refused whole and writes nothing.
     a = practice.book(anna.id, TUE_10)
     b = practice.book(anna.id, at(17, 14))
     before = tables(engine)
-    with pytest.raises(ConflictError):
+    with pytest.raises(DomainError, match="reschedule it instead"):
         practice.edit_session(b.id, start=at(17, 10, 30))
-    with pytest.raises(DomainError, match="at least one minute"):
+    with pytest.raises(DomainError, match="reschedule it instead"):
         practice.edit_session(b.id, minutes=0)
     assert tables(engine) == before
-    practice.edit_session(a.id, minutes=60)  # moving against itself is no conflict
     practice.cancel(a.id, Reason.PROFESSIONAL)
     with pytest.raises(DomainError, match="only a scheduled session can be edited"):
         practice.edit_session(a.id, service="x")

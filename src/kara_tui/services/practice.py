@@ -689,8 +689,9 @@ class Practice:
         prepaid: bool | None = None,
         force: bool = False,
     ) -> Session:
-        """Change details of a scheduled session (a time change here is a correction, not a
-        reschedule: no cancellation is recorded and no notice is sent)."""
+        """Change details of a scheduled session. Its time is not one of them: a time change is
+        a reschedule (the client is told, the old time stays on record), so ``start`` and
+        ``minutes`` are accepted only when they leave the time as it is."""
         with self.writing() as db:
             row = self._session_row(db, session_id)
             if row.status != SessionStatus.SCHEDULED.value:
@@ -698,26 +699,14 @@ class Practice:
                     f"only a scheduled session can be edited (this one is {row.status})"
                 )
             before = _session_snapshot(row)
-            new_start = _utc(start, "start") if start is not None else row.start
-            length = (
-                minutes if minutes is not None else int((row.end - row.start).total_seconds() // 60)
-            )
-            if length <= 0:
+            length = int((row.end - row.start).total_seconds() // 60)
+            moved = start is not None and _utc(start, "start") != row.start
+            if moved or (minutes is not None and minutes != length):
                 raise DomainError(
-                    "a session must last at least one minute (the end is before the start)"
+                    f"editing does not change a session's time: reschedule it instead (r in "
+                    f"the calendar, or kara-tui sessions reschedule {row.id}), so the client "
+                    "is told and the old time stays on record"
                 )
-            if length > MAX_SESSION_MINUTES:
-                raise DomainError(
-                    f"a session cannot last more than {MAX_SESSION_MINUTES // 60} hours"
-                )
-            new_end = new_start + timedelta(minutes=length)
-            if (new_start, new_end) != (row.start, row.end) and not force:
-                conflicts = self._conflicts(
-                    db, self._professional_row(db).to_domain(), new_start, new_end, row.id
-                )
-                if conflicts:
-                    raise ConflictError(conflicts)
-            row.start, row.end = new_start, new_end
             if service is not None:
                 row.service = service.strip()
             if location is not None:

@@ -157,11 +157,29 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                     )
             with Horizontal(classes="field"):
                 yield Label("Start")
-                yield Input(self._local(self._start), placeholder="2026-11-23 10:00", id="start")
+                # An edit keeps the time: moving a session is a reschedule (the client is told).
+                yield Input(
+                    self._local(self._start),
+                    placeholder="2026-11-23 10:00",
+                    id="start",
+                    disabled=s is not None,
+                )
             with Horizontal(classes="field"):
                 yield Label("Minutes")
-                yield Input(str(self._minutes), id="minutes", type="integer", max_length=4)
+                yield Input(
+                    str(self._minutes),
+                    id="minutes",
+                    type="integer",
+                    max_length=4,
+                    disabled=s is not None,
+                )
                 yield Static("", classes="echo", id="start-echo")
+            if s is not None:
+                yield Static(
+                    "To change the time, reschedule it (r): the client is told.",
+                    classes="echo",
+                    id="time-hint",
+                )
             with Horizontal(classes="field"):
                 yield Label("Fee")
                 fee = s.fee.amount_str() if s is not None else ""
@@ -186,7 +204,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             self._load_clients()
             self.query_one("#client", Input).focus()
         else:
-            self.query_one("#start", Input).focus()
+            self.query_one("#fee", Input).focus()
         self.privacy_changed()
         self._recheck()
 
@@ -325,8 +343,6 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 fee = Money.parse(request.fee, self.editing.fee.currency)
             session = p.edit_session(
                 self.editing.id,
-                start=request.start,
-                minutes=request.minutes,
                 fee=fee,
                 service=request.service,
                 location=request.location,
