@@ -30,7 +30,7 @@ from kara_tui.domain import (
 from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
 from kara_tui.services.practice import ChargeRequest, Practice
-from kara_tui.timeparse import parse_datetime
+from kara_tui.timeparse import AmbiguousTime, parse_datetime
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -46,6 +46,7 @@ from kara_tui.ui.screens._dialog import (
     sentence,
     when_text,
 )
+from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
@@ -203,6 +204,7 @@ class CancelDialog(SessionDialog[Session]):
                 )
                 yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
             yield Line(id="notice-error")
+            yield FoldChoice("notified-at", id="notice-fold")
             yield Line(id="facts")
             yield Line(id="policy")
             yield Line(id="penalty")
@@ -351,6 +353,8 @@ class CancelDialog(SessionDialog[Session]):
         else:
             if self._typed_notice is not None:
                 notice_input.value, self._typed_notice = self._typed_notice, None
+            fold = self.query_one("#notice-fold", FoldChoice)
+            fold.show(None)
             try:
                 notified_at = parse_datetime(
                     notice_input.value, data.tz, now.astimezone(data.tz).date()
@@ -358,6 +362,11 @@ class CancelDialog(SessionDialog[Session]):
                 if notified_at > now + timedelta(minutes=1):
                     raise DomainError("notice cannot have been given in the future")
                 notice_line.say("")
+            except AmbiguousTime as twice:  # the clocks went back: which of the two?
+                fold.show(twice)
+                notified_at = None
+                notice_line.say(f"{twice.naive:%H:%M} happened twice that night: pick one.", ERROR)
+                problems.append("Fix the notice time above.")
             except DomainError as exc:
                 notified_at = None
                 notice_line.say(sentence(str(exc)), ERROR)
