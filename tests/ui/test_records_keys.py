@@ -87,3 +87,16 @@ async def test_a_theme_chosen_in_the_demo_is_applied_but_not_saved(
         assert app.theme == "kara-light"
         assert "applied for this demo only" in notices(app)
     assert not settings.path.exists()
+
+
+async def test_the_welcome_screen_shows_the_zone_and_currency_and_how_to_change_them(
+    empty_app,
+) -> None:
+    from kara_tui.ui.screens.welcome import WelcomeScreen
+
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        assert isinstance(empty_app.screen, WelcomeScreen)
+        text = screen_text(empty_app)
+        assert "Europe/London, this machine's (kara-tui settings set timezone ZONE)" in text
+        assert "GBP (kara-tui settings set default_currency CODE)" in text

@@ -134,16 +134,20 @@ class Practice:
     def _professional_row(self, db: DbSession) -> ProfessionalRow:
         row = db.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id).limit(1)).first()
         if row is None:
+            # A new database takes the machine's zone and the locale's currency (shown on
+            # the welcome screen, with the command that changes them).
+            from kara_tui.machine import locale_currency, machine_timezone
+
             row = ProfessionalRow(
                 name="My practice",
                 email="",
-                timezone="Europe/London",
+                timezone=machine_timezone(),
                 cancellation_window_hours=24,
                 late_fee_percent=100,
                 payment_methods="card,cash,bank_transfer,invoice",
                 working_hours="mon-fri 09:00-18:00",
                 buffer_minutes=10,
-                default_currency="GBP",
+                default_currency=locale_currency(),
                 default_minutes=50,
             )
             db.add(row)

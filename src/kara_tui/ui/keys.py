@@ -47,7 +47,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("reschedule", "r", "reschedule", "Reschedule", "session: reschedule", "reschedule", "Session", footer=True),
     KeySpec("attend", "a", "attend", "Attended", "session: mark attended", "mark attended", "Session", footer=True),
     KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session", footer=True),
-    KeySpec("unmark", "u", "unmark", "Undo mark", "session: undo attendance", "undo attended / no-show (back to scheduled)", "Session", footer=True),
+    KeySpec("unmark", "u", "unmark", "Undo mark", "session: undo attendance", "undo attended / no-show", "Session", footer=True),
     KeySpec("delete", "D", "delete", "Delete", "session: delete (booked by mistake)", "delete a session booked by mistake", "Session"),
     KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
     KeySpec("sync", "s", "sync", "Sync", "feeds: sync now", "sync external calendars now", "Practice"),

@@ -885,7 +885,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             if action:
                 self.call_later(self.run_action, action)
 
-        self.app.push_screen(WelcomeScreen(), done)
+        professional = self.data.professional if self.data is not None else None
+        self.app.push_screen(WelcomeScreen(professional), done)
 
 
 def _month_or_agenda(name: str) -> CalendarCanvas:
