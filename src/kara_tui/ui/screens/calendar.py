@@ -902,8 +902,8 @@ def _month_or_agenda(name: str) -> CalendarCanvas:
 
 # What to do instead of a refused delete, in the calendar's keys.
 _DELETE_INSTEAD = {
-    "cancel": "Cancel it with c.",
-    "unmark": "Undo the mark with u, then delete it.",
+    "cancel": "(c cancels it.)",
+    "unmark": "(u undoes the mark.)",
 }
 
 

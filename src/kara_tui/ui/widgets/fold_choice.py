@@ -19,7 +19,7 @@ class FoldChoice(Horizontal):
     DEFAULT_CSS = """
     FoldChoice { height: auto; display: none; }
     FoldChoice.-shown { display: block; }
-    FoldChoice > Static { width: auto; padding: 1 1 0 0; color: $text-warning; }
+    FoldChoice > Static { width: auto; padding: 0 1 0 0; color: $text-warning; }
     FoldChoice > Button { margin-right: 1; }
     """
 
