@@ -63,28 +63,47 @@ def test_delete_refuses_attended_and_charged_sessions_and_the_report_keeps_them(
     assert practice.get_session(attended.id).status is SessionStatus.ATTENDED
 
 
+def _queue_confirmation(practice: Practice, session_id: int, status: str) -> None:
+    """A confirmation notice about the session, as the outbox keeps one (plain SQL)."""
+    with practice.writing() as db:
+        db.connection().exec_driver_sql(
+            "INSERT INTO notifications (session_id, kind, recipient, subject, body, ical, status,"
+            " error, attempts, message_id, created_at) VALUES (?, 'confirmation',"
+            " 'anna@example.com', 'Booked', 'Dear Anna', '', ?, '', 0, '',"
+            " '2026-11-16 08:00:00.000000')",
+            (session_id, status),
+        )
+
+
 def test_delete_refuses_a_session_the_client_was_sent_a_notice_about(
     practice: Practice, anna
 ) -> None:
+    s = practice.book(anna.id, TUE_10)
+    _queue_confirmation(practice, s.id, "sent")
+    with pytest.raises(DomainError, match="was sent a notice about session"):
+        practice.delete(s.id)
+    assert practice.get_session(s.id).status is SessionStatus.SCHEDULED
+
+
+def test_delete_refuses_the_new_session_of_a_reschedule(practice: Practice, anna) -> None:
     old = practice.book(anna.id, TUE_10)
     new = practice.reschedule(old.id, TUE_10.replace(hour=14), by=Reason.CLIENT)
-    with practice.writing() as db:
-        db.connection().exec_driver_sql("UPDATE notifications SET status = 'sent'")
-    with pytest.raises(DomainError, match="was sent a notice about session"):
+    with pytest.raises(DomainError, match=f"replaced session {old.id} in a reschedule"):
         practice.delete(new.id)
-    assert practice.get_session(new.id).status is SessionStatus.SCHEDULED
+    assert len(practice.list_notifications()) == 2
 
 
 def test_delete_withdraws_a_notice_not_sent_yet(practice: Practice, anna) -> None:
-    old = practice.book(anna.id, TUE_10)
-    new = practice.reschedule(old.id, TUE_10.replace(hour=14), by=Reason.CLIENT)
-    assert len(practice.list_notifications()) == 2
-    practice.delete(new.id)
+    keep = practice.book(anna.id, TUE_10.replace(hour=16))
+    s = practice.book(anna.id, TUE_10)
+    _queue_confirmation(practice, keep.id, "queued")
+    _queue_confirmation(practice, s.id, "queued")
+    practice.delete(s.id)
     with pytest.raises(NotFound):
-        practice.get_session(new.id)
-    # Only the old session's notice is left: nothing announces a session that never was.
-    assert [n.session_id for n in practice.list_notifications()] == [old.id]
-    assert practice.history(new.id)[-1].before["unsent_notices_withdrawn"] == "1"
+        practice.get_session(s.id)
+    # Nothing announces a session that never was; other sessions' notices stay.
+    assert [n.session_id for n in practice.list_notifications()] == [keep.id]
+    assert practice.history(s.id)[-1].before["unsent_notices_withdrawn"] == "1"
 
 
 def test_deletion_names_the_state(practice: Practice, anna) -> None:

@@ -66,6 +66,7 @@ def test_a_plain_scheduled_session_may_be_deleted_and_the_answer_names_its_state
         (session(charges=(charge(100),)), 0, "has a charge of 1.00 GBP: cancel it instead", "cancel"),
         (session(prepaid=True), 0, "is prepaid: cancel it instead", "cancel"),
         (session(), 1, "was sent a notice about session 36: cancel it instead", "cancel"),
+        (session(rescheduled_from=35), 0, "replaced session 35 in a reschedule", "cancel"),
     ],
 )  # fmt: skip
 def test_anything_on_record_is_refused_with_what_to_do_instead(

@@ -68,6 +68,13 @@ def may_delete(session: Session, notices_sent: int) -> Decision:
             f"session {sid} is prepaid: cancel it instead, so the refund is recorded",
             "cancel",
         )
+    if session.rescheduled_from is not None:
+        return Decision(
+            False,
+            f"session {sid} replaced session {session.rescheduled_from} in a reschedule: "
+            "cancel it instead, so the record of the move (and the client's notices) stay whole",
+            "cancel",
+        )
     if notices_sent:
         return Decision(
             False,
