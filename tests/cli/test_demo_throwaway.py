@@ -38,3 +38,18 @@ def test_demo_settings_point_inside_the_temp_dir(tmp_path: Path, monkeypatch) ->
     finally:
         ctx.close()
     assert not ctx.demo_dir().exists()
+
+
+def test_a_feed_added_in_the_demo_stays_out_of_the_users_keyring(tmp_path: Path) -> None:
+    import argparse
+
+    for demo, keeps in ((True, False), (False, None)):
+        args = argparse.Namespace(config=str(tmp_path / "c.toml"), demo=demo, privacy=False)
+        ctx = Context.from_args(args)
+        try:
+            backend = ctx.feed_keyring()
+            # The demo's keyring keeps nothing (the address stays in the throwaway database);
+            # otherwise None: the user's own keyring.
+            assert (backend.priority > 0 if backend is not None else None) is keeps
+        finally:
+            ctx.close()

@@ -86,6 +86,15 @@ class Context:
             self._tmp = tempfile.TemporaryDirectory(prefix="kara-demo-")
         return Path(self._tmp.name)
 
+    def feed_keyring(self) -> Any:
+        """Where feed addresses are kept: the user's keyring (None), or for the demo a keyring
+        that keeps nothing, so a feed added in the demo stays in its throwaway database."""
+        if not getattr(self.args, "demo", False):
+            return None
+        from keyring.backends.null import Keyring
+
+        return Keyring()
+
     def database_url(self) -> str:
         if getattr(self.args, "demo", False):
             return f"sqlite:///{self.demo_dir() / 'demo.db'}"
@@ -163,6 +172,7 @@ class Context:
             practice=self.practice,
             settings=self.settings,
             clock=self.clock,
+            feed_keyring=self.feed_keyring(),
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
         )
         app.run()
