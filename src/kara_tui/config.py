@@ -46,6 +46,9 @@ class Settings:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # A feed event whose end cannot be read (and has no DURATION) is kept busy this long.
     feed_unknown_length_minutes: int = 60
+    # A --demo run is wholly throwaway: its outbox is in its temp dir, no SMTP, and nothing
+    # (a theme chosen) is saved to the config. Never read from the file.
+    demo: bool = False
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -343,8 +343,10 @@ def test_no_show_charge_on_a_sponsored_session_needs_credit_or_under_24h(cli, wo
 
 def test_delete_without_yes_explains_the_difference_with_cancel(cli, world) -> None:
     result = cli("sessions", "delete", "1")
+    # Issue 11: the question names the session's state first.
     assert result.err == (
-        "kara-tui: deleting is only for a session booked by mistake, and it cannot be undone; "
+        "kara-tui: session 1 is scheduled: never attended, charged or announced to the client; "
+        "deleting is only for a session booked by mistake, and it cannot be undone: "
         "add --yes to confirm (to call a session off, use 'sessions cancel')\n"
     )
 

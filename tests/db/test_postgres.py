@@ -204,3 +204,14 @@ def test_an_incremental_resync_stores_the_same_on_both(
 
     assert stored(on_pg) == stored(on_lite)
     assert groups(pg_engine) == groups(practice.engine)
+
+
+def test_postgres_never_reuses_a_deleted_session_id(pg_engine, clock) -> None:
+    """Issue 11: serial ids on PostgreSQL already never come back after a delete."""
+    pg = _twin(pg_engine, clock)
+    anna = pg.add_client("Anna Smith")
+    start = clock.now() + timedelta(days=1)
+    first = pg.book(anna.id, start, force=True)
+    second = pg.book(anna.id, start + timedelta(hours=2), force=True)
+    pg.delete(second.id)
+    assert pg.book(anna.id, start + timedelta(hours=4), force=True).id == second.id + 1 > first.id

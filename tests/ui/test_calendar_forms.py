@@ -119,17 +119,20 @@ async def test_e_edits_the_selected_session(app, ids, cal_practice) -> None:
         await settle(app, pilot)
         assert isinstance(app.screen, SessionForm)
         assert field(app, "start").value == "2026-11-18 14:00"
-        await retype(pilot, app, "minutes", "80")
+        # Issue 11: the time is not editable here (a reschedule, r); this test changed the
+        # minutes before.
+        assert field(app, "start").disabled and field(app, "minutes").disabled
+        assert "To change the time, reschedule it (r)" in screen_text(app)
         await retype(pilot, app, "location", "Room 3")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         edited = cal_practice.get_session(ids["future"])
         assert (edited.minutes, edited.location, edited.status) == (
-            80,
+            50,
             "Room 3",
             SessionStatus.SCHEDULED,
         )
-        assert "14:00–15:20  Chloe Patel" in screen_text(app) or "Saved" in notices(app)
+        assert "Saved" in notices(app)
 
 
 async def test_b_blocks_time_off_and_the_calendar_shows_it(app, ids, cal_practice) -> None:

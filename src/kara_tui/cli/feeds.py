@@ -18,7 +18,7 @@ from kara_tui.timeparse import day_start, parse_date, parse_datetime
 def _feeds(ctx: Context) -> Any:
     from kara_tui.services.feeds import Feeds
 
-    return Feeds(ctx.practice, ctx.settings)
+    return Feeds(ctx.practice, ctx.settings, keyring=ctx.feed_keyring())
 
 
 def _bound(ctx: Context, text: str) -> datetime:

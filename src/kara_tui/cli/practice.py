@@ -294,14 +294,35 @@ def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+_INSTEAD = {
+    "cancel": "kara-tui sessions cancel {id} --reason ...",
+    "unmark": "kara-tui sessions unmark {id}",
+}
+
+
 def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
+    session_id = _int(args.id, "a session id")
+    decision = ctx.practice.deletion(session_id)
+    if not decision.allowed:
+        hint = _INSTEAD.get(decision.instead, "")
+        raise DomainError(
+            decision.why
+            + (f" ({hint.format(id=session_id)})" if hint else "")
+            + "; nothing was deleted"
+        )
     if not args.yes:
         raise DomainError(
-            "deleting is only for a session booked by mistake, and it cannot be undone; "
-            "add --yes to confirm (to call a session off, use 'sessions cancel')"
+            f"{decision.why}; deleting is only for a session booked by mistake, and it cannot "
+            "be undone: add --yes to confirm (to call a session off, use 'sessions cancel')"
         )
-    ctx.practice.delete(_int(args.id, "a session id"))
-    print(f"Session {args.id} deleted.")
+    ctx.practice.delete(session_id)
+    print(f"Session {session_id} deleted.")
+    return 0
+
+
+def sessions_unmark(ctx: Context, args: argparse.Namespace) -> int:
+    session = ctx.practice.unmark(_int(args.id, "a session id"))
+    print(f"Session {session.id} is scheduled again (attendance undone).")
     return 0
 
 
@@ -482,6 +503,9 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--yes", action="store_true")
     p.set_defaults(handler=sessions_delete)
+    p = sessions.add_parser("unmark", help="undo attended / no-show (a no-show's charge is voided)")
+    p.add_argument("id")
+    p.set_defaults(handler=sessions_unmark)
     p = sessions.add_parser("cancel-range", help="emergency: cancel everything in a range")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
     p.add_argument("--to", required=True, metavar="DATE", help="the last day (included)")

@@ -35,6 +35,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# Tables whose ids the user sees (in the calendar, the CLI, the audit, the outbox, their own
+# notes): an id is never given again after a delete (AUTOINCREMENT on SQLite; PostgreSQL's
+# serial columns never reuse one). Migration 0004_ids_never_reused brought older files here.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
 class ProfessionalRow(Base):
     __tablename__ = "professionals"
 
@@ -70,6 +76,7 @@ class ProfessionalRow(Base):
 
 class ClientRow(Base):
     __tablename__ = "clients"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
@@ -102,7 +109,7 @@ class ClientRow(Base):
 
 class SessionRow(Base):
     __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_start_end", "start", "end"),)
+    __table_args__ = (Index("ix_sessions_start_end", "start", "end"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
@@ -186,6 +193,7 @@ class CancellationRow(Base):
 
 class ChargeRow(Base):
     __tablename__ = "charges"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
@@ -214,6 +222,7 @@ class ChargeRow(Base):
 
 class NotificationRow(Base):
     __tablename__ = "notifications"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
@@ -253,6 +262,7 @@ class NotificationRow(Base):
 
 class TimeOffRow(Base):
     __tablename__ = "time_off"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
@@ -303,6 +313,7 @@ def _audit_document(stored: str | None) -> dict[str, object] | None:
 
 class FeedRow(Base):
     __tablename__ = "feeds"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

@@ -50,6 +50,7 @@ from kara_tui.domain import (
 )
 from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.policy import cancellation as policy
+from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.services import audit, notice_text
@@ -118,16 +119,20 @@ class Practice:
     def _professional_row(self, db: DbSession) -> ProfessionalRow:
         row = db.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id).limit(1)).first()
         if row is None:
+            # A new database takes the machine's zone and the locale's currency (shown on
+            # the welcome screen, with the command that changes them).
+            from kara_tui.machine import locale_currency, machine_timezone
+
             row = ProfessionalRow(
                 name="My practice",
                 email="",
-                timezone="Europe/London",
+                timezone=machine_timezone(),
                 cancellation_window_hours=24,
                 late_fee_percent=100,
                 payment_methods="card,cash,bank_transfer,invoice",
                 working_hours="mon-fri 09:00-18:00",
                 buffer_minutes=10,
-                default_currency="GBP",
+                default_currency=locale_currency(),
                 default_minutes=50,
             )
             db.add(row)
@@ -627,8 +632,9 @@ class Practice:
         prepaid: bool | None = None,
         force: bool = False,
     ) -> Session:
-        """Change details of a scheduled session (a time change here is a correction, not a
-        reschedule: no cancellation is recorded and no notice is sent)."""
+        """Change details of a scheduled session. Its time is not one of them: a time change is
+        a reschedule (the client is told, the old time stays on record), so ``start`` and
+        ``minutes`` are accepted only when they leave the time as it is."""
         with self.writing() as db:
             row = self._session_row(db, session_id)
             if row.status != SessionStatus.SCHEDULED.value:
@@ -636,26 +642,14 @@ class Practice:
                     f"only a scheduled session can be edited (this one is {row.status})"
                 )
             before = _session_snapshot(row)
-            new_start = _utc(start, "start") if start is not None else row.start
-            length = (
-                minutes if minutes is not None else int((row.end - row.start).total_seconds() // 60)
-            )
-            if length <= 0:
+            length = int((row.end - row.start).total_seconds() // 60)
+            moved = start is not None and _utc(start, "start") != row.start
+            if moved or (minutes is not None and minutes != length):
                 raise DomainError(
-                    "a session must last at least one minute (the end is before the start)"
+                    f"editing does not change a session's time: reschedule it instead (r in "
+                    f"the calendar, or kara-tui sessions reschedule {row.id}), so the client "
+                    "is told and the old time stays on record"
                 )
-            if length > MAX_SESSION_MINUTES:
-                raise DomainError(
-                    f"a session cannot last more than {MAX_SESSION_MINUTES // 60} hours"
-                )
-            new_end = new_start + timedelta(minutes=length)
-            if (new_start, new_end) != (row.start, row.end) and not force:
-                conflicts = self._conflicts(
-                    db, self._professional_row(db).to_domain(), new_start, new_end, row.id
-                )
-                if conflicts:
-                    raise ConflictError(conflicts)
-            row.start, row.end = new_start, new_end
             if service is not None:
                 row.service = service.strip()
             if location is not None:
@@ -973,8 +967,12 @@ class Practice:
             before = _session_snapshot(row)
             row.status = SessionStatus.ATTENDED.value
             row.updated_at = self.clock.now()
+            spent = row.credit_reserved
             if row.credit_reserved:
                 row.credit_reserved = False  # the held credit is now spent
+            after = _session_snapshot(row)
+            if spent:
+                after["credit_spent"] = True  # so that undoing the mark holds it again
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -982,7 +980,7 @@ class Practice:
                 entity_id=row.id,
                 action="attend",
                 before=before,
-                after=_session_snapshot(row),
+                after=after,
             )
             return row.to_domain()
 
@@ -1062,13 +1060,45 @@ class Practice:
                 self._queue_notice(db, new, NotificationKind.CONFIRMATION, pro)
             return new.to_domain()
 
+    def deletion(self, session_id: int) -> records.Decision:
+        """Whether ``session_id`` may be deleted as booked by mistake, and why (or why not)."""
+        with self.reading() as db:
+            row = self._session_row(db, session_id)
+            return records.may_delete(row.to_domain(), self._notices_sent(db, row.id))
+
+    def _notices_sent(self, db: DbSession, session_id: int) -> int:
+        """Notices about the session that went (or may have gone) to the client."""
+        gone = (NotificationStatus.SENT.value, NotificationStatus.SENDING.value)
+        return len(
+            db.scalars(
+                select(NotificationRow.id).where(
+                    NotificationRow.session_id == session_id, NotificationRow.status.in_(gone)
+                )
+            ).all()
+        )
+
     def delete(self, session_id: int) -> None:
-        """Remove a session booked by mistake; the tombstone keeps no client details."""
+        """Remove a session booked by mistake; the tombstone keeps no client details.
+
+        Only what ``records.may_delete`` allows: anything attended, charged, cancelled or
+        announced stays on record (the reports and the client's history count it).
+        """
         with self.writing() as db:
             row = self._session_row(db, session_id)
+            decision = records.may_delete(row.to_domain(), self._notices_sent(db, row.id))
+            if not decision.allowed:
+                raise DomainError(decision.why)
             if row.credit_reserved:
                 row.client.sponsored_credit += 1
             tombstone = {"uid": row.uid, "start": row.start.isoformat(), "status": row.status}
+            # A notice not sent yet would announce a session that never was.
+            withdrawn = db.scalars(
+                select(NotificationRow).where(NotificationRow.session_id == row.id)
+            ).all()
+            for notice in withdrawn:
+                db.delete(notice)
+            if withdrawn:
+                tombstone["unsent_notices_withdrawn"] = str(len(withdrawn))
             db.execute(
                 SessionRow.__table__.update()
                 .where(SessionRow.rescheduled_from == row.id)
@@ -1092,6 +1122,68 @@ class Practice:
                 before=tombstone,
                 reason="booked by mistake",
             )
+
+    def unmark(self, session_id: int) -> Session:
+        """Undo an attended or no-show mark: back to scheduled, a no-show's charges voided and
+        a spent sponsored credit held for the session again, all in the audit."""
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            decision = records.may_undo_attendance(row.to_domain())
+            if not decision.allowed:
+                raise DomainError(decision.why)
+            now = self.clock.now()
+            before = _session_snapshot(row)
+            was = row.status
+            client = row.client
+            voided = []
+            for charge in row.charges:
+                if charge.status == ChargeStatus.VOID.value:
+                    continue
+                if charge.method == PaymentMethod.SPONSORED_CREDIT.value:
+                    client.sponsored_credit += 1  # the spent credit comes back
+                voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
+                charge.status = ChargeStatus.VOID.value
+            if was == SessionStatus.ATTENDED.value:
+                spent = self._attend_spent_credit(db, row.id)
+            else:
+                spent = False
+            if spent:
+                row.credit_reserved = True  # the credit attendance spent is held again
+            elif (
+                not row.credit_reserved
+                and client.programme == Programme.SPONSORED.value
+                and client.sponsored_credit > 0
+            ):
+                client.sponsored_credit -= 1  # held again, as when the session was booked
+                row.credit_reserved = True
+            row.status = SessionStatus.SCHEDULED.value
+            row.cancellation = None
+            row.updated_at = now
+            audit.record(
+                db,
+                at=now,
+                entity="session",
+                entity_id=row.id,
+                action="unmark",
+                before={**before, "charges": voided} if voided else before,
+                after=_session_snapshot(row),
+                reason=f"undo {was.replace('_', '-')}",
+            )
+            return row.to_domain()
+
+    def _attend_spent_credit(self, db: DbSession, session_id: int) -> bool:
+        last = db.scalars(
+            select(AuditRow)
+            .where(
+                AuditRow.entity == "session",
+                AuditRow.entity_id == session_id,
+                AuditRow.action == "attend",
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        ).first()
+        event = last.to_domain() if last is not None else None
+        return bool(event and event.after and event.after.get("credit_spent"))
 
     # -- emergencies and time off ---------------------------------------------------------
 

@@ -397,6 +397,12 @@ class KaraApp(App[int]):
             return
         self.theme = name
         self.settings = self.settings.with_changes(theme=name)
+        if self.settings.demo:
+            self.notify(
+                f"Theme {name} applied for this demo only: the demo saves nothing to your config.",
+                markup=False,
+            )
+            return
         self._remember_theme(name)
 
     @work(thread=True, exit_on_error=False)

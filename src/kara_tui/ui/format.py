@@ -104,8 +104,11 @@ def hm(value: datetime, tz: ZoneInfo) -> str:
 
 
 def time_range(start: datetime, end: datetime, tz: ZoneInfo) -> str:
-    """'10:00-10:50' (with an en dash), or with the end's day when it is another day."""
+    """'10:00-10:50' (with an en dash), with the end's day when it is another day, and
+    with the zone's names when the clocks change in between."""
     a, b = start.astimezone(tz), end.astimezone(tz)
+    if a.utcoffset() != b.utcoffset():  # across a clock change: '01:30 BST-01:20 GMT'
+        return f"{a:%H:%M %Z}–{b:%H:%M %Z}"
     if a.date() == b.date():
         return f"{a:%H:%M}–{b:%H:%M}"
     return f"{a:%H:%M}–{b:%a %H:%M}"

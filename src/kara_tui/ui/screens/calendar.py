@@ -40,17 +40,29 @@ from kara_tui.ui.widgets.week import WeekView
 from kara_tui.ui.workers import ServiceWorkers
 
 if TYPE_CHECKING:
+    from kara_tui.policy.records import Decision
     from kara_tui.services.practice import Practice
 
 # After a (re)load, which session to select: keep one by id, the first on the cursor's day,
 # or the first / last of the new range (j/k walking past its edge).
 Pick = tuple[Literal["keep"], int] | tuple[Literal["day", "first", "last"], None]
 
-NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show", "delete"}
+NEEDS_SESSION = {
+    "details",
+    "edit",
+    "cancel",
+    "reschedule",
+    "attend",
+    "no_show",
+    "delete",
+    "unmark",
+}
 # Editing is only offered for a scheduled session. Cancel, reschedule, attended and no-show
 # stay on the keys for any selected session: on one that is past them, the key says why
 # (a key that silently does nothing reads as a broken key).
 NEEDS_SCHEDULED = {"edit"}
+# Undo attendance applies (and shows in the footer) only on a session marked one way or the other.
+MARKED = {SessionStatus.ATTENDED, SessionStatus.NO_SHOW}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 COMING = "coming with the {issue} issue"
 PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
@@ -423,6 +435,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 return False
             if action in NEEDS_SCHEDULED and session.status is not SessionStatus.SCHEDULED:
                 return False
+            if action == "unmark" and session.status not in MARKED:
+                return False
         return True
 
     # -- session actions ---------------------------------------------------------------------
@@ -565,13 +579,33 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self.run_service(lambda: self.practice.attend(s.id), said)
 
     def action_delete(self) -> None:
-        from kara_tui.ui.screens.confirm import ConfirmDialog
-
         if (s := self._require()) is None:
             return
+        self._ask_delete(s)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def _ask_delete(self, s: Session) -> None:
+        """The policy's word on deleting ``s`` (it needs the outbox), then the question."""
+        decision = self.practice.deletion(s.id)
+        self.app.call_from_thread(self._confirm_delete, s, decision)
+
+    def _confirm_delete(self, s: Session, decision: Decision) -> None:
+        from kara_tui.ui.screens.confirm import ConfirmDialog
+
         line = fmt.session_line(s, self._tz(), self.privacy)
+        if not decision.allowed:
+            instead = _DELETE_INSTEAD.get(decision.instead, "")
+            body = Text.assemble(
+                (line, "bold"), "\n\n", fmt_sentence(decision.why), instead and f" {instead}"
+            )
+            self.app.push_screen(
+                ConfirmDialog("This session cannot be deleted", body, confirm=None)
+            )
+            return
         body = Text.assemble(
             (line, "bold"),
+            "\n\n",
+            fmt_sentence(decision.why),
             "\n\nDelete is only for a session booked by mistake: it disappears from the "
             "calendar and its record keeps no client details.\n\nIf the session was called "
             "off, cancel it instead (c): that keeps the reason, any charge and the client's notice.",
@@ -586,6 +620,20 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self.app.push_screen(
             ConfirmDialog("Delete this session?", body, confirm="Delete", danger=True), done
         )
+
+    def action_unmark(self) -> None:
+        if (s := self._require()) is None:
+            return
+        if s.status not in MARKED:
+            self.notify(
+                "This session is not marked attended or no-show: nothing to undo.",
+                severity="warning",
+            )
+            return
+        said = (
+            f"Attendance undone, scheduled again: {fmt.session_line(s, self._tz(), self.privacy)}"
+        )
+        self.run_service(lambda: self.practice.unmark(s.id), said)
 
     def action_time_off(self) -> None:
         from kara_tui.ui.screens.time_off import TimeOffForm
@@ -856,7 +904,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             if action:
                 self.call_later(self.run_action, action)
 
-        self.app.push_screen(WelcomeScreen(), done)
+        professional = self.data.professional if self.data is not None else None
+        self.app.push_screen(WelcomeScreen(professional), done)
 
 
 def _month_or_agenda(name: str) -> CalendarCanvas:
@@ -868,6 +917,19 @@ def _month_or_agenda(name: str) -> CalendarCanvas:
     from kara_tui.ui.widgets.agenda import AgendaList
 
     return AgendaList(id="agenda")
+
+
+# What to do instead of a refused delete, in the calendar's keys.
+_DELETE_INSTEAD = {
+    "cancel": "(c cancels it.)",
+    "unmark": "(u undoes the mark.)",
+}
+
+
+def fmt_sentence(text: str) -> str:
+    """A policy's reason as a sentence: capital first letter and a full stop."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else text
 
 
 # What each key would do, for the notice when the session is past it.

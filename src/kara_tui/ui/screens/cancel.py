@@ -31,7 +31,7 @@ from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import ChargeRequest, Practice
-from kara_tui.timeparse import parse_moment
+from kara_tui.timeparse import AmbiguousTime, parse_moment
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.resolved import moment_echo
 from kara_tui.ui.screens._dialog import (
@@ -48,6 +48,7 @@ from kara_tui.ui.screens._dialog import (
     sentence,
     when_text,
 )
+from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
@@ -203,6 +204,7 @@ class CancelDialog(SessionDialog[Session]):
                 yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
                 yield Static("", classes="caption", id="notice-echo")
             yield Line(id="notice-error")
+            yield FoldChoice("notified-at", id="notice-fold")
             yield Line(id="policy")
             yield Line(id="penalty")
             yield Tick("Charge the client for this session", id="charge", compact=True)
@@ -356,11 +358,18 @@ class CancelDialog(SessionDialog[Session]):
         else:
             if self._typed_notice is not None:
                 notice_input.value, self._typed_notice = self._typed_notice, None
+            fold = self.query_one("#notice-fold", FoldChoice)
+            fold.show(None)
             try:
                 notified_at = parse_moment(notice_input.value, data.tz, now)
                 if notified_at > now + timedelta(minutes=1):
                     raise DomainError("notice cannot have been given in the future")
                 notice_line.say("")
+            except AmbiguousTime as twice:  # the clocks went back: which of the two?
+                fold.show(twice)
+                notified_at = None
+                notice_line.say(f"{twice.naive:%H:%M} happened twice that night: pick one.", ERROR)
+                problems.append("Fix the notice time above.")
             except DomainError as exc:
                 notified_at = None
                 notice_line.say(sentence(str(exc)), ERROR)

@@ -23,10 +23,11 @@ from kara_tui.domain import DomainError, Money, Professional, Session
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.services.errors import ConflictError
-from kara_tui.timeparse import parse_datetime
+from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Tick
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
@@ -176,11 +177,30 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             yield credit_warning
             with Horizontal(classes="field"):
                 yield Label("Start")
-                yield Input(self._local(self._start), placeholder="YYYY-MM-DD HH:MM", id="start")
+                # An edit keeps the time: moving a session is a reschedule (the client is told).
+                yield Input(
+                    self._local(self._start),
+                    placeholder="YYYY-MM-DD HH:MM",
+                    id="start",
+                    disabled=s is not None,
+                )
+            yield FoldChoice("start", id="start-fold")
             with Horizontal(classes="field"):
                 yield Label("Minutes")
-                yield Input(str(self._minutes), id="minutes", type="integer", max_length=4)
+                yield Input(
+                    str(self._minutes),
+                    id="minutes",
+                    type="integer",
+                    max_length=4,
+                    disabled=s is not None,
+                )
                 yield Static("", classes="echo", id="start-echo")
+            if s is not None:
+                yield Static(
+                    "To change the time, reschedule it (r): the client is told.",
+                    classes="echo",
+                    id="time-hint",
+                )
             with Horizontal(classes="field"):
                 yield Label("Fee")
                 fee = s.fee.amount_str() if s is not None else ""
@@ -205,7 +225,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             self._load_clients()
             self.query_one("#client", Input).focus()
         else:
-            self.query_one("#start", Input).focus()
+            self.query_one("#fee", Input).focus()
         self.privacy_changed()
         self._recheck()
 
@@ -240,17 +260,26 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         text = self.query_one("#minutes", Input).value.strip()
         if not text.isdigit() or not 0 < int(text) <= MAX_MINUTES:
             raise DomainError(f"minutes must be a whole number from 1 to {MAX_MINUTES}")
-        return start, start + timedelta(minutes=int(text))
+        return start, plus_minutes(start, int(text))
 
     def _recheck(self) -> None:
         echo = self.query_one("#start-echo", Static)
+        fold = self.query_one("#start-fold", FoldChoice)
         try:
             start, end = self._slot()
+        except AmbiguousTime as twice:
+            fold.show(twice)
+            echo.update("")
+            self._show_conflicts(Text(f"{twice.naive:%H:%M} happens twice that night: pick one."))
+            self._checked_key = None
+            return
         except DomainError as exc:
+            fold.show(None)
             echo.update("")
             self._show_conflicts(Text(str(exc), style="italic"))
             self._checked_key = None
             return
+        fold.show(None)
         local = start.astimezone(self.tz)
         echo.update(
             Text(f"{local:%a} {local.day} {local:%b} {fmt.time_range(start, end, self.tz)}")
@@ -349,8 +378,6 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 fee = Money.parse(request.fee, self.editing.fee.currency)
             session = p.edit_session(
                 self.editing.id,
-                start=request.start,
-                minutes=request.minutes,
                 fee=fee,
                 service=request.service,
                 location=request.location,
