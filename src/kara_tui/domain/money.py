@@ -18,6 +18,7 @@ _EXPONENT = {
     "OMR": 3,
     "JOD": 3,
 }
+MAX_MINOR = 2**31 - 1  # the largest amount stored, in minor units (a 32-bit column)
 _CODE = re.compile(r"^[A-Z]{3}$")
 _AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 
@@ -56,7 +57,12 @@ class Money:
             raise MoneyError(f"'{text}' is not an amount") from exc
         if value.as_tuple().exponent < -exp:  # type: ignore[operator]
             raise MoneyError(f"'{text}' has more decimals than {currency} allows ({exp})")
-        return cls(int(value.scaleb(exp)), currency)
+        minor = int(value.scaleb(exp))
+        if minor > MAX_MINOR:  # a typing slip; and ids and amounts are 32-bit on PostgreSQL
+            raise MoneyError(
+                f"'{text}' is too large (the most kara-tui keeps is {cls(MAX_MINOR, currency)})"
+            )
+        return cls(minor, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
