@@ -57,7 +57,7 @@ def test_escape_controls_shows_what_would_drive_the_terminal() -> None:
     assert escape_controls("Evil\x1b]0;t\x07") == "Evil\\x1b]0;t\\x07"
     assert escape_controls("a\nb", keep="\n") == "a\nb"
     assert escape_controls("a\nb") == "a\\x0ab"
-    assert escape_controls("x\u202ey\udcff") == "x\\u202ey\\udcff"
+    assert escape_controls("x\u202ey\udcff\x7f") == "x\\u202ey\\udcff\\u007f"
     assert escape_controls("Zoë 李 — ok") == "Zoë 李 — ok"
 
 

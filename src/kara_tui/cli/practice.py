@@ -9,7 +9,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
-from kara_tui.domain.money import check_currency
+from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
@@ -62,7 +62,7 @@ def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
 
 def clients_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    currency = check_currency(args.currency or practice.professional().default_currency)
+    currency = check_iso_currency(args.currency or practice.professional().default_currency)
     fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency)
     client = practice.add_client(
         args.name,
@@ -238,7 +238,12 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    by = _choice(Reason, args.by, "who asked (client or professional)")
+    try:
+        by = Reason(args.by)
+    except ValueError:  # the service says the same of no_show and other
+        raise DomainError(
+            f"--by must be client or professional (who asked), not '{args.by}'"
+        ) from None
     session = practice.reschedule(
         _int(args.id, "a session id"),
         _when(ctx, args.start),

@@ -58,5 +58,6 @@ def escape_controls(text: str, *, keep: str = "") -> str:
 
 
 def _escape(ch: str) -> str:
+    # \u for all but C0, so that text json.dumps left as is (it escapes C0 itself) stays JSON.
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
