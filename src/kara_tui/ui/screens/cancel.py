@@ -31,6 +31,7 @@ from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import parse_datetime
+from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -516,7 +517,7 @@ class CancelDialog(SessionDialog[Session]):
                 MUTED,
             )
         else:
-            hint.say(plain(f"To {self.data.client.email}", MUTED))
+            hint.say(plain(f"To {fmt.clean(self.data.client.email)}", MUTED))
 
     # -- events ---------------------------------------------------------------------------
 

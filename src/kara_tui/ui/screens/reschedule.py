@@ -22,6 +22,7 @@ from kara_tui.policy.conflicts import Conflict
 from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import localize, parse_datetime
+from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -321,7 +322,7 @@ class RescheduleDialog(SessionDialog[Session]):
         if not notify:
             hint = "No notices: tell the client yourself."
         elif client.email:
-            hint = f"{client.email} gets the cancellation, then the new booking."
+            hint = f"{fmt.clean(client.email)} gets the cancellation, then the new booking."
         else:
             hint = "This client has no email address: both notices will be kept in the outbox as failed."
         self.query_one("#notify-hint", Line).say(plain(hint, MUTED))
