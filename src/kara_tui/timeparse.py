@@ -90,6 +90,8 @@ def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
     t = text.strip()
     if not t:
         raise DomainError("a time is needed")
+    if not t.isprintable():  # fromisoformat takes any character between date and time
+        raise DomainError(f"'{text}' is not a date and time I can read (a control character)")
     iso = t.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} ", t) else t
     try:
         parsed = datetime.fromisoformat(iso)

@@ -152,7 +152,7 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
     end = _bound(ctx, args.to) if args.to else None
     if start and end and end <= start:
         raise DomainError("--to must be after --from")
-    client_id = practice.find_client(args.client).id if args.client else None
+    client_id = practice.find_client(args.client).id if args.client is not None else None
     status = (
         _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
     )
