@@ -78,6 +78,7 @@ ROWS = [
     bad(*BOOK, "9999-12-31 23:30", says=OUT_OF_RANGE),
     bad(*BOOK, "9999-12-31", says=OUT_OF_RANGE),
     bad(*BOOK, "0001-01-01 00:00", says=OUT_OF_RANGE),
+    bad(*BOOK, "2999-12-31 23:30", says=OUT_OF_RANGE),  # its end is in the year 3000
     bad(*BOOK, "1899-12-31 10:00", says=OUT_OF_RANGE),
     bad(*BOOK, "3000-01-01T10:00+00:00", says=OUT_OF_RANGE),
     bad(*BOOK, "2026-02-30 10:00", says=NOT_A_DAY),
@@ -479,6 +480,11 @@ ROWS = [
         "soon",
         says="invalid int value",
     ),
+    bad(
+        *FEEDS, "add", "Work", "https://example.com/x.ics", "--refresh", HUGE, says="at most 10080"
+    ),
+    bad(*FEEDS, "add", "Work", "https://example.com/x.ics", "--refresh", "-5", says="0 (never)"),
+    bad(*FEEDS, "add", "Work", "https://example.com/x.ics", "--refresh", "10081", says="at most"),
     bad(*FEEDS, "sync", "Nobody", says="no feed"),
     bad(*FEEDS, "remove", "Nobody", says="no feed"),
     bad(*FEEDS, "events", "Nobody", says="no feed"),
