@@ -490,6 +490,11 @@ ROWS = [
     bad(*FEEDS, "events", "Nobody", says="no feed"),
     bad("import", "/nonexistent/x.ics", says="no such file"),
     bad("import", "https://example.com/x.ics", says="import reads a local .ics file"),
+    # -- database URLs -----------------------------------------------------------------------
+    bad("--db", "bogus://x", "clients", "list", says="'bogus' databases cannot be opened here"),
+    bad("--db", "mysql://u:pw@h/x", "clients", "list", says="'mysql' databases cannot be opened"),
+    bad("--db", "not a url", "clients", "list", says="is not a database URL"),
+    bad("--db", "sqlite:////proc/kara.db", "clients", "list", says="cannot create the database"),
     # -- config values that overflow (config.py is another engineer's: refused when fixed) ------
     bad(
         *FEEDS,

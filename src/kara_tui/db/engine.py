@@ -42,7 +42,13 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIM
     except ArgumentError as exc:
         raise StorageError(f"'{url}' is not a database URL") from exc
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        try:
+            return create_engine(url, echo=echo, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as exc:  # an unknown kind, or its driver missing
+            raise StorageError(
+                f"'{parsed.drivername}' databases cannot be opened here "
+                "(use sqlite:///PATH or postgresql+psycopg://...)"
+            ) from exc
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         try:
