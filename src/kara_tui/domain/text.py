@@ -52,7 +52,7 @@ def check_text(
 def escape_controls(text: str, *, keep: str = "") -> str:
     """``text`` with every control character shown as an escape (``\\x1b``), so stored text
     cannot drive the terminal; characters in ``keep`` (say, newlines) pass unchanged."""
-    if text.isprintable() and not _CONTROL.search(text):
+    if text.isprintable():  # nothing _CONTROL matches is printable
         return text
     return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
 
