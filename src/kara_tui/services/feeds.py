@@ -24,6 +24,7 @@ from kara_tui.db.bulk import Bulk
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
+from kara_tui.domain.text import check_text
 from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import (
@@ -263,13 +264,9 @@ def _is_url(source: str) -> bool:
 
 
 def _check_name(name: str) -> str:
-    clean = name.strip()
+    clean = check_text(name, "a feed name", MAX_NAME)
     if not clean:
         raise DomainError("a feed needs a name")
-    if len(clean) > MAX_NAME:
-        raise DomainError(f"a feed name has at most {MAX_NAME} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise DomainError("a feed name cannot contain control characters")
     return clean
 
 
