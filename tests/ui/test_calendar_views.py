@@ -90,7 +90,6 @@ async def test_day_month_and_agenda_views(app, ids) -> None:
 
 async def test_names_are_shown_as_typed_never_as_markup(app, ids, cal_practice) -> None:
     from calendar_kit import at
-
     from kara_tui.db.rows import ClientRow
 
     eve = cal_practice.add_client("[red]Eve[/red]")
