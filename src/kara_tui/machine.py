@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kara_tui.domain.money import MoneyError, check_currency
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.money import MoneyError
 
 # When the machine names no zone (or one Python does not know), and when its locale sets no
 # currency (the C and POSIX locales, English without a country): the defaults kara-tui always
@@ -55,6 +56,6 @@ def locale_currency() -> str:
     except locale.Error:  # a locale named in the environment but not installed
         return FALLBACK_CURRENCY
     try:
-        return check_currency(code)
+        return check_iso_currency(code)
     except MoneyError:
         return FALLBACK_CURRENCY

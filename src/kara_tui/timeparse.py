@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 from kara_tui.domain import DomainError
 from kara_tui.domain.model import WEEKDAYS
 
+# The years a time a person gives may fall in: anything else is a typing slip, and near the
+# ends of Python's range arithmetic on it (a session's end, a UTC offset) overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -29,10 +33,15 @@ def parse_date(text: str, today: date) -> date:
         return today + timedelta(days=1)
     if t == "yesterday":
         return today - timedelta(days=1)
-    m = re.fullmatch(r"([+-]\d+)\s*([dw])", t)
+    m = re.fullmatch(r"([+-]\d{1,7})\s*([dw])", t)
     if m:
         n = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-        return today + timedelta(days=n)
+        try:
+            day = today + timedelta(days=n)
+        except OverflowError:
+            raise DomainError(f"'{text}' is too far from today") from None
+        check_year(day, text)
+        return day
     words = t.split()
     if len(words) == 1 or (len(words) == 2 and words[0] in ("next", "this")):
         wd = _weekday(words[-1])
@@ -43,9 +52,11 @@ def parse_date(text: str, today: date) -> date:
             return today + timedelta(days=ahead)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
         try:
-            return date.fromisoformat(t)
+            day = date.fromisoformat(t)
         except ValueError:
             raise DomainError(f"{text} is not a day of the calendar") from None
+        check_year(day, text)
+        return day
     raise DomainError(
         f"'{text}' is not a date I can read (try 2026-12-03, tomorrow or next monday)"
     )
@@ -86,6 +97,15 @@ def field_text(when: datetime) -> str:
 def label(when: datetime) -> str:
     """'01:30 BST (+01:00)': one of the two readings of a time that happens twice."""
     return f"{when:%H:%M} {when.tzname()} ({offset_text(when)})"
+
+
+def check_year(value: date, text: str | None = None) -> None:
+    """Refuse a day outside FIRST_YEAR..LAST_YEAR, naming what was typed."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        shown = f"'{text}'" if text is not None else f"{value:%Y-%m-%d}"
+        raise DomainError(
+            f"{shown} is out of range: kara-tui keeps years {FIRST_YEAR} to {LAST_YEAR}"
+        )
 
 
 def localize(naive: datetime, tz: ZoneInfo) -> datetime:
@@ -145,12 +165,15 @@ def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
     t = text.strip()
     if not t:
         raise DomainError("a time is needed")
+    if not t.isprintable():  # fromisoformat takes any character between date and time
+        raise DomainError(f"'{text}' is not a date and time I can read (a control character)")
     iso = t.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} ", t) else t
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
         parsed = None
     if parsed is not None:
+        check_year(parsed.date(), text)
         if parsed.tzinfo is not None:
             return parsed
         return localize(parsed, tz)

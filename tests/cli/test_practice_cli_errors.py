@@ -197,7 +197,7 @@ BAD = [
     # reschedule
     (
         (*S, "reschedule", "1", "--start", "2026-11-18 10:00", "--by", "nobody"),
-        "'nobody' is not a who asked (client or professional)",
+        "--by must be client or professional (who asked), not 'nobody'",
     ),
     (
         (*S, "reschedule", "1", "--start", "2026-11-18 10:00", "--by", "no_show"),

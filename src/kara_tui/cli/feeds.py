@@ -14,6 +14,8 @@ from kara_tui.domain import DomainError
 from kara_tui.files import write_private
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
+MAX_REFRESH_MINUTES = 7 * 24 * 60  # beyond a week the feed is as good as never refreshed
+
 
 def _feeds(ctx: Context) -> Any:
     from kara_tui.services.feeds import Feeds
@@ -77,8 +79,10 @@ def _print_report(report: Any) -> None:
 
 def feeds_add(ctx: Context, args: argparse.Namespace) -> int:
     refresh = args.refresh if args.refresh is not None else 60
-    if refresh < 0:
-        raise DomainError("--refresh must be 0 (never) or more minutes")
+    if not 0 <= refresh <= MAX_REFRESH_MINUTES:
+        raise DomainError(
+            f"--refresh must be 0 (never) or more minutes, at most {MAX_REFRESH_MINUTES} (a week)"
+        )
     added = _feeds(ctx).add(args.name, args.source, refresh_minutes=refresh)
     if added.note:
         print(added.note, file=sys.stderr)

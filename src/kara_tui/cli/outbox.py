@@ -103,11 +103,21 @@ def outbox_send(ctx: Context, args: argparse.Namespace) -> int:
     return _print_report(report, args, "Nothing to send: no message is queued.")
 
 
-def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
+def _message_id(text: str) -> int:
+    from kara_tui.services.errors import NotFound
+    from kara_tui.services.practice import MAX_ID
+
     try:
-        notification_id = int(args.id)
+        notification_id = int(text)
     except ValueError:
-        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+        raise DomainError(f"a message id is a whole number, not '{text}'") from None
+    if not 0 < notification_id <= MAX_ID:  # larger than any id: the driver would overflow
+        raise NotFound(f"no message with id {notification_id}")
+    return notification_id
+
+
+def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
+    notification_id = _message_id(args.id)
     report = _outbox(ctx).retry(notification_id)
     return _print_report(
         report, args, f"Message {notification_id} was taken by another sender meanwhile."
@@ -115,10 +125,7 @@ def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def outbox_show(ctx: Context, args: argparse.Namespace) -> int:
-    try:
-        notification_id = int(args.id)
-    except ValueError:
-        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+    notification_id = _message_id(args.id)
     print(_outbox(ctx).preview(notification_id))
     return 0
 

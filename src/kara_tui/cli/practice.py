@@ -11,7 +11,7 @@ from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
-from kara_tui.domain.money import check_currency
+from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.policy.cancellation import format_hours
 from kara_tui.policy.settings import settings_text
 from kara_tui.policy.sponsored import booking_credit_warning
@@ -76,7 +76,7 @@ def _say_if_not_notified(ctx: Context, session_id: int, wanted: bool) -> None:
 
 def clients_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    currency = check_currency(args.currency or practice.professional().default_currency)
+    currency = check_iso_currency(args.currency or practice.professional().default_currency)
     fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency)
     client = practice.add_client(
         args.name,
@@ -169,7 +169,7 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
     end = _bound(ctx, args.to) if args.to else None
     if start and end and end <= start:
         raise DomainError("--to must be after --from")
-    client_id = practice.find_client(args.client).id if args.client else None
+    client_id = practice.find_client(args.client).id if args.client is not None else None
     status = (
         _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
     )
@@ -261,7 +261,12 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    by = _choice(Reason, args.by, "who asked (client or professional)")
+    try:
+        by = Reason(args.by)
+    except ValueError:  # the service says the same of no_show and other
+        raise DomainError(
+            f"--by must be client or professional (who asked), not '{args.by}'"
+        ) from None
     session = practice.reschedule(
         _int(args.id, "a session id"),
         _when(ctx, args.start),

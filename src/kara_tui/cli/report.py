@@ -37,7 +37,7 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
     end = _date(ctx, args.to, "--to") if args.to else None
     if start and end and end <= start:
         raise DomainError("--to must be after --from (the --to day itself is not included)")
-    client_id = practice.find_client(args.client).id if args.client else None
+    client_id = practice.find_client(args.client).id if args.client is not None else None
     result = build_report(practice, start=start, end=end, client_id=client_id)
     name = _namer(ctx.settings.privacy)
     if args.json:

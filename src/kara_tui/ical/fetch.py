@@ -45,13 +45,20 @@ def mask_source(source: str) -> str:
     characters become "…" (or keep a short word prefix: "private-•••"); the
     query and fragment are masked whole. Local paths are shown as given.
     """
-    parts = urlsplit(source.strip())
+    try:
+        parts = urlsplit(source.strip())
+        port = parts.port
+    except ValueError:  # a broken IPv6 host or port: nothing in it is worth showing
+        scheme = source.strip().partition(":")[0].lower()
+        return f"{scheme}://…" if scheme in ("http", "https", "webcal") else source
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https", "webcal"):
         return source
     host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
+    if port:
+        host = f"{host}:{port}"
     segments = []
     for segment in parts.path.split("/"):
         if len(segment) <= _SECRET_SEGMENT:

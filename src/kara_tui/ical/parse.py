@@ -583,7 +583,15 @@ def _instant_of(value: datetime | date) -> datetime:
 
 
 def _short(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
+    """Why an event was skipped, in words: a library's ValueError says what is wrong with the
+    data; Python's own errors (a TypeError comparing times, an OverflowError) do not."""
+    text = str(error)
+    if isinstance(error, TypeError) and "offset-naive and offset-aware" in text:
+        return "it mixes times with a time zone and floating times"
+    if isinstance(error, OverflowError) or "out of range" in text:
+        return "a date in it is out of range"
+    if not isinstance(error, ValueError) or not text:
+        return f"its data is not in a form kara-tui can read ({type(error).__name__})"
     return clean_text(text)[:160]
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kara_tui.domain import DomainError, PaymentMethod, Professional, WorkingHours
-from kara_tui.domain.money import MoneyError, check_currency
+from kara_tui.domain import text as lengths
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.money import MoneyError
+from kara_tui.domain.text import check_text
 
 MAX_SESSION_MINUTES = 12 * 60
 WORKING_HOURS_MAX_CHARS = 100  # the width of the stored column
@@ -70,15 +73,15 @@ def check_setting(key: str, value: str) -> str | int:
         return hours
     if key == "default_currency":
         try:
-            return check_currency(value)
+            return check_iso_currency(value)
         except MoneyError as exc:
             raise DomainError(str(exc)) from None
     if key == "email":
-        email = value.strip()
+        email = check_text(value, "the practice's email address", lengths.EMAIL)
         if email and ("@" not in email or " " in email):
             raise DomainError(f"'{value}' is not an email address")
         return email
-    name = " ".join(value.split())
+    name = " ".join(check_text(value, "the practice's name", lengths.NAME).split())
     if not name:
         raise DomainError("the practice needs a name")
     return name

@@ -24,6 +24,7 @@ from kara_tui.db.bulk import Bulk
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
+from kara_tui.domain.text import check_text
 from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import (
@@ -261,17 +262,13 @@ class _Secrets:
 
 
 def _is_url(source: str) -> bool:
-    return urlsplit(source).scheme.lower() in _SCHEMES
+    return source.partition(":")[0].strip().lower() in _SCHEMES
 
 
 def _check_name(name: str) -> str:
-    clean = name.strip()
+    clean = check_text(name, "a feed name", MAX_NAME)
     if not clean:
         raise DomainError("a feed needs a name")
-    if len(clean) > MAX_NAME:
-        raise DomainError(f"a feed name has at most {MAX_NAME} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise DomainError("a feed name cannot contain control characters")
     return clean
 
 
@@ -280,10 +277,22 @@ def _check_source(source: str) -> tuple[str, bool]:
     text = source.strip()
     if not text:
         raise DomainError("a feed needs a source: an https or webcal address, or an .ics file")
-    scheme = urlsplit(text).scheme.lower()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # urllib's only complaint here: a '[' without its ']'
+        raise DomainError("the feed address has a broken IPv6 host (a '[' without ']')") from None
+    scheme = parts.scheme.lower()
     if scheme in _SCHEMES:
-        if not urlsplit(text).hostname:
+        if any(ch.isspace() or not ch.isprintable() for ch in text):
+            raise DomainError("a feed address cannot contain spaces or control characters")
+        if not parts.hostname:
             raise DomainError("the feed address has no host name")
+        try:
+            port = parts.port
+        except ValueError:  # not a number, or above 65535
+            port = -1
+        if port is not None and not 0 < port <= 65535:
+            raise DomainError("the feed address has a port that is not a number from 1 to 65535")
         return text, True
     if scheme == "file":
         text = urlsplit(text).path
@@ -313,6 +322,24 @@ def _recurrence_key(value: Any) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# The fetcher and the parser speak of a server; a local file is reported as a file.
+_OF_A_FILE = (
+    ("the server sent an empty response", "the file is empty"),
+    ("a web page, not a calendar (a login page?)", "a web page, not a calendar"),
+    ("the server sent a web page", "the file is a web page"),
+    ("the server sent", "the file holds"),
+)
+
+
+def _worded(source: str, reason: str) -> str:
+    """``reason`` as said of ``source``: of the file, when the feed is a local file."""
+    if _is_url(source):
+        return reason
+    for server, file in _OF_A_FILE:
+        reason = reason.replace(server, file)
+    return reason
 
 
 _SECRETISH = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
@@ -526,7 +553,7 @@ class Feeds:
                 max_bytes=self.settings.fetch_max_bytes,
             )
         except FetchError as exc:
-            return self._fail(name, target.id, _scrub(str(exc)))
+            return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
         except Exception as exc:  # a fetcher bug must not take the other feeds down
             return self._fail(
                 name, target.id, f"the feed could not be fetched ({type(exc).__name__})"
@@ -572,7 +599,7 @@ class Feeds:
                     outline=body_outline,
                 )
             except FeedUnreadable as exc:
-                return self._fail(name, target.id, _scrub(str(exc)))
+                return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
             except Exception as exc:  # a parser bug must not take the other feeds down
                 return self._fail(
                     name, target.id, f"the feed could not be read ({type(exc).__name__})"

@@ -48,13 +48,21 @@ from kara_tui.domain import (
     SessionStatus,
     TimeOff,
 )
-from kara_tui.domain.money import MoneyError, check_currency
+from kara_tui.domain import text as lengths
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.money import MoneyError
+from kara_tui.domain.text import check_text
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
+from kara_tui.policy.time_off import block_for
 from kara_tui.services import audit, notice_text
 from kara_tui.services.errors import ConflictError, NotFound
+from kara_tui.timeparse import check_year
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one names nothing
+MAX_CREDIT = 1000  # sponsored sessions of credit held for one client
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +206,12 @@ class Practice:
         sponsored_credit: int = 0,
         notes: str = "",
     ) -> Client:
-        name = " ".join(name.split())
+        name = " ".join(check_text(name, "a client's name", lengths.NAME).split())
         if not name:
             raise DomainError("a client needs a name")
+        email = check_text(email, "an email address", lengths.EMAIL)
+        phone = check_text(phone, "a phone number", lengths.PHONE)
+        notes = check_text(notes, "the notes", lengths.NOTE, multiline=True)
         if name.isdigit():
             raise DomainError("a client's name cannot be only digits (it would look like an id)")
         if email and ("@" not in email or " " in email.strip()):
@@ -211,11 +222,13 @@ class Practice:
             raise DomainError("a fee cannot be negative")
         if fee is not None:
             try:
-                check_currency(fee.currency)
+                check_iso_currency(fee.currency)
             except MoneyError as exc:
                 raise DomainError(str(exc)) from None
         if sponsored_credit < 0:
             raise DomainError("sponsored credit cannot be negative")
+        if sponsored_credit > MAX_CREDIT:
+            raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
         with self.writing() as db:
             pro = self._professional_row(db)
             fee = fee or Money(0, pro.default_currency)
@@ -250,9 +263,11 @@ class Practice:
             return self._find_client_row(db, name_or_id).to_domain()
 
     def _find_client_row(self, db: DbSession, name_or_id: str | int) -> ClientRow:
-        text = str(name_or_id).strip()
+        text = str(name_or_id).strip()  # not checked as new text: old names may break the rules
+        if not text:
+            raise DomainError("which client? Give a name or an id")
         if text.isdigit():
-            row = db.get(ClientRow, int(text))
+            row = db.get(ClientRow, int(text)) if int(text) <= MAX_ID else None
             if row is None:
                 raise NotFound(f"no client with id {text}")
             return row
@@ -289,7 +304,7 @@ class Practice:
             return self._session_row(db, session_id).to_domain()
 
     def _session_row(self, db: DbSession, session_id: int) -> SessionRow:
-        row = db.get(SessionRow, session_id)
+        row = db.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
         if row is None:
             raise NotFound(f"no session with id {session_id}")
         return row
@@ -562,6 +577,8 @@ class Practice:
         reason: str = "",
     ) -> SessionRow:
         start = _utc(start, "start")
+        service = check_text(service, "the service", lengths.LABEL)
+        location = check_text(location, "the location", lengths.LABEL)
         pro_row = self._professional_row(db)
         pro = pro_row.to_domain()
         client_row = self._find_client_row(db, client)
@@ -651,9 +668,9 @@ class Practice:
                     "is told and the old time stays on record"
                 )
             if service is not None:
-                row.service = service.strip()
+                row.service = check_text(service, "the service", lengths.LABEL)
             if location is not None:
-                row.location = location.strip()
+                row.location = check_text(location, "the location", lengths.LABEL)
             if fee is not None:
                 if fee.minor < 0:
                     raise DomainError("a fee cannot be negative")
@@ -734,6 +751,7 @@ class Practice:
         row = self._session_row(db, session_id)
         if row.status != SessionStatus.SCHEDULED.value:
             raise DomainError(f"session {row.id} is {row.status.replace('_', '-')}, not scheduled")
+        note = check_text(note, "the note", lengths.NOTE, multiline=True)
         if reason is Reason.OTHER and not note.strip():
             raise DomainError("the reason 'other' needs a note saying what happened")
         now = self.clock.now()
@@ -1209,6 +1227,7 @@ class Practice:
             raise DomainError("the end of the range is before its start")
         if reason not in (Reason.PROFESSIONAL, Reason.OTHER):
             raise DomainError("an emergency cancellation is by the professional or 'other'")
+        note = check_text(note, "the note", lengths.NOTE, multiline=True)
         now = self.clock.now()
         with self.writing() as db:
             ids = list(
@@ -1228,8 +1247,36 @@ class Practice:
                 for i in ids
             ]
             if block:
-                self._add_time_off(db, start, end, note or reason.label)
+                label = " ".join(note.split())[: lengths.REASON] or reason.label
+                self._block_range(db, start, end, label)
             return [r.to_domain() for r in rows]
+
+    def _block_range(self, db: DbSession, start: datetime, end: datetime, reason: str) -> None:
+        """Block [start, end) once: running cancel-range again over the same days reuses the
+        block (or widens it), never adds a second one."""
+        start, end = _utc(start, "start"), _utc(end, "end")
+        existing = db.scalars(
+            select(TimeOffRow).where(TimeOffRow.start <= end, TimeOffRow.end >= start)
+        )
+        rows = {r.id: r for r in existing}
+        where = block_for((r.to_domain() for r in rows.values()), start, end)
+        if where.reuse is None:
+            self._add_time_off(db, start, end, reason)
+            return
+        row = rows[where.reuse]
+        if where.extends(row.to_domain()):
+            before = {"start": row.start.isoformat(), "end": row.end.isoformat()}
+            row.start, row.end = where.start, where.end
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="time_off",
+                entity_id=row.id,
+                action="extend",
+                before=before,
+                after={"start": row.start.isoformat(), "end": row.end.isoformat()},
+                reason=reason,
+            )
 
     def add_time_off(self, start: datetime, end: datetime, reason: str = "") -> TimeOff:
         with self.writing() as db:
@@ -1240,11 +1287,12 @@ class Practice:
     ) -> TimeOffRow:
         if end <= start:
             raise DomainError("time off must end after it starts")
+        reason = check_text(reason, "the reason", lengths.REASON)
         row = TimeOffRow(
             professional_id=self._professional_row(db).id,
             start=start,
             end=end,
-            reason=reason.strip(),
+            reason=reason,
             created_at=self.clock.now(),
         )
         db.add(row)
@@ -1262,7 +1310,7 @@ class Practice:
 
     def remove_time_off(self, time_off_id: int) -> None:
         with self.writing() as db:
-            row = db.get(TimeOffRow, time_off_id)
+            row = db.get(TimeOffRow, time_off_id) if 0 < time_off_id <= MAX_ID else None
             if row is None:
                 raise NotFound(f"no time off with id {time_off_id}")
             db.delete(row)
@@ -1309,6 +1357,7 @@ def _utc(value: datetime, what: str) -> datetime:
     across a clock change (01:30 + 50 min on the night the clocks go back is not 02:20)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise DomainError(f"the {what} must carry a time zone")
+    check_year(value.date())
     return value.astimezone(UTC)
 
 

@@ -32,6 +32,7 @@ from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import AmbiguousTime, parse_moment
+from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.resolved import moment_echo
 from kara_tui.ui.screens._dialog import (
@@ -535,7 +536,7 @@ class CancelDialog(SessionDialog[Session]):
         elif no_show:
             hint.say("No notice is sent for a no-show, unless you write the client a line.", MUTED)
         else:
-            hint.say(plain(f"To {self.data.client.email}", MUTED))
+            hint.say(plain(f"To {fmt.clean(self.data.client.email)}", MUTED))
         wanted = not blocked and (no_show or box.value)
         message_input.disabled = not wanted
         message = message_input.value.strip() if wanted else ""

@@ -23,6 +23,7 @@ from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import AmbiguousTime, localize, parse_datetime, plus_minutes
+from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.resolved import moment_shown
 from kara_tui.ui.screens._dialog import (
@@ -341,7 +342,7 @@ class RescheduleDialog(SessionDialog[Session]):
         elif not box.value:
             hint = "No notices: tell the client yourself."
         else:
-            hint = f"{client.email} gets the cancellation, then the new booking."
+            hint = f"{fmt.clean(client.email)} gets the cancellation, then the new booking."
         self.query_one("#notify-hint", Line).say(plain(hint, MUTED))
 
         self.problem = problems[0] if problems else ""
