@@ -1,0 +1,86 @@
+"""The watch that tells kara-tui its terminal has gone, on a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import threading
+
+from kara_tui.ui.terminal import TerminalWatch, same_terminal
+
+
+def test_the_watch_says_once_that_the_terminal_hung_up() -> None:
+    master, slave = pty.openpty()
+    gone: list[str] = []
+    said = threading.Event()
+    watch = TerminalWatch(slave, lambda: (gone.append(threading.current_thread().name), said.set()))
+    watch.start()
+    try:
+        assert not said.wait(0.3)  # a live terminal: nothing to say
+        os.close(master)  # the terminal emulator (tmux, sshd) has gone
+        assert said.wait(5)
+        assert gone == ["kara-terminal"]
+    finally:
+        watch.stop()
+        os.close(slave)
+
+
+def test_a_stopped_watch_says_nothing() -> None:
+    master, slave = pty.openpty()
+    said = threading.Event()
+    watch = TerminalWatch(slave, said.set)
+    watch.start()
+    watch.stop()
+    os.close(master)
+    assert not said.wait(0.3)
+    os.close(slave)
+
+
+def test_the_end_of_a_pipe_counts_as_the_terminal_gone() -> None:
+    read, write = os.pipe()
+    said = threading.Event()
+    watch = TerminalWatch(read, said.set)
+    watch.start()
+    try:
+        os.close(write)
+        assert said.wait(5)
+    finally:
+        watch.stop()
+        os.close(read)
+
+
+def test_same_terminal() -> None:
+    master, slave = pty.openpty()
+    other = os.dup(slave)
+    read, write = os.pipe()
+    try:
+        assert same_terminal(slave, other)
+        assert not same_terminal(slave, read)
+        assert not same_terminal(slave, master)
+    finally:
+        for fd in (master, slave, other, read, write):
+            os.close(fd)
+
+
+def test_a_stuck_shutdown_leaves_a_private_log_of_where_each_thread_was(
+    tmp_path, monkeypatch
+) -> None:
+    import stat
+
+    from kara_tui import crash
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    held = threading.Event()
+    stuck = threading.Thread(target=held.wait, name="stuck-writer", daemon=True)
+    stuck.start()
+    client = "Anna Smith"  # a local variable of a frame on the stack: never written
+    try:
+        log = crash.report_stuck("kara-tui did not finish leaving within 5 s")
+    finally:
+        held.set()
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("kara-tui did not finish leaving within 5 s; where each thread was:")
+    assert "Thread stuck-writer:" in text and "in wait" in text
+    assert "in test_a_stuck_shutdown_leaves_a_private_log_of_where_each_thread_was" in text
+    assert client not in text
