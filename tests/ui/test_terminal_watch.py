@@ -84,3 +84,20 @@ def test_a_stuck_shutdown_leaves_a_private_log_of_where_each_thread_was(
     assert "Thread stuck-writer:" in text and "in wait" in text
     assert "in test_a_stuck_shutdown_leaves_a_private_log_of_where_each_thread_was" in text
     assert client not in text
+
+
+def test_what_kara_driver_relies_on_in_textuals_linux_driver() -> None:
+    """KaraDriver ends Textual's input thread through ``exit_event`` and watches ``fileno``:
+    if an upgrade of Textual changes either, this fails before a dead terminal spins again."""
+    import inspect
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    from kara_tui.ui.terminal import KaraDriver
+
+    source = inspect.getsource(LinuxDriver.run_input_thread)
+    assert "while not self.exit_event.is_set():" in source
+    assert "selector.register(self.fileno" in source
+    init = inspect.getsource(LinuxDriver.__init__)
+    assert "self.exit_event = Event()" in init and "self.fileno = " in init
+    assert issubclass(KaraDriver, LinuxDriver)
