@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # What a trickling server is slow in (see TrickleServer).
-TRICKLES = ("headers", "body", "chunks", "silent")
+TRICKLES = ("status", "headers", "body", "chunks", "silent")
 
 
 class TrickleServer:
@@ -19,6 +19,7 @@ class TrickleServer:
 
     ``mode`` (changeable between requests):
       - "ok": the whole response at once;
+      - "status": the status line itself, one byte every ``every`` seconds;
       - "headers": the status line, then one byte of a header every ``every`` seconds;
       - "body": the headers (with a Content-Length), then one byte of the body at a time;
       - "chunks": a chunked body, in chunks of one byte;
@@ -102,6 +103,8 @@ class TrickleServer:
         mode, body = self.mode, self.body
         if mode == "ok":
             conn.sendall(self._head(len(body)) + body)
+        elif mode == "status":
+            self._trickle(conn, b"HTTP/1.1 200 OK\r\n" * 1000)
         elif mode == "headers":
             conn.sendall(b"HTTP/1.1 200 OK\r\n")
             self._trickle(conn, b"X-Slow: " + b"z" * 100_000)

@@ -33,6 +33,7 @@ DEADLINE = 1.0
 # -- slow servers: (what the server does, what the fetch says) ------------------------------
 
 SLOW = [
+    ("status", "the status line itself, one byte every 0.2 s"),
     ("headers", "one header byte every 0.2 s, never ending the headers"),
     ("body", "the headers at once, then one body byte every 0.2 s"),
     ("chunks", "a chunked body in 1-byte chunks, one every 0.2 s"),
