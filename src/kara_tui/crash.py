@@ -28,7 +28,13 @@ _names_lock = threading.Lock()
 
 def report_crash(exc: BaseException) -> Path:
     """Write the traceback (no local variables, no messages) to a private file; return its path."""
-    return _write_log(redacted_traceback(exc))
+    folder = paths.private_dir(paths.state_dir())
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    path = folder / f"crash-{stamp}-{os.getpid()}.log"
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(redacted_traceback(exc))
+    return path
 
 
 def report_stuck(what: str) -> Path:
