@@ -95,9 +95,45 @@ def test_what_kara_driver_relies_on_in_textuals_linux_driver() -> None:
 
     from kara_tui.ui.terminal import KaraDriver
 
+    assert "self.run_input_thread()" in inspect.getsource(LinuxDriver._run_input_thread)
     source = inspect.getsource(LinuxDriver.run_input_thread)
     assert "while not self.exit_event.is_set():" in source
     assert "selector.register(self.fileno" in source
     init = inspect.getsource(LinuxDriver.__init__)
     assert "self.exit_event = Event()" in init and "self.fileno = " in init
     assert issubclass(KaraDriver, LinuxDriver)
+
+
+class _App:
+    """What KaraDriver asks of the app: to leave soon."""
+
+    def __init__(self) -> None:
+        self.left: list[int] = []
+
+    def leave_soon(self, return_code: int) -> None:
+        self.left.append(return_code)
+
+
+async def test_eio_under_the_input_thread_is_the_terminal_gone_not_a_panic() -> None:
+    import signal
+
+    from kara_tui.ui.terminal import KaraDriver
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGTSTP, signal.SIGCONT)}
+    master, slave = pty.openpty()
+    app = _App()
+    try:
+        driver = KaraDriver(app)
+        # A read that fails with EIO: the master side of a pseudo-terminal whose other end
+        # has closed (a hung-up terminal's own side reads end-of-file, which the watch hears).
+        driver.fileno = master
+        driver._outputs = []  # the test's own stdout and stderr stay as they are
+        os.close(slave)
+        driver.run_input_thread()  # returns instead of raising
+        assert driver.gone.is_set() and driver.exit_event.is_set()
+        assert app.left == [128 + signal.SIGHUP]
+        driver.write("\x1b[?1049l")  # dropped: nothing can show it
+    finally:
+        os.close(master)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)

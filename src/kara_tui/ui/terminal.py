@@ -6,7 +6,8 @@ kara-tui; `make`, `sh -c`, `uv run` or a systemd unit do not, and kara-tui must 
 itself. Textual's driver does not (checked with Textual 8.2.8; to report upstream):
 
 - its input thread takes the empty read of a hung-up terminal for "stdin is piped" and
-  goes back to ``select()``, which answers at once, for ever: a core at 100 %;
+  goes back to ``select()``, which answers at once, for ever: a core at 100 %; a read that
+  fails with EIO instead (a pseudo-terminal whose other end closed) makes the app panic;
 - its output thread dies on the first write that fails (EIO), after which every write
   blocks the event loop on a full queue, signals included.
 
@@ -18,6 +19,7 @@ to leave the way q does (see ``KaraApp.leave_soon``).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import select
 import signal
@@ -84,6 +86,7 @@ class KaraDriver(LinuxDriver):
         self._watch: TerminalWatch | None = None
         # The standard streams that are the terminal itself (output goes to stderr).
         self._outputs = [fd for fd in (1, 2) if same_terminal(fd, self.fileno)]
+        self._gone_lock = threading.Lock()
         self.gone = threading.Event()
         """The terminal has hung up: nothing is read from it or written to it any more."""
 
@@ -99,6 +102,16 @@ class KaraDriver(LinuxDriver):
             self._watch = None
         super().stop_application_mode()
 
+    def run_input_thread(self) -> None:
+        try:
+            super().run_input_thread()
+        except OSError as error:
+            # EIO: the terminal hung up under a read (before the watch said so). Textual
+            # would panic with a traceback; this is the terminal gone, nothing else.
+            if error.errno != errno.EIO:
+                raise
+            self._terminal_gone()
+
     def write(self, data: str) -> None:
         if not self.gone.is_set():  # nobody can see it, and the output thread may be dead
             super().write(data)
@@ -108,8 +121,12 @@ class KaraDriver(LinuxDriver):
             super().close()
 
     def _terminal_gone(self) -> None:
-        """In the watch thread: stop reading and writing, then ask the app to leave."""
-        self.gone.set()
+        """In the watch or the input thread: stop reading and writing, then ask the app to
+        leave (once)."""
+        with self._gone_lock:
+            if self.gone.is_set():
+                return
+            self.gone.set()
         self.exit_event.set()  # the input thread ends instead of reading end-of-file for ever
         # Whatever is still queued or printed after the app (a crash line) goes nowhere
         # instead of failing with EIO.
