@@ -36,6 +36,32 @@ def report_crash(exc: BaseException) -> Path:
     return path
 
 
+def report_stuck(what: str) -> Path:
+    """A crash log for a process that is about to be ended because ``what`` did not finish:
+    where each thread was (file, line, function and source line only); return its path."""
+    import sys
+
+    lines = [f"{what}; where each thread was:"]
+    names = {t.ident: t.name for t in threading.enumerate()}
+    for ident, frame in sys._current_frames().items():
+        lines.append(f"Thread {names.get(ident, ident)}:")
+        for entry in traceback.extract_stack(frame):
+            lines.append(f'  File "{entry.filename}", line {entry.lineno}, in {entry.name}')
+            if entry.line:
+                lines.append(f"    {entry.line}")
+    return _write_log("\n".join(lines) + "\n")
+
+
+def _write_log(text: str) -> Path:
+    folder = paths.private_dir(paths.state_dir())
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    path = folder / f"crash-{stamp}-{os.getpid()}.log"
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path
+
+
 def redacted_traceback(exc: BaseException) -> str:
     """File, line, function and source line of each frame, and each error's type: nothing else."""
     lines = ["Traceback (most recent call last):"]

@@ -223,6 +223,15 @@ class Context:
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
         )
         app.run()
+        if app.no_terminal:
+            import sys
+
+            print(
+                "kara-tui: the calendar reads its keys from a terminal, and the standard input "
+                "is not one (the commands work without one: see kara-tui --help)",
+                file=sys.stderr,
+            )
+            return 2
         crash = app.crash
         if crash is not None:
             # The terminal is restored by now: one line saying what happened and where the

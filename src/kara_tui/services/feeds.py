@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -25,7 +26,7 @@ from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.domain.text import check_text
-from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
+from kara_tui.ical.fetch import FetchCancelled, FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import (
     NOTE_PREFIX,
@@ -353,9 +354,19 @@ def _scrub(text: str) -> str:
 class Feeds:
     """The feeds of one practice. Network and parsing happen outside any transaction."""
 
-    def __init__(self, practice: Practice, settings: Settings, *, keyring: Any = None) -> None:
+    def __init__(
+        self,
+        practice: Practice,
+        settings: Settings,
+        *,
+        keyring: Any = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """``cancel``: once set, a fetch under way ends at once and stores nothing (the app
+        is closing)."""
         self.practice = practice
         self.settings = settings
+        self._cancel = cancel
         self._secrets = _Secrets(keyring)
         self._kept: dict[int, _Kept] = {}  # feed id -> the groups this process last stored
 
@@ -551,7 +562,10 @@ class Feeds:
                 last_modified=target.last_modified,
                 deadline_seconds=self.settings.fetch_deadline_seconds,
                 max_bytes=self.settings.fetch_max_bytes,
+                cancel=self._cancel,
             )
+        except FetchCancelled as exc:  # not the feed's fault: it is not marked stale
+            return SyncReport(name, ok=False, message=f"{name}: {exc}")
         except FetchError as exc:
             return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
         except Exception as exc:  # a fetcher bug must not take the other feeds down
