@@ -29,11 +29,7 @@ _names_lock = threading.Lock()
 
 def report_crash(exc: BaseException) -> Path:
     """Write the traceback (no local variables, no messages) to a private file; return its path."""
-    folder = paths.private_dir(paths.state_dir())
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    path = folder / f"crash-{stamp}-{os.getpid()}.log"
-    write_private(path, redacted_traceback(exc))
-    return path
+    return _write_log(redacted_traceback(exc))
 
 
 def report_stuck(what: str) -> Path:
@@ -56,9 +52,7 @@ def _write_log(text: str) -> Path:
     folder = paths.private_dir(paths.state_dir())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     path = folder / f"crash-{stamp}-{os.getpid()}.log"
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    write_private(path, text)
     return path
 
 
