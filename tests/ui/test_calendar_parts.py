@@ -110,7 +110,7 @@ def test_states_read_in_words_and_glyphs() -> None:
 
 def test_outside_text_is_cleaned_and_privacy_shows_initials() -> None:
     assert fmt.clean("Anna\x1b[31m Smith\nline") == "Anna[31m Smith line"
-    assert fmt.display_name("Anna van der Berg", privacy=True) == "A.V.D.B."
+    assert fmt.display_name("Anna van der Berg", privacy=True) == "A.V.D.Be."
 
 
 def test_the_suggested_start_is_the_first_free_hour_after_now(cal_practice, ids, cal_clock) -> None:
