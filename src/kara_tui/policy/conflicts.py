@@ -18,11 +18,37 @@ class ConflictKind(StrEnum):
     BUFFER = "buffer"
     OUTSIDE_HOURS = "outside_hours"
 
+    @property
+    def title(self) -> str:
+        """What this kind of warning is, in a few words (a dialog's title, a list's heading)."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    ConflictKind.OVERLAP: "Overlaps a session",
+    ConflictKind.EXTERNAL: "Busy external event",
+    ConflictKind.TIME_OFF: "Time off",
+    ConflictKind.BUFFER: "Buffer too short",
+    ConflictKind.OUTSIDE_HOURS: "Outside working hours",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
     kind: ConflictKind
     message: str
+
+    @property
+    def title(self) -> str:
+        return self.kind.title
+
+
+def warnings_title(conflicts: Iterable[Conflict]) -> str:
+    """The title for a list of warnings: each kind's title once, in the order found
+    ('Outside working hours', 'Overlaps a session · Time off'); only an overlap with another
+    session is a double booking, so nothing else is called one."""
+    titles = list(dict.fromkeys(c.title for c in conflicts))
+    return " · ".join(titles) if titles else "No conflicts"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from textual.worker import Worker
 
 from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Money, Professional, Session
-from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.conflicts import Conflict, warnings_title
 from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
@@ -364,7 +364,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 self._save(request, True)
 
         verb = "Book anyway" if self.editing is None else "Save anyway"
-        self.app.push_screen(ConfirmDialog("Double booking", body, confirm=verb), done)
+        title = warnings_title(error.conflicts)
+        self.app.push_screen(ConfirmDialog(title, body, confirm=verb), done)
 
     def _error(self, message: str) -> None:
         self.query_one("#error", Static).update(Text(redacted(self, message)))
