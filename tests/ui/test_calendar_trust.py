@@ -37,3 +37,14 @@ async def test_a_warning_is_titled_by_what_it_is_not_double_booking(app, ids, ca
         await settle(app, pilot)
         assert "Overlaps a session" in screen_text(app)
     assert cal_practice.list_sessions(start=at(19, 19), end=at(19, 20)) == []
+
+
+async def test_the_week_view_shows_feed_events_by_their_titles(app, ids) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        # Thursday: Ben's 11:00 session overlaps the feed's 11:30 School play; the event's
+        # title is drawn where the session ends, the strip marks it beside the session.
+        assert "│┊11:30 School play│" in text
+        assert "┊◇ Family · busy" in text
+        assert "▌● scheduled     ◇│" in text

@@ -71,6 +71,9 @@ class DayLayout:
     # drawing a row needs no scan of the whole day.
     blocks_by_row: list[list[Block]] = field(default_factory=list)
     events_by_row: list[list[Block]] = field(default_factory=list)
+    # In the week view an event's title is drawn across the column where no session is:
+    # for each event (by id of its block), the first such row, where its lines begin.
+    event_tops: dict[int, int] = field(default_factory=dict)
 
 
 def by_row(blocks: list[Block]) -> list[list[Block]]:
@@ -85,15 +88,26 @@ def by_row(blocks: list[Block]) -> list[list[Block]]:
 def day_layout(day: date, data: CalendarData) -> DayLayout:
     blocks = day_blocks(day, data.tz, data.sessions_on(day))
     events = day_blocks(day, data.tz, (), data.events)
+    blocks_by_row = by_row(blocks)
     return DayLayout(
         day,
         blocks,
         events,
         day_shades(day, data.tz, data.time_off),
         working_rows(day, data.professional.working_hours),
-        by_row(blocks),
+        blocks_by_row,
         by_row(events),
+        event_tops(events, blocks_by_row),
     )
+
+
+def event_tops(events: list[Block], blocks_by_row: list[list[Block]]) -> dict[int, int]:
+    """For each event block, the first of its rows that no session covers (or its top)."""
+    tops = {}
+    for event in events:
+        rows = range(max(event.top, 0), min(event.bottom, ROWS_PER_DAY))
+        tops[id(event)] = next((r for r in rows if not blocks_by_row[r]), event.top)
+    return tops
 
 
 def event_width(width: int) -> int:
@@ -311,6 +325,10 @@ class WeekGrid(CalendarCanvas):
         events_w = event_width(width) if self._with_events else 0
         out = self._lanes(data, layout.blocks_by_row[row], row, text, style, 0, width - events_w)
         if events_w == 1:
+            events_here = layout.events_by_row[row]
+            if events_here and not layout.blocks_by_row[row]:
+                # No session in this row: the events' titles have the whole column.
+                return self._lanes(data, events_here, row, text, style, 0, width, layout.event_tops)
             out.append(self._strip(data, layout, row, text[-1:], style))
         elif events_w:
             covering = layout.events_by_row[row]
@@ -326,9 +344,10 @@ class WeekGrid(CalendarCanvas):
         style: Style,
         x0: int,
         width: int,
+        tops: dict[int, int] | None = None,
     ) -> list[Segment]:
         """``width`` cells from ``x0``: the blocks ``covering`` ``row`` side by side, else
-        the background."""
+        the background. A block's lines start at its top, or at ``tops[id(block)]``."""
         if not covering:
             return [Segment(text[x0 : x0 + width], style)]
         by_lane = {b.lane: b for b in covering}
@@ -339,7 +358,8 @@ class WeekGrid(CalendarCanvas):
             if block is None:
                 out.append(Segment(text[x : x + lane_width], style))
             else:
-                out.extend(self._block_line(data, block, row - block.top, lane_width))
+                top = block.top if tops is None else tops.get(id(block), block.top)
+                out.extend(self._block_line(data, block, row - top, lane_width))
             x += lane_width
         return out
 
@@ -380,7 +400,7 @@ class WeekGrid(CalendarCanvas):
                 self._lines[key] = lines
             edge = "┊"
         body = self.style(state)
-        text = lines[line] if line < len(lines) else ""
+        text = lines[line] if 0 <= line < len(lines) else ""
         text_style = body
         edge_style = body + self.style(f"{state}-edge")
         if state in ("cancelled", "late") and line == 0:
