@@ -48,3 +48,42 @@ async def test_the_week_view_shows_feed_events_by_their_titles(app, ids) -> None
         assert "│┊11:30 School play│" in text
         assert "┊◇ Family · busy" in text
         assert "▌● scheduled     ◇│" in text
+
+
+async def test_j_and_k_jump_over_empty_weeks_and_stay_put_at_the_ends(
+    app, ids, cal_practice
+) -> None:
+    from datetime import UTC, datetime
+
+    from calendar_kit import notices
+
+    later = cal_practice.book(ids["ben"], datetime(2027, 2, 3, 10, tzinfo=UTC))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        screen.select(cal_practice.get_session(ids["next_week"]))  # Mon 23 Nov
+        await settle(app, pilot)
+        await pilot.press("j")  # ten empty weeks later, in one key
+        await settle(app, pilot)
+        assert screen.selected == later.id
+        assert "Week 5 ·" in screen_text(app)
+        await pilot.press("j")  # the last session: stay, and say so
+        await settle(app, pilot)
+        assert screen.selected == later.id
+        assert "No later session." in notices(app)
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert screen.selected == ids["next_week"]
+        await pilot.press("]", "]", "]")  # an empty week, nothing selected
+        await settle(app, pilot)
+        assert screen.selected is None
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert screen.selected == later.id
+        # From the first session of all, k says there is none earlier.
+        screen.select(cal_practice.get_session(ids["attended"]))
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert screen.selected == ids["attended"]
+        assert "No earlier session." in notices(app)

@@ -261,6 +261,22 @@ class QuickReader:
             ) in rows
         ]
 
+    def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the first session starting at or after ``moment``, as the Practice's."""
+        rows = self._all(
+            "SELECT id, start FROM sessions WHERE start >= ? ORDER BY start, id LIMIT 1",
+            (_db_time(moment),),
+        )
+        return (rows[0][0], _utc(rows[0][1])) if rows else None
+
+    def session_before(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the last session starting before ``moment``, as the Practice's."""
+        rows = self._all(
+            "SELECT id, start FROM sessions WHERE start < ? ORDER BY start DESC, id DESC LIMIT 1",
+            (_db_time(moment),),
+        )
+        return (rows[0][0], _utc(rows[0][1])) if rows else None
+
     def _cancellations(self, session_ids: list[int]) -> dict[int, d.Cancellation]:
         found: dict[int, d.Cancellation] = {}
         for chunk in _chunks(session_ids):

@@ -371,6 +371,31 @@ class Practice:
                 stmt = stmt.where(SessionRow.status == status.value)
             return [r.to_domain() for r in db.scalars(stmt)]
 
+    def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the first session starting at or after ``moment``: where j goes
+        from the end of a page, however many empty weeks lie between."""
+        stmt = (
+            select(SessionRow.id, SessionRow.start)
+            .where(SessionRow.start >= moment)
+            .order_by(SessionRow.start, SessionRow.id)
+            .limit(1)
+        )
+        with self.reading() as db:
+            row = db.execute(stmt).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def session_before(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the last session starting before ``moment`` (k from a page's start)."""
+        stmt = (
+            select(SessionRow.id, SessionRow.start)
+            .where(SessionRow.start < moment)
+            .order_by(SessionRow.start.desc(), SessionRow.id.desc())
+            .limit(1)
+        )
+        with self.reading() as db:
+            row = db.execute(stmt).first()
+        return (row[0], row[1]) if row is not None else None
+
     def search_sessions(self, text: str, *, limit: int = 50) -> list[Session]:
         """Sessions whose client's name contains ``text``, the next upcoming first."""
         needle = f"%{_like_literal(text.strip())}%"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.worker import Worker
 from kara_tui.clock import Clock
 from kara_tui.config import Settings
 from kara_tui.domain import ChargeKind, Money, Session, SessionStatus
+from kara_tui.timeparse import day_start
 from kara_tui.ui import format as fmt
 from kara_tui.ui import keys
 from kara_tui.ui.calendar_data import (
@@ -66,6 +67,16 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     class RangeLoaded(Message):
         def __init__(self, data: CalendarData, generation: int) -> None:
             self.data = data
+            self.generation = generation
+            super().__init__()
+
+    class SessionSought(Message):
+        """Where j/k found the next (``step`` 1) or previous (-1) session past the page:
+        ``found`` is its (id, start), None when there is none."""
+
+        def __init__(self, step: int, found: tuple[int, datetime] | None, generation: int) -> None:
+            self.step = step
+            self.found = found
             self.generation = generation
             super().__init__()
 
@@ -390,10 +401,35 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self.selected = ordered[index].id
             self.cursor = data.local_day(ordered[index].start)
             self._show()
-        elif step > 0:
-            self._go(data.span.last + timedelta(days=1), ("first", None))
+            return
+        # Past the page's edge: ask the database where the next (previous) session is, however
+        # many empty weeks lie between, rather than walking into them a page at a time.
+        if step > 0:
+            moment = day_start(data.span.last + timedelta(days=1), data.tz)
         else:
-            self._go(data.span.first - timedelta(days=1), ("last", None))
+            moment = day_start(data.span.first, data.tz)
+            if ordered:
+                moment = min(moment, ordered[0].start)
+        self._seek(step, moment, self._generation)
+
+    @work(thread=True, exclusive=True, group="seek", exit_on_error=False)
+    def _seek(self, step: int, moment: datetime, generation: int) -> None:
+        reads = reads_of(self.practice)
+        found = reads.session_after(moment) if step > 0 else reads.session_before(moment)
+        self.post_message(self.SessionSought(step, found, generation))
+
+    def on_calendar_screen_session_sought(self, message: SessionSought) -> None:
+        if message.generation != self._generation:
+            return  # the user has moved on since
+        if message.found is None:
+            later = "later" if message.step > 0 else "earlier"
+            self.notify(f"No {later} session.", markup=False)
+            return
+        session_id, start = message.found
+        tz = self._tz()
+        if self.view is View.AGENDA:
+            self._agenda_first = start.astimezone(tz).date()
+        self._go(start.astimezone(tz).date(), ("keep", session_id))
 
     def action_view(self, name: str) -> None:
         view = View(name)
