@@ -87,3 +87,68 @@ async def test_j_and_k_jump_over_empty_weeks_and_stay_put_at_the_ends(
         await settle(app, pilot)
         assert screen.selected == ids["attended"]
         assert "No earlier session." in notices(app)
+
+
+async def _book_from_the_cli(db_url: str, tmp_path) -> None:
+    """``kara-tui sessions add`` in another process: another connection to the same file."""
+    import asyncio
+    import os
+    import sys
+
+    env = os.environ | {
+        "KARA_DB": db_url,
+        "KARA_NOW": "2026-11-18T12:30+00:00",
+        "KARA_CONFIG": str(tmp_path / "cli-config.toml"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    args = ["sessions", "add", "--client", "Ben Jones", "--start", "2026-11-17 15:00"]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kara_tui", *args, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await proc.communicate()
+    assert proc.returncode == 0, err
+
+
+async def _until_shown(app, pilot, text: str) -> str:
+    """Wait (without pressing a key) until ``text`` is on screen, or give up after a while."""
+    for _ in range(40):
+        await pilot.pause(0.25)
+        if text in (shown := screen_text(app)):
+            return shown
+    return screen_text(app)
+
+
+async def test_a_session_booked_by_the_cli_appears_without_a_key_press(
+    app, ids, db_url, tmp_path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        selected = app.screen.selected
+        assert "15:00 Ben" not in screen_text(app)
+        await _book_from_the_cli(db_url, tmp_path)
+        assert "15:00 Ben Jones" in await _until_shown(app, pilot, "15:00 Ben Jones")
+        assert app.screen.selected == selected  # the selection stays
+
+
+async def test_the_quick_reads_see_another_connections_write_too(
+    cal_practice, ids, settings, cal_clock, db_url, tmp_path
+) -> None:
+    from kara_tui.cli.context import LazyPractice
+    from kara_tui.db.quick_reads import QuickReader
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    reads = QuickReader.open(db_url)
+    assert reads is not None
+    token = reads.change_token()
+    assert reads.change_token() == token  # nothing written: the same value
+    lazy = LazyPractice(lambda: cal_practice, reads, cal_clock)
+    app = make_app(
+        practice=lazy, settings=settings, clock=cal_clock, theme_dirs=[shipped_themes_dir()]
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await _book_from_the_cli(db_url, tmp_path)
+        assert reads.change_token() != token
+        assert "15:00 Ben Jones" in await _until_shown(app, pilot, "15:00 Ben Jones")
+    reads.close()

@@ -196,6 +196,12 @@ class QuickReader:
             "SELECT id FROM sessions LIMIT 1"
         )
 
+    def change_token(self) -> object:
+        """SQLite's ``PRAGMA data_version`` on this connection: it changes when another
+        connection (the CLI, a colleague, this app's own Practice) commits, and costs no read
+        of any table, so the calendar can ask every few seconds."""
+        return self._all("PRAGMA data_version")[0][0]
+
     # -- a range of the calendar -------------------------------------------------------------
 
     def list_sessions(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 
@@ -395,6 +395,19 @@ class Practice:
         with self.reading() as db:
             row = db.execute(stmt).first()
         return (row[0], row[1]) if row is not None else None
+
+    def change_token(self) -> object:
+        """A value that changes when anything the calendar shows is written, by anyone: the
+        newest audit record (every session, client, time-off and settings write leaves one)
+        and the feeds' state (a sync touches ``last_attempt``). Two indexed reads, cheap
+        enough for a timer; on SQLite the quick reads use ``PRAGMA data_version`` instead.
+        """
+        with self.reading() as db:
+            audit = db.scalar(select(func.max(AuditRow.id)))
+            feeds = db.execute(
+                select(func.count(FeedRow.id), func.max(FeedRow.id), func.max(FeedRow.last_attempt))
+            ).one()
+        return (audit, *feeds)
 
     def search_sessions(self, text: str, *, limit: int = 50) -> list[Session]:
         """Sessions whose client's name contains ``text``, the next upcoming first."""

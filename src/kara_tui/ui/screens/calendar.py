@@ -54,6 +54,7 @@ NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show",
 NEEDS_SCHEDULED = {"edit"}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 COMING = "coming with the {issue} issue"
+WATCH_SECONDS = 2.0  # how often to ask whether someone else changed the database
 PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
 
 
@@ -69,6 +70,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self.data = data
             self.generation = generation
             super().__init__()
+
+    class DatabaseChanged(Message):
+        """Something was written to the database since the last look (by anyone)."""
 
     class SessionSought(Message):
         """Where j/k found the next (``step`` 1) or previous (-1) session past the page:
@@ -104,6 +108,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._prepare_timer: Timer | None = None
         self._steps: list[int] = []  # j/k pressed while a page was loading (see _step)
         self._prepared = False
+        self._db_token: object = None  # the database's change token when last looked at
         # What check_action saw when the footer was last built: it is first built with no
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
@@ -134,8 +139,29 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def on_mount(self) -> None:
         if not self._read_first_page_now():
             self.reload()
-        # A practice's day moves on (and a shared database changes under us): refresh quietly.
+        self._check_changes()  # the token the first page was read at
+        # A practice's day moves on: refresh quietly.
         self.set_interval(60, self._refresh_quietly)
+        # The CLI, a script or a colleague writes to the same database: redraw when it changes.
+        self.set_interval(WATCH_SECONDS, self._watch)
+
+    def _watch(self) -> None:
+        if self.data is not None:
+            self._check_changes()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _check_changes(self) -> None:
+        try:
+            token = reads_of(self.practice).change_token()
+        except Exception:  # a page read says what is wrong; a timer stays quiet
+            return
+        known, self._db_token = self._db_token, token
+        if known is not None and token != known:
+            self.post_message(self.DatabaseChanged())
+
+    def on_calendar_screen_database_changed(self, message: DatabaseChanged) -> None:
+        # A page asked for with its own pick (a write of ours selecting what it made) keeps it.
+        self.reload(keep=self._pick[0] == "day")
 
     def _refresh_quietly(self) -> None:
         if self.data is not None and self.data.today != self.clock.today():
