@@ -126,7 +126,9 @@ def test_busy_event_conflicts_agree_with_the_service(cal_practice, ids, cal_cloc
     start, end = day_start(span.first, LONDON), day_start(span.last + timedelta(days=1), LONDON)
     expected = cal_practice.sessions_overlapping_busy_events(start, end)
     assert (
-        clashing_with_events(data.sessions, data.events, data.tz) == expected == {ids["external"]}
+        clashing_with_events(data.sessions, data.events, data.tz, data.feeds)
+        == expected
+        == {ids["external"]}
     )
     assert data.conflicts == {ids["external"]}
 

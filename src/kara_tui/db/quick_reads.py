@@ -364,7 +364,8 @@ class QuickReader:
         """Every feed as the calendar draws its events, without its address (as the Practice's)."""
         sql = (
             "SELECT id, name, enabled, refresh_minutes, colour, etag, last_modified, body_hash, "
-            "last_attempt, last_success, last_error, stale, event_count FROM feeds ORDER BY id"
+            "last_attempt, last_success, last_error, stale, event_count, block_all_day "
+            "FROM feeds ORDER BY id"
         )
         return [
             d.Feed(
@@ -382,6 +383,7 @@ class QuickReader:
                 last_error=error,
                 stale=bool(stale),
                 event_count=count,
+                block_all_day=bool(block_all_day),
             )
             for (
                 id_,
@@ -397,6 +399,7 @@ class QuickReader:
                 error,
                 stale,
                 count,
+                block_all_day,
             ) in self._all(sql)
         ]
 

@@ -51,7 +51,7 @@ from kara_tui.domain import (
 )
 from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.policy import cancellation as policy
-from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
+from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.services import audit
 from kara_tui.services.errors import ConflictError, NotFound
 
@@ -405,7 +405,13 @@ class Practice:
         with self.reading() as db:
             audit = db.scalar(select(func.max(AuditRow.id)))
             feeds = db.execute(
-                select(func.count(FeedRow.id), func.max(FeedRow.id), func.max(FeedRow.last_attempt))
+                select(
+                    func.count(FeedRow.id),
+                    func.max(FeedRow.id),
+                    func.max(FeedRow.last_attempt),
+                    func.count(FeedRow.id).filter(FeedRow.enabled.is_(True)),
+                    func.count(FeedRow.id).filter(FeedRow.block_all_day.is_(True)),
+                )
             ).one()
         return (audit, *feeds)
 
@@ -571,19 +577,24 @@ class Practice:
             for r in rows
             if r.id != ignore_session_id
         ]
-        ext_rows = db.scalars(
-            select(ExternalEventRow)
+        ext_rows = db.execute(
+            select(ExternalEventRow, FeedRow.block_all_day)
             .join(FeedRow)
             .where(
                 FeedRow.enabled.is_(True),
-                ExternalEventRow.busy.is_(True),
                 ExternalEventRow.cancelled.is_(False),
                 ExternalEventRow.start < end + timedelta(days=1),
                 ExternalEventRow.end > start - timedelta(days=1),
             )
         )
         tz = ZoneInfo(pro.timezone)
-        external = [Busy(*_event_span(r, tz), r.summary or "busy", r.id) for r in ext_rows]
+        external = [
+            Busy(*_event_span(r, tz), r.summary or "busy", r.id)
+            for r, block_all_day in ext_rows
+            if event_blocks(
+                r.start, r.end, all_day=r.all_day, busy=r.busy, block_all_day=block_all_day
+            )
+        ]
         offs = db.scalars(select(TimeOffRow).where(TimeOffRow.start < end, TimeOffRow.end > start))
         time_off = [Busy(r.start, r.end, r.reason, r.id) for r in offs]
         return find_conflicts(
@@ -598,9 +609,22 @@ class Practice:
         )
 
     def sessions_overlapping_busy_events(self, start: datetime, end: datetime) -> set[int]:
-        """Ids of live sessions in [start, end) that clash with a busy external event."""
+        """Ids of live sessions in [start, end) that clash with an external event that blocks
+        time (policy.conflicts.event_blocks)."""
         tz = self.tz
-        events = [e for e in self.external_events(start, end) if e.busy and not e.cancelled]
+        blocking = {f.id: f.block_all_day for f in self.calendar_feeds()}
+        events = [
+            e
+            for e in self.external_events(start, end)
+            if not e.cancelled
+            and event_blocks(
+                e.start,
+                e.end,
+                all_day=e.all_day,
+                busy=e.busy,
+                block_all_day=blocking.get(e.feed_id, False),
+            )
+        ]
         if not events:
             return set()
         spans = [(_instant(e.start, tz), _instant(e.end, tz)) for e in events]
