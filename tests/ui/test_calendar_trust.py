@@ -152,3 +152,16 @@ async def test_the_quick_reads_see_another_connections_write_too(
         assert reads.change_token() != token
         assert "15:00 Ben Jones" in await _until_shown(app, pilot, "15:00 Ben Jones")
     reads.close()
+
+
+async def test_a_bad_time_is_said_once_not_on_two_lines(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"Anna Smith")
+        await retype(pilot, app, "start", "2026-11-19 25:00")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen_text(app).count("'25:00' is not a time of day") == 1

@@ -275,8 +275,10 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
     def action_submit(self) -> None:
         try:
             start, end = self._slot()
-        except DomainError as exc:
-            self._error(str(exc))
+        except DomainError:
+            # The live line under the times already says what is wrong with them (_recheck):
+            # saying it again on the error line printed it twice.
+            self._recheck()
             return
         client = "" if self.editing else self.query_one("#client", Input).value.strip()
         if self.editing is None and not client:
