@@ -165,3 +165,74 @@ async def test_a_bad_time_is_said_once_not_on_two_lines(app, ids, cal_practice) 
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert screen_text(app).count("'25:00' is not a time of day") == 1
+
+
+def _fresh(cal_practice, settings, cal_clock):
+    """Another app on the same practice (an app runs once)."""
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    return make_app(
+        practice=cal_practice, settings=settings, clock=cal_clock, theme_dirs=[shipped_themes_dir()]
+    )
+
+
+async def test_the_title_bar_drops_parts_whole_when_narrow(
+    ids, cal_practice, settings, cal_clock
+) -> None:
+    from kara_tui.ui.widgets.week import WeekGrid
+
+    expected = {
+        120: "Week 47 · 16–22 November 2026",
+        80: "Week 47 · 16–22 November 2026",
+        60: "Week 47 · 16–22 November 2026",
+    }
+    for width, height in ((120, 40), (80, 24), (60, 20)):
+        app = _fresh(cal_practice, settings, cal_clock)
+        async with app.run_test(size=(width, height)) as pilot:
+            await settle(app, pilot)
+            top = screen_text(app).splitlines()[0]
+            assert top.startswith(" " + expected[width]), top
+            assert "5 sessions" in top and "⚠ 1 conflict" in top, top
+            assert "20265" not in top  # never run together
+            # Session blocks keep the client's name, even when the time must go.
+            grid = "\n".join(
+                app.screen.query_one(WeekGrid).render_line(y).text for y in range(height - 6)
+            )
+            assert "Anna" in grid, (width, grid)
+    app = _fresh(cal_practice, settings, cal_clock)
+    async with app.run_test(size=(40, 20)) as pilot:
+        await settle(app, pilot)
+        top = screen_text(app).splitlines()[0]
+        assert top.startswith(" Week 47") and "5 sessions" in top, top
+
+
+def test_a_title_bar_gives_up_the_least_needed_part_first() -> None:
+    from kara_tui.ui.format import fit_bar
+
+    lefts = ["Week 50 · 7–13 December 2026", "Week 50 · 7–13 Dec", "Week 50"]
+    rights = ["2 sessions", "⚠ 1 conflict", "", "Dr Sam Rivera", "Europe/London"]
+    plan = [3, 4, None, 1, None, 2, 0]
+    assert fit_bar(lefts, rights, plan, 200) == (
+        lefts[0],
+        "2 sessions · ⚠ 1 conflict · Dr Sam Rivera · Europe/London",
+    )
+    assert fit_bar(lefts, rights, plan, 60) == (lefts[0], "2 sessions · ⚠ 1 conflict")
+    assert fit_bar(lefts, rights, plan, 45) == (lefts[1], "2 sessions · ⚠ 1 conflict")
+    assert fit_bar(lefts, rights, plan, 20) == (lefts[2], "2 sessions")
+    assert fit_bar(lefts, rights, plan, 8) == ("Week 50", "")
+    assert fit_bar(lefts, rights, plan, 5) == ("Wee…", "")
+
+
+async def test_reports_and_outbox_have_no_stray_mark_at_the_top_left(
+    ids, cal_practice, settings, cal_clock
+) -> None:
+    for key in ("R", "O"):
+        app = _fresh(cal_practice, settings, cal_clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await pilot.press(key)
+            await settle(app, pilot)
+            top = screen_text(app).splitlines()[0]
+            assert "⭘" not in top, top
+            assert ("Reports" if key == "R" else "Outbox") in top

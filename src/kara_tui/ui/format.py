@@ -6,6 +6,8 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
+
 from kara_tui.domain import ExternalEvent, Reason, Session, SessionStatus
 from kara_tui.domain.privacy import initials
 
@@ -129,3 +131,35 @@ def session_line(session: Session, tz: ZoneInfo, privacy: bool = False) -> str:
     return (
         f"{local:%a} {local.day} {local:%b %Y} {time_range(session.start, session.end, tz)} {name}"
     )
+
+
+def fit_bar(
+    lefts: list[str], rights: list[str], plan: list[int | None], width: int
+) -> tuple[str, str]:
+    """A one-line bar's left and right texts that fit ``width`` cells together, with a gap.
+
+    ``lefts`` are the left text from fullest to barest; ``rights`` the right parts in the
+    order shown (joined with ' · '). ``plan`` says what to give up, in turn, until they fit:
+    an index of ``rights`` drops that part, None takes the next barer left text. A part goes
+    whole, never cut into something that reads as another word ('7-132 sessions' was
+    '7-13 December 2026' run into '2 sessions'); only when the plan is spent is the left
+    text cut, with an ellipsis.
+    """
+    level, dropped = 0, set()
+
+    def right() -> str:
+        return " · ".join(r for i, r in enumerate(rights) if i not in dropped and r)
+
+    def fits() -> bool:
+        return cell_len(lefts[level]) + cell_len(right()) + 1 <= width
+
+    for move in [*plan, "end"]:
+        if fits():
+            return lefts[level], right()
+        if move is None:
+            level = min(level + 1, len(lefts) - 1)
+        elif isinstance(move, int):
+            dropped.add(move)
+    room = max(width - cell_len(right()) - 1, 0)
+    left = lefts[level]
+    return (left[: max(room - 1, 0)] + "…" if room else ""), right()[:width]

@@ -308,31 +308,54 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def _title(self, data: CalendarData) -> None:
         span = data.span
         if self.view is View.DAY:
-            left = fmt.long_day(span.first)
+            day = span.first
+            lefts = [
+                fmt.long_day(day),
+                f"{day:%a} {day.day} {day:%b %Y}",
+                f"{day:%a} {day.day} {day:%b}",
+            ]
         elif self.view is View.WEEK:
-            iso = span.first.isocalendar()
-            left = f"Week {iso.week} · {_range_words(span.first, span.last)}"
+            week = f"Week {span.first.isocalendar().week}"
+            lefts = [
+                f"{week} · {_range_words(span.first, span.last)}",
+                f"{week} · {_range_words_short(span.first, span.last)}",
+                week,
+            ]
         elif self.view is View.MONTH:
-            left = f"{self.cursor:%B %Y}"
+            lefts = [f"{self.cursor:%B %Y}", f"{self.cursor:%b %Y}"]
         else:
-            left = f"Agenda · {_range_words(span.first, span.last)}"
+            lefts = [
+                f"Agenda · {_range_words(span.first, span.last)}",
+                f"Agenda · {_range_words_short(span.first, span.last)}",
+                "Agenda",
+            ]
         live = [s for s in data.sessions if s.status is not SessionStatus.CANCELLED]
-        right = [f"{len(live)} session{'s' if len(live) != 1 else ''}"]
         conflicts = len([s for s in live if s.id in data.conflicts])
-        if conflicts:
-            right.append(f"{fmt.CONFLICT} {conflicts} conflict{'s' if conflicts != 1 else ''}")
-        if self.privacy:
-            right.append("privacy")
-        if data.professional.name and data.professional.name != "My practice":
-            right.append(fmt.clean(data.professional.name))
-        right.append(data.tz.key)
+        name = data.professional.name
+        rights = [
+            f"{len(live)} session{'s' if len(live) != 1 else ''}",
+            f"{fmt.CONFLICT} {conflicts} conflict{'s' if conflicts != 1 else ''}"
+            if conflicts
+            else "",
+            "privacy" if self.privacy else "",
+            fmt.clean(name) if name and name != "My practice" else "",
+            data.tz.key,
+        ]
+        # Narrow terminals give up the practice's name and zone first, then the long dates,
+        # then the rest; parts go whole, never cut into each other (issue 11).
+        width = self.size.width or self.app.size.width
+        left, right = fmt.fit_bar(lefts, rights, [3, 4, None, 1, None, 2, 0], width - 2)
         # The bars are one line high and #title and #selection fill the width: redrawing them
         # needs no layout of the screen, only #title-right (auto width) when its width changes.
         self.query_one("#title", Label).update(Text(" " + left), layout=False)
-        right_text = " · ".join(right) + " "
+        right_text = right + " " if right else ""
         title_right = self.query_one("#title-right", Label)
         same_width = len(right_text) == len(str(title_right.content))
         title_right.update(Text(right_text), layout=not same_width)
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._title(self.data)
 
     def _selection_line(self, data: CalendarData) -> None:
         s = data.session(self.selected)
@@ -940,6 +963,13 @@ def _why_not(session: Session, action: str) -> str | None:
     if action == "attend":
         return "This session is recorded as a no-show, so it cannot be marked attended."
     return f"This session was a no-show; nothing to {_VERB[action]}."
+
+
+def _range_words_short(first: date, last: date) -> str:
+    """'16-22 Nov', '30 Nov - 6 Dec' (with en dashes; the year is in the long form only)."""
+    if first.month != last.month:
+        return f"{first.day} {first:%b} – {last.day} {last:%b}"
+    return f"{first.day}–{last.day} {last:%b}"
 
 
 def _range_words(first: date, last: date) -> str:

@@ -33,6 +33,7 @@ from kara_tui.ui.widgets.cells import cell, fit, split_widths
 
 GUTTER = 6
 WIDE = 36  # a column this wide (the day view) shows more of each session
+NAME_ROOM = 5  # cells a block keeps for the client's name after the time, or it drops the time
 
 
 def columns(width: int, weights: list[int]) -> list[tuple[int, int]]:
@@ -445,7 +446,11 @@ def session_lines(
     mark = f"{fmt.CONFLICT} " if conflict else ""
     moved_to = data.moved_to(s)
     status = fmt.status_word(s, moved_to, tz)
+    # Too narrow for the time and a readable part of the name: the name, not the time.
+    narrow = width - len(f"{mark}{fmt.hm(s.start, tz)} ") < NAME_ROOM
     if height == 1:
+        if narrow:  # the name, not the time: the gutter says the hour
+            return [f"{mark}{fmt.glyph(s, moved_to)} {name}"]
         return [f"{mark}{fmt.glyph(s, moved_to)} {fmt.hm(s.start, tz)} {name}"]
     extras = [x for x in (fmt.clean(s.service), fmt.clean(s.location)) if x]
     if s.prepaid:
@@ -459,6 +464,10 @@ def session_lines(
             second += " · charged"
         third = " · ".join([*extras, str(s.fee)])
         return [first, second, third]
+    if narrow:
+        # '10:00 …' said nothing: the name goes first, the time with the state's glyph.
+        when = f"{fmt.glyph(s, moved_to)} {fmt.hm(s.start, tz)}"
+        return [f"{mark}{name}", when, " · ".join(extras)]
     return [f"{mark}{fmt.hm(s.start, tz)} {name}", status, " · ".join(extras)]
 
 
