@@ -236,3 +236,36 @@ async def test_reports_and_outbox_have_no_stray_mark_at_the_top_left(
             top = screen_text(app).splitlines()[0]
             assert "⭘" not in top, top
             assert ("Reports" if key == "R" else "Outbox") in top
+
+
+async def test_a_wrapped_warning_hangs_under_its_first_word(app, ids) -> None:
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"Anna Smith")
+        await retype(pilot, app, "start", "2026-11-18 14:20")
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if "⚠ This time overlaps" in line)
+        column = lines[first].index("⚠")
+        wrapped = lines[first + 1]
+        assert "14:00" in wrapped, lines[first : first + 2]
+        # The continuation starts under "This", not under the warning sign.
+        assert wrapped[column : column + 2] == "  " and wrapped[column + 2] != " ", wrapped
+
+
+def test_hanging_keeps_prose_and_indents_only_marked_lines() -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from kara_tui.ui.widgets.hanging import hanging
+
+    console = Console(width=24, record=True)
+    console.print(hanging(Text("A plain sentence that wraps here.\n  ⚠ a warning that wraps too")))
+    assert [line.rstrip() for line in console.export_text().splitlines()] == [
+        "A plain sentence that",
+        "wraps here.",
+        "  ⚠ a warning that wraps",
+        "    too",
+    ]

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kara_tui.ui.widgets.hanging import hanging
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Dismisses with True on confirm. A dangerous question starts on the safe button."""
@@ -38,7 +40,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog") as box:
             box.border_title = self._title
             box.border_subtitle = "y or enter confirms · escape goes back"
-            yield Static(self._body, id="confirm-body")
+            yield Static(hanging(self._body), id="confirm-body")
             with Horizontal(classes="buttons"):
                 yield Button(self._back, id="back")
                 yield Button(

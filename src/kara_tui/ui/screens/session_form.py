@@ -26,6 +26,7 @@ from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.widgets.hanging import hanging
 from kara_tui.ui.widgets.toggles import Tick
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
@@ -253,7 +254,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 f"{fmt.CONFLICT} This time {redacted(self, fmt.clean(conflict.message))}\n",
                 style="bold",
             )
-        self._show_conflicts(text.rstrip() or text)
+        text.rstrip()
+        self.query_one("#conflicts", Static).update(hanging(text))  # wrapped lines hang
         self.query_one("#conflicts").set_class(True, "-warn")
 
     def _show_conflicts(self, text: Text) -> None:
