@@ -218,10 +218,11 @@ def test_a_title_bar_gives_up_the_least_needed_part_first() -> None:
         "2 sessions · ⚠ 1 conflict · Dr Sam Rivera · Europe/London",
     )
     assert fit_bar(lefts, rights, plan, 60) == (lefts[0], "2 sessions · ⚠ 1 conflict")
-    assert fit_bar(lefts, rights, plan, 45) == (lefts[1], "2 sessions · ⚠ 1 conflict")
+    assert fit_bar(lefts, rights, plan, 46) == (lefts[1], "2 sessions · ⚠ 1 conflict")
+    assert fit_bar(lefts, rights, plan, 45) == (lefts[1], "2 sessions")
     assert fit_bar(lefts, rights, plan, 20) == (lefts[2], "2 sessions")
     assert fit_bar(lefts, rights, plan, 8) == ("Week 50", "")
-    assert fit_bar(lefts, rights, plan, 5) == ("Wee…", "")
+    assert fit_bar(lefts, rights, plan, 5) == ("Week…", "")
 
 
 async def test_reports_and_outbox_have_no_stray_mark_at_the_top_left(
@@ -269,3 +270,15 @@ def test_hanging_keeps_prose_and_indents_only_marked_lines() -> None:
         "  ⚠ a warning that wraps",
         "    too",
     ]
+
+
+async def test_a_short_month_shows_a_session_not_only_a_count(
+    ids, cal_practice, settings, cal_clock
+) -> None:
+    app = _fresh(cal_practice, settings, cal_clock)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "▌✓ Anna" in text and "▌⚠ Ben J" in text, text

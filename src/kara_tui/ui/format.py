@@ -133,10 +133,13 @@ def session_line(session: Session, tz: ZoneInfo, privacy: bool = False) -> str:
     )
 
 
+GAP = 3  # cells between a bar's left and right texts: '2026   121 sessions', not '2026 121'
+
+
 def fit_bar(
     lefts: list[str], rights: list[str], plan: list[int | None], width: int
 ) -> tuple[str, str]:
-    """A one-line bar's left and right texts that fit ``width`` cells together, with a gap.
+    """A one-line bar's left and right texts that fit ``width`` cells, ``GAP`` apart.
 
     ``lefts`` are the left text from fullest to barest; ``rights`` the right parts in the
     order shown (joined with ' · '). ``plan`` says what to give up, in turn, until they fit:
@@ -151,7 +154,9 @@ def fit_bar(
         return " · ".join(r for i, r in enumerate(rights) if i not in dropped and r)
 
     def fits() -> bool:
-        return cell_len(lefts[level]) + cell_len(right()) + 1 <= width
+        shown = right()
+        gap = GAP if shown else 0
+        return cell_len(lefts[level]) + gap + cell_len(shown) <= width
 
     for move in [*plan, "end"]:
         if fits():
@@ -160,6 +165,6 @@ def fit_bar(
             level = min(level + 1, len(lefts) - 1)
         elif isinstance(move, int):
             dropped.add(move)
-    room = max(width - cell_len(right()) - 1, 0)
+    room = max(width - cell_len(right()) - GAP, 0) if right() else width
     left = lefts[level]
     return (left[: max(room - 1, 0)] + "…" if room else ""), right()[:width]

@@ -18,6 +18,7 @@ from kara_tui.domain import ExternalEvent, Session, SessionStatus
 from kara_tui.ui import format as fmt
 from kara_tui.ui.calendar_data import CalendarData
 from kara_tui.ui.layout import (
+    NAME_ROOM,
     ROWS_PER_DAY,
     ROWS_PER_HOUR,
     Block,
@@ -33,7 +34,6 @@ from kara_tui.ui.widgets.cells import cell, fit, split_widths
 
 GUTTER = 6
 WIDE = 36  # a column this wide (the day view) shows more of each session
-NAME_ROOM = 5  # cells a block keeps for the client's name after the time, or it drops the time
 
 
 def columns(width: int, weights: list[int]) -> list[tuple[int, int]]:
