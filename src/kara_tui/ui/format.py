@@ -34,6 +34,8 @@ REASON_SHORT = {
 
 def clean(text: str) -> str:
     """Text from outside (names, feed summaries) without control characters or line breaks."""
+    if text.isprintable():  # the usual case, at C speed: nothing of the kind to take out
+        return text
     return "".join(
         " " if ch in "\t\n\r" else ch for ch in text if ch in "\t\n\r" or not _is_control(ch)
     )

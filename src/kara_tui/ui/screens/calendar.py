@@ -139,7 +139,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def on_mount(self) -> None:
         if not self._read_first_page_now():
             self.reload()
-        self._check_changes()  # the token the first page was read at
+            self._check_changes()  # the token the first page is read at
         # A practice's day moves on: refresh quietly.
         self.set_interval(60, self._refresh_quietly)
         # The CLI, a script or a colleague writes to the same database: redraw when it changes.
@@ -198,8 +198,10 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if reads is None:
             return False
         try:
+            self._db_token = reads.change_token()  # a pragma: no table is read
             data = load(reads, self.span, self.clock, first=True)
         except Exception:  # the worker reads it again and says what is wrong
+            self._db_token = None
             return False
         self._generation += 1
         self._loaded(data)

@@ -208,6 +208,7 @@ class WeekGrid(CalendarCanvas):
         self._with_events = False
         self._scrolled_for: object = None
         self._lines: dict[tuple[int, int, bool], list[str]] = {}  # a block's text, drawn once
+        self._event_looks: dict[int, tuple[Style, Style]] = {}  # an event's edge and text styles
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, ROWS_PER_DAY)
@@ -215,6 +216,7 @@ class WeekGrid(CalendarCanvas):
     def watch_data(self, data: CalendarData | None) -> None:
         self._layouts = []
         self._lines = {}
+        self._event_looks = {}
         if data is not None:
             self._weights = day_weights(data)
             hours = data.professional.working_hours
@@ -378,10 +380,36 @@ class WeekGrid(CalendarCanvas):
         mark = (fmt.STALE if stale else fmt.EXTERNAL) if starting else "┊"
         return Segment(mark, self.feed_edge(data, block.item))  # type: ignore[arg-type]
 
+    def _event_line(
+        self, data: CalendarData, block: Block, event: ExternalEvent, line: int, width: int
+    ) -> list[Segment]:
+        """An event's line: its styles are worked out once per page (a busy week draws
+        hundreds of event rows now that they carry their titles)."""
+        looks = self._event_looks.get(id(block))
+        if looks is None:
+            text_style = self.style("external")
+            feed = data.feed_of(event)
+            if feed is not None and feed.stale:
+                text_style += self.style("stale")
+            looks = self._event_looks[id(block)] = (self.feed_edge(data, event), text_style)
+        key = (id(block), width, self.privacy)
+        lines = self._lines.get(key)
+        if lines is None:
+            height = block.bottom - block.top
+            lines = self._lines[key] = event_lines(event, data, height, width - 1, key[2])
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return [Segment("┊", looks[0]), cell(text, width - 1, looks[1])]
+
+    def notify_style_update(self) -> None:
+        self._event_looks = {}  # a theme changed: the event styles again
+        super().notify_style_update()
+
     def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
         if width <= 0:
             return []
         item = block.item
+        if isinstance(item, ExternalEvent):
+            return self._event_line(data, block, item, line, width)
         privacy = self.privacy
         key = (id(block), width, privacy)  # the blocks live as long as the cache (watch_data)
         if isinstance(item, Session):
