@@ -282,3 +282,33 @@ async def test_a_short_month_shows_a_session_not_only_a_count(
         await settle(app, pilot)
         text = screen_text(app)
         assert "▌✓ Anna" in text and "▌⚠ Ben J" in text, text
+
+
+async def test_an_event_that_began_above_the_view_shows_its_title_at_the_top(
+    ids, cal_practice, settings, cal_clock
+) -> None:
+    from sqlalchemy import select
+
+    from kara_tui.db.rows import ExternalEventRow, FeedRow
+
+    with cal_practice.writing() as db:
+        feed = db.scalars(select(FeedRow)).one()
+        db.add(
+            ExternalEventRow(
+                feed_id=feed.id,
+                uid="early@family",
+                recurrence_id="",
+                start=at(17, 6),
+                end=at(17, 12),
+                all_day=False,
+                summary="Early shift",
+                location="",
+                busy=False,
+                cancelled=False,
+            )
+        )
+    app = _fresh(cal_practice, settings, cal_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "┊06:00 Early shift" in text, text

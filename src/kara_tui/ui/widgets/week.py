@@ -331,7 +331,7 @@ class WeekGrid(CalendarCanvas):
             events_here = layout.events_by_row[row]
             if events_here and not layout.blocks_by_row[row]:
                 # No session in this row: the events' titles have the whole column.
-                return self._lanes(data, events_here, row, text, style, 0, width, layout.event_tops)
+                return self._lanes(data, events_here, row, text, style, 0, width, layout, top)
             out.append(self._strip(data, layout, row, text[-1:], style))
         elif events_w:
             covering = layout.events_by_row[row]
@@ -347,10 +347,13 @@ class WeekGrid(CalendarCanvas):
         style: Style,
         x0: int,
         width: int,
-        tops: dict[int, int] | None = None,
+        titled: DayLayout | None = None,
+        first_shown: int = 0,
     ) -> list[Segment]:
         """``width`` cells from ``x0``: the blocks ``covering`` ``row`` side by side, else
-        the background. A block's lines start at its top, or at ``tops[id(block)]``."""
+        the background. A block's lines start at its top; for events drawn over a day
+        (``titled``), at the first row shown that no session covers (an event that began
+        above the view, or under a session, still shows its title)."""
         if not covering:
             return [Segment(text[x0 : x0 + width], style)]
         by_lane = {b.lane: b for b in covering}
@@ -361,7 +364,11 @@ class WeekGrid(CalendarCanvas):
             if block is None:
                 out.append(Segment(text[x : x + lane_width], style))
             else:
-                top = block.top if tops is None else tops.get(id(block), block.top)
+                top = block.top
+                if titled is not None:
+                    top = max(titled.event_tops.get(id(block), block.top), first_shown)
+                    while top < row and titled.blocks_by_row[top]:
+                        top += 1
                 out.extend(self._block_line(data, block, row - top, lane_width))
             x += lane_width
         return out
