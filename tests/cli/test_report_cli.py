@@ -187,7 +187,7 @@ def test_privacy_shows_initials_everywhere(cli, world):
         result = cli("--privacy", "report", *([fmt] if fmt else []))
         assert result.code == 0, result.err
         assert "Ann Archer" not in result.out
-        assert "A.A." in result.out
+        assert "A.Ar." in result.out
 
 
 def test_text_summary(cli, world):

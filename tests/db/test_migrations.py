@@ -318,3 +318,30 @@ def test_0003_keeps_notices_and_gives_not_late_charges_their_own_kind(
         kinds = conn.exec_driver_sql("SELECT kind FROM charges ORDER BY id").scalars().all()
     assert kinds == ["late_cancellation", "late_cancellation"]
     engine.dispose()
+
+
+def test_0005_adds_block_all_day_off_for_every_feed_and_keeps_their_events(
+    tmp_path: Path, clock
+) -> None:
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        _seed_0001(conn)
+    upgrade(engine, "0005_feed_block_all_day")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT name, block_all_day FROM feeds").all() == [("Work", 0)]
+        assert conn.exec_driver_sql("SELECT count(*) FROM external_events").scalar() == 2
+    practice = Practice(engine, clock)
+    assert [f.block_all_day for f in practice.calendar_feeds()] == [False]
+    _check_seeded_practice(practice)
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    assert current_revision(engine) == "0002"
+    assert "block_all_day" not in {c["name"] for c in inspect(engine).get_columns("feeds")}
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM external_events").scalar() == 2
+    engine.dispose()

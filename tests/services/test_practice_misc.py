@@ -211,12 +211,15 @@ def test_time_off(practice: Practice) -> None:
 # -- busy external events ------------------------------------------------------------------
 
 
-def add_events(practice: Practice, *events: dict, enabled: bool = True) -> None:
+def add_events(
+    practice: Practice, *events: dict, enabled: bool = True, block_all_day: bool = False
+) -> None:
     with practice.writing() as db:
         feed = FeedRow(
             name=f"work{'' if enabled else ' (off)'}",
             source="https://example.com/cal.ics",
             enabled=enabled,
+            block_all_day=block_all_day,
             refresh_minutes=60,
             colour="#5f87af",
             last_error="",
@@ -262,7 +265,8 @@ def test_busy_timed_event_conflicts(practice: Practice) -> None:
 
 def test_busy_all_day_event_blocks_the_local_day_in_summer(practice: Practice) -> None:
     anna = practice.add_client("Anna Smith")
-    add_events(practice, {"start": date(2026, 7, 15), "end": date(2026, 7, 16), "summary": "Away"})
+    away = {"start": date(2026, 7, 15), "end": date(2026, 7, 16), "summary": "Away"}
+    add_events(practice, away, block_all_day=True)  # all-day events block only when told to
     with pytest.raises(ConflictError, match="overlaps busy event 'Away'"):
         practice.book(anna.id, at(15, 9, month=7))
     practice.book(anna.id, at(14, 17, month=7))  # the day before is free

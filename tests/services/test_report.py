@@ -252,7 +252,7 @@ def test_period_describes_its_days():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Ann Archer", "A.A."), ("Ann-Marie O'Neill", "A.M.O."), ("=cmd", "?"), ("élodie", "É.")],
+    [("Ann Archer", "A.Ar."), ("Ann-Marie O'Neill", "An.M.O."), ("=cmd", "?"), ("élodie", "Él.")],
 )
 def test_initials(name, expected):
     assert initials(name) == expected

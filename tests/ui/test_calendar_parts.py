@@ -110,7 +110,7 @@ def test_states_read_in_words_and_glyphs() -> None:
 
 def test_outside_text_is_cleaned_and_privacy_shows_initials() -> None:
     assert fmt.clean("Anna\x1b[31m Smith\nline") == "Anna[31m Smith line"
-    assert fmt.display_name("Anna van der Berg", privacy=True) == "A.V.D.B."
+    assert fmt.display_name("Anna van der Berg", privacy=True) == "A.V.D.Be."
 
 
 def test_the_suggested_start_is_the_first_free_hour_after_now(cal_practice, ids, cal_clock) -> None:
@@ -126,7 +126,9 @@ def test_busy_event_conflicts_agree_with_the_service(cal_practice, ids, cal_cloc
     start, end = day_start(span.first, LONDON), day_start(span.last + timedelta(days=1), LONDON)
     expected = cal_practice.sessions_overlapping_busy_events(start, end)
     assert (
-        clashing_with_events(data.sessions, data.events, data.tz) == expected == {ids["external"]}
+        clashing_with_events(data.sessions, data.events, data.tz, data.feeds)
+        == expected
+        == {ids["external"]}
     )
     assert data.conflicts == {ids["external"]}
 

@@ -218,7 +218,7 @@ async def test_privacy_mode_shows_initials_and_names_are_never_markup(practice, 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         names = [r[0] for r in table_rows(app.screen)]
-        assert names == ["L.", "A.A.", "B.B.", "C.C.", "D.D.", "TOTAL"]
+        assert names == ["Lo.", "A.Ar.", "B.Ba.", "C.Co.", "D.Du.", "TOTAL"]
         assert not any("Archer" in n or "Lory" in n for n in names)
 
 

@@ -222,3 +222,20 @@ def test_bad_per_day_working_hours_say_which_part_is_wrong(text: str, message: s
 
     with pytest.raises(DomainError, match=message):
         WorkingHours.parse(text)
+
+
+def test_each_warning_has_a_title_saying_what_it_is() -> None:
+    from kara_tui.policy.conflicts import warnings_title
+
+    evening = conflicts(at(17, 19))
+    assert [c.title for c in evening] == ["Outside working hours"]
+    assert warnings_title(evening) == "Outside working hours"
+    both = conflicts(at(17, 10, 20), sessions=[ANNA], time_off=[Busy(at(17, 10), at(17, 12), "x")])
+    assert warnings_title(both) == "Overlaps a session · Time off"
+    assert {k.title for k in ConflictKind} == {
+        "Overlaps a session",
+        "Busy external event",
+        "Time off",
+        "Buffer too short",
+        "Outside working hours",
+    }

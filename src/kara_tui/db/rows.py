@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -331,6 +332,8 @@ class FeedRow(Base):
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Whether this feed's all-day events make conflicts (a holiday feed's need not).
+    block_all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def to_domain(self, source: str | None = None) -> d.Feed:
         return d.Feed(
@@ -348,6 +351,7 @@ class FeedRow(Base):
             last_error=self.last_error,
             stale=self.stale,
             event_count=self.event_count,
+            block_all_day=self.block_all_day,
         )
 
 

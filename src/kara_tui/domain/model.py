@@ -336,6 +336,7 @@ class Feed:
     last_error: str = ""
     stale: bool = False
     event_count: int = 0
+    block_all_day: bool = False  # its all-day events make conflicts (see policy.conflicts)
 
 
 @dataclass(frozen=True, slots=True)

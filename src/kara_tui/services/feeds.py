@@ -372,7 +372,9 @@ class Feeds:
 
     # -- managing feeds -------------------------------------------------------------------
 
-    def add(self, name: str, source: str, *, refresh_minutes: int = 60) -> FeedAdded:
+    def add(
+        self, name: str, source: str, *, refresh_minutes: int = 60, block_all_day: bool = False
+    ) -> FeedAdded:
         clean = _check_name(name)
         where, secret = _check_source(source)
         with self.practice.reading() as db:
@@ -401,6 +403,7 @@ class Feeds:
                     source=stored,
                     enabled=True,
                     refresh_minutes=refresh_minutes,
+                    block_all_day=block_all_day,
                     colour=next((c for c in FEED_COLOURS if c not in used), FEED_COLOURS[0]),
                     created_at=self.practice.clock.now(),
                 )
@@ -436,6 +439,13 @@ class Feeds:
             self._kept.pop(row.id, None)
         if in_keyring:
             self._secrets.drop(key)
+
+    def set_block_all_day(self, name: str, block: bool) -> Feed:
+        """Whether the feed's all-day events make conflicts (policy.conflicts.event_blocks)."""
+        with self.practice.writing() as db:
+            row = self._row(db, name)
+            row.block_all_day = block
+            return row.to_domain(source=self._shown_source(row))
 
     def set_enabled(self, name: str, enabled: bool) -> Feed:
         with self.practice.writing() as db:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 
@@ -54,7 +54,7 @@ from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy import records
-from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
+from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.policy.time_off import block_for
 from kara_tui.services import audit, notice_text
@@ -330,6 +330,50 @@ class Practice:
                 stmt = stmt.where(SessionRow.status == status.value)
             return [r.to_domain() for r in db.scalars(stmt)]
 
+    def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the first session starting at or after ``moment``: where j goes
+        from the end of a page, however many empty weeks lie between."""
+        stmt = (
+            select(SessionRow.id, SessionRow.start)
+            .where(SessionRow.start >= moment)
+            .order_by(SessionRow.start, SessionRow.id)
+            .limit(1)
+        )
+        with self.reading() as db:
+            row = db.execute(stmt).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def session_before(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the last session starting before ``moment`` (k from a page's start)."""
+        stmt = (
+            select(SessionRow.id, SessionRow.start)
+            .where(SessionRow.start < moment)
+            .order_by(SessionRow.start.desc(), SessionRow.id.desc())
+            .limit(1)
+        )
+        with self.reading() as db:
+            row = db.execute(stmt).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def change_token(self) -> object:
+        """A value that changes when anything the calendar shows is written, by anyone: the
+        newest audit record (every session, client, time-off and settings write leaves one)
+        and the feeds' state (a sync touches ``last_attempt``). Two indexed reads, cheap
+        enough for a timer; on SQLite the quick reads use ``PRAGMA data_version`` instead.
+        """
+        with self.reading() as db:
+            audit = db.scalar(select(func.max(AuditRow.id)))
+            feeds = db.execute(
+                select(
+                    func.count(FeedRow.id),
+                    func.max(FeedRow.id),
+                    func.max(FeedRow.last_attempt),
+                    func.count(FeedRow.id).filter(FeedRow.enabled.is_(True)),
+                    func.count(FeedRow.id).filter(FeedRow.block_all_day.is_(True)),
+                )
+            ).one()
+        return (audit, *feeds)
+
     def search_sessions(self, text: str, *, limit: int = 50) -> list[Session]:
         """Sessions whose client's name contains ``text``, the next upcoming first."""
         needle = f"%{_like_literal(text.strip())}%"
@@ -492,19 +536,24 @@ class Practice:
             for r in rows
             if r.id != ignore_session_id
         ]
-        ext_rows = db.scalars(
-            select(ExternalEventRow)
+        ext_rows = db.execute(
+            select(ExternalEventRow, FeedRow.block_all_day)
             .join(FeedRow)
             .where(
                 FeedRow.enabled.is_(True),
-                ExternalEventRow.busy.is_(True),
                 ExternalEventRow.cancelled.is_(False),
                 ExternalEventRow.start < end + timedelta(days=1),
                 ExternalEventRow.end > start - timedelta(days=1),
             )
         )
         tz = ZoneInfo(pro.timezone)
-        external = [Busy(*_event_span(r, tz), r.summary or "busy", r.id) for r in ext_rows]
+        external = [
+            Busy(*_event_span(r, tz), r.summary or "busy", r.id)
+            for r, block_all_day in ext_rows
+            if event_blocks(
+                r.start, r.end, all_day=r.all_day, busy=r.busy, block_all_day=block_all_day
+            )
+        ]
         offs = db.scalars(select(TimeOffRow).where(TimeOffRow.start < end, TimeOffRow.end > start))
         time_off = [Busy(r.start, r.end, r.reason, r.id) for r in offs]
         return find_conflicts(
@@ -519,9 +568,22 @@ class Practice:
         )
 
     def sessions_overlapping_busy_events(self, start: datetime, end: datetime) -> set[int]:
-        """Ids of live sessions in [start, end) that clash with a busy external event."""
+        """Ids of live sessions in [start, end) that clash with an external event that blocks
+        time (policy.conflicts.event_blocks)."""
         tz = self.tz
-        events = [e for e in self.external_events(start, end) if e.busy and not e.cancelled]
+        blocking = {f.id: f.block_all_day for f in self.calendar_feeds()}
+        events = [
+            e
+            for e in self.external_events(start, end)
+            if not e.cancelled
+            and event_blocks(
+                e.start,
+                e.end,
+                all_day=e.all_day,
+                busy=e.busy,
+                block_all_day=blocking.get(e.feed_id, False),
+            )
+        ]
         if not events:
             return set()
         spans = [(_instant(e.start, tz), _instant(e.end, tz)) for e in events]

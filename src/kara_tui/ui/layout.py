@@ -12,6 +12,9 @@ from kara_tui.domain import ExternalEvent, Session, TimeOff, WorkingHours
 ROWS_PER_HOUR = 3  # one row is 20 minutes: a 50-minute session gets three lines
 ROWS_PER_DAY = 24 * ROWS_PER_HOUR
 MINUTES_PER_ROW = 60 // ROWS_PER_HOUR
+# Cells a session's line keeps for the client's name after its time; narrower, the line
+# drops the time (the grid's gutter or the day says it) rather than the name.
+NAME_ROOM = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kara_tui.ui.widgets.hanging import hanging
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Dismisses with True on confirm. A dangerous question starts on the safe button.
@@ -45,7 +47,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 if self._confirm is not None
                 else "escape or enter goes back"
             )
-            yield Static(self._body, id="confirm-body")
+            yield Static(hanging(self._body), id="confirm-body")
             with Horizontal(classes="buttons"):
                 yield Button(self._back, id="back")
                 if self._confirm is not None:

@@ -152,7 +152,7 @@ class OutboxScreen(Screen[None]):
         return redacted(self, _ADDRESS.sub(lambda m: mask_email(m.group(0)), text))
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="")  # no "⭘": it read as a stray mark, and the palette is ctrl+p
         yield Static(Text("Loading the outbox…"), id="outbox-where")
         yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="outbox-message")

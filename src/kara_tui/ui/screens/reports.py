@@ -316,7 +316,7 @@ class ReportsScreen(Screen[None]):
         self._reverse = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="")  # no "⭘": it read as a stray mark, and the palette is ctrl+p
         yield Static(Text("Loading the report…"), id="reports-period")
         with VerticalScroll(id="reports-body"):
             yield Static("", id="reports-message")

@@ -20,7 +20,7 @@ from textual.worker import Worker
 
 from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Money, Professional, Session
-from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.conflicts import Conflict, warnings_title
 from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
@@ -28,6 +28,7 @@ from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.widgets.fold_choice import FoldChoice
+from kara_tui.ui.widgets.hanging import hanging
 from kara_tui.ui.widgets.toggles import Tick
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
@@ -306,7 +307,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 f"{fmt.CONFLICT} This time {redacted(self, fmt.clean(conflict.message))}\n",
                 style="bold",
             )
-        self._show_conflicts(text.rstrip() or text)
+        text.rstrip()
+        self.query_one("#conflicts", Static).update(hanging(text))  # wrapped lines hang
         self.query_one("#conflicts").set_class(True, "-warn")
 
     def _show_conflicts(self, text: Text) -> None:
@@ -328,8 +330,10 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
     def action_submit(self) -> None:
         try:
             start, end = self._slot()
-        except DomainError as exc:
-            self._error(str(exc))
+        except DomainError:
+            # The live line under the times already says what is wrong with them (_recheck):
+            # saying it again on the error line printed it twice.
+            self._recheck()
             return
         client = "" if self.editing else self.query_one("#client", Input).value.strip()
         if self.editing is None and not client:
@@ -415,7 +419,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 self._save(request, True)
 
         verb = "Book anyway" if self.editing is None else "Save anyway"
-        self.app.push_screen(ConfirmDialog("Double booking", body, confirm=verb), done)
+        title = warnings_title(error.conflicts)
+        self.app.push_screen(ConfirmDialog(title, body, confirm=verb), done)
 
     def _error(self, message: str) -> None:
         self.query_one("#error", Static).update(Text(redacted(self, message)))
