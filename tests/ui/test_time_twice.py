@@ -37,7 +37,8 @@ async def test_the_form_offers_both_readings_and_previews_the_real_end(
         await pilot.press("ctrl+s")  # nothing is booked on a guess
         await settle(app, pilot)
         assert isinstance(app.screen, SessionForm)
-        assert "happens twice in Europe/London" in screen_text(app)
+        # Said once, on the live line under the times (not again on the error line).
+        assert "01:30 happens twice that night: pick one." in screen_text(app)
         assert not [s for s in cal_practice.list_sessions() if s.start.year == 2027]
 
         await pilot.click("#fold-0")  # the first 01:30, BST
