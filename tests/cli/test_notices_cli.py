@@ -9,7 +9,9 @@ def _clients(cli) -> None:
 
 
 def _book(cli, client: str, start: str) -> str:
-    booked = cli("sessions", "add", "--client", client, "--start", start, "--force")
+    booked = cli(
+        "sessions", "add", "--client", client, "--start", start, "--force", "--no-notify"
+    )  # fmt: skip
     assert booked.code == 0, booked.err
     return booked.out.strip()
 
@@ -80,3 +82,16 @@ def test_sessions_show_reads_notice_as_the_dialog_does(cli) -> None:
     assert cli("sessions", "cancel", a, "--reason", "client", "--no-notify").code == 0
     shown = cli("sessions", "show", a).out
     assert "11 h 44 min before the start (late)" in shown
+
+
+def test_sessions_add_invites_the_client_unless_told_not_to(cli) -> None:
+    """Issue 17: the CLI notifies by default and takes --no-notify, as `sessions cancel` does."""
+    _clients(cli)
+    booked = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-17 10:00")
+    assert (booked.code, booked.err) == (0, "")
+    quiet = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-18 10:00", "--no-notify")
+    assert quiet.code == 0, quiet.err
+    nomail = cli("sessions", "add", "--client", "Nomail", "--start", "2026-11-19 10:00")
+    assert nomail.code == 0
+    notices = cli("outbox", "list", "--json").json()
+    assert [n["subject"] for n in notices] == ["Appointment confirmed: Tue 17 Nov 10:00"]

@@ -119,6 +119,7 @@ def test_the_whole_lifecycle_in_json(cli, anna) -> None:
 
     notices = cli("outbox", "list", "--json").json()
     assert [(n["kind"], n["session_id"]) for n in notices] == [
+        ("confirmation", int(sid)),  # issue 17: booking from the CLI invites the client
         ("cancellation", int(sid)),
         ("confirmation", new["id"]),
         ("cancellation", new["id"]),

@@ -156,6 +156,7 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
         location=args.location or "",
         prepaid=args.prepaid,
         force=args.force,
+        notify=not args.no_notify,
     )
     if warning:
         print(f"warning: {client.name} has {warning}", file=sys.stderr)
@@ -453,6 +454,9 @@ def register(sub: Any) -> None:
     p.add_argument("--location")
     p.add_argument("--prepaid", action="store_true")
     p.add_argument("--force", action="store_true", help="book despite a conflict warning")
+    p.add_argument(
+        "--no-notify", action="store_true", help="do not queue the invitation to the client"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_add)
     p = sessions.add_parser("list", help="sessions overlapping [from, to)")

@@ -86,6 +86,8 @@ class ChargeStatus(StrEnum):
 class NotificationKind(StrEnum):
     CANCELLATION = "cancellation"
     CONFIRMATION = "confirmation"
+    UPDATE = "update"  # a notified session's place changed: REQUEST with SEQUENCE raised
+    REMINDER = "reminder"  # plain text, no calendar part (section 7)
 
 
 class NotificationStatus(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -29,8 +30,12 @@ def build(
     attendee_name: str,
     attendee_email: str,
     stamp: datetime,
+    tz: ZoneInfo | None = None,
 ) -> str:
-    """One VEVENT in a VCALENDAR with ``method`` ('CANCEL' or 'REQUEST'), times in UTC."""
+    """One VEVENT in a VCALENDAR with ``method`` ('CANCEL' or 'REQUEST'), times in UTC, or in
+    ``tz`` with its VTIMEZONE (so the client's calendar shows the practice's wall-clock time)."""
+    if tz is not None:
+        start, end = start.astimezone(tz), end.astimezone(tz)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -53,4 +58,6 @@ def build(
     event.add("attendee", attendee)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     cal.add_component(event)
+    if tz is not None:
+        cal.add_missing_timezones()
     return cal.to_ical().decode("utf-8")

@@ -124,14 +124,19 @@ def confirmed(
     tz: ZoneInfo,
     location: str,
     message: str = "",
+    terms: str = "",
+    updated: bool = False,
 ) -> NoticeText:
+    """A booking (or, ``updated``, a change to one) with the client's cancellation ``terms``."""
     where = f", at {location}" if location else ""
+    verb = "updated" if updated else "confirmed"
+    what = "has been updated: it is" if updated else "is booked"
     return NoticeText(
-        subject=f"Appointment confirmed: {short_when(start, tz)}",
+        subject=f"Appointment {verb}: {short_when(start, tz)}",
         body=_body(
             client_name,
-            f"Your appointment is booked for {_long_when(start, tz)}{where}.",
-            "",
+            f"Your appointment {what} for {_long_when(start, tz)}{where}.",
+            terms,
             message,
             professional_name,
         ),

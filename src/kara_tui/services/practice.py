@@ -57,7 +57,7 @@ from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.policy.time_off import block_for
-from kara_tui.services import audit, notice_text
+from kara_tui.services import audit, invitations, notice_text
 from kara_tui.services.errors import ConflictError, NotFound
 from kara_tui.timeparse import check_year
 
@@ -608,7 +608,10 @@ class Practice:
         location: str = "",
         prepaid: bool = False,
         force: bool = False,
+        notify: bool = False,
     ) -> Session:
+        """Book a session; ``notify`` queues the client's invitation (the CLI and the booking
+        form pass it; nothing is queued for a client without an email)."""
         with self.writing() as db:
             row = self._book(
                 db,
@@ -621,6 +624,9 @@ class Practice:
                 prepaid=prepaid,
                 force=force,
             )
+            if notify:
+                pro = self._professional_row(db).to_domain()
+                self._queue_notice(db, row, NotificationKind.CONFIRMATION, pro)
             return row.to_domain()
 
     def _book(
@@ -731,6 +737,7 @@ class Practice:
                 )
             if service is not None:
                 row.service = check_text(service, "the service", lengths.LABEL)
+            place_before = row.location
             if location is not None:
                 row.location = check_text(location, "the location", lengths.LABEL)
             if fee is not None:
@@ -750,6 +757,9 @@ class Practice:
                 before=before,
                 after=_session_snapshot(row),
             )
+            if row.location != place_before and invitations.was_invited(db, row.id):
+                pro = self._professional_row(db).to_domain()
+                self._queue_notice(db, row, NotificationKind.UPDATE, pro)
             return row.to_domain()
 
     # -- cancelling -----------------------------------------------------------------------
@@ -973,8 +983,8 @@ class Practice:
             )
             method = "CANCEL"
         else:
-            text = notice_text.confirmed(
-                **people, start=row.start, tz=tz, location=row.location, message=message
+            text = invitations.text(
+                row, pro, updated=kind is NotificationKind.UPDATE, message=message
             )
             method = "REQUEST"
         from kara_tui.ical import itip  # icalendar is heavy: load it when a notice is made
@@ -992,6 +1002,7 @@ class Practice:
             attendee_name=row.client.name,
             attendee_email=row.client.email,
             stamp=self.clock.now(),
+            tz=tz if method == "REQUEST" else None,
         )
         db.add(
             NotificationRow(

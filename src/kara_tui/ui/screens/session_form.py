@@ -21,6 +21,7 @@ from textual.worker import Worker
 from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Money, Professional, Session
 from kara_tui.policy.conflicts import Conflict, warnings_title
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
@@ -49,6 +50,7 @@ class Request:
     service: str
     location: str
     prepaid: bool
+    notify: bool = False
 
 
 class SessionForm(WorkerErrors, ModalScreen[Session | None]):
@@ -71,9 +73,15 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             super().__init__()
 
     class ClientsLoaded(Message):
-        def __init__(self, names: list[str], warnings: dict[str, str] | None = None) -> None:
+        def __init__(
+            self,
+            names: list[str],
+            warnings: dict[str, str] | None = None,
+            unreachable: dict[str, str] | None = None,
+        ) -> None:
             self.names = names
             self.warnings = warnings or {}  # by client name: the policy's credit warning
+            self.unreachable = unreachable or {}  # by client name: why no notice can go
             super().__init__()
 
     def __init__(
@@ -96,6 +104,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         self._privacy = privacy
         self._names: list[str] = []
         self._credit_warnings: dict[str, str] = {}
+        self._unreachable: dict[str, str] = {}
         self._checked_key: tuple[datetime, datetime] | None = None
         self._request: Request | None = None
         if session is not None:
@@ -154,6 +163,25 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         warning = self._credit_warnings.get(chosen, "") if chosen else ""
         line.update(Text(f"⚠ This client has {warning}.", style="bold") if warning else "")
         line.display = bool(warning)
+
+    def _offer_notice(self) -> None:
+        """Tick "Notify client" for a client with an email; disable it, saying why, without."""
+        if self.editing is not None:
+            return
+        typed = self.query_one("#client", Input).value.strip().casefold()
+        matches = [n for n in self._names if typed and typed in n.casefold()]
+        exact = [n for n in matches if n.casefold() == typed]
+        chosen = (exact or matches)[0] if len(exact) == 1 or len(matches) == 1 else None
+        blocked = self._unreachable.get(chosen, "") if chosen else ""
+        box = self.query_one("#notify", Tick)
+        hint = self.query_one("#notify-hint", Static)
+        if blocked:
+            box.value = False
+        elif box.disabled:
+            box.value = True
+        box.disabled = bool(blocked)
+        hint.update(Text(f"Not notified: {blocked}.") if blocked else "")
+        hint.display = bool(blocked)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -215,6 +243,11 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                     s.location if s else "", placeholder="room or video link", id="location"
                 )
             yield Tick("Prepaid", s.prepaid if s else False, id="prepaid")
+            if s is None:
+                yield Tick("Notify client", True, id="notify")
+                hint = Static("", classes="echo", id="notify-hint")
+                hint.display = False
+                yield hint
             yield Static("", classes="conflicts", id="conflicts")
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
@@ -237,12 +270,15 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
     def _load_clients(self) -> None:
         clients = self.practice.list_clients()
         warnings = {c.name: w for c in clients if (w := booking_credit_warning(c))}
-        self.post_message(self.ClientsLoaded([c.name for c in clients], warnings))
+        unreachable = {c.name: why for c in clients if (why := why_not_notified(c))}
+        self.post_message(self.ClientsLoaded([c.name for c in clients], warnings, unreachable))
 
     def on_session_form_clients_loaded(self, message: ClientsLoaded) -> None:
         self._names = message.names
         self._credit_warnings = message.warnings
+        self._unreachable = message.unreachable
         self._warn_credit()
+        self._offer_notice()
         self.privacy_changed()
 
     # -- live conflict check ------------------------------------------------------------------
@@ -253,6 +289,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         elif event.input.id == "client":
             self._echo_client()
             self._warn_credit()
+            self._offer_notice()
         self.query_one("#error", Static).update("")
 
     def _slot(self) -> tuple[datetime, datetime]:
@@ -348,6 +385,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             service=self.query_one("#service", Input).value,
             location=self.query_one("#location", Input).value,
             prepaid=self.query_one("#prepaid", Tick).value,
+            notify=self.editing is None and self.query_one("#notify", Tick).value,
         )
         self._request = request
         self._save(request, False)
@@ -376,6 +414,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 location=request.location,
                 prepaid=request.prepaid,
                 force=force,
+                notify=request.notify,
             )
         else:
             if request.fee:
