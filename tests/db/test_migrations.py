@@ -333,6 +333,7 @@ def test_0005_adds_block_all_day_off_for_every_feed_and_keeps_their_events(
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT name, block_all_day FROM feeds").all() == [("Work", 0)]
         assert conn.exec_driver_sql("SELECT count(*) FROM external_events").scalar() == 2
+    upgrade(engine)  # the rows of today need the later columns too (0006 adds some)
     practice = Practice(engine, clock)
     assert [f.block_all_day for f in practice.calendar_feeds()] == [False]
     _check_seeded_practice(practice)
@@ -344,4 +345,36 @@ def test_0005_adds_block_all_day_off_for_every_feed_and_keeps_their_events(
     assert "block_all_day" not in {c["name"] for c in inspect(engine).get_columns("feeds")}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM external_events").scalar() == 2
+    engine.dispose()
+
+
+def test_0006_adds_reminders_and_their_settings_and_keeps_the_practice(
+    tmp_path: Path, clock
+) -> None:
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0005_feed_block_all_day")
+    with engine.begin() as conn:
+        _seed_0001(conn)
+    upgrade(engine, "0006_reminders")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(
+            "SELECT reminder_leads, quiet_hours FROM professionals"
+        ).all() == [("24", "21:00-08:00")]
+        assert conn.exec_driver_sql("SELECT count(*) FROM reminders").scalar() == 0
+    practice = Practice(engine, clock)
+    pro = practice.professional()
+    assert (pro.reminder_leads, pro.quiet_hours) == ("24", "21:00-08:00")
+    _check_seeded_practice(practice)
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005_feed_block_all_day")
+    assert "reminders" not in inspect(engine).get_table_names()
+    assert "reminder_leads" not in {
+        c["name"] for c in inspect(engine).get_columns("professionals")
+    }
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM professionals").scalar() == "Dr Kara"
     engine.dispose()

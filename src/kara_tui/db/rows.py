@@ -58,6 +58,10 @@ class ProfessionalRow(Base):
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=10)
     default_currency: Mapped[str] = mapped_column(String(3), default="GBP")
     default_minutes: Mapped[int] = mapped_column(Integer, default=50)
+    reminder_leads: Mapped[str] = mapped_column(String(20), default="24", server_default="24")
+    quiet_hours: Mapped[str] = mapped_column(
+        String(20), default="21:00-08:00", server_default="21:00-08:00"
+    )
 
     def to_domain(self) -> d.Professional:
         return d.Professional(
@@ -72,6 +76,8 @@ class ProfessionalRow(Base):
             buffer_minutes=self.buffer_minutes,
             default_currency=self.default_currency,
             default_minutes=self.default_minutes,
+            reminder_leads=self.reminder_leads,
+            quiet_hours=self.quiet_hours,
         )
 
 
@@ -219,6 +225,34 @@ class ChargeRow(Base):
             status=d.ChargeStatus(self.status),
             created_at=self.created_at,
         )
+
+
+class ReminderRow(Base):
+    """One client reminder per (session, kind, lead): the unique key is what makes it go once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("session_id", "kind", "lead_minutes", name="uq_reminders_key"),
+        NEVER_REUSED,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="client")
+    lead_minutes: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The start it was planned for: a session moved since is not reminded of at the old time.
+    session_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    # pending -> queued (a notification made, see notification_id) -> sent; or obsolete
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL"), nullable=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class NotificationRow(Base):

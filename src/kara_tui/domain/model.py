@@ -215,6 +215,8 @@ class Professional:
     buffer_minutes: int = 10
     default_currency: str = "GBP"
     default_minutes: int = 50
+    reminder_leads: str = "24"  # hours before a session, e.g. "48,2", or "none" (section 7)
+    quiet_hours: str = "21:00-08:00"  # practice zone; "none" for none
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
+from kara_tui.policy import reminders
 
 MAX_SESSION_MINUTES = 12 * 60
 WORKING_HOURS_MAX_CHARS = 100  # the width of the stored column
@@ -24,6 +25,8 @@ SETTINGS_KEYS = (
     "buffer_minutes",
     "default_currency",
     "default_minutes",
+    "reminder_leads",
+    "quiet_hours",
 )
 
 WHOLE_NUMBER_LIMITS = {
@@ -71,6 +74,11 @@ def check_setting(key: str, value: str) -> str | int:
                 f"{WORKING_HOURS_MAX_CHARS}): give days with the same hours together"
             )
         return hours
+    if key == "reminder_leads":
+        return reminders.leads_text(reminders.parse_leads(value))
+    if key == "quiet_hours":
+        quiet = reminders.parse_quiet(value)
+        return f"{quiet[0]:%H:%M}-{quiet[1]:%H:%M}" if quiet else "none"
     if key == "default_currency":
         try:
             return check_iso_currency(value)
@@ -100,4 +108,6 @@ def settings_text(pro: Professional) -> dict[str, str]:
         "buffer_minutes": str(pro.buffer_minutes),
         "default_currency": pro.default_currency,
         "default_minutes": str(pro.default_minutes),
+        "reminder_leads": pro.reminder_leads,
+        "quiet_hours": pro.quiet_hours,
     }
