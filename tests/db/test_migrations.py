@@ -372,9 +372,7 @@ def test_0006_adds_reminders_and_their_settings_and_keeps_the_practice(
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0005_feed_block_all_day")
     assert "reminders" not in inspect(engine).get_table_names()
-    assert "reminder_leads" not in {
-        c["name"] for c in inspect(engine).get_columns("professionals")
-    }
+    assert "reminder_leads" not in {c["name"] for c in inspect(engine).get_columns("professionals")}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT name FROM professionals").scalar() == "Dr Kara"
     engine.dispose()

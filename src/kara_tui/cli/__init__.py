@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("feeds", "write the sessions as an iCalendar file"),
     "report": ("report", "cancellation and charge report"),
     "outbox": ("outbox", "notices to clients: list, send, retry, discard"),
+    "remind": ("remind", "send the client reminders that are due (cron, systemd timer)"),
 }
 
 

@@ -358,6 +358,10 @@ class Outbox:
             )
         return self._send(ids)
 
+    def send(self, ids: list[int]) -> SendReport:
+        """Send these queued messages (the reminders a ``remind`` run claimed), in order."""
+        return self._send(ids)
+
     def retry(self, notification_id: int) -> SendReport:
         """Put one unsent message back in the queue and send it now."""
         with self.practice.writing() as db:
@@ -574,6 +578,8 @@ class Outbox:
         msg["Message-ID"] = n.message_id
         msg["Auto-Submitted"] = "auto-generated"
         msg.set_content(n.body)
+        if not n.ical:  # a reminder: plain text, no calendar part
+            return msg
         method = _method(n)
         # Mail programs read the inline text/calendar part (Gmail, Outlook); others look
         # for an attached .ics file (Apple Mail): give both, as calendar servers do.

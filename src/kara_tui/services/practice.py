@@ -57,7 +57,7 @@ from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.policy.time_off import block_for
-from kara_tui.services import audit, invitations, notice_text
+from kara_tui.services import audit, invitations, notice_text, reminders
 from kara_tui.services.errors import ConflictError, NotFound
 from kara_tui.timeparse import check_year
 
@@ -694,6 +694,7 @@ class Practice:
         )
         db.add(row)
         db.flush()
+        reminders.plan(db, row, pro, now)
         audit.record(
             db,
             at=now,
@@ -827,6 +828,8 @@ class Practice:
         if reason is Reason.OTHER and not note.strip():
             raise DomainError("the reason 'other' needs a note saying what happened")
         now = self.clock.now()
+        moved = action == "reschedule"
+        reminders.obsolete(db, row.id, now, f"the session was {'moved' if moved else 'cancelled'}")
         notified_at = _utc(notified_at or now, "notice time")
         if notified_at > now + timedelta(minutes=1):
             raise DomainError("notice cannot have been given in the future")
@@ -1182,6 +1185,7 @@ class Practice:
             if row.credit_reserved:
                 row.client.sponsored_credit += 1
             tombstone = {"uid": row.uid, "start": row.start.isoformat(), "status": row.status}
+            reminders.obsolete(db, row.id, self.clock.now(), "the session was deleted")
             # A notice not sent yet would announce a session that never was.
             withdrawn = db.scalars(
                 select(NotificationRow).where(NotificationRow.session_id == row.id)

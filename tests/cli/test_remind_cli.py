@@ -1,0 +1,101 @@
+"""`kara-tui remind` (issue 17): due reminders go once, even from two processes at the same time,
+to a real SMTP server on 127.0.0.1; KARA_NOW chooses the moment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kara_smtp import SmtpServer
+
+LATER = "2026-11-20T20:00:00+00:00"  # Friday 20:00: every Saturday reminder below is due
+
+
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    smtp = SmtpServer().start()
+    yield smtp
+    smtp.stop()
+
+
+def _practice(cli: Callable[..., Any], tmp_path: Path, port: int, sessions: int) -> None:
+    (tmp_path / "config.toml").write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n', encoding="utf-8"
+    )
+    assert cli("settings", "set", "email", "ada@practice.example").code == 0
+    for i in range(sessions):
+        assert cli("clients", "add", f"Client {i}", "--email", f"c{i}@example.com").code == 0
+        start = f"2026-11-21 {8 + i // 2:02d}:{(i % 2) * 30:02d}"
+        booked = cli(
+            "sessions", "add", "--client", f"Client {i}", "--start", start, "--minutes", "25",
+            "--force", "--no-notify",
+        )  # fmt: skip
+        assert booked.code == 0, booked.err
+
+
+def _env(db_url: str, tmp_path: Path, now: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KARA_DB": db_url,
+        "KARA_NOW": now,
+        "KARA_CONFIG": str(tmp_path / "config.toml"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+
+
+def test_dry_run_lists_and_sends_nothing(cli, db_url: str, tmp_path: Path, server) -> None:
+    _practice(cli, tmp_path, server.port, 2)
+    out = subprocess.run(
+        [sys.executable, "-m", "kara_tui", "remind", "--dry-run", "--json"],
+        env=_env(db_url, tmp_path, LATER),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["dry_run"] is True
+    assert [d["lead_hours"] for d in doc["due"]] == [24, 24]
+    assert server.received == []
+    early = subprocess.run(
+        [sys.executable, "-m", "kara_tui", "remind"],
+        env=_env(db_url, tmp_path, "2026-11-16T08:00:00+00:00"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (early.returncode, early.stdout) == (0, "0 reminder(s) sent, 0 not sent\n")
+
+
+def test_two_processes_at_once_send_each_reminder_exactly_once(
+    cli, db_url: str, tmp_path: Path, server: SmtpServer
+) -> None:
+    count = 12
+    _practice(cli, tmp_path, server.port, count)
+    env = _env(db_url, tmp_path, LATER)
+    command = [sys.executable, "-m", "kara_tui", "remind", "--json"]
+    procs = [
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    for p, (_out, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, err
+    sent = [json.loads(out)["sent"] for out, _ in results]
+    assert sum(sent) == count
+    recipients = sorted(r.recipients[0] for r in server.received)
+    assert recipients == sorted(f"c{i}@example.com" for i in range(count))
+    subjects = {r.message["Subject"] for r in server.received}
+    assert all(s.startswith("Appointment reminder: Sat 21 Nov ") for s in subjects)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert json.loads(again.stdout)["sent"] == 0
+    assert len(server.received) == count
