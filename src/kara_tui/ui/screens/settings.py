@@ -32,7 +32,7 @@ LABELS = {
     "buffer_minutes": ("Buffer min", "between sessions"),
     "default_currency": ("Currency", "GBP"),
     "default_minutes": ("Session min", "a new session's length"),
-    "reminder_leads": ("Reminders (h)", "48, 24, 2 (comma-separated) or none"),
+    "reminder_leads": ("Reminder h", "48, 24, 2 (comma-separated) or none"),
     "quiet_hours": ("Quiet hours", "21:00-08:00 or none: no reminder then"),
 }
 
