@@ -99,3 +99,18 @@ def test_two_processes_at_once_send_each_reminder_exactly_once(
     again = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert json.loads(again.stdout)["sent"] == 0
     assert len(server.received) == count
+
+
+def test_outbox_send_sends_due_reminders_too(
+    cli, db_url: str, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _practice(cli, tmp_path, server.port, 1)
+    assert cli("outbox", "send").out == "Nothing to send: no message is queued.\n"
+    monkeypatch.setenv("KARA_NOW", LATER)
+    sent = cli("outbox", "send")
+    assert sent.code == 0, sent.err
+    [received] = server.received
+    assert received.message["Subject"] == "Appointment reminder: Sat 21 Nov 08:00"
+    assert not any(p.get_content_type() == "text/calendar" for p in received.message.walk())
+    assert cli("remind", "--json").json()["sent"] == 0
+    assert len(server.received) == 1

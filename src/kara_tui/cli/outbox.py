@@ -98,7 +98,10 @@ def outbox_discard(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def outbox_send(ctx: Context, args: argparse.Namespace) -> int:
+    from kara_tui.services.reminders import Reminders
+
     outbox = _outbox(ctx)
+    Reminders(ctx.practice, outbox).queue_due()  # due reminders go with the other notices
     report = outbox.send_all()
     return _print_report(report, args, "Nothing to send: no message is queued.")
 

@@ -162,9 +162,18 @@ class Reminders:
             return [Due(r.id, r.session_id, r.due_at, r.lead_minutes) for r in rows]
 
     def run(self, *, dry_run: bool = False) -> RunReport:
-        due = self.due()
         if dry_run:
-            return RunReport(due)
+            return RunReport(self.due())
+        due, dropped, queued = self.queue_due()
+        report = self.outbox.send(queued) if queued else None
+        if report is not None:
+            self._mark_sent([o.notification_id for o in report.outcomes if o.sent])
+        return RunReport(due, dropped, queued, report)
+
+    def queue_due(self) -> tuple[list[Due], list[tuple[int, str]], list[int]]:
+        """Claim what is due into the outbox (``outbox send`` then sends it with the rest):
+        what was due, what was not sent and why, and the notification ids to send."""
+        due = self.due()
         dropped: list[tuple[int, str]] = []
         queued: list[int] = []
         for d in due:
@@ -174,10 +183,7 @@ class Reminders:
             elif outcome is not None:
                 queued.append(outcome)
         queued += self._retries(dropped, exclude=set(queued))
-        report = self.outbox.send(queued) if queued else None
-        if report is not None:
-            self._mark_sent([o.notification_id for o in report.outcomes if o.sent])
-        return RunReport(due, dropped, queued, report)
+        return due, dropped, queued
 
     def _claim(self, reminder_id: int) -> int | str | None:
         """Take a pending reminder (None if another sender has it): the notification id made
@@ -234,6 +240,8 @@ class Reminders:
                 if r.notification_id in exclude:
                     continue
                 n = db.get(NotificationRow, r.notification_id)
+                if n is not None and n.status == NotificationStatus.SENT.value:
+                    r.status, r.updated_at = SENT, now  # sent by `outbox send`
                 if n is None or n.status != NotificationStatus.QUEUED.value:
                     continue
                 s = db.get(SessionRow, r.session_id) if r.session_id is not None else None
