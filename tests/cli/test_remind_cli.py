@@ -114,3 +114,16 @@ def test_outbox_send_sends_due_reminders_too(
     assert not any(p.get_content_type() == "text/calendar" for p in received.message.walk())
     assert cli("remind", "--json").json()["sent"] == 0
     assert len(server.received) == 1
+
+
+def test_outbox_show_of_a_reminder_has_no_calendar_part(
+    cli, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _practice(cli, tmp_path, server.port, 1)
+    monkeypatch.setenv("KARA_NOW", LATER)
+    assert cli("remind").code == 0
+    [note] = cli("outbox", "list", "--json").json()
+    assert note["kind"] == "reminder"
+    shown = cli("outbox", "show", str(note["id"])).out
+    assert "Subject: Appointment reminder: Sat 21 Nov 08:00" in shown
+    assert "calendar part" not in shown

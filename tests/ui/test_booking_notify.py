@@ -34,3 +34,31 @@ async def test_the_box_follows_the_client_and_booking_invites(app, cal_practice)
         [note] = cal_practice.list_notifications()[before:]
         assert note.kind is NotificationKind.CONFIRMATION
         assert note.recipient == "anna@example.com"
+
+
+async def test_the_open_calendar_sends_due_reminders(practice, clock, tmp_path) -> None:
+    """Issue 17: while the calendar is open, a worker sends the reminders that are due."""
+    from datetime import UTC, datetime
+
+    from kara_tui.config import Settings
+    from kara_tui.domain import Money, NotificationStatus
+    from kara_tui.ui.app import make_app
+    from kara_tui.ui.themes import shipped_themes_dir
+
+    practice.set_setting("email", "me@practice.example")
+    anna = practice.add_client("Anna Smith", email="anna@example.com", fee=Money(9000, "GBP"))
+    practice.book(anna.id, datetime(2026, 11, 18, 15, tzinfo=UTC), force=True)
+    clock.advance(hours=31)  # Tuesday 15:00: the 24 h reminder is due
+    settings = Settings(path=tmp_path / "config.toml", outbox_dir=tmp_path / "outbox")
+    app = make_app(
+        practice=practice, settings=settings, clock=clock, theme_dirs=[shipped_themes_dir()]
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.send_reminders()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    [note] = practice.list_notifications()
+    assert note.subject == "Appointment reminder: Wed 18 Nov 15:00"
+    assert note.status is NotificationStatus.SENT
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

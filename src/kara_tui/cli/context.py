@@ -212,7 +212,7 @@ class Context:
         return practice
 
     def open_calendar(self) -> int:
-        from kara_tui.ui.app import FEED_REFRESH_SECONDS, make_app
+        from kara_tui.ui.app import FEED_REFRESH_SECONDS, REMINDER_SECONDS, make_app
 
         practice = self.practice  # first: opening the database may add a notice to settings
         app = make_app(
@@ -221,6 +221,7 @@ class Context:
             clock=self.clock,
             feed_keyring=self.feed_keyring(),
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
+            reminder_seconds=REMINDER_SECONDS,
         )
         app.run()
         if app.no_terminal:

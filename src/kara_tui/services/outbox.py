@@ -312,10 +312,13 @@ class Outbox:
             f"Subject: {claimed.subject}",
             "",
             claimed.body.rstrip("\n"),
-            "",
-            f"-- calendar part (text/calendar; method={_method(claimed)}) --",
-            claimed.ical.replace("\r\n", "\n").rstrip("\n"),
         ]
+        if claimed.ical:  # a reminder has none
+            lines += [
+                "",
+                f"-- calendar part (text/calendar; method={_method(claimed)}) --",
+                claimed.ical.replace("\r\n", "\n").rstrip("\n"),
+            ]
         if not sender:
             lines += ["", self._no_sender_sentence()]
         return "\n".join(lines)

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 # How often the open app looks for feeds whose refresh interval has passed (the CLI's value;
 # make_app's default of 0 turns the background refresh off, as tests want).
 FEED_REFRESH_SECONDS = 60.0
+# How often the open app sends the client reminders that are due (0 in make_app: off).
+REMINDER_SECONDS = 300.0
 HANG_UP_GRACE_SECONDS = 5.0  # after SIGTERM/SIGHUP, how long a clean exit may take
 CLIENT_NAMES_AFTER_SECONDS = 0.3  # every client's name (for redaction), read after the first paint
 
@@ -86,6 +88,7 @@ class KaraApp(App[int]):
         theme_dirs: list[Traversable] | None = None,
         feed_keyring: Any = None,
         feed_refresh_seconds: float = 0,
+        reminder_seconds: float = 0,
     ) -> None:
         super().__init__()
         _freeze_loaded_modules()
@@ -100,6 +103,8 @@ class KaraApp(App[int]):
         self._client_names: frozenset[str] = frozenset()
         self.feed_sync = FeedSync(practice, settings, keyring=feed_keyring)
         self.feed_refresh_seconds = feed_refresh_seconds
+        self.reminder_seconds = reminder_seconds
+        self._reminder_errors: set[str] = set()
         self._theme_dirs = (
             theme_dirs
             if theme_dirs is not None
@@ -168,6 +173,35 @@ class KaraApp(App[int]):
             # A first look soon after opening (feeds may be hours old), then at the interval.
             self.set_timer(min(self.feed_refresh_seconds, 2.0), self.refresh_feeds)
             self.set_interval(self.feed_refresh_seconds, self.refresh_feeds)
+        if self.reminder_seconds > 0:
+            self.set_timer(min(self.reminder_seconds, 5.0), self.send_reminders)
+            self.set_interval(self.reminder_seconds, self.send_reminders)
+
+    # -- client reminders (DESIGN.md section 7) ---------------------------------------------
+
+    def send_reminders(self) -> None:
+        """Send the reminders that are due, in a worker; skipped while one is running."""
+        if not any(w.group == "reminders" and w.is_running for w in self.workers):
+            self._send_reminders()
+
+    @work(thread=True, group="reminders", exit_on_error=False)
+    def _send_reminders(self) -> None:
+        from kara_tui.domain import DomainError
+        from kara_tui.services.outbox import Outbox
+        from kara_tui.services.reminders import Reminders
+
+        try:
+            report = Reminders(self.practice, Outbox(self.practice, self.settings)).run()
+        except DomainError as exc:  # e.g. no From: address yet: said once, not every run
+            errors = [str(exc)]
+        else:
+            errors = list(report.send.errors) if report.send is not None else []
+        fresh = [e for e in errors if e not in self._reminder_errors]
+        self._reminder_errors.update(fresh)
+        for error in fresh:
+            self.call_from_thread(
+                self.notify, error, title="Reminders", severity="warning", markup=False
+            )
 
     # -- background feed refresh ------------------------------------------------------------
 
@@ -524,6 +558,7 @@ def make_app(
     theme_dirs: list[Traversable] | None = None,
     feed_keyring: Any = None,
     feed_refresh_seconds: float = 0,
+    reminder_seconds: float = 0,
 ) -> KaraApp:
     """Build the app the CLI runs; tests call it with a temporary database and a fixed clock.
 
@@ -531,6 +566,8 @@ def make_app(
         feed_keyring: where feed addresses are kept (the user's keyring when None).
         feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
             default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
+        reminder_seconds: how often to send due client reminders while the app is open; 0
+            (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
     """
     return KaraApp(
         practice,
@@ -539,4 +576,5 @@ def make_app(
         theme_dirs=theme_dirs,
         feed_keyring=feed_keyring,
         feed_refresh_seconds=feed_refresh_seconds,
+        reminder_seconds=reminder_seconds,
     )
