@@ -83,9 +83,9 @@ def test_a_sponsored_client_is_told_the_programme_rule(practice: Practice) -> No
 
 def test_a_client_window_sets_the_deadline(practice: Practice) -> None:
     cy = practice.add_client("Cy", email="cy@example.com", fee=Money(9000, "GBP"), window_hours=48)
-    practice.book(cy.id, TUE_15, force=True, notify=True)
+    practice.book(cy.id, TUE_15.replace(day=19), force=True, notify=True)
     [note] = practice.list_notifications()
-    assert "Free cancellation until Sunday 15 November 15:00" in note.body
+    assert "Free cancellation until Tuesday 17 November 15:00" in note.body
 
 
 def test_moving_the_place_of_a_notified_session_sends_an_update(practice: Practice) -> None:
@@ -157,3 +157,16 @@ def test_invitation_update_and_reschedule_leave_exactly_the_new_session(
 def test_a_series_invitation_and_its_cancellations_leave_exactly_its_sessions() -> None:
     """Issue 17: once series exist, their invitation (one RRULE, or one per session) and a
     cancelled occurrence, applied in order, must leave exactly the sessions on record."""
+
+
+def test_a_booking_inside_the_window_says_a_cancellation_now_may_be_charged(
+    practice: Practice,
+) -> None:
+    soon = datetime(2026, 11, 16, 15, tzinfo=UTC)  # 7 h after the conftest clock
+    practice.book(_anna(practice).id, soon, force=True, notify=True)
+    [note] = practice.list_notifications()
+    assert (
+        "This appointment is less than 24 hours away: a cancellation now may be charged "
+        "(90.00 GBP)." in note.body
+    )
+    assert "Free cancellation until" not in note.body

@@ -174,7 +174,8 @@ def test_remind_sends_what_is_due_once_with_a_neutral_text(
     assert "Wednesday 18 November 2026 at 15:00 (Europe/London), 50 minutes, at Room 2" in (
         note.body
     )
-    assert "Free cancellation until Tuesday 17 November 15:00" in note.body
+    # Sent as the 24 h window closes: it says so, rather than a deadline that has passed.
+    assert "less than 24 hours away: a cancellation now may be charged (90.00 GBP)" in note.body
     assert "me@practice.example" in note.body
     for clinical in ("Trauma", "therapy", "PTSD"):
         assert clinical not in note.subject + note.body
@@ -214,3 +215,18 @@ def test_a_moved_session_is_re_checked_at_send_time(
     report = sender.run()
     assert report.obsolete == [(_rows(practice)[0].id, "the session was moved")]
     assert report.send is None
+
+
+def test_a_reminder_before_the_window_names_the_free_cancellation_deadline(
+    practice: Practice, clock: FixedClock, tmp_path: Path
+) -> None:
+    practice.set_setting("reminder_leads", "48")
+    practice.book(_anna(practice).id, datetime(2026, 11, 19, 10, tzinfo=UTC), force=True)
+    sender = _sender(practice, tmp_path)
+    clock.advance(hours=26)  # Tuesday 10:00, 48 h before
+    assert sender.run().send.sent == 1
+    [note] = practice.list_notifications()
+    assert (
+        "Free cancellation until Wednesday 18 November 10:00; later cancellations may be "
+        "charged (90.00 GBP)." in note.body
+    )

@@ -21,17 +21,28 @@ def _when(at: datetime, tz: ZoneInfo) -> str:
 
 
 def terms_line(
-    client: Client, professional: Professional, start: datetime, fee: Money, tz: ZoneInfo
+    client: Client,
+    professional: Professional,
+    start: datetime,
+    fee: Money,
+    tz: ZoneInfo,
+    now: datetime | None = None,
 ) -> str:
     """'Free cancellation until Monday 7 December 15:00; later cancellations may be charged
-    (up to £90.00).' Sponsored clients are told their programme's rule instead of a fee."""
-    until = _when(free_until(client, professional, start), tz)
+    (90.00 GBP).' Sponsored clients are told their programme's rule instead of a fee; past
+    the deadline (``now``), that a cancellation from now on may be charged."""
+    window = window_for(client, professional)
+    deadline = free_until(client, professional, start)
     if client.programme is Programme.SPONSORED:
+        charge = "may use one session of your sponsored credit or be charged"
+    else:
+        amount = fee.percent(professional.late_fee_percent)
+        charge = "may be charged" + (f" ({amount})" if amount.minor > 0 else "")
+    if now is not None and deadline <= now:
         return (
-            f"Free cancellation until {until}; a later cancellation may use one session of "
-            "your sponsored credit or be charged."
+            f"This appointment is less than {window.hours} hours away: a cancellation now {charge}."
         )
-    amount = fee.percent(professional.late_fee_percent)
-    if amount.minor <= 0:
-        return f"Free cancellation until {until}; later cancellations may be charged."
-    return f"Free cancellation until {until}; later cancellations may be charged ({amount})."
+    later = (
+        "a later cancellation" if client.programme is Programme.SPONSORED else "later cancellations"
+    )
+    return f"Free cancellation until {_when(deadline, tz)}; {later} {charge}."

@@ -3,6 +3,7 @@ changes: the words, with the cancellation terms this client has, and whether one
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,12 +16,17 @@ from kara_tui.services import notice_text
 
 
 def text(
-    row: SessionRow, pro: Professional, *, updated: bool = False, message: str = ""
+    row: SessionRow,
+    pro: Professional,
+    now: datetime,
+    *,
+    updated: bool = False,
+    message: str = "",
 ) -> notice_text.NoticeText:
     """The confirmation (or update) of ``row``, stating the terms that apply to its client."""
     tz = ZoneInfo(pro.timezone)
     terms = terms_line(
-        row.client.to_domain(), pro, row.start, Money(row.fee_minor, row.currency), tz
+        row.client.to_domain(), pro, row.start, Money(row.fee_minor, row.currency), tz, now
     )
     return notice_text.confirmed(
         client_name=row.client.name,

@@ -987,7 +987,7 @@ class Practice:
             method = "CANCEL"
         else:
             text = invitations.text(
-                row, pro, updated=kind is NotificationKind.UPDATE, message=message
+                row, pro, self.clock.now(), updated=kind is NotificationKind.UPDATE, message=message
             )
             method = "REQUEST"
         from kara_tui.ical import itip  # icalendar is heavy: load it when a notice is made

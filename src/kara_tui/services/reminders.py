@@ -84,7 +84,7 @@ def _drop(db: DbSession, r: ReminderRow, now: datetime, why: str) -> None:
 # -- the text ---------------------------------------------------------------------------------
 
 
-def text(row: SessionRow, pro: Professional) -> notice_text.NoticeText:
+def text(row: SessionRow, pro: Professional, now: datetime) -> notice_text.NoticeText:
     """Time, length, place, this client's cancellation terms, how to reach the professional;
     the subject names the time only (no service, nothing clinical)."""
     tz = ZoneInfo(pro.timezone)
@@ -92,7 +92,7 @@ def text(row: SessionRow, pro: Professional) -> notice_text.NoticeText:
     minutes = int((row.end - row.start).total_seconds() // 60)
     where = f", at {row.location}" if row.location else ""
     terms = terms_line(
-        row.client.to_domain(), pro, row.start, Money(row.fee_minor, row.currency), tz
+        row.client.to_domain(), pro, row.start, Money(row.fee_minor, row.currency), tz, now
     )
     reach = f"To reach {pro.name}, reply to this email" + (f" ({pro.email})." if pro.email else ".")
     body = "\n\n".join(
@@ -207,7 +207,7 @@ class Reminders:
                 _drop(db, r, now, why)
                 return why
             assert s is not None
-            words = text(s, self.practice.professional())
+            words = text(s, self.practice.professional(), now)
             note = NotificationRow(
                 session_id=s.id,
                 kind=NotificationKind.REMINDER.value,
