@@ -127,3 +127,42 @@ def test_outbox_show_of_a_reminder_has_no_calendar_part(
     shown = cli("outbox", "show", str(note["id"])).out
     assert "Subject: Appointment reminder: Sat 21 Nov 08:00" in shown
     assert "calendar part" not in shown
+
+
+def test_a_refused_reminder_keeps_its_error_and_is_retried_after_a_wait(
+    cli, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _practice(cli, tmp_path, server.port, 1)
+    server.reject = "451 try again later"
+    monkeypatch.setenv("KARA_NOW", LATER)
+    failed = cli("remind", "--json")
+    assert failed.code == 1
+    assert failed.json()["sent"] == 0
+    [note] = cli("outbox", "list", "--json").json()
+    assert note["status"] == "queued"
+    assert "451" in note["error"]
+    server.reject = ""
+    monkeypatch.setenv("KARA_NOW", "2026-11-20T20:02:00+00:00")  # too soon: backing off
+    assert cli("remind", "--json").json()["sent"] == 0
+    monkeypatch.setenv("KARA_NOW", "2026-11-20T20:06:00+00:00")
+    assert cli("remind", "--json").json()["sent"] == 1
+    assert len(server.received) == 1
+    monkeypatch.setenv("KARA_NOW", "2026-11-21T09:00:00+00:00")  # after the start: nothing
+    assert cli("remind", "--json").json()["sent"] == 0
+
+
+def test_a_reminder_never_sent_is_given_up_once_the_session_starts(
+    cli, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _practice(cli, tmp_path, server.port, 1)
+    server.reject = "451 try again later"
+    monkeypatch.setenv("KARA_NOW", LATER)
+    assert cli("remind").code == 1
+    server.reject = ""
+    monkeypatch.setenv("KARA_NOW", "2026-11-21T08:05:00+00:00")  # the session began at 08:00
+    given_up = cli("remind", "--json").json()
+    assert given_up["sent"] == 0
+    assert given_up["not_sent"][0]["why"] == "the session has started"
+    [note] = cli("outbox", "list", "--json").json()
+    assert note["status"] == "discarded"
+    assert server.received == []
