@@ -166,3 +166,20 @@ def test_a_reminder_never_sent_is_given_up_once_the_session_starts(
     [note] = cli("outbox", "list", "--json").json()
     assert note["status"] == "discarded"
     assert server.received == []
+
+
+def test_clients_add_takes_reminders_and_refuses_a_bad_lead_adding_nothing(
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    added = cli("clients", "add", "Ann", "--email", "a@example.com", "--reminders", "none")
+    assert added.code == 0, added.err
+    assert (
+        cli("sessions", "add", "--client", "Ann", "--start", "2026-11-20 21:00", "--force").code
+        == 0
+    )
+    bad = cli("clients", "add", "Bea", "--reminders", "12")
+    assert bad.code != 0
+    assert "'12' is not a reminder lead" in bad.err
+    assert [c["name"] for c in cli("clients", "list", "--json").json()] == ["Ann"]
+    monkeypatch.setenv("KARA_NOW", LATER)
+    assert cli("remind", "--dry-run", "--json").json()["due"] == []  # Ann opted out

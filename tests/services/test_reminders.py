@@ -230,3 +230,22 @@ def test_a_reminder_before_the_window_names_the_free_cancellation_deadline(
         "Free cancellation until Wednesday 18 November 10:00; later cancellations may be "
         "charged (90.00 GBP)." in note.body
     )
+
+
+def test_a_client_may_have_own_leads_or_opt_out(practice: Practice) -> None:
+    from kara_tui.services.reminders import set_client_leads
+
+    anna = _anna(practice)
+    bo = practice.add_client("Bo", email="bo@example.com", fee=Money(9000, "GBP"))
+    set_client_leads(practice, anna.id, "48,2")
+    set_client_leads(practice, bo.id, "none")
+    a = practice.book(anna.id, datetime(2026, 11, 20, 15, tzinfo=UTC), force=True)
+    practice.book(bo.id, datetime(2026, 11, 20, 17, tzinfo=UTC), force=True)
+    assert [(r.session_id, r.lead_minutes) for r in _rows(practice)] == [
+        (a.id, 48 * 60),
+        (a.id, 2 * 60),
+    ]
+    with pytest.raises(DomainError, match="not a reminder lead"):
+        set_client_leads(practice, bo.id, "12")
+    set_client_leads(practice, bo.id, "default")
+    assert practice.find_client(bo.id).reminder_leads is None

@@ -76,6 +76,10 @@ def _say_if_not_notified(ctx: Context, session_id: int, wanted: bool) -> None:
 
 def clients_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
+    if args.reminders and args.reminders.strip() != "default":
+        from kara_tui.policy.reminders import parse_leads
+
+        parse_leads(args.reminders)  # refused before the client is added
     currency = check_iso_currency(args.currency or practice.professional().default_currency)
     fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency)
     client = practice.add_client(
@@ -88,6 +92,11 @@ def clients_add(ctx: Context, args: argparse.Namespace) -> int:
         sponsored_credit=_int(args.credit, "--credit") if args.credit else 0,
         notes=args.notes or "",
     )
+    if args.reminders:
+        from kara_tui.services.reminders import set_client_leads
+
+        set_client_leads(practice, client.id, args.reminders)
+        client = practice.find_client(client.id)
     if args.json:
         render.dump(render.client_json(client))
     else:
@@ -431,6 +440,9 @@ def register(sub: Any) -> None:
     p.add_argument("--window-hours", help="the client's own cancellation window")
     p.add_argument("--credit", help="sponsored sessions of credit")
     p.add_argument("--notes")
+    p.add_argument(
+        "--reminders", metavar="LEADS", help="hours before a session: 48,24,2; none; default"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=clients_add)
     p = clients.add_parser("list", help="list clients")

@@ -98,6 +98,7 @@ class ClientRow(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminder_leads: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
     def to_domain(self) -> d.Client:
         return d.Client(
@@ -111,6 +112,7 @@ class ClientRow(Base):
             sponsored_credit=self.sponsored_credit,
             archived=self.archived,
             notes=self.notes,
+            reminder_leads=self.reminder_leads,
         )
 
 

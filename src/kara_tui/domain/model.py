@@ -231,6 +231,7 @@ class Client:
     sponsored_credit: int = 0  # sessions of credit left, for sponsored clients
     archived: bool = False
     notes: str = ""
+    reminder_leads: str | None = None  # None: the practice's; "none": opted out; "48,2"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,11 @@ def parse_leads(text: str) -> tuple[int, ...]:
     return tuple(sorted(leads, reverse=True))
 
 
+def leads_for(client_leads: str | None, practice_leads: str) -> str:
+    """A client's own leads (or 'none', opted out) win over the practice default."""
+    return practice_leads if client_leads is None else client_leads
+
+
 def leads_text(leads: tuple[int, ...]) -> str:
     return ",".join(str(h) for h in leads) if leads else "none"
 

@@ -5,7 +5,8 @@ Revises: 0005_feed_block_all_day
 Create Date: 2026-12-07 07:30:00
 
 Issue 17: a reminder is a row with a unique key so that two senders at once still send it
-once; the practice gets a default lead (24 h) and quiet hours (21:00-08:00).
+once; the practice gets a default lead (24 h) and quiet hours (21:00-08:00), and a client
+their own leads or none (NULL: the practice's).
 """
 
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ def upgrade() -> None:
         "professionals",
         sa.Column("quiet_hours", sa.String(20), nullable=False, server_default="21:00-08:00"),
     )
+    op.add_column("clients", sa.Column("reminder_leads", sa.String(20), nullable=True))
     op.create_table(
         "reminders",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -64,3 +66,4 @@ def downgrade() -> None:
     op.drop_table("reminders")
     op.drop_column("professionals", "quiet_hours")
     op.drop_column("professionals", "reminder_leads")
+    op.drop_column("clients", "reminder_leads")
