@@ -183,3 +183,33 @@ def test_clients_add_takes_reminders_and_refuses_a_bad_lead_adding_nothing(
     assert [c["name"] for c in cli("clients", "list", "--json").json()] == ["Ann"]
     monkeypatch.setenv("KARA_NOW", LATER)
     assert cli("remind", "--dry-run", "--json").json()["due"] == []  # Ann opted out
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        (
+            "reminder_leads",
+            "5",
+            "'5' is not a reminder lead (choose from 48, 24, 2 hours, or none)",
+        ),
+        ("reminder_leads", "24,abc", "'abc' is not a reminder lead"),
+        ("quiet_hours", "25:00-08:00", "quiet hours are two times like 21:00-08:00"),
+        ("quiet_hours", "08:00-08:00", "quiet hours need a start and an end that differ"),
+    ],
+)
+def test_reminder_settings_refuse_bad_values_in_one_line(cli, key: str, value: str, said: str):
+    refused = cli("settings", "set", key, value)
+    assert refused.code != 0
+    assert said in refused.err
+    assert refused.err.count("\n") == 1
+    assert "Traceback" not in refused.err
+    shown = cli("settings", "show", "--json").json()
+    assert (shown["reminder_leads"], shown["quiet_hours"]) == ("24", "21:00-08:00")
+
+
+def test_reminder_settings_are_stored_as_read_back(cli) -> None:
+    assert cli("settings", "set", "reminder_leads", "2, 48h").code == 0
+    assert cli("settings", "set", "quiet_hours", "none").code == 0
+    shown = cli("settings", "show", "--json").json()
+    assert (shown["reminder_leads"], shown["quiet_hours"]) == ("48,2", "none")

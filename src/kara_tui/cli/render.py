@@ -154,6 +154,8 @@ def professional_json(p: Professional) -> dict[str, Any]:
         "buffer_minutes": p.buffer_minutes,
         "default_currency": p.default_currency,
         "default_minutes": p.default_minutes,
+        "reminder_leads": p.reminder_leads,  # as `settings set` reads it: "48,2" or "none"
+        "quiet_hours": p.quiet_hours,
     }
 
 
