@@ -99,13 +99,18 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
     client = practice.find_client(args.client)
     sessions = practice.list_sessions(client_id=client.id)
     tz = practice.tz
+    from kara_tui.cli.clients import money_record
+
+    record = money_record(ctx, client)
     if args.json:
         doc = render.client_json(client)
         doc["notes"] = client.notes
+        doc.update(record.json)
         doc["sessions"] = [render.session_json(s, tz) for s in sessions]
         render.dump(doc)
         return 0
-    print(f"{client.name} (id {client.id}), {client.programme.value}, fee {client.fee}")
+    archived = ", archived" if client.archived else ""
+    print(f"{client.name} (id {client.id}), {client.programme.value}, fee {client.fee}{archived}")
     for label, value in (("email", client.email), ("phone", client.phone)):
         if value:
             print(f"  {label}: {value}")
@@ -113,6 +118,8 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  own cancellation window: {client.window_hours} h")
     if client.programme is Programme.SPONSORED:
         print(f"  sponsored credit: {client.sponsored_credit}")
+    for line in record.lines:
+        print(f"  {line}")
     for s in sessions:
         print(render.session_line(s, tz))
     return 0
@@ -379,6 +386,9 @@ def register(sub: Any) -> None:
     p.add_argument("client", metavar="NAME_OR_ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=clients_show)
+    from kara_tui.cli import clients as client_record
+
+    client_record.register(clients)  # edit, archive, restore, credit
 
     sessions = sub.add_parser("sessions").add_subparsers(
         dest="sessions_command", metavar="ACTION", required=True

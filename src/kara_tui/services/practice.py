@@ -53,6 +53,7 @@ from kara_tui.domain.money import MoneyError, check_currency
 from kara_tui.policy import cancellation as policy
 from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
 from kara_tui.services import audit
+from kara_tui.services.clients import refuse_duplicate_name
 from kara_tui.services.errors import ConflictError, NotFound
 
 MAX_SESSION_MINUTES = 12 * 60
@@ -273,6 +274,7 @@ class Practice:
         if sponsored_credit < 0:
             raise DomainError("sponsored credit cannot be negative")
         with self.writing() as db:
+            refuse_duplicate_name(db, name)
             pro = self._professional_row(db)
             fee = fee or Money(0, pro.default_currency)
             row = ClientRow(
@@ -319,6 +321,8 @@ class Practice:
                     select(ClientRow).where(ClientRow.name.ilike(_like_literal(text), escape="\\"))
                 )
             )
+        if len(exact) > 1:  # an archived client may share an active one's name
+            exact = [r for r in exact if not r.archived] or exact
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:
@@ -379,7 +383,7 @@ class Practice:
             stmt = (
                 select(SessionRow)
                 .join(ClientRow)
-                .where(ClientRow.name.ilike(needle, escape="\\"))
+                .where(ClientRow.name.ilike(needle, escape="\\"), ClientRow.archived.is_(False))
                 .order_by(SessionRow.start)
             )
             rows = [r.to_domain() for r in db.scalars(stmt)]
