@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from test_practice_cli_errors import everything
 
 
 @pytest.fixture
 def world(cli) -> None:
-    assert cli("clients", "add", "Anna Smith", "--email", "anna@example.com", "--fee", "90").code == 0
+    assert (
+        cli("clients", "add", "Anna Smith", "--email", "anna@example.com", "--fee", "90").code == 0
+    )
     assert cli("clients", "add", "Ben Jones", "--programme", "sponsored", "--credit", "2").code == 0
     assert cli("sessions", "add", "--client", "Anna Smith", "--start", "2026-11-17 10:00").code == 0
 

@@ -66,9 +66,7 @@ def test_edit_changes_every_field_and_audits_before_and_after(practice, book, db
     assert cleared.window_hours is None
 
 
-def test_a_new_fee_applies_to_later_bookings_unless_future_ones_are_updated(
-    practice, book
-) -> None:
+def test_a_new_fee_applies_to_later_bookings_unless_future_ones_are_updated(practice, book) -> None:
     practice.add_client("Anna Smith", fee=Money(9000, "GBP"))
     first = practice.book("Anna Smith", TUE)
     book.edit("Anna Smith", ClientChanges(fee=Money(9500, "GBP")))

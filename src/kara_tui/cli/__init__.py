@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("feeds", "write the sessions as an iCalendar file"),
     "report": ("report", "cancellation and charge report"),
     "outbox": ("outbox", "notices to clients: list, send, retry"),
+    "charges": ("charges", "charges and refunds: list, mark paid, void"),
 }
 
 
