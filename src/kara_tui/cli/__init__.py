@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "cancellation and charge report"),
     "outbox": ("outbox", "notices to clients: list, send, retry"),
     "charges": ("charges", "charges and refunds: list, mark paid, void"),
+    "statement": ("charges", "a client's statement for a period"),
 }
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+import unicodedata
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
-from kara_tui.domain import ChargeKind, ChargeStatus, DomainError, Money, PaymentMethod
+from kara_tui.domain import (
+    ChargeKind,
+    ChargeStatus,
+    DomainError,
+    Money,
+    PaymentMethod,
+    SessionStatus,
+)
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 
@@ -132,3 +140,139 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=charges_void)
+
+    p = sub.add_parser(
+        "statement", description="A client's statement: sessions, charges, payments, balance."
+    )
+    p.add_argument("client", metavar="NAME_OR_ID")
+    p.add_argument("--from", dest="from_", metavar="DATE", help="first day (default: 1 January)")
+    p.add_argument("--to", metavar="DATE", help="the day after the last (default: tomorrow)")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (Markdown when it ends in .md)")
+    p.add_argument("--markdown", action="store_true", help="Markdown instead of plain text")
+    p.set_defaults(handler=statement)
+
+
+# -- statement and outstanding ------------------------------------------------------------
+
+
+def clean_line(text: str) -> str:
+    """Text from the database on one line, without control characters."""
+    return " ".join(
+        "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\t\n\r").split()
+    )
+
+
+def statement_text(st: Any, tz: Any, *, markdown: bool = False) -> str:
+    """The statement as plain text, or Markdown (headings, lists) with the same words."""
+    h1, h2, item = ("# ", "## ", "- ") if markdown else ("", "", "  ")
+    last = st.end.toordinal() - 1
+    out = [
+        f"{h1}Statement for {clean_line(st.client.name)}",
+        "",
+        f"From {clean_line(st.practice.name)}"
+        + (f" · {clean_line(st.practice.email)}" if st.practice.email else ""),
+        f"Period: {st.start:%d %b %Y} to {date.fromordinal(last):%d %b %Y}",
+        f"Made on {st.made_at.astimezone(tz):%d %b %Y}",
+        "",
+        f"{h2}Sessions",
+    ]
+    for s in st.sessions:
+        status = s.status.value.replace("_", "-")
+        if s.cancellation is not None and s.status is not SessionStatus.NO_SHOW:
+            late = ", late" if s.cancellation.late else ""
+            status = f"{s.cancellation.reason.label.lower()}{late}"
+        out.append(
+            f"{item}{s.start.astimezone(tz):%a %d %b %Y %H:%M}, {s.minutes} min: {status}, fee {s.fee}"
+        )
+    if not st.sessions:
+        out.append(f"{item}none")
+    out += ["", f"{h2}Charges and refunds"]
+    for c in st.charges:
+        kind = c.kind.value.replace("_", " ")
+        state = c.status.value
+        out.append(f"{item}{c.created_at.astimezone(tz):%d %b %Y}: {kind}, {c.amount} ({state})")
+    if not st.charges:
+        out.append(f"{item}none")
+    out += ["", f"{h2}Payments"]
+    for c in st.payments:
+        method = f" by {c.method.label.lower()}" if c.method else ""
+        ref = f", reference {clean_line(c.reference)}" if c.reference else ""
+        what = "refund paid out" if c.amount.minor < 0 else "paid"
+        out.append(
+            f"{item}{c.paid_at.astimezone(tz):%d %b %Y}: {what} {Money(abs(c.amount.minor), c.amount.currency)}{method}{ref}"
+        )
+    if not st.payments:
+        out.append(f"{item}none")
+    owed = ", ".join(str(m) for m in st.balance) if st.balance else "nothing"
+    out += ["", f"{h2}Balance", f"Owed at the end of the period: {owed}", ""]
+    return "\n".join(out)
+
+
+def statement(ctx: Context, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kara_tui.files import write_private
+    from kara_tui.services.statement import build_statement
+
+    practice = ctx.practice
+    today = practice.clock.today()
+    start = parse_date(args.from_, today) if args.from_ else today.replace(month=1, day=1)
+    end = parse_date(args.to, today) if args.to else today + timedelta(days=1)
+    st = build_statement(practice, args.client, start, end)
+    markdown = args.markdown or (args.out is not None and args.out.lower().endswith(".md"))
+    body = statement_text(st, practice.tz, markdown=markdown)
+    if args.out is None or args.out == "-":
+        print(body, end="")
+        return 0
+    path = Path(args.out).expanduser()
+    try:
+        write_private(path, body)
+    except OSError as exc:
+        raise DomainError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"Wrote the statement to {path}.")
+    return 0
+
+
+def outstanding_report(ctx: Context, args: argparse.Namespace, name: Any) -> int:
+    """`report --outstanding`: who owes what (pending charges minus refunds), oldest first."""
+    if args.from_ or args.to or args.client:
+        raise DomainError("--outstanding is what is owed now: it takes no --from, --to or --client")
+    rows = _ledger(ctx).outstanding()
+    tz = ctx.practice.tz
+    if args.json:
+        render.dump(
+            [
+                {
+                    "client_id": o.client.id,
+                    "client": name(o.client.name),
+                    "balance": [render.money(m) for m in o.balance],
+                    "oldest": render.iso(o.oldest, tz),
+                }
+                for o in rows
+            ]
+        )
+    elif args.csv:
+        import csv
+        import io
+        import sys
+
+        from kara_tui.cli.report import safe_cell
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["client_id", "client", "amount", "currency", "oldest"])
+        for o in rows:
+            for m in o.balance:
+                writer.writerow(
+                    [o.client.id, safe_cell(name(o.client.name)), m.amount_str(), m.currency,
+                     f"{o.oldest.astimezone(tz):%Y-%m-%d}"]
+                )  # fmt: skip
+        sys.stdout.write(out.getvalue())
+    elif not rows:
+        print("Nobody owes anything: no charge is pending.")
+    else:
+        print(f"{'client':<28}  {'owes':>24}  oldest pending charge")
+        for o in rows:
+            owed = ", ".join(str(m) for m in o.balance)
+            print(f"{name(o.client.name):<28.28}  {owed:>24}  {o.oldest.astimezone(tz):%Y-%m-%d}")
+    return 0
