@@ -197,6 +197,9 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
         self.post_message(self.Saved(edited))
 
     def on_client_edit_form_saved(self, message: Saved) -> None:
+        learn = getattr(self.app, "learn_names", None)
+        if learn is not None:  # a new name is redacted in privacy mode like the others
+            learn([message.client.name])
         self.app.notify(f"Saved {shown_name(self, message.client.name)}", markup=False)
         self.dismiss(message.client)
 
