@@ -98,46 +98,6 @@ def clients_credit(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def register(clients: Any) -> None:
-    """Add this module's actions to the `clients` command's sub-parsers."""
-    p = clients.add_parser("edit", help="change a client's details (audited)")
-    p.add_argument("client", metavar="NAME_OR_ID")
-    p.add_argument("--name")
-    p.add_argument("--email")
-    p.add_argument("--phone")
-    p.add_argument("--programme", help="private or sponsored")
-    p.add_argument("--fee", help="fee for sessions booked from now on, e.g. 95.00")
-    p.add_argument("--currency", help="ISO code")
-    p.add_argument(
-        "--update-future", action="store_true", help="scheduled sessions take the new fee too"
-    )
-    p.add_argument("--window-hours", help="own cancellation window, or 'default'")
-    p.add_argument("--notes", help="private notes (replaces them)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=clients_edit)
-
-    p = clients.add_parser("archive", help="archive a client who ended therapy")
-    p.add_argument("client", metavar="NAME_OR_ID")
-    p.add_argument(
-        "--cancel-future",
-        action="store_true",
-        help="cancel the sessions still to come, as by the professional",
-    )
-    p.add_argument("--no-notify", action="store_true", help="no cancellation notices")
-    p.add_argument("--yes", action="store_true", help="(no question is asked on the command line)")
-    p.set_defaults(handler=clients_archive)
-
-    p = clients.add_parser("restore", help="bring an archived client back")
-    p.add_argument("client", metavar="NAME_OR_ID")
-    p.set_defaults(handler=clients_restore)
-
-    p = clients.add_parser("credit", help="top up or correct sponsored credit (audited)")
-    p.add_argument("client", metavar="NAME_OR_ID")
-    p.add_argument("sessions", metavar="SESSIONS", help="+10 to add, -2 to take away")
-    p.add_argument("--note", help="why, e.g. a purchase order number")
-    p.set_defaults(handler=clients_credit)
-
-
 class MoneyRecord:
     """A client's balance and held credit, as `clients show` prints them and puts in its JSON."""
 
