@@ -33,7 +33,14 @@ def test_list_pay_and_the_balance(cli, world) -> None:
     assert (r.code, r.out) == (0, "refund 2 (90.00 GBP) paid out on 2026-11-16\n")
     show = cli("clients", "show", "Anna", "--json").json()
     assert show["balance"] == [{"amount": "90.00", "currency": "GBP"}]
-    assert "balance: 90.00 GBP" in cli("clients", "show", "Anna").out
+    text = cli("clients", "show", "Anna").out
+    assert "balance: 90.00 GBP" in text
+    assert (
+        "cancellations: cancelled by the professional: 1; cancelled by the client: 1 (1 late)"
+        in text
+    )
+    assert show["cancellations"]["client"] == {"count": 1, "late": 1}
+    assert show["cancellations"]["no_show"] == {"count": 0, "late": 0}
     r = cli("charges", "pay", "1", "--date", "2026-11-15")
     assert r.code == 0, r.err
     assert cli("clients", "show", "Anna", "--json").json()["balance"] == []

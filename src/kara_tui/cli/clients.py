@@ -99,22 +99,42 @@ def clients_credit(ctx: Context, args: argparse.Namespace) -> int:
 
 
 class MoneyRecord:
-    """A client's balance and held credit, as `clients show` prints them and puts in its JSON."""
+    """A client's balance, held credit and cancellations, as `clients show` prints them and
+    puts in its JSON (DESIGN.md section 9)."""
 
-    def __init__(self, balance: list[Money], held: int, sponsored: bool) -> None:
+    def __init__(
+        self, balance: list[Money], held: int, sponsored: bool, sessions: list[Any]
+    ) -> None:
+        from kara_tui.domain import Reason
+
+        by_reason = {r.value: {"count": 0, "late": 0} for r in Reason}
+        for s in sessions:
+            if s.cancellation is not None:
+                counts = by_reason[s.cancellation.reason.value]
+                counts["count"] += 1
+                counts["late"] += int(s.cancellation.late)
         self.json: dict[str, Any] = {
             "balance": [render.money(m) for m in balance],
             "credit_held": held,
+            "cancellations": by_reason,
         }
         owed = ", ".join(str(m) for m in balance) if balance else "nothing pending"
         self.lines = [f"balance: {owed}"]
         if sponsored:
             self.lines.append(f"credit held by booked sessions: {held}")
+        said = [
+            f"{Reason(r).label.lower()}: {c['count']}"
+            + (f" ({c['late']} late)" if c["late"] else "")
+            for r, c in by_reason.items()
+            if c["count"]
+        ]
+        if said:
+            self.lines.append("cancellations: " + "; ".join(said))
 
 
-def money_record(ctx: Context, client: Any) -> MoneyRecord:
+def money_record(ctx: Context, client: Any, sessions: list[Any]) -> MoneyRecord:
     from kara_tui.services.charges import Ledger
 
     balance = Ledger(ctx.practice).balance(client.id)
     held = _book(ctx).credit_held(client.id)
-    return MoneyRecord(balance, held, client.programme is Programme.SPONSORED)
+    return MoneyRecord(balance, held, client.programme is Programme.SPONSORED, sessions)

@@ -101,7 +101,7 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
     tz = practice.tz
     from kara_tui.cli.clients import money_record
 
-    record = money_record(ctx, client)
+    record = money_record(ctx, client, sessions)
     if args.json:
         doc = render.client_json(client)
         doc["notes"] = client.notes
