@@ -45,7 +45,7 @@ def test_edit_window_cancel_late_pay_and_statement(env, terminal: Terminal, tmp_
     terminal.wait("owes 90.00 GBP")
     terminal.keys("m")
     terminal.wait("Balance: owes 90.00 GBP")
-    terminal.keys("p")
+    terminal.keys("m")
     terminal.wait("Charge paid: 90.00 GBP")
     terminal.wait_cursor_on("Paid on")
     terminal.keys("Enter")

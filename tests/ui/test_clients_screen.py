@@ -1,4 +1,4 @@
-"""The clients screen as a client record: edit (e), archive/restore (x), charges paid (m, p)."""
+"""The clients screen as a client record: edit (e), archive/restore (x), charges paid (m, then m)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ async def test_x_archives_after_listing_future_sessions_and_restores(
         assert not cal_practice.find_client(ids["chloe"]).archived
 
 
-async def test_m_lists_charges_and_p_marks_one_paid(app, ids, cal_practice) -> None:
+async def test_m_lists_charges_and_m_marks_one_paid(app, ids, cal_practice) -> None:
     cancelled = cal_practice.cancel(
         ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
     )
@@ -115,7 +115,7 @@ async def test_m_lists_charges_and_p_marks_one_paid(app, ids, cal_practice) -> N
         assert isinstance(app.screen, ChargesDialog)
         text = screen_text(app)
         assert "Balance: owes 90.00 GBP" in text and "late cancellation" in text
-        await pilot.press("p")
+        await pilot.press("m")
         await settle(app, pilot)
         assert isinstance(app.screen, PayForm)
         await retype(pilot, app, "ref", "INV-7")
@@ -125,6 +125,32 @@ async def test_m_lists_charges_and_p_marks_one_paid(app, ids, cal_practice) -> N
         paid = cal_practice.get_session(ids["next_week"]).charges[0]
         assert (paid.id, paid.status, paid.reference) == (charge.id, ChargeStatus.PAID, "INV-7")
         assert "Balance: nothing pending" in screen_text(app)
-        await pilot.press("p")  # a paid charge cannot be paid again: said, nothing opens
+        await pilot.press("m")  # a paid charge cannot be paid again: said, nothing opens
         await settle(app, pilot)
         assert isinstance(app.screen, ChargesDialog)
+
+
+async def test_privacy_mode_hides_names_in_the_edit_archive_and_charges_dialogs(
+    app, ids, cal_practice
+) -> None:
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("p")  # privacy mode, on this screen as on every other
+        await settle(app, pilot)
+        assert app.privacy
+        for key, title in (
+            ("e", "Edit client (id 1)"),
+            ("x", "Archive A.S.?"),
+            ("m", "A.S. (id 1)"),
+        ):
+            await pilot.press(key)
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert title in text, text
+            assert "Anna Smith" not in text and "anna@example.com" not in text
+            await pilot.press("escape")
+            await settle(app, pilot)
+        assert not cal_practice.find_client(ids["anna"]).archived

@@ -1,4 +1,4 @@
-"""A client's charges and refunds with the balance; p marks the selected one paid."""
+"""A client's charges and refunds with the balance; m (or enter) marks the selected one paid."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def balance_text(balance: list[Money]) -> str:
 
 class ChargesDialog(WorkerErrors, ModalScreen[None]):
     BINDINGS = [
-        Binding("p", "pay", "Mark paid", id="charge_pay"),
+        # Not p: p is privacy mode on every screen.
+        Binding("m", "pay", "Mark paid", id="charge_pay"),
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
     ]
 
@@ -62,7 +63,7 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
             box.border_title = (
                 f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})"
             )
-            box.border_subtitle = "p marks the selected charge paid · escape back"
+            box.border_subtitle = "m or enter marks the selected charge paid · escape back"
             yield Static("", id="charges-balance")
             yield DataTable(id="charges-table", cursor_type="row")
 
@@ -114,6 +115,10 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
             )
         )
         table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_pay()
 
     def _selected(self) -> Charge | None:
         table = self.query_one(DataTable)
