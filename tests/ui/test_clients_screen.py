@@ -154,3 +154,16 @@ async def test_privacy_mode_hides_names_in_the_edit_archive_and_charges_dialogs(
             await pilot.press("escape")
             await settle(app, pilot)
         assert not cal_practice.find_client(ids["anna"]).archived
+
+
+async def test_session_details_show_the_clients_balance(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.details import DetailsScreen
+
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(DetailsScreen(cal_practice, ids["past"], cal_practice.tz, False))
+        await settle(app, pilot)
+        assert "Balance    owes 90.00 GBP" in screen_text(app)
