@@ -76,6 +76,8 @@ def test_a_paid_charge_can_be_voided_but_not_paid_again(cli, world) -> None:
 BAD = [
     (("charges", "pay", "99"), "no charge with id 99"),
     (("charges", "pay", "abc"), "a charge id must be a whole number, not 'abc'"),
+    (("charges", "pay", "99999999999999999999999"), "no charge with id 99999999999999999999999"),
+    (("charges", "void", "0", "--reason", "x"), "no charge with id 0"),
     (("charges", "pay", "1", "--method", "bitcoin"), "'bitcoin' is not a payment method"),
     (("charges", "pay", "1", "--date", "2026-11-20"), "cannot be dated in the future"),
     (("charges", "pay", "1", "--date", "someday"), "'someday' is not a date I can read"),

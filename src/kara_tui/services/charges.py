@@ -18,6 +18,8 @@ from kara_tui.services.errors import NotFound
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
+MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class ChargeLine:
@@ -54,7 +56,8 @@ class Ledger:
         self.practice = practice
 
     def _row(self, db: DbSession, charge_id: int) -> ChargeRow:
-        row = db.get(ChargeRow, charge_id)
+        # Larger than any id (32-bit on PostgreSQL): the driver would overflow, and it names nothing.
+        row = db.get(ChargeRow, charge_id) if 0 < charge_id <= MAX_ID else None
         if row is None:
             raise NotFound(f"no charge with id {charge_id}")
         return row
