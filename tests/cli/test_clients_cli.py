@@ -27,6 +27,15 @@ def test_edit_fee_window_and_email(cli, world) -> None:
     assert cli("sessions", "show", "1", "--json").json()["fee"] == "90.00"
     r = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-18 10:00", "--json")
     assert r.json()["fee"] == "95.00"
+    r = cli("clients", "edit", "Anna", "--fee", "100")
+    assert r.out == (
+        "Anna Smith (id 1) updated\n"
+        "booked sessions keep their fee: Tue 17 Nov 10:00 (90.00 GBP), Wed 18 Nov 10:00"
+        " (95.00 GBP) (--update-future changes them)\n"
+    )
+    r = cli("clients", "edit", "Anna", "--fee", "100.5", "--update-future")
+    assert r.out == "Anna Smith (id 1) updated\n2 booked session(s) now at 100.50 GBP\n"
+    assert cli("sessions", "show", "1", "--json").json()["fee"] == "100.50"
     r = cli("clients", "edit", "1", "--window-hours", "default", "--json")
     assert r.json()["window_hours"] is None
 

@@ -60,11 +60,20 @@ def clients_edit(ctx: Context, args: argparse.Namespace) -> int:
     )
     if args.update_future and fee is None:
         raise DomainError("--update-future goes with --fee or --currency")
-    edited = _book(ctx).edit(client.id, changes, update_future_fees=args.update_future)
+    book = _book(ctx)
+    edited = book.edit(client.id, changes, update_future_fees=args.update_future)
     if args.json:
         render.dump(render.client_json(edited))
-    else:
-        print(f"{edited.name} (id {edited.id}) updated")
+        return 0
+    print(f"{edited.name} (id {edited.id}) updated")
+    if fee is not None and edited.fee != client.fee:
+        coming = book.future_sessions(edited.id)
+        if args.update_future:
+            print(f"{len(coming)} booked session(s) now at {edited.fee}")
+        elif coming:
+            tz = ctx.practice.tz
+            when = ", ".join(f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee})" for s in coming)
+            print(f"booked sessions keep their fee: {when} (--update-future changes them)")
     return 0
 
 
