@@ -167,3 +167,21 @@ async def test_session_details_show_the_clients_balance(app, ids, cal_practice) 
         app.push_screen(DetailsScreen(cal_practice, ids["past"], cal_practice.tz, False))
         await settle(app, pilot)
         assert "Balance    owes 90.00 GBP" in screen_text(app)
+
+
+async def test_shift_e_on_session_details_edits_the_client(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.details import DetailsScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(DetailsScreen(cal_practice, ids["past"], cal_practice.tz, False))
+        await settle(app, pilot)
+        await pilot.press("E")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        await retype(pilot, app, "phone", "020 7946 0000")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        assert "020 7946 0000" in screen_text(app)
+    assert cal_practice.find_client(ids["anna"]).phone == "020 7946 0000"

@@ -44,6 +44,7 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
         Binding("enter", "dismiss(None)", "Back", show=False),
         Binding("q", "dismiss(None)", "Back", show=False),
+        Binding("E", "edit_client", "Edit client", id="details_edit_client"),
     ]
 
     DEFAULT_CSS = """
@@ -77,7 +78,7 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog -wide", id="details") as box:
             box.border_title = "Session"
-            box.border_subtitle = "escape or enter closes"
+            box.border_subtitle = "E edits the client · escape or enter closes"
             yield Static("Loading…", id="details-body")
 
     def on_mount(self) -> None:
@@ -93,6 +94,14 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
 
         balance = tuple(Ledger(self.practice).balance(client.id))
         self.post_message(self.Loaded(Details(session, client, history, moved_to, balance)))
+
+    def action_edit_client(self) -> None:
+        """The client's record, from the session that made one think of it (issue 15)."""
+        from kara_tui.ui.screens.client_edit import ClientEditForm
+
+        if self._details is not None:
+            form = ClientEditForm(self.practice, self._details.client)
+            self.app.push_screen(form, lambda saved: self._load() if saved else None)
 
     def on_details_screen_loaded(self, message: Loaded) -> None:
         d = self._details = message.details
