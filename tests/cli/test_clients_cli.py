@@ -55,6 +55,10 @@ def test_archive_restore_and_the_default_list(cli, world) -> None:
         ("Ben Jones", False),
     ]
     assert cli("sessions", "show", "1", "--json").json()["status"] == "cancelled"
+    assert "Anna Smith" not in cli("clients", "list").out
+    assert "archived" in next(
+        line for line in cli("clients", "list", "--all").out.splitlines() if "Anna" in line
+    )
     assert cli("clients", "restore", "Anna").out == "Anna Smith (id 1) restored\n"
 
 

@@ -90,6 +90,7 @@ def clients_list(ctx: Context, args: argparse.Namespace) -> int:
         print("No clients yet. Add one: kara-tui clients add 'Name' --email a@b.c --fee 90")
     for c in clients:
         window = f"{c.window_hours} h window" if c.window_hours is not None else ""
+        window += "  archived" if c.archived else ""
         print(f"{c.id:>5}  {c.name:<28.28}  {c.programme.value:<9}  {c.fee!s:>12}  {window}")
     return 0
 
