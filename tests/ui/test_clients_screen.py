@@ -185,3 +185,21 @@ async def test_shift_e_on_session_details_edits_the_client(app, ids, cal_practic
         assert isinstance(app.screen, DetailsScreen)
         assert "020 7946 0000" in screen_text(app)
     assert cal_practice.find_client(ids["anna"]).phone == "020 7946 0000"
+
+
+async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.outstanding import OutstandingDialog
+
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OutstandingDialog)
+        text = screen_text(app)
+        assert "1 client owes something" in text
+        assert "Anna Smith" in text and "90.00 GBP" in text
