@@ -203,3 +203,24 @@ async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practic
         text = screen_text(app)
         assert "1 client owes something" in text
         assert "Anna Smith" in text and "90.00 GBP" in text
+
+
+async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.client_record import ClientRecordDialog
+
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientRecordDialog)
+        text = screen_text(app)
+        assert "anna@example.com" in text and "Balance" in text and "owes 90.00 GBP" in text
+        assert "Cancelled by the client: 1" in text
+        assert "Sessions (3)" in text and "✓ attended" in text
+        await pilot.press("p")  # privacy mode: no name, no contact
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Anna" not in text and "anna@" not in text and "A.S." in text

@@ -115,13 +115,12 @@ class MoneyRecord:
         self, balance: list[Money], held: int, sponsored: bool, sessions: list[Any]
     ) -> None:
         from kara_tui.domain import Reason
+        from kara_tui.services.clients import count_cancellations
 
-        by_reason = {r.value: {"count": 0, "late": 0} for r in Reason}
-        for s in sessions:
-            if s.cancellation is not None:
-                counts = by_reason[s.cancellation.reason.value]
-                counts["count"] += 1
-                counts["late"] += int(s.cancellation.late)
+        by_reason = {
+            r.value: {"count": n, "late": late}
+            for r, (n, late) in count_cancellations(sessions).items()
+        }
         self.json: dict[str, Any] = {
             "balance": [render.money(m) for m in balance],
             "credit_held": held,

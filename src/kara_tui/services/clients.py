@@ -39,6 +39,17 @@ class Archived:
     cancelled: list[Session]  # the future sessions cancelled as by the professional
 
 
+def count_cancellations(sessions: list[Session]) -> dict[Reason, tuple[int, int]]:
+    """Per reason (all four, in their order): how many of ``sessions`` were cancelled so, and
+    how many of those late. A no-show counts under its reason, as the reports count it."""
+    counts = {r: [0, 0] for r in Reason}
+    for s in sessions:
+        if s.cancellation is not None:
+            counts[s.cancellation.reason][0] += 1
+            counts[s.cancellation.reason][1] += int(s.cancellation.late)
+    return {r: (n, late) for r, (n, late) in counts.items()}
+
+
 def snapshot(row: ClientRow) -> dict[str, object]:
     """A client's fields for the audit trail; notes are private, so only whether they changed."""
     return {

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 class ClientsScreen(WorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", "Add client", id="client_add"),
+        Binding("enter", "record", "Record", id="client_record"),
         Binding("e", "edit", "Edit", id="client_edit"),
         Binding("x", "archive", "Archive/restore", id="client_archive"),
         Binding("m", "charges", "Charges", id="client_charges"),
@@ -108,7 +109,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
             if not n
             else f"{n} client{'s' if n != 1 else ''}"
             + (" (archived ones too)" if self.show_archived else "")
-            + " · a add · e edit · x archive/restore · m charges · v archived · escape back"
+            + " · enter record · a add · e edit · x archive/restore · m charges · v archived"
         )
         table.focus()
 
@@ -122,6 +123,17 @@ class ClientsScreen(WorkerErrors, Screen[None]):
     def _reload_when(self, result: object) -> None:
         if result:
             self._load()
+
+    def action_record(self) -> None:
+        from kara_tui.ui.screens.client_record import ClientRecordDialog
+
+        client = self._selected()
+        if client is not None:
+            self.app.push_screen(ClientRecordDialog(self.practice, client))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on a row: the client's record
+        self.action_record()
 
     def action_edit(self) -> None:
         from kara_tui.ui.screens.client_edit import ClientEditForm
