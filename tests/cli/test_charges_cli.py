@@ -43,6 +43,8 @@ def test_list_pay_and_the_balance(cli, world) -> None:
     assert show["cancellations"]["no_show"] == {"count": 0, "late": 0}
     r = cli("charges", "pay", "1", "--date", "2026-11-15")
     assert r.code == 0, r.err
+    (charge,) = cli("sessions", "show", "1", "--json").json()["charges"]
+    assert (charge["status"], charge["paid_at"]) == ("paid", "2026-11-15T00:00:00+00:00")
     assert cli("clients", "show", "Anna", "--json").json()["balance"] == []
     paid = cli("charges", "list", "--status", "paid", "--client", "Anna", "--json").json()
     assert [(c["id"], c["method"], c["reference"], c["paid_at"]) for c in paid] == [

@@ -58,9 +58,6 @@ def line_json(line: Any, tz: Any) -> dict[str, Any]:
         client=line.client_name,
         session_id=c.session_id,
         session_start=render.iso(line.session_start, tz),
-        paid_at=render.iso(c.paid_at, tz),
-        reference=c.reference,
-        void_reason=c.void_reason,
     )
     return doc
 
