@@ -60,8 +60,11 @@ def test_edit_changes_every_field_and_audits_before_and_after(practice, book, db
     assert practice.find_client(anna.id) == edited
     ((entity_id, before, after, _),) = _audit(db_url, "client", "edit")
     assert entity_id == anna.id
-    assert json.loads(before)["fee"] == "9000 GBP" and json.loads(after)["fee"] == "9500 EUR"
+    assert json.loads(before)["fee"] == "90.00 GBP" and json.loads(after)["fee"] == "95.00 EUR"
     assert "prefers mornings" not in after  # private notes stay out of the trail
+    assert json.loads(after)["notes"] == "changed"
+    # Notes of the same length are still a change.
+    assert book.edit(anna.id, ClientChanges(notes="prefers evenings")).notes == "prefers evenings"
     cleared = book.edit(anna.id, ClientChanges(clear_window=True))
     assert cleared.window_hours is None
 
@@ -72,8 +75,10 @@ def test_a_new_fee_applies_to_later_bookings_unless_future_ones_are_updated(prac
     book.edit("Anna Smith", ClientChanges(fee=Money(9500, "GBP")))
     assert practice.get_session(first.id).fee == Money(9000, "GBP")
     assert practice.book("Anna Smith", WED).fee == Money(9500, "GBP")
+    paid = practice.book("Anna Smith", datetime(2026, 11, 19, 10, tzinfo=UTC), prepaid=True)
     book.edit("Anna Smith", ClientChanges(fee=Money(10000, "GBP")), update_future_fees=True)
     assert practice.get_session(first.id).fee == Money(10000, "GBP")
+    assert practice.get_session(paid.id).fee == Money(9500, "GBP")  # prepaid: kept
     assert [a.action for a in practice.history(first.id)] == ["book", "fee"]
 
 

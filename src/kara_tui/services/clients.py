@@ -57,7 +57,7 @@ def snapshot(row: ClientRow) -> dict[str, object]:
         "email": row.email,
         "phone": row.phone,
         "programme": row.programme,
-        "fee": f"{row.fee_minor} {row.currency}",
+        "fee": str(Money(row.fee_minor, row.currency)),
         "window_hours": row.window_hours,
         "sponsored_credit": row.sponsored_credit,
         "archived": row.archived,
@@ -147,7 +147,7 @@ class ClientBook:
         now = self.practice.clock.now()
         with self.practice.writing() as db:
             row = self._row(db, name_or_id)
-            before = snapshot(row)
+            before, old_notes = snapshot(row), row.notes
             if changes.name is not None:
                 name = clean_name(changes.name)
                 if not row.archived:
@@ -168,11 +168,11 @@ class ClientBook:
             if changes.notes is not None:
                 row.notes = changes.notes
             after = snapshot(row)
-            notes_changed = changes.notes is not None and before["notes_length"] != len(
-                changes.notes
-            )
+            notes_changed = changes.notes is not None and changes.notes != old_notes
             if after == before and not notes_changed:
                 raise DomainError(f"nothing to change for {row.name}")
+            if notes_changed:
+                after["notes"] = "changed"  # private: the trail says only that they changed
             audit.record(
                 db,
                 at=now,
@@ -183,8 +183,9 @@ class ClientBook:
                 after=after,
             )
             if update_future_fees and changes.fee is not None:
-                for s in self._future_rows(db, row.id):
-                    old = f"{s.fee_minor} {s.currency}"
+                # A prepaid session keeps the fee that was paid.
+                for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):
+                    old = str(Money(s.fee_minor, s.currency))
                     s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
                     audit.record(
                         db,
@@ -193,7 +194,7 @@ class ClientBook:
                         entity_id=s.id,
                         action="fee",
                         before={"fee": old},
-                        after={"fee": f"{s.fee_minor} {s.currency}"},
+                        after={"fee": str(Money(s.fee_minor, s.currency))},
                         reason="the client's fee changed",
                     )
             db.flush()
