@@ -55,7 +55,7 @@ class ArchiveFlow:
         if self.client.archived:
             self._confirm(None)
             return
-        self.screen.run_worker(self._look, thread=True, group="load", exit_on_error=False)
+        self.screen.run_worker(self._look, thread=True, group="archive", exit_on_error=False)
 
     def _look(self) -> None:
         from kara_tui.services.clients import ClientBook
@@ -97,7 +97,7 @@ class ArchiveFlow:
 
     def _answered(self, yes: bool | None) -> None:
         if yes:
-            self.screen.run_worker(self._apply, thread=True, group="write", exit_on_error=False)
+            self.screen.run_worker(self._apply, thread=True, group="archive", exit_on_error=False)
 
     def _apply(self) -> None:
         from kara_tui.services.clients import ClientBook
