@@ -21,6 +21,18 @@ from kara_tui.services.practice import Practice
 NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fixed_machine_zone_and_locale():
+    """A new database takes the machine's zone and the locale's currency: tests fix both to
+    the defaults they were written for (Europe/London; a locale with no currency, so GBP).
+    Session-wide, so that module fixtures building databases see it too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TZ", "Europe/London")
+        mp.delenv("LC_ALL", raising=False)
+        mp.setenv("LC_MONETARY", "C")
+        yield
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW, "Europe/London")

@@ -25,10 +25,10 @@ Wed 19 Aug 2026 - Mon 16 Nov 2026 (90 days). Sessions (10:00 UTC unless said):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from kara_tui.clock import FixedClock
-from kara_tui.domain import Client, Money, PaymentMethod, Programme, Reason
+from kara_tui.domain import Client, Money, PaymentMethod, Programme, Reason, Session
 from kara_tui.services.practice import ChargeRequest, Practice
 
 END = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
@@ -116,3 +116,16 @@ def build(practice: Practice, clock: FixedClock) -> World:
     practice.cancel(ids[14], Reason.PROFESSIONAL)
     at(clock, END)
     return World(ann, bob, cara, dee, ids)
+
+
+def charged_outside_the_window(practice: Practice) -> Session:
+    """Issue 11: a client cancels with 249 h notice (48 h window) and is charged anyway."""
+    client = practice.add_client("Nia Noble", fee=Money(9000, "GBP"), window_hours=48)
+    start = datetime(2026, 11, 16, 10, tzinfo=UTC)
+    session = practice.book(client.id, start, force=True)
+    return practice.cancel(
+        session.id,
+        Reason.CLIENT,
+        notified_at=start - timedelta(hours=249),
+        charge=ChargeRequest(method=PaymentMethod.CARD),
+    )

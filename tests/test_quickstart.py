@@ -38,7 +38,7 @@ def test_newcomer_flow(cli) -> None:
             "amount": "90.00",
             "currency": "GBP",
             "method": "card",
-            "kind": "late_cancellation",
+            "kind": "cancellation",  # 26 h notice is not late: its own kind (issue 11)
             "status": "pending",
             "created_at": "2026-11-16T08:00:00+00:00",
         }

@@ -44,6 +44,11 @@ class Settings:
     # One sentence per value that could not be used (file, line, key); the defaults stand in.
     problems: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # A feed event whose end cannot be read (and has no DURATION) is kept busy this long.
+    feed_unknown_length_minutes: int = 60
+    # A --demo run is wholly throwaway: its outbox is in its temp dir, no SMTP, and nothing
+    # (a theme chosen) is saved to the config. Never read from the file.
+    demo: bool = False
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -59,6 +64,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "horizon_future_days": int,
     "fetch_deadline_seconds": (int, float),
     "fetch_max_bytes": int,
+    "feed_unknown_length_minutes": int,
 }
 _SMTP_TYPES: dict[str, type] = {
     "host": str,
@@ -77,6 +83,7 @@ _RANGES: dict[str, tuple[int, int]] = {
     "horizon_future_days": (1, 3660),
     "fetch_deadline_seconds": (1, 3600),
     "fetch_max_bytes": (1_000, 1_000_000_000),
+    "feed_unknown_length_minutes": (1, 24 * 60),
     "smtp.port": (1, 65535),
 }
 

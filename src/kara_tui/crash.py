@@ -29,10 +29,30 @@ _names_lock = threading.Lock()
 
 def report_crash(exc: BaseException) -> Path:
     """Write the traceback (no local variables, no messages) to a private file; return its path."""
+    return _write_log(redacted_traceback(exc))
+
+
+def report_stuck(what: str) -> Path:
+    """A crash log for a process that is about to be ended because ``what`` did not finish:
+    where each thread was (file, line, function and source line only); return its path."""
+    import sys
+
+    lines = [f"{what}; where each thread was:"]
+    names = {t.ident: t.name for t in threading.enumerate()}
+    for ident, frame in sys._current_frames().items():
+        lines.append(f"Thread {names.get(ident, ident)}:")
+        for entry in traceback.extract_stack(frame):
+            lines.append(f'  File "{entry.filename}", line {entry.lineno}, in {entry.name}')
+            if entry.line:
+                lines.append(f"    {entry.line}")
+    return _write_log("\n".join(lines) + "\n")
+
+
+def _write_log(text: str) -> Path:
     folder = paths.private_dir(paths.state_dir())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     path = folder / f"crash-{stamp}-{os.getpid()}.log"
-    write_private(path, redacted_traceback(exc))
+    write_private(path, text)
     return path
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import DomainError
 from kara_tui.domain.model import WEEKDAYS
+
+# The years a time a person gives may fall in: anything else is a typing slip, and near the
+# ends of Python's range arithmetic on it (a session's end, a UTC offset) overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -29,10 +33,15 @@ def parse_date(text: str, today: date) -> date:
         return today + timedelta(days=1)
     if t == "yesterday":
         return today - timedelta(days=1)
-    m = re.fullmatch(r"([+-]\d+)\s*([dw])", t)
+    m = re.fullmatch(r"([+-]\d{1,7})\s*([dw])", t)
     if m:
         n = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-        return today + timedelta(days=n)
+        try:
+            day = today + timedelta(days=n)
+        except OverflowError:
+            raise DomainError(f"'{text}' is too far from today") from None
+        check_year(day, text)
+        return day
     words = t.split()
     if len(words) == 1 or (len(words) == 2 and words[0] in ("next", "this")):
         wd = _weekday(words[-1])
@@ -43,39 +52,128 @@ def parse_date(text: str, today: date) -> date:
             return today + timedelta(days=ahead)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
         try:
-            return date.fromisoformat(t)
+            day = date.fromisoformat(t)
         except ValueError:
             raise DomainError(f"{text} is not a day of the calendar") from None
+        check_year(day, text)
+        return day
     raise DomainError(
         f"'{text}' is not a date I can read (try 2026-12-03, tomorrow or next monday)"
     )
 
 
+class AmbiguousTime(DomainError):
+    """A wall time that happens twice (the clocks go back): the user has to say which.
+
+    ``choices`` are both instants, earlier first; each one's ``field_text`` and ``label``
+    read back unambiguously through ``parse_datetime``.
+    """
+
+    def __init__(self, naive: datetime, tz: ZoneInfo) -> None:
+        self.naive = naive
+        self.zone = tz
+        self.choices = (naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1))
+        first, second = (field_text(c) for c in self.choices)
+        a, b = (c.tzname() for c in self.choices)
+        super().__init__(
+            f"{naive:%Y-%m-%d %H:%M} happens twice in {tz.key} (the clocks go back): "
+            f"say which with its offset, '{first}' ({a}) or '{second}' ({b})"
+        )
+
+
+def offset_text(when: datetime) -> str:
+    """'+01:00': the UTC offset of an aware time."""
+    offset = when.utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def field_text(when: datetime) -> str:
+    """'2027-10-31 01:30+01:00': a time with its offset, as a field can hold it."""
+    return f"{when:%Y-%m-%d %H:%M}{offset_text(when)}"
+
+
+def label(when: datetime) -> str:
+    """'01:30 BST (+01:00)': one of the two readings of a time that happens twice."""
+    return f"{when:%H:%M} {when.tzname()} ({offset_text(when)})"
+
+
+def check_year(value: date, text: str | None = None) -> None:
+    """Refuse a day outside FIRST_YEAR..LAST_YEAR, naming what was typed."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        shown = f"'{text}'" if text is not None else f"{value:%Y-%m-%d}"
+        raise DomainError(
+            f"{shown} is out of range: kara-tui keeps years {FIRST_YEAR} to {LAST_YEAR}"
+        )
+
+
 def localize(naive: datetime, tz: ZoneInfo) -> datetime:
-    """Attach ``tz``, refusing a wall time the clocks skip; ambiguous times take the first."""
+    """Attach ``tz``, refusing a wall time the clocks skip and asking which of a time that
+    happens twice (AmbiguousTime): taking the first silently books the wrong hour."""
     aware = naive.replace(tzinfo=tz, fold=0)
     round_trip = aware.astimezone(UTC).astimezone(tz)
     if round_trip.replace(tzinfo=None) != naive:
         raise DomainError(
             f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks go forward then"
         )
+    if aware.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
+        raise AmbiguousTime(naive, tz)
     return aware
+
+
+def fixed(when: datetime) -> datetime:
+    """The same instant with a fixed offset: a ``fold=1`` time in a zone compares unequal to
+    every time in another zone (PEP 495), so a chosen reading leaves the parser like this."""
+    return when.astimezone(timezone(when.utcoffset() or timedelta(0)))
+
+
+def plus_minutes(start: datetime, minutes: int) -> datetime:
+    """``start`` plus elapsed minutes, on the UTC timeline: 01:30 BST + 50 min on the night
+    the clocks go back is 01:20 GMT, not 02:20 (aware arithmetic in one zone is wall-clock)."""
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+
+def _with_abbreviation(text: str, tz: ZoneInfo, today: date) -> datetime | None:
+    """'2027-10-31 01:30 GMT': a time followed by the zone's own abbreviation for one of its
+    offsets, which says which of a time that happens twice is meant. None if not that shape."""
+    m = re.fullmatch(r"(.+\d)\s+([A-Za-z]{2,5})", text)
+    if m is None:
+        return None
+    abbreviation = m.group(2).upper()
+    try:
+        when = parse_datetime(m.group(1), tz, today)
+    except AmbiguousTime as twice:
+        for choice in twice.choices:
+            if choice.tzname() == abbreviation:
+                return fixed(choice)
+        raise
+    if when.tzname() != abbreviation:
+        raise DomainError(
+            f"'{text}': {when:%Y-%m-%d %H:%M} is {when.tzname()} in {tz.key}, not {abbreviation}"
+        )
+    return when
 
 
 def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
     """An aware datetime from '2026-11-23 10:00', '2026-11-23T10:00+01:00', 'tomorrow 9:30'.
 
-    Times without an offset are read in the practice time zone.
+    Times without an offset are read in the practice time zone; one that happens twice
+    raises AmbiguousTime (a DomainError saying how to give the offset), and a trailing zone
+    abbreviation ('01:30 GMT') or an offset ('01:30+00:00') says which.
     """
     t = text.strip()
     if not t:
         raise DomainError("a time is needed")
+    if not t.isprintable():  # fromisoformat takes any character between date and time
+        raise DomainError(f"'{text}' is not a date and time I can read (a control character)")
     iso = t.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} ", t) else t
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
         parsed = None
     if parsed is not None:
+        check_year(parsed.date(), text)
         if parsed.tzinfo is not None:
             return parsed
         return localize(parsed, tz)
@@ -90,6 +188,9 @@ def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
         return localize(datetime.combine(day, at), tz)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
         return localize(datetime.combine(parse_date(t, today), time(0)), tz)
+    abbreviated = _with_abbreviation(t, tz, today)
+    if abbreviated is not None:
+        return abbreviated
     raise DomainError(
         f"'{text}' is not a date and time I can read (try '2026-11-23 10:00' or 'tomorrow 09:30')"
     )
@@ -100,3 +201,10 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
     naive = datetime.combine(day, time(0))
     aware = naive.replace(tzinfo=tz)
     return aware.astimezone(UTC).astimezone(tz)
+
+
+def parse_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+    """Like parse_datetime, and 'now' is this very minute (a notice given while you type)."""
+    if text.strip().lower() == "now":
+        return now.astimezone(tz)
+    return parse_datetime(text, tz, now.astimezone(tz).date())

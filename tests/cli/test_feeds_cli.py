@@ -69,6 +69,7 @@ def test_add_sync_list_events_remove(cli, work_ics, memory_keyring) -> None:
             "last_error": "",
             "stale": False,
             "event_count": 5,
+            "block_all_day": False,
         }
     ]
     assert "work.ics" in listed[0]["source"]
@@ -258,3 +259,22 @@ def test_a_vendor_tzid_is_read_quietly_never_as_text_on_the_terminal(cli, tmp_pa
     assert result.err == ""
     (event,) = cli("feeds", "events", "vendor", "--from", "2026-11-16", "--json").json()
     assert event["start"] == "2026-11-17T19:00:00+00:00"  # 14:00 in New York (EST)
+
+
+def test_a_feed_blocks_its_all_day_events_only_when_told_to(cli, work_ics) -> None:
+    assert cli("feeds", "add", "Work", str(work_ics)).code == 0
+    assert cli("feeds", "add", "Holidays", str(work_ics), "--block-all-day").code == 0
+    listed = {f["name"]: f["block_all_day"] for f in cli("feeds", "list", "--json").json()}
+    assert listed == {"Work": False, "Holidays": True}
+    edited = cli("feeds", "edit", "Holidays", "--no-block-all-day")
+    assert edited.code == 0, edited.err
+    assert "all-day events do not block" in edited.out
+    edited = cli("feeds", "edit", "Work", "--block-all-day")
+    assert "all-day events block" in edited.out
+    listed = {f["name"]: f["block_all_day"] for f in cli("feeds", "list", "--json").json()}
+    assert listed == {"Work": True, "Holidays": False}
+    assert "blocks all-day" in cli("feeds", "list").out
+    nothing = cli("feeds", "edit", "Work")
+    assert nothing.code != 0 and nothing.err.count("\n") == 1 and "nothing to change" in nothing.err
+    missing = cli("feeds", "edit", "Nope", "--block-all-day")
+    assert missing.code != 0 and "no feed called 'Nope'" in missing.err

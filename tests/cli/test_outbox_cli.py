@@ -216,3 +216,45 @@ def test_a_send_killed_mid_message_is_left_for_the_user_to_retry(
     ids = {r.message["Message-ID"] for r in server.received}
     assert len(ids) == 1  # a resend is the same message, so mail programs show it once
     assert cli("outbox", "list", "--json").json()[0]["status"] == "sent"
+
+
+def test_writing_files_says_written_to_the_file_not_sent(
+    cli: Callable[..., Any], cancelled: str, tmp_path: Path
+) -> None:
+    """Issue 11: '.eml' files were reported as sent."""
+    folder = tmp_path / "eml"
+    write_config(tmp_path, f'outbox_dir = "{folder}"\n')
+    sent = cli("outbox", "send")
+    assert sent.code == 0, sent.err
+    path = folder / "1-appointment-cancelled-tue-17-nov-10-00.eml"
+    assert path.exists()
+    assert sent.out.splitlines()[-1] == "1 written to files, 0 not sent"
+    assert f"(written to {path})" in sent.out
+    listed = cli("outbox", "list")
+    assert listed.out.split()[1] == "written"
+    assert f"[written to {path}]" in listed.out
+    [doc] = cli("outbox", "list", "--json").json()
+    assert (doc["status"], doc["outcome"]) == ("sent", f"written to {path}")
+    again = cli("outbox", "retry", "1")
+    assert again.code != 0
+    assert "message 1 was already written" in again.err
+
+
+def test_discard_drops_a_queued_message_and_records_it(
+    cli: Callable[..., Any], cancelled: str, server: SmtpServer, tmp_path: Path
+) -> None:
+    smtp_config(tmp_path, server.port)
+    done = cli("outbox", "discard", "1")
+    assert done.code == 0, done.err
+    assert done.out == (
+        "Message 1 discarded: it will not be sent (Appointment cancelled: Tue 17 Nov 10:00).\n"
+    )
+    assert cli("outbox", "send").out.strip() == "Nothing to send: no message is queued."
+    assert server.received == []
+    [doc] = cli("outbox", "list", "--json").json()
+    assert doc["status"] == "discarded"
+    twice = cli("outbox", "discard", "1")
+    assert twice.code != 0
+    assert "only a queued or failed message can be discarded" in twice.err
+    assert "no message with id 9" in cli("outbox", "discard", "9").err
+    assert cli("outbox", "retry", "1").err.strip().endswith("was discarded; it is not sent")

@@ -197,7 +197,7 @@ BAD = [
     # reschedule
     (
         (*S, "reschedule", "1", "--start", "2026-11-18 10:00", "--by", "nobody"),
-        "'nobody' is not a who asked (client or professional)",
+        "--by must be client or professional (who asked), not 'nobody'",
     ),
     (
         (*S, "reschedule", "1", "--start", "2026-11-18 10:00", "--by", "no_show"),
@@ -248,7 +248,7 @@ BAD = [
             "--reason",
             "professional",
         ),
-        "--to must be after --from",
+        "--to (the last day) is before --from",
     ),
     (
         (*S, "cancel-range", "--from", "2026-11-16", "--to", "2026-11-20", "--reason", "client"),
@@ -276,7 +276,7 @@ BAD = [
         "time off must end after it starts",
     ),
     (
-        ("timeoff", "add", "--from", "2026-12-24", "--to", "2026-12-24"),
+        ("timeoff", "add", "--from", "2026-12-24 12:00", "--to", "2026-12-24 09:00"),
         "time off must end after it starts",
     ),
     (("timeoff", "add", "--from", "xmas", "--to", "2026-12-28"), "'xmas' is not a date I can read"),
@@ -343,8 +343,10 @@ def test_no_show_charge_on_a_sponsored_session_needs_credit_or_under_24h(cli, wo
 
 def test_delete_without_yes_explains_the_difference_with_cancel(cli, world) -> None:
     result = cli("sessions", "delete", "1")
+    # Issue 11: the question names the session's state first.
     assert result.err == (
-        "kara-tui: deleting is only for a session booked by mistake, and it cannot be undone; "
+        "kara-tui: session 1 is scheduled: never attended, charged or announced to the client; "
+        "deleting is only for a session booked by mistake, and it cannot be undone: "
         "add --yes to confirm (to call a session off, use 'sessions cancel')\n"
     )
 

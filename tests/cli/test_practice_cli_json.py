@@ -51,7 +51,7 @@ def check_session(doc: dict) -> None:
             "invoice",
             "sponsored_credit",
         }
-        assert ch["kind"] in {"late_cancellation", "no_show", "session", "refund"}
+        assert ch["kind"] in {"late_cancellation", "cancellation", "no_show", "session", "refund"}
         assert ch["status"] in {"pending", "paid", "void"}
 
 
@@ -222,7 +222,7 @@ def test_cancel_range_json_and_time_off(cli, anna) -> None:
     assert block == {
         "id": 1,
         "start": "2026-11-16T00:00:00+00:00",
-        "end": "2026-11-20T00:00:00+00:00",
+        "end": "2026-11-21T00:00:00+00:00",  # --to is the last day, included
         "reason": "ill",
     }
     refused = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 10:00")
@@ -294,3 +294,43 @@ def test_time_off_blocked_by_mistake_can_be_removed(cli, anna) -> None:
     gone = cli("timeoff", "remove", str(block["id"]))
     assert (gone.code, gone.err) == (2, f"kara-tui: no time off with id {block['id']}\n")
     assert cli("timeoff", "remove", "soon").code == 2
+
+
+def test_time_off_to_is_the_last_day_included(cli, anna) -> None:
+    """One meaning for typed ranges: --to names the last day off, as in cancel-range."""
+    assert cli("timeoff", "add", "--from", "2026-12-24", "--to", "2026-12-24").code == 0
+    assert cli("timeoff", "add", "--from", "2026-12-28", "--to", "2026-12-30 12:00").code == 0
+    one, two = cli("timeoff", "list", "--json").json()
+    assert (one["start"], one["end"]) == ("2026-12-24T00:00:00+00:00", "2026-12-25T00:00:00+00:00")
+    assert (two["start"], two["end"]) == ("2026-12-28T00:00:00+00:00", "2026-12-30T12:00:00+00:00")
+    shown = cli("timeoff", "list").out
+    assert "Thu 24 Dec 2026, 1 day" in shown
+    assert "Mon 28 Dec 00:00 – Wed 30 Dec 12:00" in shown
+    refused = cli("sessions", "add", "--client", "Anna", "--start", "2026-12-24 16:00")
+    assert refused.code == 2 and "falls in time off" in refused.err
+    assert cli("sessions", "add", "--client", "Anna", "--start", "2026-12-23 10:00").code == 0
+
+
+def test_working_hours_per_weekday_are_set_shown_and_used(cli, anna) -> None:
+    done = cli("settings", "set", "working_hours", "mon-thu 09:00-19:00; fri 09:00-15:00")
+    assert done.code == 0, done.err
+    assert (
+        "working_hours = mon,tue,wed,thu 09:00-19:00; fri 09:00-15:00\n"
+        in cli("settings", "show").out
+    )
+    late_thursday = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 18:00")
+    assert late_thursday.code == 0, late_thursday.err
+    late_friday = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-20 15:00")
+    assert late_friday.code == 2 and "is outside working hours" in late_friday.err
+    bad = cli("settings", "set", "working_hours", "mon-thu 09:00-19:00; fri 9-3")
+    assert (bad.code, bad.err.count("\n")) == (2, 1)
+    assert "'fri 9-3' is not a day's working hours" in bad.err
+
+
+def test_notified_at_now_is_the_moment_of_the_command(cli, anna) -> None:
+    sid = cli("sessions", "add", "--client", "Anna", "--start", "2026-11-17 10:00").out.strip()
+    done = cli("sessions", "cancel", sid, "--reason", "client", "--notified-at", "now")
+    assert done.code == 0, done.err
+    doc = cli("sessions", "show", sid, "--json").json()
+    assert doc["cancellation"]["notified_at"] == "2026-11-16T08:00:00+00:00"
+    assert doc["cancellation"]["notice_hours"] == 26.0

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from kara_tui.domain import Reason
-from report_world import build
+from report_world import build, charged_outside_the_window
 
 
 @pytest.fixture
@@ -58,6 +58,7 @@ def test_json_has_every_figure(cli, world):
                 "count": 2,
                 "totals": [eur50, {"amount": "90.00", "currency": "GBP"}],
             },
+            "cancellation": {"count": 0, "totals": []},
             "no_show": {"count": 1, "totals": [{"amount": "45.00", "currency": "GBP"}]},
             "session": {"count": 0, "totals": []},
         },
@@ -129,14 +130,19 @@ def test_csv_parses_back_with_one_row_per_client_and_a_total(cli, world):
         "late",
         "no_shows",
         "waived",
+        "late_cancellation_charges",
+        "cancellation_charges",
+        "no_show_charges",
+        "session_charges",
         "charged_EUR",
         "charged_GBP",
     ]
     assert rows[1][0] == str(world.ann.id)
-    assert rows[1][1:] == ["Ann Archer", "6", "1", "1", "3", "3", "1", "1", "0.00", "135.00"]
-    assert rows[2][1:] == ["Bob Baker", "3", "0", "0", "2", "1", "1", "2", "0.00", "0.00"]
-    assert rows[4][1:] == ["Dee Dunn", "2", "0", "1", "1", "1", "0", "0", "50.00", "0.00"]
-    assert rows[-1] == ["", "TOTAL", "13", "1", "2", "8", "5", "2", "3", "50.00", "135.00"]
+    ann, bob, dee, total = rows[1][1:], rows[2][1:], rows[4][1:], rows[-1]
+    assert ann == ["Ann Archer", "6", "1", "1", "3", "3", "1", "1", *"1010", "0.00", "135.00"]
+    assert bob == ["Bob Baker", "3", "0", "0", "2", "1", "1", "2", *"0000", "0.00", "0.00"]
+    assert dee == ["Dee Dunn", "2", "0", "1", "1", "1", "0", "0", *"1000", "50.00", "0.00"]
+    assert total == ["", "TOTAL", "13", "1", "2", "8", "5", "2", "3", *"2010", "50.00", "135.00"]
     assert len(rows) == 1 + 4 + 1
     assert all(len(r) == len(rows[0]) for r in rows)
 
@@ -146,7 +152,7 @@ def test_csv_of_an_empty_practice_still_has_header_and_total(cli):
     assert result.code == 0, result.err
     rows = list(csv.reader(io.StringIO(result.out, newline="")))
     assert rows[0][-1] == "charged_GBP"  # the practice's currency
-    assert rows[1:] == [["", "TOTAL", "0", "0", "0", "0", "0", "0", "0", "0.00"]]
+    assert rows[1:] == [["", "TOTAL", "0", "0", "0", "0", "0", "0", "0", *"0000", "0.00"]]
 
 
 @pytest.mark.parametrize(
@@ -181,7 +187,7 @@ def test_privacy_shows_initials_everywhere(cli, world):
         result = cli("--privacy", "report", *([fmt] if fmt else []))
         assert result.code == 0, result.err
         assert "Ann Archer" not in result.out
-        assert "A.A." in result.out
+        assert "A.Ar." in result.out
 
 
 def test_text_summary(cli, world):
@@ -223,3 +229,23 @@ def test_json_and_csv_together_are_refused(cli):
     result = cli("report", "--json", "--csv")
     assert result.code == 2
     assert "not allowed with" in result.err
+
+
+def test_a_charge_on_a_cancellation_that_was_not_late_is_shown_apart(cli, practice):
+    charged_outside_the_window(practice)
+    doc = cli("report", "--json").json()
+    by_kind = doc["charges"]["by_kind"]
+    assert by_kind["late_cancellation"] == {"count": 0, "totals": []}
+    assert by_kind["cancellation"] == {
+        "count": 1,
+        "totals": [{"amount": "90.00", "currency": "GBP"}],
+    }
+    rows = list(csv.reader(io.StringIO(cli("report", "--csv").out, newline="")))
+    header = rows[0]
+    nia = dict(zip(header, rows[1], strict=True))
+    assert (nia["late_cancellation_charges"], nia["cancellation_charges"]) == ("0", "1")
+    text = cli("report").out.splitlines()
+    assert next(x for x in text if "late cancellation" in x).split()[-1] == "-"
+    assert next(x for x in text if "cancelled, not late" in x).split() == [
+        "cancelled,", "not", "late", "1", "90.00", "GBP",
+    ]  # fmt: skip

@@ -262,3 +262,86 @@ def test_an_up_to_date_database_opens_without_loading_alembic(db_url: str) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_0003_keeps_notices_and_gives_not_late_charges_their_own_kind(
+    tmp_path: Path, clock
+) -> None:
+    """Issue 11: notices record where they went; a charge on a cancellation that was not late
+    is a 'cancellation' charge, not a 'late_cancellation' one."""
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        _seed_0001(conn)  # session 1: late, charged 45.00 as late_cancellation
+        conn.exec_driver_sql(
+            'INSERT INTO sessions (id, uid, professional_id, client_id, start, "end", service,'
+            " location, fee_minor, currency, status, prepaid, credit_reserved, sequence,"
+            " rescheduled_from, created_at, updated_at) VALUES (2, 'early@kara-tui', 1, 1,"
+            " '2026-11-30 10:00:00.000000', '2026-11-30 10:50:00.000000', '', '', 9000,"
+            " 'GBP', 'cancelled', 0, 0, 1, NULL, '2026-11-01 09:00:00.000000',"
+            " '2026-11-02 09:00:00.000000')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO cancellations (session_id, reason, note, notified_at, notice_hours,"
+            " late, charged, cancelled_at) VALUES (2, 'client', '',"
+            " '2026-11-20 10:00:00.000000', 240.0, 0, 1, '2026-11-20 10:00:00.000000')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO charges (session_id, client_id, amount_minor, currency, method, kind,"
+            " status, created_at) VALUES (2, 1, 9000, 'GBP', 'card', 'late_cancellation',"
+            " 'pending', '2026-11-20 10:00:00.000000')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO notifications (id, session_id, kind, recipient, subject, body, ical,"
+            " status, error, attempts, message_id, created_at, sent_at) VALUES (1, 2,"
+            " 'cancellation', 'anna@example.com', 'Cancelled: Therapy on Mon 30 Nov 10:00',"
+            " 'Dear Anna', '', 'sent', '', 1, '<1@x>', '2026-11-20 10:00:00.000000',"
+            " '2026-11-20 10:01:00.000000')"
+        )
+    upgrade(engine)  # to the head: what 0003 did must hold after the later ones
+    practice = Practice(engine, clock)
+    _check_seeded_practice(practice)  # the late charge of session 1 keeps its kind
+    assert [c.kind.value for c in practice.get_session(2).charges] == ["cancellation"]
+    [notice] = practice.list_notifications()
+    assert (notice.subject, notice.status.value, notice.outcome) == (
+        "Cancelled: Therapy on Mon 30 Nov 10:00",
+        "sent",
+        "",
+    )
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    with engine.connect() as conn:
+        kinds = conn.exec_driver_sql("SELECT kind FROM charges ORDER BY id").scalars().all()
+    assert kinds == ["late_cancellation", "late_cancellation"]
+    engine.dispose()
+
+
+def test_0005_adds_block_all_day_off_for_every_feed_and_keeps_their_events(
+    tmp_path: Path, clock
+) -> None:
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        _seed_0001(conn)
+    upgrade(engine)  # through 0005 to the head: the ORM below reads the head's columns
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT name, block_all_day FROM feeds").all() == [("Work", 0)]
+        assert conn.exec_driver_sql("SELECT count(*) FROM external_events").scalar() == 2
+    practice = Practice(engine, clock)
+    assert [f.block_all_day for f in practice.calendar_feeds()] == [False]
+    _check_seeded_practice(practice)
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    assert current_revision(engine) == "0002"
+    assert "block_all_day" not in {c["name"] for c in inspect(engine).get_columns("feeds")}
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM external_events").scalar() == 2
+    engine.dispose()

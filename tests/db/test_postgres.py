@@ -204,3 +204,40 @@ def test_an_incremental_resync_stores_the_same_on_both(
 
     assert stored(on_pg) == stored(on_lite)
     assert groups(pg_engine) == groups(practice.engine)
+
+
+def test_postgres_never_reuses_a_deleted_session_id(pg_engine, clock) -> None:
+    """Issue 11: serial ids on PostgreSQL already never come back after a delete."""
+    pg = _twin(pg_engine, clock)
+    anna = pg.add_client("Anna Smith")
+    start = clock.now() + timedelta(days=1)
+    first = pg.book(anna.id, start, force=True)
+    second = pg.book(anna.id, start + timedelta(hours=2), force=True)
+    pg.delete(second.id)
+    assert pg.book(anna.id, start + timedelta(hours=4), force=True).id == second.id + 1 > first.id
+
+
+def test_the_calendar_sees_writes_of_others_and_all_day_rules_on_postgres(
+    pg_engine, clock, tmp_path: Path
+) -> None:
+    """The change token (the fallback where there is no PRAGMA data_version), j/k's reads and
+    the block-all-day setting behave on PostgreSQL as on SQLite."""
+    mine, theirs = _twin(pg_engine, clock), Practice(pg_engine, clock)
+    token = mine.change_token()
+    assert mine.change_token() == token
+    anna = theirs.add_client("Anna Smith")
+    booked = theirs.book(anna.id, datetime(2026, 11, 19, 10, tzinfo=UTC), force=True)
+    assert mine.change_token() != token
+    assert mine.session_after(datetime(2026, 11, 1, tzinfo=UTC)) == (booked.id, booked.start)
+    assert mine.session_before(booked.start) is None
+    path = tmp_path / "holidays.ics"
+    path.write_bytes(ics(Ev("h@example.com", datetime(2026, 11, 19).date(), summary="Holiday")))
+    feeds = Feeds(theirs, Settings(path=tmp_path / "config.toml"))
+    feeds.add("Holidays", str(path))
+    feeds.sync("Holidays")
+    week = (datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC))
+    assert mine.sessions_overlapping_busy_events(*week) == set()
+    token = mine.change_token()
+    feeds.set_block_all_day("Holidays", True)
+    assert mine.change_token() != token
+    assert mine.sessions_overlapping_busy_events(*week) == {booked.id}

@@ -173,6 +173,21 @@ def test_every_read_the_calendar_makes_gives_the_practices_values(world) -> None
             assert reader.visible_events(start, end, tz) == practice.visible_events(start, end, tz)
 
 
+def test_the_next_and_previous_session_past_a_page_are_the_practices(world) -> None:
+    """j/k past a page's edge ask where the next session is; both reads must agree."""
+    practice, reader = world
+    starts = sorted({s.start for s in practice.list_sessions()})
+    moments = [starts[0] - timedelta(days=400), starts[-1] + timedelta(seconds=1)]
+    moments += [t + delta for t in starts for delta in (timedelta(0), timedelta(microseconds=1))]
+    for moment in moments:
+        assert reader.session_after(moment) == practice.session_after(moment), moment
+        assert reader.session_before(moment) == practice.session_before(moment), moment
+    first = practice.list_sessions()[0]
+    assert practice.session_after(starts[0] - timedelta(days=400)) == (first.id, first.start)
+    assert reader.session_before(starts[0]) is None
+    assert reader.session_after(starts[-1] + timedelta(seconds=1)) is None
+
+
 def test_a_calendar_page_read_quickly_is_the_page_read_through_the_practice(world) -> None:
     practice, reader = world
     clock = FixedClock(UI_NOW, "Europe/London")

@@ -206,8 +206,8 @@ def test_full_disk_while_open_loses_nothing(tiny_disk: Path, clock) -> None:
     practice.add_client("Anna Smith")
     filler = _fill(tiny_disk)
     with pytest.raises(StorageError) as info:
-        for n in range(200):  # the WAL has some room left; keep writing until it is used up
-            practice.add_client(f"Client {n}", notes="x" * 4000)
+        for n in range(400):  # the WAL has some room left; keep writing until it is used up
+            practice.add_client(f"Client {n}", notes="x" * 2000)
     assert str(info.value) == FULL
     saved = [c.name for c in practice.list_clients()]
     assert "Anna Smith" in saved
@@ -232,8 +232,8 @@ def test_database_size_limit_is_a_full_disk(engine, practice, clock) -> None:
         lambda conn, _rec: conn.execute(f"PRAGMA max_page_count = {pages + 2}"),
     )
     with pytest.raises(StorageError) as info:
-        for n in range(100):
-            practice.add_client(f"Client {n}", notes="x" * 3000)
+        for n in range(200):
+            practice.add_client(f"Client {n}", notes="x" * 2000)
     assert str(info.value) == FULL
     names = [c.name for c in practice.list_clients()]
     assert names[0] == "Anna Smith"

@@ -92,6 +92,9 @@ def test_a_new_fee_applies_to_later_bookings_unless_future_ones_are_updated(prac
         (ClientChanges(fee=Money(-1, "GBP")), "a fee cannot be negative"),
         (ClientChanges(name="ben jones"), "an active client is already called 'Ben Jones' (id 2"),
         (ClientChanges(), "nothing to change for Anna Smith"),
+        (ClientChanges(name="Anna\x1b[31m"), "a client's name cannot contain control characters"),
+        (ClientChanges(notes="x" * 2001), "the notes has at most 2000 characters"),
+        (ClientChanges(fee=Money(100, "XYZ")), "'XYZ' is not an ISO 4217 currency code"),
     ],
 )
 def test_bad_edits_are_refused_and_change_nothing(practice, book, changes, message) -> None:
@@ -167,6 +170,8 @@ def test_sponsored_credit_top_up_and_correction_never_below_zero(practice, book,
         book.add_credit("Ben Jones", -8)
     with pytest.raises(DomainError, match="changes nothing"):
         book.add_credit("Ben Jones", 0)
+    with pytest.raises(DomainError, match="sponsored credit is at most 1000 sessions"):
+        book.add_credit("Ben Jones", 994)
     assert practice.find_client("Ben Jones").sponsored_credit == 7
     trail = _audit(db_url, "client", "credit")
     assert [(json.loads(b), json.loads(a), r) for _, b, a, r in trail] == [

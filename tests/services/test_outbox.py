@@ -17,6 +17,7 @@ from kara_smtp import SmtpServer, self_signed
 from kara_tui.config import Settings, SmtpSettings
 from kara_tui.db.rows import ClientRow, NotificationRow
 from kara_tui.domain import DomainError, Money, NotificationStatus, Reason
+from kara_tui.ical import itip
 from kara_tui.services.outbox import Outbox, OutboxError
 from kara_tui.services.practice import Practice
 
@@ -83,7 +84,7 @@ def test_a_cancellation_reaches_the_client_as_an_update_of_the_same_event(
     msg = got.message
     assert msg["From"] == "Dr Ada Byrne <ada@practice.example>"
     assert msg["To"] == "zoe@client.example"
-    assert msg["Subject"] == "Cancelled: Therapy session on Tue 17 Nov 10:00"
+    assert msg["Subject"] == "Appointment cancelled: Tue 17 Nov 10:00"  # no kind of care
     assert msg["Date"] is not None and msg["Message-ID"].endswith("@practice.example>")
     text = msg.get_body(preferencelist=("plain",))
     assert text is not None
@@ -131,7 +132,7 @@ def test_a_reschedule_sends_the_cancellation_then_the_new_booking(
     assert str(event["UID"]) == new.uid != old.uid
     assert event["STATUS"] == "CONFIRMED"
     assert event.decoded("DTSTART") == THURSDAY_14
-    assert server.received[1].message["Subject"].startswith("Booked:")
+    assert server.received[1].message["Subject"] == "Appointment confirmed: Thu 19 Nov 14:00"
     part, _ = calendar_part(server.received[1].message)
     assert part.get_param("method") == "REQUEST"
 
@@ -250,6 +251,38 @@ def test_a_client_without_an_address_fails_until_one_is_added(
     setup.add_client("Ben Ortiz")
     session = setup.book("Ben Ortiz", TUESDAY_10)
     setup.cancel(session.id, Reason.PROFESSIONAL)
+    assert setup.list_notifications() == []  # issue 11: nothing is queued without an address
+    # A failed notice an older kara-tui queued for him is still shown and can be retried.
+    session = setup.book("Ben Ortiz", TUESDAY_10)
+    setup.cancel(session.id, Reason.PROFESSIONAL)
+    with setup.writing() as db:
+        db.add(
+            NotificationRow(
+                session_id=session.id,
+                kind="cancellation",
+                recipient="",
+                subject="Appointment cancelled: Tue 17 Nov 10:00",
+                body="Dear Ben Ortiz,\n",
+                ical=itip.build(
+                    method="CANCEL",
+                    uid=session.uid,
+                    sequence=1,
+                    start=session.start,
+                    end=session.end,
+                    summary="Appointment",
+                    location="",
+                    organizer_name="Dr Ada Byrne",
+                    organizer_email="ada@practice.example",
+                    attendee_name="Ben Ortiz",
+                    attendee_email="",
+                    stamp=NOW,
+                ),
+                status="failed",
+                error="the client has no email address",
+                attempts=0,
+                created_at=NOW,
+            )
+        )
     outbox = Outbox(setup, smtp_settings(server))
 
     assert outbox.send_all().sent == 0
@@ -284,8 +317,8 @@ def test_without_smtp_messages_become_private_eml_files(setup: Practice, tmp_pat
     assert report.sent == 2
     files = sorted(folder.iterdir())
     assert [f.name for f in files] == [
-        "1-moved-therapy-session-on-tue-17-nov-10-00.eml",
-        "2-booked-therapy-session-on-thu-19-nov-14-00.eml",
+        "1-appointment-moved-tue-17-nov-10-00.eml",
+        "2-appointment-confirmed-thu-19-nov-14-00.eml",
     ]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     methods = []

@@ -62,6 +62,14 @@ def test_settings_are_read_and_audited(practice: Practice) -> None:
         ("payment_methods", " , ", "at least one payment method"),
         ("working_hours", "9 to 5", "is not working hours"),
         ("working_hours", "mon-fri 18:00-09:00", r"end \(09:00\) before they start"),
+        (
+            "working_hours",
+            "; ".join(
+                f"{d} 09:00-1{i}:00"
+                for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+            ),
+            "working hours are too long to keep",
+        ),
         ("default_currency", "pounds", "is not a currency code"),
         ("email", "not-an-address", "is not an email address"),
         ("name", "   ", "the practice needs a name"),
@@ -209,12 +217,15 @@ def test_time_off(practice: Practice) -> None:
 # -- busy external events ------------------------------------------------------------------
 
 
-def add_events(practice: Practice, *events: dict, enabled: bool = True) -> None:
+def add_events(
+    practice: Practice, *events: dict, enabled: bool = True, block_all_day: bool = False
+) -> None:
     with practice.writing() as db:
         feed = FeedRow(
             name=f"work{'' if enabled else ' (off)'}",
             source="https://example.com/cal.ics",
             enabled=enabled,
+            block_all_day=block_all_day,
             refresh_minutes=60,
             colour="#5f87af",
             last_error="",
@@ -260,7 +271,8 @@ def test_busy_timed_event_conflicts(practice: Practice) -> None:
 
 def test_busy_all_day_event_blocks_the_local_day_in_summer(practice: Practice) -> None:
     anna = practice.add_client("Anna Smith")
-    add_events(practice, {"start": date(2026, 7, 15), "end": date(2026, 7, 16), "summary": "Away"})
+    away = {"start": date(2026, 7, 15), "end": date(2026, 7, 16), "summary": "Away"}
+    add_events(practice, away, block_all_day=True)  # all-day events block only when told to
     with pytest.raises(ConflictError, match="overlaps busy event 'Away'"):
         practice.book(anna.id, at(15, 9, month=7))
     practice.book(anna.id, at(14, 17, month=7))  # the day before is free
@@ -301,3 +313,12 @@ def test_check_slot_takes_any_zone(practice: Practice) -> None:
     with pytest.raises(DomainError, match="must carry a time zone"):
         practice.check_slot(datetime(2026, 11, 17, 10), datetime(2026, 11, 17, 11))
     assert s.start.tzinfo == UTC
+
+
+def test_several_settings_are_saved_together_or_not_at_all(practice: Practice) -> None:
+    before = practice.professional()
+    with pytest.raises(DomainError, match="is not working hours"):
+        practice.set_settings({"late_fee_percent": "50", "working_hours": "always"})
+    assert practice.professional() == before
+    pro = practice.set_settings({"late_fee_percent": "50", "buffer_minutes": "5"})
+    assert (pro.late_fee_percent, pro.buffer_minutes) == (50, 5)

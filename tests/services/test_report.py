@@ -28,7 +28,7 @@ from kara_tui.services.report import (
     initials,
     make_period,
 )
-from report_world import build
+from report_world import build, charged_outside_the_window
 
 GBP = "GBP"
 
@@ -252,7 +252,7 @@ def test_period_describes_its_days():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Ann Archer", "A.A."), ("Ann-Marie O'Neill", "A.M.O."), ("=cmd", "?"), ("élodie", "É.")],
+    [("Ann Archer", "A.Ar."), ("Ann-Marie O'Neill", "An.M.O."), ("=cmd", "?"), ("élodie", "Él.")],
 )
 def test_initials(name, expected):
     assert initials(name) == expected
@@ -308,3 +308,20 @@ def _charge(minor: int, kind: ChargeKind, status: ChargeStatus) -> Charge:
         status=status,
         created_at=_NOW,
     )
+
+
+def test_a_charge_on_a_cancellation_that_was_not_late_is_its_own_kind(practice, clock):
+    cancelled = charged_outside_the_window(practice)
+    assert cancelled.cancellation.late is False
+    [charge] = cancelled.charges
+    assert charge.kind is ChargeKind.CANCELLATION
+    r = build_report(practice)
+    by_kind = {k.kind: k.amounts for k in r.charged_by_kind}
+    assert by_kind[ChargeKind.LATE_CANCELLATION].count == 0
+    assert (by_kind[ChargeKind.CANCELLATION].count, by_kind[ChargeKind.CANCELLATION].totals) == (
+        1,
+        (gbp(9000),),
+    )
+    assert r.late == 0
+    [line] = r.clients
+    assert (line.charges_of(ChargeKind.CANCELLATION), line.charged) == (1, (gbp(9000),))

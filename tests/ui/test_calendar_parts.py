@@ -110,7 +110,7 @@ def test_states_read_in_words_and_glyphs() -> None:
 
 def test_outside_text_is_cleaned_and_privacy_shows_initials() -> None:
     assert fmt.clean("Anna\x1b[31m Smith\nline") == "Anna[31m Smith line"
-    assert fmt.display_name("Anna van der Berg", privacy=True) == "A.V.D.B."
+    assert fmt.display_name("Anna van der Berg", privacy=True) == "A.V.D.Be."
 
 
 def test_the_suggested_start_is_the_first_free_hour_after_now(cal_practice, ids, cal_clock) -> None:
@@ -126,7 +126,9 @@ def test_busy_event_conflicts_agree_with_the_service(cal_practice, ids, cal_cloc
     start, end = day_start(span.first, LONDON), day_start(span.last + timedelta(days=1), LONDON)
     expected = cal_practice.sessions_overlapping_busy_events(start, end)
     assert (
-        clashing_with_events(data.sessions, data.events, data.tz) == expected == {ids["external"]}
+        clashing_with_events(data.sessions, data.events, data.tz, data.feeds)
+        == expected
+        == {ids["external"]}
     )
     assert data.conflicts == {ids["external"]}
 
@@ -189,3 +191,14 @@ def test_every_binding_has_an_id_a_palette_name_and_a_unique_key() -> None:
 
 def test_now_is_shown_in_the_practice_zone() -> None:
     assert fmt.when(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), LONDON) == "Wed 1 Jul 2026 10:00"
+
+
+def test_the_grid_shades_each_days_own_working_hours() -> None:
+    from kara_tui.domain import WorkingHours
+    from kara_tui.ui.layout import working_rows
+
+    hours = WorkingHours.parse("mon-thu 09:00-19:00; fri 09:00-15:00")
+    thursday, friday, saturday = date(2026, 11, 19), date(2026, 11, 20), date(2026, 11, 21)
+    assert working_rows(thursday, hours) == range(9 * ROWS_PER_HOUR, 19 * ROWS_PER_HOUR)
+    assert working_rows(friday, hours) == range(9 * ROWS_PER_HOUR, 15 * ROWS_PER_HOUR)
+    assert working_rows(saturday, hours) == range(0)

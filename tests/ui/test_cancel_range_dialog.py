@@ -178,3 +178,36 @@ async def test_bad_days_block_confirm_and_escape_writes_nothing(practice, week):
     assert all(practice.get_session(s.id).status is SessionStatus.SCHEDULED for s in week.values())
     assert practice.list_time_off() == []
     assert practice.list_notifications() == []
+
+
+async def test_each_day_shows_the_date_it_resolves_to(practice, week):
+    app = host(practice, date(2026, 11, 17))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        assert said(dialog, "#from-echo").strip() == "→ Tue 17 Nov"
+        await pilot.press("ctrl+a", "ctrl+k", *"next friday", "tab", "ctrl+a", "ctrl+k", *"+1w")
+        await settle(pilot)
+        assert said(dialog, "#from-echo").strip() == "→ Fri 20 Nov"
+        assert said(dialog, "#to-echo").strip() == "→ Mon 23 Nov"
+        await pilot.press("ctrl+a", "ctrl+k", *"someday")
+        await settle(pilot)
+        assert said(dialog, "#to-echo").strip() == "?"
+
+
+async def test_clients_without_email_are_skipped_and_counted(practice, week):
+    """Issue 11: each of them used to leave a failed notice in the outbox."""
+    cy = practice.add_client("Cy Nomail", fee=Money(9000, "GBP"))
+    practice.book(cy.id, at(practice, "2026-11-17 16:00"))
+    app = host(practice, date(2026, 11, 17))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        assert said(dialog, "#count") == (
+            "3 sessions will be cancelled, 1 with a refund (prepaid); 2 notices to 2 clients; "
+            "1 not notified (no email address)."
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert [n.recipient for n in practice.list_notifications()] == [
+        "ada@example.org",
+        "bob@example.org",
+    ]

@@ -324,3 +324,23 @@ async def test_a_sync_already_running_is_a_notice_not_a_second_sync(
         await pilot.press("S")
         await settle(app, pilot)
         assert work_events(feeds) == ["Event 0", "Event 1"]
+
+
+async def test_b_sets_whether_a_feeds_all_day_events_block_time(
+    app, httpserver: HTTPServer, feeds: Feeds
+) -> None:
+    feeds.add("Holidays", serve(httpserver, ics(*week_of_events(1))))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await open_feeds(app, pilot)
+        app.screen.query_one(DataTable).move_cursor(row=list(table_rows(app)).index("Holidays"))
+        await settle(app, pilot)
+        assert "all-day events do not block (b)" in screen_text(app)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert feeds.get("Holidays").block_all_day
+        assert "all-day events block (b)" in screen_text(app)
+        assert "Holidays: its all-day events now block your time" in notices(app)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert not feeds.get("Holidays").block_all_day

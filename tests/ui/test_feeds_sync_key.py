@@ -256,9 +256,10 @@ def test_a_closing_app_fetches_no_further_feed(
     feeds.add("Home", serve(httpserver, HOME, ics(*week_of_events(2, prefix="home"))))
     feeds.add("Work", serve(httpserver, WORK, ics(*week_of_events(5))))
     sync = FeedSync(cal_practice, settings, keyring=keyring)
-    # Quit is pressed as Home (the first of two) starts: it finishes, Work never begins.
+    # Quit is pressed as Home (the first of two) starts: its fetch ends at once (quitting never
+    # waits on a server) with nothing recorded, not even a stale mark; Work never begins.
     assert sync.run(on_progress=lambda feed, i, n: sync.stop()) is None
-    assert feeds.get("Home").last_attempt is not None
+    assert feeds.get("Home").last_attempt is None and not feeds.get("Home").stale
     assert feeds.get("Work").last_attempt is None
     assert not sync.busy
     assert sync.run() is None  # and no new sync starts

@@ -146,7 +146,7 @@ def test_python_log_records_lose_names_urls_and_exception_messages() -> None:
         logging.setLogRecordFactory(before)
         logger.removeHandler(handler)
     text = "\n".join(records)
-    assert "GET https://cal.example.com/… for A.S." in text
+    assert "GET https://cal.example.com/… for A.Sm." in text
     assert "sync failed (ValueError)" in text
     assert "private-abc123" not in text and "secret" not in text and "pw" not in text
     assert no_names(text)

@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from kara_smtp import SmtpServer
 from kara_tui.config import Settings, SmtpSettings
-from kara_tui.domain import NotificationStatus, Reason
+from kara_tui.db.rows import AuditRow, NotificationRow
+from kara_tui.domain import NotificationStatus, Reason, Session
 from kara_tui.services.practice import Practice
+from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.outbox import MessagePreview, OutboxScreen
 
 TUESDAY_10 = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
@@ -49,8 +52,44 @@ def setup(practice: Practice) -> Practice:
     first = practice.book("Zoë Quinn", TUESDAY_10, service="Therapy session")
     practice.reschedule(first.id, THURSDAY_14, by=Reason.CLIENT)  # messages 1 and 2
     ben = practice.book("Ben Ortiz", datetime(2026, 11, 18, 9, 0, tzinfo=UTC))
-    practice.cancel(ben.id, Reason.PROFESSIONAL)  # message 3: no address, failed
+    practice.cancel(ben.id, Reason.PROFESSIONAL)  # no address: nothing is queued (issue 11)
+    failed_notice_of_an_older_version(practice, ben)  # message 3: no address, failed
     return practice
+
+
+def failed_notice_of_an_older_version(practice: Practice, session: Session) -> None:
+    """Before issue 11, a client without an address got a failed notice for each cancellation."""
+    from kara_tui.ical import itip
+
+    stamp = practice.clock.now()
+    with practice.writing() as db:
+        db.add(
+            NotificationRow(
+                session_id=session.id,
+                kind="cancellation",
+                recipient="",
+                subject="Appointment cancelled: Wed 18 Nov 09:00",
+                body="Dear Ben Ortiz,\n\nYour appointment has been cancelled.\n",
+                ical=itip.build(
+                    method="CANCEL",
+                    uid=session.uid,
+                    sequence=1,
+                    start=session.start,
+                    end=session.end,
+                    summary="Appointment",
+                    location="",
+                    organizer_name="Dr Ada Byrne",
+                    organizer_email="ada@practice.example",
+                    attendee_name="Ben Ortiz",
+                    attendee_email="",
+                    stamp=stamp,
+                ),
+                status="failed",
+                error="the client has no email address",
+                attempts=0,
+                created_at=stamp,
+            )
+        )
 
 
 def smtp(server: SmtpServer, **extra: Any) -> Settings:
@@ -83,7 +122,7 @@ async def test_the_table_lists_every_message_newest_first(
         assert [r[0] for r in table] == ["✗ failed", "◷ queued", "◷ queued"]
         assert table[0][2] == "(no address)"
         assert table[0][4] == "the client has no email address"
-        assert table[1][3] == "Booked: Therapy session on Thu 19 Nov 14:00"
+        assert table[1][3] == "Appointment confirmed: Thu 19 Nov 14:00"
         assert table[2][1] == "Mon 16 Nov 08:00"
         assert table[2][2] == "zoe@client.example"
         where = str(app.screen.query_one("#outbox-where", Static).render())
@@ -99,8 +138,8 @@ async def test_s_sends_the_queued_messages_in_order(setup: Practice, server: Smt
         await settle(app, pilot)
 
         assert [r.message["Subject"].split(":")[0] for r in server.received] == [
-            "Moved",
-            "Booked",
+            "Appointment moved",
+            "Appointment confirmed",
         ]
         assert [n.status for n in setup.list_notifications()] == [
             NotificationStatus.SENT,
@@ -140,7 +179,7 @@ async def test_a_refused_send_shows_the_reason_and_r_retries_it(
 
         assert said(app) == "1 sent."
         assert len(server.received) == 1
-        assert server.received[0].message["Subject"].startswith("Moved:")
+        assert server.received[0].message["Subject"].startswith("Appointment moved:")
         statuses = [n.status for n in setup.list_notifications()]
         assert statuses[:2] == [NotificationStatus.SENT, NotificationStatus.QUEUED]
 
@@ -229,3 +268,58 @@ async def test_newest_first_goes_by_when_a_message_was_written_not_its_id(
         table = app.screen.query_one(DataTable)
         keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(3)]
         assert keys == ["1", "3", "2"]  # then, at the same moment, the higher id first
+
+
+async def test_writing_eml_files_says_written_to_the_file_not_sent(
+    setup: Practice, tmp_path
+) -> None:
+    """Issue 11: writing .eml files was shown as '✓ sent'."""
+    folder = tmp_path / "outbox"
+    app = Host(setup, Settings(outbox_dir=folder))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert said(app) == f"2 written to files in {folder}."
+        table = rows(app)
+        assert [r[0] for r in table] == ["✗ failed", "✓ written", "✓ written"]
+        first = folder / "1-appointment-moved-tue-17-nov-10-00.eml"
+        assert table[2][4] == f"written to {first}"
+        where = str(app.screen.query_one("#outbox-where", Static).render())
+        assert "2 written, 1 failed" in where
+        table_widget = app.screen.query_one(DataTable)
+        table_widget.move_cursor(row=2)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert said(app) == f"Message 1 was already written to {first}; it is not sent twice."
+
+
+async def test_d_discards_a_failed_message_after_a_confirmation(
+    setup: Practice, server: SmtpServer
+) -> None:
+    app = Host(setup, smtp(server))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(app, pilot)
+        assert rows(app)[0][0] == "✗ failed"  # message 3, the cursor's row
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # changed my mind: nothing happens
+        await settle(app, pilot)
+        assert setup.list_notifications()[2].status is NotificationStatus.FAILED
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert said(app) == "Message 3 discarded: it will not be sent."
+        assert rows(app)[0][0] == "⊘ discarded"
+        await pilot.press("s")
+        await settle(app, pilot)
+    assert [n.status for n in setup.list_notifications()] == [
+        NotificationStatus.SENT,
+        NotificationStatus.SENT,
+        NotificationStatus.DISCARDED,
+    ]
+    with setup.reading() as db:
+        [audit] = db.scalars(select(AuditRow).where(AuditRow.entity == "notification")).all()
+        assert (audit.entity_id, audit.action) == (3, "discard")

@@ -15,7 +15,7 @@ from kara_tui.db.engine import make_engine
 from kara_tui.services.practice import Practice
 from kara_tui.services.report import Week
 from kara_tui.ui.screens.reports import PeriodDialog, ReportsScreen, WeeklyChart
-from report_world import build
+from report_world import build, charged_outside_the_window
 
 
 class Host(App[None]):
@@ -218,7 +218,7 @@ async def test_privacy_mode_shows_initials_and_names_are_never_markup(practice, 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         names = [r[0] for r in table_rows(app.screen)]
-        assert names == ["L.", "A.A.", "B.B.", "C.C.", "D.D.", "TOTAL"]
+        assert names == ["Lo.", "A.Ar.", "B.Ba.", "C.Co.", "D.Du.", "TOTAL"]
         assert not any("Archer" in n or "Lory" in n for n in names)
 
 
@@ -269,3 +269,13 @@ async def test_an_empty_period_says_so():
         lines = str(app.query_one(WeeklyChart).render()).split("\n")
         assert lines[0].endswith("none in this period")
         assert lines[-1].split() == ["02", "Nov", "09", "Nov", "16", "Nov"]
+
+
+async def test_a_charge_on_a_cancellation_that_was_not_late_is_shown_apart(practice):
+    charged_outside_the_window(practice)
+    app = Host(practice, Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        money = [line.split() for line in text_of(app.screen, "#reports-money").split("\n")]
+        assert ["late", "cancellation", "0", "-"] in money
+        assert ["cancel", "(not", "late)", "1", "90.00", "GBP"] in money

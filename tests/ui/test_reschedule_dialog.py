@@ -291,3 +291,29 @@ async def test_a_started_session_cannot_be_moved(practice, ada, clock: FixedCloc
         await settle(pilot)
     assert app.results == [None]
     assert practice.get_session(old.id).status is SessionStatus.SCHEDULED
+
+
+async def test_the_new_start_shows_the_day_it_resolves_to(practice, ada):
+    old = practice.book(ada.id, at(practice, "2026-11-17 10:00"))
+    app = host(practice, old.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(practice, old.id, pilot)
+        await pilot.press("ctrl+a", "ctrl+k", *"next friday 10:00")
+        await settle(pilot)
+        assert said(dialog, "#start-echo") == "→ Fri 20 Nov 2026 10:00"
+        await pilot.press("ctrl+a", "ctrl+k", *"next fryday 10:00")
+        await settle(pilot)
+        assert said(dialog, "#start-echo") == ""
+        assert "is not a date" in said(dialog, "#start-error")
+
+
+async def test_a_client_without_email_has_notify_unticked_and_disabled(practice):
+    """Issue 11: 'Notify client' was ticked and each reschedule left two failed notices."""
+    cy = practice.add_client("Cy Nomail", fee=Money(9000, "GBP"))
+    old = practice.book(cy.id, at(practice, "2026-11-17 10:00"))
+    app = host(practice, old.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(practice, old.id, pilot)
+        box = dialog.query_one("#notify", Checkbox)
+        assert (box.value, box.disabled) == (False, True)
+        assert said(dialog, "#notify-hint") == "Not notified: no email address for this client."

@@ -447,7 +447,7 @@ def test_sponsored_credit_is_for_sponsored_clients_only() -> None:
     assert PaymentMethod.SPONSORED_CREDIT not in private.methods
     assert sponsored.methods[0] is PaymentMethod.SPONSORED_CREDIT
     assert set(private.methods) <= set(sponsored.methods)
-    sponsored.check_charge(Money(100, "GBP"), PaymentMethod.SPONSORED_CREDIT, FEE)
+    sponsored.check_charge(FEE, PaymentMethod.SPONSORED_CREDIT, FEE)
 
 
 def test_sponsored_credit_is_offered_only_when_there_is_credit_to_spend() -> None:
@@ -515,3 +515,37 @@ def test_late_exactly_when_notice_is_under_the_window(notice_minutes: int, windo
     assert d.late is (notice_minutes < window * 60)
     assert d.may_charge  # a private client may always be charged; the words differ
     assert ("Late cancellation" in d.policy_line) is d.late
+
+
+def test_a_sponsored_credit_pays_the_whole_fee_whatever_the_late_fee_percent() -> None:
+    """Issue 11: at a 50 % late fee a 27.50 charge used a whole credit of a 55.00 session."""
+    pro = replace(PRO, late_fee_percent=50)
+    d = decide_with(2 * H, client=replace(SPONSORED, sponsored_credit=3), pro=pro)
+    assert d.default_amount == FEE.percent(50)
+    assert d.amount_for(PaymentMethod.SPONSORED_CREDIT) == FEE
+    assert d.amount_for(PaymentMethod.CARD) == FEE.percent(50)  # a direct payment: the percent
+    assert "the late-fee percentage applies only to a direct payment" in d.credit_note()
+    d.check_charge(FEE, PaymentMethod.SPONSORED_CREDIT, FEE)
+    d.check_charge(FEE.percent(50), PaymentMethod.CARD, FEE)
+    with pytest.raises(DomainError, match="a sponsored credit pays the whole session"):
+        d.check_charge(FEE.percent(50), PaymentMethod.SPONSORED_CREDIT, FEE)
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [
+        (11 + 44 / 60, "11 h 44 min"),
+        (round(11 + 44 / 60, 4), "11 h 44 min"),  # as stored: it read 11 h 43 min
+        (11 + 44 / 60 + 59 / 3600, "11 h 44 min"),  # cut, not rounded: never more notice
+        (48 - 20 / 3600, "47 h 59 min"),  # 47:59:40 is not the 48 h a window asks for
+    ],
+)
+def test_format_hours_reads_stored_hours_as_they_were_made(hours: float, text: str) -> None:
+    """Issue 11: one formatting of notice for the dialog, the details, the CLI and reports."""
+    assert format_hours(hours) == text
+
+
+@given(seconds=st.integers(min_value=0, max_value=14 * 24 * 3600))
+def test_format_hours_of_a_stored_value_matches_the_exact_one(seconds: int) -> None:
+    exact = seconds / 3600
+    assert format_hours(round(exact, 4)) == format_hours(exact)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -165,3 +165,77 @@ def test_bad_working_hours_are_refused_in_words(text: str) -> None:
 
     with pytest.raises(DomainError, match="working hours"):
         WorkingHours.parse(text)
+
+
+SHORT_FRIDAY = WorkingHours.parse("mon-thu 09:00-19:00; fri 09:00-15:00")
+
+
+def test_working_hours_per_weekday_parse_print_and_round_trip() -> None:
+    assert SHORT_FRIDAY.on(0) == (time(9), time(19))
+    assert SHORT_FRIDAY.on(4) == (time(9), time(15))
+    assert SHORT_FRIDAY.on(5) is None  # a day left out is not a working day
+    assert SHORT_FRIDAY.days == frozenset({0, 1, 2, 3, 4})
+    assert str(SHORT_FRIDAY) == "mon,tue,wed,thu 09:00-19:00; fri 09:00-15:00"
+    assert WorkingHours.parse(str(SHORT_FRIDAY)) == SHORT_FRIDAY
+    # A value stored before per-day hours keeps its meaning: the same hours on each listed day.
+    old = WorkingHours.parse("mon,tue,wed,thu,fri 09:00-18:00")
+    assert old == WorkingHours() and all(old.on(d) == (time(9), time(18)) for d in range(5))
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "outside"),
+    [
+        (at(19, 18, 0), 50, False),  # Thursday: open until 19:00
+        (at(20, 14, 10), 50, False),  # Friday: 14:10-15:00 fits
+        (at(20, 14, 20), 50, True),  # 14:20-15:10 runs past Friday's 15:00
+        (at(20, 18, 0), 50, True),  # Friday evening
+    ],
+)
+def test_conflicts_use_each_days_own_hours(start: datetime, minutes: int, outside: bool) -> None:
+    found = find_conflicts(
+        start,
+        start + timedelta(minutes=minutes),
+        tz=LONDON,
+        working_hours=SHORT_FRIDAY,
+        buffer_minutes=0,
+    )
+    assert (ConflictKind.OUTSIDE_HOURS in kinds(found)) is outside
+    if outside:
+        assert found[-1].message == (
+            "is outside working hours (mon,tue,wed,thu 09:00-19:00; fri 09:00-15:00)"
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "working hours are empty"),
+        ("mon-thu 09:00-19:00; fri 9-3", "'fri 9-3' is not a day's working hours"),
+        ("mon-fri 09:00-18:00; fri 09:00-15:00", "working hours give fri twice"),
+        ("mon-thu 09:00-19:00; fr 09:00-15:00", "'fr' is not a day of the week"),
+        ("fri-mon 09:00-18:00", "'fri-mon' runs backwards in working hours"),
+        ("mon 09:00-18:00; tue 18:00-09:00", r"end \(09:00\) before they start \(18:00\)"),
+    ],
+)
+def test_bad_per_day_working_hours_say_which_part_is_wrong(text: str, message: str) -> None:
+    from kara_tui.domain import DomainError
+
+    with pytest.raises(DomainError, match=message):
+        WorkingHours.parse(text)
+
+
+def test_each_warning_has_a_title_saying_what_it_is() -> None:
+    from kara_tui.policy.conflicts import warnings_title
+
+    evening = conflicts(at(17, 19))
+    assert [c.title for c in evening] == ["Outside working hours"]
+    assert warnings_title(evening) == "Outside working hours"
+    both = conflicts(at(17, 10, 20), sessions=[ANNA], time_off=[Busy(at(17, 10), at(17, 12), "x")])
+    assert warnings_title(both) == "Overlaps a session · Time off"
+    assert {k.title for k in ConflictKind} == {
+        "Overlaps a session",
+        "Busy external event",
+        "Time off",
+        "Buffer too short",
+        "Outside working hours",
+    }

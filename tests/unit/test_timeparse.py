@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kara_tui.domain import DomainError
-from kara_tui.timeparse import day_start, localize, parse_date, parse_datetime
+from kara_tui.timeparse import (
+    AmbiguousTime,
+    day_start,
+    field_text,
+    label,
+    localize,
+    parse_date,
+    parse_datetime,
+    plus_minutes,
+)
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 11, 16)  # a Monday
@@ -99,10 +108,43 @@ def test_parse_datetime_refuses(text: str, message: str) -> None:
         parse_datetime(text, LONDON, TODAY)
 
 
-def test_ambiguous_autumn_time_takes_the_first() -> None:
-    t = parse_datetime("2026-10-25 01:30", LONDON, TODAY)
-    assert t.utcoffset() == timedelta(hours=1)  # BST, the first 01:30
-    assert t.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+def test_ambiguous_autumn_time_asks_which() -> None:
+    # Issue 11: a time that happens twice is no longer silently taken as the first.
+    with pytest.raises(AmbiguousTime) as info:
+        parse_datetime("2027-10-31 01:30", LONDON, TODAY)
+    assert str(info.value) == (
+        "2027-10-31 01:30 happens twice in Europe/London (the clocks go back): say which with "
+        "its offset, '2027-10-31 01:30+01:00' (BST) or '2027-10-31 01:30+00:00' (GMT)"
+    )
+    assert [label(c) for c in info.value.choices] == ["01:30 BST (+01:00)", "01:30 GMT (+00:00)"]
+    for choice in info.value.choices:  # each choice reads back as itself
+        assert parse_datetime(field_text(choice), LONDON, TODAY) == choice.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2027-10-31 01:30+01:00", datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+        ("2027-10-31T01:30+00:00", datetime(2027, 10, 31, 1, 30, tzinfo=UTC)),
+        ("2027-10-31 01:30 BST", datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+        ("2027-10-31 01:30 gmt", datetime(2027, 10, 31, 1, 30, tzinfo=UTC)),
+        ("2026-11-23 10:00 GMT", datetime(2026, 11, 23, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_an_offset_or_the_zones_abbreviation_says_which(text: str, utc: datetime) -> None:
+    assert parse_datetime(text, LONDON, TODAY) == utc
+
+
+def test_a_wrong_abbreviation_is_refused() -> None:
+    with pytest.raises(DomainError, match="is GMT in Europe/London, not BST"):
+        parse_datetime("2026-11-23 10:00 BST", LONDON, TODAY)
+
+
+def test_the_end_is_elapsed_time_across_the_change() -> None:
+    first = parse_datetime("2027-10-31 01:30 BST", LONDON, TODAY)
+    end = plus_minutes(first, 50)
+    assert end.astimezone(LONDON).strftime("%H:%M %Z") == "01:20 GMT"
+    assert end - first == timedelta(minutes=50)
 
 
 def test_localize_refuses_the_gap_in_other_zones() -> None:
@@ -124,3 +166,15 @@ def test_day_start() -> None:
     assert start.utcoffset() == timedelta(hours=-4)
     assert start.tzinfo is not None
     assert start == start.astimezone(UTC)
+
+
+def test_parse_moment_reads_now_as_the_given_instant_and_the_rest_as_parse_datetime() -> None:
+    from kara_tui.timeparse import parse_moment
+
+    now = datetime(2026, 11, 16, 8, 17, 42, tzinfo=UTC)
+    assert parse_moment(" Now ", LONDON, now) == now
+    assert parse_moment("yesterday 19:30", LONDON, now) == datetime(
+        2026, 11, 15, 19, 30, tzinfo=LONDON
+    )
+    with pytest.raises(DomainError, match="is not a date and time I can read"):
+        parse_moment("nowish", LONDON, now)

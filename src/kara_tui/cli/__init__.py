@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from kara_tui import __version__
 from kara_tui.cli.context import Context, UserError
 from kara_tui.crash import EXIT_CRASHED, crash_sentence, install_log_scrubbing, report_crash
+from kara_tui.domain.text import escape_controls
 
 # Every command: the module that defines its arguments and handler, and its line in --help.
 # A command's module is imported only when that command is parsed (or its help is shown):
@@ -26,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("feeds", "import an .ics file once (a snapshot feed)"),
     "export": ("feeds", "write the sessions as an iCalendar file"),
     "report": ("report", "cancellation and charge report"),
-    "outbox": ("outbox", "notices to clients: list, send, retry"),
+    "outbox": ("outbox", "notices to clients: list, send, retry, discard"),
     "charges": ("charges", "charges and refunds: list, mark paid, void"),
     "statement": ("charges", "a client's statement for a period"),
 }
@@ -60,7 +61,7 @@ class _Parser(argparse.ArgumentParser):
         return super().format_help()
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: {escape_controls(message)} (see '{self.prog} --help')\n")
 
 
 class _Commands:
@@ -118,11 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     install_log_scrubbing()
     parser = build_parser()
+    given = sys.argv[1:] if argv is None else argv
+    if any(_undecodable(arg) for arg in given):  # bytes that are not UTF-8 (os.fsdecode)
+        print("kara-tui: an argument is not valid UTF-8 text; nothing was done", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     ctx = Context.from_args(args)
+    streams = sys.stdout, sys.stderr
     try:
         if args.command is None:
             return ctx.open_calendar()
+        # A command's output is text: stored names cannot drive the terminal (the calendar,
+        # above, draws with escape sequences of its own and renders stored text as Text).
+        sys.stdout, sys.stderr = _TerminalSafe(sys.stdout), _TerminalSafe(sys.stderr)
         handler = getattr(args, "handler", None)
         if handler is None:
             parser.parse_args([*(argv or sys.argv[1:]), "--help"])
@@ -132,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kara_tui.services.errors import ConflictError
 
         hint = " (use --force to book anyway)" if isinstance(exc, ConflictError) else ""
-        print(f"kara-tui: {exc}{hint}", file=sys.stderr)
+        print(f"kara-tui: {escape_controls(str(exc))}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("kara-tui: interrupted; nothing half-written is kept", file=sys.stderr)
@@ -148,4 +157,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(crash_sentence(exc, path), file=sys.stderr)
         return EXIT_CRASHED
     finally:
+        sys.stdout, sys.stderr = streams
         ctx.close()
+
+
+def _undecodable(arg: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in arg)
+
+
+class _TerminalSafe:
+    """A text stream that writes control characters (ESC, BEL, a lone CR...) as visible
+    escapes, keeping the line breaks and tabs of the output itself (CSV's CR LF too)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        safe = "\r\n".join(escape_controls(part, keep="\n\t") for part in text.split("\r\n"))
+        self._stream.write(safe)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

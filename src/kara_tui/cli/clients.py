@@ -8,7 +8,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, Money, Programme
-from kara_tui.domain.money import check_currency
+from kara_tui.domain.currencies import check_iso_currency
 
 
 def _book(ctx: Context) -> Any:
@@ -37,7 +37,7 @@ def clients_edit(ctx: Context, args: argparse.Namespace) -> int:
     client = ctx.practice.find_client(args.client)
     fee = None
     if args.fee is not None or args.currency is not None:
-        currency = check_currency(args.currency or client.fee.currency)
+        currency = check_iso_currency(args.currency or client.fee.currency)
         fee = Money.parse(args.fee if args.fee is not None else client.fee.amount_str(), currency)
     programme = None
     if args.programme is not None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from kara_tui import paths
 from kara_tui.clock import Clock, FixedClock
-from kara_tui.config import ConfigError, Settings, load
+from kara_tui.config import ConfigError, Settings, SmtpSettings, load
 from kara_tui.crash import EXIT_CRASHED, crash_sentence, report_crash
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError
@@ -80,13 +80,33 @@ class Context:
                 print(f"kara-tui: {problem}", file=sys.stderr)
         if getattr(args, "privacy", False):
             settings = settings.with_changes(privacy=True)
-        return cls(args=args, settings=settings)
+        ctx = cls(args=args, settings=settings)
+        if getattr(args, "demo", False):
+            # The demo's notices go to its own outbox, never by the user's mail server, and
+            # nothing it does is saved to the user's config.
+            ctx.settings = settings.with_changes(
+                smtp=SmtpSettings(), outbox_dir=ctx.demo_dir() / "outbox", demo=True
+            )
+        return ctx
+
+    def demo_dir(self) -> Path:
+        """The demo's temp dir (database and outbox), removed when the command ends."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kara-demo-")
+        return Path(self._tmp.name)
+
+    def feed_keyring(self) -> Any:
+        """Where feed addresses are kept: the user's keyring (None), or for the demo a keyring
+        that keeps nothing, so a feed added in the demo stays in its throwaway database."""
+        if not getattr(self.args, "demo", False):
+            return None
+        from keyring.backends.null import Keyring
+
+        return Keyring()
 
     def database_url(self) -> str:
         if getattr(self.args, "demo", False):
-            if self._tmp is None:
-                self._tmp = tempfile.TemporaryDirectory(prefix="kara-demo-")
-            return f"sqlite:///{Path(self._tmp.name) / 'demo.db'}"
+            return f"sqlite:///{self.demo_dir() / 'demo.db'}"
         return (
             self.args.db
             or os.environ.get("KARA_DB")
@@ -199,9 +219,19 @@ class Context:
             practice=practice,
             settings=self.settings,
             clock=self.clock,
+            feed_keyring=self.feed_keyring(),
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
         )
         app.run()
+        if app.no_terminal:
+            import sys
+
+            print(
+                "kara-tui: the calendar reads its keys from a terminal, and the standard input "
+                "is not one (the commands work without one: see kara-tui --help)",
+                file=sys.stderr,
+            )
+            return 2
         crash = app.crash
         if crash is not None:
             # The terminal is restored by now: one line saying what happened and where the

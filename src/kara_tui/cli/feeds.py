@@ -14,11 +14,13 @@ from kara_tui.domain import DomainError
 from kara_tui.files import write_private
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
+MAX_REFRESH_MINUTES = 7 * 24 * 60  # beyond a week the feed is as good as never refreshed
+
 
 def _feeds(ctx: Context) -> Any:
     from kara_tui.services.feeds import Feeds
 
-    return Feeds(ctx.practice, ctx.settings)
+    return Feeds(ctx.practice, ctx.settings, keyring=ctx.feed_keyring())
 
 
 def _bound(ctx: Context, text: str) -> datetime:
@@ -77,9 +79,13 @@ def _print_report(report: Any) -> None:
 
 def feeds_add(ctx: Context, args: argparse.Namespace) -> int:
     refresh = args.refresh if args.refresh is not None else 60
-    if refresh < 0:
-        raise DomainError("--refresh must be 0 (never) or more minutes")
-    added = _feeds(ctx).add(args.name, args.source, refresh_minutes=refresh)
+    if not 0 <= refresh <= MAX_REFRESH_MINUTES:
+        raise DomainError(
+            f"--refresh must be 0 (never) or more minutes, at most {MAX_REFRESH_MINUTES} (a week)"
+        )
+    added = _feeds(ctx).add(
+        args.name, args.source, refresh_minutes=refresh, block_all_day=args.block_all_day
+    )
     if added.note:
         print(added.note, file=sys.stderr)
     print(f"Added feed '{added.feed.name}' ({added.feed.source}).")
@@ -98,6 +104,7 @@ def _feed_json(feed: Any, tz: Any) -> dict[str, Any]:
         "last_error": feed.last_error,
         "stale": feed.stale,
         "event_count": feed.event_count,
+        "block_all_day": feed.block_all_day,
     }
 
 
@@ -111,7 +118,7 @@ def feeds_list(ctx: Context, args: argparse.Namespace) -> int:
         print("No feeds yet. Add one: kara-tui feeds add Work https://example.com/calendar.ics")
     for f in feeds:
         state = "enabled" if f.enabled else "disabled"
-        flags = "  STALE" if f.stale else ""
+        flags = ("  blocks all-day" if f.block_all_day else "") + ("  STALE" if f.stale else "")
         print(
             f"{f.name:<20.20}  {state:<8}  {f.event_count:>6} events  "
             f"last success {_when(f.last_success, ctx)}{flags}"
@@ -119,6 +126,15 @@ def feeds_list(ctx: Context, args: argparse.Namespace) -> int:
         print(f"    {f.source}")
         if f.last_error:
             print(f"    last error: {f.last_error}")
+    return 0
+
+
+def feeds_edit(ctx: Context, args: argparse.Namespace) -> int:
+    if args.block_all_day is None:
+        raise DomainError("nothing to change: say --block-all-day or --no-block-all-day")
+    feed = _feeds(ctx).set_block_all_day(args.name, args.block_all_day)
+    what = "block" if feed.block_all_day else "do not block"
+    print(f"Feed '{feed.name}': its all-day events {what} your time.")
     return 0
 
 
@@ -210,6 +226,11 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+_BLOCK_HELP = (
+    "its all-day events make conflicts (off by default: a holiday feed's days do not block)"
+)
+
+
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
     feeds = sub.add_parser("feeds").add_subparsers(
@@ -219,7 +240,14 @@ def register(sub: Any) -> None:
     p.add_argument("name")
     p.add_argument("source", help="the feed's address (kept secret) or an .ics file")
     p.add_argument("--refresh", type=int, metavar="MINUTES", help="refresh interval (default 60)")
+    p.add_argument("--block-all-day", action="store_true", help=_BLOCK_HELP)
     p.set_defaults(handler=feeds_add)
+    p = feeds.add_parser("edit", help="change a feed's settings")
+    p.add_argument("name")
+    p.add_argument(
+        "--block-all-day", action=argparse.BooleanOptionalAction, default=None, help=_BLOCK_HELP
+    )
+    p.set_defaults(handler=feeds_edit)
     p = feeds.add_parser("list", help="feeds with their last status")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=feeds_list)

@@ -1,4 +1,4 @@
-"""The `outbox` commands: list the client notices, send the queued ones, retry one."""
+"""The `outbox` commands: list the client notices, send the queued ones, retry or discard one."""
 
 from __future__ import annotations
 
@@ -46,7 +46,12 @@ def _print_report(report: Any, args: argparse.Namespace, nothing: str) -> int:
     for error in report.errors:
         print(f"kara-tui: not sent: {error}", file=sys.stderr)
     if report.sent or report.failed:
-        print(f"{report.sent} sent, {report.failed} not sent")  # 'sent' = left kara-tui
+        # Writing an .eml file is not sending it: say which happened.
+        written = sum(1 for o in report.outcomes if o.sent and o.detail.startswith("written"))
+        done = [f"{written} written to files"] if written else []
+        if report.sent - written or not written:
+            done.append(f"{report.sent - written} sent")
+        print(f"{', '.join(done)}, {report.failed} not sent")
     else:
         print(nothing)
     return 1 if report.failed else 0
@@ -71,12 +76,24 @@ def outbox_list(ctx: Context, args: argparse.Namespace) -> int:
     for n in messages:
         created = n.created_at.astimezone(tz)
         line = (
-            f"{n.id:>5}  {n.status.value:<7}  {created:%Y-%m-%d %H:%M}  "
+            f"{n.id:>5}  {n.status_words():<9}  {created:%Y-%m-%d %H:%M}  "
             f"{n.recipient or '(no address)':<28.28}  {n.subject}"
         )
         if n.error and n.status is not NotificationStatus.SENT:
             line += f"  [{n.error}]"
+        elif n.outcome and n.status is NotificationStatus.SENT:
+            line += f"  [{n.outcome}]"
         print(line)
+    return 0
+
+
+def outbox_discard(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        notification_id = int(args.id)
+    except ValueError:
+        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+    notice = _outbox(ctx).discard(notification_id)
+    print(f"Message {notice.id} discarded: it will not be sent ({notice.subject}).")
     return 0
 
 
@@ -86,11 +103,21 @@ def outbox_send(ctx: Context, args: argparse.Namespace) -> int:
     return _print_report(report, args, "Nothing to send: no message is queued.")
 
 
-def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
+def _message_id(text: str) -> int:
+    from kara_tui.services.errors import NotFound
+    from kara_tui.services.practice import MAX_ID
+
     try:
-        notification_id = int(args.id)
+        notification_id = int(text)
     except ValueError:
-        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+        raise DomainError(f"a message id is a whole number, not '{text}'") from None
+    if not 0 < notification_id <= MAX_ID:  # larger than any id: the driver would overflow
+        raise NotFound(f"no message with id {notification_id}")
+    return notification_id
+
+
+def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
+    notification_id = _message_id(args.id)
     report = _outbox(ctx).retry(notification_id)
     return _print_report(
         report, args, f"Message {notification_id} was taken by another sender meanwhile."
@@ -98,10 +125,7 @@ def outbox_retry(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def outbox_show(ctx: Context, args: argparse.Namespace) -> int:
-    try:
-        notification_id = int(args.id)
-    except ValueError:
-        raise DomainError(f"a message id is a whole number, not '{args.id}'") from None
+    notification_id = _message_id(args.id)
     print(_outbox(ctx).preview(notification_id))
     return 0
 
@@ -112,7 +136,7 @@ def register(sub: Any) -> None:
         dest="outbox_command", metavar="ACTION", required=True
     )
     p = outbox.add_parser("list", help="queued, sent and failed messages")
-    p.add_argument("--status", help="queued, sending, sent or failed")
+    p.add_argument("--status", help="queued, sending, sent, failed or discarded")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=outbox_list)
     p = outbox.add_parser(
@@ -124,6 +148,9 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=outbox_retry)
+    p = outbox.add_parser("discard", help="drop a queued or failed message (recorded)")
+    p.add_argument("id")
+    p.set_defaults(handler=outbox_discard)
     p = outbox.add_parser("show", help="one message as the client will read it")
     p.add_argument("id")
     p.set_defaults(handler=outbox_show)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import Any
 
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
+from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
-from kara_tui.domain.money import check_currency
-from kara_tui.timeparse import day_start, parse_date, parse_datetime
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.policy.cancellation import format_hours
+from kara_tui.policy.settings import settings_text
+from kara_tui.policy.sponsored import booking_credit_warning
+from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
 
@@ -57,12 +62,21 @@ def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
     return ChargeRequest(amount=amount, method=method)
 
 
+def _say_if_not_notified(ctx: Context, session_id: int, wanted: bool) -> None:
+    """A notice was asked for but the client has no email: say so (nothing was queued)."""
+    if not wanted:
+        return
+    client = ctx.practice.find_client(ctx.practice.get_session(session_id).client_id)
+    if not client.email:
+        print("not notified: no email address", file=sys.stderr)
+
+
 # -- clients ----------------------------------------------------------------------------
 
 
 def clients_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    currency = check_currency(args.currency or practice.professional().default_currency)
+    currency = check_iso_currency(args.currency or practice.professional().default_currency)
     fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency)
     client = practice.add_client(
         args.name,
@@ -140,6 +154,7 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     client = practice.find_client(args.client)
     fee = Money.parse(args.fee, client.fee.currency) if args.fee is not None else None
+    warning = booking_credit_warning(client)
     session = practice.book(
         client.id,
         _when(ctx, args.start),
@@ -150,6 +165,8 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
         prepaid=args.prepaid,
         force=args.force,
     )
+    if warning:
+        print(f"warning: {client.name} has {warning}", file=sys.stderr)
     _print_session(ctx, args, session)
     return 0
 
@@ -160,7 +177,7 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
     end = _bound(ctx, args.to) if args.to else None
     if start and end and end <= start:
         raise DomainError("--to must be after --from")
-    client_id = practice.find_client(args.client).id if args.client else None
+    client_id = practice.find_client(args.client).id if args.client is not None else None
     status = (
         _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
     )
@@ -208,7 +225,7 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  reason: {c.reason.label}{': ' + c.note if c.note else ''}")
         print(
             f"  notice: given {c.notified_at.astimezone(tz):%a %d %b %H:%M}, "
-            f"{c.notice_hours:.1f} h before the start ({late})"
+            f"{format_hours(c.notice_hours)} before the start ({late})"
         )
     for ch in session.charges:
         method = ch.method.value if ch.method else "-"
@@ -225,7 +242,11 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     session_id = _int(args.id, "a session id")
     reason = _choice(Reason, args.reason.replace("-", "_"), "reason")
-    notified_at = _when(ctx, args.notified_at) if args.notified_at else None
+    notified_at = (
+        parse_moment(args.notified_at, practice.tz, practice.clock.now())
+        if args.notified_at
+        else None
+    )
     charge = _charge(ctx, args, session_id)
     session = practice.cancel(
         session_id,
@@ -234,7 +255,9 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
         notified_at=notified_at,
         charge=charge,
         notify=not args.no_notify,
+        message=args.message or "",
     )
+    _say_if_not_notified(ctx, session.id, not args.no_notify)
     if args.json:
         render.dump(render.session_json(session, practice.tz))
     else:
@@ -246,7 +269,12 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    by = _choice(Reason, args.by, "who asked (client or professional)")
+    try:
+        by = Reason(args.by)
+    except ValueError:  # the service says the same of no_show and other
+        raise DomainError(
+            f"--by must be client or professional (who asked), not '{args.by}'"
+        ) from None
     session = practice.reschedule(
         _int(args.id, "a session id"),
         _when(ctx, args.start),
@@ -254,7 +282,9 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
         minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
         force=args.force,
         notify=not args.no_notify,
+        message=args.message or "",
     )
+    _say_if_not_notified(ctx, session.id, not args.no_notify)
     _print_session(ctx, args, session)
     return 0
 
@@ -267,34 +297,66 @@ def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
     session_id = _int(args.id, "a session id")
+    message = "" if args.no_notify else (args.message or "")
     session = ctx.practice.no_show(
-        session_id, charge=_charge(ctx, args, session_id), note=args.note or ""
+        session_id, charge=_charge(ctx, args, session_id), note=args.note or "", message=message
     )
+    _say_if_not_notified(ctx, session.id, bool(message.strip()))
     charged = f", charged {session.charges[0].amount}" if session.charges else ""
     print(f"Session {session.id} marked no-show{charged}.")
     return 0
 
 
+_INSTEAD = {
+    "cancel": "kara-tui sessions cancel {id} --reason ...",
+    "unmark": "kara-tui sessions unmark {id}",
+}
+
+
 def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
+    session_id = _int(args.id, "a session id")
+    decision = ctx.practice.deletion(session_id)
+    if not decision.allowed:
+        hint = _INSTEAD.get(decision.instead, "")
+        raise DomainError(
+            decision.why
+            + (f" ({hint.format(id=session_id)})" if hint else "")
+            + "; nothing was deleted"
+        )
     if not args.yes:
         raise DomainError(
-            "deleting is only for a session booked by mistake, and it cannot be undone; "
-            "add --yes to confirm (to call a session off, use 'sessions cancel')"
+            f"{decision.why}; deleting is only for a session booked by mistake, and it cannot "
+            "be undone: add --yes to confirm (to call a session off, use 'sessions cancel')"
         )
-    ctx.practice.delete(_int(args.id, "a session id"))
-    print(f"Session {args.id} deleted.")
+    ctx.practice.delete(session_id)
+    print(f"Session {session_id} deleted.")
     return 0
+
+
+def sessions_unmark(ctx: Context, args: argparse.Namespace) -> int:
+    session = ctx.practice.unmark(_int(args.id, "a session id"))
+    print(f"Session {session.id} is scheduled again (attendance undone).")
+    return 0
+
+
+def _days(ctx: Context, args: argparse.Namespace, backwards: str) -> tuple[datetime, datetime]:
+    """--from/--to of a range of days: a bare --to date is the last day included."""
+    practice = ctx.practice
+    return typed_span(args.from_, args.to, practice.tz, practice.clock.today(), backwards=backwards)
 
 
 def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    start, end = _bound(ctx, args.from_), _bound(ctx, args.to)
-    if end <= start:
-        raise DomainError("--to must be after --from")
+    start, end = _days(ctx, args, "--to (the last day) is before --from")
     reason = _choice(Reason, args.reason, "reason")
     cancelled = practice.cancel_range(
         start, end, reason, note=args.note or "", notify=not args.no_notify
     )
+    if not args.no_notify:
+        emails = {c.id: c.email for c in practice.list_clients(include_archived=True)}
+        skipped = sum(1 for s in cancelled if not emails.get(s.client_id))
+        if skipped:
+            print(f"{skipped} session(s) not notified: no email address", file=sys.stderr)
     tz = practice.tz
     if args.json:
         render.dump([render.session_json(s, tz) for s in cancelled])
@@ -310,7 +372,9 @@ def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
 
 def timeoff_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    block = practice.add_time_off(_bound(ctx, args.from_), _bound(ctx, args.to), args.reason or "")
+    block = practice.add_time_off(
+        *_days(ctx, args, "time off must end after it starts"), args.reason or ""
+    )
     print(block.id)
     return 0
 
@@ -323,9 +387,7 @@ def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
         render.dump([render.time_off_json(b, tz) for b in blocks])
         return 0
     for b in blocks:
-        print(
-            f"{b.id:>5}  {b.start.astimezone(tz):%Y-%m-%d %H:%M} – {b.end.astimezone(tz):%Y-%m-%d %H:%M}  {b.reason}"
-        )
+        print(f"{b.id:>5}  {describe(b.start, b.end, tz)}  {b.reason}")
     return 0
 
 
@@ -337,13 +399,12 @@ def timeoff_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def settings_show(ctx: Context, args: argparse.Namespace) -> int:
-    doc = render.professional_json(ctx.practice.professional())
+    pro = ctx.practice.professional()
     if args.json:
-        render.dump(doc)
+        render.dump(render.professional_json(pro))
         return 0
-    for key, value in doc.items():
-        shown = ",".join(value) if isinstance(value, list) else value
-        print(f"{key} = {shown}")
+    for key, value in settings_text(pro).items():
+        print(f"{key} = {value}")
     return 0
 
 
@@ -466,9 +527,14 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--reason", required=True, help="professional, client, no_show or other")
     p.add_argument("--note")
-    p.add_argument("--notified-at", metavar="TIME", help="when notice was given (default: now)")
+    p.add_argument(
+        "--notified-at",
+        metavar="TIME",
+        help="when notice was given: a time, or 'now' (the default)",
+    )
     _charge_flags(p)
     p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
+    p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_cancel)
     p = sessions.add_parser("reschedule", help="cancel and book a linked session")
@@ -478,6 +544,7 @@ def register(sub: Any) -> None:
     p.add_argument("--by", required=True, help="client or professional")
     p.add_argument("--force", action="store_true")
     p.add_argument("--no-notify", action="store_true")
+    p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=sessions_reschedule)
     p = sessions.add_parser("attend", help="mark attended")
@@ -487,15 +554,23 @@ def register(sub: Any) -> None:
     p.add_argument("id")
     p.add_argument("--note")
     _charge_flags(p)
-    p.add_argument("--no-notify", action="store_true", help="(no notice is sent for a no-show)")
+    p.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="(no notice is sent for a no-show without --message)",
+    )
+    p.add_argument("--message", metavar="TEXT", help="sends the client a notice with this line")
     p.set_defaults(handler=sessions_no_show)
     p = sessions.add_parser("delete", help="remove a session booked by mistake")
     p.add_argument("id")
     p.add_argument("--yes", action="store_true")
     p.set_defaults(handler=sessions_delete)
+    p = sessions.add_parser("unmark", help="undo attended / no-show (a no-show's charge is voided)")
+    p.add_argument("id")
+    p.set_defaults(handler=sessions_unmark)
     p = sessions.add_parser("cancel-range", help="emergency: cancel everything in a range")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
-    p.add_argument("--to", required=True, metavar="DATE")
+    p.add_argument("--to", required=True, metavar="DATE", help="the last day (included)")
     p.add_argument("--reason", required=True, help="professional or other")
     p.add_argument("--note")
     p.add_argument("--no-notify", action="store_true")
@@ -506,8 +581,10 @@ def register(sub: Any) -> None:
         dest="timeoff_command", metavar="ACTION", required=True
     )
     p = timeoff.add_parser("add")
-    p.add_argument("--from", dest="from_", required=True, metavar="TIME")
-    p.add_argument("--to", required=True, metavar="TIME")
+    p.add_argument("--from", dest="from_", required=True, metavar="DATE")
+    p.add_argument(
+        "--to", required=True, metavar="DATE", help="the last day (included), or an end time"
+    )
     p.add_argument("--reason")
     p.set_defaults(handler=timeoff_add)
     p = timeoff.add_parser("list")

@@ -125,6 +125,7 @@ def notification_json(n: Notification, tz: ZoneInfo) -> dict[str, Any]:
         "attempts": n.attempts,
         "created_at": iso(n.created_at, tz),
         "sent_at": iso(n.sent_at, tz),
+        "outcome": n.outcome,  # "written to FILE" or "sent via HOST:PORT"
     }
 
 

@@ -41,7 +41,7 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
     end = _date(ctx, args.to, "--to") if args.to else None
     if start and end and end <= start:
         raise DomainError("--to must be after --from (the --to day itself is not included)")
-    client_id = practice.find_client(args.client).id if args.client else None
+    client_id = practice.find_client(args.client).id if args.client is not None else None
     result = build_report(practice, start=start, end=end, client_id=client_id)
     name = _namer(ctx.settings.privacy)
     if args.json:
@@ -163,11 +163,14 @@ def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
     reads UTF-8 as UTF-8 (Python's csv, pandas, LibreOffice, shell tools) and in the middle
     of the output of a pipe. Excel users open the file with Data > From Text/CSV (UTF-8).
     """
-    from kara_tui.services.report import totals
+    from kara_tui.services.report import CHARGED_KINDS, totals
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["client_id", "client", *_COUNTS, *(f"charged_{c}" for c in currencies)])
+    kinds = [f"{k.value}_charges" for k in CHARGED_KINDS]
+    writer.writerow(
+        ["client_id", "client", *_COUNTS, *kinds, *(f"charged_{c}" for c in currencies)]
+    )
 
     def charged(amounts: tuple[Money, ...]) -> list[str]:
         by_currency = {m.currency: m for m in amounts}
@@ -179,6 +182,7 @@ def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
                 line.client_id,
                 safe_cell(name(line.name)),
                 *(getattr(line, field) for field in _COUNTS),
+                *(line.charges_of(k) for k in CHARGED_KINDS),
                 *charged(line.charged),
             ]
         )
@@ -187,6 +191,7 @@ def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
             "",
             "TOTAL",
             *(sum(getattr(line, field) for line in r.clients) for field in _COUNTS),
+            *(sum(line.charges_of(k) for line in r.clients) for k in CHARGED_KINDS),
             *charged(totals(m for line in r.clients for m in line.charged)),
         ]
     )
@@ -236,7 +241,7 @@ def report_text(r: Report, name: Any) -> str:
     add("")
     add(f"{'Charges made':<22}{r.charged.count:>5}   {_amounts(r.charged.totals)}")
     for k in r.charged_by_kind:
-        label = k.kind.value.replace("_", " ").replace("no show", "no-show")
+        label = k.kind.label
         add(f"  {label:<20}{k.amounts.count:>5}   {_amounts(k.amounts.totals)}")
     add(
         f"{'Waived':<22}{r.waived.count:>5}   {_amounts(r.waived.totals)}"

@@ -196,6 +196,12 @@ class QuickReader:
             "SELECT id FROM sessions LIMIT 1"
         )
 
+    def change_token(self) -> object:
+        """SQLite's ``PRAGMA data_version`` on this connection: it changes when another
+        connection (the CLI, a colleague, this app's own Practice) commits, and costs no read
+        of any table, so the calendar can ask every few seconds."""
+        return self._all("PRAGMA data_version")[0][0]
+
     # -- a range of the calendar -------------------------------------------------------------
 
     def list_sessions(
@@ -260,6 +266,22 @@ class QuickReader:
                 moved_from,
             ) in rows
         ]
+
+    def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the first session starting at or after ``moment``, as the Practice's."""
+        rows = self._all(
+            "SELECT id, start FROM sessions WHERE start >= ? ORDER BY start, id LIMIT 1",
+            (_db_time(moment),),
+        )
+        return (rows[0][0], _utc(rows[0][1])) if rows else None
+
+    def session_before(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the last session starting before ``moment``, as the Practice's."""
+        rows = self._all(
+            "SELECT id, start FROM sessions WHERE start < ? ORDER BY start DESC, id DESC LIMIT 1",
+            (_db_time(moment),),
+        )
+        return (rows[0][0], _utc(rows[0][1])) if rows else None
 
     def _cancellations(self, session_ids: list[int]) -> dict[int, d.Cancellation]:
         found: dict[int, d.Cancellation] = {}
@@ -342,7 +364,8 @@ class QuickReader:
         """Every feed as the calendar draws its events, without its address (as the Practice's)."""
         sql = (
             "SELECT id, name, enabled, refresh_minutes, colour, etag, last_modified, body_hash, "
-            "last_attempt, last_success, last_error, stale, event_count FROM feeds ORDER BY id"
+            "last_attempt, last_success, last_error, stale, event_count, block_all_day "
+            "FROM feeds ORDER BY id"
         )
         return [
             d.Feed(
@@ -360,6 +383,7 @@ class QuickReader:
                 last_error=error,
                 stale=bool(stale),
                 event_count=count,
+                block_all_day=bool(block_all_day),
             )
             for (
                 id_,
@@ -375,6 +399,7 @@ class QuickReader:
                 error,
                 stale,
                 count,
+                block_all_day,
             ) in self._all(sql)
         ]
 

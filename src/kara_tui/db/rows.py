@@ -15,11 +15,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kara_tui import domain as d
 from kara_tui.db.types import UTCDateTime
+from kara_tui.domain.money import audit_amount
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -32,6 +34,12 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# Tables whose ids the user sees (in the calendar, the CLI, the audit, the outbox, their own
+# notes): an id is never given again after a delete (AUTOINCREMENT on SQLite; PostgreSQL's
+# serial columns never reuse one). Migration 0004_ids_never_reused brought older files here.
+NEVER_REUSED = {"sqlite_autoincrement": True}
 
 
 class ProfessionalRow(Base):
@@ -69,6 +77,7 @@ class ProfessionalRow(Base):
 
 class ClientRow(Base):
     __tablename__ = "clients"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
@@ -101,7 +110,7 @@ class ClientRow(Base):
 
 class SessionRow(Base):
     __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_start_end", "start", "end"),)
+    __table_args__ = (Index("ix_sessions_start_end", "start", "end"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
@@ -185,6 +194,7 @@ class CancellationRow(Base):
 
 class ChargeRow(Base):
     __tablename__ = "charges"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
@@ -220,6 +230,7 @@ class ChargeRow(Base):
 
 class NotificationRow(Base):
     __tablename__ = "notifications"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
@@ -236,6 +247,8 @@ class NotificationRow(Base):
     message_id: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Where a sent notice went, in words: "written to FILE" or "sent via HOST:PORT".
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_domain(self) -> d.Notification:
         return d.Notification(
@@ -251,11 +264,13 @@ class NotificationRow(Base):
             created_at=self.created_at,
             sent_at=self.sent_at,
             attempts=self.attempts,
+            outcome=self.outcome,
         )
 
 
 class TimeOffRow(Base):
     __tablename__ = "time_off"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
@@ -288,14 +303,25 @@ class AuditRow(Base):
             entity=self.entity,
             entity_id=self.entity_id,
             action=self.action,
-            before=json.loads(self.before) if self.before else None,
-            after=json.loads(self.after) if self.after else None,
+            before=_audit_document(self.before),
+            after=_audit_document(self.after),
             reason=self.reason,
         )
 
 
+def _audit_document(stored: str | None) -> dict[str, object] | None:
+    """A stored before/after document, its fee read as a decimal amount (issue 11)."""
+    if not stored:
+        return None
+    document = json.loads(stored)
+    if isinstance(document, dict) and "fee" in document:
+        document["fee"] = audit_amount(document["fee"])
+    return document  # type: ignore[no-any-return]
+
+
 class FeedRow(Base):
     __tablename__ = "feeds"
+    __table_args__ = NEVER_REUSED
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -313,6 +339,8 @@ class FeedRow(Base):
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Whether this feed's all-day events make conflicts (a holiday feed's need not).
+    block_all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def to_domain(self, source: str | None = None) -> d.Feed:
         return d.Feed(
@@ -330,6 +358,7 @@ class FeedRow(Base):
             last_error=self.last_error,
             stale=self.stale,
             event_count=self.event_count,
+            block_all_day=self.block_all_day,
         )
 
 

@@ -81,6 +81,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 f"this database was made by a newer version of kara-tui (schema {current}); "
                 "upgrade kara-tui to open it. Nothing was changed."
             )
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        # SQLite's own recipe for rebuilding a table (lang_altertable.html): foreign keys off
+        # outside the transaction, else dropping the old table would cascade to its children;
+        # then check them before committing. The pragma goes straight to the driver, which
+        # is in autocommit mode (engine.py), because SQLAlchemy would open a transaction first.
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StorageError(
+                        "the database's links between records are broken; it was not upgraded"
+                    )
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

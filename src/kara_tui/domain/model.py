@@ -58,9 +58,23 @@ class PaymentMethod(StrEnum):
 
 class ChargeKind(StrEnum):
     LATE_CANCELLATION = "late_cancellation"
+    CANCELLATION = "cancellation"  # charged although notice was outside the window
     NO_SHOW = "no_show"
     SESSION = "session"
     REFUND = "refund"
+
+    @property
+    def label(self) -> str:
+        return _CHARGE_KIND_LABELS[self]
+
+
+_CHARGE_KIND_LABELS = {
+    ChargeKind.LATE_CANCELLATION: "late cancellation",
+    ChargeKind.CANCELLATION: "cancelled, not late",
+    ChargeKind.NO_SHOW: "no-show",
+    ChargeKind.SESSION: "session",
+    ChargeKind.REFUND: "refund",
+}
 
 
 class ChargeStatus(StrEnum):
@@ -77,47 +91,105 @@ class NotificationKind(StrEnum):
 class NotificationStatus(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"  # claimed by a sender; left so if it stopped mid-send (may have gone)
-    SENT = "sent"
+    SENT = "sent"  # left kara-tui: over SMTP, or written to an .eml file (see ``outcome``)
     FAILED = "failed"
+    DISCARDED = "discarded"  # the professional decided it should not go
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+DayHours = tuple[time, time]
+_NINE_TO_SIX: DayHours = (time(9, 0), time(18, 0))
+_EXAMPLE = "mon-thu 09:00-19:00; fri 09:00-15:00"
+
+
 @dataclass(frozen=True, slots=True)
 class WorkingHours:
-    """The same hours on each working day: enough for a solo practice, and easy to say."""
+    """Each weekday's hours, Monday first; a day without hours is not a working day.
 
-    start: time = time(9, 0)
-    end: time = time(18, 0)
-    days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday is 0
+    Written 'mon-thu 09:00-19:00; fri 09:00-15:00'. The old single range 'mon-fri 09:00-18:00'
+    is the same language with one part, so values stored before per-day hours keep their meaning.
+    """
+
+    week: tuple[DayHours | None, ...] = (_NINE_TO_SIX,) * 5 + (None, None)
+
+    def on(self, weekday: int) -> DayHours | None:
+        """The hours of ``weekday`` (Monday is 0), None on a day off."""
+        return self.week[weekday]
+
+    @property
+    def days(self) -> frozenset[int]:
+        return frozenset(d for d, hours in enumerate(self.week) if hours is not None)
+
+    @property
+    def start(self) -> time:
+        """The earliest start of any working day (where the calendar opens its day)."""
+        return min((h[0] for h in self.week if h is not None), default=_NINE_TO_SIX[0])
+
+    @property
+    def end(self) -> time:
+        """The latest end of any working day."""
+        return max((h[1] for h in self.week if h is not None), default=_NINE_TO_SIX[1])
 
     def __str__(self) -> str:
-        days = ",".join(WEEKDAYS[d] for d in sorted(self.days))
-        return f"{days} {self.start:%H:%M}-{self.end:%H:%M}"
+        groups: dict[DayHours, list[int]] = {}
+        for d, hours in enumerate(self.week):
+            if hours is not None:
+                groups.setdefault(hours, []).append(d)
+        return "; ".join(
+            f"{','.join(WEEKDAYS[d] for d in days)} {a:%H:%M}-{b:%H:%M}"
+            for (a, b), days in groups.items()
+        )
 
     @classmethod
     def parse(cls, text: str) -> WorkingHours:
-        """Read 'mon-fri 09:00-18:00' or 'mon,tue,thu 08:30-16:00'."""
-        try:
-            day_part, hour_part = text.strip().lower().split()
-            start_s, end_s = hour_part.split("-")
-            start, end = time.fromisoformat(start_s), time.fromisoformat(end_s)
-            days: set[int] = set()
-            for chunk in day_part.split(","):
-                if "-" in chunk:
-                    a, b = chunk.split("-")
-                    i, j = WEEKDAYS.index(a), WEEKDAYS.index(b)
-                    days.update(range(i, j + 1))
-                else:
-                    days.add(WEEKDAYS.index(chunk))
-        except ValueError as exc:
+        """Read 'mon-thu 09:00-19:00; fri 09:00-15:00', 'mon-fri 09:00-18:00', 'mon,thu 08:30-16:00'."""
+        parts = [part.strip() for part in text.strip().lower().split(";")]
+        if not any(parts):
+            raise DomainError(f"working hours are empty (write them like '{_EXAMPLE}')")
+        week: list[DayHours | None] = [None] * 7
+        for part in parts:
+            if not part:
+                continue
+            days, hours = _day_hours(part, whole=text if len(parts) == 1 else None)
+            for d in days:
+                if week[d] is not None:
+                    raise DomainError(f"working hours give {WEEKDAYS[d]} twice in '{text.strip()}'")
+                week[d] = hours
+        return cls(tuple(week))
+
+
+def _day_hours(part: str, *, whole: str | None) -> tuple[list[int], DayHours]:
+    """One part of working hours: its days and their hours, or a DomainError in words."""
+    try:
+        day_part, hour_part = part.split()
+        start_s, end_s = hour_part.split("-")
+        start, end = time.fromisoformat(start_s), time.fromisoformat(end_s)
+    except ValueError:
+        if whole is not None:
             raise DomainError(
-                f"'{text}' is not working hours (write it like 'mon-fri 09:00-18:00')"
-            ) from exc
-        if end <= start:
-            raise DomainError(f"working hours end ({end:%H:%M}) before they start ({start:%H:%M})")
-        return cls(start, end, frozenset(days))
+                f"'{whole}' is not working hours (write it like '{_EXAMPLE}')"
+            ) from None
+        raise DomainError(
+            f"'{part}' is not a day's working hours (write it like 'fri 09:00-15:00')"
+        ) from None
+    days: list[int] = []
+    for chunk in day_part.split(","):
+        ends = chunk.split("-")
+        if len(ends) > 2 or not all(e in WEEKDAYS for e in ends):
+            raise DomainError(
+                f"'{chunk}' is not a day of the week in working hours ({', '.join(WEEKDAYS)})"
+            )
+        i, j = WEEKDAYS.index(ends[0]), WEEKDAYS.index(ends[-1])
+        if j < i:
+            raise DomainError(
+                f"'{chunk}' runs backwards in working hours (write {ends[1]}-{ends[0]})"
+            )
+        days.extend(range(i, j + 1))
+    if end <= start:
+        raise DomainError(f"working hours end ({end:%H:%M}) before they start ({start:%H:%M})")
+    return days, (start, end)
 
 
 ALL_METHODS = (
@@ -222,6 +294,13 @@ class Notification:
     created_at: datetime
     sent_at: datetime | None = None
     attempts: int = 0
+    outcome: str = ""  # where a sent notice went: "written to FILE", "sent via HOST:PORT"
+
+    def status_words(self) -> str:
+        """The status as a person should read it: writing a file is not sending."""
+        if self.status is NotificationStatus.SENT and self.outcome.startswith("written to "):
+            return "written"
+        return self.status.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +339,7 @@ class Feed:
     last_error: str = ""
     stale: bool = False
     event_count: int = 0
+    block_all_day: bool = False  # its all-day events make conflicts (see policy.conflicts)
 
 
 @dataclass(frozen=True, slots=True)

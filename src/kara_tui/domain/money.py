@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 # Currencies whose minor unit is not 1/100. Everything else uses two decimals.
 _EXPONENT = {
@@ -19,7 +19,15 @@ _EXPONENT = {
     "JOD": 3,
 }
 _CODE = re.compile(r"^[A-Z]{3}$")
-_AMOUNT = re.compile(r"^\d+(\.\d+)?$")
+# ASCII digits and the two separators people type; anything else is not an amount.
+_SHAPE = re.compile(r"^[0-9][0-9.,]*$", re.ASCII)
+# Thousands grouped in threes: "1,000,000" or "1.000.000" (the group mark is filled in).
+_GROUPED = r"^[0-9]{{1,3}}(?:{sep}[0-9]{{3}})+$"
+# The largest amount kept: minor units fit a 32-bit column on every database.
+MAX_MINOR = 999_999_999
+_HOW = "write it like 90.00"
+# How audit entries written before issue 11 kept a fee: minor units and a code ("8000 GBP").
+_LEGACY_AUDIT = re.compile(r"^(-?[0-9]+) ([A-Z]{3})$", re.ASCII)
 
 
 class MoneyError(ValueError):
@@ -44,19 +52,31 @@ class Money:
 
     @classmethod
     def parse(cls, text: str, currency: str) -> Money:
-        """Read '90', '90.5' or '90.50' as an amount in ``currency``; refuse anything else."""
+        """Read an amount a person typed in ``currency``; refuse anything not certain.
+
+        A dot is a decimal point. A comma is a decimal comma ("80,50", "3,5") unless it is
+        followed by exactly three digits: "1,000" may be a thousand or one, so it is refused
+        with a way to type it. Thousands grouped in threes are read only where the grouping
+        cannot be a decimal mark: beside the other separator ("1,000.50", "1.000,50") or
+        repeated ("1,000,000"). No character is ever dropped.
+        """
         currency = check_currency(currency)
-        cleaned = text.strip().replace(",", "")
-        if not _AMOUNT.match(cleaned):
-            raise MoneyError(f"'{text}' is not an amount (write it like 90.00)")
+        digits = _plain_digits(text)
         exp = exponent(currency)
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-            raise MoneyError(f"'{text}' is not an amount") from exc
-        if value.as_tuple().exponent < -exp:  # type: ignore[operator]
-            raise MoneyError(f"'{text}' has more decimals than {currency} allows ({exp})")
-        return cls(int(value.scaleb(exp)), currency)
+        whole, _, fraction = digits.partition(".")
+        if len(fraction) > exp:
+            typed_thousands = len(fraction) == 3 and digits == text.strip()
+            hint = f"; for {whole}{fraction} type it without the point" if typed_thousands else ""
+            raise MoneyError(
+                f"'{text.strip()}' has more decimals than {currency} allows ({exp}){hint}"
+            )
+        largest = f"{Decimal(MAX_MINOR).scaleb(-exp):.{exp}f} {currency}"
+        if len(whole.lstrip("0")) > len(str(MAX_MINOR)):
+            raise MoneyError(f"'{text.strip()}' is too large (at most {largest})")
+        minor = int(Decimal(digits).scaleb(exp))
+        if minor > MAX_MINOR:
+            raise MoneyError(f"'{text.strip()}' is too large (at most {largest})")
+        return cls(minor, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -79,3 +99,51 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount_str()} {self.currency}"
+
+
+def _plain_digits(text: str) -> str:
+    """The amount as digits with at most one decimal point, or MoneyError in words."""
+    shown = text.strip()
+    if not _SHAPE.match(shown) or shown[-1] in ".,":
+        raise MoneyError(f"'{shown}' is not an amount ({_HOW})")
+    commas, dots = shown.count(","), shown.count(".")
+    if commas and dots:
+        decimal_mark = "," if shown.rfind(",") > shown.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        whole, _, fraction = shown.rpartition(decimal_mark)
+        if decimal_mark in whole or not re.match(_GROUPED.format(sep=re.escape(group_mark)), whole):
+            raise MoneyError(
+                f"'{shown}' is not an amount: group thousands in threes (1,000.50) "
+                "or leave them out (1000.50)"
+            )
+        return f"{whole.replace(group_mark, '')}.{fraction}"
+    mark = "," if commas else "."
+    count = commas or dots
+    if count > 1:
+        if not re.match(_GROUPED.format(sep=re.escape(mark)), shown):
+            raise MoneyError(f"'{shown}' is not an amount ({_HOW})")
+        return shown.replace(mark, "")
+    if mark == ",":
+        whole, _, fraction = shown.partition(",")
+        if len(fraction) == 3:
+            raise MoneyError(
+                f"'{shown}' is ambiguous (a thousands comma or a decimal one?): type "
+                f"{whole}{fraction} without the comma, or decimals after a point (like 90.50)"
+            )
+        return f"{whole}.{fraction}"
+    return shown
+
+
+def audit_amount(value: object) -> object:
+    """A money value of an audit entry as a decimal string plus currency ("80.00 GBP").
+
+    Entries written before issue 11 hold minor units ("8000 GBP"); without a decimal point in
+    a currency that has decimals, the number can only be minor units, so it is read as such.
+    Anything else is returned as it was.
+    """
+    if not isinstance(value, str):
+        return value
+    old = _LEGACY_AUDIT.match(value)
+    if old is None or exponent(old[2]) == 0:
+        return value
+    return str(Money(int(old[1]), old[2]))

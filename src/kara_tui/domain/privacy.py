@@ -10,17 +10,30 @@ MAX_INITIALS = 4
 
 
 def initials(name: str) -> str:
-    """'Ann Archer' -> 'A.A.', 'Ann-Marie O'Neill' -> 'A.M.O.', '=cmd' -> '?'.
+    """'Alice Morgan' -> 'A.Mo.', 'Ann-Marie O'Neill' -> 'A.M.O.', 'Élodie' -> 'Él.', '=cmd' -> '?'.
 
-    Words are split at spaces and hyphens; a word that does not start with a letter gives
-    nothing (so the result can never start a spreadsheet formula). At most four letters.
+    One letter for each given name and two for the family name (the last word), so that
+    initials never read as a time of day ('12:00 A.M.' was Alice Morgan). Words are split at
+    spaces and hyphens; a word that does not start with a letter gives nothing (so the result
+    can never start a spreadsheet formula). At most four words: the first three and the last.
     """
-    letters = [
-        word[0].upper()
+    words = [
+        word
         for word in re.split(r"[\s\-‐‑–—]+", name)
         if word and unicodedata.category(word[0]).startswith("L")
     ]
-    return "".join(f"{letter}." for letter in letters[:MAX_INITIALS]) or "?"
+    if len(words) > MAX_INITIALS:
+        words = [*words[: MAX_INITIALS - 1], words[-1]]
+    parts = [word[0].upper() for word in words]
+    if words:
+        # The family name gets its second letter; failing that (O'Neill, a lone letter), the
+        # first given name does ('Paul M' -> 'Pa.M.', never 'P.M.').
+        for i in (len(words) - 1, 0):
+            second = words[i][1:2]
+            if second and unicodedata.category(second).startswith("L"):
+                parts[i] += second.lower()
+                break
+    return "".join(f"{part}." for part in parts) or "?"
 
 
 def mask_email(address: str) -> str:

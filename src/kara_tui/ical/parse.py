@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import warnings
@@ -12,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from operator import attrgetter
+from time import monotonic
 from typing import Any
 
 import recurring_ical_events
@@ -22,6 +22,14 @@ from icalendar.prop import vBroken, vRecur
 from recurring_ical_events.adapters.event import EventAdapter
 from recurring_ical_events.util import time_span_contains_event
 
+from kara_tui.ical import compat
+from kara_tui.ical.budget import (
+    FEED_SECONDS,
+    SERIES_SECONDS,
+    Budget,
+    FeedTooCostly,
+    StepLimit,
+)
 from kara_tui.ical.fastpath import (
     Horizon,
     Reader,
@@ -35,8 +43,16 @@ from kara_tui.ical.fastpath import (
 )
 from kara_tui.ical.outline import Outline, block_region, keep_blocks, select
 from kara_tui.ical.outline import outline as outline_of
-from kara_tui.ical.prepare import MAX_LINE_CHARS, EventSource, NotICalendar, Prepared, prepare
+from kara_tui.ical.prepare import (
+    MAX_LINE_CHARS,
+    SKIPPED_SAID,
+    EventSource,
+    NotICalendar,
+    Prepared,
+    prepare,
+)
 from kara_tui.ical.timezones import (
+    BROKEN_MARK,
     ONE_DAY,
     ZoneResolver,
     drop_broken,
@@ -72,6 +88,11 @@ class Occurrence:
     component_hash: str
 
 
+NOTE_PREFIX = "imported, but "
+"""Starts the reason of a Problem about an event that was imported after a repair (one
+without it means the event, or some of it, was skipped)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something in the feed that was skipped or cut short, said so a person understands it."""
@@ -84,7 +105,8 @@ class Problem:
 # this parser may read the same bytes into other occurrences or problems, so that every feed
 # is parsed whole once more instead of keeping what an older parser made of its unchanged
 # groups. (kara-tui's version is in the key too.) 2: library warnings became feed notes.
-PARSE_REVISION = "2"
+# 3: RFC 5545 readings (issue 14): floating times, rules started near the window, notes.
+PARSE_REVISION = "3"
 
 
 @dataclass(frozen=True)
@@ -105,19 +127,11 @@ class FeedUnreadable(Exception):
     """
 
 
-# Rules that iterate more base periods than this between DTSTART and the window's
-# end are not expanded: dateutil walks every period from DTSTART, so
-# "FREQ=SECONDLY" since 2020 would take minutes and gigabytes.
+# The fast path leaves rules that would walk more base periods than this from DTSTART
+# to the window's end to the full path, which starts them near the window and counts
+# their steps (budget.py).
 MAX_RULE_STEPS = 1_000_000
-_PERIOD_SECONDS = {
-    "SECONDLY": 1,
-    "MINUTELY": 60,
-    "HOURLY": 3600,
-    "DAILY": 86400,
-    "WEEKLY": 7 * 86400,
-    "MONTHLY": 28 * 86400,
-    "YEARLY": 365 * 86400,
-}
+_FREQUENCIES = frozenset({"SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 _RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -150,6 +164,7 @@ class _Context:
     window_end: datetime
     floating: tzinfo
     problems: list[Problem] = field(default_factory=list)
+    unknown_length: timedelta = timedelta(hours=1)  # of a timed event whose end is unreadable
 
 
 def _check_window(window_start: datetime, window_end: datetime) -> None:
@@ -253,36 +268,84 @@ def _has_dt(event: Event, name: str) -> bool:
     return isinstance(getattr(prop, "dt", None), date)
 
 
-def _tidy(event: Event) -> str | None:
-    """Drop unusable end values (so the default end applies); say why the event is unusable, if it is."""
+def _tidy(event: Event, uid: str = "", ctx: _Context | None = None) -> str | None:
+    """Drop unusable end values; say why the event is unusable, if it is.
+
+    An end that cannot be read is not silently an end equal to the start (a meeting
+    that never conflicts): DURATION is used when the event has one; else the event
+    keeps ``ctx.unknown_length`` (busy for that long) and a note says so.
+    """
     if not _has_dt(event, "DTSTART"):
         raw = event.get("DTSTART")
         if raw is None:
             return "it has no start time"
         shown = str(raw) if isinstance(raw, vBroken | str) else str(getattr(raw, "dt", raw))
         return f"its start time {shown[:40]!r} is not a date"
+    broken = _broken(event)
     for name in ("DTEND", "DURATION"):
         if name in event and (
             isinstance(event[name], vBroken | list)
             or not isinstance(getattr(event[name], "dt", None), date | timedelta)
         ):
             del event[name]
+            broken.add(name)
     if "DTEND" in event and "DURATION" in event:
         del event["DURATION"]  # both is forbidden; DTEND is what calendars show
+    if ctx is not None and "DTEND" in broken and "DTEND" not in event:
+        start = event["DTSTART"].dt
+        if "DURATION" in event:
+            ctx.problems.append(
+                Problem(
+                    uid,
+                    f"{NOTE_PREFIX}its end time (DTEND) could not be read; its DURATION was used",
+                )
+            )
+        elif isinstance(start, datetime):
+            length = ctx.unknown_length
+            event.add("DURATION", length)
+            ctx.problems.append(
+                Problem(
+                    uid,
+                    f"{NOTE_PREFIX}its end time (DTEND) could not be read and its length is"
+                    " unknown;"
+                    f" it was kept as busy for {_length_said(length)}",
+                )
+            )
     return None
 
 
-def _rule_problem(event: Event, window_end: datetime, floating: tzinfo) -> str | None:
-    """Why this event's RRULE must not be expanded, or None when it is safe to try."""
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def _broken(event: Event) -> set[str]:
+    """The date properties drop_broken() had to remove from ``event``."""
+    return set(str(event.get(BROKEN_MARK, "")).split(","))
+
+
+def _length_said(length: timedelta) -> str:
+    minutes = int(length.total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'' if hours == 1 else 's'}"
+    return f"{minutes} minutes"
+
+
+def _rule_problem(event: Event) -> str | None:
+    """Why this event's RRULE cannot be expanded at all, or None when it may be tried.
+
+    How long a rule runs is not judged here: its walk is counted step by step
+    (budget.py), so a finite rule with BYxxx parts and COUNT is expanded however
+    fine its FREQ, and an endless one is started near the window.
+    """
     rules = event.get("RRULE")
     if rules is None:
         return None
-    start = event["DTSTART"].dt
     for rule in rules if isinstance(rules, list) else [rules]:
         if not isinstance(rule, vRecur):
             return "its repeat rule (RRULE) could not be read"
         freq = [str(f).upper() for f in rule.get("FREQ", [])]
-        if len(set(freq)) != 1 or freq[0] not in _PERIOD_SECONDS:
+        if len(set(freq)) != 1 or freq[0] not in _FREQUENCIES:
             return "its repeat rule (RRULE) has no valid FREQ"
         try:
             interval = int(rule.get("INTERVAL", [1])[0])
@@ -290,40 +353,31 @@ def _rule_problem(event: Event, window_end: datetime, floating: tzinfo) -> str |
             return "its repeat rule (RRULE) has an unreadable INTERVAL"
         if interval <= 0:
             return f"its repeat rule (RRULE) has INTERVAL={interval}"
-        begin = start if isinstance(start, datetime) else datetime.combine(start, time(0))
-        end = window_end
-        until = rule.get("UNTIL")
-        if until:
-            value = until[0]
-            if is_date_only(value):
-                value = datetime.combine(value, time(0), tzinfo=UTC)
-            if isinstance(value, datetime):
-                end = min(end, _utc(value, floating))
-        steps = (end - _utc(begin, floating)).total_seconds() / (
-            _PERIOD_SECONDS[freq[0]] * interval
-        )
-        count = rule.get("COUNT")
-        if count and len(rule) <= 3:  # FREQ, COUNT and maybe INTERVAL: COUNT bounds the walk
-            with contextlib.suppress(TypeError, ValueError):
-                steps = min(steps, int(count[0]))
-        if steps > MAX_RULE_STEPS:
-            return (
-                f"it repeats {freq[0].lower()} (every {interval}) for too long to expand"
-                f" (about {int(steps):,} steps)"
-            )
     return None
 
 
 class _Expander:
-    """Turns groups of VEVENTs that share a UID into occurrences, each group bounded."""
+    """Turns groups of VEVENTs that share a UID into occurrences, each group bounded.
+
+    Each series gets a share of the feed's :class:`Budget` of steps; one that uses it
+    up keeps what it found and says where it stopped. The feed's whole budget used up
+    raises FeedTooCostly. The watchdog is only a wall-clock guard for hostile rules.
+    """
 
     def __init__(
-        self, ctx: _Context, watchdog: Watchdog, max_occurrences: int, max_seconds: float
+        self,
+        ctx: _Context,
+        watchdog: Watchdog,
+        max_occurrences: int,
+        max_seconds: float,
+        budget: Budget,
     ) -> None:
         self.ctx = ctx
         self.watchdog = watchdog
         self.max_occurrences = max_occurrences
         self.max_seconds = max_seconds
+        self.budget = budget
+        self.deadline = monotonic() + FEED_SECONDS
 
     def problem(self, uid: str, reason: str) -> None:
         self.ctx.problems.append(Problem(uid, reason))
@@ -343,7 +397,7 @@ class _Expander:
         usable: list[_Member] = []
         reasons: list[str] = []
         for member in members:
-            reason = _tidy(member.event)
+            reason = _tidy(member.event, uid, self.ctx)
             if reason is None:
                 usable.append(member)
             else:
@@ -352,6 +406,7 @@ class _Expander:
             # iTIP replies in a feed carry no times; only an event with nothing usable is news.
             self.problem(uid, f"skipped an event: {reasons[0]}")
             return []
+        usable = self.without_lost_overrides(uid, usable)
         event = usable[0].event
         if len(usable) == 1 and not any(name in event for name in _RECURRENCE_PROPERTIES):
             return list(self.single(usable[0], uid, "", digest))
@@ -362,37 +417,88 @@ class _Expander:
                 f"the feed has {len(masters)} copies of this event; only the newest was imported",
             )
         for master in masters:
-            reason = _rule_problem(master.event, self.ctx.window_end, self.ctx.floating)
+            reason = _rule_problem(master.event)
             if reason is not None:
                 return self.fallback(uid, usable, digest, reason)
+        found: list[Occurrence] = []
+        remaining = self.deadline - monotonic()
+        if remaining <= 0:
+            raise _too_slow()
+        seconds = min(self.max_seconds, remaining)
         try:
-            with self.watchdog.limit(self.max_seconds):
-                return self.expand(uid, usable, digest)
-        except TimeLimitExceeded:
-            return self.fallback(
+            with self.budget.series(), self.watchdog.limit(seconds):
+                self.expand(uid, usable, digest, found)
+        except StepLimit:
+            if not self.budget.series_cut():
+                raise self.budget.feed_exhausted() from None
+            return self.cut(
                 uid,
                 usable,
                 digest,
-                f"working out its repetitions took longer than {self.max_seconds:g} s",
+                found,
+                f"working out its repetitions needs more than {self.budget.series_steps:,} steps",
             )
+        except TimeLimitExceeded:
+            if monotonic() >= self.deadline:
+                raise _too_slow() from None
+            return self.cut(
+                uid,
+                usable,
+                digest,
+                found,
+                f"working out its repetitions took longer than {seconds:g} s",
+            )
+        except FeedTooCostly:
+            raise
         except Exception as error:
             return self.fallback(
                 uid, usable, digest, f"its repetitions could not be worked out ({_short(error)})"
             )
+        return found
 
-    def expand(self, uid: str, members: list[_Member], digest: str) -> list[Occurrence]:
+    def without_lost_overrides(self, uid: str, members: list[_Member]) -> list[_Member]:
+        """Members whose RECURRENCE-ID could not be read, said and (beside a series) left out.
+
+        Such an override would otherwise count as a second copy of the series and
+        replace it whole. Which occurrence it moves is unknown, so the series keeps
+        that occurrence at its usual time, and the note says so.
+        """
+        lost = [m for m in members if "RECURRENCE-ID" in _broken(m.event)]
+        if not lost:
+            return members
+        series = [m for m in members if m not in lost and "RECURRENCE-ID" not in m.event]
+        for member in lost:
+            start = member.event["DTSTART"].dt
+            when = f"{start:%Y-%m-%d %H:%M}" if isinstance(start, datetime) else f"{start}"
+            if series:
+                self.problem(
+                    uid,
+                    f"a changed occurrence (starting {when}) was left out: its RECURRENCE-ID"
+                    " could not be read, so the occurrence it moves is shown at its usual time",
+                )
+            else:
+                self.problem(
+                    uid,
+                    f"{NOTE_PREFIX}its RECURRENCE-ID could not be read; the occurrence starting"
+                    f" {when}"
+                    " was imported on its own",
+                )
+        return [m for m in members if m not in lost] if series else members
+
+    def expand(self, uid: str, members: list[_Member], digest: str, out: list[Occurrence]) -> None:
+        """Append the group's occurrences in the window to ``out`` as they are found (so a
+        limit that stops the walk keeps them), each rule started near the window."""
         calendar = Calendar()
         for member in members:
             calendar.add_component(member.event)
         query = recurring_ical_events.of(calendar)
-        out: list[Occurrence] = []
         for series in query.series:
+            compat.start_near(series, self.ctx.window_start)
             out.extend(
                 self.convert_series(
                     series.between(self.ctx.window_start, self.ctx.window_end), uid, digest
                 )
             )
-        return out
 
     def convert_series(
         self, occurrences: Iterable[Any], uid: str, digest: str
@@ -407,6 +513,29 @@ class _Expander:
                 return
             yield convert_occurrence(occurrence, uid, digest, self.ctx.floating)
 
+    def cut(
+        self,
+        uid: str,
+        members: list[_Member],
+        digest: str,
+        found: list[Occurrence],
+        reason: str,
+    ) -> list[Occurrence]:
+        """A series stopped by a limit: keep what was found, and the moved occurrences."""
+        if not found:
+            return self.fallback(uid, members, digest, reason)
+        last = max(_instant_of(o.start) for o in found)
+        self.problem(
+            uid,
+            f"{reason}; {_plural(len(found), 'occurrence')} up to {last:%Y-%m-%d} were imported,"
+            " any later ones were not",
+        )
+        have = {o.recurrence_id for o in found}
+        for occurrence in self.fallback_occurrences(uid, members, digest, moved_only=True):
+            if occurrence.recurrence_id not in have:
+                found.append(occurrence)
+        return found
+
     def fallback(
         self, uid: str, members: list[_Member], digest: str, reason: str
     ) -> list[Occurrence]:
@@ -414,6 +543,11 @@ class _Expander:
         self.problem(
             uid, f"{reason}; only its first occurrence and changed occurrences were imported"
         )
+        return self.fallback_occurrences(uid, members, digest, moved_only=False)
+
+    def fallback_occurrences(
+        self, uid: str, members: list[_Member], digest: str, *, moved_only: bool
+    ) -> list[Occurrence]:
         out: list[Occurrence] = []
         masters = [m for m in members if "RECURRENCE-ID" not in m.event]
         all_day = bool(masters) and is_date_only(masters[0].event["DTSTART"].dt)
@@ -422,6 +556,8 @@ class _Expander:
                 rid_prop = member.event.get("RECURRENCE-ID")
                 if rid_prop is not None:
                     rid = _format_recurrence_id(rid_prop.dt, all_day, self.ctx.floating)
+                elif moved_only:
+                    continue
                 elif any(name in member.event for name in ("RRULE", "RDATE")):
                     rid = _format_recurrence_id(
                         member.event["DTSTART"].dt, all_day, self.ctx.floating
@@ -434,8 +570,28 @@ class _Expander:
         return out
 
 
+def _too_slow() -> FeedTooCostly:
+    return FeedTooCostly(
+        f"working out its repeating events took longer than {FEED_SECONDS:g} s (a feed's limit)"
+    )
+
+
+def _instant_of(value: datetime | date) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=UTC)
+
+
 def _short(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
+    """Why an event was skipped, in words: a library's ValueError says what is wrong with the
+    data; Python's own errors (a TypeError comparing times, an OverflowError) do not."""
+    text = str(error)
+    if isinstance(error, TypeError) and "offset-naive and offset-aware" in text:
+        return "it mixes times with a time zone and floating times"
+    if isinstance(error, OverflowError) or "out of range" in text:
+        return "a date in it is out of range"
+    if not isinstance(error, ValueError) or not text:
+        return f"its data is not in a form kara-tui can read ({type(error).__name__})"
     return clean_text(text)[:160]
 
 
@@ -754,6 +910,23 @@ def _events(
     except NotICalendar as error:
         raise FeedUnreadable(str(error)) from None
     problems = [Problem("", note) for note in prepared.notes]
+    for source in prepared.events:
+        if source.skipped_lines:
+            problems.append(
+                Problem(
+                    uid_key(source, clean_text) or f"no-uid-{source.digest}",
+                    f"{NOTE_PREFIX}{source.skipped_lines} {SKIPPED_SAID}",
+                )
+            )
+    for index, copies in prepared.copies.items():
+        source = prepared.events[index]
+        problems.append(
+            Problem(
+                uid_key(source, clean_text) or f"no-uid-{source.digest}",
+                f"{NOTE_PREFIX}{_plural(copies, 'exact copy', 'exact copies')} of this event"
+                f" {'was' if copies == 1 else 'were'} ignored",
+            )
+        )
     header = _parse_header(prepared, problems)
     timezones = [c for c in header.subcomponents if isinstance(c, Timezone)]
     resolver = ZoneResolver(timezones, default_tz)
@@ -762,7 +935,12 @@ def _events(
         problems.append(
             Problem("", f"the calendar's time zone {prepared.x_wr_timezone!r} is unknown")
         )
-    floating = floating_zone(resolver, x_wr, default_tz)
+    prodid = header.get("PRODID")
+    floating, floating_note = floating_zone(
+        resolver, x_wr, default_tz, "" if prodid is None else str(prodid)
+    )
+    if floating_note is not None:
+        problems.append(Problem("", floating_note))
     ctx = _Context(window_start, window_end, floating, problems)
     done: list[Occurrence] = []
     if fast:
@@ -845,11 +1023,13 @@ def parse_feed(
     *,
     window_start: datetime,
     window_end: datetime,
-    max_occurrences_per_series: int = 5000,
-    max_seconds_per_series: float = 2.0,
+    max_occurrences_per_series: int = 20_000,
+    max_seconds_per_series: float = SERIES_SECONDS,
     default_tz: tzinfo = UTC,
     only: Collection[str] | None = None,
     outline: Outline | None = None,
+    budget: Budget | None = None,
+    unknown_length: timedelta = timedelta(hours=1),
 ) -> ParseResult:
     """Parse a feed body into the occurrences that overlap [window_start, window_end).
 
@@ -857,9 +1037,10 @@ def parse_feed(
     zero length at window_start counts. All-day dates are compared as midnights
     in the window's own zone (give the window in UTC and they are UTC days; in
     the practice zone and they are local days); they stay dates in the result.
-    ``default_tz`` reads floating times (when the feed gives no X-WR-TIMEZONE
-    and no single VTIMEZONE to read them in) and TZIDs nothing can resolve;
-    pass the practice zone.
+    ``default_tz`` reads floating times (RFC 5545 3.3.5: the same wall-clock
+    time wherever viewed; unless the feed names its zone in X-WR-TIMEZONE, or
+    its producer is one that means its only VTIMEZONE, which a note says) and
+    TZIDs nothing can resolve; pass the practice zone.
 
     With ``only`` (UID group keys, as in ``Outline.groups`` and
     ``Occurrence.uid``), the result holds the occurrences of exactly those
@@ -885,6 +1066,8 @@ def parse_feed(
         "max_seconds_per_series": max_seconds_per_series,
         "default_tz": default_tz,
         "fast": True,
+        "budget": Budget() if budget is None else budget,
+        "unknown_length": unknown_length,
     }
     # icalendar says some things as Python warnings: printed, they would land on the user's
     # terminal as source lines. A vendor TZID it guessed is no news (ZoneResolver reads such
@@ -892,7 +1075,10 @@ def parse_feed(
     # else is a problem of the feed as a whole.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = _parse_some(body, only, outline, common)
+        try:
+            result = _parse_some(body, only, outline, common)
+        except FeedTooCostly as error:
+            raise FeedUnreadable(f"the feed is too costly to read: {error}") from None
     notes = dict.fromkeys(
         _warning_note(w.message) for w in caught if not issubclass(w.category, _GUESSED_TZID)
     )
@@ -934,6 +1120,8 @@ def _parse_feed(
     default_tz: tzinfo,
     fast: bool,
     outline: Outline | None = None,
+    budget: Budget | None = None,
+    unknown_length: timedelta = timedelta(hours=1),
 ) -> ParseResult:
     """parse_feed, with the fast path switchable so tests can hold the two to the same result.
 
@@ -961,20 +1149,47 @@ def _parse_feed(
         dropped_zones=dropped_zones,
         keys=keys,
     )
+    ctx.unknown_length = unknown_length
+    if budget is None:
+        budget = Budget()
+    budget.store(len(occurrences))
     with Watchdog() as watchdog:
-        expander = _Expander(ctx, watchdog, max_occurrences_per_series, max_seconds_per_series)
+        expander = _Expander(
+            ctx, watchdog, max_occurrences_per_series, max_seconds_per_series, budget
+        )
         for uid, group in _group(members).items():
             try:
-                occurrences.extend(expander.group(uid, group))
+                found = expander.group(uid, group)
+            except FeedTooCostly:
+                raise
             except Exception as error:
                 ctx.problems.append(Problem(uid, f"skipped an event: {_short(error)}"))
+                continue
+            budget.store(len(found))
+            occurrences.extend(found)
     return ParseResult(
         occurrences=_dedupe(occurrences, ctx.problems),
-        problems=ctx.problems,
+        problems=_once_per_kind(ctx.problems),
         calendar_name=clean_text(_unescape(prepared.calendar_name)) or None,
-        event_count=len(prepared.events) if event_count is None else event_count,
+        event_count=(
+            len(prepared.events) + sum(prepared.copies.values())
+            if event_count is None
+            else event_count
+        ),
         outline=outline,
     )
+
+
+def _once_per_kind(problems: list[Problem]) -> list[Problem]:
+    """Each (UID, reason) once, with how many times it happened: a feed of a hundred
+    thousand broken copies makes one note, not a hundred thousand rows."""
+    counts = Counter(problems)
+    if len(counts) == len(problems):
+        return problems
+    return [
+        problem if times == 1 else Problem(problem.uid, f"{problem.reason} ({times:,} times)")
+        for problem, times in counts.items()
+    ]
 
 
 def _without_groups_outside(

@@ -13,6 +13,10 @@ _NAME = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
 # Old Mozilla wrote "VERSION", a blank line, then " :2.0": a name alone starts a line too.
 _BARE_NAME = re.compile(r"[A-Z][A-Z0-9-]*")
 
+MAX_TIMEZONES = 1_000
+"""More distinct VTIMEZONEs than this make a feed too costly to read (real feeds have a
+handful; 60,000 of them took over a gigabyte to read)."""
+
 MAX_LINE_CHARS = 1_000_000
 """Longer (unfolded) lines are dropped: no property we read is that long, and
 icalendar's parser is not built for multi-megabyte lines (a hostile feed can send
@@ -61,6 +65,7 @@ class EventSource:
     digest: str
     has_recurrence: bool  # RRULE, RDATE or RECURRENCE-ID present
     text: str  # its kept, repaired lines joined by CRLF, without BEGIN/END
+    skipped_lines: int = 0  # broken lines left out of it (see _glues)
 
     def ical(self) -> str:
         """The VEVENT as text for icalendar."""
@@ -85,6 +90,9 @@ class Prepared:
     calendar_name: str | None
     x_wr_timezone: str | None
     notes: list[str] = field(default_factory=list)
+    # Exact copies of a VEVENT (the same lines but DTSTAMP) left out, by the first copy's
+    # index in ``events``: one such event is the event; reading each copy costs the feed.
+    copies: dict[int, int] = field(default_factory=dict)
 
     def calendar_text(self, events: list[EventSource] | None = None) -> str:
         """One VCALENDAR with the header and ``events`` (all of them by default)."""
@@ -286,7 +294,10 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
                 continue
         if name_match(raw) is None and bare_match(raw) is None:
             if parts and not parts[0][:6].upper().startswith(("BEGIN:", "END:")):
-                parts.append(raw)
+                if _glues(parts[0], raw):
+                    parts.append(raw)
+                else:
+                    yield SKIPPED_LINE  # said by the event it was in (or the feed)
             continue
         if parts:
             line = parts[0] if len(parts) == 1 else "".join(parts)
@@ -305,6 +316,41 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
         notes.append(
             f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
         )
+
+
+# What a value of these properties may hold: a line glued onto one of them must keep it
+# so (a value broken without its fold space), or it is a broken line of its own.
+_TYPED_VALUE = {
+    "DTSTART": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
+    "DTEND": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
+    "RECURRENCE-ID": re.compile(r"[0-9TZ]*"),
+    "EXDATE": re.compile(r"[0-9TZ,]*"),
+    "RDATE": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
+    "DURATION": re.compile(r"[+-]?P[0-9WDTHMS]*"),
+    "RRULE": re.compile(r"[A-Za-z0-9=;,+-]*"),
+    "SEQUENCE": re.compile(r"[0-9]*"),
+    "UID": re.compile(r"[^:;\s]*"),
+}
+
+
+SKIPPED_LINE = "X-KARA-SKIPPED-LINE:"
+"""Stands in the unfolded lines for a broken line that was left out."""
+SKIPPED_SAID = (
+    "broken line(s) were skipped: they were not a property and could not continue"
+    " the line before them (a time, a rule or a UID)"
+)
+
+
+def _glues(line: str, more: str) -> bool:
+    """Whether ``more`` (not a property line) may continue ``line``: always for text, and
+    for a typed property only when the value stays one of its kind."""
+    match = _NAME.match(line)
+    pattern = _TYPED_VALUE.get(match.group(0).upper()) if match else None
+    if pattern is None:
+        return True
+    colon = line.find(":")
+    value = line[colon + 1 :] if colon >= 0 else ""
+    return pattern.fullmatch(value + more) is not None
 
 
 def _split(line: str) -> tuple[str, str]:
@@ -392,6 +438,26 @@ def _read_block(inner: str) -> EventSource | None:
 _REPAIRED = frozenset({"RRULE", "RDATE", "EXDATE"})
 
 
+def _without_copies(events: list[EventSource]) -> tuple[list[EventSource], dict[int, int]]:
+    """The events without exact copies, and how many copies each kept one had."""
+    first: dict[str, int] = {}
+    for index, event in enumerate(events):
+        first.setdefault(event.digest, index)
+    if len(first) == len(events):
+        return events, {}  # the usual case: no copies
+    kept: list[EventSource] = []
+    where: dict[int, int] = {}  # index in events -> index in kept
+    copies: dict[int, int] = {}
+    for index, event in enumerate(events):
+        origin = first[event.digest]
+        if origin == index:
+            where[index] = len(kept)
+            kept.append(event)
+        else:
+            copies[where[origin]] = copies.get(where[origin], 0) + 1
+    return kept, copies
+
+
 def prepare(body: bytes) -> Prepared:
     """Decode, sniff, unfold and filter a feed body into one clean VCALENDAR.
 
@@ -425,7 +491,10 @@ def prepare(body: bytes) -> Prepared:
     in_timezone = False
     tz_block: list[str] = []
     tz_ids: list[str] = []
+    seen_zones: set[str] = set()
+    skipped_lines = skipped_outside = 0
     saw_end_calendar = False
+    opened_calendar = False  # the body wrote BEGIN:VCALENDAR (not a bare VEVENT)
 
     queue: list[str] = []  # lines of a block that had to take the line-by-line path
     source = iter(lines)
@@ -445,19 +514,26 @@ def prepare(body: bytes) -> Prepared:
             queue = list(_unfold(line.lines(), notes))
             queue.reverse()
             continue
+        if line is SKIPPED_LINE:
+            if current is not None:
+                skipped_lines += 1
+            else:
+                skipped_outside += 1
+            continue
         name, value = _split(line)
         if name == "BEGIN":
             comp = value.strip().upper()
             if not stack:
                 stack.append("VCALENDAR")  # a bare VEVENT gets the wrapper implied
                 if comp == "VCALENDAR":
+                    opened_calendar = True
                     continue
             elif comp == "VCALENDAR":
                 continue  # a second BEGIN:VCALENDAR before the first one ended
             stack.append(comp)
             depth = len(stack)
             if depth == 2 and comp == "VEVENT":
-                current, kept, uid, recurring = [], [], "", False
+                current, kept, uid, recurring, skipped_lines = [], [], "", False, 0
             elif depth == 2 and comp == "VTIMEZONE":
                 in_timezone = True
                 tz_block = ["BEGIN:VTIMEZONE"]
@@ -470,6 +546,8 @@ def prepare(body: bytes) -> Prepared:
             if not stack:
                 continue  # END:VCALENDAR after the calendar already closed
             if comp not in stack:
+                if not comp.startswith(stack[-1]):
+                    continue  # "END:VCA": a download cut mid-line closes nothing
                 comp = stack[-1]  # END:VCALENDARD and friends
             while stack:
                 top = stack.pop()
@@ -478,12 +556,21 @@ def prepare(body: bytes) -> Prepared:
                     digest = hashlib.blake2b(
                         "\n".join(current).encode("utf-8", "surrogatepass"), digest_size=16
                     ).hexdigest()
-                    events.append(EventSource(uid, digest, recurring, "\r\n".join(kept)))
+                    events.append(
+                        EventSource(uid, digest, recurring, "\r\n".join(kept), skipped_lines)
+                    )
                     current = None
                 elif depth == 2 and top == "VTIMEZONE":
                     in_timezone = False
                     # No TZID: nothing can refer to it. Several: the last one is meant.
-                    if tz_ids and tz_ids[-1].strip():
+                    # A second definition of a TZID is never read (the first one wins).
+                    if tz_ids and tz_ids[-1].strip() and tz_ids[-1] not in seen_zones:
+                        seen_zones.add(tz_ids[-1])
+                        if len(seen_zones) > MAX_TIMEZONES:
+                            raise NotICalendar(
+                                f"the feed defines more than {MAX_TIMEZONES:,} time zones"
+                                " (a feed's limit)"
+                            )
                         tz_lines.extend(tz_block)
                         tz_lines.append("TZID:" + tz_ids[-1])
                         tz_lines.append("END:VTIMEZONE")
@@ -534,9 +621,15 @@ def prepare(body: bytes) -> Prepared:
         raise NotICalendar(
             "the calendar stops in the middle of an event (the download may be incomplete)"
         )
-    if stack:
-        notes.append("the calendar has no END:VCALENDAR line (it may be incomplete)")
+    if stack and opened_calendar:
+        # A body cut off between two events would drop every event after the cut (and
+        # their busy times) as if they had been deleted: keep what is stored instead.
+        raise NotICalendar(
+            "the calendar stops before its END:VCALENDAR line (the download is incomplete)"
+        )
 
+    if skipped_outside:
+        notes.append(f"{skipped_outside} {SKIPPED_SAID}")
     if damaged[0]:
         notes.insert(0, "some text was not valid UTF-8 and was replaced")
     header = list(cal_lines)
@@ -545,9 +638,11 @@ def prepare(body: bytes) -> Prepared:
     if "PRODID" not in seen_calendar_props:
         header.append("PRODID:-//kara-tui//repaired//EN")
     header.extend(tz_lines)
+    events, copies = _without_copies(events)
     return Prepared(
         header="\r\n".join(header),
         events=events,
+        copies=copies,
         timezone_ids=timezone_ids,
         calendar_name=calendar_name,
         x_wr_timezone=x_wr_timezone,

@@ -96,20 +96,41 @@ def _from_component(component: Timezone) -> tzinfo | None:
     return zone
 
 
-def floating_zone(
-    resolver: ZoneResolver, x_wr_timezone: tzinfo | None, default_tz: tzinfo
-) -> tzinfo:
-    """The zone for times written without any zone ("floating").
+# Producers known to write local wall times without a TZID next to the one VTIMEZONE of
+# their site, by a piece of their PRODID. RFC 5545 3.3.5 reads a floating time as the same
+# wall-clock time wherever it is viewed (for kara-tui: in the practice zone); only these
+# feeds get their VTIMEZONE instead, and a feed note says so.
+# The Events Calendar (WordPress, "ECPv6.3.3"): node-ical's corpus file
+# test_with_multiple_tzids_in_vtimezone.ics, a school in Los Angeles.
+VTIMEZONE_FOR_FLOATING = (" ECPV",)
 
-    Google-style X-WR-TIMEZONE first; else the feed's only VTIMEZONE (Exchange and
-    WordPress feeds write local times next to one VTIMEZONE); else the default.
+
+def floating_zone(
+    resolver: ZoneResolver,
+    x_wr_timezone: tzinfo | None,
+    default_tz: tzinfo,
+    prodid: str = "",
+) -> tuple[tzinfo, str | None]:
+    """The zone for times written without any zone ("floating"), and a note when it is not
+    the practice zone for a reason the user should know.
+
+    Google-style X-WR-TIMEZONE first (the calendar names its own zone); else the
+    practice zone (``default_tz``), as RFC 5545 3.3.5 says: a floating time is the same
+    wall-clock time wherever it is viewed. Only a producer listed in
+    VTIMEZONE_FOR_FLOATING has its floating times read in its only VTIMEZONE.
     """
     if x_wr_timezone is not None:
-        return x_wr_timezone
+        return x_wr_timezone, None
     ids = resolver.component_ids
-    if len(ids) == 1:
-        return resolver.resolve(ids[0])
-    return default_tz
+    upper = prodid.upper()
+    if len(ids) == 1 and any(mark in upper for mark in VTIMEZONE_FOR_FLOATING):
+        zone = resolver.resolve(ids[0])
+        note = (
+            f"times without a time zone were read in {zone_name(zone)}, the feed's only time"
+            f" zone, as its producer ({prodid.strip()[:80]}) writes them"
+        )
+        return zone, note
+    return default_tz, None
 
 
 def localize_value(
@@ -136,12 +157,18 @@ def localize_value(
     return value
 
 
+BROKEN_MARK = "X-KARA-BROKEN"
+"""Names the date properties drop_broken() removed from an event, comma-separated."""
+
+
 def drop_broken(event: Any) -> None:
     """Remove date values icalendar could not read, except DTSTART (whose absence is reported).
 
     A broken ``EXDATE:`` or ``DTEND:None`` must not cost the event (icalendar
-    keeps them as vBroken, which raises on any use).
+    keeps them as vBroken, which raises on any use). What was removed whole is
+    named under BROKEN_MARK, so that the parser can say so.
     """
+    removed: list[str] = []
     for name in (*DATE_PROPERTIES, "DURATION"):
         if name == "DTSTART" or name not in event:
             continue
@@ -150,10 +177,14 @@ def drop_broken(event: Any) -> None:
             kept = [item for item in prop if not isinstance(item, vBroken)]
             if not kept:
                 del event[name]
+                removed.append(name)
             elif len(kept) != len(prop):
                 event[name] = kept
         elif isinstance(prop, vBroken):
             del event[name]
+            removed.append(name)
+    if removed:
+        event[BROKEN_MARK] = ",".join(removed)
 
 
 def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) -> None:

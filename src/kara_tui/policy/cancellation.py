@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kara_tui.domain import (
+    ChargeKind,
     Client,
     DomainError,
     Money,
@@ -33,11 +34,15 @@ def notice_hours(notified_at: datetime, start: datetime) -> float:
 
 
 def format_hours(hours: float) -> str:
-    """'23 h 59 min', '48 h', '0 h' — how notice reads in the dialog."""
+    """'23 h 59 min', '48 h', '0 h': how notice reads everywhere (dialog, details, CLI).
+
+    Whole minutes, cut rather than rounded: 47 h 59 min 40 s of notice must not read as the
+    48 h a window asks for. The hours are first taken to the nearest second, so a value
+    stored with fewer decimals (11.7333 for 11 h 44 min) reads as the one it was made from.
+    """
     if hours < 0:
         return "after the start"
-    whole_minutes = int(hours * 60 + 1e-6)
-    h, m = divmod(whole_minutes, 60)
+    h, m = divmod(round(hours * 3600) // 60, 60)
     return f"{h} h {m} min" if m else f"{h} h"
 
 
@@ -102,6 +107,20 @@ class ChargeDecision:
     reason_allowed: bool
     reason_why: str
     releases_credit: bool
+    charge_kind: ChargeKind  # what a charge made here is recorded as
+    fee: Money  # the session's fee: what a sponsored credit pays
+
+    def amount_for(self, method: PaymentMethod | None) -> Money:
+        """The amount a charge by ``method`` defaults to: a sponsored credit pays a whole
+        session, so its charge is the fee; a direct payment follows the late-fee percentage."""
+        return self.fee if method is PaymentMethod.SPONSORED_CREDIT else self.default_amount
+
+    def credit_note(self) -> str:
+        """What the dialog says when a sponsored credit pays (DESIGN.md section 2)."""
+        return (
+            f"A sponsored credit pays the whole session: the charge is the fee ({self.fee}); "
+            "the late-fee percentage applies only to a direct payment."
+        )
 
     def check_charge(self, amount: Money, method: PaymentMethod, fee: Money) -> None:
         """Raise DomainError with the policy's words when this charge may not be made."""
@@ -119,6 +138,11 @@ class ChargeDecision:
             offered = ", ".join(m.value for m in self.methods) or "none"
             raise DomainError(
                 f"payment method '{method.value}' is not offered here (offered: {offered})"
+            )
+        if method is PaymentMethod.SPONSORED_CREDIT and amount != fee:
+            raise DomainError(
+                f"a sponsored credit pays the whole session: the charge by credit is the fee "
+                f"({fee}), not {amount}; for part of the fee, choose a direct payment"
             )
 
 
@@ -224,4 +248,13 @@ def decide(
         reason_allowed=reason_allowed,
         reason_why=reason_why,
         releases_credit=releases_credit,
+        charge_kind=_charge_kind(reason, late),
+        fee=session.fee,
     )
+
+
+def _charge_kind(reason: Reason, late: bool) -> ChargeKind:
+    """A charge is a late-cancellation charge only when the cancellation was late."""
+    if reason is Reason.NO_SHOW:
+        return ChargeKind.NO_SHOW
+    return ChargeKind.LATE_CANCELLATION if late else ChargeKind.CANCELLATION

@@ -18,11 +18,37 @@ class ConflictKind(StrEnum):
     BUFFER = "buffer"
     OUTSIDE_HOURS = "outside_hours"
 
+    @property
+    def title(self) -> str:
+        """What this kind of warning is, in a few words (a dialog's title, a list's heading)."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    ConflictKind.OVERLAP: "Overlaps a session",
+    ConflictKind.EXTERNAL: "Busy external event",
+    ConflictKind.TIME_OFF: "Time off",
+    ConflictKind.BUFFER: "Buffer too short",
+    ConflictKind.OUTSIDE_HOURS: "Outside working hours",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
     kind: ConflictKind
     message: str
+
+    @property
+    def title(self) -> str:
+        return self.kind.title
+
+
+def warnings_title(conflicts: Iterable[Conflict]) -> str:
+    """The title for a list of warnings: each kind's title once, in the order found
+    ('Outside working hours', 'Overlaps a session · Time off'); only an overlap with another
+    session is a double booking, so nothing else is called one."""
+    titles = list(dict.fromkeys(c.title for c in conflicts))
+    return " · ".join(titles) if titles else "No conflicts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +71,37 @@ def _hm(value: datetime, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%a %d %b %H:%M")
 
 
+def takes_whole_days(start: datetime | date, end: datetime | date) -> bool:
+    """An event of whole days: DATE values, or a timed event lasting a whole number of days
+    (a holiday feed's 'DTSTART at midnight, DURATION:PT86400S, STATUS:TENTATIVE', whose
+    midnight is often another zone's)."""
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return True
+    length = end - start
+    days = round(length / timedelta(days=1))
+    return days >= 1 and abs(length - timedelta(days=days)) <= timedelta(hours=1)
+
+
+def event_blocks(
+    start: datetime | date,
+    end: datetime | date,
+    *,
+    all_day: bool,
+    busy: bool,
+    block_all_day: bool,
+) -> bool:
+    """Whether an external event makes a conflict with a session over it.
+
+    A timed event does when it is busy (not marked free). An all-day event (see
+    ``takes_whole_days``) does only when its feed is set to block all-day events, and then
+    whether it says busy or free: a holiday feed marks every day of the year somewhere, and
+    its days off are for the user to choose, feed by feed.
+    """
+    if all_day or takes_whole_days(start, end):
+        return block_all_day
+    return busy
+
+
 def find_conflicts(
     start: datetime,
     end: datetime,
@@ -58,7 +115,8 @@ def find_conflicts(
 ) -> list[Conflict]:
     """Every reason the slot [start, end) is a bad idea; an empty list means it is free.
 
-    ``sessions`` should already exclude cancelled sessions and the session being moved.
+    ``sessions`` should already exclude cancelled sessions and the session being moved;
+    ``external`` holds only the events that block time (``event_blocks``).
     """
     found: list[Conflict] = []
     pad = timedelta(minutes=buffer_minutes)
@@ -98,7 +156,8 @@ def within_working_hours(
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     if local_start.date() != local_end.date() and local_end.time() != time(0):
         return False
-    if local_start.weekday() not in working_hours.days:
+    hours = working_hours.on(local_start.weekday())
+    if hours is None:
         return False
     end_t = local_end.time() if local_end.date() == local_start.date() else time(23, 59, 59)
-    return working_hours.start <= local_start.time() and end_t <= working_hours.end
+    return hours[0] <= local_start.time() and end_t <= hours[1]

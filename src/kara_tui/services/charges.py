@@ -14,11 +14,10 @@ from kara_tui.domain import Charge, ChargeStatus, Client, Money, PaymentMethod
 from kara_tui.policy import charges as policy
 from kara_tui.services import audit
 from kara_tui.services.errors import NotFound
+from kara_tui.services.practice import MAX_ID
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
-
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -10,7 +10,10 @@ from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import ClientRow, SessionRow
 from kara_tui.domain import Client, DomainError, Money, Programme, Reason, Session, SessionStatus
-from kara_tui.domain.money import MoneyError, check_currency
+from kara_tui.domain import text as lengths
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.money import MoneyError
+from kara_tui.domain.text import check_text
 from kara_tui.services import audit
 
 if TYPE_CHECKING:
@@ -88,7 +91,8 @@ def refuse_duplicate_name(db: DbSession, name: str, *, except_id: int | None = N
 
 
 def clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    """The rules add_client applies to a new name (one text check, then spaces collapsed)."""
+    name = " ".join(check_text(name, "a client's name", lengths.NAME).split())
     if not name:
         raise DomainError("a client needs a name")
     if name.isdigit():
@@ -96,7 +100,20 @@ def clean_name(name: str) -> str:
     return name
 
 
-def _check(changes: ClientChanges) -> None:
+def _check(changes: ClientChanges) -> ClientChanges:
+    """``changes`` with typed text checked as add_client checks it (DomainError naming the rule)."""
+    changes = replace(
+        changes,
+        email=None
+        if changes.email is None
+        else check_text(changes.email, "an email address", lengths.EMAIL),
+        phone=None
+        if changes.phone is None
+        else check_text(changes.phone, "a phone number", lengths.PHONE),
+        notes=None
+        if changes.notes is None
+        else check_text(changes.notes, "the notes", lengths.NOTE, multiline=True),
+    )
     email = changes.email
     if email and ("@" not in email or " " in email.strip()):
         raise DomainError(f"'{email}' is not an email address")
@@ -106,9 +123,10 @@ def _check(changes: ClientChanges) -> None:
         if changes.fee.minor < 0:
             raise DomainError("a fee cannot be negative")
         try:
-            check_currency(changes.fee.currency)
+            check_iso_currency(changes.fee.currency)
         except MoneyError as exc:
             raise DomainError(str(exc)) from None
+    return changes
 
 
 class ClientBook:
@@ -143,7 +161,7 @@ class ClientBook:
     ) -> Client:
         """Change a client's details. A new fee applies to sessions booked from now on; with
         ``update_future_fees`` the scheduled sessions still to come take it too."""
-        _check(changes)
+        changes = _check(changes)
         now = self.practice.clock.now()
         with self.practice.writing() as db:
             row = self._row(db, name_or_id)
@@ -299,6 +317,10 @@ class ClientBook:
                     f"{row.name} is a private client; sponsored credit is for sponsored clients"
                 )
             new = row.sponsored_credit + sessions
+            from kara_tui.services.practice import MAX_CREDIT
+
+            if new > MAX_CREDIT:
+                raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
             if new < 0:
                 raise DomainError(
                     f"{row.name} has {row.sponsored_credit} session(s) of credit left; "

@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -24,9 +25,11 @@ from kara_tui.db.bulk import Bulk
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
-from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
+from kara_tui.domain.text import check_text
+from kara_tui.ical.fetch import FetchCancelled, FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import (
+    NOTE_PREFIX,
     PARSE_REVISION,
     FeedUnreadable,
     Occurrence,
@@ -81,7 +84,8 @@ class FeedProblem:
 
     @property
     def is_note(self) -> bool:
-        return not self.uid
+        # An event that was imported after a repair carries a note ("imported, but ...").
+        return not self.uid or self.reason.startswith(NOTE_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,17 +263,13 @@ class _Secrets:
 
 
 def _is_url(source: str) -> bool:
-    return urlsplit(source).scheme.lower() in _SCHEMES
+    return source.partition(":")[0].strip().lower() in _SCHEMES
 
 
 def _check_name(name: str) -> str:
-    clean = name.strip()
+    clean = check_text(name, "a feed name", MAX_NAME)
     if not clean:
         raise DomainError("a feed needs a name")
-    if len(clean) > MAX_NAME:
-        raise DomainError(f"a feed name has at most {MAX_NAME} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in clean):
-        raise DomainError("a feed name cannot contain control characters")
     return clean
 
 
@@ -278,10 +278,22 @@ def _check_source(source: str) -> tuple[str, bool]:
     text = source.strip()
     if not text:
         raise DomainError("a feed needs a source: an https or webcal address, or an .ics file")
-    scheme = urlsplit(text).scheme.lower()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # urllib's only complaint here: a '[' without its ']'
+        raise DomainError("the feed address has a broken IPv6 host (a '[' without ']')") from None
+    scheme = parts.scheme.lower()
     if scheme in _SCHEMES:
-        if not urlsplit(text).hostname:
+        if any(ch.isspace() or not ch.isprintable() for ch in text):
+            raise DomainError("a feed address cannot contain spaces or control characters")
+        if not parts.hostname:
             raise DomainError("the feed address has no host name")
+        try:
+            port = parts.port
+        except ValueError:  # not a number, or above 65535
+            port = -1
+        if port is not None and not 0 < port <= 65535:
+            raise DomainError("the feed address has a port that is not a number from 1 to 65535")
         return text, True
     if scheme == "file":
         text = urlsplit(text).path
@@ -313,6 +325,24 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+# The fetcher and the parser speak of a server; a local file is reported as a file.
+_OF_A_FILE = (
+    ("the server sent an empty response", "the file is empty"),
+    ("a web page, not a calendar (a login page?)", "a web page, not a calendar"),
+    ("the server sent a web page", "the file is a web page"),
+    ("the server sent", "the file holds"),
+)
+
+
+def _worded(source: str, reason: str) -> str:
+    """``reason`` as said of ``source``: of the file, when the feed is a local file."""
+    if _is_url(source):
+        return reason
+    for server, file in _OF_A_FILE:
+        reason = reason.replace(server, file)
+    return reason
+
+
 _SECRETISH = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
 
 
@@ -324,15 +354,27 @@ def _scrub(text: str) -> str:
 class Feeds:
     """The feeds of one practice. Network and parsing happen outside any transaction."""
 
-    def __init__(self, practice: Practice, settings: Settings, *, keyring: Any = None) -> None:
+    def __init__(
+        self,
+        practice: Practice,
+        settings: Settings,
+        *,
+        keyring: Any = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """``cancel``: once set, a fetch under way ends at once and stores nothing (the app
+        is closing)."""
         self.practice = practice
         self.settings = settings
+        self._cancel = cancel
         self._secrets = _Secrets(keyring)
         self._kept: dict[int, _Kept] = {}  # feed id -> the groups this process last stored
 
     # -- managing feeds -------------------------------------------------------------------
 
-    def add(self, name: str, source: str, *, refresh_minutes: int = 60) -> FeedAdded:
+    def add(
+        self, name: str, source: str, *, refresh_minutes: int = 60, block_all_day: bool = False
+    ) -> FeedAdded:
         clean = _check_name(name)
         where, secret = _check_source(source)
         with self.practice.reading() as db:
@@ -361,6 +403,7 @@ class Feeds:
                     source=stored,
                     enabled=True,
                     refresh_minutes=refresh_minutes,
+                    block_all_day=block_all_day,
                     colour=next((c for c in FEED_COLOURS if c not in used), FEED_COLOURS[0]),
                     created_at=self.practice.clock.now(),
                 )
@@ -396,6 +439,13 @@ class Feeds:
             self._kept.pop(row.id, None)
         if in_keyring:
             self._secrets.drop(key)
+
+    def set_block_all_day(self, name: str, block: bool) -> Feed:
+        """Whether the feed's all-day events make conflicts (policy.conflicts.event_blocks)."""
+        with self.practice.writing() as db:
+            row = self._row(db, name)
+            row.block_all_day = block
+            return row.to_domain(source=self._shown_source(row))
 
     def set_enabled(self, name: str, enabled: bool) -> Feed:
         with self.practice.writing() as db:
@@ -522,9 +572,12 @@ class Feeds:
                 last_modified=target.last_modified,
                 deadline_seconds=self.settings.fetch_deadline_seconds,
                 max_bytes=self.settings.fetch_max_bytes,
+                cancel=self._cancel,
             )
+        except FetchCancelled as exc:  # not the feed's fault: it is not marked stale
+            return SyncReport(name, ok=False, message=f"{name}: {exc}")
         except FetchError as exc:
-            return self._fail(name, target.id, _scrub(str(exc)))
+            return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
         except Exception as exc:  # a fetcher bug must not take the other feeds down
             return self._fail(
                 name, target.id, f"the feed could not be fetched ({type(exc).__name__})"
@@ -566,10 +619,11 @@ class Feeds:
                     window_start=window.start,
                     window_end=window.end,
                     default_tz=window.tz,
+                    unknown_length=self._unknown_length(),
                     outline=body_outline,
                 )
             except FeedUnreadable as exc:
-                return self._fail(name, target.id, _scrub(str(exc)))
+                return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
             except Exception as exc:  # a parser bug must not take the other feeds down
                 return self._fail(
                     name, target.id, f"the feed could not be read ({type(exc).__name__})"
@@ -670,6 +724,7 @@ class Feeds:
                     window_start=window.start,
                     window_end=window.end,
                     default_tz=window.tz,
+                    unknown_length=self._unknown_length(),
                     only=only,
                     outline=changes.outline,
                 )
@@ -897,6 +952,10 @@ class Feeds:
         return written
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _unknown_length(self) -> timedelta:
+        """How long a feed event whose end cannot be read is busy (a setting, at least 1 min)."""
+        return timedelta(minutes=max(1, self.settings.feed_unknown_length_minutes))
 
     def _window(self) -> _Window:
         """The horizon in whole local days, so that a day's syncs share one window."""

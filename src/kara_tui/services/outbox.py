@@ -21,6 +21,7 @@ from kara_tui.config import Settings
 from kara_tui.db.rows import NotificationRow, SessionRow
 from kara_tui.domain import DomainError, Notification, NotificationKind, NotificationStatus
 from kara_tui.files import write_private
+from kara_tui.services import audit
 from kara_tui.services.errors import NotFound
 
 SMTP_TIMEOUT_SECONDS = 30.0
@@ -29,6 +30,7 @@ KEYRING_SERVICE = "kara-tui"
 QUEUED = NotificationStatus.QUEUED.value
 SENDING = NotificationStatus.SENDING.value
 SENT = NotificationStatus.SENT.value
+DISCARDED = NotificationStatus.DISCARDED.value
 FAILED = NotificationStatus.FAILED.value
 # Shown on a message while it is being sent: if kara-tui stops mid-send (^C, a crash), it
 # stays so, since nobody knows whether the server took it; the user decides with a retry.
@@ -298,11 +300,13 @@ class Outbox:
             if row is None:
                 raise NotFound(f"no message with id {notification_id}")
             claimed = self._copy(row)
-            status, error = row.status, row.error
+            status, said = row.to_domain().status_words(), row.error or row.outcome
         pro = self.practice.professional()
         sender = self.settings.smtp.sender or pro.email
         lines = [
-            f"Status:  {status}" + (f" ({error})" if error else ""),
+            f"Status:  {said}"
+            if status == "written"
+            else f"Status:  {status}" + (f" ({said})" if said else ""),
             f"From:    {formataddr((pro.name, sender)) if sender else '(no address: see below)'}",
             f"To:      {claimed.recipient or '(no address)'}",
             f"Subject: {claimed.subject}",
@@ -315,6 +319,30 @@ class Outbox:
         if not sender:
             lines += ["", self._no_sender_sentence()]
         return "\n".join(lines)
+
+    def discard(self, notification_id: int) -> Notification:
+        """Drop a notice that should not go (queued or failed), with an audit entry."""
+        with self.practice.writing() as db:
+            row = db.get(NotificationRow, notification_id)
+            if row is None:
+                raise NotFound(f"no message with id {notification_id}")
+            if row.status not in (QUEUED, FAILED):
+                raise DomainError(
+                    f"message {row.id} is {row.to_domain().status_words()}: only a queued or "
+                    "failed message can be discarded"
+                )
+            before = {"status": row.status, "subject": row.subject}
+            row.status = DISCARDED
+            audit.record(
+                db,
+                at=self.practice.clock.now(),
+                entity="notification",
+                entity_id=row.id,
+                action="discard",
+                before=before,
+                after={"status": DISCARDED, "subject": row.subject},
+            )
+            return row.to_domain()
 
     # -- sending -------------------------------------------------------------------------
 
@@ -338,11 +366,14 @@ class Outbox:
                 raise NotFound(f"no message with id {notification_id}")
             if row.status == SENT:
                 when = row.sent_at.astimezone(self.practice.tz) if row.sent_at else None
+                done = "written" if row.outcome.startswith("written to ") else "sent"
                 raise DomainError(
-                    f"message {row.id} was already sent"
+                    f"message {row.id} was already {done}"
                     + (f" on {when:%a %d %b %Y at %H:%M}" if when else "")
                     + "; it is not sent twice"
                 )
+            if row.status == DISCARDED:
+                raise DomainError(f"message {row.id} was discarded; it is not sent")
             if not row.recipient and row.session_id is not None:
                 session = db.get(SessionRow, row.session_id)
                 email = session.client.email if session is not None else ""
@@ -410,7 +441,7 @@ class Outbox:
                     )
                     errors.append(self._stop_sentence(str(exc), not_tried + 1))
                     break
-                self._mark_sent(claimed.id)
+                self._mark_sent(claimed.id, detail)
                 outcomes.append(
                     Outcome(claimed.id, claimed.recipient, claimed.subject, True, detail)
                 )
@@ -464,13 +495,14 @@ class Outbox:
             message_id=row.message_id,
         )
 
-    def _mark_sent(self, notification_id: int) -> None:
+    def _mark_sent(self, notification_id: int, outcome: str) -> None:
         with self.practice.writing() as db:
             row = db.get(NotificationRow, notification_id)
             if row is not None:
                 row.status = SENT
                 row.sent_at = self.practice.clock.now()
                 row.error = ""
+                row.outcome = outcome
 
     def _unclaim(self, notification_id: int, error: str, *, permanent: bool = False) -> None:
         with self.practice.writing() as db:

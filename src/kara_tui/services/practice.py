@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as DbSession
 
@@ -47,16 +47,23 @@ from kara_tui.domain import (
     Session,
     SessionStatus,
     TimeOff,
-    WorkingHours,
 )
-from kara_tui.domain.money import MoneyError, check_currency
+from kara_tui.domain import text as lengths
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.money import MoneyError
+from kara_tui.domain.text import check_text
 from kara_tui.policy import cancellation as policy
-from kara_tui.policy.conflicts import Busy, Conflict, find_conflicts
-from kara_tui.services import audit
+from kara_tui.policy import records
+from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
+from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
+from kara_tui.policy.time_off import block_for
+from kara_tui.services import audit, notice_text
 from kara_tui.services.clients import refuse_duplicate_name
 from kara_tui.services.errors import ConflictError, NotFound
+from kara_tui.timeparse import check_year
 
-MAX_SESSION_MINUTES = 12 * 60
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one names nothing
+MAX_CREDIT = 1000  # sponsored sessions of credit held for one client
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +81,7 @@ def _session_snapshot(row: SessionRow) -> dict[str, object]:
         "status": row.status,
         "service": row.service,
         "location": row.location,
-        "fee": f"{row.fee_minor} {row.currency}",
+        "fee": str(Money(row.fee_minor, row.currency)),
         "prepaid": row.prepaid,
         "sequence": row.sequence,
     }
@@ -82,19 +89,6 @@ def _session_snapshot(row: SessionRow) -> dict[str, object]:
 
 # Snapshot keys that may hold client details, dropped from the audit when a session is deleted.
 PRIVATE_SNAPSHOT_KEYS = frozenset({"location", "service"})
-
-SETTINGS_KEYS = (
-    "name",
-    "email",
-    "timezone",
-    "cancellation_window_hours",
-    "late_fee_percent",
-    "payment_methods",
-    "working_hours",
-    "buffer_minutes",
-    "default_currency",
-    "default_minutes",
-)
 
 
 class Practice:
@@ -134,16 +128,20 @@ class Practice:
     def _professional_row(self, db: DbSession) -> ProfessionalRow:
         row = db.scalars(select(ProfessionalRow).order_by(ProfessionalRow.id).limit(1)).first()
         if row is None:
+            # A new database takes the machine's zone and the locale's currency (shown on
+            # the welcome screen, with the command that changes them).
+            from kara_tui.machine import locale_currency, machine_timezone
+
             row = ProfessionalRow(
                 name="My practice",
                 email="",
-                timezone="Europe/London",
+                timezone=machine_timezone(),
                 cancellation_window_hours=24,
                 late_fee_percent=100,
                 payment_methods="card,cash,bank_transfer,invoice",
                 working_hours="mon-fri 09:00-18:00",
                 buffer_minutes=10,
-                default_currency="GBP",
+                default_currency=locale_currency(),
                 default_minutes=50,
             )
             db.add(row)
@@ -174,62 +172,16 @@ class Practice:
     # -- settings -------------------------------------------------------------------------
 
     def set_setting(self, key: str, value: str) -> Professional:
-        if key not in SETTINGS_KEYS:
-            raise DomainError(f"unknown setting '{key}' (known: {', '.join(SETTINGS_KEYS)})")
-        parsed: object
-        if key in (
-            "cancellation_window_hours",
-            "late_fee_percent",
-            "buffer_minutes",
-            "default_minutes",
-        ):
-            try:
-                parsed = int(value)
-            except ValueError as exc:
-                raise DomainError(f"{key} must be a whole number, not '{value}'") from exc
-            limits = {
-                "cancellation_window_hours": (0, 24 * 14),
-                "late_fee_percent": (0, 100),
-                "buffer_minutes": (0, 240),
-                "default_minutes": (5, MAX_SESSION_MINUTES),
-            }[key]
-            if not limits[0] <= parsed <= limits[1]:
-                raise DomainError(f"{key} must be between {limits[0]} and {limits[1]}")
-        elif key == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise DomainError(f"'{value}' is not a time zone (try Europe/London)") from exc
-            parsed = value
-        elif key == "payment_methods":
-            methods = [m.strip() for m in value.split(",") if m.strip()]
-            for m in methods:
-                if m not in {p.value for p in PaymentMethod} or m == "sponsored_credit":
-                    raise DomainError(
-                        f"'{m}' is not a payment method (card, cash, bank_transfer, invoice)"
-                    )
-            if not methods:
-                raise DomainError("at least one payment method must be enabled")
-            parsed = ",".join(methods)
-        elif key == "working_hours":
-            parsed = str(WorkingHours.parse(value))
-        elif key == "default_currency":
-            try:
-                parsed = check_currency(value)
-            except MoneyError as exc:
-                raise DomainError(str(exc)) from None
-        elif key == "email":
-            parsed = value.strip()
-            if parsed and ("@" not in parsed or " " in parsed):
-                raise DomainError(f"'{value}' is not an email address")
-        else:
-            parsed = " ".join(value.split())
-            if not parsed:
-                raise DomainError("the practice needs a name")
+        return self.set_settings({key: value})
+
+    def set_settings(self, typed: Mapping[str, str]) -> Professional:
+        """Check every typed value first, then store them all in one transaction, or none."""
+        parsed = {key: check_setting(key, value) for key, value in typed.items()}
         with self.writing() as db:
             row = self._professional_row(db)
-            before = {key: getattr(row, key)}
-            setattr(row, key, parsed)
+            before = {key: getattr(row, key) for key in parsed}
+            for key, value in parsed.items():
+                setattr(row, key, value)
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -237,7 +189,7 @@ class Practice:
                 entity_id=row.id,
                 action="settings",
                 before=before,
-                after={key: parsed},
+                after=dict(parsed),
             )
             return row.to_domain()
 
@@ -255,9 +207,12 @@ class Practice:
         sponsored_credit: int = 0,
         notes: str = "",
     ) -> Client:
-        name = " ".join(name.split())
+        name = " ".join(check_text(name, "a client's name", lengths.NAME).split())
         if not name:
             raise DomainError("a client needs a name")
+        email = check_text(email, "an email address", lengths.EMAIL)
+        phone = check_text(phone, "a phone number", lengths.PHONE)
+        notes = check_text(notes, "the notes", lengths.NOTE, multiline=True)
         if name.isdigit():
             raise DomainError("a client's name cannot be only digits (it would look like an id)")
         if email and ("@" not in email or " " in email.strip()):
@@ -268,11 +223,13 @@ class Practice:
             raise DomainError("a fee cannot be negative")
         if fee is not None:
             try:
-                check_currency(fee.currency)
+                check_iso_currency(fee.currency)
             except MoneyError as exc:
                 raise DomainError(str(exc)) from None
         if sponsored_credit < 0:
             raise DomainError("sponsored credit cannot be negative")
+        if sponsored_credit > MAX_CREDIT:
+            raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
         with self.writing() as db:
             refuse_duplicate_name(db, name)
             pro = self._professional_row(db)
@@ -308,9 +265,11 @@ class Practice:
             return self._find_client_row(db, name_or_id).to_domain()
 
     def _find_client_row(self, db: DbSession, name_or_id: str | int) -> ClientRow:
-        text = str(name_or_id).strip()
+        text = str(name_or_id).strip()  # not checked as new text: old names may break the rules
+        if not text:
+            raise DomainError("which client? Give a name or an id")
         if text.isdigit():
-            row = db.get(ClientRow, int(text))
+            row = db.get(ClientRow, int(text)) if int(text) <= MAX_ID else None
             if row is None:
                 raise NotFound(f"no client with id {text}")
             return row
@@ -349,7 +308,7 @@ class Practice:
             return self._session_row(db, session_id).to_domain()
 
     def _session_row(self, db: DbSession, session_id: int) -> SessionRow:
-        row = db.get(SessionRow, session_id)
+        row = db.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
         if row is None:
             raise NotFound(f"no session with id {session_id}")
         return row
@@ -374,6 +333,50 @@ class Practice:
             if status is not None:
                 stmt = stmt.where(SessionRow.status == status.value)
             return [r.to_domain() for r in db.scalars(stmt)]
+
+    def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the first session starting at or after ``moment``: where j goes
+        from the end of a page, however many empty weeks lie between."""
+        stmt = (
+            select(SessionRow.id, SessionRow.start)
+            .where(SessionRow.start >= moment)
+            .order_by(SessionRow.start, SessionRow.id)
+            .limit(1)
+        )
+        with self.reading() as db:
+            row = db.execute(stmt).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def session_before(self, moment: datetime) -> tuple[int, datetime] | None:
+        """(id, start) of the last session starting before ``moment`` (k from a page's start)."""
+        stmt = (
+            select(SessionRow.id, SessionRow.start)
+            .where(SessionRow.start < moment)
+            .order_by(SessionRow.start.desc(), SessionRow.id.desc())
+            .limit(1)
+        )
+        with self.reading() as db:
+            row = db.execute(stmt).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def change_token(self) -> object:
+        """A value that changes when anything the calendar shows is written, by anyone: the
+        newest audit record (every session, client, time-off and settings write leaves one)
+        and the feeds' state (a sync touches ``last_attempt``). Two indexed reads, cheap
+        enough for a timer; on SQLite the quick reads use ``PRAGMA data_version`` instead.
+        """
+        with self.reading() as db:
+            audit = db.scalar(select(func.max(AuditRow.id)))
+            feeds = db.execute(
+                select(
+                    func.count(FeedRow.id),
+                    func.max(FeedRow.id),
+                    func.max(FeedRow.last_attempt),
+                    func.count(FeedRow.id).filter(FeedRow.enabled.is_(True)),
+                    func.count(FeedRow.id).filter(FeedRow.block_all_day.is_(True)),
+                )
+            ).one()
+        return (audit, *feeds)
 
     def search_sessions(self, text: str, *, limit: int = 50) -> list[Session]:
         """Sessions whose client's name contains ``text``, the next upcoming first."""
@@ -537,19 +540,24 @@ class Practice:
             for r in rows
             if r.id != ignore_session_id
         ]
-        ext_rows = db.scalars(
-            select(ExternalEventRow)
+        ext_rows = db.execute(
+            select(ExternalEventRow, FeedRow.block_all_day)
             .join(FeedRow)
             .where(
                 FeedRow.enabled.is_(True),
-                ExternalEventRow.busy.is_(True),
                 ExternalEventRow.cancelled.is_(False),
                 ExternalEventRow.start < end + timedelta(days=1),
                 ExternalEventRow.end > start - timedelta(days=1),
             )
         )
         tz = ZoneInfo(pro.timezone)
-        external = [Busy(*_event_span(r, tz), r.summary or "busy", r.id) for r in ext_rows]
+        external = [
+            Busy(*_event_span(r, tz), r.summary or "busy", r.id)
+            for r, block_all_day in ext_rows
+            if event_blocks(
+                r.start, r.end, all_day=r.all_day, busy=r.busy, block_all_day=block_all_day
+            )
+        ]
         offs = db.scalars(select(TimeOffRow).where(TimeOffRow.start < end, TimeOffRow.end > start))
         time_off = [Busy(r.start, r.end, r.reason, r.id) for r in offs]
         return find_conflicts(
@@ -564,9 +572,22 @@ class Practice:
         )
 
     def sessions_overlapping_busy_events(self, start: datetime, end: datetime) -> set[int]:
-        """Ids of live sessions in [start, end) that clash with a busy external event."""
+        """Ids of live sessions in [start, end) that clash with an external event that blocks
+        time (policy.conflicts.event_blocks)."""
         tz = self.tz
-        events = [e for e in self.external_events(start, end) if e.busy and not e.cancelled]
+        blocking = {f.id: f.block_all_day for f in self.calendar_feeds()}
+        events = [
+            e
+            for e in self.external_events(start, end)
+            if not e.cancelled
+            and event_blocks(
+                e.start,
+                e.end,
+                all_day=e.all_day,
+                busy=e.busy,
+                block_all_day=blocking.get(e.feed_id, False),
+            )
+        ]
         if not events:
             return set()
         spans = [(_instant(e.start, tz), _instant(e.end, tz)) for e in events]
@@ -622,6 +643,8 @@ class Practice:
         reason: str = "",
     ) -> SessionRow:
         start = _utc(start, "start")
+        service = check_text(service, "the service", lengths.LABEL)
+        location = check_text(location, "the location", lengths.LABEL)
         pro_row = self._professional_row(db)
         pro = pro_row.to_domain()
         client_row = self._find_client_row(db, client)
@@ -692,8 +715,9 @@ class Practice:
         prepaid: bool | None = None,
         force: bool = False,
     ) -> Session:
-        """Change details of a scheduled session (a time change here is a correction, not a
-        reschedule: no cancellation is recorded and no notice is sent)."""
+        """Change details of a scheduled session. Its time is not one of them: a time change is
+        a reschedule (the client is told, the old time stays on record), so ``start`` and
+        ``minutes`` are accepted only when they leave the time as it is."""
         with self.writing() as db:
             row = self._session_row(db, session_id)
             if row.status != SessionStatus.SCHEDULED.value:
@@ -701,30 +725,18 @@ class Practice:
                     f"only a scheduled session can be edited (this one is {row.status})"
                 )
             before = _session_snapshot(row)
-            new_start = _utc(start, "start") if start is not None else row.start
-            length = (
-                minutes if minutes is not None else int((row.end - row.start).total_seconds() // 60)
-            )
-            if length <= 0:
+            length = int((row.end - row.start).total_seconds() // 60)
+            moved = start is not None and _utc(start, "start") != row.start
+            if moved or (minutes is not None and minutes != length):
                 raise DomainError(
-                    "a session must last at least one minute (the end is before the start)"
+                    f"editing does not change a session's time: reschedule it instead (r in "
+                    f"the calendar, or kara-tui sessions reschedule {row.id}), so the client "
+                    "is told and the old time stays on record"
                 )
-            if length > MAX_SESSION_MINUTES:
-                raise DomainError(
-                    f"a session cannot last more than {MAX_SESSION_MINUTES // 60} hours"
-                )
-            new_end = new_start + timedelta(minutes=length)
-            if (new_start, new_end) != (row.start, row.end) and not force:
-                conflicts = self._conflicts(
-                    db, self._professional_row(db).to_domain(), new_start, new_end, row.id
-                )
-                if conflicts:
-                    raise ConflictError(conflicts)
-            row.start, row.end = new_start, new_end
             if service is not None:
-                row.service = service.strip()
+                row.service = check_text(service, "the service", lengths.LABEL)
             if location is not None:
-                row.location = location.strip()
+                row.location = check_text(location, "the location", lengths.LABEL)
             if fee is not None:
                 if fee.minor < 0:
                     raise DomainError("a fee cannot be negative")
@@ -771,8 +783,10 @@ class Practice:
         notified_at: datetime | None = None,
         charge: ChargeRequest | None = None,
         notify: bool = True,
+        message: str = "",
     ) -> Session:
-        """Cancel with a reason; charge only what the policy allows; queue the client's notice."""
+        """Cancel with a reason; charge only what the policy allows; queue the client's notice
+        (with ``message``, the professional's personal line) when the client has an email."""
         with self.writing() as db:
             row = self._cancel(
                 db,
@@ -782,6 +796,7 @@ class Practice:
                 notified_at=notified_at,
                 charge=charge,
                 notify=notify,
+                message=message,
             )
             return row.to_domain()
 
@@ -797,10 +812,12 @@ class Practice:
         notify: bool,
         action: str = "cancel",
         carry_prepayment: bool = False,
+        message: str = "",
     ) -> SessionRow:
         row = self._session_row(db, session_id)
         if row.status != SessionStatus.SCHEDULED.value:
             raise DomainError(f"session {row.id} is {row.status.replace('_', '-')}, not scheduled")
+        note = check_text(note, "the note", lengths.NOTE, multiline=True)
         if reason is Reason.OTHER and not note.strip():
             raise DomainError("the reason 'other' needs a note saying what happened")
         now = self.clock.now()
@@ -823,10 +840,10 @@ class Practice:
         fee = Money(row.fee_minor, row.currency)
         charged = False
         if charge is not None:
-            amount = charge.amount or decision.default_amount
             method = charge.method or (decision.methods[0] if decision.methods else None)
             if method is None:
                 raise DomainError(decision.charge_why)
+            amount = charge.amount or decision.amount_for(method)
             spends_credit = method is PaymentMethod.SPONSORED_CREDIT
             sponsored = client.programme == Programme.SPONSORED.value
             if (
@@ -841,7 +858,7 @@ class Practice:
                 if not row.credit_reserved:
                     client.sponsored_credit -= 1
                 row.credit_reserved = False  # held or not, the credit is now spent
-            kind = ChargeKind.NO_SHOW if reason is Reason.NO_SHOW else ChargeKind.LATE_CANCELLATION
+            kind = decision.charge_kind
             row.charges.append(
                 ChargeRow(
                     client_id=client.id,
@@ -910,8 +927,16 @@ class Practice:
             after={**_session_snapshot(row), "reason": reason.value, "charged": charged},
             reason=reason.label,
         )
-        if notify and status is SessionStatus.CANCELLED:
-            self._queue_notice(db, row, NotificationKind.CANCELLATION, pro)
+        if notify and (status is SessionStatus.CANCELLED or message.strip()):
+            # A no-show sends nothing, unless the professional wrote the client a line.
+            self._queue_notice(
+                db,
+                row,
+                NotificationKind.CANCELLATION,
+                pro,
+                message=message,
+                missed=status is SessionStatus.NO_SHOW,
+            )
         return row
 
     def _queue_notice(
@@ -922,33 +947,38 @@ class Practice:
         pro: Professional,
         *,
         moved_to: datetime | None = None,
-    ) -> None:
+        message: str = "",
+        missed: bool = False,
+    ) -> bool:
+        """Queue the client's notice; False (nothing queued) when the client has no email."""
+        if not row.client.email:
+            return False
         tz = ZoneInfo(pro.timezone)
-        when = row.start.astimezone(tz)
-        label = row.service or "Session"
-        day = f"{when:%A %d %B %Y at %H:%M} ({tz.key})"
-        if kind is NotificationKind.CANCELLATION:
-            subject = f"Cancelled: {label} on {when:%a %d %b %H:%M}"
-            if moved_to is not None:
-                new_day = f"{moved_to.astimezone(tz):%A %d %B %Y at %H:%M}"
-                subject = f"Moved: {label} on {when:%a %d %b %H:%M}"
-                what = (
-                    f"has been moved to {new_day}. A new invitation for that time follows; "
-                    "this message removes the old one from your calendar"
+        people = {"client_name": row.client.name, "professional_name": pro.name}
+        if kind is NotificationKind.CANCELLATION and moved_to is not None:
+            text = notice_text.moved(**people, start=row.start, to=moved_to, tz=tz, message=message)
+            method = "CANCEL"
+        elif kind is NotificationKind.CANCELLATION:
+            charged = [
+                notice_text.Charged(
+                    Money(abs(c.amount_minor), c.currency),
+                    PaymentMethod(c.method) if c.method else None,
                 )
-            else:
-                what = "has been cancelled"
-            body = (
-                f"Dear {row.client.name},\n\nYour {label.lower()} on {day} {what}.\n\n{pro.name}\n"
+                for c in row.charges
+                if c.status != ChargeStatus.VOID.value
+            ]
+            kinds = [c.kind for c in row.charges if c.status != ChargeStatus.VOID.value]
+            money = notice_text.money_line(
+                [c for c, k in zip(charged, kinds, strict=True) if k != ChargeKind.REFUND.value],
+                [c for c, k in zip(charged, kinds, strict=True) if k == ChargeKind.REFUND.value],
+            )
+            text = notice_text.cancellation(
+                **people, start=row.start, tz=tz, money=money, message=message, missed=missed
             )
             method = "CANCEL"
         else:
-            subject = f"Booked: {label} on {when:%a %d %b %H:%M}"
-            body = (
-                f"Dear {row.client.name},\n\n"
-                f"Your {label.lower()} is booked for {day}"
-                f"{', at ' + row.location if row.location else ''}.\n\n"
-                f"{pro.name}\n"
+            text = notice_text.confirmed(
+                **people, start=row.start, tz=tz, location=row.location, message=message
             )
             method = "REQUEST"
         from kara_tui.ical import itip  # icalendar is heavy: load it when a notice is made
@@ -959,7 +989,7 @@ class Practice:
             sequence=row.sequence,
             start=row.start,
             end=row.end,
-            summary=f"{label} with {pro.name}",
+            summary=notice_text.SUMMARY,
             location=row.location,
             organizer_name=pro.name,
             organizer_email=pro.email,
@@ -967,23 +997,21 @@ class Practice:
             attendee_email=row.client.email,
             stamp=self.clock.now(),
         )
-        no_address = not row.client.email
         db.add(
             NotificationRow(
                 session_id=row.id,
                 kind=kind.value,
                 recipient=row.client.email,
-                subject=subject,
-                body=body,
+                subject=text.subject,
+                body=text.body,
                 ical=ical,
-                status=(
-                    NotificationStatus.FAILED if no_address else NotificationStatus.QUEUED
-                ).value,
-                error="the client has no email address" if no_address else "",
+                status=NotificationStatus.QUEUED.value,
+                error="",
                 attempts=0,
                 created_at=self.clock.now(),
             )
         )
+        return True
 
     def no_show(
         self,
@@ -991,8 +1019,10 @@ class Practice:
         *,
         charge: ChargeRequest | None = None,
         note: str = "",
+        message: str = "",
     ) -> Session:
-        """Record that the client did not come; the same charge decision as a cancellation."""
+        """Record that the client did not come; the same charge decision as a cancellation.
+        No notice is sent, unless ``message`` (a line to the client) is given."""
         with self.writing() as db:
             row = self._session_row(db, session_id)
             if row.start > self.clock.now():
@@ -1004,7 +1034,8 @@ class Practice:
                 note=note,
                 notified_at=row.start,
                 charge=charge,
-                notify=False,
+                notify=bool(message.strip()),
+                message=message,
             )
             return row.to_domain()
 
@@ -1020,8 +1051,12 @@ class Practice:
             before = _session_snapshot(row)
             row.status = SessionStatus.ATTENDED.value
             row.updated_at = self.clock.now()
+            spent = row.credit_reserved
             if row.credit_reserved:
                 row.credit_reserved = False  # the held credit is now spent
+            after = _session_snapshot(row)
+            if spent:
+                after["credit_spent"] = True  # so that undoing the mark holds it again
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -1029,7 +1064,7 @@ class Practice:
                 entity_id=row.id,
                 action="attend",
                 before=before,
-                after=_session_snapshot(row),
+                after=after,
             )
             return row.to_domain()
 
@@ -1043,8 +1078,10 @@ class Practice:
         force: bool = False,
         notify: bool = True,
         note: str = "",
+        message: str = "",
     ) -> Session:
-        """Cancel the session (by whoever asked) and book a linked one; two notices, in order."""
+        """Cancel the session (by whoever asked) and book a linked one; two notices, in order
+        (``message``, the professional's personal line, goes into the first)."""
         if by not in (Reason.CLIENT, Reason.PROFESSIONAL):
             raise DomainError("a reschedule is asked for by the client or the professional")
         start = _utc(start, "start")
@@ -1096,17 +1133,56 @@ class Practice:
             )
             if notify:
                 pro = self._professional_row(db).to_domain()
-                self._queue_notice(db, old, NotificationKind.CANCELLATION, pro, moved_to=new.start)
+                self._queue_notice(
+                    db,
+                    old,
+                    NotificationKind.CANCELLATION,
+                    pro,
+                    moved_to=new.start,
+                    message=message,
+                )
                 self._queue_notice(db, new, NotificationKind.CONFIRMATION, pro)
             return new.to_domain()
 
+    def deletion(self, session_id: int) -> records.Decision:
+        """Whether ``session_id`` may be deleted as booked by mistake, and why (or why not)."""
+        with self.reading() as db:
+            row = self._session_row(db, session_id)
+            return records.may_delete(row.to_domain(), self._notices_sent(db, row.id))
+
+    def _notices_sent(self, db: DbSession, session_id: int) -> int:
+        """Notices about the session that went (or may have gone) to the client."""
+        gone = (NotificationStatus.SENT.value, NotificationStatus.SENDING.value)
+        return len(
+            db.scalars(
+                select(NotificationRow.id).where(
+                    NotificationRow.session_id == session_id, NotificationRow.status.in_(gone)
+                )
+            ).all()
+        )
+
     def delete(self, session_id: int) -> None:
-        """Remove a session booked by mistake; the tombstone keeps no client details."""
+        """Remove a session booked by mistake; the tombstone keeps no client details.
+
+        Only what ``records.may_delete`` allows: anything attended, charged, cancelled or
+        announced stays on record (the reports and the client's history count it).
+        """
         with self.writing() as db:
             row = self._session_row(db, session_id)
+            decision = records.may_delete(row.to_domain(), self._notices_sent(db, row.id))
+            if not decision.allowed:
+                raise DomainError(decision.why)
             if row.credit_reserved:
                 row.client.sponsored_credit += 1
             tombstone = {"uid": row.uid, "start": row.start.isoformat(), "status": row.status}
+            # A notice not sent yet would announce a session that never was.
+            withdrawn = db.scalars(
+                select(NotificationRow).where(NotificationRow.session_id == row.id)
+            ).all()
+            for notice in withdrawn:
+                db.delete(notice)
+            if withdrawn:
+                tombstone["unsent_notices_withdrawn"] = str(len(withdrawn))
             db.execute(
                 SessionRow.__table__.update()
                 .where(SessionRow.rescheduled_from == row.id)
@@ -1130,6 +1206,68 @@ class Practice:
                 before=tombstone,
                 reason="booked by mistake",
             )
+
+    def unmark(self, session_id: int) -> Session:
+        """Undo an attended or no-show mark: back to scheduled, a no-show's charges voided and
+        a spent sponsored credit held for the session again, all in the audit."""
+        with self.writing() as db:
+            row = self._session_row(db, session_id)
+            decision = records.may_undo_attendance(row.to_domain())
+            if not decision.allowed:
+                raise DomainError(decision.why)
+            now = self.clock.now()
+            before = _session_snapshot(row)
+            was = row.status
+            client = row.client
+            voided = []
+            for charge in row.charges:
+                if charge.status == ChargeStatus.VOID.value:
+                    continue
+                if charge.method == PaymentMethod.SPONSORED_CREDIT.value:
+                    client.sponsored_credit += 1  # the spent credit comes back
+                voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
+                charge.status = ChargeStatus.VOID.value
+            if was == SessionStatus.ATTENDED.value:
+                spent = self._attend_spent_credit(db, row.id)
+            else:
+                spent = False
+            if spent:
+                row.credit_reserved = True  # the credit attendance spent is held again
+            elif (
+                not row.credit_reserved
+                and client.programme == Programme.SPONSORED.value
+                and client.sponsored_credit > 0
+            ):
+                client.sponsored_credit -= 1  # held again, as when the session was booked
+                row.credit_reserved = True
+            row.status = SessionStatus.SCHEDULED.value
+            row.cancellation = None
+            row.updated_at = now
+            audit.record(
+                db,
+                at=now,
+                entity="session",
+                entity_id=row.id,
+                action="unmark",
+                before={**before, "charges": voided} if voided else before,
+                after=_session_snapshot(row),
+                reason=f"undo {was.replace('_', '-')}",
+            )
+            return row.to_domain()
+
+    def _attend_spent_credit(self, db: DbSession, session_id: int) -> bool:
+        last = db.scalars(
+            select(AuditRow)
+            .where(
+                AuditRow.entity == "session",
+                AuditRow.entity_id == session_id,
+                AuditRow.action == "attend",
+            )
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        ).first()
+        event = last.to_domain() if last is not None else None
+        return bool(event and event.after and event.after.get("credit_spent"))
 
     # -- emergencies and time off ---------------------------------------------------------
 
@@ -1155,6 +1293,7 @@ class Practice:
             raise DomainError("the end of the range is before its start")
         if reason not in (Reason.PROFESSIONAL, Reason.OTHER):
             raise DomainError("an emergency cancellation is by the professional or 'other'")
+        note = check_text(note, "the note", lengths.NOTE, multiline=True)
         now = self.clock.now()
         with self.writing() as db:
             ids = list(
@@ -1174,8 +1313,36 @@ class Practice:
                 for i in ids
             ]
             if block:
-                self._add_time_off(db, start, end, note or reason.label)
+                label = " ".join(note.split())[: lengths.REASON] or reason.label
+                self._block_range(db, start, end, label)
             return [r.to_domain() for r in rows]
+
+    def _block_range(self, db: DbSession, start: datetime, end: datetime, reason: str) -> None:
+        """Block [start, end) once: running cancel-range again over the same days reuses the
+        block (or widens it), never adds a second one."""
+        start, end = _utc(start, "start"), _utc(end, "end")
+        existing = db.scalars(
+            select(TimeOffRow).where(TimeOffRow.start <= end, TimeOffRow.end >= start)
+        )
+        rows = {r.id: r for r in existing}
+        where = block_for((r.to_domain() for r in rows.values()), start, end)
+        if where.reuse is None:
+            self._add_time_off(db, start, end, reason)
+            return
+        row = rows[where.reuse]
+        if where.extends(row.to_domain()):
+            before = {"start": row.start.isoformat(), "end": row.end.isoformat()}
+            row.start, row.end = where.start, where.end
+            audit.record(
+                db,
+                at=self.clock.now(),
+                entity="time_off",
+                entity_id=row.id,
+                action="extend",
+                before=before,
+                after={"start": row.start.isoformat(), "end": row.end.isoformat()},
+                reason=reason,
+            )
 
     def add_time_off(self, start: datetime, end: datetime, reason: str = "") -> TimeOff:
         with self.writing() as db:
@@ -1186,11 +1353,12 @@ class Practice:
     ) -> TimeOffRow:
         if end <= start:
             raise DomainError("time off must end after it starts")
+        reason = check_text(reason, "the reason", lengths.REASON)
         row = TimeOffRow(
             professional_id=self._professional_row(db).id,
             start=start,
             end=end,
-            reason=reason.strip(),
+            reason=reason,
             created_at=self.clock.now(),
         )
         db.add(row)
@@ -1208,7 +1376,7 @@ class Practice:
 
     def remove_time_off(self, time_off_id: int) -> None:
         with self.writing() as db:
-            row = db.get(TimeOffRow, time_off_id)
+            row = db.get(TimeOffRow, time_off_id) if 0 < time_off_id <= MAX_ID else None
             if row is None:
                 raise NotFound(f"no time off with id {time_off_id}")
             db.delete(row)
@@ -1255,6 +1423,7 @@ def _utc(value: datetime, what: str) -> datetime:
     across a clock change (01:30 + 50 min on the night the clocks go back is not 02:20)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise DomainError(f"the {what} must carry a time zone")
+    check_year(value.date())
     return value.astimezone(UTC)
 
 

@@ -14,8 +14,9 @@ What each figure means (the CLI, the JSON/CSV and the reports screen all show th
   (DESIGN.md section 2), and ``rescheduled`` says how many cancellations were rebooked.
 - ``late`` = cancellations (not no-shows) flagged late by the policy when they were made.
 - Charges are those of the period's sessions, void ones left out. ``charged`` totals the
-  late-cancellation, no-show and session charges per currency; refunds (stored negative)
-  are shown apart as positive amounts.
+  late-cancellation, not-late cancellation (charged outside the window), no-show and session
+  charges per currency, each kind also apart; refunds (stored negative) are shown apart as
+  positive amounts.
 - ``waived`` = late cancellations and no-shows by the client's side or "other" that were not
   charged; the amount is what the policy's default would have been (the session fee times
   the practice's late-fee percentage as set *now*). Professional cancellations are never
@@ -54,7 +55,12 @@ from kara_tui.services.practice import Practice
 from kara_tui.timeparse import day_start
 
 DEFAULT_DAYS = 90
-CHARGED_KINDS = (ChargeKind.LATE_CANCELLATION, ChargeKind.NO_SHOW, ChargeKind.SESSION)
+CHARGED_KINDS = (
+    ChargeKind.LATE_CANCELLATION,
+    ChargeKind.CANCELLATION,
+    ChargeKind.NO_SHOW,
+    ChargeKind.SESSION,
+)
 
 
 # -- the report tree ----------------------------------------------------------------------
@@ -134,6 +140,10 @@ class ClientLine:
     no_shows: int
     waived: int
     charged: tuple[Money, ...]
+    charged_kinds: tuple[ChargeKind, ...] = ()  # one per charge counted in ``charged``
+
+    def charges_of(self, kind: ChargeKind) -> int:
+        return self.charged_kinds.count(kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +323,7 @@ def compute_report(
                 charged.append(ch.amount)
                 charged_kind[ch.kind].append(ch.amount)
                 tally.charged.append(ch.amount)
+                tally.kinds.append(ch.kind)
 
     booked = len(chosen)
     professional = reason_count[Reason.PROFESSIONAL]
@@ -391,6 +402,7 @@ class _ClientTally:
         self.sessions = self.attended = self.scheduled = self.cancelled = 0
         self.late = self.no_shows = self.waived = 0
         self.charged: list[Money] = []
+        self.kinds: list[ChargeKind] = []
 
     def line(self) -> ClientLine:
         return ClientLine(
@@ -404,4 +416,5 @@ class _ClientTally:
             no_shows=self.no_shows,
             waived=self.waived,
             charged=totals(self.charged),
+            charged_kinds=tuple(self.kinds),
         )

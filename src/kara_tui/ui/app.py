@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -37,6 +38,10 @@ from kara_tui.ui.screens.calendar import CalendarScreen
 from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shipped_themes_dir
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from textual.driver import Driver
+
     from kara_tui.services.feeds import SyncReport
     from kara_tui.services.practice import Practice
 
@@ -64,6 +69,9 @@ class KaraApp(App[int]):
         # On every screen, dialogs too (hence priority: a modal screen hides the app's other
         # bindings); a text field that has the focus keeps the letter (see the action).
         Binding("p", "toggle_privacy", "Privacy", show=False, priority=True, id="privacy"),
+        # In a text field ctrl+a selects everything, so typing replaces a date or an amount
+        # instead of being put in front of the old value (Textual's Input moves to line start).
+        Binding("ctrl+a", "select_all_text", show=False, priority=True, id="select_all"),
     ]
 
     privacy: reactive[bool] = reactive(False, init=False)
@@ -98,6 +106,11 @@ class KaraApp(App[int]):
             else [shipped_themes_dir(), paths.user_themes_dir()]
         )
         self._startup_problems: list[str] = []
+        self._main_loop: asyncio.AbstractEventLoop | None = None
+        self._signal_handlers: dict[int, Any] = {}  # signal -> its handler before the app
+        self._leaving: int | None = None  # the exit status, once a signal or hang-up came
+        self.no_terminal = False
+        """``run`` did not start: the standard input is not a terminal to read keys from."""
         self._load_themes()
 
     def _load_themes(self) -> None:
@@ -191,6 +204,13 @@ class KaraApp(App[int]):
         if isinstance(self.focused, Input | TextArea) or self._key_taken_by_screen():
             raise SkipAction  # typing a "p", or the reports' own "p": the key goes on
         self.privacy = not self.privacy
+
+    def action_select_all_text(self) -> None:
+        from textual.widgets import Input
+
+        if not isinstance(self.focused, Input):
+            raise SkipAction
+        self.focused.select_all()
 
     def _key_taken_by_screen(self) -> bool:
         """Whether the screen or a widget on it binds the privacy key for itself (the reports
@@ -350,28 +370,82 @@ class KaraApp(App[int]):
             names = sorted(self._client_names)
             raise RuntimeError(f"KARA_DEBUG_CRASH with {names}")
 
-    def _listen_for_hangups(self) -> None:
-        """SIGTERM and SIGHUP (an ssh connection dropped) end the app the way q does, so the
-        terminal is restored and nothing is left half-done."""
-        if self.is_headless:
-            return
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver; on Linux and macOS one that also leaves when the terminal has
+        gone without a SIGHUP (see ui/terminal.py)."""
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver:
+            from kara_tui.ui.terminal import KaraDriver
+
+            return KaraDriver
+        return driver
+
+    def run(self, *args: Any, headless: bool = False, **kwargs: Any) -> int | None:
+        if not headless and not _stdin_is_a_terminal():
+            # Textual would read the end of such input for ever, at 100 % of a core.
+            self.no_terminal = True
+            return None
+        try:
+            return super().run(*args, headless=headless, **kwargs)
+        finally:
+            for signum, handler in self._signal_handlers.items():
+                signal.signal(signum, handler)  # as they were before the app
+            self._signal_handlers.clear()
+
+    async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
         import asyncio
 
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
+        # Known before the driver starts, so a terminal that dies at once is heard too.
+        self._main_loop = asyncio.get_running_loop()
+        return await super().run_async(*args, **kwargs)
+
+    def _listen_for_hangups(self) -> None:
+        """SIGTERM, SIGHUP (an ssh connection dropped) and SIGINT end the app the way q does,
+        so the terminal is restored and nothing is left half-done.
+
+        Plain Python handlers, not the event loop's: they run even when the loop is stuck.
+        A signal the app was started with ignored (nohup) stays ignored.
+        """
+        if self.is_headless:
+            return
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             try:
-                loop.add_signal_handler(signum, self._hang_up, signum)
-            except (NotImplementedError, RuntimeError, ValueError):
+                if signal.getsignal(signum) is not signal.SIG_IGN:
+                    self._signal_handlers[signum] = signal.signal(signum, self._on_signal)
+            except (ValueError, OSError):
                 continue  # not the main thread, or no such signal here
 
-    def _hang_up(self, signum: int) -> None:
-        self.exit(return_code=128 + signum)
-        # When the terminal itself has gone (ssh dropped), Textual's shutdown can block for
-        # ever writing to it. Every write is a transaction SQLite either kept or will roll
-        # back, so after a grace period leaving at once loses nothing.
-        watchdog = threading.Timer(HANG_UP_GRACE_SECONDS, os._exit, args=(128 + signum,))
-        watchdog.daemon = True
-        watchdog.start()
+    def _on_signal(self, signum: int, frame: object) -> None:
+        self.leave_soon(128 + signum)
+
+    def leave_soon(self, return_code: int) -> None:
+        """Leave the way q does, from any thread or a signal handler (a signal, or the
+        terminal gone); if that cannot finish within HANG_UP_GRACE_SECONDS, end the process
+        anyway, with a crash log saying where it was stuck.
+
+        Ending at once loses nothing: every write is a transaction SQLite either kept or
+        rolls back when the database is next opened.
+        """
+        if self._leaving is None:
+            self._leaving = return_code
+            timer = threading.Timer(HANG_UP_GRACE_SECONDS, self._end_stuck, args=(return_code,))
+            timer.daemon = True
+            timer.start()
+        self.feed_sync.stop()  # a fetch under way ends now, even if the loop is busy
+        loop = self._main_loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the app has gone
+                loop.call_soon_threadsafe(partial(self.exit, return_code=return_code))
+
+    def _end_stuck(self, return_code: int) -> None:
+        with contextlib.suppress(Exception):
+            crash.report_stuck(
+                f"kara-tui did not finish leaving within {HANG_UP_GRACE_SECONDS:g} s "
+                f"(exit status {return_code}) and was ended"
+            )
+        os._exit(return_code)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: object) -> None:
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
@@ -387,6 +461,12 @@ class KaraApp(App[int]):
             return
         self.theme = name
         self.settings = self.settings.with_changes(theme=name)
+        if self.settings.demo:
+            self.notify(
+                f"Theme {name} applied for this demo only: the demo saves nothing to your config.",
+                markup=False,
+            )
+            return
         self._remember_theme(name)
 
     @work(thread=True, exit_on_error=False)
@@ -401,6 +481,12 @@ class KaraApp(App[int]):
                 severity="warning",
                 markup=False,
             )
+
+
+def _stdin_is_a_terminal() -> bool:
+    import sys
+
+    return sys.__stdin__ is not None and sys.__stdin__.isatty()
 
 
 _frozen = False

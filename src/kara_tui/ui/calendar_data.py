@@ -20,6 +20,7 @@ from kara_tui.domain import (
     SessionStatus,
     TimeOff,
 )
+from kara_tui.policy.conflicts import event_blocks
 from kara_tui.timeparse import day_start
 
 AGENDA_DAYS = 28
@@ -43,6 +44,9 @@ class CalendarReads(Protocol):
     def calendar_feeds(self) -> list[Feed]: ...
     def rescheduled_to(self, session_ids: list[int]) -> dict[int, datetime]: ...
     def is_empty(self) -> bool: ...
+    def session_after(self, moment: datetime) -> tuple[int, datetime] | None: ...
+    def session_before(self, moment: datetime) -> tuple[int, datetime] | None: ...
+    def change_token(self) -> object: ...
     def list_clients(self, *, include_archived: bool = False) -> list[Client]: ...
 
 
@@ -153,18 +157,20 @@ def free_start(data: CalendarData, day: date, minutes: int) -> datetime:
     """The first whole hour of ``day`` (after now, inside working hours) with room for a session."""
     pro = data.professional
     tz = data.tz
-    first = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    opens, closes = pro.working_hours.on(day.weekday()) or (
+        pro.working_hours.start,
+        pro.working_hours.end,
+    )
+    first = datetime.combine(day, opens, tzinfo=tz)
     if day == data.today:
         next_hour = data.now.astimezone(tz).replace(minute=0, second=0, microsecond=0)
         first = max(first, next_hour + timedelta(hours=1))
-    close = datetime.combine(day, pro.working_hours.end, tzinfo=tz)
+    close = datetime.combine(day, closes, tzinfo=tz)
     pad, length = timedelta(minutes=pro.buffer_minutes), timedelta(minutes=minutes)
     busy = [(s.start, s.end) for s in data.sessions if s.status is not SessionStatus.CANCELLED]
     busy += [(t.start, t.end) for t in data.time_off]
     busy += [
-        (e.start, e.end)
-        for e in data.events
-        if e.busy and isinstance(e.start, datetime) and isinstance(e.end, datetime)
+        (_instant(e.start, tz), _instant(e.end, tz)) for e in data.events if blocks(e, data.feeds)
     ]
     candidate = first
     while candidate + length <= close:
@@ -188,17 +194,30 @@ def overlapping_sessions(sessions: list[Session] | tuple[Session, ...]) -> set[i
     return found
 
 
+def blocks(event: ExternalEvent, feeds: Mapping[int, Feed]) -> bool:
+    """Whether ``event`` makes a conflict (the policy's rule, with its feed's setting)."""
+    feed = feeds.get(event.feed_id)
+    return not event.cancelled and event_blocks(
+        event.start,
+        event.end,
+        all_day=event.all_day,
+        busy=event.busy,
+        block_all_day=feed is not None and feed.block_all_day,
+    )
+
+
 def clashing_with_events(
-    sessions: tuple[Session, ...], events: tuple[ExternalEvent, ...], tz: ZoneInfo
+    sessions: tuple[Session, ...],
+    events: tuple[ExternalEvent, ...],
+    tz: ZoneInfo,
+    feeds: Mapping[int, Feed],
 ) -> set[int]:
     """Practice.sessions_overlapping_busy_events, on the rows this view has already read.
 
     (Calling the service would read the range's sessions and events a second time, doubling
     the cost of every page turn on a busy calendar; tests keep the two in agreement.)
     """
-    spans = [
-        (_instant(e.start, tz), _instant(e.end, tz)) for e in events if e.busy and not e.cancelled
-    ]
+    spans = [(_instant(e.start, tz), _instant(e.end, tz)) for e in events if blocks(e, feeds)]
     return {
         s.id
         for s in sessions
@@ -222,9 +241,9 @@ def load(practice: CalendarReads, span: Span, clock: Clock, *, first: bool = Fal
     sessions = tuple(practice.list_sessions(start=start, end=end))
     time_off = tuple(practice.list_time_off(start=start, end=end))
     events = tuple(practice.visible_events(start, end, tz))
-    conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz)
-    empty = first and not sessions and practice.is_empty()
     feeds = {f.id: f for f in practice.calendar_feeds()} if events else {}
+    conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz, feeds)
+    empty = first and not sessions and practice.is_empty()
     cancelled = [s.id for s in sessions if s.status is SessionStatus.CANCELLED]
     moved = practice.rescheduled_to(cancelled) if cancelled else {}
     return CalendarData(

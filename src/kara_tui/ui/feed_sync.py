@@ -81,7 +81,9 @@ class FeedSync:
         if self._feeds is None:
             from kara_tui.services.feeds import Feeds
 
-            self._feeds = Feeds(self.practice, self.settings, keyring=self._keyring)
+            self._feeds = Feeds(
+                self.practice, self.settings, keyring=self._keyring, cancel=self._stopping
+            )
         return self._feeds
 
     @property
@@ -89,10 +91,11 @@ class FeedSync:
         return self._lock.locked()
 
     def stop(self) -> None:
-        """The app is closing: finish the feed being fetched, start no other.
+        """The app is closing: end the fetch under way at once (its connection closed, the
+        feed not marked stale), start no other.
 
         (A worker thread cannot be killed and Python waits for it at exit, so without this a
-        quit during "sync all" would wait for every remaining feed.)
+        quit would wait for a slow server, then for every remaining feed.)
         """
         self._stopping.set()
 
@@ -106,7 +109,7 @@ class FeedSync:
     ) -> list[SyncReport] | None:
         """Sync one feed, every enabled one, or (``due_only``) those whose interval has passed.
 
-        Returns None, at once, when another sync is running.
+        Returns None, at once, when another sync is running, and when the app is closing.
         """
         if self._stopping.is_set() or not self._lock.acquire(blocking=False):
             return None
@@ -135,6 +138,8 @@ class FeedSync:
                 if report.ok:
                     self._told.pop(report.feed, None)
             self._lock.release()
+        if self._stopping.is_set():
+            return None  # cut short because the app is closing: nothing left to tell
         return reports
 
     def untold_failures(self, reports: list[SyncReport]) -> list[SyncReport]:

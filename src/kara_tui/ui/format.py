@@ -6,6 +6,8 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
+
 from kara_tui.domain import ExternalEvent, Reason, Session, SessionStatus
 from kara_tui.domain.privacy import initials
 
@@ -32,6 +34,8 @@ REASON_SHORT = {
 
 def clean(text: str) -> str:
     """Text from outside (names, feed summaries) without control characters or line breaks."""
+    if text.isprintable():  # the usual case, at C speed: nothing of the kind to take out
+        return text
     return "".join(
         " " if ch in "\t\n\r" else ch for ch in text if ch in "\t\n\r" or not _is_control(ch)
     )
@@ -104,8 +108,11 @@ def hm(value: datetime, tz: ZoneInfo) -> str:
 
 
 def time_range(start: datetime, end: datetime, tz: ZoneInfo) -> str:
-    """'10:00-10:50' (with an en dash), or with the end's day when it is another day."""
+    """'10:00-10:50' (with an en dash), with the end's day when it is another day, and
+    with the zone's names when the clocks change in between."""
     a, b = start.astimezone(tz), end.astimezone(tz)
+    if a.utcoffset() != b.utcoffset():  # across a clock change: '01:30 BST-01:20 GMT'
+        return f"{a:%H:%M %Z}–{b:%H:%M %Z}"
     if a.date() == b.date():
         return f"{a:%H:%M}–{b:%H:%M}"
     return f"{a:%H:%M}–{b:%a %H:%M}"
@@ -129,3 +136,40 @@ def session_line(session: Session, tz: ZoneInfo, privacy: bool = False) -> str:
     return (
         f"{local:%a} {local.day} {local:%b %Y} {time_range(session.start, session.end, tz)} {name}"
     )
+
+
+GAP = 3  # cells between a bar's left and right texts: '2026   121 sessions', not '2026 121'
+
+
+def fit_bar(
+    lefts: list[str], rights: list[str], plan: list[int | None], width: int
+) -> tuple[str, str]:
+    """A one-line bar's left and right texts that fit ``width`` cells, ``GAP`` apart.
+
+    ``lefts`` are the left text from fullest to barest; ``rights`` the right parts in the
+    order shown (joined with ' · '). ``plan`` says what to give up, in turn, until they fit:
+    an index of ``rights`` drops that part, None takes the next barer left text. A part goes
+    whole, never cut into something that reads as another word ('7-132 sessions' was
+    '7-13 December 2026' run into '2 sessions'); only when the plan is spent is the left
+    text cut, with an ellipsis.
+    """
+    level, dropped = 0, set()
+
+    def right() -> str:
+        return " · ".join(r for i, r in enumerate(rights) if i not in dropped and r)
+
+    def fits() -> bool:
+        shown = right()
+        gap = GAP if shown else 0
+        return cell_len(lefts[level]) + gap + cell_len(shown) <= width
+
+    for move in [*plan, "end"]:
+        if fits():
+            return lefts[level], right()
+        if move is None:
+            level = min(level + 1, len(lefts) - 1)
+        elif isinstance(move, int):
+            dropped.add(move)
+    room = max(width - cell_len(right()) - GAP, 0) if right() else width
+    left = lefts[level]
+    return (left[: max(room - 1, 0)] + "…" if room else ""), right()[:width]

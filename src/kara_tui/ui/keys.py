@@ -49,13 +49,16 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("reschedule", "r", "reschedule", "Reschedule", "session: reschedule", "reschedule", "Session", footer=True),
     KeySpec("attend", "a", "attend", "Attended", "session: mark attended", "mark attended", "Session", footer=True),
     KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session", footer=True),
+    KeySpec("unmark", "u", "unmark", "Undo mark", "session: undo attendance", "undo attended / no-show", "Session", footer=True),
     KeySpec("delete", "D", "delete", "Delete", "session: delete (booked by mistake)", "delete a session booked by mistake", "Session"),
     KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
+    KeySpec("time_off_list", "B", "time_off_list", "Time off", "time off: list", "list and remove time off", "Practice"),
     KeySpec("sync", "s", "sync", "Sync", "feeds: sync now", "sync external calendars now", "Practice"),
     KeySpec("clients", "C", "clients", "Clients", "clients: list", "clients", "Practice"),
     KeySpec("feeds", "F", "feeds", "Feeds", "feeds: manage", "external calendars (feeds)", "Practice"),
     KeySpec("reports", "R", "reports", "Reports", "reports: open", "reports", "Practice"),
     KeySpec("outbox", "O", "outbox", "Outbox", "outbox: open", "outbox (client notices)", "Practice"),
+    KeySpec("settings", "S", "settings", "Settings", "settings: edit", "practice settings", "Practice"),
     KeySpec("help", "question_mark", "help", "Help", "help: keys", "this help", "App", footer=True, display="?"),
     KeySpec("quit", "q", "app.quit", "Quit", "app: quit", "quit", "App", footer=True),
 )  # fmt: skip
@@ -70,7 +73,7 @@ COMMANDS_WITHOUT_KEYS: tuple[tuple[str, str, str], ...] = (
 
 
 # The footer shows these first, most needed first, so a narrow terminal still shows help.
-FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "edit", "details",
+FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "unmark", "edit", "details",
                 "goto", "search", "quit")  # fmt: skip
 
 

@@ -12,6 +12,9 @@ from kara_tui.domain import ExternalEvent, Session, TimeOff, WorkingHours
 ROWS_PER_HOUR = 3  # one row is 20 minutes: a 50-minute session gets three lines
 ROWS_PER_DAY = 24 * ROWS_PER_HOUR
 MINUTES_PER_ROW = 60 // ROWS_PER_HOUR
+# Cells a session's line keeps for the client's name after its time; narrower, the line
+# drops the time (the grid's gutter or the day says it) rather than the name.
+NAME_ROOM = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +130,12 @@ def day_shades(
 
 def working_rows(day: date, hours: WorkingHours) -> range:
     """Rows of ``day`` inside working hours (empty on a day off)."""
-    if day.weekday() not in hours.days:
+    span = hours.on(day.weekday())
+    if span is None:
         return range(0)
-    top = (hours.start.hour * 60 + hours.start.minute) // MINUTES_PER_ROW
-    bottom = math.ceil((hours.end.hour * 60 + hours.end.minute) / MINUTES_PER_ROW)
+    start, end = span
+    top = (start.hour * 60 + start.minute) // MINUTES_PER_ROW
+    bottom = math.ceil((end.hour * 60 + end.minute) / MINUTES_PER_ROW)
     return range(top, bottom)
 
 

@@ -10,7 +10,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from kara_tui.ical.fetch import FetchError, fetch_feed, mask_source
+from kara_tui.ical.fetch import (
+    FetchError,
+    _address_kind,
+    _redirect_target,
+    fetch_feed,
+    mask_source,
+)
 
 CALENDAR = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\n"
@@ -213,3 +219,49 @@ def test_other_schemes_are_refused() -> None:
         fetch_feed("ftp://example.com/cal.ics")
     with pytest.raises(FetchError, match="not a 'mailto:' address"):
         fetch_feed("mailto:someone@example.com")
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("93.184.215.14", None),
+        ("2606:4700::1111", None),
+        ("127.0.0.2", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("169.254.169.254", "link-local"),  # the cloud metadata service
+        ("fe80::1%2", "link-local"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("fd00::1", "private"),
+        ("100.64.0.1", "private"),  # carrier-grade NAT: not the public internet either
+        ("0.0.0.0", "private"),
+    ],
+)
+def test_kinds_of_address_a_redirect_may_not_reach_from_the_internet(
+    address: str, kind: str | None
+) -> None:
+    assert _address_kind(address) == kind
+
+
+@pytest.mark.parametrize(
+    ("current", "location", "expected"),
+    [
+        # The same host: followed, the credentials kept.
+        ("http://u:p@cal.example/a", "/b", "http://u:p@cal.example/b"),
+        ("http://u:p@cal.example/a", "https://u:p@cal.example/b", "https://u:p@cal.example/b"),
+        # Another host: https only, and never with this host's credentials.
+        ("https://u:p@cal.example/a", "https://u:p@cdn.example/b", "https://cdn.example/b"),
+        ("http://cal.example/a", "https://cdn.example/b", "https://cdn.example/b"),
+        ("http://cal.example/a", "http://cdn.example/b", "over plain http"),
+        ("http://cal.example:8080/a", "http://cal.example:8081/b", "over plain http"),
+        ("http://cal.example/a", "http://CAL.example:80/b", "http://CAL.example:80/b"),
+        ("https://cal.example/a", "http://cal.example/b", "from https to plain http"),
+    ],
+)
+def test_redirect_targets(current: str, location: str, expected: str) -> None:
+    if "://" in expected:
+        assert _redirect_target(current, location) == expected
+    else:
+        with pytest.raises(FetchError, match=expected):
+            _redirect_target(current, location)

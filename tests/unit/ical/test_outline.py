@@ -330,8 +330,17 @@ def test_damaged_feeds_are_cut_right_or_not_at_all(edits: list[tuple[int, bytes,
     shape = outline(body)
     if shape is None:
         return
-    assert set(shape.groups) == _parser_keys(body)
     window = WINDOWS[0]
+    try:
+        keys = _parser_keys(body)
+    except NotICalendar:  # cut off before END:VCALENDAR: unreadable whole and in part (issue 14)
+        with pytest.raises(FeedUnreadable):
+            _parse(body, window)
+        for key in shape.groups:
+            with pytest.raises(FeedUnreadable):
+                _parse(body, window, only={key}, outline=shape)
+        return
+    assert set(shape.groups) == keys
     whole = _parse(body, window)
     for key in shape.groups:
         assert _by_uid(_parse(body, window, only={key}, outline=shape), key) == _by_uid(whole, key)

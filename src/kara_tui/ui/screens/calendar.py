@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.worker import Worker
 from kara_tui.clock import Clock
 from kara_tui.config import Settings
 from kara_tui.domain import ChargeKind, Money, Session, SessionStatus
+from kara_tui.timeparse import day_start
 from kara_tui.ui import format as fmt
 from kara_tui.ui import keys
 from kara_tui.ui.calendar_data import (
@@ -40,19 +41,32 @@ from kara_tui.ui.widgets.week import WeekView
 from kara_tui.ui.workers import ServiceWorkers
 
 if TYPE_CHECKING:
+    from kara_tui.policy.records import Decision
     from kara_tui.services.practice import Practice
 
 # After a (re)load, which session to select: keep one by id, the first on the cursor's day,
 # or the first / last of the new range (j/k walking past its edge).
 Pick = tuple[Literal["keep"], int] | tuple[Literal["day", "first", "last"], None]
 
-NEEDS_SESSION = {"details", "edit", "cancel", "reschedule", "attend", "no_show", "delete"}
+NEEDS_SESSION = {
+    "details",
+    "edit",
+    "cancel",
+    "reschedule",
+    "attend",
+    "no_show",
+    "delete",
+    "unmark",
+}
 # Editing is only offered for a scheduled session. Cancel, reschedule, attended and no-show
 # stay on the keys for any selected session: on one that is past them, the key says why
 # (a key that silently does nothing reads as a broken key).
 NEEDS_SCHEDULED = {"edit"}
+# Undo attendance applies (and shows in the footer) only on a session marked one way or the other.
+MARKED = {SessionStatus.ATTENDED, SessionStatus.NO_SHOW}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 COMING = "coming with the {issue} issue"
+WATCH_SECONDS = 2.0  # how often to ask whether someone else changed the database
 PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
 
 
@@ -66,6 +80,19 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     class RangeLoaded(Message):
         def __init__(self, data: CalendarData, generation: int) -> None:
             self.data = data
+            self.generation = generation
+            super().__init__()
+
+    class DatabaseChanged(Message):
+        """Something was written to the database since the last look (by anyone)."""
+
+    class SessionSought(Message):
+        """Where j/k found the next (``step`` 1) or previous (-1) session past the page:
+        ``found`` is its (id, start), None when there is none."""
+
+        def __init__(self, step: int, found: tuple[int, datetime] | None, generation: int) -> None:
+            self.step = step
+            self.found = found
             self.generation = generation
             super().__init__()
 
@@ -93,6 +120,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self._prepare_timer: Timer | None = None
         self._steps: list[int] = []  # j/k pressed while a page was loading (see _step)
         self._prepared = False
+        self._db_token: object = None  # the database's change token when last looked at
         # What check_action saw when the footer was last built: it is first built with no
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
@@ -123,8 +151,29 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def on_mount(self) -> None:
         if not self._read_first_page_now():
             self.reload()
-        # A practice's day moves on (and a shared database changes under us): refresh quietly.
+            self._check_changes()  # the token the first page is read at
+        # A practice's day moves on: refresh quietly.
         self.set_interval(60, self._refresh_quietly)
+        # The CLI, a script or a colleague writes to the same database: redraw when it changes.
+        self.set_interval(WATCH_SECONDS, self._watch)
+
+    def _watch(self) -> None:
+        if self.data is not None:
+            self._check_changes()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _check_changes(self) -> None:
+        try:
+            token = reads_of(self.practice).change_token()
+        except Exception:  # a page read says what is wrong; a timer stays quiet
+            return
+        known, self._db_token = self._db_token, token
+        if known is not None and token != known:
+            self.post_message(self.DatabaseChanged())
+
+    def on_calendar_screen_database_changed(self, message: DatabaseChanged) -> None:
+        # A page asked for with its own pick (a write of ours selecting what it made) keeps it.
+        self.reload(keep=self._pick[0] == "day")
 
     def _refresh_quietly(self) -> None:
         if self.data is not None and self.data.today != self.clock.today():
@@ -161,8 +210,10 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if reads is None:
             return False
         try:
+            self._db_token = reads.change_token()  # a pragma: no table is read
             data = load(reads, self.span, self.clock, first=True)
         except Exception:  # the worker reads it again and says what is wrong
+            self._db_token = None
             return False
         self._generation += 1
         self._loaded(data)
@@ -271,31 +322,54 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def _title(self, data: CalendarData) -> None:
         span = data.span
         if self.view is View.DAY:
-            left = fmt.long_day(span.first)
+            day = span.first
+            lefts = [
+                fmt.long_day(day),
+                f"{day:%a} {day.day} {day:%b %Y}",
+                f"{day:%a} {day.day} {day:%b}",
+            ]
         elif self.view is View.WEEK:
-            iso = span.first.isocalendar()
-            left = f"Week {iso.week} · {_range_words(span.first, span.last)}"
+            week = f"Week {span.first.isocalendar().week}"
+            lefts = [
+                f"{week} · {_range_words(span.first, span.last)}",
+                f"{week} · {_range_words_short(span.first, span.last)}",
+                week,
+            ]
         elif self.view is View.MONTH:
-            left = f"{self.cursor:%B %Y}"
+            lefts = [f"{self.cursor:%B %Y}", f"{self.cursor:%b %Y}"]
         else:
-            left = f"Agenda · {_range_words(span.first, span.last)}"
+            lefts = [
+                f"Agenda · {_range_words(span.first, span.last)}",
+                f"Agenda · {_range_words_short(span.first, span.last)}",
+                "Agenda",
+            ]
         live = [s for s in data.sessions if s.status is not SessionStatus.CANCELLED]
-        right = [f"{len(live)} session{'s' if len(live) != 1 else ''}"]
         conflicts = len([s for s in live if s.id in data.conflicts])
-        if conflicts:
-            right.append(f"{fmt.CONFLICT} {conflicts} conflict{'s' if conflicts != 1 else ''}")
-        if self.privacy:
-            right.append("privacy")
-        if data.professional.name and data.professional.name != "My practice":
-            right.append(fmt.clean(data.professional.name))
-        right.append(data.tz.key)
+        name = data.professional.name
+        rights = [
+            f"{len(live)} session{'s' if len(live) != 1 else ''}",
+            f"{fmt.CONFLICT} {conflicts} conflict{'s' if conflicts != 1 else ''}"
+            if conflicts
+            else "",
+            "privacy" if self.privacy else "",
+            fmt.clean(name) if name and name != "My practice" else "",
+            data.tz.key,
+        ]
+        # Narrow terminals give up the practice's name and zone first, then the long dates,
+        # then the rest; parts go whole, never cut into each other (issue 11).
+        width = self.size.width or self.app.size.width
+        left, right = fmt.fit_bar(lefts, rights, [3, 4, None, 1, None, 2, 0], width - 2)
         # The bars are one line high and #title and #selection fill the width: redrawing them
         # needs no layout of the screen, only #title-right (auto width) when its width changes.
         self.query_one("#title", Label).update(Text(" " + left), layout=False)
-        right_text = " · ".join(right) + " "
+        right_text = right + " " if right else ""
         title_right = self.query_one("#title-right", Label)
         same_width = len(right_text) == len(str(title_right.content))
         title_right.update(Text(right_text), layout=not same_width)
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._title(self.data)
 
     def _selection_line(self, data: CalendarData) -> None:
         s = data.session(self.selected)
@@ -390,10 +464,35 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self.selected = ordered[index].id
             self.cursor = data.local_day(ordered[index].start)
             self._show()
-        elif step > 0:
-            self._go(data.span.last + timedelta(days=1), ("first", None))
+            return
+        # Past the page's edge: ask the database where the next (previous) session is, however
+        # many empty weeks lie between, rather than walking into them a page at a time.
+        if step > 0:
+            moment = day_start(data.span.last + timedelta(days=1), data.tz)
         else:
-            self._go(data.span.first - timedelta(days=1), ("last", None))
+            moment = day_start(data.span.first, data.tz)
+            if ordered:
+                moment = min(moment, ordered[0].start)
+        self._seek(step, moment, self._generation)
+
+    @work(thread=True, exclusive=True, group="seek", exit_on_error=False)
+    def _seek(self, step: int, moment: datetime, generation: int) -> None:
+        reads = reads_of(self.practice)
+        found = reads.session_after(moment) if step > 0 else reads.session_before(moment)
+        self.post_message(self.SessionSought(step, found, generation))
+
+    def on_calendar_screen_session_sought(self, message: SessionSought) -> None:
+        if message.generation != self._generation:
+            return  # the user has moved on since
+        if message.found is None:
+            later = "later" if message.step > 0 else "earlier"
+            self.notify(f"No {later} session.", markup=False)
+            return
+        session_id, start = message.found
+        tz = self._tz()
+        if self.view is View.AGENDA:
+            self._agenda_first = start.astimezone(tz).date()
+        self._go(start.astimezone(tz).date(), ("keep", session_id))
 
     def action_view(self, name: str) -> None:
         view = View(name)
@@ -422,6 +521,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             if session is None:
                 return False
             if action in NEEDS_SCHEDULED and session.status is not SessionStatus.SCHEDULED:
+                return False
+            if action == "unmark" and session.status not in MARKED:
                 return False
         return True
 
@@ -565,13 +666,33 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self.run_service(lambda: self.practice.attend(s.id), said)
 
     def action_delete(self) -> None:
-        from kara_tui.ui.screens.confirm import ConfirmDialog
-
         if (s := self._require()) is None:
             return
+        self._ask_delete(s)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def _ask_delete(self, s: Session) -> None:
+        """The policy's word on deleting ``s`` (it needs the outbox), then the question."""
+        decision = self.practice.deletion(s.id)
+        self.app.call_from_thread(self._confirm_delete, s, decision)
+
+    def _confirm_delete(self, s: Session, decision: Decision) -> None:
+        from kara_tui.ui.screens.confirm import ConfirmDialog
+
         line = fmt.session_line(s, self._tz(), self.privacy)
+        if not decision.allowed:
+            instead = _DELETE_INSTEAD.get(decision.instead, "")
+            body = Text.assemble(
+                (line, "bold"), "\n\n", fmt_sentence(decision.why), instead and f" {instead}"
+            )
+            self.app.push_screen(
+                ConfirmDialog("This session cannot be deleted", body, confirm=None)
+            )
+            return
         body = Text.assemble(
             (line, "bold"),
+            "\n\n",
+            fmt_sentence(decision.why),
             "\n\nDelete is only for a session booked by mistake: it disappears from the "
             "calendar and its record keeps no client details.\n\nIf the session was called "
             "off, cancel it instead (c): that keeps the reason, any charge and the client's notice.",
@@ -587,6 +708,20 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             ConfirmDialog("Delete this session?", body, confirm="Delete", danger=True), done
         )
 
+    def action_unmark(self) -> None:
+        if (s := self._require()) is None:
+            return
+        if s.status not in MARKED:
+            self.notify(
+                "This session is not marked attended or no-show: nothing to undo.",
+                severity="warning",
+            )
+            return
+        said = (
+            f"Attendance undone, scheduled again: {fmt.session_line(s, self._tz(), self.privacy)}"
+        )
+        self.run_service(lambda: self.practice.unmark(s.id), said)
+
     def action_time_off(self) -> None:
         from kara_tui.ui.screens.time_off import TimeOffForm
 
@@ -596,6 +731,25 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             TimeOffForm(self.practice, self.data.tz, self.clock, day=self.cursor),
             self._after_dialog,
         )
+
+    def action_time_off_list(self) -> None:
+        from kara_tui.ui.screens.time_off_list import TimeOffScreen
+
+        if self.data is None:
+            return
+        self.app.push_screen(
+            TimeOffScreen(self.practice, self.data.tz, self.clock, day=self.cursor),
+            lambda _: self.reload(keep=True),
+        )
+
+    def action_settings(self) -> None:
+        from kara_tui.ui.screens.settings import SettingsScreen
+
+        def done(professional: object) -> None:
+            if professional is not None:
+                self.reload(keep=True)
+
+        self.app.push_screen(SettingsScreen(self.practice), done)
 
     def action_goto(self) -> None:
         from kara_tui.ui.screens.goto import GotoDialog
@@ -837,7 +991,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             if action:
                 self.call_later(self.run_action, action)
 
-        self.app.push_screen(WelcomeScreen(), done)
+        professional = self.data.professional if self.data is not None else None
+        self.app.push_screen(WelcomeScreen(professional), done)
 
 
 def _month_or_agenda(name: str) -> CalendarCanvas:
@@ -849,6 +1004,19 @@ def _month_or_agenda(name: str) -> CalendarCanvas:
     from kara_tui.ui.widgets.agenda import AgendaList
 
     return AgendaList(id="agenda")
+
+
+# What to do instead of a refused delete, in the calendar's keys.
+_DELETE_INSTEAD = {
+    "cancel": "(c cancels it.)",
+    "unmark": "(u undoes the mark.)",
+}
+
+
+def fmt_sentence(text: str) -> str:
+    """A policy's reason as a sentence: capital first letter and a full stop."""
+    text = text.strip()
+    return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else text
 
 
 # What each key would do, for the notice when the session is past it.
@@ -878,6 +1046,13 @@ def _why_not(session: Session, action: str) -> str | None:
     if action == "attend":
         return "This session is recorded as a no-show, so it cannot be marked attended."
     return f"This session was a no-show; nothing to {_VERB[action]}."
+
+
+def _range_words_short(first: date, last: date) -> str:
+    """'16-22 Nov', '30 Nov - 6 Dec' (with en dashes; the year is in the long form only)."""
+    if first.month != last.month:
+        return f"{first.day} {first:%b} – {last.day} {last:%b}"
+    return f"{first.day}–{last.day} {last:%b}"
 
 
 def _range_words(first: date, last: date) -> str:

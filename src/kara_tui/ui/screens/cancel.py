@@ -28,10 +28,13 @@ from kara_tui.domain import (
     SessionStatus,
 )
 from kara_tui.domain.money import MoneyError
-from kara_tui.policy.cancellation import ChargeDecision, decide, format_hours, reasons_for
+from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import ChargeRequest, Practice
-from kara_tui.timeparse import parse_datetime
+from kara_tui.timeparse import AmbiguousTime, parse_moment
+from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.resolved import moment_echo
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -46,15 +49,10 @@ from kara_tui.ui.screens._dialog import (
     sentence,
     when_text,
 )
+from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
-
-_WINDOW_WORDS = {
-    "client": "this client's own",
-    "practice": "your practice default",
-    "sponsored": "the sponsored programme's rule",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +76,7 @@ class CancelRequest:
     charge: ChargeRequest | None
     notify: bool
     as_no_show: bool  # a started session missed: Practice.no_show, as `sessions no-show` does
+    message: str = ""  # the professional's own line in the client's notice
 
 
 class CancelDialog(SessionDialog[Session]):
@@ -96,6 +95,7 @@ class CancelDialog(SessionDialog[Session]):
     CancelDialog #note { margin-top: 1; }
     CancelDialog #facts { margin-top: 1; }
     CancelDialog #charge, CancelDialog #notify { margin-top: 1; }
+    CancelDialog #message { margin-left: 4; }
     CancelDialog #charge-why, CancelDialog #notify-hint, CancelDialog #amount-error,
     CancelDialog #refund, CancelDialog #credit { padding-left: 4; }
     CancelDialog #charge-row { padding-left: 4; }
@@ -128,6 +128,7 @@ class CancelDialog(SessionDialog[Session]):
         self._methods: tuple[PaymentMethod, ...] | None = None
         self._ready = False
         self._typed_notice: str | None = None  # kept while a no-show shows the start instead
+        self._auto_amount = ""  # the amount last filled in from the policy, not typed
 
     # -- building -------------------------------------------------------------------------
 
@@ -202,16 +203,18 @@ class CancelDialog(SessionDialog[Session]):
                     compact=True,
                 )
                 yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
+                yield Static("", classes="caption", id="notice-echo")
             yield Line(id="notice-error")
-            yield Line(id="facts")
+            yield FoldChoice("notified-at", id="notice-fold")
             yield Line(id="policy")
             yield Line(id="penalty")
             yield Tick("Charge the client for this session", id="charge", compact=True)
             yield Line(id="charge-why")
             with Horizontal(classes="row", id="charge-row"):
                 yield Static("Amount", classes="caption")
+                # Filled in from the policy's decision (the amount depends on the method).
                 yield Input(
-                    session.fee.percent(data.professional.late_fee_percent).amount_str(),
+                    "",
                     id="amount",
                     classes="-amount",
                     compact=True,
@@ -234,6 +237,11 @@ class CancelDialog(SessionDialog[Session]):
             yield Line(id="credit")
             yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
+            yield Input(
+                placeholder="Message to the client (optional: a line in the email)",
+                id="message",
+                compact=True,
+            )
 
     def privacy_changed(self) -> None:
         if self.data is not None:
@@ -351,18 +359,28 @@ class CancelDialog(SessionDialog[Session]):
         else:
             if self._typed_notice is not None:
                 notice_input.value, self._typed_notice = self._typed_notice, None
+            fold = self.query_one("#notice-fold", FoldChoice)
+            fold.show(None)
             try:
-                notified_at = parse_datetime(
-                    notice_input.value, data.tz, now.astimezone(data.tz).date()
-                )
+                notified_at = parse_moment(notice_input.value, data.tz, now)
                 if notified_at > now + timedelta(minutes=1):
                     raise DomainError("notice cannot have been given in the future")
                 notice_line.say("")
+            except AmbiguousTime as twice:  # the clocks went back: which of the two?
+                fold.show(twice)
+                notified_at = None
+                notice_line.say(f"{twice.naive:%H:%M} happened twice that night: pick one.", ERROR)
+                problems.append("Fix the notice time above.")
             except DomainError as exc:
                 notified_at = None
                 notice_line.say(sentence(str(exc)), ERROR)
                 problems.append("Fix the notice time above.")
 
+        self.query_one("#notice-echo", Static).update(
+            ""
+            if as_no_show or notified_at is None
+            else plain(moment_echo(notice_input.value, data.tz, now), MUTED)
+        )
         decision = (
             self._decision(reason, notified_at, now)
             if reason is not None and notified_at is not None
@@ -370,7 +388,9 @@ class CancelDialog(SessionDialog[Session]):
         )
         self._show_policy(decision)
         charge = self._show_charge(decision, problems)
-        self._show_notify(decision is not None and decision.reason is Reason.NO_SHOW and started)
+        notify, message = self._show_notify(
+            decision is not None and decision.reason is Reason.NO_SHOW and started
+        )
 
         if decision is not None and not decision.reason_allowed:
             problems.append(sentence(decision.reason_why))
@@ -383,38 +403,24 @@ class CancelDialog(SessionDialog[Session]):
                 note=note,
                 notified_at=notified_at,
                 charge=charge,
-                notify=self.query_one("#notify", Checkbox).value and not as_no_show,
+                notify=notify,
                 as_no_show=as_no_show,
+                message=message,
             )
         )
         self.query_one("#confirm", Button).disabled = self.request is None or self.busy
         self.query_one("#status", Line).say(self.problem, MUTED)
 
     def _show_policy(self, decision: ChargeDecision | None) -> None:
-        facts = self.query_one("#facts", Line)
+        """One policy line (notice, window, late or not) and at most one warning: the
+        policy's own words, said once (issue 11: the dialog said "late" three times)."""
         policy = self.query_one("#policy", Line)
         penalty = self.query_one("#penalty", Line)
         if decision is None:
-            facts.say("The policy line appears once a reason and a notice time are set.", MUTED)
-            policy.say("")
+            policy.say("The policy line appears once a reason and a notice time are set.", MUTED)
             penalty.say("")
             return
-        window = decision.window
-        notice = (
-            "no notice (did not show up)"
-            if decision.reason is Reason.NO_SHOW
-            else f"notice {format_hours(decision.notice_hours)}"
-        )
-        facts.say(
-            Content.assemble(
-                (notice[0].upper() + notice[1:], "bold"),
-                "  ·  ",
-                f"window {window.hours} h ({_WINDOW_WORDS.get(window.source, window.source)})",
-                "  ·  ",
-                ("late", f"bold {WARNING}") if decision.late else ("not late", SUCCESS),
-            )
-        )
-        policy.say(decision.policy_line)
+        policy.say(Content(decision.policy_line).stylize("bold", 0, decision.policy_line.find(":")))
         penalty.say(decision.penalty_warning, f"bold {WARNING}")
 
     def _show_charge(
@@ -454,7 +460,17 @@ class CancelDialog(SessionDialog[Session]):
             method_select.value = previous if previous in methods else methods[0]
         charging = may_charge and box.value
         self.query_one("#charge-row").display = may_charge
-        amount_input.disabled = not charging
+        chosen = method_select.value if isinstance(method_select.value, PaymentMethod) else None
+        by_credit = chosen is PaymentMethod.SPONSORED_CREDIT
+        if decision is not None and may_charge:
+            # The policy's amount for the method; what the user typed is kept, except that a
+            # credit always pays the whole fee.
+            default = decision.amount_for(chosen).amount_str()
+            if by_credit or amount_input.value == self._auto_amount:
+                self._auto_amount = default
+                if amount_input.value != default:
+                    amount_input.value = default
+        amount_input.disabled = not charging or by_credit
         method_select.disabled = not charging
 
         error = self.query_one("#amount-error", Line)
@@ -499,24 +515,32 @@ class CancelDialog(SessionDialog[Session]):
                 credit_line = (
                     f"This uses one of the client's {client.sponsored_credit} sponsored credits."
                 )
+            if spends_credit:
+                credit_line += " " + decision.credit_note()
         self.query_one("#credit", Line).say(credit_line, MUTED)
         return request
 
-    def _show_notify(self, no_show: bool) -> None:
+    def _show_notify(self, no_show: bool) -> tuple[bool, str]:
+        """Say who is notified; whether a notice is asked for, and the personal line."""
         assert self.data is not None
         box = self.query_one("#notify", Checkbox)
+        message_input = self.query_one("#message", Input)
         box.display = not no_show
         hint = self.query_one("#notify-hint", Line)
-        if no_show:
-            hint.say("No notice is sent for a no-show.", MUTED)
-        elif not self.data.client.email:
-            hint.say(
-                "This client has no email address: the notice will be kept in the outbox "
-                "as failed.",
-                MUTED,
-            )
+        blocked = why_not_notified(self.data.client)
+        if blocked:
+            box.value = False
+        box.disabled = bool(blocked)
+        if blocked:
+            hint.say(f"Not notified: {blocked}.", MUTED)
+        elif no_show:
+            hint.say("No notice is sent for a no-show, unless you write the client a line.", MUTED)
         else:
-            hint.say(plain(f"To {self.data.client.email}", MUTED))
+            hint.say(plain(f"To {fmt.clean(self.data.client.email)}", MUTED))
+        wanted = not blocked and (no_show or box.value)
+        message_input.disabled = not wanted
+        message = message_input.value.strip() if wanted else ""
+        return (bool(message) if no_show else wanted), message
 
     # -- events ---------------------------------------------------------------------------
 
@@ -551,7 +575,10 @@ class CancelDialog(SessionDialog[Session]):
         try:
             if request.as_no_show:
                 session = self.practice.no_show(
-                    self.session_id, charge=request.charge, note=request.note
+                    self.session_id,
+                    charge=request.charge,
+                    note=request.note,
+                    message=request.message,
                 )
             else:
                 session = self.practice.cancel(
@@ -561,6 +588,7 @@ class CancelDialog(SessionDialog[Session]):
                     notified_at=request.notified_at,
                     charge=request.charge,
                     notify=request.notify,
+                    message=request.message,
                 )
         except (DomainError, StorageError) as exc:
             self.post_message(self.SaveFailed(sentence(str(exc))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -14,11 +14,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
+from kara_tui.dayspan import days_to_span
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import Practice
-from kara_tui.timeparse import day_start, parse_date
+from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.resolved import day_echo
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -65,11 +68,18 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             self.tz = tz
 
     class Previewed(Message):
-        def __init__(self, span: Span, sessions: list[Session] | None, error: str = "") -> None:
+        def __init__(
+            self,
+            span: Span,
+            sessions: list[Session] | None,
+            error: str = "",
+            unreachable: frozenset[int] = frozenset(),
+        ) -> None:
             super().__init__()
             self.span = span
             self.sessions = sessions
             self.error = error
+            self.unreachable = unreachable  # ids of clients no notice can reach
 
     class Saved(Message):
         def __init__(self, sessions: list[Session]) -> None:
@@ -89,6 +99,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         self.load_error = ""
         self.span: Span | None = None
         self.previews: dict[Span, list[Session]] = {}
+        self.unreachable: frozenset[int] = frozenset()
         self.problem = ""
         self._ready = False
 
@@ -126,8 +137,10 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             with Horizontal(classes="row"):
                 yield Static("From", classes="caption")
                 yield Input(self.first_day.isoformat(), id="from", classes="-date", compact=True)
+                yield Static("", classes="caption", id="from-echo")
                 yield Static("to (included)", classes="caption")
                 yield Input(self.first_day.isoformat(), id="to", classes="-date", compact=True)
+                yield Static("", classes="caption", id="to-echo")
             yield Line(id="range-error")
             yield Static("Reason  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
@@ -178,6 +191,10 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     def _read_days(self) -> tuple[tuple[date, date] | None, str]:
         assert self.tz is not None
         today = self.practice.clock.now().astimezone(self.tz).date()
+        for name in ("from", "to"):
+            typed = self.query_one(f"#{name}", Input).value
+            echo = day_echo(typed, today, short=True)
+            self.query_one(f"#{name}-echo", Static).update(plain(f"{echo}  ", MUTED))
         try:
             first = parse_date(self.query_one("#from", Input).value, today)
             last = parse_date(self.query_one("#to", Input).value, today)
@@ -194,11 +211,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         problems: list[str] = []
         days, error = self._read_days()
         self.query_one("#range-error", Line).say(error, ERROR)
-        span = (
-            None
-            if days is None
-            else (day_start(days[0], tz), day_start(days[1] + timedelta(days=1), tz))
-        )
+        span = None if days is None else days_to_span(*days, tz)
         if days is None:
             problems.append("Fix the days above.")
         if span != self.span:
@@ -230,7 +243,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             preview.say("")
             problems.append("Wait for the list of sessions.")
         else:
-            count.say(self._count_words(sessions, notify))
+            count.say(self._count_words(sessions, notify, self.unreachable))
             preview.say(self._preview_lines(sessions, tz))
             first, last = days
             spell = f"{first:%a %d %b %Y}" + ("" if first == last else f" to {last:%a %d %b %Y}")
@@ -243,7 +256,9 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         self.query_one("#status", Line).say(self.problem, MUTED)
 
     @staticmethod
-    def _count_words(sessions: list[Session], notify: bool) -> str:
+    def _count_words(
+        sessions: list[Session], notify: bool, unreachable: frozenset[int] = frozenset()
+    ) -> str:
         n = len(sessions)
         if n == 0:
             return "No upcoming sessions in these days."
@@ -251,9 +266,14 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         prepaid = sum(1 for s in sessions if s.prepaid)
         if prepaid:
             words += f", {prepaid} with a refund (prepaid)"
-        clients = len({s.client_id for s in sessions})
-        if notify:
-            words += f"; {n} notice{'s' if n > 1 else ''} to {clients} client{'s' if clients > 1 else ''}"
+        reached = [s for s in sessions if s.client_id not in unreachable]
+        clients = len({s.client_id for s in reached})
+        if notify and reached:
+            k = len(reached)
+            words += f"; {k} notice{'s' if k > 1 else ''} to {clients} client{'s' if clients > 1 else ''}"
+        skipped = n - len(reached)
+        if notify and skipped:
+            words += f"; {skipped} not notified (no email address)"
         return words + "."
 
     def privacy_changed(self) -> None:
@@ -279,10 +299,12 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     def _preview(self, span: Span) -> None:
         try:
             sessions = self.practice.preview_range(*span)
+            clients = self.practice.list_clients(include_archived=True)
         except (DomainError, StorageError) as exc:
             self.post_message(self.Previewed(span, None, sentence(str(exc))))
             return
-        self.post_message(self.Previewed(span, sessions))
+        unreachable = frozenset(c.id for c in clients if why_not_notified(c))
+        self.post_message(self.Previewed(span, sessions, unreachable=unreachable))
 
     def on_cancel_range_dialog_previewed(self, message: Previewed) -> None:
         if message.sessions is None:
@@ -292,6 +314,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
                 )
             return
         self.previews[message.span] = message.sessions
+        self.unreachable = message.unreachable
         self.refresh_form()
 
     # -- events ---------------------------------------------------------------------------

@@ -197,6 +197,12 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             self.client = client
             super().__init__()
 
+    class CurrenciesLoaded(Message):
+        def __init__(self, default: str, used: set[str]) -> None:
+            self.default = default
+            self.used = used
+            super().__init__()
+
     def __init__(self, practice: Practice) -> None:
         super().__init__()
         self.practice = practice
@@ -224,7 +230,9 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             with Horizontal(classes="field"):
                 yield Label("Fee")
                 yield Input(placeholder="90.00", id="fee")
-                yield Input("GBP", id="currency", max_length=3)
+                currency = Input("GBP", id="currency", max_length=3)
+                currency.can_focus = False  # a tab stop only where several currencies are used
+                yield currency
             with Horizontal(classes="field"):
                 yield Label("Window")
                 yield Input(
@@ -242,6 +250,18 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
         self.query_one("#currency", Input).styles.width = 7
         self.query_one("#name", Input).focus()
         self.privacy_changed()
+        self._load_currencies()
+
+    @work(thread=True, exclusive=True, group="currencies", exit_on_error=False)
+    def _load_currencies(self) -> None:
+        default = self.practice.professional().default_currency
+        used = {c.fee.currency for c in self.practice.list_clients(include_archived=True)}
+        self.post_message(self.CurrenciesLoaded(default, used))
+
+    def on_client_form_currencies_loaded(self, message: CurrenciesLoaded) -> None:
+        currency = self.query_one("#currency", Input)
+        currency.value = message.default
+        currency.can_focus = bool(message.used - {message.default})
 
     def privacy_changed(self) -> None:
         """In privacy mode what is typed about the client is hidden from whoever watches."""

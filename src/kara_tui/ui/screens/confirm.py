@@ -9,9 +9,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kara_tui.ui.widgets.hanging import hanging
+
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Dismisses with True on confirm. A dangerous question starts on the safe button."""
+    """Dismisses with True on confirm. A dangerous question starts on the safe button.
+
+    With ``confirm=None`` it only explains (a refusal): there is no button to say yes with.
+    """
 
     BINDINGS = [
         Binding("escape", "answer(False)", "Back", id="dialog_back"),
@@ -23,7 +28,7 @@ class ConfirmDialog(ModalScreen[bool]):
         title: str,
         body: Text | str,
         *,
-        confirm: str = "Yes",
+        confirm: str | None = "Yes",
         back: str = "Back",
         danger: bool = False,
     ) -> None:
@@ -37,20 +42,26 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self._title
-            box.border_subtitle = "y or enter confirms · escape goes back"
-            yield Static(self._body, id="confirm-body")
+            box.border_subtitle = (
+                "y or enter confirms · escape goes back"
+                if self._confirm is not None
+                else "escape or enter goes back"
+            )
+            yield Static(hanging(self._body), id="confirm-body")
             with Horizontal(classes="buttons"):
                 yield Button(self._back, id="back")
-                yield Button(
-                    self._confirm, id="confirm", variant="error" if self._danger else "primary"
-                )
+                if self._confirm is not None:
+                    yield Button(
+                        self._confirm, id="confirm", variant="error" if self._danger else "primary"
+                    )
 
     def on_mount(self) -> None:
-        self.query_one("#back" if self._danger else "#confirm", Button).focus()
+        safe = self._danger or self._confirm is None
+        self.query_one("#back" if safe else "#confirm", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "confirm")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        self.dismiss(yes and self._confirm is not None)

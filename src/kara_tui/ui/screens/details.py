@@ -147,8 +147,8 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
     client_rows: list[tuple[str, str | Text]] = [("Name", fmt.display_name(c.name, privacy))]
     if not privacy:
         client_rows += [
-            ("Email", c.email or "— (notices cannot be sent)"),
-            ("Phone", c.phone or "—"),
+            ("Email", fmt.clean(c.email) or "— (notices cannot be sent)"),
+            ("Phone", fmt.clean(c.phone) or "—"),
         ]
     programme = c.programme.value
     if c.programme is Programme.SPONSORED:

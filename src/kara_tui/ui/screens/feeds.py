@@ -106,6 +106,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         Binding("a", "add", "Add", id="feeds.add"),
         Binding("d", "remove", "Remove", id="feeds.remove"),
         Binding("e,space", "toggle", "On/off", id="feeds.toggle"),
+        Binding("b", "toggle_all_day", "All-day blocks", id="feeds.block_all_day"),
         Binding("s", "sync", "Sync", id="feeds.sync"),
         Binding("S", "sync_all", "Sync all", id="feeds.sync_all"),
         # priority: the table's own (hidden) enter would hide this one from the footer
@@ -291,6 +292,18 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         )
         self._write(lambda: self.sync.feeds.set_enabled(name, on), said)
 
+    def action_toggle_all_day(self) -> None:
+        """Whether the feed's all-day events (a holiday feed's days) make conflicts."""
+        if (feed := self._require()) is None:
+            return
+        name, block = feed.name, not feed.block_all_day
+        said = (
+            f"{clean(name)}: its all-day events now block your time (sessions on them conflict)"
+            if block
+            else f"{clean(name)}: its all-day events no longer block your time"
+        )
+        self._write(lambda: self.sync.feeds.set_block_all_day(name, block), said)
+
     def action_sync(self) -> None:
         if (feed := self._require()) is None:
             return
@@ -377,9 +390,10 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
             if feed.refresh_minutes > 0
             else "a one-off import (synced only when you ask)"
         )
+        all_day = "all-day events block" if feed.block_all_day else "all-day events do not block"
         text = Text.assemble(
             (f"{glyph} {clean(feed.name)}", "bold"),
-            f" · {word} · {_plural(feed.event_count, 'event')} · {every} · ",
+            f" · {word} · {_plural(feed.event_count, 'event')} · {every} · {all_day} (b) · ",
             (clean(feed.source), "dim"),
         )
         if feed.stale:
@@ -558,7 +572,7 @@ class FeedReport(ModalScreen[None]):
         table = self.query_one(DataTable)
         table.add_columns("Feed", "UID", "Reason")
         for p in self.report.problems:
-            uid = "— (the whole feed)" if p.is_note else clean(p.uid)
+            uid = clean(p.uid) if p.uid else "— (the whole feed)"
             table.add_row(Text(clean(p.feed)), Text(uid), Text(clean(p.reason)))
 
     def _summary(self) -> Text:

@@ -27,13 +27,16 @@ from kara_tui.domain.privacy import mask_email
 from kara_tui.services.outbox import Outbox, SendReport
 from kara_tui.ui.format import clean
 from kara_tui.ui.privacy import privacy_on, redacted
+from kara_tui.ui.screens.confirm import ConfirmDialog
 
 # A glyph and a word for each state, so the table reads without colour.
 STATUS_WORDS = {
-    NotificationStatus.QUEUED: ("◷", "queued", "warning"),
-    NotificationStatus.SENDING: ("…", "sending", "warning"),
-    NotificationStatus.SENT: ("✓", "sent", "success"),
-    NotificationStatus.FAILED: ("✗", "failed", "error"),
+    "queued": ("◷", "queued", "warning"),
+    "sending": ("…", "sending", "warning"),
+    "sent": ("✓", "sent", "success"),
+    "written": ("✓", "written", "success"),  # an .eml file: not sent until you send it
+    "failed": ("✗", "failed", "error"),
+    "discarded": ("⊘", "discarded", ""),
 }
 
 # label, key, widest it may grow (a long error is cut; the preview shows all of it)
@@ -42,7 +45,7 @@ COLUMNS = (
     ("Created", "created", 16),
     ("To", "to", 32),
     ("Subject", "subject", 52),
-    ("Error", "error", 90),
+    ("Details", "error", 90),  # why it failed, or where it went
 )
 
 
@@ -87,6 +90,7 @@ class OutboxScreen(Screen[None]):
         Binding("escape", "close", "Back", id="outbox.back"),
         Binding("s", "send_all", "Send queued", id="outbox.send"),
         Binding("r", "retry", "Retry selected", id="outbox.retry"),
+        Binding("d", "discard", "Discard selected", id="outbox.discard"),
         Binding("enter", "preview", "Preview", id="outbox.preview"),
     ]
     DEFAULT_CSS = """
@@ -112,6 +116,11 @@ class OutboxScreen(Screen[None]):
             self.report = report
             self.error = error
             self.retried = retried
+
+    class Discarded(Message):
+        def __init__(self, notification_id: int) -> None:
+            super().__init__()
+            self.notification_id = notification_id
 
     class PreviewReady(Message):
         def __init__(self, title: str, text: str) -> None:
@@ -143,7 +152,7 @@ class OutboxScreen(Screen[None]):
         return redacted(self, _ADDRESS.sub(lambda m: mask_email(m.group(0)), text))
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="")  # no "⭘": it read as a stray mark, and the palette is ctrl+p
         yield Static(Text("Loading the outbox…"), id="outbox-where")
         yield DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="outbox-message")
@@ -181,6 +190,20 @@ class OutboxScreen(Screen[None]):
             return
         self.post_message(self.Done(report, retried=notification_id))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
+    def _discard(self, notification_id: int) -> None:
+        try:
+            notice = self.outbox.discard(notification_id)
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.Done(None, str(exc)))
+            return
+        self.post_message(self.Discarded(notice.id))
+
+    def on_outbox_screen_discarded(self, message: Discarded) -> None:
+        self.busy = False
+        self._say(f"Message {message.notification_id} discarded: it will not be sent.", error=False)
+        self._load()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-preview")
     def _preview(self, notification_id: int) -> None:
         try:
@@ -217,11 +240,46 @@ class OutboxScreen(Screen[None]):
             self._say("No message is selected.")
             return
         if chosen.status is NotificationStatus.SENT:
-            self._say(f"Message {chosen.id} was already sent; it is not sent twice.", error=False)
+            written = chosen.status_words() == "written"
+            done = chosen.outcome if written else "sent"
+            self._say(f"Message {chosen.id} was already {done}; it is not sent twice.", error=False)
+            return
+        if chosen.status is NotificationStatus.DISCARDED:
+            self._say(f"Message {chosen.id} was discarded; it is not sent.", error=False)
             return
         self.busy = True
         self._say(f"Sending message {chosen.id}…", error=False)
         self._send(chosen.id)
+
+    def action_discard(self) -> None:
+        """Drop a queued or failed notice that should not go, after a confirmation."""
+        if self.busy:
+            return
+        chosen = self._selected()
+        if chosen is None:
+            self._say("No message is selected.")
+            return
+        if chosen.status not in (NotificationStatus.QUEUED, NotificationStatus.FAILED):
+            self._say(
+                f"Message {chosen.id} is {chosen.status_words()}: only a queued or failed "
+                "message can be discarded.",
+                error=False,
+            )
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.busy = True
+                self._discard(chosen.id)
+
+        body = Text.assemble(
+            f"Message {chosen.id} to {chosen.recipient or '(no address)'}\n",
+            (self._private(clean(chosen.subject)), "bold"),
+            "\n\nIt will not be sent. The discard is recorded in the history.",
+        )
+        self.app.push_screen(
+            ConfirmDialog("Discard this message?", body, confirm="Discard", danger=True), done
+        )
 
     def action_preview(self) -> None:
         chosen = self._selected()
@@ -236,10 +294,10 @@ class OutboxScreen(Screen[None]):
 
     def on_outbox_screen_loaded(self, message: Loaded) -> None:
         self.messages = message.messages
-        counts = {s: 0 for s in NotificationStatus}
+        counts = dict.fromkeys(STATUS_WORDS, 0)
         for m in message.messages:
-            counts[m.status] += 1
-        summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "empty"
+            counts[m.status_words()] += 1
+        summary = ", ".join(f"{n} {word}" for word, n in counts.items() if n) or "empty"
         self.query_one("#outbox-where", Static).update(
             Text.assemble(
                 ("Messages go to ", "dim"),
@@ -282,17 +340,18 @@ class OutboxScreen(Screen[None]):
         # follow insertion, which a demo's back-dated history or an import does not keep.
         newest = sorted(messages, key=lambda m: (m.created_at, m.id), reverse=True)
         for m in newest:
-            glyph, word, style = STATUS_WORDS[m.status]
+            glyph, word, style = STATUS_WORDS[m.status_words()]
             recipient = clean(m.recipient) if m.recipient else "(no address)"
             if self.privacy and m.recipient:
                 recipient = mask_email(recipient)
-            error = "" if m.status is NotificationStatus.SENT else clean(m.error)
+            sent = m.status is NotificationStatus.SENT
+            error = clean(m.outcome) if sent else clean(m.error)
             cells = (
                 Text(f"{glyph} {word}", style=styles.get(style, "")),
                 Text(_when(m.created_at, tz)),
                 Text(recipient),
                 Text(self._private(clean(m.subject))),
-                Text(self._private(error), style=styles.get("error", "")),
+                Text(self._private(error), style="" if sent else styles.get("error", "")),
             )
             lines.append((str(m.id), cells))
         # Widths are set from the data: DataTable's automatic widths are applied after the
@@ -335,7 +394,15 @@ class OutboxScreen(Screen[None]):
                 error=False,
             )
             return
-        parts = [f"{report.sent} sent"]
+        # Writing an .eml file is not sending it: say where it went.
+        written = [o for o in report.outcomes if o.sent and o.detail.startswith("written to ")]
+        parts = []
+        if len(written) == 1:
+            parts.append(f"1 {written[0].detail}")
+        elif written:
+            parts.append(f"{len(written)} written to files in {self.outbox.folder()}")
+        if report.sent - len(written) or not written:
+            parts.append(f"{report.sent - len(written)} sent")
         if report.failed:
             parts.append(f"{report.failed} not sent")
         text = ", ".join(parts) + "."

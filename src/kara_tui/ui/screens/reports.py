@@ -39,7 +39,12 @@ from kara_tui.ui.privacy import privacy_on
 SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
 NO_SHOW_GLYPH = "▒"
-KIND_WORDS = {"late_cancellation": "late cancellation", "no_show": "no-show", "session": "session"}
+KIND_WORDS = {
+    "late_cancellation": "late cancellation",
+    "cancellation": "cancel (not late)",
+    "no_show": "no-show",
+    "session": "session",
+}
 
 
 def _cut(text: str, width: int) -> str:
@@ -312,7 +317,7 @@ class ReportsScreen(Screen[None]):
         self._reverse = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="")  # no "⭘": it read as a stray mark, and the palette is ctrl+p
         yield Static(Text("Loading the report…"), id="reports-period")
         with VerticalScroll(id="reports-body"):
             yield Static("", id="reports-message")

@@ -19,10 +19,13 @@ from textual.worker import get_current_worker
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
 from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import ConflictError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
-from kara_tui.timeparse import localize, parse_datetime
+from kara_tui.timeparse import AmbiguousTime, localize, parse_datetime, plus_minutes
+from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import redacted, shown_name
+from kara_tui.ui.resolved import moment_shown
 from kara_tui.ui.screens._dialog import (
     ERROR,
     MUTED,
@@ -36,6 +39,7 @@ from kara_tui.ui.screens._dialog import (
     sentence,
     when_text,
 )
+from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
 ASKED_BY: tuple[tuple[Reason, str], ...] = (
@@ -199,7 +203,9 @@ class RescheduleDialog(SessionDialog[Session]):
                 )
                 yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
                 yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
+                yield Static("", classes="caption", id="start-echo")
             yield Line(id="start-error")
+            yield FoldChoice("start", id="start-fold")
             yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
             yield ChoiceSet(
                 *[Choice(label, compact=True) for _, label in ASKED_BY],
@@ -266,12 +272,18 @@ class RescheduleDialog(SessionDialog[Session]):
         assert self.data is not None
         tz = self.data.tz
         now = self.practice.clock.now()
+        fold = self.query_one("#start-fold", FoldChoice)
         try:
             start = parse_datetime(
                 self.query_one("#start", Input).value, tz, now.astimezone(tz).date()
             )
+        except AmbiguousTime as twice:
+            fold.show(twice)
+            return None, f"{twice.naive:%H:%M} happens twice that night: pick one below."
         except DomainError as exc:
+            fold.show(None)
             return None, sentence(str(exc))
+        fold.show(None)
         text = self.query_one("#minutes", Input).value.strip()
         if not text.isdigit() or int(text) <= 0:
             return None, "Minutes must be a whole number above zero."
@@ -287,6 +299,9 @@ class RescheduleDialog(SessionDialog[Session]):
         session = self.data.session
         problems: list[str] = []
         slot, error = self._read_slot()
+        self.query_one("#start-echo", Static).update(
+            plain(moment_shown(slot[0], self.data.tz), MUTED) if slot is not None else ""
+        )
         if slot is not None and slot[0] == session.start and slot[1] == session.minutes:
             error = "That is the session's current time: choose another."
             slot = None
@@ -316,14 +331,18 @@ class RescheduleDialog(SessionDialog[Session]):
                 MUTED,
             )
 
-        notify = self.query_one("#notify", Checkbox).value
+        box = self.query_one("#notify", Checkbox)
         client = self.data.client
-        if not notify:
+        blocked = why_not_notified(client)
+        if blocked:
+            box.value = False
+        box.disabled = bool(blocked)
+        if blocked:
+            hint = f"Not notified: {blocked}."
+        elif not box.value:
             hint = "No notices: tell the client yourself."
-        elif client.email:
-            hint = f"{client.email} gets the cancellation, then the new booking."
         else:
-            hint = "This client has no email address: both notices will be kept in the outbox as failed."
+            hint = f"{fmt.clean(client.email)} gets the cancellation, then the new booking."
         self.query_one("#notify-hint", Line).say(plain(hint, MUTED))
 
         self.problem = problems[0] if problems else ""
@@ -354,7 +373,7 @@ class RescheduleDialog(SessionDialog[Session]):
             return
         found = self.conflicts.get(self.slot)
         start, minutes = self.slot
-        when = when_text(start, start + timedelta(minutes=minutes), self.data.tz)
+        when = when_text(start, plus_minutes(start, minutes), self.data.tz)
         if found is None:
             line.say(f"Checking {when} for conflicts…", MUTED)
         elif not found:
@@ -372,7 +391,7 @@ class RescheduleDialog(SessionDialog[Session]):
         start, minutes = slot
         try:
             found = self.practice.check_slot(
-                start, start + timedelta(minutes=minutes), ignore_session_id=self.session_id
+                start, plus_minutes(start, minutes), ignore_session_id=self.session_id
             )
         except (DomainError, StorageError) as exc:
             self.post_message(self.Checked(slot, None, sentence(str(exc))))

@@ -20,12 +20,15 @@ from textual.worker import Worker
 
 from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Money, Professional, Session
-from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.conflicts import Conflict, warnings_title
+from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.services.errors import ConflictError
-from kara_tui.timeparse import parse_datetime
+from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.widgets.fold_choice import FoldChoice
+from kara_tui.ui.widgets.hanging import hanging
 from kara_tui.ui.widgets.toggles import Tick
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
@@ -68,8 +71,9 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             super().__init__()
 
     class ClientsLoaded(Message):
-        def __init__(self, names: list[str]) -> None:
+        def __init__(self, names: list[str], warnings: dict[str, str] | None = None) -> None:
             self.names = names
+            self.warnings = warnings or {}  # by client name: the policy's credit warning
             super().__init__()
 
     def __init__(
@@ -91,6 +95,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         self.editing = session
         self._privacy = privacy
         self._names: list[str] = []
+        self._credit_warnings: dict[str, str] = {}
         self._checked_key: tuple[datetime, datetime] | None = None
         self._request: Request | None = None
         if session is not None:
@@ -137,6 +142,19 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         echo.update(Text(said))
         echo.display = True
 
+    def _warn_credit(self) -> None:
+        """Warn, as soon as the client is known, that a sponsored client has no credit left."""
+        if self.editing is not None:
+            return
+        line = self.query_one("#credit-warning", Static)
+        typed = self.query_one("#client", Input).value.strip().casefold()
+        matches = [n for n in self._names if typed and typed in n.casefold()]
+        exact = [n for n in matches if n.casefold() == typed]
+        chosen = (exact or matches)[0] if len(exact) == 1 or len(matches) == 1 else None
+        warning = self._credit_warnings.get(chosen, "") if chosen else ""
+        line.update(Text(f"⚠ This client has {warning}.", style="bold") if warning else "")
+        line.display = bool(warning)
+
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -155,13 +173,35 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                         classes="echo",
                         id="client-echo",
                     )
+            credit_warning = Static("", classes="conflicts -warn", id="credit-warning")
+            credit_warning.display = False
+            yield credit_warning
             with Horizontal(classes="field"):
                 yield Label("Start")
-                yield Input(self._local(self._start), placeholder="2026-11-23 10:00", id="start")
+                # An edit keeps the time: moving a session is a reschedule (the client is told).
+                yield Input(
+                    self._local(self._start),
+                    placeholder="YYYY-MM-DD HH:MM",
+                    id="start",
+                    disabled=s is not None,
+                )
+            yield FoldChoice("start", id="start-fold")
             with Horizontal(classes="field"):
                 yield Label("Minutes")
-                yield Input(str(self._minutes), id="minutes", type="integer", max_length=4)
+                yield Input(
+                    str(self._minutes),
+                    id="minutes",
+                    type="integer",
+                    max_length=4,
+                    disabled=s is not None,
+                )
                 yield Static("", classes="echo", id="start-echo")
+            if s is not None:
+                yield Static(
+                    "To change the time, reschedule it (r): the client is told.",
+                    classes="echo",
+                    id="time-hint",
+                )
             with Horizontal(classes="field"):
                 yield Label("Fee")
                 fee = s.fee.amount_str() if s is not None else ""
@@ -186,7 +226,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             self._load_clients()
             self.query_one("#client", Input).focus()
         else:
-            self.query_one("#start", Input).focus()
+            self.query_one("#fee", Input).focus()
         self.privacy_changed()
         self._recheck()
 
@@ -195,10 +235,14 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 
     @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
     def _load_clients(self) -> None:
-        self.post_message(self.ClientsLoaded([c.name for c in self.practice.list_clients()]))
+        clients = self.practice.list_clients()
+        warnings = {c.name: w for c in clients if (w := booking_credit_warning(c))}
+        self.post_message(self.ClientsLoaded([c.name for c in clients], warnings))
 
     def on_session_form_clients_loaded(self, message: ClientsLoaded) -> None:
         self._names = message.names
+        self._credit_warnings = message.warnings
+        self._warn_credit()
         self.privacy_changed()
 
     # -- live conflict check ------------------------------------------------------------------
@@ -208,6 +252,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             self._recheck()
         elif event.input.id == "client":
             self._echo_client()
+            self._warn_credit()
         self.query_one("#error", Static).update("")
 
     def _slot(self) -> tuple[datetime, datetime]:
@@ -216,17 +261,26 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         text = self.query_one("#minutes", Input).value.strip()
         if not text.isdigit() or not 0 < int(text) <= MAX_MINUTES:
             raise DomainError(f"minutes must be a whole number from 1 to {MAX_MINUTES}")
-        return start, start + timedelta(minutes=int(text))
+        return start, plus_minutes(start, int(text))
 
     def _recheck(self) -> None:
         echo = self.query_one("#start-echo", Static)
+        fold = self.query_one("#start-fold", FoldChoice)
         try:
             start, end = self._slot()
+        except AmbiguousTime as twice:
+            fold.show(twice)
+            echo.update("")
+            self._show_conflicts(Text(f"{twice.naive:%H:%M} happens twice that night: pick one."))
+            self._checked_key = None
+            return
         except DomainError as exc:
+            fold.show(None)
             echo.update("")
             self._show_conflicts(Text(str(exc), style="italic"))
             self._checked_key = None
             return
+        fold.show(None)
         local = start.astimezone(self.tz)
         echo.update(
             Text(f"{local:%a} {local.day} {local:%b} {fmt.time_range(start, end, self.tz)}")
@@ -253,7 +307,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 f"{fmt.CONFLICT} This time {redacted(self, fmt.clean(conflict.message))}\n",
                 style="bold",
             )
-        self._show_conflicts(text.rstrip() or text)
+        text.rstrip()
+        self.query_one("#conflicts", Static).update(hanging(text))  # wrapped lines hang
         self.query_one("#conflicts").set_class(True, "-warn")
 
     def _show_conflicts(self, text: Text) -> None:
@@ -275,8 +330,10 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
     def action_submit(self) -> None:
         try:
             start, end = self._slot()
-        except DomainError as exc:
-            self._error(str(exc))
+        except DomainError:
+            # The live line under the times already says what is wrong with them (_recheck):
+            # saying it again on the error line printed it twice.
+            self._recheck()
             return
         client = "" if self.editing else self.query_one("#client", Input).value.strip()
         if self.editing is None and not client:
@@ -325,8 +382,6 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 fee = Money.parse(request.fee, self.editing.fee.currency)
             session = p.edit_session(
                 self.editing.id,
-                start=request.start,
-                minutes=request.minutes,
                 fee=fee,
                 service=request.service,
                 location=request.location,
@@ -364,7 +419,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 self._save(request, True)
 
         verb = "Book anyway" if self.editing is None else "Save anyway"
-        self.app.push_screen(ConfirmDialog("Double booking", body, confirm=verb), done)
+        title = warnings_title(error.conflicts)
+        self.app.push_screen(ConfirmDialog(title, body, confirm=verb), done)
 
     def _error(self, message: str) -> None:
         self.query_one("#error", Static).update(Text(redacted(self, message)))
@@ -373,7 +429,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 def default_start(pro: Professional, clock: Clock, day: date) -> datetime:
     """The start of working hours on ``day``, or the next whole hour when that is today."""
     tz = ZoneInfo(pro.timezone)
-    start = datetime.combine(day, pro.working_hours.start, tzinfo=tz)
+    hours = pro.working_hours.on(day.weekday())
+    start = datetime.combine(day, hours[0] if hours else pro.working_hours.start, tzinfo=tz)
     now = clock.now().astimezone(tz)
     if day == now.date() and now > start:
         start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -17,10 +17,11 @@ from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker
 
 from kara_tui.clock import Clock
+from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Session, TimeOff
-from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.resolved import day_or_moment_echo
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
 if TYPE_CHECKING:
@@ -58,10 +59,12 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
             box.border_subtitle = "enter or ctrl+s blocks · escape back"
             with Horizontal(classes="field"):
                 yield Label("From")
-                yield Input(f"{self.day:%Y-%m-%d}", id="from")
+                yield Input(f"{self.day:%Y-%m-%d}", placeholder="YYYY-MM-DD", id="from")
+                yield Static("", classes="echo", id="from-echo")
             with Horizontal(classes="field"):
-                yield Label("Until")
-                yield Input(f"{self.day + timedelta(days=1):%Y-%m-%d}", id="to")
+                yield Label("To (incl.)")
+                yield Input(f"{self.day:%Y-%m-%d}", placeholder="YYYY-MM-DD", id="to")
+                yield Static("", classes="echo", id="to-echo")
             with Horizontal(classes="field"):
                 yield Label("Reason")
                 yield Input(placeholder="holiday, illness, training…", id="reason")
@@ -73,16 +76,17 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
                 yield Button("Block", id="save", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
+        self.query_one("#from", Input).focus()
         self._update()
 
     def _range(self) -> tuple[datetime, datetime]:
-        today = self.clock.today()
-        start = parse_datetime(self.query_one("#from", Input).value, self.tz, today)
-        end = parse_datetime(self.query_one("#to", Input).value, self.tz, today)
-        if end <= start:
-            raise DomainError("time off must end after it starts")
-        return start, end
+        return typed_span(
+            self.query_one("#from", Input).value,
+            self.query_one("#to", Input).value,
+            self.tz,
+            self.clock.today(),
+            backwards="time off must end after it starts",
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#error", Static).update("")
@@ -90,6 +94,12 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
             self._update()
 
     def _update(self) -> None:
+        now = self.clock.now()
+        for name in ("from", "to"):
+            typed = self.query_one(f"#{name}", Input).value
+            self.query_one(f"#{name}-echo", Static).update(
+                Text(day_or_moment_echo(typed, self.tz, now))
+            )
         echo = self.query_one("#range-echo", Static)
         try:
             start, end = self._range()
@@ -98,11 +108,7 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
             self.query_one("#range-sessions", Static).update("")
             self._key = None
             return
-        echo.update(
-            Text(
-                f"Blocks {fmt.when(start, self.tz)} until {fmt.when(end, self.tz)} ({self.tz.key})"
-            )
-        )
+        echo.update(Text(f"Blocks {describe(start, end, self.tz)} ({self.tz.key})"))
         self._key = (start, end)
         self._preview(start, end)
 
@@ -154,10 +160,7 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
 
     def on_time_off_form_blocked(self, message: Blocked) -> None:
         t = message.time_off
-        self.app.notify(
-            f"Time off blocked: {fmt.when(t.start, self.tz)} until {fmt.when(t.end, self.tz)}",
-            markup=False,
-        )
+        self.app.notify(f"Time off blocked: {describe(t.start, t.end, self.tz)}", markup=False)
         self.dismiss(t)
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:

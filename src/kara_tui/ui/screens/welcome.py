@@ -11,8 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kara_tui.domain import Professional
 
-def welcome_text() -> Group:
+
+def welcome_text(professional: Professional | None = None) -> Group:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
@@ -22,6 +24,17 @@ def welcome_text() -> Group:
     table.add_row("", Text("look around a practice full of sessions first: kara-tui --demo"))
     table.add_row("", "")
     table.add_row("?", Text("every key · ctrl+p finds any command by name"))
+    if professional is not None:
+        # Taken from this machine for a new database (kara_tui.machine); say so, and how.
+        table.add_row("", "")
+        table.add_row(
+            "zone",
+            Text(f"{professional.timezone}, this machine's (kara-tui settings set timezone ZONE)"),
+        )
+        table.add_row(
+            "currency",
+            Text(f"{professional.default_currency} (kara-tui settings set default_currency CODE)"),
+        )
     return Group(Text("Your calendar is empty. To begin:\n", style="bold"), table)
 
 
@@ -35,8 +48,12 @@ class WelcomeScreen(ModalScreen[str | None]):
         Binding("n", "dismiss('new')", "Book a session"),
     ]
 
+    def __init__(self, professional: Professional | None = None) -> None:
+        super().__init__()
+        self._professional = professional
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide", id="welcome") as box:
             box.border_title = "Welcome to kara-tui"
             box.border_subtitle = "C clients · n new session · escape closes"
-            yield Static(welcome_text())
+            yield Static(welcome_text(self._professional))

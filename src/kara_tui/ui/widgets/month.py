@@ -12,7 +12,7 @@ from textual.strip import Strip
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.ui import format as fmt
 from kara_tui.ui.calendar_data import CalendarData
-from kara_tui.ui.layout import day_shades
+from kara_tui.ui.layout import NAME_ROOM, day_shades
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.cells import cell, fit, right
 
@@ -93,7 +93,9 @@ class MonthGrid(CalendarCanvas):
         items = self._items(data, day, sessions)
         room = height - 1
         index = line - 1
-        if len(items) > room and index == room - 1:
+        # "+N more" only below at least one item: in a one-line cell (a short terminal) the
+        # first item shows, and the day line above already counts them all.
+        if len(items) > room > 1 and index == room - 1:
             hidden = len(items) - room + 1
             return [cell(f" +{hidden} more", width, self.style("more"))]
         if index >= len(items):
@@ -109,10 +111,10 @@ class MonthGrid(CalendarCanvas):
             style += self.style("selected")
         mark = fmt.CONFLICT if conflict else fmt.glyph(item, moved_to)
         name = fmt.display_name(item.client_name, self.privacy)
-        return [
-            Segment("▌", style + self.style(f"{state}-edge")),
-            cell(f"{mark} {fmt.hm(item.start, data.tz)} {name}", width - 1, style),
-        ]
+        text = f"{mark} {fmt.hm(item.start, data.tz)} {name}"
+        if width - 1 - len(f"{mark} 00:00 ") < NAME_ROOM:  # narrow: the name, not the time
+            text = f"{mark} {name}"
+        return [Segment("▌", style + self.style(f"{state}-edge")), cell(text, width - 1, style)]
 
     def _day_line(
         self, data: CalendarData, day: date, sessions: list[Session], width: int, base: Style

@@ -18,6 +18,7 @@ from kara_tui.domain import ExternalEvent, Session, SessionStatus
 from kara_tui.ui import format as fmt
 from kara_tui.ui.calendar_data import CalendarData
 from kara_tui.ui.layout import (
+    NAME_ROOM,
     ROWS_PER_DAY,
     ROWS_PER_HOUR,
     Block,
@@ -71,6 +72,9 @@ class DayLayout:
     # drawing a row needs no scan of the whole day.
     blocks_by_row: list[list[Block]] = field(default_factory=list)
     events_by_row: list[list[Block]] = field(default_factory=list)
+    # In the week view an event's title is drawn across the column where no session is:
+    # for each event (by id of its block), the first such row, where its lines begin.
+    event_tops: dict[int, int] = field(default_factory=dict)
 
 
 def by_row(blocks: list[Block]) -> list[list[Block]]:
@@ -85,15 +89,26 @@ def by_row(blocks: list[Block]) -> list[list[Block]]:
 def day_layout(day: date, data: CalendarData) -> DayLayout:
     blocks = day_blocks(day, data.tz, data.sessions_on(day))
     events = day_blocks(day, data.tz, (), data.events)
+    blocks_by_row = by_row(blocks)
     return DayLayout(
         day,
         blocks,
         events,
         day_shades(day, data.tz, data.time_off),
         working_rows(day, data.professional.working_hours),
-        by_row(blocks),
+        blocks_by_row,
         by_row(events),
+        event_tops(events, blocks_by_row),
     )
+
+
+def event_tops(events: list[Block], blocks_by_row: list[list[Block]]) -> dict[int, int]:
+    """For each event block, the first of its rows that no session covers (or its top)."""
+    tops = {}
+    for event in events:
+        rows = range(max(event.top, 0), min(event.bottom, ROWS_PER_DAY))
+        tops[id(event)] = next((r for r in rows if not blocks_by_row[r]), event.top)
+    return tops
 
 
 def event_width(width: int) -> int:
@@ -193,6 +208,7 @@ class WeekGrid(CalendarCanvas):
         self._with_events = False
         self._scrolled_for: object = None
         self._lines: dict[tuple[int, int, bool], list[str]] = {}  # a block's text, drawn once
+        self._event_looks: dict[int, tuple[Style, Style]] = {}  # an event's edge and text styles
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, ROWS_PER_DAY)
@@ -200,6 +216,7 @@ class WeekGrid(CalendarCanvas):
     def watch_data(self, data: CalendarData | None) -> None:
         self._layouts = []
         self._lines = {}
+        self._event_looks = {}
         if data is not None:
             self._weights = day_weights(data)
             hours = data.professional.working_hours
@@ -311,6 +328,10 @@ class WeekGrid(CalendarCanvas):
         events_w = event_width(width) if self._with_events else 0
         out = self._lanes(data, layout.blocks_by_row[row], row, text, style, 0, width - events_w)
         if events_w == 1:
+            events_here = layout.events_by_row[row]
+            if events_here and not layout.blocks_by_row[row]:
+                # No session in this row: the events' titles have the whole column.
+                return self._lanes(data, events_here, row, text, style, 0, width, layout, top)
             out.append(self._strip(data, layout, row, text[-1:], style))
         elif events_w:
             covering = layout.events_by_row[row]
@@ -326,9 +347,13 @@ class WeekGrid(CalendarCanvas):
         style: Style,
         x0: int,
         width: int,
+        titled: DayLayout | None = None,
+        first_shown: int = 0,
     ) -> list[Segment]:
         """``width`` cells from ``x0``: the blocks ``covering`` ``row`` side by side, else
-        the background."""
+        the background. A block's lines start at its top; for events drawn over a day
+        (``titled``), at the first row shown that no session covers (an event that began
+        above the view, or under a session, still shows its title)."""
         if not covering:
             return [Segment(text[x0 : x0 + width], style)]
         by_lane = {b.lane: b for b in covering}
@@ -339,7 +364,12 @@ class WeekGrid(CalendarCanvas):
             if block is None:
                 out.append(Segment(text[x : x + lane_width], style))
             else:
-                out.extend(self._block_line(data, block, row - block.top, lane_width))
+                top = block.top
+                if titled is not None:
+                    top = max(titled.event_tops.get(id(block), block.top), first_shown)
+                    while top < row and titled.blocks_by_row[top]:
+                        top += 1
+                out.extend(self._block_line(data, block, row - top, lane_width))
             x += lane_width
         return out
 
@@ -357,10 +387,36 @@ class WeekGrid(CalendarCanvas):
         mark = (fmt.STALE if stale else fmt.EXTERNAL) if starting else "┊"
         return Segment(mark, self.feed_edge(data, block.item))  # type: ignore[arg-type]
 
+    def _event_line(
+        self, data: CalendarData, block: Block, event: ExternalEvent, line: int, width: int
+    ) -> list[Segment]:
+        """An event's line: its styles are worked out once per page (a busy week draws
+        hundreds of event rows now that they carry their titles)."""
+        looks = self._event_looks.get(id(block))
+        if looks is None:
+            text_style = self.style("external")
+            feed = data.feed_of(event)
+            if feed is not None and feed.stale:
+                text_style += self.style("stale")
+            looks = self._event_looks[id(block)] = (self.feed_edge(data, event), text_style)
+        key = (id(block), width, self.privacy)
+        lines = self._lines.get(key)
+        if lines is None:
+            height = block.bottom - block.top
+            lines = self._lines[key] = event_lines(event, data, height, width - 1, key[2])
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return [Segment("┊", looks[0]), cell(text, width - 1, looks[1])]
+
+    def notify_style_update(self) -> None:
+        self._event_looks = {}  # a theme changed: the event styles again
+        super().notify_style_update()
+
     def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
         if width <= 0:
             return []
         item = block.item
+        if isinstance(item, ExternalEvent):
+            return self._event_line(data, block, item, line, width)
         privacy = self.privacy
         key = (id(block), width, privacy)  # the blocks live as long as the cache (watch_data)
         if isinstance(item, Session):
@@ -380,7 +436,7 @@ class WeekGrid(CalendarCanvas):
                 self._lines[key] = lines
             edge = "┊"
         body = self.style(state)
-        text = lines[line] if line < len(lines) else ""
+        text = lines[line] if 0 <= line < len(lines) else ""
         text_style = body
         edge_style = body + self.style(f"{state}-edge")
         if state in ("cancelled", "late") and line == 0:
@@ -425,7 +481,11 @@ def session_lines(
     mark = f"{fmt.CONFLICT} " if conflict else ""
     moved_to = data.moved_to(s)
     status = fmt.status_word(s, moved_to, tz)
+    # Too narrow for the time and a readable part of the name: the name, not the time.
+    narrow = width - len(f"{mark}{fmt.hm(s.start, tz)} ") < NAME_ROOM
     if height == 1:
+        if narrow:  # the name, not the time: the gutter says the hour
+            return [f"{mark}{fmt.glyph(s, moved_to)} {name}"]
         return [f"{mark}{fmt.glyph(s, moved_to)} {fmt.hm(s.start, tz)} {name}"]
     extras = [x for x in (fmt.clean(s.service), fmt.clean(s.location)) if x]
     if s.prepaid:
@@ -439,6 +499,10 @@ def session_lines(
             second += " · charged"
         third = " · ".join([*extras, str(s.fee)])
         return [first, second, third]
+    if narrow:
+        # '10:00 …' said nothing: the name goes first, the time with the state's glyph.
+        when = f"{fmt.glyph(s, moved_to)} {fmt.hm(s.start, tz)}"
+        return [f"{mark}{name}", when, " · ".join(extras)]
     return [f"{mark}{fmt.hm(s.start, tz)} {name}", status, " · ".join(extras)]
 
 

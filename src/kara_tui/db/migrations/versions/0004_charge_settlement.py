@@ -1,7 +1,7 @@
 """charge settlement: when and how a charge was paid, or why it was voided
 
 Revision ID: 0004_charge_settlement
-Revises: 0002
+Revises: 0005_feed_block_all_day
 Create Date: 2026-12-07 07:00:00
 
 - charges.paid_at: when the client paid (or a refund was paid out); NULL while pending.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_charge_settlement"
-down_revision: str | None = "0002"
+down_revision: str | None = "0005_feed_block_all_day"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,75 @@
+"""Ranges of days as people type them (the last day included) and as they are stored (half-open)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from kara_tui.domain import DomainError
+from kara_tui.timeparse import day_start, parse_date, parse_datetime
+
+
+def is_bare_date(text: str) -> bool:
+    """'2026-12-24', 'tomorrow', 'next friday': a day, not an instant (no time of day)."""
+    return ":" not in text
+
+
+def days_to_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The stored half-open range [first 00:00, the day after last 00:00) of days both included."""
+    return day_start(first, tz), day_start(last + timedelta(days=1), tz)
+
+
+def typed_span(
+    first: str,
+    last: str,
+    tz: ZoneInfo,
+    today: date,
+    *,
+    backwards: str = "the last day is before the first",
+) -> tuple[datetime, datetime]:
+    """The stored range for a typed "from" and "to": one meaning everywhere, app and CLI.
+
+    A bare date in ``last`` is the last day included ("--from 2026-12-24 --to 2026-12-24" is one
+    day); a date with a time is the instant the range ends. A bare ``first`` is its midnight.
+    """
+    first, last = first.strip(), last.strip()
+    if is_bare_date(first):
+        start = day_start(parse_date(first, today), tz)
+    else:
+        start = parse_datetime(first, tz, today)
+    if is_bare_date(last):
+        end = day_start(parse_date(last, today) + timedelta(days=1), tz)
+    else:
+        end = parse_datetime(last, tz, today)
+    if end <= start:
+        raise DomainError(backwards)
+    return start, end
+
+
+def whole_days(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[date, date] | None:
+    """The first and last day (included) when [start, end) is whole days in ``tz``, else None."""
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    if a != day_start(a.date(), tz) or b != day_start(b.date(), tz) or b <= a:
+        return None
+    return a.date(), b.date() - timedelta(days=1)
+
+
+def _day(d: date | datetime, year: bool = False) -> str:
+    """'Fri 4 Dec' (or 'Fri 4 Dec 2026'): the day as the resolved-date echoes say it."""
+    return f"{d:%a} {d.day} {d:%b}" + (f" {d.year}" if year else "")
+
+
+def describe(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """'Thu 24 Dec - Mon 28 Dec 2026, 5 days', 'Thu 24 Dec 2026, 1 day', or with its times."""
+    days = whole_days(start, end, tz)
+    if days is None:
+        a, b = start.astimezone(tz), end.astimezone(tz)
+        if a.date() == b.date():
+            return f"{_day(a)} {a:%H:%M}–{b:%H:%M}"
+        return f"{_day(a)} {a:%H:%M} – {_day(b)} {b:%H:%M}"
+    first, last = days
+    n = (last - first).days + 1
+    count = f"{n} day{'s' if n != 1 else ''}"
+    if first == last:
+        return f"{_day(first, True)}, {count}"
+    return f"{_day(first, first.year != last.year)} – {_day(last, True)}, {count}"

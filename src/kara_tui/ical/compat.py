@@ -1,0 +1,164 @@
+"""The private names of dateutil and recurring-ical-events that rule expansion relies on.
+
+Two things the libraries do not offer publicly:
+
+* counting dateutil's steps: ``rrule._iter`` builds one ``_iterinfo`` per walk and
+  asks it for each period's day set; a subclass that counts those calls measures the
+  work a rule costs in periods walked, the same on any machine, however busy;
+* starting a rule near the window: recurring-ical-events builds each series' rules
+  with the component's DTSTART (``Series.recurrence.rrules``), so dateutil walks
+  every period from 1997 to reach this year. A rule without COUNT yields the same
+  instances from any later DTSTART that is a whole number of its periods on.
+
+tests/unit/ical/test_compat.py fails loudly when an upgrade moves these names.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Protocol
+
+from dateutil import rrule as _rrule
+
+YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY = range(7)
+_UNIT = {
+    WEEKLY: timedelta(days=7),
+    DAILY: timedelta(days=1),
+    HOURLY: timedelta(hours=1),
+    MINUTELY: timedelta(minutes=1),
+    SECONDLY: timedelta(seconds=1),
+}
+# How far before the window a moved DTSTART stays: a UTC offset is under a day, a week
+# the longest partial period a weekly rule skips.
+_MARGIN = timedelta(days=8)
+
+
+class Meter(Protocol):
+    """What counts the steps of the rule walks of one thread."""
+
+    def step(self) -> None:
+        """One period walked; may raise to stop the walk."""
+
+
+_active = threading.local()
+
+
+def metering(meter: Meter | None) -> None:
+    """Count this thread's dateutil periods on ``meter`` from now on (None: stop counting)."""
+    install()
+    _active.meter = meter
+
+
+_Iterinfo: Any = _rrule._iterinfo  # type: ignore[attr-defined]
+
+
+class _CountingIterinfo(_Iterinfo):  # type: ignore[misc]
+    """dateutil's per-walk helper, counting the periods a walk asks for."""
+
+    __slots__ = ()
+
+    def __init__(self, rule: Any) -> None:
+        # dateutil's own __init__ clears the attributes named by self.__slots__: ours is empty.
+        for attr in _Iterinfo.__slots__:
+            setattr(self, attr, None)
+        self.rrule = rule
+
+    def ydayset(self, year: int, month: int, day: int) -> Any:
+        _tick()
+        return super().ydayset(year, month, day)
+
+    def mdayset(self, year: int, month: int, day: int) -> Any:
+        _tick()
+        return super().mdayset(year, month, day)
+
+    def wdayset(self, year: int, month: int, day: int) -> Any:
+        _tick()
+        return super().wdayset(year, month, day)
+
+    def ddayset(self, year: int, month: int, day: int) -> Any:
+        _tick()
+        return super().ddayset(year, month, day)
+
+
+def _tick() -> None:
+    meter = getattr(_active, "meter", None)
+    if meter is not None:
+        meter.step()
+
+
+def install() -> None:
+    """Put the counting helper in place (once per process; rules without a meter are
+    not slowed down beyond one attribute look-up per period)."""
+    if _rrule._iterinfo is not _CountingIterinfo:  # type: ignore[attr-defined]
+        _rrule._iterinfo = _CountingIterinfo  # type: ignore[attr-defined]
+
+
+def start_near(series: Any, window_start: datetime) -> None:
+    """Move the DTSTART of ``series``' rules without COUNT to shortly before the window.
+
+    Only by whole periods of the rule (whole years for MONTHLY and YEARLY, which keep
+    the day of the month), so every instance from the window on is the same; DTSTART
+    itself stays an instance of the series (recurring-ical-events adds it apart).
+    """
+    recurrence = getattr(series, "recurrence", None)
+    rules = getattr(recurrence, "rrules", None)
+    if not rules or getattr(series, "this_and_future", None):
+        return
+    try:
+        span = recurrence.end - recurrence.start
+    except Exception:
+        return
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, _rrule.rrule):
+            continue
+        moved = None if rule._count is not None else _moved_start(rule, window_start, span)
+        rules[index] = _Lazy(rule if moved is None else rule.replace(dtstart=moved), rule)
+
+
+class _Lazy:
+    """A rule whose between() yields instances as it finds them.
+
+    dateutil's between() returns a list only when the walk is over, so a walk stopped
+    by a limit would lose every instance it had found.
+    """
+
+    def __init__(self, rule: Any, original: Any) -> None:
+        self.rule = rule
+        self.string = getattr(original, "string", None)  # what recurring-ical-events put on it
+        self.until = getattr(original, "until", None)
+
+    def between(self, after: datetime, before: datetime, inc: bool = False) -> Any:
+        for instance in self.rule:
+            if instance > before or (not inc and instance == before):
+                return
+            if instance > after or (inc and instance == after):
+                yield instance
+
+
+def _moved_start(rule: Any, window_start: datetime, span: timedelta) -> datetime | None:
+    start: datetime = rule._dtstart
+    zone: tzinfo | None = start.tzinfo
+    target = window_start.astimezone(zone) if zone is not None else window_start
+    wall_target = target.replace(tzinfo=None) - max(span, timedelta(0)) - _MARGIN
+    wall_start = start.replace(tzinfo=None)
+    if wall_target <= wall_start:
+        return None
+    freq, interval = rule._freq, rule._interval
+    if freq in _UNIT:
+        unit = _UNIT[freq] * interval
+        periods = (wall_target - wall_start) // unit
+        if periods <= 0:
+            return None
+        return start + unit * periods  # wall-clock arithmetic, as dateutil walks
+    if (start.month, start.day) == (2, 29):
+        return None  # whole years would leave 29 February
+    step_years = interval if freq == YEARLY else math.lcm(interval, 12) // 12
+    years = (wall_target.year - wall_start.year - 1) // step_years * step_years
+    if years <= 0:
+        return None
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return None

@@ -1,0 +1,50 @@
+"""The time off screen: every block listed, block more, and remove one after a confirmation."""
+
+from __future__ import annotations
+
+from calendar_kit import at, notices, screen_text, settle
+from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.screens.time_off import TimeOffForm
+from kara_tui.ui.screens.time_off_list import TimeOffScreen
+
+
+async def test_shift_b_lists_time_off_and_removes_one_after_naming_it(app, ids, cal_practice):
+    cal_practice.add_time_off(at(24, 0), at(29, 0), "holiday")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("B")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimeOffScreen)
+        text = screen_text(app)
+        assert "Fri 20 Nov 13:00–17:00" in text and "dentist" in text
+        assert "Tue 24 Nov – Sat 28 Nov 2026, 5 days" in text and "holiday" in text
+        await pilot.press("down", "d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Tue 24 Nov – Sat 28 Nov 2026, 5 days (holiday)" in screen_text(app)
+        await pilot.press("escape")  # no: nothing changes
+        await settle(app, pilot)
+        assert len(cal_practice.list_time_off()) == 2
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        assert [b.reason for b in cal_practice.list_time_off()] == ["dentist"]
+        assert "Time off removed: Tue 24 Nov – Sat 28 Nov 2026, 5 days (holiday)" in notices(app)
+        assert "holiday" not in screen_text(app)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimeOffForm)
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TimeOffScreen)
+
+
+async def test_palette_opens_the_time_off_list(app, ids):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"time off: list")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimeOffScreen)

@@ -1,0 +1,48 @@
+"""Typed ranges of days: the last day included, stored half-open, described the same everywhere."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kara_tui.dayspan import describe, typed_span
+from kara_tui.domain import DomainError
+
+LONDON = ZoneInfo("Europe/London")
+TODAY = date(2026, 11, 16)  # a Monday
+
+
+def test_a_bare_to_date_is_the_last_day_included() -> None:
+    start, end = typed_span("2026-12-24", "2026-12-24", LONDON, TODAY)
+    assert (start, end) == (
+        datetime(2026, 12, 24, tzinfo=LONDON),
+        datetime(2026, 12, 25, tzinfo=LONDON),
+    )
+    assert describe(start, end, LONDON) == "Thu 24 Dec 2026, 1 day"
+
+
+def test_days_across_a_clock_change_are_whole_days() -> None:
+    start, end = typed_span("2026-03-28", "2026-03-30", LONDON, TODAY)
+    assert end == datetime(2026, 3, 31, tzinfo=LONDON)
+    assert describe(start, end, LONDON) == "Sat 28 Mar – Mon 30 Mar 2026, 3 days"
+
+
+def test_a_to_with_a_time_ends_then_and_words_read_as_days() -> None:
+    start, end = typed_span("next friday", "2026-11-21 12:00", LONDON, TODAY)
+    assert (start, end) == (
+        datetime(2026, 11, 20, tzinfo=LONDON),
+        datetime(2026, 11, 21, 12, tzinfo=LONDON),
+    )
+    assert describe(start, end, LONDON) == "Fri 20 Nov 00:00 – Sat 21 Nov 12:00"
+
+
+def test_a_range_across_new_year_names_both_years() -> None:
+    start, end = typed_span("2026-12-30", "2027-01-02", LONDON, TODAY)
+    assert describe(start, end, LONDON) == "Wed 30 Dec 2026 – Sat 2 Jan 2027, 4 days"
+
+
+def test_a_last_day_before_the_first_is_refused_in_words() -> None:
+    with pytest.raises(DomainError, match="the last day is before the first"):
+        typed_span("2026-12-28", "2026-12-24", LONDON, TODAY)
