@@ -1,4 +1,4 @@
-"""0004_charge_settlement: charges stored before it keep their status and gain empty settlement."""
+"""0006_charge_settlement: charges stored before it keep their status and gain empty settlement."""
 
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def test_0004_from_0002_keeps_charges_and_adds_empty_settlement(tmp_path: Path, 
     upgrade(engine, "0002")
     with engine.begin() as conn:
         _seed_0002(conn)
-    upgrade(engine, "0004_charge_settlement")
-    assert current_revision(engine) == "0004_charge_settlement"
+    upgrade(engine, "0006_charge_settlement")
+    assert current_revision(engine) == "0006_charge_settlement"
     charges = Practice(engine, clock).get_session(1).charges
     assert [(c.amount.minor, c.status, c.paid_at, c.reference, c.void_reason) for c in charges] == [
         (4500, ChargeStatus.PENDING, None, "", ""),

@@ -1,6 +1,6 @@
 """charge settlement: when and how a charge was paid, or why it was voided
 
-Revision ID: 0004_charge_settlement
+Revision ID: 0006_charge_settlement
 Revises: 0005_feed_block_all_day
 Create Date: 2026-12-07 07:00:00
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_charge_settlement"
+revision: str = "0006_charge_settlement"
 down_revision: str | None = "0005_feed_block_all_day"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
