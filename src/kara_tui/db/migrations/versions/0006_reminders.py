@@ -1,7 +1,7 @@
 """reminders: client reminders, one row per (session, kind, lead); reminder settings
 
 Revision ID: 0006_reminders
-Revises: 0005_feed_block_all_day
+Revises: 0006_charge_settlement
 Create Date: 2026-12-07 07:30:00
 
 Issue 17: a reminder is a row with a unique key so that two senders at once still send it
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_reminders"
-down_revision: str | None = "0005_feed_block_all_day"
+down_revision: str | None = "0006_charge_settlement"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
