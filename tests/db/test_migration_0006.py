@@ -50,7 +50,7 @@ def test_0004_from_0002_keeps_charges_and_adds_empty_settlement(tmp_path: Path, 
         _seed_0002(conn)
     upgrade(engine, "0006_charge_settlement")
     assert current_revision(engine) == "0006_charge_settlement"
-    upgrade(engine)  # today's rows need the later columns too (0006_reminders adds some)
+    upgrade(engine)  # today's rows need the later columns too (0007_reminders adds some)
     charges = Practice(engine, clock).get_session(1).charges
     assert [(c.amount.minor, c.status, c.paid_at, c.reference, c.void_reason) for c in charges] == [
         (4500, ChargeStatus.PENDING, None, "", ""),

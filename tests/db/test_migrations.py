@@ -348,7 +348,7 @@ def test_0005_adds_block_all_day_off_for_every_feed_and_keeps_their_events(
     engine.dispose()
 
 
-def test_0006_adds_reminders_and_their_settings_and_keeps_the_practice(
+def test_0007_adds_reminders_and_their_settings_and_keeps_the_practice(
     tmp_path: Path, clock
 ) -> None:
     from alembic import command
@@ -357,7 +357,7 @@ def test_0006_adds_reminders_and_their_settings_and_keeps_the_practice(
     upgrade(engine, "0005_feed_block_all_day")
     with engine.begin() as conn:
         _seed_0001(conn)
-    upgrade(engine, "0006_reminders")
+    upgrade(engine, "0007_reminders")
     with engine.connect() as conn:
         assert conn.exec_driver_sql(
             "SELECT reminder_leads, quiet_hours FROM professionals"

@@ -1,6 +1,6 @@
 """reminders: client reminders, one row per (session, kind, lead); reminder settings
 
-Revision ID: 0006_reminders
+Revision ID: 0007_reminders
 Revises: 0006_charge_settlement
 Create Date: 2026-12-07 07:30:00
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_reminders"
+revision: str = "0007_reminders"
 down_revision: str | None = "0006_charge_settlement"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
