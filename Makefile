@@ -22,8 +22,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
-test: lint  ## ruff, the layer contract and the whole pytest suite
+test: lint  ## ruff, the layer contract, mypy and the whole pytest suite
 	$(BIN)/pytest
 
 bench: $(STAMP)  ## the performance suite (not part of `make test`)
