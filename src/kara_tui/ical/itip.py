@@ -53,4 +53,5 @@ def build(
     event.add("attendee", attendee)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+    text: bytes = cal.to_ical()
+    return text.decode("utf-8")
