@@ -34,7 +34,7 @@ from typing import Any
 
 from dateutil.tz import tzutc
 from icalendar import Event
-from icalendar.parser.property import unescape_backslash
+from icalendar.parser import unescape_backslash  # the public name (parser.__all__)
 from icalendar.prop import vDDDTypes
 from recurring_ical_events.util import (
     compare_greater,
