@@ -146,10 +146,16 @@ def test_find_client(practice: Practice) -> None:
         practice.find_client("Zed")
     with pytest.raises(NotFound, match="no client with id 42"):
         practice.find_client(42)
-    practice.add_client("anna smith")
-    with pytest.raises(DomainError, match="more than one client is called 'ANNA SMITH'"):
-        practice.find_client("ANNA SMITH")
-    assert practice.find_client("Anna Smith") == anna  # an exact match still wins
+    # Issue 15: a second active client of the same name is refused; once the first is
+    # archived the name is free, and a lookup means the active client.
+    with pytest.raises(DomainError, match="an active client is already called 'Anna Smith'"):
+        practice.add_client("anna smith")
+    from kara_tui.services.clients import ClientBook
+
+    ClientBook(practice).archive(anna.id)
+    again = practice.add_client("anna smith")
+    assert practice.find_client("ANNA SMITH") == again
+    assert practice.find_client(anna.id).archived
 
 
 def test_like_wildcards_in_a_name_are_literal(practice: Practice) -> None:

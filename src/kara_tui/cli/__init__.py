@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("feeds", "write the sessions as an iCalendar file"),
     "report": ("report", "cancellation and charge report"),
     "outbox": ("outbox", "notices to clients: list, send, retry, discard"),
+    "charges": ("charges", "charges and refunds: list, mark paid, void"),
+    "statement": ("charges", "a client's statement for a period"),
 }
 
 

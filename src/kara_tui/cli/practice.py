@@ -104,6 +104,7 @@ def clients_list(ctx: Context, args: argparse.Namespace) -> int:
         print("No clients yet. Add one: kara-tui clients add 'Name' --email a@b.c --fee 90")
     for c in clients:
         window = f"{c.window_hours} h window" if c.window_hours is not None else ""
+        window += "  archived" if c.archived else ""
         print(f"{c.id:>5}  {c.name:<28.28}  {c.programme.value:<9}  {c.fee!s:>12}  {window}")
     return 0
 
@@ -113,13 +114,18 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
     client = practice.find_client(args.client)
     sessions = practice.list_sessions(client_id=client.id)
     tz = practice.tz
+    from kara_tui.cli.clients import money_record
+
+    record = money_record(ctx, client, sessions)
     if args.json:
         doc = render.client_json(client)
         doc["notes"] = client.notes
+        doc.update(record.json)
         doc["sessions"] = [render.session_json(s, tz) for s in sessions]
         render.dump(doc)
         return 0
-    print(f"{client.name} (id {client.id}), {client.programme.value}, fee {client.fee}")
+    archived = ", archived" if client.archived else ""
+    print(f"{client.name} (id {client.id}), {client.programme.value}, fee {client.fee}{archived}")
     for label, value in (("email", client.email), ("phone", client.phone)):
         if value:
             print(f"  {label}: {value}")
@@ -127,6 +133,8 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  own cancellation window: {client.window_hours} h")
     if client.programme is Programme.SPONSORED:
         print(f"  sponsored credit: {client.sponsored_credit}")
+    for line in record.lines:
+        print(f"  {line}")
     for s in sessions:
         print(render.session_line(s, tz))
     return 0
@@ -415,6 +423,17 @@ def _charge_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", help="card, cash, bank_transfer, invoice or sponsored_credit")
 
 
+def _record(name: str) -> Any:
+    """A handler of cli/clients.py, imported only when its action runs."""
+
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        from kara_tui.cli import clients as record
+
+        return int(getattr(record, name)(ctx, args))
+
+    return run
+
+
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
     clients = sub.add_parser("clients").add_subparsers(
@@ -440,6 +459,44 @@ def register(sub: Any) -> None:
     p.add_argument("client", metavar="NAME_OR_ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=clients_show)
+
+    # Keeping the record current (issue 15); the handlers live in cli/clients.py.
+    p = clients.add_parser("edit", help="change a client's details (audited)")
+    p.add_argument("client", metavar="NAME_OR_ID")
+    p.add_argument("--name")
+    p.add_argument("--email")
+    p.add_argument("--phone")
+    p.add_argument("--programme", help="private or sponsored")
+    p.add_argument("--fee", help="fee for sessions booked from now on, e.g. 95.00")
+    p.add_argument("--currency", help="ISO code")
+    p.add_argument(
+        "--update-future", action="store_true", help="scheduled sessions take the new fee too"
+    )
+    p.add_argument("--window-hours", help="own cancellation window, or 'default'")
+    p.add_argument("--notes", help="private notes (replaces them)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_record("clients_edit"))
+
+    p = clients.add_parser("archive", help="archive a client who ended therapy")
+    p.add_argument("client", metavar="NAME_OR_ID")
+    p.add_argument(
+        "--cancel-future",
+        action="store_true",
+        help="cancel the sessions still to come, as by the professional",
+    )
+    p.add_argument("--no-notify", action="store_true", help="no cancellation notices")
+    p.add_argument("--yes", action="store_true", help="(no question is asked on the command line)")
+    p.set_defaults(handler=_record("clients_archive"))
+
+    p = clients.add_parser("restore", help="bring an archived client back")
+    p.add_argument("client", metavar="NAME_OR_ID")
+    p.set_defaults(handler=_record("clients_restore"))
+
+    p = clients.add_parser("credit", help="top up or correct sponsored credit (audited)")
+    p.add_argument("client", metavar="NAME_OR_ID")
+    p.add_argument("sessions", metavar="SESSIONS", help="+10 to add, -2 to take away")
+    p.add_argument("--note", help="why, e.g. a purchase order number")
+    p.set_defaults(handler=_record("clients_credit"))
 
     sessions = sub.add_parser("sessions").add_subparsers(
         dest="sessions_command", metavar="ACTION", required=True

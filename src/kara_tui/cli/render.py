@@ -58,6 +58,9 @@ def charge_json(c: Charge, tz: ZoneInfo) -> dict[str, Any]:
         "kind": c.kind.value,
         "status": c.status.value,
         "created_at": iso(c.created_at, tz),
+        "paid_at": iso(c.paid_at, tz),
+        "reference": c.reference,
+        "void_reason": c.void_reason,
     }
 
 

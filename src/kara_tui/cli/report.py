@@ -32,6 +32,10 @@ def _date(ctx: Context, text: str, flag: str) -> date:
 def report(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.services.report import build_report
 
+    if args.outstanding:  # who owes what now: no period
+        from kara_tui.cli.charges import outstanding_report
+
+        return outstanding_report(ctx, args, _namer(ctx.settings.privacy))
     practice = ctx.practice
     start = _date(ctx, args.from_, "--from") if args.from_ else None
     end = _date(ctx, args.to, "--to") if args.to else None
@@ -283,6 +287,9 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="from_", metavar="DATE", help="first day (e.g. 2026-08-01)")
     p.add_argument("--to", metavar="DATE", help="day after the last one (not included)")
     p.add_argument("--client", metavar="NAME_OR_ID", help="only this client's sessions")
+    p.add_argument(
+        "--outstanding", action="store_true", help="who owes what now, the oldest debt first"
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON document")
     fmt.add_argument("--csv", action="store_true", help="per-client table for a spreadsheet")

@@ -207,6 +207,10 @@ class ChargeRow(Base):
     kind: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the charge is paid (a refund paid out) or voided; see services/charges.py.
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_domain(self) -> d.Charge:
         return d.Charge(
@@ -218,6 +222,9 @@ class ChargeRow(Base):
             kind=d.ChargeKind(self.kind),
             status=d.ChargeStatus(self.status),
             created_at=self.created_at,
+            paid_at=self.paid_at,
+            reference=self.reference or "",
+            void_reason=self.void_reason or "",
         )
 
 

@@ -250,6 +250,9 @@ class Charge:
     kind: ChargeKind
     status: ChargeStatus
     created_at: datetime
+    paid_at: datetime | None = None
+    reference: str = ""
+    void_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

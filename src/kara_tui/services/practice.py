@@ -58,6 +58,7 @@ from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflic
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.policy.time_off import block_for
 from kara_tui.services import audit, notice_text
+from kara_tui.services.clients import refuse_duplicate_name
 from kara_tui.services.errors import ConflictError, NotFound
 from kara_tui.timeparse import check_year
 
@@ -230,6 +231,7 @@ class Practice:
         if sponsored_credit > MAX_CREDIT:
             raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
         with self.writing() as db:
+            refuse_duplicate_name(db, name)
             pro = self._professional_row(db)
             fee = fee or Money(0, pro.default_currency)
             row = ClientRow(
@@ -278,6 +280,8 @@ class Practice:
                     select(ClientRow).where(ClientRow.name.ilike(_like_literal(text), escape="\\"))
                 )
             )
+        if len(exact) > 1:  # an archived client may share an active one's name
+            exact = [r for r in exact if not r.archived] or exact
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:
@@ -382,7 +386,7 @@ class Practice:
             stmt = (
                 select(SessionRow)
                 .join(ClientRow)
-                .where(ClientRow.name.ilike(needle, escape="\\"))
+                .where(ClientRow.name.ilike(needle, escape="\\"), ClientRow.archived.is_(False))
                 .order_by(SessionRow.start)
             )
             rows = [r.to_domain() for r in db.scalars(stmt)]

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 class ClientsScreen(WorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", "Add client", id="client_add"),
+        Binding("enter", "record", "Record", id="client_record"),
+        Binding("e", "edit", "Edit", id="client_edit"),
+        Binding("x", "archive", "Archive/restore", id="client_archive"),
+        Binding("m", "charges", "Charges", id="client_charges"),
+        Binding("v", "toggle_archived", "Show archived", id="client_show_archived"),
         Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back"),
         Binding("q", "dismiss(None)", "Back", show=False),
     ]
@@ -38,14 +43,17 @@ class ClientsScreen(WorkerErrors, Screen[None]):
     """
 
     class Loaded(Message):
-        def __init__(self, clients: list[Client]) -> None:
+        def __init__(self, clients: list[Client], money: dict[int, tuple[str, int]]) -> None:
             self.clients = clients
+            self.money = money  # per client id: balance as text, credit held by bookings
             super().__init__()
 
     def __init__(self, practice: Practice, privacy: bool = False) -> None:
         super().__init__()
         self.practice = practice
         self._privacy = privacy
+        self._clients: dict[str, Client] = {}
+        self.show_archived = False
 
     @property
     def privacy(self) -> bool:
@@ -62,24 +70,34 @@ class ClientsScreen(WorkerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Name", "Programme", "Fee", "Window", "Credit", "Email", "Phone")
+        table.add_columns(
+            "Id", "Name", "Programme", "Fee", "Window", "Credit", "Balance", "Email", "Phone"
+        )
         self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.practice.list_clients()))
+        from kara_tui.ui.screens.client_actions import money_columns
+
+        clients = self.practice.list_clients(include_archived=self.show_archived)
+        self.post_message(self.Loaded(clients, money_columns(self.practice, clients)))
 
     def on_clients_screen_loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        self._clients = {str(c.id): c for c in message.clients}
         for c in message.clients:
             sponsored = c.programme is Programme.SPONSORED
+            balance, held = message.money.get(c.id, ("", 0))
+            archived = " (archived)" if c.archived else ""
             table.add_row(
-                Text(fmt.display_name(c.name, self.privacy)),
+                str(c.id),
+                Text(fmt.display_name(c.name, self.privacy) + archived),
                 c.programme.value,
                 str(c.fee),
                 _window(c),
-                str(c.sponsored_credit) if sponsored else "",
+                (f"{c.sponsored_credit} left, {held} held" if sponsored else ""),
+                balance,
                 Text("" if self.privacy else fmt.clean(c.email)),
                 Text("" if self.privacy else fmt.clean(c.phone)),
                 key=str(c.id),
@@ -89,9 +107,58 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         empty.update(
             "No clients yet. Press a to add one (or run: kara-tui clients add NAME)."
             if not n
-            else f"{n} client{'s' if n != 1 else ''} · a adds one · escape goes back"
+            else f"{n} client{'s' if n != 1 else ''}"
+            + (" (archived ones too)" if self.show_archived else "")
+            + " · enter record · a add · e edit · x archive/restore · m charges · v archived"
         )
         table.focus()
+
+    def _selected(self) -> Client | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._clients.get(key or "")
+
+    def _reload_when(self, result: object) -> None:
+        if result:
+            self._load()
+
+    def action_record(self) -> None:
+        from kara_tui.ui.screens.client_record import ClientRecordDialog
+
+        client = self._selected()
+        if client is not None:
+            self.app.push_screen(ClientRecordDialog(self.practice, client))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on a row: the client's record
+        self.action_record()
+
+    def action_edit(self) -> None:
+        from kara_tui.ui.screens.client_edit import ClientEditForm
+
+        client = self._selected()
+        if client is not None:
+            self.app.push_screen(ClientEditForm(self.practice, client), self._reload_when)
+
+    def action_archive(self) -> None:
+        from kara_tui.ui.screens.client_actions import ArchiveFlow
+
+        client = self._selected()
+        if client is not None:
+            ArchiveFlow(self, self.practice, client, self._reload_when).start()
+
+    def action_charges(self) -> None:
+        from kara_tui.ui.screens.client_charges import ChargesDialog
+
+        client = self._selected()
+        if client is not None:
+            self.app.push_screen(ChargesDialog(self.practice, client), lambda _: self._load())
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self._load()
 
     def action_add(self) -> None:
         def done(client: Client | None) -> None:

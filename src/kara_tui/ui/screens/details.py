@@ -17,10 +17,11 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kara_tui.domain import AuditEvent, Client, Programme, Session
+from kara_tui.domain import AuditEvent, Client, Money, Programme, Session
 from kara_tui.policy.cancellation import format_hours
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.screens.client_charges import balance_text
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Details:
     # The new session's start when a reschedule replaced this one: it moved, it was not
     # cancelled late, and nothing was charged for it.
     moved_to: datetime | None = None
+    balance: tuple[Money, ...] = ()  # what the client owes now (pending charges minus refunds)
 
 
 class DetailsScreen(WorkerErrors, ModalScreen[None]):
@@ -42,6 +44,7 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
         Binding("enter", "dismiss(None)", "Back", show=False),
         Binding("q", "dismiss(None)", "Back", show=False),
+        Binding("E", "edit_client", "Edit client", id="details_edit_client"),
     ]
 
     DEFAULT_CSS = """
@@ -75,7 +78,7 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog -wide", id="details") as box:
             box.border_title = "Session"
-            box.border_subtitle = "escape or enter closes"
+            box.border_subtitle = "E edits the client · escape or enter closes"
             yield Static("Loading…", id="details-body")
 
     def on_mount(self) -> None:
@@ -87,7 +90,18 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         client = self.practice.find_client(session.client_id)
         moved_to = self.practice.rescheduled_to([session.id]).get(session.id)
         history = self.practice.history(session.id)
-        self.post_message(self.Loaded(Details(session, client, history, moved_to)))
+        from kara_tui.services.charges import Ledger
+
+        balance = tuple(Ledger(self.practice).balance(client.id))
+        self.post_message(self.Loaded(Details(session, client, history, moved_to, balance)))
+
+    def action_edit_client(self) -> None:
+        """The client's record, from the session that made one think of it (issue 15)."""
+        from kara_tui.ui.screens.client_edit import ClientEditForm
+
+        if self._details is not None:
+            form = ClientEditForm(self.practice, self._details.client)
+            self.app.push_screen(form, lambda saved: self._load() if saved else None)
 
     def on_details_screen_loaded(self, message: Loaded) -> None:
         d = self._details = message.details
@@ -143,6 +157,7 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
         ("Programme", programme),
         ("Usual fee", str(c.fee)),
         ("Window", _window(c)),
+        ("Balance", balance_text(list(d.balance))),
     ]
     outer.add_row(_pairs(client_rows))
 

@@ -275,6 +275,7 @@ class ReportsScreen(Screen[None]):
         Binding("t", "rolling", "Last 90 days", id="reports.rolling"),
         Binding("s", "sort_next", "Sort", id="reports.sort"),
         Binding("S", "sort_reverse", "Reverse", id="reports.reverse"),
+        Binding("o", "outstanding", "Who owes", id="reports.outstanding"),
     ]
     DEFAULT_CSS = """
     ReportsScreen #reports-period { height: 1; padding: 0 1; background: $boost; }
@@ -472,6 +473,11 @@ class ReportsScreen(Screen[None]):
     def action_rolling(self) -> None:
         self._wanted = None
         self._load()
+
+    def action_outstanding(self) -> None:
+        from kara_tui.ui.screens.outstanding import OutstandingDialog
+
+        self.app.push_screen(OutstandingDialog(self.practice))
 
     def action_period(self) -> None:
         if self.report is None:

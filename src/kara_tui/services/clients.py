@@ -1,0 +1,352 @@
+"""Keeping clients current: edit, archive and restore, sponsored credit; every change audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from kara_tui.db.rows import ClientRow, SessionRow
+from kara_tui.domain import Client, DomainError, Money, Programme, Reason, Session, SessionStatus
+from kara_tui.domain import text as lengths
+from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.money import MoneyError
+from kara_tui.domain.text import check_text
+from kara_tui.services import audit
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+MAX_WINDOW_HOURS = 24 * 14
+
+
+@dataclass(frozen=True, slots=True)
+class ClientChanges:
+    """What an edit changes; None leaves a field as it is. ``clear_window`` drops the own window."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    programme: Programme | None = None
+    fee: Money | None = None
+    window_hours: int | None = None
+    clear_window: bool = False
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Archived:
+    client: Client
+    cancelled: list[Session]  # the future sessions cancelled as by the professional
+
+
+def count_cancellations(sessions: list[Session]) -> dict[Reason, tuple[int, int]]:
+    """Per reason (all four, in their order): how many of ``sessions`` were cancelled so, and
+    how many of those late. A no-show counts under its reason, as the reports count it."""
+    counts = {r: [0, 0] for r in Reason}
+    for s in sessions:
+        if s.cancellation is not None:
+            counts[s.cancellation.reason][0] += 1
+            counts[s.cancellation.reason][1] += int(s.cancellation.late)
+    return {r: (n, late) for r, (n, late) in counts.items()}
+
+
+def snapshot(row: ClientRow) -> dict[str, object]:
+    """A client's fields for the audit trail; notes are private, so only whether they changed."""
+    return {
+        "name": row.name,
+        "email": row.email,
+        "phone": row.phone,
+        "programme": row.programme,
+        "fee": str(Money(row.fee_minor, row.currency)),
+        "window_hours": row.window_hours,
+        "sponsored_credit": row.sponsored_credit,
+        "archived": row.archived,
+        "notes_length": len(row.notes or ""),
+    }
+
+
+def describe(row: ClientRow) -> str:
+    """Enough of a client to tell two of the same name apart."""
+    fee = Money(row.fee_minor, row.currency)
+    contact = row.email or row.phone or "no email"
+    return f"id {row.id}, {contact}, {row.programme}, fee {fee}"
+
+
+def refuse_duplicate_name(db: DbSession, name: str, *, except_id: int | None = None) -> None:
+    """Names stay unique among active clients (DESIGN.md section 9), ignoring case."""
+    stmt = select(ClientRow).where(
+        func.lower(ClientRow.name) == name.lower(), ClientRow.archived.is_(False)
+    )
+    if except_id is not None:
+        stmt = stmt.where(ClientRow.id != except_id)
+    other = db.scalars(stmt.limit(1)).first()
+    if other is not None:
+        raise DomainError(
+            f"an active client is already called '{other.name}' ({describe(other)}); "
+            "use a name that tells them apart (an initial, a middle name)"
+        )
+
+
+def clean_name(name: str) -> str:
+    """The rules add_client applies to a new name (one text check, then spaces collapsed)."""
+    name = " ".join(check_text(name, "a client's name", lengths.NAME).split())
+    if not name:
+        raise DomainError("a client needs a name")
+    if name.isdigit():
+        raise DomainError("a client's name cannot be only digits (it would look like an id)")
+    return name
+
+
+def _check(changes: ClientChanges) -> ClientChanges:
+    """``changes`` with typed text checked as add_client checks it (DomainError naming the rule)."""
+    changes = replace(
+        changes,
+        email=None
+        if changes.email is None
+        else check_text(changes.email, "an email address", lengths.EMAIL),
+        phone=None
+        if changes.phone is None
+        else check_text(changes.phone, "a phone number", lengths.PHONE),
+        notes=None
+        if changes.notes is None
+        else check_text(changes.notes, "the notes", lengths.NOTE, multiline=True),
+    )
+    email = changes.email
+    if email and ("@" not in email or " " in email.strip()):
+        raise DomainError(f"'{email}' is not an email address")
+    if changes.window_hours is not None and not 0 <= changes.window_hours <= MAX_WINDOW_HOURS:
+        raise DomainError(f"a cancellation window must be between 0 and {MAX_WINDOW_HOURS} hours")
+    if changes.fee is not None:
+        if changes.fee.minor < 0:
+            raise DomainError("a fee cannot be negative")
+        try:
+            check_iso_currency(changes.fee.currency)
+        except MoneyError as exc:
+            raise DomainError(str(exc)) from None
+    return changes
+
+
+class ClientBook:
+    """Use cases on one client at a time, each one unit of work on the practice's database."""
+
+    def __init__(self, practice: Practice) -> None:
+        self.practice = practice
+
+    def _row(self, db: DbSession, name_or_id: str | int) -> ClientRow:
+        return self.practice._find_client_row(db, name_or_id)
+
+    def _future_rows(self, db: DbSession, client_id: int) -> list[SessionRow]:
+        stmt = (
+            select(SessionRow)
+            .where(
+                SessionRow.client_id == client_id,
+                SessionRow.status == SessionStatus.SCHEDULED.value,
+                SessionRow.start > self.practice.clock.now(),
+            )
+            .order_by(SessionRow.start)
+        )
+        return list(db.scalars(stmt))
+
+    def future_sessions(self, name_or_id: str | int) -> list[Session]:
+        """Scheduled sessions still to come: what archiving would have to cancel."""
+        with self.practice.reading() as db:
+            row = self._row(db, name_or_id)
+            return [s.to_domain() for s in self._future_rows(db, row.id)]
+
+    def edit(
+        self, name_or_id: str | int, changes: ClientChanges, *, update_future_fees: bool = False
+    ) -> Client:
+        """Change a client's details. A new fee applies to sessions booked from now on; with
+        ``update_future_fees`` the scheduled sessions still to come take it too."""
+        changes = _check(changes)
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            row = self._row(db, name_or_id)
+            before, old_notes = snapshot(row), row.notes
+            if changes.name is not None:
+                name = clean_name(changes.name)
+                if not row.archived:
+                    refuse_duplicate_name(db, name, except_id=row.id)
+                row.name = name
+            if changes.email is not None:
+                row.email = changes.email.strip()
+            if changes.phone is not None:
+                row.phone = changes.phone.strip()
+            if changes.programme is not None:
+                row.programme = changes.programme.value
+            if changes.fee is not None:
+                row.fee_minor, row.currency = changes.fee.minor, changes.fee.currency
+            if changes.clear_window:
+                row.window_hours = None
+            elif changes.window_hours is not None:
+                row.window_hours = changes.window_hours
+            if changes.notes is not None:
+                row.notes = changes.notes
+            after = snapshot(row)
+            notes_changed = changes.notes is not None and changes.notes != old_notes
+            if after == before and not notes_changed:
+                raise DomainError(f"nothing to change for {row.name}")
+            if notes_changed:
+                after["notes"] = "changed"  # private: the trail says only that they changed
+            audit.record(
+                db,
+                at=now,
+                entity="client",
+                entity_id=row.id,
+                action="edit",
+                before=before,
+                after=after,
+            )
+            if update_future_fees and changes.fee is not None:
+                # A prepaid session keeps the fee that was paid.
+                for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):
+                    old = str(Money(s.fee_minor, s.currency))
+                    s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
+                    audit.record(
+                        db,
+                        at=now,
+                        entity="session",
+                        entity_id=s.id,
+                        action="fee",
+                        before={"fee": old},
+                        after={"fee": str(Money(s.fee_minor, s.currency))},
+                        reason="the client's fee changed",
+                    )
+            db.flush()
+            return row.to_domain()
+
+    def archive(
+        self, name_or_id: str | int, *, cancel_future: bool = False, notify: bool = True
+    ) -> Archived:
+        """Close a client who ended therapy; refused while sessions are still to come, unless
+        ``cancel_future`` cancels them as by the professional (never a charge)."""
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            row = self._row(db, name_or_id)
+            if row.archived:
+                raise DomainError(f"{row.name} (id {row.id}) is already archived")
+            future = self._future_rows(db, row.id)
+            if future and not cancel_future:
+                tz = self.practice.tz
+                when = ", ".join(f"{s.start.astimezone(tz):%a %d %b %H:%M}" for s in future[:5])
+                more = f" and {len(future) - 5} more" if len(future) > 5 else ""
+                raise DomainError(
+                    f"{row.name} has {len(future)} session(s) still to come ({when}{more}); "
+                    "cancel them first, or archive with --cancel-future to cancel them "
+                    "as by the professional"
+                )
+            cancelled = [
+                self.practice._cancel(
+                    db,
+                    s.id,
+                    Reason.PROFESSIONAL,
+                    note="",
+                    notified_at=None,
+                    charge=None,
+                    notify=notify,
+                ).to_domain()
+                for s in future
+            ]
+            before = snapshot(row)
+            row.archived = True
+            audit.record(
+                db,
+                at=now,
+                entity="client",
+                entity_id=row.id,
+                action="archive",
+                before=before,
+                after=snapshot(row),
+                reason=f"{len(cancelled)} future session(s) cancelled",
+            )
+            db.flush()
+            return Archived(row.to_domain(), cancelled)
+
+    def restore(self, name_or_id: str | int) -> Client:
+        """Bring an archived client back, if no active client has taken the name since."""
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            row = self._archived_row(db, name_or_id)
+            if not row.archived:
+                raise DomainError(f"{row.name} (id {row.id}) is not archived")
+            refuse_duplicate_name(db, row.name, except_id=row.id)
+            before = snapshot(row)
+            row.archived = False
+            audit.record(
+                db,
+                at=now,
+                entity="client",
+                entity_id=row.id,
+                action="restore",
+                before=before,
+                after=snapshot(row),
+            )
+            db.flush()
+            return row.to_domain()
+
+    def _archived_row(self, db: DbSession, name_or_id: str | int) -> ClientRow:
+        """An archived client by exact name first (an active one may share it), else as usual."""
+        text = " ".join(str(name_or_id).split())
+        if not text.isdigit():
+            rows = list(
+                db.scalars(
+                    select(ClientRow).where(
+                        func.lower(ClientRow.name) == text.lower(), ClientRow.archived.is_(True)
+                    )
+                )
+            )
+            if len(rows) == 1:
+                return rows[0]
+            if len(rows) > 1:
+                ids = ", ".join(str(r.id) for r in rows)
+                raise DomainError(f"more than one archived client is called '{text}' (ids {ids})")
+        return self._row(db, name_or_id)
+
+    def add_credit(self, name_or_id: str | int, sessions: int, note: str = "") -> Client:
+        """Top up (or correct, with a negative number) a sponsored client's sessions of credit."""
+        if sessions == 0:
+            raise DomainError("a credit change of 0 sessions changes nothing")
+        now = self.practice.clock.now()
+        with self.practice.writing() as db:
+            row = self._row(db, name_or_id)
+            if row.programme != Programme.SPONSORED.value:
+                raise DomainError(
+                    f"{row.name} is a private client; sponsored credit is for sponsored clients"
+                )
+            new = row.sponsored_credit + sessions
+            from kara_tui.services.practice import MAX_CREDIT
+
+            if new > MAX_CREDIT:
+                raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
+            if new < 0:
+                raise DomainError(
+                    f"{row.name} has {row.sponsored_credit} session(s) of credit left; "
+                    f"{sessions:+d} would leave {new}, and credit cannot go below zero"
+                )
+            before = {"sponsored_credit": row.sponsored_credit}
+            row.sponsored_credit = new
+            audit.record(
+                db,
+                at=now,
+                entity="client",
+                entity_id=row.id,
+                action="credit",
+                before=before,
+                after={"sponsored_credit": new},
+                reason=note.strip(),
+            )
+            db.flush()
+            return row.to_domain()
+
+    def credit_held(self, client_id: int) -> int:
+        """Sessions of credit held by the client's booked (scheduled) sessions."""
+        with self.practice.reading() as db:
+            stmt = select(func.count(SessionRow.id)).where(
+                SessionRow.client_id == client_id,
+                SessionRow.status == SessionStatus.SCHEDULED.value,
+                SessionRow.credit_reserved.is_(True),
+            )
+            return int(db.scalar(stmt) or 0)

@@ -1,0 +1,117 @@
+"""What the clients screen adds to each row (balance, credit held) and its archive/restore question."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.screen import Screen
+
+from kara_tui.domain import Client, Programme, Session
+from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.screens.client_charges import balance_text
+
+if TYPE_CHECKING:
+    from kara_tui.services.practice import Practice
+
+
+def money_columns(practice: Practice, clients: list[Client]) -> dict[int, tuple[str, int]]:
+    """Per client id: the balance as a short text and the sessions of credit held by bookings."""
+    from kara_tui.services.charges import Ledger
+    from kara_tui.services.clients import ClientBook
+
+    owed = {o.client.id: o.balance for o in Ledger(practice).outstanding()}
+    book = ClientBook(practice)
+    return {
+        c.id: (
+            balance_text(owed.get(c.id, [])).replace("nothing pending", ""),
+            book.credit_held(c.id) if c.programme is Programme.SPONSORED else 0,
+        )
+        for c in clients
+    }
+
+
+class ArchiveFlow:
+    """Archive (or restore) the client, after a question that lists the sessions still to come.
+
+    Archiving refuses nothing silently: with sessions to come, confirming cancels them as by
+    the professional (the client is told), as `clients archive --cancel-future` does.
+    """
+
+    def __init__(
+        self,
+        screen: Screen[None],
+        practice: Practice,
+        client: Client,
+        done: Callable[[object], None],
+    ) -> None:
+        self.screen = screen
+        self.practice = practice
+        self.client = client
+        self.done = done
+
+    def start(self) -> None:
+        if self.client.archived:
+            self._confirm(None)
+            return
+        self.screen.run_worker(self._look, thread=True, group="archive", exit_on_error=False)
+
+    def _look(self) -> None:
+        from kara_tui.services.clients import ClientBook
+
+        future = ClientBook(self.practice).future_sessions(self.client.id)
+        self.screen.app.call_from_thread(self._confirm, future)
+
+    def _confirm(self, future: list[Session] | None) -> None:
+        from kara_tui.ui.screens.confirm import ConfirmDialog
+
+        name = shown_name(self.screen, self.client.name)
+        if future is None:
+            dialog = ConfirmDialog(
+                f"Restore {name}?",
+                f"{name} (id {self.client.id}) comes back to the lists and the pickers.",
+                confirm="Restore",
+            )
+        elif future:
+            tz = self.practice.tz
+            listed = "\n".join(f"  {s.start.astimezone(tz):%a %d %b %Y %H:%M}" for s in future)
+            dialog = ConfirmDialog(
+                f"Archive {name}?",
+                Text(
+                    f"{name} (id {self.client.id}) has {len(future)} session(s) still to come:\n"
+                    f"{listed}\nArchiving cancels them as by the professional (no charge) and "
+                    "queues the client's notices. Back leaves everything as it is."
+                ),
+                confirm="Cancel them and archive",
+                danger=True,
+            )
+        else:
+            dialog = ConfirmDialog(
+                f"Archive {name}?",
+                f"{name} (id {self.client.id}) leaves the lists, pickers and search; their "
+                "history stays in the reports. v shows archived clients, x restores.",
+                confirm="Archive",
+            )
+        self.screen.app.push_screen(dialog, self._answered)
+
+    def _answered(self, yes: bool | None) -> None:
+        if yes:
+            self.screen.run_worker(self._apply, thread=True, group="archive", exit_on_error=False)
+
+    def _apply(self) -> None:
+        from kara_tui.services.clients import ClientBook
+
+        book = ClientBook(self.practice)
+        if self.client.archived:
+            book.restore(self.client.id)
+            said = "restored"
+        else:
+            done = book.archive(self.client.id, cancel_future=True)
+            n = len(done.cancelled)
+            said = f"archived ({n} session(s) cancelled)" if n else "archived"
+        self.screen.app.call_from_thread(self._finish, said)
+
+    def _finish(self, said: str) -> None:
+        self.screen.notify(f"{shown_name(self.screen, self.client.name)} {said}", markup=False)
+        self.done(True)

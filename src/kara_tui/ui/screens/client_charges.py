@@ -1,0 +1,246 @@
+"""A client's charges and refunds with the balance; m (or enter) marks the selected one paid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.worker import Worker
+
+from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, PaymentMethod
+from kara_tui.domain.model import ALL_METHODS
+from kara_tui.ui.privacy import redacted, shown_name
+from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+
+if TYPE_CHECKING:
+    from kara_tui.services.charges import ChargeLine
+    from kara_tui.services.practice import Practice
+
+
+def balance_text(balance: list[Money]) -> str:
+    """'owes 90.00 GBP', 'is owed 20.00 EUR' (a pending refund), or 'nothing pending'."""
+    if not balance:
+        return "nothing pending"
+    parts = []
+    for m in balance:
+        if m.minor < 0:
+            parts.append(f"is owed {Money(-m.minor, m.currency)}")
+        else:
+            parts.append(f"owes {m}")
+    return ", ".join(parts)
+
+
+class ChargesDialog(WorkerErrors, ModalScreen[None]):
+    BINDINGS = [
+        # Not p: p is privacy mode on every screen.
+        Binding("m", "pay", "Mark paid", id="charge_pay"),
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, lines: list[ChargeLine], balance: list[Money]) -> None:
+            self.lines = lines
+            self.balance = balance
+            super().__init__()
+
+    def __init__(self, practice: Practice, client: Client) -> None:
+        super().__init__()
+        self.practice = practice
+        self.client = client
+        self._charges: dict[str, Charge] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide", id="charges") as box:
+            box.border_title = (
+                f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})"
+            )
+            box.border_subtitle = "m or enter marks the selected charge paid · escape back"
+            yield Static("", id="charges-balance")
+            yield DataTable(id="charges-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.styles.height = 12
+        table.add_columns("Id", "Made", "Kind", "Amount", "Status", "Method", "Session")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        from kara_tui.services.charges import Ledger
+
+        ledger = Ledger(self.practice)
+        lines = ledger.lines(client_id=self.client.id)
+        self.post_message(self.Loaded(lines, ledger.balance(self.client.id)))
+
+    def on_charges_dialog_loaded(self, message: Loaded) -> None:
+        tz = self.practice.tz
+        table = self.query_one(DataTable)
+        table.clear()
+        self._charges = {}
+        for line in message.lines:
+            c = line.charge
+            self._charges[str(c.id)] = c
+            status = c.status.value
+            if c.status is ChargeStatus.PAID and c.paid_at:
+                status = f"paid {c.paid_at.astimezone(tz):%d %b %Y}"
+            session = (
+                f"{line.session_start.astimezone(tz):%a %d %b %Y %H:%M}"
+                if line.session_start
+                else ""
+            )
+            table.add_row(
+                str(c.id),
+                f"{c.created_at.astimezone(tz):%d %b %Y}",
+                c.kind.value.replace("_", " "),
+                str(c.amount),
+                status,
+                c.method.label if c.method else "",
+                session,
+                key=str(c.id),
+            )
+        count = len(message.lines)
+        self.query_one("#charges-balance", Static).update(
+            Text(
+                f"Balance: {balance_text(message.balance)} (pending charges minus pending refunds)"
+                + ("" if count else " · no charges yet")
+            )
+        )
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_pay()
+
+    def _selected(self) -> Charge | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._charges.get(key or "")
+
+    def action_pay(self) -> None:
+        charge = self._selected()
+        if charge is None:
+            self.notify("No charge to mark paid.", markup=False)
+            return
+        if charge.status is not ChargeStatus.PENDING:
+            what = "refund" if charge.kind is ChargeKind.REFUND else "charge"
+            self.notify(f"That {what} is {charge.status.value}; only a pending one can be paid.")
+            return
+
+        def done(paid: Charge | None) -> None:
+            if paid is not None:
+                self._load()
+
+        self.app.push_screen(PayForm(self.practice, charge), done)
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    method: PaymentMethod
+    day: str
+    reference: str
+
+
+class PayForm(WorkerErrors, ModalScreen[Charge | None]):
+    """Mark one pending charge paid: how, on which day, with which reference."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+        Binding("ctrl+s", "submit", "Mark paid", id="dialog_confirm", priority=True),
+    ]
+
+    class Paid(Message):
+        def __init__(self, charge: Charge) -> None:
+            self.charge = charge
+            super().__init__()
+
+    def __init__(self, practice: Practice, charge: Charge) -> None:
+        super().__init__()
+        self.practice = practice
+        self.charge = charge
+
+    def compose(self) -> ComposeResult:
+        c = self.charge
+        refund = c.kind is ChargeKind.REFUND
+        method = c.method if c.method in ALL_METHODS else PaymentMethod.CARD
+        with Vertical(classes="dialog", id="pay-form") as box:
+            box.border_title = f"{'Refund paid out' if refund else 'Charge paid'}: {c.amount}"
+            box.border_subtitle = "enter or ctrl+s marks it paid · escape back"
+            with Horizontal(classes="field"):
+                yield Label("Method")
+                yield Select(
+                    [(m.label, m) for m in ALL_METHODS],
+                    value=method,
+                    allow_blank=False,
+                    id="method",
+                )
+            with Horizontal(classes="field"):
+                yield Label("Paid on")
+                yield Input(f"{self.practice.clock.today():%Y-%m-%d}", id="day")
+            with Horizontal(classes="field"):
+                yield Label("Reference")
+                yield Input(placeholder="optional: invoice or bank reference", id="ref")
+            yield Static("", classes="error", id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button("Mark paid", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#day", Input).focus()
+
+    def on_input_changed(self) -> None:
+        self.query_one("#error", Static).update("")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        method = self.query_one("#method", Select).value
+        self._pay(
+            Payment(
+                method=method if isinstance(method, PaymentMethod) else PaymentMethod.CARD,
+                day=self.query_one("#day", Input).value.strip(),
+                reference=self.query_one("#ref", Input).value,
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _pay(self, p: Payment) -> None:
+        from kara_tui.services.charges import Ledger
+        from kara_tui.timeparse import day_start, parse_date
+
+        today: date = self.practice.clock.today()
+        day = parse_date(p.day, today) if p.day else today
+        at = None if day == today else day_start(day, self.practice.tz)
+        paid = Ledger(self.practice).pay(
+            self.charge.id, method=p.method, at=at, reference=p.reference
+        )
+        self.post_message(self.Paid(paid))
+
+    def on_pay_form_paid(self, message: Paid) -> None:
+        self.app.notify(f"Charge {message.charge.id} marked paid", markup=False)
+        self.dismiss(message.charge)
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group == "save" and isinstance(error, USER_ERRORS):
+            self.query_one("#error", Static).update(Text(redacted(self, str(error))))
+            return True
+        return False

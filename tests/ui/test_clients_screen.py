@@ -1,0 +1,226 @@
+"""The clients screen as a client record: edit (e), archive/restore (x), charges paid (m, then m)."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from calendar_kit import screen_text, settle
+from kara_tui.domain import ChargeStatus, Money, PaymentMethod, Reason, SessionStatus
+from kara_tui.services.practice import ChargeRequest
+from kara_tui.ui.screens.client_charges import ChargesDialog, PayForm
+from kara_tui.ui.screens.client_edit import ClientEditForm
+from kara_tui.ui.screens.clients import ClientsScreen
+from kara_tui.ui.screens.confirm import ConfirmDialog
+
+
+async def open_clients(app, pilot, row: int = 0) -> None:
+    await settle(app, pilot)
+    await pilot.press("C")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ClientsScreen)
+    app.screen.query_one(DataTable).move_cursor(row=row)  # Anna, Ben, Chloe by name
+
+
+async def retype(pilot, app, name: str, text: str) -> None:
+    app.screen.query_one(f"#{name}", Input).focus()
+    await pilot.press("ctrl+a", "ctrl+k", *text)
+
+
+async def test_e_edits_a_client_and_later_bookings_take_the_new_fee(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        text = screen_text(app)
+        assert "Id" in text and "Balance" in text and "3 left, 1 held" in text
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        assert "Booked: Mon 23 Nov 10:00 (90.00 GBP)" in screen_text(app)
+        await retype(pilot, app, "email", "anna@new.example")
+        await retype(pilot, app, "fee", "95")
+        await retype(pilot, app, "window", "48")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        anna = cal_practice.find_client(ids["anna"])
+        assert (anna.email, anna.fee, anna.window_hours) == (
+            "anna@new.example",
+            Money(9500, "GBP"),
+            48,
+        )
+        assert cal_practice.get_session(ids["next_week"]).fee == Money(9000, "GBP")
+        assert "95.00 GBP" in screen_text(app)
+
+
+async def test_a_bad_edit_says_why_in_the_form_and_saves_nothing(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        await retype(pilot, app, "name", "Ben Jones")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        assert "an active client is already called 'Ben Jones'" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert cal_practice.find_client(ids["anna"]).name == "Anna Smith"
+
+
+async def test_x_archives_after_listing_future_sessions_and_restores(
+    app, ids, cal_practice
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot, row=2)  # Chloe: two sessions still to come
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        assert "has 2 session(s) still to come" in text
+        assert "Wed 18 Nov 2026 14:00" in text and "Fri 20 Nov 2026 19:00" in text
+        await pilot.press("escape")  # back: nothing changes
+        await settle(app, pilot)
+        assert not cal_practice.find_client(ids["chloe"]).archived
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client(ids["chloe"]).archived
+        future = cal_practice.get_session(ids["future"])
+        assert future.status is SessionStatus.CANCELLED
+        assert future.cancellation.reason is Reason.PROFESSIONAL
+        assert "Chloe Patel" not in screen_text(app)
+        await pilot.press("v")  # archived ones too
+        await settle(app, pilot)
+        assert "Chloe Patel (archived)" in screen_text(app)
+        app.screen.query_one(DataTable).move_cursor(row=2)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert "Restore Chloe Patel?" in screen_text(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert not cal_practice.find_client(ids["chloe"]).archived
+
+
+async def test_m_lists_charges_and_m_marks_one_paid(app, ids, cal_practice) -> None:
+    cancelled = cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    (charge,) = cancelled.charges
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        assert "owes 90.00 GBP" in screen_text(app)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)
+        text = screen_text(app)
+        assert "Balance: owes 90.00 GBP" in text and "cancellation" in text
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PayForm)
+        await retype(pilot, app, "ref", "INV-7")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)
+        paid = cal_practice.get_session(ids["next_week"]).charges[0]
+        assert (paid.id, paid.status, paid.reference) == (charge.id, ChargeStatus.PAID, "INV-7")
+        assert "Balance: nothing pending" in screen_text(app)
+        await pilot.press("m")  # a paid charge cannot be paid again: said, nothing opens
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)
+
+
+async def test_privacy_mode_hides_names_in_the_edit_archive_and_charges_dialogs(
+    app, ids, cal_practice
+) -> None:
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("p")  # privacy mode, on this screen as on every other
+        await settle(app, pilot)
+        assert app.privacy
+        for key, title in (
+            ("e", "Edit client (id 1)"),
+            ("x", "Archive A.Sm.?"),
+            ("m", "A.Sm. (id 1)"),
+        ):
+            await pilot.press(key)
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert title in text, text
+            assert "Anna Smith" not in text and "anna@example.com" not in text
+            await pilot.press("escape")
+            await settle(app, pilot)
+        assert not cal_practice.find_client(ids["anna"]).archived
+
+
+async def test_session_details_show_the_clients_balance(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.details import DetailsScreen
+
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(DetailsScreen(cal_practice, ids["past"], cal_practice.tz, False))
+        await settle(app, pilot)
+        assert "Balance    owes 90.00 GBP" in screen_text(app)
+
+
+async def test_shift_e_on_session_details_edits_the_client(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.details import DetailsScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(DetailsScreen(cal_practice, ids["past"], cal_practice.tz, False))
+        await settle(app, pilot)
+        await pilot.press("E")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        await retype(pilot, app, "phone", "020 7946 0000")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailsScreen)
+        assert "020 7946 0000" in screen_text(app)
+    assert cal_practice.find_client(ids["anna"]).phone == "020 7946 0000"
+
+
+async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.outstanding import OutstandingDialog
+
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OutstandingDialog)
+        text = screen_text(app)
+        assert "1 client owes something" in text
+        assert "Anna Smith" in text and "90.00 GBP" in text
+
+
+async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.client_record import ClientRecordDialog
+
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientRecordDialog)
+        text = screen_text(app)
+        assert "anna@example.com" in text and "Balance" in text and "owes 90.00 GBP" in text
+        assert "Cancelled by the client: 1" in text
+        assert "Sessions (3)" in text and "✓ attended" in text
+        await pilot.press("p")  # privacy mode: no name, no contact
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Anna" not in text and "anna@" not in text and "A.Sm." in text
