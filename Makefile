@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
-test: lint  ## ruff, the layer contract and the whole pytest suite
-	$(BIN)/pytest
+test: lint  ## ruff, the layer contract, mypy and the whole pytest suite
+	$(BIN)/pytest --durations=15
+
+test-fast: lint  ## the quick loop: lint and every test but the e2e (tmux) and slow ones
+	$(BIN)/pytest -m "not e2e and not slow"
 
 bench: $(STAMP)  ## the performance suite (not part of `make test`)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

@@ -33,7 +33,6 @@ class Settings:
     db_url: str | None = None
     theme: str = "kara-dark"
     privacy: bool = False
-    week_start_hour: int | None = None
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key, e.g. cancel = "C"
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     outbox_dir: Path | None = None
@@ -58,7 +57,6 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "db_url": str,
     "theme": str,
     "privacy": bool,
-    "week_start_hour": int,
     "outbox_dir": str,
     "horizon_past_days": int,
     "horizon_future_days": int,
@@ -78,7 +76,6 @@ _SMTP_TYPES: dict[str, type] = {
 # The values that make sense, inclusive: anything outside would make every sync fail, a date
 # overflow, or a deadline that never comes.
 _RANGES: dict[str, tuple[int, int]] = {
-    "week_start_hour": (0, 23),
     "horizon_past_days": (0, 3660),
     "horizon_future_days": (1, 3660),
     "fetch_deadline_seconds": (1, 3600),

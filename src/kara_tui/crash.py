@@ -135,5 +135,5 @@ def install_log_scrubbing() -> None:
         record.args = None
         return record
 
-    factory._kara_scrubs = True  # type: ignore[attr-defined]
+    factory._kara_scrubs = True  # type: ignore[attr-defined]  # our mark on a plain function
     logging.setLogRecordFactory(factory)

@@ -594,6 +594,7 @@ def run_kara(home: Path, argv: tuple[str, ...], config: str | None) -> subproces
     )
 
 
+@pytest.mark.slow  # one kara-tui process per row: about 90 s for the table on two cores
 @pytest.mark.parametrize("row", ROWS)
 def test_hostile_input_is_refused_in_one_line(home: Path, row: Bad) -> None:
     before = everything(home / "kara.db")

@@ -256,7 +256,7 @@ CONFIG_ROWS: list[tuple[str, str, str]] = [
     ("horizon_past_days = -400", "key 'horizon_past_days' should be between 0 and", "horizon_past_days"),
     ("horizon_past_days = 99999999999", "key 'horizon_past_days' should be between", "horizon_past_days"),
     ("horizon_future_days = 9223372036854775807", "key 'horizon_future_days' should be between", "horizon_future_days"),
-    ("week_start_hour = 25", "key 'week_start_hour' should be between 0 and 23", "week_start_hour"),
+    ("feed_unknown_length_minutes = 0", "key 'feed_unknown_length_minutes' should be between 1 and 1440", "feed_unknown_length_minutes"),
     ("db_url = 3", "key 'db_url' should be text, not 3", "db_url"),
     ("colour = 1", "unknown key 'colour'", ""),
     ('[smtp]\nhost = "mail"\nport = 0', "key 'smtp.port' should be between 1 and 65535", "smtp"),

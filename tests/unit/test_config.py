@@ -32,7 +32,6 @@ def test_every_known_key_is_read(tmp_path: Path) -> None:
 db_url = "sqlite:////tmp/x.db"
 theme = "kara-light"
 privacy = true
-week_start_hour = 7
 outbox_dir = "~/outbox"
 horizon_past_days = 30
 horizon_future_days = 200
@@ -52,7 +51,7 @@ sender = "kara@example.com"
     )
     s = load(path)
     assert s.db_url == "sqlite:////tmp/x.db"
-    assert (s.theme, s.privacy, s.week_start_hour) == ("kara-light", True, 7)
+    assert (s.theme, s.privacy) == ("kara-light", True)
     assert s.outbox_dir == Path("~/outbox").expanduser()
     assert (s.horizon_past_days, s.horizon_future_days) == (30, 200)
     assert s.fetch_deadline_seconds == 10
@@ -79,7 +78,7 @@ sender = "kara@example.com"
 def test_a_bad_value_names_the_file_line_and_key_and_the_rest_is_kept(
     tmp_path: Path, text: str, message: str
 ) -> None:
-    path = write(tmp_path, "week_start_hour = 7\n" + text + "\n")
+    path = write(tmp_path, "fetch_max_bytes = 5000\n" + text + "\n")
     settings = load(path)
     (problem,) = settings.problems
     assert problem.startswith(f"{path}, line 2: ") or problem.startswith(f"{path}, line 3: ")
@@ -87,7 +86,7 @@ def test_a_bad_value_names_the_file_line_and_key_and_the_rest_is_kept(
     assert problem.endswith("; ignored, the default is used")
     assert "\n" not in problem
     assert "hunter2" not in problem
-    assert settings.week_start_hour == 7  # the good value before it is kept
+    assert settings.fetch_max_bytes == 5000  # the good value before it is kept
 
 
 def test_a_file_that_is_not_toml_names_the_file(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Boolean,
@@ -174,7 +174,7 @@ class Bulk:
         return done
 
 
-def _sqlite_converter(type_: Any, dialect: Any) -> _Convert | bool | None:
+def _sqlite_converter(type_: Any, dialect: Any) -> _Convert | Literal[False] | None:
     """How a value of ``type_`` is bound on SQLite: a function, None (as it is), or False
     (unknown: the caller must use Core)."""
     if isinstance(type_, UTCDateTime):

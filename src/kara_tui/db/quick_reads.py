@@ -437,7 +437,7 @@ class QuickReader:
             a: datetime | date = _utc(first)
             b: datetime | date = _utc(last)
             if all_day:
-                a, b = a.date(), b.date()  # type: ignore[union-attr]
+                a, b = a.date(), b.date()  # type: ignore[union-attr]  # both are datetimes here
             if _instant(a, zone) < end and start < _instant(b, zone):
                 found.append(
                     d.ExternalEvent(

@@ -88,7 +88,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         # then check them before committing. The pragma goes straight to the driver, which
         # is in autocommit mode (engine.py), because SQLAlchemy would open a transaction first.
         if sqlite:
-            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]  # open here
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
@@ -99,4 +99,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                     )
         finally:
             if sqlite:
-                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]  # open here

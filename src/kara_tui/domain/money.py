@@ -78,10 +78,6 @@ class Money:
             raise MoneyError(f"'{text.strip()}' is too large (at most {largest})")
         return cls(minor, currency)
 
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(0, currency)
-
     @property
     def decimal(self) -> Decimal:
         return Decimal(self.minor).scaleb(-exponent(self.currency))

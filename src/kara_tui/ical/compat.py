@@ -51,10 +51,10 @@ def metering(meter: Meter | None) -> None:
     _active.meter = meter
 
 
-_Iterinfo: Any = _rrule._iterinfo  # type: ignore[attr-defined]
+_Iterinfo: Any = _rrule._iterinfo
 
 
-class _CountingIterinfo(_Iterinfo):  # type: ignore[misc]
+class _CountingIterinfo(_Iterinfo):  # type: ignore[misc]  # dateutil's private base is Any here
     """dateutil's per-walk helper, counting the periods a walk asks for."""
 
     __slots__ = ()
@@ -63,7 +63,7 @@ class _CountingIterinfo(_Iterinfo):  # type: ignore[misc]
         # dateutil's own __init__ clears the attributes named by self.__slots__: ours is empty.
         for attr in _Iterinfo.__slots__:
             setattr(self, attr, None)
-        self.rrule = rule
+        self.rrule = rule  # type: ignore[misc]  # a slot of dateutil's base, unseen by mypy
 
     def ydayset(self, year: int, month: int, day: int) -> Any:
         _tick()
@@ -91,8 +91,8 @@ def _tick() -> None:
 def install() -> None:
     """Put the counting helper in place (once per process; rules without a meter are
     not slowed down beyond one attribute look-up per period)."""
-    if _rrule._iterinfo is not _CountingIterinfo:  # type: ignore[attr-defined]
-        _rrule._iterinfo = _CountingIterinfo  # type: ignore[attr-defined]
+    if _rrule._iterinfo is not _CountingIterinfo:
+        _rrule._iterinfo = _CountingIterinfo  # type: ignore[misc, assignment]  # the patch itself
 
 
 def start_near(series: Any, window_start: datetime) -> None:
@@ -104,7 +104,7 @@ def start_near(series: Any, window_start: datetime) -> None:
     """
     recurrence = getattr(series, "recurrence", None)
     rules = getattr(recurrence, "rrules", None)
-    if not rules or getattr(series, "this_and_future", None):
+    if recurrence is None or not rules or getattr(series, "this_and_future", None):
         return
     try:
         span = recurrence.end - recurrence.start
@@ -113,7 +113,8 @@ def start_near(series: Any, window_start: datetime) -> None:
     for index, rule in enumerate(rules):
         if not isinstance(rule, _rrule.rrule):
             continue
-        moved = None if rule._count is not None else _moved_start(rule, window_start, span)
+        count = rule._count  # type: ignore[attr-defined]  # COUNT is private in dateutil
+        moved = None if count is not None else _moved_start(rule, window_start, span)
         rules[index] = _Lazy(rule if moved is None else rule.replace(dtstart=moved), rule)
 
 
@@ -151,7 +152,8 @@ def _moved_start(rule: Any, window_start: datetime, span: timedelta) -> datetime
         periods = (wall_target - wall_start) // unit
         if periods <= 0:
             return None
-        return start + unit * periods  # wall-clock arithmetic, as dateutil walks
+        moved: datetime = start + unit * periods  # wall-clock arithmetic, as dateutil walks
+        return moved
     if (start.month, start.day) == (2, 29):
         return None  # whole years would leave 29 February
     step_years = interval if freq == YEARLY else math.lcm(interval, 12) // 12

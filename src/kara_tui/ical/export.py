@@ -39,7 +39,8 @@ def export_sessions(
     stamp_utc = stamp.astimezone(UTC)
     for session in sessions:
         cal.add_component(_event(session, stamp_utc, private=private))
-    return cal.to_ical()
+    text: bytes = cal.to_ical()
+    return text
 
 
 def _event(session: Session, stamp: datetime, *, private: bool) -> Event:

@@ -34,7 +34,7 @@ from typing import Any
 
 from dateutil.tz import tzutc
 from icalendar import Event
-from icalendar.parser.property import unescape_backslash
+from icalendar.parser import unescape_backslash  # the public name (parser.__all__)
 from icalendar.prop import vDDDTypes
 from recurring_ical_events.util import (
     compare_greater,
@@ -521,7 +521,7 @@ def groups_outside(
                         continue
                     member = _plain_member(begin, finish, rule, rid, exdates, heads)
                     if member is not None:
-                        groups.setdefault(key, []).append((index, *member))  # type: ignore[union-attr]
+                        groups.setdefault(key, []).append((index, *member))  # type: ignore[union-attr]  # groups holds lists only
                         continue
         groups[key] = None
     for key, members in groups.items():
@@ -790,7 +790,7 @@ def _wall_span(member: _Member | Simple) -> timedelta:
     if member.end is None:
         return timedelta(days=1)
     start, end = _wall(member.start), _wall(member.end)
-    return abs(end - start)  # type: ignore[operator]
+    return abs(end - start)
 
 
 def zone_ids(text: str, simple: Simple | None = None) -> list[tuple[str, bool]]:
@@ -996,7 +996,7 @@ class Reader:
                     returned.add(id(found))
                     begin, end = self.span(found)
                     if time_span_contains_event(window_start, window_end, begin, end):
-                        out.append((found, begin, end, self.value(found.recurrence_id)))  # type: ignore[arg-type]
+                        out.append((found, begin, end, self.value(found.recurrence_id)))
                 if len(out) > limit:
                     return None
         for override, ids in override_ids:
@@ -1005,7 +1005,7 @@ class Reader:
             begin, end = self.span(override)
             if time_span_contains_event(window_start, window_end, begin, end):
                 returned.add(id(override))
-                out.append((override, begin, end, self.value(override.recurrence_id)))  # type: ignore[arg-type]
+                out.append((override, begin, end, self.value(override.recurrence_id)))
         return out if len(out) <= limit else None
 
 

@@ -484,7 +484,7 @@ def _request(
                 location = response.headers.get("Location")
                 if not location:
                     raise FetchError(f"the server sent a redirect (HTTP {code}) without a target")
-                return location
+                return str(location)
             if code == 304:
                 return FetchResult(
                     "not_modified",

@@ -60,4 +60,5 @@ def build(
     cal.add_component(event)
     if tz is not None:
         cal.add_missing_timezones()
-    return cal.to_ical().decode("utf-8")
+    text: bytes = cal.to_ical()
+    return text.decode("utf-8")

@@ -760,11 +760,11 @@ def _place(
             split.zones.update(zone_ids(source.text, simple))
             source.text = ""
     elif all(simple is not None for _, _, simple in members) and plain_series(
-        [simple for _, _, simple in members],  # type: ignore[misc]
+        [simple for _, _, simple in members],
         window_end,
         MAX_RULE_STEPS,
     ):
-        split.series.append(members)  # type: ignore[arg-type]
+        split.series.append(members)
     else:
         split.complex.extend(index for index, _, _ in members)
 

@@ -94,14 +94,6 @@ class Prepared:
     # index in ``events``: one such event is the event; reading each copy costs the feed.
     copies: dict[int, int] = field(default_factory=dict)
 
-    def calendar_text(self, events: list[EventSource] | None = None) -> str:
-        """One VCALENDAR with the header and ``events`` (all of them by default)."""
-        chosen = self.events if events is None else events
-        parts = ["BEGIN:VCALENDAR", self.header]
-        parts.extend(event.ical() for event in chosen)
-        parts.append("END:VCALENDAR\r\n")
-        return "\r\n".join(parts)
-
 
 _BOM = b"\xef\xbb\xbf"
 _CHUNK_BYTES = 1 << 20

@@ -89,7 +89,7 @@ def _tzids(component: Timezone) -> list[str]:
 def _from_component(component: Timezone) -> tzinfo | None:
     """Build a zone from a VTIMEZONE's own rules, or None if they make no sense."""
     try:
-        zone = component.to_tz(tzp, lookup_tzid=False)
+        zone: tzinfo = component.to_tz(tzp, lookup_tzid=False)
         zone.utcoffset(datetime(2020, 1, 1))  # noqa: DTZ001 - probing a zone's offset
     except Exception:
         return None
@@ -203,7 +203,7 @@ def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) 
         prop = event.get(name)
         if prop is None:
             continue
-        if name == "EXDATE" and zoned and floating is None:
+        if name == "EXDATE" and zoned and floating is None and isinstance(start, datetime):
             _pin_floating_exdates(prop, start, start_prop.params.get("TZID"), resolver)
         for item in prop if isinstance(prop, list) else [prop]:
             if isinstance(item, vBroken):

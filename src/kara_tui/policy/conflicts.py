@@ -19,7 +19,7 @@ class ConflictKind(StrEnum):
     OUTSIDE_HOURS = "outside_hours"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a kind's heading, not str.title()
         """What this kind of warning is, in a few words (a dialog's title, a list's heading)."""
         return _TITLES[self]
 

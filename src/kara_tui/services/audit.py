@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session as DbSession
@@ -17,8 +18,8 @@ def record(
     entity: str,
     entity_id: int,
     action: str,
-    before: dict[str, object] | None = None,
-    after: dict[str, object] | None = None,
+    before: Mapping[str, object] | None = None,  # read-only: a dict[str, str] is welcome
+    after: Mapping[str, object] | None = None,
     reason: str = "",
 ) -> None:
     db.add(

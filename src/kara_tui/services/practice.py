@@ -1199,7 +1199,7 @@ class Practice:
             if withdrawn:
                 tombstone["unsent_notices_withdrawn"] = str(len(withdrawn))
             db.execute(
-                SessionRow.__table__.update()
+                SessionRow.__table__.update()  # type: ignore[attr-defined]  # __table__ is a Table
                 .where(SessionRow.rescheduled_from == row.id)
                 .values(rescheduled_from=None)
             )

@@ -15,7 +15,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import textual.constants
 from textual import events, work
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
@@ -31,7 +30,7 @@ from kara_tui.clock import Clock
 from kara_tui.config import Settings, save_value, where
 from kara_tui.domain.privacy import redact
 from kara_tui.files import write_private
-from kara_tui.ui import keys
+from kara_tui.ui import compat, keys
 from kara_tui.ui.calendar_data import reads_of
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
 from kara_tui.ui.screens.calendar import CalendarScreen
@@ -92,9 +91,7 @@ class KaraApp(App[int]):
     ) -> None:
         super().__init__()
         _freeze_loaded_modules()
-        # Textual's debug log (TEXTUAL_LOG) writes every worker's arguments, client names
-        # among them, to a plain file: kara-tui never lets it.
-        textual.constants.LOG_FILE = None  # type: ignore[misc]
+        compat.never_write_textual_log()
         self.practice = practice
         self.settings = settings
         self.clock = clock
@@ -148,7 +145,7 @@ class KaraApp(App[int]):
         classes["-dark-mode"] = theme.dark
         classes["-light-mode"] = not theme.dark
         self.update_classes(classes, update=False)
-        self._refresh_truecolor_filter(self.ansi_theme)  # as the watcher does: light or dark
+        compat.refresh_truecolor_filter(self)  # as the watcher does: light or dark
         self.stylesheet.set_variables(self.get_css_variables())
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -249,7 +246,7 @@ class KaraApp(App[int]):
     def _key_taken_by_screen(self) -> bool:
         """Whether the screen or a widget on it binds the privacy key for itself (the reports
         screen's p picks a period): its own meaning wins there."""
-        chain = self.screen._binding_chain  # with the config's keymap applied
+        chain = compat.binding_chain(self.screen)  # with the config's keymap applied
         keys = {
             key
             for node, bindings in chain
@@ -377,17 +374,14 @@ class KaraApp(App[int]):
 
     # -- errors and exits ---------------------------------------------------------------------
 
-    def _handle_exception(self, error: Exception) -> None:
+    def _handle_exception(self, error: Exception) -> None:  # compat.HANDLE_EXCEPTION
         """An error nobody foresaw: write a redacted crash log and leave, restoring the terminal.
 
         Textual would print a Rich traceback with every frame's local variables (client
         names, a feed's secret URL) once the terminal is restored; that is never shown. The
         CLI prints one line naming the crash log instead.
         """
-        self._return_code = crash.EXIT_CRASHED
-        if self._exception is None:
-            self._exception = error  # run_test re-raises it, so a test sees the failure
-            self._exception_event.set()
+        compat.record_crash(self, error, crash.EXIT_CRASHED)
         if self.crash is None:
             cause = error.error if isinstance(error, WorkerFailed) else error
             try:
@@ -395,7 +389,7 @@ class KaraApp(App[int]):
             except OSError:
                 log = None
             self.crash = Crash(cause, log)
-        self._close_messages_no_wait()
+        compat.close_messages(self)
 
     def on_key(self, event: events.Key) -> None:
         """KARA_DEBUG_CRASH=1 makes F12 fail the way a bug would, with client names in the

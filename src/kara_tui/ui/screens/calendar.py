@@ -65,7 +65,6 @@ NEEDS_SCHEDULED = {"edit"}
 # Undo attendance applies (and shows in the footer) only on a session marked one way or the other.
 MARKED = {SessionStatus.ATTENDED, SessionStatus.NO_SHOW}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
-COMING = "coming with the {issue} issue"
 WATCH_SECONDS = 2.0  # how often to ask whether someone else changed the database
 PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
 
@@ -584,13 +583,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def action_cancel(self) -> None:
         if (s := self._require_scheduled("cancel")) is None:
             return
-        try:
-            from kara_tui.ui.screens.cancel import CancelDialog
-        except ImportError:
-            self._coming(
-                "The cancel dialog is", "Cancel dialog", f"kara-tui sessions cancel {s.id}"
-            )
-            return
+        from kara_tui.ui.screens.cancel import CancelDialog
+
         self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog", self._said_cancelled)
 
     def action_no_show(self) -> None:
@@ -605,13 +599,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
                 markup=False,
             )
             return
-        try:
-            from kara_tui.ui.screens.cancel import CancelDialog
-        except ImportError:
-            self._coming(
-                "The no-show dialog is", "Cancel dialog", f"kara-tui sessions no-show {s.id}"
-            )
-            return
+        from kara_tui.ui.screens.cancel import CancelDialog
+
         self._open(
             lambda: CancelDialog(self.practice, s.id, no_show=True),
             "no-show dialog",
@@ -621,29 +610,15 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def action_reschedule(self) -> None:
         if (s := self._require_scheduled("reschedule")) is None:
             return
-        try:
-            from kara_tui.ui.screens.reschedule import RescheduleDialog
-        except ImportError:
-            self._coming(
-                "The reschedule dialog is",
-                "Cancel dialog",
-                f"kara-tui sessions reschedule {s.id} --start TIME --by client",
-            )
-            return
+        from kara_tui.ui.screens.reschedule import RescheduleDialog
+
         self._open(
             lambda: RescheduleDialog(self.practice, s.id), "reschedule dialog", self._said_moved
         )
 
     def action_cancel_range(self) -> None:
-        try:
-            from kara_tui.ui.screens.cancel_range import CancelRangeDialog
-        except ImportError:
-            self._coming(
-                "Cancelling a range is",
-                "Cancel dialog",
-                "kara-tui sessions cancel-range --from DATE --to DATE --reason professional",
-            )
-            return
+        from kara_tui.ui.screens.cancel_range import CancelRangeDialog
+
         self._open(
             lambda: CancelRangeDialog(self.practice, start=self.cursor),
             "range dialog",
@@ -793,11 +768,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         self.app.push_screen(ClientForm(self.practice), lambda _: self.reload(keep=True))
 
     def action_outbox(self) -> None:
-        try:
-            from kara_tui.ui.screens.outbox import OutboxScreen
-        except ImportError:
-            self._coming("The outbox screen is", "Cancel dialog", "kara-tui outbox list")
-            return
+        from kara_tui.ui.screens.outbox import OutboxScreen
+
         self._open(lambda: OutboxScreen(self.practice, self.settings), "outbox")
 
     # -- feeds ------------------------------------------------------------------------------
@@ -876,11 +848,8 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         )
 
     def action_reports(self) -> None:
-        try:
-            from kara_tui.ui.screens.reports import ReportsScreen
-        except ImportError:
-            self._coming("The reports screen is", "Reports", "kara-tui report")
-            return
+        from kara_tui.ui.screens.reports import ReportsScreen
+
         self._open(lambda: ReportsScreen(self.practice, self.settings), "reports screen")
 
     # -- helpers -----------------------------------------------------------------------------
@@ -890,13 +859,6 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
     def _tz_day(self, session: Session) -> date:
         return session.start.astimezone(self._tz()).date()
-
-    def _coming(self, what: str, issue: str, command: str) -> None:
-        self.notify(
-            f"{what} {COMING.format(issue=issue)}. Meanwhile: {command}",
-            title="Not here yet",
-            markup=False,
-        )
 
     def _open(
         self,

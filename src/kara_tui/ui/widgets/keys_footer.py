@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from kara_tui.ui import compat
+
 
 class KeysFooter(Footer):
     """Textual's Footer composes nothing until the screen first announces its bindings, then
@@ -17,11 +19,7 @@ class KeysFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        # Textual 8's "the bindings can be shown" flag; without it, the footer starts empty
-        # as Textual's does.
-        ready = getattr(Footer, "_bindings_ready", None)
-        if ready is not None:
-            self.set_reactive(ready, True)
+        compat.show_footer_keys_at_once(self)
         self._composed_for: object = None
 
     def _keys(self) -> object:

@@ -1,0 +1,72 @@
+"""Every private Textual name kara-tui relies on, in one place; tests/ui/test_textual_compat.py
+fails loudly when a Textual upgrade renames or removes one (pyproject bounds Textual below 9).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.binding import BindingsMap
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+    from textual.widgets import Footer
+
+# (owner, name) for each private name used below: what the compat test checks exists.
+PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
+    ("textual.app.App", "_handle_exception"),
+    ("textual.app.App", "_refresh_truecolor_filter"),
+    ("textual.app.App", "_close_messages_no_wait"),
+    ("textual.screen.Screen", "_binding_chain"),
+    ("textual.widgets.Footer", "_bindings_ready"),
+    ("textual.constants", "LOG_FILE"),
+)
+# Set on the app by App.__init__ (instance attributes, so checked on a live app).
+APP_INSTANCE_NAMES: tuple[str, ...] = ("_return_code", "_exception", "_exception_event")
+
+# The hook App calls with an unhandled exception; KaraApp overrides it (ui/app.py) so no
+# traceback with client names is ever printed.
+HANDLE_EXCEPTION = "_handle_exception"
+
+
+def never_write_textual_log() -> None:
+    """Textual's debug log (TEXTUAL_LOG) writes every worker's arguments, client names among
+    them, to a plain file: kara-tui never lets it."""
+    import textual.constants
+
+    textual.constants.LOG_FILE = None  # type: ignore[misc]  # a Final, overridden on purpose
+
+
+def refresh_truecolor_filter(app: App[Any]) -> None:
+    """What App's theme watcher does for a light or dark theme (App._refresh_truecolor_filter)."""
+    app._refresh_truecolor_filter(app.ansi_theme)
+
+
+def binding_chain(screen: Screen[Any]) -> list[tuple[DOMNode, BindingsMap]]:
+    """The screen's bindings from the focused widget up, with the config's keymap applied."""
+    return screen._binding_chain
+
+
+def show_footer_keys_at_once(footer: Footer) -> None:
+    """Set Footer's "the bindings can be shown" flag (Footer._bindings_ready), so it does not
+    start empty; where it is missing the footer starts empty, as Textual's does."""
+    from textual.widgets import Footer
+
+    ready = getattr(Footer, "_bindings_ready", None)
+    if ready is not None:
+        footer.set_reactive(ready, True)
+
+
+def record_crash(app: App[Any], error: Exception, return_code: int) -> None:
+    """What App._handle_exception records before it prints a traceback: the return code, and
+    the first exception (run_test re-raises it, so a test sees the failure)."""
+    app._return_code = return_code
+    if app._exception is None:
+        app._exception = error
+        app._exception_event.set()
+
+
+def close_messages(app: App[Any]) -> None:
+    """End the app's message loop now, as App._handle_exception does after its traceback."""
+    app._close_messages_no_wait()

@@ -1,0 +1,76 @@
+"""The private Textual names in kara_tui/ui/compat.py still exist and still do what it says.
+
+If one of these fails after a Textual upgrade, the upgrade renamed or removed an internal
+kara-tui relies on: fix kara_tui/ui/compat.py (and only it) before raising the bound.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from importlib.metadata import version
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Footer
+
+from kara_tui.ui import compat
+from kara_tui.ui.app import KaraApp
+from kara_tui.ui.widgets.keys_footer import KeysFooter
+
+TEXTUAL = version("textual")
+
+
+def _owner(dotted: str) -> object:
+    module, _, name = dotted.rpartition(".")
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError:
+        return getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize(("owner", "name"), compat.PRIVATE_NAMES)
+def test_every_private_name_still_exists(owner: str, name: str) -> None:
+    assert hasattr(_owner(owner), name), (
+        f"Textual {TEXTUAL} has no {owner}.{name}: update kara_tui/ui/compat.py"
+    )
+
+
+def test_the_exception_hook_kara_overrides_still_takes_the_error() -> None:
+    hook = getattr(App, compat.HANDLE_EXCEPTION)
+    assert list(inspect.signature(hook).parameters) == ["self", "error"], (
+        f"Textual {TEXTUAL} changed App.{compat.HANDLE_EXCEPTION}: update KaraApp and compat.py"
+    )
+    assert compat.HANDLE_EXCEPTION in KaraApp.__dict__
+
+
+def test_a_crash_is_recorded_where_run_test_looks_for_it() -> None:
+    app: App[None] = App()
+    for name in compat.APP_INSTANCE_NAMES:
+        assert hasattr(app, name), f"Textual {TEXTUAL} has no App().{name}: update compat.py"
+    first, second = RuntimeError("first"), RuntimeError("second")
+    compat.record_crash(app, first, 3)
+    compat.record_crash(app, second, 3)
+    assert app.return_code == 3
+    assert app._exception is first  # the first one is the one run_test re-raises
+    assert app._exception_event.is_set()
+
+
+class _Host(App[None]):
+    BINDINGS = [("x", "bell", "Ring")]
+
+    def compose(self) -> ComposeResult:
+        yield KeysFooter()
+
+
+async def test_the_live_helpers_work_on_a_running_app() -> None:
+    app = _Host()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        chain = compat.binding_chain(app.screen)
+        assert any(node is app for node, _ in chain)
+        assert any("x" in bindings.key_to_bindings for _, bindings in chain)
+        compat.refresh_truecolor_filter(app)  # raises if the private method changed shape
+        footer = app.query_one(KeysFooter)
+        assert getattr(footer, "_bindings_ready") is True  # noqa: B009 (the private flag)
+        assert isinstance(footer, Footer)
