@@ -41,6 +41,9 @@ def test_newcomer_flow(cli) -> None:
             "kind": "cancellation",  # 26 h notice is not late: its own kind (issue 11)
             "status": "pending",
             "created_at": "2026-11-16T08:00:00+00:00",
+            "paid_at": None,  # settled later with 'charges pay' (issue 15)
+            "reference": "",
+            "void_reason": "",
         }
     ]
     assert [h["action"] for h in shown["history"]] == ["book", "cancel"]
