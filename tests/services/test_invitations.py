@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
@@ -151,12 +150,6 @@ def test_invitation_update_and_reschedule_leave_exactly_the_new_session(
     [event] = recurring_ical_events.of(calendar).between(date(2026, 11, 1), date(2026, 12, 1))
     assert str(event["UID"]) == new.uid
     assert event.decoded("DTSTART") == new.start
-
-
-@pytest.mark.skip(reason="recurring sessions (DESIGN.md section 6) are not on main yet")
-def test_a_series_invitation_and_its_cancellations_leave_exactly_its_sessions() -> None:
-    """Issue 17: once series exist, their invitation (one RRULE, or one per session) and a
-    cancelled occurrence, applied in order, must leave exactly the sessions on record."""
 
 
 def test_a_booking_inside_the_window_says_a_cancellation_now_may_be_charged(
