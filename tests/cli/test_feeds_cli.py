@@ -231,6 +231,9 @@ def test_private_export_has_no_names(cli, tmp_path) -> None:
     assert b"Anna" not in body and b"Room 2" not in body
     summaries = {str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
     assert summaries == {"Busy"}
+    # Still the practice's schedule: readable by its owner only (issue 12: no file is written
+    # readable by others; sharing it is a chmod away).
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
 def test_export_to_an_unwritable_place_is_one_sentence(cli, tmp_path) -> None:

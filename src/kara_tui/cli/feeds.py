@@ -214,10 +214,10 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     path = Path(args.out).expanduser()
-    # Client names are private: a full export is readable only by its owner.
-    mode = 0o644 if args.private else 0o600
+    # Readable only by its owner, --private too (it still shows when the practice is busy):
+    # sharing it is the user's choice (chmod), never a default.
     try:
-        write_private(path, body, mode=mode)
+        write_private(path, body)
     except OSError as exc:
         raise DomainError(f"cannot write {path}: {exc.strerror}") from None
     print(
