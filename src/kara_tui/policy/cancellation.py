@@ -16,6 +16,7 @@ from kara_tui.domain import (
     Reason,
     Session,
 )
+from kara_tui.policy.sponsored import has_credit_to_spend
 
 SPONSORED_WINDOW_HOURS = 24
 PENALTY_WARNING_HOURS = 24
@@ -75,8 +76,8 @@ def methods_for(
     enabled = tuple(
         m for m in professional.payment_methods if m is not PaymentMethod.SPONSORED_CREDIT
     )
-    has_credit = client.sponsored_credit > 0 or (session is not None and session.credit_reserved)
-    if client.programme is Programme.SPONSORED and has_credit:
+    reserved = session is not None and session.credit_reserved
+    if has_credit_to_spend(client, credit_reserved=reserved):
         return (PaymentMethod.SPONSORED_CREDIT, *enabled)
     return enabled
 

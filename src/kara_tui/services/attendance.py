@@ -11,21 +11,19 @@ from kara_tui.domain import (
     DomainError,
     Money,
     PaymentMethod,
-    Programme,
     SessionStatus,
 )
 from kara_tui.policy import records
+from kara_tui.policy.sponsored import holds_credit_at_booking
 from kara_tui.services import audit
-from kara_tui.services.lookup import session_row, session_snapshot
+from kara_tui.services.lookup import scheduled_row, session_row, session_snapshot
 from kara_tui.services.uow import UnitOfWork
 
 
 def attend(uow: UnitOfWork, session_id: int) -> SessionRow:
     """Mark a session that has started as attended; a credit it held is now spent."""
     now = uow.clock.now()
-    row = session_row(uow.db, session_id)
-    if row.status != SessionStatus.SCHEDULED.value:
-        raise DomainError(f"session {row.id} is {row.status.replace('_', '-')}, not scheduled")
+    row = scheduled_row(uow.db, session_id)
     if row.start > now:
         raise DomainError("a session can be marked attended only after it has started")
     before = session_snapshot(row)
@@ -72,11 +70,7 @@ def unmark(uow: UnitOfWork, session_id: int) -> SessionRow:
     spent = _attend_spent_credit(db, row.id) if was == SessionStatus.ATTENDED.value else False
     if spent:
         row.credit_reserved = True  # the credit attendance spent is held again
-    elif (
-        not row.credit_reserved
-        and client.programme == Programme.SPONSORED.value
-        and client.sponsored_credit > 0
-    ):
+    elif not row.credit_reserved and holds_credit_at_booking(client.to_domain()):
         client.sponsored_credit -= 1  # held again, as when the session was booked
         row.credit_reserved = True
     row.status = SessionStatus.SCHEDULED.value

@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kara_tui.db.rows import ClientRow, ProfessionalRow, SessionRow
-from kara_tui.domain import DomainError, Money, NotificationKind, Programme, Reason, SessionStatus
+from kara_tui.domain import DomainError, Money, NotificationKind, Reason, SessionStatus
 from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
-from kara_tui.policy.settings import MAX_SESSION_MINUTES
+from kara_tui.policy.sessions import check_fee, check_minutes
+from kara_tui.policy.sponsored import holds_credit_at_booking
 from kara_tui.services import audit, invitations, reminders
 from kara_tui.services.cancelling import cancel_row
-from kara_tui.services.lookup import client_row, session_row, session_snapshot, utc
+from kara_tui.services.lookup import (
+    client_row,
+    scheduled_row,
+    session_row,
+    session_snapshot,
+    utc,
+)
 from kara_tui.services.notices import queue_notice
 from kara_tui.services.settings import professional_row
 from kara_tui.services.slots import refuse_conflicts
@@ -44,18 +51,14 @@ def book(
     if client_r.archived:
         raise DomainError(f"{client_r.name} is archived; restore the client to book")
     minutes = minutes if minutes is not None else pro.default_minutes
-    if minutes <= 0:
-        raise DomainError("a session must last at least one minute (the end is before the start)")
-    if minutes > MAX_SESSION_MINUTES:
-        raise DomainError(f"a session cannot last more than {MAX_SESSION_MINUTES // 60} hours")
+    check_minutes(minutes)
     end = start + timedelta(minutes=minutes)
     fee = fee if fee is not None else Money(client_r.fee_minor, client_r.currency)
-    if fee.minor < 0:
-        raise DomainError("a fee cannot be negative")
+    check_fee(fee)
     if not force:
         refuse_conflicts(uow, pro, start, end)
     now = uow.clock.now()
-    reserve = client_r.programme == Programme.SPONSORED.value and client_r.sponsored_credit > 0
+    reserve = holds_credit_at_booking(client_r.to_domain())
     if reserve:
         client_r.sponsored_credit -= 1
     row = SessionRow(
@@ -119,7 +122,7 @@ def record_bookings(
             client = db.get(ClientRow, b.client_id)
             if client is None:
                 raise DomainError(f"no client with id {b.client_id}")
-            reserve = client.programme == Programme.SPONSORED.value and client.sponsored_credit > 0
+            reserve = holds_credit_at_booking(client.to_domain())
             if reserve:
                 client.sponsored_credit -= 1
             rows.append(
@@ -195,8 +198,7 @@ def edit_session(
     if location is not None:
         row.location = check_text(location, "the location", lengths.LABEL)
     if fee is not None:
-        if fee.minor < 0:
-            raise DomainError("a fee cannot be negative")
+        check_fee(fee)
         row.fee_minor, row.currency = fee.minor, fee.currency
     if prepaid is not None:
         row.prepaid = prepaid
@@ -234,18 +236,17 @@ def reschedule(
     if by not in (Reason.CLIENT, Reason.PROFESSIONAL):
         raise DomainError("a reschedule is asked for by the client or the professional")
     start = utc(start, "start")
-    old = session_row(uow.db, session_id)
-    if old.status != SessionStatus.SCHEDULED.value:
-        raise DomainError(f"session {old.id} is {old.status.replace('_', '-')}, not scheduled")
+    old = scheduled_row(uow.db, session_id)
     if old.start <= uow.clock.now():
         raise DomainError(
             "this session has already started, so it cannot be rescheduled "
             "(mark it as a no-show, or cancel it as 'other')"
         )
     length = minutes if minutes is not None else int((old.end - old.start).total_seconds() // 60)
+    check_minutes(length)
     if not force:
         pro = professional_row(uow).to_domain()
-        refuse_conflicts(uow, pro, start, start + timedelta(minutes=max(length, 1)), old.id)
+        refuse_conflicts(uow, pro, start, start + timedelta(minutes=length), old.id)
     client_id = old.client_id
     old = cancel_row(
         uow,

@@ -16,15 +16,15 @@ from kara_tui.domain import (
     NotificationKind,
     PaymentMethod,
     Professional,
-    Programme,
     Reason,
     SessionStatus,
 )
 from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy import cancellation as policy
+from kara_tui.policy.sponsored import check_credit_to_spend
 from kara_tui.services import audit, reminders
-from kara_tui.services.lookup import session_row, session_snapshot, utc
+from kara_tui.services.lookup import scheduled_row, session_row, session_snapshot, utc
 from kara_tui.services.notices import queue_notice
 from kara_tui.services.settings import professional_row
 from kara_tui.services.time_off import block_range
@@ -76,9 +76,7 @@ def cancel_row(
     """Cancel with a reason; charge only what the policy allows; queue the client's notice
     (with ``message``, the professional's personal line) when the client has an email."""
     db = uow.db
-    row = session_row(db, session_id)
-    if row.status != SessionStatus.SCHEDULED.value:
-        raise DomainError(f"session {row.id} is {row.status.replace('_', '-')}, not scheduled")
+    row = scheduled_row(db, session_id)
     note = check_text(note, "the note", lengths.NOTE, multiline=True)
     if reason is Reason.OTHER and not note.strip():
         raise DomainError("the reason 'other' needs a note saying what happened")
@@ -109,9 +107,8 @@ def cancel_row(
             raise DomainError(decision.charge_why)
         amount = charge.amount or decision.amount_for(method)
         spends_credit = method is PaymentMethod.SPONSORED_CREDIT
-        sponsored = client.programme == Programme.SPONSORED.value
-        if spends_credit and sponsored and not row.credit_reserved and client.sponsored_credit <= 0:
-            raise DomainError(f"{client.name} has no sponsored credit left")
+        if spends_credit:
+            check_credit_to_spend(client.to_domain(), credit_reserved=row.credit_reserved)
         decision.check_charge(amount, method, fee)
         if spends_credit:
             if not row.credit_reserved:

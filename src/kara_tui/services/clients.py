@@ -14,6 +14,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
+from kara_tui.policy.sessions import check_fee
 from kara_tui.services import audit
 from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.lookup import client_row
@@ -125,8 +126,7 @@ def _check(changes: ClientChanges) -> ClientChanges:
     if changes.window_hours is not None and not 0 <= changes.window_hours <= MAX_WINDOW_HOURS:
         raise DomainError(f"a cancellation window must be between 0 and {MAX_WINDOW_HOURS} hours")
     if changes.fee is not None:
-        if changes.fee.minor < 0:
-            raise DomainError("a fee cannot be negative")
+        check_fee(changes.fee)
         try:
             check_iso_currency(changes.fee.currency)
         except MoneyError as exc:

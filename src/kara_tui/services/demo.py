@@ -29,6 +29,7 @@ from kara_tui.domain import (
     Reason,
     SessionStatus,
 )
+from kara_tui.policy.sponsored import has_credit_to_spend
 from kara_tui.services import attendance, booking, cancelling, settings, time_off
 from kara_tui.services.booking import PastBooking
 from kara_tui.services.cancelling import ChargeRequest
@@ -332,7 +333,6 @@ class _Seeder:
 
 def _method(row: SessionRow) -> PaymentMethod:
     """Sponsored credit when the client has some to give (held or left), else a card."""
-    sponsored = row.client.programme == Programme.SPONSORED.value
-    if sponsored and (row.credit_reserved or row.client.sponsored_credit > 0):
+    if has_credit_to_spend(row.client.to_domain(), credit_reserved=row.credit_reserved):
         return PaymentMethod.SPONSORED_CREDIT
     return PaymentMethod.CARD

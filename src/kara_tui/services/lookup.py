@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import ClientRow, SessionRow
-from kara_tui.domain import DomainError, Money
+from kara_tui.domain import DomainError, Money, SessionStatus
 from kara_tui.services.errors import NotFound
 from kara_tui.timeparse import check_year
 
@@ -20,6 +20,14 @@ def session_row(db: DbSession, session_id: int) -> SessionRow:
     row = db.get(SessionRow, session_id) if 0 < session_id <= MAX_ID else None
     if row is None:
         raise NotFound(f"no session with id {session_id}")
+    return row
+
+
+def scheduled_row(db: DbSession, session_id: int) -> SessionRow:
+    """A session that is still scheduled: cancelling, rescheduling or marking it needs one."""
+    row = session_row(db, session_id)
+    if row.status != SessionStatus.SCHEDULED.value:
+        raise DomainError(f"session {row.id} is {row.status.replace('_', '-')}, not scheduled")
     return row
 
 
