@@ -16,6 +16,7 @@ from kara_tui.domain import (
     Reason,
     Session,
 )
+from kara_tui.policy.cancel_money import credit_note, late_fee
 from kara_tui.policy.sponsored import has_credit_to_spend
 
 SPONSORED_WINDOW_HOURS = 24
@@ -118,10 +119,7 @@ class ChargeDecision:
 
     def credit_note(self) -> str:
         """What the dialog says when a sponsored credit pays (DESIGN.md section 2)."""
-        return (
-            f"A sponsored credit pays the whole session: the charge is the fee ({self.fee}); "
-            "the late-fee percentage applies only to a direct payment."
-        )
+        return credit_note(self.fee)
 
     def check_charge(self, amount: Money, method: PaymentMethod, fee: Money) -> None:
         """Raise DomainError with the policy's words when this charge may not be made."""
@@ -175,7 +173,7 @@ def decide(
     late = hours < window.hours
     notice = format_hours(hours)
     methods = methods_for(client, professional, session)
-    default_amount = session.fee.percent(professional.late_fee_percent)
+    default_amount = late_fee(session.fee, professional.late_fee_percent)
     refund = None
     releases_credit = False
     penalty_warning = ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -21,8 +21,8 @@ from kara_tui.domain import (
 )
 from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
+from kara_tui.policy import cancel_money as money
 from kara_tui.policy import cancellation as policy
-from kara_tui.policy.sponsored import check_credit_to_spend
 from kara_tui.services import audit, reminders
 from kara_tui.services.lookup import scheduled_row, session_row, session_snapshot, utc
 from kara_tui.services.notices import queue_notice
@@ -84,8 +84,7 @@ def cancel_row(
     moved = action == "reschedule"
     reminders.obsolete(db, row.id, now, f"the session was {'moved' if moved else 'cancelled'}")
     notified_at = utc(notified_at or now, "notice time")
-    if notified_at > now + timedelta(minutes=1):
-        raise DomainError("notice cannot have been given in the future")
+    money.check_notice_time(notified_at, now)
     pro = professional_row(uow).to_domain()
     client = row.client
     decision = policy.decide(
@@ -100,61 +99,51 @@ def cancel_row(
         raise DomainError(decision.reason_why)
     before = session_snapshot(row)
     fee = Money(row.fee_minor, row.currency)
-    charged = False
+    charged_by: PaymentMethod | None = None
     if charge is not None:
         method = charge.method or (decision.methods[0] if decision.methods else None)
         if method is None:
             raise DomainError(decision.charge_why)
         amount = charge.amount or decision.amount_for(method)
-        spends_credit = method is PaymentMethod.SPONSORED_CREDIT
-        if spends_credit:
-            check_credit_to_spend(client.to_domain(), credit_reserved=row.credit_reserved)
-        decision.check_charge(amount, method, fee)
-        if spends_credit:
-            if not row.credit_reserved:
-                client.sponsored_credit -= 1
-            row.credit_reserved = False  # held or not, the credit is now spent
-        kind = decision.charge_kind
+        money.check_charge(
+            decision, amount, method, client=client.to_domain(), session=row.to_domain()
+        )
         row.charges.append(
             ChargeRow(
                 client_id=client.id,
                 amount_minor=amount.minor,
                 currency=amount.currency,
                 method=method.value,
-                kind=kind.value,
-                status=(
-                    ChargeStatus.PAID
-                    if method is PaymentMethod.SPONSORED_CREDIT
-                    else ChargeStatus.PENDING
-                ).value,
+                kind=decision.charge_kind.value,
+                status=money.charge_status(method).value,
                 created_at=now,
             )
         )
-        charged = True
-        if method is not PaymentMethod.SPONSORED_CREDIT and row.credit_reserved:
-            client.sponsored_credit += 1
-            row.credit_reserved = False
-    elif row.credit_reserved:
-        client.sponsored_credit += 1
-        row.credit_reserved = False
+        charged_by = method
+    # A credit held at booking is now spent on the charge, or back with the client.
+    client.sponsored_credit += money.credit_change(charged_by, credit_reserved=row.credit_reserved)
+    row.credit_reserved = False
     if row.prepaid and not carry_prepayment:
         # The prepayment covers any charge; what is not charged goes back to the client.
-        kept = sum(c.amount_minor for c in row.charges if c.kind != ChargeKind.REFUND.value)
         for c in row.charges:
-            if c.status == ChargeStatus.PENDING.value and c.amount_minor > 0:
+            if money.paid_by_prepayment(Money(c.amount_minor, c.currency), ChargeStatus(c.status)):
                 c.status = ChargeStatus.PAID.value
-        if row.fee_minor - kept > 0:
+        refund = money.prepaid_refund(
+            fee, [(Money(c.amount_minor, c.currency), ChargeKind(c.kind)) for c in row.charges]
+        )
+        if refund is not None:
             row.charges.append(
                 ChargeRow(
                     client_id=client.id,
-                    amount_minor=-(row.fee_minor - kept),
-                    currency=row.currency,
+                    amount_minor=-refund.minor,
+                    currency=refund.currency,
                     method=None,
                     kind=ChargeKind.REFUND.value,
                     status=ChargeStatus.PENDING.value,
                     created_at=now,
                 )
             )
+    charged = charged_by is not None
     status = (
         SessionStatus.NO_SHOW
         if reason is Reason.NO_SHOW and row.start <= now

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kara_tui.db.rows import ProfessionalRow
 from kara_tui.domain import Professional
+from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.policy.settings import check_setting
 from kara_tui.services import audit
 from kara_tui.services.uow import UnitOfWork
@@ -33,7 +34,7 @@ def professional_row(uow: UnitOfWork) -> ProfessionalRow:
             email="",
             timezone=machine_timezone(),
             cancellation_window_hours=24,
-            late_fee_percent=100,
+            late_fee_percent=DEFAULT_LATE_FEE_PERCENT,
             payment_methods="card,cash,bank_transfer,invoice",
             working_hours="mon-fri 09:00-18:00",
             buffer_minutes=10,
