@@ -15,7 +15,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
 
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import (
     Client,
     DomainError,
@@ -31,6 +30,7 @@ from kara_tui.domain.money import MoneyError
 from kara_tui.policy.cancel_money import check_charge, check_notice_time, credit_line
 from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
 from kara_tui.policy.notices import why_not_notified
+from kara_tui.services.errors import StorageError
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import AmbiguousTime, parse_moment
 from kara_tui.ui import format as fmt
