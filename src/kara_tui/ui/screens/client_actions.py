@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -11,10 +12,52 @@ from textual.widgets import Input, Select
 
 from kara_tui.domain import Client, Programme, Session
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.screens._dialog import FormScreen
 from kara_tui.ui.screens.client_charges import balance_text
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
+
+
+@dataclass(frozen=True, slots=True)
+class TypedClient:
+    """A client form as typed; the worker reads it into values (a bad one: one line)."""
+
+    name: str
+    email: str
+    phone: str
+    programme: Programme
+    fee: str
+    currency: str
+    window: str
+    notes: str = ""
+    credit: str = ""
+    update_future: bool = False
+
+
+def typed_client(
+    form: FormScreen[Any],
+    programme: Programme,
+    currency: str,
+    *,
+    notes: str = "",
+    credit: str = "",
+    update_future: bool = False,
+) -> TypedClient:
+    """The fields the add and edit forms share; ``programme``/``currency`` when none is chosen."""
+    chosen = form.query_one("#programme", Select).value
+    return TypedClient(
+        name=form.value("name"),
+        email=form.value("email"),
+        phone=form.value("phone"),
+        programme=chosen if isinstance(chosen, Programme) else programme,
+        fee=form.value("fee"),
+        currency=form.value("currency") or currency,
+        window=form.value("window"),
+        notes=notes,
+        credit=credit,
+        update_future=update_future,
+    )
 
 
 def programme_select(value: Programme) -> Select[Programme]:

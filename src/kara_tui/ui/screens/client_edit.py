@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -10,30 +9,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Static
 
-from kara_tui.domain import Client, DomainError, Money, Programme, Session
+from kara_tui.domain import Client, DomainError, Money, Session
 from kara_tui.ui.privacy import privacy_on, shown_name
+from kara_tui.ui.screens import client_actions
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
-from kara_tui.ui.screens.client_actions import currency_input, learn_name, programme_select
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
-
-
-@dataclass(frozen=True, slots=True)
-class Typed:
-    """The form as typed; read into ClientChanges in the worker (bad values: one line)."""
-
-    name: str
-    email: str
-    phone: str
-    programme: Programme
-    fee: str
-    currency: str
-    window: str
-    notes: str
-    update_future: bool
 
 
 class ClientEditForm(FormScreen[Client | None]):
@@ -58,8 +42,12 @@ class ClientEditForm(FormScreen[Client | None]):
             yield field("Name", Input(c.name, id="name"))
             yield field("Email", Input(c.email, id="email"))
             yield field("Phone", Input(c.phone, id="phone"))
-            yield field("Programme", programme_select(c.programme))
-            yield field("Fee", Input(c.fee.amount_str(), id="fee"), currency_input(c.fee.currency))
+            yield field("Programme", client_actions.programme_select(c.programme))
+            yield field(
+                "Fee",
+                Input(c.fee.amount_str(), id="fee"),
+                client_actions.currency_input(c.fee.currency),
+            )
             yield field(
                 "Window",
                 Input(
@@ -111,23 +99,18 @@ class ClientEditForm(FormScreen[Client | None]):
         )
 
     def action_submit(self) -> None:
-        programme = self.query_one("#programme", Select).value
         self._save(
-            Typed(
-                name=self.value("name"),
-                email=self.value("email"),
-                phone=self.value("phone"),
-                programme=programme if isinstance(programme, Programme) else self.client.programme,
-                fee=self.value("fee"),
-                currency=self.value("currency") or self.client.fee.currency,
-                window=self.value("window"),
+            client_actions.typed_client(
+                self,
+                self.client.programme,
+                self.client.fee.currency,
                 notes=self.query_one("#notes", Input).value,
                 update_future=self.query_one("#update-future", Checkbox).value,
             )
         )
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _save(self, t: Typed) -> None:
+    def _save(self, t: client_actions.TypedClient) -> None:
         from kara_tui.services.clients import ClientBook, ClientChanges
 
         if t.window and not t.window.isdigit():
@@ -153,7 +136,7 @@ class ClientEditForm(FormScreen[Client | None]):
         self.post_message(self.Done(edited))
 
     def finished(self, result: Client) -> None:
-        learn_name(self, result)
+        client_actions.learn_name(self, result)
 
     def said(self, result: Client) -> str:
         return f"Saved {shown_name(self, result.name)}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,13 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, shown_name
+from kara_tui.ui.screens import client_actions
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
-from kara_tui.ui.screens.client_actions import currency_input, learn_name, programme_select
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -175,18 +174,6 @@ def _window(c: Client) -> str:
     return f"{c.window_hours} h" if c.window_hours is not None else "practice's"
 
 
-@dataclass(frozen=True, slots=True)
-class NewClient:
-    name: str
-    email: str
-    phone: str
-    programme: Programme
-    fee: str
-    currency: str
-    window: str
-    credit: str
-
-
 class ClientForm(FormScreen[Client | None]):
     BINDINGS = form_bindings("Add")
 
@@ -207,8 +194,8 @@ class ClientForm(FormScreen[Client | None]):
             yield field("Name", Input(placeholder="Anna Smith", id="name"))
             yield field("Email", Input(placeholder="anna@example.com (for notices)", id="email"))
             yield field("Phone", Input(placeholder="", id="phone"))
-            yield field("Programme", programme_select(Programme.PRIVATE))
-            currency = currency_input("GBP")
+            yield field("Programme", client_actions.programme_select(Programme.PRIVATE))
+            currency = client_actions.currency_input("GBP")
             currency.can_focus = False  # a tab stop only where several currencies are used
             yield field("Fee", Input(placeholder="90.00", id="fee"), currency)
             yield field(
@@ -250,16 +237,8 @@ class ClientForm(FormScreen[Client | None]):
         )
 
     def action_submit(self) -> None:
-        programme = self.query_one("#programme", Select).value
-        request = NewClient(
-            name=self.value("name"),
-            email=self.value("email"),
-            phone=self.value("phone"),
-            programme=programme if isinstance(programme, Programme) else Programme.PRIVATE,
-            fee=self.value("fee"),
-            currency=self.value("currency") or "GBP",
-            window=self.value("window"),
-            credit=self.value("credit"),
+        request = client_actions.typed_client(
+            self, Programme.PRIVATE, "GBP", credit=self.value("credit")
         )
         if not request.name:
             self.show_error("A client needs a name.")
@@ -267,7 +246,7 @@ class ClientForm(FormScreen[Client | None]):
         self._add(request)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _add(self, r: NewClient) -> None:
+    def _add(self, r: client_actions.TypedClient) -> None:
         for label, text in (("window", r.window), ("credit", r.credit)):
             if text and not text.isdigit():
                 raise DomainError(f"the {label} must be a whole number")
@@ -283,7 +262,7 @@ class ClientForm(FormScreen[Client | None]):
         self.post_message(self.Done(client))
 
     def finished(self, result: Client) -> None:
-        learn_name(self, result)
+        client_actions.learn_name(self, result)
 
     def said(self, result: Client) -> str:
         return f"Added {shown_name(self, result.name)}"
