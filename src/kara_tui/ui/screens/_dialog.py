@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from kara_tui.ui.privacy import redacted
@@ -214,6 +214,21 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+def back_bindings(description: str = "Back to calendar") -> list[BindingType]:
+    """A full-screen list goes back with escape (named in the footer) or q."""
+    return [
+        Binding("escape", "dismiss(None)", description, id="dialog_back"),
+        Binding("q", "dismiss(None)", "Back", show=False),
+    ]
+
+
+def cursor_key(table: DataTable[Any]) -> str:
+    """The key of the table's row under the cursor; '' when the table is empty."""
+    if not table.row_count:
+        return ""
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
 
 
 def form_bindings(submit: str, back: str = "Back") -> list[BindingType]:

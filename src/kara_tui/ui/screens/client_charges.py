@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, PaymentMethod
 from kara_tui.domain.model import ALL_METHODS
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 from kara_tui.ui.workers import WorkerErrors
 
@@ -121,11 +122,7 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
         self.action_pay()
 
     def _selected(self) -> Charge | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._charges.get(key or "")
+        return self._charges.get(_dialog.cursor_key(self.query_one(DataTable)))
 
     def action_pay(self) -> None:
         charge = self._selected()

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, shown_name
-from kara_tui.ui.screens import client_actions
+from kara_tui.ui.screens import _dialog, client_actions
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 from kara_tui.ui.workers import WorkerErrors
 
@@ -32,8 +32,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         Binding("x", "archive", "Archive/restore", id="client_archive"),
         Binding("m", "charges", "Charges", id="client_charges"),
         Binding("v", "toggle_archived", "Show archived", id="client_show_archived"),
-        Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back"),
-        Binding("q", "dismiss(None)", "Back", show=False),
+        *_dialog.back_bindings(),
     ]
 
     DEFAULT_CSS = """
@@ -114,11 +113,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         table.focus()
 
     def _selected(self) -> Client | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._clients.get(key or "")
+        return self._clients.get(_dialog.cursor_key(self.query_one(DataTable)))
 
     def _reload_when(self, result: object) -> None:
         if result:
