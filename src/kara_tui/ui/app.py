@@ -375,13 +375,13 @@ class KaraApp(UsesServices, App[int]):
     # -- errors and exits ---------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:  # compat.HANDLE_EXCEPTION
-        """An error nobody foresaw: write a redacted crash log and leave, restoring the terminal.
+        """An error nobody foresaw: our redacted crash log first, then Textual's own handling.
 
-        Textual would print a Rich traceback with every frame's local variables (client
-        names, a feed's secret URL) once the terminal is restored; that is never shown. The
+        Textual records the error (run_test re-raises it), ends the message loop and leaves,
+        restoring the terminal. Its traceback, with every frame's local variables (client
+        names, a feed's secret URL), is never drawn: the error is handed over untraced. The
         CLI prints one line naming the crash log instead.
         """
-        compat.record_crash(self, error, crash.EXIT_CRASHED)
         if self.crash is None:
             cause = error.error if isinstance(error, WorkerFailed) else error
             try:
@@ -389,7 +389,8 @@ class KaraApp(UsesServices, App[int]):
             except OSError:
                 log = None
             self.crash = Crash(cause, log)
-        compat.close_messages(self)
+        super()._handle_exception(compat.untraced(error))
+        compat.record_crash(self, error, crash.EXIT_CRASHED)  # our exit status, not Textual's 1
 
     def on_key(self, event: events.Key) -> None:
         """KARA_DEBUG_CRASH=1 makes F12 fail the way a bug would, with client names in the
