@@ -208,20 +208,7 @@ class Practice:
 
     # -- emergencies and time off ---------------------------------------------------------
 
-    _cancel_range = _writes(cancelling.cancel_range)
-
-    def cancel_range(
-        self,
-        start: datetime,
-        end: datetime,
-        reason: Reason,
-        *,
-        note: str = "",
-        notify: bool = True,
-        block: bool = True,
-    ) -> list[Session]:
-        """Cancel every upcoming session in [start, end) at once and block the range."""
-        return self._cancel_range(start, end, reason, note=note, notify=notify, block=block)
+    cancel_range = _writes(cancelling.cancel_range)
 
     def add_time_off(self, start: datetime, end: datetime, reason: str = "") -> TimeOff:
         with self.unit_of_work() as uow:
