@@ -38,10 +38,13 @@ def book(
     location: str = "",
     prepaid: bool = False,
     force: bool = False,
+    notify: bool = False,
     rescheduled_from: int | None = None,
     reason: str = "",
 ) -> SessionRow:
-    """Book a session for ``client`` (a name or an id); unless ``force``, a clash refuses it."""
+    """Book a session for ``client`` (a name or an id); unless ``force``, a clash refuses it.
+    ``notify`` queues the client's invitation (the CLI and the booking form pass it; nothing
+    is queued for a client without an email)."""
     start = utc(start, "start")
     service = check_text(service, "the service", lengths.LABEL)
     location = check_text(location, "the location", lengths.LABEL)
@@ -92,6 +95,8 @@ def book(
         after=session_snapshot(row),
         reason=reason,
     )
+    if notify:
+        confirm(uow, row)
     return row
 
 
@@ -175,10 +180,13 @@ def edit_session(
     location: str | None = None,
     fee: Money | None = None,
     prepaid: bool | None = None,
+    force: bool = False,
 ) -> SessionRow:
     """Change details of a scheduled session. Its time is not one of them: a time change is
     a reschedule (the client is told, the old time stays on record), so ``start`` and
-    ``minutes`` are accepted only when they leave the time as it is."""
+    ``minutes`` are accepted only when they leave the time as it is (``force``, for a
+    clash, has nothing to override: nothing an edit may change can clash)."""
+    del force
     db = uow.db
     row = session_row(db, session_id)
     if row.status != SessionStatus.SCHEDULED.value:

@@ -17,6 +17,7 @@ from kara_tui.domain import (
     PaymentMethod,
     Professional,
     Reason,
+    Session,
     SessionStatus,
 )
 from kara_tui.domain import text as lengths
@@ -235,18 +236,18 @@ def cancel_range(
     note: str = "",
     notify: bool = True,
     block: bool = True,
-) -> list[SessionRow]:
+) -> list[Session]:
     """Cancel every upcoming session in [start, end) at once and block the range."""
     if end <= start:
         raise DomainError("the end of the range is before its start")
     if reason not in (Reason.PROFESSIONAL, Reason.OTHER):
         raise DomainError("an emergency cancellation is by the professional or 'other'")
     note = check_text(note, "the note", lengths.NOTE, multiline=True)
-    rows = [
-        cancel_row(uow, i, reason, note=note, notify=notify)
+    cancelled = [
+        cancel_row(uow, i, reason, note=note, notify=notify).to_domain()
         for i in upcoming_in_range(uow, start, end)
     ]
     if block:
         label = " ".join(note.split())[: lengths.REASON] or reason.label
         block_range(uow, start, end, label)
-    return rows
+    return cancelled

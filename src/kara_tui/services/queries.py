@@ -130,6 +130,8 @@ def search_sessions(uow: UnitOfWork, text: str, *, limit: int = 50) -> list[Sess
 
 def rescheduled_to(uow: UnitOfWork, session_ids: list[int]) -> dict[int, datetime]:
     """For each of ``session_ids`` that a reschedule replaced: the new session's start."""
+    if not session_ids:
+        return {}
     rows = uow.db.execute(
         select(SessionRow.rescheduled_from, SessionRow.start).where(
             SessionRow.rescheduled_from.in_(session_ids)

@@ -46,6 +46,11 @@ def professional_row(uow: UnitOfWork) -> ProfessionalRow:
     return row
 
 
+def new_professional(uow: UnitOfWork) -> Professional:
+    """The professional, made with the machine's defaults on a new database."""
+    return professional_row(uow).to_domain()
+
+
 def set_settings(uow: UnitOfWork, typed: Mapping[str, str]) -> Professional:
     """Check every typed value first, then store them all, or none."""
     parsed = {key: check_setting(key, value) for key, value in typed.items()}
