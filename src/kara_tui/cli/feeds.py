@@ -109,7 +109,7 @@ def _feed_json(feed: Any, tz: Any) -> dict[str, Any]:
 
 
 def feeds_list(ctx: Context, args: argparse.Namespace) -> int:
-    feeds = _feeds(ctx).list()
+    feeds = _feeds(ctx).all_feeds()
     if args.json:
         tz = ctx.practice.tz
         render.dump([_feed_json(f, tz) for f in feeds])
