@@ -222,7 +222,7 @@ def _events(
     done: list[Occurrence] = []
     if fast:
         split = split_events(prepared.events, window_start, window_end, keys)
-        split.zones.update(dropped_zones)  # events left out before prepare(), as split_events() would
+        split.zones.update(dropped_zones)  # left out before prepare(), as split_events() does
         reader = Reader(
             lambda value, tzid: localize_value(value, tzid, resolver, None), x_wr, floating
         )
