@@ -10,7 +10,6 @@ the values are whatever the column types make of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -26,46 +25,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
+from kara_tui.db.codec import sqlite_flag, sqlite_instant
 from kara_tui.db.types import UTCDateTime
+
+__all__ = ["DELETE_CHUNK", "WRITE_CHUNK", "Bulk", "sqlite_flag", "sqlite_instant"]
 
 # Ids per DELETE ... IN (...): well under every backend's limit on bound parameters.
 DELETE_CHUNK = 500
 # Rows per executemany: rows given as a generator are never all held at once.
 WRITE_CHUNK = 5000
-_SQLITE_DATETIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
-_BOOLS = frozenset((None, True, False))  # what SQLAlchemy's Boolean accepts (0 and 1 included)
 
 _Convert = Callable[[Any], Any]
-
-
-def sqlite_instant(value: datetime | None) -> str | None:
-    """An aware datetime as UTCDateTime stores it on SQLite: naive UTC, 'YYYY-MM-DD HH:MM:SS.ffffff'.
-
-    SQLAlchemy's SQLite DATETIME writes this text (its default storage format, made the same
-    way), so rows written either way compare, sort and read back alike.
-    """
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to the database; times must be aware")
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return _SQLITE_DATETIME % (
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-    )
-
-
-def sqlite_flag(value: bool | None) -> int | None:
-    """A Boolean as SQLAlchemy binds it on SQLite (no native boolean): 0 or 1."""
-    if value not in _BOOLS:
-        raise TypeError(f"not a boolean value: {value!r}")
-    return None if value is None else int(bool(value))
 
 
 class Bulk:

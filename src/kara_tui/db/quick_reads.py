@@ -18,13 +18,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from kara_tui import domain as d
+from kara_tui.db.codec import event_value, instant_from_sqlite, sqlite_instant
 from kara_tui.db.engine import BUSY_TIMEOUT_MS, StorageError, explain
 from kara_tui.db.schema import HEAD
 
@@ -51,23 +52,17 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _db_time(value: datetime) -> str:
-    """A time as SQLAlchemy keeps it in SQLite: naive UTC text with microseconds."""
-    value = value.astimezone(UTC)
-    return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
+    """A time as SQLAlchemy keeps it in SQLite (db/codec.py)."""
+    text = sqlite_instant(value)
+    assert text is not None  # a datetime was given
+    return text
 
 
-def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+_utc = instant_from_sqlite
 
 
 def _utc_or_none(text: str | None) -> datetime | None:
     return None if text is None else _utc(text)
-
-
-def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=tz)
 
 
 def _marks(n: int) -> str:
@@ -434,27 +429,22 @@ class QuickReader:
             location,
             busy,
         ) in self._all(sql, params):
-            a: datetime | date = _utc(first)
-            b: datetime | date = _utc(last)
-            if all_day:
-                a, b = a.date(), b.date()  # type: ignore[union-attr]  # both are datetimes here
-            if _instant(a, zone) < end and start < _instant(b, zone):
-                found.append(
-                    d.ExternalEvent(
-                        id=id_,
-                        feed_id=feed_id,
-                        feed_name=name,
-                        uid=uid,
-                        recurrence_id=rid,
-                        start=a,
-                        end=b,
-                        all_day=bool(all_day),
-                        summary=summary,
-                        location=location,
-                        busy=bool(busy),
-                        cancelled=False,
-                    )
-                )
+            event = d.ExternalEvent(
+                id=id_,
+                feed_id=feed_id,
+                feed_name=name,
+                uid=uid,
+                recurrence_id=rid,
+                start=event_value(_utc(first), bool(all_day)),
+                end=event_value(_utc(last), bool(all_day)),
+                all_day=bool(all_day),
+                summary=summary,
+                location=location,
+                busy=bool(busy),
+                cancelled=False,
+            )
+            if event.overlaps(start, end, zone):
+                found.append(event)
         return found
 
 

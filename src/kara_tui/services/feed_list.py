@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -141,13 +141,7 @@ class FeedList:
                 stmt = stmt.where(FeedRow.id == feed_row(db, name).id)
             events = [r.to_domain() for r in db.scalars(stmt)]
         tz = self.practice.tz
-
-        def instant(value: datetime | date) -> datetime:
-            if isinstance(value, datetime):
-                return value
-            return datetime.combine(value, time(0), tzinfo=tz)
-
-        return [e for e in events if instant(e.start) < end and start < instant(e.end)]
+        return [e for e in events if e.overlaps(start, end, tz)]
 
     def due(self) -> list[Feed]:
         """Enabled feeds whose refresh interval has passed: what a background refresh syncs."""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kara_tui.db.bulk import Bulk
+from kara_tui.db.codec import stored_instant
 from kara_tui.db.engine import StorageError
-from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
+from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import Occurrence, ParseResult
 from kara_tui.services.feed_groups import StoredGroups, in_file_order, write_group_digests
@@ -116,8 +117,8 @@ def write_occurrences(
 
     def inserts() -> Iterator[tuple[Any, ...]]:
         for key, occ in fresh.items():
-            start = _instant(occ.start)
-            end = _instant(occ.end)
+            start = stored_instant(occ.start)
+            end = stored_instant(occ.end)
             old = stored.get(key)
             if old is not None:
                 if (
@@ -308,9 +309,3 @@ def store_whole_parse(
             now_stored = write_group_digests(groups_bulk, target.id, groups[0], groups[1], problems)
         record_store(feed, delivery, now, len(fresh))
     return written_report(name, written, problems), now_stored, True
-
-
-def _instant(value: datetime | date) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    return date_to_utc_midnight(value)
