@@ -568,6 +568,54 @@ def test_rule_instances_are_dateutils() -> None:
     assert compared > 600
 
 
+def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
+    """_instances walks MONTHLY (BYDAY plain or nth, or the day of the month) and YEARLY
+    rules itself too: the same instances as dateutil, the 31st and 29 February included.
+    (A BYDAY mixing plain and numbered days stays on the full path: dateutil yields none.)"""
+    rng = random.Random(19)
+    zones: list[tzinfo | None] = [ZoneInfo("Europe/London"), ZoneInfo("America/New_York"), None]
+    compared = 0
+    for _ in range(1500):
+        zone = rng.choice(zones)
+        day = rng.choice((1, 13, 28, 29, 30, 31))
+        month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
+        if day == 29 and rng.random() < 0.3:
+            month = 2
+        year = 2020 if month == 2 and day == 29 else rng.choice((2016, 2019, 2020, 2024, 2025))
+        start = datetime(
+            year, month, day,
+            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
+        )  # fmt: skip
+        freq = rng.choice(("MONTHLY", "MONTHLY", "YEARLY"))
+        rule = f"FREQ={freq}"
+        if rng.random() < 0.4:
+            rule += f";INTERVAL={rng.choice((1, 2, 3, 12))}"
+        if freq == "MONTHLY" and rng.random() < 0.6:
+            days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+            numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
+            picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
+            rule += ";BYDAY=" + ",".join(picked)
+        end = rng.random()
+        if end < 0.3:
+            rule += f";COUNT={rng.randint(1, 40)}"
+        elif end < 0.6:
+            until = datetime(rng.randint(2016, 2030), rng.randint(1, 12), 28, 23, tzinfo=UTC)
+            rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ" if zone else "%Y%m%dT%H%M%S")
+        after = datetime(start.year, start.month, 1, tzinfo=UTC)
+        after += timedelta(days=rng.randint(-30, 3000))
+        before = after + timedelta(days=rng.randint(0, 2000))
+        if zone is None:
+            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
+        parts = _rule(rule)
+        assert parts is not None, rule
+        want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
+        got = _instances(parts, start, after, before)
+        assert got == want, (rule, start, after, before)
+        assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
+        compared += bool(want)
+    assert compared > 600
+
+
 @pytest.mark.parametrize(
     "text", ["20250301T000000Z", "20250301T103000", "20250301", "19991231T235959Z"]
 )

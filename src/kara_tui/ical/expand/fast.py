@@ -245,8 +245,8 @@ _WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 
 def _instances(
     parts: dict[str, str], dtstart: datetime, after: datetime, before: datetime
 ) -> list[datetime]:
-    """``rrulestr(rule, dtstart=dtstart).between(after, before, inc=True)`` for a DAILY or
-    WEEKLY rule that rule_parts() accepted, in a tenth of dateutil's time.
+    """``rrulestr(rule, dtstart=dtstart).between(after, before, inc=True)`` for a DAILY,
+    WEEKLY, MONTHLY or YEARLY rule that plain_series() accepted, in a tenth of dateutil's time.
 
     dateutil's own steps: the rule's wall-clock time of day on each matching day,
     in ``dtstart``'s zone (fold 0), weeks starting on WKST (the first one partial,
@@ -254,6 +254,8 @@ def _instances(
     an instance after UNTIL ends the rule, one after ``before`` ends the walk.
     Tests hold it to dateutil on random rules, zones and DST changes.
     """
+    if parts["FREQ"] in ("MONTHLY", "YEARLY"):
+        return _calendar_instances(parts, dtstart, after, before)
     until = until_value(parts["UNTIL"]) if "UNTIL" in parts else None
     if until is not None and (dtstart.tzinfo is None) != (until.tzinfo is None):
         raise ValueError("RRULE UNTIL values must be specified in UTC when DTSTART is aware")
@@ -296,6 +298,65 @@ def _instances(
         period += step
 
 
+def _calendar_instances(
+    parts: dict[str, str], dtstart: datetime, after: datetime, before: datetime
+) -> list[datetime]:
+    """_instances() for MONTHLY and YEARLY rules, by dateutil's steps: INTERVAL months (or
+    years) apart from DTSTART's; in each, the days BYDAY names (every such weekday, or the
+    nth from the start or the end of the month), else DTSTART's day of the month (and, for
+    YEARLY, its month), a period without that day (the 31st, 29 February) yielding nothing."""
+    until = until_value(parts["UNTIL"]) if "UNTIL" in parts else None
+    if until is not None and (dtstart.tzinfo is None) != (until.tzinfo is None):
+        raise ValueError("RRULE UNTIL values must be specified in UTC when DTSTART is aware")
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    months = int(parts.get("INTERVAL", "1")) * (12 if parts["FREQ"] == "YEARLY" else 1)
+    clock = time(dtstart.hour, dtstart.minute, dtstart.second, tzinfo=dtstart.tzinfo)
+    first = dtstart.date()
+    byday = parts["BYDAY"].split(",") if "BYDAY" in parts else None
+    out: list[datetime] = []
+    period = dtstart.year * 12 + dtstart.month - 1
+    while True:
+        year, month = divmod(period, 12)
+        month += 1
+        if year > 9999:
+            raise ValueError("the rule runs past the year 9999")
+        for day in _month_days(year, month, byday, first.day):
+            when = date(year, month, day)
+            if when < first:
+                continue
+            instance = datetime.combine(when, clock)
+            if until is not None and instance > until:
+                return out
+            if count is not None:
+                if count == 0:
+                    return out
+                count -= 1
+            if instance > before:
+                return out
+            if instance >= after:
+                out.append(instance)
+        period += months
+
+
+def _month_days(year: int, month: int, byday: list[str] | None, day: int) -> list[int]:
+    """The days of one month a MONTHLY or YEARLY rule picks, in order."""
+    length = calendar.monthrange(year, month)[1]
+    if byday is None:
+        return [day] if day <= length else []
+    offset = date(year, month, 1).weekday()
+    days: set[int] = set()
+    for item in byday:
+        first = 1 + (_WEEKDAY_NUMBERS[item[-2:]] - offset) % 7
+        matching = range(first, length + 1, 7)
+        if len(item) == 2:
+            days.update(matching)
+            continue
+        nth = int(item[:-2])
+        if 0 < nth <= len(matching) or 0 < -nth <= len(matching):
+            days.add(matching[nth - 1 if nth > 0 else nth])
+    return sorted(days)
+
+
 def until_value(text: str) -> datetime:
     """An RRULE's UNTIL as rrulestr reads it (with dateutil's general date parser, for
     YYYYMMDD[THHMMSS[Z]]: a Z is UTC)."""
@@ -317,8 +378,8 @@ def _closer_start(start: datetime, span_start: datetime, parts: dict[str, str]) 
     before the window, so the days of its first week that it skips are not
     asked for.
     """
-    if "COUNT" in parts:
-        return start
+    if "COUNT" in parts or parts["FREQ"] not in ("DAILY", "WEEKLY"):
+        return start  # months and years differ in length: their walk is short anyway
     period = RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1"))
     target = span_start.astimezone(start.tzinfo) if start.tzinfo is not None else span_start
     days = (target.date() - start.date()).days - 8

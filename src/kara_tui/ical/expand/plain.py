@@ -122,9 +122,10 @@ def _same_kind(a: When, b: When) -> bool:
 def plain_series(members: list[Simple], window_end: datetime, max_steps: int) -> bool:
     """Whether a UID group is a series :meth:`Reader.expand` can expand by itself.
 
-    One master with a plain daily or weekly rule (COUNT, UNTIL or open), DTEND
-    and EXDATEs written like its DTSTART; overrides with a RECURRENCE-ID written
-    like it too, each at a different instance, and no rules of their own. A rule
+    One master with a plain daily, weekly, monthly or yearly rule (COUNT, UNTIL or open;
+    BYDAY only weekly or monthly), DTEND (or DURATION) and EXDATEs written like its DTSTART;
+    overrides with a RECURRENCE-ID written like it too, each at a different instance, and
+    no rules of their own. A rule
     that would walk more than half of ``max_steps`` periods to reach the end of
     the window is left to the full path, which bounds and reports such rules.
     """
@@ -133,17 +134,15 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
         return False
     master = masters[0]
     start = master.start
-    if master.duration is not None or (
-        master.end is not None and not _same_kind(master.end, start)
-    ):
+    if master.end is not None and not _same_kind(master.end, start):
         return False
     if not all(_same_kind(x, start) for x in master.exdates):
         return False
     parts = rule_parts(master.rule) if master.rule is not None else None
     if (
         parts is None
-        or parts["FREQ"] not in ("DAILY", "WEEKLY")
-        or ("BYDAY" in parts and parts["FREQ"] != "WEEKLY")
+        or ("BYDAY" in parts and parts["FREQ"] not in ("WEEKLY", "MONTHLY"))
+        or _mixed_byday(parts)
     ):
         return False
     until = parts.get("UNTIL")
@@ -162,11 +161,18 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
         if rid is None or not _same_kind(rid, start) or rid.text in seen:
             return False
         seen.add(rid.text)
-        if member.rule is not None or member.exdates or member.duration is not None:
+        if member.rule is not None or member.exdates:
             return False
         if member.end is not None and member.end.is_date != member.start.is_date:
             return False
     return True
+
+
+def _mixed_byday(parts: dict[str, str]) -> bool:
+    """Whether BYDAY mixes plain weekdays with numbered ones ("MO,1SU"): dateutil, under
+    recurring-ical-events, then yields nothing at all; the full path says what it makes of it."""
+    days = parts.get("BYDAY", "").split(",")
+    return len({len(day) == 2 for day in days}) > 1
 
 
 def _span_text(start: When, end: When | None) -> tuple[str, str]:
