@@ -151,7 +151,17 @@ def feeds_enable(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
-    reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
+    reports = None
+    if not getattr(args, "demo", False):
+        # Unchanged local feeds are told apart before SQLAlchemy and the parser are loaded.
+        from kara_tui.services.feed_quick import sync_unchanged
+
+        practice = ctx.practice
+        reports = sync_unchanged(
+            ctx.database_url(), ctx.settings, practice.clock.now(), practice.tz, args.name
+        )
+    if reports is None:
+        reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
     if args.json:
         render.dump([_report_json(r) for r in reports])
     else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,18 @@ from kara_tui.db.engine import BUSY_TIMEOUT_MS, StorageError, explain
 from kara_tui.db.schema import HEAD
 
 Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What deciding that a feed is unchanged needs of its row."""
+
+    id: int
+    name: str
+    source: str
+    body_hash: str | None
+    event_count: int
+
 
 _SQLITE_PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
 
@@ -446,6 +459,44 @@ class QuickReader:
             if event.overlaps(start, end, zone):
                 found.append(event)
         return found
+
+    # -- `feeds sync` of unchanged feeds (services/feed_quick.py) ---------------------------
+
+    def feeds_to_sync(self, name: str | None) -> list[FeedState]:
+        """The feeds ``Feeds.sync(name)`` syncs, in its order: the one named (None if there
+        is none), or every enabled feed that refreshes."""
+        sql = "SELECT id, name, source, body_hash, event_count FROM feeds "
+        if name is not None:
+            rows = self._all(sql + "WHERE name = ?", (name.strip(),))
+        else:
+            rows = self._all(sql + "WHERE enabled = 1 AND refresh_minutes > 0 ORDER BY name")
+        return [FeedState(*row) for row in rows]
+
+    def record_unchanged(self, keys: dict[int, str], now: datetime) -> dict[int, int]:
+        """Record a sync that found each feed of ``keys`` (id -> sync key) unchanged, as
+        ``Feeds`` records one (feed_store.record_success): the one write of this reader.
+        Returns each feed's event count; a feed removed meanwhile is left out."""
+        stamp = _db_time(now)
+        counts: dict[int, int] = {}
+        try:
+            with self._lock, self._conn:
+                for feed_id, key in keys.items():
+                    self._conn.execute(
+                        "UPDATE feeds SET body_hash = ?, last_attempt = ?, last_success = ?, "
+                        "last_error = '', stale = 0 WHERE id = ?",
+                        (key, stamp, stamp, feed_id),
+                    )
+                    row = self._conn.execute(
+                        "SELECT event_count FROM feeds WHERE id = ?", (feed_id,)
+                    ).fetchone()
+                    if row is not None:
+                        counts[feed_id] = row[0]
+        except sqlite3.Error as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
+        return counts
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:

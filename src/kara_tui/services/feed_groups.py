@@ -7,26 +7,16 @@ import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
 
 from kara_tui import __version__
 from kara_tui.db.bulk import Bulk
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import PARSE_REVISION
 from kara_tui.services.feed_reports import FeedProblem
+from kara_tui.services.feed_window import Window
 
 BODY = ""  # the feed_groups row that stands for the body: the parse key and its own problems
 _COLUMNS = ("feed_id", "uid", "digest", "problems")
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """A sync's horizon in UTC, and the practice zone it was worked out in (reading the
-    zone is a query: once a sync is enough)."""
-
-    start: datetime
-    end: datetime
-    tz: tzinfo
 
 
 @dataclass(frozen=True, slots=True)

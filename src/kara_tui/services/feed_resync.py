@@ -15,7 +15,6 @@ from kara_tui.ical.parse import Occurrence, ParseResult
 from kara_tui.services.feed_groups import (
     BODY,
     StoredGroups,
-    Window,
     in_file_order,
     parse_key,
     problems_by_uid,
@@ -36,6 +35,7 @@ from kara_tui.services.feed_store import (
     stored_count,
     write_occurrences,
 )
+from kara_tui.services.feed_window import Window
 from kara_tui.services.practice import Practice
 
 # A re-sync parses only the changed UID groups when they are at most this share of the

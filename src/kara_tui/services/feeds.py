@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_f
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
-from kara_tui.services.feed_groups import StoredGroups, Window
+from kara_tui.services.feed_groups import StoredGroups
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
     MAX_NAME,
@@ -56,6 +56,7 @@ from kara_tui.services.feed_store import (
     record_success,
     store_whole_parse,
 )
+from kara_tui.services.feed_window import Window, sync_key, sync_window
 from kara_tui.services.practice import Practice
 
 __all__ = [  # today's public names, wherever they live now
@@ -227,9 +228,7 @@ class Feeds:
                 "not modified since last sync",
             )
         body = fetched.body or b""
-        key = self._sync_key(
-            fetched.body_hash or hashlib.sha256(body).hexdigest(), window.start, window.end
-        )
+        key = sync_key(fetched.body_hash or hashlib.sha256(body).hexdigest(), window)
         if key == target.sync_key:
             return record_success(
                 self.practice, target, fetched.etag, fetched.last_modified, key, "unchanged"
@@ -369,22 +368,12 @@ class Feeds:
 
     def _window(self) -> Window:
         """The horizon in whole local days, so that a day's syncs share one window."""
-        tz = self.practice.tz
-        today = self.practice.clock.now().astimezone(tz).date()
-        first = today - timedelta(days=self.settings.horizon_past_days)
-        last = today + timedelta(days=self.settings.horizon_future_days + 1)
-        return Window(
-            datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC),
-            datetime.combine(last, time(0), tzinfo=tz).astimezone(UTC),
-            tz,
+        return sync_window(
+            self.practice.clock.now(),
+            self.practice.tz,
+            self.settings.horizon_past_days,
+            self.settings.horizon_future_days,
         )
-
-    @staticmethod
-    def _sync_key(body_hash: str, start: datetime, end: datetime) -> str:
-        # Kept in feeds.body_hash. The window is part of it: the same body read on another day
-        # expands to other occurrences, so it is parsed again (once a day at most).
-        text = f"{body_hash}|{start.isoformat()}|{end.isoformat()}"
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _target(self, name: str) -> Target:
         with self.practice.reading() as db:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from kara_tui.ical.timezones import ONE_DAY, is_date_only
+from kara_tui.ical.values import ONE_DAY, is_date_only
 
 
 @dataclass(frozen=True, slots=True)
