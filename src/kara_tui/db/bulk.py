@@ -86,14 +86,23 @@ class Bulk:
         finally:
             result.close()
 
-    def insert(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        """Insert ``rows`` (one value per column named); returns how many."""
+    def insert(
+        self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, formed: bool = False
+    ) -> int:
+        """Insert ``rows`` (one value per column named); returns how many.
+
+        ``formed``: the rows are tuples whose values are already in the form :meth:`form`
+        gives (on SQLite: times as their text, flags as 0 or 1), so they go to the driver
+        without a second pass; only where :attr:`raw` is true.
+        """
+        if formed and not self._raw:
+            raise ValueError("formed rows go to the SQLite driver only")
         if not self._raw:
             return self._core(insert(self._table), columns, rows)
         names = ", ".join(self._quote(c) for c in columns)
         marks = ", ".join("?" for _ in columns)
         sql = f"INSERT INTO {self._quote(self._table.name)} ({names}) VALUES ({marks})"
-        return self._driver(sql, columns, rows)
+        return self._driver(sql, columns, rows, formed=formed)
 
     def update(self, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Set ``columns`` on the row whose ``key`` column is the last value of each row."""
@@ -123,9 +132,24 @@ class Bulk:
             done += len(chunk)
         return done
 
-    def _driver(self, sql: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        converters = [(i, c) for i, name in enumerate(columns) if (c := self._converters[name])]
+    def _driver(
+        self,
+        sql: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        formed: bool = False,
+    ) -> int:
         width = len(columns)
+        if formed:
+            done = 0
+            for chunk in _chunks(rows, WRITE_CHUNK):
+                if any(len(row) != width for row in chunk):
+                    raise ValueError(f"a row of another length than its {width} columns")
+                self._conn.exec_driver_sql(sql, chunk)
+                done += len(chunk)
+            return done
+        converters = [(i, c) for i, name in enumerate(columns) if (c := self._converters[name])]
 
         def stored(row: Sequence[Any]) -> tuple[Any, ...]:
             if len(row) != width:

@@ -11,7 +11,7 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kara_tui.db.bulk import Bulk
-from kara_tui.db.codec import stored_instant
+from kara_tui.db.codec import sqlite_instant, stored_instant
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow
 from kara_tui.ical.outline import Outline
@@ -114,12 +114,28 @@ def write_occurrences(
     written = Written()
     updates: list[tuple[Any, ...]] = []
     form = bulk.form
+    raw = bulk.raw  # new rows go to the driver as stored (db/codec.py), converted once here
 
     def inserts() -> Iterator[tuple[Any, ...]]:
         for key, occ in fresh.items():
             start = stored_instant(occ.start)
             end = stored_instant(occ.end)
             old = stored.get(key)
+            if old is None and raw:
+                yield (
+                    feed_id,
+                    key[0],
+                    key[1],
+                    sqlite_instant(start),
+                    sqlite_instant(end),
+                    int(occ.all_day),
+                    occ.summary or "",
+                    occ.location or "",
+                    int(occ.busy),
+                    int(occ.cancelled),
+                    occ.component_hash,
+                )
+                continue
             if old is not None:
                 if (
                     old[1] == occ.component_hash
@@ -157,7 +173,7 @@ def write_occurrences(
             )
 
     written.removed = bulk.delete("id", [old[0] for key, old in stored.items() if key not in fresh])
-    written.added = bulk.insert(_COLUMNS, inserts())
+    written.added = bulk.insert(_COLUMNS, inserts(), formed=raw)
     written.updated = bulk.update("id", _REWRITTEN, updates)
     return written
 
