@@ -17,8 +17,10 @@ import pytest
 from dateutil import parser as dateutil_parser
 from dateutil.rrule import rrulestr
 
-from kara_tui.ical.expand.fast import _closer_start, _instances, until_value
 from kara_tui.ical.expand.plain import rule_parts as _rule
+from kara_tui.ical.expand.rules import closer_start as _closer_start
+from kara_tui.ical.expand.rules import rule_instances as _instances
+from kara_tui.ical.expand.rules import until_value
 from kara_tui.ical.expand.triage import split_events as _split
 from kara_tui.ical.parse import ParseResult, _parse_feed, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare

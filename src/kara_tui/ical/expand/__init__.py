@@ -12,9 +12,10 @@ icalendar costs most of an import.
 * triage.py: per UID group, never per feed, which events take the fast path and which go to
   icalendar (split_events), and which groups are left out of the raw body before any parsing
   (groups_outside: one scan of the lines prepare() keeps, built from its property list);
-* fast.py: plain events and plain daily/weekly series (EXDATEs, moved and cancelled
+* fast.py: plain events and plain series (daily to yearly; EXDATEs, moved and cancelled
   instances) turned into occurrences with recurring-ical-events' own steps over the same
-  values, any group it is unsure of handed back to icalendar at run time;
+  values, any group it is unsure of handed back to icalendar at run time; rules.py walks
+  their rules by dateutil's steps, without dateutil;
 * occurrence.py: what both paths yield, and the conversions they share.
 
 Any property, parameter or value the fast path does not fully understand sends the
