@@ -92,6 +92,12 @@ def test_anything_but_unchanged_local_feeds_is_left_to_feeds(
     assert sync_unchanged(db_url, Settings(), now, tz, "Web") is None
     assert [row[0:6] for row in _rows(path)][:3] == [row[0:6] for row in before]
     assert sync_unchanged("postgresql://nowhere/kara", Settings(), now, tz, None) is None
+    with sqlite3.connect(path) as conn:  # a write that fails: rolled back, Feeds says why
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE UPDATE ON feeds BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
+    conn.close()
+    assert sync_unchanged(db_url, Settings(), now, tz, "Home") is None
 
 
 def test_an_unchanged_feeds_sync_loads_neither_sqlalchemy_nor_the_parser(

@@ -12,10 +12,12 @@ holds the two to the same database state and the same reports.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from kara_tui.config import Settings
+from kara_tui.db.engine import StorageError
 from kara_tui.db.quick_reads import QuickReader
 from kara_tui.services.feed_reports import SyncReport, plural
 from kara_tui.services.feed_window import sync_key, sync_window
@@ -43,7 +45,10 @@ def sync_unchanged(
             if key != feed.body_hash:
                 return None
             keys[feed.id] = key
-        counts = reader.record_unchanged(keys, now)
+        try:
+            counts = reader.record_unchanged(keys, now)
+        except (StorageError, sqlite3.Error):
+            return None  # read-only, locked, full: rolled back, and Feeds says what it is
     finally:
         reader.close()
     if len(counts) != len(feeds):
