@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 
 from kara_tui.domain.money import Money
@@ -365,3 +365,19 @@ class ExternalEvent:
     location: str
     busy: bool
     cancelled: bool
+
+    def span(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """Start and end as instants; an all-day event's dates are midnights in ``tz`` (the
+        practice's zone: a day off is a local day)."""
+        return _instant(self.start, tz), _instant(self.end, tz)
+
+    def overlaps(self, start: datetime, end: datetime, tz: tzinfo) -> bool:
+        """Whether it overlaps [start, end), all-day dates taken in ``tz``."""
+        first, last = self.span(tz)
+        return first < end and start < last
+
+
+def _instant(value: datetime | date, tz: tzinfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)

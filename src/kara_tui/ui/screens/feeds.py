@@ -173,7 +173,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         tz = self._tz or self.practice.tz
-        self.post_message(self.Loaded(self.sync.feeds.list(), tz))
+        self.post_message(self.Loaded(self.sync.feeds.all_feeds(), tz))
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, call: Callable[[], object], said: str) -> None:
