@@ -14,6 +14,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
+from kara_tui.policy import reminders
 from kara_tui.services import audit
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class ClientChanges:
     window_hours: int | None = None
     clear_window: bool = False
     notes: str | None = None
+    reminders: str | None = None  # own reminder leads: "48,2", "none" (opted out) or "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ def snapshot(row: ClientRow) -> dict[str, object]:
         "window_hours": row.window_hours,
         "sponsored_credit": row.sponsored_credit,
         "archived": row.archived,
+        "reminder_leads": row.reminder_leads,
         "notes_length": len(row.notes or ""),
     }
 
@@ -117,6 +120,8 @@ def _check(changes: ClientChanges) -> ClientChanges:
     email = changes.email
     if email and ("@" not in email or " " in email.strip()):
         raise DomainError(f"'{email}' is not an email address")
+    if changes.reminders is not None:
+        reminders.client_leads(changes.reminders)  # refused here, before anything is written
     if changes.window_hours is not None and not 0 <= changes.window_hours <= MAX_WINDOW_HOURS:
         raise DomainError(f"a cancellation window must be between 0 and {MAX_WINDOW_HOURS} hours")
     if changes.fee is not None:
@@ -185,6 +190,8 @@ class ClientBook:
                 row.window_hours = changes.window_hours
             if changes.notes is not None:
                 row.notes = changes.notes
+            if changes.reminders is not None:
+                row.reminder_leads = reminders.client_leads(changes.reminders)
             after = snapshot(row)
             notes_changed = changes.notes is not None and changes.notes != old_notes
             if after == before and not notes_changed:

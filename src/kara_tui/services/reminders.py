@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from kara_tui.db.rows import ClientRow, NotificationRow, ReminderRow, SessionRow
+from kara_tui.db.rows import NotificationRow, ReminderRow, SessionRow
 from kara_tui.domain import (
     Money,
     NotificationKind,
@@ -21,7 +21,7 @@ from kara_tui.domain import (
 )
 from kara_tui.policy import reminders as policy
 from kara_tui.policy.terms import terms_line
-from kara_tui.services import audit, notice_text
+from kara_tui.services import notice_text
 
 KIND = "client"
 PENDING, QUEUED, SENT, OBSOLETE = "pending", "queued", "sent", "obsolete"
@@ -82,24 +82,11 @@ def _drop(db: DbSession, r: ReminderRow, now: datetime, why: str) -> None:
 
 
 def set_client_leads(practice: Any, client: str | int, leads: str) -> None:
-    """A client's own leads ('48,2'), 'none' to opt out, or 'default' for the practice's; the
-    sessions already booked keep the reminders they have (the rows are not re-planned)."""
-    stored = None if leads.strip() == "default" else policy.leads_text(policy.parse_leads(leads))
-    client_id = practice.find_client(client).id
-    with practice.writing() as db:
-        row = db.get(ClientRow, client_id)
-        assert row is not None
-        before = row.reminder_leads
-        row.reminder_leads = stored
-        audit.record(
-            db,
-            at=practice.clock.now(),
-            entity="client",
-            entity_id=row.id,
-            action="reminders",
-            before={"reminder_leads": before},
-            after={"reminder_leads": stored},
-        )
+    """A client's own leads ('48,2'), 'none' to opt out, or 'default' for the practice's: a
+    client edit like any other (audited with its before and after)."""
+    from kara_tui.services.clients import ClientBook, ClientChanges
+
+    ClientBook(practice).edit(client, ClientChanges(reminders=leads))
 
 
 # -- the text ---------------------------------------------------------------------------------

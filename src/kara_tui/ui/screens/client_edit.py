@@ -34,6 +34,7 @@ class Typed:
     fee: str
     currency: str
     window: str
+    reminders: str
     notes: str
     update_future: bool
 
@@ -91,6 +92,13 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
                     "" if c.window_hours is None else str(c.window_hours),
                     placeholder="hours; blank = the practice's",
                     id="window",
+                )
+            with Horizontal(classes="field"):
+                yield Label("Reminders")
+                yield Input(
+                    c.reminder_leads or "",
+                    placeholder="hours before: 48,24,2 or none; blank = the practice's",
+                    id="reminders",
                 )
             with Horizontal(classes="field"):
                 yield Label("Notes")
@@ -165,6 +173,7 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
                 fee=self._value("fee"),
                 currency=self._value("currency") or self.client.fee.currency,
                 window=self._value("window"),
+                reminders=self._value("reminders"),
                 notes=self.query_one("#notes", Input).value,
                 update_future=self.query_one("#update-future", Checkbox).value,
             )
@@ -172,6 +181,7 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, t: Typed) -> None:
+        from kara_tui.policy.reminders import client_leads
         from kara_tui.services.clients import ClientBook, ClientChanges
 
         if t.window and not t.window.isdigit():
@@ -187,6 +197,9 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
             window_hours=int(t.window) if t.window and int(t.window) != c.window_hours else None,
             clear_window=not t.window and c.window_hours is not None,
             notes=t.notes if t.notes != c.notes else None,
+            reminders=t.reminders or "default"
+            if client_leads(t.reminders) != c.reminder_leads
+            else None,
         )
         if changes == ClientChanges():
             self.post_message(self.Saved(c))  # nothing changed: nothing to record

@@ -184,6 +184,7 @@ class NewClient:
     currency: str
     window: str
     credit: str
+    reminders: str
 
 
 class ClientForm(WorkerErrors, ModalScreen[Client | None]):
@@ -241,6 +242,12 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             with Horizontal(classes="field"):
                 yield Label("Credit")
                 yield Input(placeholder="sponsored sessions of credit", id="credit", type="integer")
+            with Horizontal(classes="field"):
+                yield Label("Reminders")
+                yield Input(
+                    placeholder="hours before: 48,24,2 or none; blank = the practice's",
+                    id="reminders",
+                )
             yield Static("", classes="error", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Back", id="back")
@@ -302,6 +309,7 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             currency=self._value("currency") or "GBP",
             window=self._value("window"),
             credit=self._value("credit"),
+            reminders=self._value("reminders"),
         )
         if not request.name:
             self._error("A client needs a name.")
@@ -313,6 +321,10 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
         for label, text in (("window", r.window), ("credit", r.credit)):
             if text and not text.isdigit():
                 raise DomainError(f"the {label} must be a whole number")
+        from kara_tui.policy.reminders import client_leads
+        from kara_tui.services.reminders import set_client_leads
+
+        leads = client_leads(r.reminders)  # refused before the client is added
         client = self.practice.add_client(
             r.name,
             email=r.email,
@@ -322,6 +334,9 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             window_hours=int(r.window) if r.window else None,
             sponsored_credit=int(r.credit) if r.credit else 0,
         )
+        if leads is not None:
+            set_client_leads(self.practice, client.id, leads)
+            client = self.practice.find_client(client.id)
         self.post_message(self.Added(client))
 
     def on_client_form_added(self, message: ClientForm.Added) -> None:
