@@ -16,6 +16,7 @@ from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
 from kara_tui.policy import reminders
 from kara_tui.services import audit
+from kara_tui.services.reminders import replan
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -207,6 +208,9 @@ class ClientBook:
                 before=before,
                 after=after,
             )
+            if after["reminder_leads"] != before["reminder_leads"]:
+                db.flush()
+                replan(db, now, "the client's reminders changed", client_id=row.id)
             if update_future_fees and changes.fee is not None:
                 # A prepaid session keeps the fee that was paid.
                 for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):

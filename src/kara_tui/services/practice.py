@@ -191,6 +191,9 @@ class Practice:
                 before=before,
                 after=dict(parsed),
             )
+            if parsed.keys() & reminders.PLAN_SETTINGS:
+                db.flush()
+                reminders.replan(db, self.clock.now(), "the practice's reminder settings changed")
             return row.to_domain()
 
     # -- clients --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session as DbSession
 
-from kara_tui.db.rows import NotificationRow, ReminderRow, SessionRow
+from kara_tui.db.rows import NotificationRow, ProfessionalRow, ReminderRow, SessionRow
 from kara_tui.domain import (
     Money,
     NotificationKind,
@@ -79,6 +79,99 @@ def _drop(db: DbSession, r: ReminderRow, now: datetime, why: str) -> None:
             .execution_options(synchronize_session=False)
         )
     r.status, r.note, r.updated_at = OBSOLETE, why, now
+
+
+# Practice settings whose change re-plans the reminders of booked sessions.
+PLAN_SETTINGS = frozenset({"reminder_leads", "quiet_hours", "timezone"})
+
+
+def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = None) -> int:
+    """Bring the reminders of the scheduled sessions still to come (of one client, or all) in
+    line with the leads and quiet hours in force now; how many rows changed.
+
+    The key (session, kind, lead) stays unique: a pending row of a lead no longer wanted is
+    marked obsolete (due or not), a new lead gets a new row (or its own earlier row back, if
+    that was never handed to the outbox), a pending row not yet due is re-timed. Nothing
+    claimed or sent is touched, so nothing is sent twice. A lead already passed is not sent
+    late, as at booking. Each write is conditional on the row's state, so a sender claiming
+    a row at the same moment wins cleanly."""
+    stmt = select(SessionRow).where(
+        SessionRow.status == SessionStatus.SCHEDULED.value, SessionRow.start > now
+    )
+    if client_id is not None:
+        stmt = stmt.where(SessionRow.client_id == client_id)
+    sessions = db.scalars(stmt).all()
+    if not sessions:
+        return 0
+    ids = [s.id for s in sessions]
+    rows: dict[tuple[int, int], ReminderRow] = {}
+    for r in db.scalars(
+        select(ReminderRow).where(ReminderRow.session_id.in_(ids), ReminderRow.kind == KIND)
+    ):
+        assert r.session_id is not None
+        rows[(r.session_id, r.lead_minutes)] = r
+    pros: dict[int, Professional] = {}
+    changed = 0
+    for s in sessions:
+        if s.professional_id not in pros:
+            pro_row = db.get(ProfessionalRow, s.professional_id)
+            assert pro_row is not None
+            pros[s.professional_id] = pro_row.to_domain()
+        pro = pros[s.professional_id]
+        leads = policy.parse_leads(policy.leads_for(s.client.reminder_leads, pro.reminder_leads))
+        want = {
+            lead * 60: due
+            for lead, due in policy.planned(
+                s.start, now, leads, policy.parse_quiet(pro.quiet_hours), ZoneInfo(pro.timezone)
+            )
+        }
+        for (session_id, minutes), r in rows.items():
+            if session_id != s.id or r.status != PENDING:
+                continue
+            if minutes // 60 not in leads:  # opted out or lead dropped: not sent, even if due
+                values = {"status": OBSOLETE, "note": f"re-planned: {why}"}
+            elif minutes in want and want[minutes] != r.due_at and r.due_at > now:
+                values = {"due_at": want[minutes], "note": f"re-timed: {why}"}
+            else:  # as planned, or already due (or its new time passed): it goes as it is
+                continue
+            changed += _set(db, r.id, PENDING, values | {"updated_at": now})
+        for minutes, due in want.items():
+            r = rows.get((s.id, minutes))
+            if r is None:
+                db.add(
+                    ReminderRow(
+                        session_id=s.id,
+                        kind=KIND,
+                        lead_minutes=minutes,
+                        due_at=due,
+                        session_start=s.start,
+                        status=PENDING,
+                        note=f"planned: {why}",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                changed += 1
+            elif r.status == OBSOLETE and r.notification_id is None and r.session_start == s.start:
+                values = {"status": PENDING, "due_at": due, "note": f"planned again: {why}"}
+                changed += _set(db, r.id, OBSOLETE, values | {"updated_at": now})
+    db.flush()
+    return changed
+
+
+def _set(db: DbSession, reminder_id: int, status: str, values: dict[str, Any]) -> int:
+    """Change a reminder row only if it is still in ``status``: 1 if it was changed."""
+    done = db.execute(
+        update(ReminderRow)
+        .where(
+            ReminderRow.id == reminder_id,
+            ReminderRow.status == status,
+            ReminderRow.notification_id.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(done.rowcount)
 
 
 def set_client_leads(practice: Any, client: str | int, leads: str) -> None:
