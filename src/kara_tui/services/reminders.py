@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import NotificationRow, ProfessionalRow, ReminderRow, SessionRow
@@ -128,6 +128,7 @@ def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = No
         for (session_id, minutes), r in rows.items():
             if session_id != s.id or r.status != PENDING:
                 continue
+            values: dict[str, Any]
             if minutes // 60 not in leads:  # opted out or lead dropped: not sent, even if due
                 values = {"status": OBSOLETE, "note": f"re-planned: {why}"}
             elif minutes in want and want[minutes] != r.due_at and r.due_at > now:
@@ -136,8 +137,8 @@ def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = No
                 continue
             changed += _set(db, r.id, PENDING, values | {"updated_at": now})
         for minutes, due in want.items():
-            r = rows.get((s.id, minutes))
-            if r is None:
+            old = rows.get((s.id, minutes))
+            if old is None:
                 db.add(
                     ReminderRow(
                         session_id=s.id,
@@ -152,24 +153,31 @@ def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = No
                     )
                 )
                 changed += 1
-            elif r.status == OBSOLETE and r.notification_id is None and r.session_start == s.start:
+            elif (
+                old.status == OBSOLETE
+                and old.notification_id is None
+                and old.session_start == s.start
+            ):
                 values = {"status": PENDING, "due_at": due, "note": f"planned again: {why}"}
-                changed += _set(db, r.id, OBSOLETE, values | {"updated_at": now})
+                changed += _set(db, old.id, OBSOLETE, values | {"updated_at": now})
     db.flush()
     return changed
 
 
 def _set(db: DbSession, reminder_id: int, status: str, values: dict[str, Any]) -> int:
     """Change a reminder row only if it is still in ``status``: 1 if it was changed."""
-    done = db.execute(
-        update(ReminderRow)
-        .where(
-            ReminderRow.id == reminder_id,
-            ReminderRow.status == status,
-            ReminderRow.notification_id.is_(None),
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    done = cast(
+        "CursorResult[Any]",
+        db.execute(
+            update(ReminderRow)
+            .where(
+                ReminderRow.id == reminder_id,
+                ReminderRow.status == status,
+                ReminderRow.notification_id.is_(None),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return int(done.rowcount)
 

@@ -1,0 +1,81 @@
+"""`kara-tui agenda [--date D] [--json]`: the day's sessions, quick enough for a login message."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kara_tui.cli import render
+from kara_tui.cli.context import Context
+from kara_tui.domain import Money, SessionStatus
+
+_STATUS = {
+    SessionStatus.ATTENDED: "✓ attended",
+    SessionStatus.NO_SHOW: "✗ no-show",
+    SessionStatus.CANCELLED: "⊘ cancelled",
+}
+
+
+def agenda(ctx: Context, args: argparse.Namespace) -> int:
+    from kara_tui.services.agenda import PracticeReads, agenda
+
+    practice = ctx.practice
+    # An up-to-date SQLite file is read with the stdlib driver (no SQLAlchemy); else the Practice.
+    reads = getattr(practice, "calendar_reads", None) or PracticeReads(practice)
+    tz = practice.tz
+    on = practice.clock.now().astimezone(tz).date()  # today: KARA_NOW when set
+    if args.date:
+        from kara_tui.timeparse import parse_date
+
+        on = parse_date(args.date, on)
+    day = agenda(reads, on, tz)
+    if args.json:
+        render.dump(
+            {
+                "date": day.day.isoformat(),
+                "timezone": tz.key,
+                "sessions": [
+                    {
+                        "id": e.session.id,
+                        "client": e.session.client_name,
+                        "client_id": e.session.client_id,
+                        "start": render.iso(e.session.start, tz),
+                        "end": render.iso(e.session.end, tz),
+                        "minutes": e.session.minutes,
+                        "status": e.session.status.value,
+                        "location": e.session.location,
+                        "service": e.session.service,
+                        "series": e.series,
+                        "balance": [render.money(m) for m in e.balance],
+                    }
+                    for e in day.entries
+                ],
+            }
+        )
+        return 0
+    when = f"{day.day:%a} {day.day.day} {day.day:%b %Y}"
+    if not day.entries:
+        print(f"No sessions on {when}.")
+        return 0
+    print(f"{when} · {len(day.entries)} session(s) · {tz.key}")
+    for e in day.entries:
+        s = e.session
+        parts = [s.location, e.series or "", _STATUS.get(s.status, "")]
+        parts += [
+            f"owes {m}" if m.minor > 0 else f"refund due {Money(-m.minor, m.currency)}"
+            for m in e.balance
+        ]
+        notes = " · ".join(p for p in parts if p)
+        start, end = s.start.astimezone(tz), s.end.astimezone(tz)
+        print(f"{start:%H:%M}–{end:%H:%M}  {s.client_name:<24.24}  {notes}".rstrip())
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Fill in the parser of this module's command (its help line: cli.COMMANDS)."""
+    p = sub.add_parser("agenda")
+    p.add_argument(
+        "--date", metavar="D", help="the day to show: 2026-12-08, tomorrow, monday (default today)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=agenda)
