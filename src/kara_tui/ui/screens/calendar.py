@@ -19,6 +19,7 @@ from textual.worker import Worker
 from kara_tui.clock import Clock
 from kara_tui.config import Settings
 from kara_tui.domain import ChargeKind, Money, Session, SessionStatus
+from kara_tui.policy.marking import need_attendance_words
 from kara_tui.timeparse import day_start
 from kara_tui.ui import format as fmt
 from kara_tui.ui import keys
@@ -80,6 +81,11 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         def __init__(self, data: CalendarData, generation: int) -> None:
             self.data = data
             self.generation = generation
+            super().__init__()
+
+    class AttendanceCounted(Message):
+        def __init__(self, count: int) -> None:
+            self.count = count  # past sessions still only scheduled
             super().__init__()
 
     class DatabaseChanged(Message):
@@ -144,6 +150,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             yield WeekView(id="week")
         with Horizontal(id="status-bar"):
             yield Static("", id="selection")
+            yield Label("", id="attendance-due")
             yield Label("", id="sync-status")
         yield KeysFooter()
 
@@ -173,11 +180,44 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def on_calendar_screen_database_changed(self, message: DatabaseChanged) -> None:
         # A page asked for with its own pick (a write of ours selecting what it made) keeps it.
         self.reload(keep=self._pick[0] == "day")
+        self._recount()
 
     def _refresh_quietly(self) -> None:
         if self.data is not None and self.data.today != self.clock.today():
             self.cursor = self.clock.today()
         self.reload(keep=True)
+        self._recount()
+
+    # -- past sessions still unmarked (DESIGN.md section 7) ----------------------------------
+
+    def _recount(self) -> None:
+        """Count them again, once the services are built (never before the first paint)."""
+        if self._prepared:
+            self._count_unmarked()
+
+    @work(thread=True, exclusive=True, group="unmarked", exit_on_error=False)
+    def _count_unmarked(self) -> None:
+        from kara_tui.services.attendance_due import unmarked
+
+        self.post_message(self.AttendanceCounted(len(unmarked(self.practice))))
+
+    def on_calendar_screen_attendance_counted(self, message: AttendanceCounted) -> None:
+        words = need_attendance_words(message.count)
+        key = keys.shown_key(keys.BY_ID["attendance"], self.settings.keys)
+        self.query_one("#attendance-due", Label).update(
+            Text(f" {words} · {key} marks them " if words else "")
+        )
+
+    def action_attendance(self) -> None:
+        from kara_tui.ui.screens.attendance import AttendanceScreen
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.reload(keep=True)
+            self._recount()
+
+        if self.data is not None:
+            self.app.push_screen(AttendanceScreen(self.practice, self.data.tz, self.privacy), done)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -311,12 +351,14 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             return
         if not callable(getattr(self.practice, "prepare", None)):
             self._prepared = True
+            self._recount()
             return
         self._prepare_timer = self.set_timer(PREPARE_AFTER_SECONDS, self._prepare)
 
     def _prepare(self) -> None:
         self._prepared = True
         self.practice.prepare()
+        self._recount()  # its worker waits for the services being built
 
     def _title(self, data: CalendarData) -> None:
         span = data.span
@@ -930,6 +972,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if result is None or result is False:
             return
         self._reload_selecting(result if isinstance(result, Session) else None)
+        self._recount()
 
     def _reload_selecting(self, session: Session | None) -> None:
         if session is None:
@@ -942,6 +985,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def on_calendar_screen_session_changed(self, message: SessionChanged) -> None:
         self.notify(message.said, markup=False)
         self._reload_selecting(message.session)
+        self._recount()
 
     def changed(self, result: object, said: str) -> Message:
         return self.SessionChanged(result if isinstance(result, Session) else None, said)
