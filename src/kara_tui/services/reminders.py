@@ -236,6 +236,7 @@ class RunReport:
     obsolete: list[tuple[int, str]] = field(default_factory=list)  # (reminder id, why)
     queued: list[int] = field(default_factory=list)  # notification ids handed to the outbox
     send: Any = None  # the outbox's SendReport, None on a dry run
+    notices: Any = None  # the SendReport of the notices sent first (``run(notices=True)``)
 
 
 def _why_not(s: SessionRow | None, r: ReminderRow, now: datetime) -> str:
@@ -270,14 +271,34 @@ class Reminders:
             ).all()
             return [Due(r.id, r.session_id, r.due_at, r.lead_minutes) for r in rows]
 
-    def run(self, *, dry_run: bool = False) -> RunReport:
+    def run(self, *, dry_run: bool = False, notices: bool = False) -> RunReport:
+        """Send the reminders that are due. With ``notices``, first the other queued notices
+        (invitations, updates, cancellations), so that a client is never reminded of a
+        session whose invitation is still waiting, and a cron line sends everything."""
         if dry_run:
             return RunReport(self.due())
+        first = self._queued_notices() if notices else []
+        before = self.outbox.send(first) if first else None
         due, dropped, queued = self.queue_due()
         report = self.outbox.send(queued) if queued else None
         if report is not None:
             self._mark_sent([o.notification_id for o in report.outcomes if o.sent])
-        return RunReport(due, dropped, queued, report)
+        return RunReport(due, dropped, queued, report, before)
+
+    def _queued_notices(self) -> list[int]:
+        """The queued notices other than reminders, oldest first (a reschedule's
+        cancellation before its new invitation)."""
+        with self.practice.reading() as db:
+            return list(
+                db.scalars(
+                    select(NotificationRow.id)
+                    .where(
+                        NotificationRow.status == NotificationStatus.QUEUED.value,
+                        NotificationRow.kind != NotificationKind.REMINDER.value,
+                    )
+                    .order_by(NotificationRow.id)
+                )
+            )
 
     def queue_due(self) -> tuple[list[Due], list[tuple[int, str]], list[int]]:
         """Claim what is due into the outbox (``outbox send`` then sends it with the rest):
