@@ -24,7 +24,7 @@ def test_today_is_kara_now_and_each_session_says_what_to_know(cli, week) -> None
     r = cli("agenda")  # KARA_NOW: Monday 16 November 2026, 08:00
     assert r.code == 0, r.err
     assert r.out == (
-        "Mon 16 Nov 2026 · 1 session(s) · Europe/London\n"
+        "Mon 16 Nov 2026 · 1 session · Europe/London\n"
         "10:00–10:50  Anna Smith                Room 2 · ✓ attended\n"
     )
     r = cli("agenda", "--date", "tomorrow")

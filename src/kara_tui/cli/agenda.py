@@ -57,7 +57,8 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
     if not day.entries:
         print(f"No sessions on {when}.")
         return 0
-    print(f"{when} · {len(day.entries)} session(s) · {tz.key}")
+    n = len(day.entries)
+    print(f"{when} · {n} session{'s' if n != 1 else ''} · {tz.key}")
     for e in day.entries:
         s = e.session
         parts = [s.location, e.series or "", _STATUS.get(s.status, "")]
