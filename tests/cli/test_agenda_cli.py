@@ -32,6 +32,12 @@ def test_today_is_kara_now_and_each_session_says_what_to_know(cli, week) -> None
     assert "⊘ cancelled" in r.out
 
 
+def test_privacy_shows_initials(cli, week) -> None:
+    r = cli("--privacy", "agenda")
+    assert "Anna Smith" not in r.out and "A.Sm." in r.out
+    assert cli("--privacy", "agenda", "--json").json()["sessions"][0]["client"] == "A.Sm."
+
+
 def test_json_has_the_sessions_with_balance_and_series(cli, week, monkeypatch) -> None:
     monkeypatch.setenv("KARA_NOW", "2026-11-18T20:00:00+00:00")
     doc = cli("agenda", "--json").json()

@@ -8,6 +8,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.context import Context
 from kara_tui.domain import Money, SessionStatus
+from kara_tui.domain.privacy import initials
 
 _STATUS = {
     SessionStatus.ATTENDED: "✓ attended",
@@ -29,6 +30,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
 
         on = parse_date(args.date, on)
     day = agenda(reads, on, tz)
+    shown = initials if ctx.settings.privacy else str  # --privacy or the config: initials
     if args.json:
         render.dump(
             {
@@ -37,7 +39,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
                 "sessions": [
                     {
                         "id": e.session.id,
-                        "client": e.session.client_name,
+                        "client": shown(e.session.client_name),
                         "client_id": e.session.client_id,
                         "start": render.iso(e.session.start, tz),
                         "end": render.iso(e.session.end, tz),
@@ -68,7 +70,8 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
         ]
         notes = " · ".join(p for p in parts if p)
         start, end = s.start.astimezone(tz), s.end.astimezone(tz)
-        print(f"{start:%H:%M}–{end:%H:%M}  {s.client_name:<24.24}  {notes}".rstrip())
+        name = shown(s.client_name)
+        print(f"{start:%H:%M}–{end:%H:%M}  {name:<24.24}  {notes}".rstrip())
     return 0
 
 
