@@ -244,6 +244,7 @@ async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
         text = screen_text(app)
         assert "anna@example.com" in text and "Balance" in text and "owes 90.00 GBP" in text
         assert "Cancelled by the client: 1" in text
+        assert "Reminders" in text and "the practice's" in text
         assert "Sessions (3)" in text and "✓ attended" in text
         await pilot.press("p")  # privacy mode: no name, no contact
         await settle(app, pilot)

@@ -140,8 +140,9 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
     if client.window_hours is not None:
         print(f"  own cancellation window: {client.window_hours} h")
     if client.reminder_leads is not None:
-        leads = client.reminder_leads
-        print(f"  reminders: {'none (opted out)' if leads == 'none' else leads + ' h before'}")
+        from kara_tui.policy.reminders import client_leads_words
+
+        print(f"  reminders: {client_leads_words(client.reminder_leads)}")
     if client.programme is Programme.SPONSORED:
         print(f"  sponsored credit: {client.sponsored_credit}")
     for line in record.lines:
