@@ -216,9 +216,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     def on_calendar_screen_attendance_counted(self, message: AttendanceCounted) -> None:
         words = need_attendance_words(message.count)
         key = keys.shown_key(keys.BY_ID["attendance"], self.settings.keys)
-        self.query_one("#attendance-due", Label).update(
-            Text(f" {words} ({key}) " if words else "")
-        )
+        self.query_one("#attendance-due", Label).update(Text(f" {words} ({key}) " if words else ""))
 
     # -- the next session, a few minutes before it starts ----------------------------------------
 
