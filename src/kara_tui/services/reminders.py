@@ -95,21 +95,20 @@ def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = No
     claimed or sent is touched, so nothing is sent twice. A lead already passed is not sent
     late, as at booking. Each write is conditional on the row's state, so a sender claiming
     a row at the same moment wins cleanly."""
-    stmt = select(SessionRow).where(
-        SessionRow.status == SessionStatus.SCHEDULED.value, SessionRow.start > now
-    )
+    coming = [SessionRow.status == SessionStatus.SCHEDULED.value, SessionRow.start > now]
     if client_id is not None:
-        stmt = stmt.where(SessionRow.client_id == client_id)
-    sessions = db.scalars(stmt).all()
+        coming.append(SessionRow.client_id == client_id)
+    sessions = db.scalars(select(SessionRow).where(*coming)).all()
     if not sessions:
         return 0
-    ids = [s.id for s in sessions]
-    rows: dict[tuple[int, int], ReminderRow] = {}
+    rows: dict[int, dict[int, ReminderRow]] = {}  # session id -> lead in minutes -> row
     for r in db.scalars(
-        select(ReminderRow).where(ReminderRow.session_id.in_(ids), ReminderRow.kind == KIND)
+        select(ReminderRow)
+        .join(SessionRow, ReminderRow.session_id == SessionRow.id)
+        .where(ReminderRow.kind == KIND, *coming)
     ):
         assert r.session_id is not None
-        rows[(r.session_id, r.lead_minutes)] = r
+        rows.setdefault(r.session_id, {})[r.lead_minutes] = r
     pros: dict[int, Professional] = {}
     changed = 0
     for s in sessions:
@@ -125,8 +124,9 @@ def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = No
                 s.start, now, leads, policy.parse_quiet(pro.quiet_hours), ZoneInfo(pro.timezone)
             )
         }
-        for (session_id, minutes), r in rows.items():
-            if session_id != s.id or r.status != PENDING:
+        made = rows.get(s.id, {})
+        for minutes, r in made.items():
+            if r.status != PENDING:
                 continue
             values: dict[str, Any]
             if minutes // 60 not in leads:  # opted out or lead dropped: not sent, even if due
@@ -137,7 +137,7 @@ def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = No
                 continue
             changed += _set(db, r.id, PENDING, values | {"updated_at": now})
         for minutes, due in want.items():
-            old = rows.get((s.id, minutes))
+            old = made.get(minutes)
             if old is None:
                 db.add(
                     ReminderRow(
