@@ -20,11 +20,12 @@ _STATUS = {
 def agenda(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.services.agenda import PracticeReads, agenda
 
-    practice = ctx.practice
+    services = ctx.services
     # An up-to-date SQLite file is read with the stdlib driver (no SQLAlchemy); else the Practice.
-    reads = getattr(practice, "calendar_reads", None) or PracticeReads(practice)
-    tz = practice.tz
-    on = practice.clock.now().astimezone(tz).date()  # today: KARA_NOW when set
+    quick: Any = services.quick  # a QuickReader, which has the agenda's reads too
+    reads = quick if quick is not None else PracticeReads(services.practice)
+    tz = services.tz
+    on = services.clock.now().astimezone(tz).date()  # today: KARA_NOW when set
     if args.date:
         from kara_tui.timeparse import parse_date
 

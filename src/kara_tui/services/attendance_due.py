@@ -3,13 +3,13 @@ screen to mark them one after another (DESIGN.md section 7)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import to_mark
+from kara_tui.services.queries import list_sessions
+from kara_tui.services.uow import UnitOfWork
 
 
-def unmarked(practice: Any) -> list[Session]:
+def sessions_to_mark(uow: UnitOfWork) -> list[Session]:
     """Scheduled sessions that have ended, oldest first (policy.marking)."""
-    now = practice.clock.now()
-    return to_mark(practice.list_sessions(end=now, status=SessionStatus.SCHEDULED), now)
+    now = uow.clock.now()
+    return to_mark(list_sessions(uow, end=now, status=SessionStatus.SCHEDULED), now)

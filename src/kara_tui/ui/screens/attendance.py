@@ -79,9 +79,7 @@ class AttendanceScreen(WorkerErrors, Screen[bool]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        from kara_tui.services.attendance_due import unmarked
-
-        self.post_message(self.Loaded(unmarked(self.practice)))
+        self.post_message(self.Loaded(self.practice.sessions_to_mark()))
 
     def on_attendance_screen_loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
