@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -682,6 +683,56 @@ def bench_providers(run: Run) -> list[Row]:
                 ),
             ]
     return rows
+def _cpu_timed(run: Run, cmd: list[str]) -> tuple[float, float, Any]:
+    """Wall-clock and CPU (user + system) seconds of one child process: the CPU figure hardly
+    moves with the load other users put on the shared machine; the wall clock does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, proc = run.timed(cmd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, cpu, proc
+
+
+def bench_agenda(run: Run) -> list[Row]:
+    """`kara-tui agenda` as a login message runs it: the whole process, today (KARA_NOW)."""
+    db = _practice_for_ui(run)
+    cmd = [
+        *kara_tui_cmd(), "--db", f"sqlite:///{db}", "--config", str(run.work / "none.toml"),
+        "agenda", "--json",
+    ]  # fmt: skip
+    rounds = 5 if run.quick else 11
+    wall: tuple[list[float], list[float]] = ([], [])  # kara-tui, baseline
+    cpu: tuple[list[float], list[float]] = ([], [])
+    skipped = ""
+    for _ in range(rounds):  # alternating, so a busy moment hits both sides alike
+        seconds, used, proc = _cpu_timed(run, [sys.executable, "-c", "pass"])
+        wall[1].append(seconds)
+        cpu[1].append(used)
+        seconds, used, proc = _cpu_timed(run, cmd)
+        if proc.returncode != 0:
+            skipped = "skipped: " + ((proc.stderr.strip().splitlines() or ["failed"])[-1])
+            break
+        wall[0].append(seconds)
+        cpu[0].append(used)
+    if not skipped:
+        try:
+            count = len(json.loads(proc.stdout)["sessions"])
+            run.say(f"agenda --json for {run.today}: {count} sessions")
+        except (ValueError, KeyError):
+            run.say("WARNING: agenda --json did not print its JSON")
+    return [
+        Row(
+            f"`kara-tui agenda --json`, 10k-session DB, median whole process ({label})",
+            None if skipped else statistics.median(kara),
+            "s",
+            baseline=statistics.median(base),
+            baseline_label="`python -c pass`",
+            target="< 150 ms",
+            check=lambda v, _r: v < 0.150,
+            skipped=skipped,
+        )
+        for label, (kara, base) in (("wall clock", wall), ("CPU user+sys", cpu))
+    ]
 
 
 BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
@@ -692,6 +743,7 @@ BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
     "keys": bench_keys,
     "cli": bench_cli,
     "providers": bench_providers,
+    "agenda": bench_agenda,
 }
 ALIASES = {"import": ["import-history", "import-dense"], "ui": ["startup", "keys"]}
 

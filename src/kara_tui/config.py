@@ -45,6 +45,8 @@ class Settings:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     # A feed event whose end cannot be read (and has no DURATION) is kept busy this long.
     feed_unknown_length_minutes: int = 60
+    # A notice in the open calendar this many minutes before a session starts (0: none).
+    notify_before_session_minutes: int = 0
     # A --demo run is wholly throwaway: its outbox is in its temp dir, no SMTP, and nothing
     # (a theme chosen) is saved to the config. Never read from the file.
     demo: bool = False
@@ -63,6 +65,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "fetch_deadline_seconds": (int, float),
     "fetch_max_bytes": int,
     "feed_unknown_length_minutes": int,
+    "notify_before_session_minutes": int,
 }
 _SMTP_TYPES: dict[str, type] = {
     "host": str,
@@ -81,6 +84,7 @@ _RANGES: dict[str, tuple[int, int]] = {
     "fetch_deadline_seconds": (1, 3600),
     "fetch_max_bytes": (1_000, 1_000_000_000),
     "feed_unknown_length_minutes": (1, 24 * 60),
+    "notify_before_session_minutes": (0, 240),
     "smtp.port": (1, 65535),
 }
 

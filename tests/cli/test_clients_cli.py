@@ -40,6 +40,22 @@ def test_edit_fee_window_and_email(cli, world) -> None:
     assert r.json()["window_hours"] is None
 
 
+def test_edit_reminders_sets_own_leads_opt_out_or_the_default(cli, world) -> None:
+    r = cli("clients", "edit", "Anna", "--reminders", "2,48", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["reminder_leads"] == "48,2"
+    assert "  reminders: 48,2 h before\n" in cli("clients", "show", "Anna").out
+    assert cli("clients", "edit", "Anna", "--reminders", "none").code == 0
+    assert cli("clients", "show", "Anna", "--json").json()["reminder_leads"] == "none"
+    assert "reminders: none (opted out)" in cli("clients", "show", "Anna").out
+    assert cli("clients", "edit", "Anna", "--reminders", "default").code == 0
+    assert cli("clients", "show", "Anna", "--json").json()["reminder_leads"] is None
+    r = cli("clients", "edit", "Anna", "--reminders", "12", "--phone", "0123")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == "kara-tui: '12' is not a reminder lead (choose from 48, 24, 2 hours, or none)\n"
+    assert cli("clients", "show", "Anna", "--json").json()["phone"] == ""
+
+
 def test_archive_restore_and_the_default_list(cli, world) -> None:
     r = cli("clients", "archive", "Anna", "--yes")
     assert r.code == 2

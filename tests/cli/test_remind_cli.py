@@ -116,6 +116,45 @@ def test_outbox_send_sends_due_reminders_too(
     assert len(server.received) == 1
 
 
+def test_remind_sends_the_queued_invitation_first_so_a_cron_line_is_all_the_setup(
+    cli, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _practice(cli, tmp_path, server.port, 0)
+    assert cli("clients", "add", "Ann", "--email", "ann@example.com").code == 0
+    assert (
+        cli("sessions", "add", "--client", "Ann", "--start", "2026-11-21 08:00", "--force").code
+        == 0
+    )
+    monkeypatch.setenv("KARA_NOW", LATER)
+    r = cli("remind")
+    assert r.code == 0, r.err
+    assert r.out.endswith(
+        "1 reminder(s) sent (and 1 other notice(s) that were queued), 0 not sent\n"
+    )
+    assert [m.message["Subject"] for m in server.received] == [
+        "Appointment confirmed: Sat 21 Nov 08:00",
+        "Appointment reminder: Sat 21 Nov 08:00",
+    ]
+    assert cli("remind", "--json").json()["notices_sent"] == 0  # nothing goes twice
+
+
+def test_only_reminders_leaves_the_other_notices_queued(
+    cli, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _practice(cli, tmp_path, server.port, 0)
+    assert cli("clients", "add", "Ann", "--email", "ann@example.com").code == 0
+    assert (
+        cli("sessions", "add", "--client", "Ann", "--start", "2026-11-21 08:00", "--force").code
+        == 0
+    )
+    monkeypatch.setenv("KARA_NOW", LATER)
+    doc = cli("remind", "--only-reminders", "--json").json()
+    assert (doc["sent"], doc["notices_sent"]) == (1, 0)
+    assert [
+        n["status"] for n in cli("outbox", "list", "--json").json() if n["kind"] != "reminder"
+    ] == ["queued"]
+
+
 def test_outbox_show_of_a_reminder_has_no_calendar_part(
     cli, tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -184,3 +184,22 @@ def test_credit_is_for_sponsored_clients_only(practice, book) -> None:
     practice.add_client("Anna Smith")
     with pytest.raises(DomainError, match="Anna Smith is a private client"):
         book.add_credit("Anna Smith", 5)
+
+
+def test_own_reminder_leads_are_an_audited_edit_and_a_bad_lead_changes_nothing(
+    practice, book, db_url
+) -> None:
+    anna = practice.add_client("Anna Smith", email="anna@example.com", fee=Money(9000, "GBP"))
+    assert book.edit("Anna", ClientChanges(reminders="2, 48")).reminder_leads == "48,2"
+    assert book.edit("Anna", ClientChanges(reminders="none")).reminder_leads == "none"
+    with pytest.raises(DomainError, match="'12' is not a reminder lead"):
+        book.edit("Anna", ClientChanges(reminders="12", phone="0123"))
+    assert practice.find_client(anna.id).phone == ""  # nothing of a refused edit is kept
+    assert book.edit("Anna", ClientChanges(reminders="default")).reminder_leads is None
+    with pytest.raises(DomainError, match="nothing to change"):
+        book.edit("Anna", ClientChanges(reminders=""))
+    trail = [
+        (json.loads(b)["reminder_leads"], json.loads(a)["reminder_leads"])
+        for _, b, a, _ in _audit(db_url, "client", "edit")
+    ]
+    assert trail == [(None, "48,2"), ("48,2", "none"), ("none", None)]

@@ -197,6 +197,29 @@ async def test_shift_c_lists_clients_and_adds_one(app, ids, cal_practice) -> Non
         assert app.screen.id == "calendar"
 
 
+async def test_a_new_client_may_get_own_reminders_and_a_bad_lead_adds_nothing(
+    app, ids, cal_practice
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press(*"Dana Lee")
+        await retype(pilot, app, "reminders", "12")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientForm)
+        assert "'12' is not a reminder lead" in screen_text(app)
+        assert "Dana Lee" not in [c.name for c in cal_practice.list_clients()]
+        await retype(pilot, app, "reminders", "48,2")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client("Dana Lee").reminder_leads == "48,2"
+
+
 async def test_first_run_welcomes_and_leads_to_adding_a_client(empty_app) -> None:
     app = empty_app
     async with app.run_test(size=(120, 40)) as pilot:

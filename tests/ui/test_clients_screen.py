@@ -51,6 +51,31 @@ async def test_e_edits_a_client_and_later_bookings_take_the_new_fee(app, ids, ca
         assert "95.00 GBP" in screen_text(app)
 
 
+async def test_e_sets_the_clients_own_reminders_or_opts_them_out(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert "blank = the practice's" in screen_text(app)
+        await retype(pilot, app, "reminders", "12")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)  # refused in one line, nothing saved
+        assert "'12' is not a reminder lead" in screen_text(app)
+        await retype(pilot, app, "reminders", "none")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client(ids["anna"]).reminder_leads == "none"
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.query_one("#reminders", Input).value == "none"
+        await retype(pilot, app, "reminders", "")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert cal_practice.find_client(ids["anna"]).reminder_leads is None
+
+
 async def test_a_bad_edit_says_why_in_the_form_and_saves_nothing(app, ids, cal_practice) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_clients(app, pilot)
@@ -219,6 +244,7 @@ async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
         text = screen_text(app)
         assert "anna@example.com" in text and "Balance" in text and "owes 90.00 GBP" in text
         assert "Cancelled by the client: 1" in text
+        assert "Reminders" in text and "the practice's" in text
         assert "Sessions (3)" in text and "✓ attended" in text
         await pilot.press("p")  # privacy mode: no name, no contact
         await settle(app, pilot)

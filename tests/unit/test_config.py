@@ -37,6 +37,7 @@ horizon_past_days = 30
 horizon_future_days = 200
 fetch_deadline_seconds = 10
 fetch_max_bytes = 1000
+notify_before_session_minutes = 5
 
 [keys]
 cancel = "C"
@@ -55,6 +56,7 @@ sender = "kara@example.com"
     assert s.outbox_dir == Path("~/outbox").expanduser()
     assert (s.horizon_past_days, s.horizon_future_days) == (30, 200)
     assert s.fetch_deadline_seconds == 10
+    assert s.notify_before_session_minutes == 5
     assert s.keys == {"cancel": "C"}
     assert (s.smtp.host, s.smtp.port, s.smtp.starttls) == ("smtp.example.com", 465, False)
 
@@ -68,6 +70,10 @@ sender = "kara@example.com"
         ("horizon_past_days = 1.5", "key 'horizon_past_days' should be a whole number"),
         ('fetch_deadline_seconds = "ten"', "key 'fetch_deadline_seconds' should be a number"),
         ("colour = 1", "unknown key 'colour'"),
+        (
+            "notify_before_session_minutes = 300",
+            "key 'notify_before_session_minutes' should be between 0 and 240, not 300",
+        ),
         ('smtp = "x"', "key 'smtp' should be a table"),
         ('[smtp]\nport = "25"', "key 'smtp.port' should be a whole number"),
         ('[smtp]\nhots = "x"', "unknown key 'smtp.hots'"),

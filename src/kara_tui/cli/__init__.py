@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "cancellation and charge report"),
     "outbox": ("outbox", "notices to clients: list, send, retry, discard"),
     "remind": ("remind", "send the client reminders that are due (cron, systemd timer)"),
+    "agenda": ("agenda", "the day's sessions (for a login message)"),
     "charges": ("charges", "charges and refunds: list, mark paid, void"),
     "statement": ("charges", "a client's statement for a period"),
 }

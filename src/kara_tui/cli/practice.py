@@ -76,10 +76,9 @@ def _say_if_not_notified(ctx: Context, session_id: int, wanted: bool) -> None:
 
 def clients_add(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    if args.reminders and args.reminders.strip() != "default":
-        from kara_tui.policy.reminders import parse_leads
+    from kara_tui.policy.reminders import client_leads
 
-        parse_leads(args.reminders)  # refused before the client is added
+    leads = client_leads(args.reminders or "")  # refused before the client is added
     currency = check_iso_currency(args.currency or practice.professional().default_currency)
     fee = Money.parse(args.fee, currency) if args.fee is not None else Money(0, currency)
     client = practice.add_client(
@@ -92,10 +91,10 @@ def clients_add(ctx: Context, args: argparse.Namespace) -> int:
         sponsored_credit=_int(args.credit, "--credit") if args.credit else 0,
         notes=args.notes or "",
     )
-    if args.reminders:
+    if leads is not None:
         from kara_tui.services.reminders import set_client_leads
 
-        set_client_leads(practice, client.id, args.reminders)
+        set_client_leads(practice, client.id, leads)
         client = practice.find_client(client.id)
     if args.json:
         render.dump(render.client_json(client))
@@ -140,6 +139,10 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
             print(f"  {label}: {value}")
     if client.window_hours is not None:
         print(f"  own cancellation window: {client.window_hours} h")
+    if client.reminder_leads is not None:
+        from kara_tui.policy.reminders import client_leads_words
+
+        print(f"  reminders: {client_leads_words(client.reminder_leads)}")
     if client.programme is Programme.SPONSORED:
         print(f"  sponsored credit: {client.sponsored_credit}")
     for line in record.lines:
@@ -488,6 +491,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--window-hours", help="own cancellation window, or 'default'")
     p.add_argument("--notes", help="private notes (replaces them)")
+    p.add_argument(
+        "--reminders", metavar="LEADS", help="hours before a session: 48,24,2; none; default"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_record("clients_edit"))
 

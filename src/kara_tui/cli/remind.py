@@ -15,9 +15,11 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.services.reminders import Reminders
 
     tz = ctx.practice.tz
-    report = Reminders(ctx.practice, Outbox(ctx.practice, ctx.settings)).run(dry_run=args.dry_run)
-    send = report.send
-    failed = send.failed if send is not None else 0
+    report = Reminders(ctx.practice, Outbox(ctx.practice, ctx.settings)).run(
+        dry_run=args.dry_run, notices=not args.only_reminders
+    )
+    send, first = report.send, report.notices
+    failed = (send.failed if send is not None else 0) + (first.failed if first else 0)
     if args.json:
         doc: dict[str, Any] = {
             "dry_run": bool(args.dry_run),
@@ -32,8 +34,9 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
             ],
             "not_sent": [{"reminder": rid, "why": why} for rid, why in report.obsolete],
             "sent": send.sent if send is not None else 0,
+            "notices_sent": first.sent if first is not None else 0,
             "failed": failed,
-            "errors": send.errors if send is not None else [],
+            "errors": (first.errors if first else []) + (send.errors if send is not None else []),
         }
         render.dump(doc)
         return 1 if failed else 0
@@ -47,14 +50,17 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     for rid, why in report.obsolete:
         print(f"not sent  reminder {rid}: {why}")
-    if send is not None:
-        for o in send.outcomes:
+    for part in (first, send):
+        if part is None:
+            continue
+        for o in part.outcomes:
             if o.sent:
                 print(f"sent  {o.notification_id:>5}  {o.recipient}  {o.subject}  ({o.detail})")
-        for error in send.errors:
+        for error in part.errors:
             print(f"kara-tui: not sent: {error}", file=sys.stderr)
     sent = send.sent if send is not None else 0
-    print(f"{sent} reminder(s) sent, {failed} not sent")
+    also = f" (and {first.sent} other notice(s) that were queued)" if first and first.sent else ""
+    print(f"{sent} reminder(s) sent{also}, {failed} not sent")
     return 1 if failed else 0
 
 
@@ -62,5 +68,10 @@ def register(sub: Any) -> None:
     """Fill in the parser of this module's command (its help line: cli.COMMANDS)."""
     p = sub.add_parser("remind")
     p.add_argument("--dry-run", action="store_true", help="list what is due; send nothing")
+    p.add_argument(
+        "--only-reminders",
+        action="store_true",
+        help="leave the other queued notices (invitations, cancellations) in the outbox",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=remind)

@@ -44,6 +44,7 @@ def client_json(c: Client) -> dict[str, Any]:
         "fee": c.fee.amount_str(),
         "currency": c.fee.currency,
         "window_hours": c.window_hours,
+        "reminder_leads": c.reminder_leads,  # null: the practice's; "none": opted out
         "sponsored_credit": c.sponsored_credit,
         "archived": c.archived,
     }

@@ -337,6 +337,47 @@ class QuickReader:
                 )
         return found
 
+    def pending_charges(self, client_ids: Sequence[int]) -> list[d.Charge]:
+        """The clients' pending charges and refunds (what they owe), as ChargeBook reads them."""
+        found: list[d.Charge] = []
+        for chunk in _chunks(list(client_ids)):
+            sql = (
+                "SELECT id, session_id, client_id, amount_minor, currency, method, kind, "
+                "status, created_at, paid_at, reference, void_reason FROM charges "
+                f"WHERE status = 'pending' AND client_id IN ({_marks(len(chunk))}) "
+                "ORDER BY created_at, id"
+            )
+            found += [
+                d.Charge(
+                    id=id_,
+                    session_id=session_id,
+                    client_id=client_id,
+                    amount=d.Money(minor, currency),
+                    method=d.PaymentMethod(method) if method else None,
+                    kind=d.ChargeKind(kind),
+                    status=d.ChargeStatus(status),
+                    created_at=_utc(at),
+                    paid_at=_utc_or_none(paid),
+                    reference=reference,
+                    void_reason=void_reason,
+                )
+                for (
+                    id_,
+                    session_id,
+                    client_id,
+                    minor,
+                    currency,
+                    method,
+                    kind,
+                    status,
+                    at,
+                    paid,
+                    reference,
+                    void_reason,
+                ) in self._all(sql, chunk)
+            ]
+        return found
+
     def rescheduled_to(self, session_ids: list[int]) -> dict[int, datetime]:
         """For each of ``session_ids`` that a reschedule replaced: the new session's start."""
         found: dict[int, datetime] = {}

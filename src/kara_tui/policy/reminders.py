@@ -37,6 +37,21 @@ def leads_text(leads: tuple[int, ...]) -> str:
     return ",".join(str(h) for h in leads) if leads else "none"
 
 
+def client_leads(text: str) -> str | None:
+    """A client's leads as typed ('48,2', 'none' to opt out, 'default' or blank for the
+    practice's) in the stored form: None for the practice's; DomainError in one line."""
+    if text.strip().lower() in ("", "default"):
+        return None
+    return leads_text(parse_leads(text))
+
+
+def client_leads_words(stored: str | None) -> str:
+    """A client's leads as people read them: "48,2 h before", "none (opted out)", "the practice's"."""
+    if stored is None:
+        return "the practice's"
+    return "none (opted out)" if stored == "none" else f"{stored} h before"
+
+
 def parse_quiet(text: str) -> tuple[time, time] | None:
     """'21:00-08:00' (or 'none'): a reminder due between them goes out before them."""
     text = text.strip()

@@ -14,10 +14,12 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
+from kara_tui.policy import reminders
 from kara_tui.policy.sessions import check_fee
 from kara_tui.services import audit
 from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.lookup import client_row
+from kara_tui.services.reminders import replan
 from kara_tui.services.settings import professional_row
 from kara_tui.services.uow import UnitOfWork
 
@@ -40,6 +42,7 @@ class ClientChanges:
     window_hours: int | None = None
     clear_window: bool = False
     notes: str | None = None
+    reminders: str | None = None  # own reminder leads: "48,2", "none" (opted out) or "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ def snapshot(row: ClientRow) -> dict[str, object]:
         "window_hours": row.window_hours,
         "sponsored_credit": row.sponsored_credit,
         "archived": row.archived,
+        "reminder_leads": row.reminder_leads,
         "notes_length": len(row.notes or ""),
     }
 
@@ -123,6 +127,8 @@ def _check(changes: ClientChanges) -> ClientChanges:
     email = changes.email
     if email and ("@" not in email or " " in email.strip()):
         raise DomainError(f"'{email}' is not an email address")
+    if changes.reminders is not None:
+        reminders.client_leads(changes.reminders)  # refused here, before anything is written
     if changes.window_hours is not None and not 0 <= changes.window_hours <= MAX_WINDOW_HOURS:
         raise DomainError(f"a cancellation window must be between 0 and {MAX_WINDOW_HOURS} hours")
     if changes.fee is not None:
@@ -236,6 +242,8 @@ class ClientBook:
                 row.window_hours = changes.window_hours
             if changes.notes is not None:
                 row.notes = changes.notes
+            if changes.reminders is not None:
+                row.reminder_leads = reminders.client_leads(changes.reminders)
             after = snapshot(row)
             notes_changed = changes.notes is not None and changes.notes != old_notes
             if after == before and not notes_changed:
@@ -251,6 +259,9 @@ class ClientBook:
                 before=before,
                 after=after,
             )
+            if after["reminder_leads"] != before["reminder_leads"]:
+                db.flush()
+                replan(db, now, "the client's reminders changed", client_id=row.id)
             if update_future_fees and changes.fee is not None:
                 # A prepaid session keeps the fee that was paid.
                 for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):

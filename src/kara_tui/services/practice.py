@@ -24,6 +24,7 @@ from kara_tui.policy.conflicts import Conflict
 from kara_tui.policy.settings import MAX_SESSION_MINUTES as MAX_SESSION_MINUTES
 from kara_tui.services import (
     attendance,
+    attendance_due,
     booking,
     cancelling,
     clients,
@@ -195,6 +196,7 @@ class Practice:
     no_show = _writes_session(cancelling.no_show)
     attend = _writes_session(attendance.attend)
     unmark = _writes_session(attendance.unmark)
+    sessions_to_mark = _reads(attendance_due.sessions_to_mark)
     deletion = _reads(deleting.deletion)
     delete = _writes(deleting.delete)
     _preview_cancel = _reads(cancelling.preview_cancel)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from kara_tui.db.rows import ClientRow, NotificationRow, ReminderRow, SessionRow
+from kara_tui.db.rows import NotificationRow, ProfessionalRow, ReminderRow, SessionRow
 from kara_tui.domain import (
     Money,
     NotificationKind,
@@ -21,7 +21,7 @@ from kara_tui.domain import (
 )
 from kara_tui.policy import reminders as policy
 from kara_tui.policy.terms import terms_line
-from kara_tui.services import audit, notice_text
+from kara_tui.services import notice_text
 
 KIND = "client"
 PENDING, QUEUED, SENT, OBSOLETE = "pending", "queued", "sent", "obsolete"
@@ -81,25 +81,113 @@ def _drop(db: DbSession, r: ReminderRow, now: datetime, why: str) -> None:
     r.status, r.note, r.updated_at = OBSOLETE, why, now
 
 
+# Practice settings whose change re-plans the reminders of booked sessions.
+PLAN_SETTINGS = frozenset({"reminder_leads", "quiet_hours", "timezone"})
+
+
+def replan(db: DbSession, now: datetime, why: str, *, client_id: int | None = None) -> int:
+    """Bring the reminders of the scheduled sessions still to come (of one client, or all) in
+    line with the leads and quiet hours in force now; how many rows changed.
+
+    The key (session, kind, lead) stays unique: a pending row of a lead no longer wanted is
+    marked obsolete (due or not), a new lead gets a new row (or its own earlier row back, if
+    that was never handed to the outbox), a pending row not yet due is re-timed. Nothing
+    claimed or sent is touched, so nothing is sent twice. A lead already passed is not sent
+    late, as at booking. Each write is conditional on the row's state, so a sender claiming
+    a row at the same moment wins cleanly."""
+    coming = [SessionRow.status == SessionStatus.SCHEDULED.value, SessionRow.start > now]
+    if client_id is not None:
+        coming.append(SessionRow.client_id == client_id)
+    sessions = db.scalars(select(SessionRow).where(*coming)).all()
+    if not sessions:
+        return 0
+    rows: dict[int, dict[int, ReminderRow]] = {}  # session id -> lead in minutes -> row
+    for r in db.scalars(
+        select(ReminderRow)
+        .join(SessionRow, ReminderRow.session_id == SessionRow.id)
+        .where(ReminderRow.kind == KIND, *coming)
+    ):
+        assert r.session_id is not None
+        rows.setdefault(r.session_id, {})[r.lead_minutes] = r
+    pros: dict[int, Professional] = {}
+    changed = 0
+    for s in sessions:
+        if s.professional_id not in pros:
+            pro_row = db.get(ProfessionalRow, s.professional_id)
+            assert pro_row is not None
+            pros[s.professional_id] = pro_row.to_domain()
+        pro = pros[s.professional_id]
+        leads = policy.parse_leads(policy.leads_for(s.client.reminder_leads, pro.reminder_leads))
+        want = {
+            lead * 60: due
+            for lead, due in policy.planned(
+                s.start, now, leads, policy.parse_quiet(pro.quiet_hours), ZoneInfo(pro.timezone)
+            )
+        }
+        made = rows.get(s.id, {})
+        for minutes, r in made.items():
+            if r.status != PENDING:
+                continue
+            values: dict[str, Any]
+            if minutes // 60 not in leads:  # opted out or lead dropped: not sent, even if due
+                values = {"status": OBSOLETE, "note": f"re-planned: {why}"}
+            elif minutes in want and want[minutes] != r.due_at and r.due_at > now:
+                values = {"due_at": want[minutes], "note": f"re-timed: {why}"}
+            else:  # as planned, or already due (or its new time passed): it goes as it is
+                continue
+            changed += _set(db, r.id, PENDING, values | {"updated_at": now})
+        for minutes, due in want.items():
+            old = made.get(minutes)
+            if old is None:
+                db.add(
+                    ReminderRow(
+                        session_id=s.id,
+                        kind=KIND,
+                        lead_minutes=minutes,
+                        due_at=due,
+                        session_start=s.start,
+                        status=PENDING,
+                        note=f"planned: {why}",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                changed += 1
+            elif (
+                old.status == OBSOLETE
+                and old.notification_id is None
+                and old.session_start == s.start
+            ):
+                values = {"status": PENDING, "due_at": due, "note": f"planned again: {why}"}
+                changed += _set(db, old.id, OBSOLETE, values | {"updated_at": now})
+    db.flush()
+    return changed
+
+
+def _set(db: DbSession, reminder_id: int, status: str, values: dict[str, Any]) -> int:
+    """Change a reminder row only if it is still in ``status``: 1 if it was changed."""
+    done = cast(
+        "CursorResult[Any]",
+        db.execute(
+            update(ReminderRow)
+            .where(
+                ReminderRow.id == reminder_id,
+                ReminderRow.status == status,
+                ReminderRow.notification_id.is_(None),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    return int(done.rowcount)
+
+
 def set_client_leads(practice: Any, client: str | int, leads: str) -> None:
-    """A client's own leads ('48,2'), 'none' to opt out, or 'default' for the practice's; the
-    sessions already booked keep the reminders they have (the rows are not re-planned)."""
-    stored = None if leads.strip() == "default" else policy.leads_text(policy.parse_leads(leads))
-    client_id = practice.find_client(client).id
-    with practice.writing() as db:
-        row = db.get(ClientRow, client_id)
-        assert row is not None
-        before = row.reminder_leads
-        row.reminder_leads = stored
-        audit.record(
-            db,
-            at=practice.clock.now(),
-            entity="client",
-            entity_id=row.id,
-            action="reminders",
-            before={"reminder_leads": before},
-            after={"reminder_leads": stored},
-        )
+    """A client's own leads ('48,2'), 'none' to opt out, or 'default' for the practice's: a
+    client edit like any other (audited with its before and after)."""
+    from kara_tui.services.clients import ClientBook, ClientChanges
+
+    ClientBook(practice).edit(client, ClientChanges(reminders=leads))
 
 
 # -- the text ---------------------------------------------------------------------------------
@@ -148,6 +236,7 @@ class RunReport:
     obsolete: list[tuple[int, str]] = field(default_factory=list)  # (reminder id, why)
     queued: list[int] = field(default_factory=list)  # notification ids handed to the outbox
     send: Any = None  # the outbox's SendReport, None on a dry run
+    notices: Any = None  # the SendReport of the notices sent first (``run(notices=True)``)
 
 
 def _why_not(s: SessionRow | None, r: ReminderRow, now: datetime) -> str:
@@ -182,14 +271,34 @@ class Reminders:
             ).all()
             return [Due(r.id, r.session_id, r.due_at, r.lead_minutes) for r in rows]
 
-    def run(self, *, dry_run: bool = False) -> RunReport:
+    def run(self, *, dry_run: bool = False, notices: bool = False) -> RunReport:
+        """Send the reminders that are due. With ``notices``, first the other queued notices
+        (invitations, updates, cancellations), so that a client is never reminded of a
+        session whose invitation is still waiting, and a cron line sends everything."""
         if dry_run:
             return RunReport(self.due())
+        first = self._queued_notices() if notices else []
+        before = self.outbox.send(first) if first else None
         due, dropped, queued = self.queue_due()
         report = self.outbox.send(queued) if queued else None
         if report is not None:
             self._mark_sent([o.notification_id for o in report.outcomes if o.sent])
-        return RunReport(due, dropped, queued, report)
+        return RunReport(due, dropped, queued, report, before)
+
+    def _queued_notices(self) -> list[int]:
+        """The queued notices other than reminders, oldest first (a reschedule's
+        cancellation before its new invitation)."""
+        with self.practice.reading() as db:
+            return list(
+                db.scalars(
+                    select(NotificationRow.id)
+                    .where(
+                        NotificationRow.status == NotificationStatus.QUEUED.value,
+                        NotificationRow.kind != NotificationKind.REMINDER.value,
+                    )
+                    .order_by(NotificationRow.id)
+                )
+            )
 
     def queue_due(self) -> tuple[list[Due], list[tuple[int, str]], list[int]]:
         """Claim what is due into the outbox (``outbox send`` then sends it with the rest):

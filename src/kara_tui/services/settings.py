@@ -10,7 +10,7 @@ from kara_tui.db.rows import ProfessionalRow
 from kara_tui.domain import Professional
 from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.policy.settings import check_setting
-from kara_tui.services import audit
+from kara_tui.services import audit, reminders
 from kara_tui.services.uow import UnitOfWork
 
 
@@ -67,4 +67,7 @@ def set_settings(uow: UnitOfWork, typed: Mapping[str, str]) -> Professional:
         before=before,
         after=dict(parsed),
     )
+    if parsed.keys() & reminders.PLAN_SETTINGS:  # booked sessions follow the new leads
+        uow.db.flush()
+        reminders.replan(uow.db, uow.clock.now(), "the practice's reminder settings changed")
     return row.to_domain()

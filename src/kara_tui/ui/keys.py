@@ -50,6 +50,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("attend", "a", "attend", "Attended", "session: mark attended", "mark attended", "Session", footer=True),
     KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session", footer=True),
     KeySpec("unmark", "u", "unmark", "Undo mark", "session: undo attendance", "undo attended / no-show", "Session", footer=True),
+    KeySpec("attendance", "A", "attendance", "Attendance", "sessions: mark attendance", "past sessions still unmarked, one after another (a / x / u there)", "Session"),
     KeySpec("delete", "D", "delete", "Delete", "session: delete (booked by mistake)", "delete a session booked by mistake", "Session"),
     KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
     KeySpec("time_off_list", "B", "time_off_list", "Time off", "time off: list", "list and remove time off", "Practice"),
@@ -71,6 +72,13 @@ COMMANDS_WITHOUT_KEYS: tuple[tuple[str, str, str], ...] = (
     ("clients: add", "add_client", "add a client"),
 )
 
+
+# The attendance screen (A) marks past sessions with the calendar's own keys (ids).
+MARKING: tuple[tuple[str, str], ...] = (
+    ("attend", "attended, then on to the next"),
+    ("no_show", "no-show (charge or not), then on to the next"),
+    ("unmark", "undo the last mark"),
+)
 
 # The footer shows these first, most needed first, so a narrow terminal still shows help.
 FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "unmark", "edit", "details",

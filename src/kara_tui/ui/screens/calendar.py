@@ -20,6 +20,8 @@ from textual.worker import Worker
 from kara_tui.clock import Clock
 from kara_tui.config import Settings
 from kara_tui.domain import ChargeKind, Money, Session, SessionStatus
+from kara_tui.policy.heads_up import minutes_until, next_session_soon
+from kara_tui.policy.marking import need_attendance_words
 from kara_tui.timeparse import day_start
 from kara_tui.ui import format as fmt
 from kara_tui.ui import keys
@@ -66,6 +68,7 @@ NEEDS_SCHEDULED = {"edit"}
 MARKED = {SessionStatus.ATTENDED, SessionStatus.NO_SHOW}
 SWITCHER = {View.DAY: "week", View.WEEK: "week", View.MONTH: "month", View.AGENDA: "agenda"}
 WATCH_SECONDS = 2.0  # how often to ask whether someone else changed the database
+HEADS_UP_SECONDS = 30.0  # how often to look whether the next session is about to start
 PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
 
 
@@ -98,6 +101,17 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         def __init__(self, data: CalendarData, generation: int) -> None:
             self.data = data
             self.generation = generation
+            super().__init__()
+
+    class AttendanceCounted(Message):
+        def __init__(self, count: int) -> None:
+            self.count = count  # past sessions still only scheduled
+            super().__init__()
+
+    class SessionSoon(Message):
+        def __init__(self, session: Session, minutes: int) -> None:
+            self.session = session  # the next session, about to start
+            self.minutes = minutes  # how many minutes from now
             super().__init__()
 
     class DatabaseChanged(Message):
@@ -141,6 +155,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         # What check_action saw when the footer was last built: it is first built with no
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
+        self._headed_up: set[int] = set()  # sessions already announced as starting soon
 
     @property
     def privacy(self) -> bool:
@@ -162,6 +177,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
             yield WeekView(id="week")
         with Horizontal(id="status-bar"):
             yield Static("", id="selection")
+            yield Label("", id="attendance-due")
             yield Label("", id="sync-status")
         yield KeysFooter()
 
@@ -173,6 +189,9 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         self.set_interval(60, self._refresh_quietly)
         # The CLI, a script or a colleague writes to the same database: redraw when it changes.
         self.set_interval(WATCH_SECONDS, self._watch)
+        if self.settings.notify_before_session_minutes > 0:  # off unless set in the config
+            self.set_timer(2.0, self.heads_up)  # opened just before a session: say it soon
+            self.set_interval(HEADS_UP_SECONDS, self.heads_up)
 
     def _watch(self) -> None:
         if self.data is not None:
@@ -191,11 +210,75 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def on_calendar_screen_database_changed(self, message: DatabaseChanged) -> None:
         # A page asked for with its own pick (a write of ours selecting what it made) keeps it.
         self.reload(keep=self._pick[0] == "day")
+        self._recount()
 
     def _refresh_quietly(self) -> None:
         if self.data is not None and self.data.today != self.clock.today():
             self.cursor = self.clock.today()
         self.reload(keep=True)
+        self._recount()
+
+    # -- past sessions still unmarked (DESIGN.md section 7) ----------------------------------
+
+    def _recount(self) -> None:
+        """Count them again, once the services are built (never before the first paint)."""
+        if self._prepared:
+            self._count_unmarked()
+
+    @work(thread=True, exclusive=True, group="unmarked", exit_on_error=False)
+    def _count_unmarked(self) -> None:
+        self.post_message(self.AttendanceCounted(len(self.practice.sessions_to_mark())))
+
+    def on_calendar_screen_attendance_counted(self, message: AttendanceCounted) -> None:
+        words = need_attendance_words(message.count)
+        key = keys.shown_key(keys.BY_ID["attendance"], self.settings.keys)
+        self.query_one("#attendance-due", Label).update(Text(f" {words} ({key}) " if words else ""))
+
+    # -- the next session, a few minutes before it starts ----------------------------------------
+
+    def heads_up(self) -> None:
+        """Say once, a few minutes before (config: notify_before_session_minutes), which
+        session starts next."""
+        if self.data is not None:
+            self._look_ahead()
+
+    @work(thread=True, exclusive=True, group="heads_up", exit_on_error=False)
+    def _look_ahead(self) -> None:
+        minutes = self.settings.notify_before_session_minutes
+        now = self.clock.now()
+        sessions = self.services.reads.list_sessions(
+            start=now, end=now + timedelta(minutes=minutes + 1)
+        )
+        soon = next_session_soon(sessions, now, minutes)
+        if soon is not None and soon.id not in self._headed_up:
+            self.post_message(self.SessionSoon(soon, minutes_until(soon.start, now)))
+
+    def on_calendar_screen_session_soon(self, message: SessionSoon) -> None:
+        s = message.session
+        if s.id in self._headed_up:
+            return
+        self._headed_up.add(s.id)
+        tz = self._tz()
+        place = f" · {fmt.clean(s.location)}" if s.location else ""
+        name = fmt.display_name(s.client_name, self.privacy)
+        when = f"in {message.minutes} min" if message.minutes else "now"
+        self.notify(
+            f"{fmt.time_range(s.start, s.end, tz)} {name}{place}",
+            title=f"Next session {when}",
+            timeout=60,
+            markup=False,
+        )
+
+    def action_attendance(self) -> None:
+        from kara_tui.ui.screens.attendance import AttendanceScreen
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.reload(keep=True)
+            self._recount()
+
+        if self.data is not None:
+            self.app.push_screen(AttendanceScreen(self.practice, self.data.tz, self.privacy), done)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -329,12 +412,14 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
             return
         if self.services.built:
             self._prepared = True
+            self._recount()
             return
         self._prepare_timer = self.set_timer(PREPARE_AFTER_SECONDS, self._prepare)
 
     def _prepare(self) -> None:
         self._prepared = True
         self.services.prepare()
+        self._recount()  # its worker waits for the services being built
 
     def _title(self, data: CalendarData) -> None:
         span = data.span
@@ -958,6 +1043,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if result is None or result is False:
             return
         self._reload_selecting(result if isinstance(result, Session) else None)
+        self._recount()
 
     def _reload_selecting(self, session: Session | None) -> None:
         if session is None:
@@ -970,6 +1056,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def on_calendar_screen_session_changed(self, message: SessionChanged) -> None:
         self.notify(message.said, markup=False)
         self._reload_selecting(message.session)
+        self._recount()
 
     def changed(self, result: object, said: str) -> Message:
         return self.SessionChanged(result if isinstance(result, Session) else None, said)

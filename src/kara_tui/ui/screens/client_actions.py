@@ -33,6 +33,7 @@ class TypedClient:
     notes: str = ""
     credit: str = ""
     update_future: bool = False
+    reminders: str = ""  # own reminder leads as typed: "48,2", "none"; blank: the practice's
 
 
 def typed_client(
@@ -57,6 +58,16 @@ def typed_client(
         notes=notes,
         credit=credit,
         update_future=update_future,
+        reminders=form.value("reminders"),
+    )
+
+
+def reminders_input(value: str | None = None) -> Input:
+    """A client's own reminder leads (DESIGN.md section 7); blank follows the practice."""
+    return Input(
+        value or "",
+        placeholder="hours before: 48,24,2 or none; blank = the practice's",
+        id="reminders",
     )
 
 

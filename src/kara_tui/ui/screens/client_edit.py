@@ -56,6 +56,7 @@ class ClientEditForm(FormScreen[Client | None]):
                     id="window",
                 ),
             )
+            yield field("Reminders", client_actions.reminders_input(c.reminder_leads))
             yield field(
                 "Notes", Input(c.notes, placeholder="private, never on a statement", id="notes")
             )
@@ -111,6 +112,7 @@ class ClientEditForm(FormScreen[Client | None]):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, t: client_actions.TypedClient) -> None:
+        from kara_tui.policy.reminders import client_leads
         from kara_tui.services.clients import ClientBook, ClientChanges
 
         if t.window and not t.window.isdigit():
@@ -126,6 +128,9 @@ class ClientEditForm(FormScreen[Client | None]):
             window_hours=int(t.window) if t.window and int(t.window) != c.window_hours else None,
             clear_window=not t.window and c.window_hours is not None,
             notes=t.notes if t.notes != c.notes else None,
+            reminders=t.reminders or "default"
+            if client_leads(t.reminders) != c.reminder_leads
+            else None,
         )
         if changes == ClientChanges():
             self.post_message(self.Done(c))  # nothing changed: nothing to record

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kara_tui.domain import Client, Money, Programme, Reason, Session
+from kara_tui.policy.reminders import client_leads_words
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.screens.client_charges import balance_text
@@ -122,6 +123,7 @@ def render_record(r: Record, tz: ZoneInfo, privacy: bool) -> Table:
         ("Programme", programme),
         ("Fee", str(c.fee)),
         ("Window", window),
+        ("Reminders", client_leads_words(c.reminder_leads)),
         ("Balance", balance_text(r.balance)),
     ]
     outer.add_row(_pairs(rows))

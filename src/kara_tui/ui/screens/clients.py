@@ -201,6 +201,7 @@ class ClientForm(FormScreen[Client | None]):
                 "Credit",
                 Input(placeholder="sponsored sessions of credit", id="credit", type="integer"),
             )
+            yield field("Reminders", client_actions.reminders_input())
             yield error_line()
             yield form_buttons("Add")
 
@@ -245,6 +246,10 @@ class ClientForm(FormScreen[Client | None]):
         for label, text in (("window", r.window), ("credit", r.credit)):
             if text and not text.isdigit():
                 raise DomainError(f"the {label} must be a whole number")
+        from kara_tui.policy.reminders import client_leads
+        from kara_tui.services.reminders import set_client_leads
+
+        leads = client_leads(r.reminders)  # refused before the client is added
         client = self.practice.add_client(
             r.name,
             email=r.email,
@@ -254,6 +259,9 @@ class ClientForm(FormScreen[Client | None]):
             window_hours=int(r.window) if r.window else None,
             sponsored_credit=int(r.credit) if r.credit else 0,
         )
+        if leads is not None:
+            set_client_leads(self.practice, client.id, leads)
+            client = self.practice.find_client(client.id)
         self.post_message(self.Done(client))
 
     def finished(self, result: Client) -> None:

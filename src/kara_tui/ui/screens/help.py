@@ -46,6 +46,10 @@ def help_table(keymap: Mapping[str, str]) -> Table:
     groups["Palette (ctrl+p)"] = [("", command) for command, _, _ in keys.COMMANDS_WITHOUT_KEYS]
     groups["Palette (ctrl+p)"].append(("", "theme: kara-dark, kara-light, kara-high-contrast"))
     groups["Dialogs"] = [("escape", "close, changing nothing"), ("ctrl+s", "confirm a form")]
+    attendance = f"Marking attendance ({keys.shown_key(keys.BY_ID['attendance'], keymap)})"
+    groups[attendance] = [
+        (keys.shown_key(keys.BY_ID[spec_id], keymap), what) for spec_id, what in keys.MARKING
+    ]
 
     def block(name: str) -> Group:
         table = Table.grid(padding=(0, 1))
@@ -55,7 +59,7 @@ def help_table(keymap: Mapping[str, str]) -> Table:
             table.add_row(Text(key), Text(what))
         return Group(Text(name, style="bold underline"), table)
 
-    left = ["Move", "Views", "App", "Dialogs"]
+    left = ["Move", "Views", "App", "Dialogs", attendance]
     right = ["Session", "Practice", "Palette (ctrl+p)"]
     outer = Table.grid(padding=(0, 4))
     outer.add_column(ratio=1)
