@@ -683,6 +683,8 @@ def bench_providers(run: Run) -> list[Row]:
                 ),
             ]
     return rows
+
+
 def _cpu_timed(run: Run, cmd: list[str]) -> tuple[float, float, Any]:
     """Wall-clock and CPU (user + system) seconds of one child process: the CPU figure hardly
     moves with the load other users put on the shared machine; the wall clock does."""
