@@ -92,6 +92,7 @@ def _read_back(server: Radicale, url: str) -> dict[str, tuple[datetime, datetime
     return {str(e["UID"]): (e["DTSTART"].dt, e["DTEND"].dt) for e in found}
 
 
+@pytest.mark.slow  # 500 PUTs to Radicale: about half a minute on two cores
 def test_first_publish_of_500_sessions_then_nothing_to_write(
     practice, anna, radicale_server, caldav_url
 ) -> None:

@@ -9,7 +9,7 @@ What succeeded is returned even when the run stops half-way, so the next run cat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -83,8 +83,12 @@ def publish(
     wants: Mapping[str, Want],
     kept: Mapping[str, Kept],
     client: Any = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Outcome:
-    """Bring the calendar at ``url`` to ``wants``, writing only the differences."""
+    """Bring the calendar at ``url`` to ``wants``, writing only the differences.
+
+    ``stop`` is asked before each request: the app is closing, the rest waits for next run.
+    """
     outcome = Outcome()
     puts, deletes = differences(wants, kept)
     outcome.unchanged = len(wants) - len(puts)
@@ -94,14 +98,21 @@ def publish(
         dav = client or _client(url, user, password)
         writer = _Writer(dav, url, outcome)
         for want in puts:
+            _check(stop)
             writer.put(want, kept.get(want.uid))
         for gone in deletes:
+            _check(stop)
             writer.delete(gone)
     except PublishStopped as exc:
         outcome.error = str(exc)
     except Exception as exc:  # never a traceback, never the address unmasked
         outcome.error = _unreachable(url, exc)
     return outcome
+
+
+def _check(stop: Callable[[], bool] | None) -> None:
+    if stop is not None and stop():
+        raise PublishStopped("stopped as the calendar closed; the rest follows next run")
 
 
 def _client(url: str, user: str, password: str | None) -> Any:

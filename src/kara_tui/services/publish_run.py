@@ -60,10 +60,18 @@ def _plural(n: int, word: str) -> str:
 class Publisher:
     """Runs the practice's targets. ``client`` replaces the CalDAV client (tests only)."""
 
-    def __init__(self, practice: Practice, targets: PublishTargets, *, client: Any = None) -> None:
+    def __init__(
+        self,
+        practice: Practice,
+        targets: PublishTargets,
+        *,
+        client: Any = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.practice = practice
         self.targets = targets
         self._client = client
+        self._stop = stop
 
     def run(
         self, name: str | None = None, *, ask: Callable[[str], str] | None = None
@@ -94,6 +102,7 @@ class Publisher:
             wants=wants,
             kept=plan.kept,
             client=self._client,
+            stop=self._stop,
         )
         return self._record(name, plan, outcome, written_file=False)
 
