@@ -25,7 +25,7 @@ def test_add_a_target_in_the_app_and_see_changes_published(
     terminal: Terminal,
     tmp_path,
     radicale_server,
-    caldav_url,  # noqa: F811
+    caldav_url,
 ) -> None:
     env = {**env, "KARA_DB": f"sqlite:///{tmp_path / 'kara.db'}"}
     kara(env, "clients", "add", "Anna Smith", "--fee", "90")

@@ -26,6 +26,7 @@ from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow, date_to_utc_midnight
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.domain.text import check_text
+from kara_tui.ical.caldav_fetch import fetch_caldav_in, is_caldav
 from kara_tui.ical.fetch import FetchCancelled, FetchError, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import (
@@ -66,7 +67,7 @@ _COLUMNS = (
     "component_hash",
 )
 _REWRITTEN = _COLUMNS[3:]
-_SCHEMES = ("http", "https", "webcal")
+_SCHEMES = ("http", "https", "webcal", "caldav+http", "caldav+https")
 # A new feed takes the first of these no other feed has, so two calendars never look alike
 # (blue first: the column's default). Readable on dark and light backgrounds; no red, which
 # reads as an error.
@@ -565,8 +566,11 @@ class Feeds:
         except DomainError as exc:
             return self._fail(name, None, str(exc))
         window = self._window()
+        fetch = (
+            fetch_caldav_in(window.start, window.end) if is_caldav(target.source) else fetch_feed
+        )
         try:
-            fetched = fetch_feed(
+            fetched = fetch(
                 target.source,
                 etag=target.etag,
                 last_modified=target.last_modified,
