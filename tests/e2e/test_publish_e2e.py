@@ -21,8 +21,8 @@ def _wait_for(check, seconds: float = 30) -> None:
 
 
 def test_add_a_target_in_the_app_and_see_changes_published(
-    env,
-    terminal: Terminal,
+    env,  # noqa: F811
+    terminal: Terminal,  # noqa: F811
     tmp_path,
     radicale_server,
     caldav_url,
