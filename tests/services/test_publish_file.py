@@ -50,6 +50,19 @@ def test_the_file_is_private_current_and_untouched_when_nothing_changed(
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
 
 
+def test_a_mode_the_user_chose_is_kept(practice, targets, tmp_path: Path) -> None:
+    anna = practice.add_client("Anna Smith", fee=Money(9000, "GBP"))
+    session = practice.book(anna.id, MONDAY)
+    path = tmp_path / "practice.ics"
+    targets.add("Web", str(path))
+    Publisher(practice, targets).run()
+    path.chmod(0o644)  # shared from a web folder, on purpose
+    practice.cancel(session.id, Reason.CLIENT, notify=False)
+    (report,) = Publisher(practice, targets).run()
+    assert report.ok and report.deleted == 1
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
 def test_an_unwritable_file_is_an_error_on_the_target_and_nothing_is_lost(
     practice, targets, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ worker both come here.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -142,7 +143,7 @@ class Publisher:
             BUSY if plan.detail is Detail.BUSY else self.practice.professional().name,
         )
         try:
-            write_private(path, body)
+            write_private(path, body, mode=_kept_mode(path))
         except OSError as exc:
             outcome.error = f"cannot write {path}: {exc.strerror or type(exc).__name__}"
             return self._record(plan.name, plan, outcome, written_file=False)
@@ -193,6 +194,14 @@ def _store(db: Any, target_id: int, written: Mapping[str, Kept], dropped: set[st
                 for k in written.values()
             ],
         )
+
+
+def _kept_mode(path: Path) -> int:
+    """0600 for a new file; a file the user made readable (chmod, for a web folder) stays so."""
+    try:
+        return stat.S_IMODE(path.lstat().st_mode) if path.is_file() else 0o600
+    except OSError:
+        return 0o600
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
