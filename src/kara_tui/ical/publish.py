@@ -46,10 +46,26 @@ def _event(published: Published) -> Event:
     return event
 
 
+# Change it whenever _event writes anything differently: every target is then rewritten once.
+RENDER_REVISION = "1"
+
+
 def digest(published: Published) -> str:
-    """What decides whether a target must be rewritten: the event's text, DTSTAMP left out."""
-    text: bytes = _event(published).to_ical()
-    return hashlib.sha256(text).hexdigest()
+    """What decides whether a target must be rewritten: everything ``_event`` writes (the
+    event's text but DTSTAMP), and the renderer's revision. Computed from the values, not
+    the text, so that a run with nothing to write renders nothing."""
+    p = published
+    parts = (
+        RENDER_REVISION,
+        p.uid,
+        str(p.sequence),
+        p.start.astimezone(UTC).isoformat(),
+        p.end.astimezone(UTC).isoformat(),
+        p.summary,
+        p.location,
+        str(p.private),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 def resource(published: Published, stamp: datetime) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,9 +93,12 @@ class Publisher:
         tz = self.practice.tz
         stamp = self.practice.clock.now()
         wants = {
-            uid: Want(uid, e.sequence, digest(e), resource(e, stamp), _label(e, tz))
+            uid: Want(uid, e.sequence, digest(e), "", _label(e, tz))
             for uid, e in plan.events.items()
         }
+        puts, _ = publish_caldav.differences(wants, plan.kept)
+        for want in puts:  # only what is written is rendered
+            wants[want.uid] = replace(want, text=resource(plan.events[want.uid], stamp))
         outcome = publish_caldav.publish(
             secret.url,
             user=plan.username,
