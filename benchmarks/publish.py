@@ -84,12 +84,11 @@ def _plain_loop(url: str, texts: list[str]) -> float:
 def bench(work: Path, now: datetime) -> dict[str, float | int]:
     """Every figure of this benchmark, in seconds and request counts."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from radicale_server import running  # the tests' own server helper
-
     from kara_tui.ical.publish import resource
     from kara_tui.policy.publishing import Detail, horizon, wanted
     from kara_tui.services.publish_run import Publisher
     from kara_tui.services.publish_targets import PublishTargets
+    from radicale_server import running  # the tests' own server helper
 
     practice = _practice(work, now)
     events = wanted(
