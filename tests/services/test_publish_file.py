@@ -114,3 +114,27 @@ def test_names_are_unique_and_passwords_never_in_the_database(practice, targets)
     assert "hunter22" not in dumped
     targets.remove("Phone")
     assert keyring.secrets == {}
+
+
+def test_publishing_state_works_the_same_on_postgres(pg_url: str, clock, tmp_path: Path) -> None:
+    from kara_tui.db.engine import make_engine
+    from kara_tui.db.schema import upgrade
+    from kara_tui.services.practice import Practice
+
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    try:
+        practice = Practice(engine, clock)
+        practice.ensure_professional()
+        anna = practice.add_client("Anna Smith", fee=Money(9000, "GBP"))
+        first = practice.book(anna.id, MONDAY)
+        practice.book(anna.id, MONDAY + timedelta(days=1))
+        targets = PublishTargets(practice, keyring=MemoryKeyring())
+        targets.add("Web", str(tmp_path / "practice.ics"))
+        assert Publisher(practice, targets).run()[0].written == 2
+        practice.cancel(first.id, Reason.CLIENT, notify=False)
+        (report,) = Publisher(practice, targets).run()
+        assert report.ok and report.deleted == 1
+        assert targets.get("Web").published == 1
+    finally:
+        engine.dispose()
