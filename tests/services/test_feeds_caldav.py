@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from feedkit import MemoryKeyring
+from feedservers import TrickleServer
 from kara_tui.config import Settings
 from kara_tui.ical.caldav_fetch import fetch_caldav
-from kara_tui.ical.fetch import mask_source
+from kara_tui.ical.fetch import FetchCancelled, FetchError, mask_source
 from kara_tui.services.feeds import Feeds
 from radicale_server import PASSWORD, USER
 
@@ -87,12 +92,6 @@ def test_credentials_in_the_address_work_and_are_never_shown(
 
 
 def test_an_unreachable_server_is_one_masked_sentence() -> None:
-    import socket
-
-    import pytest
-
-    from kara_tui.ical.fetch import FetchError
-
     with socket.create_server(("127.0.0.1", 0)) as sock:
         port = sock.getsockname()[1]
     with pytest.raises(FetchError) as caught:
@@ -103,3 +102,15 @@ def test_an_unreachable_server_is_one_masked_sentence() -> None:
         )
     assert "could not be reached" in str(caught.value)
     assert "0123456789abcdef" not in str(caught.value)
+
+
+def test_a_silent_server_meets_the_one_deadline_and_a_closing_app_waits_for_nothing() -> None:
+    with TrickleServer(b"", mode="silent") as server:
+        source = "caldav+" + server.url("/dav/private-0123456789abcdef/")
+        with pytest.raises(FetchError, match="did not answer within 1 s") as caught:
+            fetch_caldav(source, start=WEEK, end=WEEK + timedelta(days=7), deadline_seconds=1)
+        assert "0123456789abcdef" not in str(caught.value)
+        cancel = threading.Event()
+        cancel.set()
+        with pytest.raises(FetchCancelled):
+            fetch_caldav(source, start=WEEK, end=WEEK + timedelta(days=7), cancel=cancel)

@@ -133,3 +133,22 @@ def test_the_app_publishes_once_a_change_has_settled(cal_practice, ids, tmp_path
     assert path.read_text().count("SUMMARY:Busy") == len(held)
     assert cal_practice.get_session(ids["future"]).uid not in path.read_text()
     assert sync.tick() is None  # published: nothing more to do
+
+
+def test_closing_the_app_does_not_wait_for_a_silent_server(cal_practice, ids) -> None:
+    import threading
+
+    from feedservers import TrickleServer
+
+    with TrickleServer(b"", mode="silent") as server:
+        sync = PublishSync(cal_practice)
+        sync.targets.add("Phone", server.url("/dav/cal/"))
+        result: dict[str, object] = {}
+        runner = threading.Thread(target=lambda: result.setdefault("r", sync.run()))
+        runner.start()
+        while not server.requests and runner.is_alive():  # the PUT is waiting on the server
+            threading.Event().wait(0.05)
+        sync.stop()
+        runner.join(20)
+        assert not runner.is_alive() and result["r"] is None
+    assert PublishTargets(cal_practice).get("Phone").published == 0

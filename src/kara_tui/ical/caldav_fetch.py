@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from kara_tui.ical.fetch import FetchError, FetchResult, mask_source
+from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, mask_source
 
 PREFIX = "caldav+"
 _QUERY = """<?xml version="1.0" encoding="utf-8"?>
@@ -77,9 +79,21 @@ def fetch_caldav_in(start: datetime, end: datetime) -> Callable[..., FetchResult
     it takes fetch_feed's arguments, and needs no validators: an unchanged body is skipped
     by its hash."""
 
-    def fetch(source: str, *, deadline_seconds: float, max_bytes: int, **_: Any) -> FetchResult:
+    def fetch(
+        source: str,
+        *,
+        deadline_seconds: float,
+        max_bytes: int,
+        cancel: threading.Event | None = None,
+        **_: Any,
+    ) -> FetchResult:
         return fetch_caldav(
-            source, start=start, end=end, deadline_seconds=deadline_seconds, max_bytes=max_bytes
+            source,
+            start=start,
+            end=end,
+            deadline_seconds=deadline_seconds,
+            max_bytes=max_bytes,
+            cancel=cancel,
         )
 
     return fetch
@@ -93,12 +107,50 @@ def fetch_caldav(
     deadline_seconds: float = 30.0,
     max_bytes: int = 20_000_000,
     client: Any = None,
+    cancel: threading.Event | None = None,
 ) -> FetchResult:
     """The events of the calendar at ``source`` overlapping [start, end), as one body.
 
+    The request runs in a daemon thread that is waited for at most ``deadline_seconds`` in
+    all (however slowly the server answers), and no longer once ``cancel`` is set (the app
+    is closing): an abandoned request never holds up the exit.
+
     Raises:
-        FetchError: one sentence, the address masked.
+        FetchError: one sentence, the address masked; FetchCancelled when ``cancel`` was set.
     """
+    shown = mask_source(source)
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def read() -> None:
+        try:
+            box["result"] = _fetch(source, start, end, deadline_seconds, max_bytes, client)
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=read, name="kara-caldav-feed", daemon=True).start()
+    deadline = time.monotonic() + deadline_seconds
+    while not done.wait(0.1):
+        if cancel is not None and cancel.is_set():
+            raise FetchCancelled("the sync was stopped before the feed was read")
+        if time.monotonic() >= deadline:
+            raise FetchError(f"{shown}: the server did not answer within {deadline_seconds:g} s")
+    if "error" in box:
+        raise box["error"]
+    result: FetchResult = box["result"]
+    return result
+
+
+def _fetch(
+    source: str,
+    start: datetime,
+    end: datetime,
+    deadline_seconds: float,
+    max_bytes: int,
+    client: Any,
+) -> FetchResult:
     url, user, password = _split(source)
     shown = mask_source(source)
     try:

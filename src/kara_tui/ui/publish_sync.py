@@ -86,20 +86,37 @@ class PublishSync:
         return self.run(token=token)
 
     def run(self, name: str | None = None, *, token: object = None) -> list[PublishReport] | None:
-        """Run one target or all now; None when a run is already going."""
+        """Run one target or all now; None when a run is already going or the app closed.
+
+        The run itself is a daemon thread that this one waits for: once the app is closing,
+        a request still waiting on a slow server holds up neither the worker nor the exit
+        (what it did not record, the next run finds on the server as kara-tui's own).
+        """
         if not self._lock.acquire(blocking=False):
             return None
-        try:
-            if not self.targets.list():
-                reports: list[PublishReport] = []
-            else:
-                reports = self.publisher().run(name)
-            self._last_run = time.monotonic()
-            if token is not None:
-                self._published = token
-            return reports
-        finally:
-            self._lock.release()
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def publish() -> None:
+            try:
+                box["reports"] = self.publisher().run(name) if self.targets.list() else []
+            except BaseException as exc:
+                box["error"] = exc
+            finally:
+                self._lock.release()
+                done.set()
+
+        threading.Thread(target=publish, name="kara-publish", daemon=True).start()
+        while not done.wait(0.1):
+            if self._stopping.is_set():
+                return None
+        if "error" in box:
+            raise box["error"]
+        self._last_run = time.monotonic()
+        if token is not None:
+            self._published = token
+        reports: list[PublishReport] = box["reports"]
+        return reports
 
     def untold_failures(self, reports: list[PublishReport]) -> list[PublishReport]:
         """Failures not shown yet: the background says each once, not on every tick."""
