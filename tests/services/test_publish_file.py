@@ -138,3 +138,21 @@ def test_publishing_state_works_the_same_on_postgres(pg_url: str, clock, tmp_pat
         assert targets.get("Web").published == 1
     finally:
         engine.dispose()
+
+
+def test_the_password_is_asked_once_then_kept_in_the_keyring(practice) -> None:
+    keyring = MemoryKeyring()
+    targets = PublishTargets(practice, keyring=keyring)
+    targets.add("Phone", "https://dav.example.com/cal/private-5e4d3c2b1a09/", user="me")
+    with pytest.raises(DomainError, match="no password for 'Phone'"):
+        targets.secret("Phone")  # no terminal: said, never asked
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return "hunter22"
+
+    assert targets.secret("Phone", ask=ask).password == "hunter22"
+    assert targets.secret("Phone", ask=ask).password == "hunter22"
+    assert len(asked) == 1 and "5e4d3c2b1a09" not in asked[0]
+    assert keyring.secrets == {("kara-tui-publish", "Phone"): "hunter22"}
