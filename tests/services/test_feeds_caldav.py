@@ -114,3 +114,48 @@ def test_a_silent_server_meets_the_one_deadline_and_a_closing_app_waits_for_noth
         cancel.set()
         with pytest.raises(FetchCancelled):
             fetch_caldav(source, start=WEEK, end=WEEK + timedelta(days=7), cancel=cancel)
+
+
+class _CountingClient:
+    def __init__(self, url: str) -> None:
+        from caldav.davclient import DAVClient
+
+        self.dav = DAVClient(url=url, enable_rfc6764=False)
+        self.calls: list[str] = []
+
+    def report(self, url, query="", depth=0):
+        self.calls.append("REPORT sync" if "sync-collection" in query else "REPORT query")
+        return self.dav.report(url, query, depth)
+
+    def request(self, url, method="GET", body="", headers=None):
+        self.calls.append(method)
+        return self.dav.request(url, method, body, headers)
+
+
+def test_a_sync_token_makes_an_unchanged_read_one_small_report(radicale_server, caldav_url) -> None:
+    radicale_server.put(f"{caldav_url}e0.ics", _event("e0@phone", "Meeting", 17))
+    source, end = f"caldav+{caldav_url}", WEEK + timedelta(days=7)
+    first = fetch_caldav(source, start=WEEK, end=end, client=_CountingClient(caldav_url))
+    assert first.status == "ok" and first.etag and first.etag.startswith("sync ")
+    client = _CountingClient(caldav_url)
+    same = fetch_caldav(source, start=WEEK, end=end, etag=first.etag, client=client)
+    assert same.status == "not_modified" and same.body is None
+    assert client.calls == ["REPORT sync"]  # no event was read
+    # Another day's window reads in full; so does a change.
+    moved = fetch_caldav(source, start=WEEK + timedelta(days=1), end=end, etag=first.etag)
+    assert moved.status == "ok"
+    radicale_server.put(f"{caldav_url}e1.ics", _event("e1@phone", "New", 18))
+    changed = fetch_caldav(source, start=WEEK, end=end, etag=same.etag)
+    assert changed.status == "ok" and b"SUMMARY:New" in (changed.body or b"")
+
+
+def test_a_feed_of_an_unchanged_caldav_calendar_is_not_modified(
+    practice, radicale_server, caldav_url
+) -> None:
+    radicale_server.put(f"{caldav_url}e0.ics", _event("e0@phone", "Meeting", 17))
+    feeds = Feeds(practice, Settings(), keyring=MemoryKeyring())
+    feeds.add("Work", f"caldav+{caldav_url}")
+    assert feeds.sync("Work")[0].added == 1
+    (again,) = feeds.sync("Work")
+    assert again.ok and "not modified" in again.message
+    assert _summaries(feeds) == ["Meeting"]

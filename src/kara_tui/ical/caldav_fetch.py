@@ -5,6 +5,11 @@ For providers that give no secret .ics address. ``caldav+https://user:password@h
 client, and the events found are joined into one calendar body, sorted by resource, so that
 the feed's usual steps apply unchanged: the body's hash (nothing to do when it is the same),
 the parse, the limits, stale-not-wipe, one transaction.
+
+Where the server keeps a sync-token (RFC 6578), it is kept as the feed's validator (the
+``etag`` column, with the window it was read for): the next sync first asks what changed
+since, and when nothing did (and the window is the same day's) it is "not modified" after
+one small REPORT, without reading the events.
 """
 
 from __future__ import annotations
@@ -32,6 +37,18 @@ _QUERY = """<?xml version="1.0" encoding="utf-8"?>
     </C:comp-filter>
   </C:filter>
 </C:calendar-query>"""
+_SYNC = """<?xml version="1.0" encoding="utf-8"?>
+<D:sync-collection xmlns:D="DAV:">
+  <D:sync-token>{token}</D:sync-token>
+  <D:sync-level>1</D:sync-level>
+  <D:prop><D:getetag/></D:prop>
+</D:sync-collection>"""
+_TOKEN_PROPFIND = """<?xml version="1.0" encoding="utf-8"?>
+<D:propfind xmlns:D="DAV:"><D:prop><D:sync-token/></D:prop></D:propfind>"""
+_TOKEN = re.compile(r"<(?:[\w-]+:)?sync-token[^>]*>\s*([^<\s]+)\s*</", re.IGNORECASE)
+_RESPONSE = re.compile(r"<(?:[\w-]+:)?response[\s>]", re.IGNORECASE)
+_VALIDATOR = "sync "  # the etag column: "sync WINDOW TOKEN"
+MAX_VALIDATOR = 500  # feeds.etag
 _INNER = re.compile(r"BEGIN:VCALENDAR\r?\n(.*?)END:VCALENDAR", re.DOTALL)
 _TZID = re.compile(r"^TZID:(.*)$", re.MULTILINE)
 
@@ -85,6 +102,7 @@ def fetch_caldav_in(start: datetime, end: datetime) -> Callable[..., FetchResult
         deadline_seconds: float,
         max_bytes: int,
         cancel: threading.Event | None = None,
+        etag: str | None = None,
         **_: Any,
     ) -> FetchResult:
         return fetch_caldav(
@@ -94,6 +112,7 @@ def fetch_caldav_in(start: datetime, end: datetime) -> Callable[..., FetchResult
             deadline_seconds=deadline_seconds,
             max_bytes=max_bytes,
             cancel=cancel,
+            etag=etag,
         )
 
     return fetch
@@ -108,8 +127,10 @@ def fetch_caldav(
     max_bytes: int = 20_000_000,
     client: Any = None,
     cancel: threading.Event | None = None,
+    etag: str | None = None,
 ) -> FetchResult:
-    """The events of the calendar at ``source`` overlapping [start, end), as one body.
+    """The events of the calendar at ``source`` overlapping [start, end), as one body;
+    "not_modified" when ``etag`` (the validator this returned last) says nothing changed.
 
     The request runs in a daemon thread that is waited for at most ``deadline_seconds`` in
     all (however slowly the server answers), and no longer once ``cancel`` is set (the app
@@ -124,7 +145,7 @@ def fetch_caldav(
 
     def read() -> None:
         try:
-            box["result"] = _fetch(source, start, end, deadline_seconds, max_bytes, client)
+            box["result"] = _fetch(source, start, end, deadline_seconds, max_bytes, client, etag)
         except BaseException as exc:
             box["error"] = exc
         finally:
@@ -150,9 +171,11 @@ def _fetch(
     deadline_seconds: float,
     max_bytes: int,
     client: Any,
+    etag: str | None,
 ) -> FetchResult:
     url, user, password = _split(source)
     shown = mask_source(source)
+    window = f"{_stamp(start)}/{_stamp(end)}"
     try:
         if client is None:
             from caldav.davclient import DAVClient
@@ -166,6 +189,14 @@ def _fetch(
                 ssl_verify_cert=True,
                 enable_rfc6764=False,
             )
+        known = _known_token(etag, window)
+        if known is not None:
+            fresh = _unchanged_since(client, url, known)
+            if fresh is not None:
+                return FetchResult(
+                    "not_modified", None, _VALIDATOR + f"{window} {fresh}", None, None
+                )
+        token = _current_token(client, url)  # before the query: a change meanwhile shows next time
         response = client.report(url, _QUERY.format(start=_stamp(start), end=_stamp(end)), 1)
         if int(response.status) in (401, 403):
             raise FetchError(f"{shown}: the server refused the user name or password")
@@ -180,7 +211,49 @@ def _fetch(
     if sum(len(text) for _, text in objects) > max_bytes:
         raise FetchError(f"{shown}: the calendar is larger than {max_bytes // 1_000_000} MB")
     body = _joined(objects)
-    return FetchResult("ok", body, None, None, hashlib.sha256(body).hexdigest())
+    validator = _VALIDATOR + f"{window} {token}" if token else None
+    if validator is not None and len(validator) > MAX_VALIDATOR:
+        validator = None  # longer than the column: read in full each time
+    return FetchResult("ok", body, validator, None, hashlib.sha256(body).hexdigest())
+
+
+def _known_token(etag: str | None, window: str) -> str | None:
+    """The sync-token kept from the last read of this same window, if any."""
+    if not etag or not etag.startswith(_VALIDATOR):
+        return None
+    kept_window, _, token = etag[len(_VALIDATOR) :].partition(" ")
+    return token if kept_window == window and token else None
+
+
+def _current_token(client: Any, url: str) -> str | None:
+    """The collection's sync-token now; None when the server keeps none (then every sync
+    reads the events, and the body's hash still skips the parse when nothing changed)."""
+    try:
+        response = client.request(url, "PROPFIND", _TOKEN_PROPFIND, {"Depth": "0"})
+        if int(response.status) != 207:
+            return None
+        found = _TOKEN.search(str(response.raw))
+    except Exception:
+        return None
+    return found.group(1) if found else None
+
+
+def _unchanged_since(client: Any, url: str, token: str) -> str | None:
+    """The new sync-token when nothing changed since ``token``; None when something did (or
+    the server cannot say: an expired token, no sync support)."""
+    from xml.sax.saxutils import escape
+
+    try:
+        response = client.report(url, _SYNC.format(token=escape(token)), 0)
+        if int(response.status) != 207:
+            return None
+        raw = str(response.raw)
+    except Exception:
+        return None
+    found = _TOKEN.search(raw)
+    if found is None or _RESPONSE.search(raw):
+        return None
+    return found.group(1)
 
 
 def _said(shown: str, exc: Exception) -> str:
