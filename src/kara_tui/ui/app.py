@@ -105,6 +105,7 @@ class KaraApp(App[int]):
         self.reminder_seconds = reminder_seconds
         self._reminder_errors: set[str] = set()
         self.publish_seconds = publish_seconds
+        self._publish_errors: set[str] = set()
         self.publish_sync = PublishSync(
             practice, keyring=feed_keyring, every_seconds=PUBLISH_EVERY_SECONDS
         )
@@ -191,7 +192,17 @@ class KaraApp(App[int]):
 
     @work(thread=True, group="publish", exit_on_error=False)
     def _publish_tick(self) -> None:
-        reports = self.publish_sync.tick()
+        from kara_tui.ui.workers import USER_ERRORS
+
+        try:
+            reports = self.publish_sync.tick()
+        except USER_ERRORS as exc:  # a read-only database, say: told once, never raised
+            if str(exc) not in self._publish_errors:
+                self._publish_errors.add(str(exc))
+                self.call_from_thread(
+                    self.notify, str(exc), title="Publishing", severity="warning", markup=False
+                )
+            return
         if reports:
             self.call_from_thread(self._published, reports)
 
