@@ -28,16 +28,17 @@ def _free_port() -> int:
 class Radicale:
     """One Radicale process; ``calendar(name)`` makes a calendar collection and gives its URL."""
 
-    def __init__(self, folder: Path, *, auth: bool) -> None:
+    def __init__(self, folder: Path, *, auth: bool, tls: bool = False) -> None:
         self.folder = folder
         self.storage = folder / "collections"
         self.auth = auth
+        self.tls = tls
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def credentials(self) -> tuple[str, str] | None:
@@ -73,6 +74,12 @@ class Radicale:
             ]
         else:
             args += ["--auth-type", "none"]
+        if self.tls:  # a self-signed certificate nobody trusts (tests/feedservers.py)
+            from feedservers import tls_certificate
+
+            tls_certificate(self.folder, "127.0.0.1")
+            args += ["--ssl", "True", "--certificate", str(self.folder / "cert.pem"),
+                     "--key", str(self.folder / "key.pem")]  # fmt: skip
         log = (self.folder / "radicale.log").open("ab")
         env = {k: v for k, v in os.environ.items() if not k.startswith("RADICALE")}
         self.process = subprocess.Popen(args, stdout=log, stderr=log, env=env)
@@ -139,8 +146,8 @@ class Radicale:
 
 
 @contextlib.contextmanager
-def running(folder: Path, *, auth: bool = False) -> Iterator[Radicale]:
-    server = Radicale(folder, auth=auth).start()
+def running(folder: Path, *, auth: bool = False, tls: bool = False) -> Iterator[Radicale]:
+    server = Radicale(folder, auth=auth, tls=tls).start()
     try:
         yield server
     finally:

@@ -245,6 +245,19 @@ def test_a_wrong_password_says_so_and_loses_nothing(
     assert report.ok and report.written == 2
 
 
+def test_an_untrusted_certificate_is_refused_and_nothing_is_sent(
+    practice, anna, tmp_path: Path
+) -> None:
+    from radicale_server import running
+
+    with running(tmp_path / "tls", tls=True) as server:
+        url = f"{server.base}/kara/work/"  # https, self-signed
+        _book(practice, anna, 1)
+        (report,) = _publisher(practice, url).run()
+        assert not report.ok and "TLS certificate could not be verified" in report.message
+        assert not (server.storage / "collection-root" / "kara").exists()
+
+
 def test_busy_leaks_no_name_service_place_or_note_to_the_server(
     practice, anna, radicale_server, caldav_url
 ) -> None:
