@@ -7,22 +7,23 @@ import json
 import time
 
 import pytest
-from test_cancel_e2e import Terminal, env, kara, kara_command, terminal  # noqa: F401 (fixtures)
+
+from support.tmux import Terminal, kara, kara_command
 
 pytestmark = [pytest.mark.e2e]
 
 
-def _wait_for(check, seconds: float = 30) -> None:
+def _wait_for(check, screen, seconds: float = 30) -> None:
     """Wait until ``check()`` holds (the app publishes a few seconds after a change)."""
     deadline = time.monotonic() + seconds
     while not check():
-        assert time.monotonic() < deadline, "the change did not reach the calendar"
+        assert time.monotonic() < deadline, f"the change did not reach the calendar:\n{screen()}"
         time.sleep(0.2)
 
 
 def test_add_a_target_in_the_app_and_see_changes_published(
-    env,  # noqa: F811
-    terminal: Terminal,  # noqa: F811
+    env,
+    terminal: Terminal,
     tmp_path,
     radicale_server,
     caldav_url,
@@ -45,7 +46,7 @@ def test_add_a_target_in_the_app_and_see_changes_published(
     assert "Anna" not in radicale_server.stored_text(caldav_url)
 
     kara(env, "sessions", "cancel", "1", "--reason", "client", "--no-notify")
-    _wait_for(lambda: len(radicale_server.resources(caldav_url)) == 1)
+    _wait_for(lambda: len(radicale_server.resources(caldav_url)) == 1, screen=terminal.screen)
     terminal.keys("Escape", "q")
     (listed,) = json.loads(kara(env, "publish", "list", "--json"))
     assert (listed["name"], listed["published"], listed["last_error"]) == ("Phone", 1, "")

@@ -2,48 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import icalendar
 import pytest
-import recurring_ical_events
 from sqlalchemy import select
 
-from feedkit import MemoryKeyring
 from kara_tui.db.rows import PublishStateRow, SessionRow
 from kara_tui.domain import Money, Reason
 from kara_tui.services.publish_caldav import href_for
 from kara_tui.services.publish_run import Publisher
-from kara_tui.services.publish_targets import PublishTargets
 from radicale_server import PASSWORD, USER, Radicale
+from support.caldav import (
+    MONDAY,
+    CountingClient,
+    book,
+    in_database,
+    on_server,
+    publisher_for,
+    read_back,
+)
 
 NAME, SERVICE, PLACE, NOTE = "Anna Smith", "Grief counselling", "12 Rose Street", "panic attacks"
-MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class CountingClient:
-    """The caldav library's own client, counting the requests it is asked to send."""
-
-    def __init__(self, url: str, user: str = "", password: str | None = None) -> None:
-        from caldav.davclient import DAVClient
-
-        self.dav = DAVClient(
-            url=url, username=user or None, password=password, enable_rfc6764=False
-        )
-        self.methods: list[str] = []
-
-    def put(self, url, body, headers=None):
-        self.methods.append("PUT")
-        return self.dav.put(url, body, headers)
-
-    def delete(self, url, headers=None):
-        self.methods.append("DELETE")
-        return self.dav.delete(url, headers)
-
-    def request(self, url, method="GET", body="", headers=None):
-        self.methods.append(method)
-        return self.dav.request(url, method, body, headers)
 
 
 @pytest.fixture
@@ -52,44 +32,8 @@ def anna(practice):
 
 
 def _book(practice, anna, n: int) -> list[int]:
-    ids = []
-    for i in range(n):
-        start = MONDAY + timedelta(days=i // 8, hours=i % 8)
-        ids.append(practice.book(anna.id, start, service=SERVICE, location=PLACE, force=True).id)
-    return ids
-
-
-def _publisher(practice, url: str, detail: str = "busy", client=None, **kw) -> Publisher:
-    targets = PublishTargets(practice, keyring=MemoryKeyring())
-    targets.add("Phone", url, detail=detail, **kw)
-    return Publisher(practice, targets, client=client)
-
-
-def _on_server(server: Radicale, url: str) -> dict[str, icalendar.Event]:
-    """UID -> VEVENT of every resource in the calendar, read back from the server's storage."""
-    events = {}
-    for text in server.resources(url).values():
-        cal = icalendar.Calendar.from_ical(text)
-        for event in cal.walk("VEVENT"):
-            events[str(event["UID"])] = event
-    return events
-
-
-def _in_database(practice) -> dict[str, tuple[datetime, datetime]]:
-    return {
-        s.uid: (s.start, s.end) for s in practice.list_sessions() if s.status.value != "cancelled"
-    }
-
-
-def _read_back(server: Radicale, url: str) -> dict[str, tuple[datetime, datetime]]:
-    """The calendar as a phone would see it, expanded with recurring-ical-events."""
-    cal = icalendar.Calendar()
-    for event in _on_server(server, url).values():
-        cal.add_component(event)
-    found = recurring_ical_events.of(cal).between(
-        MONDAY - timedelta(days=60), MONDAY + timedelta(days=300)
-    )
-    return {str(e["UID"]): (e["DTSTART"].dt, e["DTEND"].dt) for e in found}
+    """Sessions with a service and a place: what a busy target must never show."""
+    return book(practice, anna, n, service=SERVICE, location=PLACE)
 
 
 @pytest.mark.slow  # 500 PUTs to Radicale: about half a minute on two cores
@@ -97,11 +41,11 @@ def test_first_publish_of_500_sessions_then_nothing_to_write(
     practice, anna, radicale_server, caldav_url
 ) -> None:
     _book(practice, anna, 500)
-    publisher = _publisher(practice, caldav_url)
+    publisher = publisher_for(practice, caldav_url)
     (report,) = publisher.run()
     assert report.ok, report.message
     assert (report.written, report.deleted) == (500, 0)
-    assert _read_back(radicale_server, caldav_url) == _in_database(practice)
+    assert read_back(radicale_server, caldav_url) == in_database(practice)
     client = CountingClient(caldav_url)
     again = Publisher(practice, publisher.targets, client=client).run()
     assert again[0].ok and again[0].unchanged == 500
@@ -112,7 +56,7 @@ def test_change_cancel_delete_and_move_write_only_those(
     practice, anna, radicale_server, caldav_url
 ) -> None:
     ids = _book(practice, anna, 6)
-    publisher = _publisher(practice, caldav_url, detail="full")
+    publisher = publisher_for(practice, caldav_url, detail="full")
     assert publisher.run()[0].written == 6
     practice.edit_session(ids[0], location="Room 2")
     practice.cancel(ids[1], Reason.CLIENT, notify=False)
@@ -125,11 +69,11 @@ def test_change_cancel_delete_and_move_write_only_those(
     assert report.ok, report.message
     # The edit and the new session are PUT; the cancelled, the deleted and the moved-away go.
     assert sorted(client.methods) == ["DELETE", "DELETE", "DELETE", "PUT", "PUT"]
-    on_server = _on_server(radicale_server, caldav_url)
-    assert set(on_server) == set(_in_database(practice))
-    assert str(on_server[practice.get_session(ids[0]).uid]["LOCATION"]) == "Room 2"
-    assert moved.uid in on_server
-    assert _read_back(radicale_server, caldav_url) == _in_database(practice)
+    stored = on_server(radicale_server, caldav_url)
+    assert set(stored) == set(in_database(practice))
+    assert str(stored[practice.get_session(ids[0]).uid]["LOCATION"]) == "Room 2"
+    assert moved.uid in stored
+    assert read_back(radicale_server, caldav_url) == in_database(practice)
 
 
 def test_a_run_while_the_server_was_down_catches_up_with_nothing_doubled(
@@ -140,7 +84,7 @@ def test_a_run_while_the_server_was_down_catches_up_with_nothing_doubled(
     with running(tmp_path / "dav") as server:
         url = server.calendar("work")
         ids = _book(practice, anna, 4)
-        publisher = _publisher(practice, url)
+        publisher = publisher_for(practice, url)
         assert publisher.run()[0].ok
         port = server.port
     # Down: changes meanwhile; the run fails, says so, and loses nothing.
@@ -156,8 +100,8 @@ def test_a_run_while_the_server_was_down_catches_up_with_nothing_doubled(
     try:
         (up,) = publisher.run()
         assert up.ok, up.message
-        assert _read_back(server, url) == _in_database(practice)
-        assert len(server.resources(url)) == len(_in_database(practice)) == 9
+        assert read_back(server, url) == in_database(practice)
+        assert len(server.resources(url)) == len(in_database(practice)) == 9
         assert publisher.targets.list()[0].last_error == ""
     finally:
         server.stop()
@@ -174,7 +118,7 @@ def test_a_run_stopped_half_way_is_finished_by_the_next(
                 raise ConnectionError("network gone")
             return super().put(url, body, headers)
 
-    publisher = _publisher(practice, caldav_url, client=Failing(caldav_url))
+    publisher = publisher_for(practice, caldav_url, client=Failing(caldav_url))
     (first,) = publisher.run()
     assert not first.ok and first.written == 4
     # Ours was written but not recorded (a crash between): adopted, not doubled, not foreign.
@@ -189,7 +133,7 @@ def test_someone_elses_change_to_our_event_is_overwritten_with_a_note(
     practice, anna, radicale_server, caldav_url
 ) -> None:
     (sid,) = _book(practice, anna, 1)
-    publisher = _publisher(practice, caldav_url)
+    publisher = publisher_for(practice, caldav_url)
     publisher.run()
     uid = practice.get_session(sid).uid
     href = href_for(caldav_url, uid)
@@ -216,7 +160,7 @@ def test_a_foreign_event_is_left_alone_even_at_our_address(
     radicale_server.put(caldav_url + "dentist.ics", foreign)
     squatter = foreign.replace("dentist@phone", uid).replace("Dentist", "Mine")
     radicale_server.put(href_for(caldav_url, uid), squatter)  # same UID space, not ours
-    publisher = _publisher(practice, caldav_url)
+    publisher = publisher_for(practice, caldav_url)
     (report,) = publisher.run()
     assert any("did not write" in n for n in report.notes)
     assert "SUMMARY:Mine" in radicale_server.get(href_for(caldav_url, uid)).text
@@ -234,7 +178,7 @@ def test_a_wrong_password_says_so_and_loses_nothing(
     url = radicale_auth_server.calendar(secret)
     _book(practice, anna, 2)
     monkeypatch.setenv("PHONE_PW", "wrong")
-    publisher = _publisher(practice, url, user=USER, password_env="PHONE_PW")
+    publisher = publisher_for(practice, url, user=USER, password_env="PHONE_PW")
     (report,) = publisher.run()
     assert not report.ok
     assert "refused the user name or password" in report.message
@@ -253,7 +197,7 @@ def test_an_untrusted_certificate_is_refused_and_nothing_is_sent(
     with running(tmp_path / "tls", tls=True) as server:
         url = f"{server.base}/kara/work/"  # https, self-signed
         _book(practice, anna, 1)
-        (report,) = _publisher(practice, url).run()
+        (report,) = publisher_for(practice, url).run()
         assert not report.ok and "TLS certificate could not be verified" in report.message
         assert not (server.storage / "collection-root" / "kara").exists()
 
@@ -263,7 +207,7 @@ def test_busy_leaks_no_name_service_place_or_note_to_the_server(
 ) -> None:
     _book(practice, anna, 3)
     practice.add_time_off(MONDAY + timedelta(days=20), MONDAY + timedelta(days=22), "illness")
-    (report,) = _publisher(practice, caldav_url, time_off=True).run()
+    (report,) = publisher_for(practice, caldav_url, time_off=True).run()
     assert report.ok and report.written == 4
     stored = "\n".join(radicale_server.resources(caldav_url).values())
     assert stored.count("SUMMARY:Busy") == 4
@@ -275,7 +219,7 @@ def test_busy_leaks_no_name_service_place_or_note_to_the_server(
 
 def test_the_state_matches_the_rows(practice, anna, caldav_url) -> None:
     _book(practice, anna, 2)
-    _publisher(practice, caldav_url).run()
+    publisher_for(practice, caldav_url).run()
     with practice.reading() as db:
         uids = set(db.scalars(select(PublishStateRow.uid)))
         assert uids == set(db.scalars(select(SessionRow.uid)))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_publish_caldav import MONDAY, CountingClient, _book, _in_database, _publisher
 
 from kara_tui.domain import Money, Reason
 from kara_tui.services.publish_caldav import href_for
 from kara_tui.services.publish_run import Publisher
+from support.caldav import MONDAY, CountingClient, book, in_database, publisher_for
 from xandikos_server import running
 
 
@@ -35,8 +35,8 @@ def _uids(server, url: str) -> set[str]:
 
 def test_change_cancel_delete_and_move_on_xandikos(practice, anna, xandikos) -> None:
     url = xandikos.calendar("moves")
-    ids = _book(practice, anna, 5)
-    publisher = _publisher(practice, url, detail="full")
+    ids = book(practice, anna, 5)
+    publisher = publisher_for(practice, url, detail="full")
     assert publisher.run()[0].written == 5
     practice.edit_session(ids[0], location="Room 2")
     practice.cancel(ids[1], Reason.CLIENT, notify=False)
@@ -47,7 +47,7 @@ def test_change_cancel_delete_and_move_on_xandikos(practice, anna, xandikos) -> 
     (report,) = Publisher(practice, publisher.targets, client=client).run()
     assert report.ok, report.message
     assert sorted(client.methods) == ["DELETE", "DELETE", "DELETE", "PUT", "PUT"]
-    assert _uids(xandikos, url) == set(_in_database(practice))
+    assert _uids(xandikos, url) == set(in_database(practice))
     client = CountingClient(url)
     Publisher(practice, publisher.targets, client=client).run()
     assert client.methods == []
@@ -55,14 +55,14 @@ def test_change_cancel_delete_and_move_on_xandikos(practice, anna, xandikos) -> 
 
 def test_etag_mismatch_and_a_foreign_event_on_xandikos(practice, anna, xandikos) -> None:
     url = xandikos.calendar("etags")
-    (sid,) = _book(practice, anna, 1)
+    (sid,) = book(practice, anna, 1)
     foreign = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Phone//EN\r\nBEGIN:VEVENT\r\n"
         "UID:dentist@phone\r\nDTSTAMP:20261116T080000Z\r\nDTSTART:20261124T100000Z\r\n"
         "DTEND:20261124T110000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     xandikos.put(url + "dentist.ics", foreign)
-    publisher = _publisher(practice, url)
+    publisher = publisher_for(practice, url)
     publisher.run()
     href = href_for(url, practice.get_session(sid).uid)
     xandikos.put(href, xandikos.get(href).text.replace("SUMMARY:Busy", "SUMMARY:Edited"))

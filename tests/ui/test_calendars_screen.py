@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
-from calendar_kit import notices, screen_text, settle, shown
 from feedkit import MemoryKeyring
 from kara_tui.domain import Reason
 from kara_tui.services.publish_targets import PublishTargets
@@ -18,6 +17,7 @@ from kara_tui.ui.publish_sync import PublishSync
 from kara_tui.ui.screens.feeds import FeedsScreen
 from kara_tui.ui.screens.target_form import TargetForm
 from kara_tui.ui.themes import shipped_themes_dir
+from support.pilot import notices, screen_text, settle, shown
 
 
 @pytest.fixture
@@ -123,8 +123,9 @@ def test_the_app_publishes_once_a_change_has_settled(cal_practice, ids, tmp_path
     path = tmp_path / "phone.ics"
     sync = PublishSync(cal_practice)
     sync.targets.add("Phone", str(path))
-    assert sync.tick() is None  # the first tick learns where things stand
-    assert sync.tick() is None and not path.exists()  # nothing changed
+    opened = sync.tick()  # the first tick catches up on what changed while closed
+    assert opened is not None and opened[0].ok and path.exists()
+    assert sync.tick() is None  # nothing changed
     cal_practice.cancel(ids["future"], Reason.CLIENT, notify=False)
     assert sync.tick() is None  # a change: wait one tick for more of the burst
     reports = sync.tick()
@@ -152,3 +153,16 @@ def test_closing_the_app_does_not_wait_for_a_silent_server(cal_practice, ids) ->
         runner.join(20)
         assert not runner.is_alive() and result["r"] is None
     assert PublishTargets(cal_practice).get("Phone").published == 0
+
+
+def test_a_change_made_before_the_first_tick_is_published(
+    cal_practice, ids, tmp_path: Path
+) -> None:
+    path = tmp_path / "phone.ics"
+    sync = PublishSync(cal_practice)
+    sync.targets.add("Phone", str(path))
+    assert sync.run("Phone")  # added from the app: published at once
+    cal_practice.cancel(ids["future"], Reason.CLIENT, notify=False)  # within the first seconds
+    reports = sync.tick()
+    assert reports is not None and reports[0].ok and reports[0].deleted == 1
+    assert cal_practice.get_session(ids["future"]).uid not in path.read_text()

@@ -1,6 +1,7 @@
 """Publishing from the open calendar: shortly after each change (debounced), and on a timer.
 
-The app ticks ``tick`` in a thread worker every few seconds. A change anyone made (this app,
+The app ticks ``tick`` in a thread worker every few seconds. The first tick runs every target
+(catching up on what changed while the calendar was closed). A change anyone made (this app,
 the command line, a colleague) shows as a new ``Practice.change_token``; once the token has
 stayed the same for one tick (a burst of edits is done), every target is run. A run also
 happens every ``every_seconds`` (catching up after a server was down, moving the horizon).
@@ -14,6 +15,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+from kara_tui.ui.deps import AppServices
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -36,9 +39,10 @@ class PublishSync:
     """The app's targets service and its publisher, with the lock that keeps runs apart."""
 
     def __init__(
-        self, practice: Practice, *, keyring: Any = None, every_seconds: float = 0
+        self, practice: Practice | AppServices, *, keyring: Any = None, every_seconds: float = 0
     ) -> None:
-        self.practice = practice
+        # The app's services: the Practice may not be built yet when the app starts.
+        self.services = practice if isinstance(practice, AppServices) else AppServices.of(practice)
         self._keyring = keyring
         self.every_seconds = every_seconds
         self._lock = threading.Lock()
@@ -48,6 +52,11 @@ class PublishSync:
         self._last_run = time.monotonic()
         self._told: dict[str, str] = {}  # target -> the failure already shown
         self._stopping = threading.Event()
+
+    @property
+    def practice(self) -> Practice:
+        """Built on first use, in the worker that needs it."""
+        return self.services.practice
 
     @property
     def targets(self) -> PublishTargets:
@@ -74,14 +83,13 @@ class PublishSync:
     def tick(self) -> list[PublishReport] | None:
         """Run every target if a change has settled or the timer is due; None if not run."""
         token = self.practice.change_token()
-        settled = token == self._seen and token != self._published
-        first = self._published is None and self._seen is None
+        changed = token != self._published
+        # The first tick publishes at once (catching up on what changed while the calendar
+        # was closed); later changes wait one tick, for the rest of a burst of edits.
+        settled = token == self._seen or self._published is None
         self._seen = token
         due = self.every_seconds > 0 and time.monotonic() - self._last_run >= self.every_seconds
-        if first:  # the first tick only learns where things stand: the app just opened
-            self._published = token
-            return None
-        if not (settled or due):
+        if not ((changed and settled) or due):
             return None
         return self.run(token=token)
 
