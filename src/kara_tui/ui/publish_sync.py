@@ -93,15 +93,19 @@ class PublishSync:
             return None
         return self.run(token=token)
 
-    def run(self, name: str | None = None, *, token: object = None) -> list[PublishReport] | None:
-        """Run one target or all now; None when a run is already going or the app closed.
+    def run(
+        self, name: str | None = None, *, token: object = None, wait: bool = False
+    ) -> list[PublishReport] | None:
+        """Run one target or all now; None when a run is already going (unless ``wait``: the
+        user asked, so this one runs after it) or the app closed.
 
         The run itself is a daemon thread that this one waits for: once the app is closing,
         a request still waiting on a slow server holds up neither the worker nor the exit
         (what it did not record, the next run finds on the server as kara-tui's own).
         """
-        if not self._lock.acquire(blocking=False):
-            return None
+        while not self._lock.acquire(timeout=0.1):
+            if not wait or self._stopping.is_set():
+                return None
         box: dict[str, Any] = {}
         done = threading.Event()
 

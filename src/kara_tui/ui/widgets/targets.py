@@ -122,7 +122,7 @@ class TargetsPanel(Vertical):
 
     @work(thread=True, group="targets-run", exit_on_error=False)
     def publish_now(self, name: str | None = None) -> None:
-        self.post_message(self.Ran(self.sync.run(name)))
+        self.post_message(self.Ran(self.sync.run(name, wait=True)))
 
     def on_targets_panel_loaded(self, message: Loaded) -> None:
         message.stop()
