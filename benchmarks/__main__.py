@@ -737,6 +737,48 @@ def bench_agenda(run: Run) -> list[Row]:
     ]
 
 
+def bench_publish(run: Run) -> list[Row]:
+    """Issue 18 item 5, in this process (Radicale is the other): see benchmarks/publish.py."""
+    from benchmarks.publish import bench
+
+    try:
+        r = bench(run.work, run.now)
+    except ImportError as exc:  # radicale or caldav not installed
+        return [Row("publish to Radicale", None, "s", skipped=f"skipped: {exc}")]
+    run.say(
+        f"{r['events']} events; one change: {r['one_written']} written in "
+        f"{r['one_requests']} requests; nothing changed: {r['none_requests']} requests"
+    )
+    plain = "plain `caldav` loop, a PUT per event"
+    return [
+        Row(
+            f"publish {r['events']} sessions cold to a local Radicale",
+            r["cold"],
+            "s",
+            baseline=r["baseline_cold"],
+            baseline_label=plain,
+            target="≤ 1x",
+            check=lambda value, ratio: ratio is not None and ratio <= 1,
+        ),
+        Row(
+            "publish run with one session changed",
+            r["one"],
+            "s",
+            baseline=r["baseline_again"],
+            baseline_label=plain + " (all again)",
+            target="≤ 1/50",
+            check=lambda value, ratio: ratio is not None and ratio <= 1 / 50,
+        ),
+        Row(
+            "publish run with nothing changed: requests sent",
+            float(r["none_requests"]),
+            "requests",
+            target="0",
+            check=lambda value, ratio: value == 0,
+        ),
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
     "import-history": lambda run: bench_import(run, "history"),
     "import-dense": lambda run: bench_import(run, "dense"),
@@ -746,6 +788,7 @@ BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
     "cli": bench_cli,
     "providers": bench_providers,
     "agenda": bench_agenda,
+    "publish": bench_publish,
 }
 ALIASES = {"import": ["import-history", "import-dense"], "ui": ["startup", "keys"]}
 

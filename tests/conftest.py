@@ -122,3 +122,30 @@ def pg_server():
 def pg_url(pg_server) -> str:
     """A fresh, empty PostgreSQL database for one test."""
     return pg_server.new_database()
+
+
+@pytest.fixture(scope="session")
+def radicale_server(tmp_path_factory):
+    """A real Radicale CalDAV server on 127.0.0.1 without authentication, for the whole run."""
+    from radicale_server import running
+
+    with running(tmp_path_factory.mktemp("radicale")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def radicale_auth_server(tmp_path_factory):
+    """A real Radicale that wants a user name and password (htpasswd)."""
+    from radicale_server import running
+
+    with running(tmp_path_factory.mktemp("radicale-auth"), auth=True) as server:
+        yield server
+
+
+@pytest.fixture
+def caldav_url(radicale_server, request) -> str:
+    """A new, empty calendar on the Radicale server for one test."""
+    import re
+
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:60]
+    return radicale_server.calendar(name)

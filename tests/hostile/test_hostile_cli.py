@@ -498,6 +498,16 @@ ROWS = [
     bad(*FEEDS, "events", "Nobody", says="no feed"),
     bad("import", "/nonexistent/x.ics", says="no such file"),
     bad("import", "https://example.com/x.ics", says="import reads a local .ics file"),
+    # -- publishing targets (issue 18) ------------------------------------------------------
+    bad("publish", "add", "Phone", "ftp://example.com/c", says="'ftp:' targets are not supported"),
+    bad("publish", "add", "Phone", "https://me:pw@dav.example.com/c/", says="no user name"),
+    bad("publish", "add", "Ph\x1bone", "/tmp/x.ics", says=CONTROL),
+    bad("publish", "add", "Phone", "/tmp/x.ics", "--detail", "names", says="not a detail level"),
+    bad("publish", "add", "Phone", "/tmp/x.ics", "--to-days", str(10**30), says="from 0 to"),
+    bad("publish", "add", "Phone", "/nonexistent/dir/x.ics", says="no such folder"),
+    bad("publish", "run", "Nobody", says="no publishing target called 'Nobody'"),
+    bad("publish", "remove", "Nobody", says="no publishing target called 'Nobody'"),
+    bad(*FEEDS, "add", "Work", "/tmp/x.ics", "--caldav", says="--caldav reads an http(s)"),
     # -- database URLs -----------------------------------------------------------------------
     bad(
         "--db",

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "feeds": ("feeds", "external calendars (iCal feeds)"),
     "import": ("feeds", "import an .ics file once (a snapshot feed)"),
     "export": ("feeds", "write the sessions as an iCalendar file"),
+    "publish": ("publish", "keep a CalDAV calendar or an .ics file showing your sessions"),
     "report": ("report", "cancellation and charge report"),
     "outbox": ("outbox", "notices to clients: list, send, retry, discard"),
     "remind": ("remind", "send the client reminders that are due (cron, systemd timer)"),

@@ -218,6 +218,7 @@ class Context:
 
     def open_calendar(self) -> int:
         from kara_tui.ui.app import FEED_REFRESH_SECONDS, REMINDER_SECONDS, make_app
+        from kara_tui.ui.publish_sync import PUBLISH_TICK_SECONDS
 
         services = self.services  # first: opening the database may add a notice to settings
         app = make_app(
@@ -227,6 +228,7 @@ class Context:
             feed_keyring=self.feed_keyring(),
             feed_refresh_seconds=FEED_REFRESH_SECONDS,
             reminder_seconds=REMINDER_SECONDS,
+            publish_seconds=PUBLISH_TICK_SECONDS,
         )
         app.run()
         if app.no_terminal:

@@ -83,8 +83,13 @@ def feeds_add(ctx: Context, args: argparse.Namespace) -> int:
         raise DomainError(
             f"--refresh must be 0 (never) or more minutes, at most {MAX_REFRESH_MINUTES} (a week)"
         )
+    source = args.source.strip()
+    if args.caldav and not source.lower().startswith("caldav+"):
+        if not source.lower().startswith(("http://", "https://")):
+            raise DomainError("--caldav reads an http(s) CalDAV calendar address")
+        source = f"caldav+{source}"
     added = _feeds(ctx).add(
-        args.name, args.source, refresh_minutes=refresh, block_all_day=args.block_all_day
+        args.name, source, refresh_minutes=refresh, block_all_day=args.block_all_day
     )
     if added.note:
         print(added.note, file=sys.stderr)
@@ -251,6 +256,11 @@ def register(sub: Any) -> None:
     p.add_argument("source", help="the feed's address (kept secret) or an .ics file")
     p.add_argument("--refresh", type=int, metavar="MINUTES", help="refresh interval (default 60)")
     p.add_argument("--block-all-day", action="store_true", help=_BLOCK_HELP)
+    p.add_argument(
+        "--caldav",
+        action="store_true",
+        help="the address is a CalDAV calendar (same as caldav+https://...): read by calendar-query",
+    )
     p.set_defaults(handler=feeds_add)
     p = feeds.add_parser("edit", help="change a feed's settings")
     p.add_argument("name")

@@ -467,3 +467,45 @@ class FeedGroupRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
     # JSON: [[uid, reason], ...] of what the parse skipped in this group; "" when nothing.
     problems: Mapped[str] = mapped_column(Text, default="")
+
+
+class PublishTargetRow(Base):
+    """Where the practice calendar is published (DESIGN.md section 8): a CalDAV collection or
+    an .ics file. The password is never here: an environment variable's name, or the keyring."""
+
+    __tablename__ = "publish_targets"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "caldav" or "file"
+    url: Mapped[str] = mapped_column(Text)  # a secret in every message (masked)
+    detail: Mapped[str] = mapped_column(String(20), default="busy")
+    username: Mapped[str] = mapped_column(String(200), default="")
+    password_env: Mapped[str] = mapped_column(String(200), default="")
+    from_days: Mapped[int] = mapped_column(Integer, default=90)
+    to_days: Mapped[int] = mapped_column(Integer, default=365)
+    time_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_attempt: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    # What the last run noticed without failing (a resource changed by someone else).
+    last_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PublishStateRow(Base):
+    """What kara-tui last wrote to a target, one row per event: a run writes only what differs,
+    and deletes only what it wrote."""
+
+    __tablename__ = "publish_state"
+
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("publish_targets.id", ondelete="CASCADE"), primary_key=True
+    )
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    digest: Mapped[str] = mapped_column(String(64))
+    href: Mapped[str] = mapped_column(Text, default="")
+    etag: Mapped[str] = mapped_column(String(500), default="")

@@ -49,6 +49,10 @@ class FetchCancelled(FetchError):
     """The fetch was stopped from outside (the app is closing) before the feed was read."""
 
 
+# Addresses that are secrets; caldav+http(s) is a CalDAV calendar read as a feed (caldav_fetch.py).
+_URL_SCHEMES = ("http", "https", "webcal", "caldav+http", "caldav+https")
+
+
 def mask_source(source: str) -> str:
     """The source with anything that may be a secret masked, for lists and messages.
 
@@ -61,9 +65,9 @@ def mask_source(source: str) -> str:
         port = parts.port
     except ValueError:  # a broken IPv6 host or port: nothing in it is worth showing
         scheme = source.strip().partition(":")[0].lower()
-        return f"{scheme}://…" if scheme in ("http", "https", "webcal") else source
+        return f"{scheme}://…" if scheme in _URL_SCHEMES else source
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https", "webcal"):
+    if scheme not in _URL_SCHEMES:
         return source
     host = parts.hostname or ""
     if ":" in host:  # an IPv6 address keeps its brackets

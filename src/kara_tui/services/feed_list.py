@@ -21,7 +21,7 @@ from kara_tui.services.feed_store import EVENTS, GROUPS
 from kara_tui.services.practice import Practice
 
 MAX_NAME = 200
-SCHEMES = ("http", "https", "webcal")
+SCHEMES = ("http", "https", "webcal", "caldav+http", "caldav+https")
 # A new feed takes the first of these no other feed has, so two calendars never look alike
 # (blue first: the column's default). Readable on dark and light backgrounds; no red, which
 # reads as an error.

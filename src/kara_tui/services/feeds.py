@@ -24,6 +24,7 @@ from kara_tui.config import Settings
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import FeedRow
 from kara_tui.domain import DomainError, ExternalEvent, Feed
+from kara_tui.ical.caldav_fetch import fetch_caldav_in, is_caldav
 from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_feed, mask_source
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
@@ -286,8 +287,13 @@ class Feeds:
     def _fetch(self, target: Target) -> FetchResult | SyncReport:
         """The feed's body (or "not modified"), or the report of why it could not be had."""
         name = target.name
+        if is_caldav(target.source):  # a CalDAV calendar: one calendar-query over the window
+            window = self._window()
+            fetch = fetch_caldav_in(window.start, window.end)
+        else:
+            fetch = fetch_feed
         try:
-            return fetch_feed(
+            return fetch(
                 target.source,
                 etag=target.etag,
                 last_modified=target.last_modified,

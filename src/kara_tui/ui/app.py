@@ -33,6 +33,7 @@ from kara_tui.files import write_private
 from kara_tui.ui import compat, keys
 from kara_tui.ui.deps import AppServices, UsesServices
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
+from kara_tui.ui.publish_sync import PUBLISH_EVERY_SECONDS, Published, PublishSync
 from kara_tui.ui.screens.calendar import CalendarScreen
 from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shipped_themes_dir
 
@@ -88,6 +89,7 @@ class KaraApp(UsesServices, App[int]):
         feed_keyring: Any = None,
         feed_refresh_seconds: float = 0,
         reminder_seconds: float = 0,
+        publish_seconds: float = 0,
     ) -> None:
         super().__init__()
         _freeze_loaded_modules()
@@ -102,6 +104,11 @@ class KaraApp(UsesServices, App[int]):
         self.feed_refresh_seconds = feed_refresh_seconds
         self.reminder_seconds = reminder_seconds
         self._reminder_errors: set[str] = set()
+        self.publish_seconds = publish_seconds
+        self._publish_errors: set[str] = set()
+        self.publish_sync = PublishSync(
+            self.services, keyring=feed_keyring, every_seconds=PUBLISH_EVERY_SECONDS
+        )
         self._theme_dirs = (
             theme_dirs
             if theme_dirs is not None
@@ -173,6 +180,38 @@ class KaraApp(UsesServices, App[int]):
         if self.reminder_seconds > 0:
             self.set_timer(min(self.reminder_seconds, 5.0), self.send_reminders)
             self.set_interval(self.reminder_seconds, self.send_reminders)
+        if self.publish_seconds > 0:
+            self.set_interval(self.publish_seconds, self.publish_tick)
+
+    # -- publishing (DESIGN.md section 8) ---------------------------------------------------
+
+    def publish_tick(self) -> None:
+        """Publish after a change has settled, or when the timer is due, in a worker."""
+        if not any(w.group == "publish" and w.is_running for w in self.workers):
+            self._publish_tick()
+
+    @work(thread=True, group="publish", exit_on_error=False)
+    def _publish_tick(self) -> None:
+        from kara_tui.ui.workers import USER_ERRORS
+
+        try:
+            reports = self.publish_sync.tick()
+        except USER_ERRORS as exc:  # a read-only database, say: told once, never raised
+            if str(exc) not in self._publish_errors:
+                self._publish_errors.add(str(exc))
+                self.call_from_thread(
+                    self.notify, str(exc), title="Publishing", severity="warning", markup=False
+                )
+            return
+        if reports:
+            self.call_from_thread(self._published, reports)
+
+    def _published(self, reports: list[Any]) -> None:
+        """Quiet on success; each target's failure is said once. Screens hear of every run."""
+        for report in self.publish_sync.untold_failures(reports):
+            self.notify(report.message, title="Publishing", severity="warning", markup=False)
+        for screen in self.screen_stack:
+            screen.post_message(Published(reports))
 
     # -- client reminders (DESIGN.md section 7) ---------------------------------------------
 
@@ -204,6 +243,7 @@ class KaraApp(UsesServices, App[int]):
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self.feed_sync.stop()  # a running sync fetches no further feed: quitting stays quick
+        self.publish_sync.stop()
         super().exit(*args, **kwargs)
 
     def refresh_feeds(self) -> None:
@@ -555,6 +595,7 @@ def make_app(
     feed_keyring: Any = None,
     feed_refresh_seconds: float = 0,
     reminder_seconds: float = 0,
+    publish_seconds: float = 0,
 ) -> KaraApp:
     """Build the app the CLI runs; tests call it with a temporary database and a fixed clock.
 
@@ -567,6 +608,8 @@ def make_app(
             default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
         reminder_seconds: how often to send due client reminders while the app is open; 0
             (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
+        publish_seconds: how often to look for changes to publish; 0 (the default, for
+            tests) never publishes on its own. The CLI passes PUBLISH_TICK_SECONDS.
     """
     if services is None:
         if practice is None:
@@ -582,4 +625,5 @@ def make_app(
         feed_keyring=feed_keyring,
         feed_refresh_seconds=feed_refresh_seconds,
         reminder_seconds=reminder_seconds,
+        publish_seconds=publish_seconds,
     )

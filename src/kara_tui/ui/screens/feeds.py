@@ -1,4 +1,5 @@
-"""The feeds screen (F): external calendars, their state in words, and add/remove/enable/sync."""
+"""The Calendars screen (F): feeds in (external calendars: add/remove/enable/sync) and
+publishing targets out, each with its state in words."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from kara_tui.config import Settings
 from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
+from kara_tui.ui.publish_sync import Published
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.widgets.targets import TargetsPanel
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -110,6 +113,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         Binding("b", "toggle_all_day", "All-day blocks", id="feeds.block_all_day"),
         Binding("s", "sync", "Sync", id="feeds.sync"),
         Binding("S", "sync_all", "Sync all", id="feeds.sync_all"),
+        Binding("t", "add_target", "Add target", id="feeds.add_target"),
         # priority: the table's own (hidden) enter would hide this one from the footer
         Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True),
         Binding("escape", "back", "Back", id="feeds.back"),
@@ -158,9 +162,10 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         return self._sync_arg
 
     def compose(self) -> ComposeResult:
-        yield Label(" Feeds · external calendars", id="feeds-title")
+        yield Label(" Calendars · feeds in (external calendars)", id="feeds-title")
         yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading the feeds…"), id="feeds-detail")
+        yield TargetsPanel(self.practice)
         yield Static("", id="feeds-status")
         yield Footer()
 
@@ -246,6 +251,13 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
 
     def action_back(self) -> None:
         self.dismiss(self._changed)
+
+    def action_add_target(self) -> None:
+        self.query_one(TargetsPanel).action_add()
+
+    def on_published(self, message: Published) -> None:
+        """The app published in the background: show each target's new state."""
+        self.query_one(TargetsPanel).reload()
 
     def action_add(self) -> None:
         def done(added: FeedAdded | None) -> None:
