@@ -57,7 +57,14 @@ from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.policy.time_off import block_for
-from kara_tui.services import audit, invitations, notice_text, reminders
+from kara_tui.services import (
+    audit,
+    invitations,
+    notice_text,
+    reminders,
+    series_links,
+    series_notices,
+)
 from kara_tui.services.clients import refuse_duplicate_name
 from kara_tui.services.errors import ConflictError, NotFound
 from kara_tui.timeparse import check_year
@@ -647,6 +654,8 @@ class Practice:
         force: bool,
         rescheduled_from: int | None = None,
         reason: str = "",
+        series_id: int | None = None,
+        original_start: datetime | None = None,
     ) -> SessionRow:
         start = _utc(start, "start")
         service = check_text(service, "the service", lengths.LABEL)
@@ -695,6 +704,8 @@ class Practice:
             rescheduled_from=rescheduled_from,
             created_at=now,
             updated_at=now,
+            series_id=series_id,
+            original_start=original_start,
         )
         db.add(row)
         db.flush()
@@ -762,7 +773,10 @@ class Practice:
                 before=before,
                 after=_session_snapshot(row),
             )
-            if row.location != place_before and invitations.was_invited(db, row.id):
+            if row.location != place_before and (
+                invitations.was_invited(db, row.id)
+                or (row.series_id is not None and series_notices.was_invited(db, row.series_id))
+            ):
                 pro = self._professional_row(db).to_domain()
                 self._queue_notice(db, row, NotificationKind.UPDATE, pro)
             return row.to_domain()
@@ -1011,6 +1025,13 @@ class Practice:
             stamp=self.clock.now(),
             tz=tz if method == "REQUEST" else None,
         )
+        if row.series_id is not None:  # one occurrence of a series: its RECURRENCE-ID
+            occurrence = series_notices.occurrence_ical(
+                db, row, method, pro, self.clock.now(), moved=moved_to is not None
+            )
+            if occurrence is None:
+                return False
+            ical = occurrence
         db.add(
             NotificationRow(
                 session_id=row.id,
@@ -1121,6 +1142,8 @@ class Practice:
                 if conflicts:
                     raise ConflictError(conflicts)
             client_id = old.client_id
+            series_id, original_start = old.series_id, old.original_start
+            series_links.let_go(db, old)
             old = self._cancel(
                 db,
                 session_id,
@@ -1144,6 +1167,8 @@ class Practice:
                 force=True,
                 rescheduled_from=old.id,
                 reason=f"rescheduled from session {old.id}",
+                series_id=series_id,
+                original_start=original_start,
             )
             if notify:
                 pro = self._professional_row(db).to_domain()
@@ -1203,6 +1228,7 @@ class Practice:
                 .where(SessionRow.rescheduled_from == row.id)
                 .values(rescheduled_from=None)
             )
+            series_links.leave_out(db, row)
             db.delete(row)
             # The session's earlier audit entries keep what happened and when, but lose the
             # free text (a location can be a client's home address).
