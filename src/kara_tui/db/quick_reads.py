@@ -218,7 +218,7 @@ class QuickReader:
         sql = (
             'SELECT s.id, s.uid, s.professional_id, s.client_id, c.name, s.start, s."end", '
             "s.fee_minor, s.currency, s.status, s.service, s.location, s.prepaid, "
-            "s.credit_reserved, s.sequence, s.rescheduled_from "
+            "s.credit_reserved, s.sequence, s.rescheduled_from, s.series_id, s.original_start "
             "FROM sessions AS s JOIN clients AS c ON c.id = s.client_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.start, s.id"
@@ -244,6 +244,8 @@ class QuickReader:
                 credit_reserved=bool(reserved),
                 sequence=sequence,
                 rescheduled_from=moved_from,
+                series_id=series_id,
+                original_start=_utc_or_none(original),
                 cancellation=cancellations.get(id_),
                 charges=tuple(charges.get(id_, ())),
             )
@@ -264,6 +266,8 @@ class QuickReader:
                 reserved,
                 sequence,
                 moved_from,
+                series_id,
+                original,
             ) in rows
         ]
 

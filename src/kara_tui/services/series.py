@@ -37,13 +37,14 @@ class SeriesConflictError(DomainError):
 
     def __init__(self, by_date: list[tuple[datetime, list[Conflict]]], tz: ZoneInfo) -> None:
         self.by_date = by_date
-        lines = [
+        self.lines = [
             f"{start.astimezone(tz):%a %d %b %Y %H:%M}: " + "; ".join(c.message for c in found)
             for start, found in by_date
         ]
+        n = len(by_date)
         super().__init__(
-            f"{len(by_date)} of the series' sessions clash (book anyway with --force, or leave "
-            "those dates out with --skip-conflicts):\n  " + "\n  ".join(lines)
+            f"{n} session{'s' if n > 1 else ''} of the series clash{'' if n > 1 else 'es'}: "
+            + " | ".join(self.lines)
         )
 
 
