@@ -175,7 +175,8 @@ def test_ending_removes_scheduled_sessions_from_the_date_and_keeps_the_record(
     practice.cancel(s[9].id, Reason.PROFESSIONAL)
     clock.advance(weeks=4)
     practice.attend(s[0].id)
-    removed = SeriesChanges(practice).end(booked.series.id, date(2027, 1, 12))  # from the ninth Tuesday
+    # from the ninth Tuesday
+    removed = SeriesChanges(practice).end(booked.series.id, date(2027, 1, 12))
     assert removed == [s[8].id, s[10].id, s[11].id]
     left = book.sessions(booked.series.id)
     assert [x.id for x in left] == [x.id for x in s[:8]] + [s[9].id]

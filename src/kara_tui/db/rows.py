@@ -207,6 +207,7 @@ class SeriesRow(Base):
     interval: Mapped[int] = mapped_column(Integer, default=1)
     count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)  # see SeriesRule
     # Original starts (UTC ISO, comma-separated) the series skips: conflicts skipped at booking.
     exceptions: Mapped[str] = mapped_column(Text, default="", server_default="")
     horizon_reached: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -235,7 +236,9 @@ class SeriesRow(Base):
             first_start=self.first_start,
             minutes=self.minutes,
             zone=self.zone,
-            rule=SeriesRule(Repeat(self.repeat), self.interval, self.count, self.until),
+            rule=SeriesRule(
+                Repeat(self.repeat), self.interval, self.count, self.until, self.position
+            ),
             fee=d.Money(self.fee_minor, self.currency),
             service=self.service,
             location=self.location,

@@ -47,6 +47,9 @@ class SeriesRule:
     interval: int = 1
     count: int | None = None
     until: date | None = None
+    # Monthly by weekday: which one (1-4, -1 the last); None: the first session's. Kept when
+    # a series is split, so "the last Sunday" stays the last after a split on a 4th one.
+    position: int | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.interval <= MAX_INTERVAL:
@@ -84,7 +87,10 @@ class SeriesRule:
         every = "monthly" if self.interval == 1 else f"every {self.interval} months"
         if self.repeat is Repeat.MONTHLY_BY_DATE:
             return f"{every} on day {first_local.day}"
-        return f"{every} on the {_ORDINALS[weekday_position(first_local.date())]} {day}"
+        return f"{every} on the {_ORDINALS[self.position_of(first_local.date())]} {day}"
+
+    def position_of(self, first: date) -> int:
+        return self.position if self.position is not None else weekday_position(first)
 
     def ends_text(self) -> str:
         if self.count is not None:

@@ -118,6 +118,14 @@ def request(series: SeriesEvent, people: People, stamp: datetime) -> str:
     return _text(cal)
 
 
+def cancel(series: SeriesEvent, people: People, stamp: datetime) -> str:
+    """METHOD:CANCEL of the whole series (every occurrence gone: RFC 5546 3.2.5)."""
+    cal = _calendar("CANCEL")
+    (master, *_) = components(series, stamp, _people(people, "CANCEL"))
+    cal.add_component(master)
+    return _text(cal)
+
+
 def occurrence(
     method: str,
     series: SeriesEvent,

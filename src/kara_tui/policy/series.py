@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 
-from kara_tui.domain.series import MAX_COUNT, Repeat, SeriesRule, weekday_position
+from kara_tui.domain.series import MAX_COUNT, Repeat, SeriesRule
 
 _DAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -38,7 +38,7 @@ def _rule(first_start: datetime, zone: ZoneInfo, rule: SeriesRule) -> du.rrule:
             until=until,
             bymonthday=start.day,
         )
-    position = weekday_position(start.date())
+    position = rule.position_of(start.date())
     return du.rrule(
         du.MONTHLY,
         dtstart=start,
@@ -113,7 +113,7 @@ def rrule_parts(
     if rule.repeat is Repeat.MONTHLY_BY_DATE:
         parts["BYMONTHDAY"] = local.day
     elif rule.repeat is Repeat.MONTHLY_BY_WEEKDAY:
-        parts["BYDAY"] = f"{weekday_position(local.date())}{_BYDAY[local.weekday()]}"
+        parts["BYDAY"] = f"{rule.position_of(local.date())}{_BYDAY[local.weekday()]}"
     if last is not None:
         parts["UNTIL"] = last.astimezone(UTC)
     elif rule.count is not None:

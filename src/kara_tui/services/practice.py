@@ -1198,7 +1198,7 @@ class Practice:
                     NotificationRow.session_id == session_id, NotificationRow.status.in_(gone)
                 )
             ).all()
-        )
+        ) + series_notices.sent_about(db, session_id)  # its series' invitation names it too
 
     def delete(self, session_id: int) -> None:
         """Remove a session booked by mistake; the tombstone keeps no client details.

@@ -279,8 +279,14 @@ class SeriesChanges:
         skipped = {r.id for _, _, r in clashes}
         originals = {r.id: r.original_start for r in following}
         in_place = at == series.first_start
+        last = series_notices.ended_last(series)  # an ended series ends as far along
         if in_place:
             target = series
+            if last is not None:
+                series.ended_from = moved(last) + timedelta(seconds=1)
+            series.position = series_notices.rule_of(series).position_of(
+                series.first_start.astimezone(tz).date()
+            )
             series.first_start = moved(series.first_start)
             series.minutes = minutes
             if series.until is not None:
@@ -291,6 +297,8 @@ class SeriesChanges:
                 r.original_start = None  # let go first: two sessions may swap starts
         else:
             target = self._continuation(db, series, at, moved, minutes, shift)
+            if last is not None:
+                target.ended_from = moved(last) + timedelta(seconds=1)
             for r in movers:
                 r.original_start = None
         db.flush()
@@ -353,6 +361,9 @@ class SeriesChanges:
             zone=series.zone,
             repeat=series.repeat,
             interval=series.interval,
+            position=series_notices.rule_of(series).position_of(
+                series.first_start.astimezone(ZoneInfo(series.zone)).date()
+            ),
             count=count,
             until=series.until + timedelta(days=shift) if series.until is not None else None,
             exceptions=",".join(moved(x).isoformat() for x in series.exception_starts() if x >= at),

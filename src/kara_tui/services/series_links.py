@@ -25,6 +25,9 @@ def leave_out(db: DbSession, row: SessionRow) -> None:
     series = db.get(SeriesRow, row.series_id)
     if series is not None:
         add_exception(series, row.original_start)
+        from kara_tui.services import series_notices
+
+        series_notices.refresh_queued(db, series)
 
 
 def add_exception(series: SeriesRow, original_start: datetime) -> None:

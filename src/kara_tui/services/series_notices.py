@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session as DbSession
 
-from kara_tui.db.rows import NotificationRow, SeriesRow, SessionRow
+from kara_tui.db.rows import NotificationRow, ProfessionalRow, SeriesRow, SessionRow
 from kara_tui.domain import NotificationKind, NotificationStatus, Professional, SessionStatus
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.policy import series as rules
@@ -31,11 +31,6 @@ _LIVE = (
     NotificationStatus.SENT.value,
     NotificationStatus.FAILED.value,
 )
-
-
-def series_key(series_id: int) -> str:
-    """How a series' notices are told apart in the outbox (their session is the first one)."""
-    return f"series:{series_id}"
 
 
 def _rows(db: DbSession, series_id: int) -> list[SessionRow]:
@@ -56,10 +51,13 @@ def series_event(db: DbSession, series: SeriesRow, summary: str) -> SeriesEvent:
     length = timedelta(minutes=series.minutes)
     last = ended_last(series)
     starts = occurrences_on_record(series)
+    skipped = set(series.exception_starts())
     live = {
         r.original_start: r
         for r in _rows(db, series.id)
-        if r.original_start is not None and r.status != SessionStatus.CANCELLED.value
+        if r.original_start is not None
+        and r.original_start not in skipped
+        and r.status != SessionStatus.CANCELLED.value
     }
     exdates = tuple(s for s in starts if s not in live)
     overrides = tuple(
@@ -96,7 +94,9 @@ def occurrences_on_record(series: SeriesRow) -> list[datetime]:
 
 
 def rule_of(series: SeriesRow) -> SeriesRule:
-    return SeriesRule(Repeat(series.repeat), series.interval, series.count, series.until)
+    return SeriesRule(
+        Repeat(series.repeat), series.interval, series.count, series.until, series.position
+    )
 
 
 def ended_last(series: SeriesRow) -> datetime | None:
@@ -109,15 +109,20 @@ def ended_last(series: SeriesRow) -> datetime | None:
     return before[-1] if before else series.first_start
 
 
+def _about(series: SeriesRow) -> ColumnElement[bool]:
+    """Notices carrying the series' calendar part (its UID is unique, and never folded)."""
+    return NotificationRow.ical.contains(f"UID:{series.uid}\r\n", autoescape=True)
+
+
 def was_invited(db: DbSession, series_id: int) -> bool:
     """Whether the client has (or is about to have) this series in their calendar."""
-    firsts = [r.id for r in _rows(db, series_id)]
-    if not firsts:
+    series = db.get(SeriesRow, series_id)
+    if series is None:
         return False
     found = db.scalars(
         select(NotificationRow.id)
         .where(
-            NotificationRow.session_id.in_(firsts),
+            _about(series),
             NotificationRow.kind.in_(
                 (NotificationKind.CONFIRMATION.value, NotificationKind.UPDATE.value)
             ),
@@ -126,6 +131,46 @@ def was_invited(db: DbSession, series_id: int) -> bool:
         .limit(1)
     ).first()
     return found is not None
+
+
+def sent_about(db: DbSession, session_id: int) -> int:
+    """How many notices of a session's series went (or may have gone) to the client: a
+    session of an announced series is on the client's calendar."""
+    row = db.get(SessionRow, session_id)
+    if row is None or row.series_id is None:
+        return 0
+    series = db.get(SeriesRow, row.series_id)
+    if series is None:
+        return 0
+    gone = (NotificationStatus.SENT.value, NotificationStatus.SENDING.value)
+    return len(
+        db.scalars(
+            select(NotificationRow.id).where(
+                _about(series),
+                NotificationRow.status.in_(gone),
+            )
+        ).all()
+    )
+
+
+def refresh_queued(db: DbSession, series: SeriesRow) -> None:
+    """A queued (not yet sent) invitation of the whole series is written again from the
+    series as it now stands, so that it never announces a session deleted meanwhile."""
+    from kara_tui.ical import series as ical
+
+    pro_row = db.scalars(select(ProfessionalRow).limit(1)).first()
+    if pro_row is None:
+        return
+    for notice in db.scalars(
+        select(NotificationRow).where(
+            _about(series),
+            NotificationRow.status == NotificationStatus.QUEUED.value,
+        )
+    ):
+        if "RRULE:" in notice.ical:
+            event = series_event(db, series, notice_text.SUMMARY)
+            people = _people(series, pro_row.to_domain())
+            notice.ical = ical.request(event, people, notice.created_at)
 
 
 def _people(series: SeriesRow, pro: Professional) -> People:
@@ -179,21 +224,37 @@ def queue_series(
     series has no session to attach the notice to."""
     from kara_tui.ical import series as ical
 
-    rows = _rows(db, series.id)
-    if not series.client.email or not rows:
+    if not series.client.email:
         return False
     series.sequence += 1
     db.flush()
     event = series_event(db, series, notice_text.SUMMARY)
+    # Ended before its first session: nothing of it is left on the client's calendar.
+    gone = series.ended_from is not None and series.ended_from <= series.first_start
     text = _text(series, pro, now, updated=updated, message=message)
+    if gone:
+        text = notice_text.NoticeText(
+            subject=f"Appointments cancelled: {text.subject.split(': ', 1)[1]}",
+            body=text.body.replace("have been updated: they are", "have been cancelled: they were"),
+        )
     db.add(
         NotificationRow(
-            session_id=rows[0].id,
-            kind=(NotificationKind.UPDATE if updated else NotificationKind.CONFIRMATION).value,
+            session_id=None,  # about the series (its UID), not one session
+            kind=(
+                NotificationKind.CANCELLATION
+                if gone
+                else NotificationKind.UPDATE
+                if updated
+                else NotificationKind.CONFIRMATION
+            ).value,
             recipient=series.client.email,
             subject=text.subject,
             body=text.body,
-            ical=ical.request(event, _people(series, pro), now),
+            ical=(
+                ical.cancel(event, _people(series, pro), now)
+                if gone
+                else ical.request(event, _people(series, pro), now)
+            ),
             status=NotificationStatus.QUEUED.value,
             error="",
             attempts=0,

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("interval", sa.Integer(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=True),
         sa.Column("until", sa.Date(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=True),
         sa.Column("exceptions", sa.Text(), nullable=False, server_default=""),
         sa.Column("horizon_reached", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_from", sa.DateTime(timezone=True), nullable=True),
