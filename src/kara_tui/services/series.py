@@ -26,6 +26,7 @@ from kara_tui.services import audit, series_links, series_notices
 from kara_tui.services.errors import NotFound
 
 if TYPE_CHECKING:
+    from kara_tui.ical.series import SeriesEvent
     from kara_tui.services.practice import Practice
 
 OnConflict = Literal["refuse", "skip", "force"]
@@ -322,6 +323,18 @@ class SeriesBook:
                 .order_by(SeriesRow.first_start)
             )
             return [r.to_domain() for r in found]
+
+    def calendar_events(self) -> list[SeriesEvent]:
+        """Every series as a calendar shows it (for the export): RRULE, EXDATEs, overrides."""
+        with self.practice.reading() as db:
+            found = []
+            for row in db.scalars(select(SeriesRow).order_by(SeriesRow.id)):
+                summary = f"Session with {row.client.name}"
+                if row.service:
+                    summary += f" ({row.service})"
+                if not series_notices.is_gone(row):
+                    found.append(series_notices.series_event(db, row, summary))
+            return found
 
     def place(self, session_id: int) -> Place | None:
         """Where a session stands in its series; None for a single session."""

@@ -99,6 +99,11 @@ def rule_of(series: SeriesRow) -> SeriesRule:
     )
 
 
+def is_gone(series: SeriesRow) -> bool:
+    """Ended before its first session: nothing of it is on a calendar."""
+    return series.ended_from is not None and series.ended_from <= series.first_start
+
+
 def ended_last(series: SeriesRow) -> datetime | None:
     """The last original start of an ended (or split) series: its UNTIL."""
     if series.ended_from is None:
@@ -229,8 +234,7 @@ def queue_series(
     series.sequence += 1
     db.flush()
     event = series_event(db, series, notice_text.SUMMARY)
-    # Ended before its first session: nothing of it is left on the client's calendar.
-    gone = series.ended_from is not None and series.ended_from <= series.first_start
+    gone = is_gone(series)
     text = _text(series, pro, now, updated=updated, message=message)
     if gone:
         text = notice_text.NoticeText(
