@@ -181,3 +181,49 @@ def test_bad_series_commands_are_one_line(cli, anna, args: list[str], says: str)
     assert r.code == 2, r.out
     assert says in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_the_report_can_keep_one_series(cli, anna) -> None:
+    doc = cli(
+        "sessions",
+        "add",
+        "--client",
+        "Anna",
+        "--start",
+        "2026-11-17 10:00",
+        "--repeat",
+        "weekly",
+        "--count",
+        "6",
+        "--skip-conflicts",
+        "--json",
+    ).json()
+    assert cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 10:00").code == 0
+    ids = [s["id"] for s in doc["sessions"]]
+    assert cli("sessions", "cancel", str(ids[1]), "--reason", "client").code == 0
+    assert (
+        cli(
+            "sessions",
+            "reschedule",
+            str(ids[3]),
+            "--start",
+            "2026-12-09 11:00",
+            "--by",
+            "professional",
+            "--scope",
+            "following",
+        ).code
+        == 0
+    )
+    period = ["--from", "2026-11-16", "--to", "2027-01-31", "--json"]
+    whole = cli("report", *period).json()
+    one = cli("report", *period, "--series", str(doc["id"])).json()
+    # Everything but the single session: the split-off part counts with its series.
+    assert one["sessions"]["booked"] == whole["sessions"]["booked"] - 1
+    assert one["sessions"]["scheduled"] == whole["sessions"]["scheduled"] - 1 == 4
+    assert one["sessions"]["cancelled"] == 1
+    assert one["client"]["client"] == "Anna Smith"
+    r = cli("report", *period, "--series", "x")
+    assert r.code == 2 and "--series must be a series id" in r.err
+    r = cli("report", *period, "--series", "42")
+    assert r.code == 2 and "no series with id 42" in r.err

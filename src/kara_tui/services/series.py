@@ -324,6 +324,16 @@ class SeriesBook:
             )
             return [r.to_domain() for r in found]
 
+    def family(self, series_id: int) -> set[int]:
+        """The series and those it was split into (this and following), for a report."""
+        with self.practice.reading() as db:
+            found = {series_row(db, series_id).id}
+            while True:
+                more = set(db.scalars(select(SeriesRow.id).where(SeriesRow.split_from.in_(found))))
+                if more <= found:
+                    return found
+                found |= more
+
     def calendar_events(self) -> list[SeriesEvent]:
         """Every series as a calendar shows it (for the export): RRULE, EXDATEs, overrides."""
         with self.practice.reading() as db:
