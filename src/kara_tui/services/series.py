@@ -36,8 +36,11 @@ FEW_LEFT = 2  # a series with this many sessions left (or fewer) is flagged (sec
 class SeriesConflictError(DomainError):
     """Some occurrences clash with something; nothing was written. ``by_date`` lists them."""
 
-    def __init__(self, by_date: list[tuple[datetime, list[Conflict]]], tz: ZoneInfo) -> None:
+    def __init__(
+        self, by_date: list[tuple[datetime, list[Conflict]]], tz: ZoneInfo, total: int = 0
+    ) -> None:
         self.by_date = by_date
+        self.total = total or len(by_date)  # the sessions checked
         self.lines = [
             f"{start.astimezone(tz):%a %d %b %Y %H:%M}: " + "; ".join(c.message for c in found)
             for start, found in by_date
@@ -209,7 +212,7 @@ class SeriesBook:
             starts = series_notices.occurrences_on_record(row)
             clashes = self._clashes(db, pro, starts, minutes)
             if clashes and on_conflict == "refuse":
-                raise SeriesConflictError(clashes, tz)
+                raise SeriesConflictError(clashes, tz, len(starts))
             skipped = [s for s, _ in clashes] if on_conflict == "skip" else []
             if len(skipped) == len(starts):
                 raise DomainError("every session of the series clashes: nothing to book")
