@@ -23,33 +23,16 @@ from kara_tui.domain import DomainError, Money, Professional, Session, SessionSt
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.services import audit, series_links, series_notices
-from kara_tui.services.errors import NotFound
+from kara_tui.services.errors import NotFound, SeriesConflictError
 
 if TYPE_CHECKING:
     from kara_tui.ical.series import SeriesEvent
     from kara_tui.services.practice import Practice
 
+__all__ = ["SeriesBook", "SeriesConflictError"]  # the error lives in services/errors.py
+
 OnConflict = Literal["refuse", "skip", "force"]
 FEW_LEFT = 2  # a series with this many sessions left (or fewer) is flagged (section 6)
-
-
-class SeriesConflictError(DomainError):
-    """Some occurrences clash with something; nothing was written. ``by_date`` lists them."""
-
-    def __init__(
-        self, by_date: list[tuple[datetime, list[Conflict]]], tz: ZoneInfo, total: int = 0
-    ) -> None:
-        self.by_date = by_date
-        self.total = total or len(by_date)  # the sessions checked
-        self.lines = [
-            f"{start.astimezone(tz):%a %d %b %Y %H:%M}: " + "; ".join(c.message for c in found)
-            for start, found in by_date
-        ]
-        n = len(by_date)
-        super().__init__(
-            f"{n} session{'s' if n > 1 else ''} of the series clash{'' if n > 1 else 'es'}: "
-            + " | ".join(self.lines)
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,9 @@ from kara_tui.domain import DomainError, Money, Reason, Session, SessionStatus
 from kara_tui.policy import series as rules
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.services import audit, series_links, series_notices
+from kara_tui.services.errors import SeriesConflictError
 from kara_tui.services.series import (
     OnConflict,
-    SeriesConflictError,
     fill,
     rows_of,
     series_row,
@@ -314,8 +314,10 @@ class SeriesChanges:
                 series_links.add_exception(target, new_original)
                 remove(p, db, r, f"series {why}: its new time clashed")
                 continue
-            before = _snapshot(r)
             r.series_id, r.original_start = target.id, new_original
+            if r.start == new_original and r.end - r.start == timedelta(minutes=minutes):
+                continue  # an edit's split: the session keeps its time
+            before = _snapshot(r)
             r.start, r.end = new_original, new_original + timedelta(minutes=minutes)
             r.sequence += 1
             r.updated_at = now

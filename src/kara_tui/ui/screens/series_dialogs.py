@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kara_tui.domain import DomainError
 from kara_tui.domain.series import SeriesRule
-from kara_tui.services.series import SeriesConflictError
+from kara_tui.services.errors import SeriesConflictError
 from kara_tui.timeparse import parse_date
 from kara_tui.ui import format as fmt
 from kara_tui.ui.widgets.hanging import hanging
@@ -220,3 +220,20 @@ def book(
         notify=request.notify,
     )
     return booked.sessions[0]
+
+
+def edit(
+    practice: Practice, session: Session, request: Any, fee: Money | None, scope: str
+) -> Session:
+    """Edit the form's session and the following ones (or all still to come)."""
+    from kara_tui.services.series_changes import Scope, SeriesChanges
+
+    edited = SeriesChanges(practice).edit(
+        session.id,
+        Scope(scope),
+        service=request.service,
+        location=request.location,
+        fee=fee,
+        prepaid=request.prepaid,
+    )
+    return edited[0] if edited else session

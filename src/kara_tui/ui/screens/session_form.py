@@ -97,8 +97,10 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         start: datetime | None = None,
         session: Session | None = None,
         privacy: bool = False,
+        scope: str | None = None,
     ) -> None:
         super().__init__()
+        self.scope = scope  # editing a series' following / all sessions (series_actions.py)
         self.practice = practice
         self.professional = professional
         self.tz = ZoneInfo(professional.timezone)
@@ -192,6 +194,9 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         s = self.editing
         with Vertical(classes="dialog", id="session-form") as box:
             box.border_title = "New session" if s is None else f"Edit session {s.id}"
+            if s is not None and self.scope is not None:
+                which = "and the following" if self.scope == "following" else "and the whole series"
+                box.border_title = f"Edit session {s.id} {which}"
             box.border_subtitle = "enter or ctrl+s saves · tab next field · escape back"
             with Horizontal(classes="field"):
                 yield Label("Client")
@@ -443,6 +448,11 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         else:
             if request.fee:
                 fee = Money.parse(request.fee, self.editing.fee.currency)
+            if self.scope is not None:  # the following sessions, or all, of its series
+                self.post_message(
+                    self.Saved(series_form.edit(p, self.editing, request, fee, self.scope))
+                )
+                return
             session = p.edit_session(
                 self.editing.id,
                 fee=fee,
