@@ -98,9 +98,7 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         from kara_tui.services.series import SeriesBook
 
         place = SeriesBook(self.practice).place(session.id)
-        self.post_message(
-            self.Loaded(Details(session, client, history, moved_to, balance, place))
-        )
+        self.post_message(self.Loaded(Details(session, client, history, moved_to, balance, place)))
 
     def action_edit_client(self) -> None:
         """The client's record, from the session that made one think of it (issue 15)."""
