@@ -7,11 +7,11 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from client_calendar import ClientCalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from client_calendar import ClientCalendar
 from kara_tui.db.rows import NotificationRow
 from kara_tui.domain import DomainError, Money, Reason, SessionStatus
 from kara_tui.domain.series import Repeat, SeriesRule
