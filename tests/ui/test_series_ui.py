@@ -173,3 +173,20 @@ async def test_delete_this_and_following_and_end_from_the_palette(empty_app, cal
         await settle(app, pilot)
         assert cal_practice.list_sessions(client_id=dora.id) == []
         assert date(2026, 11, 24) == book.get(booked.series.id).ended_from.date()
+
+
+async def test_time_off_blocked_later_over_a_series_shows_its_sessions_as_conflicts(
+    empty_app, cal_practice
+) -> None:
+    app = empty_app
+    dora = _dora(cal_practice)
+    booked = SeriesBook(cal_practice).book(dora.id, FIRST, SeriesRule(Repeat.WEEKLY, count=2))
+    cal_practice.add_time_off(FIRST - timedelta(hours=16), FIRST + timedelta(hours=8), "away")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert app.screen.selected == booked.sessions[0].id
+        assert booked.sessions[0].id in app.screen.data.conflicts
+        assert booked.sessions[1].id not in app.screen.data.conflicts
+        assert "⚠" in screen_text(app)

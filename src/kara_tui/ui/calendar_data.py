@@ -121,7 +121,7 @@ class CalendarData:
     sessions: tuple[Session, ...]
     time_off: tuple[TimeOff, ...]
     events: tuple[ExternalEvent, ...]
-    conflicts: frozenset[int]  # live sessions overlapping a busy event or another session
+    conflicts: frozenset[int]  # live sessions overlapping a busy event, time off or a session
     now: datetime
     empty_practice: bool = False
     feeds: Mapping[int, Feed] = field(default_factory=dict)  # by id: colour and stale flag
@@ -226,6 +226,17 @@ def clashing_with_events(
     }
 
 
+def in_time_off(sessions: tuple[Session, ...], time_off: tuple[TimeOff, ...]) -> set[int]:
+    """Ids of live sessions inside time off blocked after they were booked (a series' dates
+    under a holiday, say): they show as conflicts until moved or cancelled."""
+    return {
+        s.id
+        for s in sessions
+        if s.status is not SessionStatus.CANCELLED
+        and any(t.start < s.end and s.start < t.end for t in time_off)
+    }
+
+
 def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -243,6 +254,7 @@ def load(practice: CalendarReads, span: Span, clock: Clock, *, first: bool = Fal
     events = tuple(practice.visible_events(start, end, tz))
     feeds = {f.id: f for f in practice.calendar_feeds()} if events else {}
     conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz, feeds)
+    conflicts |= in_time_off(sessions, time_off)
     empty = first and not sessions and practice.is_empty()
     cancelled = [s.id for s in sessions if s.status is SessionStatus.CANCELLED]
     moved = practice.rescheduled_to(cancelled) if cancelled else {}
