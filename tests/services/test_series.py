@@ -310,3 +310,21 @@ def test_a_past_or_cancelled_session_never_moves(practice, book, anna, clock) ->
     with pytest.raises(DomainError, match="not part of a series"):
         single = practice.book(anna.id, datetime(2026, 11, 27, 14, tzinfo=UTC))
         changes.reschedule(single.id, single.start, Scope.ALL)
+
+
+def test_sessions_left_read_quickly_are_the_practices(practice, book, anna, db_url, clock) -> None:
+    from kara_tui.db.quick_reads import QuickReader
+
+    ending = book.book(anna.id, TUE, SeriesRule(Repeat.WEEKLY, count=4))
+    open_ended = book.book(anna.id, TUE + timedelta(hours=3), SeriesRule(Repeat.WEEKLY))
+    practice.cancel(ending.sessions[1].id, Reason.PROFESSIONAL)
+    ids = [ending.series.id, open_ended.series.id]
+    now = clock.now() + timedelta(days=8)
+    reader = QuickReader.open(db_url)
+    assert reader is not None
+    try:
+        assert (
+            reader.series_left(ids, now) == practice.series_left(ids, now) == {ending.series.id: 2}
+        )
+    finally:
+        reader.close()

@@ -190,3 +190,20 @@ async def test_time_off_blocked_later_over_a_series_shows_its_sessions_as_confli
         assert booked.sessions[0].id in app.screen.data.conflicts
         assert booked.sessions[1].id not in app.screen.data.conflicts
         assert "⚠" in screen_text(app)
+
+
+async def test_the_agenda_flags_a_series_with_two_sessions_left(empty_app, cal_practice) -> None:
+    app = empty_app
+    dora, eve = _dora(cal_practice), cal_practice.add_client("Eve Ng", fee=Money(7000, "GBP"))
+    SeriesBook(cal_practice).book(dora.id, FIRST, SeriesRule(Repeat.WEEKLY, count=2))
+    SeriesBook(cal_practice).book(
+        eve.id, FIRST + timedelta(days=1), SeriesRule(Repeat.WEEKLY, count=3)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        assert [line for line in lines if "⚑ 2 left" in line] and all(
+            "Dora Lee" in line for line in lines if "⚑" in line
+        )

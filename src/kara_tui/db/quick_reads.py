@@ -271,6 +271,20 @@ class QuickReader:
             ) in rows
         ]
 
+    def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]:
+        """As ``Practice.series_left``: scheduled sessions still to come of each series that
+        has an end (a count, a date, or ended), by series id."""
+        if not series_ids:
+            return {}
+        rows = self._all(
+            "SELECT r.id, (SELECT count(*) FROM sessions AS s WHERE s.series_id = r.id "
+            "AND s.status = 'scheduled' AND s.start > ?) FROM session_series AS r "
+            f"WHERE r.id IN ({_marks(len(series_ids))}) AND (r.count IS NOT NULL OR "
+            "r.until IS NOT NULL OR r.ended_from IS NOT NULL)",
+            [_db_time(now), *series_ids],
+        )
+        return {series_id: left for series_id, left in rows}
+
     def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
         """(id, start) of the first session starting at or after ``moment``, as the Practice's."""
         rows = self._all(

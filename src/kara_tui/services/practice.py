@@ -401,6 +401,13 @@ class Practice:
         past = [s for s in reversed(rows) if s.end < now]
         return (upcoming + past)[:limit]
 
+    def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]:
+        """Scheduled sessions still to come of each series that ends (services/series.py)."""
+        from kara_tui.services.series import left_in
+
+        with self.reading() as db:
+            return left_in(db, series_ids, now)
+
     def rescheduled_to(self, session_ids: list[int]) -> dict[int, datetime]:
         """For each of ``session_ids`` that a reschedule replaced: the new session's start."""
         if not session_ids:

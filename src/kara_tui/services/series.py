@@ -366,3 +366,29 @@ def describe(series: SeriesRow, rows: list[SessionRow], row: SessionRow, now: da
         left,
         [r.to_domain() for r in rows if r.id != row.id],
     )
+
+
+def left_in(db: DbSession, series_ids: list[int], now: datetime) -> dict[int, int]:
+    """Scheduled sessions after ``now`` of each series that has an end (a count, a date, or
+    ended), by series id: what the calendar flags when few are left."""
+    ending = db.scalars(
+        select(SeriesRow.id).where(
+            SeriesRow.id.in_(series_ids),
+            or_(
+                SeriesRow.count.is_not(None),
+                SeriesRow.until.is_not(None),
+                SeriesRow.ended_from.is_not(None),
+            ),
+        )
+    ).all()
+    left = {series_id: 0 for series_id in ending}
+    for series_id in db.scalars(
+        select(SessionRow.series_id).where(
+            SessionRow.series_id.in_(ending),
+            SessionRow.status == SessionStatus.SCHEDULED.value,
+            SessionRow.start > now,
+        )
+    ):
+        if series_id is not None:
+            left[series_id] += 1
+    return left
