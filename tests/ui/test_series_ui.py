@@ -207,3 +207,21 @@ async def test_the_agenda_flags_a_series_with_two_sessions_left(empty_app, cal_p
         assert [line for line in lines if "⚑ 2 left" in line] and all(
             "Dora Lee" in line for line in lines if "⚑" in line
         )
+
+
+async def test_the_client_record_lists_the_clients_series(empty_app, cal_practice) -> None:
+    from kara_tui.ui.screens.client_record import ClientRecordDialog
+
+    app = empty_app
+    dora = _dora(cal_practice)
+    SeriesBook(cal_practice).book(dora.id, FIRST, SeriesRule(Repeat.WEEKLY, count=12))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientRecordDialog)
+        assert "↻ 1: weekly on Tuesday at 16:00 from Tue 24 Nov 2026, 12 sessions" in screen_text(
+            app
+        )
