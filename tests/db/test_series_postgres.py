@@ -1,0 +1,56 @@
+"""Series on PostgreSQL (a group practice's shared server): book, top up, split, end, notices."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from kara_tui.clock import FixedClock
+from kara_tui.db.engine import make_engine
+from kara_tui.db.schema import upgrade
+from kara_tui.domain import Money, Reason
+from kara_tui.domain.series import Repeat, SeriesRule
+from kara_tui.services.practice import Practice
+from kara_tui.services.series import SeriesBook, fill, series_row
+from kara_tui.services.series_changes import Scope, SeriesChanges
+
+pytestmark = pytest.mark.slow  # a PostgreSQL server of its own, as test_postgres.py
+
+TUE = datetime(2026, 11, 17, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def pg_practice(pg_url: str, clock: FixedClock):
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    practice = Practice(engine, FixedClock(clock.now(), "Europe/London"))
+    practice.ensure_professional()
+    practice.set_setting("timezone", "Europe/London")
+    yield practice
+    engine.dispose()
+
+
+def test_a_series_lives_on_postgresql(pg_practice) -> None:
+    p = pg_practice
+    anna = p.add_client("Anna Smith", email="anna@example.com", fee=Money(9000, "GBP"))
+    book, changes = SeriesBook(p), SeriesChanges(p)
+    booked = book.book(anna.id, TUE, SeriesRule(Repeat.WEEKLY), notify=True)
+    assert len(booked.sessions) == 26
+    with p.writing() as db:  # filling again finds every occurrence there: nothing twice
+        row = series_row(db, booked.series.id)
+        assert fill(p, db, row, p._professional_row(db).to_domain()) == []
+    p.cancel(booked.sessions[1].id, Reason.CLIENT)
+    moved = changes.reschedule(
+        booked.sessions[5].id, booked.sessions[5].start + timedelta(days=1), Scope.FOLLOWING
+    )
+    assert len(moved) == 21
+    removed = changes.end(moved[0].series_id, date(2027, 2, 1))
+    assert removed and all(s.start < datetime(2027, 2, 1, tzinfo=UTC) for s in p.list_sessions())
+    assert [n.kind.value for n in p.list_notifications()] == [
+        "confirmation",
+        "cancellation",
+        "update",
+        "confirmation",
+        "update",
+    ]
