@@ -231,28 +231,6 @@ class SeriesBook:
                 found.append((s, conflicts))
         return found
 
-    def check(
-        self, client: str | int, start: datetime, rule: SeriesRule, *, minutes: int | None = None
-    ) -> list[tuple[datetime, list[Conflict]]]:
-        """The clashes booking would find, by date, writing nothing (for the booking form)."""
-        p = self.practice
-        pro = p.professional()
-        with p.reading() as db:
-            p._find_client_row(db, client)
-            probe = SeriesRow(
-                first_start=start.astimezone(UTC),
-                zone=pro.timezone,
-                repeat=rule.repeat.value,
-                interval=rule.interval,
-                count=rule.count,
-                until=rule.until,
-                exceptions="",
-                horizon_reached=horizon(pro, self.clock.now()) if rule.open_ended else None,
-                ended_from=None,
-            )
-            starts = series_notices.occurrences_on_record(probe)
-            return self._clashes(db, pro, starts, minutes or pro.default_minutes)
-
     # -- keeping open-ended series booked ahead -------------------------------------------
 
     def extend_all(self) -> int:
