@@ -328,3 +328,13 @@ def test_sessions_left_read_quickly_are_the_practices(practice, book, anna, db_u
         )
     finally:
         reader.close()
+
+
+def test_an_archived_clients_open_series_is_not_extended(practice, book, anna, clock) -> None:
+    from kara_tui.services.clients import ClientBook
+
+    booked = book.book(anna.id, TUE, SeriesRule(Repeat.WEEKLY))
+    ClientBook(practice).archive(anna.id, cancel_future=True, notify=False)
+    clock.advance(weeks=4)
+    assert book.extend_all() == 0  # and no error: every command runs it
+    assert len(book.sessions(booked.series.id)) == 26

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from kara_tui.db.rows import ProfessionalRow, SeriesRow, SessionRow
+from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
 from kara_tui.domain import DomainError, Money, Professional, Session, SessionStatus
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
@@ -245,7 +245,10 @@ class SeriesBook:
             target = horizon(pro_row.to_domain(), now)
             due = list(
                 db.scalars(
-                    select(SeriesRow.id).where(
+                    select(SeriesRow.id)
+                    .join(ClientRow, ClientRow.id == SeriesRow.client_id)
+                    .where(
+                        ClientRow.archived.is_(False),  # an archived client is booked no more
                         SeriesRow.ended_from.is_(None),
                         SeriesRow.count.is_(None),
                         SeriesRow.until.is_(None),
