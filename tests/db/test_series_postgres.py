@@ -54,3 +54,52 @@ def test_a_series_lives_on_postgresql(pg_practice) -> None:
         "confirmation",
         "update",
     ]
+
+
+def test_a_session_another_process_books_meanwhile_is_left_as_it_is(
+    pg_practice, pg_url: str, monkeypatch
+) -> None:
+    """The insert-or-ignore of a top-up: between reading what is booked and booking it,
+    another process commits the same occurrence; the unique index refuses the second, and
+    the top-up skips it (its savepoint) instead of failing or booking it twice."""
+    from sqlalchemy import text
+
+    p = pg_practice
+    p.set_setting("series_horizon_weeks", "2")
+    anna = p.add_client("Anna Smith", fee=Money(9000, "GBP"))
+    booked = SeriesBook(p).book(anna.id, TUE, SeriesRule(Repeat.WEEKLY))
+    assert len(booked.sessions) == 2
+    p.clock.advance(weeks=1)
+    other = make_engine(pg_url)
+    real_book = p._book
+    raced: list[datetime] = []
+
+    def racing_book(db, client, start, **kwargs):
+        if not raced:  # the other process, on its own connection, gets there first
+            raced.append(start)
+            with other.begin() as conn:
+                conn.execute(
+                    text(
+                        'INSERT INTO sessions (uid, professional_id, client_id, start, "end", '
+                        "service, location, fee_minor, currency, status, prepaid, "
+                        "credit_reserved, sequence, created_at, updated_at, series_id, "
+                        "original_start) SELECT 'other@kara-tui', professional_id, client_id, "
+                        ":start, :end, '', '', 9000, 'GBP', 'scheduled', false, false, 0, "
+                        ":start, :start, id, :start FROM session_series WHERE id = :series"
+                    ),
+                    {
+                        "start": start,
+                        "end": start + timedelta(minutes=50),
+                        "series": kwargs["series_id"],
+                    },
+                )
+        return real_book(db, client, start, **kwargs)
+
+    monkeypatch.setattr(p, "_book", racing_book)
+    try:
+        assert SeriesBook(p).extend_all() == 0  # the one new occurrence was the other's
+    finally:
+        other.dispose()
+    starts = [s.original_start for s in SeriesBook(p).sessions(booked.series.id)]
+    assert raced and raced[0] in starts
+    assert len(starts) == len(set(starts)) == 3
