@@ -338,3 +338,17 @@ def test_an_archived_clients_open_series_is_not_extended(practice, book, anna, c
     clock.advance(weeks=4)
     assert book.extend_all() == 0  # and no error: every command runs it
     assert len(book.sessions(booked.series.id)) == 26
+
+
+def test_cancel_range_cancels_the_occurrences_in_it_and_the_series_goes_on(
+    practice, book, anna
+) -> None:
+    booked = book.book(anna.id, TUE, SeriesRule(Repeat.WEEKLY), notify=True)
+    ill_from, ill_to = datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 9, tzinfo=UTC)
+    cancelled = practice.cancel_range(ill_from, ill_to, Reason.PROFESSIONAL, note="ill")
+    assert [s.start for s in cancelled] == [booked.sessions[2].start, booked.sessions[3].start]
+    assert book.extend_all() == 0  # the cancelled dates are not booked again
+    after = [s for s in book.sessions(booked.series.id) if s.start >= ill_to]
+    assert after and all(s.status is SessionStatus.SCHEDULED for s in after)
+    kinds = [n.kind.value for n in practice.list_notifications()]
+    assert kinds == ["confirmation", "cancellation", "cancellation"]
