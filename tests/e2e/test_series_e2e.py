@@ -6,6 +6,7 @@ and the client's calendar rebuilt from every notice in order matches the session
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,10 @@ from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.services.practice import Practice
 
-pytestmark = [pytest.mark.e2e]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)"),
+]
 
 NOW = "2026-11-16T12:00:00+00:00"  # Monday noon in London: Tuesday 10:00 is under 24 h away
 HOLIDAY = "2026-12-08"  # the fourth Tuesday
