@@ -11,9 +11,11 @@ from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
 from kara_tui.domain import Money, Reason
 from kara_tui.domain.series import Repeat, SeriesRule
+from kara_tui.services import booking
 from kara_tui.services.practice import Practice
 from kara_tui.services.series import SeriesBook, fill, series_row
 from kara_tui.services.series_changes import Scope, SeriesChanges
+from kara_tui.services.settings import professional_row
 
 pytestmark = pytest.mark.slow  # a PostgreSQL server of its own, as test_postgres.py
 
@@ -37,9 +39,9 @@ def test_a_series_lives_on_postgresql(pg_practice) -> None:
     book, changes = SeriesBook(p), SeriesChanges(p)
     booked = book.book(anna.id, TUE, SeriesRule(Repeat.WEEKLY), notify=True)
     assert len(booked.sessions) == 26
-    with p.writing() as db:  # filling again finds every occurrence there: nothing twice
-        row = series_row(db, booked.series.id)
-        assert fill(p, db, row, p._professional_row(db).to_domain()) == []
+    with p.unit_of_work() as uow:  # filling again finds every occurrence there: nothing twice
+        row = series_row(uow.db, booked.series.id)
+        assert fill(uow, row, professional_row(uow).to_domain()) == []
     p.cancel(booked.sessions[1].id, Reason.CLIENT)
     moved = changes.reschedule(
         booked.sessions[5].id, booked.sessions[5].start + timedelta(days=1), Scope.FOLLOWING
@@ -71,10 +73,10 @@ def test_a_session_another_process_books_meanwhile_is_left_as_it_is(
     assert len(booked.sessions) == 2
     p.clock.advance(weeks=1)
     other = make_engine(pg_url)
-    real_book = p._book
+    real_book = booking.book
     raced: list[datetime] = []
 
-    def racing_book(db, client, start, **kwargs):
+    def racing_book(uow, client, start, **kwargs):
         if not raced:  # the other process, on its own connection, gets there first
             raced.append(start)
             with other.begin() as conn:
@@ -93,9 +95,9 @@ def test_a_session_another_process_books_meanwhile_is_left_as_it_is(
                         "series": kwargs["series_id"],
                     },
                 )
-        return real_book(db, client, start, **kwargs)
+        return real_book(uow, client, start, **kwargs)
 
-    monkeypatch.setattr(p, "_book", racing_book)
+    monkeypatch.setattr(booking, "book", racing_book)
     try:
         assert SeriesBook(p).extend_all() == 0  # the one new occurrence was the other's
     finally:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from test_cancel_e2e import Terminal, kara, kara_command
 
 from client_calendar import ClientCalendar
 from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.services.practice import Practice
+from support.tmux import Terminal, kara, kara_command
 
 pytestmark = [
     pytest.mark.e2e,

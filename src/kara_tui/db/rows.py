@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kara_tui import domain as d
 from kara_tui.db.types import UTCDateTime
+from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.domain.money import audit_amount
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.domain.series import Series as SeriesValue
@@ -53,7 +54,7 @@ class ProfessionalRow(Base):
     email: Mapped[str] = mapped_column(String(320), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     cancellation_window_hours: Mapped[int] = mapped_column(Integer, default=24)
-    late_fee_percent: Mapped[int] = mapped_column(Integer, default=100)
+    late_fee_percent: Mapped[int] = mapped_column(Integer, default=DEFAULT_LATE_FEE_PERCENT)
     payment_methods: Mapped[str] = mapped_column(
         String(200), default="card,cash,bank_transfer,invoice"
     )

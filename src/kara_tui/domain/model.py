@@ -202,6 +202,10 @@ ALL_METHODS = (
 )
 
 
+# Of the fee, charged by default for a late cancellation or a no-show (DESIGN.md section 2).
+DEFAULT_LATE_FEE_PERCENT = 100
+
+
 @dataclass(frozen=True, slots=True)
 class Professional:
     id: int
@@ -209,7 +213,7 @@ class Professional:
     email: str = ""
     timezone: str = "Europe/London"
     cancellation_window_hours: int = 24
-    late_fee_percent: int = 100
+    late_fee_percent: int = DEFAULT_LATE_FEE_PERCENT
     payment_methods: tuple[PaymentMethod, ...] = ALL_METHODS
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     buffer_minutes: int = 10

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import DomainError
+from kara_tui.errors import StorageError as StorageError  # for the UI, which imports no db/
 from kara_tui.policy.conflicts import Conflict
 
 

@@ -9,6 +9,8 @@ exception of the series: that invariant is what ``_fill`` keeps and what notices
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -22,8 +24,11 @@ from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
 from kara_tui.domain import DomainError, Money, Professional, Session, SessionStatus
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
-from kara_tui.services import audit, series_links, series_notices
+from kara_tui.services import audit, booking, series_links, series_notices, slots
 from kara_tui.services.errors import NotFound, SeriesConflictError
+from kara_tui.services.lookup import client_row, session_row
+from kara_tui.services.settings import professional_row
+from kara_tui.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from kara_tui.ical.series import SeriesEvent
@@ -83,10 +88,19 @@ def rows_of(db: DbSession, series_id: int) -> list[SessionRow]:
     )
 
 
-def fill(practice: Practice, db: DbSession, series: SeriesRow, pro: Professional) -> list[int]:
+@contextmanager
+def writing(practice: Practice) -> Iterator[UnitOfWork]:
+    """A unit of work committed when the block ends without an error (a return included)."""
+    with practice.unit_of_work() as uow:
+        yield uow
+        uow.commit()
+
+
+def fill(uow: UnitOfWork, series: SeriesRow, pro: Professional) -> list[int]:
     """Book every original start of the series up to its end or horizon that has neither a
     session nor an exception; each insert on its own savepoint, so that a session another
     process booked meanwhile (the unique index) is left as it is. Ids of the new sessions."""
+    db = uow.db
     starts = series_notices.occurrences_on_record(series)
     skip = set(series.exception_starts())
     taken = set(
@@ -102,8 +116,8 @@ def fill(practice: Practice, db: DbSession, series: SeriesRow, pro: Professional
             continue
         try:
             with db.begin_nested():
-                row = practice._book(  # the one booking rule, shared with single sessions
-                    db,
+                row = booking.book(  # the one booking rule, shared with single sessions
+                    uow,
                     series.client_id,
                     start,
                     minutes=series.minutes,
@@ -154,13 +168,14 @@ class SeriesBook:
         if start.tzinfo is None:
             raise DomainError("the start needs a time zone")
         p = self.practice
-        with p.writing() as db:
-            pro_row = p._professional_row(db)
+        with writing(p) as uow:
+            db = uow.db
+            pro_row = professional_row(uow)
             pro = pro_row.to_domain()
             tz = ZoneInfo(pro.timezone)
-            client_row = p._find_client_row(db, client)
-            if client_row.archived:
-                raise DomainError(f"{client_row.name} is archived; restore the client to book")
+            client_r = client_row(db, client)
+            if client_r.archived:
+                raise DomainError(f"{client_r.name} is archived; restore the client to book")
             start = start.astimezone(UTC)
             now = self.clock.now()
             if start <= now:
@@ -168,12 +183,12 @@ class SeriesBook:
             if rule.until is not None and rule.until < start.astimezone(tz).date():
                 raise DomainError("the series would end before its first session")
             minutes = minutes if minutes is not None else pro.default_minutes
-            fee = fee if fee is not None else Money(client_row.fee_minor, client_row.currency)
+            fee = fee if fee is not None else Money(client_r.fee_minor, client_r.currency)
             row = SeriesRow(
                 uid=f"{uuid.uuid4()}@kara-tui",
                 professional_id=pro_row.id,
-                client_id=client_row.id,
-                client=client_row,
+                client_id=client_r.id,
+                client=client_r,
                 first_start=start,
                 minutes=minutes,
                 zone=pro.timezone,
@@ -193,7 +208,7 @@ class SeriesBook:
                 updated_at=now,
             )
             starts = series_notices.occurrences_on_record(row)
-            clashes = self._clashes(db, pro, starts, minutes)
+            clashes = self._clashes(uow, pro, starts, minutes)
             if clashes and on_conflict == "refuse":
                 raise SeriesConflictError(clashes, tz, len(starts))
             skipped = [s for s, _ in clashes] if on_conflict == "skip" else []
@@ -203,7 +218,7 @@ class SeriesBook:
             db.flush()
             for s in skipped:
                 series_links.add_exception(row, s)
-            made = fill(p, db, row, pro)
+            made = fill(uow, row, pro)
             audit.record(
                 db,
                 at=now,
@@ -222,11 +237,11 @@ class SeriesBook:
             return Booked(row.to_domain(), [r.to_domain() for r in rows_of(db, row.id)], skipped)
 
     def _clashes(
-        self, db: DbSession, pro: Professional, starts: list[datetime], minutes: int
+        self, uow: UnitOfWork, pro: Professional, starts: list[datetime], minutes: int
     ) -> list[tuple[datetime, list[Conflict]]]:
         found = []
         for s in starts:
-            conflicts = self.practice._conflicts(db, pro, s, s + timedelta(minutes=minutes), None)
+            conflicts = slots.conflicts(uow, pro, s, s + timedelta(minutes=minutes), None)
             if conflicts:
                 found.append((s, conflicts))
         return found
@@ -261,12 +276,12 @@ class SeriesBook:
             )
         made = 0
         for series_id in due:
-            with p.writing() as db:
-                row = db.get(SeriesRow, series_id)
+            with writing(p) as uow:
+                row = uow.db.get(SeriesRow, series_id)
                 if row is None or (row.horizon_reached and row.horizon_reached >= target):
                     continue  # another process got here first
                 row.horizon_reached = target
-                made += len(fill(p, db, row, p._professional_row(db).to_domain()))
+                made += len(fill(uow, row, professional_row(uow).to_domain()))
         return made
 
     # -- reading --------------------------------------------------------------------------
@@ -283,10 +298,10 @@ class SeriesBook:
     def of_client(self, client: str | int) -> list[Series]:
         p = self.practice
         with p.reading() as db:
-            client_row = p._find_client_row(db, client)
+            client_r = client_row(db, client)
             found = db.scalars(
                 select(SeriesRow)
-                .where(SeriesRow.client_id == client_row.id)
+                .where(SeriesRow.client_id == client_r.id)
                 .order_by(SeriesRow.first_start)
             )
             return [r.to_domain() for r in found]
@@ -317,7 +332,7 @@ class SeriesBook:
         """Where a session stands in its series; None for a single session."""
         p = self.practice
         with p.reading() as db:
-            row = p._session_row(db, session_id)
+            row = session_row(db, session_id)
             if row.series_id is None:
                 return None
             series = series_row(db, row.series_id)

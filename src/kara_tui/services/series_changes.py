@@ -19,16 +19,20 @@ from kara_tui.db.rows import SeriesRow, SessionRow
 from kara_tui.domain import DomainError, Money, Reason, Session, SessionStatus
 from kara_tui.policy import series as rules
 from kara_tui.policy.conflicts import Conflict
-from kara_tui.services import audit, series_links, series_notices
+from kara_tui.services import audit, series_links, series_notices, slots
 from kara_tui.services.errors import SeriesConflictError
+from kara_tui.services.lookup import session_row
 from kara_tui.services.series import (
     OnConflict,
     fill,
     rows_of,
     series_row,
     utc_midnight,
+    writing,
 )
 from kara_tui.services.series_end import end_from, remove, replan
+from kara_tui.services.settings import professional_row
+from kara_tui.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session as DbSession
@@ -75,15 +79,16 @@ class SeriesChanges:
         that day are removed (audited); attended, no-show and cancelled ones stay on record.
         Ids of the removed sessions."""
         p = self.practice
-        with p.writing() as db:
+        with writing(p) as uow:
+            db = uow.db
             row = series_row(db, series_id)
-            pro = p._professional_row(db).to_domain()
+            pro = professional_row(uow).to_domain()
             cut = utc_midnight(from_day, ZoneInfo(row.zone))
             if cut <= row.first_start:
                 cut = row.first_start + timedelta(seconds=1)  # the first session stays
             if row.ended_from is not None and row.ended_from <= cut:
                 raise DomainError(f"series {series_id} already ends before {from_day:%d %b %Y}")
-            removed = end_from(p, db, row, cut, why="series ended")
+            removed = end_from(uow, row, cut, why="series ended")
             if notify and series_notices.was_invited(db, row.id):
                 series_notices.queue_series(db, row, pro, self.clock.now(), updated=True)
             return removed
@@ -92,7 +97,7 @@ class SeriesChanges:
 
     def _anchor(self, db: DbSession, session_id: int, scope: Scope) -> tuple[SeriesRow, datetime]:
         """The series and the original start a following/all change begins at."""
-        row = self.practice._session_row(db, session_id)
+        row = session_row(db, session_id)
         if row.series_id is None:
             raise DomainError(f"session {row.id} is not part of a series")
         series = series_row(db, row.series_id)
@@ -144,16 +149,19 @@ class SeriesChanges:
             ]
         if start.tzinfo is None:
             raise DomainError("the start needs a time zone")
-        with p.writing() as db:
+        with writing(p) as uow:
+            db = uow.db
             series, at = self._anchor(db, session_id, scope)
             tz = ZoneInfo(series.zone)
-            picked = p._session_row(db, session_id)
+            picked = session_row(db, session_id)
             base = picked.original_start if scope is Scope.FOLLOWING else at
             assert base is not None
             shift = (start.astimezone(tz).date() - picked.start.astimezone(tz).date()).days
             new_time = start.astimezone(tz).time()
-            target = self._split(db, series, at, shift, new_time, minutes, on_conflict, why="moved")
-            self._notify(db, series, target, notify)
+            target = self._split(
+                uow, series, at, shift, new_time, minutes, on_conflict, why="moved"
+            )
+            self._notify(uow, series, target, notify)
             return [r.to_domain() for r in rows_of(db, target.id) if r.start > self.clock.now()]
 
     def edit(
@@ -176,9 +184,10 @@ class SeriesChanges:
                     session_id, service=service, location=location, fee=fee, prepaid=prepaid
                 )
             ]
-        with p.writing() as db:
+        with writing(p) as uow:
+            db = uow.db
             series, at = self._anchor(db, session_id, scope)
-            target = self._split(db, series, at, 0, None, None, "force", why="edited")
+            target = self._split(uow, series, at, 0, None, None, "force", why="edited")
             if service is not None:
                 target.service = service.strip()
             if location is not None:
@@ -214,7 +223,7 @@ class SeriesChanges:
                     reason=f"series {target.id}",
                 )
                 edited.append(r)
-            self._notify(db, series, target, notify)
+            self._notify(uow, series, target, notify)
             return [r.to_domain() for r in edited]
 
     def delete(self, session_id: int, scope: Scope) -> list[int]:
@@ -224,17 +233,18 @@ class SeriesChanges:
         if scope is Scope.THIS:
             p.delete(session_id)
             return [session_id]
-        with p.writing() as db:
+        with writing(p) as uow:
+            db = uow.db
             series, at = self._anchor(db, session_id, scope)
-            removed = end_from(p, db, series, at, why="series deleted from this session")
-            self._notify(db, series, series, True)
+            removed = end_from(uow, series, at, why="series deleted from this session")
+            self._notify(uow, series, series, True)
             return removed
 
     # -- the split ------------------------------------------------------------------------
 
     def _split(
         self,
-        db: DbSession,
+        uow: UnitOfWork,
         series: SeriesRow,
         at: datetime,
         shift: int,
@@ -246,10 +256,10 @@ class SeriesChanges:
     ) -> SeriesRow:
         """Move the scheduled sessions from ``at`` on by ``shift`` days to ``new_time``, into
         a new series from there (or this one, when nothing came before ``at``)."""
-        p = self.practice
         now = self.clock.now()
         tz = ZoneInfo(series.zone)
-        pro = p._professional_row(db).to_domain()
+        db = uow.db
+        pro = professional_row(uow).to_domain()
         minutes = minutes if minutes is not None else series.minutes
 
         def moved(original: datetime) -> datetime:
@@ -271,7 +281,7 @@ class SeriesChanges:
             for r in movers:
                 assert r.original_start is not None
                 s = moved(r.original_start)
-                found = p._conflicts(db, pro, s, s + timedelta(minutes=minutes), r.id)
+                found = slots.conflicts(uow, pro, s, s + timedelta(minutes=minutes), r.id)
                 if found:
                     clashes.append((s, found, r))
         if clashes and on_conflict == "refuse":
@@ -312,7 +322,7 @@ class SeriesChanges:
             new_original = moved(original)
             if r.id in skipped:
                 series_links.add_exception(target, new_original)
-                remove(p, db, r, f"series {why}: its new time clashed")
+                remove(uow, r, f"series {why}: its new time clashed")
                 continue
             r.series_id, r.original_start = target.id, new_original
             if r.start == new_original and r.end - r.start == timedelta(minutes=minutes):
@@ -333,7 +343,7 @@ class SeriesChanges:
                 reason=f"series {why} from this session on",
             )
         db.flush()
-        fill(p, db, target, pro)
+        fill(uow, target, pro)
         return target
 
     def _continuation(
@@ -395,13 +405,14 @@ class SeriesChanges:
         )
         return row
 
-    def _notify(self, db: DbSession, old: SeriesRow, new: SeriesRow, notify: bool) -> None:
+    def _notify(self, uow: UnitOfWork, old: SeriesRow, new: SeriesRow, notify: bool) -> None:
         """The client's calendar follows: the old series updated (its UNTIL), the new one
         invited."""
+        db = uow.db
         if not notify or not series_notices.was_invited(db, old.id):
             return
-        pro = self.practice._professional_row(db).to_domain()
-        now = self.clock.now()
+        pro = professional_row(uow).to_domain()
+        now = uow.clock.now()
         series_notices.queue_series(db, old, pro, now, updated=True)
         if new is not old:
             series_notices.queue_series(db, new, pro, now)

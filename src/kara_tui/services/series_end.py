@@ -11,24 +11,23 @@ from sqlalchemy.exc import IntegrityError
 from kara_tui.db.rows import ReminderRow, SeriesRow, SessionRow
 from kara_tui.domain import Reason, SessionStatus
 from kara_tui.services import audit, reminders
+from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.series import rows_of
+from kara_tui.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session as DbSession
 
     from kara_tui.domain import Professional
-    from kara_tui.services.practice import Practice
 
 
-def remove(practice: Practice, db: DbSession, s: SessionRow, why: str) -> bool:
+def remove(uow: UnitOfWork, s: SessionRow, why: str) -> bool:
     """Take a scheduled session of a series off the calendar, with an audit entry; a prepaid
     one (or one with a charge) is cancelled instead, so that its money stays on record.
     True when it was removed."""
-    now = practice.clock.now()
+    db, now = uow.db, uow.clock.now()
     if s.prepaid or any(c.status != "void" for c in s.charges):
-        practice._cancel(
-            db, s.id, Reason.PROFESSIONAL, note=why, notified_at=None, charge=None, notify=False
-        )
+        cancel_row(uow, s.id, Reason.PROFESSIONAL, note=why, notify=False)
         s.original_start = None
         return False
     if s.credit_reserved:
@@ -48,11 +47,9 @@ def remove(practice: Practice, db: DbSession, s: SessionRow, why: str) -> bool:
     return True
 
 
-def end_from(
-    practice: Practice, db: DbSession, row: SeriesRow, cut: datetime, *, why: str
-) -> list[int]:
+def end_from(uow: UnitOfWork, row: SeriesRow, cut: datetime, *, why: str) -> list[int]:
     """Stop the series at ``cut`` (UTC): its scheduled sessions from then on are removed."""
-    now = practice.clock.now()
+    db, now = uow.db, uow.clock.now()
     row.ended_from = cut
     row.updated_at = now
     removed: list[int] = []
@@ -60,7 +57,7 @@ def end_from(
         later = s.start >= cut or (s.original_start is not None and s.original_start >= cut)
         if later and s.status == SessionStatus.SCHEDULED.value:
             session_id = s.id
-            if remove(practice, db, s, why):
+            if remove(uow, s, why):
                 removed.append(session_id)
     db.flush()
     audit.record(

@@ -21,9 +21,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Money
 from kara_tui.domain.privacy import initials
+from kara_tui.services.errors import StorageError
 from kara_tui.services.report import (
     ClientLine,
     Period,
