@@ -214,6 +214,12 @@ class Context:
             from kara_tui.services.demo import seed
 
             seed(practice)
+        from kara_tui.services.series import SeriesBook
+
+        try:  # open-ended series stay booked to the horizon, whoever opens the database
+            SeriesBook(practice).extend_all()
+        except (StorageError, DomainError) as exc:  # never in the way of the command asked for
+            self.say(f"open-ended series were not extended: {exc}")
         return practice
 
     def open_calendar(self) -> int:

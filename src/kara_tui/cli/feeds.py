@@ -215,14 +215,16 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
 
 def export(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.ical.export import export_sessions
+    from kara_tui.services.series import SeriesBook
 
     practice = ctx.practice
     sessions = practice.list_sessions()
     body = export_sessions(
-        sessions,
+        [s for s in sessions if s.series_id is None],  # a series is written whole, below
         stamp=practice.clock.now(),
         calendar_name=practice.professional().name,
         private=args.private,
+        series=SeriesBook(practice).calendar_events(),
     )
     if args.out is None or args.out == "-":
         sys.stdout.buffer.write(body)

@@ -130,6 +130,9 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
         doc["notes"] = client.notes
         doc.update(record.json)
         doc["sessions"] = [render.session_json(s, tz) for s in sessions]
+        from kara_tui.cli import series as series_cli
+
+        doc["series"] = series_cli.client_series_json(ctx, client.id)
         render.dump(doc)
         return 0
     archived = ", archived" if client.archived else ""
@@ -147,6 +150,10 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  sponsored credit: {client.sponsored_credit}")
     for line in record.lines:
         print(f"  {line}")
+    from kara_tui.cli import series as series_cli
+
+    for line in series_cli.client_series_lines(ctx, client.id):
+        print(f"  {line}")
     for s in sessions:
         print(render.session_line(s, tz))
     return 0
@@ -163,6 +170,10 @@ def _print_session(ctx: Context, args: argparse.Namespace, session: Any) -> None
 
 
 def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
+    if args.repeat is not None:  # a series (cli/series.py)
+        return _series("add")(ctx, args)
+    if args.count is not None or args.until is not None or args.skip_conflicts:
+        raise DomainError("--count, --until and --skip-conflicts go with --repeat")
     practice = ctx.practice
     client = practice.find_client(args.client)
     fee = Money.parse(args.fee, client.fee.currency) if args.fee is not None else None
@@ -233,6 +244,10 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  where:  {session.location}")
     if session.rescheduled_from:
         print(f"  rescheduled from session {session.rescheduled_from}")
+    from kara_tui.cli import series as series_cli
+
+    for line in series_cli.place_lines(ctx, session.id):
+        print(f"  {line}")
     c = session.cancellation
     if c:
         late = "late" if c.late else "not late"
@@ -282,6 +297,8 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
+    if args.scope not in (None, "this"):  # this and following, or the whole series
+        return _series("reschedule")(ctx, args)
     practice = ctx.practice
     try:
         by = Reason(args.by)
@@ -328,6 +345,8 @@ _INSTEAD = {
 
 
 def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
+    if args.scope not in (None, "this"):  # this and following, or the whole series
+        return _series("delete")(ctx, args)
     session_id = _int(args.id, "a session id")
     decision = ctx.practice.deletion(session_id)
     if not decision.allowed:
@@ -437,6 +456,45 @@ def _charge_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", help="card, cash, bank_transfer, invoice or sponsored_credit")
 
 
+def _series(name: str) -> Any:
+    """A series command's handler, imported when it runs (cli/series.py)."""
+
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        from kara_tui.cli import series
+
+        return int(getattr(series, name)(ctx, args))
+
+    return run
+
+
+def _series_commands(sessions: Any) -> None:
+    """The series' own commands, beside the other `sessions` commands."""
+    p = sessions.add_parser("end-series", help="end a series from a date (therapy ended)")
+    p.add_argument("id", help="the series id (sessions show, clients show)")
+    p.add_argument("--from", dest="from_", required=True, metavar="DATE")
+    p.add_argument("--no-notify", action="store_true")
+    p.set_defaults(handler=_series("end_series"))
+    p = sessions.add_parser("edit", help="change a session's details (not its time)")
+    p.add_argument("id")
+    p.add_argument("--service")
+    p.add_argument("--location")
+    p.add_argument("--fee")
+    p.add_argument("--prepaid", help="yes or no")
+    p.add_argument("--scope", help="this (default), following or all: a session of a series")
+    p.add_argument("--no-notify", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_series("edit"))
+
+
+def _series_flags(add: argparse.ArgumentParser) -> None:
+    add.add_argument(
+        "--repeat", help="weekly, 2w (every N weeks), monthly, monthly-by-date, monthly-by-weekday"
+    )
+    add.add_argument("--count", help="the series ends after N sessions")
+    add.add_argument("--until", metavar="DATE", help="the series ends on this date")
+    add.add_argument("--skip-conflicts", action="store_true", help="leave out the dates that clash")
+
+
 def _record(name: str) -> Any:
     """A handler of cli/clients.py, imported only when its action runs."""
 
@@ -534,6 +592,7 @@ def register(sub: Any) -> None:
         "--no-notify", action="store_true", help="do not queue the invitation to the client"
     )
     p.add_argument("--json", action="store_true")
+    _series_flags(p)
     p.set_defaults(handler=sessions_add)
     p = sessions.add_parser("list", help="sessions overlapping [from, to)")
     p.add_argument("--from", dest="from_", metavar="DATE")
@@ -569,6 +628,7 @@ def register(sub: Any) -> None:
     p.add_argument("--no-notify", action="store_true")
     p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--scope", help="this (default), following or all: a session of a series")
     p.set_defaults(handler=sessions_reschedule)
     p = sessions.add_parser("attend", help="mark attended")
     p.add_argument("id")
@@ -587,7 +647,9 @@ def register(sub: Any) -> None:
     p = sessions.add_parser("delete", help="remove a session booked by mistake")
     p.add_argument("id")
     p.add_argument("--yes", action="store_true")
+    p.add_argument("--scope", help="this (default), following or all: a session of a series")
     p.set_defaults(handler=sessions_delete)
+    _series_commands(sessions)
     p = sessions.add_parser("unmark", help="undo attended / no-show (a no-show's charge is voided)")
     p.add_argument("id")
     p.set_defaults(handler=sessions_unmark)

@@ -97,6 +97,8 @@ def session_json(s: Session, tz: ZoneInfo) -> dict[str, Any]:
         "cancellation": cancellation_json(s.cancellation, tz),
         "charges": [charge_json(c, tz) for c in s.charges],
         "rescheduled_from": s.rescheduled_from,
+        "series_id": s.series_id,
+        "original_start": iso(s.original_start, tz) if s.original_start else None,
     }
 
 
@@ -160,6 +162,7 @@ def professional_json(p: Professional) -> dict[str, Any]:
         "default_minutes": p.default_minutes,
         "reminder_leads": p.reminder_leads,  # as `settings set` reads it: "48,2" or "none"
         "quiet_hours": p.quiet_hours,
+        "series_horizon_weeks": p.series_horizon_weeks,
     }
 
 
@@ -174,6 +177,8 @@ def session_line(s: Session, tz: ZoneInfo) -> str:
     extra = ""
     if s.cancellation:
         extra = f"  [{s.cancellation.reason.label}{', late' if s.cancellation.late else ''}]"
+    if s.series_id is not None:
+        extra += f"  ↻ series {s.series_id}"
     return (
         f"{s.id:>6}  {start:%a %Y-%m-%d %H:%M}  {s.minutes:>3} min  {s.client_name:<24.24}  "
         f"{status:<10}{extra}"

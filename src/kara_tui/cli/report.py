@@ -42,7 +42,14 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
     if start and end and end <= start:
         raise DomainError("--to must be after --from (the --to day itself is not included)")
     client_id = practice.find_client(args.client).id if args.client is not None else None
-    result = build_report(practice, start=start, end=end, client_id=client_id)
+    series_id = None
+    if args.series is not None:
+        if not args.series.strip().isdigit():
+            raise DomainError(f"--series must be a series id (a whole number), not '{args.series}'")
+        if client_id is not None:
+            raise DomainError("give --client or --series, not both (a series is one client's)")
+        series_id = int(args.series)
+    result = build_report(practice, start=start, end=end, client_id=client_id, series_id=series_id)
     name = _namer(ctx.settings.privacy)
     if args.json:
         render.dump(report_json(result, name))
@@ -287,6 +294,7 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="from_", metavar="DATE", help="first day (e.g. 2026-08-01)")
     p.add_argument("--to", metavar="DATE", help="day after the last one (not included)")
     p.add_argument("--client", metavar="NAME_OR_ID", help="only this client's sessions")
+    p.add_argument("--series", metavar="ID", help="only one series (clients show lists them)")
     p.add_argument(
         "--outstanding", action="store_true", help="who owes what now, the oldest debt first"
     )

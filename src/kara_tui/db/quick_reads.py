@@ -226,7 +226,7 @@ class QuickReader:
         sql = (
             'SELECT s.id, s.uid, s.professional_id, s.client_id, c.name, s.start, s."end", '
             "s.fee_minor, s.currency, s.status, s.service, s.location, s.prepaid, "
-            "s.credit_reserved, s.sequence, s.rescheduled_from "
+            "s.credit_reserved, s.sequence, s.rescheduled_from, s.series_id, s.original_start "
             "FROM sessions AS s JOIN clients AS c ON c.id = s.client_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.start, s.id"
@@ -252,6 +252,8 @@ class QuickReader:
                 credit_reserved=bool(reserved),
                 sequence=sequence,
                 rescheduled_from=moved_from,
+                series_id=series_id,
+                original_start=_utc_or_none(original),
                 cancellation=cancellations.get(id_),
                 charges=tuple(charges.get(id_, ())),
             )
@@ -272,8 +274,24 @@ class QuickReader:
                 reserved,
                 sequence,
                 moved_from,
+                series_id,
+                original,
             ) in rows
         ]
+
+    def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]:
+        """As ``Practice.series_left``: scheduled sessions still to come of each series that
+        has an end (a count, a date, or ended), by series id."""
+        if not series_ids:
+            return {}
+        rows = self._all(
+            "SELECT r.id, (SELECT count(*) FROM sessions AS s WHERE s.series_id = r.id "
+            "AND s.status = 'scheduled' AND s.start > ?) FROM session_series AS r "
+            f"WHERE r.id IN ({_marks(len(series_ids))}) AND (r.count IS NOT NULL OR "
+            "r.until IS NOT NULL OR r.ended_from IS NOT NULL)",
+            [_db_time(now), *series_ids],
+        )
+        return {series_id: left for series_id, left in rows}
 
     def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
         """(id, start) of the first session starting at or after ``moment``, as the Practice's."""

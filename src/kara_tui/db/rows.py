@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -25,6 +26,8 @@ from kara_tui.db.codec import event_value
 from kara_tui.db.types import UTCDateTime
 from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.domain.money import audit_amount
+from kara_tui.domain.series import Repeat, SeriesRule
+from kara_tui.domain.series import Series as SeriesValue
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -65,6 +68,8 @@ class ProfessionalRow(Base):
     quiet_hours: Mapped[str] = mapped_column(
         String(20), default="21:00-08:00", server_default="21:00-08:00"
     )
+    # How far ahead an open-ended series keeps sessions booked (DESIGN.md section 6).
+    series_horizon_weeks: Mapped[int] = mapped_column(Integer, default=26, server_default="26")
 
     def to_domain(self) -> d.Professional:
         return d.Professional(
@@ -81,6 +86,7 @@ class ProfessionalRow(Base):
             default_minutes=self.default_minutes,
             reminder_leads=self.reminder_leads,
             quiet_hours=self.quiet_hours,
+            series_horizon_weeks=self.series_horizon_weeks,
         )
 
 
@@ -121,7 +127,12 @@ class ClientRow(Base):
 
 class SessionRow(Base):
     __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_start_end", "start", "end"), NEVER_REUSED)
+    __table_args__ = (
+        Index("ix_sessions_start_end", "start", "end"),
+        # One session per occurrence of a series: what makes extending a series idempotent.
+        Index("uq_sessions_series_original", "series_id", "original_start", unique=True),
+        NEVER_REUSED,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
@@ -145,6 +156,10 @@ class SessionRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A session of a series, and the start the series' rule gave it (its RECURRENCE-ID).
+    # No foreign key (migration 0008 says why); series are never deleted.
+    series_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    original_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     client: Mapped[ClientRow] = relationship(lazy="joined")
     cancellation: Mapped[CancellationRow | None] = relationship(
@@ -171,8 +186,71 @@ class SessionRow(Base):
             credit_reserved=self.credit_reserved,
             sequence=self.sequence,
             rescheduled_from=self.rescheduled_from,
+            series_id=self.series_id,
+            original_start=self.original_start,
             cancellation=self.cancellation.to_domain() if self.cancellation else None,
             charges=tuple(c.to_domain() for c in self.charges),
+        )
+
+
+class SeriesRow(Base):
+    """A series of sessions: its rule and end; its occurrences are SessionRows (series_id)."""
+
+    __tablename__ = "session_series"
+    __table_args__ = NEVER_REUSED
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    first_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(Integer)
+    zone: Mapped[str] = mapped_column(String(64))
+    repeat: Mapped[str] = mapped_column(String(30))
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)  # see SeriesRule
+    # Original starts (UTC ISO, comma-separated) the series skips: conflicts skipped at booking.
+    exceptions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    horizon_reached: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    split_from: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), nullable=True)
+    fee_minor: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    service: Mapped[str] = mapped_column(String(200), default="")
+    location: Mapped[str] = mapped_column(String(500), default="")
+    prepaid: Mapped[bool] = mapped_column(Boolean, default=False)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    client: Mapped[ClientRow] = relationship(lazy="joined")
+
+    def exception_starts(self) -> tuple[datetime, ...]:
+        return tuple(datetime.fromisoformat(x) for x in self.exceptions.split(",") if x)
+
+    def to_domain(self) -> SeriesValue:
+        return SeriesValue(
+            id=self.id,
+            uid=self.uid,
+            client_id=self.client_id,
+            client_name=self.client.name,
+            first_start=self.first_start,
+            minutes=self.minutes,
+            zone=self.zone,
+            rule=SeriesRule(
+                Repeat(self.repeat), self.interval, self.count, self.until, self.position
+            ),
+            fee=d.Money(self.fee_minor, self.currency),
+            service=self.service,
+            location=self.location,
+            prepaid=self.prepaid,
+            exceptions=self.exception_starts(),
+            horizon_reached=self.horizon_reached,
+            ended_from=self.ended_from,
+            split_from=self.split_from,
+            sequence=self.sequence,
         )
 
 

@@ -221,6 +221,7 @@ class Professional:
     default_minutes: int = 50
     reminder_leads: str = "24"  # hours before a session, e.g. "48,2", or "none" (section 7)
     quiet_hours: str = "21:00-08:00"  # practice zone; "none" for none
+    series_horizon_weeks: int = 26  # an open-ended series is booked this far ahead (section 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,8 @@ class Session:
     credit_reserved: bool = False
     sequence: int = 0
     rescheduled_from: int | None = None
+    series_id: int | None = None  # a session of a series (section 6)
+    original_start: datetime | None = None  # the start its series gave it (RECURRENCE-ID)
     cancellation: Cancellation | None = None
     charges: tuple[Charge, ...] = ()
 

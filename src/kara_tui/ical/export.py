@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
 
 from kara_tui.domain import Session, SessionStatus
+
+if TYPE_CHECKING:
+    from kara_tui.ical.series import SeriesEvent
 
 PRODID = "-//kara-tui//kara-tui//EN"
 # Subscribing calendars poll at this pace when they honour it (Apple, Thunderbird, Outlook).
@@ -20,6 +25,7 @@ def export_sessions(
     stamp: datetime,
     calendar_name: str = "kara-tui sessions",
     private: bool = False,
+    series: Iterable[SeriesEvent] = (),
 ) -> bytes:
     """One VEVENT per session, times in UTC so that no VTIMEZONE is needed.
 
@@ -39,8 +45,37 @@ def export_sessions(
     stamp_utc = stamp.astimezone(UTC)
     for session in sessions:
         cal.add_component(_event(session, stamp_utc, private=private))
+    zoned = False
+    for one in series:
+        for event in _series(one, stamp_utc, private=private):
+            cal.add_component(event)
+        zoned = True
+    if zoned:  # a series keeps its wall-clock time: DTSTART in the practice zone
+        cal.add_missing_timezones()
     text: bytes = cal.to_ical()
     return text
+
+
+def _series(series: SeriesEvent, stamp: datetime, *, private: bool) -> list[Event]:
+    """A series as one VEVENT with RRULE and EXDATEs (cancelled sessions among them) and a
+    RECURRENCE-ID override for each moved or changed session (ical/series.py)."""
+    from kara_tui.ical.series import components
+
+    if private:
+        series = replace(
+            series,
+            summary="Busy",
+            location="",
+            overrides=tuple(replace(o, location="") for o in series.overrides),
+        )
+
+    def decorate(event: Event) -> None:
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        if private:
+            event.add("class", "PRIVATE")
+
+    return components(series, stamp, decorate)
 
 
 def _event(session: Session, stamp: datetime, *, private: bool) -> Event:

@@ -16,6 +16,9 @@ def _address(email: str, name: str) -> vCalAddress:
     return addr
 
 
+address = _address  # ORGANIZER and ATTENDEE of a series' messages too (ical/series.py)
+
+
 def build(
     *,
     method: str,

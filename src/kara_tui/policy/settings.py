@@ -27,6 +27,7 @@ SETTINGS_KEYS = (
     "default_minutes",
     "reminder_leads",
     "quiet_hours",
+    "series_horizon_weeks",
 )
 
 WHOLE_NUMBER_LIMITS = {
@@ -34,6 +35,7 @@ WHOLE_NUMBER_LIMITS = {
     "late_fee_percent": (0, 100),
     "buffer_minutes": (0, 240),
     "default_minutes": (5, MAX_SESSION_MINUTES),
+    "series_horizon_weeks": (1, 104),
 }
 
 
@@ -110,4 +112,5 @@ def settings_text(pro: Professional) -> dict[str, str]:
         "default_minutes": str(pro.default_minutes),
         "reminder_leads": pro.reminder_leads,
         "quiet_hours": pro.quiet_hours,
+        "series_horizon_weeks": str(pro.series_horizon_weeks),
     }

@@ -12,7 +12,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy.sessions import check_fee, check_minutes
 from kara_tui.policy.sponsored import holds_credit_at_booking
-from kara_tui.services import audit, invitations, reminders
+from kara_tui.services import audit, invitations, reminders, series_links, series_notices
 from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.lookup import (
     client_row,
@@ -41,6 +41,8 @@ def book(
     notify: bool = False,
     rescheduled_from: int | None = None,
     reason: str = "",
+    series_id: int | None = None,
+    original_start: datetime | None = None,
 ) -> SessionRow:
     """Book a session for ``client`` (a name or an id); unless ``force``, a clash refuses it.
     ``notify`` queues the client's invitation (the CLI and the booking form pass it; nothing
@@ -82,6 +84,8 @@ def book(
         rescheduled_from=rescheduled_from,
         created_at=now,
         updated_at=now,
+        series_id=series_id,  # an occurrence of a series (services/series.py)
+        original_start=original_start,
     )
     uow.db.add(row)
     uow.db.flush()
@@ -221,7 +225,10 @@ def edit_session(
         before=before,
         after=session_snapshot(row),
     )
-    if row.location != place_before and invitations.was_invited(db, row.id):
+    if row.location != place_before and (
+        invitations.was_invited(db, row.id)
+        or (row.series_id is not None and series_notices.was_invited(db, row.series_id))
+    ):
         pro = professional_row(uow).to_domain()
         queue_notice(uow, row, NotificationKind.UPDATE, pro)
     return row
@@ -256,6 +263,8 @@ def reschedule(
         pro = professional_row(uow).to_domain()
         refuse_conflicts(uow, pro, start, start + timedelta(minutes=length), old.id)
     client_id = old.client_id
+    series_id, original_start = old.series_id, old.original_start
+    series_links.let_go(uow.db, old)  # the moved-to session becomes that occurrence
     old = cancel_row(
         uow,
         session_id,
@@ -277,6 +286,8 @@ def reschedule(
         force=True,
         rescheduled_from=old.id,
         reason=f"rescheduled from session {old.id}",
+        series_id=series_id,
+        original_start=original_start,
     )
     if notify:
         pro = professional_row(uow).to_domain()

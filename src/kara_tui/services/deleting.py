@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session as DbSession
 from kara_tui.db.rows import AuditRow, NotificationRow, SessionRow
 from kara_tui.domain import DomainError, NotificationStatus
 from kara_tui.policy import records
-from kara_tui.services import audit, reminders
+from kara_tui.services import audit, reminders, series_links, series_notices
 from kara_tui.services.lookup import session_row
 from kara_tui.services.uow import UnitOfWork
 
@@ -31,7 +31,7 @@ def _notices_sent(db: DbSession, session_id: int) -> int:
                 NotificationRow.session_id == session_id, NotificationRow.status.in_(gone)
             )
         ).all()
-    )
+    ) + series_notices.sent_about(db, session_id)  # its series' invitation names it too
 
 
 def delete(uow: UnitOfWork, session_id: int) -> None:
@@ -62,6 +62,7 @@ def delete(uow: UnitOfWork, session_id: int) -> None:
         .where(SessionRow.rescheduled_from == row.id)
         .values(rescheduled_from=None)
     )
+    series_links.leave_out(db, row)  # an occurrence of a series: an exception from now on
     db.delete(row)
     # The session's earlier audit entries keep what happened and when, but lose the
     # free text (a location can be a client's home address).

@@ -15,7 +15,7 @@ from kara_tui.domain import (
     PaymentMethod,
     Professional,
 )
-from kara_tui.services import invitations, notice_text
+from kara_tui.services import invitations, notice_text, series_notices
 from kara_tui.services.uow import UnitOfWork
 
 
@@ -65,6 +65,13 @@ def queue_notice(
         stamp=now,
         tz=tz if method == "REQUEST" else None,
     )
+    if row.series_id is not None:  # one occurrence of a series: its RECURRENCE-ID
+        occurrence = series_notices.occurrence_ical(
+            uow.db, row, method, pro, now, moved=moved_to is not None
+        )
+        if occurrence is None:
+            return False
+        ical = occurrence
     uow.db.add(
         NotificationRow(
             session_id=row.id,

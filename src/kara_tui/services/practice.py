@@ -219,3 +219,12 @@ class Practice:
             return added
 
     remove_time_off = _writes(time_off.remove_time_off)
+
+    # -- series (services/series.py: booking, top-up, changes and ending live there) ------
+
+    def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]:
+        """Scheduled sessions still to come of each series that ends, by series id."""
+        from kara_tui.services.series import left_in
+
+        with self.reading() as db:
+            return left_in(db, series_ids, now)

@@ -220,16 +220,26 @@ def build_report(
     start: date | None = None,
     end: date | None = None,
     client_id: int | None = None,
+    series_id: int | None = None,
 ) -> Report:
-    """Read the period's sessions (one read transaction each) and compute the report."""
+    """Read the period's sessions (one read transaction each) and compute the report;
+    ``series_id`` keeps one client's series (and the series it was split into)."""
     pro = practice.professional()
     tz = ZoneInfo(pro.timezone)
     now = practice.clock.now()
     period = make_period(start, end, today=now.astimezone(tz).date(), timezone=pro.timezone)
+    family: set[int] | None = None
+    if series_id is not None:
+        from kara_tui.services.series import SeriesBook
+
+        family = SeriesBook(practice).family(series_id)
+        client_id = SeriesBook(practice).get(series_id).client_id
     client: Client | None = practice.find_client(client_id) if client_id is not None else None
     sessions = practice.list_sessions(
         start=day_start(period.start, tz), end=day_start(period.end, tz), client_id=client_id
     )
+    if family is not None:
+        sessions = [s for s in sessions if s.series_id in family]
     cancelled_ids = [s.id for s in sessions if s.cancellation is not None]
     rebooked: set[int] = set()
     if cancelled_ids:

@@ -24,6 +24,7 @@ from kara_tui.policy.conflicts import event_blocks
 from kara_tui.timeparse import day_start
 
 AGENDA_DAYS = 28
+FEW_LEFT = 2  # as services/series.py flags a series in its details
 
 
 class CalendarReads(Protocol):
@@ -48,6 +49,7 @@ class CalendarReads(Protocol):
     def session_before(self, moment: datetime) -> tuple[int, datetime] | None: ...
     def change_token(self) -> object: ...
     def list_clients(self, *, include_archived: bool = False) -> list[Client]: ...
+    def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]: ...
 
 
 class View(StrEnum):
@@ -112,13 +114,21 @@ class CalendarData:
     sessions: tuple[Session, ...]
     time_off: tuple[TimeOff, ...]
     events: tuple[ExternalEvent, ...]
-    conflicts: frozenset[int]  # live sessions overlapping a busy event or another session
+    conflicts: frozenset[int]  # live sessions overlapping a busy event, time off or a session
     now: datetime
     empty_practice: bool = False
     feeds: Mapping[int, Feed] = field(default_factory=dict)  # by id: colour and stale flag
     # Cancelled sessions a reschedule replaced, by id: the new session's start. They read
     # "moved", not "late": nothing was charged for them.
     moved: Mapping[int, datetime] = field(default_factory=dict)
+    # Series with an end, by id: how many scheduled sessions are still to come (section 6
+    # flags two or fewer, so that the next block is offered in time).
+    series_left: Mapping[int, int] = field(default_factory=dict)
+
+    def few_left(self, session: Session) -> int | None:
+        """Sessions left in ``session``'s series when they are few (FEW_LEFT), else None."""
+        left = self.series_left.get(session.series_id) if session.series_id else None
+        return left if left is not None and left <= FEW_LEFT else None
 
     def moved_to(self, session: Session) -> datetime | None:
         return self.moved.get(session.id)
@@ -217,6 +227,17 @@ def clashing_with_events(
     }
 
 
+def in_time_off(sessions: tuple[Session, ...], time_off: tuple[TimeOff, ...]) -> set[int]:
+    """Ids of live sessions inside time off blocked after they were booked (a series' dates
+    under a holiday, say): they show as conflicts until moved or cancelled."""
+    return {
+        s.id
+        for s in sessions
+        if s.status is not SessionStatus.CANCELLED
+        and any(t.start < s.end and s.start < t.end for t in time_off)
+    }
+
+
 def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -234,9 +255,12 @@ def load(practice: CalendarReads, span: Span, clock: Clock, *, first: bool = Fal
     events = tuple(practice.visible_events(start, end, tz))
     feeds = {f.id: f for f in practice.calendar_feeds()} if events else {}
     conflicts = overlapping_sessions(sessions) | clashing_with_events(sessions, events, tz, feeds)
+    conflicts |= in_time_off(sessions, time_off)
     empty = first and not sessions and practice.is_empty()
     cancelled = [s.id for s in sessions if s.status is SessionStatus.CANCELLED]
     moved = practice.rescheduled_to(cancelled) if cancelled else {}
+    series_ids = sorted({s.series_id for s in sessions if s.series_id is not None})
+    series_left = practice.series_left(series_ids, clock.now()) if series_ids else {}
     return CalendarData(
         span=span,
         tz=tz,
@@ -249,4 +273,5 @@ def load(practice: CalendarReads, span: Span, clock: Clock, *, first: bool = Fal
         empty_practice=empty,
         feeds=feeds,
         moved=moved,
+        series_left=series_left,
     )

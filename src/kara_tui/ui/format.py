@@ -23,6 +23,7 @@ CONFLICT = "⚠"
 EXTERNAL = "◇"
 STALE = "◌"  # an event of a feed that could not be read lately: it may be out of date
 TIME_OFF = "▨"
+SERIES = "↻"  # a session of a series (DESIGN.md section 6)
 
 REASON_SHORT = {
     Reason.PROFESSIONAL: "by you",
@@ -63,14 +64,20 @@ def glyph(session: Session, moved_to: datetime | None = None) -> str:
     """The session's state glyph (↷ for one a reschedule replaced)."""
     if moved_to is not None and session.status is SessionStatus.CANCELLED:
         return MOVED
-    return GLYPHS[session.status]
+    return GLYPHS[session.status] + (SERIES if session.series_id is not None else "")
 
 
 def status_word(
     session: Session, moved_to: datetime | None = None, tz: ZoneInfo | None = None
 ) -> str:
     """'● scheduled', '✓ attended', '✗ no-show', '⊘ cancelled · by client', '⊘ late · by client',
-    or '↷ moved · Tue 24 Nov' for a session a reschedule replaced (``moved_to``: the new start)."""
+    or '↷ moved · Tue 24 Nov' for a session a reschedule replaced (``moved_to``: the new start);
+    a session of a series ends with ' ↻'."""
+    word = _status_word(session, moved_to, tz)
+    return f"{word} {SERIES}" if session.series_id is not None else word
+
+
+def _status_word(session: Session, moved_to: datetime | None, tz: ZoneInfo | None) -> str:
     glyph = GLYPHS[session.status]
     if session.status is SessionStatus.CANCELLED and moved_to is not None:
         local = moved_to.astimezone(tz) if tz is not None else moved_to

@@ -70,6 +70,7 @@ BY_ID = {spec.id: spec for spec in SPECS}
 COMMANDS_WITHOUT_KEYS: tuple[tuple[str, str, str], ...] = (
     ("sessions: cancel range", "cancel_range", "cancel every session in a date range (illness)"),
     ("clients: add", "add_client", "add a client"),
+    ("series: end", "end_series", "end the selected session's series from a date (therapy ended)"),
 )
 
 

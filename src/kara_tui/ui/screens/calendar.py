@@ -38,6 +38,7 @@ from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.deps import AppServices, UsesServices
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.screens import series_actions
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.keys_footer import KeysFooter
 from kara_tui.ui.widgets.week import WeekView
@@ -672,9 +673,15 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
 
     @needs_practice
     def action_edit(self) -> None:
+        if (s := self._require()) is not None and s.series_id is not None:
+            series_actions.ask_scope(self, s, "edit", self._edit_one)  # this/following/all
+        elif s is not None:
+            self._edit_one(s)
+
+    def _edit_one(self, s: Session) -> None:
         from kara_tui.ui.screens.session_form import SessionForm
 
-        if (s := self._require()) is not None and self.data is not None:
+        if self.data is not None:
             self.app.push_screen(
                 SessionForm(
                     self.practice,
@@ -716,6 +723,12 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def action_reschedule(self) -> None:
         if (s := self._require_scheduled("reschedule")) is None:
             return
+        if s.series_id is not None:  # this session / this and following / whole series
+            series_actions.ask_scope(self, s, "reschedule", self._reschedule_one)
+            return
+        self._reschedule_one(s)
+
+    def _reschedule_one(self, s: Session) -> None:
         from kara_tui.ui.screens.reschedule import RescheduleDialog
 
         self._open(
@@ -750,7 +763,13 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def action_delete(self) -> None:
         if (s := self._require()) is None:
             return
+        if s.series_id is not None:  # this session / this and following / whole series
+            series_actions.ask_scope(self, s, "delete", self._ask_delete)
+            return
         self._ask_delete(s)
+
+    def action_end_series(self) -> None:
+        series_actions.end_series(self)
 
     @work(thread=True, group="read", exit_on_error=False)
     def _ask_delete(self, s: Session) -> None:

@@ -35,6 +35,7 @@ class Record:
     cancellations: dict[Reason, tuple[int, int]]
     balance: list[Money]
     held: int
+    series: tuple[str, ...] = ()  # the client's series, in words (services/series.py)
 
 
 class ClientRecordDialog(WorkerErrors, ModalScreen[None]):
@@ -83,6 +84,7 @@ class ClientRecordDialog(WorkerErrors, ModalScreen[None]):
             count_cancellations(sessions),
             Ledger(self.practice).balance(client.id),
             ClientBook(self.practice).credit_held(client.id),
+            _series_lines(self.practice, client.id),
         )
         self.post_message(self.Loaded(record))
 
@@ -94,6 +96,25 @@ class ClientRecordDialog(WorkerErrors, ModalScreen[None]):
         self.query_one("#record-body", Static).update(
             render_record(record, self.practice.tz, privacy_on(self))
         )
+
+
+def _series_lines(practice: Practice, client_id: int) -> tuple[str, ...]:
+    from kara_tui.services.series import SeriesBook
+
+    tz = practice.tz
+    lines = []
+    for series in SeriesBook(practice).of_client(client_id):
+        first = series.first_start.astimezone(tz)
+        ends = (
+            f"ended from {series.ended_from.astimezone(tz):%a %d %b %Y}"
+            if series.ended_from
+            else series.rule.ends_text()
+        )
+        how = series.rule.describe(first)
+        lines.append(
+            f"{fmt.SERIES} {series.id}: {how} at {first:%H:%M} from {first:%a %d %b %Y}, {ends}"
+        )
+    return tuple(lines)
 
 
 def _pairs(rows: list[tuple[str, str]]) -> Table:
@@ -134,6 +155,10 @@ def render_record(r: Record, tz: ZoneInfo, privacy: bool) -> Table:
     ]
     outer.add_row(Text("\nCancellations and no-shows", style="bold"))
     outer.add_row(Text("; ".join(said) if said else "none"))
+    if r.series:
+        outer.add_row(Text("\nSeries", style="bold"))
+        for line in r.series:
+            outer.add_row(Text(line))
     outer.add_row(Text(f"\nSessions ({len(r.sessions)})", style="bold"))
     sessions = Table.grid(padding=(0, 2))
     for s in reversed(r.sessions):  # the latest first

@@ -26,6 +26,7 @@ from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
+    from kara_tui.services.series import Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Details:
     # cancelled late, and nothing was charged for it.
     moved_to: datetime | None = None
     balance: tuple[Money, ...] = ()  # what the client owes now (pending charges minus refunds)
+    series: Place | None = None  # where it stands in its series, for a session of one
 
 
 class DetailsScreen(WorkerErrors, ModalScreen[None]):
@@ -93,7 +95,10 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
         from kara_tui.services.charges import Ledger
 
         balance = tuple(Ledger(self.practice).balance(client.id))
-        self.post_message(self.Loaded(Details(session, client, history, moved_to, balance)))
+        from kara_tui.services.series import SeriesBook
+
+        place = SeriesBook(self.practice).place(session.id)
+        self.post_message(self.Loaded(Details(session, client, history, moved_to, balance, place)))
 
     def action_edit_client(self) -> None:
         """The client's record, from the session that made one think of it (issue 15)."""
@@ -141,7 +146,17 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
         session_rows.append(("Credit", "one sponsored credit held for this session"))
     if s.rescheduled_from:
         session_rows.append(("Moved from", f"session {s.rescheduled_from}"))
+    if d.series is not None:
+        session_rows.append(("Series", f"{fmt.SERIES} {d.series.description}"))
+        if d.series.few_left:
+            session_rows.append(("", Text(f"⚑ {d.series.left_text}", style="bold")))
     outer.add_row(_pairs(session_rows))
+    if d.series is not None and d.series.others:
+        outer.add_row(_heading(f"Other sessions of series {d.series.series.id}"))
+        others = Table.grid(padding=(0, 2))
+        for o in d.series.others:
+            others.add_row(fmt.when(o.start, tz), fmt.status_word(o, None, tz))
+        outer.add_row(others)
 
     outer.add_row(_heading("Client"))
     client_rows: list[tuple[str, str | Text]] = [("Name", fmt.display_name(c.name, privacy))]

@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from kara_tui.clock import Clock
 from kara_tui.domain import DomainError, Money, Professional, Session
+from kara_tui.domain.series import SeriesRule
 from kara_tui.policy.conflicts import Conflict, warnings_title
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.policy.sponsored import booking_credit_warning
@@ -25,6 +26,7 @@ from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, redacted
+from kara_tui.ui.screens import series_dialogs as series_form
 from kara_tui.ui.screens._dialog import FormScreen, error_line, form_bindings, form_buttons
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.widgets.fold_choice import FoldChoice
@@ -49,6 +51,7 @@ class Request:
     location: str
     prepaid: bool
     notify: bool = False
+    rule: SeriesRule | None = None  # a series (Repeat and Ends), None for one session
 
 
 class SessionForm(FormScreen[Session | None]):
@@ -84,8 +87,10 @@ class SessionForm(FormScreen[Session | None]):
         start: datetime | None = None,
         session: Session | None = None,
         privacy: bool = False,
+        scope: str | None = None,
     ) -> None:
         super().__init__()
+        self.scope = scope  # editing a series' following / all sessions (series_actions.py)
         self.practice = practice
         self.professional = professional
         self.tz = ZoneInfo(professional.timezone)
@@ -179,6 +184,9 @@ class SessionForm(FormScreen[Session | None]):
         s = self.editing
         with Vertical(classes="dialog", id="session-form") as box:
             box.border_title = "New session" if s is None else f"Edit session {s.id}"
+            if s is not None and self.scope is not None:
+                which = "and the following" if self.scope == "following" else "and the whole series"
+                box.border_title = f"Edit session {s.id} {which}"
             box.border_subtitle = "enter or ctrl+s saves · tab next field · escape back"
             with Horizontal(classes="field"):
                 yield Label("Client")
@@ -234,6 +242,15 @@ class SessionForm(FormScreen[Session | None]):
                 )
             yield Tick("Prepaid", s.prepaid if s else False, id="prepaid")
             if s is None:
+                with Horizontal(classes="field"):
+                    yield Label("Repeat")
+                    yield Input(
+                        placeholder="none · weekly · 2w · monthly · monthly-by-date", id="repeat"
+                    )
+                with Horizontal(classes="field"):
+                    yield Label("Ends")
+                    yield Input(placeholder="12 · 2027-03-01 · blank", id="ends")
+                    yield Static("", classes="echo", id="repeat-echo")
                 yield Tick("Notify client", True, id="notify")
                 hint = Static("", classes="echo", id="notify-hint")
                 hint.display = False
@@ -272,7 +289,7 @@ class SessionForm(FormScreen[Session | None]):
     # -- live conflict check ------------------------------------------------------------------
 
     def input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in ("start", "minutes"):
+        if event.input.id in ("start", "minutes", "repeat", "ends"):
             self._recheck()
         elif event.input.id == "client":
             self._echo_client()
@@ -311,7 +328,8 @@ class SessionForm(FormScreen[Session | None]):
             Text(f"{local:%a} {local.day} {local:%b} {fmt.time_range(start, end, self.tz)}")
         )
         self._checked_key = (start, end)
-        self._check(start, end)
+        if not self._echo_rule(start):
+            self._check(start, end)
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def _check(self, start: datetime, end: datetime) -> None:
@@ -354,7 +372,15 @@ class SessionForm(FormScreen[Session | None]):
             self.show_error("Who is the session with? Type the client's name.")
             self.query_one("#client", Input).focus()
             return
+        rule = None
+        if self.editing is None:
+            try:
+                rule = self._rule()
+            except DomainError as exc:
+                self.show_error(str(exc))
+                return
         request = Request(
+            rule=rule,
             client=client,
             start=start,
             minutes=int((end - start).total_seconds() // 60),
@@ -368,7 +394,7 @@ class SessionForm(FormScreen[Session | None]):
         self._save(request, False)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _save(self, request: Request, force: bool) -> None:
+    def _save(self, request: Request, force: bool | str) -> None:
         p = self.practice
         fee: Money | None = None
         if self.editing is None:
@@ -382,6 +408,9 @@ class SessionForm(FormScreen[Session | None]):
                 raise
             if request.fee:
                 fee = Money.parse(request.fee, client.fee.currency)
+            if request.rule is not None:  # a series: every session checked first
+                self.post_message(self.Done(series_form.book(p, client.id, request, fee, force)))
+                return
             session = p.book(
                 client.id,
                 request.start,
@@ -396,6 +425,11 @@ class SessionForm(FormScreen[Session | None]):
         else:
             if request.fee:
                 fee = Money.parse(request.fee, self.editing.fee.currency)
+            if self.scope is not None:  # the following sessions, or all, of its series
+                self.post_message(
+                    self.Done(series_form.edit(p, self.editing, request, fee, self.scope))
+                )
+                return
             session = p.edit_session(
                 self.editing.id,
                 fee=fee,
@@ -414,6 +448,9 @@ class SessionForm(FormScreen[Session | None]):
         if worker.group == "save" and isinstance(error, ConflictError):
             self._ask_to_force(error)
             return True
+        if worker.group == "save" and isinstance(error, series_form.SeriesConflictError):
+            self._ask_about_clashes(error)  # the series' clashes by date
+            return True
         return super().on_service_failed(worker, error)
 
     def _ask_to_force(self, error: ConflictError) -> None:
@@ -430,6 +467,50 @@ class SessionForm(FormScreen[Session | None]):
         verb = "Book anyway" if self.editing is None else "Save anyway"
         title = warnings_title(error.conflicts)
         self.app.push_screen(ConfirmDialog(title, body, confirm=verb), done)
+
+    # -- a series: Repeat and Ends (ui/screens/series_form.py) ----------------------------------
+
+    def _rule(self) -> SeriesRule | None:
+        return series_form.rule_from_fields(
+            self.query_one("#repeat", Input).value,
+            self.query_one("#ends", Input).value,
+            self.clock.today(),
+        )
+
+    def _echo_rule(self, start: datetime) -> bool:
+        """Say what the series will be; True when it is one (its check is by date, at Book)."""
+        if self.editing is not None:
+            return False
+        echo = self.query_one("#repeat-echo", Static)
+        try:
+            rule = self._rule()
+        except DomainError as exc:
+            echo.update(Text(str(exc), style="italic"))
+            return False
+        if rule is None:
+            echo.update("")
+            return False
+        said = f"{fmt.SERIES} {rule.describe(start.astimezone(self.tz))}, {rule.ends_text()}"
+        echo.update(Text(said))
+        self._show_conflicts(Text("every session is checked for clashes when you book"))
+        self.query_one("#conflicts").set_class(False, "-warn")
+        return True
+
+    def _ask_about_clashes(self, error: series_form.SeriesConflictError) -> None:
+        request = self._request
+
+        def done(answer: str | None) -> None:
+            if request is None:
+                return
+            if answer in (series_form.FORCE, series_form.SKIP):
+                self._save(request, answer)
+            elif answer == series_form.STOP:
+                self.dismiss(None)
+            else:
+                self.query_one("#start", Input).focus()
+
+        total = error.total
+        self.app.push_screen(series_form.SeriesConflictsDialog(error.by_date, total, self.tz), done)
 
 
 def default_start(pro: Professional, clock: Clock, day: date) -> datetime:

@@ -32,6 +32,7 @@ LABELS = {
     "default_minutes": ("Session min", "a new session's length"),
     "reminder_leads": ("Reminder h", "48, 24, 2 (comma-separated) or none"),
     "quiet_hours": ("Quiet hours", "21:00-08:00 or none: no reminder then"),
+    "series_horizon_weeks": ("Series wks", "an open-ended series is booked this far ahead"),
 }
 
 

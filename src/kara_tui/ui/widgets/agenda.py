@@ -135,6 +135,9 @@ class AgendaList(CalendarCanvas):
         name_style = body + Style(strike=True) if state in ("cancelled", "late") else body
         time_text = f" {fmt.time_range(s.start, s.end, data.tz):<13}"
         status = f" {fmt.status_word(s, moved_to, data.tz)}{mark}"
+        left = data.few_left(s)
+        if left is not None and not mark:  # the series is nearly over: offer the next block
+            status += f" ⚑ {left} left"
         name_w = max(min(28, width - 50), 12)
         return [
             Segment("  ▌", edge),

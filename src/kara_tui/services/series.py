@@ -1,0 +1,390 @@
+"""Recurring sessions (DESIGN.md section 6): book a series, keep it booked ahead, end it, read it.
+
+Each occurrence is an ordinary session (SessionRow with ``series_id`` and ``original_start``),
+so cancelling, charging, attendance, reports and export work on it unchanged. Every original
+start of a series' rule, up to its end (or its horizon), is either a session on record or an
+exception of the series: that invariant is what ``_fill`` keeps and what notices rely on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
+from kara_tui.domain import DomainError, Money, Professional, Session, SessionStatus
+from kara_tui.domain.series import Series, SeriesRule
+from kara_tui.policy.conflicts import Conflict
+from kara_tui.services import audit, booking, series_links, series_notices, slots
+from kara_tui.services.errors import NotFound, SeriesConflictError
+from kara_tui.services.lookup import client_row, session_row
+from kara_tui.services.settings import professional_row
+from kara_tui.services.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from kara_tui.ical.series import SeriesEvent
+    from kara_tui.services.practice import Practice
+
+__all__ = ["SeriesBook", "SeriesConflictError"]  # the error lives in services/errors.py
+
+OnConflict = Literal["refuse", "skip", "force"]
+FEW_LEFT = 2  # a series with this many sessions left (or fewer) is flagged (section 6)
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    series: Series
+    sessions: list[Session]
+    skipped: list[datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a session stands in its series, in words for the details pane."""
+
+    series: Series
+    description: str  # "weekly on Tuesday, session 5 of 12" / "... no end"
+    left: int | None  # scheduled sessions still to come; None for an open-ended series
+    others: list[Session]
+
+    @property
+    def few_left(self) -> bool:
+        return self.left is not None and self.left <= FEW_LEFT
+
+    @property
+    def left_text(self) -> str:
+        if self.left is None:
+            return ""
+        return f"{self.left} session{'' if self.left == 1 else 's'} left in this series"
+
+
+def utc_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def series_row(db: DbSession, series_id: int) -> SeriesRow:
+    row = db.get(SeriesRow, series_id) if 0 < series_id < 2**31 else None
+    if row is None:
+        raise NotFound(f"no series with id {series_id}")
+    return row
+
+
+def rows_of(db: DbSession, series_id: int) -> list[SessionRow]:
+    return list(
+        db.scalars(
+            select(SessionRow)
+            .where(SessionRow.series_id == series_id)
+            .order_by(SessionRow.start, SessionRow.id)
+        )
+    )
+
+
+@contextmanager
+def writing(practice: Practice) -> Iterator[UnitOfWork]:
+    """A unit of work committed when the block ends without an error (a return included)."""
+    with practice.unit_of_work() as uow:
+        yield uow
+        uow.commit()
+
+
+def fill(uow: UnitOfWork, series: SeriesRow, pro: Professional) -> list[int]:
+    """Book every original start of the series up to its end or horizon that has neither a
+    session nor an exception; each insert on its own savepoint, so that a session another
+    process booked meanwhile (the unique index) is left as it is. Ids of the new sessions."""
+    db = uow.db
+    starts = series_notices.occurrences_on_record(series)
+    skip = set(series.exception_starts())
+    taken = set(
+        db.scalars(
+            select(SessionRow.original_start).where(
+                SessionRow.series_id == series.id, SessionRow.original_start.is_not(None)
+            )
+        )
+    )
+    made: list[int] = []
+    for start in starts:
+        if start in skip or start in taken:
+            continue
+        try:
+            with db.begin_nested():
+                row = booking.book(  # the one booking rule, shared with single sessions
+                    uow,
+                    series.client_id,
+                    start,
+                    minutes=series.minutes,
+                    fee=Money(series.fee_minor, series.currency),
+                    service=series.service,
+                    location=series.location,
+                    prepaid=series.prepaid,
+                    force=True,
+                    reason=f"series {series.id}",
+                    series_id=series.id,
+                    original_start=start,
+                )
+        except IntegrityError:
+            continue  # booked by another process at the same moment: once is enough
+        made.append(row.id)
+    return made
+
+
+def horizon(pro: Professional, now: datetime) -> datetime:
+    return now + timedelta(weeks=pro.series_horizon_weeks)
+
+
+class SeriesBook:
+    """Booking, extending, ending and reading series; each public method one unit of work."""
+
+    def __init__(self, practice: Practice) -> None:
+        self.practice = practice
+        self.clock = practice.clock
+
+    # -- booking --------------------------------------------------------------------------
+
+    def book(
+        self,
+        client: str | int,
+        start: datetime,
+        rule: SeriesRule,
+        *,
+        minutes: int | None = None,
+        fee: Money | None = None,
+        service: str = "",
+        location: str = "",
+        prepaid: bool = False,
+        on_conflict: OnConflict = "refuse",
+        notify: bool = False,
+    ) -> Booked:
+        """Check every occurrence for conflicts before anything is written; ``skip`` makes
+        the clashing dates exceptions of the series, ``force`` books them anyway."""
+        if start.tzinfo is None:
+            raise DomainError("the start needs a time zone")
+        p = self.practice
+        with writing(p) as uow:
+            db = uow.db
+            pro_row = professional_row(uow)
+            pro = pro_row.to_domain()
+            tz = ZoneInfo(pro.timezone)
+            client_r = client_row(db, client)
+            if client_r.archived:
+                raise DomainError(f"{client_r.name} is archived; restore the client to book")
+            start = start.astimezone(UTC)
+            now = self.clock.now()
+            if start <= now:
+                raise DomainError("a series starts in the future")
+            if rule.until is not None and rule.until < start.astimezone(tz).date():
+                raise DomainError("the series would end before its first session")
+            minutes = minutes if minutes is not None else pro.default_minutes
+            fee = fee if fee is not None else Money(client_r.fee_minor, client_r.currency)
+            row = SeriesRow(
+                uid=f"{uuid.uuid4()}@kara-tui",
+                professional_id=pro_row.id,
+                client_id=client_r.id,
+                client=client_r,
+                first_start=start,
+                minutes=minutes,
+                zone=pro.timezone,
+                repeat=rule.repeat.value,
+                interval=rule.interval,
+                count=rule.count,
+                until=rule.until,
+                exceptions="",
+                horizon_reached=horizon(pro, now) if rule.open_ended else None,
+                fee_minor=fee.minor,
+                currency=fee.currency,
+                service=service,
+                location=location,
+                prepaid=prepaid,
+                sequence=0,
+                created_at=now,
+                updated_at=now,
+            )
+            starts = series_notices.occurrences_on_record(row)
+            clashes = self._clashes(uow, pro, starts, minutes)
+            if clashes and on_conflict == "refuse":
+                raise SeriesConflictError(clashes, tz, len(starts))
+            skipped = [s for s, _ in clashes] if on_conflict == "skip" else []
+            if len(skipped) == len(starts):
+                raise DomainError("every session of the series clashes: nothing to book")
+            db.add(row)
+            db.flush()
+            for s in skipped:
+                series_links.add_exception(row, s)
+            made = fill(uow, row, pro)
+            audit.record(
+                db,
+                at=now,
+                entity="series",
+                entity_id=row.id,
+                action="book",
+                after={
+                    "rule": rule.describe(start.astimezone(tz)),
+                    "ends": rule.ends_text(),
+                    "sessions": len(made),
+                    "skipped": [s.isoformat() for s in skipped],
+                },
+            )
+            if notify:
+                series_notices.queue_series(db, row, pro, now)
+            return Booked(row.to_domain(), [r.to_domain() for r in rows_of(db, row.id)], skipped)
+
+    def _clashes(
+        self, uow: UnitOfWork, pro: Professional, starts: list[datetime], minutes: int
+    ) -> list[tuple[datetime, list[Conflict]]]:
+        found = []
+        for s in starts:
+            conflicts = slots.conflicts(uow, pro, s, s + timedelta(minutes=minutes), None)
+            if conflicts:
+                found.append((s, conflicts))
+        return found
+
+    # -- keeping open-ended series booked ahead -------------------------------------------
+
+    def extend_all(self) -> int:
+        """Book open-ended series up to the horizon; run whenever the app or a command runs.
+        Reads first, so that a run with nothing to do never takes the write lock."""
+        p = self.practice
+        now = self.clock.now()
+        with p.reading() as db:
+            pro_row = db.scalars(select(ProfessionalRow).limit(1)).first()
+            if pro_row is None:
+                return 0
+            target = horizon(pro_row.to_domain(), now)
+            due = list(
+                db.scalars(
+                    select(SeriesRow.id)
+                    .join(ClientRow, ClientRow.id == SeriesRow.client_id)
+                    .where(
+                        ClientRow.archived.is_(False),  # an archived client is booked no more
+                        SeriesRow.ended_from.is_(None),
+                        SeriesRow.count.is_(None),
+                        SeriesRow.until.is_(None),
+                        or_(
+                            SeriesRow.horizon_reached.is_(None),
+                            SeriesRow.horizon_reached < target,
+                        ),
+                    )
+                )
+            )
+        made = 0
+        for series_id in due:
+            with writing(p) as uow:
+                row = uow.db.get(SeriesRow, series_id)
+                if row is None or (row.horizon_reached and row.horizon_reached >= target):
+                    continue  # another process got here first
+                row.horizon_reached = target
+                made += len(fill(uow, row, professional_row(uow).to_domain()))
+        return made
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get(self, series_id: int) -> Series:
+        with self.practice.reading() as db:
+            return series_row(db, series_id).to_domain()
+
+    def sessions(self, series_id: int) -> list[Session]:
+        with self.practice.reading() as db:
+            series_row(db, series_id)
+            return [r.to_domain() for r in rows_of(db, series_id)]
+
+    def of_client(self, client: str | int) -> list[Series]:
+        p = self.practice
+        with p.reading() as db:
+            client_r = client_row(db, client)
+            found = db.scalars(
+                select(SeriesRow)
+                .where(SeriesRow.client_id == client_r.id)
+                .order_by(SeriesRow.first_start)
+            )
+            return [r.to_domain() for r in found]
+
+    def family(self, series_id: int) -> set[int]:
+        """The series and those it was split into (this and following), for a report."""
+        with self.practice.reading() as db:
+            found = {series_row(db, series_id).id}
+            while True:
+                more = set(db.scalars(select(SeriesRow.id).where(SeriesRow.split_from.in_(found))))
+                if more <= found:
+                    return found
+                found |= more
+
+    def calendar_events(self) -> list[SeriesEvent]:
+        """Every series as a calendar shows it (for the export): RRULE, EXDATEs, overrides."""
+        with self.practice.reading() as db:
+            found = []
+            for row in db.scalars(select(SeriesRow).order_by(SeriesRow.id)):
+                summary = f"Session with {row.client.name}"
+                if row.service:
+                    summary += f" ({row.service})"
+                if not series_notices.is_gone(row):
+                    found.append(series_notices.series_event(db, row, summary))
+            return found
+
+    def place(self, session_id: int) -> Place | None:
+        """Where a session stands in its series; None for a single session."""
+        p = self.practice
+        with p.reading() as db:
+            row = session_row(db, session_id)
+            if row.series_id is None:
+                return None
+            series = series_row(db, row.series_id)
+            return describe(series, rows_of(db, series.id), row, self.clock.now())
+
+
+def describe(series: SeriesRow, rows: list[SessionRow], row: SessionRow, now: datetime) -> Place:
+    value = series.to_domain()
+    tz = ZoneInfo(series.zone)
+    how = value.rule.describe(series.first_start.astimezone(tz))
+    kept = [r for r in rows if r.original_start is not None]
+    kept.sort(key=lambda r: r.original_start or r.start)
+    ends = value.ended_from is not None or not value.rule.open_ended
+    n = next((i + 1 for i, r in enumerate(kept) if r.id == row.id), None)
+    if n is None:
+        where = "moved out of the series" if row.status == SessionStatus.CANCELLED else ""
+    elif ends:
+        where = f"session {n} of {len(kept)}"
+    else:
+        where = f"session {n}, no end"
+    left = None
+    if ends:
+        left = sum(1 for r in kept if r.status == SessionStatus.SCHEDULED.value and r.start > now)
+    return Place(
+        value,
+        f"{how}, {where}" if where else how,
+        left,
+        [r.to_domain() for r in rows if r.id != row.id],
+    )
+
+
+def left_in(db: DbSession, series_ids: list[int], now: datetime) -> dict[int, int]:
+    """Scheduled sessions after ``now`` of each series that has an end (a count, a date, or
+    ended), by series id: what the calendar flags when few are left."""
+    ending = db.scalars(
+        select(SeriesRow.id).where(
+            SeriesRow.id.in_(series_ids),
+            or_(
+                SeriesRow.count.is_not(None),
+                SeriesRow.until.is_not(None),
+                SeriesRow.ended_from.is_not(None),
+            ),
+        )
+    ).all()
+    left = {series_id: 0 for series_id in ending}
+    for series_id in db.scalars(
+        select(SessionRow.series_id).where(
+            SessionRow.series_id.in_(ending),
+            SessionRow.status == SessionStatus.SCHEDULED.value,
+            SessionRow.start > now,
+        )
+    ):
+        if series_id is not None:
+            left[series_id] += 1
+    return left

@@ -1,0 +1,232 @@
+"""The calendar's series actions: ask this / following / whole series, then do it; end a series."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kara_tui.domain import DomainError, Session
+from kara_tui.timeparse import parse_datetime
+from kara_tui.ui import format as fmt
+from kara_tui.ui.screens import series_dialogs as dialogs
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from kara_tui.services.series import Place
+    from kara_tui.ui.screens.calendar import CalendarScreen
+
+WHAT = {"reschedule": "Reschedule", "edit": "Edit", "delete": "Delete"}
+
+
+def _place(screen: CalendarScreen, s: Session, then: Callable[[Place], None]) -> None:
+    """Read where ``s`` stands in its series (in a worker), then ``then`` on the UI thread."""
+    from kara_tui.services.series import SeriesBook
+
+    def read() -> None:
+        place = SeriesBook(screen.practice).place(s.id)
+        if place is not None:
+            screen.app.call_from_thread(then, place)
+
+    screen.run_worker(read, thread=True, group="read", exit_on_error=False)
+
+
+def ask_scope(
+    screen: CalendarScreen, s: Session, what: str, this: Callable[[Session], None]
+) -> None:
+    """The three-way question; "this session" goes on as for a single session (``this``)."""
+
+    def asked(place: Place) -> None:
+        def chosen(scope: str | None) -> None:
+            if scope is None:
+                return
+            if scope == "this":
+                this(s)
+            elif what == "reschedule":
+                _move(screen, s, scope)
+            elif what == "edit":
+                _edit(screen, s, scope)
+            else:
+                _delete(screen, s, scope, place)
+
+        screen.app.push_screen(dialogs.ScopeDialog(WHAT[what], place.description), chosen)
+
+    _place(screen, s, asked)
+
+
+def _scope(scope: str) -> Any:
+    from kara_tui.services.series_changes import Scope
+
+    return Scope(scope)
+
+
+def _changes(screen: CalendarScreen) -> Any:
+    from kara_tui.services.series_changes import SeriesChanges
+
+    return SeriesChanges(screen.practice)
+
+
+def _move(screen: CalendarScreen, s: Session, scope: str) -> None:
+    tz = screen._tz()
+
+    def go(start: datetime | None, on_conflict: str = "refuse") -> None:
+        if start is None:
+            return
+
+        def write() -> None:
+            try:
+                moved = _changes(screen).reschedule(
+                    s.id, start, _scope(scope), on_conflict=on_conflict
+                )
+            except dialogs.SeriesConflictError as clash:
+                screen.app.call_from_thread(ask, clash, start)
+                return
+            first = moved[0] if moved else None
+            said = f"{len(moved)} session{'s' if len(moved) != 1 else ''} moved; notices go out from O."
+            screen.post_message(screen.SessionChanged(first, said))
+
+        screen.run_worker(write, thread=True, group="write", exit_on_error=False)
+
+    def ask(clash: dialogs.SeriesConflictError, start: datetime) -> None:
+        def answered(answer: str | None) -> None:
+            if answer in (dialogs.FORCE, dialogs.SKIP):
+                go(start, answer)
+
+        screen.app.push_screen(
+            dialogs.SeriesConflictsDialog(clash.by_date, clash.total, tz), answered
+        )
+
+    which = "this and the following sessions" if scope == "following" else "the whole series"
+    screen.app.push_screen(MoveDialog(s, tz, which, screen.clock.today()), go)
+
+
+def _edit(screen: CalendarScreen, s: Session, scope: str) -> None:
+    from kara_tui.ui.screens.session_form import SessionForm
+
+    if screen.data is None:
+        return
+    form = SessionForm(
+        screen.practice,
+        screen.data.professional,
+        screen.clock,
+        session=s,
+        privacy=screen.privacy,
+        scope=scope,
+    )
+    screen.app.push_screen(form, screen._after_dialog)
+
+
+def _delete(screen: CalendarScreen, s: Session, scope: str, place: Place) -> None:
+    from kara_tui.ui.screens.confirm import ConfirmDialog
+
+    which = (
+        "this session and the following ones"
+        if scope == "following"
+        else "every session still to come"
+    )
+    body = Text.assemble(
+        (f"{fmt.SERIES} {place.description}", "bold"),
+        f"\n\nRemove {which}? The series ends before them. Attended, no-show and cancelled "
+        "sessions stay on record, and the client's calendar is updated.",
+    )
+
+    def done(yes: bool | None) -> None:
+        if yes:
+            screen.run_service(
+                lambda: _changes(screen).delete(s.id, _scope(scope)),
+                "Removed from the series; it ends before them. Notices go out from O.",
+            )
+
+    screen.app.push_screen(
+        ConfirmDialog("Delete from the series?", body, confirm="Delete", danger=True), done
+    )
+
+
+def end_series(screen: CalendarScreen) -> None:
+    """Palette "series: end": the selected session's series, from a date ("therapy ended")."""
+    s = screen.selected_session()
+    if s is None or s.series_id is None:
+        screen.notify("Select a session of a series first (↻).", severity="warning")
+        return
+
+    def asked(place: Place) -> None:
+        def done(day: Any) -> None:
+            if day is None:
+                return
+            series_id = place.series.id
+            screen.run_service(
+                lambda: _changes(screen).end(series_id, day),
+                f"Series ended from {day:%a %d %b %Y}; notices go out from O.",
+            )
+
+        today = screen.clock.today()
+        start = s.start.astimezone(screen._tz()).date()
+        screen.app.push_screen(
+            dialogs.EndSeriesDialog(place.description, max(start, today), today), done
+        )
+
+    _place(screen, s, asked)
+
+
+class MoveDialog(ModalScreen["datetime | None"]):
+    """The new time of the session picked; the following ones move by as much (same time of
+    day, the same number of days)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
+        Binding("ctrl+s", "submit", "Move", id="dialog_confirm", priority=True),
+    ]
+
+    def __init__(self, s: Session, tz: ZoneInfo, which: str, today: Any) -> None:
+        super().__init__()
+        self._s = s
+        self._tz = tz
+        self._which = which
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="series-move") as box:
+            box.border_title = f"Move {self._which}"
+            box.border_subtitle = "ctrl+s or enter moves · escape goes back"
+            with Horizontal(classes="field"):
+                yield Label("New time")
+                yield Input(f"{self._s.start.astimezone(self._tz):%Y-%m-%d %H:%M}", id="move-to")
+            yield Static(
+                "The following sessions keep the same gap; past, attended, no-show and "
+                "cancelled ones never move.",
+                classes="echo",
+            )
+            yield Static("", classes="error", id="move-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button("Move", id="move", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#move-to", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "move":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def action_submit(self) -> None:
+        try:
+            start = parse_datetime(self.query_one("#move-to", Input).value, self._tz, self._today)
+        except DomainError as exc:
+            self.query_one("#move-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(start)
