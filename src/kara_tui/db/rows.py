@@ -62,6 +62,9 @@ class ProfessionalRow(Base):
     quiet_hours: Mapped[str] = mapped_column(
         String(20), default="21:00-08:00", server_default="21:00-08:00"
     )
+    charge_attended_sessions: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     def to_domain(self) -> d.Professional:
         return d.Professional(
@@ -78,6 +81,7 @@ class ProfessionalRow(Base):
             default_minutes=self.default_minutes,
             reminder_leads=self.reminder_leads,
             quiet_hours=self.quiet_hours,
+            charge_attended_sessions=self.charge_attended_sessions,
         )
 
 

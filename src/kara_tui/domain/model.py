@@ -217,6 +217,7 @@ class Professional:
     default_minutes: int = 50
     reminder_leads: str = "24"  # hours before a session, e.g. "48,2", or "none" (section 7)
     quiet_hours: str = "21:00-08:00"  # practice zone; "none" for none
+    charge_attended_sessions: bool = False  # a `session` charge on marking attended (section 9)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ from kara_tui.policy import records
 from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.policy.settings import MAX_SESSION_MINUTES, check_setting
 from kara_tui.policy.time_off import block_for
-from kara_tui.services import audit, invitations, notice_text, reminders
+from kara_tui.services import audit, invitations, notice_text, reminders, session_charges
 from kara_tui.services.clients import refuse_duplicate_name
 from kara_tui.services.errors import ConflictError, NotFound
 from kara_tui.timeparse import check_year
@@ -1071,6 +1071,12 @@ class Practice:
             after = _session_snapshot(row)
             if spent:
                 after["credit_spent"] = True  # so that undoing the mark holds it again
+            pro = self._professional_row(db).to_domain()
+            charged = session_charges.charge_attended(
+                row, pro, self.clock.now(), credit_spent=spent
+            )
+            if charged is not None:
+                after["charge"] = session_charges.describe(charged)
             audit.record(
                 db,
                 at=self.clock.now(),
@@ -1238,8 +1244,12 @@ class Practice:
             for charge in row.charges:
                 if charge.status == ChargeStatus.VOID.value:
                     continue
-                if charge.method == PaymentMethod.SPONSORED_CREDIT.value:
+                # A session charge's credit is the one attendance spent: held again below.
+                session_charge = charge.kind == ChargeKind.SESSION.value
+                if charge.method == PaymentMethod.SPONSORED_CREDIT.value and not session_charge:
                     client.sponsored_credit += 1  # the spent credit comes back
+                if session_charge:
+                    charge.void_reason = "attendance undone"
                 voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
                 charge.status = ChargeStatus.VOID.value
             if was == SessionStatus.ATTENDED.value:

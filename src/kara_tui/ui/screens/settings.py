@@ -34,6 +34,7 @@ LABELS = {
     "default_minutes": ("Session min", "a new session's length"),
     "reminder_leads": ("Reminder h", "48, 24, 2 (comma-separated) or none"),
     "quiet_hours": ("Quiet hours", "21:00-08:00 or none: no reminder then"),
+    "charge_attended_sessions": ("Session fees", "yes: marking attended charges the fee"),
 }
 
 
