@@ -69,6 +69,11 @@ async def test_shows_the_figures_of_the_last_90_days(practice, world):
         assert ["135.00", "GBP"] in money
         assert ["Waived", "3", "250.00", "GBP"] in money
         assert ["Refunds", "1", "60.00", "GBP"] in money
+        assert ["paid", "now", "0", "-"] in money
+        assert ["pending", "3", "50.00", "EUR"] in money
+        assert ["Payments", "·", "by", "payment", "date"] in money
+        assert ["received", "0", "-"] in money
+        assert screen.query_one("#reports-money").border_title == "Charges · by charge date"
 
         rows = table_rows(screen)
         assert [r[0] for r in rows] == ["Ann Archer", "Bob Baker", "Cara Cole", "Dee Dunn", "TOTAL"]
@@ -128,6 +133,9 @@ async def test_clicking_a_header_sorts_by_it(practice, world):
         await settle(app, pilot)
         screen = app.screen
         table = screen.query_one(DataTable)
+        # The money panel (paid, pending, payments) is taller now: bring the table into view.
+        screen.query_one("#reports-body").scroll_to_widget(table, animate=False, top=True)
+        await pilot.pause()
         columns = table.ordered_columns
         x = sum(c.get_render_width(table) for c in columns[:5]) + 2  # into "No-shows"
         await pilot.click(table, offset=(x + 1, 1))  # y=1: the header, under the border

@@ -25,6 +25,7 @@ from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Money
 from kara_tui.domain.privacy import initials
 from kara_tui.services.report import (
+    COUNTED_BY,
     ClientLine,
     Period,
     Report,
@@ -337,13 +338,16 @@ class ReportsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         for panel, title in (
-            ("#reports-sessions", "Sessions"),
-            ("#reports-reasons", "Cancellations"),
-            ("#reports-money", "Charges"),
+            ("#reports-sessions", f"Sessions · by {COUNTED_BY['sessions']}"),
+            ("#reports-reasons", f"Cancellations · by {COUNTED_BY['cancellations']}"),
+            ("#reports-money", f"Charges · by {COUNTED_BY['charges']}"),
         ):
             self.query_one(panel).border_title = title
         self.query_one(WeeklyChart).border_title = "Cancellations and no-shows per week"
-        self.query_one(DataTable).border_title = "Per client (s: sort column, S: reverse)"
+        self.query_one(DataTable).border_title = (
+            "Per client: sessions by session date, charged by charge date "
+            "(s: sort column, S: reverse)"
+        )
         self.query_one("#reports-body").focus()
         self._load()
 
@@ -588,7 +592,14 @@ def _money_text(r: Report) -> Text:
     row("Charged", r.charged.count, r.charged.totals, "bold")
     for k in r.charged_by_kind:
         row(f"  {KIND_WORDS[k.kind.value]}", k.amounts.count, k.amounts.totals)
+    row("  paid now", r.charged_paid.count, r.charged_paid.totals)
+    row("  pending", r.charged_pending.count, r.charged_pending.totals)
+    row("Refunds", r.refunds.count, r.refunds.totals, "bold")
+    row("  not paid out", r.refunds_pending.count, r.refunds_pending.totals)
     row("Waived", r.waived.count, r.waived.totals, "bold")
     parts.append(Text(f"  not charged; at {r.late_fee_percent} % of fee", "dim"))
-    row("Refunds", r.refunds.count, r.refunds.totals, "bold")
+    parts.append(Text(f"  by {COUNTED_BY['waived']}", "dim"))
+    parts.append(Text(f"Payments · by {COUNTED_BY['payments']}", "bold"))
+    row("  received", r.payments.count, r.payments.totals)
+    row("  refunds paid out", r.refunds_paid.count, r.refunds_paid.totals)
     return Text("\n").join(parts)
