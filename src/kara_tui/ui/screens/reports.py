@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from kara_tui.dayspan import days_to_span, describe, is_bare_date, typed_days
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Money
 from kara_tui.domain.privacy import initials
@@ -34,8 +35,8 @@ from kara_tui.services.report import (
     make_period,
     totals,
 )
-from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.resolved import UNREAD, day_echo
 
 SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
@@ -210,7 +211,8 @@ COLUMNS: tuple[Column, ...] = (
 
 
 class PeriodDialog(ModalScreen[Period | None]):
-    """Type a period: first and last day, both included ('2026-08-01', '-30d', 'today')."""
+    """Type a period: first and last day, both included ('2026-08-01', '-30d', 'today'),
+    read as every range of days is (dayspan.typed_days), each echoed as the day it means."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Back", id="period.back"),
@@ -219,9 +221,12 @@ class PeriodDialog(ModalScreen[Period | None]):
     DEFAULT_CSS = """
     PeriodDialog { align: center middle; }
     PeriodDialog > Vertical {
-        width: 60; height: auto; border: round $primary; padding: 1 2; background: $surface;
+        width: 70; height: auto; border: round $primary; padding: 1 2; background: $surface;
     }
-    PeriodDialog Input { margin-bottom: 1; }
+    PeriodDialog Horizontal { height: auto; margin-bottom: 1; }
+    PeriodDialog Horizontal Input { width: 1fr; }
+    PeriodDialog .echo { width: 22; padding: 1 0 0 1; color: $text-muted; }
+    PeriodDialog #period-span { height: auto; }
     PeriodDialog #period-error { color: $text-error; height: auto; }
     """
 
@@ -234,11 +239,45 @@ class PeriodDialog(ModalScreen[Period | None]):
         with Vertical():
             yield Label("Period: first and last day, both included")
             yield Label("From")
-            yield Input(f"{self.period.start:%Y-%m-%d}", id="period-from")
+            with Horizontal():
+                yield Input(f"{self.period.start:%Y-%m-%d}", id="period-from")
+                yield Static("", classes="echo", id="period-from-echo")
             yield Label("To (last day)")
-            yield Input(f"{self.period.last_day:%Y-%m-%d}", id="period-to")
+            with Horizontal():
+                yield Input(f"{self.period.last_day:%Y-%m-%d}", id="period-to")
+                yield Static("", classes="echo", id="period-to-echo")
+            yield Static("", id="period-span")
             yield Static("", id="period-error")
-            yield Label("2026-08-01, -30d, today · enter: apply · escape: back")
+            yield Label("2026-08-01, -30d, today, monday · enter: apply · escape: back")
+
+    def on_mount(self) -> None:
+        self._echo()
+
+    def on_input_changed(self) -> None:
+        self.query_one("#period-error", Static).update("")
+        self._echo()
+
+    def _typed(self) -> tuple[str, str]:
+        return (
+            self.query_one("#period-from", Input).value,
+            self.query_one("#period-to", Input).value,
+        )
+
+    def _echo(self) -> None:
+        """Each field's day beside it, and the whole period (or what is wrong) below."""
+        first, last = self._typed()
+        for name, text in (("from", first), ("to", last)):
+            self.query_one(f"#period-{name}-echo", Static).update(
+                Text(day_echo(text, self.today) if is_bare_date(text) else UNREAD)
+            )
+        span = self.query_one("#period-span", Static)
+        try:
+            days = typed_days(first, last, self.today)
+        except DomainError as exc:
+            span.update(Text(str(exc), style="italic"))
+            return
+        zone = _zone(self.period)
+        span.update(Text(f"Reports on {describe(*days_to_span(*days, zone), zone)}"))
 
     @on(Input.Submitted, "#period-from")
     def _next(self) -> None:
@@ -247,10 +286,7 @@ class PeriodDialog(ModalScreen[Period | None]):
     @on(Input.Submitted, "#period-to")
     def action_apply(self) -> None:
         try:
-            first = parse_date(self.query_one("#period-from", Input).value, self.today)
-            last = parse_date(self.query_one("#period-to", Input).value, self.today)
-            if last < first:
-                raise DomainError("the last day is before the first")
+            first, last = typed_days(*self._typed(), self.today)
             period = make_period(
                 first, last + timedelta(days=1), today=self.today, timezone=self.period.timezone
             )
@@ -272,7 +308,9 @@ class ReportsScreen(Screen[None]):
         Binding("escape", "close", "Back", id="reports.back"),
         Binding("left_square_bracket", "shift(-1)", f"-{SHIFT_DAYS} days", id="reports.earlier"),
         Binding("right_square_bracket", "shift(1)", f"+{SHIFT_DAYS} days", id="reports.later"),
-        Binding("p", "period", "Period", id="reports.period"),
+        # p is also the app's privacy key (which hides its own footer entry): d shows there.
+        Binding("p", "period", "Period", show=False, id="reports.period"),
+        Binding("d", "period", "Period (dates)", id="reports.period_dates"),
         Binding("t", "rolling", "Last 90 days", id="reports.rolling"),
         Binding("s", "sort_next", "Sort", id="reports.sort"),
         Binding("S", "sort_reverse", "Reverse", id="reports.reverse"),
