@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input
 
 from calendar_kit import screen_text, settle
 from kara_tui.domain import ChargeStatus, Money, PaymentMethod, Reason, SessionStatus
@@ -34,9 +34,11 @@ async def test_e_edits_a_client_and_later_bookings_take_the_new_fee(app, ids, ca
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, ClientEditForm)
-        assert "Booked: Mon 23 Nov 10:00 (90.00 GBP)" in screen_text(app)
+        assert "Booked: Mon 23 Nov 10:00" not in screen_text(app)  # asked once the fee changes
         await retype(pilot, app, "email", "anna@new.example")
         await retype(pilot, app, "fee", "95")
+        await settle(app, pilot)
+        assert "Booked: Mon 23 Nov 10:00 (90.00 GBP)" in screen_text(app)
         await retype(pilot, app, "window", "48")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -224,3 +226,31 @@ async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
         await settle(app, pilot)
         text = screen_text(app)
         assert "Anna" not in text and "anna@" not in text and "A.Sm." in text
+
+
+async def test_a_new_fee_goes_to_booked_sessions_only_when_the_box_is_ticked(
+    app, ids, cal_practice
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        box = app.screen.query_one("#update-future", Checkbox)
+        assert not box.display
+        await retype(pilot, app, "fee", "90.00")  # the same fee: nothing to ask
+        await settle(app, pilot)
+        assert not box.display
+        await retype(pilot, app, "fee", "100")
+        await settle(app, pilot)
+        assert box.display and not box.value  # asked, never ticked for the user
+        coming = str(app.screen.query_one("#coming").render())
+        assert (
+            coming
+            == "Booked: Mon 23 Nov 10:00 (90.00 GBP). They keep their fee unless the box is ticked."
+        )
+        box.value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.get_session(ids["next_week"]).fee == Money(10000, "GBP")
+        assert [e.action for e in cal_practice.history(ids["next_week"])][-1] == "fee"

@@ -60,6 +60,7 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
         super().__init__()
         self.practice = practice
         self.client = client
+        self._booked = 0  # scheduled sessions still to come, once loaded
 
     def compose(self) -> ComposeResult:
         c = self.client
@@ -103,6 +104,7 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
                 yield Button("Save", id="save", variant="primary")
 
     def on_mount(self) -> None:
+        self._ask_about_booked()
         self.query_one("#currency", Input).styles.width = 7
         self.query_one("#name", Input).focus()
         self.privacy_changed()
@@ -127,8 +129,9 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
     def on_client_edit_form_coming(self, message: Coming) -> None:
         """List the booked sessions a new fee would leave alone (unless ticked)."""
         sessions = message.sessions
+        self._booked = len(sessions)
         if not sessions:
-            self.query_one("#update-future", Checkbox).display = False
+            self._ask_about_booked()
             return
         tz = self.practice.tz
         when = ", ".join(f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee})" for s in sessions[:4])
@@ -136,9 +139,21 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
         self.query_one("#coming", Static).update(
             Text(f"Booked: {when}{more}. They keep their fee unless the box is ticked.")
         )
+        self._ask_about_booked()
 
-    def on_input_changed(self) -> None:
+    def _ask_about_booked(self) -> None:
+        """The question about booked sessions is asked once the fee typed differs from the
+        client's (ticking it otherwise would change nothing), and only when some are booked."""
+        typed = (self._value("fee"), self._value("currency").upper())
+        changed = typed != (self.client.fee.amount_str(), self.client.fee.currency)
+        ask = changed and self._booked > 0
+        self.query_one("#update-future", Checkbox).display = ask
+        self.query_one("#coming", Static).display = ask
+
+    def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#error", Static).update("")
+        if event.input.id in ("fee", "currency"):
+            self._ask_about_booked()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
