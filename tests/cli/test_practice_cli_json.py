@@ -246,6 +246,7 @@ def test_clients_json(cli, anna) -> None:
             "window_hours": None,
             "sponsored_credit": 0,
             "archived": False,
+            "reminder_leads": None,
         },
         {
             "id": 2,
@@ -258,6 +259,7 @@ def test_clients_json(cli, anna) -> None:
             "window_hours": None,
             "sponsored_credit": 3,
             "archived": False,
+            "reminder_leads": None,
         },
     ]
     shown = cli("clients", "show", "ben", "--json").json()

@@ -254,3 +254,21 @@ async def test_a_new_fee_goes_to_booked_sessions_only_when_the_box_is_ticked(
         assert isinstance(app.screen, ClientsScreen)
         assert cal_practice.get_session(ids["next_week"]).fee == Money(10000, "GBP")
         assert [e.action for e in cal_practice.history(ids["next_week"])][-1] == "fee"
+
+
+async def test_the_edit_form_sets_the_clients_own_reminders(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.query_one("#reminders", Input).value == ""  # the practice's
+        await retype(pilot, app, "reminders", "3")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        assert "'3' is not a reminder lead" in screen_text(app)
+        await retype(pilot, app, "reminders", "2,48")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client(ids["anna"]).reminder_leads == "48,2"

@@ -57,6 +57,7 @@ def clients_edit(ctx: Context, args: argparse.Namespace) -> int:
         window_hours=window,
         clear_window=clear,
         notes=args.notes,
+        reminder_leads=args.reminders,
     )
     if args.update_future and fee is None:
         raise DomainError("--update-future goes with --fee or --currency")

@@ -140,6 +140,8 @@ def clients_show(ctx: Context, args: argparse.Namespace) -> int:
             print(f"  {label}: {value}")
     if client.window_hours is not None:
         print(f"  own cancellation window: {client.window_hours} h")
+    if client.reminder_leads is not None:
+        print(f"  own reminders: {client.reminder_leads} (hours before; none: no reminders)")
     if client.programme is Programme.SPONSORED:
         print(f"  sponsored credit: {client.sponsored_credit}")
     for line in record.lines:
@@ -489,6 +491,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--window-hours", help="own cancellation window, or 'default'")
     p.add_argument("--notes", help="private notes (replaces them)")
+    p.add_argument(
+        "--reminders",
+        metavar="LEADS",
+        help="hours before a session: 48,24,2; none; default (booked sessions keep theirs)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_record("clients_edit"))
 

@@ -46,6 +46,7 @@ def client_json(c: Client) -> dict[str, Any]:
         "window_hours": c.window_hours,
         "sponsored_credit": c.sponsored_credit,
         "archived": c.archived,
+        "reminder_leads": c.reminder_leads,  # "48,2", "none", or null: the practice's
     }
 
 

@@ -14,6 +14,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
+from kara_tui.policy import reminders
 from kara_tui.services import audit
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class ClientChanges:
     window_hours: int | None = None
     clear_window: bool = False
     notes: str | None = None
+    reminder_leads: str | None = None  # '48,2', 'none' (no reminders), 'default' (the practice's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ def snapshot(row: ClientRow) -> dict[str, object]:
         "sponsored_credit": row.sponsored_credit,
         "archived": row.archived,
         "notes_length": len(row.notes or ""),
+        "reminder_leads": row.reminder_leads,
     }
 
 
@@ -98,6 +101,13 @@ def clean_name(name: str) -> str:
     if name.isdigit():
         raise DomainError("a client's name cannot be only digits (it would look like an id)")
     return name
+
+
+def own_leads(text: str) -> str | None:
+    """A client's reminder leads as stored: '48,2', 'none', or None for the practice's."""
+    if text.strip().lower() in ("default", ""):
+        return None
+    return reminders.leads_text(reminders.parse_leads(text))
 
 
 def _check(changes: ClientChanges) -> ClientChanges:
@@ -185,6 +195,10 @@ class ClientBook:
                 row.window_hours = changes.window_hours
             if changes.notes is not None:
                 row.notes = changes.notes
+            if changes.reminder_leads is not None:
+                # As `clients add --reminders` and set_client_leads: booked sessions keep the
+                # reminders already planned for them.
+                row.reminder_leads = own_leads(changes.reminder_leads)
             after = snapshot(row)
             notes_changed = changes.notes is not None and changes.notes != old_notes
             if after == before and not notes_changed:

@@ -35,6 +35,7 @@ class Typed:
     currency: str
     window: str
     notes: str
+    reminders: str
     update_future: bool
 
 
@@ -92,6 +93,13 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
                     "" if c.window_hours is None else str(c.window_hours),
                     placeholder="hours; blank = the practice's",
                     id="window",
+                )
+            with Horizontal(classes="field"):
+                yield Label("Reminders")
+                yield Input(
+                    c.reminder_leads or "",
+                    placeholder="hours before: 48,24,2; none; blank = the practice's",
+                    id="reminders",
                 )
             with Horizontal(classes="field"):
                 yield Label("Notes")
@@ -181,13 +189,14 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
                 currency=self._value("currency") or self.client.fee.currency,
                 window=self._value("window"),
                 notes=self.query_one("#notes", Input).value,
+                reminders=self._value("reminders"),
                 update_future=self.query_one("#update-future", Checkbox).value,
             )
         )
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, t: Typed) -> None:
-        from kara_tui.services.clients import ClientBook, ClientChanges
+        from kara_tui.services.clients import ClientBook, ClientChanges, own_leads
 
         if t.window and not t.window.isdigit():
             raise DomainError("the window must be a whole number of hours (blank: the practice's)")
@@ -202,6 +211,9 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
             window_hours=int(t.window) if t.window and int(t.window) != c.window_hours else None,
             clear_window=not t.window and c.window_hours is not None,
             notes=t.notes if t.notes != c.notes else None,
+            reminder_leads=None
+            if own_leads(t.reminders) == c.reminder_leads
+            else (t.reminders or "default"),
         )
         if changes == ClientChanges():
             self.post_message(self.Saved(c))  # nothing changed: nothing to record
