@@ -272,3 +272,30 @@ async def test_the_edit_form_sets_the_clients_own_reminders(app, ids, cal_practi
         await settle(app, pilot)
         assert isinstance(app.screen, ClientsScreen)
         assert cal_practice.find_client(ids["anna"]).reminder_leads == "48,2"
+
+
+async def test_c_tops_up_a_sponsored_clients_credit_with_a_note(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.client_credit import CreditForm
+
+    ben = cal_practice.find_client(ids["ben"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot, row=1)  # Ben, sponsored
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CreditForm)
+        assert f"{ben.sponsored_credit} session(s) of credit left, 1 held" in screen_text(app)
+        await pilot.press(*f"-{ben.sponsored_credit + 1}", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CreditForm)  # refused in one line, nothing lost
+        assert "credit cannot go below zero" in str(app.screen.query_one("#error").render())
+        assert cal_practice.find_client(ben.id).sponsored_credit == ben.sponsored_credit
+        await retype(pilot, app, "sessions", "+10")
+        await retype(pilot, app, "note", "PO 4411")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client(ben.id).sponsored_credit == ben.sponsored_credit + 10
+        assert f"{ben.sponsored_credit + 10} left, 1 held" in screen_text(app)
+        await pilot.press("up", "c")  # Anna is private: no credit to change
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)

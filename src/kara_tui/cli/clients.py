@@ -96,13 +96,9 @@ def clients_restore(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def clients_credit(ctx: Context, args: argparse.Namespace) -> int:
-    text = args.sessions.strip()
-    try:
-        sessions = int(text)
-    except ValueError:
-        raise DomainError(
-            f"a credit change is a whole number of sessions like +10 or -2, not '{text}'"
-        ) from None
+    from kara_tui.policy.sponsored import parse_credit_change
+
+    sessions = parse_credit_change(args.sessions)
     client = _book(ctx).add_credit(args.client, sessions, args.note or "")
     print(f"{client.name} (id {client.id}): {client.sponsored_credit} session(s) of credit")
     return 0
