@@ -299,3 +299,32 @@ async def test_c_tops_up_a_sponsored_clients_credit_with_a_note(app, ids, cal_pr
         await pilot.press("up", "c")  # Anna is private: no credit to change
         await settle(app, pilot)
         assert isinstance(app.screen, ClientsScreen)
+
+
+async def test_v_voids_a_charge_with_a_reason(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.charge_void import VoidForm
+
+    cancelled = cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    (charge,) = cancelled.charges
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VoidForm)
+        await pilot.press("enter")  # no reason: refused, said in one line
+        await settle(app, pilot)
+        assert isinstance(app.screen, VoidForm)
+        assert f"say why charge {charge.id} is void" in str(app.screen.query_one("#error").render())
+        await pilot.press(*"entered twice", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)
+        voided = cal_practice.get_session(ids["next_week"]).charges[0]
+        assert (voided.status, voided.void_reason) == (ChargeStatus.VOID, "entered twice")
+        assert "Balance: nothing pending" in screen_text(app)
+        await pilot.press("v")  # already void: said, nothing opens
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)

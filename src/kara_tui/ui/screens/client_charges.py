@@ -43,6 +43,7 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
     BINDINGS = [
         # Not p: p is privacy mode on every screen.
         Binding("m", "pay", "Mark paid", id="charge_pay"),
+        Binding("v", "void", "Void", id="charge_void"),
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
     ]
 
@@ -63,7 +64,9 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
             box.border_title = (
                 f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})"
             )
-            box.border_subtitle = "m or enter marks the selected charge paid · escape back"
+            box.border_subtitle = (
+                "m or enter marks the selected charge paid · v voids it · escape back"
+            )
             yield Static("", id="charges-balance")
             yield DataTable(id="charges-table", cursor_type="row")
 
@@ -126,6 +129,18 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self._charges.get(key or "")
+
+    def action_void(self) -> None:
+        from kara_tui.ui.screens.charge_void import VoidForm
+
+        charge = self._selected()
+        if charge is None:
+            self.notify("No charge to void.", markup=False)
+            return
+        if charge.status is ChargeStatus.VOID:
+            self.notify(f"Charge {charge.id} is already void.", markup=False)
+            return
+        self.app.push_screen(VoidForm(self.practice, charge), lambda _: self._load())
 
     def action_pay(self) -> None:
         charge = self._selected()
