@@ -60,6 +60,7 @@ from kara_tui.domain import (
 
 # The one initials helper (privacy mode), also imported from here by the report CLI.
 from kara_tui.domain.privacy import initials as initials
+from kara_tui.policy import charges as charge_rules
 from kara_tui.services.charges import ChargeLine, Ledger
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import day_start
@@ -352,8 +353,8 @@ def compute_report(
         tally = per_client.setdefault(ch.client_id, _ClientTally(ch.client_id, line.client_name))
         if lo <= ch.created_at < hi:
             money.made(ch, tally)
-        paid_on = ch.paid_at or ch.created_at  # settled when made: paid that day
-        if ch.status is ChargeStatus.PAID and lo <= paid_on < hi:
+        paid = charge_rules.paid_on(ch)  # settled when made (credit, prepayment): that day
+        if paid is not None and lo <= paid < hi:
             money.paid(ch, tally)
 
     booked = len(chosen)
