@@ -272,6 +272,9 @@ async def test_the_edit_form_sets_the_clients_own_reminders(app, ids, cal_practi
         await settle(app, pilot)
         assert isinstance(app.screen, ClientsScreen)
         assert cal_practice.find_client(ids["anna"]).reminder_leads == "48,2"
+        await pilot.press("enter")  # the client's record says so
+        await settle(app, pilot)
+        assert "48,2 h before (own)" in screen_text(app)
 
 
 async def test_c_tops_up_a_sponsored_clients_credit_with_a_note(app, ids, cal_practice) -> None:

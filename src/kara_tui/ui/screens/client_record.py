@@ -104,6 +104,12 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
+def _reminders(leads: str | None) -> str:
+    if leads is None:
+        return "the practice's"
+    return "none (opted out)" if leads == "none" else f"{leads} h before (own)"
+
+
 def render_record(r: Record, tz: ZoneInfo, privacy: bool) -> Table:
     """Every outside string as Text; privacy mode hides the name, contact and notes."""
     c = r.client
@@ -122,6 +128,7 @@ def render_record(r: Record, tz: ZoneInfo, privacy: bool) -> Table:
         ("Programme", programme),
         ("Fee", str(c.fee)),
         ("Window", window),
+        ("Reminders", _reminders(c.reminder_leads)),
         ("Balance", balance_text(r.balance)),
     ]
     outer.add_row(_pairs(rows))
