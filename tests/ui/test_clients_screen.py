@@ -190,7 +190,7 @@ async def test_shift_e_on_session_details_edits_the_client(app, ids, cal_practic
 
 
 async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practice) -> None:
-    from kara_tui.ui.screens.outstanding import OutstandingDialog
+    from kara_tui.ui.screens.reports import ReportsScreen
 
     cal_practice.cancel(
         ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
@@ -201,10 +201,14 @@ async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practic
         await settle(app, pilot)
         await pilot.press("o")
         await settle(app, pilot)
-        assert isinstance(app.screen, OutstandingDialog)
+        assert isinstance(app.screen, ReportsScreen)  # a tab of the reports screen
+        assert app.screen.query_one("#reports-tabs").active == "owes-tab"
         text = screen_text(app)
         assert "1 client owes something" in text
         assert "Anna Smith" in text and "90.00 GBP" in text
+        await pilot.press("o")  # and back to the report
+        await settle(app, pilot)
+        assert app.screen.query_one("#reports-tabs").active == "reports-tab"
 
 
 async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:

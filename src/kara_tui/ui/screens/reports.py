@@ -18,7 +18,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.worker import Worker, WorkerState
 
 from kara_tui.dayspan import days_to_span, describe, is_bare_date, typed_days
@@ -317,6 +326,9 @@ class ReportsScreen(Screen[None]):
         Binding("o", "outstanding", "Who owes", id="reports.outstanding"),
     ]
     DEFAULT_CSS = """
+    ReportsScreen #reports-tabs { height: 1fr; }
+    ReportsScreen #reports-tabs ContentSwitcher { height: 1fr; }
+    ReportsScreen TabPane { padding: 0; height: 1fr; }
     ReportsScreen #reports-period { height: 1; padding: 0 1; background: $boost; }
     ReportsScreen #reports-body { height: 1fr; }
     ReportsScreen #reports-figures {
@@ -356,22 +368,28 @@ class ReportsScreen(Screen[None]):
         self._reverse = False
 
     def compose(self) -> ComposeResult:
+        from kara_tui.ui.screens.outstanding import OutstandingPane
+
         yield Header(icon="")  # no "⭘": it read as a stray mark, and the palette is ctrl+p
-        yield Static(Text("Loading the report…"), id="reports-period")
-        with VerticalScroll(id="reports-body"):
-            yield Static("", id="reports-message")
-            with Grid(id="reports-figures"):
-                yield Static(classes="figures", id="reports-sessions")
-                yield Static(classes="figures", id="reports-reasons")
-                yield Static(classes="figures", id="reports-money")
-            yield WeeklyChart(id="reports-chart")
-            # The screen reads like a page: the body scrolls (arrows, page keys) and the table
-            # takes no focus; s/S and header clicks sort it.
-            table: DataTable[Text] = DataTable(
-                id="reports-clients", zebra_stripes=True, show_cursor=False
-            )
-            table.can_focus = False
-            yield table
+        with TabbedContent(initial="reports-tab", id="reports-tabs"):
+            with TabPane("Report", id="reports-tab"):
+                yield Static(Text("Loading the report…"), id="reports-period")
+                with VerticalScroll(id="reports-body"):
+                    yield Static("", id="reports-message")
+                    with Grid(id="reports-figures"):
+                        yield Static(classes="figures", id="reports-sessions")
+                        yield Static(classes="figures", id="reports-reasons")
+                        yield Static(classes="figures", id="reports-money")
+                    yield WeeklyChart(id="reports-chart")
+                    # The screen reads like a page: the body scrolls (arrows, page keys) and
+                    # the table takes no focus; s/S and header clicks sort it.
+                    table: DataTable[Text] = DataTable(
+                        id="reports-clients", zebra_stripes=True, show_cursor=False
+                    )
+                    table.can_focus = False
+                    yield table
+            with TabPane("Who owes (o)", id="owes-tab"):
+                yield OutstandingPane(self.practice, id="reports-owes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -445,8 +463,11 @@ class ReportsScreen(Screen[None]):
         return privacy_on(self, bool(getattr(self.settings, "privacy", False)))
 
     def privacy_changed(self) -> None:
+        from kara_tui.ui.screens.outstanding import OutstandingPane
+
         if self.report is not None:
             self._show(self.report)
+        self.query_one(OutstandingPane).privacy_changed()
 
     def _display(self, name: str) -> str:
         return _clean(initials(name) if self.privacy else name)
@@ -517,9 +538,18 @@ class ReportsScreen(Screen[None]):
         self._load()
 
     def action_outstanding(self) -> None:
-        from kara_tui.ui.screens.outstanding import OutstandingDialog
+        """o: the "Who owes" tab (read again), or back to the report from it."""
+        from kara_tui.ui.screens.outstanding import OutstandingPane
 
-        self.app.push_screen(OutstandingDialog(self.practice))
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "owes-tab":
+            tabs.active = "reports-tab"
+            self.query_one("#reports-body").focus()
+            return
+        tabs.active = "owes-tab"
+        pane = self.query_one(OutstandingPane)
+        pane.reload()
+        pane.query_one(DataTable).focus()
 
     def action_period(self) -> None:
         if self.report is None:
@@ -602,7 +632,13 @@ def _sessions_text(r: Report) -> Text:
         Text(""),
         Text("Your cancellation rate", "bold"),
         Text.assemble((rate, "bold"), (f"  {r.by_side.professional} of {r.booked} by you", "dim")),
+        Text(""),
     ]
+    # Waived amounts belong to sessions (late ones not charged), so they count by session date.
+    first, *rest = [str(m) for m in r.waived.totals] or ["-"]
+    parts.append(Text(f"{'Waived':<12}{r.waived.count:>5}  {first}", "bold"))
+    parts.extend(Text(f"{'':<19}{m}", "bold") for m in rest)
+    parts.append(Text(f"  not charged, {r.late_fee_percent} % of fee", "dim"))
     return Text("\n").join(parts)
 
 
@@ -633,11 +669,10 @@ def _money_text(r: Report) -> Text:
     row("  paid now", r.charged_paid.count, r.charged_paid.totals)
     row("  pending", r.charged_pending.count, r.charged_pending.totals)
     row("Refunds", r.refunds.count, r.refunds.totals, "bold")
-    row("  not paid out", r.refunds_pending.count, r.refunds_pending.totals)
-    row("Waived", r.waived.count, r.waived.totals, "bold")
-    parts.append(Text(f"  not charged; at {r.late_fee_percent} % of fee", "dim"))
-    parts.append(Text(f"  by {COUNTED_BY['waived']}", "dim"))
+    if r.refunds.count:  # a line of zeros under no refunds says nothing
+        row("  not paid out", r.refunds_pending.count, r.refunds_pending.totals)
     parts.append(Text(f"Payments · by {COUNTED_BY['payments']}", "bold"))
     row("  received", r.payments.count, r.payments.totals)
-    row("  refunds paid out", r.refunds_paid.count, r.refunds_paid.totals)
+    if r.refunds_paid.count:
+        row("  refunds paid out", r.refunds_paid.count, r.refunds_paid.totals)
     return Text("\n").join(parts)
