@@ -108,6 +108,7 @@ def test_attended_sessions_are_charged_when_set_and_voided_on_unmark(cli) -> Non
         "kara-tui: charge_attended_sessions must be yes or no, not 'sometimes'"
     )
     assert "charge_attended_sessions = no" in cli("settings", "show").out
+    assert cli("settings", "show", "--json").json()["charge_attended_sessions"] is False
     assert cli("settings", "set", "charge_attended_sessions", "yes").code == 0
     cli("clients", "add", "Anna Smith", "--fee", "90")
     sid = cli("sessions", "add", "--client", "Anna Smith", "--start", "2026-11-13 10:00",

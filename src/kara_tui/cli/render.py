@@ -160,6 +160,7 @@ def professional_json(p: Professional) -> dict[str, Any]:
         "default_minutes": p.default_minutes,
         "reminder_leads": p.reminder_leads,  # as `settings set` reads it: "48,2" or "none"
         "quiet_hours": p.quiet_hours,
+        "charge_attended_sessions": p.charge_attended_sessions,
     }
 
 
