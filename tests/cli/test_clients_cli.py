@@ -116,3 +116,12 @@ def test_edit_reminder_leads_own_none_and_back_to_the_practices(cli, world) -> N
         cli("clients", "edit", "1", "--reminders", "default", "--json").json()["reminder_leads"]
         is None
     )
+
+
+def test_update_future_says_which_booked_sessions_keep_a_prepaid_fee(cli, world) -> None:
+    cli("sessions", "add", "--client", "Anna", "--start", "2026-11-18 10:00", "--prepaid")
+    r = cli("clients", "edit", "Anna", "--fee", "99", "--update-future")
+    assert r.out == (
+        "Anna Smith (id 1) updated\n1 booked session(s) now at 99.00 GBP; 1 prepaid keep the fee paid\n"
+    )
+    assert cli("sessions", "show", "2", "--json").json()["fee"] == "90.00"
