@@ -142,7 +142,10 @@ class ClientEditForm(WorkerErrors, ModalScreen[Client | None]):
             self._ask_about_booked()
             return
         tz = self.practice.tz
-        when = ", ".join(f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee})" for s in sessions[:4])
+        when = ", ".join(
+            f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee}{', prepaid: kept' if s.prepaid else ''})"
+            for s in sessions[:4]
+        )
         more = f" and {len(sessions) - 4} more" if len(sessions) > 4 else ""
         self.query_one("#coming", Static).update(
             Text(f"Booked: {when}{more}. They keep their fee unless the box is ticked.")
