@@ -599,6 +599,91 @@ def bench_cli(run: Run) -> list[Row]:
     ]
 
 
+# -- feeds as providers write them (issue 19) ----------------------------------------------------
+
+PROVIDER_SEEDS = (1, 2, 3)
+PROVIDER_MAX_EVENTS = 10_000  # the machine is shared: 1k and 10k only, never 100k here
+
+
+def _seeded_feed(run: Run, events: int, mode: str, seed: int) -> Path:
+    path = run.cache / f"feed-{mode}-{events}-seed{seed}-{run.today}-{run._key()}.ics"
+    if not path.exists():
+        cmd = [sys.executable, "-m", "benchmarks.generate", "feed", "--events", str(events)]
+        cmd += ["--mode", mode, "--seed", str(seed), "--today", run.today.isoformat()]
+        seconds, proc = run.timed([*cmd, "--out", str(path)])
+        if proc.returncode != 0:
+            raise RuntimeError(f"generating {path.name} failed: {proc.stderr.strip()}")
+        run.say(f"generated {path.name}: {path.stat().st_size / 1e6:.1f} MB in {seconds:.1f} s")
+    return path
+
+
+def bench_providers(run: Run) -> list[Row]:
+    """Whole-process `feeds sync` on provider-shaped feeds (several seeds) and on a birthdays
+    calendar, each beside `calcurse -i` and the plain icalendar + recurring-ical-events
+    pipeline (a whole process too) of the same run; and the unchanged re-sync."""
+    n = min(run.events, PROVIDER_MAX_EVENTS)
+    calcurse = shutil.which("calcurse")
+    if calcurse is None:
+        run.say("calcurse is not installed: its figures are unavailable (apt-get install calcurse)")
+    python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
+    rows: list[Row] = []
+    for mode in ("providers", "birthdays"):
+        for seed in PROVIDER_SEEDS:
+            feed = _seeded_feed(run, n, mode, seed)
+            label = f"{n // 1000}k {mode} feed, seed {seed}"
+            base = [*kara_tui_cmd(), "--db", f"sqlite:///{run.work / f'{mode}-{seed}.db'}"]
+            base += ["--config", str(run.work / "none.toml")]
+            _, proc = run.timed([*base, "feeds", "add", "Bench", str(feed)])
+            cold, synced = run.timed([*base, "feeds", "sync"])
+            if proc.returncode != 0 or synced.returncode != 0:
+                why = ((proc.stderr or synced.stderr).strip().splitlines() or ["failed"])[-1]
+                rows.append(Row(f"cold `feeds sync`, {label}", None, "s", skipped=why))
+                continue
+            run.say(f"{label}: {synced.stdout.strip().splitlines()[0]}")
+            unchanged = min(run.timed([*base, "feeds", "sync"])[0] for _ in range(3))
+            child = [sys.executable, "-m", "benchmarks._child", "baseline", str(feed)]
+            plain, proc = run.timed([*child, *run.feed_args()])
+            plain_value = plain if proc.returncode == 0 else None
+            calc = None
+            if calcurse is not None:
+                folder = run.work / f"calcurse-{mode}-{seed}"
+                folder.mkdir(exist_ok=True)
+                cmd = [calcurse, "-D", str(folder), "-C", str(folder), "-q", "-i", str(feed)]
+                seconds, proc = run.timed(cmd)
+                calc = seconds if proc.returncode == 0 else None
+            rows += [
+                Row(
+                    f"cold `feeds sync`, {label}, whole process",
+                    cold,
+                    "s",
+                    baseline=calc,
+                    baseline_label="`calcurse -i`",
+                    target="faster",
+                    check=(lambda _v, r: r is not None and r < 1) if calc else None,
+                    note="" if calc else "calcurse unavailable",
+                ),
+                Row(
+                    f"cold `feeds sync`, {label}, vs the plain pipeline",
+                    cold,
+                    "s",
+                    baseline=plain_value,
+                    baseline_label="icalendar + recurring-ical-events (whole process)",
+                    target="≤ 1/4",
+                    check=lambda _v, r: r is not None and r <= 0.25,
+                ),
+                Row(
+                    f"unchanged `feeds sync`, {label}, whole process, best of 3",
+                    unchanged,
+                    "s",
+                    baseline=python,
+                    baseline_label="`python -c pass`",
+                    target="≤ 350 ms",
+                    check=lambda v, _r: v <= 0.35,
+                ),
+            ]
+    return rows
+
+
 BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
     "import-history": lambda run: bench_import(run, "history"),
     "import-dense": lambda run: bench_import(run, "dense"),
@@ -606,6 +691,7 @@ BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
     "startup": bench_startup,
     "keys": bench_keys,
     "cli": bench_cli,
+    "providers": bench_providers,
 }
 ALIASES = {"import": ["import-history", "import-dense"], "ui": ["startup", "keys"]}
 

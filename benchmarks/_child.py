@@ -215,7 +215,7 @@ def _kara_app(args: argparse.Namespace) -> Any:
 
     cli_args = build_parser().parse_args(["--db", args.db, "--config", args.config])
     ctx = Context.from_args(cli_args)
-    return make_app(practice=ctx.practice, settings=ctx.settings, clock=ctx.clock)
+    return make_app(services=ctx.services, settings=ctx.settings, clock=ctx.clock)
 
 
 async def _settle(app: Any, pilot: Any) -> bool:

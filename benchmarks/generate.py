@@ -10,6 +10,10 @@ Modes:
 - ``history``: ten years of history up to ``today``; nine events in ten are in the past, so
   most of the feed lies outside the default horizon (90 days back, 365 ahead).
 - ``dense``: one busy year, every event starting inside [today - 90 days, today + 275 days).
+- ``providers``: the dense year as Google and Outlook write it (issue 19): DURATION instead of
+  DTEND on one timed event in fourteen, a quarter of the series monthly on the nth weekday,
+  VALARMs on about one event in six.
+- ``birthdays``: a contacts app's birthday calendar: yearly all-day series only.
 
 The same (events, mode, seed, today) always gives the same bytes; ``changed=True`` gives the
 same feed with exactly one upcoming single event edited (summary, time, SEQUENCE), for the
@@ -31,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-MODES = ("history", "dense")
+MODES = ("history", "dense", "providers", "birthdays")
 
 # -- time zones, as Google writes them (current rules only) ----------------------------------
 
@@ -194,6 +198,7 @@ class PlannedEvent:
     rrule: str = ""
     exdates: list[datetime] = field(default_factory=list)
     overrides: list[Override] = field(default_factory=list)
+    duration: bool = False  # DURATION instead of DTEND
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +266,7 @@ def _day_in(rng: random.Random, today: date, first: int, last: int) -> date:
 
 
 def _start_day(rng: random.Random, mode: str, today: date, *, series: bool = False) -> date:
-    if mode == "dense":
+    if mode in ("dense", "providers"):
         return _day_in(rng, today, -90, 200 if series else 275)
     if rng.random() < (0.88 if series else 0.9):
         return _day_in(rng, today, -3650, 0)
@@ -339,14 +344,14 @@ def _plan_series(rng: random.Random, mode: str, today: date) -> PlannedEvent:
     horizon_end = datetime.combine(today + timedelta(days=365), time(0))
     # Series that never end are still running today: few in ten years of history (most
     # series were ended, which Google writes as an UNTIL), more in a busy current year.
-    open_weight = 10 if mode == "dense" else 4
+    open_weight = 10 if mode in ("dense", "providers") else 4
     end_kind = rng.choices(("count", "until", "open"), weights=(48, 48, open_weight))[0]
     if end_kind == "count":
-        n = rng.randint(4, 40 if mode == "dense" else 30)
+        n = rng.randint(4, 40 if mode in ("dense", "providers") else 30)
         rule += f";COUNT={n}"
     elif end_kind == "until":
         n = rng.randint(4, 60)
-        if mode == "dense":
+        if mode in ("dense", "providers"):
             n = max(2, min(n, (horizon_end - start) // step))
         last_local = start + (n - 1) * step
         last_utc = last_local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
@@ -402,6 +407,8 @@ def plan_feed(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     rng = random.Random(f"{seed}:{mode}:{events}:{today.isoformat()}")
+    if mode == "birthdays":
+        return [_plan_birthday(rng, today) for _ in range(events)]
     # Exact shares (70/20/10) rather than a roll per event, so that small feeds keep the mix.
     n_series = round(events * 0.2)
     n_allday = round(events * 0.1)
@@ -409,7 +416,50 @@ def plan_feed(
     kinds += ["single"] * (events - len(kinds))
     rng.shuffle(kinds)
     planners = {"single": _plan_single, "series": _plan_series, "allday": _plan_allday}
-    return [planners[kind](rng, mode, today) for kind in kinds]
+    plan = [planners[kind](rng, mode, today) for kind in kinds]
+    if mode == "providers":
+        _as_providers_write(plan, random.Random(f"{seed}:providers:{events}"))
+    return plan
+
+
+def _as_providers_write(plan: list[PlannedEvent], rng: random.Random) -> None:
+    """DURATION, monthly nth-weekday series and alarms, as Google and Outlook write them."""
+    for event in plan:
+        if event.kind == "allday":
+            continue
+        event.duration = rng.random() < 0.07
+        event.alarm = rng.random() < 0.17
+        if event.kind == "series" and rng.random() < 0.25:
+            assert isinstance(event.start, datetime)
+            weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[event.start.weekday()]
+            nth = rng.choice(("1", "2", "3", "-1"))
+            end = event.rrule.split(";")[-1]
+            tail = f";{end}" if end.startswith(("COUNT", "UNTIL")) else ""
+            event.rrule = f"FREQ=MONTHLY;BYDAY={nth}{weekday}{tail}"
+            event.exdates, event.overrides = [], []  # a weekly step's dates are not instances
+
+
+def _plan_birthday(rng: random.Random, today: date) -> PlannedEvent:
+    born = date(rng.randint(1940, 2015), rng.randint(1, 12), rng.randint(1, 28))
+    if rng.random() < 0.01:
+        born = date(rng.choice((1960, 1972, 1988, 2000)), 2, 29)
+    return PlannedEvent(
+        kind="allday",
+        tz=UTC_ZONE,
+        start=born,
+        end=born + timedelta(days=1),
+        summary=f"{_name(rng)}'s birthday",
+        transparent=True,
+        rrule="FREQ=YEARLY",
+        uid=_uid(rng),
+        description="",
+        location="",
+        attendees=[],
+        alarm=rng.random() < 0.3,
+        status="CONFIRMED",
+        created=datetime.combine(today - timedelta(days=400), time(9), UTC),
+        last_modified=datetime.combine(today - timedelta(days=400), time(9), UTC),
+    )
 
 
 def change_one(plan: list[PlannedEvent], today: date) -> PlannedEvent:
@@ -496,12 +546,17 @@ def _render_event(
         assert isinstance(event.start, date) and isinstance(event.end, date)
         out.append(f"DTSTART;VALUE=DATE:{_day(event.start)}")
         out.append(f"DTEND;VALUE=DATE:{_day(event.end)}")
+        if event.rrule:
+            out.append(f"RRULE:{event.rrule}")
     else:
         start = override.start if override else event.start
         end = override.end if override else event.end
         assert isinstance(start, datetime) and isinstance(end, datetime)
         out.append(_when("DTSTART", start, event.tz))
-        out.append(_when("DTEND", end, event.tz))
+        if event.duration:
+            out.append(f"DURATION:PT{(end - start) // timedelta(minutes=1)}M")
+        else:
+            out.append(_when("DTEND", end, event.tz))
         if event.rrule and override is None:
             out.append(f"RRULE:{event.rrule}")
             out.extend(_when("EXDATE", ex, event.tz) for ex in event.exdates)

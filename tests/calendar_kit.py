@@ -1,21 +1,20 @@
-"""The calendar's test practice (one of everything in the week of 16 November 2026) and Pilot helpers.
+"""The calendar's test practice (one of everything in the week of 16 November 2026).
 
-Shared by tests/ui (Pilot), tests/snapshots (appearance) and tests/e2e.
+Shared by tests/ui (Pilot), tests/snapshots (appearance) and tests/e2e. The Pilot helpers
+live in support.pilot; they are imported here too for the modules that import them from here.
 """
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
-
-from textual.app import App
-from textual.pilot import Pilot
-from textual.worker import WorkerFailed
 
 from kara_tui.clock import FixedClock
 from kara_tui.db.rows import ExternalEventRow, FeedRow
 from kara_tui.domain import Money, PaymentMethod, Programme, Reason
 from kara_tui.services.practice import ChargeRequest, Practice
+from support.pilot import notices, screen_text, settle, shown
+
+__all__ = ["UI_NOW", "at", "notices", "screen_text", "seed_week", "settle", "shown"]
 
 # Wednesday 18 November 2026, 12:30 in London (GMT): the morning is past, the afternoon ahead.
 UI_NOW = datetime(2026, 11, 18, 12, 30, tzinfo=UTC)
@@ -92,39 +91,3 @@ def seed_week(p: Practice) -> dict[str, int]:
         "ben": ben.id,
         "chloe": chloe.id,
     }
-
-
-async def settle(app: App[object] | Pilot[object], pilot: Pilot[object] | None = None) -> None:
-    """Let every worker finish and every message it posted be handled (they can chain).
-
-    Called as ``settle(app, pilot)``, or ``settle(pilot)`` as a snapshot's run_before.
-    """
-    if pilot is None:
-        assert isinstance(app, Pilot)
-        pilot = app
-    app = pilot.app
-    for _ in range(4):
-        # A failed worker is reported by the app (a notification); tests check that.
-        with contextlib.suppress(WorkerFailed):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            break
-    await pilot.pause()
-
-
-def screen_text(app: App[object]) -> str:
-    """The whole terminal as plain text, the way a person reads it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def notices(app: App[object]) -> str:
-    """Every notification shown so far, one per line."""
-    return "\n".join(n.message for n in app._notifications)
-
-
-def shown(app: App[object], selector: str) -> str:
-    """The plain text a Static on the current screen was given."""
-    from textual.widgets import Static
-
-    return str(app.screen.query_one(selector, Static).content)

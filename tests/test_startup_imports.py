@@ -46,7 +46,7 @@ calendar.PREPARE_AFTER_SECONDS = app_module.CLIENT_NAMES_AFTER_SECONDS = 600
 
 args = build_parser().parse_args(["--db", sys.argv[1], "--config", sys.argv[2]])
 ctx = Context.from_args(args)
-app = make_app(practice=ctx.practice, settings=ctx.settings, clock=ctx.clock)
+app = make_app(services=ctx.services, settings=ctx.settings, clock=ctx.clock)
 
 async def run():
     async with app.run_test(size=(120, 40)) as pilot:
@@ -56,8 +56,8 @@ async def run():
                 break
         drawn = app.screen.data is not None and len(app.screen.data.sessions) == 1
         modules = sorted(sys.modules)
-        ctx.practice.prepare()  # what the timer does after the first paint
-        ctx.practice.wait()
+        ctx.services.prepare()  # what the timer does after the first paint
+        ctx.services.wait()
         sessions = len(ctx.practice.list_sessions())  # now through SQLAlchemy
         app.exit()
     return drawn, modules, sessions

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from corpus_helpers import CORPUS, at, corpus_files, zone
 
-from kara_tui.ical.parse import FeedUnreadable, _parse_feed, _split, expand_reference, parse_feed
+from kara_tui.ical.expand.triage import split_events as _split
+from kara_tui.ical.parse import FeedUnreadable, _parse_feed, expand_reference, parse_feed
 from kara_tui.ical.prepare import NotICalendar, prepare
 
 if not CORPUS.is_dir():

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import shutil
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from support.tmux import kara_command
 
 pytestmark = [
     pytest.mark.e2e,
@@ -22,73 +20,6 @@ pytestmark = [
 ]
 
 NOW = "2026-11-18T12:30:00+00:00"  # a Wednesday afternoon in London
-
-
-def kara_command() -> list[str]:
-    script = Path(sys.executable).with_name("kara-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kara_tui"]
-
-
-class Terminal:
-    """One tmux session on its own socket, driven the way a person types."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"kara-e2e-{uuid.uuid4().hex[:8]}"
-        self.env = env
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
-        )
-        return result.stdout
-
-    def start(self, command: list[str], size: tuple[int, int] = (120, 40)) -> None:
-        assignments = [
-            f"{k}={shlex.quote(v)}" for k, v in self.env.items() if k.startswith(("KARA_", "XDG_"))
-        ]
-        line = " ".join(
-            [
-                "env",
-                "-u",
-                "COLUMNS",
-                "-u",
-                "LINES",
-                "TERM=xterm-256color",
-                *assignments,
-                *map(shlex.quote, command),
-            ]
-        )
-        # COLUMNS/LINES from the test runner would override the pane's real size in Textual.
-        # remain-on-exit keeps the pane (and what it printed) after the program ends.
-        self.tmux("new-session", "-d", "-s", "kara", "-x", str(size[0]), "-y", str(size[1]), line)
-        self.tmux("set-option", "-t", "kara", "remain-on-exit", "on")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "kara")
-
-    def wait(self, text: str, seconds: float = 20) -> str:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen after {seconds}s:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "kara", key)
-            time.sleep(0.1)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "kara", "-l", text)
-        time.sleep(0.2)
-
-    def exited(self) -> bool:
-        return self.tmux("display-message", "-p", "-t", "kara", "#{pane_dead}").strip() == "1"
-
-    def stop(self) -> None:
-        self.tmux("kill-server")
 
 
 @pytest.fixture
@@ -102,13 +33,6 @@ def env(tmp_path: Path) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
     }
-
-
-@pytest.fixture
-def terminal(env: dict[str, str]) -> Iterator[Terminal]:
-    term = Terminal(env)
-    yield term
-    term.stop()
 
 
 def kara(env: dict[str, str], *args: str) -> str:

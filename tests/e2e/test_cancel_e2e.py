@@ -6,15 +6,8 @@ from __future__ import annotations
 
 import email
 import json
-import os
-import re
-import shlex
 import shutil
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +21,7 @@ from kara_tui.domain import NotificationStatus, Programme, SessionStatus
 from kara_tui.services.demo import seed
 from kara_tui.services.practice import Practice
 from kara_tui.ui import format as fmt
+from support.tmux import kara, kara_command
 
 pytestmark = [
     pytest.mark.e2e,
@@ -35,108 +29,6 @@ pytestmark = [
 ]
 
 NOW = "2026-11-18T12:30:00+00:00"  # a Wednesday afternoon in London
-
-
-def kara_command() -> list[str]:
-    script = Path(sys.executable).with_name("kara-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kara_tui"]
-
-
-class Terminal:
-    """One tmux server on its own socket, driven the way a person types."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"kara-e2e-{uuid.uuid4().hex[:8]}"
-        self.env = env
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
-        )
-        return result.stdout
-
-    def start(self, command: list[str], size: tuple[int, int] = (120, 40)) -> None:
-        assignments = [
-            f"{k}={shlex.quote(v)}" for k, v in self.env.items() if k.startswith(("KARA_", "XDG_"))
-        ]
-        # COLUMNS/LINES from the test runner would override the pane's real size in Textual;
-        # remain-on-exit keeps the pane (and what it printed) after the program ends.
-        line = " ".join(
-            ["env", "-u", "COLUMNS", "-u", "LINES", "TERM=xterm-256color", *assignments]
-            + [shlex.quote(part) for part in command]
-        )
-        self.tmux("new-session", "-d", "-s", "kara", "-x", str(size[0]), "-y", str(size[1]), line)
-        self.tmux("set-option", "-t", "kara", "remain-on-exit", "on")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "kara")
-
-    def wait(self, text: str, seconds: float = 15) -> str:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen after {seconds}s:\n{self.screen()}")
-
-    def wait_cursor_on(self, text: str, seconds: float = 15) -> None:
-        """Wait until the terminal cursor is on the line showing ``text``.
-
-        Textual puts the cursor in the focused input, so this is how a test sees that focus
-        has arrived there before typing on: a key typed ahead goes to whatever had focus
-        when the app read it, as it would for a person typing faster than the app.
-        """
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            rows = [i for i, line in enumerate(self.screen().splitlines()) if text in line]
-            row = self.tmux("display-message", "-p", "-t", "kara", "#{cursor_y}").strip()
-            if rows and row == str(rows[0]):
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"the cursor never reached {text!r}:\n{self.screen()}")
-
-    def wait_focused(self, label: str, seconds: float = 15) -> None:
-        """Wait until the toggle labelled ``label`` has focus (Textual draws it in bold)."""
-        focused = re.compile(r"\x1b\[1m(?:\x1b\[[0-9;]*m)* ?" + re.escape(label))
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if focused.search(self.tmux("capture-pane", "-e", "-p", "-t", "kara")):
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"{label!r} never had focus:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "kara", key)
-            time.sleep(0.1)
-
-    def exited(self) -> bool:
-        return self.tmux("display-message", "-p", "-t", "kara", "#{pane_dead}").strip() == "1"
-
-    def stop(self) -> None:
-        self.tmux("kill-server")
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    config = tmp_path / "config.toml"
-    config.write_text(f"outbox_dir = {json.dumps(str(tmp_path / 'outbox'))}\n")
-    return {
-        **os.environ,
-        "KARA_NOW": NOW,
-        "KARA_CONFIG": str(config),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
-
-
-@pytest.fixture
-def terminal(env: dict[str, str]) -> Iterator[Terminal]:
-    term = Terminal(env)
-    yield term
-    term.stop()
 
 
 @pytest.fixture
@@ -150,15 +42,6 @@ def demo_db(tmp_path: Path) -> str:
     finally:
         engine.dispose()
     return url
-
-
-def kara(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [*kara_command(), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    return result.stdout
 
 
 def pick_session(db_url: str) -> tuple[int, str, int, str]:

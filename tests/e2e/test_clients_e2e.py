@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cancel_e2e import Terminal, env, kara, kara_command, terminal  # noqa: F401 (fixtures)
+
+from support.tmux import Terminal, kara, kara_command
 
 pytestmark = [pytest.mark.e2e]
 
 
-def test_edit_window_cancel_late_pay_and_statement(env, terminal: Terminal, tmp_path) -> None:  # noqa: F811
+def test_edit_window_cancel_late_pay_and_statement(env, terminal: Terminal, tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'kara.db'}"
     env = {**env, "KARA_DB": db}
     kara(env, "clients", "add", "Anna Smith", "--email", "anna@example.com", "--fee", "90")

@@ -14,9 +14,7 @@ import signal
 import sqlite3
 import stat
 import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ import pytest
 
 from feedkit import ics, week_of_events
 from feedservers import TrickleServer, wait_until
+from support.tmux import Shell, kara_command
 
 pytestmark = [
     pytest.mark.e2e,
@@ -36,99 +35,6 @@ NAME_PARTS = ("Anna", "Smith", "Ben", "Jones")
 REPO = Path(__file__).resolve().parents[2]
 GONE_WITHIN = 5.0  # seconds from the terminal's death to no kara-tui process
 CPU_AFTER_KILL = 1.0  # seconds of CPU it may use meanwhile (a spinning one uses them all)
-
-
-def kara_command() -> list[str]:
-    script = Path(sys.executable).with_name("kara-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kara_tui"]
-
-
-class Shell:
-    """An interactive bash in a tmux pane, where kara-tui is typed like a person would."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"kara-graceful-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        self.marks = 0
-
-    def tmux(self, *args: str) -> str:
-        return subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=False
-        ).stdout
-
-    def start(self) -> None:
-        self.tmux(
-            "new-session",
-            "-d",
-            "-s",
-            "sh",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "env -u COLUMNS -u LINES TERM=xterm-256color PS1='READY$ ' bash --norc --noprofile -i",
-        )
-        self.wait("READY$")
-
-    def screen(self, history: bool = False) -> str:
-        # -J joins lines the terminal wrapped, so a long path reads whole
-        return self.tmux("capture-pane", "-p", "-t", "sh", *(["-J", "-S", "-"] if history else []))
-
-    def wait(self, text: str, seconds: float = 20) -> str:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} not on screen after {seconds}s:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "sh", key)
-            time.sleep(0.1)
-
-    def run(self, line: str) -> None:
-        self.tmux("send-keys", "-t", "sh", "-l", line)
-        self.tmux("send-keys", "-t", "sh", "Enter")
-
-    def flag(self, name: str) -> str:
-        return self.tmux("display-message", "-p", "-t", "sh", f"#{{{name}}}").strip()
-
-    def child_pid(self) -> int:
-        shell = self.flag("pane_pid")
-        out = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", shell], capture_output=True, text=True, check=False
-        ).stdout.split()
-        assert out, "kara-tui is not running under the shell"
-        return int(out[0])
-
-    def wait_for_prompt(self, seconds: float = 20) -> None:
-        """The app has gone: the pane is back on the normal screen, at a fresh prompt."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.flag("alternate_on") == "0" and self.screen().rstrip().endswith("READY$"):
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"no prompt after {seconds}s:\n{self.screen()}")
-
-    def assert_terminal_restored(self) -> None:
-        assert self.flag("alternate_on") == "0"  # the alternate screen was left
-        assert self.flag("cursor_flag") == "1"  # the cursor shows again
-        assert self.flag("mouse_any_flag") == "0"  # mouse reporting is off
-        self.marks += 1
-        mark = f"MARK{self.marks}"
-        # Typed text must echo and lines be read whole: the shell is usable.
-        self.run(
-            f"stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e icanon -e -echo -e -icanon; echo {mark}"
-        )
-        shown = self.wait(f"\n{mark}")
-        settings = shown.split(f"echo {mark}", 1)[1].split(mark, 1)[0].split()
-        assert settings == ["icanon", "echo"], shown
-        assert f"echo {mark}" in shown  # what was typed was echoed
-
-    def stop(self) -> None:
-        self.tmux("kill-server")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from calendar_kit import UI_NOW, notices, screen_text, settle
 from kara_tui.cli import build_parser
-from kara_tui.cli.context import Context, LazyPractice
+from kara_tui.cli.context import Context
 from kara_tui.config import Settings
 from kara_tui.db.engine import StorageError
 from kara_tui.db.quick_reads import QuickReader
@@ -20,6 +20,7 @@ from kara_tui.domain import SessionStatus
 from kara_tui.services.practice import Practice
 from kara_tui.ui import app as app_module
 from kara_tui.ui.app import make_app
+from kara_tui.ui.deps import AppServices
 from kara_tui.ui.screens import calendar
 from kara_tui.ui.themes import shipped_themes_dir
 
@@ -41,9 +42,9 @@ def later(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_module, "CLIENT_NAMES_AFTER_SECONDS", 600)
 
 
-def _app(practice: object, clock: object, settings: Settings):
+def _app(services: AppServices, clock: object, settings: Settings):
     return make_app(
-        practice=practice,  # type: ignore[arg-type]
+        services=services,
         settings=settings,
         clock=clock,  # type: ignore[arg-type]
         theme_dirs=[shipped_themes_dir()],
@@ -53,8 +54,8 @@ def _app(practice: object, clock: object, settings: Settings):
 async def test_the_first_week_is_drawn_before_the_practice_is_built(
     ctx, ids, settings, later
 ) -> None:
-    practice = ctx.practice
-    assert isinstance(practice, LazyPractice)
+    practice = ctx.services
+    assert practice.quick is not None  # the quick reads; the Practice is not built yet
     assert ctx.clock.now() == UI_NOW
     app = _app(practice, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -75,7 +76,7 @@ async def test_the_first_week_is_drawn_before_the_practice_is_built(
 async def test_a_key_pressed_before_the_practice_is_built_builds_it_and_is_not_lost(
     ctx, ids, settings, later, cal_practice
 ) -> None:
-    practice = ctx.practice
+    practice = ctx.services
     app = _app(practice, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -100,7 +101,7 @@ async def test_a_key_pressed_while_the_practice_is_being_built_waits_for_it(
 
     reads = QuickReader.open(db_url)
     assert reads is not None
-    practice = LazyPractice(build, reads, cal_clock)
+    practice = AppServices(build, quick=reads, clock=cal_clock)
     app = _app(practice, cal_clock, settings)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -121,7 +122,7 @@ async def test_a_key_pressed_while_the_practice_is_being_built_waits_for_it(
 
 async def test_privacy_mode_hides_names_on_the_quickly_drawn_week(ctx, tmp_path, later) -> None:
     settings = Settings(path=tmp_path / "config.toml", theme="kara-dark", privacy=True)
-    app = _app(ctx.practice, ctx.clock, settings)
+    app = _app(ctx.services, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
@@ -134,13 +135,13 @@ def test_a_database_that_needs_work_first_gets_a_real_practice(db_url: str, tmp_
     args = build_parser().parse_args(["--db", db_url, "--config", str(tmp_path / "none.toml")])
     context = Context.from_args(args)
     try:
-        assert isinstance(context.practice, Practice)
+        assert context.services.quick is None  # the Practice reads for itself
         assert context.practice.professional().name == "My practice"
     finally:
         context.close()
     again = Context.from_args(args)
     try:
-        assert isinstance(again.practice, LazyPractice)  # now it is ready to open quickly
+        assert again.services.quick is not None  # now it is ready to open quickly
         assert again.practice.professional().name == "My practice"
     finally:
         again.close()
@@ -159,7 +160,7 @@ async def test_a_practice_that_cannot_be_built_is_a_notice_and_is_tried_again(
 
     reads = QuickReader.open(db_url)
     assert reads is not None
-    practice = LazyPractice(build, reads, cal_clock)
+    practice = AppServices(build, quick=reads, clock=cal_clock)
     app = _app(practice, cal_clock, settings)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -183,7 +184,7 @@ async def test_a_key_is_told_why_when_the_practice_cannot_be_built(
 
     reads = QuickReader.open(db_url)
     assert reads is not None
-    practice = LazyPractice(build, reads, cal_clock)
+    practice = AppServices(build, quick=reads, clock=cal_clock)
     app = _app(practice, cal_clock, settings)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -201,7 +202,7 @@ async def test_the_practice_is_built_once_the_calendar_is_still(
 ) -> None:
     monkeypatch.setattr(calendar, "PREPARE_AFTER_SECONDS", 1.0)
     monkeypatch.setattr(app_module, "CLIENT_NAMES_AFTER_SECONDS", 600)
-    practice = ctx.practice
+    practice = ctx.services
     app = _app(practice, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

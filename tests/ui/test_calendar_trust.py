@@ -133,18 +133,18 @@ async def test_a_session_booked_by_the_cli_appears_without_a_key_press(
 async def test_the_quick_reads_see_another_connections_write_too(
     cal_practice, ids, settings, cal_clock, db_url, tmp_path
 ) -> None:
-    from kara_tui.cli.context import LazyPractice
     from kara_tui.db.quick_reads import QuickReader
     from kara_tui.ui.app import make_app
+    from kara_tui.ui.deps import AppServices
     from kara_tui.ui.themes import shipped_themes_dir
 
     reads = QuickReader.open(db_url)
     assert reads is not None
     token = reads.change_token()
     assert reads.change_token() == token  # nothing written: the same value
-    lazy = LazyPractice(lambda: cal_practice, reads, cal_clock)
+    lazy = AppServices(lambda: cal_practice, quick=reads, clock=cal_clock)
     app = make_app(
-        practice=lazy, settings=settings, clock=cal_clock, theme_dirs=[shipped_themes_dir()]
+        services=lazy, settings=settings, clock=cal_clock, theme_dirs=[shipped_themes_dir()]
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

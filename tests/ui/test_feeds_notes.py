@@ -5,20 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
-from test_feeds_screen import app, feeds, keyring, open_feeds, serve, table_rows  # noqa: F401
 from textual.widgets import DataTable
 
 from calendar_kit import screen_text, settle, shown
 from kara_tui.services.feeds import Feeds
 from kara_tui.ui.screens.feeds import FeedReport
+from support import feeds_screen
+from support.feeds_screen import open_feeds, serve, table_rows
+
+# The feeds screen's fixtures, shared by its test modules: the app with a memory keyring,
+# that keyring, and the feeds service as the test's own hands.
+keyring, feeds, app = feeds_screen.keyring, feeds_screen.feeds, feeds_screen.app
 
 ICS = Path(__file__).resolve().parents[1] / "ics"
 
 
 async def test_the_report_names_the_uid_of_each_repaired_event(
-    app,  # noqa: F811
+    app,
     httpserver: HTTPServer,
-    feeds: Feeds,  # noqa: F811
+    feeds: Feeds,
 ) -> None:
     feeds.add("Work", serve(httpserver, (ICS / "unreadable_dtend.ics").read_bytes()))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,74 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from keyring.backends import fail
 from pytest_httpserver import HTTPServer
 from textual.widgets import DataTable, Input
 
 from calendar_kit import notices, screen_text, settle, shown
 from feedkit import Ev, MemoryKeyring, ics, week_of_events
-from kara_tui.config import Settings
 from kara_tui.services.feeds import Feeds
 from kara_tui.services.practice import Practice
-from kara_tui.ui.app import KaraApp, make_app
+from kara_tui.ui.app import make_app
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.feeds import FeedForm, FeedReport, FeedsScreen
 from kara_tui.ui.themes import shipped_themes_dir
+from support import feeds_screen
+from support.feeds_screen import open_feeds, serve, table_rows
 
-SECRET_PATH = "/calendar/ical/private-8f3a9c2d1e7b44aa/basic.ics"
+# The feeds screen's fixtures, shared by its test modules: the app with a memory keyring,
+# that keyring, and the feeds service as the test's own hands.
+keyring, feeds, app = feeds_screen.keyring, feeds_screen.feeds, feeds_screen.app
+
 WEEK_START = datetime(2026, 11, 16, tzinfo=UTC)
 WEEK_END = WEEK_START + timedelta(days=7)
 
 
-@pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def feeds(cal_practice: Practice, settings: Settings, keyring: MemoryKeyring) -> Feeds:
-    """The service as the test's own hands: same database, same keyring as the app."""
-    return Feeds(cal_practice, settings, keyring=keyring)
-
-
-@pytest.fixture
-def app(cal_practice, settings, cal_clock, ids, keyring) -> KaraApp:
-    return make_app(
-        practice=cal_practice,
-        settings=settings,
-        clock=cal_clock,
-        theme_dirs=[shipped_themes_dir()],
-        feed_keyring=keyring,
-    )
-
-
-def serve(httpserver: HTTPServer, body: bytes, status: int = 200) -> str:
-    httpserver.clear()
-    httpserver.expect_request(SECRET_PATH).respond_with_data(
-        body, status=status, content_type="text/calendar"
-    )
-    return httpserver.url_for(SECRET_PATH)
-
-
 def work_events(feeds: Feeds) -> list[str]:
     return [e.summary for e in feeds.events("Work", start=WEEK_START, end=WEEK_END)]
-
-
-def table_rows(app) -> dict[str, list[str]]:
-    table = app.screen.query_one(DataTable)
-    return {
-        str(key.value): [str(c) for c in table.get_row(key)]
-        for key in (row.key for row in table.ordered_rows)
-    }
-
-
-async def open_feeds(app, pilot) -> FeedsScreen:
-    await settle(app, pilot)
-    await pilot.press("F")
-    await settle(app, pilot)
-    assert isinstance(app.screen, FeedsScreen)
-    return app.screen
 
 
 async def add_through_the_form(app, pilot, name: str, source: str) -> None:

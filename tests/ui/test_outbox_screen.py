@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from kara_smtp import SmtpServer
@@ -19,6 +18,7 @@ from kara_tui.domain import NotificationStatus, Reason, Session
 from kara_tui.services.practice import Practice
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.outbox import MessagePreview, OutboxScreen
+from support.pilot import settle
 
 TUESDAY_10 = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
 THURSDAY_14 = datetime(2026, 11, 19, 14, 0, tzinfo=UTC)
@@ -94,13 +94,6 @@ def failed_notice_of_an_older_version(practice: Practice, session: Session) -> N
 
 def smtp(server: SmtpServer, **extra: Any) -> Settings:
     return Settings(smtp=SmtpSettings(host="127.0.0.1", port=server.port, starttls=False), **extra)
-
-
-async def settle(app: App[Any], pilot: Pilot[Any]) -> None:
-    """Let the workers finish, and the reload each result asks for."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def rows(app: App[Any]) -> list[list[str]]:

@@ -16,6 +16,7 @@ from kara_tui.services.practice import Practice
 from kara_tui.services.report import Week
 from kara_tui.ui.screens.reports import PeriodDialog, ReportsScreen, WeeklyChart
 from report_world import build, charged_outside_the_window
+from support.pilot import settle
 
 
 class Host(App[None]):
@@ -26,12 +27,6 @@ class Host(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ReportsScreen(self.practice, self.settings))
-
-
-async def settle(app: App, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def text_of(screen: ReportsScreen, selector: str) -> str:

@@ -2,60 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-
 import pytest
-from textual.app import App
-from textual.content import Content
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Input
 
 from kara_tui.clock import FixedClock
 from kara_tui.domain import Money, NotificationKind, Reason, Session, SessionStatus
 from kara_tui.services.practice import Practice
-from kara_tui.timeparse import parse_datetime
 from kara_tui.ui.screens._dialog import ChoiceSet
 from kara_tui.ui.screens.reschedule import RescheduleDialog
-
-
-class Host(App[None]):
-    def __init__(self, make_screen: Callable[[], Screen[object]]) -> None:
-        super().__init__()
-        self.make_screen = make_screen
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make_screen(), callback=self.results.append)
-
-
-# tests/ui/conftest.py sets its own "now" for the calendar's week; these cases are written
-# for Monday 16 November 2026, 08:00 in London, so the module pins that.
-DIALOG_NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
+from support.dialogs import DIALOG_NOW, Host, at, said
+from support.pilot import settle
 
 
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(DIALOG_NOW, "Europe/London")
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def said(screen: Screen[object], selector: str) -> str:
-    widget = screen.query_one(selector)
-    if not widget.display or widget.has_class("-empty"):
-        return ""
-    content = widget.content  # type: ignore[attr-defined]
-    return content.plain if isinstance(content, Content) else str(content)
-
-
-def at(practice: Practice, text: str) -> datetime:
-    return parse_datetime(text, practice.tz, practice.clock.today())
 
 
 @pytest.fixture

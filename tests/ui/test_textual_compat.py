@@ -56,6 +56,29 @@ def test_a_crash_is_recorded_where_run_test_looks_for_it() -> None:
     assert app._exception_event.is_set()
 
 
+async def test_app_draws_an_untraced_error_as_nothing_not_as_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """KaraApp hands its crash to App._handle_exception untraced (compat.untraced)."""
+
+    class Failing(App[None]):
+        def on_mount(self) -> None:
+            name = "Anna Smith"  # a local: Textual's traceback shows every frame's locals
+            raise RuntimeError(name)
+
+        def _handle_exception(self, error: Exception) -> None:
+            super()._handle_exception(compat.untraced(error))
+
+    app = Failing()
+    with pytest.raises(RuntimeError):
+        async with app.run_test():
+            pass
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Anna Smith" not in err, (
+        f"Textual {TEXTUAL} draws an error with __rich__ differently: update compat.untraced"
+    )
+
+
 class _Host(App[None]):
     BINDINGS = [("x", "bell", "Ring")]
 

@@ -105,6 +105,30 @@ def test_changed_feed_differs_in_exactly_one_upcoming_event() -> None:
     assert TODAY < start_date(old) <= TODAY + timedelta(days=30)
 
 
+def test_provider_feeds_have_duration_monthly_series_and_alarms_as_providers_write() -> None:
+    text = generate_feed(1000, mode="providers", seed=2, today=TODAY)
+    assert text == generate_feed(1000, mode="providers", seed=2, today=TODAY)
+    assert text != generate_feed(1000, mode="providers", seed=3, today=TODAY)
+    events = vevents(text)
+    masters = [e for e in events if "RRULE" in e and "RECURRENCE-ID" not in e]
+    rules = Counter(e["RRULE"].to_ical().decode().split(";")[0] for e in masters)
+    assert rules["FREQ=WEEKLY"] > rules["FREQ=MONTHLY"] > 20
+    timed = [e for e in events if isinstance(e.decoded("DTSTART"), datetime)]
+    with_duration = sum("DURATION" in e for e in timed)
+    assert 0.03 < with_duration / len(timed) < 0.12
+    alarms = sum(bool(e.walk("VALARM")) for e in events)
+    assert 0.10 < alarms / len(events) < 0.25
+    assert any("EXDATE" in e for e in masters) and any("RECURRENCE-ID" in e for e in events)
+
+
+def test_a_birthdays_feed_is_yearly_all_day_series() -> None:
+    events = vevents(generate_feed(300, mode="birthdays", seed=1, today=TODAY))
+    assert len(events) == 300
+    assert all(e["RRULE"].to_ical() == b"FREQ=YEARLY" for e in events)
+    assert all(not isinstance(e.decoded("DTSTART"), datetime) for e in events)
+    assert all(start_date(e).year < TODAY.year for e in events)
+
+
 def test_plan_refuses_an_unknown_mode() -> None:
     with pytest.raises(ValueError, match="mode"):
         plan_feed(10, mode="sparse", today=TODAY)

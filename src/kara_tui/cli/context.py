@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from kara_tui import paths
 from kara_tui.clock import Clock, FixedClock
@@ -27,10 +24,11 @@ if TYPE_CHECKING:
 
     from kara_tui.db.quick_reads import QuickReader
     from kara_tui.services.practice import Practice
+    from kara_tui.ui.deps import AppServices
 
 UserError = (DomainError, StorageError, ConfigError, MoneyError)
 
-__all__ = ["Context", "LazyPractice", "UserError", "clock_from_env", "report_crash"]
+__all__ = ["Context", "UserError", "clock_from_env", "report_crash"]
 
 
 def clock_from_env(tz: str) -> Clock:
@@ -53,7 +51,7 @@ class Context:
     settings: Settings
     clock: Clock | None = None
     _engine: Engine | None = None
-    _practice: Any = None
+    _services: AppServices | None = None
     _quick: QuickReader | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
     read_only: str | None = None  # why the database could only be opened for reading
@@ -137,7 +135,7 @@ class Context:
                         raise exc from None
                 self.read_only = why
                 self.say(f"{READ_ONLY} ({why})", unless_refused=True)
-            # Kept only once upgraded: a LazyPractice whose build failed builds again later.
+            # Kept only once upgraded: a Practice whose lazy build failed builds again later.
             self._engine = engine
         return self._engine
 
@@ -172,14 +170,21 @@ class Context:
             self.say(warning)
 
     @property
-    def practice(self) -> Any:
-        """The Practice service (typed Any to keep this module light to import).
+    def practice(self) -> Practice:
+        """The Practice service, built now (commands; the calendar takes ``services``)."""
+        return self.services.practice
 
-        On an up-to-date SQLite file this is a ``LazyPractice``: its professional is read
-        with the stdlib sqlite3 driver, and SQLAlchemy and the Practice are built only when
-        first used, so the calendar can draw its first week without them.
+    @property
+    def services(self) -> AppServices:
+        """The services and the calendar's reads.
+
+        On an up-to-date SQLite file the Practice is not built yet: the calendar's reads and
+        the professional come from the stdlib sqlite3 driver, and SQLAlchemy and the Practice
+        are built only when first used, so the calendar can draw its first week without them.
         """
-        if self._practice is None:
+        if self._services is None:
+            from kara_tui.ui.deps import AppServices
+
             self._check_file()
             quick = None
             if not getattr(self.args, "demo", False):
@@ -190,12 +195,12 @@ class Context:
                     quick.close()  # the ordinary path opens it read-only and says so
                     quick = None
             if quick is None:
-                self._practice = self._build_practice()
+                self._services = AppServices.of(self._build_practice())
             else:
                 self._quick = quick
                 self.clock = clock_from_env(quick.professional().timezone)
-                self._practice = LazyPractice(self._build_practice, quick, self.clock)
-        return self._practice
+                self._services = AppServices(self._build_practice, quick=quick, clock=self.clock)
+        return self._services
 
     def _build_practice(self) -> Practice:
         from kara_tui.services.practice import Practice
@@ -214,9 +219,9 @@ class Context:
     def open_calendar(self) -> int:
         from kara_tui.ui.app import FEED_REFRESH_SECONDS, REMINDER_SECONDS, make_app
 
-        practice = self.practice  # first: opening the database may add a notice to settings
+        services = self.services  # first: opening the database may add a notice to settings
         app = make_app(
-            practice=practice,
+            services=services,
             settings=self.settings,
             clock=self.clock,
             feed_keyring=self.feed_keyring(),
@@ -250,8 +255,8 @@ class Context:
             for text in self._later:
                 print(f"kara-tui: warning: {text}", file=sys.stderr)
             self._later.clear()
-        if isinstance(self._practice, LazyPractice):
-            self._practice.wait()  # a build still running in the background uses the engine
+        if self._services is not None:
+            self._services.wait()  # a build still running in the background uses the engine
         if self._quick is not None:
             self._quick.close()
         if self._engine is not None:
@@ -297,78 +302,3 @@ def _opened(
             raise
         raise StorageError(message) from exc
     return engine
-
-
-class LazyPractice:
-    """The Practice of a database that needs nothing done before opening, built on first use.
-
-    ``calendar_reads`` answers the calendar's page reads at once (stdlib sqlite3, see
-    db.quick_reads), and ``clock`` and ``tz`` are known without the Practice too. Any other
-    attribute is the Practice's: the first use builds it (importing SQLAlchemy), or waits
-    for ``prepare()``, which the calendar calls once its first week is on the screen, to
-    finish building it in the background. A key pressed meanwhile waits a moment for it;
-    nothing is lost.
-    """
-
-    __slots__ = ("_build", "_clock", "_lock", "_practice", "_thread", "calendar_reads")
-
-    def __init__(self, build: Callable[[], Practice], reads: QuickReader, clock: Clock) -> None:
-        self._build = build
-        self._clock = clock
-        self._practice: Practice | None = None
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self.calendar_reads = reads
-
-    @property
-    def built(self) -> bool:
-        return self._practice is not None
-
-    @property
-    def clock(self) -> Clock:
-        """The Practice's clock (the same one it is built with)."""
-        return self._practice.clock if self._practice is not None else self._clock
-
-    @property
-    def tz(self) -> ZoneInfo:
-        """The practice's time zone, read now (as Practice.tz reads it)."""
-        return ZoneInfo(self.calendar_reads.professional().timezone)
-
-    def resolve(self) -> Practice:
-        """The Practice, built now (or as soon as the background build ends)."""
-        practice = self._practice
-        if practice is None:
-            with self._lock:
-                if self._practice is None:
-                    self._practice = self._build()
-                practice = self._practice
-        return practice
-
-    def prepare(self) -> None:
-        """Build the Practice in a background thread, so the first action finds it ready.
-
-        A failure here is not reported: the next use builds again and says what is wrong
-        where the user asked for something.
-        """
-        if self._practice is not None or self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._prepare, name="kara-prepare", daemon=True)
-        self._thread.start()
-
-    def _prepare(self) -> None:
-        with contextlib.suppress(Exception):  # said again, where it matters, on the next use
-            self.resolve()
-
-    def wait(self, timeout: float = 30.0) -> None:
-        """Let a background build finish (before the engine is disposed at exit)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.resolve(), name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in LazyPractice.__slots__:
-            object.__setattr__(self, name, value)
-        else:
-            setattr(self.resolve(), name, value)

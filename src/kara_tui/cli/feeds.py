@@ -109,7 +109,7 @@ def _feed_json(feed: Any, tz: Any) -> dict[str, Any]:
 
 
 def feeds_list(ctx: Context, args: argparse.Namespace) -> int:
-    feeds = _feeds(ctx).list()
+    feeds = _feeds(ctx).all_feeds()
     if args.json:
         tz = ctx.practice.tz
         render.dump([_feed_json(f, tz) for f in feeds])
@@ -151,7 +151,17 @@ def feeds_enable(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
-    reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
+    reports = None
+    if not getattr(args, "demo", False):
+        # Unchanged local feeds are told apart before SQLAlchemy and the parser are loaded.
+        from kara_tui.services.feed_quick import sync_unchanged
+
+        services = ctx.services  # the quick reads' clock and zone: no Practice built yet
+        reports = sync_unchanged(
+            ctx.database_url(), ctx.settings, services.clock.now(), services.tz, args.name
+        )
+    if reports is None:
+        reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
     if args.json:
         render.dump([_report_json(r) for r in reports])
     else:

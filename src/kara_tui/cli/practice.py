@@ -36,16 +36,16 @@ def _int(value: str, what: str) -> int:
 
 
 def _when(ctx: Context, text: str) -> datetime:
-    practice = ctx.practice
-    return parse_datetime(text, practice.tz, practice.clock.today())
+    services = ctx.services
+    return parse_datetime(text, services.tz, services.clock.today())
 
 
 def _bound(ctx: Context, text: str) -> datetime:
     """A --from/--to value: a bare date means its midnight in the practice zone."""
-    practice = ctx.practice
+    services = ctx.services  # the clock and zone are known without building the Practice
     stripped = text.strip()
     if len(stripped) == 10 or not any(ch == ":" for ch in stripped):
-        return day_start(parse_date(stripped, practice.clock.today()), practice.tz)
+        return day_start(parse_date(stripped, services.clock.today()), services.tz)
     return _when(ctx, stripped)
 
 
@@ -184,22 +184,23 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
-    practice = ctx.practice
+    services = ctx.services
     start = _bound(ctx, args.from_) if args.from_ else None
     end = _bound(ctx, args.to) if args.to else None
     if start and end and end <= start:
         raise DomainError("--to must be after --from")
-    client_id = practice.find_client(args.client).id if args.client is not None else None
+    client_id = services.practice.find_client(args.client).id if args.client is not None else None
     status = (
         _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
     )
-    reads = getattr(practice, "calendar_reads", None)
-    if reads is not None and client_id is None and status is None:
-        # The calendar's quick reads give the same sessions without SQLAlchemy (LazyPractice).
-        sessions = reads.list_sessions(start=start, end=end)
+    if services.quick is not None and client_id is None and status is None:
+        # The calendar's quick reads give the same sessions without SQLAlchemy.
+        sessions = services.quick.list_sessions(start=start, end=end)
     else:
-        sessions = practice.list_sessions(start=start, end=end, client_id=client_id, status=status)
-    tz = practice.tz
+        sessions = services.practice.list_sessions(
+            start=start, end=end, client_id=client_id, status=status
+        )
+    tz = services.tz
     if args.json:
         render.dump([render.session_json(s, tz) for s in sessions])
         return 0

@@ -10,7 +10,6 @@ the values are whatever the column types make of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -26,46 +25,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
+from kara_tui.db.codec import sqlite_flag, sqlite_instant
 from kara_tui.db.types import UTCDateTime
+
+__all__ = ["DELETE_CHUNK", "WRITE_CHUNK", "Bulk", "sqlite_flag", "sqlite_instant"]
 
 # Ids per DELETE ... IN (...): well under every backend's limit on bound parameters.
 DELETE_CHUNK = 500
 # Rows per executemany: rows given as a generator are never all held at once.
 WRITE_CHUNK = 5000
-_SQLITE_DATETIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
-_BOOLS = frozenset((None, True, False))  # what SQLAlchemy's Boolean accepts (0 and 1 included)
 
 _Convert = Callable[[Any], Any]
-
-
-def sqlite_instant(value: datetime | None) -> str | None:
-    """An aware datetime as UTCDateTime stores it on SQLite: naive UTC, 'YYYY-MM-DD HH:MM:SS.ffffff'.
-
-    SQLAlchemy's SQLite DATETIME writes this text (its default storage format, made the same
-    way), so rows written either way compare, sort and read back alike.
-    """
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to the database; times must be aware")
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return _SQLITE_DATETIME % (
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-    )
-
-
-def sqlite_flag(value: bool | None) -> int | None:
-    """A Boolean as SQLAlchemy binds it on SQLite (no native boolean): 0 or 1."""
-    if value not in _BOOLS:
-        raise TypeError(f"not a boolean value: {value!r}")
-    return None if value is None else int(bool(value))
 
 
 class Bulk:
@@ -116,14 +86,23 @@ class Bulk:
         finally:
             result.close()
 
-    def insert(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        """Insert ``rows`` (one value per column named); returns how many."""
+    def insert(
+        self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, formed: bool = False
+    ) -> int:
+        """Insert ``rows`` (one value per column named); returns how many.
+
+        ``formed``: the rows are tuples whose values are already in the form :meth:`form`
+        gives (on SQLite: times as their text, flags as 0 or 1), so they go to the driver
+        without a second pass; only where :attr:`raw` is true.
+        """
+        if formed and not self._raw:
+            raise ValueError("formed rows go to the SQLite driver only")
         if not self._raw:
             return self._core(insert(self._table), columns, rows)
         names = ", ".join(self._quote(c) for c in columns)
         marks = ", ".join("?" for _ in columns)
         sql = f"INSERT INTO {self._quote(self._table.name)} ({names}) VALUES ({marks})"
-        return self._driver(sql, columns, rows)
+        return self._driver(sql, columns, rows, formed=formed)
 
     def update(self, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Set ``columns`` on the row whose ``key`` column is the last value of each row."""
@@ -153,9 +132,24 @@ class Bulk:
             done += len(chunk)
         return done
 
-    def _driver(self, sql: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        converters = [(i, c) for i, name in enumerate(columns) if (c := self._converters[name])]
+    def _driver(
+        self,
+        sql: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        formed: bool = False,
+    ) -> int:
         width = len(columns)
+        if formed:
+            done = 0
+            for chunk in _chunks(rows, WRITE_CHUNK):
+                if any(len(row) != width for row in chunk):
+                    raise ValueError(f"a row of another length than its {width} columns")
+                self._conn.exec_driver_sql(sql, chunk)
+                done += len(chunk)
+            return done
+        converters = [(i, c) for i, name in enumerate(columns) if (c := self._converters[name])]
 
         def stored(row: Sequence[Any]) -> tuple[Any, ...]:
             if len(row) != width:

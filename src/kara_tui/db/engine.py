@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+# Defined outside db/, so that the UI catches it (from services.errors) without db/.
+from kara_tui.errors import StorageError as StorageError
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
@@ -22,10 +25,6 @@ if TYPE_CHECKING:
 # import alone is a quarter of a second.
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(Exception):
-    """The database cannot do what was asked; the message says why in plain words."""
 
 
 def _prepare_sqlite_file(path: Path) -> None:

@@ -18,17 +18,31 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from kara_tui import domain as d
+from kara_tui.db.codec import event_value, instant_from_sqlite, sqlite_instant
 from kara_tui.db.engine import BUSY_TIMEOUT_MS, StorageError, explain
 from kara_tui.db.schema import HEAD
 
 Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What deciding that a feed is unchanged needs of its row."""
+
+    id: int
+    name: str
+    source: str
+    body_hash: str | None
+    event_count: int
+
 
 _SQLITE_PREFIXES = ("sqlite:///", "sqlite+pysqlite:///")
 
@@ -51,23 +65,17 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _db_time(value: datetime) -> str:
-    """A time as SQLAlchemy keeps it in SQLite: naive UTC text with microseconds."""
-    value = value.astimezone(UTC)
-    return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
+    """A time as SQLAlchemy keeps it in SQLite (db/codec.py)."""
+    text = sqlite_instant(value)
+    assert text is not None  # a datetime was given
+    return text
 
 
-def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+_utc = instant_from_sqlite
 
 
 def _utc_or_none(text: str | None) -> datetime | None:
     return None if text is None else _utc(text)
-
-
-def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=tz)
 
 
 def _marks(n: int) -> str:
@@ -438,28 +446,61 @@ class QuickReader:
             location,
             busy,
         ) in self._all(sql, params):
-            a: datetime | date = _utc(first)
-            b: datetime | date = _utc(last)
-            if all_day:
-                a, b = a.date(), b.date()  # type: ignore[union-attr]  # both are datetimes here
-            if _instant(a, zone) < end and start < _instant(b, zone):
-                found.append(
-                    d.ExternalEvent(
-                        id=id_,
-                        feed_id=feed_id,
-                        feed_name=name,
-                        uid=uid,
-                        recurrence_id=rid,
-                        start=a,
-                        end=b,
-                        all_day=bool(all_day),
-                        summary=summary,
-                        location=location,
-                        busy=bool(busy),
-                        cancelled=False,
-                    )
-                )
+            event = d.ExternalEvent(
+                id=id_,
+                feed_id=feed_id,
+                feed_name=name,
+                uid=uid,
+                recurrence_id=rid,
+                start=event_value(_utc(first), bool(all_day)),
+                end=event_value(_utc(last), bool(all_day)),
+                all_day=bool(all_day),
+                summary=summary,
+                location=location,
+                busy=bool(busy),
+                cancelled=False,
+            )
+            if event.overlaps(start, end, zone):
+                found.append(event)
         return found
+
+    # -- `feeds sync` of unchanged feeds (services/feed_quick.py) ---------------------------
+
+    def feeds_to_sync(self, name: str | None) -> list[FeedState]:
+        """The feeds ``Feeds.sync(name)`` syncs, in its order: the one named (None if there
+        is none), or every enabled feed that refreshes."""
+        sql = "SELECT id, name, source, body_hash, event_count FROM feeds "
+        if name is not None:
+            rows = self._all(sql + "WHERE name = ?", (name.strip(),))
+        else:
+            rows = self._all(sql + "WHERE enabled = 1 AND refresh_minutes > 0 ORDER BY name")
+        return [FeedState(*row) for row in rows]
+
+    def record_unchanged(self, keys: dict[int, str], now: datetime) -> dict[int, int]:
+        """Record a sync that found each feed of ``keys`` (id -> sync key) unchanged, as
+        ``Feeds`` records one (feed_store.record_success): the one write of this reader.
+        Returns each feed's event count; a feed removed meanwhile is left out."""
+        stamp = _db_time(now)
+        counts: dict[int, int] = {}
+        try:
+            with self._lock, self._conn:
+                for feed_id, key in keys.items():
+                    self._conn.execute(
+                        "UPDATE feeds SET body_hash = ?, last_attempt = ?, last_success = ?, "
+                        "last_error = '', stale = 0 WHERE id = ?",
+                        (key, stamp, stamp, feed_id),
+                    )
+                    row = self._conn.execute(
+                        "SELECT event_count FROM feeds WHERE id = ?", (feed_id,)
+                    ).fetchone()
+                    if row is not None:
+                        counts[feed_id] = row[0]
+        except sqlite3.Error as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            raise StorageError(message) from exc
+        return counts
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:

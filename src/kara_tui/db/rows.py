@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -20,7 +20,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kara_tui import domain as d
+from kara_tui.db.codec import date_to_utc_midnight as date_to_utc_midnight  # kept here for callers
+from kara_tui.db.codec import event_value
 from kara_tui.db.types import UTCDateTime
+from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.domain.money import audit_amount
 
 NAMING = {
@@ -50,7 +53,7 @@ class ProfessionalRow(Base):
     email: Mapped[str] = mapped_column(String(320), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     cancellation_window_hours: Mapped[int] = mapped_column(Integer, default=24)
-    late_fee_percent: Mapped[int] = mapped_column(Integer, default=100)
+    late_fee_percent: Mapped[int] = mapped_column(Integer, default=DEFAULT_LATE_FEE_PERCENT)
     payment_methods: Mapped[str] = mapped_column(
         String(200), default="card,cash,bank_transfer,invoice"
     )
@@ -431,8 +434,8 @@ class ExternalEventRow(Base):
     feed: Mapped[FeedRow] = relationship(lazy="joined")
 
     def to_domain(self) -> d.ExternalEvent:
-        start: datetime | date = self.start.date() if self.all_day else self.start
-        end: datetime | date = self.end.date() if self.all_day else self.end
+        start = event_value(self.start, self.all_day)
+        end = event_value(self.end, self.all_day)
         return d.ExternalEvent(
             id=self.id,
             feed_id=self.feed_id,
@@ -468,10 +471,3 @@ class FeedGroupRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
     # JSON: [[uid, reason], ...] of what the parse skipped in this group; "" when nothing.
     problems: Mapped[str] = mapped_column(Text, default="")
-
-
-def date_to_utc_midnight(value: date) -> datetime:
-    """How an all-day date is kept in the start/end columns."""
-    from datetime import UTC
-
-    return datetime.combine(value, time(0), tzinfo=UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 
 from kara_tui.domain.money import Money
@@ -202,6 +202,10 @@ ALL_METHODS = (
 )
 
 
+# Of the fee, charged by default for a late cancellation or a no-show (DESIGN.md section 2).
+DEFAULT_LATE_FEE_PERCENT = 100
+
+
 @dataclass(frozen=True, slots=True)
 class Professional:
     id: int
@@ -209,7 +213,7 @@ class Professional:
     email: str = ""
     timezone: str = "Europe/London"
     cancellation_window_hours: int = 24
-    late_fee_percent: int = 100
+    late_fee_percent: int = DEFAULT_LATE_FEE_PERCENT
     payment_methods: tuple[PaymentMethod, ...] = ALL_METHODS
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     buffer_minutes: int = 10
@@ -362,3 +366,19 @@ class ExternalEvent:
     location: str
     busy: bool
     cancelled: bool
+
+    def span(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """Start and end as instants; an all-day event's dates are midnights in ``tz`` (the
+        practice's zone: a day off is a local day)."""
+        return _instant(self.start, tz), _instant(self.end, tz)
+
+    def overlaps(self, start: datetime, end: datetime, tz: tzinfo) -> bool:
+        """Whether it overlaps [start, end), all-day dates taken in ``tz``."""
+        first, last = self.span(tz)
+        return first < end and start < last
+
+
+def _instant(value: datetime | date, tz: tzinfo) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=tz)

@@ -1,5 +1,9 @@
 """The private names of dateutil and recurring-ical-events that rule expansion relies on.
 
+The helpers of ``recurring_ical_events.util`` (not in the package's public names, some not
+even in the module's ``__all__``) and the occurrence's adapter attributes are re-exported
+here, so the fast path compares and converts values exactly as recurring-ical-events does.
+
 Two things the libraries do not offer publicly:
 
 * counting dateutil's steps: ``rrule._iter`` builds one ``_iterinfo`` per walk and
@@ -21,6 +25,31 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from dateutil import rrule as _rrule
+from recurring_ical_events import EventAdapter
+from recurring_ical_events import util as _util
+
+# recurring-ical-events' own value helpers: the fast path must compare as it does.
+compare_greater: Any = _util.compare_greater
+convert_to_date: Any = _util.convert_to_date
+convert_to_datetime: Any = _util.convert_to_datetime
+get_any: Any = _util.get_any
+is_date: Any = _util.is_date
+time_span_contains_event: Any = _util.time_span_contains_event
+to_recurrence_ids: Any = _util.to_recurrence_ids
+
+
+def event_span(event: Any) -> tuple[Any, Any]:
+    """A VEVENT's start and end as recurring-ical-events reads them (DURATION, all-day, swaps)."""
+    adapter = EventAdapter(event)
+    return adapter.start, adapter.end
+
+
+def occurrence_source(occurrence: Any) -> tuple[Any, Any]:
+    """The adapter of an occurrence and its component, without copying it (``as_component()``
+    copies every property of every instance)."""
+    adapter = occurrence._adapter
+    return adapter, adapter._component
+
 
 YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY = range(7)
 _UNIT = {

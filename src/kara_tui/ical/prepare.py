@@ -261,7 +261,7 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
     bare_match = _BARE_NAME.fullmatch
 
     for raw in raw_lines:
-        if type(raw) is _Block:
+        if isinstance(raw, _Block):
             if parts:
                 line = parts[0] if len(parts) == 1 else "".join(parts)
                 if len(line) > MAX_LINE_CHARS:
@@ -490,6 +490,7 @@ def prepare(body: bytes) -> Prepared:
 
     queue: list[str] = []  # lines of a block that had to take the line-by-line path
     source = iter(lines)
+    line: str | _Block | None
     while True:
         if queue:
             line = queue.pop()
@@ -497,7 +498,7 @@ def prepare(body: bytes) -> Prepared:
             line = next(source, None)
             if line is None:
                 break
-        if type(line) is _Block:
+        if isinstance(line, _Block):
             if current is None and not in_timezone and stack == ["VCALENDAR"]:
                 event = _read_block(line.inner)
                 if event is not None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from icalendar import Timezone
 from icalendar.prop import vBroken
 from icalendar.timezone import tzp
 
+from kara_tui.ical.values import ONE_DAY as ONE_DAY  # kept here for callers
+from kara_tui.ical.values import is_date_only as is_date_only
 from kara_tui.ical.zones import clean_tzid, fixed_offset, to_iana
 
 DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
@@ -236,11 +238,3 @@ def _pin_floating_exdates(
             if isinstance(value, datetime) and value.tzinfo is None and not ddd.params.get("TZID"):
                 same_time = value.time() == wall.time()
                 ddd.dt = value.replace(tzinfo=zone) if same_time else value.date()
-
-
-def is_date_only(value: Any) -> bool:
-    """A date that is not a datetime."""
-    return isinstance(value, date) and not isinstance(value, datetime)
-
-
-ONE_DAY = timedelta(days=1)

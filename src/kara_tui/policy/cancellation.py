@@ -16,6 +16,8 @@ from kara_tui.domain import (
     Reason,
     Session,
 )
+from kara_tui.policy.cancel_money import credit_note, late_fee
+from kara_tui.policy.sponsored import has_credit_to_spend
 
 SPONSORED_WINDOW_HOURS = 24
 PENALTY_WARNING_HOURS = 24
@@ -75,8 +77,8 @@ def methods_for(
     enabled = tuple(
         m for m in professional.payment_methods if m is not PaymentMethod.SPONSORED_CREDIT
     )
-    has_credit = client.sponsored_credit > 0 or (session is not None and session.credit_reserved)
-    if client.programme is Programme.SPONSORED and has_credit:
+    reserved = session is not None and session.credit_reserved
+    if has_credit_to_spend(client, credit_reserved=reserved):
         return (PaymentMethod.SPONSORED_CREDIT, *enabled)
     return enabled
 
@@ -117,10 +119,7 @@ class ChargeDecision:
 
     def credit_note(self) -> str:
         """What the dialog says when a sponsored credit pays (DESIGN.md section 2)."""
-        return (
-            f"A sponsored credit pays the whole session: the charge is the fee ({self.fee}); "
-            "the late-fee percentage applies only to a direct payment."
-        )
+        return credit_note(self.fee)
 
     def check_charge(self, amount: Money, method: PaymentMethod, fee: Money) -> None:
         """Raise DomainError with the policy's words when this charge may not be made."""
@@ -174,7 +173,7 @@ def decide(
     late = hours < window.hours
     notice = format_hours(hours)
     methods = methods_for(client, professional, session)
-    default_amount = session.fee.percent(professional.late_fee_percent)
+    default_amount = late_fee(session.fee, professional.late_fee_percent)
     refund = None
     releases_credit = False
     penalty_warning = ""

@@ -1,14 +1,35 @@
-"""Sponsored credit at booking: a client with none left may still book, paying directly."""
+"""Sponsored credit: when a booking holds one, when a client has one to spend, and the words
+for booking a sponsored client with none left (the session may still be booked, paid directly)."""
 
 from __future__ import annotations
 
 from kara_tui.domain import Client, DomainError, Programme
 
 
+def holds_credit_at_booking(client: Client) -> bool:
+    """A booking holds one session of credit for a sponsored client who has some left."""
+    return client.programme is Programme.SPONSORED and client.sponsored_credit > 0
+
+
+def has_credit_to_spend(client: Client, *, credit_reserved: bool) -> bool:
+    """A sponsored client can pay by credit with the one held for the session, or one left."""
+    return client.programme is Programme.SPONSORED and (
+        credit_reserved or client.sponsored_credit > 0
+    )
+
+
+def check_credit_to_spend(client: Client, *, credit_reserved: bool) -> None:
+    """Raise DomainError when a sponsored client would pay by credit with none to give."""
+    if client.programme is Programme.SPONSORED and not has_credit_to_spend(
+        client, credit_reserved=credit_reserved
+    ):
+        raise DomainError(f"{client.name} has no sponsored credit left")
+
+
 def booking_credit_warning(client: Client) -> str:
     """Words for booking ``client`` when no sponsored credit is left, or "" when there is no
     need for them. The booking goes ahead: the session is paid directly."""
-    if client.programme is not Programme.SPONSORED or client.sponsored_credit > 0:
+    if client.programme is not Programme.SPONSORED or holds_credit_at_booking(client):
         return ""
     return (
         "no sponsored credit left: the session can be booked, but the programme will not "

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import Client, Money, Professional, Programme
+from kara_tui.policy.cancel_money import late_fee
 from kara_tui.policy.cancellation import window_for
 
 
@@ -36,7 +37,7 @@ def terms_line(
     if client.programme is Programme.SPONSORED:
         charge = "may use one session of your sponsored credit or be charged"
     else:
-        amount = fee.percent(professional.late_fee_percent)
+        amount = late_fee(fee, professional.late_fee_percent)
         charge = "may be charged" + (f" ({amount})" if amount.minor > 0 else "")
     if now is not None and deadline <= now:
         return (

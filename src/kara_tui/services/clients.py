@@ -15,12 +15,18 @@ from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
 from kara_tui.policy import reminders
+from kara_tui.policy.sessions import check_fee
 from kara_tui.services import audit
+from kara_tui.services.cancelling import cancel_row
+from kara_tui.services.lookup import client_row
+from kara_tui.services.settings import professional_row
+from kara_tui.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 MAX_WINDOW_HOURS = 24 * 14
+MAX_CREDIT = 1000  # sponsored sessions of credit held for one client
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +136,58 @@ def _check(changes: ClientChanges) -> ClientChanges:
     if changes.window_hours is not None and not 0 <= changes.window_hours <= MAX_WINDOW_HOURS:
         raise DomainError(f"a cancellation window must be between 0 and {MAX_WINDOW_HOURS} hours")
     if changes.fee is not None:
-        if changes.fee.minor < 0:
-            raise DomainError("a fee cannot be negative")
+        check_fee(changes.fee)
         try:
             check_iso_currency(changes.fee.currency)
         except MoneyError as exc:
             raise DomainError(str(exc)) from None
     return changes
+
+
+def add_client(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    email: str = "",
+    phone: str = "",
+    programme: Programme = Programme.PRIVATE,
+    fee: Money | None = None,
+    window_hours: int | None = None,
+    sponsored_credit: int = 0,
+    notes: str = "",
+) -> Client:
+    """A new client, checked as an edit is; the fee defaults to nothing in the practice's
+    currency."""
+    name = clean_name(name)
+    checked = _check(
+        ClientChanges(email=email, phone=phone, fee=fee, window_hours=window_hours, notes=notes)
+    )
+    if sponsored_credit < 0:
+        raise DomainError("sponsored credit cannot be negative")
+    if sponsored_credit > MAX_CREDIT:
+        raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
+    db = uow.db
+    refuse_duplicate_name(db, name)
+    pro = professional_row(uow)
+    fee = fee or Money(0, pro.default_currency)
+    row = ClientRow(
+        professional_id=pro.id,
+        name=name,
+        email=(checked.email or "").strip(),
+        phone=(checked.phone or "").strip(),
+        programme=programme.value,
+        fee_minor=fee.minor,
+        currency=fee.currency,
+        window_hours=window_hours,
+        sponsored_credit=sponsored_credit,
+        archived=False,
+        notes=checked.notes or "",
+        created_at=uow.clock.now(),
+    )
+    db.add(row)
+    db.flush()
+    audit.record(db, at=uow.clock.now(), entity="client", entity_id=row.id, action="add")
+    return row.to_domain()
 
 
 class ClientBook:
@@ -146,7 +197,7 @@ class ClientBook:
         self.practice = practice
 
     def _row(self, db: DbSession, name_or_id: str | int) -> ClientRow:
-        return self.practice._find_client_row(db, name_or_id)
+        return client_row(db, name_or_id)
 
     def _future_rows(self, db: DbSession, client_id: int) -> list[SessionRow]:
         stmt = (
@@ -238,7 +289,8 @@ class ClientBook:
         """Close a client who ended therapy; refused while sessions are still to come, unless
         ``cancel_future`` cancels them as by the professional (never a charge)."""
         now = self.practice.clock.now()
-        with self.practice.writing() as db:
+        with self.practice.unit_of_work() as uow:
+            db = uow.db
             row = self._row(db, name_or_id)
             if row.archived:
                 raise DomainError(f"{row.name} (id {row.id}) is already archived")
@@ -253,15 +305,7 @@ class ClientBook:
                     "as by the professional"
                 )
             cancelled = [
-                self.practice._cancel(
-                    db,
-                    s.id,
-                    Reason.PROFESSIONAL,
-                    note="",
-                    notified_at=None,
-                    charge=None,
-                    notify=notify,
-                ).to_domain()
+                cancel_row(uow, s.id, Reason.PROFESSIONAL, notify=notify).to_domain()
                 for s in future
             ]
             before = snapshot(row)
@@ -277,7 +321,9 @@ class ClientBook:
                 reason=f"{len(cancelled)} future session(s) cancelled",
             )
             db.flush()
-            return Archived(row.to_domain(), cancelled)
+            archived = Archived(row.to_domain(), cancelled)
+            uow.commit()
+            return archived
 
     def restore(self, name_or_id: str | int) -> Client:
         """Bring an archived client back, if no active client has taken the name since."""
@@ -331,8 +377,6 @@ class ClientBook:
                     f"{row.name} is a private client; sponsored credit is for sponsored clients"
                 )
             new = row.sponsored_credit + sessions
-            from kara_tui.services.practice import MAX_CREDIT
-
             if new > MAX_CREDIT:
                 raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
             if new < 0:

@@ -1,9 +1,9 @@
 """A realistic practice around today, for `kara-tui --demo`: clients, regulars, history, a conflict.
 
 History is recorded truthfully: each booking, attendance and cancellation carries the moment it
-happened, and cancellations go through the Practice's own rules with its clock set back to that
+happened, and goes through the public use cases with the unit of work's clock set back to that
 moment, so notice hours, late flags, charges and the audit trail read as they would have.
-Everything after the clients is one transaction with the bookings inserted in bulk (hundreds
+Everything after the clients is one unit of work with the bookings recorded in bulk (hundreds
 of sessions would otherwise cost one transaction, and one fsync, each).
 """
 
@@ -18,10 +18,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.clock import Clock, FixedClock
-from kara_tui.db.rows import ClientRow, NotificationRow, ProfessionalRow, SessionRow
+from kara_tui.db.rows import NotificationRow, ProfessionalRow, SessionRow
 from kara_tui.domain import (
     Money,
     NotificationStatus,
@@ -30,8 +29,12 @@ from kara_tui.domain import (
     Reason,
     SessionStatus,
 )
-from kara_tui.services import audit
-from kara_tui.services.practice import ChargeRequest, Practice, _session_snapshot
+from kara_tui.policy.sponsored import has_credit_to_spend
+from kara_tui.services import attendance, booking, cancelling, settings, time_off
+from kara_tui.services.booking import PastBooking
+from kara_tui.services.cancelling import ChargeRequest
+from kara_tui.services.practice import Practice
+from kara_tui.services.uow import UnitOfWork
 
 NAMES = (
     "Anna Smith", "Ben Jones", "Chloe Patel", "Daniel Okafor", "Emma Wilson", "Farid Haddad",
@@ -60,18 +63,15 @@ class Regular:
 
 def seed(practice: Practice) -> None:
     """Fill an empty database with a demo practice around ``practice.clock``'s today."""
-    real = practice.clock
     pro = practice.ensure_professional()
     tz = ZoneInfo(pro.timezone)
-    now = real.now()
+    now = practice.clock.now()
     today = now.astimezone(tz).date()
     rng = random.Random(f"kara-demo-{today.isoformat()}")
     regulars = _clients(practice, rng)
-    try:
-        with practice.writing() as db:
-            _Seeder(practice, db, tz, now, today, rng).run(regulars)
-    finally:
-        practice.clock = real
+    with practice.unit_of_work() as uow:
+        _Seeder(uow, tz, now, today, rng).run(regulars)
+        uow.commit()
 
 
 def _clients(practice: Practice, rng: random.Random) -> list[Regular]:
@@ -134,15 +134,14 @@ class Planned:
 class _Seeder:
     def __init__(
         self,
-        practice: Practice,
-        db: DbSession,
+        uow: UnitOfWork,
         tz: ZoneInfo,
         now: datetime,
         today: date,
         rng: random.Random,
     ) -> None:
-        self.p = practice
-        self.db = db
+        self.uow = uow
+        self.db = uow.db
         self.tz = tz
         self.now = now
         self.monday = today - timedelta(days=today.weekday())
@@ -151,18 +150,18 @@ class _Seeder:
 
     @contextmanager
     def at(self, moment: datetime) -> Iterator[None]:
-        """Let the service believe it is ``moment`` (never later than the real now)."""
-        self.p.clock = FixedClock(min(moment, self.now), self.tz.key)
+        """Let the use cases believe it is ``moment`` (never later than the real now)."""
+        self.uow.clock = FixedClock(min(moment, self.now), self.tz.key)
         try:
             yield
         finally:
-            self.p.clock = Clock(self.tz.key)
+            self.uow.clock = Clock(self.tz.key)
 
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=self.tz)
 
     def run(self, regulars: list[Regular]) -> None:
-        pro = self.p._professional_row(self.db)
+        pro = settings.professional_row(self.uow)
         pro.name = "Dr Sam Rivera (demo)"
         pro.email = "sam.rivera@example.com"
         self._time_off()
@@ -211,7 +210,7 @@ class _Seeder:
             start = self.local(first, 0)
             end = self.local(first + timedelta(days=days), 0)
             with self.at(start - timedelta(weeks=4)):
-                self.p._add_time_off(self.db, start, end, reason)
+                time_off.add_time_off(self.uow, start, end, reason)
             self.off.append((start, end))
 
     def _insert(
@@ -219,50 +218,18 @@ class _Seeder:
         pro: ProfessionalRow,
         bookings: list[tuple[int, datetime, int, str, str, datetime, bool]],
     ) -> list[SessionRow]:
-        """Book many sessions as Practice.book would (held credit, audit), in one flush."""
-        rows = []
-        with self.db.no_autoflush:
-            for client_id, start, minutes, service, location, booked_at, prepaid in bookings:
-                client = self.db.get(ClientRow, client_id)
-                assert client is not None
-                reserve = (
-                    client.programme == Programme.SPONSORED.value and client.sponsored_credit > 0
+        """Book many sessions as booking.book would (held credit, audit), in one flush."""
+        return booking.record_bookings(
+            self.uow,
+            pro,
+            [
+                PastBooking(
+                    client_id, start, minutes, service, location, booked_at, prepaid,
+                    uid=f"{uuid.UUID(int=self.rng.getrandbits(128), version=4)}@kara-tui",
                 )
-                if reserve:
-                    client.sponsored_credit -= 1
-                rows.append(
-                    SessionRow(
-                        uid=f"{uuid.UUID(int=self.rng.getrandbits(128), version=4)}@kara-tui",
-                        professional_id=pro.id,
-                        client_id=client.id,
-                        client=client,
-                        start=start,
-                        end=start + timedelta(minutes=minutes),
-                        service=service,
-                        location=location,
-                        fee_minor=client.fee_minor,
-                        currency=client.currency,
-                        status=SessionStatus.SCHEDULED.value,
-                        prepaid=prepaid,
-                        credit_reserved=reserve,
-                        sequence=0,
-                        rescheduled_from=None,
-                        created_at=booked_at,
-                        updated_at=booked_at,
-                    )
-                )
-            self.db.add_all(rows)
-        self.db.flush()
-        for row, booking in zip(rows, bookings, strict=True):
-            audit.record(
-                self.db,
-                at=booking[5],
-                entity="session",
-                entity_id=row.id,
-                action="book",
-                after=_session_snapshot(row),
-            )
-        return rows
+                for client_id, start, minutes, service, location, booked_at, prepaid in bookings
+            ],
+        )  # fmt: skip
 
     def _outcome(self, p: Planned, row: SessionRow) -> None:
         start, roll, hours, coin = p.start, p.roll, p.hours, p.coin
@@ -284,14 +251,10 @@ class _Seeder:
             self._cancel(row, Reason.OTHER, start - timedelta(hours=30), note="client in hospital")
         elif roll < 0.15:
             with self.at(start + timedelta(minutes=20)):
-                self.p._cancel(
-                    self.db,
+                cancelling.no_show(
+                    self.uow,
                     row.id,
-                    Reason.NO_SHOW,
-                    note="",
-                    notified_at=start,
                     charge=ChargeRequest(method=_method(row)) if coin < 0.6 else None,
-                    notify=False,
                 )
         else:
             self._attend(row, end + timedelta(minutes=5))
@@ -306,8 +269,8 @@ class _Seeder:
         note: str = "",
     ) -> None:
         with self.at(notified + timedelta(minutes=self.rng.choice((5, 40, 180)))):
-            self.p._cancel(
-                self.db,
+            cancelling.cancel_row(
+                self.uow,
                 row.id,
                 reason,
                 note=note,
@@ -334,20 +297,8 @@ class _Seeder:
             notice.sent_at = notice.created_at + timedelta(minutes=self.rng.choice((1, 2, 10)))
 
     def _attend(self, row: SessionRow, when: datetime) -> None:
-        """What Practice.attend does, inside this transaction."""
-        before = _session_snapshot(row)
-        row.status = SessionStatus.ATTENDED.value
-        row.updated_at = when
-        row.credit_reserved = False
-        audit.record(
-            self.db,
-            at=when,
-            entity="session",
-            entity_id=row.id,
-            action="attend",
-            before=before,
-            after=_session_snapshot(row),
-        )
+        with self.at(when):
+            attendance.attend(self.uow, row.id)
 
     def _extras(
         self,
@@ -382,7 +333,6 @@ class _Seeder:
 
 def _method(row: SessionRow) -> PaymentMethod:
     """Sponsored credit when the client has some to give (held or left), else a card."""
-    sponsored = row.client.programme == Programme.SPONSORED.value
-    if sponsored and (row.credit_reserved or row.client.sponsored_credit > 0):
+    if has_credit_to_spend(row.client.to_domain(), credit_reserved=row.credit_reserved):
         return PaymentMethod.SPONSORED_CREDIT
     return PaymentMethod.CARD

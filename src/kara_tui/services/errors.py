@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kara_tui.domain import DomainError
+from kara_tui.errors import StorageError as StorageError  # for the UI, which imports no db/
 from kara_tui.policy.conflicts import Conflict
 
 

@@ -61,6 +61,7 @@ from kara_tui.domain import (
 # The one initials helper (privacy mode), also imported from here by the report CLI.
 from kara_tui.domain.privacy import initials as initials
 from kara_tui.policy import charges as charge_rules
+from kara_tui.policy.cancel_money import late_fee
 from kara_tui.services.charges import ChargeLine, Ledger
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import day_start
@@ -340,7 +341,7 @@ def compute_report(
                 if c.reason is not Reason.NO_SHOW:
                     tally.late += 1
             if c.late and not c.charged and c.reason is not Reason.PROFESSIONAL:
-                waived.append(s.fee.percent(late_fee_percent))
+                waived.append(late_fee(s.fee, late_fee_percent))
                 tally.waived += 1
 
     if charges is None:

@@ -31,7 +31,7 @@ from kara_tui.config import Settings, save_value, where
 from kara_tui.domain.privacy import redact
 from kara_tui.files import write_private
 from kara_tui.ui import compat, keys
-from kara_tui.ui.calendar_data import reads_of
+from kara_tui.ui.deps import AppServices, UsesServices
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync
 from kara_tui.ui.screens.calendar import CalendarScreen
 from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shipped_themes_dir
@@ -61,7 +61,7 @@ class Crash:
     log: Path | None
 
 
-class KaraApp(App[int]):
+class KaraApp(UsesServices, App[int]):
     TITLE = "kara-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
@@ -80,7 +80,7 @@ class KaraApp(App[int]):
 
     def __init__(
         self,
-        practice: Practice,
+        services: AppServices | Practice,
         settings: Settings,
         clock: Clock,
         *,
@@ -92,13 +92,13 @@ class KaraApp(App[int]):
         super().__init__()
         _freeze_loaded_modules()
         compat.never_write_textual_log()
-        self.practice = practice
+        self.services = services if isinstance(services, AppServices) else AppServices.of(services)
         self.settings = settings
         self.clock = clock
         self.set_reactive(KaraApp.privacy, settings.privacy)
         self.crash: Crash | None = None
         self._client_names: frozenset[str] = frozenset()
-        self.feed_sync = FeedSync(practice, settings, keyring=feed_keyring)
+        self.feed_sync = FeedSync(self.services, settings, keyring=feed_keyring)
         self.feed_refresh_seconds = feed_refresh_seconds
         self.reminder_seconds = reminder_seconds
         self._reminder_errors: set[str] = set()
@@ -160,7 +160,7 @@ class KaraApp(App[int]):
         valid = keys.usable_keymap(self.settings.keys)
         if valid:
             self.set_keymap(valid)
-        self.push_screen(CalendarScreen(self.practice, self.settings, self.clock))
+        self.push_screen(CalendarScreen(self.services, self.settings, self.clock))
         for problem in problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
         self._listen_for_hangups()
@@ -285,7 +285,7 @@ class KaraApp(App[int]):
 
     @work(thread=True, exclusive=True, group="client-names", exit_on_error=False)
     def _load_client_names(self) -> None:
-        reads = reads_of(self.practice)
+        reads = self.services.reads
         names = [c.name for c in reads.list_clients(include_archived=True)]
         self.call_from_thread(self.learn_names, names)
 
@@ -375,13 +375,13 @@ class KaraApp(App[int]):
     # -- errors and exits ---------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:  # compat.HANDLE_EXCEPTION
-        """An error nobody foresaw: write a redacted crash log and leave, restoring the terminal.
+        """An error nobody foresaw: our redacted crash log first, then Textual's own handling.
 
-        Textual would print a Rich traceback with every frame's local variables (client
-        names, a feed's secret URL) once the terminal is restored; that is never shown. The
+        Textual records the error (run_test re-raises it), ends the message loop and leaves,
+        restoring the terminal. Its traceback, with every frame's local variables (client
+        names, a feed's secret URL), is never drawn: the error is handed over untraced. The
         CLI prints one line naming the crash log instead.
         """
-        compat.record_crash(self, error, crash.EXIT_CRASHED)
         if self.crash is None:
             cause = error.error if isinstance(error, WorkerFailed) else error
             try:
@@ -389,7 +389,8 @@ class KaraApp(App[int]):
             except OSError:
                 log = None
             self.crash = Crash(cause, log)
-        compat.close_messages(self)
+        super()._handle_exception(compat.untraced(error))
+        compat.record_crash(self, error, crash.EXIT_CRASHED)  # our exit status, not Textual's 1
 
     def on_key(self, event: events.Key) -> None:
         """KARA_DEBUG_CRASH=1 makes F12 fail the way a bug would, with client names in the
@@ -546,7 +547,8 @@ class RememberedThemes(ThemeProvider):
 
 def make_app(
     *,
-    practice: Practice,
+    services: AppServices | None = None,
+    practice: Practice | None = None,
     settings: Settings,
     clock: Clock,
     theme_dirs: list[Traversable] | None = None,
@@ -557,14 +559,23 @@ def make_app(
     """Build the app the CLI runs; tests call it with a temporary database and a fixed clock.
 
     Args:
+        services: the Practice (built now or later) and the reads the calendar draws with; the
+            CLI passes its quick reads and a Practice built in the background.
+        practice: a Practice already built, instead of ``services`` (tests, scripts).
         feed_keyring: where feed addresses are kept (the user's keyring when None).
         feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
             default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
         reminder_seconds: how often to send due client reminders while the app is open; 0
             (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
     """
+    if services is None:
+        if practice is None:
+            raise TypeError("make_app needs the services or a practice")
+        services = AppServices.of(practice)
+    elif practice is not None:
+        raise TypeError("make_app takes the services or a practice, not both")
     return KaraApp(
-        practice,
+        services,
         settings,
         clock,
         theme_dirs=theme_dirs,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from kara_tui.clock import Clock
@@ -48,15 +48,6 @@ class CalendarReads(Protocol):
     def session_before(self, moment: datetime) -> tuple[int, datetime] | None: ...
     def change_token(self) -> object: ...
     def list_clients(self, *, include_archived: bool = False) -> list[Client]: ...
-
-
-def reads_of(practice: Any) -> CalendarReads:
-    """The practice's quick reads when it has them (cli.context.LazyPractice), else itself.
-
-    Asking a LazyPractice for ``calendar_reads`` does not build its Practice.
-    """
-    reads: CalendarReads | None = getattr(practice, "calendar_reads", None)
-    return reads if reads is not None else practice  # type: ignore[no-any-return]
 
 
 class View(StrEnum):

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app.App", "_handle_exception"),
     ("textual.app.App", "_refresh_truecolor_filter"),
-    ("textual.app.App", "_close_messages_no_wait"),
     ("textual.screen.Screen", "_binding_chain"),
     ("textual.widgets.Footer", "_bindings_ready"),
     ("textual.constants", "LOG_FILE"),
@@ -25,8 +24,9 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
 # Set on the app by App.__init__ (instance attributes, so checked on a live app).
 APP_INSTANCE_NAMES: tuple[str, ...] = ("_return_code", "_exception", "_exception_event")
 
-# The hook App calls with an unhandled exception; KaraApp overrides it (ui/app.py) so no
-# traceback with client names is ever printed.
+# The hook App calls with an unhandled exception; KaraApp overrides it (ui/app.py): its crash
+# log first, then App's own with the error untraced, so no traceback with client names is
+# ever printed.
 HANDLE_EXCEPTION = "_handle_exception"
 
 
@@ -59,14 +59,23 @@ def show_footer_keys_at_once(footer: Footer) -> None:
 
 
 def record_crash(app: App[Any], error: Exception, return_code: int) -> None:
-    """What App._handle_exception records before it prints a traceback: the return code, and
-    the first exception (run_test re-raises it, so a test sees the failure)."""
+    """What App._handle_exception records: the return code, and the first exception (run_test
+    re-raises it, so a test sees the failure)."""
     app._return_code = return_code
     if app._exception is None:
         app._exception = error
         app._exception_event.set()
 
 
-def close_messages(app: App[Any]) -> None:
-    """End the app's message loop now, as App._handle_exception does after its traceback."""
-    app._close_messages_no_wait()
+def untraced(error: Exception) -> Exception:
+    """``error``, drawn as nothing by App._handle_exception.
+
+    App draws an error that has ``__rich__`` with it (App.panic) instead of a traceback with
+    every frame's local variables; the redacted crash log holds what is needed.
+    """
+    error.__rich__ = _nothing  # type: ignore[attr-defined]  # on this instance only
+    return error
+
+
+def _nothing() -> str:
+    return ""

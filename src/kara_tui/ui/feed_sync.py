@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from kara_tui.config import Settings
+from kara_tui.ui.deps import AppServices
 
 if TYPE_CHECKING:
     from kara_tui.services.feeds import Feeds, SyncReport
@@ -64,8 +65,11 @@ class FeedSync:
     Only call ``run`` from a thread worker: it fetches over the network and parses.
     """
 
-    def __init__(self, practice: Practice, settings: Settings, *, keyring: Any = None) -> None:
-        self.practice = practice
+    def __init__(
+        self, practice: Practice | AppServices, settings: Settings, *, keyring: Any = None
+    ) -> None:
+        # The app's services: the Practice may not be built yet when the app starts.
+        self.services = practice if isinstance(practice, AppServices) else AppServices.of(practice)
         self.settings = settings
         self._keyring = keyring
         self._feeds: Feeds | None = None
@@ -82,7 +86,10 @@ class FeedSync:
             from kara_tui.services.feeds import Feeds
 
             self._feeds = Feeds(
-                self.practice, self.settings, keyring=self._keyring, cancel=self._stopping
+                self.services.practice,
+                self.settings,
+                keyring=self._keyring,
+                cancel=self._stopping,
             )
         return self._feeds
 

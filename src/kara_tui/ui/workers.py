@@ -10,9 +10,9 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from kara_tui.crash import report_crash
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError
 from kara_tui.domain.money import MoneyError
+from kara_tui.services.errors import StorageError
 
 USER_ERRORS = (DomainError, StorageError, MoneyError)
 

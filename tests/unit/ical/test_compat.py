@@ -53,3 +53,33 @@ def test_recurring_ical_events_keeps_each_series_rules_where_start_near_moves_th
         compat.metering(None)
     assert [o.start.day for o in found] == [1, 2]
     assert meter.steps < 30  # from the moved start, not from 1997
+
+
+def test_recurring_ical_events_value_helpers_and_adapter_attributes_are_where_compat_reads_them() -> (
+    None
+):
+    for name in (
+        "compare_greater",
+        "convert_to_date",
+        "convert_to_datetime",
+        "get_any",
+        "is_date",
+        "time_span_contains_event",
+        "to_recurrence_ids",
+    ):
+        assert callable(getattr(compat, name)), name
+    calendar = Calendar.from_ical(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20260601T090000Z\r\n"
+        "DURATION:PT1H\r\nRRULE:FREQ=DAILY;COUNT=2\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    (event,) = calendar.walk("VEVENT")
+    start, end = compat.event_span(event)
+    assert (end - start).total_seconds() == 3600
+    (series,) = recurring_ical_events.of(calendar).series
+    occurrences = list(
+        series.between(datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 3, tzinfo=UTC))
+    )
+    assert len(occurrences) == 2
+    adapter, component = compat.occurrence_source(occurrences[1])
+    assert component is event  # the component itself, not a copy
+    assert adapter.this_and_future is False and adapter.move_recurrences_by is not None

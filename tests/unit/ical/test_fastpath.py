@@ -17,8 +17,12 @@ import pytest
 from dateutil import parser as dateutil_parser
 from dateutil.rrule import rrulestr
 
-from kara_tui.ical.fastpath import _closer_start, _instances, _rule, until_value
-from kara_tui.ical.parse import ParseResult, _parse_feed, _split, expand_reference, parse_feed
+from kara_tui.ical.expand.plain import rule_parts as _rule
+from kara_tui.ical.expand.rules import closer_start as _closer_start
+from kara_tui.ical.expand.rules import rule_instances as _instances
+from kara_tui.ical.expand.rules import until_value
+from kara_tui.ical.expand.triage import split_events as _split
+from kara_tui.ical.parse import ParseResult, _parse_feed, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
 
 CUSTOM_ZONE = (
@@ -291,6 +295,155 @@ def test_generated_feeds_give_the_same_result_with_and_without_the_fast_path(see
     assert series > 20
 
 
+# -- feeds as providers write them (issue 19): Google, Outlook, phones' birthday calendars ----
+
+PROVIDER_ZONES = (";TZID=Europe/London", ";TZID=America/New_York", ";TZID=Europe/Berlin", "")
+ALARM = (
+    "BEGIN:VALARM",
+    "ACTION:DISPLAY",
+    "DESCRIPTION:This is an event reminder",
+    "TRIGGER:-P0DT0H10M0S",
+    "END:VALARM",
+)
+
+
+def _provider_lines(rng: random.Random, lines: list[str]) -> list[str]:
+    """Text properties, and on about one event in six a VALARM, as providers add them."""
+    lines.append(f"SUMMARY:{rng.choice(TEXTS)}")
+    if rng.random() < 0.5:
+        lines.append(f"LOCATION:{rng.choice(TEXTS)}")
+    lines.append("TRANSP:" + ("TRANSPARENT" if rng.random() < 0.1 else "OPAQUE"))
+    lines.append(f"SEQUENCE:{rng.randint(0, 2)}")
+    if rng.random() < 0.17:
+        lines.extend(ALARM)
+    return lines
+
+
+def _provider_span(rng: random.Random, zone: str, stamp: str, minutes: int) -> list[str]:
+    start = datetime.strptime(stamp, "%Y%m%dT%H%M%S")
+    lines = [f"DTSTART{zone}:{stamp}"]
+    if rng.random() < 0.07:
+        lines.append(f"DURATION:PT{minutes}M")
+    else:
+        lines.append(f"DTEND{zone}:{start + timedelta(minutes=minutes):%Y%m%dT%H%M%S}")
+    return lines
+
+
+def _provider_series(rng: random.Random, uid: str, all_day: bool) -> list[list[str]]:
+    """A weekly, monthly or yearly series, with EXDATEs, RDATEs and moved or cancelled
+    instances written the way Google and Outlook write them."""
+    zone = "" if all_day else rng.choice(PROVIDER_ZONES)
+    day = date(2024, 1, 1) + timedelta(days=rng.randrange(700))
+    if rng.random() < 0.1:
+        day = date(day.year, rng.choice((1, 3, 5, 7, 8, 10, 12)), rng.choice((29, 30, 31)))
+    clock = "" if all_day else f"T{rng.choice(('090000', '013000', '023000', '173000'))}"
+    value = f"{day:%Y%m%d}{clock}"
+    head = ";VALUE=DATE" if all_day else zone
+    minutes = rng.choice((30, 50, 60, 90))
+    if all_day:
+        lines = [f"UID:{uid}", f"DTSTART{head}:{value}"]
+        if rng.random() < 0.8:
+            lines.append(f"DTEND{head}:{day + timedelta(days=1):%Y%m%d}")
+        elif rng.random() < 0.5:
+            lines.append("DURATION:P1D")
+    else:
+        lines = [f"UID:{uid}", *_provider_span(rng, zone, value, minutes)]
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[day.weekday()]
+    rule = rng.choice(
+        (
+            f"WEEKLY;BYDAY={weekday}",
+            f"WEEKLY;INTERVAL=2;BYDAY={weekday}",
+            "WEEKLY;BYDAY=MO,WE,FR",
+            "MONTHLY",
+            "MONTHLY;INTERVAL=2",
+            "MONTHLY;BYDAY=2TU",
+            "MONTHLY;BYDAY=-1FR",
+            "MONTHLY;BYDAY=1MO,3MO",
+            "MONTHLY;BYDAY=5TH",
+            "YEARLY",
+        )
+    )
+    end = rng.choice(("", ";COUNT=12", f";UNTIL={'20251231' if all_day else '20251231T235959Z'}"))
+    lines.append(f"RRULE:FREQ={rule}{end}")
+    if rng.random() < 0.5:
+        exdays = [day + timedelta(days=7 * k) for k in rng.sample(range(1, 60), 2)]
+        if rng.random() < 0.5:
+            lines.append(f"EXDATE{head}:{','.join(f'{d:%Y%m%d}{clock}' for d in exdays)}")
+        else:
+            lines.extend(f"EXDATE{head}:{d:%Y%m%d}{clock}" for d in exdays)
+    if rng.random() < 0.05:
+        lines.append(f"RDATE{head}:{day + timedelta(days=3):%Y%m%d}{clock}")
+    out = [_provider_lines(rng, lines)]
+    for k in rng.sample(range(0, 60), rng.choice((0, 0, 1, 2))):
+        original = day + timedelta(days=7 * k)
+        moved = original + timedelta(days=rng.choice((0, 1, -1)))
+        override = [f"UID:{uid}", f"RECURRENCE-ID{head}:{original:%Y%m%d}{clock}"]
+        if all_day:
+            override.append(f"DTSTART{head}:{moved:%Y%m%d}")
+        else:
+            override += _provider_span(rng, zone, f"{moved:%Y%m%d}{clock}", minutes)
+        if rng.random() < 0.3:
+            override.append("STATUS:CANCELLED")
+        out.append(_provider_lines(rng, override))
+    return out
+
+
+def provider_feed(seed: int, events: int = 300) -> bytes:
+    """A feed shaped like Google's and Outlook's: 70 % timed single events, 20 % series
+    (weekly, monthly BYDAY, yearly; EXDATEs, RDATEs, moved and cancelled instances), 10 %
+    all-day events and yearly all-day birthdays; VALARMs and DURATION instead of DTEND."""
+    rng = random.Random(f"providers-{seed}")
+    components: list[list[str]] = []
+    for i in range(events):
+        uid = f"p{seed}-{i}@test"
+        roll = rng.random()
+        if roll < 0.7:
+            stamp = rng.choice([s for s in STAMPS if s not in FOLDS])
+            zone = rng.choice(PROVIDER_ZONES)
+            span = _provider_span(rng, zone, stamp, rng.choice((30, 45, 60)))
+            components.append(_provider_lines(rng, [f"UID:{uid}", *span]))
+        elif roll < 0.9:
+            components.extend(_provider_series(rng, uid, all_day=False))
+        elif roll < 0.95:
+            components.extend(_provider_series(rng, uid, all_day=True))
+        else:  # a birthday, as contact apps publish them
+            born = date(1950 + rng.randrange(60), rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < 0.1:
+                born = date(1988, 2, 29)
+            lines = [f"UID:{uid}", f"DTSTART;VALUE=DATE:{born:%Y%m%d}", "RRULE:FREQ=YEARLY"]
+            if rng.random() < 0.5:
+                lines.append(f"DTEND;VALUE=DATE:{born + timedelta(days=1):%Y%m%d}")
+            components.append(_provider_lines(rng, lines))
+    rng.shuffle(components)
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + LONDON_ZONE
+    text = head + "".join(
+        "BEGIN:VEVENT\r\n" + "\r\n".join(lines) + "\r\nEND:VEVENT\r\n" for lines in components
+    )
+    return (text + "END:VCALENDAR\r\n").encode()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_provider_shaped_feeds_give_the_same_result_with_and_without_the_fast_path(
+    seed: int,
+) -> None:
+    body = provider_feed(seed)
+    taken = series = 0
+    for start, end, tz in WINDOWS:
+        fast, slow = _both(body, start, end, tz)
+        _assert_same(fast, slow)
+        reference = expand_reference(body, window_start=start, window_end=end, default_tz=tz)
+        reported = {p.uid for p in fast.problems if p.uid}
+        want = {(o.uid, o.recurrence_id): o for o in reference if o.uid not in reported}
+        got = {(o.uid, o.recurrence_id): o for o in fast.occurrences if o.uid not in reported}
+        assert got == want
+        events = prepare(body).events
+        split = _split(events, start, end)
+        taken += len(events) - len(split.complex)
+        series += len(split.series)
+    assert taken > 0.5 * 3 * 300
+    assert series > 20
+
+
 def test_plain_events_take_the_fast_path_and_odd_ones_do_not() -> None:
     body = (
         b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
@@ -413,6 +566,54 @@ def test_rule_instances_are_dateutils() -> None:
         assert [(d.tzinfo, d.fold, d.replace(tzinfo=None)) for d in got] == [
             (d.tzinfo, d.fold, d.replace(tzinfo=None)) for d in want
         ]
+        compared += bool(want)
+    assert compared > 600
+
+
+def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
+    """_instances walks MONTHLY (BYDAY plain or nth, or the day of the month) and YEARLY
+    rules itself too: the same instances as dateutil, the 31st and 29 February included.
+    (A BYDAY mixing plain and numbered days stays on the full path: dateutil yields none.)"""
+    rng = random.Random(19)
+    zones: list[tzinfo | None] = [ZoneInfo("Europe/London"), ZoneInfo("America/New_York"), None]
+    compared = 0
+    for _ in range(1500):
+        zone = rng.choice(zones)
+        day = rng.choice((1, 13, 28, 29, 30, 31))
+        month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
+        if day == 29 and rng.random() < 0.3:
+            month = 2
+        year = 2020 if month == 2 and day == 29 else rng.choice((2016, 2019, 2020, 2024, 2025))
+        start = datetime(
+            year, month, day,
+            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
+        )  # fmt: skip
+        freq = rng.choice(("MONTHLY", "MONTHLY", "YEARLY"))
+        rule = f"FREQ={freq}"
+        if rng.random() < 0.4:
+            rule += f";INTERVAL={rng.choice((1, 2, 3, 12))}"
+        if freq == "MONTHLY" and rng.random() < 0.6:
+            days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+            numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
+            picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
+            rule += ";BYDAY=" + ",".join(picked)
+        end = rng.random()
+        if end < 0.3:
+            rule += f";COUNT={rng.randint(1, 40)}"
+        elif end < 0.6:
+            until = datetime(rng.randint(2016, 2030), rng.randint(1, 12), 28, 23, tzinfo=UTC)
+            rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ" if zone else "%Y%m%dT%H%M%S")
+        after = datetime(start.year, start.month, 1, tzinfo=UTC)
+        after += timedelta(days=rng.randint(-30, 3000))
+        before = after + timedelta(days=rng.randint(0, 2000))
+        if zone is None:
+            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
+        parts = _rule(rule)
+        assert parts is not None, rule
+        want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
+        got = _instances(parts, start, after, before)
+        assert got == want, (rule, start, after, before)
+        assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
         compared += bool(want)
     assert compared > 600
 

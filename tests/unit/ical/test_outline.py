@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from test_fastpath import WINDOWS as FAST_WINDOWS
 from test_fastpath import _assert_same, _both, generated_feed
 
-from kara_tui.ical.fastpath import uid_key
+from kara_tui.ical.expand.properties import uid_key
+from kara_tui.ical.expand.triage import without_groups_outside as _without_groups_outside
 from kara_tui.ical.outline import Outline, keep_blocks, outline, select
 from kara_tui.ical.parse import (
     FeedUnreadable,
     ParseResult,
-    _without_groups_outside,
     clean_text,
     parse_feed,
 )

@@ -1,22 +1,25 @@
-"""What the session dialogs share: the frame, a choice list the arrows pick from, and time words."""
+"""What the dialogs share: the form base, the session dialogs' frame, a choice list, time words."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
+from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, RadioButton, RadioSet, Static
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from kara_tui.ui.privacy import redacted
-from kara_tui.ui.workers import report_error
+from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
 ResultT = TypeVar("ResultT")
 
@@ -211,3 +214,114 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
+
+
+def back_bindings(description: str = "Back to calendar") -> list[BindingType]:
+    """A full-screen list goes back with escape (named in the footer) or q."""
+    return [
+        Binding("escape", "dismiss(None)", description, id="dialog_back"),
+        Binding("q", "dismiss(None)", "Back", show=False),
+    ]
+
+
+def cursor_key(table: DataTable[Any]) -> str:
+    """The key of the table's row under the cursor; '' when the table is empty."""
+    if not table.row_count:
+        return ""
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+
+
+def form_bindings(submit: str, back: str = "Back") -> list[BindingType]:
+    """Escape goes back, ctrl+s submits (ids shared by every form, so keys remap once)."""
+    return [
+        Binding("escape", "dismiss(None)", back, id="dialog_back"),
+        Binding("ctrl+s", "submit", submit, id="dialog_confirm", priority=True),
+    ]
+
+
+def field(label: str, *widgets: Widget) -> Horizontal:
+    """One labelled row of a form."""
+    return Horizontal(Label(label), *widgets, classes="field")
+
+
+def error_line() -> Static:
+    """The form's error line (#error): one sentence, cleared as the user types."""
+    return Static("", classes="error", id="error")
+
+
+def form_buttons(submit: str, back: str = "Back") -> Horizontal:
+    """Back (#back) and the submit button (#save), bottom right."""
+    return Horizontal(
+        Button(back, id="back"), Button(submit, id="save", variant="primary"), classes="buttons"
+    )
+
+
+class FormScreen(WorkerErrors, ModalScreen[ResultT]):
+    """A modal form: enter in a field or ctrl+s submits, escape or Back goes back.
+
+    Subclasses compose the fields (``field``, ``error_line``, ``form_buttons``), implement
+    ``action_submit`` and write in a thread worker of group "save" that posts ``Done``. A user
+    error from that worker goes on the error line, not into a notification; typing clears it.
+    Textual calls a handler of every class in the MRO, so subclasses change behaviour through
+    the hooks (``input_changed``, ``input_submitted``, ``show_error``, ``said``, ``finished``),
+    not by defining the same ``on_*`` handler again.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = form_bindings("Save")
+
+    @dataclass(eq=False)  # a message is compared by identity, like Textual's own
+    class Done(Message):
+        """The save worker finished; the form says so and closes with ``result``."""
+
+        result: Any
+
+    def action_submit(self) -> None:  # pragma: no cover - every form overrides it
+        raise NotImplementedError
+
+    def value(self, field_id: str) -> str:
+        """What is typed in the Input ``#field_id``, without surrounding spaces."""
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def show_error(self, message: str) -> None:
+        """One sentence on the error line; a client's name in it is hidden in privacy mode."""
+        self.query_one("#error", Static).update(Text(redacted(self, message)))
+
+    def input_changed(self, event: Input.Changed) -> None:
+        self.show_error("")
+
+    def input_submitted(self, event: Input.Submitted) -> None:
+        self.action_submit()
+
+    def said(self, result: Any) -> str:
+        """The notification once saved ('' for none)."""
+        return ""
+
+    def finished(self, result: Any) -> None:
+        """Runs on the UI thread once saved, before the notification."""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.input_changed(event)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.input_submitted(event)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def on_form_screen_done(self, message: Done) -> None:
+        self.finished(message.result)
+        said = self.said(message.result)
+        if said:
+            self.app.notify(said, markup=False)
+        self.dismiss(message.result)
+
+    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        if worker.group == "save" and isinstance(error, USER_ERRORS):
+            self.show_error(str(error))
+            return True
+        return False

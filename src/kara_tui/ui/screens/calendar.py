@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,20 +30,19 @@ from kara_tui.ui.calendar_data import (
     add_months,
     free_start,
     load,
-    reads_of,
     span_for,
 )
 from kara_tui.ui.commands import CalendarCommands
+from kara_tui.ui.deps import AppServices, UsesServices
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.keys_footer import KeysFooter
 from kara_tui.ui.widgets.week import WeekView
-from kara_tui.ui.workers import ServiceWorkers
+from kara_tui.ui.workers import ServiceWorkers, report_error
 
 if TYPE_CHECKING:
     from kara_tui.policy.records import Decision
-    from kara_tui.services.practice import Practice
 
 # After a (re)load, which session to select: keep one by id, the first on the cursor's day,
 # or the first / last of the new range (j/k walking past its edge).
@@ -69,7 +69,25 @@ WATCH_SECONDS = 2.0  # how often to ask whether someone else changed the databas
 PREPARE_AFTER_SECONDS = 0.5  # still this long, build the services (see _prepare_when_still)
 
 
-class CalendarScreen(ServiceWorkers, Screen[None]):
+def needs_practice(
+    action: Callable[[CalendarScreen], None],
+) -> Callable[[CalendarScreen], None]:
+    """For a key that uses the Practice on the UI thread: build it first (the key waits for
+    it; nothing is lost), or say in one line why it cannot be built, never a traceback."""
+
+    @functools.wraps(action)
+    def run(screen: CalendarScreen) -> None:
+        try:
+            screen.services.practice  # noqa: B018 - built (or waited for) here
+        except Exception as exc:
+            screen.notify(report_error(exc), severity="error", markup=False, timeout=8)
+            return
+        action(screen)
+
+    return run
+
+
+class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     """Day, week, month and agenda over the practice's sessions. Only this screen calls services."""
 
     BINDINGS = keys.bindings()
@@ -103,9 +121,9 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self.said = said
             super().__init__()
 
-    def __init__(self, practice: Practice, settings: Settings, clock: Clock) -> None:
+    def __init__(self, services: AppServices, settings: Settings, clock: Clock) -> None:
         super().__init__(id="calendar")
-        self.practice = practice
+        self.services = services
         self.settings = settings
         self.clock = clock
         self.view = View.WEEK
@@ -163,7 +181,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _check_changes(self) -> None:
         try:
-            token = reads_of(self.practice).change_token()
+            token = self.services.reads.change_token()
         except Exception:  # a page read says what is wrong; a timer stays quiet
             return
         known, self._db_token = self._db_token, token
@@ -194,18 +212,18 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, span: Span, generation: int, first: bool) -> None:
-        data = load(reads_of(self.practice), span, self.clock, first=first)
+        data = load(self.services.reads, span, self.clock, first=first)
         self.post_message(self.RangeLoaded(data, generation))
 
     def _read_first_page_now(self) -> bool:
         """Read the first page here, before the first paint, when the practice has the quick
-        SQLite reads (cli.context.LazyPractice): about 10 ms, and the screen is drawn once,
+        SQLite reads (AppServices.quick): about 10 ms, and the screen is drawn once,
         with its data, rather than empty and then again.
 
         False when there are no quick reads, or they fail: the worker then reads the page
         (and reports the failure as any page read's).
         """
-        reads = getattr(self.practice, "calendar_reads", None)
+        reads = self.services.quick
         if reads is None:
             return False
         try:
@@ -297,7 +315,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
     def _prepare_when_still(self) -> None:
         """Once the calendar has been still for a moment, build the services the other keys
-        need, in the background (cli.context.LazyPractice; a plain Practice has nothing to
+        need, in the background (AppServices.prepare; a Practice already built has nothing to
         prepare).
 
         The build holds the interpreter for a few tenths of a second: the first paint, and
@@ -309,14 +327,14 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         if self._prepare_timer is not None:
             self._prepare_timer.reset()  # not still yet
             return
-        if not callable(getattr(self.practice, "prepare", None)):
+        if self.services.built:
             self._prepared = True
             return
         self._prepare_timer = self.set_timer(PREPARE_AFTER_SECONDS, self._prepare)
 
     def _prepare(self) -> None:
         self._prepared = True
-        self.practice.prepare()
+        self.services.prepare()
 
     def _title(self, data: CalendarData) -> None:
         span = data.span
@@ -476,7 +494,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
     @work(thread=True, exclusive=True, group="seek", exit_on_error=False)
     def _seek(self, step: int, moment: datetime, generation: int) -> None:
-        reads = reads_of(self.practice)
+        reads = self.services.reads
         found = reads.session_after(moment) if step > 0 else reads.session_before(moment)
         self.post_message(self.SessionSought(step, found, generation))
 
@@ -543,12 +561,14 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             return None
         return s
 
+    @needs_practice
     def action_details(self) -> None:
         from kara_tui.ui.screens.details import DetailsScreen
 
         if (s := self._require()) is not None and self.data is not None:
             self.app.push_screen(DetailsScreen(self.practice, s.id, self.data.tz, self.privacy))
 
+    @needs_practice
     def action_new(self) -> None:
         from kara_tui.ui.screens.session_form import SessionForm
 
@@ -565,6 +585,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self._after_dialog,
         )
 
+    @needs_practice
     def action_edit(self) -> None:
         from kara_tui.ui.screens.session_form import SessionForm
 
@@ -640,6 +661,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         said = f"Marked attended: {fmt.session_line(s, self._tz(), self.privacy)}"
         self.run_service(lambda: self.practice.attend(s.id), said)
 
+    @needs_practice
     def action_delete(self) -> None:
         if (s := self._require()) is None:
             return
@@ -697,6 +719,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         )
         self.run_service(lambda: self.practice.unmark(s.id), said)
 
+    @needs_practice
     def action_time_off(self) -> None:
         from kara_tui.ui.screens.time_off import TimeOffForm
 
@@ -707,6 +730,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             self._after_dialog,
         )
 
+    @needs_practice
     def action_time_off_list(self) -> None:
         from kara_tui.ui.screens.time_off_list import TimeOffScreen
 
@@ -717,6 +741,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             lambda _: self.reload(keep=True),
         )
 
+    @needs_practice
     def action_settings(self) -> None:
         from kara_tui.ui.screens.settings import SettingsScreen
 
@@ -739,6 +764,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
         self.app.push_screen(GotoDialog(today), done)
 
+    @needs_practice
     def action_search(self) -> None:
         from kara_tui.ui.screens.search import SearchScreen
 
@@ -755,6 +781,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
 
         self.app.push_screen(HelpScreen(self.settings.keys))
 
+    @needs_practice
     def action_clients(self) -> None:
         from kara_tui.ui.screens.clients import ClientsScreen
 
@@ -762,6 +789,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
             ClientsScreen(self.practice, self.privacy), lambda _: self.reload(keep=True)
         )
 
+    @needs_practice
     def action_add_client(self) -> None:
         from kara_tui.ui.screens.clients import ClientForm
 
@@ -780,7 +808,7 @@ class CalendarScreen(ServiceWorkers, Screen[None]):
         never sync at the same time."""
         found = getattr(self.app, "feed_sync", None)
         if not isinstance(found, FeedSync):
-            found = FeedSync(self.practice, self.settings)
+            found = FeedSync(self.services, self.settings)
             self.app.feed_sync = found  # type: ignore[attr-defined]
         return found
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
 
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import (
     Client,
     DomainError,
@@ -28,8 +27,10 @@ from kara_tui.domain import (
     SessionStatus,
 )
 from kara_tui.domain.money import MoneyError
+from kara_tui.policy.cancel_money import check_charge, check_notice_time, credit_line
 from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
 from kara_tui.policy.notices import why_not_notified
+from kara_tui.services.errors import StorageError
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import AmbiguousTime, parse_moment
 from kara_tui.ui import format as fmt
@@ -363,8 +364,7 @@ class CancelDialog(SessionDialog[Session]):
             fold.show(None)
             try:
                 notified_at = parse_moment(notice_input.value, data.tz, now)
-                if notified_at > now + timedelta(minutes=1):
-                    raise DomainError("notice cannot have been given in the future")
+                check_notice_time(notified_at, now)
                 notice_line.say("")
             except AmbiguousTime as twice:  # the clocks went back: which of the two?
                 fold.show(twice)
@@ -481,13 +481,7 @@ class CancelDialog(SessionDialog[Session]):
                 amount = Money.parse(amount_input.value, session.fee.currency)
                 if method is None:
                     raise DomainError("choose a payment method")
-                decision.check_charge(amount, method, session.fee)
-                if (
-                    method is PaymentMethod.SPONSORED_CREDIT
-                    and not session.credit_reserved
-                    and client.sponsored_credit <= 0
-                ):
-                    raise DomainError(f"{client.name} has no sponsored credit left")
+                check_charge(decision, amount, method, client=client, session=session)
             except (MoneyError, DomainError) as exc:
                 error.say(sentence(str(exc)), ERROR)
                 problems.append("Fix the charge above, or untick it.")
@@ -502,22 +496,10 @@ class CancelDialog(SessionDialog[Session]):
             f"A refund of {refund} will be recorded: the client prepaid." if refund else "",
             f"bold {SUCCESS}",
         )
-        credit_line = ""
-        if decision is not None and client.programme is Programme.SPONSORED:
-            spends_credit = request is not None and request.method is PaymentMethod.SPONSORED_CREDIT
-            if session.credit_reserved:
-                credit_line = (
-                    "The sponsored credit reserved at booking pays this charge."
-                    if spends_credit
-                    else "The sponsored credit reserved at booking goes back to the client."
-                )
-            elif spends_credit:
-                credit_line = (
-                    f"This uses one of the client's {client.sponsored_credit} sponsored credits."
-                )
-            if spends_credit:
-                credit_line += " " + decision.credit_note()
-        self.query_one("#credit", Line).say(credit_line, MUTED)
+        charged_by = request.method if request is not None else None
+        self.query_one("#credit", Line).say(
+            credit_line(client, session, charged_by, decision.fee) if decision else "", MUTED
+        )
         return request
 
     def _show_notify(self, no_show: bool) -> tuple[bool, str]:

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
 from kara_tui.dayspan import days_to_span
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.policy.notices import why_not_notified
+from kara_tui.services.errors import StorageError
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name

@@ -1,19 +1,85 @@
-"""What the clients screen adds to each row (balance, credit held) and its archive/restore question."""
+"""What the client screens share: row money columns, form fields, archive/restore question."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import Screen
+from textual.widgets import Input, Select
 
 from kara_tui.domain import Client, Programme, Session
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.screens._dialog import FormScreen
 from kara_tui.ui.screens.client_charges import balance_text
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
+
+
+@dataclass(frozen=True, slots=True)
+class TypedClient:
+    """A client form as typed; the worker reads it into values (a bad one: one line)."""
+
+    name: str
+    email: str
+    phone: str
+    programme: Programme
+    fee: str
+    currency: str
+    window: str
+    notes: str = ""
+    credit: str = ""
+    update_future: bool = False
+
+
+def typed_client(
+    form: FormScreen[Any],
+    programme: Programme,
+    currency: str,
+    *,
+    notes: str = "",
+    credit: str = "",
+    update_future: bool = False,
+) -> TypedClient:
+    """The fields the add and edit forms share; ``programme``/``currency`` when none is chosen."""
+    chosen = form.query_one("#programme", Select).value
+    return TypedClient(
+        name=form.value("name"),
+        email=form.value("email"),
+        phone=form.value("phone"),
+        programme=chosen if isinstance(chosen, Programme) else programme,
+        fee=form.value("fee"),
+        currency=form.value("currency") or currency,
+        window=form.value("window"),
+        notes=notes,
+        credit=credit,
+        update_future=update_future,
+    )
+
+
+def programme_select(value: Programme) -> Select[Programme]:
+    return Select(
+        [("private", Programme.PRIVATE), ("sponsored", Programme.SPONSORED)],
+        value=value,
+        allow_blank=False,
+        id="programme",
+    )
+
+
+def currency_input(value: str) -> Input:
+    currency = Input(value, id="currency", max_length=3)
+    currency.styles.width = 7
+    return currency
+
+
+def learn_name(screen: Screen[Any], client: Client) -> None:
+    """Privacy mode hides a new or changed name like the others (a test host app has none)."""
+    learn = getattr(screen.app, "learn_names", None)
+    if learn is not None:
+        learn([client.name])
 
 
 def money_columns(practice: Practice, clients: list[Client]) -> dict[int, tuple[str, int]]:

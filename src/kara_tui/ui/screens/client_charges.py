@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
-from textual.worker import Worker
+from textual.widgets import DataTable, Input, Select, Static
 
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, PaymentMethod
 from kara_tui.domain.model import ALL_METHODS
-from kara_tui.ui.privacy import redacted, shown_name
-from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.screens import _dialog
+from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.charges import ChargeLine
@@ -124,11 +125,7 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
         self.action_pay()
 
     def _selected(self) -> Charge | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._charges.get(key or "")
+        return self._charges.get(_dialog.cursor_key(self.query_one(DataTable)))
 
     def action_void(self) -> None:
         from kara_tui.ui.screens.charge_void import VoidForm
@@ -166,18 +163,10 @@ class Payment:
     reference: str
 
 
-class PayForm(WorkerErrors, ModalScreen[Charge | None]):
+class PayForm(FormScreen[Charge | None]):
     """Mark one pending charge paid: how, on which day, with which reference."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Mark paid", id="dialog_confirm", priority=True),
-    ]
-
-    class Paid(Message):
-        def __init__(self, charge: Charge) -> None:
-            self.charge = charge
-            super().__init__()
+    BINDINGS = form_bindings("Mark paid")
 
     def __init__(self, practice: Practice, charge: Charge) -> None:
         super().__init__()
@@ -191,48 +180,31 @@ class PayForm(WorkerErrors, ModalScreen[Charge | None]):
         with Vertical(classes="dialog", id="pay-form") as box:
             box.border_title = f"{'Refund paid out' if refund else 'Charge paid'}: {c.amount}"
             box.border_subtitle = "enter or ctrl+s marks it paid · escape back"
-            with Horizontal(classes="field"):
-                yield Label("Method")
-                yield Select(
+            yield field(
+                "Method",
+                Select(
                     [(m.label, m) for m in ALL_METHODS],
                     value=method,
                     allow_blank=False,
                     id="method",
-                )
-            with Horizontal(classes="field"):
-                yield Label("Paid on")
-                yield Input(f"{self.practice.clock.today():%Y-%m-%d}", id="day")
-            with Horizontal(classes="field"):
-                yield Label("Reference")
-                yield Input(placeholder="optional: invoice or bank reference", id="ref")
-            yield Static("", classes="error", id="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Mark paid", id="save", variant="primary")
+                ),
+            )
+            yield field("Paid on", Input(f"{self.practice.clock.today():%Y-%m-%d}", id="day"))
+            yield field(
+                "Reference", Input(placeholder="optional: invoice or bank reference", id="ref")
+            )
+            yield error_line()
+            yield form_buttons("Mark paid")
 
     def on_mount(self) -> None:
         self.query_one("#day", Input).focus()
-
-    def on_input_changed(self) -> None:
-        self.query_one("#error", Static).update("")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
     def action_submit(self) -> None:
         method = self.query_one("#method", Select).value
         self._pay(
             Payment(
                 method=method if isinstance(method, PaymentMethod) else PaymentMethod.CARD,
-                day=self.query_one("#day", Input).value.strip(),
+                day=self.value("day"),
                 reference=self.query_one("#ref", Input).value,
             )
         )
@@ -248,14 +220,7 @@ class PayForm(WorkerErrors, ModalScreen[Charge | None]):
         paid = Ledger(self.practice).pay(
             self.charge.id, method=p.method, at=at, reference=p.reference
         )
-        self.post_message(self.Paid(paid))
+        self.post_message(self.Done(paid))
 
-    def on_pay_form_paid(self, message: Paid) -> None:
-        self.app.notify(f"Charge {message.charge.id} marked paid", markup=False)
-        self.dismiss(message.charge)
-
-    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
-        if worker.group == "save" and isinstance(error, USER_ERRORS):
-            self.query_one("#error", Static).update(Text(redacted(self, str(error))))
-            return True
-        return False
+    def said(self, result: Charge) -> str:
+        return f"Charge {result.id} marked paid"

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
-from textual.worker import Worker
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
-from kara_tui.ui.privacy import privacy_on, redacted, shown_name
-from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+from kara_tui.ui.privacy import privacy_on, shown_name
+from kara_tui.ui.screens import _dialog, client_actions
+from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -33,8 +33,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         Binding("m", "charges", "Charges", id="client_charges"),
         Binding("c", "credit", "Credit", id="client_credit"),
         Binding("v", "toggle_archived", "Show archived", id="client_show_archived"),
-        Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back"),
-        Binding("q", "dismiss(None)", "Back", show=False),
+        *_dialog.back_bindings(),
     ]
 
     DEFAULT_CSS = """
@@ -118,11 +117,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         table.focus()
 
     def _selected(self) -> Client | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._clients.get(key or "")
+        return self._clients.get(_dialog.cursor_key(self.query_one(DataTable)))
 
     def _reload_when(self, result: object) -> None:
         if result:
@@ -190,28 +185,8 @@ def _window(c: Client) -> str:
     return f"{c.window_hours} h" if c.window_hours is not None else "practice's"
 
 
-@dataclass(frozen=True, slots=True)
-class NewClient:
-    name: str
-    email: str
-    phone: str
-    programme: Programme
-    fee: str
-    currency: str
-    window: str
-    credit: str
-
-
-class ClientForm(WorkerErrors, ModalScreen[Client | None]):
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Add", id="dialog_confirm", priority=True),
-    ]
-
-    class Added(Message):
-        def __init__(self, client: Client) -> None:
-            self.client = client
-            super().__init__()
+class ClientForm(FormScreen[Client | None]):
+    BINDINGS = form_bindings("Add")
 
     class CurrenciesLoaded(Message):
         def __init__(self, default: str, used: set[str]) -> None:
@@ -227,43 +202,25 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
         with Vertical(classes="dialog", id="client-form") as box:
             box.border_title = "Add client"
             box.border_subtitle = "enter or ctrl+s adds · escape back"
-            for label, field_id, placeholder in (
-                ("Name", "name", "Anna Smith"),
-                ("Email", "email", "anna@example.com (for notices)"),
-                ("Phone", "phone", ""),
-            ):
-                with Horizontal(classes="field"):
-                    yield Label(label)
-                    yield Input(placeholder=placeholder, id=field_id)
-            with Horizontal(classes="field"):
-                yield Label("Programme")
-                yield Select(
-                    [("private", Programme.PRIVATE), ("sponsored", Programme.SPONSORED)],
-                    value=Programme.PRIVATE,
-                    allow_blank=False,
-                    id="programme",
-                )
-            with Horizontal(classes="field"):
-                yield Label("Fee")
-                yield Input(placeholder="90.00", id="fee")
-                currency = Input("GBP", id="currency", max_length=3)
-                currency.can_focus = False  # a tab stop only where several currencies are used
-                yield currency
-            with Horizontal(classes="field"):
-                yield Label("Window")
-                yield Input(
-                    placeholder="hours; blank = the practice's", id="window", type="integer"
-                )
-            with Horizontal(classes="field"):
-                yield Label("Credit")
-                yield Input(placeholder="sponsored sessions of credit", id="credit", type="integer")
-            yield Static("", classes="error", id="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Add", id="save", variant="primary")
+            yield field("Name", Input(placeholder="Anna Smith", id="name"))
+            yield field("Email", Input(placeholder="anna@example.com (for notices)", id="email"))
+            yield field("Phone", Input(placeholder="", id="phone"))
+            yield field("Programme", client_actions.programme_select(Programme.PRIVATE))
+            currency = client_actions.currency_input("GBP")
+            currency.can_focus = False  # a tab stop only where several currencies are used
+            yield field("Fee", Input(placeholder="90.00", id="fee"), currency)
+            yield field(
+                "Window",
+                Input(placeholder="hours; blank = the practice's", id="window", type="integer"),
+            )
+            yield field(
+                "Credit",
+                Input(placeholder="sponsored sessions of credit", id="credit", type="integer"),
+            )
+            yield error_line()
+            yield form_buttons("Add")
 
     def on_mount(self) -> None:
-        self.query_one("#currency", Input).styles.width = 7
         self.query_one("#name", Input).focus()
         self.privacy_changed()
         self._load_currencies()
@@ -290,42 +247,17 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             else "enter or ctrl+s adds · escape back"
         )
 
-    def on_input_changed(self) -> None:
-        self.query_one("#error", Static).update("")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def _value(self, field_id: str) -> str:
-        return self.query_one(f"#{field_id}", Input).value.strip()
-
     def action_submit(self) -> None:
-        programme = self.query_one("#programme", Select).value
-        request = NewClient(
-            name=self._value("name"),
-            email=self._value("email"),
-            phone=self._value("phone"),
-            programme=programme if isinstance(programme, Programme) else Programme.PRIVATE,
-            fee=self._value("fee"),
-            currency=self._value("currency") or "GBP",
-            window=self._value("window"),
-            credit=self._value("credit"),
+        request = client_actions.typed_client(
+            self, Programme.PRIVATE, "GBP", credit=self.value("credit")
         )
         if not request.name:
-            self._error("A client needs a name.")
+            self.show_error("A client needs a name.")
             return
         self._add(request)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _add(self, r: NewClient) -> None:
+    def _add(self, r: client_actions.TypedClient) -> None:
         for label, text in (("window", r.window), ("credit", r.credit)):
             if text and not text.isdigit():
                 raise DomainError(f"the {label} must be a whole number")
@@ -338,20 +270,10 @@ class ClientForm(WorkerErrors, ModalScreen[Client | None]):
             window_hours=int(r.window) if r.window else None,
             sponsored_credit=int(r.credit) if r.credit else 0,
         )
-        self.post_message(self.Added(client))
+        self.post_message(self.Done(client))
 
-    def on_client_form_added(self, message: ClientForm.Added) -> None:
-        learn = getattr(self.app, "learn_names", None)
-        if learn is not None:
-            learn([message.client.name])
-        self.app.notify(f"Added {shown_name(self, message.client.name)}", markup=False)
-        self.dismiss(message.client)
+    def finished(self, result: Client) -> None:
+        client_actions.learn_name(self, result)
 
-    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
-        if worker.group == "save" and isinstance(error, USER_ERRORS):
-            self._error(str(error))
-            return True
-        return False
-
-    def _error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(redacted(self, message)))
+    def said(self, result: Client) -> str:
+        return f"Added {shown_name(self, result.name)}"

@@ -14,10 +14,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker
 
@@ -25,7 +25,8 @@ from kara_tui.config import Settings
 from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
-from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.feeds import FeedAdded, SyncReport
@@ -172,7 +173,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         tz = self._tz or self.practice.tz
-        self.post_message(self.Loaded(self.sync.feeds.list(), tz))
+        self.post_message(self.Loaded(self.sync.feeds.all_feeds(), tz))
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, call: Callable[[], object], said: str) -> None:
@@ -451,18 +452,10 @@ def tell_sync_results(screen: Screen[Any], sync: FeedSync, reports: list[SyncRep
     sync.told(failures)
 
 
-class FeedForm(WorkerErrors, ModalScreen["FeedAdded | None"]):
+class FeedForm(FormScreen["FeedAdded | None"]):
     """Name and address (or file) of a new feed; the service checks both."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Add", id="dialog_confirm", priority=True),
-    ]
-
-    class Added(Message):
-        def __init__(self, added: FeedAdded) -> None:
-            self.added = added
-            super().__init__()
+    BINDINGS: ClassVar[list[BindingType]] = form_bindings("Add")
 
     def __init__(self, sync: FeedSync) -> None:
         super().__init__()
@@ -472,70 +465,44 @@ class FeedForm(WorkerErrors, ModalScreen["FeedAdded | None"]):
         with Vertical(classes="dialog", id="feed-form") as box:
             box.border_title = "Add a feed"
             box.border_subtitle = "enter or ctrl+s adds · escape back"
-            with Horizontal(classes="field"):
-                yield Label("Name")
-                yield Input(placeholder="Work", id="name")
-            with Horizontal(classes="field"):
-                yield Label("Address")
-                yield Input(placeholder="https://… webcal://… or /path/to/file.ics", id="source")
+            yield field("Name", Input(placeholder="Work", id="name"))
+            yield field(
+                "Address",
+                Input(placeholder="https://… webcal://… or /path/to/file.ics", id="source"),
+            )
             yield Static(
                 "An address is a secret (anyone with it can read the calendar): it is kept in "
                 "your keyring when there is one, and shown masked.",
                 classes="note",
             )
-            yield Static("", classes="error", id="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Add", id="save", variant="primary")
+            yield error_line()
+            yield form_buttons("Add")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
-    def on_input_changed(self) -> None:
-        self.query_one("#error", Static).update("")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "name" and not self.query_one("#source", Input).value.strip():
+    def input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "name" and not self.value("source"):
             self.query_one("#source", Input).focus()
             return
         self.action_submit()
 
     def action_submit(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
-        source = self.query_one("#source", Input).value.strip()
+        name = self.value("name")
+        source = self.value("source")
         if not name:
-            self._error("A feed needs a name (it is shown on its events).")
+            self.show_error("A feed needs a name (it is shown on its events).")
             self.query_one("#name", Input).focus()
             return
         if not source:
-            self._error("A feed needs an address (https or webcal) or an .ics file.")
+            self.show_error("A feed needs an address (https or webcal) or an .ics file.")
             self.query_one("#source", Input).focus()
             return
         self._add(name, source)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _add(self, name: str, source: str) -> None:
-        self.post_message(self.Added(self.sync.feeds.add(name, source)))
-
-    def on_feed_form_added(self, message: Added) -> None:
-        self.dismiss(message.added)
-
-    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
-        if worker.group == "save" and isinstance(error, USER_ERRORS):
-            self._error(str(error))
-            return True
-        return False
-
-    def _error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(message))
+        self.post_message(self.Done(self.sync.feeds.add(name, source)))
 
 
 class FeedReport(ModalScreen[None]):

@@ -21,9 +21,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Notification, NotificationStatus
 from kara_tui.domain.privacy import mask_email
+from kara_tui.services.errors import StorageError
 from kara_tui.services.outbox import Outbox, SendReport
 from kara_tui.ui.format import clean
 from kara_tui.ui.privacy import privacy_on, redacted

@@ -31,9 +31,9 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from kara_tui.dayspan import days_to_span, describe, is_bare_date, typed_days
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError, Money
 from kara_tui.domain.privacy import initials
+from kara_tui.services.errors import StorageError
 from kara_tui.services.report import (
     COUNTED_BY,
     ClientLine,

@@ -16,11 +16,10 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 from textual.worker import get_current_worker
 
-from kara_tui.db.engine import StorageError
 from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.policy.notices import why_not_notified
-from kara_tui.services.errors import ConflictError
+from kara_tui.services.errors import ConflictError, StorageError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import AmbiguousTime, localize, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt

@@ -10,12 +10,10 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import Worker
 
 from kara_tui.clock import Clock
@@ -28,11 +26,11 @@ from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
 from kara_tui.ui.client_pick import ClientPicker, Pickable
 from kara_tui.ui.privacy import privacy_on, redacted
+from kara_tui.ui.screens._dialog import FormScreen, error_line, form_bindings, form_buttons
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.hanging import hanging
 from kara_tui.ui.widgets.toggles import Tick
-from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -54,23 +52,15 @@ class Request:
     notify: bool = False
 
 
-class SessionForm(WorkerErrors, ModalScreen[Session | None]):
+class SessionForm(FormScreen[Session | None]):
     """New session (``day`` given) or edit (``session`` given); dismisses with the saved Session."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Save", id="dialog_confirm", priority=True),
-    ]
+    BINDINGS = form_bindings("Save")
 
     class Checked(Message):
         def __init__(self, key: tuple[datetime, datetime], conflicts: list[Conflict]) -> None:
             self.key = key
             self.conflicts = conflicts
-            super().__init__()
-
-    class Saved(Message):
-        def __init__(self, session: Session) -> None:
-            self.session = session
             super().__init__()
 
     class ClientsLoaded(Message):
@@ -235,10 +225,8 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 hint.display = False
                 yield hint
             yield Static("", classes="conflicts", id="conflicts")
-            yield Static("", classes="error", id="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Book" if s is None else "Save", id="save", variant="primary")
+            yield error_line()
+            yield form_buttons("Book" if s is None else "Save")
 
     def on_mount(self) -> None:
         if self.editing is None:
@@ -270,14 +258,14 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 
     # -- live conflict check ------------------------------------------------------------------
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("start", "minutes"):
             self._recheck()
         elif event.input.id == "client":
             self._echo_client()
             self._warn_credit()
             self._offer_notice()
-        self.query_one("#error", Static).update("")
+        super().input_changed(event)
 
     def _slot(self) -> tuple[datetime, datetime]:
         """The typed start and end; DomainError saying what is wrong with them."""
@@ -340,17 +328,6 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
     def action_submit(self) -> None:
         try:
             start, end = self._slot()
@@ -361,7 +338,7 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
             return
         client = "" if self.editing else self.query_one("#client", Input).value.strip()
         if self.editing is None and not client:
-            self._error("Who is the session with? Type the client's name.")
+            self.show_error("Who is the session with? Type the client's name.")
             self.query_one("#client", Input).focus()
             return
         request = Request(
@@ -414,24 +391,17 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
                 prepaid=request.prepaid,
                 force=force,
             )
-        self.post_message(self.Saved(session))
+        self.post_message(self.Done(session))
 
-    def on_session_form_saved(self, message: Saved) -> None:
+    def said(self, result: Session) -> str:
         verb = "Booked" if self.editing is None else "Saved"
-        line = fmt.session_line(message.session, self.tz, self.privacy)
-        self.app.notify(f"{verb}: {line}", markup=False)
-        self.dismiss(message.session)
+        return f"{verb}: {fmt.session_line(result, self.tz, self.privacy)}"
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
-        if worker.group != "save":
-            return False
-        if isinstance(error, ConflictError):
+        if worker.group == "save" and isinstance(error, ConflictError):
             self._ask_to_force(error)
             return True
-        if isinstance(error, USER_ERRORS):
-            self._error(str(error))
-            return True
-        return False
+        return super().on_service_failed(worker, error)
 
     def _ask_to_force(self, error: ConflictError) -> None:
         request = self._request
@@ -447,9 +417,6 @@ class SessionForm(WorkerErrors, ModalScreen[Session | None]):
         verb = "Book anyway" if self.editing is None else "Save anyway"
         title = warnings_title(error.conflicts)
         self.app.push_screen(ConfirmDialog(title, body, confirm=verb), done)
-
-    def _error(self, message: str) -> None:
-        self.query_one("#error", Static).update(Text(redacted(self, message)))
 
 
 def default_start(pro: Professional, clock: Clock, day: date) -> datetime:

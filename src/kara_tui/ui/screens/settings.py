@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
-from textual.worker import Worker
+from textual.widgets import Input, Static
 
 from kara_tui.domain import DomainError, Professional
 from kara_tui.policy.settings import SETTINGS_KEYS, check_setting, settings_text
-from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+from kara_tui.ui.privacy import redacted
+from kara_tui.ui.screens._dialog import FormScreen, field, form_bindings, form_buttons
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -38,13 +36,10 @@ LABELS = {
 }
 
 
-class SettingsScreen(WorkerErrors, ModalScreen[Professional | None]):
+class SettingsScreen(FormScreen[Professional | None]):
     """Edit every setting; ctrl+s checks them all and saves them together, escape discards."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Discard", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Save", id="dialog_confirm", priority=True),
-    ]
+    BINDINGS = form_bindings("Save", back="Discard")
 
     DEFAULT_CSS = """
     SettingsScreen .dialog .field > Label { width: 13; }
@@ -57,16 +52,11 @@ class SettingsScreen(WorkerErrors, ModalScreen[Professional | None]):
             self.professional = professional
             super().__init__()
 
-    class Saved(Message):
-        def __init__(self, professional: Professional, keys: list[str]) -> None:
-            self.professional = professional
-            self.keys = keys
-            super().__init__()
-
     def __init__(self, practice: Practice) -> None:
         super().__init__()
         self.practice = practice
         self.stored: dict[str, str] | None = None
+        self.saving: list[str] = []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog -wide", id="settings-form") as box:
@@ -74,14 +64,10 @@ class SettingsScreen(WorkerErrors, ModalScreen[Professional | None]):
             box.border_subtitle = "ctrl+s saves · escape discards · tab next field"
             for key in SETTINGS_KEYS:
                 label, hint = LABELS[key]
-                with Horizontal(classes="field"):
-                    yield Label(label)
-                    yield Input(placeholder=hint, id=key, disabled=True)
+                yield field(label, Input(placeholder=hint, id=key, disabled=True))
                 yield Static("", classes="field-error -empty", id=f"{key}-error")
             yield Static("Loading…", classes="note", id="status")
-            with Horizontal(classes="buttons"):
-                yield Button("Discard", id="back")
-                yield Button("Save", id="save", variant="primary")
+            yield form_buttons("Save", back="Discard")
 
     def on_mount(self) -> None:
         self._load()
@@ -117,7 +103,7 @@ class SettingsScreen(WorkerErrors, ModalScreen[Professional | None]):
         line.set_class(not problem, "-empty")
         return problem
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def input_changed(self, event: Input.Changed) -> None:
         if self.stored is not None and event.input.id in SETTINGS_KEYS:
             self._check(event.input.id)
             self.query_one("#status", Static).update("")
@@ -133,17 +119,6 @@ class SettingsScreen(WorkerErrors, ModalScreen[Professional | None]):
 
     # -- saving -----------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
     def action_submit(self) -> None:
         if self.stored is None:
             return
@@ -158,19 +133,16 @@ class SettingsScreen(WorkerErrors, ModalScreen[Professional | None]):
             self.dismiss(None)
             return
         status.update("Saving…")
+        self.saving = list(changes)
         self._save(changes)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _save(self, changes: dict[str, str]) -> None:
-        self.post_message(self.Saved(self.practice.set_settings(changes), list(changes)))
+        self.post_message(self.Done(self.practice.set_settings(changes)))
 
-    def on_settings_screen_saved(self, message: Saved) -> None:
-        names = ", ".join(LABELS[key][0] for key in message.keys)
-        self.app.notify(f"Settings saved: {names}", markup=False)
-        self.dismiss(message.professional)
+    def said(self, result: Professional) -> str:
+        return "Settings saved: " + ", ".join(LABELS[key][0] for key in self.saving)
 
-    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
-        if worker.group == "save" and isinstance(error, USER_ERRORS):
-            self.query_one("#status", Static).update(Text(f"Not saved: {error}"))
-            return True
-        return False
+    def show_error(self, message: str) -> None:
+        """The settings' error line is the status line."""
+        self.query_one("#status", Static).update(Text(f"Not saved: {redacted(self, message)}"))

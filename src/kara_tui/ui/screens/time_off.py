@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
-from textual.worker import Worker
+from textual.widgets import Input, Static
 
 from kara_tui.clock import Clock
 from kara_tui.dayspan import describe, typed_span
@@ -22,27 +19,19 @@ from kara_tui.domain import DomainError, Session, TimeOff
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.resolved import day_or_moment_echo
-from kara_tui.ui.workers import USER_ERRORS, WorkerErrors
+from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Block", id="dialog_confirm", priority=True),
-    ]
+class TimeOffForm(FormScreen[TimeOff | None]):
+    BINDINGS = form_bindings("Block")
 
     class Previewed(Message):
         def __init__(self, key: tuple[datetime, datetime], sessions: list[Session]) -> None:
             self.key = key
             self.sessions = sessions
-            super().__init__()
-
-    class Blocked(Message):
-        def __init__(self, time_off: TimeOff) -> None:
-            self.time_off = time_off
             super().__init__()
 
     def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
@@ -57,23 +46,17 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
         with Vertical(classes="dialog") as box:
             box.border_title = "Block time off"
             box.border_subtitle = "enter or ctrl+s blocks · escape back"
-            with Horizontal(classes="field"):
-                yield Label("From")
-                yield Input(f"{self.day:%Y-%m-%d}", placeholder="YYYY-MM-DD", id="from")
-                yield Static("", classes="echo", id="from-echo")
-            with Horizontal(classes="field"):
-                yield Label("To (incl.)")
-                yield Input(f"{self.day:%Y-%m-%d}", placeholder="YYYY-MM-DD", id="to")
-                yield Static("", classes="echo", id="to-echo")
-            with Horizontal(classes="field"):
-                yield Label("Reason")
-                yield Input(placeholder="holiday, illness, training…", id="reason")
+            for label, name in (("From", "from"), ("To (incl.)", "to")):
+                yield field(
+                    label,
+                    Input(f"{self.day:%Y-%m-%d}", placeholder="YYYY-MM-DD", id=name),
+                    Static("", classes="echo", id=f"{name}-echo"),
+                )
+            yield field("Reason", Input(placeholder="holiday, illness, training…", id="reason"))
             yield Static("", classes="note", id="range-echo")
             yield Static("", classes="conflicts", id="range-sessions")
-            yield Static("", classes="error", id="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Block", id="save", variant="primary")
+            yield error_line()
+            yield form_buttons("Block")
 
     def on_mount(self) -> None:
         self.query_one("#from", Input).focus()
@@ -88,8 +71,8 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
             backwards="time off must end after it starts",
         )
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#error", Static).update("")
+    def input_changed(self, event: Input.Changed) -> None:
+        super().input_changed(event)
         if event.input.id in ("from", "to"):
             self._update()
 
@@ -135,36 +118,17 @@ class TimeOffForm(WorkerErrors, ModalScreen[TimeOff | None]):
             text.append(f"  and {n - 5} more\n")
         out.update(text)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
     def action_submit(self) -> None:
         try:
             start, end = self._range()
         except DomainError as exc:
-            self.query_one("#error", Static).update(Text(str(exc)))
+            self.show_error(str(exc))
             return
         self._block(start, end, self.query_one("#reason", Input).value)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _block(self, start: datetime, end: datetime, reason: str) -> None:
-        self.post_message(self.Blocked(self.practice.add_time_off(start, end, reason)))
+        self.post_message(self.Done(self.practice.add_time_off(start, end, reason)))
 
-    def on_time_off_form_blocked(self, message: Blocked) -> None:
-        t = message.time_off
-        self.app.notify(f"Time off blocked: {describe(t.start, t.end, self.tz)}", markup=False)
-        self.dismiss(t)
-
-    def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
-        if worker.group == "save" and isinstance(error, USER_ERRORS):
-            self.query_one("#error", Static).update(Text(str(error)))
-            return True
-        return False
+    def said(self, result: TimeOff) -> str:
+        return f"Time off blocked: {describe(result.start, result.end, self.tz)}"

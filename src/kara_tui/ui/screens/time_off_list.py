@@ -18,6 +18,7 @@ from kara_tui.clock import Clock
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
 from kara_tui.ui import format as fmt
+from kara_tui.ui.screens._dialog import back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -30,8 +31,7 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("b", "block", "Block time off", id="time_off_block"),
         Binding("d,delete", "remove", "Remove", id="time_off_remove"),
-        Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back"),
-        Binding("q", "dismiss(None)", "Back", show=False),
+        *back_bindings(),
     ]
 
     DEFAULT_CSS = """

@@ -1,0 +1,45 @@
+"""Pilot helpers: wait until the app is still, and read the screen as a person does."""
+
+from __future__ import annotations
+
+import contextlib
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.worker import WorkerFailed
+
+
+async def settle(app: App[object] | Pilot[object], pilot: Pilot[object] | None = None) -> None:
+    """Let every worker finish and every message it posted be handled (they can chain).
+
+    Called as ``settle(app, pilot)``, or ``settle(pilot)`` (a snapshot's run_before too).
+    """
+    if pilot is None:
+        assert isinstance(app, Pilot)
+        pilot = app
+    app = pilot.app
+    for _ in range(4):
+        # A failed worker is reported by the app (a notification); tests check that.
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            break
+    await pilot.pause()
+
+
+def screen_text(app: App[object]) -> str:
+    """The whole terminal as plain text, the way a person reads it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def notices(app: App[object]) -> str:
+    """Every notification shown so far, one per line."""
+    return "\n".join(n.message for n in app._notifications)
+
+
+def shown(app: App[object], selector: str) -> str:
+    """The plain text a Static on the current screen was given."""
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).content)
