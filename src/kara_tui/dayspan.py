@@ -46,6 +46,30 @@ def typed_span(
     return start, end
 
 
+def typed_days(
+    first: str,
+    last: str,
+    today: date,
+    *,
+    backwards: str = "the last day is before the first",
+) -> tuple[date, date]:
+    """The first and last day (both included) of a typed range of whole days, as a report
+    period is: '2026-08-01', 'today', 'monday', '-30d'; a time of day is refused, not cut."""
+    days = []
+    for text, which in ((first, "from"), (last, "to")):
+        if not text.strip():
+            raise DomainError(f"{which}: a day is needed (2026-08-01, today, -30d)")
+        if not is_bare_date(text):
+            raise DomainError(f"{which}: '{text.strip()}' has a time of day; give a day")
+        try:
+            days.append(parse_date(text, today))
+        except DomainError as exc:
+            raise DomainError(f"{which}: {exc}") from None
+    if days[1] < days[0]:
+        raise DomainError(backwards)
+    return days[0], days[1]
+
+
 def whole_days(start: datetime, end: datetime, tz: ZoneInfo) -> tuple[date, date] | None:
     """The first and last day (included) when [start, end) is whole days in ``tz``, else None."""
     a, b = start.astimezone(tz), end.astimezone(tz)

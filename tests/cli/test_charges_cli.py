@@ -101,3 +101,24 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, world, db_url, args, mes
     assert message in r.err
     assert r.err.count("\n") == 1 and "Traceback" not in r.err
     assert everything(db_url) == before
+
+
+def test_attended_sessions_are_charged_when_set_and_voided_on_unmark(cli) -> None:
+    assert cli("settings", "set", "charge_attended_sessions", "sometimes").err.strip() == (
+        "kara-tui: charge_attended_sessions must be yes or no, not 'sometimes'"
+    )
+    assert "charge_attended_sessions = no" in cli("settings", "show").out
+    assert cli("settings", "show", "--json").json()["charge_attended_sessions"] is False
+    assert cli("settings", "set", "charge_attended_sessions", "yes").code == 0
+    cli("clients", "add", "Anna Smith", "--fee", "90")
+    sid = cli("sessions", "add", "--client", "Anna Smith", "--start", "2026-11-13 10:00",
+              "--force", "--no-notify").out.strip()  # fmt: skip
+    done = cli("sessions", "attend", sid)
+    assert done.out.strip() == (
+        f"Session {sid} marked attended, charged 90.00 GBP for the session (pending)."
+    )
+    [charge] = cli("charges", "list", "--json").json()
+    assert (charge["kind"], charge["amount"], charge["status"]) == ("session", "90.00", "pending")
+    cli("sessions", "unmark", sid)
+    [charge] = cli("charges", "list", "--json").json()
+    assert (charge["status"], charge["void_reason"]) == ("void", "attendance undone")

@@ -98,6 +98,8 @@ BAD = [
     (("clients", "edit", "Anna", "--name", "Ben Jones"), "already called 'Ben Jones' (id 2,"),
     (("clients", "edit", "Anna"), "nothing to change for Anna Smith"),
     (("clients", "edit", "Anna", "--update-future"), "--update-future goes with --fee"),
+    (("clients", "edit", "Anna", "--reminders", "3"), "'3' is not a reminder lead"),
+    (("clients", "edit", "Anna", "--reminders", "default"), "nothing to change for Anna Smith"),
     (("clients", "archive", "Nobody"), "no client called 'Nobody'"),
     (("clients", "restore", "Anna"), "Anna Smith (id 1) is not archived"),
     (("clients", "credit", "Ben", "ten"), "a whole number of sessions like +10"),
@@ -116,3 +118,26 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, world, db_url, args, mes
     assert message in r.err
     assert r.err.count("\n") == 1 and "Traceback" not in r.err
     assert everything(db_url) == before
+
+
+def test_edit_reminder_leads_own_none_and_back_to_the_practices(cli, world) -> None:
+    r = cli("clients", "edit", "Anna", "--reminders", "2, 48h", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["reminder_leads"] == "48,2"
+    assert (
+        cli("clients", "edit", "Anna", "--reminders", "none", "--json").json()["reminder_leads"]
+        == "none"
+    )
+    assert (
+        cli("clients", "edit", "1", "--reminders", "default", "--json").json()["reminder_leads"]
+        is None
+    )
+
+
+def test_update_future_says_which_booked_sessions_keep_a_prepaid_fee(cli, world) -> None:
+    cli("sessions", "add", "--client", "Anna", "--start", "2026-11-18 10:00", "--prepaid")
+    r = cli("clients", "edit", "Anna", "--fee", "99", "--update-future")
+    assert r.out == (
+        "Anna Smith (id 1) updated\n1 booked session(s) now at 99.00 GBP; 1 prepaid keep the fee paid\n"
+    )
+    assert cli("sessions", "show", "2", "--json").json()["fee"] == "90.00"

@@ -29,7 +29,16 @@ def test_json_has_every_figure(cli, world):
         "timezone": "Europe/London",
     }
     assert doc["client"] is None
+    assert doc["counted_by"] == {
+        "sessions": "session_date",
+        "cancellations": "session_date",
+        "waived": "session_date",
+        "charges": "charge_date",
+        "refunds": "charge_date",
+        "payments": "payment_date",
+    }
     assert doc["sessions"] == {
+        "counted_by": "session_date",
         "booked": 13,
         "attended": 1,
         "scheduled": 2,
@@ -50,7 +59,9 @@ def test_json_has_every_figure(cli, world):
     }
     assert doc["professional_cancellation_rate"] == 15.4
     eur50 = {"amount": "50.00", "currency": "EUR"}
+    gbp135 = {"amount": "135.00", "currency": "GBP"}
     assert doc["charges"] == {
+        "counted_by": "charge_date",
         "count": 3,
         "totals": [eur50, {"amount": "135.00", "currency": "GBP"}],
         "by_kind": {
@@ -62,13 +73,28 @@ def test_json_has_every_figure(cli, world):
             "no_show": {"count": 1, "totals": [{"amount": "45.00", "currency": "GBP"}]},
             "session": {"count": 0, "totals": []},
         },
+        "paid": {"count": 0, "totals": []},
+        "pending": {"count": 3, "totals": [eur50, gbp135]},
     }
     assert doc["waived"] == {
+        "counted_by": "session_date",
         "count": 3,
         "totals": [{"amount": "250.00", "currency": "GBP"}],
         "late_fee_percent": 100,
     }
-    assert doc["refunds"] == {"count": 1, "totals": [{"amount": "60.00", "currency": "GBP"}]}
+    gbp60 = {"amount": "60.00", "currency": "GBP"}
+    assert doc["refunds"] == {
+        "counted_by": "charge_date",
+        "count": 1,
+        "totals": [gbp60],
+        "pending": {"count": 1, "totals": [gbp60]},
+    }
+    assert doc["payments"] == {
+        "counted_by": "payment_date",
+        "count": 0,
+        "totals": [],
+        "refunds_paid_out": {"count": 0, "totals": []},
+    }
     ann = doc["clients"][0]
     assert ann == {
         "client_id": world.ann.id,
@@ -80,7 +106,10 @@ def test_json_has_every_figure(cli, world):
         "late": 3,
         "no_shows": 1,
         "waived": 1,
-        "charged": [{"amount": "135.00", "currency": "GBP"}],
+        "charged": [gbp135],
+        "paid": [],
+        "pending": [gbp135],
+        "payments": [],
     }
     assert [c["client"] for c in doc["clients"]] == [
         "Ann Archer",
@@ -136,13 +165,23 @@ def test_csv_parses_back_with_one_row_per_client_and_a_total(cli, world):
         "session_charges",
         "charged_EUR",
         "charged_GBP",
+        "paid_EUR",
+        "paid_GBP",
+        "pending_EUR",
+        "pending_GBP",
+        "payments_EUR",
+        "payments_GBP",
     ]
     assert rows[1][0] == str(world.ann.id)
     ann, bob, dee, total = rows[1][1:], rows[2][1:], rows[4][1:], rows[-1]
-    assert ann == ["Ann Archer", "6", "1", "1", "3", "3", "1", "1", *"1010", "0.00", "135.00"]
-    assert bob == ["Bob Baker", "3", "0", "0", "2", "1", "1", "2", *"0000", "0.00", "0.00"]
-    assert dee == ["Dee Dunn", "2", "0", "1", "1", "1", "0", "0", *"1000", "50.00", "0.00"]
-    assert total == ["", "TOTAL", "13", "1", "2", "8", "5", "2", "3", *"2010", "50.00", "135.00"]
+    # charged, paid, pending and payments, in EUR then GBP: nothing is paid in this story.
+    assert ann == ["Ann Archer", "6", "1", "1", "3", "3", "1", "1", *"1010",
+                   "0.00", "135.00", "0.00", "0.00", "0.00", "135.00", "0.00", "0.00"]  # fmt: skip
+    assert bob == ["Bob Baker", "3", "0", "0", "2", "1", "1", "2", *"0000", *["0.00"] * 8]
+    assert dee == ["Dee Dunn", "2", "0", "1", "1", "1", "0", "0", *"1000",
+                   "50.00", "0.00", "0.00", "0.00", "50.00", "0.00", "0.00", "0.00"]  # fmt: skip
+    assert total == ["", "TOTAL", "13", "1", "2", "8", "5", "2", "3", *"2010",
+                     "50.00", "135.00", "0.00", "0.00", "50.00", "135.00", "0.00", "0.00"]  # fmt: skip
     assert len(rows) == 1 + 4 + 1
     assert all(len(r) == len(rows[0]) for r in rows)
 
@@ -151,8 +190,8 @@ def test_csv_of_an_empty_practice_still_has_header_and_total(cli):
     result = cli("report", "--csv")
     assert result.code == 0, result.err
     rows = list(csv.reader(io.StringIO(result.out, newline="")))
-    assert rows[0][-1] == "charged_GBP"  # the practice's currency
-    assert rows[1:] == [["", "TOTAL", "0", "0", "0", "0", "0", "0", "0", *"0000", "0.00"]]
+    assert rows[0][-4:] == ["charged_GBP", "paid_GBP", "pending_GBP", "payments_GBP"]
+    assert rows[1:] == [["", "TOTAL", "0", "0", "0", "0", "0", "0", "0", *"0000", *["0.00"] * 4]]
 
 
 @pytest.mark.parametrize(
@@ -196,12 +235,26 @@ def test_text_summary(cli, world):
     out = result.out
     assert "Report: Wed 19 Aug 2026 – Mon 16 Nov 2026 (90 days), all clients" in out
     lines = [line.split() for line in out.splitlines()]
-    assert ["Sessions", "booked", "13"] in lines
+    assert ["Sessions", "booked", "13", "(by", "session", "date)"] in lines
     assert ["cancelled", "8", "(5", "late,", "1", "rescheduled)"] in lines
     assert ["Client", "did", "not", "show", "up", "2", "2"] in lines
     assert "15.4 %" in out
-    assert ["Charges", "made", "3", "50.00", "EUR,", "135.00", "GBP"] in lines
-    assert ["Refunds", "1", "60.00", "GBP"] in lines
+    assert [
+        "Charges",
+        "made",
+        "3",
+        "50.00",
+        "EUR,",
+        "135.00",
+        "GBP",
+        "(by",
+        "charge",
+        "date)",
+    ] in lines
+    assert ["paid", "0", "-"] in lines
+    assert ["pending", "3", "50.00", "EUR,", "135.00", "GBP"] in lines
+    assert ["Refunds", "1", "60.00", "GBP", "(by", "charge", "date)"] in lines
+    assert ["Payments", "received", "0", "-", "(by", "payment", "date)"] in lines
     assert ["Bob", "Baker", "3", "0", "2", "1", "1", "2", "-"] in lines
     assert ["Mon", "09", "Nov", "2026", "0", "5", "1"] in lines
 
@@ -249,3 +302,23 @@ def test_a_charge_on_a_cancellation_that_was_not_late_is_shown_apart(cli, practi
     assert next(x for x in text if "cancelled, not late" in x).split() == [
         "cancelled,", "not", "late", "1", "90.00", "GBP",
     ]  # fmt: skip
+
+
+def test_a_charge_made_today_for_next_week_is_in_todays_period(cli, practice):
+    cli("clients", "add", "Anna Smith", "--fee", "90", "--window-hours", "240")
+    sid = cli("sessions", "add", "--client", "Anna Smith", "--start", "2026-11-23 10:00",
+              "--no-notify").out.strip()  # fmt: skip
+    cli("sessions", "cancel", sid, "--reason", "client", "--charge", "--method", "card",
+        "--no-notify")  # fmt: skip
+    today = cli("report", "--json", "--from", "2026-11-16", "--to", "2026-11-17").json()
+    assert (today["sessions"]["booked"], today["charges"]["count"]) == (0, 1)
+    assert today["charges"]["pending"]["totals"] == [{"amount": "90.00", "currency": "GBP"}]
+    [charge] = cli("charges", "list", "--json").json()
+    cli("charges", "pay", str(charge["id"]), "--date", "2026-11-16")
+    today = cli("report", "--json", "--from", "2026-11-16", "--to", "2026-11-17").json()
+    assert today["charges"]["paid"]["count"] == 1
+    assert today["payments"]["totals"] == [{"amount": "90.00", "currency": "GBP"}]
+    week = cli("report", "--json", "--from", "2026-11-23", "--to", "2026-11-24").json()
+    assert (week["sessions"]["booked"], week["charges"]["count"]) == (1, 0)
+    text = cli("report", "--from", "2026-11-16", "--to", "2026-11-17").out
+    assert "Payments received         1   90.00 GBP   (by payment date)" in text

@@ -95,3 +95,16 @@ def test_bad_input_is_one_line(cli, world, args, message) -> None:
     assert r.code == 2
     assert message in r.err
     assert r.err.count("\n") == 1 and "Traceback" not in r.err
+
+
+def test_a_charge_paid_by_sponsored_credit_is_a_payment_on_the_day_it_was_made(cli) -> None:
+    cli("clients", "add", "Ben Jones", "--programme", "sponsored", "--fee", "60", "--credit", "2")
+    cli("sessions", "add", "--client", "Ben", "--start", "2026-11-16 12:00", "--no-notify")
+    assert cli("sessions", "cancel", "1", "--reason", "client", "--charge",
+               "--method", "sponsored_credit", "--no-notify").code == 0  # fmt: skip
+    r = cli("statement", "Ben", "--from", "2026-11-01", "--to", "2026-12-01")
+    assert r.code == 0, r.err
+    assert "16 Nov 2026: paid 60.00 GBP by sponsored credit" in r.out
+    assert "Owed at the end of the period: nothing" in r.out
+    doc = cli("report", "--json", "--from", "2026-11-16", "--to", "2026-11-17").json()
+    assert doc["payments"]["totals"] == [{"amount": "60.00", "currency": "GBP"}]

@@ -363,7 +363,7 @@ def test_0007_adds_reminders_and_their_settings_and_keeps_the_practice(
             "SELECT reminder_leads, quiet_hours FROM professionals"
         ).all() == [("24", "21:00-08:00")]
         assert conn.exec_driver_sql("SELECT count(*) FROM reminders").scalar() == 0
-    upgrade(engine)  # today's rows need the later columns too (0009_session_series adds some)
+    upgrade(engine)  # today's rows need the later columns too (0009 and 0010 add some)
     practice = Practice(engine, clock)
     pro = practice.professional()
     assert (pro.reminder_leads, pro.quiet_hours) == ("24", "21:00-08:00")
@@ -376,4 +376,37 @@ def test_0007_adds_reminders_and_their_settings_and_keeps_the_practice(
     assert "reminder_leads" not in {c["name"] for c in inspect(engine).get_columns("professionals")}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT name FROM professionals").scalar() == "Dr Kara"
+    engine.dispose()
+
+
+def test_0010_adds_charge_attended_sessions_off_and_keeps_the_practice(
+    tmp_path: Path, clock
+) -> None:
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kara.db'}")
+    upgrade(engine, "0005_feed_block_all_day")
+    with engine.begin() as conn:
+        _seed_0001(conn)
+    upgrade(engine, "0009_session_series")
+    upgrade(engine, "0010_session_charges")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT charge_attended_sessions FROM professionals").all() == [
+            (0,)
+        ]
+    practice = Practice(engine, clock)
+    assert practice.professional().charge_attended_sessions is False
+    _check_seeded_practice(practice)
+    practice.set_setting("charge_attended_sessions", "yes")
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009_session_series")
+    assert "charge_attended_sessions" not in {
+        c["name"] for c in inspect(engine).get_columns("professionals")
+    }
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT name, reminder_leads FROM professionals").all() == [
+            ("Dr Kara", "24")
+        ]
     engine.dispose()

@@ -276,3 +276,10 @@ def test_only_a_database_ready_to_open_is_read_quickly(tmp_path: Path) -> None:
 def test_which_urls_are_read_quickly(url: str, path: str | None) -> None:
     found = sqlite_path(url)
     assert (str(found) if found is not None else None) == path
+
+
+def test_the_quick_professional_reads_the_session_charge_setting(world) -> None:
+    practice, reader = world
+    practice.set_setting("charge_attended_sessions", "yes")
+    assert reader.professional().charge_attended_sessions is True
+    assert reader.professional() == practice.professional()

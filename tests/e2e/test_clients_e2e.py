@@ -51,7 +51,16 @@ def test_edit_window_cancel_late_pay_and_statement(env, terminal: Terminal, tmp_
     terminal.wait_cursor_on("Paid on")
     terminal.keys("Enter")
     terminal.wait("Balance: nothing pending")
-    terminal.keys("Escape", "Escape", "q")
+    terminal.keys("Escape", "Escape")
+    terminal.wait("Week 47")
+    terminal.keys("R")  # the reports screen's "Who owes" tab agrees
+    terminal.wait("Who owes (o)")
+    terminal.wait("Payments · by payment date")
+    terminal.keys("o")
+    terminal.wait("Nobody owes anything")
+    terminal.keys("Escape")
+    terminal.wait("Week 47")
+    terminal.keys("q")
 
     assert json.loads(kara(env, "clients", "show", "Anna", "--json"))["balance"] == []
     out = kara(env, "statement", "Anna", "--from", "2026-11-01", "--to", "2026-12-01")

@@ -181,8 +181,9 @@ def test_void_charges_are_left_out_and_the_waiver_uses_the_fee_percentage():
         SessionStatus.CANCELLED,
         cancellation=_cancel(Reason.CLIENT, late=True, charged=True),
         charges=(
-            _charge(7000, ChargeKind.LATE_CANCELLATION, ChargeStatus.VOID),
-            _charge(3000, ChargeKind.LATE_CANCELLATION, ChargeStatus.PAID),
+            # Made the day of the session: charges count by the day they were made.
+            _charge(7000, ChargeKind.LATE_CANCELLATION, ChargeStatus.VOID, start),
+            _charge(3000, ChargeKind.LATE_CANCELLATION, ChargeStatus.PAID, start),
         ),
     )
     waived = _session(
@@ -297,7 +298,7 @@ def _cancel(reason: Reason, *, late: bool = False, charged: bool = False) -> Can
     )
 
 
-def _charge(minor: int, kind: ChargeKind, status: ChargeStatus) -> Charge:
+def _charge(minor: int, kind: ChargeKind, status: ChargeStatus, made: datetime = _NOW) -> Charge:
     return Charge(
         id=minor,
         session_id=1,
@@ -306,7 +307,7 @@ def _charge(minor: int, kind: ChargeKind, status: ChargeStatus) -> Charge:
         method=PaymentMethod.CARD,
         kind=kind,
         status=status,
-        created_at=_NOW,
+        created_at=made,
     )
 
 

@@ -339,3 +339,31 @@ async def test_ctrl_a_selects_a_typed_date_so_retyping_replaces_it(app, ids) -> 
         assert field(app, "start").value == ""
         assert field(app, "start").placeholder == "YYYY-MM-DD HH:MM"
         assert "YYYY-MM-DD HH:MM" in screen_text(app)
+
+
+async def test_the_client_picker_shows_ids_where_names_could_be_confused(
+    app, ids, cal_practice
+) -> None:
+    smyth = cal_practice.add_client("Anna Smyth", fee=Money(7000, "GBP"))
+    anna = cal_practice.find_client("Anna Smith")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"Anna Sm")
+        await settle(app, pilot)
+        assert shown(app, "#client-echo") == (
+            f"→ 2 clients match: Anna Smith (id {anna.id}), Anna Smyth (id {smyth.id}); "
+            "type more, or the id"
+        )
+        await pilot.press("right")  # take the suggestion: it carries the id
+        await pilot.pause()
+        assert field(app, "client").value == f"Anna Smith (id {anna.id})"
+        await retype(pilot, app, "client", f"#{smyth.id}")
+        await settle(app, pilot)
+        assert shown(app, "#client-echo") == f"→ Anna Smyth (id {smyth.id})"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.id == "calendar"
+        [booked] = cal_practice.list_sessions(client_id=smyth.id)
+        assert booked.fee == Money(7000, "GBP")

@@ -405,3 +405,19 @@ async def test_j_and_k_typed_while_a_week_loads_move_on_that_week(app, ids) -> N
         assert screen.cursor == date(2026, 11, 23)
         assert screen.selected == ids["next_week"]
         assert "Week 48" in screen_text(app)
+
+
+async def test_search_names_the_client_id_where_names_could_be_confused(
+    app, ids, cal_practice
+) -> None:
+    smyth = cal_practice.add_client("Anna Smyth")
+    cal_practice.book(smyth.id, at(25, 9), force=True)
+    anna = cal_practice.find_client("Anna Smith")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.press(*"anna sm")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert f"Wed 25 Nov 2026 09:00–09:50 Anna Smyth (client id {smyth.id})" in text
+        assert f"Mon 23 Nov 2026 10:00–10:50 Anna Smith (client id {anna.id})" in text

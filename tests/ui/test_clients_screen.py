@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input
 
 from calendar_kit import screen_text, settle
 from kara_tui.domain import ChargeStatus, Money, PaymentMethod, Reason, SessionStatus
@@ -34,9 +34,11 @@ async def test_e_edits_a_client_and_later_bookings_take_the_new_fee(app, ids, ca
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, ClientEditForm)
-        assert "Booked: Mon 23 Nov 10:00 (90.00 GBP)" in screen_text(app)
+        assert "Booked: Mon 23 Nov 10:00" not in screen_text(app)  # asked once the fee changes
         await retype(pilot, app, "email", "anna@new.example")
         await retype(pilot, app, "fee", "95")
+        await settle(app, pilot)
+        assert "Booked: Mon 23 Nov 10:00 (90.00 GBP)" in screen_text(app)
         await retype(pilot, app, "window", "48")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -213,7 +215,7 @@ async def test_shift_e_on_session_details_edits_the_client(app, ids, cal_practic
 
 
 async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practice) -> None:
-    from kara_tui.ui.screens.outstanding import OutstandingDialog
+    from kara_tui.ui.screens.reports import ReportsScreen
 
     cal_practice.cancel(
         ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
@@ -224,10 +226,14 @@ async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practic
         await settle(app, pilot)
         await pilot.press("o")
         await settle(app, pilot)
-        assert isinstance(app.screen, OutstandingDialog)
+        assert isinstance(app.screen, ReportsScreen)  # a tab of the reports screen
+        assert app.screen.query_one("#reports-tabs").active == "owes-tab"
         text = screen_text(app)
         assert "1 client owes something" in text
         assert "Anna Smith" in text and "90.00 GBP" in text
+        await pilot.press("o")  # and back to the report
+        await settle(app, pilot)
+        assert app.screen.query_one("#reports-tabs").active == "reports-tab"
 
 
 async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
@@ -250,3 +256,110 @@ async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:
         await settle(app, pilot)
         text = screen_text(app)
         assert "Anna" not in text and "anna@" not in text and "A.Sm." in text
+
+
+async def test_a_new_fee_goes_to_booked_sessions_only_when_the_box_is_ticked(
+    app, ids, cal_practice
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        box = app.screen.query_one("#update-future", Checkbox)
+        assert not box.display
+        await retype(pilot, app, "fee", "90.00")  # the same fee: nothing to ask
+        await settle(app, pilot)
+        assert not box.display
+        await retype(pilot, app, "fee", "100")
+        await settle(app, pilot)
+        assert box.display and not box.value  # asked, never ticked for the user
+        coming = str(app.screen.query_one("#coming").render())
+        assert (
+            coming
+            == "Booked: Mon 23 Nov 10:00 (90.00 GBP). They keep their fee unless the box is ticked."
+        )
+        box.value = True
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.get_session(ids["next_week"]).fee == Money(10000, "GBP")
+        assert [e.action for e in cal_practice.history(ids["next_week"])][-1] == "fee"
+
+
+async def test_the_edit_form_sets_the_clients_own_reminders(app, ids, cal_practice) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.query_one("#reminders", Input).value == ""  # the practice's
+        await retype(pilot, app, "reminders", "3")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        assert "'3' is not a reminder lead" in screen_text(app)
+        await retype(pilot, app, "reminders", "2,48")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client(ids["anna"]).reminder_leads == "48,2"
+        await pilot.press("enter")  # the client's record says so
+        await settle(app, pilot)
+        assert "48,2 h before (own)" in screen_text(app)
+
+
+async def test_c_tops_up_a_sponsored_clients_credit_with_a_note(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.client_credit import CreditForm
+
+    ben = cal_practice.find_client(ids["ben"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot, row=1)  # Ben, sponsored
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CreditForm)
+        assert f"{ben.sponsored_credit} session(s) of credit left, 1 held" in screen_text(app)
+        await pilot.press(*f"-{ben.sponsored_credit + 1}", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CreditForm)  # refused in one line, nothing lost
+        assert "credit cannot go below zero" in str(app.screen.query_one("#error").render())
+        assert cal_practice.find_client(ben.id).sponsored_credit == ben.sponsored_credit
+        await retype(pilot, app, "sessions", "+10")
+        await retype(pilot, app, "note", "PO 4411")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cal_practice.find_client(ben.id).sponsored_credit == ben.sponsored_credit + 10
+        await settle(app, pilot)  # the list reads the clients again once the form is gone
+        row = app.screen.query_one(DataTable).get_row(str(ben.id))
+        assert f"{ben.sponsored_credit + 10} left, 1 held" in row
+        await pilot.press("up", "c")  # Anna is private: no credit to change
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+
+async def test_v_voids_a_charge_with_a_reason(app, ids, cal_practice) -> None:
+    from kara_tui.ui.screens.charge_void import VoidForm
+
+    cancelled = cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    (charge,) = cancelled.charges
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert isinstance(app.screen, VoidForm)
+        await pilot.press("enter")  # no reason: refused, said in one line
+        await settle(app, pilot)
+        assert isinstance(app.screen, VoidForm)
+        assert f"say why charge {charge.id} is void" in str(app.screen.query_one("#error").render())
+        await pilot.press(*"entered twice", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)
+        voided = cal_practice.get_session(ids["next_week"]).charges[0]
+        assert (voided.status, voided.void_reason) == (ChargeStatus.VOID, "entered twice")
+        assert "Balance: nothing pending" in screen_text(app)
+        await pilot.press("v")  # already void: said, nothing opens
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChargesDialog)

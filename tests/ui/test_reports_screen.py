@@ -62,8 +62,15 @@ async def test_shows_the_figures_of_the_last_90_days(practice, world):
         money = [line.split() for line in text_of(screen, "#reports-money").split("\n")]
         assert ["Charged", "3", "50.00", "EUR"] in money
         assert ["135.00", "GBP"] in money
-        assert ["Waived", "3", "250.00", "GBP"] in money
+        # Waived (late, not charged) counts by session date: in the sessions panel.
+        assert sessions[-2].split() == ["Waived", "3", "250.00", "GBP"]
+        assert sessions[-1].split() == ["not", "charged,", "100", "%", "of", "fee"]
         assert ["Refunds", "1", "60.00", "GBP"] in money
+        assert ["paid", "now", "0", "-"] in money
+        assert ["pending", "3", "50.00", "EUR"] in money
+        assert ["Payments", "·", "by", "payment", "date"] in money
+        assert ["received", "0", "-"] in money
+        assert screen.query_one("#reports-money").border_title == "Charges · by charge date"
 
         rows = table_rows(screen)
         assert [r[0] for r in rows] == ["Ann Archer", "Bob Baker", "Cara Cole", "Dee Dunn", "TOTAL"]
@@ -123,6 +130,9 @@ async def test_clicking_a_header_sorts_by_it(practice, world):
         await settle(app, pilot)
         screen = app.screen
         table = screen.query_one(DataTable)
+        # The money panel (paid, pending, payments) is taller now: bring the table into view.
+        screen.query_one("#reports-body").scroll_to_widget(table, animate=False, top=True)
+        await pilot.pause()
         columns = table.ordered_columns
         x = sum(c.get_render_width(table) for c in columns[:5]) + 2  # into "No-shows"
         await pilot.click(table, offset=(x + 1, 1))  # y=1: the header, under the border
@@ -274,3 +284,48 @@ async def test_a_charge_on_a_cancellation_that_was_not_late_is_shown_apart(pract
         money = [line.split() for line in text_of(app.screen, "#reports-money").split("\n")]
         assert ["late", "cancellation", "0", "-"] in money
         assert ["cancel", "(not", "late)", "1", "90.00", "GBP"] in money
+
+
+async def test_d_picks_any_period_with_typed_days_echoed_as_typed(practice, world):
+    app = Host(practice, Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        shown_keys = {
+            key: b.binding.description
+            for key, b in screen.active_bindings.items()
+            if b.binding.show and b.node is screen
+        }
+        assert shown_keys["d"] == "Period (dates)"  # in the footer (p is the app's privacy key)
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodDialog)
+        assert "Reports on Wed 19 Aug – Mon 16 Nov 2026, 90 days" in str(
+            dialog.query_one("#period-span", Static).render()
+        )
+        dialog.query_one("#period-from", Input).value = "someday"
+        await pilot.pause()
+        assert str(dialog.query_one("#period-from-echo", Static).render()) == "?"
+        assert "from: 'someday' is not a date I can read" in str(
+            dialog.query_one("#period-span", Static).render()
+        )
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog  # refused, nothing lost
+        assert "from: 'someday'" in str(dialog.query_one("#period-error", Static).render())
+        assert dialog.query_one("#period-from", Input).value == "someday"
+        dialog.query_one("#period-from", Input).value = "2025-01-01"
+        dialog.query_one("#period-to", Input).value = "monday"
+        dialog.query_one("#period-to", Input).focus()
+        await pilot.pause()
+        assert str(dialog.query_one("#period-from-echo", Static).render()) == "→ Wed 1 Jan 2025"
+        assert str(dialog.query_one("#period-to-echo", Static).render()) == "→ Mon 16 Nov 2026"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert (screen.report.period.start, screen.report.period.last_day) == (
+            date(2025, 1, 1),
+            date(2026, 11, 16),
+        )
+        assert screen.report.booked == 14  # the whole story, #13 in August included

@@ -65,3 +65,22 @@ async def test_escape_discards_what_was_typed(app, ids, cal_practice):
         assert cal_practice.professional() == before
         assert "Settings saved" not in notices(app)
         assert "Settings" not in screen_text(app).split("\n")[0]
+
+
+async def test_charging_attended_sessions_is_a_setting_off_by_default(app, ids, cal_practice):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("S")
+        await settle(app, pilot)
+        box = field(app, "charge_attended_sessions")
+        assert box.value == "no"
+        box.focus()
+        await pilot.press("ctrl+a", *"perhaps")
+        await pilot.pause()
+        assert "must be yes or no, not 'perhaps'" in shown(app, "#charge_attended_sessions-error")
+        await pilot.press("ctrl+a", *"yes")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SettingsScreen)
+        assert cal_practice.professional().charge_attended_sessions is True
+        assert "Settings saved: Session fees" in notices(app)

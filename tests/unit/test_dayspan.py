@@ -46,3 +46,28 @@ def test_a_range_across_new_year_names_both_years() -> None:
 def test_a_last_day_before_the_first_is_refused_in_words() -> None:
     with pytest.raises(DomainError, match="the last day is before the first"):
         typed_span("2026-12-28", "2026-12-24", LONDON, TODAY)
+
+
+def test_typed_days_are_both_included_and_read_as_every_date_is() -> None:
+    from kara_tui.dayspan import typed_days
+
+    assert typed_days("2026-11-09", "2026-11-15", TODAY) == (date(2026, 11, 9), date(2026, 11, 15))
+    assert typed_days("-30d", "today", TODAY) == (date(2026, 10, 17), TODAY)
+    assert typed_days("friday", "friday", TODAY) == (date(2026, 11, 20), date(2026, 11, 20))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        ("", "today", "from: a day is needed"),
+        ("2026-11-09", "2026-11-15 10:00", "to: '2026-11-15 10:00' has a time of day; give a day"),
+        ("someday", "today", "from: 'someday' is not a date I can read"),
+        ("2026-02-30", "today", "from: 2026-02-30 is not a day of the calendar"),
+        ("2026-11-09", "2026-11-08", "the last day is before the first"),
+    ],
+)
+def test_typed_days_refuse_bad_input_in_one_line(first: str, last: str, message: str) -> None:
+    from kara_tui.dayspan import typed_days
+
+    with pytest.raises(DomainError, match=message.replace("(", r"\(")):
+        typed_days(first, last, TODAY)

@@ -50,3 +50,13 @@ def test_a_void_needs_a_reason_and_happens_once() -> None:
         check_voidable(charge(9000), " ")
     with pytest.raises(DomainError, match="already void"):
         check_voidable(charge(9000, status=ChargeStatus.VOID), "again")
+
+
+def test_a_credit_change_is_a_signed_whole_number_of_sessions() -> None:
+    from kara_tui.policy.sponsored import parse_credit_change
+
+    assert (parse_credit_change(" +10 "), parse_credit_change("-2")) == (10, -2)
+    with pytest.raises(DomainError, match="like \\+10 or -2, not 'ten'"):
+        parse_credit_change("ten")
+    with pytest.raises(DomainError, match="0 sessions changes nothing"):
+        parse_credit_change("+0")

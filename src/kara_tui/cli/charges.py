@@ -196,7 +196,7 @@ def statement_text(st: Any, tz: Any, *, markdown: bool = False) -> str:
         ref = f", reference {clean_line(c.reference)}" if c.reference else ""
         what = "refund paid out" if c.amount.minor < 0 else "paid"
         out.append(
-            f"{item}{c.paid_at.astimezone(tz):%d %b %Y}: {what} {Money(abs(c.amount.minor), c.amount.currency)}{method}{ref}"
+            f"{item}{(c.paid_at or c.created_at).astimezone(tz):%d %b %Y}: {what} {Money(abs(c.amount.minor), c.amount.currency)}{method}{ref}"
         )
     if not st.payments:
         out.append(f"{item}none")

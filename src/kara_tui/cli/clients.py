@@ -70,7 +70,9 @@ def clients_edit(ctx: Context, args: argparse.Namespace) -> int:
     if fee is not None and edited.fee != client.fee:
         coming = book.future_sessions(edited.id)
         if args.update_future:
-            print(f"{len(coming)} booked session(s) now at {edited.fee}")
+            kept = [s for s in coming if s.prepaid]  # a prepaid session keeps the fee paid
+            said = f"; {len(kept)} prepaid keep the fee paid" if kept else ""
+            print(f"{len(coming) - len(kept)} booked session(s) now at {edited.fee}{said}")
         elif coming:
             tz = ctx.practice.tz
             when = ", ".join(f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee})" for s in coming)
@@ -96,13 +98,9 @@ def clients_restore(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def clients_credit(ctx: Context, args: argparse.Namespace) -> int:
-    text = args.sessions.strip()
-    try:
-        sessions = int(text)
-    except ValueError:
-        raise DomainError(
-            f"a credit change is a whole number of sessions like +10 or -2, not '{text}'"
-        ) from None
+    from kara_tui.policy.sponsored import parse_credit_change
+
+    sessions = parse_credit_change(args.sessions)
     client = _book(ctx).add_credit(args.client, sessions, args.note or "")
     print(f"{client.name} (id {client.id}): {client.sponsored_credit} session(s) of credit")
     return 0

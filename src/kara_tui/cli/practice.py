@@ -322,7 +322,9 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
     session = ctx.practice.attend(_int(args.id, "a session id"))
-    print(f"Session {session.id} marked attended.")
+    charged = [c for c in session.charges if c.kind == "session" and c.status != "void"]
+    said = f", charged {charged[0].amount} for the session ({charged[0].status})" if charged else ""
+    print(f"Session {session.id} marked attended{said}.")
     return 0
 
 

@@ -163,6 +163,7 @@ def professional_json(p: Professional) -> dict[str, Any]:
         "reminder_leads": p.reminder_leads,  # as `settings set` reads it: "48,2" or "none"
         "quiet_hours": p.quiet_hours,
         "series_horizon_weeks": p.series_horizon_weeks,
+        "charge_attended_sessions": p.charge_attended_sessions,
     }
 
 

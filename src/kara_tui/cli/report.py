@@ -16,7 +16,7 @@ from kara_tui.domain import DomainError, Money
 from kara_tui.timeparse import parse_date
 
 if TYPE_CHECKING:  # imported when a report is made: every start (the calendar too) parses argv
-    from kara_tui.services.report import ClientLine, Report
+    from kara_tui.services.report import Amounts, ClientLine, Report
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -81,7 +81,13 @@ def _money_list(amounts: tuple[Money, ...]) -> list[dict[str, str]]:
     return [render.money(m) for m in amounts]
 
 
+def _counted(amounts: Amounts) -> dict[str, Any]:
+    return {"count": amounts.count, "totals": _money_list(amounts.totals)}
+
+
 def report_json(r: Report, name: Any) -> dict[str, Any]:
+    from kara_tui.services.report import COUNTED_BY
+
     def client(line: ClientLine) -> dict[str, Any]:
         return {
             "client_id": line.client_id,
@@ -94,7 +100,13 @@ def report_json(r: Report, name: Any) -> dict[str, Any]:
             "no_shows": line.no_shows,
             "waived": line.waived,
             "charged": _money_list(line.charged),
+            "paid": _money_list(line.paid),
+            "pending": _money_list(line.pending),
+            "payments": _money_list(line.payments),
         }
+
+    def by(part: str) -> str:
+        return COUNTED_BY[part].replace(" ", "_")
 
     return {
         "period": {
@@ -105,7 +117,9 @@ def report_json(r: Report, name: Any) -> dict[str, Any]:
             "timezone": r.period.timezone,
         },
         "client": None if r.client is None else client(r.client),
+        "counted_by": {part: by(part) for part in COUNTED_BY},
         "sessions": {
+            "counted_by": by("sessions"),
             "booked": r.booked,
             "attended": r.attended,
             "scheduled": r.scheduled,
@@ -127,19 +141,34 @@ def report_json(r: Report, name: Any) -> dict[str, Any]:
             None if r.professional_rate is None else float(r.professional_rate)
         ),
         "charges": {
+            "counted_by": by("charges"),
             "count": r.charged.count,
             "totals": _money_list(r.charged.totals),
             "by_kind": {
                 k.kind.value: {"count": k.amounts.count, "totals": _money_list(k.amounts.totals)}
                 for k in r.charged_by_kind
             },
+            "paid": _counted(r.charged_paid),
+            "pending": _counted(r.charged_pending),
         },
         "waived": {
+            "counted_by": by("waived"),
             "count": r.waived.count,
             "totals": _money_list(r.waived.totals),
             "late_fee_percent": r.late_fee_percent,
         },
-        "refunds": {"count": r.refunds.count, "totals": _money_list(r.refunds.totals)},
+        "refunds": {
+            "counted_by": by("refunds"),
+            "count": r.refunds.count,
+            "totals": _money_list(r.refunds.totals),
+            "pending": _counted(r.refunds_pending),
+        },
+        "payments": {
+            "counted_by": by("payments"),
+            "count": r.payments.count,
+            "totals": _money_list(r.payments.totals),
+            "refunds_paid_out": _counted(r.refunds_paid),
+        },
         "clients": [client(line) for line in r.clients],
         "weeks": [
             {
@@ -156,6 +185,9 @@ def report_json(r: Report, name: Any) -> dict[str, Any]:
 # -- CSV --------------------------------------------------------------------------------
 
 _COUNTS = ("sessions", "attended", "scheduled", "cancelled", "late", "no_shows", "waived")
+# Per currency: charged, paid and pending count by the charge's date, payments by the day paid
+# (the counts above by the session's date); `report --help` says so.
+_MONEY = ("charged", "paid", "pending", "payments")
 
 
 def safe_cell(text: str) -> str:
@@ -170,18 +202,20 @@ def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
     reads UTF-8 as UTF-8 (Python's csv, pandas, LibreOffice, shell tools) and in the middle
     of the output of a pipe. Excel users open the file with Data > From Text/CSV (UTF-8).
     """
-    from kara_tui.services.report import CHARGED_KINDS, totals
+    from kara_tui.services.report import CHARGED_KINDS, ClientLine, totals
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     kinds = [f"{k.value}_charges" for k in CHARGED_KINDS]
-    writer.writerow(
-        ["client_id", "client", *_COUNTS, *kinds, *(f"charged_{c}" for c in currencies)]
-    )
+    money = [f"{field}_{c}" for field in _MONEY for c in currencies]
+    writer.writerow(["client_id", "client", *_COUNTS, *kinds, *money])
 
-    def charged(amounts: tuple[Money, ...]) -> list[str]:
-        by_currency = {m.currency: m for m in amounts}
-        return [by_currency.get(c, Money(0, c)).amount_str() for c in currencies]
+    def amounts(line: ClientLine) -> list[str]:
+        cells = []
+        for field in _MONEY:
+            by_currency = {m.currency: m for m in getattr(line, field)}
+            cells += [by_currency.get(c, Money(0, c)).amount_str() for c in currencies]
+        return cells
 
     for line in r.clients:
         writer.writerow(
@@ -190,16 +224,24 @@ def report_csv(r: Report, name: Any, currencies: tuple[str, ...]) -> str:
                 safe_cell(name(line.name)),
                 *(getattr(line, field) for field in _COUNTS),
                 *(line.charges_of(k) for k in CHARGED_KINDS),
-                *charged(line.charged),
+                *amounts(line),
             ]
         )
+    total = ClientLine(
+        0,
+        "TOTAL",
+        *(sum(getattr(line, field) for line in r.clients) for field in _COUNTS[:-1]),
+        sum(line.waived for line in r.clients),
+        totals(m for line in r.clients for m in line.charged),
+        **{f: totals(m for line in r.clients for m in getattr(line, f)) for f in _MONEY[1:]},
+    )
     writer.writerow(
         [
             "",
             "TOTAL",
-            *(sum(getattr(line, field) for line in r.clients) for field in _COUNTS),
+            *(getattr(total, field) for field in _COUNTS),
             *(sum(line.charges_of(k) for line in r.clients) for k in CHARGED_KINDS),
-            *charged(totals(m for line in r.clients for m in line.charged)),
+            *amounts(total),
         ]
     )
     return out.getvalue()
@@ -224,7 +266,7 @@ def report_text(r: Report, name: Any) -> str:
     notes = []
     if r.unmarked:
         notes.append(f"{r.unmarked} started, attendance not recorded")
-    add(f"Sessions booked      {r.booked:>5}")
+    add(f"Sessions booked      {r.booked:>5}   (by session date)")
     add(f"  attended           {r.attended:>5}")
     add(f"  scheduled          {r.scheduled:>5}" + (f"   ({notes[0]})" if notes else ""))
     extra = [f"{r.late} late"]
@@ -246,15 +288,24 @@ def report_text(r: Report, name: Any) -> str:
         "booked sessions cancelled by you)"
     )
     add("")
-    add(f"{'Charges made':<22}{r.charged.count:>5}   {_amounts(r.charged.totals)}")
+
+    def figure(label: str, amounts: Amounts, note: str = "") -> None:
+        add(f"{label:<22}{amounts.count:>5}   {_amounts(amounts.totals)}{note}")
+
+    figure("Charges made", r.charged, "   (by charge date)")
     for k in r.charged_by_kind:
-        label = k.kind.label
-        add(f"  {label:<20}{k.amounts.count:>5}   {_amounts(k.amounts.totals)}")
-    add(
-        f"{'Waived':<22}{r.waived.count:>5}   {_amounts(r.waived.totals)}"
-        f"   (late or no-show, not charged; at {r.late_fee_percent} % of the fee)"
+        figure(f"  {k.kind.label}", k.amounts)
+    figure("  paid", r.charged_paid)
+    figure("  pending", r.charged_pending)
+    figure(
+        "Waived",
+        r.waived,
+        f"   (late or no-show, not charged; at {r.late_fee_percent} % of the fee; by session date)",
     )
-    add(f"{'Refunds':<22}{r.refunds.count:>5}   {_amounts(r.refunds.totals)}")
+    figure("Refunds", r.refunds, "   (by charge date)")
+    figure("  not paid out", r.refunds_pending)
+    figure("Payments received", r.payments, "   (by payment date)")
+    figure("Refunds paid out", r.refunds_paid, "   (by payment date)")
     add("")
 
     head = ("Client", "Sessions", "Attended", "Cancelled", "Late", "No-shows", "Waived")
@@ -275,6 +326,8 @@ def report_text(r: Report, name: Any) -> str:
         )
     if not r.clients:
         add("  (no sessions in this period)")
+    else:
+        add("  (sessions by session date; charged by charge date)")
     add("")
     add(f"{'Week of':<16}{'attended':>10}{'cancelled':>11}{'no-shows':>10}")
     for w in r.weeks:
@@ -288,7 +341,10 @@ def register(sub: Any) -> None:
         "report",
         description=(
             "Cancellations, no-shows and charges over a period (default: the last 90 days, "
-            "today included). --from and --to are days; the --to day is not included."
+            "today included). --from and --to are days; the --to day is not included. "
+            "Sessions count by the session's date, charges and refunds by the day they were "
+            "made (paid or pending now), payments by the day they were paid; CSV columns "
+            "charged_/paid_/pending_ by charge date, payments_ by payment date."
         ),
     )
     p.add_argument("--from", dest="from_", metavar="DATE", help="first day (e.g. 2026-08-01)")

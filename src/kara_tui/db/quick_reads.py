@@ -136,7 +136,8 @@ class QuickReader:
 
     _PROFESSIONAL = (
         "SELECT id, name, email, timezone, cancellation_window_hours, late_fee_percent, "
-        "payment_methods, working_hours, buffer_minutes, default_currency, default_minutes "
+        "payment_methods, working_hours, buffer_minutes, default_currency, default_minutes, "
+        "charge_attended_sessions "
         "FROM professionals ORDER BY id LIMIT 1"
     )
 
@@ -148,7 +149,9 @@ class QuickReader:
         rows = self._all(self._PROFESSIONAL)
         if not rows:
             raise StorageError("the practice's settings are missing from the database")
-        (id_, name, email, tz, window, fee_pct, methods, hours, buffer, currency, minutes) = rows[0]
+        (id_, name, email, tz, window, fee_pct, methods, hours, buffer, currency, minutes, bill) = (
+            rows[0]
+        )
         return d.Professional(
             id=id_,
             name=name,
@@ -161,6 +164,7 @@ class QuickReader:
             buffer_minutes=buffer,
             default_currency=currency,
             default_minutes=minutes,
+            charge_attended_sessions=bool(bill),
         )
 
     def list_clients(self, *, include_archived: bool = False) -> list[d.Client]:

@@ -70,6 +70,9 @@ class ProfessionalRow(Base):
     )
     # How far ahead an open-ended series keeps sessions booked (DESIGN.md section 6).
     series_horizon_weeks: Mapped[int] = mapped_column(Integer, default=26, server_default="26")
+    charge_attended_sessions: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     def to_domain(self) -> d.Professional:
         return d.Professional(
@@ -87,6 +90,7 @@ class ProfessionalRow(Base):
             reminder_leads=self.reminder_leads,
             quiet_hours=self.quiet_hours,
             series_horizon_weeks=self.series_horizon_weeks,
+            charge_attended_sessions=self.charge_attended_sessions,
         )
 
 

@@ -222,6 +222,7 @@ class Professional:
     reminder_leads: str = "24"  # hours before a session, e.g. "48,2", or "none" (section 7)
     quiet_hours: str = "21:00-08:00"  # practice zone; "none" for none
     series_horizon_weeks: int = 26  # an open-ended series is booked this far ahead (section 6)
+    charge_attended_sessions: bool = False  # a `session` charge on marking attended (section 9)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,14 @@ def balance(charges: Iterable[Charge]) -> list[Money]:
     return [Money(minor, cur) for cur, minor in sorted(totals.items()) if minor != 0]
 
 
+def paid_on(charge: Charge) -> datetime | None:
+    """When a paid charge was paid: its payment date, or the moment it was made for one settled
+    as it was made (by a sponsored credit or a prepayment, which record no payment date)."""
+    if charge.status is not ChargeStatus.PAID:
+        return None
+    return charge.paid_at or charge.created_at
+
+
 def _what(charge: Charge) -> str:
     return "refund" if charge.kind is ChargeKind.REFUND else "charge"
 

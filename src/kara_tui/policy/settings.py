@@ -28,7 +28,11 @@ SETTINGS_KEYS = (
     "reminder_leads",
     "quiet_hours",
     "series_horizon_weeks",
+    "charge_attended_sessions",
 )
+
+YES_WORDS = ("yes", "on", "true")
+NO_WORDS = ("no", "off", "false")
 
 WHOLE_NUMBER_LIMITS = {
     "cancellation_window_hours": (0, 24 * 14),
@@ -52,6 +56,11 @@ def check_setting(key: str, value: str) -> str | int:
         if not low <= number <= high:
             raise DomainError(f"{key} must be between {low} and {high}")
         return number
+    if key == "charge_attended_sessions":
+        word = value.strip().casefold()
+        if word not in YES_WORDS + NO_WORDS:
+            raise DomainError(f"{key} must be yes or no, not '{value}'")
+        return word in YES_WORDS
     if key == "timezone":
         try:
             ZoneInfo(value)
@@ -113,4 +122,5 @@ def settings_text(pro: Professional) -> dict[str, str]:
         "reminder_leads": pro.reminder_leads,
         "quiet_hours": pro.quiet_hours,
         "series_horizon_weeks": str(pro.series_horizon_weeks),
+        "charge_attended_sessions": "yes" if pro.charge_attended_sessions else "no",
     }

@@ -35,3 +35,18 @@ def booking_credit_warning(client: Client) -> str:
         "no sponsored credit left: the session can be booked, but the programme will not "
         "cover it (to be paid directly)"
     )
+
+
+def parse_credit_change(text: str) -> int:
+    """'+10' or '-2': sessions of sponsored credit to add or take away (the service checks the
+    limits: never below zero, at most MAX_CREDIT); DomainError in one line otherwise."""
+    typed = text.strip()
+    try:
+        sessions = int(typed)
+    except ValueError:
+        raise DomainError(
+            f"a credit change is a whole number of sessions like +10 or -2, not '{typed}'"
+        ) from None
+    if sessions == 0:
+        raise DomainError("a credit change of 0 sessions changes nothing")
+    return sessions

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import AuditRow, SessionRow
 from kara_tui.domain import (
+    ChargeKind,
     ChargeStatus,
     DomainError,
     Money,
@@ -15,8 +16,9 @@ from kara_tui.domain import (
 )
 from kara_tui.policy import records
 from kara_tui.policy.sponsored import holds_credit_at_booking
-from kara_tui.services import audit
+from kara_tui.services import audit, session_charges
 from kara_tui.services.lookup import scheduled_row, session_row, session_snapshot
+from kara_tui.services.settings import professional_row
 from kara_tui.services.uow import UnitOfWork
 
 
@@ -35,6 +37,10 @@ def attend(uow: UnitOfWork, session_id: int) -> SessionRow:
     after = session_snapshot(row)
     if spent:
         after["credit_spent"] = True  # so that undoing the mark holds it again
+    pro = professional_row(uow).to_domain()
+    charged = session_charges.charge_attended(row, pro, now, credit_spent=spent)
+    if charged is not None:  # the practice charges attended sessions (policy/session_charges)
+        after["charge"] = session_charges.describe(charged)
     audit.record(
         uow.db,
         at=now,
@@ -63,8 +69,12 @@ def unmark(uow: UnitOfWork, session_id: int) -> SessionRow:
     for charge in row.charges:
         if charge.status == ChargeStatus.VOID.value:
             continue
-        if charge.method == PaymentMethod.SPONSORED_CREDIT.value:
+        # A session charge's credit is the one attendance spent: held again below.
+        session_charge = charge.kind == ChargeKind.SESSION.value
+        if charge.method == PaymentMethod.SPONSORED_CREDIT.value and not session_charge:
             client.sponsored_credit += 1  # the spent credit comes back
+        if session_charge:
+            charge.void_reason = "attendance undone"
         voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
         charge.status = ChargeStatus.VOID.value
     spent = _attend_spent_credit(db, row.id) if was == SessionStatus.ATTENDED.value else False

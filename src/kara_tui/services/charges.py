@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import ChargeRow, ClientRow, SessionRow
@@ -62,9 +62,16 @@ class Ledger:
         return row
 
     def lines(
-        self, *, client_id: int | None = None, status: ChargeStatus | None = None
+        self,
+        *,
+        client_id: int | None = None,
+        status: ChargeStatus | None = None,
+        touching: tuple[datetime, datetime] | None = None,
     ) -> list[ChargeLine]:
-        """Charges oldest first, with their client's name and their session's start."""
+        """Charges oldest first, with their client's name and their session's start.
+
+        ``touching`` [start, end): only charges made or paid in it (what a report counts).
+        """
         with self.practice.reading() as db:
             stmt = (
                 select(ChargeRow, ClientRow.name, SessionRow.start)
@@ -76,6 +83,14 @@ class Ledger:
                 stmt = stmt.where(ChargeRow.client_id == client_id)
             if status is not None:
                 stmt = stmt.where(ChargeRow.status == status.value)
+            if touching is not None:
+                lo, hi = touching
+                stmt = stmt.where(
+                    or_(
+                        and_(ChargeRow.created_at >= lo, ChargeRow.created_at < hi),
+                        and_(ChargeRow.paid_at >= lo, ChargeRow.paid_at < hi),
+                    )
+                )
             return [
                 ChargeLine(row.to_domain(), name, start) for row, name, start in db.execute(stmt)
             ]

@@ -13,10 +13,18 @@ What each figure means (the CLI, the JSON/CSV and the reports screen all show th
   ``professional``; ``other`` stays apart. A reschedule is a cancellation by whoever asked
   (DESIGN.md section 2), and ``rescheduled`` says how many cancellations were rebooked.
 - ``late`` = cancellations (not no-shows) flagged late by the policy when they were made.
-- Charges are those of the period's sessions, void ones left out. ``charged`` totals the
-  late-cancellation, not-late cancellation (charged outside the window), no-show and session
-  charges per currency, each kind also apart; refunds (stored negative) are shown apart as
-  positive amounts.
+- Charges count by the *charge's* date: those made in the period, whatever their session's
+  date (a charge made today for a session next week is in the period containing today), void
+  ones left out. ``charged`` totals the late-cancellation, not-late cancellation (charged
+  outside the window), no-show and session charges per currency, each kind also apart, and
+  splits into ``charged_paid`` and ``charged_pending`` by their status now; refunds (stored
+  negative) made in the period are shown apart as positive amounts, ``refunds_pending`` of
+  them not paid out yet.
+- Payments count by the *payment's* date: ``payments`` are charges paid in the period, and
+  ``refunds_paid`` refunds paid out in it, whenever they were made. A charge settled when it
+  was made (by a sponsored credit or a prepayment; no payment date recorded) is paid on the
+  day it was made.
+- ``COUNTED_BY`` names the date each part counts by; every format says it.
 - ``waived`` = late cancellations and no-shows by the client's side or "other" that were not
   charged; the amount is what the policy's default would have been (the session fee times
   the practice's late-fee percentage as set *now*). Professional cancellations are never
@@ -39,6 +47,7 @@ from sqlalchemy import select
 
 from kara_tui.db.rows import SessionRow
 from kara_tui.domain import (
+    Charge,
     ChargeKind,
     ChargeStatus,
     Client,
@@ -51,11 +60,22 @@ from kara_tui.domain import (
 
 # The one initials helper (privacy mode), also imported from here by the report CLI.
 from kara_tui.domain.privacy import initials as initials
+from kara_tui.policy import charges as charge_rules
 from kara_tui.policy.cancel_money import late_fee
+from kara_tui.services.charges import ChargeLine, Ledger
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import day_start
 
 DEFAULT_DAYS = 90
+# Which date each part of the report counts by (the words every format shows).
+COUNTED_BY = {
+    "sessions": "session date",
+    "cancellations": "session date",
+    "waived": "session date",
+    "charges": "charge date",
+    "refunds": "charge date",
+    "payments": "payment date",
+}
 CHARGED_KINDS = (
     ChargeKind.LATE_CANCELLATION,
     ChargeKind.CANCELLATION,
@@ -142,6 +162,9 @@ class ClientLine:
     waived: int
     charged: tuple[Money, ...]
     charged_kinds: tuple[ChargeKind, ...] = ()  # one per charge counted in ``charged``
+    paid: tuple[Money, ...] = ()  # of ``charged``, paid now
+    pending: tuple[Money, ...] = ()  # of ``charged``, still pending
+    payments: tuple[Money, ...] = ()  # charges paid in the period (by payment date)
 
     def charges_of(self, kind: ChargeKind) -> int:
         return self.charged_kinds.count(kind)
@@ -177,11 +200,16 @@ class Report:
     professional_rate: Decimal | None
     clients: tuple[ClientLine, ...]
     weeks: tuple[Week, ...]
+    charged_paid: Amounts = Amounts(0, ())
+    charged_pending: Amounts = Amounts(0, ())
+    refunds_pending: Amounts = Amounts(0, ())
+    payments: Amounts = Amounts(0, ())
+    refunds_paid: Amounts = Amounts(0, ())
 
     @property
     def currencies(self) -> tuple[str, ...]:
         """Every currency a client was charged in, for one spreadsheet column each."""
-        return tuple(sorted({m.currency for line in self.clients for m in line.charged}))
+        return tuple(sorted({m.currency for c in self.clients for m in (*c.charged, *c.payments)}))
 
 
 # -- periods ------------------------------------------------------------------------------
@@ -235,11 +263,15 @@ def build_report(
         family = SeriesBook(practice).family(series_id)
         client_id = SeriesBook(practice).get(series_id).client_id
     client: Client | None = practice.find_client(client_id) if client_id is not None else None
-    sessions = practice.list_sessions(
-        start=day_start(period.start, tz), end=day_start(period.end, tz), client_id=client_id
-    )
-    if family is not None:
+    lo, hi = day_start(period.start, tz), day_start(period.end, tz)
+    sessions = practice.list_sessions(start=lo, end=hi, client_id=client_id)
+    charges = Ledger(practice).lines(client_id=client_id, touching=(lo, hi))
+    if family is not None:  # one series: its sessions, and the charges made for them
         sessions = [s for s in sessions if s.series_id in family]
+        in_series = {
+            s.id for s in practice.list_sessions(client_id=client_id) if s.series_id in family
+        }
+        charges = [line for line in charges if line.charge.session_id in in_series]
     cancelled_ids = [s.id for s in sessions if s.cancellation is not None]
     rebooked: set[int] = set()
     if cancelled_ids:
@@ -260,6 +292,7 @@ def build_report(
         late_fee_percent=pro.late_fee_percent,
         client=client,
         rebooked=rebooked,
+        charges=charges,
     )
 
 
@@ -271,9 +304,11 @@ def compute_report(
     late_fee_percent: int,
     client: Client | None = None,
     rebooked: set[int] | frozenset[int] = frozenset(),
+    charges: Iterable[ChargeLine] | None = None,
 ) -> Report:
     """The pure part: figures from domain sessions (those not starting in the period are
-    ignored), so that every definition can be tested without a database."""
+    ignored) and charges (those neither made nor paid in it are ignored; None: the given
+    sessions' charges), so that every definition can be tested without a database."""
     tz = ZoneInfo(period.timezone)
     lo, hi = day_start(period.start, tz), day_start(period.end, tz)
     chosen = [s for s in sessions if lo <= s.start < hi]
@@ -281,10 +316,7 @@ def compute_report(
     status_count: dict[str, int] = defaultdict(int)
     reason_count: dict[Reason, int] = defaultdict(int)
     reason_late: dict[Reason, int] = defaultdict(int)
-    charged: list[Money] = []
-    charged_kind: dict[ChargeKind, list[Money]] = defaultdict(list)
     waived: list[Money] = []
-    refunds: list[Money] = []
     unmarked = 0
     rescheduled = 0
     per_client: dict[int, _ClientTally] = {}
@@ -325,16 +357,20 @@ def compute_report(
             if c.late and not c.charged and c.reason is not Reason.PROFESSIONAL:
                 waived.append(late_fee(s.fee, late_fee_percent))
                 tally.waived += 1
-        for ch in s.charges:
-            if ch.status is ChargeStatus.VOID:
-                continue
-            if ch.kind is ChargeKind.REFUND:
-                refunds.append(Money(abs(ch.amount.minor), ch.amount.currency))
-            else:
-                charged.append(ch.amount)
-                charged_kind[ch.kind].append(ch.amount)
-                tally.charged.append(ch.amount)
-                tally.kinds.append(ch.kind)
+
+    if charges is None:
+        charges = [ChargeLine(c, s.client_name, s.start) for s in sessions for c in s.charges]
+    money = _MoneyTally()
+    for line in charges:
+        ch = line.charge
+        if ch.status is ChargeStatus.VOID:
+            continue
+        tally = per_client.setdefault(ch.client_id, _ClientTally(ch.client_id, line.client_name))
+        if lo <= ch.created_at < hi:
+            money.made(ch, tally)
+        paid = charge_rules.paid_on(ch)  # settled when made (credit, prepayment): that day
+        if paid is not None and lo <= paid < hi:
+            money.paid(ch, tally)
 
     booked = len(chosen)
     professional = reason_count[Reason.PROFESSIONAL]
@@ -369,14 +405,21 @@ def compute_report(
             professional=professional,
             other=reason_count[Reason.OTHER],
         ),
-        charged=_amounts(charged),
-        charged_by_kind=tuple(KindAmounts(k, _amounts(charged_kind[k])) for k in CHARGED_KINDS),
+        charged=_amounts(money.charged),
+        charged_by_kind=tuple(
+            KindAmounts(k, _amounts(money.charged_kind[k])) for k in CHARGED_KINDS
+        ),
         waived=_amounts(waived),
         late_fee_percent=late_fee_percent,
-        refunds=_amounts(refunds),
+        refunds=_amounts(money.refunds),
         professional_rate=rate,
         clients=lines,
         weeks=tuple(Week(d, *counts) for d, counts in weeks.items()),
+        charged_paid=_amounts(money.charged_paid),
+        charged_pending=_amounts(money.charged_pending),
+        refunds_pending=_amounts(money.refunds_pending),
+        payments=_amounts(money.payments),
+        refunds_paid=_amounts(money.refunds_paid),
     )
 
 
@@ -414,6 +457,9 @@ class _ClientTally:
         self.late = self.no_shows = self.waived = 0
         self.charged: list[Money] = []
         self.kinds: list[ChargeKind] = []
+        self.paid: list[Money] = []
+        self.pending: list[Money] = []
+        self.payments: list[Money] = []
 
     def line(self) -> ClientLine:
         return ClientLine(
@@ -428,4 +474,46 @@ class _ClientTally:
             waived=self.waived,
             charged=totals(self.charged),
             charged_kinds=tuple(self.kinds),
+            paid=totals(self.paid),
+            pending=totals(self.pending),
+            payments=totals(self.payments),
         )
+
+
+class _MoneyTally:
+    """Charges made in the period (by charge date) and payments in it (by payment date)."""
+
+    def __init__(self) -> None:
+        self.charged: list[Money] = []
+        self.charged_kind: dict[ChargeKind, list[Money]] = defaultdict(list)
+        self.charged_paid: list[Money] = []
+        self.charged_pending: list[Money] = []
+        self.refunds: list[Money] = []
+        self.refunds_pending: list[Money] = []
+        self.payments: list[Money] = []
+        self.refunds_paid: list[Money] = []
+
+    def made(self, ch: Charge, tally: _ClientTally) -> None:
+        if ch.kind is ChargeKind.REFUND:
+            refund = Money(abs(ch.amount.minor), ch.amount.currency)
+            self.refunds.append(refund)
+            if ch.status is ChargeStatus.PENDING:
+                self.refunds_pending.append(refund)
+            return
+        self.charged.append(ch.amount)
+        self.charged_kind[ch.kind].append(ch.amount)
+        tally.charged.append(ch.amount)
+        tally.kinds.append(ch.kind)
+        if ch.status is ChargeStatus.PAID:
+            self.charged_paid.append(ch.amount)
+            tally.paid.append(ch.amount)
+        else:
+            self.charged_pending.append(ch.amount)
+            tally.pending.append(ch.amount)
+
+    def paid(self, ch: Charge, tally: _ClientTally) -> None:
+        if ch.kind is ChargeKind.REFUND:
+            self.refunds_paid.append(Money(abs(ch.amount.minor), ch.amount.currency))
+        else:
+            self.payments.append(ch.amount)
+            tally.payments.append(ch.amount)

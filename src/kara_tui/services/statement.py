@@ -38,9 +38,8 @@ class Statement:
 def _owed_at(charge: Charge, moment: datetime) -> bool:
     if charge.status is ChargeStatus.VOID or charge.created_at >= moment:
         return False
-    return charge.status is ChargeStatus.PENDING or (
-        charge.paid_at is not None and charge.paid_at >= moment
-    )
+    paid = policy.paid_on(charge)
+    return charge.status is ChargeStatus.PENDING or (paid is not None and paid >= moment)
 
 
 def build_statement(practice: Practice, client: str | int, start: date, end: date) -> Statement:
@@ -56,12 +55,9 @@ def build_statement(practice: Practice, client: str | int, start: date, end: dat
     ]
     every = [line.charge for line in Ledger(practice).lines(client_id=found.id)]
     made = [c for c in every if lo <= c.created_at < hi and c.status is not ChargeStatus.VOID]
-    paid = [
-        c
-        for c in every
-        if c.status is ChargeStatus.PAID and c.paid_at is not None and lo <= c.paid_at < hi
-    ]
-    paid.sort(key=lambda c: (c.paid_at or c.created_at, c.id))
+    # A charge settled as it was made (sponsored credit, prepayment) is paid that day.
+    paid = [c for c in every if (on := policy.paid_on(c)) is not None and lo <= on < hi]
+    paid.sort(key=lambda c: (policy.paid_on(c) or c.created_at, c.id))
     owed = [replace(c, status=ChargeStatus.PENDING) for c in every if _owed_at(c, hi)]
     return Statement(
         practice=practice.professional(),

@@ -44,6 +44,7 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
     BINDINGS = [
         # Not p: p is privacy mode on every screen.
         Binding("m", "pay", "Mark paid", id="charge_pay"),
+        Binding("v", "void", "Void", id="charge_void"),
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
     ]
 
@@ -64,7 +65,9 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
             box.border_title = (
                 f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})"
             )
-            box.border_subtitle = "m or enter marks the selected charge paid · escape back"
+            box.border_subtitle = (
+                "m or enter marks the selected charge paid · v voids it · escape back"
+            )
             yield Static("", id="charges-balance")
             yield DataTable(id="charges-table", cursor_type="row")
 
@@ -123,6 +126,18 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
 
     def _selected(self) -> Charge | None:
         return self._charges.get(_dialog.cursor_key(self.query_one(DataTable)))
+
+    def action_void(self) -> None:
+        from kara_tui.ui.screens.charge_void import VoidForm
+
+        charge = self._selected()
+        if charge is None:
+            self.notify("No charge to void.", markup=False)
+            return
+        if charge.status is ChargeStatus.VOID:
+            self.notify(f"Charge {charge.id} is already void.", markup=False)
+            return
+        self.app.push_screen(VoidForm(self.practice, charge), lambda _: self._load())
 
     def action_pay(self) -> None:
         charge = self._selected()

@@ -34,6 +34,7 @@ class ClientEditForm(FormScreen[Client | None]):
         super().__init__()
         self.practice = practice
         self.client = client
+        self._booked = 0  # scheduled sessions still to come, once loaded
 
     def compose(self) -> ComposeResult:
         c = self.client
@@ -66,6 +67,7 @@ class ClientEditForm(FormScreen[Client | None]):
             yield form_buttons("Save")
 
     def on_mount(self) -> None:
+        self._ask_about_booked()
         self.query_one("#name", Input).focus()
         self.privacy_changed()
         self._coming()
@@ -89,15 +91,34 @@ class ClientEditForm(FormScreen[Client | None]):
     def on_client_edit_form_coming(self, message: Coming) -> None:
         """List the booked sessions a new fee would leave alone (unless ticked)."""
         sessions = message.sessions
+        self._booked = len(sessions)
         if not sessions:
-            self.query_one("#update-future", Checkbox).display = False
+            self._ask_about_booked()
             return
         tz = self.practice.tz
-        when = ", ".join(f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee})" for s in sessions[:4])
+        when = ", ".join(
+            f"{s.start.astimezone(tz):%a %d %b %H:%M} ({s.fee}{', prepaid: kept' if s.prepaid else ''})"
+            for s in sessions[:4]
+        )
         more = f" and {len(sessions) - 4} more" if len(sessions) > 4 else ""
         self.query_one("#coming", Static).update(
             Text(f"Booked: {when}{more}. They keep their fee unless the box is ticked.")
         )
+        self._ask_about_booked()
+
+    def _ask_about_booked(self) -> None:
+        """The question about booked sessions is asked once the fee typed differs from the
+        client's (ticking it otherwise would change nothing), and only when some are booked."""
+        typed = (self.value("fee"), self.value("currency").upper())
+        changed = typed != (self.client.fee.amount_str(), self.client.fee.currency)
+        ask = changed and self._booked > 0
+        self.query_one("#update-future", Checkbox).display = ask
+        self.query_one("#coming", Static).display = ask
+
+    def input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("fee", "currency"):
+            self._ask_about_booked()
+        super().input_changed(event)
 
     def action_submit(self) -> None:
         self._save(
@@ -107,7 +128,7 @@ class ClientEditForm(FormScreen[Client | None]):
                 self.client.fee.currency,
                 notes=self.query_one("#notes", Input).value,
                 update_future=self.query_one("#update-future", Checkbox).value,
-            )
+            ),
         )
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)

@@ -31,6 +31,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         Binding("e", "edit", "Edit", id="client_edit"),
         Binding("x", "archive", "Archive/restore", id="client_archive"),
         Binding("m", "charges", "Charges", id="client_charges"),
+        Binding("c", "credit", "Credit", id="client_credit"),
         Binding("v", "toggle_archived", "Show archived", id="client_show_archived"),
         *_dialog.back_bindings(),
     ]
@@ -52,6 +53,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         self.practice = practice
         self._privacy = privacy
         self._clients: dict[str, Client] = {}
+        self._money: dict[int, tuple[str, int]] = {}
         self.show_archived = False
 
     @property
@@ -85,6 +87,7 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         self._clients = {str(c.id): c for c in message.clients}
+        self._money = message.money
         for c in message.clients:
             sponsored = c.programme is Programme.SPONSORED
             balance, held = message.money.get(c.id, ("", 0))
@@ -108,7 +111,8 @@ class ClientsScreen(WorkerErrors, Screen[None]):
             if not n
             else f"{n} client{'s' if n != 1 else ''}"
             + (" (archived ones too)" if self.show_archived else "")
-            + " · enter record · a add · e edit · x archive/restore · m charges · v archived"
+            + " · enter record · a add · e edit · x archive/restore · m charges · c credit"
+            + " · v archived"
         )
         table.focus()
 
@@ -150,6 +154,18 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         client = self._selected()
         if client is not None:
             self.app.push_screen(ChargesDialog(self.practice, client), lambda _: self._load())
+
+    def action_credit(self) -> None:
+        from kara_tui.ui.screens.client_credit import CreditForm
+
+        client = self._selected()
+        if client is None:
+            return
+        if client.programme is not Programme.SPONSORED:
+            self.notify("Sponsored credit is for sponsored clients.", markup=False)
+            return
+        held = self._money.get(client.id, ("", 0))[1]
+        self.app.push_screen(CreditForm(self.practice, client, held), self._reload_when)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived

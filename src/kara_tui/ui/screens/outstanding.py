@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from kara_tui.ui import format as fmt
@@ -22,45 +20,49 @@ if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class OutstandingDialog(WorkerErrors, ModalScreen[None]):
-    """What `kara-tui report --outstanding` lists, on the reports screen (key o)."""
+class OutstandingPane(WorkerErrors, Vertical):
+    """What `kara-tui report --outstanding` lists: the reports screen's "Who owes" tab (o)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Back", id="dialog_back")]
+    DEFAULT_CSS = """
+    OutstandingPane { height: 1fr; padding: 0 1; }
+    OutstandingPane #outstanding-summary { height: auto; margin-bottom: 1; }
+    OutstandingPane DataTable { height: 1fr; }
+    """
 
     class Loaded(Message):
         def __init__(self, rows: list[Outstanding]) -> None:
             self.rows = rows
             super().__init__()
 
-    def __init__(self, practice: Practice) -> None:
-        super().__init__()
+    def __init__(self, practice: Practice, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.practice = practice
         self._rows: list[Outstanding] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide", id="outstanding") as box:
-            box.border_title = "Who owes what"
-            box.border_subtitle = "pending charges minus pending refunds, now · escape back"
-            yield Static("Loading…", id="outstanding-summary")
-            yield DataTable(id="outstanding-table", cursor_type="row")
+        yield Static("Loading…", id="outstanding-summary")
+        yield DataTable(id="outstanding-table", cursor_type="row")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.styles.height = 14
-        table.add_columns("Id", "Client", "Owes", "Oldest pending charge")
-        self._load()
+        self.query_one(DataTable).add_columns("Id", "Client", "Owes", "Oldest pending charge")
+        self.reload()
 
     def privacy_changed(self) -> None:
         if self._rows is not None:
             self._show(self._rows)
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def reload(self) -> None:
+        """Read again: a charge may have been paid since the tab was last shown."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="outstanding", exit_on_error=False)
     def _load(self) -> None:
         from kara_tui.services.charges import Ledger
 
         self.post_message(self.Loaded(Ledger(self.practice).outstanding()))
 
-    def on_outstanding_dialog_loaded(self, message: Loaded) -> None:
+    def on_outstanding_pane_loaded(self, message: Loaded) -> None:
+        message.stop()
         self._rows = message.rows
         self._show(message.rows)
 
@@ -78,8 +80,8 @@ class OutstandingDialog(WorkerErrors, ModalScreen[None]):
             )
         n = len(rows)
         self.query_one("#outstanding-summary", Static).update(
-            f"{n} client{'s owe' if n != 1 else ' owes'} something; the longest waiting first."
+            f"{n} client{'s owe' if n != 1 else ' owes'} something now (pending charges minus "
+            "pending refunds); the longest waiting first."
             if n
             else "Nobody owes anything: no charge is pending."
         )
-        table.focus()

@@ -13,18 +13,29 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.worker import Worker, WorkerState
 
+from kara_tui.dayspan import days_to_span, describe, is_bare_date, typed_days
 from kara_tui.domain import DomainError, Money
 from kara_tui.domain.privacy import initials
 from kara_tui.services.errors import StorageError
 from kara_tui.services.report import (
+    COUNTED_BY,
     ClientLine,
     Period,
     Report,
@@ -33,8 +44,8 @@ from kara_tui.services.report import (
     make_period,
     totals,
 )
-from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.resolved import UNREAD, day_echo
 
 SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
@@ -209,7 +220,8 @@ COLUMNS: tuple[Column, ...] = (
 
 
 class PeriodDialog(ModalScreen[Period | None]):
-    """Type a period: first and last day, both included ('2026-08-01', '-30d', 'today')."""
+    """Type a period: first and last day, both included ('2026-08-01', '-30d', 'today'),
+    read as every range of days is (dayspan.typed_days), each echoed as the day it means."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Back", id="period.back"),
@@ -218,9 +230,12 @@ class PeriodDialog(ModalScreen[Period | None]):
     DEFAULT_CSS = """
     PeriodDialog { align: center middle; }
     PeriodDialog > Vertical {
-        width: 60; height: auto; border: round $primary; padding: 1 2; background: $surface;
+        width: 70; height: auto; border: round $primary; padding: 1 2; background: $surface;
     }
-    PeriodDialog Input { margin-bottom: 1; }
+    PeriodDialog Horizontal { height: auto; margin-bottom: 1; }
+    PeriodDialog Horizontal Input { width: 1fr; }
+    PeriodDialog .echo { width: 22; padding: 1 0 0 1; color: $text-muted; }
+    PeriodDialog #period-span { height: auto; }
     PeriodDialog #period-error { color: $text-error; height: auto; }
     """
 
@@ -233,11 +248,45 @@ class PeriodDialog(ModalScreen[Period | None]):
         with Vertical():
             yield Label("Period: first and last day, both included")
             yield Label("From")
-            yield Input(f"{self.period.start:%Y-%m-%d}", id="period-from")
+            with Horizontal():
+                yield Input(f"{self.period.start:%Y-%m-%d}", id="period-from")
+                yield Static("", classes="echo", id="period-from-echo")
             yield Label("To (last day)")
-            yield Input(f"{self.period.last_day:%Y-%m-%d}", id="period-to")
+            with Horizontal():
+                yield Input(f"{self.period.last_day:%Y-%m-%d}", id="period-to")
+                yield Static("", classes="echo", id="period-to-echo")
+            yield Static("", id="period-span")
             yield Static("", id="period-error")
-            yield Label("2026-08-01, -30d, today · enter: apply · escape: back")
+            yield Label("2026-08-01, -30d, today, monday · enter: apply · escape: back")
+
+    def on_mount(self) -> None:
+        self._echo()
+
+    def on_input_changed(self) -> None:
+        self.query_one("#period-error", Static).update("")
+        self._echo()
+
+    def _typed(self) -> tuple[str, str]:
+        return (
+            self.query_one("#period-from", Input).value,
+            self.query_one("#period-to", Input).value,
+        )
+
+    def _echo(self) -> None:
+        """Each field's day beside it, and the whole period (or what is wrong) below."""
+        first, last = self._typed()
+        for name, text in (("from", first), ("to", last)):
+            self.query_one(f"#period-{name}-echo", Static).update(
+                Text(day_echo(text, self.today) if is_bare_date(text) else UNREAD)
+            )
+        span = self.query_one("#period-span", Static)
+        try:
+            days = typed_days(first, last, self.today)
+        except DomainError as exc:
+            span.update(Text(str(exc), style="italic"))
+            return
+        zone = _zone(self.period)
+        span.update(Text(f"Reports on {describe(*days_to_span(*days, zone), zone)}"))
 
     @on(Input.Submitted, "#period-from")
     def _next(self) -> None:
@@ -246,10 +295,7 @@ class PeriodDialog(ModalScreen[Period | None]):
     @on(Input.Submitted, "#period-to")
     def action_apply(self) -> None:
         try:
-            first = parse_date(self.query_one("#period-from", Input).value, self.today)
-            last = parse_date(self.query_one("#period-to", Input).value, self.today)
-            if last < first:
-                raise DomainError("the last day is before the first")
+            first, last = typed_days(*self._typed(), self.today)
             period = make_period(
                 first, last + timedelta(days=1), today=self.today, timezone=self.period.timezone
             )
@@ -271,13 +317,18 @@ class ReportsScreen(Screen[None]):
         Binding("escape", "close", "Back", id="reports.back"),
         Binding("left_square_bracket", "shift(-1)", f"-{SHIFT_DAYS} days", id="reports.earlier"),
         Binding("right_square_bracket", "shift(1)", f"+{SHIFT_DAYS} days", id="reports.later"),
-        Binding("p", "period", "Period", id="reports.period"),
+        # p is also the app's privacy key (which hides its own footer entry): d shows there.
+        Binding("p", "period", "Period", show=False, id="reports.period"),
+        Binding("d", "period", "Period (dates)", id="reports.period_dates"),
         Binding("t", "rolling", "Last 90 days", id="reports.rolling"),
         Binding("s", "sort_next", "Sort", id="reports.sort"),
         Binding("S", "sort_reverse", "Reverse", id="reports.reverse"),
         Binding("o", "outstanding", "Who owes", id="reports.outstanding"),
     ]
     DEFAULT_CSS = """
+    ReportsScreen #reports-tabs { height: 1fr; }
+    ReportsScreen #reports-tabs ContentSwitcher { height: 1fr; }
+    ReportsScreen TabPane { padding: 0; height: 1fr; }
     ReportsScreen #reports-period { height: 1; padding: 0 1; background: $boost; }
     ReportsScreen #reports-body { height: 1fr; }
     ReportsScreen #reports-figures {
@@ -317,33 +368,42 @@ class ReportsScreen(Screen[None]):
         self._reverse = False
 
     def compose(self) -> ComposeResult:
+        from kara_tui.ui.screens.outstanding import OutstandingPane
+
         yield Header(icon="")  # no "⭘": it read as a stray mark, and the palette is ctrl+p
-        yield Static(Text("Loading the report…"), id="reports-period")
-        with VerticalScroll(id="reports-body"):
-            yield Static("", id="reports-message")
-            with Grid(id="reports-figures"):
-                yield Static(classes="figures", id="reports-sessions")
-                yield Static(classes="figures", id="reports-reasons")
-                yield Static(classes="figures", id="reports-money")
-            yield WeeklyChart(id="reports-chart")
-            # The screen reads like a page: the body scrolls (arrows, page keys) and the table
-            # takes no focus; s/S and header clicks sort it.
-            table: DataTable[Text] = DataTable(
-                id="reports-clients", zebra_stripes=True, show_cursor=False
-            )
-            table.can_focus = False
-            yield table
+        with TabbedContent(initial="reports-tab", id="reports-tabs"):
+            with TabPane("Report", id="reports-tab"):
+                yield Static(Text("Loading the report…"), id="reports-period")
+                with VerticalScroll(id="reports-body"):
+                    yield Static("", id="reports-message")
+                    with Grid(id="reports-figures"):
+                        yield Static(classes="figures", id="reports-sessions")
+                        yield Static(classes="figures", id="reports-reasons")
+                        yield Static(classes="figures", id="reports-money")
+                    yield WeeklyChart(id="reports-chart")
+                    # The screen reads like a page: the body scrolls (arrows, page keys) and
+                    # the table takes no focus; s/S and header clicks sort it.
+                    table: DataTable[Text] = DataTable(
+                        id="reports-clients", zebra_stripes=True, show_cursor=False
+                    )
+                    table.can_focus = False
+                    yield table
+            with TabPane("Who owes (o)", id="owes-tab"):
+                yield OutstandingPane(self.practice, id="reports-owes")
         yield Footer()
 
     def on_mount(self) -> None:
         for panel, title in (
-            ("#reports-sessions", "Sessions"),
-            ("#reports-reasons", "Cancellations"),
-            ("#reports-money", "Charges"),
+            ("#reports-sessions", f"Sessions · by {COUNTED_BY['sessions']}"),
+            ("#reports-reasons", f"Cancellations · by {COUNTED_BY['cancellations']}"),
+            ("#reports-money", f"Charges · by {COUNTED_BY['charges']}"),
         ):
             self.query_one(panel).border_title = title
         self.query_one(WeeklyChart).border_title = "Cancellations and no-shows per week"
-        self.query_one(DataTable).border_title = "Per client (s: sort column, S: reverse)"
+        self.query_one(DataTable).border_title = (
+            "Per client: sessions by session date, charged by charge date "
+            "(s: sort column, S: reverse)"
+        )
         self.query_one("#reports-body").focus()
         self._load()
 
@@ -403,8 +463,11 @@ class ReportsScreen(Screen[None]):
         return privacy_on(self, bool(getattr(self.settings, "privacy", False)))
 
     def privacy_changed(self) -> None:
+        from kara_tui.ui.screens.outstanding import OutstandingPane
+
         if self.report is not None:
             self._show(self.report)
+        self.query_one(OutstandingPane).privacy_changed()
 
     def _display(self, name: str) -> str:
         return _clean(initials(name) if self.privacy else name)
@@ -475,9 +538,18 @@ class ReportsScreen(Screen[None]):
         self._load()
 
     def action_outstanding(self) -> None:
-        from kara_tui.ui.screens.outstanding import OutstandingDialog
+        """o: the "Who owes" tab (read again), or back to the report from it."""
+        from kara_tui.ui.screens.outstanding import OutstandingPane
 
-        self.app.push_screen(OutstandingDialog(self.practice))
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "owes-tab":
+            tabs.active = "reports-tab"
+            self.query_one("#reports-body").focus()
+            return
+        tabs.active = "owes-tab"
+        pane = self.query_one(OutstandingPane)
+        pane.reload()
+        pane.query_one(DataTable).focus()
 
     def action_period(self) -> None:
         if self.report is None:
@@ -560,7 +632,13 @@ def _sessions_text(r: Report) -> Text:
         Text(""),
         Text("Your cancellation rate", "bold"),
         Text.assemble((rate, "bold"), (f"  {r.by_side.professional} of {r.booked} by you", "dim")),
+        Text(""),
     ]
+    # Waived amounts belong to sessions (late ones not charged), so they count by session date.
+    first, *rest = [str(m) for m in r.waived.totals] or ["-"]
+    parts.append(Text(f"{'Waived':<12}{r.waived.count:>5}  {first}", "bold"))
+    parts.extend(Text(f"{'':<19}{m}", "bold") for m in rest)
+    parts.append(Text(f"  not charged, {r.late_fee_percent} % of fee", "dim"))
     return Text("\n").join(parts)
 
 
@@ -588,7 +666,13 @@ def _money_text(r: Report) -> Text:
     row("Charged", r.charged.count, r.charged.totals, "bold")
     for k in r.charged_by_kind:
         row(f"  {KIND_WORDS[k.kind.value]}", k.amounts.count, k.amounts.totals)
-    row("Waived", r.waived.count, r.waived.totals, "bold")
-    parts.append(Text(f"  not charged; at {r.late_fee_percent} % of fee", "dim"))
+    row("  paid now", r.charged_paid.count, r.charged_paid.totals)
+    row("  pending", r.charged_pending.count, r.charged_pending.totals)
     row("Refunds", r.refunds.count, r.refunds.totals, "bold")
+    if r.refunds.count:  # a line of zeros under no refunds says nothing
+        row("  not paid out", r.refunds_pending.count, r.refunds_pending.totals)
+    parts.append(Text(f"Payments · by {COUNTED_BY['payments']}", "bold"))
+    row("  received", r.payments.count, r.payments.totals)
+    if r.refunds_paid.count:
+        row("  refunds paid out", r.refunds_paid.count, r.refunds_paid.totals)
     return Text("\n").join(parts)

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.ui import format as fmt
+from kara_tui.ui.client_pick import Pickable, confusable_ids
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.workers import WorkerErrors
 
@@ -95,11 +96,14 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
         self._query = query
         options = self.query_one("#search-results", OptionList)
         options.clear_options()
+        # Two clients whose names could be taken for each other: say whose session it is.
+        alike = confusable_ids({Pickable(s.client_id, s.client_name) for s in sessions})
         options.add_options(
             [
                 Option(
                     Text.assemble(
                         fmt.session_line(s, self.tz, self.privacy),
+                        (f" (client id {s.client_id})" if s.client_id in alike else "", "dim"),
                         "  ",
                         (fmt.status_word(s, self._moved.get(s.id), self.tz), "dim"),
                     ),

@@ -25,6 +25,7 @@ from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.services.errors import ConflictError
 from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
+from kara_tui.ui.client_pick import ClientPicker, Pickable
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens import series_dialogs as series_form
 from kara_tui.ui.screens._dialog import FormScreen, error_line, form_bindings, form_buttons
@@ -68,13 +69,13 @@ class SessionForm(FormScreen[Session | None]):
     class ClientsLoaded(Message):
         def __init__(
             self,
-            names: list[str],
-            warnings: dict[str, str] | None = None,
-            unreachable: dict[str, str] | None = None,
+            clients: list[Pickable],
+            warnings: dict[int, str] | None = None,
+            unreachable: dict[int, str] | None = None,
         ) -> None:
-            self.names = names
-            self.warnings = warnings or {}  # by client name: the policy's credit warning
-            self.unreachable = unreachable or {}  # by client name: why no notice can go
+            self.clients = clients
+            self.warnings = warnings or {}  # by client id: the policy's credit warning
+            self.unreachable = unreachable or {}  # by client id: why no notice can go
             super().__init__()
 
     def __init__(
@@ -97,9 +98,9 @@ class SessionForm(FormScreen[Session | None]):
         self.clock = clock
         self.editing = session
         self._privacy = privacy
-        self._names: list[str] = []
-        self._credit_warnings: dict[str, str] = {}
-        self._unreachable: dict[str, str] = {}
+        self._picker = ClientPicker()
+        self._credit_warnings: dict[int, str] = {}
+        self._unreachable: dict[int, str] = {}
         self._checked_key: tuple[datetime, datetime] | None = None
         self._request: Request | None = None
         if session is not None:
@@ -124,38 +125,26 @@ class SessionForm(FormScreen[Session | None]):
         field = self.query_one("#client", Input)
         field.password = self.privacy
         field.suggester = (
-            None if self.privacy else SuggestFromList(self._names, case_sensitive=False)
+            None
+            if self.privacy
+            else SuggestFromList(self._picker.suggestions(), case_sensitive=False)
         )
         self._echo_client()
 
     def _echo_client(self) -> None:
+        """Whom the typed text means, with ids where names could be confused (ui/client_pick)."""
         echo = self.query_one("#client-echo", Static)
-        typed = self.query_one("#client", Input).value.strip().casefold()
-        if not self.privacy or not typed:
-            echo.update("")
-            echo.display = False
-            return
-        matches = [n for n in self._names if typed in n.casefold()]
-        exact = [n for n in matches if n.casefold() == typed]
-        if len(exact) == 1 or len(matches) == 1:
-            said = f"→ {fmt.display_name((exact or matches)[0], True)}"
-        elif matches:
-            said = f"→ {len(matches)} clients match; type more"
-        else:
-            said = "→ no client matches"
-        echo.update(Text(said))
-        echo.display = True
+        said = self._picker.echo(self.query_one("#client", Input).value, self.privacy)
+        echo.update(Text(fmt.clean(said)))
+        echo.display = bool(said)
 
     def _warn_credit(self) -> None:
         """Warn, as soon as the client is known, that a sponsored client has no credit left."""
         if self.editing is not None:
             return
         line = self.query_one("#credit-warning", Static)
-        typed = self.query_one("#client", Input).value.strip().casefold()
-        matches = [n for n in self._names if typed and typed in n.casefold()]
-        exact = [n for n in matches if n.casefold() == typed]
-        chosen = (exact or matches)[0] if len(exact) == 1 or len(matches) == 1 else None
-        warning = self._credit_warnings.get(chosen, "") if chosen else ""
+        chosen = self._picker.chosen(self.query_one("#client", Input).value)
+        warning = self._credit_warnings.get(chosen.id, "") if chosen else ""
         line.update(Text(f"⚠ This client has {warning}.", style="bold") if warning else "")
         line.display = bool(warning)
 
@@ -163,11 +152,8 @@ class SessionForm(FormScreen[Session | None]):
         """Tick "Notify client" for a client with an email; disable it, saying why, without."""
         if self.editing is not None:
             return
-        typed = self.query_one("#client", Input).value.strip().casefold()
-        matches = [n for n in self._names if typed and typed in n.casefold()]
-        exact = [n for n in matches if n.casefold() == typed]
-        chosen = (exact or matches)[0] if len(exact) == 1 or len(matches) == 1 else None
-        blocked = self._unreachable.get(chosen, "") if chosen else ""
+        chosen = self._picker.chosen(self.query_one("#client", Input).value)
+        blocked = self._unreachable.get(chosen.id, "") if chosen else ""
         box = self.query_one("#notify", Tick)
         hint = self.query_one("#notify-hint", Static)
         if blocked:
@@ -274,12 +260,13 @@ class SessionForm(FormScreen[Session | None]):
     @work(thread=True, exclusive=True, group="clients", exit_on_error=False)
     def _load_clients(self) -> None:
         clients = self.practice.list_clients()
-        warnings = {c.name: w for c in clients if (w := booking_credit_warning(c))}
-        unreachable = {c.name: why for c in clients if (why := why_not_notified(c))}
-        self.post_message(self.ClientsLoaded([c.name for c in clients], warnings, unreachable))
+        warnings = {c.id: w for c in clients if (w := booking_credit_warning(c))}
+        unreachable = {c.id: why for c in clients if (why := why_not_notified(c))}
+        pickable = [Pickable(c.id, c.name) for c in clients]
+        self.post_message(self.ClientsLoaded(pickable, warnings, unreachable))
 
     def on_session_form_clients_loaded(self, message: ClientsLoaded) -> None:
-        self._names = message.names
+        self._picker = ClientPicker(message.clients)
         self._credit_warnings = message.warnings
         self._unreachable = message.unreachable
         self._warn_credit()
@@ -399,7 +386,7 @@ class SessionForm(FormScreen[Session | None]):
         fee: Money | None = None
         if self.editing is None:
             try:
-                client = p.find_client(request.client)
+                client = p.find_client(self._picker.reference(request.client))
             except DomainError:
                 if self.privacy:  # the error would repeat what was typed, in full
                     raise DomainError(

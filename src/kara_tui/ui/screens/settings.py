@@ -33,6 +33,7 @@ LABELS = {
     "reminder_leads": ("Reminder h", "48, 24, 2 (comma-separated) or none"),
     "quiet_hours": ("Quiet hours", "21:00-08:00 or none: no reminder then"),
     "series_horizon_weeks": ("Series wks", "an open-ended series is booked this far ahead"),
+    "charge_attended_sessions": ("Session fees", "yes: marking attended charges the fee"),
 }
 
 
