@@ -304,7 +304,7 @@ async def test_the_edit_form_sets_the_clients_own_reminders(app, ids, cal_practi
         assert cal_practice.find_client(ids["anna"]).reminder_leads == "48,2"
         await pilot.press("enter")  # the client's record says so
         await settle(app, pilot)
-        assert "48,2 h before (own)" in screen_text(app)
+        assert "48,2 h before" in screen_text(app)
 
 
 async def test_c_tops_up_a_sponsored_clients_credit_with_a_note(app, ids, cal_practice) -> None:
