@@ -140,3 +140,19 @@ def test_a_series_in_the_ics_file_reads_back_as_the_database(practice, anna, tmp
         text = path.read_text()
         assert "Anna Smith" not in text and "Rose" not in text, step
         assert {str(e["SUMMARY"]) for e in cal.walk("VEVENT")} == {"Session: A.Sm."}
+
+
+def test_an_open_ended_series_shows_what_is_booked_and_a_new_place_does_not_leak(
+    practice, anna, tmp_path: Path
+) -> None:
+    path = tmp_path / "practice.ics"
+    targets = PublishTargets(practice, keyring=MemoryKeyring())
+    targets.add("Web", str(path), to_days=3000)  # far past the 26 weeks booked ahead
+    booked = SeriesBook(practice).book(anna.id, TUESDAY, SeriesRule(Repeat.WEEKLY))
+    SeriesChanges(practice).edit(booked.sessions[2].id, Scope.THIS, location="Room 9")
+    (report,) = Publisher(practice, targets).run()
+    assert report.ok, report.message
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    assert _expanded([cal]) == _in_database(practice)
+    assert "Room 9" not in path.read_text()
+    assert "RECURRENCE-ID" not in path.read_text()  # busy: a new place alone says nothing
