@@ -77,3 +77,26 @@ def test_the_agenda_needs_no_sqlalchemy(tmp_path: Path, engine, week) -> None:
     )
     assert out.stderr.strip().splitlines()[-1] == "False 0"
     assert len(json.loads(out.stdout)["sessions"]) == 2
+
+
+def test_a_series_session_says_its_place_in_text_and_json(cli, practice, monkeypatch) -> None:
+    """Issue 17 item 3: the series position, flagged when two or fewer are left after now."""
+    from datetime import UTC, datetime
+
+    from kara_tui.domain import Money
+    from kara_tui.domain.series import Repeat, SeriesRule
+    from kara_tui.services.series import SeriesBook
+
+    anna = practice.add_client("Anna Smith", fee=Money(9000, "GBP"))
+    tue = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+    SeriesBook(practice).book(anna.id, tue, SeriesRule(Repeat.WEEKLY, count=3))
+    monkeypatch.setenv("KARA_NOW", "2026-11-17T08:00:00+00:00")
+    assert "session 1 of 3\n" in cli("agenda").out  # three to come: not yet flagged
+    monkeypatch.setenv("KARA_NOW", "2026-11-17T12:00:00+00:00")  # today's is over
+    r = cli("agenda")
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[1] == (
+        "10:00–10:50  Anna Smith                weekly on Tuesday, session 1 of 3 · ⚑ 2 left"
+    )
+    [entry] = cli("agenda", "--date", "2026-11-24", "--json").json()["sessions"]
+    assert entry["series"] == "weekly on Tuesday, session 2 of 3 · ⚑ 2 left"

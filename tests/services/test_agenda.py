@@ -11,8 +11,10 @@ import pytest
 from calendar_kit import at, seed_week
 from kara_tui.db.quick_reads import QuickReader
 from kara_tui.domain import Money, PaymentMethod, Reason, SessionStatus
+from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.services.agenda import PracticeReads, agenda, bounds
 from kara_tui.services.practice import ChargeRequest, Practice
+from kara_tui.services.series import SeriesBook
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -87,7 +89,7 @@ def test_a_reader_that_knows_series_positions_shows_them(
     b = practice.book(anna.id, at(20, 11), force=True)
 
     class WithSeries(PracticeReads):
-        def series_positions(self, session_ids: list[int]) -> dict[int, str]:
+        def series_positions(self, session_ids: list[int], now: datetime) -> dict[int, str]:
             return {a.id: "weekly, session 5 of 12"} if a.id in session_ids else {}
 
     day = agenda(WithSeries(practice), date(2026, 11, 20), LONDON)
@@ -95,3 +97,27 @@ def test_a_reader_that_knows_series_positions_shows_them(
         (a.id, "weekly, session 5 of 12"),
         (b.id, None),
     ]
+
+
+def test_both_readers_give_the_same_series_positions_with_the_few_left_flag(
+    practice: Practice, quick: QuickReader
+) -> None:
+    """Issue 17 item 3: "session 2 of 4", "⚑ 2 left" from the quick reads as from the Practice."""
+    anna = practice.add_client("Anna Smith", fee=Money(9000, "GBP"))
+    ben = practice.add_client("Ben Jones", fee=Money(9000, "GBP"))
+    tue = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+    four = SeriesBook(practice).book(anna.id, tue, SeriesRule(Repeat.WEEKLY, count=4))
+    SeriesBook(practice).book(ben.id, tue + timedelta(hours=2), SeriesRule(Repeat.WEEKLY))
+    practice.cancel(four.sessions[2].id, Reason.CLIENT)  # the third: no longer to come
+    days = [date(2026, 11, 17) + timedelta(weeks=n) for n in range(4)]
+    for day in days:
+        now = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        assert agenda(quick, day, LONDON, now) == agenda(PracticeReads(practice), day, LONDON, now)
+    first = agenda(quick, days[0], LONDON, datetime(2026, 11, 16, tzinfo=UTC))
+    assert [e.series for e in first.entries] == [
+        "weekly on Tuesday, session 1 of 4",  # three still to come: not flagged
+        "weekly on Tuesday, session 1, no end",
+    ]
+    second = agenda(quick, days[1], LONDON, datetime(2026, 11, 23, tzinfo=UTC))
+    assert second.entries[0].series == "weekly on Tuesday, session 2 of 4 · ⚑ 2 left"
+    assert second.entries[1].series == "weekly on Tuesday, session 2, no end"

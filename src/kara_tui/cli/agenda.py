@@ -30,7 +30,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
         from kara_tui.timeparse import parse_date
 
         on = parse_date(args.date, on)
-    day = agenda(reads, on, tz)
+    day = agenda(reads, on, tz, services.clock.now())
     shown = initials if ctx.settings.privacy else str  # --privacy or the config: initials
     if args.json:
         render.dump(

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -296,6 +296,50 @@ class QuickReader:
             [_db_time(now), *series_ids],
         )
         return {series_id: left for series_id, left in rows}
+
+    def series_positions(self, session_ids: list[int], now: datetime) -> dict[int, str]:
+        """As the Practice's agenda reads: each session of a series among ``session_ids`` in
+        the words of policy/series_place.py, by session id."""
+        from kara_tui.domain.series import Repeat, SeriesRule
+        from kara_tui.policy.series_place import Member, position
+
+        if not session_ids:
+            return {}
+        wanted = set(session_ids)
+        series_ids = sorted(
+            {
+                r[0]
+                for ids in _chunks(sorted(wanted))
+                for r in self._all(
+                    f"SELECT DISTINCT series_id FROM sessions WHERE id IN ({_marks(len(ids))}) "
+                    "AND series_id IS NOT NULL",
+                    ids,
+                )
+            }
+        )
+        found: dict[int, str] = {}
+        for series_id, first, zone, repeat, every, count, until, nth, ended in self._all(
+            "SELECT id, first_start, zone, repeat, interval, count, until, position, ended_from "
+            f"FROM session_series WHERE id IN ({_marks(len(series_ids))}) ORDER BY id",
+            series_ids,
+        ):
+            rule = SeriesRule(
+                Repeat(repeat), every, count, date.fromisoformat(until) if until else None, nth
+            )
+            members = [
+                Member(id_, d.SessionStatus(status), _utc(start), _utc_or_none(original))
+                for id_, status, start, original in self._all(
+                    "SELECT id, status, start, original_start FROM sessions "
+                    "WHERE series_id = ? ORDER BY start, id",
+                    (series_id,),
+                )
+            ]
+            first_local = _utc(first).astimezone(ZoneInfo(zone))
+            for m in members:
+                if m.id in wanted:
+                    place = position(rule, first_local, ended is not None, members, m.id, now)
+                    found[m.id] = place.agenda_text
+        return found
 
     def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
         """(id, start) of the first session starting at or after ``moment``, as the Practice's."""

@@ -8,12 +8,43 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 
 from kara_tui.ical.export import PRODID, REFRESH
+from kara_tui.ical.series import SeriesEvent, components
 from kara_tui.policy.publishing import Published
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSeries:
+    """A series as a target holds it: one resource (its UID), the master VEVENT with RRULE and
+    EXDATEs and a RECURRENCE-ID VEVENT per override; summary and locations already at the
+    target's detail level (services/publish_series.py)."""
+
+    series: SeriesEvent
+    private: bool
+
+    @property
+    def uid(self) -> str:
+        return self.series.uid
+
+    @property
+    def sequence(self) -> int:
+        return self.series.sequence
+
+    @property
+    def start(self) -> datetime:
+        return self.series.first_start
+
+    @property
+    def end(self) -> datetime:
+        return self.series.first_start + timedelta(minutes=self.series.minutes)
+
+
+Publishable = Published | PublishedSeries
 
 
 def _calendar(name: str | None = None) -> Calendar:
@@ -50,10 +81,24 @@ def _event(published: Published) -> Event:
 RENDER_REVISION = "1"
 
 
-def digest(published: Published) -> str:
+def _series_events(published: PublishedSeries, stamp: datetime) -> list[Event]:
+    def decorate(event: Event) -> None:
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        if published.private:
+            event.add("class", "PRIVATE")
+
+    return components(published.series, stamp.astimezone(UTC), decorate)
+
+
+def digest(published: Publishable) -> str:
     """What decides whether a target must be rewritten: everything ``_event`` writes (the
     event's text but DTSTAMP), and the renderer's revision. Computed from the values, not
-    the text, so that a run with nothing to write renders nothing."""
+    the text, so that a run with nothing to write renders nothing. A series is one digest:
+    a change to any of its occurrences rewrites its one resource."""
+    if isinstance(published, PublishedSeries):
+        text = "\x1f".join((RENDER_REVISION, "series", repr(published)))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
     p = published
     parts = (
         RENDER_REVISION,
@@ -68,23 +113,36 @@ def digest(published: Published) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def resource(published: Published, stamp: datetime) -> str:
-    """A CalDAV calendar object: one VCALENDAR holding one VEVENT (RFC 4791 section 4.1)."""
-    cal = _calendar()
+def _add(cal: Calendar, published: Publishable, stamp: datetime) -> bool:
+    """Add the event's VEVENTs; True when it was a series (its zone then needs a VTIMEZONE)."""
+    if isinstance(published, PublishedSeries):
+        for event in _series_events(published, stamp):
+            cal.add_component(event)
+        return True
     event = _event(published)
     event.add("dtstamp", stamp.astimezone(UTC))
     cal.add_component(event)
+    return False
+
+
+def resource(published: Publishable, stamp: datetime) -> str:
+    """A CalDAV calendar object: one VCALENDAR holding one VEVENT, or a series' VEVENTs
+    under one UID (RFC 4791 section 4.1)."""
+    cal = _calendar()
+    if _add(cal, published, stamp):  # a series keeps its wall-clock time: DTSTART in its zone
+        cal.add_missing_timezones()
     text: bytes = cal.to_ical()
     return text.decode("utf-8")
 
 
-def calendar_file(events: Iterable[Published], stamp: datetime, name: str) -> bytes:
+def calendar_file(events: Iterable[Publishable], stamp: datetime, name: str) -> bytes:
     """A whole .ics file to subscribe to, events in start order."""
     cal = _calendar(name)
+    zoned = False
     for published in sorted(events, key=lambda e: (e.start, e.uid)):
-        event = _event(published)
-        event.add("dtstamp", stamp.astimezone(UTC))
-        cal.add_component(event)
+        zoned = _add(cal, published, stamp) or zoned
+    if zoned:
+        cal.add_missing_timezones()
     text: bytes = cal.to_ical()
     return text
 

@@ -80,26 +80,38 @@ def time_off_uid(time_off_id: int) -> str:
     return f"time-off-{time_off_id}@kara-tui"
 
 
+def shown(client_name: str, service: str, location: str, detail: Detail) -> tuple[str, str, bool]:
+    """(summary, location, private) of a session, or of a series as a whole, at ``detail``."""
+    if detail is Detail.BUSY:
+        return BUSY, "", True
+    if detail is Detail.INITIALS:
+        return f"Session: {initials(client_name)}", "", True
+    summary = f"Session with {client_name}"
+    if service:
+        summary += f" ({service})"
+    return summary, location, False
+
+
+def is_shown(status: SessionStatus) -> bool:
+    """Whether a session in ``status`` held its slot, so that a target shows it."""
+    return status in _SHOWN
+
+
 def session_event(session: Session, detail: Detail) -> Published | None:
     """What a target shows of ``session``; None when it must not be there at all."""
     if session.status not in _SHOWN:
         return None
-    if detail is Detail.BUSY:
-        return Published(session.uid, session.sequence, session.start, session.end, BUSY)
-    if detail is Detail.INITIALS:
-        summary = f"Session: {initials(session.client_name)}"
-        return Published(session.uid, session.sequence, session.start, session.end, summary)
-    summary = f"Session with {session.client_name}"
-    if session.service:
-        summary += f" ({session.service})"
+    summary, location, private = shown(
+        session.client_name, session.service, session.location, detail
+    )
     return Published(
         session.uid,
         session.sequence,
         session.start,
         session.end,
         summary,
-        location=session.location,
-        private=False,
+        location=location,
+        private=private,
     )
 
 

@@ -20,9 +20,10 @@ from kara_tui.policy.charges import balance
 
 
 class DayReads(Protocol):
-    """What the agenda reads. A reader may also offer ``series_positions(session_ids) ->
-    {session id: "weekly, session 5 of 12"}`` (recurring sessions, DESIGN.md section 6): the
-    agenda shows a position only for a session that has one."""
+    """What the agenda reads. A reader may also offer ``series_positions(session_ids, now) ->
+    {session id: "weekly on Tuesday, session 5 of 12"}`` (recurring sessions, DESIGN.md
+    section 6; the words from policy/series_place.py, "· ⚑ 2 left" when few are left after
+    ``now``): the agenda shows a position only for a session that has one."""
 
     def list_sessions(
         self, *, start: datetime | None = None, end: datetime | None = None
@@ -54,8 +55,9 @@ def bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return midnight(day), midnight(day + timedelta(days=1))
 
 
-def agenda(reads: DayReads, day: date, tz: ZoneInfo) -> Day:
-    """The sessions starting on ``day`` (practice zone), by start, cancelled ones included."""
+def agenda(reads: DayReads, day: date, tz: ZoneInfo, now: datetime | None = None) -> Day:
+    """The sessions starting on ``day`` (practice zone), by start, cancelled ones included;
+    sessions left in a series are counted after ``now`` (default: the day's start)."""
     start, end = bounds(day, tz)
     sessions = [s for s in reads.list_sessions(start=start, end=end) if start <= s.start < end]
     client_ids = sorted({s.client_id for s in sessions})
@@ -63,7 +65,9 @@ def agenda(reads: DayReads, day: date, tz: ZoneInfo) -> Day:
     for c in reads.pending_charges(client_ids) if client_ids else []:
         owed.setdefault(c.client_id, []).append(c)
     positions_of = getattr(reads, "series_positions", None)
-    positions: dict[int, str] = positions_of([s.id for s in sessions]) if positions_of else {}
+    positions: dict[int, str] = (
+        positions_of([s.id for s in sessions], now or start) if positions_of and sessions else {}
+    )
     return Day(
         day,
         tz,
@@ -84,6 +88,12 @@ class PracticeReads:
         self, *, start: datetime | None = None, end: datetime | None = None
     ) -> list[Session]:
         return list(self.practice.list_sessions(start=start, end=end))
+
+    def series_positions(self, session_ids: list[int], now: datetime) -> dict[int, str]:
+        from kara_tui.services.series import positions
+
+        with self.practice.reading() as db:
+            return positions(db, session_ids, now)
 
     def pending_charges(self, client_ids: Sequence[int]) -> list[Charge]:
         from kara_tui.domain import ChargeStatus

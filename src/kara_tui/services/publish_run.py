@@ -21,11 +21,12 @@ from sqlalchemy import delete, insert, select
 from kara_tui.db.rows import PublishStateRow, PublishTargetRow
 from kara_tui.domain import DomainError
 from kara_tui.files import write_private
-from kara_tui.ical.publish import calendar_file, digest, resource
-from kara_tui.policy.publishing import BUSY, Detail, Published, horizon, wanted
+from kara_tui.ical.publish import Publishable, calendar_file, digest, resource
+from kara_tui.policy.publishing import BUSY, Detail, horizon, wanted
 from kara_tui.services import publish_caldav
 from kara_tui.services.practice import Practice
 from kara_tui.services.publish_caldav import Kept, Outcome, Want
+from kara_tui.services.publish_series import series_to_publish
 from kara_tui.services.publish_targets import FILE, PublishTargets
 
 
@@ -50,7 +51,7 @@ class _Plan:
     url: str
     username: str
     detail: Detail
-    events: dict[str, Published]
+    events: dict[str, Publishable]
     kept: dict[str, Kept]
 
 
@@ -125,9 +126,17 @@ class Publisher:
             }
             plan = (row.id, row.name, row.kind, row.url, row.username, Detail(row.detail))
             time_off = row.time_off
-        sessions = self.practice.list_sessions(start=window.start, end=window.end)
+            series = series_to_publish(db, plan[5], window)  # a series is one resource
+        sessions = [
+            s
+            for s in self.practice.list_sessions(start=window.start, end=window.end)
+            if s.id not in series.covered
+        ]
         blocks = self.practice.list_time_off(start=window.start, end=window.end)
-        events = wanted(sessions, blocks, detail=plan[5], window=window, include_time_off=time_off)
+        events: dict[str, Publishable] = dict(
+            wanted(sessions, blocks, detail=plan[5], window=window, include_time_off=time_off)
+        )
+        events.update(series.events)
         return _Plan(*plan, events=events, kept=kept)
 
     def _file(self, plan: _Plan) -> PublishReport:
@@ -211,7 +220,7 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _label(event: Published, tz: ZoneInfo) -> str:
+def _label(event: Publishable, tz: ZoneInfo) -> str:
     start: datetime = event.start.astimezone(tz)
     return f"{start:%a} {start.day} {start:%b %H:%M}"
 

@@ -24,6 +24,7 @@ from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
 from kara_tui.domain import DomainError, Money, Professional, Session, SessionStatus
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
+from kara_tui.policy.series_place import FEW_LEFT, Member, Position, position
 from kara_tui.services import audit, booking, series_links, series_notices, slots
 from kara_tui.services.errors import NotFound, SeriesConflictError
 from kara_tui.services.lookup import client_row, session_row
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["SeriesBook", "SeriesConflictError"]  # the error lives in services/errors.py
 
 OnConflict = Literal["refuse", "skip", "force"]
-FEW_LEFT = 2  # a series with this many sessions left (or fewer) is flagged (section 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,27 +341,48 @@ class SeriesBook:
 
 def describe(series: SeriesRow, rows: list[SessionRow], row: SessionRow, now: datetime) -> Place:
     value = series.to_domain()
-    tz = ZoneInfo(series.zone)
-    how = value.rule.describe(series.first_start.astimezone(tz))
-    kept = [r for r in rows if r.original_start is not None]
-    kept.sort(key=lambda r: r.original_start or r.start)
-    ends = value.ended_from is not None or not value.rule.open_ended
-    n = next((i + 1 for i, r in enumerate(kept) if r.id == row.id), None)
-    if n is None:
-        where = "moved out of the series" if row.status == SessionStatus.CANCELLED else ""
-    elif ends:
-        where = f"session {n} of {len(kept)}"
-    else:
-        where = f"session {n}, no end"
-    left = None
-    if ends:
-        left = sum(1 for r in kept if r.status == SessionStatus.SCHEDULED.value and r.start > now)
+    where = _position(series, rows, row.id, now)
     return Place(
         value,
-        f"{how}, {where}" if where else how,
-        left,
+        where.description,
+        where.left,
         [r.to_domain() for r in rows if r.id != row.id],
     )
+
+
+def _position(
+    series: SeriesRow, rows: list[SessionRow], session_id: int, now: datetime
+) -> Position:
+    members = [Member(r.id, SessionStatus(r.status), r.start, r.original_start) for r in rows]
+    return position(
+        series.to_domain().rule,
+        series.first_start.astimezone(ZoneInfo(series.zone)),
+        series.ended_from is not None,
+        members,
+        session_id,
+        now,
+    )
+
+
+def positions(db: DbSession, session_ids: list[int], now: datetime) -> dict[int, str]:
+    """The agenda's words for each session of a series among ``session_ids`` (policy/
+    series_place.py), by session id; sessions outside a series are left out."""
+    wanted = set(session_ids)
+    series_ids = set(
+        db.scalars(
+            select(SessionRow.series_id).where(
+                SessionRow.id.in_(wanted), SessionRow.series_id.is_not(None)
+            )
+        )
+    )
+    found: dict[int, str] = {}
+    for series_id in sorted(i for i in series_ids if i is not None):
+        series = series_row(db, series_id)
+        rows = rows_of(db, series_id)
+        for r in rows:
+            if r.id in wanted:
+                found[r.id] = _position(series, rows, r.id, now).agenda_text
+    return found
 
 
 def left_in(db: DbSession, series_ids: list[int], now: datetime) -> dict[int, int]:
