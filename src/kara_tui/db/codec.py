@@ -1,8 +1,8 @@
 """How values are kept in the database: one codec for the rows, bulk writes and quick reads.
 
 The mappings at the end turn stored columns into domain values, once for both readers: the
-ORM rows (``to_domain()``) and the stdlib ``sqlite3`` reads of db/quick_reads.py, which select
-the ``*_COLUMNS`` named here and hand over their times decoded (``TIME_COLUMNS``).
+ORM rows (``to_domain()``) and the stdlib ``sqlite3`` reads of db/quick_reads.py, which hand
+over each row's columns by name with their times decoded (``TIME_COLUMNS``).
 
 Times are aware UTC in the ORM (db/types.py ``UTCDateTime``); on SQLite they are stored as
 naive UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff', which SQLAlchemy writes and which db/bulk.py
@@ -74,8 +74,8 @@ def event_value(stored: datetime, all_day: bool) -> datetime | date:
 
 
 # -- stored columns to domain values ---------------------------------------------------------
-# Each mapping reads the attributes named in its ``*_COLUMNS`` from ``r``: an ORM row, or the
-# quick reads' namespace of the same names. Times are aware UTC by then; flags may be 0/1.
+# Each mapping reads the columns it needs as attributes of ``r``: an ORM row, or the quick
+# reads' namespace of the same names. Times are aware UTC by then; flags may be 0/1.
 
 TIME_COLUMNS = frozenset(
     {
@@ -88,22 +88,6 @@ TIME_COLUMNS = frozenset(
         "last_attempt",
         "last_success",
     }
-)
-
-PROFESSIONAL_COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "timezone",
-    "cancellation_window_hours",
-    "late_fee_percent",
-    "payment_methods",
-    "working_hours",
-    "buffer_minutes",
-    "default_currency",
-    "default_minutes",
-    "reminder_leads",
-    "quiet_hours",
 )
 
 
@@ -125,22 +109,6 @@ def professional(r: Any) -> d.Professional:
     )
 
 
-CLIENT_COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "phone",
-    "programme",
-    "fee_minor",
-    "currency",
-    "window_hours",
-    "sponsored_credit",
-    "archived",
-    "notes",
-    "reminder_leads",
-)
-
-
 def client(r: Any) -> d.Client:
     return d.Client(
         id=r.id,
@@ -155,25 +123,6 @@ def client(r: Any) -> d.Client:
         notes=r.notes,
         reminder_leads=r.reminder_leads,
     )
-
-
-SESSION_COLUMNS = (
-    "id",
-    "uid",
-    "professional_id",
-    "client_id",
-    "start",
-    "end",
-    "fee_minor",
-    "currency",
-    "status",
-    "service",
-    "location",
-    "prepaid",
-    "credit_reserved",
-    "sequence",
-    "rescheduled_from",
-)
 
 
 def session(
@@ -204,17 +153,6 @@ def session(
     )
 
 
-CANCELLATION_COLUMNS = (
-    "reason",
-    "note",
-    "notified_at",
-    "notice_hours",
-    "late",
-    "charged",
-    "cancelled_at",
-)
-
-
 def cancellation(r: Any) -> d.Cancellation:
     return d.Cancellation(
         reason=d.Reason(r.reason),
@@ -225,22 +163,6 @@ def cancellation(r: Any) -> d.Cancellation:
         charged=bool(r.charged),
         cancelled_at=r.cancelled_at,
     )
-
-
-CHARGE_COLUMNS = (
-    "id",
-    "session_id",
-    "client_id",
-    "amount_minor",
-    "currency",
-    "method",
-    "kind",
-    "status",
-    "created_at",
-    "paid_at",
-    "reference",
-    "void_reason",
-)
 
 
 def charge(r: Any) -> d.Charge:
@@ -259,30 +181,8 @@ def charge(r: Any) -> d.Charge:
     )
 
 
-TIME_OFF_COLUMNS = ("id", "start", "end", "reason")
-
-
 def time_off(r: Any) -> d.TimeOff:
     return d.TimeOff(id=r.id, start=r.start, end=r.end, reason=r.reason)
-
-
-# Without ``source``: the caller says which (the stored one, or "" for the calendar).
-FEED_COLUMNS = (
-    "id",
-    "name",
-    "enabled",
-    "refresh_minutes",
-    "colour",
-    "etag",
-    "last_modified",
-    "body_hash",
-    "last_attempt",
-    "last_success",
-    "last_error",
-    "stale",
-    "event_count",
-    "block_all_day",
-)
 
 
 def feed(r: Any, *, source: str) -> d.Feed:
@@ -303,21 +203,6 @@ def feed(r: Any, *, source: str) -> d.Feed:
         event_count=r.event_count,
         block_all_day=bool(r.block_all_day),
     )
-
-
-EVENT_COLUMNS = (
-    "id",
-    "feed_id",
-    "uid",
-    "recurrence_id",
-    "start",
-    "end",
-    "all_day",
-    "summary",
-    "location",
-    "busy",
-    "cancelled",
-)
 
 
 def external_event(r: Any, *, feed_name: str) -> d.ExternalEvent:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -80,14 +80,9 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _columns(names: Iterable[str], table: str = "") -> str:
-    """A SELECT list of ``names`` (quoted: "end" is a keyword), of ``table`` when given."""
-    prefix = f"{table}." if table else ""
-    return ", ".join(f'{prefix}"{name}"' for name in names)
-
-
 def _stored(names: Sequence[str], row: Row) -> SimpleNamespace:
-    """One row as the attributes codec's mappings read, its times decoded as the ORM's are."""
+    """One row as the attributes codec's mappings read (its columns by name), its times
+    decoded as the ORM's are."""
     return SimpleNamespace(
         **{
             name: _utc(value) if name in codec.TIME_COLUMNS and value is not None else value
@@ -137,9 +132,19 @@ class QuickReader:
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """The rows of one query; a database failure becomes StorageError, as in the Practice."""
+        return self._query(sql, params)[1]
+
+    def _stored(self, sql: str, params: Sequence[object] = ()) -> list[SimpleNamespace]:
+        """The rows of one query as codec's mappings read them, by column name."""
+        names, rows = self._query(sql, params)
+        return [_stored(names, row) for row in rows]
+
+    def _query(self, sql: str, params: Sequence[object]) -> tuple[list[str], list[Row]]:
         try:
             with self._lock:
-                return self._conn.execute(sql, params).fetchall()
+                cursor = self._conn.execute(sql, params)
+                rows = cursor.fetchall()
+                return [c[0] for c in cursor.description or ()], rows
         except sqlite3.Error as exc:
             message = explain(exc)
             if message is None:
@@ -148,28 +153,23 @@ class QuickReader:
 
     # -- the professional and the clients --------------------------------------------------
 
-    _PROFESSIONAL = (
-        f"SELECT {_columns(codec.PROFESSIONAL_COLUMNS)} FROM professionals ORDER BY id LIMIT 1"
-    )
+    _PROFESSIONAL = "SELECT * FROM professionals ORDER BY id LIMIT 1"
 
     def _professional_row(self) -> Row | None:
         rows = self._conn.execute(self._PROFESSIONAL).fetchall()
         return rows[0] if rows else None
 
     def professional(self) -> d.Professional:
-        rows = self._all(self._PROFESSIONAL)
+        rows = self._stored(self._PROFESSIONAL)
         if not rows:
             raise StorageError("the practice's settings are missing from the database")
-        return codec.professional(_stored(codec.PROFESSIONAL_COLUMNS, rows[0]))
+        return codec.professional(rows[0])
 
     def list_clients(self, *, include_archived: bool = False) -> list[d.Client]:
-        sql = f"SELECT {_columns(codec.CLIENT_COLUMNS)} FROM clients"
+        sql = "SELECT * FROM clients"
         if not include_archived:
             sql += " WHERE archived = 0"
-        return [
-            codec.client(_stored(codec.CLIENT_COLUMNS, row))
-            for row in self._all(sql + " ORDER BY name")
-        ]
+        return [codec.client(row) for row in self._stored(sql + " ORDER BY name")]
 
     def is_empty(self) -> bool:
         """True on a first run: no clients and no sessions yet."""
@@ -197,24 +197,23 @@ class QuickReader:
             where.append("s.start < ?")
             params.append(_db_time(end))
         sql = (
-            f"SELECT c.name, {_columns(codec.SESSION_COLUMNS, 's')} "
+            "SELECT c.name AS client_name, s.* "
             "FROM sessions AS s JOIN clients AS c ON c.id = s.client_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.start, s.id"
         )
-        rows = self._all(sql, params)
-        ids = [r[1] for r in rows]
+        rows = self._stored(sql, params)
+        ids = [r.id for r in rows]
         cancellations = self._cancellations(ids)
         charges = self._charges(ids)
         return [
             codec.session(
-                stored,
-                client_name=row[0],
-                cancellation=cancellations.get(stored.id),
-                charges=tuple(charges.get(stored.id, ())),
+                r,
+                client_name=r.client_name,
+                cancellation=cancellations.get(r.id),
+                charges=tuple(charges.get(r.id, ())),
             )
-            for row in rows
-            for stored in (_stored(codec.SESSION_COLUMNS, row[1:]),)
+            for r in rows
         ]
 
     def session_after(self, moment: datetime) -> tuple[int, datetime] | None:
@@ -236,24 +235,17 @@ class QuickReader:
     def _cancellations(self, session_ids: list[int]) -> dict[int, d.Cancellation]:
         found: dict[int, d.Cancellation] = {}
         for chunk in _chunks(session_ids):
-            sql = (
-                f"SELECT session_id, {_columns(codec.CANCELLATION_COLUMNS)} "
-                f"FROM cancellations WHERE session_id IN ({_marks(len(chunk))})"
-            )
-            for row in self._all(sql, chunk):
-                stored = _stored(codec.CANCELLATION_COLUMNS, row[1:])
-                found[row[0]] = codec.cancellation(stored)
+            sql = f"SELECT * FROM cancellations WHERE session_id IN ({_marks(len(chunk))})"
+            for row in self._stored(sql, chunk):
+                found[row.session_id] = codec.cancellation(row)
         return found
 
     def _charges(self, session_ids: list[int]) -> dict[int, list[d.Charge]]:
         found: dict[int, list[d.Charge]] = {}
         for chunk in _chunks(session_ids):
-            sql = (
-                f"SELECT {_columns(codec.CHARGE_COLUMNS)} FROM charges "
-                f"WHERE session_id IN ({_marks(len(chunk))}) ORDER BY id"
-            )
-            for row in self._all(sql, chunk):
-                charge = codec.charge(_stored(codec.CHARGE_COLUMNS, row))
+            sql = f"SELECT * FROM charges WHERE session_id IN ({_marks(len(chunk))}) ORDER BY id"
+            for row in self._stored(sql, chunk):
+                charge = codec.charge(row)
                 assert charge.session_id is not None  # asked for by session
                 found.setdefault(charge.session_id, []).append(charge)
         return found
@@ -280,18 +272,16 @@ class QuickReader:
             where.append("start < ?")
             params.append(_db_time(end))
         sql = (
-            f"SELECT {_columns(codec.TIME_OFF_COLUMNS)} FROM time_off"
+            "SELECT * FROM time_off"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY start"
         )
-        return [
-            codec.time_off(_stored(codec.TIME_OFF_COLUMNS, row)) for row in self._all(sql, params)
-        ]
+        return [codec.time_off(row) for row in self._stored(sql, params)]
 
     def calendar_feeds(self) -> list[d.Feed]:
         """Every feed as the calendar draws its events, without its address (as the Practice's)."""
-        sql = f"SELECT {_columns(codec.FEED_COLUMNS)} FROM feeds ORDER BY id"
-        return [codec.feed(_stored(codec.FEED_COLUMNS, row), source="") for row in self._all(sql)]
+        sql = "SELECT * FROM feeds ORDER BY id"
+        return [codec.feed(row, source="") for row in self._stored(sql)]
 
     def visible_events(
         self, start: datetime, end: datetime, tz: ZoneInfo | None = None
@@ -303,15 +293,15 @@ class QuickReader:
         """
         zone = tz or ZoneInfo(self.professional().timezone)
         sql = (
-            f"SELECT f.name, {_columns(codec.EVENT_COLUMNS, 'e')} "
+            "SELECT f.name AS feed_name, e.* "
             "FROM external_events AS e JOIN feeds AS f ON e.feed_id = f.id "
             'WHERE f.enabled = 1 AND e.cancelled = 0 AND e."end" > ? AND e.start < ? '
             "ORDER BY e.start"
         )
         params = (_db_time(start - timedelta(days=1)), _db_time(end + timedelta(days=1)))
         found = []
-        for row in self._all(sql, params):
-            event = codec.external_event(_stored(codec.EVENT_COLUMNS, row[1:]), feed_name=row[0])
+        for row in self._stored(sql, params):
+            event = codec.external_event(row, feed_name=row.feed_name)
             if event.overlaps(start, end, zone):
                 found.append(event)
         return found
