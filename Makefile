@@ -27,8 +27,8 @@ lint: $(STAMP)
 test: lint  ## ruff, the layer contract, mypy and the whole pytest suite
 	$(BIN)/pytest --durations=15
 
-test-fast: lint  ## the quick loop: lint and every test but the e2e (tmux) and slow ones
-	$(BIN)/pytest -m "not e2e and not slow"
+test-fast: lint  ## the quick loop: lint and every test but the e2e (tmux) and slow ones, on 2 cores
+	$(BIN)/pytest -m "not e2e and not slow" -n 2 --durations=15
 
 bench: $(STAMP)  ## the performance suite (not part of `make test`)
 	$(BIN)/python -m benchmarks

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,10 +45,27 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'kara.db'}"
 
 
-@pytest.fixture
-def engine(db_url: str):
-    eng = make_engine(db_url)
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to HEAD, made once a session (a worker's, under xdist):
+    copying it is much cheaper than running every migration for each test."""
+    path = tmp_path_factory.mktemp("template") / "kara.db"
+    eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
+    eng.dispose()
+    with sqlite3.connect(path) as conn:  # everything in the main file, none in the WAL
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def engine(db_url: str, _migrated_template: Path):
+    path = Path(db_url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.copyfile(_migrated_template, path)
+    path.chmod(0o600)
+    eng = make_engine(db_url)
+    upgrade(eng)  # at HEAD already: only looks
     yield eng
     eng.dispose()
 

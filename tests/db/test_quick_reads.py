@@ -12,12 +12,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from calendar_kit import UI_NOW, at, seed_week
 from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.quick_reads import QuickReader, sqlite_path
-from kara_tui.db.rows import ClientRow, ExternalEventRow, FeedRow, date_to_utc_midnight
+from kara_tui.db.rows import (
+    ChargeRow,
+    ClientRow,
+    ExternalEventRow,
+    FeedRow,
+    date_to_utc_midnight,
+)
 from kara_tui.db.schema import upgrade
 from kara_tui.domain import ChargeKind, Money, PaymentMethod, Reason
 from kara_tui.services.practice import ChargeRequest, Practice
@@ -283,3 +290,28 @@ def test_the_quick_professional_reads_the_session_charge_setting(world) -> None:
     practice.set_setting("charge_attended_sessions", "yes")
     assert reader.professional().charge_attended_sessions is True
     assert reader.professional() == practice.professional()
+
+
+def test_reminder_settings_and_a_paid_charge_read_quickly_as_the_practice_reads_them(
+    world,
+) -> None:
+    # One mapping from the stored columns to the domain (db/codec.py) serves both readers, so
+    # a column the Practice reads cannot be left out of the quick reads.
+    practice, reader = world
+    practice.set_settings({"reminder_leads": "48,2", "quiet_hours": "22:00-07:00"})
+    with practice.writing() as db:
+        client = db.scalars(select(ClientRow).order_by(ClientRow.id)).first()
+        assert client is not None
+        client.reminder_leads = "none"
+        charge = db.scalars(select(ChargeRow).order_by(ChargeRow.id)).first()
+        assert charge is not None
+        charge.status = "paid"
+        charge.paid_at = at(18, 9, 5)
+        charge.reference = "receipt 12"
+        charge.void_reason = ""
+    assert reader.professional() == practice.professional()
+    assert reader.list_clients(include_archived=True) == practice.list_clients(
+        include_archived=True
+    )
+    assert reader.list_sessions() == practice.list_sessions()
+    assert any(c.reference == "receipt 12" for s in reader.list_sessions() for c in s.charges)

@@ -459,3 +459,15 @@ def test_an_untrusted_certificate_is_one_sentence(setup: Practice, tmp_path: Pat
     )
     assert "CERTIFICATE_VERIFY_FAILED" in report.errors[0]
     assert server.received == []
+
+
+def test_messages_lists_by_status_and_the_old_name_still_answers(
+    setup: Practice, tmp_path: Path
+) -> None:
+    session = setup.book("Zoë Quinn", TUESDAY_10, service="Therapy session")
+    setup.cancel(session.id, Reason.PROFESSIONAL)
+    outbox = Outbox(setup, Settings(outbox_dir=tmp_path / "outbox"))
+    queued = outbox.messages(status=NotificationStatus.QUEUED)
+    assert queued and all(n.status is NotificationStatus.QUEUED for n in queued)
+    assert outbox.list(status=NotificationStatus.QUEUED) == queued
+    assert outbox.messages(status=NotificationStatus.SENT) == []

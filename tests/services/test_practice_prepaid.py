@@ -73,3 +73,14 @@ def test_a_reschedule_notice_says_where_the_session_went(practice: Practice) -> 
     new_event = icalendar.Calendar.from_ical(confirm_notice.ical)
     assert new_event["METHOD"] == "REQUEST"
     assert next(iter(new_event.walk("VEVENT")))["UID"] == new.uid
+
+
+def test_a_voided_no_show_charge_keeps_none_of_the_prepayment(practice: Practice, clock) -> None:
+    # Charged as a no-show, the mark undone (the charge voided), then cancelled without a
+    # charge: the voided charge keeps nothing, so the whole prepayment comes back.
+    s = practice.book(_anna(practice), datetime(2026, 11, 16, 10, 0, tzinfo=UTC), prepaid=True)
+    clock.advance(hours=3)
+    practice.no_show(s.id, charge=ChargeRequest(method=PaymentMethod.CARD))
+    practice.unmark(s.id)
+    done = practice.cancel(s.id, Reason.OTHER, note="the practice closed for the day")
+    assert _money(done) == [("no_show", 9000, "void"), ("refund", -9000, "pending")]

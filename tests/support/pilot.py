@@ -32,6 +32,19 @@ async def settle(app: App[object] | Pilot[object], pilot: Pilot[object] | None =
     await pilot.pause()
 
 
+async def type_text(pilot: Pilot[object], text: str) -> None:
+    """Put ``text`` into the focused input at once, as a paste would, for tests that are not
+    about typing (pressing each key makes a Pilot test many times slower)."""
+    from textual.widgets import Input
+
+    focused = pilot.app.focused
+    if isinstance(focused, Input):
+        focused.insert_text_at_cursor(text)
+        await pilot.pause()
+    else:
+        await pilot.press(*text)
+
+
 def screen_text(app: App[object]) -> str:
     """The whole terminal as plain text, the way a person reads it."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

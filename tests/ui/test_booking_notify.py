@@ -9,6 +9,7 @@ from calendar_kit import screen_text, settle
 from kara_tui.domain import NotificationKind
 from kara_tui.ui.screens.session_form import SessionForm
 from kara_tui.ui.widgets.toggles import Tick
+from support.pilot import type_text
 
 
 async def test_the_box_follows_the_client_and_booking_invites(app, cal_practice) -> None:
@@ -19,13 +20,14 @@ async def test_the_box_follows_the_client_and_booking_invites(app, cal_practice)
         await settle(app, pilot)
         assert isinstance(app.screen, SessionForm)
         box = app.screen.query_one("#notify", Tick)
-        await pilot.press(*"Chloe")
+        await type_text(pilot, "Chloe")
         await settle(app, pilot)
         assert (box.value, box.disabled) == (False, True)
         assert "Not notified: no email address for this client." in screen_text(app)
         field = app.screen.query_one("#client", Input)
         field.focus()
-        await pilot.press("ctrl+a", "ctrl+k", *"Anna Smith")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "Anna Smith")
         await settle(app, pilot)
         assert (box.value, box.disabled) == (True, False)
         await pilot.press("ctrl+s")

@@ -14,6 +14,7 @@ from kara_tui.ui.screens.session_form import SessionForm
 from kara_tui.ui.screens.time_off import TimeOffForm
 from kara_tui.ui.screens.welcome import WelcomeScreen
 from kara_tui.ui.themes import shipped_themes_dir
+from support.pilot import type_text
 
 
 def field(app, name: str) -> Input:
@@ -21,9 +22,10 @@ def field(app, name: str) -> Input:
 
 
 async def retype(pilot, app, name: str, text: str) -> None:
-    """Clear a field and type into it, as a person would."""
+    """Clear a field and put ``text`` in it (these tests are about the form, not typing)."""
     field(app, name).focus()
-    await pilot.press("ctrl+a", "ctrl+k", *text)
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, text)
 
 
 async def test_n_books_a_session_on_the_first_free_hour(app, ids, cal_practice) -> None:
@@ -35,7 +37,8 @@ async def test_n_books_a_session_on_the_first_free_hour(app, ids, cal_practice) 
         # Today after 12:30, the next whole hour is 13:00 (14:00 is Chloe's, so 13:00 it is).
         assert field(app, "start").value == "2026-11-18 13:00"
         assert "✓ the time is free" in screen_text(app)
-        await pilot.press(*"Ben", "tab")
+        await type_text(pilot, "Ben")
+        await pilot.press("tab")
         await retype(pilot, app, "service", "Assessment")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -55,7 +58,7 @@ async def test_new_session_warns_live_and_books_anyway_only_when_confirmed(
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Anna Smith")
+        await type_text(pilot, "Anna Smith")
         await retype(pilot, app, "start", "2026-11-18 14:20")
         await settle(app, pilot)
         text = screen_text(app)
@@ -92,7 +95,8 @@ async def test_new_session_form_refuses_bad_input_in_one_sentence_and_keeps_it(
         before = len(cal_practice.list_sessions())
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Nobody", "enter")
+        await type_text(pilot, "Nobody")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert shown(app, "#error") == "no client called 'Nobody'"
         await retype(pilot, app, "start", "2026-11-18 25:00")
@@ -178,7 +182,9 @@ async def test_shift_c_lists_clients_and_adds_one(app, ids, cal_practice) -> Non
         await pilot.press("a")
         await settle(app, pilot)
         assert isinstance(app.screen, ClientForm)
-        await pilot.press(*"Dana Lee", "tab", *"dana@example.com")
+        await type_text(pilot, "Dana Lee")
+        await pilot.press("tab")
+        await type_text(pilot, "dana@example.com")
         await retype(pilot, app, "fee", "75")
         await retype(pilot, app, "window", "48")
         await pilot.press("ctrl+s")

@@ -9,6 +9,7 @@ from kara_tui.domain import Reason, SessionStatus
 from kara_tui.ui.calendar_data import View
 from kara_tui.ui.screens.details import DetailsScreen
 from kara_tui.ui.screens.search import SearchScreen
+from support.pilot import type_text
 
 
 async def test_a_rescheduled_session_reads_moved_with_its_new_date(app, ids, cal_practice) -> None:
@@ -63,7 +64,7 @@ async def test_details_and_search_say_moved_not_late(app, ids, cal_practice) -> 
         await settle(app, pilot)
         app.push_screen(SearchScreen(cal_practice, cal_practice.tz))
         await settle(app, pilot)
-        await pilot.press(*"Chloe")
+        await type_text(pilot, "Chloe")
         await settle(app, pilot)
         options = app.screen.query_one(OptionList)
         lines = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]

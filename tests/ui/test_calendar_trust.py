@@ -8,11 +8,13 @@ from textual.widgets import Input
 
 from calendar_kit import at, screen_text, settle
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from support.pilot import type_text
 
 
 async def retype(pilot, app, name: str, text: str) -> None:
     app.screen.query_one(f"#{name}", Input).focus()
-    await pilot.press("ctrl+a", "ctrl+k", *text)
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, text)
 
 
 async def test_a_warning_is_titled_by_what_it_is_not_double_booking(app, ids, cal_practice) -> None:
@@ -20,7 +22,7 @@ async def test_a_warning_is_titled_by_what_it_is_not_double_booking(app, ids, ca
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Anna Smith")
+        await type_text(pilot, "Anna Smith")
         await retype(pilot, app, "start", "2026-11-19 19:00")  # a free evening
         await settle(app, pilot)
         await pilot.press("ctrl+s")
@@ -159,7 +161,7 @@ async def test_a_bad_time_is_said_once_not_on_two_lines(app, ids, cal_practice) 
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Anna Smith")
+        await type_text(pilot, "Anna Smith")
         await retype(pilot, app, "start", "2026-11-19 25:00")
         await settle(app, pilot)
         await pilot.press("ctrl+s")
@@ -244,7 +246,7 @@ async def test_a_wrapped_warning_hangs_under_its_first_word(app, ids) -> None:
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Anna Smith")
+        await type_text(pilot, "Anna Smith")
         await retype(pilot, app, "start", "2026-11-18 14:20")
         await settle(app, pilot)
         lines = screen_text(app).splitlines()

@@ -23,7 +23,7 @@ from kara_tui.services.practice import Practice
 from kara_tui.ui.screens._dialog import ChoiceSet
 from kara_tui.ui.screens.cancel import CancelDialog
 from support.dialogs import DIALOG_NOW, Host, at, said
-from support.pilot import settle
+from support.pilot import settle, type_text
 
 GBP90 = Money(9000, "GBP")
 
@@ -235,7 +235,8 @@ async def test_sponsored_at_23_hours_is_charged_with_sponsored_credit(practice, 
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(pilot)
         await pilot.press("2", "tab")
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-15 16:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-15 16:00")
         await settle(pilot)
         assert said(dialog, "#policy") == (
             "Late cancellation: 23 h notice, the sponsored programme allows a charge under 24 h."
@@ -326,7 +327,7 @@ async def test_other_needs_a_private_note_and_keeps_it(practice, ada):
         assert practice.get_session(session.id).status is SessionStatus.SCHEDULED
         await pilot.press("tab")
         assert dialog.focused is note
-        await pilot.press(*"Flood in the building")
+        await type_text(pilot, "Flood in the building")
         await settle(pilot)
         assert not dialog.query_one("#confirm", Button).disabled
         await confirm(pilot)
@@ -437,11 +438,13 @@ async def test_bad_values_are_explained_and_block_confirm(practice, ada):
         await settle(pilot)
         assert "is not a date and time I can read" in said(dialog, "#notice-error")
         assert confirm_button.disabled
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-16 09:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-16 09:00")
         await settle(pilot)
         assert said(dialog, "#notice-error") == "Notice cannot have been given in the future."
         assert confirm_button.disabled
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-16 07:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-16 07:00")
         await settle(pilot)
         assert not confirm_button.disabled
         await pilot.press("tab", "space", "tab")
@@ -641,7 +644,7 @@ async def test_a_message_to_the_client_goes_into_the_notice(practice, ada):
         message = dialog.query_one("#message", Input)
         assert not message.disabled
         message.focus()
-        await pilot.press(*"Sorry, I am unwell.")
+        await type_text(pilot, "Sorry, I am unwell.")
         await settle(pilot)
         await confirm(pilot)
     [notice] = practice.list_notifications()

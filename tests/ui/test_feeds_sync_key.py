@@ -24,6 +24,7 @@ from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.reschedule import RescheduleDialog
 from kara_tui.ui.screens.session_form import SessionForm
 from kara_tui.ui.themes import shipped_themes_dir
+from support.pilot import type_text
 
 WEEK_START = datetime(2026, 11, 16, tzinfo=UTC)
 WEEK_END = WEEK_START + timedelta(days=7)
@@ -183,7 +184,7 @@ async def test_the_palette_names_the_feed_commands(app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"feeds")
+        await type_text(pilot, "feeds")
         await settle(app, pilot)
         text = screen_text(app)
         assert "feeds: sync now" in text
@@ -225,7 +226,8 @@ async def test_booking_warns_about_a_synced_busy_event(
         assert isinstance(app.screen, SessionForm)
         start = app.screen.query_one("#start", Input)
         start.focus()
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-19 14:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-19 14:00")
         await settle(app, pilot)
         assert "⚠ This time overlaps busy event 'Event 2'" in screen_text(app)
 
@@ -243,7 +245,8 @@ async def test_rescheduling_warns_about_a_synced_busy_event(
         await settle(app, pilot)
         assert isinstance(app.screen, RescheduleDialog)
         app.screen.query_one("#start", Input).focus()
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-19 14:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-19 14:00")
         await settle(app, pilot)
         assert "overlaps busy event 'Event 2'" in screen_text(app)
 

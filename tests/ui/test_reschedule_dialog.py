@@ -12,7 +12,7 @@ from kara_tui.services.practice import Practice
 from kara_tui.ui.screens._dialog import ChoiceSet
 from kara_tui.ui.screens.reschedule import RescheduleDialog
 from support.dialogs import DIALOG_NOW, Host, at, said
-from support.pilot import settle
+from support.pilot import settle, type_text
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ async def test_warns_of_a_clash_and_books_anyway_on_a_second_ctrl_s(practice, ad
         dialog = await opened(practice, old.id, pilot)
         assert dialog.focused is dialog.query_one("#start")
         assert dialog.query_one("#start", Input).value == "2026-11-18 10:00"  # the next free day
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-24 10:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-24 10:00")
         await settle(pilot)
         assert dialog.query_one("#minutes", Input).value == "50"
         assert dialog.query_one("#notify", Checkbox).value is True
@@ -98,7 +99,8 @@ async def test_a_free_time_books_with_one_confirm_and_changing_the_time_drops_th
     app = host(practice, old.id)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(practice, old.id, pilot)
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-24 10:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-24 10:00")
         await settle(pilot)
         assert "conflict" in said(dialog, "#conflicts")
         await pilot.press("ctrl+a", "ctrl+k", *"2026-11-25 11:00", "tab")
@@ -129,10 +131,12 @@ async def test_conflicts_include_time_off_and_working_hours(practice, ada):
     app = host(practice, old.id)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(practice, old.id, pilot)
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-24 10:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-24 10:00")
         await settle(pilot)
         assert "falls in time off (Course)" in said(dialog, "#conflicts")
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-26 20:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-26 20:00")
         await settle(pilot)
         assert "is outside working hours" in said(dialog, "#conflicts")
 
@@ -260,10 +264,12 @@ async def test_the_new_start_shows_the_day_it_resolves_to(practice, ada):
     app = host(practice, old.id)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(practice, old.id, pilot)
-        await pilot.press("ctrl+a", "ctrl+k", *"next friday 10:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "next friday 10:00")
         await settle(pilot)
         assert said(dialog, "#start-echo") == "→ Fri 20 Nov 2026 10:00"
-        await pilot.press("ctrl+a", "ctrl+k", *"next fryday 10:00")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "next fryday 10:00")
         await settle(pilot)
         assert said(dialog, "#start-echo") == ""
         assert "is not a date" in said(dialog, "#start-error")

@@ -7,6 +7,7 @@ from textual.widgets import Input
 from calendar_kit import notices, screen_text, settle, shown
 from kara_tui.policy.settings import SETTINGS_KEYS, settings_text
 from kara_tui.ui.screens.settings import SettingsScreen
+from support.pilot import type_text
 
 
 def field(app, key: str) -> Input:
@@ -24,7 +25,8 @@ async def test_shift_s_edits_settings_with_errors_beside_the_field(app, ids, cal
         assert shown_values == settings_text(before)  # what `settings show` prints
         assert app.focused is field(app, "name")
         field(app, "working_hours").focus()
-        await pilot.press("ctrl+a", *"mon-thu 09:00-19:00; fri 9-3")
+        await pilot.press("ctrl+a", "backspace")
+        await type_text(pilot, "mon-thu 09:00-19:00; fri 9-3")
         await pilot.pause()
         assert "'fri 9-3' is not a day's working hours" in shown(app, "#working_hours-error")
         field(app, "late_fee_percent").focus()
@@ -35,7 +37,8 @@ async def test_shift_s_edits_settings_with_errors_beside_the_field(app, ids, cal
         assert "Not saved: fix Work hours first." in shown(app, "#status")
         assert cal_practice.professional() == before
         assert app.focused is field(app, "working_hours")
-        await pilot.press("ctrl+a", *"mon-thu 09:00-19:00; fri 09:00-15:00")
+        await pilot.press("ctrl+a", "backspace")
+        await type_text(pilot, "mon-thu 09:00-19:00; fri 09:00-15:00")
         await pilot.pause()
         assert shown(app, "#working_hours-error") == ""
         await pilot.press("ctrl+s")
@@ -58,7 +61,8 @@ async def test_escape_discards_what_was_typed(app, ids, cal_practice):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SettingsScreen)
-        await pilot.press("ctrl+a", *"Somebody else")
+        await pilot.press("ctrl+a", "backspace")
+        await type_text(pilot, "Somebody else")
         await pilot.press("escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, SettingsScreen)

@@ -9,6 +9,7 @@ from textual.widgets import Button, Input
 from calendar_kit import screen_text, settle
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.session_form import SessionForm
+from support.pilot import type_text
 
 
 def field(app, name: str) -> Input:
@@ -17,7 +18,8 @@ def field(app, name: str) -> Input:
 
 async def retype(pilot, app, name: str, text: str) -> None:
     field(app, name).focus()
-    await pilot.press("ctrl+a", "ctrl+k", *text)
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, text)
 
 
 async def test_the_form_offers_both_readings_and_previews_the_real_end(
@@ -28,7 +30,7 @@ async def test_the_form_offers_both_readings_and_previews_the_real_end(
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, SessionForm)
-        await pilot.press(*"Anna Smith")
+        await type_text(pilot, "Anna Smith")
         await retype(pilot, app, "start", "2027-10-31 01:30")
         await settle(app, pilot)
         text = screen_text(app)
@@ -63,7 +65,7 @@ async def test_choosing_the_second_reading_books_the_gmt_hour(app, ids, cal_prac
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"Anna Smith")
+        await type_text(pilot, "Anna Smith")
         await retype(pilot, app, "start", "2027-10-31 01:30")
         await settle(app, pilot)
         assert app.screen.query_one("#fold-1", Button).label.plain == "01:30 GMT (+00:00)"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kara_tui.domain import WorkingHours
+from kara_tui.domain import WorkingHours, instant
 from kara_tui.policy.conflicts import Busy, ConflictKind, find_conflicts
 
 LONDON = ZoneInfo("Europe/London")
@@ -239,3 +239,10 @@ def test_each_warning_has_a_title_saying_what_it_is() -> None:
         "Buffer too short",
         "Outside working hours",
     }
+
+
+def test_one_instant_rule_a_time_as_it_is_a_day_as_its_local_midnight() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    moment = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+    assert instant(moment, paris) is moment
+    assert instant(date(2026, 11, 16), paris) == datetime(2026, 11, 16, tzinfo=paris)

@@ -1,5 +1,9 @@
 """How values are kept in the database: one codec for the rows, bulk writes and quick reads.
 
+The mappings at the end turn stored columns into domain values, once for both readers: the
+ORM rows (``to_domain()``) and the stdlib ``sqlite3`` reads of db/quick_reads.py, which hand
+over each row's columns by name with their times decoded (``TIME_COLUMNS``).
+
 Times are aware UTC in the ORM (db/types.py ``UTCDateTime``); on SQLite they are stored as
 naive UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff', which SQLAlchemy writes and which db/bulk.py
 and db/quick_reads.py write and read without it. An all-day external event keeps its dates
@@ -9,6 +13,9 @@ as UTC midnights in the same columns and gets them back as dates.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
+
+from kara_tui import domain as d
 
 _SQLITE_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 _BOOLS = frozenset((None, True, False))  # what SQLAlchemy's Boolean accepts (0 and 1 included)
@@ -64,3 +71,158 @@ def stored_instant(value: datetime | date) -> datetime:
 def event_value(stored: datetime, all_day: bool) -> datetime | date:
     """A stored start or end as the domain has it: the date of an all-day event."""
     return stored.date() if all_day else stored
+
+
+# -- stored columns to domain values ---------------------------------------------------------
+# Each mapping reads the columns it needs as attributes of ``r``: an ORM row, or the quick
+# reads' namespace of the same names. Times are aware UTC by then; flags may be 0/1.
+
+TIME_COLUMNS = frozenset(
+    {
+        "start",
+        "end",
+        "original_start",
+        "notified_at",
+        "cancelled_at",
+        "created_at",
+        "paid_at",
+        "last_attempt",
+        "last_success",
+    }
+)
+
+
+def professional(r: Any) -> d.Professional:
+    return d.Professional(
+        id=r.id,
+        name=r.name,
+        email=r.email,
+        timezone=r.timezone,
+        cancellation_window_hours=r.cancellation_window_hours,
+        late_fee_percent=r.late_fee_percent,
+        payment_methods=tuple(d.PaymentMethod(m) for m in r.payment_methods.split(",") if m),
+        working_hours=d.WorkingHours.parse(r.working_hours),
+        buffer_minutes=r.buffer_minutes,
+        default_currency=r.default_currency,
+        default_minutes=r.default_minutes,
+        reminder_leads=r.reminder_leads,
+        quiet_hours=r.quiet_hours,
+        series_horizon_weeks=r.series_horizon_weeks,
+        charge_attended_sessions=bool(r.charge_attended_sessions),
+    )
+
+
+def client(r: Any) -> d.Client:
+    return d.Client(
+        id=r.id,
+        name=r.name,
+        email=r.email,
+        phone=r.phone,
+        programme=d.Programme(r.programme),
+        fee=d.Money(r.fee_minor, r.currency),
+        window_hours=r.window_hours,
+        sponsored_credit=r.sponsored_credit,
+        archived=bool(r.archived),
+        notes=r.notes,
+        reminder_leads=r.reminder_leads,
+    )
+
+
+def session(
+    r: Any,
+    *,
+    client_name: str,
+    cancellation: d.Cancellation | None,
+    charges: tuple[d.Charge, ...],
+) -> d.Session:
+    return d.Session(
+        id=r.id,
+        uid=r.uid,
+        professional_id=r.professional_id,
+        client_id=r.client_id,
+        client_name=client_name,
+        start=r.start,
+        end=r.end,
+        fee=d.Money(r.fee_minor, r.currency),
+        status=d.SessionStatus(r.status),
+        service=r.service,
+        location=r.location,
+        prepaid=bool(r.prepaid),
+        credit_reserved=bool(r.credit_reserved),
+        sequence=r.sequence,
+        rescheduled_from=r.rescheduled_from,
+        series_id=r.series_id,
+        original_start=r.original_start,
+        cancellation=cancellation,
+        charges=charges,
+    )
+
+
+def cancellation(r: Any) -> d.Cancellation:
+    return d.Cancellation(
+        reason=d.Reason(r.reason),
+        note=r.note,
+        notified_at=r.notified_at,
+        notice_hours=r.notice_hours,
+        late=bool(r.late),
+        charged=bool(r.charged),
+        cancelled_at=r.cancelled_at,
+    )
+
+
+def charge(r: Any) -> d.Charge:
+    return d.Charge(
+        id=r.id,
+        session_id=r.session_id,
+        client_id=r.client_id,
+        amount=d.Money(r.amount_minor, r.currency),
+        method=d.PaymentMethod(r.method) if r.method else None,
+        kind=d.ChargeKind(r.kind),
+        status=d.ChargeStatus(r.status),
+        created_at=r.created_at,
+        paid_at=r.paid_at,
+        reference=r.reference or "",
+        void_reason=r.void_reason or "",
+    )
+
+
+def time_off(r: Any) -> d.TimeOff:
+    return d.TimeOff(id=r.id, start=r.start, end=r.end, reason=r.reason)
+
+
+def feed(r: Any, *, source: str) -> d.Feed:
+    return d.Feed(
+        id=r.id,
+        name=r.name,
+        source=source,
+        enabled=bool(r.enabled),
+        refresh_minutes=r.refresh_minutes,
+        colour=r.colour,
+        etag=r.etag,
+        last_modified=r.last_modified,
+        body_hash=r.body_hash,
+        last_attempt=r.last_attempt,
+        last_success=r.last_success,
+        last_error=r.last_error,
+        stale=bool(r.stale),
+        event_count=r.event_count,
+        block_all_day=bool(r.block_all_day),
+    )
+
+
+def external_event(r: Any, *, feed_name: str) -> d.ExternalEvent:
+    all_day = bool(r.all_day)
+    return d.ExternalEvent(
+        id=r.id,
+        feed_id=r.feed_id,
+        feed_name=feed_name,
+        uid=r.uid,
+        recurrence_id=r.recurrence_id,
+        start=event_value(r.start, all_day),
+        end=event_value(r.end, all_day),
+        all_day=all_day,
+        summary=r.summary,
+        location=r.location,
+        busy=bool(r.busy),
+        cancelled=bool(r.cancelled),
+    )

@@ -21,12 +21,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from kara_tui import domain as d
-from kara_tui.db.codec import event_value, instant_from_sqlite, sqlite_instant
+from kara_tui.db import codec
+from kara_tui.db.codec import instant_from_sqlite, sqlite_instant
 from kara_tui.db.engine import BUSY_TIMEOUT_MS, StorageError, explain
 from kara_tui.db.schema import HEAD
 
@@ -74,12 +76,23 @@ def _db_time(value: datetime) -> str:
 _utc = instant_from_sqlite
 
 
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
 def _utc_or_none(text: str | None) -> datetime | None:
     return None if text is None else _utc(text)
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
+def _stored(names: Sequence[str], row: Row) -> SimpleNamespace:
+    """One row as the attributes codec's mappings read (its columns by name), its times
+    decoded as the ORM's are."""
+    return SimpleNamespace(
+        **{
+            name: _utc(value) if name in codec.TIME_COLUMNS and value is not None else value
+            for name, value in zip(names, row, strict=True)
+        }
+    )
 
 
 class QuickReader:
@@ -123,9 +136,19 @@ class QuickReader:
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """The rows of one query; a database failure becomes StorageError, as in the Practice."""
+        return self._query(sql, params)[1]
+
+    def _stored(self, sql: str, params: Sequence[object] = ()) -> list[SimpleNamespace]:
+        """The rows of one query as codec's mappings read them, by column name."""
+        names, rows = self._query(sql, params)
+        return [_stored(names, row) for row in rows]
+
+    def _query(self, sql: str, params: Sequence[object]) -> tuple[list[str], list[Row]]:
         try:
             with self._lock:
-                return self._conn.execute(sql, params).fetchall()
+                cursor = self._conn.execute(sql, params)
+                rows = cursor.fetchall()
+                return [c[0] for c in cursor.description or ()], rows
         except sqlite3.Error as exc:
             message = explain(exc)
             if message is None:
@@ -134,73 +157,23 @@ class QuickReader:
 
     # -- the professional and the clients --------------------------------------------------
 
-    _PROFESSIONAL = (
-        "SELECT id, name, email, timezone, cancellation_window_hours, late_fee_percent, "
-        "payment_methods, working_hours, buffer_minutes, default_currency, default_minutes, "
-        "charge_attended_sessions "
-        "FROM professionals ORDER BY id LIMIT 1"
-    )
+    _PROFESSIONAL = "SELECT * FROM professionals ORDER BY id LIMIT 1"
 
     def _professional_row(self) -> Row | None:
         rows = self._conn.execute(self._PROFESSIONAL).fetchall()
         return rows[0] if rows else None
 
     def professional(self) -> d.Professional:
-        rows = self._all(self._PROFESSIONAL)
+        rows = self._stored(self._PROFESSIONAL)
         if not rows:
             raise StorageError("the practice's settings are missing from the database")
-        (id_, name, email, tz, window, fee_pct, methods, hours, buffer, currency, minutes, bill) = (
-            rows[0]
-        )
-        return d.Professional(
-            id=id_,
-            name=name,
-            email=email,
-            timezone=tz,
-            cancellation_window_hours=window,
-            late_fee_percent=fee_pct,
-            payment_methods=tuple(d.PaymentMethod(m) for m in methods.split(",") if m),
-            working_hours=d.WorkingHours.parse(hours),
-            buffer_minutes=buffer,
-            default_currency=currency,
-            default_minutes=minutes,
-            charge_attended_sessions=bool(bill),
-        )
+        return codec.professional(rows[0])
 
     def list_clients(self, *, include_archived: bool = False) -> list[d.Client]:
-        sql = (
-            "SELECT id, name, email, phone, programme, fee_minor, currency, window_hours, "
-            "sponsored_credit, archived, notes FROM clients"
-        )
+        sql = "SELECT * FROM clients"
         if not include_archived:
             sql += " WHERE archived = 0"
-        return [
-            d.Client(
-                id=id_,
-                name=name,
-                email=email,
-                phone=phone,
-                programme=d.Programme(programme),
-                fee=d.Money(fee_minor, currency),
-                window_hours=window,
-                sponsored_credit=credit,
-                archived=bool(archived),
-                notes=notes,
-            )
-            for (
-                id_,
-                name,
-                email,
-                phone,
-                programme,
-                fee_minor,
-                currency,
-                window,
-                credit,
-                archived,
-                notes,
-            ) in self._all(sql + " ORDER BY name")
-        ]
+        return [codec.client(row) for row in self._stored(sql + " ORDER BY name")]
 
     def is_empty(self) -> bool:
         """True on a first run: no clients and no sessions yet."""
@@ -228,59 +201,23 @@ class QuickReader:
             where.append("s.start < ?")
             params.append(_db_time(end))
         sql = (
-            'SELECT s.id, s.uid, s.professional_id, s.client_id, c.name, s.start, s."end", '
-            "s.fee_minor, s.currency, s.status, s.service, s.location, s.prepaid, "
-            "s.credit_reserved, s.sequence, s.rescheduled_from, s.series_id, s.original_start "
+            "SELECT c.name AS client_name, s.* "
             "FROM sessions AS s JOIN clients AS c ON c.id = s.client_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.start, s.id"
         )
-        rows = self._all(sql, params)
-        ids = [r[0] for r in rows]
+        rows = self._stored(sql, params)
+        ids = [r.id for r in rows]
         cancellations = self._cancellations(ids)
         charges = self._charges(ids)
         return [
-            d.Session(
-                id=id_,
-                uid=uid,
-                professional_id=pro_id,
-                client_id=client_id,
-                client_name=client_name,
-                start=_utc(first),
-                end=_utc(last),
-                fee=d.Money(fee_minor, currency),
-                status=d.SessionStatus(status),
-                service=service,
-                location=location,
-                prepaid=bool(prepaid),
-                credit_reserved=bool(reserved),
-                sequence=sequence,
-                rescheduled_from=moved_from,
-                series_id=series_id,
-                original_start=_utc_or_none(original),
-                cancellation=cancellations.get(id_),
-                charges=tuple(charges.get(id_, ())),
+            codec.session(
+                r,
+                client_name=r.client_name,
+                cancellation=cancellations.get(r.id),
+                charges=tuple(charges.get(r.id, ())),
             )
-            for (
-                id_,
-                uid,
-                pro_id,
-                client_id,
-                client_name,
-                first,
-                last,
-                fee_minor,
-                currency,
-                status,
-                service,
-                location,
-                prepaid,
-                reserved,
-                sequence,
-                moved_from,
-                series_id,
-                original,
-            ) in rows
+            for r in rows
         ]
 
     def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]:
@@ -360,47 +297,19 @@ class QuickReader:
     def _cancellations(self, session_ids: list[int]) -> dict[int, d.Cancellation]:
         found: dict[int, d.Cancellation] = {}
         for chunk in _chunks(session_ids):
-            sql = (
-                "SELECT session_id, reason, note, notified_at, notice_hours, late, charged, "
-                f"cancelled_at FROM cancellations WHERE session_id IN ({_marks(len(chunk))})"
-            )
-            for session_id, reason, note, notified, hours, late, charged, at in self._all(
-                sql, chunk
-            ):
-                found[session_id] = d.Cancellation(
-                    reason=d.Reason(reason),
-                    note=note,
-                    notified_at=_utc(notified),
-                    notice_hours=hours,
-                    late=bool(late),
-                    charged=bool(charged),
-                    cancelled_at=_utc(at),
-                )
+            sql = f"SELECT * FROM cancellations WHERE session_id IN ({_marks(len(chunk))})"
+            for row in self._stored(sql, chunk):
+                found[row.session_id] = codec.cancellation(row)
         return found
 
     def _charges(self, session_ids: list[int]) -> dict[int, list[d.Charge]]:
         found: dict[int, list[d.Charge]] = {}
         for chunk in _chunks(session_ids):
-            sql = (
-                "SELECT id, session_id, client_id, amount_minor, currency, method, kind, "
-                f"status, created_at FROM charges WHERE session_id IN ({_marks(len(chunk))}) "
-                "ORDER BY id"
-            )
-            for id_, session_id, client_id, minor, currency, method, kind, status, at in self._all(
-                sql, chunk
-            ):
-                found.setdefault(session_id, []).append(
-                    d.Charge(
-                        id=id_,
-                        session_id=session_id,
-                        client_id=client_id,
-                        amount=d.Money(minor, currency),
-                        method=d.PaymentMethod(method) if method else None,
-                        kind=d.ChargeKind(kind),
-                        status=d.ChargeStatus(status),
-                        created_at=_utc(at),
-                    )
-                )
+            sql = f"SELECT * FROM charges WHERE session_id IN ({_marks(len(chunk))}) ORDER BY id"
+            for row in self._stored(sql, chunk):
+                charge = codec.charge(row)
+                assert charge.session_id is not None  # asked for by session
+                found.setdefault(charge.session_id, []).append(charge)
         return found
 
     def pending_charges(self, client_ids: Sequence[int]) -> list[d.Charge]:
@@ -466,57 +375,16 @@ class QuickReader:
             where.append("start < ?")
             params.append(_db_time(end))
         sql = (
-            'SELECT id, start, "end", reason FROM time_off'
+            "SELECT * FROM time_off"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY start"
         )
-        return [
-            d.TimeOff(id=id_, start=_utc(first), end=_utc(last), reason=reason)
-            for id_, first, last, reason in self._all(sql, params)
-        ]
+        return [codec.time_off(row) for row in self._stored(sql, params)]
 
     def calendar_feeds(self) -> list[d.Feed]:
         """Every feed as the calendar draws its events, without its address (as the Practice's)."""
-        sql = (
-            "SELECT id, name, enabled, refresh_minutes, colour, etag, last_modified, body_hash, "
-            "last_attempt, last_success, last_error, stale, event_count, block_all_day "
-            "FROM feeds ORDER BY id"
-        )
-        return [
-            d.Feed(
-                id=id_,
-                name=name,
-                source="",
-                enabled=bool(enabled),
-                refresh_minutes=refresh,
-                colour=colour,
-                etag=etag,
-                last_modified=modified,
-                body_hash=body_hash,
-                last_attempt=_utc_or_none(attempt),
-                last_success=_utc_or_none(success),
-                last_error=error,
-                stale=bool(stale),
-                event_count=count,
-                block_all_day=bool(block_all_day),
-            )
-            for (
-                id_,
-                name,
-                enabled,
-                refresh,
-                colour,
-                etag,
-                modified,
-                body_hash,
-                attempt,
-                success,
-                error,
-                stale,
-                count,
-                block_all_day,
-            ) in self._all(sql)
-        ]
+        sql = "SELECT * FROM feeds ORDER BY id"
+        return [codec.feed(row, source="") for row in self._stored(sql)]
 
     def visible_events(
         self, start: datetime, end: datetime, tz: ZoneInfo | None = None
@@ -528,41 +396,15 @@ class QuickReader:
         """
         zone = tz or ZoneInfo(self.professional().timezone)
         sql = (
-            'SELECT e.id, e.feed_id, f.name, e.uid, e.recurrence_id, e.start, e."end", '
-            "e.all_day, e.summary, e.location, e.busy "
+            "SELECT f.name AS feed_name, e.* "
             "FROM external_events AS e JOIN feeds AS f ON e.feed_id = f.id "
             'WHERE f.enabled = 1 AND e.cancelled = 0 AND e."end" > ? AND e.start < ? '
             "ORDER BY e.start"
         )
         params = (_db_time(start - timedelta(days=1)), _db_time(end + timedelta(days=1)))
         found = []
-        for (
-            id_,
-            feed_id,
-            name,
-            uid,
-            rid,
-            first,
-            last,
-            all_day,
-            summary,
-            location,
-            busy,
-        ) in self._all(sql, params):
-            event = d.ExternalEvent(
-                id=id_,
-                feed_id=feed_id,
-                feed_name=name,
-                uid=uid,
-                recurrence_id=rid,
-                start=event_value(_utc(first), bool(all_day)),
-                end=event_value(_utc(last), bool(all_day)),
-                all_day=bool(all_day),
-                summary=summary,
-                location=location,
-                busy=bool(busy),
-                cancelled=False,
-            )
+        for row in self._stored(sql, params):
+            event = codec.external_event(row, feed_name=row.feed_name)
             if event.overlaps(start, end, zone):
                 found.append(event)
         return found

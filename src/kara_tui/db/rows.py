@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from kara_tui import domain as d
+from kara_tui.db import codec
 from kara_tui.db.codec import date_to_utc_midnight as date_to_utc_midnight  # kept here for callers
-from kara_tui.db.codec import event_value
 from kara_tui.db.types import UTCDateTime
 from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.domain.money import audit_amount
@@ -75,23 +75,7 @@ class ProfessionalRow(Base):
     )
 
     def to_domain(self) -> d.Professional:
-        return d.Professional(
-            id=self.id,
-            name=self.name,
-            email=self.email,
-            timezone=self.timezone,
-            cancellation_window_hours=self.cancellation_window_hours,
-            late_fee_percent=self.late_fee_percent,
-            payment_methods=tuple(d.PaymentMethod(m) for m in self.payment_methods.split(",") if m),
-            working_hours=d.WorkingHours.parse(self.working_hours),
-            buffer_minutes=self.buffer_minutes,
-            default_currency=self.default_currency,
-            default_minutes=self.default_minutes,
-            reminder_leads=self.reminder_leads,
-            quiet_hours=self.quiet_hours,
-            series_horizon_weeks=self.series_horizon_weeks,
-            charge_attended_sessions=self.charge_attended_sessions,
-        )
+        return codec.professional(self)
 
 
 class ClientRow(Base):
@@ -114,19 +98,7 @@ class ClientRow(Base):
     reminder_leads: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
     def to_domain(self) -> d.Client:
-        return d.Client(
-            id=self.id,
-            name=self.name,
-            email=self.email,
-            phone=self.phone,
-            programme=d.Programme(self.programme),
-            fee=d.Money(self.fee_minor, self.currency),
-            window_hours=self.window_hours,
-            sponsored_credit=self.sponsored_credit,
-            archived=self.archived,
-            notes=self.notes,
-            reminder_leads=self.reminder_leads,
-        )
+        return codec.client(self)
 
 
 class SessionRow(Base):
@@ -174,24 +146,9 @@ class SessionRow(Base):
     )
 
     def to_domain(self) -> d.Session:
-        return d.Session(
-            id=self.id,
-            uid=self.uid,
-            professional_id=self.professional_id,
-            client_id=self.client_id,
+        return codec.session(
+            self,
             client_name=self.client.name,
-            start=self.start,
-            end=self.end,
-            fee=d.Money(self.fee_minor, self.currency),
-            status=d.SessionStatus(self.status),
-            service=self.service,
-            location=self.location,
-            prepaid=self.prepaid,
-            credit_reserved=self.credit_reserved,
-            sequence=self.sequence,
-            rescheduled_from=self.rescheduled_from,
-            series_id=self.series_id,
-            original_start=self.original_start,
             cancellation=self.cancellation.to_domain() if self.cancellation else None,
             charges=tuple(c.to_domain() for c in self.charges),
         )
@@ -274,15 +231,7 @@ class CancellationRow(Base):
     cancelled_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> d.Cancellation:
-        return d.Cancellation(
-            reason=d.Reason(self.reason),
-            note=self.note,
-            notified_at=self.notified_at,
-            notice_hours=self.notice_hours,
-            late=self.late,
-            charged=self.charged,
-            cancelled_at=self.cancelled_at,
-        )
+        return codec.cancellation(self)
 
 
 class ChargeRow(Base):
@@ -306,19 +255,7 @@ class ChargeRow(Base):
     void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def to_domain(self) -> d.Charge:
-        return d.Charge(
-            id=self.id,
-            session_id=self.session_id,
-            client_id=self.client_id,
-            amount=d.Money(self.amount_minor, self.currency),
-            method=d.PaymentMethod(self.method) if self.method else None,
-            kind=d.ChargeKind(self.kind),
-            status=d.ChargeStatus(self.status),
-            created_at=self.created_at,
-            paid_at=self.paid_at,
-            reference=self.reference or "",
-            void_reason=self.void_reason or "",
-        )
+        return codec.charge(self)
 
 
 class ReminderRow(Base):
@@ -401,7 +338,7 @@ class TimeOffRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> d.TimeOff:
-        return d.TimeOff(id=self.id, start=self.start, end=self.end, reason=self.reason)
+        return codec.time_off(self)
 
 
 class AuditRow(Base):
@@ -464,23 +401,7 @@ class FeedRow(Base):
     block_all_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def to_domain(self, source: str | None = None) -> d.Feed:
-        return d.Feed(
-            id=self.id,
-            name=self.name,
-            source=source if source is not None else self.source,
-            enabled=self.enabled,
-            refresh_minutes=self.refresh_minutes,
-            colour=self.colour,
-            etag=self.etag,
-            last_modified=self.last_modified,
-            body_hash=self.body_hash,
-            last_attempt=self.last_attempt,
-            last_success=self.last_success,
-            last_error=self.last_error,
-            stale=self.stale,
-            event_count=self.event_count,
-            block_all_day=self.block_all_day,
-        )
+        return codec.feed(self, source=source if source is not None else self.source)
 
 
 class ExternalEventRow(Base):
@@ -512,22 +433,7 @@ class ExternalEventRow(Base):
     feed: Mapped[FeedRow] = relationship(lazy="joined")
 
     def to_domain(self) -> d.ExternalEvent:
-        start = event_value(self.start, self.all_day)
-        end = event_value(self.end, self.all_day)
-        return d.ExternalEvent(
-            id=self.id,
-            feed_id=self.feed_id,
-            feed_name=self.feed.name,
-            uid=self.uid,
-            recurrence_id=self.recurrence_id,
-            start=start,
-            end=end,
-            all_day=self.all_day,
-            summary=self.summary,
-            location=self.location,
-            busy=self.busy,
-            cancelled=self.cancelled,
-        )
+        return codec.external_event(self, feed_name=self.feed.name)
 
 
 class FeedGroupRow(Base):

@@ -21,6 +21,7 @@ from kara_tui.domain.model import (
     SessionStatus,
     TimeOff,
     WorkingHours,
+    instant,
 )
 from kara_tui.domain.money import Money
 
@@ -46,4 +47,5 @@ __all__ = [
     "SessionStatus",
     "TimeOff",
     "WorkingHours",
+    "instant",
 ]

@@ -373,7 +373,7 @@ class ExternalEvent:
     def span(self, tz: tzinfo) -> tuple[datetime, datetime]:
         """Start and end as instants; an all-day event's dates are midnights in ``tz`` (the
         practice's zone: a day off is a local day)."""
-        return _instant(self.start, tz), _instant(self.end, tz)
+        return instant(self.start, tz), instant(self.end, tz)
 
     def overlaps(self, start: datetime, end: datetime, tz: tzinfo) -> bool:
         """Whether it overlaps [start, end), all-day dates taken in ``tz``."""
@@ -381,7 +381,8 @@ class ExternalEvent:
         return first < end and start < last
 
 
-def _instant(value: datetime | date, tz: tzinfo) -> datetime:
+def instant(value: datetime | date, tz: tzinfo) -> datetime:
+    """A time as it is; a day (an all-day value) as its midnight in ``tz``."""
     if isinstance(value, datetime):
         return value
     return datetime.combine(value, time(0), tzinfo=tz)

@@ -99,10 +99,16 @@ def credit_note(fee: Money) -> str:
     )
 
 
-def prepaid_refund(fee: Money, charges: Iterable[tuple[Money, ChargeKind]]) -> Money | None:
+def prepaid_refund(
+    fee: Money, charges: Iterable[tuple[Money, ChargeKind, ChargeStatus]]
+) -> Money | None:
     """What goes back to a client who prepaid ``fee``: whatever the charges made for the
-    session (refunds aside) do not keep. None when they keep it all."""
-    kept = sum(amount.minor for amount, kind in charges if kind is not ChargeKind.REFUND)
+    session keep (refunds and voided charges keep nothing). None when they keep it all."""
+    kept = sum(
+        amount.minor
+        for amount, kind, status in charges
+        if kind is not ChargeKind.REFUND and status is not ChargeStatus.VOID
+    )
     return Money(fee.minor - kept, fee.currency) if fee.minor - kept > 0 else None
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from kara_tui.domain import WorkingHours
+from kara_tui.domain import WorkingHours, instant
 
 
 class ConflictKind(StrEnum):
@@ -59,12 +59,6 @@ class Busy:
     end: datetime | date
     label: str
     ref: int | None = None
-
-
-def _as_instant(value: datetime | date, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=tz)
 
 
 def _hm(value: datetime, tz: ZoneInfo) -> str:
@@ -121,7 +115,7 @@ def find_conflicts(
     found: list[Conflict] = []
     pad = timedelta(minutes=buffer_minutes)
     for other in sessions:
-        o_start, o_end = _as_instant(other.start, tz), _as_instant(other.end, tz)
+        o_start, o_end = instant(other.start, tz), instant(other.end, tz)
         if o_start < end and start < o_end:
             found.append(
                 Conflict(ConflictKind.OVERLAP, f"overlaps {other.label} at {_hm(o_start, tz)}")
@@ -135,11 +129,11 @@ def find_conflicts(
                 )
             )
     for event in external:
-        e_start, e_end = _as_instant(event.start, tz), _as_instant(event.end, tz)
+        e_start, e_end = instant(event.start, tz), instant(event.end, tz)
         if e_start < end and start < e_end:
             found.append(Conflict(ConflictKind.EXTERNAL, f"overlaps busy event '{event.label}'"))
     for block in time_off:
-        b_start, b_end = _as_instant(block.start, tz), _as_instant(block.end, tz)
+        b_start, b_end = instant(block.start, tz), instant(block.end, tz)
         if b_start < end and start < b_end:
             what = f" ({block.label})" if block.label else ""
             found.append(Conflict(ConflictKind.TIME_OFF, f"falls in time off{what}"))

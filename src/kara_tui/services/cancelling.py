@@ -130,7 +130,11 @@ def cancel_row(
             if money.paid_by_prepayment(Money(c.amount_minor, c.currency), ChargeStatus(c.status)):
                 c.status = ChargeStatus.PAID.value
         refund = money.prepaid_refund(
-            fee, [(Money(c.amount_minor, c.currency), ChargeKind(c.kind)) for c in row.charges]
+            fee,
+            [
+                (Money(c.amount_minor, c.currency), ChargeKind(c.kind), ChargeStatus(c.status))
+                for c in row.charges
+            ],
         )
         if refund is not None:
             row.charges.append(

@@ -144,33 +144,9 @@ def write_occurrences(
                 ):
                     written.unchanged += 1
                     continue
-                updates.append(
-                    (
-                        start,
-                        end,
-                        occ.all_day,
-                        occ.summary or "",
-                        occ.location or "",
-                        occ.busy,
-                        occ.cancelled,
-                        occ.component_hash,
-                        old[0],
-                    )
-                )
+                updates.append((*_rewritten(occ, start, end), old[0]))
                 continue
-            yield (
-                feed_id,
-                key[0],
-                key[1],
-                start,
-                end,
-                occ.all_day,
-                occ.summary or "",
-                occ.location or "",
-                occ.busy,
-                occ.cancelled,
-                occ.component_hash,
-            )
+            yield (feed_id, key[0], key[1], *_rewritten(occ, start, end))
 
     written.removed = bulk.delete("id", [old[0] for key, old in stored.items() if key not in fresh])
     written.added = bulk.insert(_COLUMNS, inserts(), formed=raw)
@@ -325,3 +301,17 @@ def store_whole_parse(
             now_stored = write_group_digests(groups_bulk, target.id, groups[0], groups[1], problems)
         record_store(feed, delivery, now, len(fresh))
     return written_report(name, written, problems), now_stored, True
+
+
+def _rewritten(occ: Occurrence, start: datetime, end: datetime) -> tuple[object, ...]:
+    """An occurrence's values for the columns from "start" on (``_REWRITTEN``)."""
+    return (
+        start,
+        end,
+        occ.all_day,
+        occ.summary or "",
+        occ.location or "",
+        occ.busy,
+        occ.cancelled,
+        occ.component_hash,
+    )

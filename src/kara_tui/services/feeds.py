@@ -254,14 +254,7 @@ class Feeds:
                     return partial
             body_outline = changes.outline if isinstance(changes, Changes) else changes
             try:
-                result = parse_feed(
-                    body,
-                    window_start=window.start,
-                    window_end=window.end,
-                    default_tz=window.tz,
-                    unknown_length=self._unknown_length(),
-                    outline=body_outline,
-                )
+                result = self._parse(body, window, outline=body_outline)
             except FeedUnreadable as exc:
                 return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
             except Exception as exc:  # a parser bug must not take the other feeds down
@@ -318,14 +311,8 @@ class Feeds:
         result: ParseResult | None = None
         if changes.changed:
             try:
-                result = parse_feed(
-                    body,
-                    window_start=window.start,
-                    window_end=window.end,
-                    default_tz=window.tz,
-                    unknown_length=self._unknown_length(),
-                    only=set(changes.changed),
-                    outline=changes.outline,
+                result = self._parse(
+                    body, window, outline=changes.outline, only=set(changes.changed)
                 )
             except Exception:  # the whole parse says what is wrong, the same way as ever
                 return None
@@ -371,6 +358,25 @@ class Feeds:
     def _unknown_length(self) -> timedelta:
         """How long a feed event whose end cannot be read is busy (a setting, at least 1 min)."""
         return timedelta(minutes=max(1, self.settings.feed_unknown_length_minutes))
+
+    def _parse(
+        self,
+        body: bytes,
+        window: Window,
+        *,
+        outline: Outline | None,
+        only: builtins.set[str] | None = None,
+    ) -> ParseResult:
+        """The feed's occurrences in the sync window (only the UID groups ``only`` names)."""
+        return parse_feed(
+            body,
+            window_start=window.start,
+            window_end=window.end,
+            default_tz=window.tz,
+            unknown_length=self._unknown_length(),
+            only=only,
+            outline=outline,
+        )
 
     def _window(self) -> Window:
         """The horizon in whole local days, so that a day's syncs share one window."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -96,10 +95,3 @@ def utc(value: datetime, what: str) -> datetime:
         raise DomainError(f"the {what} must carry a time zone")
     check_year(value.date())
     return value.astimezone(UTC)
-
-
-def instant(value: datetime | date, tz: ZoneInfo) -> datetime:
-    """A time as it is, a day as its local midnight."""
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=tz)

@@ -26,9 +26,10 @@ from kara_tui.domain import (
     Session,
     SessionStatus,
     TimeOff,
+    instant,
 )
 from kara_tui.policy.conflicts import event_blocks
-from kara_tui.services.lookup import client_row, instant, like_literal, session_row
+from kara_tui.services.lookup import client_row, like_literal, session_row
 from kara_tui.services.uow import UnitOfWork
 
 

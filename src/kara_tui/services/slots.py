@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kara_tui.db.rows import ExternalEventRow, FeedRow, SessionRow, TimeOffRow
-from kara_tui.domain import Professional, SessionStatus
+from kara_tui.domain import Professional, SessionStatus, instant
 from kara_tui.policy.conflicts import Busy, Conflict, event_blocks, find_conflicts
 from kara_tui.services.errors import ConflictError
-from kara_tui.services.lookup import instant, utc
+from kara_tui.services.lookup import utc
 from kara_tui.services.uow import UnitOfWork
 
 

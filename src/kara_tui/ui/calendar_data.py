@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -170,9 +170,7 @@ def free_start(data: CalendarData, day: date, minutes: int) -> datetime:
     pad, length = timedelta(minutes=pro.buffer_minutes), timedelta(minutes=minutes)
     busy = [(s.start, s.end) for s in data.sessions if s.status is not SessionStatus.CANCELLED]
     busy += [(t.start, t.end) for t in data.time_off]
-    busy += [
-        (_instant(e.start, tz), _instant(e.end, tz)) for e in data.events if blocks(e, data.feeds)
-    ]
+    busy += [e.span(tz) for e in data.events if blocks(e, data.feeds)]
     candidate = first
     while candidate + length <= close:
         if not any(a - pad < candidate + length and candidate < b + pad for a, b in busy):
@@ -218,7 +216,7 @@ def clashing_with_events(
     (Calling the service would read the range's sessions and events a second time, doubling
     the cost of every page turn on a busy calendar; tests keep the two in agreement.)
     """
-    spans = [(_instant(e.start, tz), _instant(e.end, tz)) for e in events if blocks(e, feeds)]
+    spans = [e.span(tz) for e in events if blocks(e, feeds)]
     return {
         s.id
         for s in sessions
@@ -236,12 +234,6 @@ def in_time_off(sessions: tuple[Session, ...], time_off: tuple[TimeOff, ...]) ->
         if s.status is not SessionStatus.CANCELLED
         and any(t.start < s.end and s.start < t.end for t in time_off)
     }
-
-
-def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=tz)
 
 
 def load(practice: CalendarReads, span: Span, clock: Clock, *, first: bool = False) -> CalendarData:

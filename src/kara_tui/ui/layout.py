@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from kara_tui.domain import ExternalEvent, Session, TimeOff, WorkingHours
+from kara_tui.domain import ExternalEvent, Session, TimeOff, WorkingHours, instant
 
 ROWS_PER_HOUR = 3  # one row is 20 minutes: a 50-minute session gets three lines
 ROWS_PER_DAY = 24 * ROWS_PER_HOUR
@@ -63,12 +63,6 @@ def rows_for(start: datetime, end: datetime, day: date, tz: ZoneInfo) -> tuple[i
     return top, max(bottom, top + 1)
 
 
-def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=tz)
-
-
 def day_blocks(
     day: date,
     tz: ZoneInfo,
@@ -80,7 +74,7 @@ def day_blocks(
     end = start + timedelta(days=1)
     placed: list[tuple[int, int, Session | ExternalEvent, bool]] = []
     for item in [*sessions, *(e for e in events if not e.all_day)]:
-        a, b = _instant(item.start, tz), _instant(item.end, tz)
+        a, b = instant(item.start, tz), instant(item.end, tz)
         if not (a < end and start < b):
             continue
         top, bottom = rows_for(a, b, day, tz)

@@ -84,11 +84,16 @@ def test_a_charge_by_credit_is_paid_at_once_any_other_is_pending() -> None:
 
 def test_a_prepaid_session_refunds_what_the_charges_do_not_keep() -> None:
     assert money.prepaid_refund(FEE, []) == FEE
-    kept = [(Money(4500, "GBP"), ChargeKind.LATE_CANCELLATION)]
+    kept = [(Money(4500, "GBP"), ChargeKind.LATE_CANCELLATION, ChargeStatus.PAID)]
     assert money.prepaid_refund(FEE, kept) == Money(4500, "GBP")
-    assert money.prepaid_refund(FEE, [(FEE, ChargeKind.NO_SHOW)]) is None
-    earlier_refund = [(Money(-9000, "GBP"), ChargeKind.REFUND)]
+    assert money.prepaid_refund(FEE, [(FEE, ChargeKind.NO_SHOW, ChargeStatus.PAID)]) is None
+    earlier_refund = [(Money(-9000, "GBP"), ChargeKind.REFUND, ChargeStatus.PENDING)]
     assert money.prepaid_refund(FEE, earlier_refund) == FEE  # a refund keeps nothing
+
+
+def test_a_voided_charge_keeps_none_of_the_prepayment() -> None:
+    voided = [(FEE, ChargeKind.NO_SHOW, ChargeStatus.VOID)]
+    assert money.prepaid_refund(FEE, voided) == FEE
 
 
 def test_the_prepayment_pays_pending_charges_only() -> None:

@@ -4,6 +4,7 @@ rule engine (tests/unit/ical/test_fastpath.py holds it to dateutil on random rul
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from dateutil.tz import tzutc
@@ -25,12 +26,30 @@ def rule_instances(
     an instance after UNTIL ends the rule, one after ``before`` ends the walk.
     Tests hold it to dateutil on random rules, zones and DST changes.
     """
-    if parts["FREQ"] in ("MONTHLY", "YEARLY"):
-        return _calendar_instances(parts, dtstart, after, before)
+    walk = _calendar_walk if parts["FREQ"] in ("MONTHLY", "YEARLY") else _day_walk
     until = until_value(parts["UNTIL"]) if "UNTIL" in parts else None
     if until is not None and (dtstart.tzinfo is None) != (until.tzinfo is None):
         raise ValueError("RRULE UNTIL values must be specified in UTC when DTSTART is aware")
     count = int(parts["COUNT"]) if "COUNT" in parts else None
+    out: list[datetime] = []
+    for instance in walk(parts, dtstart):
+        if until is not None and instance > until:
+            break
+        if count is not None:
+            if count == 0:
+                break
+            count -= 1
+        if instance > before:
+            break
+        if instance >= after:
+            out.append(instance)
+    return out
+
+
+def _day_walk(parts: dict[str, str], dtstart: datetime) -> Iterator[datetime]:
+    """A DAILY or WEEKLY rule's candidate instances from ``dtstart`` on, without end: the
+    rule's wall-clock time on each matching day, weeks starting on WKST (the first one
+    partial, from ``dtstart``'s day), INTERVAL periods apart."""
     interval = int(parts.get("INTERVAL", "1"))
     clock = time(dtstart.hour, dtstart.minute, dtstart.second, tzinfo=dtstart.tzinfo)
     first = dtstart.toordinal()
@@ -48,43 +67,25 @@ def rule_instances(
         offsets = sorted((day - wkst) % 7 for day in days)
         period = first - (dtstart.weekday() - wkst) % 7
         step = 7 * interval
-    out: list[datetime] = []
     fromordinal, combine = date.fromordinal, datetime.combine
     while True:
         for offset in offsets:
             ordinal = period + offset
-            if ordinal < first:
-                continue
-            instance = combine(fromordinal(ordinal), clock)
-            if until is not None and instance > until:
-                return out
-            if count is not None:
-                if count == 0:
-                    return out
-                count -= 1
-            if instance > before:
-                return out
-            if instance >= after:
-                out.append(instance)
+            if ordinal >= first:
+                yield combine(fromordinal(ordinal), clock)
         period += step
 
 
-def _calendar_instances(
-    parts: dict[str, str], dtstart: datetime, after: datetime, before: datetime
-) -> list[datetime]:
-    """rule_instances() for MONTHLY and YEARLY rules, by dateutil's steps: INTERVAL months (or
-    years) apart from DTSTART's; in each, the days BYDAY names (every such weekday, or the
-    nth from the start or the end of the month), else DTSTART's day of the month (and, for
-    YEARLY, its month), a period without that day (the 31st, 29 February) yielding nothing."""
-    until = until_value(parts["UNTIL"]) if "UNTIL" in parts else None
-    if until is not None and (dtstart.tzinfo is None) != (until.tzinfo is None):
-        raise ValueError("RRULE UNTIL values must be specified in UTC when DTSTART is aware")
-    count = int(parts["COUNT"]) if "COUNT" in parts else None
+def _calendar_walk(parts: dict[str, str], dtstart: datetime) -> Iterator[datetime]:
+    """A MONTHLY or YEARLY rule's candidate instances, by dateutil's steps: INTERVAL months
+    (or years) apart from DTSTART's; in each, the days BYDAY names (every such weekday, or
+    the nth from the start or the end of the month), else DTSTART's day of the month (and,
+    for YEARLY, its month), a period without that day (the 31st, 29 February) yielding
+    nothing."""
     months = int(parts.get("INTERVAL", "1")) * (12 if parts["FREQ"] == "YEARLY" else 1)
     clock = time(dtstart.hour, dtstart.minute, dtstart.second, tzinfo=dtstart.tzinfo)
     first = dtstart.date()
     byday = parts["BYDAY"].split(",") if "BYDAY" in parts else None
-    out: list[datetime] = []
     period = dtstart.year * 12 + dtstart.month - 1
     while True:
         year, month = divmod(period, 12)
@@ -93,19 +94,8 @@ def _calendar_instances(
             raise ValueError("the rule runs past the year 9999")
         for day in _month_days(year, month, byday, first.day):
             when = date(year, month, day)
-            if when < first:
-                continue
-            instance = datetime.combine(when, clock)
-            if until is not None and instance > until:
-                return out
-            if count is not None:
-                if count == 0:
-                    return out
-                count -= 1
-            if instance > before:
-                return out
-            if instance >= after:
-                out.append(instance)
+            if when >= first:
+                yield datetime.combine(when, clock)
         period += months
 
 
