@@ -56,7 +56,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("time_off_list", "B", "time_off_list", "Time off", "time off: list", "list and remove time off", "Practice"),
     KeySpec("sync", "s", "sync", "Sync", "feeds: sync now", "sync external calendars now", "Practice"),
     KeySpec("clients", "C", "clients", "Clients", "clients: list", "clients", "Practice"),
-    KeySpec("feeds", "F", "feeds", "Feeds", "feeds: manage", "external calendars (feeds)", "Practice"),
+    KeySpec("feeds", "F", "feeds", "Feeds", "feeds: manage", "calendars: feeds in, publishing out", "Practice"),
     KeySpec("reports", "R", "reports", "Reports", "reports: open", "reports", "Practice"),
     KeySpec("outbox", "O", "outbox", "Outbox", "outbox: open", "outbox (client notices)", "Practice"),
     KeySpec("settings", "S", "settings", "Settings", "settings: edit", "practice settings", "Practice"),
