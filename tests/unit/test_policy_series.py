@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 from dateutil import rrule as du
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
@@ -71,6 +71,13 @@ def test_occurrences_are_dateutils_and_keep_the_wall_clock(case) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(series())
+@example(  # found by Hypothesis: the last of these starts is more than 4,000 days on
+    (
+        datetime(2026, 1, 1, 7, 0, tzinfo=UTC),
+        "Europe/London",
+        SeriesRule(repeat=Repeat.MONTHLY_BY_DATE, interval=4, count=34, until=None, position=None),
+    )
+)
 def test_the_rrule_written_to_calendars_gives_the_same_starts(case) -> None:
     """What notices and the export write (RRULE on a DTSTART in the zone) reads back equal."""
     first, zone, rule = case
