@@ -128,7 +128,9 @@ class Run:
     profile: bool
     events: int
     memory_events: int
+    sizes: tuple[int, ...] = ()  # providers (and growth) feed sizes; () = each one's default
     details: list[str] = field(default_factory=list)
+    growth: list[str] = field(default_factory=list)  # RESULTS.md's growth section, when run
 
     def say(self, text: str) -> None:
         print(f"  {text}", flush=True)
@@ -602,85 +604,250 @@ def bench_cli(run: Run) -> list[Row]:
 # -- feeds as providers write them (issue 19) ----------------------------------------------------
 
 PROVIDER_SEEDS = (1, 2, 3)
-PROVIDER_MAX_EVENTS = 10_000  # the machine is shared: 1k and 10k only, never 100k here
+PROVIDER_SIZES = (1_000, 10_000)  # the machine is shared: 100k only in `growth --growth-max`
+CALCURSE_TIMEOUT = 300.0  # seconds; calcurse's import grows faster than linear
 
 
-def _seeded_feed(run: Run, events: int, mode: str, seed: int) -> Path:
-    path = run.cache / f"feed-{mode}-{events}-seed{seed}-{run.today}-{run._key()}.ics"
+def _seeded_feed(run: Run, events: int, mode: str, seed: int, *, changed: bool = False) -> Path:
+    edit = "changed-" if changed else ""
+    path = run.cache / f"feed-{mode}-{events}-seed{seed}-{edit}{run.today}-{run._key()}.ics"
     if not path.exists():
         cmd = [sys.executable, "-m", "benchmarks.generate", "feed", "--events", str(events)]
         cmd += ["--mode", mode, "--seed", str(seed), "--today", run.today.isoformat()]
-        seconds, proc = run.timed([*cmd, "--out", str(path)])
+        seconds, proc = run.timed([*cmd, "--out", str(path)] + (["--changed"] if changed else []))
         if proc.returncode != 0:
             raise RuntimeError(f"generating {path.name} failed: {proc.stderr.strip()}")
         run.say(f"generated {path.name}: {path.stat().st_size / 1e6:.1f} MB in {seconds:.1f} s")
     return path
 
 
-def bench_providers(run: Run) -> list[Row]:
-    """Whole-process `feeds sync` on provider-shaped feeds (several seeds) and on a birthdays
-    calendar, each beside `calcurse -i` and the plain icalendar + recurring-ical-events
-    pipeline (a whole process too) of the same run; and the unchanged re-sync."""
-    n = min(run.events, PROVIDER_MAX_EVENTS)
+def calcurse_import(run: Run, feed: Path, folder: Path) -> tuple[float | None, str]:
+    """`calcurse -i FILE` into an empty folder, whole process: (seconds or None, a note).
+
+    calcurse exits 1 when it skipped items it cannot represent (an RRULE whose first
+    instance is not DTSTART, ...) after importing the rest: that run counts, and the note
+    says how many it skipped."""
     calcurse = shutil.which("calcurse")
     if calcurse is None:
-        run.say("calcurse is not installed: its figures are unavailable (apt-get install calcurse)")
+        return None, "unavailable: calcurse not installed (make bench apt-installs it)"
+    folder.mkdir(parents=True, exist_ok=True)
+    cmd = [calcurse, "-D", str(folder), "-C", str(folder), "-q", "-i", str(feed)]
+    try:
+        seconds, proc = run.timed(cmd, timeout=CALCURSE_TIMEOUT, cwd=folder)
+    except subprocess.TimeoutExpired:
+        return None, f"not run: > {CALCURSE_TIMEOUT / 60:.0f} min"
+    out = proc.stdout + proc.stderr
+    log = re.search(r"See (\S+) for details", out)
+    skipped = 0
+    if log and Path(log.group(1)).exists():
+        skipped = Path(log.group(1)).read_text(errors="replace").count("VEVENT [")
+        Path(log.group(1)).unlink()
+    if proc.returncode not in (0, 1) or not (folder / "apts").exists():
+        return None, f"unavailable: calcurse exit {proc.returncode}"
+    return seconds, f"calcurse skipped {skipped} VEVENTs it cannot represent" if skipped else ""
+
+
+def _whole_process_baseline(run: Run, feed: Path) -> tuple[float | None, dict[str, Any]]:
+    """The plain pipeline as a whole process (its wall clock) and its in-process figures."""
+    cmd = [sys.executable, "-m", "benchmarks._child", "baseline", str(feed), *run.feed_args()]
+    seconds, proc = run.timed(cmd)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(MARK):
+            return seconds, dict(json.loads(line[len(MARK) :]))
+    return None, {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+
+
+def _kara_sync(run: Run, feed: Path, name: str) -> tuple[float | None, float | None, str]:
+    """Whole-process `feeds add` + cold `feeds sync`, then the unchanged sync (best of 3)."""
+    base = [*kara_tui_cmd(), "--db", f"sqlite:///{run.work / f'{name}.db'}"]
+    base += ["--config", str(run.work / "none.toml")]
+    _, proc = run.timed([*base, "feeds", "add", "Bench", str(feed)])
+    cold, synced = run.timed([*base, "feeds", "sync"])
+    if proc.returncode != 0 or synced.returncode != 0:
+        why = ((proc.stderr or synced.stderr).strip().splitlines() or ["failed"])[-1]
+        return None, None, why
+    unchanged = min(run.timed([*base, "feeds", "sync"])[0] for _ in range(3))
+    return cold, unchanged, synced.stdout.strip().splitlines()[0]
+
+
+def provider_rows(run: Run, n: int, mode: str, seed: int, python: float) -> list[Row]:
+    """Every issue-19 target for one feed, each beside its baseline of this run."""
+    feed = _seeded_feed(run, n, mode, seed)
+    edited = _seeded_feed(run, n, mode, seed, changed=True)
+    label = f"{n // 1000}k {mode} feed, seed {seed}"
+    key = f"{mode}-{n}-{seed}"
+    cold, unchanged, said = _kara_sync(run, feed, key)
+    if cold is None:
+        return [Row(f"cold `feeds sync`, {label}", None, "s", skipped=said)]
+    run.say(f"{label}: {said}")
+    kara = run.child(
+        "kara", str(feed), *run.feed_args(), "--work", str(run.work / key), "--changed", str(edited)
+    )
+    plain, base = _whole_process_baseline(run, feed)
+    calc, calc_note = calcurse_import(run, feed, run.work / f"calcurse-{key}")
+    if calc_note:
+        run.say(f"{label}: {calc_note}")
+    if not _failed(base):
+        run.say(
+            f"{label}: plain pipeline parse {base['parse']:.2f} s + expand {base['expand']:.2f} s"
+            f", {base['occurrences']} occurrences, whole process {plain:.2f} s"
+        )
+    skipped = _failed(kara)
+    if not skipped:
+        runs = ", ".join(f"{s * 1000:.0f}" for s in kara["changed_runs"])
+        agree = "" if kara.get("changed_reports_agree") else " (NOT every one 1 updated!)"
+        run.say(
+            f"{label}: service cold {kara['cold']:.2f} s, {kara['stored']} stored, peak "
+            f"{kara['rss_mb']:.0f} MB; one changed (ms): {runs}{agree}"
+        )
+    service = None if skipped else kara["cold"]
+    quarter = lambda _v, r: r is not None and r <= 0.25  # noqa: E731
+    return [
+        Row(
+            f"cold `feeds sync`, {label}, whole process",
+            cold,
+            "s",
+            baseline=calc,
+            baseline_label="`calcurse -i`",
+            target="faster",
+            check=(lambda _v, r: r is not None and r < 1) if calc else None,
+            skipped="",
+            note=calc_note,
+        ),
+        Row(
+            f"cold import, {label} (service)",
+            service,
+            "s",
+            baseline=base.get("seconds"),
+            baseline_label="icalendar + recurring-ical-events",
+            target="≤ 1/4",
+            check=quarter,
+            skipped=f"skipped: {skipped}" if skipped else "",
+        ),
+        Row(
+            f"cold `feeds sync`, {label}, whole process vs the plain pipeline's",
+            cold,
+            "s",
+            baseline=plain,
+            baseline_label="icalendar + recurring-ical-events, whole process",
+            target="≤ 1/4",
+            check=quarter,
+        ),
+        Row(
+            f"re-sync after one changed event, {label} (median of 7)",
+            None if skipped else kara["changed"],
+            "s",
+            baseline=service,
+            baseline_label="cold import (service)",
+            target="≤ 10 %",
+            check=lambda _v, r: r is not None and r <= 0.10,
+            skipped=f"skipped: {skipped}" if skipped else "",
+        ),
+        Row(
+            f"unchanged `feeds sync`, {label}, whole process, best of 3",
+            unchanged,
+            "s",
+            baseline=python,
+            baseline_label="`python -c pass`",
+            target="≤ 350 ms",
+            check=lambda v, _r: v <= 0.35,
+        ),
+    ]
+
+
+def bench_providers(run: Run) -> list[Row]:
+    """Provider-shaped feeds (seeds 1-3) and birthdays calendars at 1k and 10k events, each
+    beside `calcurse -i`, the plain icalendar + recurring-ical-events pipeline (in process
+    and as a whole process) and `python -c pass`, all measured in this run."""
+    python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
+    run.say(f"`python -c pass`: {python * 1000:.1f} ms (best of 3)")
+    rows: list[Row] = []
+    for n in run.sizes or PROVIDER_SIZES:
+        for mode in ("providers", "birthdays"):
+            for seed in PROVIDER_SEEDS:
+                rows += provider_rows(run, n, mode, seed, python)
+    return rows
+
+
+GROWTH_SIZES = (1_000, 10_000, 100_000)
+PLAIN_MAX_EVENTS = 10_000  # the plain pipeline at 100k takes minutes and GBs on a shared machine
+
+
+def bench_growth(run: Run) -> list[Row]:
+    """Cold and unchanged whole-process `feeds sync` of the seed-1 providers feed at 1k, 10k
+    and 100k events, per event, beside calcurse and the plain pipeline of this run."""
     python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
     rows: list[Row] = []
-    for mode in ("providers", "birthdays"):
-        for seed in PROVIDER_SEEDS:
-            feed = _seeded_feed(run, n, mode, seed)
-            label = f"{n // 1000}k {mode} feed, seed {seed}"
-            base = [*kara_tui_cmd(), "--db", f"sqlite:///{run.work / f'{mode}-{seed}.db'}"]
-            base += ["--config", str(run.work / "none.toml")]
-            _, proc = run.timed([*base, "feeds", "add", "Bench", str(feed)])
-            cold, synced = run.timed([*base, "feeds", "sync"])
-            if proc.returncode != 0 or synced.returncode != 0:
-                why = ((proc.stderr or synced.stderr).strip().splitlines() or ["failed"])[-1]
-                rows.append(Row(f"cold `feeds sync`, {label}", None, "s", skipped=why))
-                continue
-            run.say(f"{label}: {synced.stdout.strip().splitlines()[0]}")
-            unchanged = min(run.timed([*base, "feeds", "sync"])[0] for _ in range(3))
-            child = [sys.executable, "-m", "benchmarks._child", "baseline", str(feed)]
-            plain, proc = run.timed([*child, *run.feed_args()])
-            plain_value = plain if proc.returncode == 0 else None
-            calc = None
-            if calcurse is not None:
-                folder = run.work / f"calcurse-{mode}-{seed}"
-                folder.mkdir(exist_ok=True)
-                cmd = [calcurse, "-D", str(folder), "-C", str(folder), "-q", "-i", str(feed)]
-                seconds, proc = run.timed(cmd)
-                calc = seconds if proc.returncode == 0 else None
-            rows += [
+    table = [
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}, {machine()}, "
+        f"load average {os.getloadavg()[0]:.1f}; `python -c pass` {python * 1000:.1f} ms. "
+        "Seed-1 `providers` feeds, horizon 90 days back and 365 ahead; every figure a whole "
+        "process except the peak memory (the service import in a fresh interpreter).",
+        "",
+        "| events | MB | occurrences | cold `feeds sync` | per event | unchanged sync "
+        "| per event | peak memory | `calcurse -i` | per event | plain pipeline | per event |",
+        "|" + "---|" * 12,
+    ]
+    per = lambda v, n: f"{v / n * 1e6:.0f} µs" if v is not None else "—"  # noqa: E731
+    sec = lambda v, note="—": f"{v:.2f} s" if v is not None else note  # noqa: E731
+    for n in run.sizes or GROWTH_SIZES:
+        feed = _seeded_feed(run, n, "providers", 1)
+        key = f"growth-{n}"
+        cold, unchanged, said = _kara_sync(run, feed, key)
+        run.say(f"growth {n}: {said}")
+        kara = run.child(
+            "kara",
+            str(feed),
+            *run.feed_args(),
+            "--work",
+            str(run.work / key),
+            "--max-bytes",
+            str(200_000_000),
+            timeout=900,
+        )
+        peak = None if _failed(kara) else float(kara["rss_mb"])
+        stored = "—" if _failed(kara) else str(kara["stored"])
+        calc, calc_note = calcurse_import(run, feed, run.work / f"calcurse-{key}")
+        plain = None
+        if n <= PLAIN_MAX_EVENTS:
+            plain = _whole_process_baseline(run, feed)[0]
+        plain_note = "not run: minutes and GBs at 100k" if n > PLAIN_MAX_EVENTS else "failed"
+        table.append(
+            f"| {n:,} | {feed.stat().st_size / 1e6:.1f} | {stored} | {sec(cold)} | "
+            f"{per(cold, n)} | {sec(unchanged)} | {per(unchanged, n)} | "
+            f"{f'{peak:.0f} MB' if peak else '—'} | {sec(calc, calc_note or '—')} | "
+            f"{per(calc, n)} | {sec(plain, plain_note)} | {per(plain, n)} |"
+        )
+        rows.append(
+            Row(
+                f"growth: cold `feeds sync`, {n // 1000}k providers feed, per event",
+                None if cold is None else round(cold / n * 1e6, 1),
+                "µs",
+            )
+        )
+        rows.append(
+            Row(
+                f"growth: unchanged `feeds sync`, {n // 1000}k providers feed",
+                unchanged,
+                "s",
+                baseline=python,
+                baseline_label="`python -c pass`",
+                target="≤ 350 ms",
+                check=lambda v, _r: v <= 0.35,
+            )
+        )
+        if n >= 100_000:
+            rows.append(
                 Row(
-                    f"cold `feeds sync`, {label}, whole process",
-                    cold,
-                    "s",
-                    baseline=calc,
-                    baseline_label="`calcurse -i`",
-                    target="faster",
-                    check=(lambda _v, r: r is not None and r < 1) if calc else None,
-                    note="" if calc else "calcurse unavailable",
-                ),
-                Row(
-                    f"cold `feeds sync`, {label}, vs the plain pipeline",
-                    cold,
-                    "s",
-                    baseline=plain_value,
-                    baseline_label="icalendar + recurring-ical-events (whole process)",
-                    target="≤ 1/4",
-                    check=lambda _v, r: r is not None and r <= 0.25,
-                ),
-                Row(
-                    f"unchanged `feeds sync`, {label}, whole process, best of 3",
-                    unchanged,
-                    "s",
-                    baseline=python,
-                    baseline_label="`python -c pass`",
-                    target="≤ 350 ms",
-                    check=lambda v, _r: v <= 0.35,
-                ),
-            ]
+                    f"peak memory, {n // 1000}k providers feed import",
+                    peak,
+                    "MB",
+                    target="< 400 MB",
+                    check=lambda v, _r: v < 400,
+                    skipped="" if peak else f"skipped: {_failed(kara)}",
+                )
+            )
+    run.growth = table
     return rows
 
 
@@ -692,6 +859,7 @@ BENCHMARKS: dict[str, Callable[[Run], list[Row]]] = {
     "keys": bench_keys,
     "cli": bench_cli,
     "providers": bench_providers,
+    "growth": bench_growth,
 }
 ALIASES = {"import": ["import-history", "import-dense"], "ui": ["startup", "keys"]}
 
@@ -738,12 +906,40 @@ def write_results(rows: list[Row], run: Run, seconds: float, load: tuple[float, 
         "",
         *table_lines(rows, markdown=True),
         "",
+        *growth_section(run.growth),
         "## Details",
         "",
         *(f"- {d}" for d in run.details),
         "",
     ]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
+
+
+GROWTH_HEAD = "## Growth (issue 19 item 4)"
+
+
+def growth_section(table: list[str]) -> list[str]:
+    """This run's growth table, or the one RESULTS.md already has (it needs a 100k run)."""
+    if not table and RESULTS.exists():
+        old = RESULTS.read_text(encoding="utf-8")
+        if GROWTH_HEAD in old:
+            section = old.split(GROWTH_HEAD, 1)[1].split("\n## ", 1)[0]
+            return [GROWTH_HEAD, *section.strip("\n").splitlines(), ""]
+    return [GROWTH_HEAD, "", *table, ""] if table else []
+
+
+def write_growth(table: list[str]) -> None:
+    """Replace (or add) the growth section of RESULTS.md, leaving the rest as it is."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    new = "\n".join(growth_section(table))
+    if GROWTH_HEAD in old:
+        before, rest = old.split(GROWTH_HEAD, 1)
+        after = rest.split("\n## ", 1)
+        old = before + new + ("\n## " + after[1] if len(after) > 1 else "\n")
+    else:
+        head, sep, details = old.partition("## Details")
+        old = head + new + "\n" + sep + details
+    RESULTS.write_text(old, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -762,6 +958,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--memory-events", type=int, default=100_000)
+    parser.add_argument(
+        "--sizes",
+        type=lambda v: tuple(int(x) for x in v.split(",")),
+        default=(),
+        help="feed sizes for providers (default 1000,10000) and growth (1000,10000,100000)",
+    )
     parser.add_argument("--today", type=date.fromisoformat, default=None)
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -794,6 +996,7 @@ def main(argv: list[str] | None = None) -> int:
         profile=args.profile,
         events=args.events,
         memory_events=args.memory_events,
+        sizes=args.sizes,
     )
     # An installed kara-tui has its bytecode compiled (pip does it), as Textual's is in the
     # bare app's site-packages; a checkout run with PYTHONDONTWRITEBYTECODE=1 would compile
@@ -830,6 +1033,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write and names == list(BENCHMARKS):
         write_results(rows, run, elapsed, (load_start, os.getloadavg()[0]))
         print(f"wrote {RESULTS.relative_to(ROOT)}")
+    elif not args.no_write and run.growth:
+        write_growth(run.growth)
+        print(f"wrote the growth table into {RESULTS.relative_to(ROOT)}")
     return 0
 
 
