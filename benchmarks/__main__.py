@@ -755,13 +755,28 @@ def provider_rows(run: Run, n: int, mode: str, seed: int, python: float) -> list
     ]
 
 
+IMPORTS_OURS = "import kara_tui.cli, kara_tui.cli.context, kara_tui.services.feeds"
+IMPORTS_PLAIN = "import icalendar, recurring_ical_events"
+
+
 def bench_providers(run: Run) -> list[Row]:
     """Provider-shaped feeds (seeds 1-3) and birthdays calendars at 1k and 10k events, each
     beside `calcurse -i`, the plain icalendar + recurring-ical-events pipeline (in process
     and as a whole process) and `python -c pass`, all measured in this run."""
     python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
     run.say(f"`python -c pass`: {python * 1000:.1f} ms (best of 3)")
-    rows: list[Row] = []
+    # The fixed costs a small feed cannot amortise: each side's imports, nothing run.
+    ours = min(run.timed([sys.executable, "-c", IMPORTS_OURS])[0] for _ in range(3))
+    theirs = min(run.timed([sys.executable, "-c", IMPORTS_PLAIN])[0] for _ in range(3))
+    rows: list[Row] = [
+        Row(
+            "imports of a cold `feeds sync` alone, whole process, best of 3",
+            ours,
+            "s",
+            baseline=theirs,
+            baseline_label="the plain pipeline's imports alone",
+        )
+    ]
     for n in run.sizes or PROVIDER_SIZES:
         for mode in ("providers", "birthdays"):
             for seed in PROVIDER_SEEDS:
