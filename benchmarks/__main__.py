@@ -130,7 +130,7 @@ class Run:
     memory_events: int
     sizes: tuple[int, ...] = ()  # providers (and growth) feed sizes; () = each one's default
     details: list[str] = field(default_factory=list)
-    growth: list[str] = field(default_factory=list)  # RESULTS.md's growth section, when run
+    sections: dict[str, list[str]] = field(default_factory=dict)  # of RESULTS.md, when run
 
     def say(self, text: str) -> None:
         print(f"  {text}", flush=True)
@@ -604,7 +604,7 @@ def bench_cli(run: Run) -> list[Row]:
 # -- feeds as providers write them (issue 19) ----------------------------------------------------
 
 PROVIDER_SEEDS = (1, 2, 3)
-PROVIDER_SIZES = (1_000, 10_000)  # the machine is shared: 100k only in `growth --growth-max`
+PROVIDER_SIZES = (1_000, 10_000)  # the machine is shared: 100k only in `growth`
 CALCURSE_TIMEOUT = 300.0  # seconds; calcurse's import grows faster than linear
 
 
@@ -659,8 +659,10 @@ def _whole_process_baseline(run: Run, feed: Path) -> tuple[float | None, dict[st
 
 def _kara_sync(run: Run, feed: Path, name: str) -> tuple[float | None, float | None, str]:
     """Whole-process `feeds add` + cold `feeds sync`, then the unchanged sync (best of 3)."""
+    config = run.work / "bench.toml"  # a 100k feed is above the default 20 MB fetch cap
+    config.write_text("fetch_max_bytes = 200000000\nfetch_deadline_seconds = 600\n")
     base = [*kara_tui_cmd(), "--db", f"sqlite:///{run.work / f'{name}.db'}"]
-    base += ["--config", str(run.work / "none.toml")]
+    base += ["--config", str(config)]
     _, proc = run.timed([*base, "feeds", "add", "Bench", str(feed)])
     cold, synced = run.timed([*base, "feeds", "sync"])
     if proc.returncode != 0 or synced.returncode != 0:
@@ -763,6 +765,7 @@ def bench_providers(run: Run) -> list[Row]:
     """Provider-shaped feeds (seeds 1-3) and birthdays calendars at 1k and 10k events, each
     beside `calcurse -i`, the plain icalendar + recurring-ical-events pipeline (in process
     and as a whole process) and `python -c pass`, all measured in this run."""
+    first = len(run.details)
     python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
     run.say(f"`python -c pass`: {python * 1000:.1f} ms (best of 3)")
     # The fixed costs a small feed cannot amortise: each side's imports, nothing run.
@@ -781,6 +784,14 @@ def bench_providers(run: Run) -> list[Row]:
         for mode in ("providers", "birthdays"):
             for seed in PROVIDER_SEEDS:
                 rows += provider_rows(run, n, mode, seed, python)
+    judged = [r for r in rows if r.status in ("MET", "NOT MET")]
+    run.sections[PROVIDERS_HEAD] = [
+        f"{run_header(run)} {sum(r.status == 'MET' for r in judged)} of {len(judged)} targets met.",
+        "",
+        *table_lines(rows, markdown=True),
+        "",
+        *(f"- {d}" for d in run.details[first:]),
+    ]
     return rows
 
 
@@ -791,11 +802,11 @@ PLAIN_MAX_EVENTS = 10_000  # the plain pipeline at 100k takes minutes and GBs on
 def bench_growth(run: Run) -> list[Row]:
     """Cold and unchanged whole-process `feeds sync` of the seed-1 providers feed at 1k, 10k
     and 100k events, per event, beside calcurse and the plain pipeline of this run."""
+    first = len(run.details)
     python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
     rows: list[Row] = []
     table = [
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}, {machine()}, "
-        f"load average {os.getloadavg()[0]:.1f}; `python -c pass` {python * 1000:.1f} ms. "
+        f"{run_header(run)} `python -c pass` {python * 1000:.1f} ms. "
         "Seed-1 `providers` feeds, horizon 90 days back and 365 ahead; every figure a whole "
         "process except the peak memory (the service import in a fresh interpreter).",
         "",
@@ -862,7 +873,7 @@ def bench_growth(run: Run) -> list[Row]:
                     skipped="" if peak else f"skipped: {_failed(kara)}",
                 )
             )
-    run.growth = table
+    run.sections[GROWTH_HEAD] = [*table, "", *(f"- {d}" for d in run.details[first:])]
     return rows
 
 
@@ -921,7 +932,7 @@ def write_results(rows: list[Row], run: Run, seconds: float, load: tuple[float, 
         "",
         *table_lines(rows, markdown=True),
         "",
-        *growth_section(run.growth),
+        *(line for head in SECTIONS for line in section(head, run.sections.get(head, []))),
         "## Details",
         "",
         *(f"- {d}" for d in run.details),
@@ -931,30 +942,40 @@ def write_results(rows: list[Row], run: Run, seconds: float, load: tuple[float, 
 
 
 GROWTH_HEAD = "## Growth (issue 19 item 4)"
+PROVIDERS_HEAD = "## Feeds as providers write them (issue 19)"
+SECTIONS = (PROVIDERS_HEAD, GROWTH_HEAD)  # kept from the last run that had them
 
 
-def growth_section(table: list[str]) -> list[str]:
-    """This run's growth table, or the one RESULTS.md already has (it needs a 100k run)."""
-    if not table and RESULTS.exists():
+def section(head: str, lines: list[str]) -> list[str]:
+    """This run's section, or the one RESULTS.md already has (growth needs a 100k run)."""
+    if not lines and RESULTS.exists():
         old = RESULTS.read_text(encoding="utf-8")
-        if GROWTH_HEAD in old:
-            section = old.split(GROWTH_HEAD, 1)[1].split("\n## ", 1)[0]
-            return [GROWTH_HEAD, *section.strip("\n").splitlines(), ""]
-    return [GROWTH_HEAD, "", *table, ""] if table else []
+        if head in old:
+            body = old.split(head, 1)[1].split("\n## ", 1)[0]
+            return [head, *body.strip("\n").splitlines(), ""]
+    return [head, "", *lines, ""] if lines else []
 
 
-def write_growth(table: list[str]) -> None:
-    """Replace (or add) the growth section of RESULTS.md, leaving the rest as it is."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    new = "\n".join(growth_section(table))
-    if GROWTH_HEAD in old:
-        before, rest = old.split(GROWTH_HEAD, 1)
-        after = rest.split("\n## ", 1)
-        old = before + new + ("\n## " + after[1] if len(after) > 1 else "\n")
-    else:
-        head, sep, details = old.partition("## Details")
-        old = head + new + "\n" + sep + details
-    RESULTS.write_text(old, encoding="utf-8")
+def write_sections(sections: dict[str, list[str]]) -> None:
+    """Replace (or add) this run's sections of RESULTS.md, leaving the rest as it is."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    for head, lines in sections.items():
+        new = "\n".join(section(head, lines))
+        if head in text:
+            before, rest = text.split(head, 1)
+            after = rest.split("\n## ", 1)
+            text = before + new + ("\n## " + after[1] if len(after) > 1 else "\n")
+        else:
+            top, sep, details = text.partition("## Details")
+            text = top + new + "\n" + sep + details
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def run_header(run: Run) -> str:
+    return (
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_commit()}, {machine()}, "
+        f"load average {os.getloadavg()[0]:.1f}."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1048,9 +1069,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write and names == list(BENCHMARKS):
         write_results(rows, run, elapsed, (load_start, os.getloadavg()[0]))
         print(f"wrote {RESULTS.relative_to(ROOT)}")
-    elif not args.no_write and run.growth:
-        write_growth(run.growth)
-        print(f"wrote the growth table into {RESULTS.relative_to(ROOT)}")
+    elif not args.no_write and run.sections:
+        write_sections(run.sections)
+        print(f"wrote {', '.join(run.sections)} into {RESULTS.relative_to(ROOT)}")
     return 0
 
 
