@@ -668,6 +668,8 @@ def _kara_sync(run: Run, feed: Path, name: str) -> tuple[float | None, float | N
         for leftover in run.work.glob(f"{db.name}*"):
             leftover.unlink()
         base = [*kara_tui_cmd(), "--db", f"sqlite:///{db}", "--config", str(config)]
+        # The sync window is in the practice's zone (a new practice's is UTC): the baseline's.
+        run.timed([*base, "settings", "set", "timezone", TZ])
         _, proc = run.timed([*base, "feeds", "add", "Bench", str(feed)])
         cold, synced = run.timed([*base, "feeds", "sync"])
         if proc.returncode != 0 or synced.returncode != 0:
