@@ -675,6 +675,9 @@ def _kara_sync(run: Run, feed: Path, name: str) -> tuple[float | None, float | N
         if proc.returncode != 0 or synced.returncode != 0:
             why = ((proc.stderr or synced.stderr).strip().splitlines() or ["failed"])[-1]
             return None, None, why
+        said = (synced.stdout.strip().splitlines() or ["nothing said"])[0]
+        if " added, " not in said:  # refused (a feed's limits), not imported: no figure
+            return None, None, f"refused: {said}"
         colds.append(cold)
     unchanged = min(run.timed([*base, "feeds", "sync"])[0] for _ in range(3))
     return min(colds), unchanged, synced.stdout.strip().splitlines()[0]
@@ -843,6 +846,7 @@ def bench_growth(run: Run) -> list[Row]:
         key = f"growth-{n}"
         cold, unchanged, said = _kara_sync(run, feed, key)
         run.say(f"growth {n}: {said}")
+        refused = "refused" if cold is None else "—"
         kara = run.child(
             "kara",
             str(feed),
@@ -853,16 +857,17 @@ def bench_growth(run: Run) -> list[Row]:
             str(200_000_000),
             timeout=900,
         )
-        peak = None if _failed(kara) else float(kara["rss_mb"])
-        stored = "—" if _failed(kara) else str(kara["stored"])
+        imported = not _failed(kara) and bool(kara["cold_report"]["ok"])
+        peak = float(kara["rss_mb"]) if imported else None
+        stored = str(kara["stored"]) if imported else refused
         calc, calc_note = calcurse_import(run, feed, run.work / f"calcurse-{key}")
         plain = None
         if n <= PLAIN_MAX_EVENTS:
             plain = _whole_process_baseline(run, feed)[0]
         plain_note = "not run: minutes and GBs at 100k" if n > PLAIN_MAX_EVENTS else "failed"
         table.append(
-            f"| {n:,} | {feed.stat().st_size / 1e6:.1f} | {stored} | {sec(cold)} | "
-            f"{per(cold, n)} | {sec(unchanged)} | {per(unchanged, n)} | "
+            f"| {n:,} | {feed.stat().st_size / 1e6:.1f} | {stored} | {sec(cold, refused)} | "
+            f"{per(cold, n)} | {sec(unchanged, refused)} | {per(unchanged, n)} | "
             f"{f'{peak:.0f} MB' if peak else '—'} | {sec(calc, calc_note or '—')} | "
             f"{per(calc, n)} | {sec(plain, plain_note)} | {per(plain, n)} |"
         )
@@ -892,7 +897,7 @@ def bench_growth(run: Run) -> list[Row]:
                     "MB",
                     target="< 400 MB",
                     check=lambda v, _r: v < 400,
-                    skipped="" if peak else f"skipped: {_failed(kara)}",
+                    skipped="" if peak else f"skipped: {_failed(kara) or said}",
                 )
             )
     run.sections[GROWTH_HEAD] = [*table, "", *(f"- {d}" for d in run.details[first:])]
