@@ -122,6 +122,8 @@ def cmd_kara(args: argparse.Namespace) -> None:
     upgrade(engine)
     practice = Practice(engine, FixedClock(args.now, args.tz))
     practice.ensure_professional()
+    # The sync window is in the practice's zone (a new practice's is UTC): the baseline's.
+    practice.set_setting("timezone", args.tz)
     settings = Settings(
         horizon_past_days=args.past,
         horizon_future_days=args.future,

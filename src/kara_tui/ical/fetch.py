@@ -14,10 +14,11 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx  # imported by the network fetch only: a local feed never needs it
 
 USER_AGENT = "kara-tui (calendar feed reader)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -361,6 +362,8 @@ class _Exchange:
             raise self.late()
 
     def _fetch(self) -> FetchResult:
+        import httpx
+
         url = self._url
         seen: set[str] = set()
         with httpx.Client(follow_redirects=False, trust_env=False, verify=self._verify) as client:
@@ -471,6 +474,8 @@ def _request(
     trace: Callable[[str, dict[str, Any]], None],
 ) -> FetchResult | str:
     """One GET: a result, or the Location of a redirect to follow."""
+    import httpx
+
     late = FetchError(f"{host} did not send the calendar within {deadline_seconds:g} s")
     remaining = deadline - time.monotonic()
     if remaining <= 0:
