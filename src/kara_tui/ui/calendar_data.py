@@ -21,10 +21,10 @@ from kara_tui.domain import (
     TimeOff,
 )
 from kara_tui.policy.conflicts import event_blocks
+from kara_tui.policy.series_place import FEW_LEFT
 from kara_tui.timeparse import day_start
 
 AGENDA_DAYS = 28
-FEW_LEFT = 2  # as services/series.py flags a series in its details
 
 
 class CalendarReads(Protocol):
