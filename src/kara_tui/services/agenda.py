@@ -90,7 +90,7 @@ class PracticeReads:
         return list(self.practice.list_sessions(start=start, end=end))
 
     def series_positions(self, session_ids: list[int], now: datetime) -> dict[int, str]:
-        from kara_tui.services.series import positions
+        from kara_tui.services.series_place import positions
 
         with self.practice.reading() as db:
             return positions(db, session_ids, now)

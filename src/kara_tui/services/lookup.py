@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from kara_tui.db.rows import ClientRow, SessionRow
+from kara_tui.db.rows import ClientRow, SeriesRow, SessionRow
 from kara_tui.domain import DomainError, Money, SessionStatus
 from kara_tui.services.errors import NotFound
 from kara_tui.timeparse import check_year
@@ -20,6 +20,24 @@ def session_row(db: DbSession, session_id: int) -> SessionRow:
     if row is None:
         raise NotFound(f"no session with id {session_id}")
     return row
+
+
+def series_row(db: DbSession, series_id: int) -> SeriesRow:
+    row = db.get(SeriesRow, series_id) if 0 < series_id <= MAX_ID else None
+    if row is None:
+        raise NotFound(f"no series with id {series_id}")
+    return row
+
+
+def rows_of(db: DbSession, series_id: int) -> list[SessionRow]:
+    """The sessions of a series, in time order."""
+    return list(
+        db.scalars(
+            select(SessionRow)
+            .where(SessionRow.series_id == series_id)
+            .order_by(SessionRow.start, SessionRow.id)
+        )
+    )
 
 
 def scheduled_row(db: DbSession, session_id: int) -> SessionRow:

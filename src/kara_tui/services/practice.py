@@ -224,7 +224,7 @@ class Practice:
 
     def series_left(self, series_ids: list[int], now: datetime) -> dict[int, int]:
         """Scheduled sessions still to come of each series that ends, by series id."""
-        from kara_tui.services.series import left_in
+        from kara_tui.services.series_place import left_in
 
         with self.reading() as db:
             return left_in(db, series_ids, now)

@@ -18,16 +18,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
-from kara_tui.domain import DomainError, Money, Professional, Session, SessionStatus
+from kara_tui.domain import DomainError, Money, Professional, Session
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
-from kara_tui.policy.series_place import FEW_LEFT, Member, Position, position
 from kara_tui.services import audit, booking, series_links, series_notices, slots
-from kara_tui.services.errors import NotFound, SeriesConflictError
-from kara_tui.services.lookup import client_row, session_row
+from kara_tui.services.errors import SeriesConflictError
+from kara_tui.services.lookup import client_row, rows_of, series_row, session_row
+from kara_tui.services.series_place import Place, describe
 from kara_tui.services.settings import professional_row
 from kara_tui.services.uow import UnitOfWork
 
@@ -35,7 +34,9 @@ if TYPE_CHECKING:
     from kara_tui.ical.series import SeriesEvent
     from kara_tui.services.practice import Practice
 
-__all__ = ["SeriesBook", "SeriesConflictError"]  # the error lives in services/errors.py
+# Also named here for their older callers: the error lives in services/errors.py, the rows of a
+# series in services/lookup.py, a session's place in services/series_place.py.
+__all__ = ["Place", "SeriesBook", "SeriesConflictError", "rows_of", "series_row"]
 
 OnConflict = Literal["refuse", "skip", "force"]
 
@@ -47,45 +48,8 @@ class Booked:
     skipped: list[datetime]
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a session stands in its series, in words for the details pane."""
-
-    series: Series
-    description: str  # "weekly on Tuesday, session 5 of 12" / "... no end"
-    left: int | None  # scheduled sessions still to come; None for an open-ended series
-    others: list[Session]
-
-    @property
-    def few_left(self) -> bool:
-        return self.left is not None and self.left <= FEW_LEFT
-
-    @property
-    def left_text(self) -> str:
-        if self.left is None:
-            return ""
-        return f"{self.left} session{'' if self.left == 1 else 's'} left in this series"
-
-
 def utc_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
-
-
-def series_row(db: DbSession, series_id: int) -> SeriesRow:
-    row = db.get(SeriesRow, series_id) if 0 < series_id < 2**31 else None
-    if row is None:
-        raise NotFound(f"no series with id {series_id}")
-    return row
-
-
-def rows_of(db: DbSession, series_id: int) -> list[SessionRow]:
-    return list(
-        db.scalars(
-            select(SessionRow)
-            .where(SessionRow.series_id == series_id)
-            .order_by(SessionRow.start, SessionRow.id)
-        )
-    )
 
 
 @contextmanager
@@ -337,75 +301,3 @@ class SeriesBook:
                 return None
             series = series_row(db, row.series_id)
             return describe(series, rows_of(db, series.id), row, self.clock.now())
-
-
-def describe(series: SeriesRow, rows: list[SessionRow], row: SessionRow, now: datetime) -> Place:
-    value = series.to_domain()
-    where = _position(series, rows, row.id, now)
-    return Place(
-        value,
-        where.description,
-        where.left,
-        [r.to_domain() for r in rows if r.id != row.id],
-    )
-
-
-def _position(
-    series: SeriesRow, rows: list[SessionRow], session_id: int, now: datetime
-) -> Position:
-    members = [Member(r.id, SessionStatus(r.status), r.start, r.original_start) for r in rows]
-    return position(
-        series.to_domain().rule,
-        series.first_start.astimezone(ZoneInfo(series.zone)),
-        series.ended_from is not None,
-        members,
-        session_id,
-        now,
-    )
-
-
-def positions(db: DbSession, session_ids: list[int], now: datetime) -> dict[int, str]:
-    """The agenda's words for each session of a series among ``session_ids`` (policy/
-    series_place.py), by session id; sessions outside a series are left out."""
-    wanted = set(session_ids)
-    series_ids = set(
-        db.scalars(
-            select(SessionRow.series_id).where(
-                SessionRow.id.in_(wanted), SessionRow.series_id.is_not(None)
-            )
-        )
-    )
-    found: dict[int, str] = {}
-    for series_id in sorted(i for i in series_ids if i is not None):
-        series = series_row(db, series_id)
-        rows = rows_of(db, series_id)
-        for r in rows:
-            if r.id in wanted:
-                found[r.id] = _position(series, rows, r.id, now).agenda_text
-    return found
-
-
-def left_in(db: DbSession, series_ids: list[int], now: datetime) -> dict[int, int]:
-    """Scheduled sessions after ``now`` of each series that has an end (a count, a date, or
-    ended), by series id: what the calendar flags when few are left."""
-    ending = db.scalars(
-        select(SeriesRow.id).where(
-            SeriesRow.id.in_(series_ids),
-            or_(
-                SeriesRow.count.is_not(None),
-                SeriesRow.until.is_not(None),
-                SeriesRow.ended_from.is_not(None),
-            ),
-        )
-    ).all()
-    left = {series_id: 0 for series_id in ending}
-    for series_id in db.scalars(
-        select(SessionRow.series_id).where(
-            SessionRow.series_id.in_(ending),
-            SessionRow.status == SessionStatus.SCHEDULED.value,
-            SessionRow.start > now,
-        )
-    ):
-        if series_id is not None:
-            left[series_id] += 1
-    return left

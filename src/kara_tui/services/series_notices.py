@@ -21,6 +21,7 @@ from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.policy import series as rules
 from kara_tui.policy.terms import terms_line
 from kara_tui.services import notice_text
+from kara_tui.services.lookup import rows_of
 
 if TYPE_CHECKING:
     from kara_tui.ical.series import People, SeriesEvent
@@ -31,16 +32,6 @@ _LIVE = (
     NotificationStatus.SENT.value,
     NotificationStatus.FAILED.value,
 )
-
-
-def _rows(db: DbSession, series_id: int) -> list[SessionRow]:
-    return list(
-        db.scalars(
-            select(SessionRow)
-            .where(SessionRow.series_id == series_id)
-            .order_by(SessionRow.start, SessionRow.id)
-        )
-    )
 
 
 def series_event(db: DbSession, series: SeriesRow, summary: str) -> SeriesEvent:
@@ -54,7 +45,7 @@ def series_event(db: DbSession, series: SeriesRow, summary: str) -> SeriesEvent:
     skipped = set(series.exception_starts())
     live = {
         r.original_start: r
-        for r in _rows(db, series.id)
+        for r in rows_of(db, series.id)
         if r.original_start is not None
         and r.original_start not in skipped
         and r.status != SessionStatus.CANCELLED.value
