@@ -18,7 +18,7 @@ from kara_tui.domain import DomainError, Money, NotificationKind, NotificationSt
 from kara_tui.policy import reminders as policy
 from kara_tui.services.outbox import Outbox
 from kara_tui.services.practice import Practice
-from kara_tui.services.reminders import Reminders
+from kara_tui.services.reminder_send import Reminders
 
 LONDON = ZoneInfo("Europe/London")
 QUIET = (time(21), time(8))

@@ -16,7 +16,7 @@ from kara_tui.domain import Money, NotificationKind, Reason
 from kara_tui.services.clients import ClientBook, ClientChanges
 from kara_tui.services.outbox import Outbox
 from kara_tui.services.practice import Practice
-from kara_tui.services.reminders import Reminders
+from kara_tui.services.reminder_send import Reminders
 
 # The conftest clock: Mon 16 Nov 2026 08:00 UTC (London, GMT).
 THU_15 = datetime(2026, 11, 19, 15, tzinfo=UTC)

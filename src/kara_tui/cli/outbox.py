@@ -98,7 +98,7 @@ def outbox_discard(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def outbox_send(ctx: Context, args: argparse.Namespace) -> int:
-    from kara_tui.services.reminders import Reminders
+    from kara_tui.services.reminder_send import Reminders
 
     outbox = _outbox(ctx)
     Reminders(ctx.practice, outbox).queue_due()  # due reminders go with the other notices

@@ -12,7 +12,7 @@ from kara_tui.cli.context import Context
 
 def remind(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.services.outbox import Outbox
-    from kara_tui.services.reminders import Reminders
+    from kara_tui.services.reminder_send import Reminders
 
     tz = ctx.practice.tz
     report = Reminders(ctx.practice, Outbox(ctx.practice, ctx.settings)).run(

@@ -224,7 +224,7 @@ class KaraApp(UsesServices, App[int]):
     def _send_reminders(self) -> None:
         from kara_tui.domain import DomainError
         from kara_tui.services.outbox import Outbox
-        from kara_tui.services.reminders import Reminders
+        from kara_tui.services.reminder_send import Reminders
 
         try:
             report = Reminders(self.practice, Outbox(self.practice, self.settings)).run()
