@@ -12,10 +12,16 @@ as UTC midnights in the same columns and gets them back as dates.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kara_tui import domain as d
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    Value = TypeVar("Value", bound=DataclassInstance)
 
 _SQLITE_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 _BOOLS = frozenset((None, True, False))  # what SQLAlchemy's Boolean accepts (0 and 1 included)
@@ -226,3 +232,10 @@ def external_event(r: Any, *, feed_name: str) -> d.ExternalEvent:
         busy=bool(r.busy),
         cancelled=bool(r.cancelled),
     )
+
+
+def copied(cls: type[Value], r: Any, **given: Any) -> Value:
+    """A value of the dataclass ``cls`` with each field not ``given`` taken from the row's
+    column of the same name: for the services' own read values (a target, a claimed message),
+    where the field names are the column names."""
+    return cls(**{f.name: getattr(r, f.name) for f in fields(cls) if f.name not in given}, **given)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from kara_tui import paths
 from kara_tui.config import Settings
+from kara_tui.db import codec
 from kara_tui.db.rows import NotificationRow, SessionRow
 from kara_tui.domain import DomainError, Notification, NotificationKind, NotificationStatus
 from kara_tui.services import audit
@@ -308,15 +309,7 @@ class Outbox:
 
     @staticmethod
     def _copy(row: NotificationRow) -> Claimed:
-        return Claimed(
-            id=row.id,
-            kind=NotificationKind(row.kind),
-            recipient=row.recipient,
-            subject=row.subject,
-            body=row.body,
-            ical=row.ical,
-            message_id=row.message_id,
-        )
+        return codec.copied(Claimed, row, kind=NotificationKind(row.kind))
 
     def _mark_sent(self, notification_id: int, outcome: str) -> None:
         with self.practice.writing() as db:

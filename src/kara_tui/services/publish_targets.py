@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
+from kara_tui.db import codec
 from kara_tui.db.rows import PublishStateRow, PublishTargetRow
 from kara_tui.domain import DomainError
 from kara_tui.domain.text import check_text
@@ -272,21 +273,10 @@ def _counts(db: DbSession) -> dict[int, int]:
 
 
 def _shown(row: PublishTargetRow, published: int) -> PublishTarget:
-    return PublishTarget(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
+    return codec.copied(
+        PublishTarget,
+        row,
         shown=mask_source(row.url),
         detail=Detail(row.detail),
-        username=row.username,
-        password_env=row.password_env,
-        from_days=row.from_days,
-        to_days=row.to_days,
-        time_off=row.time_off,
-        enabled=row.enabled,
-        last_attempt=row.last_attempt,
-        last_success=row.last_success,
-        last_error=row.last_error,
-        last_note=row.last_note,
         published=published,
     )
