@@ -471,3 +471,29 @@ def test_messages_lists_by_status_and_the_old_name_still_answers(
     assert queued and all(n.status is NotificationStatus.QUEUED for n in queued)
     assert outbox.list(status=NotificationStatus.QUEUED) == queued
     assert outbox.messages(status=NotificationStatus.SENT) == []
+
+
+def test_the_mail_password_comes_from_the_keyring_and_a_broken_one_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The SMTP password is read through the one keyring helper (services/keyring_secrets.py):
+    found under the service 'kara-tui'; a keyring that fails is the one-line 'no password'."""
+    import keyring as keyring_module
+    from keyring.backends import fail
+
+    from feedkit import MemoryKeyring
+    from kara_tui.services.outbox_transport import smtp_password
+
+    monkeypatch.delenv("KARA_SMTP_PASSWORD", raising=False)
+    settings = Settings(smtp=SmtpSettings(host="127.0.0.1", user="desk"))
+    previous = keyring_module.get_keyring()
+    try:
+        kept = MemoryKeyring()
+        kept.set_password("kara-tui", "desk", "s3cret")
+        keyring_module.set_keyring(kept)
+        assert smtp_password(settings) == "s3cret"
+        keyring_module.set_keyring(fail.Keyring())
+        with pytest.raises(OutboxError, match="no password for the mail user 'desk'"):
+            smtp_password(settings)
+    finally:
+        keyring_module.set_keyring(previous)

@@ -15,6 +15,7 @@ from kara_tui import paths
 from kara_tui.config import Settings
 from kara_tui.domain import DomainError, NotificationKind
 from kara_tui.files import write_private
+from kara_tui.services.keyring_secrets import KeyringSecrets
 
 SMTP_TIMEOUT_SECONDS = 30.0
 KEYRING_SERVICE = "kara-tui"
@@ -213,6 +214,12 @@ class FileTransport:
         pass
 
 
+class MailPasswords(KeyringSecrets):
+    """The SMTP password in the user's keyring, by mail user."""
+
+    service = KEYRING_SERVICE
+
+
 def smtp_password(settings: Settings) -> str | None:
     """From the environment variable named in the config, else the keyring; never the file."""
     user = settings.smtp.user
@@ -221,16 +228,7 @@ def smtp_password(settings: Settings) -> str | None:
     env_name = settings.smtp.password_env
     if env_name and os.environ.get(env_name):
         return os.environ[env_name]
-    try:
-        import keyring
-        from keyring.errors import KeyringError
-
-        try:
-            password = keyring.get_password(KEYRING_SERVICE, user)
-        except KeyringError:
-            password = None
-    except ImportError:
-        password = None
+    password = MailPasswords().get(user)
     if password:
         return password
     where = f"in the environment variable {env_name} or " if env_name else ""

@@ -7,7 +7,6 @@ user's keyring, and is never stored in the database or the config file.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from kara_tui.domain.text import check_text
 from kara_tui.ical.fetch import mask_source
 from kara_tui.policy.publishing import DEFAULT_FROM_DAYS, DEFAULT_TO_DAYS, Detail, check_days
 from kara_tui.services.errors import NotFound
+from kara_tui.services.keyring_secrets import KeyringSecrets
 from kara_tui.services.practice import Practice
 
 KEYRING_SERVICE = "kara-tui-publish"
@@ -65,45 +65,10 @@ class Secret:
     password: str | None
 
 
-class Passwords:
-    """Target passwords in the user's keyring, when one that can keep secrets is installed."""
+class Passwords(KeyringSecrets):
+    """Target passwords in the user's keyring, by target name."""
 
-    def __init__(self, backend: Any = None) -> None:
-        self._backend = backend
-
-    def _keyring(self) -> Any:
-        if self._backend is not None:
-            return self._backend
-        import keyring
-
-        return keyring.get_keyring()
-
-    def usable(self) -> bool:
-        try:
-            # The "fail" backend has priority 0 and the "null" one -1: neither keeps anything.
-            return float(getattr(self._keyring(), "priority", 0)) > 0
-        except Exception:
-            return False
-
-    def put(self, name: str, password: str) -> bool:
-        if not self.usable():
-            return False
-        try:
-            self._keyring().set_password(KEYRING_SERVICE, name, password)
-        except Exception:  # a locked or broken keyring
-            return False
-        return True
-
-    def get(self, name: str) -> str | None:
-        try:
-            value = self._keyring().get_password(KEYRING_SERVICE, name)
-        except Exception:
-            return None
-        return value if isinstance(value, str) else None
-
-    def drop(self, name: str) -> None:
-        with contextlib.suppress(Exception):
-            self._keyring().delete_password(KEYRING_SERVICE, name)
+    service = KEYRING_SERVICE
 
 
 def check_target(target: str) -> tuple[str, str]:
