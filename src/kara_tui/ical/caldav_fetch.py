@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from kara_tui.ical.caldav_failure import failure
 from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, mask_source
 
 PREFIX = "caldav+"
@@ -256,14 +257,13 @@ def _unchanged_since(client: Any, url: str, token: str) -> str | None:
     return found.group(1)
 
 
-def _said(shown: str, exc: Exception) -> str:
-    from caldav.lib import error
+_SAID = {  # by caldav_failure's kind
+    "refused": "the server refused the user name or password",
+    "timeout": "the server did not answer in time",
+    "connection": "the server could not be reached (connection failed)",
+}
 
-    if isinstance(exc, error.AuthorizationError):
-        return f"{shown}: the server refused the user name or password"
-    name = type(exc).__name__
-    if "Timeout" in name:
-        return f"{shown}: the server did not answer in time"
-    if "Connection" in name:
-        return f"{shown}: the server could not be reached (connection failed)"
-    return f"{shown}: the calendar could not be read ({name})"
+
+def _said(shown: str, exc: Exception) -> str:
+    said = _SAID.get(failure(exc), f"the calendar could not be read ({type(exc).__name__})")
+    return f"{shown}: {said}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin
 
+from kara_tui.ical.caldav_failure import failure
 from kara_tui.ical.fetch import mask_source
 from kara_tui.ical.publish import written_by_us
 
@@ -128,19 +129,17 @@ def _client(url: str, user: str, password: str | None) -> Any:
     )
 
 
-def _unreachable(url: str, exc: Exception) -> str:
-    from caldav.lib import error
+_UNREACHABLE = {  # by caldav_failure's kind; {url} masked
+    "refused": "{url} refused the user name or password",
+    "timeout": f"{{url}} did not answer within {TIMEOUT_SECONDS} s",
+    "certificate": "{url}: the server's TLS certificate could not be verified",
+    "connection": "{url} could not be reached (connection failed)",
+}
 
-    if isinstance(exc, error.AuthorizationError):
-        return f"{mask_source(url)} refused the user name or password"
-    name = type(exc).__name__
-    if "Timeout" in name:
-        return f"{mask_source(url)} did not answer within {TIMEOUT_SECONDS} s"
-    if "SSL" in name or "Certificate" in name:
-        return f"{mask_source(url)}: the server's TLS certificate could not be verified"
-    if "Connection" in name:
-        return f"{mask_source(url)} could not be reached (connection failed)"
-    return f"{mask_source(url)} could not be written ({name})"
+
+def _unreachable(url: str, exc: Exception) -> str:
+    said = _UNREACHABLE.get(failure(exc), "{url} could not be written ({name})")
+    return said.format(url=mask_source(url), name=type(exc).__name__)
 
 
 class _Writer:
