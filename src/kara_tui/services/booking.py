@@ -12,7 +12,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy.sessions import check_fee, check_minutes
 from kara_tui.policy.sponsored import holds_credit_at_booking
-from kara_tui.services import audit, invitations, reminders, series_links, series_notices
+from kara_tui.services import invitations, reminders, series_links, series_notices
 from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.lookup import (
     client_row,
@@ -90,15 +90,8 @@ def book(
     uow.db.add(row)
     uow.db.flush()
     reminders.plan(uow.db, row, pro, now)
-    audit.record(
-        uow.db,
-        at=now,
-        entity="session",
-        entity_id=row.id,
-        action="reschedule_to" if rescheduled_from else "book",
-        after=session_snapshot(row),
-        reason=reason,
-    )
+    action = "reschedule_to" if rescheduled_from else "book"
+    uow.audit("session", row.id, action, after=session_snapshot(row), reason=reason, at=now)
     if notify:
         confirm(uow, row)
     return row
@@ -158,14 +151,7 @@ def record_bookings(
         db.add_all(rows)
     db.flush()
     for row, b in zip(rows, bookings, strict=True):
-        audit.record(
-            db,
-            at=b.booked_at,
-            entity="session",
-            entity_id=row.id,
-            action="book",
-            after=session_snapshot(row),
-        )
+        uow.audit("session", row.id, "book", after=session_snapshot(row), at=b.booked_at)
     return rows
 
 
@@ -216,15 +202,7 @@ def edit_session(
         row.prepaid = prepaid
     row.sequence += 1
     row.updated_at = uow.clock.now()
-    audit.record(
-        db,
-        at=uow.clock.now(),
-        entity="session",
-        entity_id=row.id,
-        action="edit",
-        before=before,
-        after=session_snapshot(row),
-    )
+    uow.audit("session", row.id, "edit", before=before, after=session_snapshot(row))
     if row.location != place_before and (
         invitations.was_invited(db, row.id)
         or (row.series_id is not None and series_notices.was_invited(db, row.series_id))

@@ -10,7 +10,7 @@ from kara_tui.db.rows import ProfessionalRow
 from kara_tui.domain import Professional
 from kara_tui.domain.model import DEFAULT_LATE_FEE_PERCENT
 from kara_tui.policy.settings import check_setting
-from kara_tui.services import audit, reminders
+from kara_tui.services import reminders
 from kara_tui.services.uow import UnitOfWork
 
 
@@ -58,15 +58,7 @@ def set_settings(uow: UnitOfWork, typed: Mapping[str, str]) -> Professional:
     before = {key: getattr(row, key) for key in parsed}
     for key, value in parsed.items():
         setattr(row, key, value)
-    audit.record(
-        uow.db,
-        at=uow.clock.now(),
-        entity="professional",
-        entity_id=row.id,
-        action="settings",
-        before=before,
-        after=dict(parsed),
-    )
+    uow.audit("professional", row.id, "settings", before=before, after=dict(parsed))
     if parsed.keys() & reminders.PLAN_SETTINGS:  # booked sessions follow the new leads
         uow.db.flush()
         reminders.replan(uow.db, uow.clock.now(), "the practice's reminder settings changed")

@@ -11,7 +11,6 @@ from kara_tui.domain import DomainError
 from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy.time_off import block_for
-from kara_tui.services import audit
 from kara_tui.services.errors import NotFound
 from kara_tui.services.lookup import MAX_ID, utc
 from kara_tui.services.settings import professional_row
@@ -32,15 +31,7 @@ def add_time_off(uow: UnitOfWork, start: datetime, end: datetime, reason: str = 
     )
     uow.db.add(row)
     uow.db.flush()
-    audit.record(
-        uow.db,
-        at=now,
-        entity="time_off",
-        entity_id=row.id,
-        action="add",
-        after={"start": start.isoformat(), "end": end.isoformat()},
-        reason=reason,
-    )
+    uow.audit("time_off", row.id, "add", after=_span(row), reason=reason, at=now)
     return row
 
 
@@ -58,18 +49,9 @@ def block_range(uow: UnitOfWork, start: datetime, end: datetime, reason: str) ->
         return
     row = rows[where.reuse]
     if where.extends(row.to_domain()):
-        before = {"start": row.start.isoformat(), "end": row.end.isoformat()}
+        before = _span(row)
         row.start, row.end = where.start, where.end
-        audit.record(
-            uow.db,
-            at=uow.clock.now(),
-            entity="time_off",
-            entity_id=row.id,
-            action="extend",
-            before=before,
-            after={"start": row.start.isoformat(), "end": row.end.isoformat()},
-            reason=reason,
-        )
+        uow.audit("time_off", row.id, "extend", before=before, after=_span(row), reason=reason)
 
 
 def remove_time_off(uow: UnitOfWork, time_off_id: int) -> None:
@@ -77,11 +59,9 @@ def remove_time_off(uow: UnitOfWork, time_off_id: int) -> None:
     if row is None:
         raise NotFound(f"no time off with id {time_off_id}")
     uow.db.delete(row)
-    audit.record(
-        uow.db,
-        at=uow.clock.now(),
-        entity="time_off",
-        entity_id=time_off_id,
-        action="remove",
-        before={"start": row.start.isoformat(), "end": row.end.isoformat()},
-    )
+    uow.audit("time_off", time_off_id, "remove", before=_span(row))
+
+
+def _span(row: TimeOffRow) -> dict[str, str]:
+    """A block's start and end for the audit trail."""
+    return {"start": row.start.isoformat(), "end": row.end.isoformat()}

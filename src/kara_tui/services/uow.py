@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -12,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from kara_tui.clock import Clock
 from kara_tui.db.engine import StorageError, explain
+from kara_tui.services.audit import record
 
 
 class UnitOfWork:
@@ -62,6 +65,31 @@ class UnitOfWork:
         except (SQLAlchemyError, sqlite3.Error) as exc:
             _raise_plain(exc)
             raise
+
+    def audit(
+        self,
+        entity: str,
+        entity_id: int,
+        action: str,
+        *,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+        reason: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        """Record a change in the audit trail, in this transaction, at the clock's time unless
+        ``at`` says when (the demo's history, a time read once for several writes)."""
+        when = self.clock.now() if at is None else at
+        record(
+            self.db,
+            at=when,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+            reason=reason,
+        )
 
 
 def _raise_plain(exc: BaseException) -> None:
