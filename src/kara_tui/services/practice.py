@@ -75,13 +75,10 @@ def _writes_session(
 ) -> Callable[Concatenate[Practice, P], Session]:
     """``_writes`` for a use case that returns the session it changed, as a domain value."""
 
-    def method(self: Practice, /, *args: P.args, **kwargs: P.kwargs) -> Session:
-        with self.unit_of_work() as uow:
-            session = use_case(uow, *args, **kwargs).to_domain()
-            uow.commit()
-            return session
+    def as_value(uow: UnitOfWork, /, *args: P.args, **kwargs: P.kwargs) -> Session:
+        return use_case(uow, *args, **kwargs).to_domain()
 
-    return _named(method, use_case)
+    return _named(_writes(as_value), use_case)
 
 
 def _named(
