@@ -6,8 +6,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session as DbSession
+
 from kara_tui.db.rows import ClientRow, ProfessionalRow, SessionRow
-from kara_tui.domain import DomainError, Money, NotificationKind, Reason, SessionStatus
+from kara_tui.domain import (
+    DomainError,
+    Money,
+    NotificationKind,
+    Professional,
+    Reason,
+    SessionStatus,
+)
 from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy.sessions import check_fee, check_minutes
@@ -52,13 +61,10 @@ def book(
     location = check_text(location, "the location", lengths.LABEL)
     pro_row = professional_row(uow)
     pro = pro_row.to_domain()
-    client_r = client_row(uow.db, client)
-    if client_r.archived:
-        raise DomainError(f"{client_r.name} is archived; restore the client to book")
-    minutes = minutes if minutes is not None else pro.default_minutes
+    client_r = bookable_client(uow.db, client)
+    minutes, fee = length_and_fee(pro, client_r, minutes, fee)
     check_minutes(minutes)
     end = start + timedelta(minutes=minutes)
-    fee = fee if fee is not None else Money(client_r.fee_minor, client_r.currency)
     check_fee(fee)
     if not force:
         refuse_conflicts(uow, pro, start, end)
@@ -95,6 +101,23 @@ def book(
     if notify:
         confirm(uow, row)
     return row
+
+
+def bookable_client(db: DbSession, client: str | int) -> ClientRow:
+    """The client a session or a series is booked for; an archived one is refused."""
+    row = client_row(db, client)
+    if row.archived:
+        raise DomainError(f"{row.name} is archived; restore the client to book")
+    return row
+
+
+def length_and_fee(
+    pro: Professional, client: ClientRow, minutes: int | None, fee: Money | None
+) -> tuple[int, Money]:
+    """A booking's length and fee: as given, else the practice's length and the client's fee."""
+    if minutes is None:
+        minutes = pro.default_minutes
+    return minutes, Money(client.fee_minor, client.currency) if fee is None else fee
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,17 +137,14 @@ class SeriesBook:
             pro_row = professional_row(uow)
             pro = pro_row.to_domain()
             tz = ZoneInfo(pro.timezone)
-            client_r = client_row(db, client)
-            if client_r.archived:
-                raise DomainError(f"{client_r.name} is archived; restore the client to book")
+            client_r = booking.bookable_client(db, client)
             start = start.astimezone(UTC)
             now = self.clock.now()
             if start <= now:
                 raise DomainError("a series starts in the future")
             if rule.until is not None and rule.until < start.astimezone(tz).date():
                 raise DomainError("the series would end before its first session")
-            minutes = minutes if minutes is not None else pro.default_minutes
-            fee = fee if fee is not None else Money(client_r.fee_minor, client_r.currency)
+            minutes, fee = booking.length_and_fee(pro, client_r, minutes, fee)
             row = SeriesRow(
                 uid=f"{uuid.uuid4()}@kara-tui",
                 professional_id=pro_row.id,
