@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from kara_tui.domain import Feed
 from kara_tui.ical.expand.occurrence import NOTE_PREFIX
@@ -86,26 +86,9 @@ def plural(n: int, word: str) -> str:
 
 def written_report(name: str, written: Written, problems: list[FeedProblem]) -> SyncReport:
     """The report of a store that went through: the counts, then the problems said briefly."""
-    parts = [
-        f"{count} {label}"
-        for count, label in (
-            (written.added, "added"),
-            (written.updated, "updated"),
-            (written.removed, "removed"),
-            (written.unchanged, "unchanged"),
-        )
-    ]
-    message = f"{name}: {', '.join(parts)}"
+    counts = asdict(written)  # added, updated, removed, unchanged: the report's own fields
+    message = f"{name}: {', '.join(f'{n} {label}' for label, n in counts.items())}"
     said = problems_said(problems)
     if said:
         message += f"; {said}"
-    return SyncReport(
-        name,
-        ok=True,
-        message=message,
-        added=written.added,
-        updated=written.updated,
-        removed=written.removed,
-        unchanged=written.unchanged,
-        problems=tuple(problems),
-    )
+    return SyncReport(name, ok=True, message=message, problems=tuple(problems), **counts)
