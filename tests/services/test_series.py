@@ -65,6 +65,21 @@ def test_skipping_makes_the_clashing_date_an_exception_that_is_never_booked(
     assert book.extend_all() == 0  # the exception stays an exception
 
 
+def test_booking_a_series_records_it_once_in_the_audit_trail(practice, book, anna, clock) -> None:
+    _holiday(practice)
+    booked = book.book(anna.id, TUE, WEEKLY_12, on_conflict="skip")
+    with practice.reading() as db:
+        [event] = db.scalars(
+            select(AuditRow).where(AuditRow.entity == "series", AuditRow.action == "book")
+        ).all()
+        event = event.to_domain()
+    assert event.entity_id == booked.series.id
+    assert event.at == clock.now()
+    assert event.after is not None
+    assert event.after["sessions"] == 11
+    assert event.after["skipped"] == ["2026-12-22T10:00:00+00:00"]
+
+
 def test_force_books_every_date(practice, book, anna) -> None:
     _holiday(practice)
     booked = book.book(anna.id, TUE, WEEKLY_12, on_conflict="force")

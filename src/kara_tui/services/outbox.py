@@ -15,7 +15,6 @@ from kara_tui.config import Settings
 from kara_tui.db import codec
 from kara_tui.db.rows import NotificationRow, SessionRow
 from kara_tui.domain import DomainError, Notification, NotificationKind, NotificationStatus
-from kara_tui.services import audit
 from kara_tui.services.errors import NotFound
 from kara_tui.services.outbox_message import build_message, with_attendee
 from kara_tui.services.outbox_transport import (
@@ -139,8 +138,8 @@ class Outbox:
 
     def discard(self, notification_id: int) -> Notification:
         """Drop a notice that should not go (queued or failed), with an audit entry."""
-        with self.practice.writing() as db:
-            row = db.get(NotificationRow, notification_id)
+        with self.practice.unit_of_work() as uow:
+            row = uow.db.get(NotificationRow, notification_id)
             if row is None:
                 raise NotFound(f"no message with id {notification_id}")
             if row.status not in (QUEUED, FAILED):
@@ -150,16 +149,11 @@ class Outbox:
                 )
             before = {"status": row.status, "subject": row.subject}
             row.status = DISCARDED
-            audit.record(
-                db,
-                at=self.practice.clock.now(),
-                entity="notification",
-                entity_id=row.id,
-                action="discard",
-                before=before,
-                after={"status": DISCARDED, "subject": row.subject},
-            )
-            return row.to_domain()
+            after = {"status": DISCARDED, "subject": row.subject}
+            uow.audit("notification", row.id, "discard", before=before, after=after)
+            discarded = row.to_domain()
+            uow.commit()
+            return discarded
 
     # -- sending -------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
-"""Recurring sessions (DESIGN.md section 6): book a series, keep it booked ahead, end it, read it.
+"""Recurring sessions (DESIGN.md section 6): book a series, keep it booked ahead, read it.
 
 Each occurrence is an ordinary session (SessionRow with ``series_id`` and ``original_start``),
 so cancelling, charging, attendance, reports and export work on it unchanged. Every original
 start of a series' rule, up to its end (or its horizon), is either a session on record or an
-exception of the series: that invariant is what ``_fill`` keeps and what notices rely on.
+exception of the series: that invariant is what ``fill`` keeps and what notices rely on.
+Changing or ending a series is services/series_changes.py (SeriesChanges; its sessions taken
+off the calendar in services/series_end.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
 from kara_tui.domain import DomainError, Money, Professional, Session
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
-from kara_tui.services import audit, booking, series_links, series_notices, slots
+from kara_tui.services import booking, series_links, series_notices, slots
 from kara_tui.services.errors import SeriesConflictError
 from kara_tui.services.lookup import client_row, rows_of, series_row, session_row
 from kara_tui.services.series_place import Place, describe
@@ -105,7 +107,7 @@ def horizon(pro: Professional, now: datetime) -> datetime:
 
 
 class SeriesBook:
-    """Booking, extending, ending and reading series; each public method one unit of work."""
+    """Booking, extending and reading series; each public method one unit of work."""
 
     def __init__(self, practice: Practice) -> None:
         self.practice = practice
@@ -180,18 +182,17 @@ class SeriesBook:
             for s in skipped:
                 series_links.add_exception(row, s)
             made = fill(uow, row, pro)
-            audit.record(
-                db,
-                at=now,
-                entity="series",
-                entity_id=row.id,
-                action="book",
+            uow.audit(
+                "series",
+                row.id,
+                "book",
                 after={
                     "rule": rule.describe(start.astimezone(tz)),
                     "ends": rule.ends_text(),
                     "sessions": len(made),
                     "skipped": [s.isoformat() for s in skipped],
                 },
+                at=now,
             )
             if notify:
                 series_notices.queue_series(db, row, pro, now)
