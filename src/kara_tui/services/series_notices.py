@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session as DbSession
 
+from kara_tui.db import codec
 from kara_tui.db.rows import NotificationRow, ProfessionalRow, SeriesRow, SessionRow
 from kara_tui.domain import NotificationKind, NotificationStatus, Professional, SessionStatus
 from kara_tui.domain.series import Repeat, SeriesRule
@@ -57,17 +58,13 @@ def series_event(db: DbSession, series: SeriesRow, summary: str) -> SeriesEvent:
         if s in starts
         and (r.start != s or r.end - r.start != length or r.location != series.location)
     )
-    return SeriesEvent(
-        uid=series.uid,
-        sequence=series.sequence,
-        first_start=series.first_start,
-        minutes=series.minutes,
-        zone=series.zone,
+    return codec.copied(  # uid, sequence, first start, length, zone and place: the row's
+        SeriesEvent,
+        series,
         rrule=rules.rrule_parts(series.first_start, series.zone, value.rule, last=last),
         exdates=exdates,
         overrides=overrides,
         summary=summary,
-        location=series.location,
     )
 
 
