@@ -28,16 +28,8 @@ def text(
     terms = terms_line(
         row.client.to_domain(), pro, row.start, Money(row.fee_minor, row.currency), tz, now
     )
-    return notice_text.confirmed(
-        client_name=row.client.name,
-        professional_name=pro.name,
-        start=row.start,
-        tz=tz,
-        location=row.location,
-        message=message,
-        terms=terms,
-        updated=updated,
-    )
+    letter = notice_text.Letter(row.client.name, pro.name, tz, message)
+    return notice_text.confirmed(letter, row.start, row.location, terms, updated=updated)
 
 
 def was_invited(db: DbSession, session_id: int) -> bool:

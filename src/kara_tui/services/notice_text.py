@@ -34,6 +34,23 @@ class Charged:
     method: PaymentMethod | None
 
 
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """What every notice to a client shares: whom it greets, who signs it, the zone its times
+    are told in, and the professional's personal line (kept as typed, cleaned when written)."""
+
+    client_name: str
+    professional_name: str
+    tz: ZoneInfo
+    message: str = ""
+
+    def body(self, *paragraphs: str) -> str:
+        """The greeting, the paragraphs (an empty one left out), the personal line, the name."""
+        greeting = f"Dear {self.client_name},"
+        parts = [greeting, *paragraphs, clean_message(self.message), self.professional_name]
+        return "\n\n".join(p for p in parts if p) + "\n"
+
+
 def short_when(at: datetime, tz: ZoneInfo) -> str:
     """'Tue 8 Dec 15:00': the time a subject names."""
     local = at.astimezone(tz)
@@ -72,77 +89,41 @@ def _total(items: list[Charged]) -> str:
 
 
 def cancellation(
-    *,
-    client_name: str,
-    professional_name: str,
-    start: datetime,
-    tz: ZoneInfo,
-    money: str,
-    message: str = "",
-    missed: bool = False,
+    letter: Letter, start: datetime, money: str, *, missed: bool = False
 ) -> NoticeText:
     """A cancellation, or (``missed``) the record of an appointment the client did not come to."""
+    tz = letter.tz
     if missed:
         subject = f"Missed appointment: {short_when(start, tz)}"
         what = f"You did not come to your appointment on {_long_when(start, tz)}."
     else:
         subject = f"Appointment cancelled: {short_when(start, tz)}"
         what = f"Your appointment on {_long_when(start, tz)} has been cancelled."
-    return NoticeText(
-        subject=subject, body=_body(client_name, what, money, message, professional_name)
-    )
+    return NoticeText(subject=subject, body=letter.body(what, money))
 
 
-def moved(
-    *,
-    client_name: str,
-    professional_name: str,
-    start: datetime,
-    to: datetime,
-    tz: ZoneInfo,
-    message: str = "",
-) -> NoticeText:
+def moved(letter: Letter, start: datetime, to: datetime) -> NoticeText:
+    tz = letter.tz
     return NoticeText(
         subject=f"Appointment moved: {short_when(start, tz)}",
-        body=_body(
-            client_name,
+        body=letter.body(
             f"Your appointment on {_long_when(start, tz)} has been moved to "
             f"{_long_when(to, tz)}. A new invitation for that time follows; this message "
-            "removes the old one from your calendar.",
-            "",
-            message,
-            professional_name,
+            "removes the old one from your calendar."
         ),
     )
 
 
 def confirmed(
-    *,
-    client_name: str,
-    professional_name: str,
-    start: datetime,
-    tz: ZoneInfo,
-    location: str,
-    message: str = "",
-    terms: str = "",
-    updated: bool = False,
+    letter: Letter, start: datetime, location: str, terms: str, *, updated: bool = False
 ) -> NoticeText:
     """A booking (or, ``updated``, a change to one) with the client's cancellation ``terms``."""
     where = f", at {location}" if location else ""
     verb = "updated" if updated else "confirmed"
     what = "has been updated: it is" if updated else "is booked"
     return NoticeText(
-        subject=f"Appointment {verb}: {short_when(start, tz)}",
-        body=_body(
-            client_name,
-            f"Your appointment {what} for {_long_when(start, tz)}{where}.",
-            terms,
-            message,
-            professional_name,
+        subject=f"Appointment {verb}: {short_when(start, letter.tz)}",
+        body=letter.body(
+            f"Your appointment {what} for {_long_when(start, letter.tz)}{where}.", terms
         ),
     )
-
-
-def _body(name: str, what: str, money: str, message: str, signed: str) -> str:
-    paragraphs = [f"Dear {name},", what, money, clean_message(message), signed]
-    return "\n\n".join(p for p in paragraphs if p) + "\n"

@@ -34,14 +34,12 @@ def queue_notice(
         return False
     now = uow.clock.now()
     tz = ZoneInfo(pro.timezone)
-    people = {"client_name": row.client.name, "professional_name": pro.name}
+    letter = notice_text.Letter(row.client.name, pro.name, tz, message)
     if kind is NotificationKind.CANCELLATION and moved_to is not None:
-        text = notice_text.moved(**people, start=row.start, to=moved_to, tz=tz, message=message)
+        text = notice_text.moved(letter, row.start, moved_to)
         method = "CANCEL"
     elif kind is NotificationKind.CANCELLATION:
-        text = notice_text.cancellation(
-            **people, start=row.start, tz=tz, money=_money_line(row), message=message, missed=missed
-        )
+        text = notice_text.cancellation(letter, row.start, _money_line(row), missed=missed)
         method = "CANCEL"
     else:
         text = invitations.text(

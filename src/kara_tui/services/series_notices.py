@@ -190,17 +190,14 @@ def _text(
     terms = terms_line(series.client.to_domain(), pro, series.first_start, value.fee, tz, now)
     verb = "updated" if updated else "confirmed"
     what = "have been updated: they are" if updated else "are booked"
-    paragraphs = [
-        f"Dear {series.client.name},",
-        f"Your appointments {what} {how} at {first_local:%H:%M} ({tz.key}), from "
-        f"{notice_text.short_when(series.first_start, tz)}{ends}{where}.",
-        terms,
-        notice_text.clean_message(message),
-        pro.name,
-    ]
+    letter = notice_text.Letter(series.client.name, pro.name, tz, message)
     return notice_text.NoticeText(
         subject=f"Appointments {verb}: {how} at {first_local:%H:%M}",
-        body="\n\n".join(p for p in paragraphs if p) + "\n",
+        body=letter.body(
+            f"Your appointments {what} {how} at {first_local:%H:%M} ({tz.key}), from "
+            f"{notice_text.short_when(series.first_start, tz)}{ends}{where}.",
+            terms,
+        ),
     )
 
 
