@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action, actions, write_out
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError
-from kara_tui.files import write_private
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 MAX_REFRESH_MINUTES = 7 * 24 * 60  # beyond a week the feed is as good as never refreshed
@@ -233,10 +233,7 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.out).expanduser()
     # Readable only by its owner, --private too (it still shows when the practice is busy):
     # sharing it is the user's choice (chmod), never a default.
-    try:
-        write_private(path, body)
-    except OSError as exc:
-        raise DomainError(f"cannot write {path}: {exc.strerror}") from None
+    write_out(path, body)
     print(
         f"Wrote {len(sessions)} sessions to {path}{' (private: Busy blocks only)' if args.private else ''}."
     )
@@ -250,11 +247,9 @@ _BLOCK_HELP = (
 
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
-    feeds = sub.add_parser("feeds").add_subparsers(
-        dest="feeds_command", metavar="ACTION", required=True
-    )
-    p = feeds.add_parser("add", help="add a feed: an https/webcal address or a local .ics file")
-    p.add_argument("name")
+    feeds = actions(sub, "feeds")
+    add = "add a feed: an https/webcal address or a local .ics file"
+    p = action(feeds, "add", feeds_add, "name", help=add)
     p.add_argument("source", help="the feed's address (kept secret) or an .ics file")
     p.add_argument("--refresh", type=int, metavar="MINUTES", help="refresh interval (default 60)")
     p.add_argument("--block-all-day", action="store_true", help=_BLOCK_HELP)
@@ -263,49 +258,35 @@ def register(sub: Any) -> None:
         action="store_true",
         help="the address is a CalDAV calendar (same as caldav+https://...): read by calendar-query",
     )
-    p.set_defaults(handler=feeds_add)
-    p = feeds.add_parser("edit", help="change a feed's settings")
-    p.add_argument("name")
+    p = action(feeds, "edit", feeds_edit, "name", help="change a feed's settings")
     p.add_argument(
         "--block-all-day", action=argparse.BooleanOptionalAction, default=None, help=_BLOCK_HELP
     )
-    p.set_defaults(handler=feeds_edit)
-    p = feeds.add_parser("list", help="feeds with their last status")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=feeds_list)
-    p = feeds.add_parser("remove", help="remove a feed and its events")
-    p.add_argument("name")
-    p.set_defaults(handler=feeds_remove)
-    p = feeds.add_parser("enable", help="show and sync a feed again")
-    p.add_argument("name")
-    p.set_defaults(handler=feeds_enable, enabled=True)
-    p = feeds.add_parser("disable", help="hide a feed and stop syncing it")
-    p.add_argument("name")
-    p.set_defaults(handler=feeds_enable, enabled=False)
-    p = feeds.add_parser("sync", help="fetch one feed, or every enabled feed")
+    action(feeds, "list", feeds_list, help="feeds with their last status", json=True)
+    action(feeds, "remove", feeds_remove, "name", help="remove a feed and its events")
+    enable = "show and sync a feed again"
+    action(feeds, "enable", feeds_enable, "name", help=enable, enabled=True)
+    disable = "hide a feed and stop syncing it"
+    action(feeds, "disable", feeds_enable, "name", help=disable, enabled=False)
+    sync = "fetch one feed, or every enabled feed"
+    p = action(feeds, "sync", feeds_sync, help=sync, json=True)
     p.add_argument("name", nargs="?")
     p.add_argument(
         "--accept-empty",
         action="store_true",
         help="the feed really is empty now: clear its stored events",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=feeds_sync)
-    p = feeds.add_parser("events", help="stored external events overlapping [from, to)")
+    events = "stored external events overlapping [from, to)"
+    p = action(feeds, "events", feeds_events, help=events, json=True)
     p.add_argument("name", nargs="?")
     p.add_argument("--from", dest="from_", metavar="DATE", help="default: today")
     p.add_argument("--to", metavar="DATE", help="default: a week after --from")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=feeds_events)
 
-    p = sub.add_parser("import")
-    p.add_argument("file")
+    p = action(sub, "import", import_file, "file")
     p.add_argument("--name", help="the feed's name (default: the file's name)")
-    p.set_defaults(handler=import_file)
 
-    p = sub.add_parser("export")
+    p = action(sub, "export", export)
     p.add_argument("--out", metavar="FILE", help="default: standard output")
     p.add_argument(
         "--private", action="store_true", help="'Busy' blocks only: no names, notes or places"
     )
-    p.set_defaults(handler=export)
