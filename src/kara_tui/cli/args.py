@@ -53,6 +53,14 @@ def choice(enum: Any, value: str, what: str) -> Any:
         raise DomainError(f"'{value}' is not a {what} (choose from {options})") from None
 
 
+def whole(value: str, what: str) -> int:
+    """``int(value)``, or a DomainError naming ``what`` was wanted."""
+    try:
+        return int(value)
+    except ValueError:
+        raise DomainError(f"{what} must be a whole number, not '{value}'") from None
+
+
 def write_out(path: Path, body: str | bytes) -> None:
     """Write a file only its owner can read; a failure is a one-line DomainError."""
     from kara_tui.files import write_private
@@ -61,8 +69,3 @@ def write_out(path: Path, body: str | bytes) -> None:
         write_private(path, body)
     except OSError as exc:
         raise DomainError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def fields(obj: Any, *names: str) -> dict[str, Any]:
-    """The named attributes of ``obj`` as a JSON object's members, in that order."""
-    return {name: getattr(obj, name) for name in names}

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kara_tui.cli import render
-from kara_tui.cli.args import action, actions, choice, write_out
+from kara_tui.cli.args import action, actions, choice, whole, write_out
 from kara_tui.cli.context import Context
 from kara_tui.domain import (
     ChargeKind,
@@ -25,13 +25,6 @@ def _ledger(ctx: Context) -> Any:
     from kara_tui.services.charges import Ledger
 
     return Ledger(ctx.practice)
-
-
-def _id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise DomainError(f"a charge id must be a whole number, not '{text}'") from None
 
 
 def _paid_at(ctx: Context, text: str) -> datetime:
@@ -76,21 +69,15 @@ def charges_list(ctx: Context, args: argparse.Namespace) -> int:
     status = choice(ChargeStatus, args.status, "charge status") if args.status else None
     client_id = practice.find_client(args.client).id if args.client else None
     lines = _ledger(ctx).lines(client_id=client_id, status=status)
-    tz = practice.tz
-    if args.json:
-        render.dump([line_json(line, tz) for line in lines])
-        return 0
-    if not lines:
-        print("No charges.")
-    for line in lines:
-        print(_text(line, tz))
-    return 0
+    return render.print_list(args, lines, practice.tz, line_json, _text, "No charges.")
 
 
 def charges_pay(ctx: Context, args: argparse.Namespace) -> int:
     method = choice(PaymentMethod, args.method, "payment method") if args.method else None
     at = _paid_at(ctx, args.date) if args.date else None
-    charge = _ledger(ctx).pay(_id(args.id), method=method, at=at, reference=args.ref or "")
+    charge = _ledger(ctx).pay(
+        whole(args.id, "a charge id"), method=method, at=at, reference=args.ref or ""
+    )
     tz = ctx.practice.tz
     when = f"{charge.paid_at.astimezone(tz):%Y-%m-%d}"
     if charge.kind is ChargeKind.REFUND:
@@ -103,7 +90,7 @@ def charges_pay(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def charges_void(ctx: Context, args: argparse.Namespace) -> int:
-    charge = _ledger(ctx).void(_id(args.id), args.reason)
+    charge = _ledger(ctx).void(whole(args.id, "a charge id"), args.reason)
     print(f"charge {charge.id} ({charge.amount}) void: {charge.void_reason}")
     return 0
 

@@ -40,15 +40,8 @@ def _when(value: datetime | None, ctx: Context) -> str:
 
 def _report_json(report: Any) -> dict[str, Any]:
     return {
-        "feed": report.feed,
-        "ok": report.ok,
-        "message": report.message,
-        "added": report.added,
-        "updated": report.updated,
-        "removed": report.removed,
-        "unchanged": report.unchanged,
-        "stale": report.stale,
-        "needs_confirmation": report.needs_confirmation,
+        **render.fields(report, "feed", "ok", "message", "added", "updated", "removed"),
+        **render.fields(report, "unchanged", "stale", "needs_confirmation"),
         "problems": [{"feed": p.feed, "uid": p.uid, "reason": p.reason} for p in report.problems],
     }
 
@@ -100,10 +93,7 @@ def feeds_add(ctx: Context, args: argparse.Namespace) -> int:
 
 def _feed_json(feed: Any, tz: Any) -> dict[str, Any]:
     return {
-        "name": feed.name,
-        "source": feed.source,
-        "enabled": feed.enabled,
-        "refresh_minutes": feed.refresh_minutes,
+        **render.fields(feed, "name", "source", "enabled", "refresh_minutes"),
         "last_attempt": render.iso(feed.last_attempt, tz),
         "last_success": render.iso(feed.last_success, tz),
         "last_error": feed.last_error,
@@ -167,14 +157,8 @@ def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
         )
     if reports is None:
         reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
-    if args.json:
-        render.dump([_report_json(r) for r in reports])
-    else:
-        if not reports:
-            print("No enabled feeds to sync.")
-        for report in reports:
-            _print_report(report)
-    return 0 if all(r.ok for r in reports) else 1
+    nothing = "No enabled feeds to sync."
+    return render.report_runs(args, reports, _report_json, _print_report, nothing)
 
 
 def feeds_events(ctx: Context, args: argparse.Namespace) -> int:
@@ -186,22 +170,25 @@ def feeds_events(ctx: Context, args: argparse.Namespace) -> int:
     if end <= start:
         raise DomainError("--to must be after --from")
     events = _feeds(ctx).events(args.name, start=start, end=end)
-    tz = practice.tz
-    if args.json:
-        render.dump([render.external_event_json(e, tz) for e in events])
-        return 0
-    if not events:
-        print("No external events in that range.")
-    for e in events:
-        if e.all_day:
-            last = e.end - timedelta(days=1)
-            span = "all day" if last <= e.start else f"to {last:%a %d}"
-            when = f"{e.start:%a %Y-%m-%d}  {span:<9}"
-        else:
-            when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
-        flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
-        print(f"{when}  {e.feed_name:<14.14}  {e.summary}{flags}")
-    return 0
+    return render.print_list(
+        args,
+        events,
+        practice.tz,
+        render.external_event_json,
+        _event_line,
+        "No external events in that range.",
+    )
+
+
+def _event_line(e: Any, tz: Any) -> str:
+    if e.all_day:
+        last = e.end - timedelta(days=1)
+        span = "all day" if last <= e.start else f"to {last:%a %d}"
+        when = f"{e.start:%a %Y-%m-%d}  {span:<9}"
+    else:
+        when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
+    flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
+    return f"{when}  {e.feed_name:<14.14}  {e.summary}{flags}"
 
 
 # -- import / export ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from kara_tui.cli import render
-from kara_tui.cli.args import action, actions, choice
+from kara_tui.cli.args import action, actions, choice, whole
 from kara_tui.cli.context import Context
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
@@ -19,13 +19,6 @@ from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
-
-
-def _int(value: str, what: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise DomainError(f"{what} must be a whole number, not '{value}'") from None
 
 
 def _when(ctx: Context, text: str) -> datetime:
@@ -80,8 +73,8 @@ def clients_add(ctx: Context, args: argparse.Namespace) -> int:
         phone=args.phone or "",
         programme=choice(Programme, args.programme, "programme"),
         fee=fee,
-        window_hours=_int(args.window_hours, "--window-hours") if args.window_hours else None,
-        sponsored_credit=_int(args.credit, "--credit") if args.credit else 0,
+        window_hours=whole(args.window_hours, "--window-hours") if args.window_hours else None,
+        sponsored_credit=whole(args.credit, "--credit") if args.credit else 0,
         notes=args.notes or "",
     )
     if leads is not None:
@@ -174,7 +167,7 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
     session = practice.book(
         client.id,
         _when(ctx, args.start),
-        minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
+        minutes=whole(args.minutes, "--minutes") if args.minutes is not None else None,
         fee=fee,
         service=args.service or "",
         location=args.location or "",
@@ -203,20 +196,19 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
         sessions = services.practice.list_sessions(
             start=start, end=end, client_id=client_id, status=status
         )
-    tz = services.tz
-    if args.json:
-        render.dump([render.session_json(s, tz) for s in sessions])
-        return 0
-    if not sessions:
-        print("No sessions in that range.")
-    for s in sessions:
-        print(render.session_line(s, tz))
-    return 0
+    return render.print_list(
+        args,
+        sessions,
+        services.tz,
+        render.session_json,
+        render.session_line,
+        "No sessions in that range.",
+    )
 
 
 def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    session = practice.get_session(_int(args.id, "a session id"))
+    session = practice.get_session(whole(args.id, "a session id"))
     tz = practice.tz
     history = practice.history(session.id)
     if args.json:
@@ -260,7 +252,7 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    session_id = _int(args.id, "a session id")
+    session_id = whole(args.id, "a session id")
     reason = choice(Reason, args.reason.replace("-", "_"), "reason")
     notified_at = (
         parse_moment(args.notified_at, practice.tz, practice.clock.now())
@@ -298,10 +290,10 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
             f"--by must be client or professional (who asked), not '{args.by}'"
         ) from None
     session = practice.reschedule(
-        _int(args.id, "a session id"),
+        whole(args.id, "a session id"),
         _when(ctx, args.start),
         by=by,
-        minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
+        minutes=whole(args.minutes, "--minutes") if args.minutes is not None else None,
         force=args.force,
         notify=not args.no_notify,
         message=args.message or "",
@@ -312,7 +304,7 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
-    session = ctx.practice.attend(_int(args.id, "a session id"))
+    session = ctx.practice.attend(whole(args.id, "a session id"))
     charged = [c for c in session.charges if c.kind == "session" and c.status != "void"]
     said = f", charged {charged[0].amount} for the session ({charged[0].status})" if charged else ""
     print(f"Session {session.id} marked attended{said}.")
@@ -320,7 +312,7 @@ def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
-    session_id = _int(args.id, "a session id")
+    session_id = whole(args.id, "a session id")
     message = "" if args.no_notify else (args.message or "")
     session = ctx.practice.no_show(
         session_id, charge=_charge(ctx, args, session_id), note=args.note or "", message=message
@@ -340,7 +332,7 @@ _INSTEAD = {
 def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
     if args.scope not in (None, "this"):  # this and following, or the whole series
         return _later("series", "delete")(ctx, args)
-    session_id = _int(args.id, "a session id")
+    session_id = whole(args.id, "a session id")
     decision = ctx.practice.deletion(session_id)
     if not decision.allowed:
         hint = _INSTEAD.get(decision.instead, "")
@@ -360,7 +352,7 @@ def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_unmark(ctx: Context, args: argparse.Namespace) -> int:
-    session = ctx.practice.unmark(_int(args.id, "a session id"))
+    session = ctx.practice.unmark(whole(args.id, "a session id"))
     print(f"Session {session.id} is scheduled again (attendance undone).")
     return 0
 
@@ -419,7 +411,7 @@ def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def timeoff_remove(ctx: Context, args: argparse.Namespace) -> int:
     """Time off blocked by mistake, or no longer taken: the range takes bookings again."""
-    ctx.practice.remove_time_off(_int(args.id, "a time-off id"))
+    ctx.practice.remove_time_off(whole(args.id, "a time-off id"))
     print(f"Time off {args.id} removed; the range takes bookings again.")
     return 0
 

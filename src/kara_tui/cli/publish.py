@@ -114,12 +114,7 @@ def publish_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def _report_json(report: Any) -> dict[str, Any]:
     return {
-        "target": report.target,
-        "ok": report.ok,
-        "message": report.message,
-        "written": report.written,
-        "deleted": report.deleted,
-        "unchanged": report.unchanged,
+        **render.fields(report, "target", "ok", "message", "written", "deleted", "unchanged"),
         "notes": list(report.notes),
     }
 
@@ -128,17 +123,15 @@ def publish_run(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.services.publish_run import Publisher
 
     reports = Publisher(ctx.practice, _targets(ctx)).run(args.name, ask=_ask())
-    if args.json:
-        render.dump([_report_json(r) for r in reports])
-    else:
-        if not reports:
-            print("No publishing targets to run.")
-        for report in reports:
-            out = sys.stdout if report.ok else sys.stderr
-            print(report.message, file=out)
-            for note in report.notes:
-                print(f"  note: {note}", file=out)
-    return 0 if all(r.ok for r in reports) else 1
+    nothing = "No publishing targets to run."
+    return render.report_runs(args, reports, _report_json, _print_run, nothing)
+
+
+def _print_run(report: Any) -> None:
+    out = sys.stdout if report.ok else sys.stderr
+    print(report.message, file=out)
+    for note in report.notes:
+        print(f"  note: {note}", file=out)
 
 
 def publish_remove(ctx: Context, args: argparse.Namespace) -> int:
