@@ -256,14 +256,18 @@ def _unchanged_since(client: Any, url: str, token: str) -> str | None:
     return found.group(1)
 
 
+# What a failed read says, by a word in the error's class name (the first that matches).
+_SAID_BY_NAME = (
+    ("Timeout", "the server did not answer in time"),
+    ("Connection", "the server could not be reached (connection failed)"),
+)
+
+
 def _said(shown: str, exc: Exception) -> str:
     from caldav.lib import error
 
     if isinstance(exc, error.AuthorizationError):
         return f"{shown}: the server refused the user name or password"
     name = type(exc).__name__
-    if "Timeout" in name:
-        return f"{shown}: the server did not answer in time"
-    if "Connection" in name:
-        return f"{shown}: the server could not be reached (connection failed)"
-    return f"{shown}: the calendar could not be read ({name})"
+    said = next((said for word, said in _SAID_BY_NAME if word in name), None)
+    return f"{shown}: {said or f'the calendar could not be read ({name})'}"
