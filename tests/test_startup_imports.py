@@ -112,5 +112,5 @@ def test_the_calendar_parses_its_arguments_without_any_command_module() -> None:
     )
     assert out.stdout.strip() == (
         "['kara_tui.cli.context'] "
-        "['kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
+        "['kara_tui.cli.args', 'kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
     )

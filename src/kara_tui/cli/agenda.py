@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action
 from kara_tui.cli.context import Context
 from kara_tui.domain import Money, SessionStatus
 from kara_tui.domain.privacy import initials
@@ -78,9 +79,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Fill in the parser of this module's command (its help line: cli.COMMANDS)."""
-    p = sub.add_parser("agenda")
+    p = action(sub, "agenda", agenda, json=True)
     p.add_argument(
         "--date", metavar="D", help="the day to show: 2026-12-08, tomorrow, monday (default today)"
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=agenda)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action, actions, choice, whole, write_out
 from kara_tui.cli.context import Context
 from kara_tui.domain import (
     ChargeKind,
@@ -24,21 +25,6 @@ def _ledger(ctx: Context) -> Any:
     from kara_tui.services.charges import Ledger
 
     return Ledger(ctx.practice)
-
-
-def _id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise DomainError(f"a charge id must be a whole number, not '{text}'") from None
-
-
-def _choice(enum: Any, value: str, what: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        options = ", ".join(e.value for e in enum)
-        raise DomainError(f"'{value}' is not a {what} (choose from {options})") from None
 
 
 def _paid_at(ctx: Context, text: str) -> datetime:
@@ -80,24 +66,18 @@ def _text(line: Any, tz: Any) -> str:
 
 def charges_list(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    status = _choice(ChargeStatus, args.status, "charge status") if args.status else None
+    status = choice(ChargeStatus, args.status, "charge status") if args.status else None
     client_id = practice.find_client(args.client).id if args.client else None
     lines = _ledger(ctx).lines(client_id=client_id, status=status)
-    tz = practice.tz
-    if args.json:
-        render.dump([line_json(line, tz) for line in lines])
-        return 0
-    if not lines:
-        print("No charges.")
-    for line in lines:
-        print(_text(line, tz))
-    return 0
+    return render.print_list(args, lines, practice.tz, line_json, _text, "No charges.")
 
 
 def charges_pay(ctx: Context, args: argparse.Namespace) -> int:
-    method = _choice(PaymentMethod, args.method, "payment method") if args.method else None
+    method = choice(PaymentMethod, args.method, "payment method") if args.method else None
     at = _paid_at(ctx, args.date) if args.date else None
-    charge = _ledger(ctx).pay(_id(args.id), method=method, at=at, reference=args.ref or "")
+    charge = _ledger(ctx).pay(
+        whole(args.id, "a charge id"), method=method, at=at, reference=args.ref or ""
+    )
     tz = ctx.practice.tz
     when = f"{charge.paid_at.astimezone(tz):%Y-%m-%d}"
     if charge.kind is ChargeKind.REFUND:
@@ -110,33 +90,26 @@ def charges_pay(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def charges_void(ctx: Context, args: argparse.Namespace) -> int:
-    charge = _ledger(ctx).void(_id(args.id), args.reason)
+    charge = _ledger(ctx).void(whole(args.id, "a charge id"), args.reason)
     print(f"charge {charge.id} ({charge.amount}) void: {charge.void_reason}")
     return 0
 
 
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
-    charges = sub.add_parser("charges").add_subparsers(
-        dest="charges_command", metavar="ACTION", required=True
-    )
-    p = charges.add_parser("list", help="charges and refunds, oldest first")
+    charges = actions(sub, "charges")
+    listing = "charges and refunds, oldest first"
+    p = action(charges, "list", charges_list, help=listing, json=True)
     p.add_argument("--client", metavar="NAME_OR_ID")
     p.add_argument("--status", help="pending, paid or void")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=charges_list)
 
-    p = charges.add_parser("pay", help="mark a charge paid (a refund paid out)")
-    p.add_argument("id")
+    p = action(charges, "pay", charges_pay, "id", help="mark a charge paid (a refund paid out)")
     p.add_argument("--method", help="card, cash, bank_transfer, invoice (default: the charge's)")
     p.add_argument("--date", metavar="DATE", help="when it was paid (default: now)")
     p.add_argument("--ref", help="a payment reference")
-    p.set_defaults(handler=charges_pay)
 
-    p = charges.add_parser("void", help="void a charge, with the reason")
-    p.add_argument("id")
+    p = action(charges, "void", charges_void, "id", help="void a charge, with the reason")
     p.add_argument("--reason", required=True)
-    p.set_defaults(handler=charges_void)
 
     p = sub.add_parser(
         "statement", description="A client's statement: sessions, charges, payments, balance."
@@ -208,7 +181,6 @@ def statement_text(st: Any, tz: Any, *, markdown: bool = False) -> str:
 def statement(ctx: Context, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kara_tui.files import write_private
     from kara_tui.services.statement import build_statement
 
     practice = ctx.practice
@@ -222,10 +194,7 @@ def statement(ctx: Context, args: argparse.Namespace) -> int:
         print(body, end="")
         return 0
     path = Path(args.out).expanduser()
-    try:
-        write_private(path, body)
-    except OSError as exc:
-        raise DomainError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_out(path, body)
     print(f"Wrote the statement to {path}.")
     return 0
 

@@ -49,15 +49,11 @@ def clients_edit(ctx: Context, args: argparse.Namespace) -> int:
             ) from None
     window, clear = _window(args.window_hours)
     changes = ClientChanges(
-        name=args.name,
-        email=args.email,
-        phone=args.phone,
+        **render.fields(args, "name", "email", "phone", "notes", "reminders"),
         programme=programme,
         fee=fee,
         window_hours=window,
         clear_window=clear,
-        notes=args.notes,
-        reminders=args.reminders,
     )
     if args.update_future and fee is None:
         raise DomainError("--update-future goes with --fee or --currency")

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action, actions, write_out
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError
-from kara_tui.files import write_private
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 MAX_REFRESH_MINUTES = 7 * 24 * 60  # beyond a week the feed is as good as never refreshed
@@ -40,15 +40,8 @@ def _when(value: datetime | None, ctx: Context) -> str:
 
 def _report_json(report: Any) -> dict[str, Any]:
     return {
-        "feed": report.feed,
-        "ok": report.ok,
-        "message": report.message,
-        "added": report.added,
-        "updated": report.updated,
-        "removed": report.removed,
-        "unchanged": report.unchanged,
-        "stale": report.stale,
-        "needs_confirmation": report.needs_confirmation,
+        **render.fields(report, "feed", "ok", "message", "added", "updated", "removed"),
+        **render.fields(report, "unchanged", "stale", "needs_confirmation"),
         "problems": [{"feed": p.feed, "uid": p.uid, "reason": p.reason} for p in report.problems],
     }
 
@@ -100,10 +93,7 @@ def feeds_add(ctx: Context, args: argparse.Namespace) -> int:
 
 def _feed_json(feed: Any, tz: Any) -> dict[str, Any]:
     return {
-        "name": feed.name,
-        "source": feed.source,
-        "enabled": feed.enabled,
-        "refresh_minutes": feed.refresh_minutes,
+        **render.fields(feed, "name", "source", "enabled", "refresh_minutes"),
         "last_attempt": render.iso(feed.last_attempt, tz),
         "last_success": render.iso(feed.last_success, tz),
         "last_error": feed.last_error,
@@ -167,14 +157,8 @@ def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
         )
     if reports is None:
         reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
-    if args.json:
-        render.dump([_report_json(r) for r in reports])
-    else:
-        if not reports:
-            print("No enabled feeds to sync.")
-        for report in reports:
-            _print_report(report)
-    return 0 if all(r.ok for r in reports) else 1
+    nothing = "No enabled feeds to sync."
+    return render.report_runs(args, reports, _report_json, _print_report, nothing)
 
 
 def feeds_events(ctx: Context, args: argparse.Namespace) -> int:
@@ -186,22 +170,25 @@ def feeds_events(ctx: Context, args: argparse.Namespace) -> int:
     if end <= start:
         raise DomainError("--to must be after --from")
     events = _feeds(ctx).events(args.name, start=start, end=end)
-    tz = practice.tz
-    if args.json:
-        render.dump([render.external_event_json(e, tz) for e in events])
-        return 0
-    if not events:
-        print("No external events in that range.")
-    for e in events:
-        if e.all_day:
-            last = e.end - timedelta(days=1)
-            span = "all day" if last <= e.start else f"to {last:%a %d}"
-            when = f"{e.start:%a %Y-%m-%d}  {span:<9}"
-        else:
-            when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
-        flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
-        print(f"{when}  {e.feed_name:<14.14}  {e.summary}{flags}")
-    return 0
+    return render.print_list(
+        args,
+        events,
+        practice.tz,
+        render.external_event_json,
+        _event_line,
+        "No external events in that range.",
+    )
+
+
+def _event_line(e: Any, tz: Any) -> str:
+    if e.all_day:
+        last = e.end - timedelta(days=1)
+        span = "all day" if last <= e.start else f"to {last:%a %d}"
+        when = f"{e.start:%a %Y-%m-%d}  {span:<9}"
+    else:
+        when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
+    flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
+    return f"{when}  {e.feed_name:<14.14}  {e.summary}{flags}"
 
 
 # -- import / export ----------------------------------------------------------------------
@@ -233,10 +220,7 @@ def export(ctx: Context, args: argparse.Namespace) -> int:
     path = Path(args.out).expanduser()
     # Readable only by its owner, --private too (it still shows when the practice is busy):
     # sharing it is the user's choice (chmod), never a default.
-    try:
-        write_private(path, body)
-    except OSError as exc:
-        raise DomainError(f"cannot write {path}: {exc.strerror}") from None
+    write_out(path, body)
     print(
         f"Wrote {len(sessions)} sessions to {path}{' (private: Busy blocks only)' if args.private else ''}."
     )
@@ -250,11 +234,9 @@ _BLOCK_HELP = (
 
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
-    feeds = sub.add_parser("feeds").add_subparsers(
-        dest="feeds_command", metavar="ACTION", required=True
-    )
-    p = feeds.add_parser("add", help="add a feed: an https/webcal address or a local .ics file")
-    p.add_argument("name")
+    feeds = actions(sub, "feeds")
+    add = "add a feed: an https/webcal address or a local .ics file"
+    p = action(feeds, "add", feeds_add, "name", help=add)
     p.add_argument("source", help="the feed's address (kept secret) or an .ics file")
     p.add_argument("--refresh", type=int, metavar="MINUTES", help="refresh interval (default 60)")
     p.add_argument("--block-all-day", action="store_true", help=_BLOCK_HELP)
@@ -263,49 +245,35 @@ def register(sub: Any) -> None:
         action="store_true",
         help="the address is a CalDAV calendar (same as caldav+https://...): read by calendar-query",
     )
-    p.set_defaults(handler=feeds_add)
-    p = feeds.add_parser("edit", help="change a feed's settings")
-    p.add_argument("name")
+    p = action(feeds, "edit", feeds_edit, "name", help="change a feed's settings")
     p.add_argument(
         "--block-all-day", action=argparse.BooleanOptionalAction, default=None, help=_BLOCK_HELP
     )
-    p.set_defaults(handler=feeds_edit)
-    p = feeds.add_parser("list", help="feeds with their last status")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=feeds_list)
-    p = feeds.add_parser("remove", help="remove a feed and its events")
-    p.add_argument("name")
-    p.set_defaults(handler=feeds_remove)
-    p = feeds.add_parser("enable", help="show and sync a feed again")
-    p.add_argument("name")
-    p.set_defaults(handler=feeds_enable, enabled=True)
-    p = feeds.add_parser("disable", help="hide a feed and stop syncing it")
-    p.add_argument("name")
-    p.set_defaults(handler=feeds_enable, enabled=False)
-    p = feeds.add_parser("sync", help="fetch one feed, or every enabled feed")
+    action(feeds, "list", feeds_list, help="feeds with their last status", json=True)
+    action(feeds, "remove", feeds_remove, "name", help="remove a feed and its events")
+    enable = "show and sync a feed again"
+    action(feeds, "enable", feeds_enable, "name", help=enable, enabled=True)
+    disable = "hide a feed and stop syncing it"
+    action(feeds, "disable", feeds_enable, "name", help=disable, enabled=False)
+    sync = "fetch one feed, or every enabled feed"
+    p = action(feeds, "sync", feeds_sync, help=sync, json=True)
     p.add_argument("name", nargs="?")
     p.add_argument(
         "--accept-empty",
         action="store_true",
         help="the feed really is empty now: clear its stored events",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=feeds_sync)
-    p = feeds.add_parser("events", help="stored external events overlapping [from, to)")
+    events = "stored external events overlapping [from, to)"
+    p = action(feeds, "events", feeds_events, help=events, json=True)
     p.add_argument("name", nargs="?")
     p.add_argument("--from", dest="from_", metavar="DATE", help="default: today")
     p.add_argument("--to", metavar="DATE", help="default: a week after --from")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=feeds_events)
 
-    p = sub.add_parser("import")
-    p.add_argument("file")
+    p = action(sub, "import", import_file, "file")
     p.add_argument("--name", help="the feed's name (default: the file's name)")
-    p.set_defaults(handler=import_file)
 
-    p = sub.add_parser("export")
+    p = action(sub, "export", export)
     p.add_argument("--out", metavar="FILE", help="default: standard output")
     p.add_argument(
         "--private", action="store_true", help="'Busy' blocks only: no names, notes or places"
     )
-    p.set_defaults(handler=export)

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action, actions
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError, NotificationStatus
 
@@ -135,25 +136,12 @@ def outbox_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
-    outbox = sub.add_parser("outbox").add_subparsers(
-        dest="outbox_command", metavar="ACTION", required=True
-    )
-    p = outbox.add_parser("list", help="queued, sent and failed messages")
+    outbox = actions(sub, "outbox")
+    p = action(outbox, "list", outbox_list, help="queued, sent and failed messages", json=True)
     p.add_argument("--status", help="queued, sending, sent, failed or discarded")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=outbox_list)
-    p = outbox.add_parser(
-        "send", help="send the queued messages (SMTP if configured, else .eml files)"
-    )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=outbox_send)
-    p = outbox.add_parser("retry", help="send one unsent message again")
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=outbox_retry)
-    p = outbox.add_parser("discard", help="drop a queued or failed message (recorded)")
-    p.add_argument("id")
-    p.set_defaults(handler=outbox_discard)
-    p = outbox.add_parser("show", help="one message as the client will read it")
-    p.add_argument("id")
-    p.set_defaults(handler=outbox_show)
+    send = "send the queued messages (SMTP if configured, else .eml files)"
+    action(outbox, "send", outbox_send, help=send, json=True)
+    action(outbox, "retry", outbox_retry, "id", help="send one unsent message again", json=True)
+    discard = "drop a queued or failed message (recorded)"
+    action(outbox, "discard", outbox_discard, "id", help=discard)
+    action(outbox, "show", outbox_show, "id", help="one message as the client will read it")

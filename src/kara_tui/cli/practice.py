@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action, actions, choice, whole
 from kara_tui.cli.context import Context
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
@@ -18,21 +19,6 @@ from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
 # -- argument readers: each turns bad input into a DomainError naming the value -------------
-
-
-def _choice(enum: Any, value: str, what: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        options = ", ".join(e.value for e in enum)
-        raise DomainError(f"'{value}' is not a {what} (choose from {options})") from None
-
-
-def _int(value: str, what: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise DomainError(f"{what} must be a whole number, not '{value}'") from None
 
 
 def _when(ctx: Context, text: str) -> datetime:
@@ -58,7 +44,7 @@ def _charge(ctx: Context, args: argparse.Namespace, session_id: int) -> Any:
         return None
     session = ctx.practice.get_session(session_id)
     amount = Money.parse(args.amount, session.fee.currency) if args.amount is not None else None
-    method = _choice(PaymentMethod, args.method, "payment method") if args.method else None
+    method = choice(PaymentMethod, args.method, "payment method") if args.method else None
     return ChargeRequest(amount=amount, method=method)
 
 
@@ -85,10 +71,10 @@ def clients_add(ctx: Context, args: argparse.Namespace) -> int:
         args.name,
         email=args.email or "",
         phone=args.phone or "",
-        programme=_choice(Programme, args.programme, "programme"),
+        programme=choice(Programme, args.programme, "programme"),
         fee=fee,
-        window_hours=_int(args.window_hours, "--window-hours") if args.window_hours else None,
-        sponsored_credit=_int(args.credit, "--credit") if args.credit else 0,
+        window_hours=whole(args.window_hours, "--window-hours") if args.window_hours else None,
+        sponsored_credit=whole(args.credit, "--credit") if args.credit else 0,
         notes=args.notes or "",
     )
     if leads is not None:
@@ -171,7 +157,7 @@ def _print_session(ctx: Context, args: argparse.Namespace, session: Any) -> None
 
 def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
     if args.repeat is not None:  # a series (cli/series.py)
-        return _series("add")(ctx, args)
+        return _later("series", "add")(ctx, args)
     if args.count is not None or args.until is not None or args.skip_conflicts:
         raise DomainError("--count, --until and --skip-conflicts go with --repeat")
     practice = ctx.practice
@@ -181,7 +167,7 @@ def sessions_add(ctx: Context, args: argparse.Namespace) -> int:
     session = practice.book(
         client.id,
         _when(ctx, args.start),
-        minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
+        minutes=whole(args.minutes, "--minutes") if args.minutes is not None else None,
         fee=fee,
         service=args.service or "",
         location=args.location or "",
@@ -202,9 +188,7 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
     if start and end and end <= start:
         raise DomainError("--to must be after --from")
     client_id = services.practice.find_client(args.client).id if args.client is not None else None
-    status = (
-        _choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
-    )
+    status = choice(SessionStatus, args.status.replace("-", "_"), "status") if args.status else None
     if services.quick is not None and client_id is None and status is None:
         # The calendar's quick reads give the same sessions without SQLAlchemy.
         sessions = services.quick.list_sessions(start=start, end=end)
@@ -212,20 +196,19 @@ def sessions_list(ctx: Context, args: argparse.Namespace) -> int:
         sessions = services.practice.list_sessions(
             start=start, end=end, client_id=client_id, status=status
         )
-    tz = services.tz
-    if args.json:
-        render.dump([render.session_json(s, tz) for s in sessions])
-        return 0
-    if not sessions:
-        print("No sessions in that range.")
-    for s in sessions:
-        print(render.session_line(s, tz))
-    return 0
+    return render.print_list(
+        args,
+        sessions,
+        services.tz,
+        render.session_json,
+        render.session_line,
+        "No sessions in that range.",
+    )
 
 
 def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    session = practice.get_session(_int(args.id, "a session id"))
+    session = practice.get_session(whole(args.id, "a session id"))
     tz = practice.tz
     history = practice.history(session.id)
     if args.json:
@@ -269,8 +252,8 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
-    session_id = _int(args.id, "a session id")
-    reason = _choice(Reason, args.reason.replace("-", "_"), "reason")
+    session_id = whole(args.id, "a session id")
+    reason = choice(Reason, args.reason.replace("-", "_"), "reason")
     notified_at = (
         parse_moment(args.notified_at, practice.tz, practice.clock.now())
         if args.notified_at
@@ -298,7 +281,7 @@ def sessions_cancel(ctx: Context, args: argparse.Namespace) -> int:
 
 def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
     if args.scope not in (None, "this"):  # this and following, or the whole series
-        return _series("reschedule")(ctx, args)
+        return _later("series", "reschedule")(ctx, args)
     practice = ctx.practice
     try:
         by = Reason(args.by)
@@ -307,10 +290,10 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
             f"--by must be client or professional (who asked), not '{args.by}'"
         ) from None
     session = practice.reschedule(
-        _int(args.id, "a session id"),
+        whole(args.id, "a session id"),
         _when(ctx, args.start),
         by=by,
-        minutes=_int(args.minutes, "--minutes") if args.minutes is not None else None,
+        minutes=whole(args.minutes, "--minutes") if args.minutes is not None else None,
         force=args.force,
         notify=not args.no_notify,
         message=args.message or "",
@@ -321,7 +304,7 @@ def sessions_reschedule(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
-    session = ctx.practice.attend(_int(args.id, "a session id"))
+    session = ctx.practice.attend(whole(args.id, "a session id"))
     charged = [c for c in session.charges if c.kind == "session" and c.status != "void"]
     said = f", charged {charged[0].amount} for the session ({charged[0].status})" if charged else ""
     print(f"Session {session.id} marked attended{said}.")
@@ -329,7 +312,7 @@ def sessions_attend(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_no_show(ctx: Context, args: argparse.Namespace) -> int:
-    session_id = _int(args.id, "a session id")
+    session_id = whole(args.id, "a session id")
     message = "" if args.no_notify else (args.message or "")
     session = ctx.practice.no_show(
         session_id, charge=_charge(ctx, args, session_id), note=args.note or "", message=message
@@ -348,8 +331,8 @@ _INSTEAD = {
 
 def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
     if args.scope not in (None, "this"):  # this and following, or the whole series
-        return _series("delete")(ctx, args)
-    session_id = _int(args.id, "a session id")
+        return _later("series", "delete")(ctx, args)
+    session_id = whole(args.id, "a session id")
     decision = ctx.practice.deletion(session_id)
     if not decision.allowed:
         hint = _INSTEAD.get(decision.instead, "")
@@ -369,7 +352,7 @@ def sessions_delete(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def sessions_unmark(ctx: Context, args: argparse.Namespace) -> int:
-    session = ctx.practice.unmark(_int(args.id, "a session id"))
+    session = ctx.practice.unmark(whole(args.id, "a session id"))
     print(f"Session {session.id} is scheduled again (attendance undone).")
     return 0
 
@@ -383,7 +366,7 @@ def _days(ctx: Context, args: argparse.Namespace, backwards: str) -> tuple[datet
 def sessions_cancel_range(ctx: Context, args: argparse.Namespace) -> int:
     practice = ctx.practice
     start, end = _days(ctx, args, "--to (the last day) is before --from")
-    reason = _choice(Reason, args.reason, "reason")
+    reason = choice(Reason, args.reason, "reason")
     cancelled = practice.cancel_range(
         start, end, reason, note=args.note or "", notify=not args.no_notify
     )
@@ -428,7 +411,7 @@ def timeoff_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def timeoff_remove(ctx: Context, args: argparse.Namespace) -> int:
     """Time off blocked by mistake, or no longer taken: the range takes bookings again."""
-    ctx.practice.remove_time_off(_int(args.id, "a time-off id"))
+    ctx.practice.remove_time_off(whole(args.id, "a time-off id"))
     print(f"Time off {args.id} removed; the range takes bookings again.")
     return 0
 
@@ -458,34 +441,37 @@ def _charge_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", help="card, cash, bank_transfer, invoice or sponsored_credit")
 
 
-def _series(name: str) -> Any:
-    """A series command's handler, imported when it runs (cli/series.py)."""
+def _later(module: str, name: str) -> Any:
+    """A handler of another command module (cli/series.py, cli/clients.py), imported when it
+    runs."""
 
     def run(ctx: Context, args: argparse.Namespace) -> int:
-        from kara_tui.cli import series
+        from importlib import import_module
 
-        return int(getattr(series, name)(ctx, args))
+        return int(getattr(import_module(f"kara_tui.cli.{module}"), name)(ctx, args))
 
     return run
 
 
+_SCOPE_HELP = "this (default), following or all: a session of a series"
+_REMINDERS_HELP = "hours before a session: 48,24,2; none; default"
+
+
 def _series_commands(sessions: Any) -> None:
     """The series' own commands, beside the other `sessions` commands."""
-    p = sessions.add_parser("end-series", help="end a series from a date (therapy ended)")
+    end = "end a series from a date (therapy ended)"
+    p = sessions.add_parser("end-series", help=end)
     p.add_argument("id", help="the series id (sessions show, clients show)")
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
     p.add_argument("--no-notify", action="store_true")
-    p.set_defaults(handler=_series("end_series"))
-    p = sessions.add_parser("edit", help="change a session's details (not its time)")
-    p.add_argument("id")
-    p.add_argument("--service")
-    p.add_argument("--location")
-    p.add_argument("--fee")
+    p.set_defaults(handler=_later("series", "end_series"))
+    edit = "change a session's details (not its time)"
+    flags = ("--service", "--location", "--fee")
+    p = action(sessions, "edit", _later("series", "edit"), "id", help=edit, flags=flags)
     p.add_argument("--prepaid", help="yes or no")
-    p.add_argument("--scope", help="this (default), following or all: a session of a series")
+    p.add_argument("--scope", help=_SCOPE_HELP)
     p.add_argument("--no-notify", action="store_true")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_series("edit"))
 
 
 def _series_flags(add: argparse.ArgumentParser) -> None:
@@ -497,52 +483,29 @@ def _series_flags(add: argparse.ArgumentParser) -> None:
     add.add_argument("--skip-conflicts", action="store_true", help="leave out the dates that clash")
 
 
-def _record(name: str) -> Any:
-    """A handler of cli/clients.py, imported only when its action runs."""
-
-    def run(ctx: Context, args: argparse.Namespace) -> int:
-        from kara_tui.cli import clients as record
-
-        return int(getattr(record, name)(ctx, args))
-
-    return run
-
-
-def register(sub: Any) -> None:
-    """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
-    clients = sub.add_parser("clients").add_subparsers(
-        dest="clients_command", metavar="ACTION", required=True
-    )
-    p = clients.add_parser("add", help="add a client")
-    p.add_argument("name")
-    p.add_argument("--email")
-    p.add_argument("--phone")
+def _client_actions(clients: Any) -> None:
+    """`clients add/list/show` (handlers here) and keeping the record current (issue 15;
+    handlers in cli/clients.py)."""
+    flags = ("--email", "--phone")
+    p = action(clients, "add", clients_add, "name", help="add a client", flags=flags)
     p.add_argument("--programme", default="private", help="private or sponsored")
     p.add_argument("--fee", help="default fee, e.g. 90.00")
     p.add_argument("--currency", help="ISO code (default: the practice's)")
     p.add_argument("--window-hours", help="the client's own cancellation window")
     p.add_argument("--credit", help="sponsored sessions of credit")
     p.add_argument("--notes")
-    p.add_argument(
-        "--reminders", metavar="LEADS", help="hours before a session: 48,24,2; none; default"
-    )
+    p.add_argument("--reminders", metavar="LEADS", help=_REMINDERS_HELP)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=clients_add)
-    p = clients.add_parser("list", help="list clients")
+    p = action(clients, "list", clients_list, help="list clients")
     p.add_argument("--all", action="store_true", help="include archived clients")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=clients_list)
-    p = clients.add_parser("show", help="one client and their sessions")
+    p = action(clients, "show", clients_show, help="one client and their sessions", json=True)
     p.add_argument("client", metavar="NAME_OR_ID")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=clients_show)
 
-    # Keeping the record current (issue 15); the handlers live in cli/clients.py.
-    p = clients.add_parser("edit", help="change a client's details (audited)")
+    edit = "change a client's details (audited)"
+    flags = ("--name", "--email", "--phone")
+    p = action(clients, "edit", _later("clients", "clients_edit"), help=edit, flags=flags)
     p.add_argument("client", metavar="NAME_OR_ID")
-    p.add_argument("--name")
-    p.add_argument("--email")
-    p.add_argument("--phone")
     p.add_argument("--programme", help="private or sponsored")
     p.add_argument("--fee", help="fee for sessions booked from now on, e.g. 95.00")
     p.add_argument("--currency", help="ISO code")
@@ -551,13 +514,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--window-hours", help="own cancellation window, or 'default'")
     p.add_argument("--notes", help="private notes (replaces them)")
-    p.add_argument(
-        "--reminders", metavar="LEADS", help="hours before a session: 48,24,2; none; default"
-    )
+    p.add_argument("--reminders", metavar="LEADS", help=_REMINDERS_HELP)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_record("clients_edit"))
 
-    p = clients.add_parser("archive", help="archive a client who ended therapy")
+    archive = "archive a client who ended therapy"
+    p = action(clients, "archive", _later("clients", "clients_archive"), help=archive)
     p.add_argument("client", metavar="NAME_OR_ID")
     p.add_argument(
         "--cancel-future",
@@ -566,28 +527,24 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--no-notify", action="store_true", help="no cancellation notices")
     p.add_argument("--yes", action="store_true", help="(no question is asked on the command line)")
-    p.set_defaults(handler=_record("clients_archive"))
 
-    p = clients.add_parser("restore", help="bring an archived client back")
+    restore = "bring an archived client back"
+    p = action(clients, "restore", _later("clients", "clients_restore"), help=restore)
     p.add_argument("client", metavar="NAME_OR_ID")
-    p.set_defaults(handler=_record("clients_restore"))
 
-    p = clients.add_parser("credit", help="top up or correct sponsored credit (audited)")
+    credit = "top up or correct sponsored credit (audited)"
+    p = action(clients, "credit", _later("clients", "clients_credit"), help=credit)
     p.add_argument("client", metavar="NAME_OR_ID")
     p.add_argument("sessions", metavar="SESSIONS", help="+10 to add, -2 to take away")
     p.add_argument("--note", help="why, e.g. a purchase order number")
-    p.set_defaults(handler=_record("clients_credit"))
 
-    sessions = sub.add_parser("sessions").add_subparsers(
-        dest="sessions_command", metavar="ACTION", required=True
-    )
-    p = sessions.add_parser("add", help="book a session")
+
+def _session_actions(sessions: Any) -> None:
+    """`sessions ACTION`: book, list, show, cancel, reschedule, mark, delete, edit."""
+    flags = ("--minutes", "--fee", "--service", "--location")
+    p = action(sessions, "add", sessions_add, help="book a session", flags=flags)
     p.add_argument("--client", required=True, metavar="NAME_OR_ID")
     p.add_argument("--start", required=True, metavar="TIME")
-    p.add_argument("--minutes")
-    p.add_argument("--fee")
-    p.add_argument("--service")
-    p.add_argument("--location")
     p.add_argument("--prepaid", action="store_true")
     p.add_argument("--force", action="store_true", help="book despite a conflict warning")
     p.add_argument(
@@ -595,20 +552,17 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true")
     _series_flags(p)
-    p.set_defaults(handler=sessions_add)
-    p = sessions.add_parser("list", help="sessions overlapping [from, to)")
+    listing = "sessions overlapping [from, to)"
+    p = action(sessions, "list", sessions_list, help=listing)
     p.add_argument("--from", dest="from_", metavar="DATE")
     p.add_argument("--to", metavar="DATE")
     p.add_argument("--client", metavar="NAME_OR_ID")
     p.add_argument("--status")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=sessions_list)
-    p = sessions.add_parser("show", help="one session with its history")
-    p.add_argument("id")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=sessions_show)
-    p = sessions.add_parser("cancel", help="cancel with a reason, charge within the policy")
-    p.add_argument("id")
+    show = "one session with its history"
+    action(sessions, "show", sessions_show, "id", help=show, json=True)
+    cancel = "cancel with a reason, charge within the policy"
+    p = action(sessions, "cancel", sessions_cancel, "id", help=cancel)
     p.add_argument("--reason", required=True, help="professional, client, no_show or other")
     p.add_argument("--note")
     p.add_argument(
@@ -620,9 +574,8 @@ def register(sub: Any) -> None:
     p.add_argument("--no-notify", action="store_true", help="do not queue a notice to the client")
     p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=sessions_cancel)
-    p = sessions.add_parser("reschedule", help="cancel and book a linked session")
-    p.add_argument("id")
+    reschedule = "cancel and book a linked session"
+    p = action(sessions, "reschedule", sessions_reschedule, "id", help=reschedule)
     p.add_argument("--start", required=True, metavar="TIME")
     p.add_argument("--minutes")
     p.add_argument("--by", required=True, help="client or professional")
@@ -630,13 +583,10 @@ def register(sub: Any) -> None:
     p.add_argument("--no-notify", action="store_true")
     p.add_argument("--message", metavar="TEXT", help="a personal line for the client's notice")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--scope", help="this (default), following or all: a session of a series")
-    p.set_defaults(handler=sessions_reschedule)
-    p = sessions.add_parser("attend", help="mark attended")
-    p.add_argument("id")
-    p.set_defaults(handler=sessions_attend)
-    p = sessions.add_parser("no-show", help="mark no-show (same charge rules)")
-    p.add_argument("id")
+    p.add_argument("--scope", help=_SCOPE_HELP)
+    action(sessions, "attend", sessions_attend, "id", help="mark attended")
+    no_show = "mark no-show (same charge rules)"
+    p = action(sessions, "no-show", sessions_no_show, "id", help=no_show)
     p.add_argument("--note")
     _charge_flags(p)
     p.add_argument(
@@ -645,49 +595,39 @@ def register(sub: Any) -> None:
         help="(no notice is sent for a no-show without --message)",
     )
     p.add_argument("--message", metavar="TEXT", help="sends the client a notice with this line")
-    p.set_defaults(handler=sessions_no_show)
-    p = sessions.add_parser("delete", help="remove a session booked by mistake")
-    p.add_argument("id")
+    delete = "remove a session booked by mistake"
+    p = action(sessions, "delete", sessions_delete, "id", help=delete)
     p.add_argument("--yes", action="store_true")
-    p.add_argument("--scope", help="this (default), following or all: a session of a series")
-    p.set_defaults(handler=sessions_delete)
+    p.add_argument("--scope", help=_SCOPE_HELP)
     _series_commands(sessions)
-    p = sessions.add_parser("unmark", help="undo attended / no-show (a no-show's charge is voided)")
-    p.add_argument("id")
-    p.set_defaults(handler=sessions_unmark)
-    p = sessions.add_parser("cancel-range", help="emergency: cancel everything in a range")
+    unmark = "undo attended / no-show (a no-show's charge is voided)"
+    action(sessions, "unmark", sessions_unmark, "id", help=unmark)
+    cancel_range = "emergency: cancel everything in a range"
+    p = action(sessions, "cancel-range", sessions_cancel_range, help=cancel_range)
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
     p.add_argument("--to", required=True, metavar="DATE", help="the last day (included)")
     p.add_argument("--reason", required=True, help="professional or other")
     p.add_argument("--note")
     p.add_argument("--no-notify", action="store_true")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=sessions_cancel_range)
 
-    timeoff = sub.add_parser("timeoff").add_subparsers(
-        dest="timeoff_command", metavar="ACTION", required=True
-    )
-    p = timeoff.add_parser("add")
+
+def register(sub: Any) -> None:
+    """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
+    _client_actions(actions(sub, "clients"))
+    _session_actions(actions(sub, "sessions"))
+
+    timeoff = actions(sub, "timeoff")
+    p = action(timeoff, "add", timeoff_add)
     p.add_argument("--from", dest="from_", required=True, metavar="DATE")
     p.add_argument(
         "--to", required=True, metavar="DATE", help="the last day (included), or an end time"
     )
     p.add_argument("--reason")
-    p.set_defaults(handler=timeoff_add)
-    p = timeoff.add_parser("list")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=timeoff_list)
-    p = timeoff.add_parser("remove")
+    action(timeoff, "list", timeoff_list, json=True)
+    p = action(timeoff, "remove", timeoff_remove)
     p.add_argument("id", help="the id 'timeoff list' shows")
-    p.set_defaults(handler=timeoff_remove)
 
-    settings = sub.add_parser("settings").add_subparsers(
-        dest="settings_command", metavar="ACTION", required=True
-    )
-    p = settings.add_parser("show")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=settings_show)
-    p = settings.add_parser("set")
-    p.add_argument("key")
-    p.add_argument("value")
-    p.set_defaults(handler=settings_set)
+    settings = actions(sub, "settings")
+    action(settings, "show", settings_show, json=True)
+    action(settings, "set", settings_set, "key", "value")

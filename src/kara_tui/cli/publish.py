@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action, actions
 from kara_tui.cli.context import Context
 
 _DETAIL_HELP = "what the target shows: busy (default: 'Busy' only), initials, or full"
@@ -113,12 +114,7 @@ def publish_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def _report_json(report: Any) -> dict[str, Any]:
     return {
-        "target": report.target,
-        "ok": report.ok,
-        "message": report.message,
-        "written": report.written,
-        "deleted": report.deleted,
-        "unchanged": report.unchanged,
+        **render.fields(report, "target", "ok", "message", "written", "deleted", "unchanged"),
         "notes": list(report.notes),
     }
 
@@ -127,17 +123,15 @@ def publish_run(ctx: Context, args: argparse.Namespace) -> int:
     from kara_tui.services.publish_run import Publisher
 
     reports = Publisher(ctx.practice, _targets(ctx)).run(args.name, ask=_ask())
-    if args.json:
-        render.dump([_report_json(r) for r in reports])
-    else:
-        if not reports:
-            print("No publishing targets to run.")
-        for report in reports:
-            out = sys.stdout if report.ok else sys.stderr
-            print(report.message, file=out)
-            for note in report.notes:
-                print(f"  note: {note}", file=out)
-    return 0 if all(r.ok for r in reports) else 1
+    nothing = "No publishing targets to run."
+    return render.report_runs(args, reports, _report_json, _print_run, nothing)
+
+
+def _print_run(report: Any) -> None:
+    out = sys.stdout if report.ok else sys.stderr
+    print(report.message, file=out)
+    for note in report.notes:
+        print(f"  note: {note}", file=out)
 
 
 def publish_remove(ctx: Context, args: argparse.Namespace) -> int:
@@ -157,11 +151,9 @@ def _days(text: str) -> int:
 
 def register(sub: Any) -> None:
     """Fill in the parsers of this module's commands (their help lines: cli.COMMANDS)."""
-    publish = sub.add_parser("publish").add_subparsers(
-        dest="publish_command", metavar="ACTION", required=True
-    )
-    p = publish.add_parser("add", help="add a target: a CalDAV calendar URL or an .ics file")
-    p.add_argument("name")
+    publish = actions(sub, "publish")
+    add = "add a target: a CalDAV calendar URL or an .ics file"
+    p = action(publish, "add", publish_add, "name", help=add)
     p.add_argument("target", help="http(s) CalDAV calendar (kept secret), or an .ics file path")
     p.add_argument("--detail", default="busy", metavar="LEVEL", help=_DETAIL_HELP)
     p.add_argument("--user", metavar="U", help="CalDAV user name")
@@ -173,14 +165,9 @@ def register(sub: Any) -> None:
     p.add_argument("--from-days", type=_days, default=90, metavar="N", help="days back (90)")
     p.add_argument("--to-days", type=_days, default=365, metavar="N", help="days ahead (365)")
     p.add_argument("--time-off", action="store_true", help="publish time off as busy too")
-    p.set_defaults(handler=publish_add)
-    p = publish.add_parser("list", help="targets with their last success, error and note")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=publish_list)
-    p = publish.add_parser("run", help="bring one target, or every one, up to date (cron)")
+    listing = "targets with their last success, error and note"
+    action(publish, "list", publish_list, help=listing, json=True)
+    run = "bring one target, or every one, up to date (cron)"
+    p = action(publish, "run", publish_run, help=run, json=True)
     p.add_argument("name", nargs="?")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=publish_run)
-    p = publish.add_parser("remove", help="stop publishing to a target")
-    p.add_argument("name")
-    p.set_defaults(handler=publish_remove)
+    action(publish, "remove", publish_remove, "name", help="stop publishing to a target")

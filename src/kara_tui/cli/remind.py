@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from kara_tui.cli import render
+from kara_tui.cli.args import action
 from kara_tui.cli.context import Context
 
 
@@ -66,12 +67,10 @@ def remind(ctx: Context, args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Fill in the parser of this module's command (its help line: cli.COMMANDS)."""
-    p = sub.add_parser("remind")
+    p = action(sub, "remind", remind, json=True)
     p.add_argument("--dry-run", action="store_true", help="list what is due; send nothing")
     p.add_argument(
         "--only-reminders",
         action="store_true",
         help="leave the other queued notices (invitations, cancellations) in the outbox",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=remind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,16 +31,18 @@ def iso(value: datetime | date | None, tz: ZoneInfo) -> str | None:
     return value.isoformat()
 
 
+def fields(obj: Any, *names: str) -> dict[str, Any]:
+    """The named attributes of ``obj`` (a JSON object's members, a call's arguments)."""
+    return {name: getattr(obj, name) for name in names}
+
+
 def money(value: Money) -> dict[str, str]:
     return {"amount": value.amount_str(), "currency": value.currency}
 
 
 def client_json(c: Client) -> dict[str, Any]:
     return {
-        "id": c.id,
-        "name": c.name,
-        "email": c.email,
-        "phone": c.phone,
+        **fields(c, "id", "name", "email", "phone"),
         "programme": c.programme.value,
         "fee": c.fee.amount_str(),
         "currency": c.fee.currency,
@@ -150,11 +153,7 @@ def external_event_json(e: ExternalEvent, tz: ZoneInfo) -> dict[str, Any]:
 
 def professional_json(p: Professional) -> dict[str, Any]:
     return {
-        "name": p.name,
-        "email": p.email,
-        "timezone": p.timezone,
-        "cancellation_window_hours": p.cancellation_window_hours,
-        "late_fee_percent": p.late_fee_percent,
+        **fields(p, "name", "email", "timezone", "cancellation_window_hours", "late_fee_percent"),
         "payment_methods": [m.value for m in p.payment_methods],
         "working_hours": str(p.working_hours),
         "buffer_minutes": p.buffer_minutes,
@@ -170,6 +169,45 @@ def professional_json(p: Professional) -> dict[str, Any]:
 def dump(document: Any) -> None:
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def print_list(
+    args: Any,
+    items: Sequence[Any],
+    tz: ZoneInfo,
+    to_json: Callable[[Any, ZoneInfo], Any],
+    to_line: Callable[[Any, ZoneInfo], str],
+    nothing: str,
+) -> int:
+    """A list command's output: one JSON array with --json, else a line each (``nothing``
+    when there are none)."""
+    if args.json:
+        dump([to_json(item, tz) for item in items])
+        return 0
+    if not items:
+        print(nothing)
+    for item in items:
+        print(to_line(item, tz))
+    return 0
+
+
+def report_runs(
+    args: Any,
+    reports: Sequence[Any],
+    to_json: Callable[[Any], Any],
+    show: Callable[[Any], None],
+    nothing: str,
+) -> int:
+    """The reports of a run over feeds or targets: JSON, or each report shown (``nothing``
+    when there were none); the exit status says whether every one succeeded."""
+    if args.json:
+        dump([to_json(r) for r in reports])
+    else:
+        if not reports:
+            print(nothing)
+        for report in reports:
+            show(report)
+    return 0 if all(r.ok for r in reports) else 1
 
 
 def session_line(s: Session, tz: ZoneInfo) -> str:

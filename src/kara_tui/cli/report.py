@@ -258,6 +258,10 @@ def _amounts(amounts: tuple[Money, ...]) -> str:
     return ", ".join(str(m) for m in amounts) or "-"
 
 
+# A client's counts in the text report, in the order of its columns.
+_COUNTED = ("sessions", "attended", "cancelled", "late", "no_shows", "waived")
+
+
 def report_text(r: Report, name: Any) -> str:
     who = "all clients" if r.client is None else name(r.client.name)
     lines = [f"Report: {r.period.describe()}, {who}", ""]
@@ -311,14 +315,7 @@ def report_text(r: Report, name: Any) -> str:
     head = ("Client", "Sessions", "Attended", "Cancelled", "Late", "No-shows", "Waived")
     add(f"{head[0]:<24}" + "".join(f"{h:>10}" for h in head[1:]) + "  Charged")
     for line in r.clients:
-        counts = (
-            line.sessions,
-            line.attended,
-            line.cancelled,
-            line.late,
-            line.no_shows,
-            line.waived,
-        )
+        counts = render.fields(line, *_COUNTED).values()
         add(
             f"{_cut(name(line.name), 23):<24}"
             + "".join(f"{n:>10}" for n in counts)

@@ -16,12 +16,23 @@ from kara_tui.timeparse import parse_date, parse_datetime
 SCOPES = ("this", "following", "all")
 
 
-def _services(ctx: Context) -> tuple[Any, Any]:
+def _book(ctx: Context) -> Any:
     from kara_tui.services.series import SeriesBook
+
+    return SeriesBook(ctx.practice)
+
+
+def _changes(ctx: Context) -> Any:
     from kara_tui.services.series_changes import SeriesChanges
 
-    practice = ctx.practice
-    return SeriesBook(practice), SeriesChanges(practice)
+    return SeriesChanges(ctx.practice)
+
+
+def _json_sessions(args: argparse.Namespace, sessions: list[Any], tz: Any) -> bool:
+    """--json: the sessions a change made, as one JSON array (True: printed)."""
+    if args.json:
+        render.dump([render.session_json(s, tz) for s in sessions])
+    return bool(args.json)
 
 
 def _scope(value: str | None) -> Any:
@@ -89,7 +100,7 @@ def add(ctx: Context, args: argparse.Namespace) -> int:
     rule = SeriesRule.parse(args.repeat, count=count, until=until)
     client = practice.find_client(args.client)
     fee = Money.parse(args.fee, client.fee.currency) if args.fee is not None else None
-    book, _ = _services(ctx)
+    book = _book(ctx)
     try:
         booked = book.book(
             client.id,
@@ -126,12 +137,9 @@ def add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def end_series(ctx: Context, args: argparse.Namespace) -> int:
-    practice = ctx.practice
-    _, changes = _services(ctx)
     series_id = _id(args.id, "a series id")
-    removed = changes.end(
-        series_id, parse_date(args.from_, practice.clock.today()), notify=not args.no_notify
-    )
+    last = parse_date(args.from_, ctx.practice.clock.today())
+    removed = _changes(ctx).end(series_id, last, notify=not args.no_notify)
     print(f"Series {series_id} ended; {len(removed)} scheduled session(s) removed.")
     return 0
 
@@ -139,11 +147,10 @@ def end_series(ctx: Context, args: argparse.Namespace) -> int:
 def reschedule(ctx: Context, args: argparse.Namespace) -> int:
     """`sessions reschedule ID --scope following|all`: this and following, or the series."""
     practice = ctx.practice
-    _, changes = _services(ctx)
     by = Reason(args.by) if args.by in ("client", "professional") else None
     if by is None:
         raise DomainError(f"--by must be client or professional (who asked), not '{args.by}'")
-    moved = changes.reschedule(
+    moved = _changes(ctx).reschedule(
         _id(args.id, "a session id"),
         parse_datetime(args.start, practice.tz, practice.clock.today()),
         _scope(args.scope),
@@ -152,21 +159,17 @@ def reschedule(ctx: Context, args: argparse.Namespace) -> int:
         on_conflict="force" if args.force else "refuse",
         notify=not args.no_notify,
     )
-    tz = practice.tz
-    if args.json:
-        render.dump([render.session_json(s, tz) for s in moved])
-        return 0
-    for s in moved:
-        print(render.session_line(s, tz))
+    if not _json_sessions(args, moved, practice.tz):
+        for s in moved:
+            print(render.session_line(s, practice.tz))
     return 0
 
 
 def delete(ctx: Context, args: argparse.Namespace) -> int:
     """`sessions delete ID --scope following|all`: the series ends there."""
-    _, changes = _services(ctx)
     if not args.yes:
         raise DomainError("deleting cannot be undone: add --yes to confirm")
-    removed = changes.delete(_id(args.id, "a session id"), _scope(args.scope))
+    removed = _changes(ctx).delete(_id(args.id, "a session id"), _scope(args.scope))
     print(f"{len(removed)} session(s) removed; the series ends before them.")
     return 0
 
@@ -174,7 +177,6 @@ def delete(ctx: Context, args: argparse.Namespace) -> int:
 def edit(ctx: Context, args: argparse.Namespace) -> int:
     """`sessions edit ID [--scope ...]`: service, location, fee, prepaid (never the time)."""
     practice = ctx.practice
-    _, changes = _services(ctx)
     session_id = _id(args.id, "a session id")
     fee = None
     if args.fee is not None:
@@ -182,7 +184,7 @@ def edit(ctx: Context, args: argparse.Namespace) -> int:
     prepaid = {"yes": True, "no": False, None: None}.get(args.prepaid)
     if args.prepaid is not None and prepaid is None:
         raise DomainError(f"--prepaid must be yes or no, not '{args.prepaid}'")
-    edited = changes.edit(
+    edited = _changes(ctx).edit(
         session_id,
         _scope(args.scope),
         service=args.service,
@@ -191,29 +193,26 @@ def edit(ctx: Context, args: argparse.Namespace) -> int:
         prepaid=prepaid,
         notify=not args.no_notify,
     )
-    tz = practice.tz
-    if args.json:
-        render.dump([render.session_json(s, tz) for s in edited])
-        return 0
-    print(f"{len(edited)} session(s) edited.")
+    if not _json_sessions(args, edited, practice.tz):
+        print(f"{len(edited)} session(s) edited.")
     return 0
 
 
 def client_series_lines(ctx: Context, client_id: int) -> list[str]:
-    book, _ = _services(ctx)
+    book = _book(ctx)
     tz = ctx.practice.tz
     return [series_line(s, tz) for s in book.of_client(client_id)]
 
 
 def client_series_json(ctx: Context, client_id: int) -> list[dict[str, Any]]:
-    book, _ = _services(ctx)
+    book = _book(ctx)
     tz = ctx.practice.tz
     return [series_json(s, [], tz) | {"sessions": None} for s in book.of_client(client_id)]
 
 
 def place_lines(ctx: Context, session_id: int) -> list[str]:
     """`sessions show`: where the session stands in its series, and what is left."""
-    book, _ = _services(ctx)
+    book = _book(ctx)
     place = book.place(session_id)
     if place is None:
         return []

@@ -98,38 +98,33 @@ TIME_COLUMNS = frozenset(
 )
 
 
+def kept(r: Any, *names: str) -> dict[str, Any]:
+    """The columns a domain value keeps as stored, under the same names."""
+    return {name: getattr(r, name) for name in names}
+
+
+def flags(r: Any, *names: str) -> dict[str, Any]:
+    """Boolean columns (0/1 from the quick reads) as the domain's bools."""
+    return {name: bool(getattr(r, name)) for name in names}
+
+
 def professional(r: Any) -> d.Professional:
     return d.Professional(
-        id=r.id,
-        name=r.name,
-        email=r.email,
-        timezone=r.timezone,
-        cancellation_window_hours=r.cancellation_window_hours,
-        late_fee_percent=r.late_fee_percent,
+        **kept(r, "id", "name", "email", "timezone", "cancellation_window_hours"),
+        **kept(r, "late_fee_percent", "buffer_minutes", "default_currency", "default_minutes"),
+        **kept(r, "reminder_leads", "quiet_hours", "series_horizon_weeks"),
         payment_methods=tuple(d.PaymentMethod(m) for m in r.payment_methods.split(",") if m),
         working_hours=d.WorkingHours.parse(r.working_hours),
-        buffer_minutes=r.buffer_minutes,
-        default_currency=r.default_currency,
-        default_minutes=r.default_minutes,
-        reminder_leads=r.reminder_leads,
-        quiet_hours=r.quiet_hours,
-        series_horizon_weeks=r.series_horizon_weeks,
         charge_attended_sessions=bool(r.charge_attended_sessions),
     )
 
 
 def client(r: Any) -> d.Client:
     return d.Client(
-        id=r.id,
-        name=r.name,
-        email=r.email,
-        phone=r.phone,
+        **kept(r, "id", "name", "email", "phone", "window_hours", "sponsored_credit", "notes"),
         programme=d.Programme(r.programme),
         fee=d.Money(r.fee_minor, r.currency),
-        window_hours=r.window_hours,
-        sponsored_credit=r.sponsored_credit,
         archived=bool(r.archived),
-        notes=r.notes,
         reminder_leads=r.reminder_leads,
     )
 
@@ -142,23 +137,13 @@ def session(
     charges: tuple[d.Charge, ...],
 ) -> d.Session:
     return d.Session(
-        id=r.id,
-        uid=r.uid,
-        professional_id=r.professional_id,
-        client_id=r.client_id,
+        **kept(r, "id", "uid", "professional_id", "client_id", "start", "end"),
+        **kept(r, "service", "location", "sequence", "rescheduled_from"),
+        **kept(r, "series_id", "original_start"),
+        **flags(r, "prepaid", "credit_reserved"),
         client_name=client_name,
-        start=r.start,
-        end=r.end,
         fee=d.Money(r.fee_minor, r.currency),
         status=d.SessionStatus(r.status),
-        service=r.service,
-        location=r.location,
-        prepaid=bool(r.prepaid),
-        credit_reserved=bool(r.credit_reserved),
-        sequence=r.sequence,
-        rescheduled_from=r.rescheduled_from,
-        series_id=r.series_id,
-        original_start=r.original_start,
         cancellation=cancellation,
         charges=charges,
     )
@@ -166,27 +151,19 @@ def session(
 
 def cancellation(r: Any) -> d.Cancellation:
     return d.Cancellation(
+        **kept(r, "note", "notified_at", "notice_hours", "cancelled_at"),
+        **flags(r, "late", "charged"),
         reason=d.Reason(r.reason),
-        note=r.note,
-        notified_at=r.notified_at,
-        notice_hours=r.notice_hours,
-        late=bool(r.late),
-        charged=bool(r.charged),
-        cancelled_at=r.cancelled_at,
     )
 
 
 def charge(r: Any) -> d.Charge:
     return d.Charge(
-        id=r.id,
-        session_id=r.session_id,
-        client_id=r.client_id,
+        **kept(r, "id", "session_id", "client_id", "created_at", "paid_at"),
         amount=d.Money(r.amount_minor, r.currency),
         method=d.PaymentMethod(r.method) if r.method else None,
         kind=d.ChargeKind(r.kind),
         status=d.ChargeStatus(r.status),
-        created_at=r.created_at,
-        paid_at=r.paid_at,
         reference=r.reference or "",
         void_reason=r.void_reason or "",
     )
@@ -198,39 +175,22 @@ def time_off(r: Any) -> d.TimeOff:
 
 def feed(r: Any, *, source: str) -> d.Feed:
     return d.Feed(
-        id=r.id,
-        name=r.name,
+        **kept(r, "id", "name", "refresh_minutes", "colour", "etag", "last_modified"),
+        **kept(r, "body_hash", "last_attempt", "last_success", "last_error", "event_count"),
+        **flags(r, "enabled", "stale", "block_all_day"),
         source=source,
-        enabled=bool(r.enabled),
-        refresh_minutes=r.refresh_minutes,
-        colour=r.colour,
-        etag=r.etag,
-        last_modified=r.last_modified,
-        body_hash=r.body_hash,
-        last_attempt=r.last_attempt,
-        last_success=r.last_success,
-        last_error=r.last_error,
-        stale=bool(r.stale),
-        event_count=r.event_count,
-        block_all_day=bool(r.block_all_day),
     )
 
 
 def external_event(r: Any, *, feed_name: str) -> d.ExternalEvent:
     all_day = bool(r.all_day)
     return d.ExternalEvent(
-        id=r.id,
-        feed_id=r.feed_id,
+        **kept(r, "id", "feed_id", "uid", "recurrence_id", "summary", "location"),
+        **flags(r, "busy", "cancelled"),
         feed_name=feed_name,
-        uid=r.uid,
-        recurrence_id=r.recurrence_id,
         start=event_value(r.start, all_day),
         end=event_value(r.end, all_day),
         all_day=all_day,
-        summary=r.summary,
-        location=r.location,
-        busy=bool(r.busy),
-        cancelled=bool(r.cancelled),
     )
 
 

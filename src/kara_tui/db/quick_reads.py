@@ -73,6 +73,19 @@ def _db_time(value: datetime) -> str:
     return text
 
 
+def _overlapping(table: str, start: datetime | None, end: datetime | None) -> tuple[str, list[str]]:
+    """' WHERE ...' (or "") and its parameters for the rows of ``table`` (an alias and its
+    dot, or "") that overlap [start, end); either bound may be open."""
+    where, params = [], []
+    if start is not None:
+        where.append(f'{table}"end" > ?')
+        params.append(_db_time(start))
+    if end is not None:
+        where.append(f"{table}start < ?")
+        params.append(_db_time(end))
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
 _utc = instant_from_sqlite
 
 
@@ -193,17 +206,11 @@ class QuickReader:
         self, *, start: datetime | None = None, end: datetime | None = None
     ) -> list[d.Session]:
         """Sessions overlapping [start, end), in start order, as ``Practice.list_sessions``."""
-        where, params = [], []
-        if start is not None:
-            where.append('s."end" > ?')
-            params.append(_db_time(start))
-        if end is not None:
-            where.append("s.start < ?")
-            params.append(_db_time(end))
+        where, params = _overlapping("s.", start, end)
         sql = (
             "SELECT c.name AS client_name, s.* "
             "FROM sessions AS s JOIN clients AS c ON c.id = s.client_id"
-            + (" WHERE " + " AND ".join(where) if where else "")
+            + where
             + " ORDER BY s.start, s.id"
         )
         rows = self._stored(sql, params)
@@ -367,18 +374,8 @@ class QuickReader:
     def list_time_off(
         self, *, start: datetime | None = None, end: datetime | None = None
     ) -> list[d.TimeOff]:
-        where, params = [], []
-        if start is not None:
-            where.append('"end" > ?')
-            params.append(_db_time(start))
-        if end is not None:
-            where.append("start < ?")
-            params.append(_db_time(end))
-        sql = (
-            "SELECT * FROM time_off"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY start"
-        )
+        where, params = _overlapping("", start, end)
+        sql = "SELECT * FROM time_off" + where + " ORDER BY start"
         return [codec.time_off(row) for row in self._stored(sql, params)]
 
     def calendar_feeds(self) -> list[d.Feed]:

@@ -356,14 +356,9 @@ class AuditRow(Base):
 
     def to_domain(self) -> d.AuditEvent:
         return d.AuditEvent(
-            id=self.id,
-            at=self.at,
-            entity=self.entity,
-            entity_id=self.entity_id,
-            action=self.action,
+            **codec.kept(self, "id", "at", "entity", "entity_id", "action", "reason"),
             before=_audit_document(self.before),
             after=_audit_document(self.after),
-            reason=self.reason,
         )
 
 

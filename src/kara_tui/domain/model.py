@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 
+from kara_tui.domain.labelled import LabelledEnum
 from kara_tui.domain.money import Money
 
 
@@ -25,23 +26,11 @@ class SessionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Reason(StrEnum):
-    PROFESSIONAL = "professional"
-    CLIENT = "client"
-    NO_SHOW = "no_show"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _REASON_LABELS[self]
-
-
-_REASON_LABELS = {
-    Reason.PROFESSIONAL: "Cancelled by the professional",
-    Reason.CLIENT: "Cancelled by the client",
-    Reason.NO_SHOW: "Client did not show up",
-    Reason.OTHER: "Other",
-}
+class Reason(LabelledEnum):
+    PROFESSIONAL = "professional", "Cancelled by the professional"
+    CLIENT = "client", "Cancelled by the client"
+    NO_SHOW = "no_show", "Client did not show up"
+    OTHER = "other", "Other"
 
 
 class PaymentMethod(StrEnum):
@@ -56,25 +45,13 @@ class PaymentMethod(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-class ChargeKind(StrEnum):
-    LATE_CANCELLATION = "late_cancellation"
-    CANCELLATION = "cancellation"  # charged although notice was outside the window
-    NO_SHOW = "no_show"
-    SESSION = "session"
-    REFUND = "refund"
-
-    @property
-    def label(self) -> str:
-        return _CHARGE_KIND_LABELS[self]
-
-
-_CHARGE_KIND_LABELS = {
-    ChargeKind.LATE_CANCELLATION: "late cancellation",
-    ChargeKind.CANCELLATION: "cancelled, not late",
-    ChargeKind.NO_SHOW: "no-show",
-    ChargeKind.SESSION: "session",
-    ChargeKind.REFUND: "refund",
-}
+class ChargeKind(LabelledEnum):
+    LATE_CANCELLATION = "late_cancellation", "late cancellation"
+    # charged although notice was outside the window
+    CANCELLATION = "cancellation", "cancelled, not late"
+    NO_SHOW = "no_show", "no-show"
+    SESSION = "session", "session"
+    REFUND = "refund", "refund"
 
 
 class ChargeStatus(StrEnum):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
@@ -83,6 +84,18 @@ def metering(meter: Meter | None) -> None:
 _Iterinfo: Any = _rrule._iterinfo
 
 
+def _counted(name: str) -> Callable[..., Any]:
+    """dateutil's ``name`` method, counting a step each time it is asked."""
+    walk = getattr(_Iterinfo, name)
+
+    def counted(self: Any, year: int, month: int, day: int) -> Any:
+        _tick()
+        return walk(self, year, month, day)
+
+    counted.__name__ = counted.__qualname__ = name
+    return counted
+
+
 class _CountingIterinfo(_Iterinfo):  # type: ignore[misc]  # dateutil's private base is Any here
     """dateutil's per-walk helper, counting the periods a walk asks for."""
 
@@ -94,21 +107,11 @@ class _CountingIterinfo(_Iterinfo):  # type: ignore[misc]  # dateutil's private 
             setattr(self, attr, None)
         self.rrule = rule  # type: ignore[misc]  # a slot of dateutil's base, unseen by mypy
 
-    def ydayset(self, year: int, month: int, day: int) -> Any:
-        _tick()
-        return super().ydayset(year, month, day)
-
-    def mdayset(self, year: int, month: int, day: int) -> Any:
-        _tick()
-        return super().mdayset(year, month, day)
-
-    def wdayset(self, year: int, month: int, day: int) -> Any:
-        _tick()
-        return super().wdayset(year, month, day)
-
-    def ddayset(self, year: int, month: int, day: int) -> Any:
-        _tick()
-        return super().ddayset(year, month, day)
+    # The day sets of one period (year, month, week, day): a walk asks for one per period.
+    ydayset = _counted("ydayset")
+    mdayset = _counted("mdayset")
+    wdayset = _counted("wdayset")
+    ddayset = _counted("ddayset")
 
 
 def _tick() -> None:

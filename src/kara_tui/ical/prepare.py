@@ -253,21 +253,31 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
     begins with a space or tab continues the previous one, and a line that does
     not look like ``NAME:`` or ``NAME;`` continues the previous property (an
     unfolded multi-line DESCRIPTION, an ORGANIZER broken mid-word); a stray
-    line after BEGIN/END is dropped instead.
+    line after BEGIN/END is dropped instead, and so is a line longer than
+    MAX_LINE_CHARS (said in ``notes``).
     """
-    parts: list[str] = []
     dropped_long = 0
+    for line in _unfolded(raw_lines):
+        if isinstance(line, str) and len(line) > MAX_LINE_CHARS:
+            dropped_long += 1
+        else:
+            yield line
+    if dropped_long:
+        notes.append(
+            f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
+        )
+
+
+def _unfolded(raw_lines: Iterable[str | _Block]) -> Iterator[Any]:
+    """The unfolding of :func:`_unfold`, over-long lines included."""
+    parts: list[str] = []
     name_match = _NAME.match
     bare_match = _BARE_NAME.fullmatch
 
     for raw in raw_lines:
         if isinstance(raw, _Block):
             if parts:
-                line = parts[0] if len(parts) == 1 else "".join(parts)
-                if len(line) > MAX_LINE_CHARS:
-                    dropped_long += 1
-                else:
-                    yield line
+                yield "".join(parts)
                 parts = []
             yield raw
             continue
@@ -292,22 +302,10 @@ def _unfold(raw_lines: Iterable[str | _Block], notes: list[str]) -> Iterator[Any
                     yield SKIPPED_LINE  # said by the event it was in (or the feed)
             continue
         if parts:
-            line = parts[0] if len(parts) == 1 else "".join(parts)
-            if len(line) > MAX_LINE_CHARS:
-                dropped_long += 1
-            else:
-                yield line
+            yield "".join(parts)
         parts = [raw]
     if parts:
-        line = parts[0] if len(parts) == 1 else "".join(parts)
-        if len(line) > MAX_LINE_CHARS:
-            dropped_long += 1
-        else:
-            yield line
-    if dropped_long:
-        notes.append(
-            f"{dropped_long} line(s) longer than {MAX_LINE_CHARS:,} characters were ignored"
-        )
+        yield "".join(parts)
 
 
 # What a value of these properties may hold: a line glued onto one of them must keep it

@@ -5,32 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import WorkingHours, instant
+from kara_tui.domain.labelled import LabelledEnum
 
 
-class ConflictKind(StrEnum):
-    OVERLAP = "overlap"
-    EXTERNAL = "external"
-    TIME_OFF = "time_off"
-    BUFFER = "buffer"
-    OUTSIDE_HOURS = "outside_hours"
+class ConflictKind(LabelledEnum):
+    OVERLAP = "overlap", "Overlaps a session"
+    EXTERNAL = "external", "Busy external event"
+    TIME_OFF = "time_off", "Time off"
+    BUFFER = "buffer", "Buffer too short"
+    OUTSIDE_HOURS = "outside_hours", "Outside working hours"
 
     @property
     def title(self) -> str:  # type: ignore[override]  # a kind's heading, not str.title()
         """What this kind of warning is, in a few words (a dialog's title, a list's heading)."""
-        return _TITLES[self]
-
-
-_TITLES = {
-    ConflictKind.OVERLAP: "Overlaps a session",
-    ConflictKind.EXTERNAL: "Busy external event",
-    ConflictKind.TIME_OFF: "Time off",
-    ConflictKind.BUFFER: "Buffer too short",
-    ConflictKind.OUTSIDE_HOURS: "Outside working hours",
-}
+        return self.label
 
 
 @dataclass(frozen=True, slots=True)

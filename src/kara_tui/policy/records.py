@@ -24,6 +24,25 @@ def _live_charges(session: Session) -> list[str]:
     ]
 
 
+_UNDO_FIRST = "(if the mark was a mistake, undo the attendance first)"
+# A session in these states is never deleted: why ({charged}: its live charges), and instead.
+_ON_RECORD = {
+    SessionStatus.ATTENDED: (
+        f"is marked attended: a session that took place is never deleted {_UNDO_FIRST}",
+        "unmark",
+    ),
+    SessionStatus.NO_SHOW: (
+        f"is recorded as a no-show{{charged}}: it stays on record {_UNDO_FIRST}",
+        "unmark",
+    ),
+    SessionStatus.CANCELLED: (
+        "is cancelled{charged}: a cancelled session stays on record "
+        "for the reports and the client's history",
+        "",
+    ),
+}
+
+
 def may_delete(session: Session, notices_sent: int) -> Decision:
     """Delete is for a scheduled session booked by mistake: never charged, attended or announced.
 
@@ -33,28 +52,10 @@ def may_delete(session: Session, notices_sent: int) -> Decision:
     sid = session.id
     status = session.status
     charges = _live_charges(session)
-    if status is SessionStatus.ATTENDED:
-        return Decision(
-            False,
-            f"session {sid} is marked attended: a session that took place is never deleted "
-            "(if the mark was a mistake, undo the attendance first)",
-            "unmark",
-        )
-    if status is SessionStatus.NO_SHOW:
+    if status in _ON_RECORD:
+        why, instead = _ON_RECORD[status]
         charged = f" with a charge of {', '.join(charges)}" if charges else ""
-        return Decision(
-            False,
-            f"session {sid} is recorded as a no-show{charged}: it stays on record "
-            "(if the mark was a mistake, undo the attendance first)",
-            "unmark",
-        )
-    if status is SessionStatus.CANCELLED:
-        charged = f" with a charge of {', '.join(charges)}" if charges else ""
-        return Decision(
-            False,
-            f"session {sid} is cancelled{charged}: a cancelled session stays on record "
-            "for the reports and the client's history",
-        )
+        return Decision(False, f"session {sid} {why.format(charged=charged)}", instead)
     if charges:
         return Decision(
             False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
@@ -25,28 +26,18 @@ def _rule(first_start: datetime, zone: ZoneInfo, rule: SeriesRule) -> du.rrule:
     change, because the arithmetic never sees an offset."""
     start = _local(first_start, zone)
     until = datetime.combine(rule.until, time.max) if rule.until is not None else None
+
+    def every(freq: Literal[1, 2], **by: Any) -> du.rrule:  # du.MONTHLY or du.WEEKLY
+        return du.rrule(
+            freq, dtstart=start, interval=rule.interval, count=rule.count, until=until, **by
+        )
+
     if rule.repeat is Repeat.WEEKLY:
-        return du.rrule(
-            du.WEEKLY, dtstart=start, interval=rule.interval, count=rule.count, until=until
-        )
+        return every(du.WEEKLY)
     if rule.repeat is Repeat.MONTHLY_BY_DATE:
-        return du.rrule(
-            du.MONTHLY,
-            dtstart=start,
-            interval=rule.interval,
-            count=rule.count,
-            until=until,
-            bymonthday=start.day,
-        )
+        return every(du.MONTHLY, bymonthday=start.day)
     position = rule.position_of(start.date())
-    return du.rrule(
-        du.MONTHLY,
-        dtstart=start,
-        interval=rule.interval,
-        count=rule.count,
-        until=until,
-        byweekday=_DAYS[start.weekday()](position),
-    )
+    return every(du.MONTHLY, byweekday=_DAYS[start.weekday()](position))
 
 
 def to_utc(local: datetime, zone: ZoneInfo) -> datetime:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from kara_tui.ical.compat import (
     compare_greater,
@@ -33,6 +34,21 @@ from kara_tui.ical.prepare import EventSource
 from kara_tui.ical.timezones import is_date_only
 
 _NO_MOVE = timedelta(0)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _none_on_error(method: Callable[_P, _R]) -> Callable[_P, _R | None]:
+    """``method``, answering None where it would raise: the caller then takes the full path."""
+
+    @wraps(method)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R | None:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            return None
+
+    return guarded
 
 
 class Reader:
@@ -96,6 +112,7 @@ class Reader:
             return end, start
         return start, end
 
+    @_none_on_error
     def expand(
         self,
         master: Simple,
@@ -112,19 +129,6 @@ class Reader:
         when something unusual turns up (a reversed span, more than ``limit``
         occurrences, an error): the full path then decides and reports.
         """
-        try:
-            return self._expand(master, overrides, window_start, window_end, limit)
-        except Exception:
-            return None
-
-    def _expand(
-        self,
-        master: Simple,
-        overrides: list[Simple],
-        window_start: datetime,
-        window_end: datetime,
-        limit: int,
-    ) -> list[tuple[Simple, Any, Any, Any]] | None:
         start_value, end_value = self.span(master)
         if self.value(master.start) != start_value:
             return None  # DTEND before DTSTART

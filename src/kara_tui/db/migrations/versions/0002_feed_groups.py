@@ -11,15 +11,11 @@ Create Date: 2026-11-21 21:00:00
 - ix_sessions_rescheduled_from: the calendar asks which sessions replaced the ones it shows.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

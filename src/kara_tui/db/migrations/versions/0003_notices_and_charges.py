@@ -11,15 +11,11 @@ Create Date: 2026-12-07 06:40:00
   'late_cancellation'; such charges become 'cancellation' (and back on a downgrade).
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_notices_and_charges"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 _NOT_LATE = "session_id IN (SELECT session_id FROM cancellations WHERE late = :late)"
 

@@ -12,15 +12,11 @@ the highest id it ever had: its rows', and any higher one the audit log remember
 deleted before this migration). PostgreSQL's serial columns never reuse an id: nothing to do.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_ids_never_reused"
 down_revision: str | None = "0003_notices_and_charges"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # Table -> the audit log's name for its rows (None: the audit does not name them).
 TABLES: dict[str, str | None] = {

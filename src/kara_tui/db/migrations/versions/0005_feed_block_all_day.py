@@ -9,15 +9,11 @@ All-day events now block time only when their feed is set to (false for every fe
 new, until the user says otherwise).
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_feed_block_all_day"
 down_revision: str | None = "0004_ids_never_reused"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 # A plain ADD/DROP COLUMN, not a batch copy of the table: on SQLite a batch drops the old

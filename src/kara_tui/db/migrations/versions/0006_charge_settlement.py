@@ -9,15 +9,11 @@ Create Date: 2026-12-07 07:00:00
 - charges.void_reason: why a charge was voided, "" unless void.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_charge_settlement"
 down_revision: str | None = "0005_feed_block_all_day"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

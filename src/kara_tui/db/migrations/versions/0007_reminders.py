@@ -9,15 +9,11 @@ once; the practice gets a default lead (24 h) and quiet hours (21:00-08:00), and
 their own leads or none (NULL: the practice's).
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_reminders"
 down_revision: str | None = "0006_charge_settlement"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

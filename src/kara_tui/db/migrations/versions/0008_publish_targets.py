@@ -9,15 +9,11 @@ success or error; and per target, each event kara-tui wrote (UID, SEQUENCE, dige
 ETag), so that a run writes only the differences and deletes only its own resources.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_publish_targets"
 down_revision: str | None = "0007_reminders"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

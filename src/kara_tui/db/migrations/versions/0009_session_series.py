@@ -10,15 +10,11 @@ occurrence once. Sessions booked before stay single (both NULL). The practice ge
 an open-ended series is booked up to (26 weeks).
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_session_series"
 down_revision: str | None = "0008_publish_targets"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -9,15 +9,11 @@ a `session` charge for its fee. Off by default, so an existing practice keeps it
 is until it asks for this.
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_session_charges"
 down_revision: str | None = "0009_session_series"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
