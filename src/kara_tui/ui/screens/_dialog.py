@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on
+from textual import on, work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
 from textual.worker import Worker, WorkerState
 
-from kara_tui.ui.privacy import redacted
+from kara_tui.domain import Client, DomainError
+from kara_tui.policy.notices import why_not_notified
+from kara_tui.services.errors import StorageError
+from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
+if TYPE_CHECKING:
+    from kara_tui.domain import Session
+
 ResultT = TypeVar("ResultT")
+LoadedT = TypeVar("LoadedT")
 
 ERROR = "$text-error"
 WARNING = "$text-warning"
@@ -205,6 +224,222 @@ class SessionDialog(ModalScreen[ResultT]):
             # Never the exception's own words (they may quote a client): its kind, and for
             # an error nobody foresaw, the redacted crash log's path.
             self.post_message(self.WorkFailed(report_error(error)))
+
+
+def choice_keys(action: str, count: int) -> list[BindingType]:
+    """Keys 1..count run ``action(0)``..``action(count - 1)``: a dialog's choices by number."""
+    return [Binding(str(n), f"{action}({n - 1})", show=False) for n in range(1, count + 1)]
+
+
+def session_head(
+    screen: Widget, name: str, session: Session, tz: ZoneInfo, lead: str = "  "
+) -> list[Content | str | tuple[str, str]]:
+    """The start of a session dialog's summary: the client (hidden in privacy mode), when, zone."""
+    return [
+        (shown_name(screen, name), "bold"),
+        lead,
+        when_text(session.start, session.end, tz),
+        (f" ({tz.key})", MUTED),
+    ]
+
+
+class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
+    """The body the cancel, reschedule and cancel-range dialogs share.
+
+    It loads what the dialog needs in a worker (``read``), shows the form (``form``) under the
+    title with the status line and the buttons at the foot, reads the form again on every
+    change (``refresh_form``, which sets ``problem``), and on confirm writes in a worker
+    (``start_save``, through ``save``); a refusal comes back on the status line, the rest of
+    the form as it was.
+    """
+
+    TITLE_TEXT = ""
+    LOADING = "Loading the session…"
+    CONFIRM: tuple[str, str] = ("Confirm  ctrl+s", "primary")  # label, variant
+    SAVING = "Saving…"
+    FIRST_FOCUS = ""  # the widget that has focus once loaded
+    WORK_FAILED = "{}"  # how an error nobody foresaw is put on the status line
+
+    @dataclass(eq=False)
+    class Ready(Message):
+        """What ``read`` returned, on the UI thread."""
+
+        data: Any
+
+    @dataclass(eq=False)
+    class Saved(Message):
+        """The service wrote it; the dialog closes with ``result``."""
+
+        result: Any
+
+    @dataclass(eq=False)
+    class SaveFailed(Message):
+        """The service refused, in its own words (a sentence)."""
+
+        text: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: LoadedT | None = None
+        self.load_error = ""
+        self.problem = ""  # the first thing that stops Confirm, '' when none
+        self._ready = False
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def dialog_title(self) -> str:
+        return self.TITLE_TEXT
+
+    @property
+    def open(self) -> bool:
+        """Loaded, and there is something to confirm."""
+        return self.data is not None
+
+    def read(self) -> LoadedT:  # pragma: no cover - every dialog overrides it
+        """What the dialog needs, read in the load worker."""
+        raise NotImplementedError
+
+    def summary(self) -> Content:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def form(self) -> ComposeResult:  # pragma: no cover - every dialog overrides it
+        """The summary and the form, once loaded."""
+        raise NotImplementedError
+
+    def refresh_form(self) -> None:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def confirmable(self) -> bool:
+        """After ``refresh_form``: may Confirm write now."""
+        return not self.problem
+
+    def held_back(self) -> bool:
+        """Confirm asks once more instead of writing (True); the reschedule's "book anyway"."""
+        return False
+
+    def start_save(self) -> None:  # pragma: no cover - every dialog overrides it
+        """Start the save worker with what is on screen."""
+        raise NotImplementedError
+
+    def refused(self, exc: DomainError | StorageError) -> Message:
+        """The message the save worker posts when the service refuses."""
+        return LiveDialog.SaveFailed(sentence(str(exc)))
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with frame(self.dialog_title()):
+            if self.data is None:
+                yield Static(
+                    plain(self.load_error or self.LOADING, ERROR if self.load_error else MUTED),
+                    id="summary",
+                )
+            else:
+                yield from self.form()
+            with Vertical(id="foot"):
+                yield Line(id="status")
+                with Horizontal(id="buttons"):
+                    if self.open:
+                        label, variant = self.CONFIRM
+                        yield Button(label, id="confirm", variant=variant, compact=True)  # type: ignore[arg-type]  # a ButtonVariant
+                    yield Button("Back  esc", id="back", compact=True)
+
+    def privacy_changed(self) -> None:
+        if self.data is not None:
+            self.query_one("#summary", Static).update(self.summary())
+            if self._ready:
+                self.refresh_form()
+
+    def notify_box(self, client: Client) -> tuple[Checkbox, str]:
+        """The "Notify client" box, unticked and disabled when no notice can reach the
+        client; with the policy's reason why not ('' when one can)."""
+        box = self.query_one("#notify", Checkbox)
+        blocked = why_not_notified(client)
+        if blocked:
+            box.value = False
+        box.disabled = bool(blocked)
+        return box, blocked
+
+    def pick(self, choices: str, index: int) -> None:
+        """Keys 1-4: press a choice of the ChoiceSet ``choices``; a bell when it is barred."""
+        if self._ready and not self.query_one(choices, ChoiceSet).pick(index):
+            self.app.bell()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        try:
+            data = self.read()
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.LoadFailed(sentence(str(exc))))
+            return
+        self.post_message(LiveDialog.Ready(data))
+
+    async def on_live_dialog_ready(self, message: Ready) -> None:
+        self.data = message.data
+        await self.recompose()
+        if self.open:
+            self._ready = True
+            self.refresh_form()
+            self.query_one(self.FIRST_FOCUS).focus()
+
+    # -- confirming -----------------------------------------------------------------------
+
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.refresh_form()
+
+    def action_confirm(self) -> None:
+        if not self._ready or self.busy:
+            return
+        self.refresh_form()
+        if not self.confirmable():
+            self.app.bell()
+            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
+            return
+        if self.held_back():
+            return
+        self.busy = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#status", Line).say(self.SAVING, MUTED)
+        self.start_save()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def save(self, write: Callable[[], object]) -> None:
+        """Run ``write`` (one service call) in the save worker and post how it went."""
+        try:
+            result = write()
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.refused(exc))
+            return
+        self.post_message(LiveDialog.Saved(result))
+
+    def on_live_dialog_saved(self, message: Saved) -> None:
+        self.busy = False
+        self.dismiss(message.result)
+
+    def on_live_dialog_save_failed(self, message: SaveFailed) -> None:
+        self.failed(f"Not saved: {message.text}")
+
+    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
+        self.failed(self.WORK_FAILED.format(message.text))
+
+    def failed(self, text: str) -> None:
+        """Say ``text`` on the status line; before the form was loaded, instead of the form."""
+        self.busy = False
+        if not self._ready:
+            self.load_error = text
+            self.call_later(self.recompose)
+            return
+        self.refresh_form()
+        self.query_one("#status", Line).say(text, ERROR)
 
 
 def sentence(text: str) -> str:
