@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -28,7 +28,7 @@ from textual.widgets import (
     Select,
     Static,
 )
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kara_tui.domain import Client, DomainError
 from kara_tui.policy.notices import why_not_notified
@@ -38,6 +38,7 @@ from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
 if TYPE_CHECKING:
     from kara_tui.domain import Session
+    from kara_tui.services.practice import Practice
 
 ResultT = TypeVar("ResultT")
 LoadedT = TypeVar("LoadedT")
@@ -259,12 +260,21 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
     SAVING = "Saving…"
     FIRST_FOCUS = ""  # the widget that has focus once loaded
     WORK_FAILED = "{}"  # how an error nobody foresaw is put on the status line
+    LOOKUP_FAILED = ("", "{}")  # the line that says a lookup failed, and its words
 
     @dataclass(eq=False)
     class Ready(Message):
         """What ``read`` returned, on the UI thread."""
 
         data: Any
+
+    @dataclass(eq=False)
+    class Found(Message):
+        """What ``look_up`` read for ``key``; ``error`` in words when it failed."""
+
+        key: Hashable
+        value: Any
+        error: str | None = None
 
     @dataclass(eq=False)
     class Saved(Message):
@@ -283,6 +293,8 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
         self.data: LoadedT | None = None
         self.load_error = ""
         self.problem = ""  # the first thing that stops Confirm, '' when none
+        self.following: Any = None  # what the form shows now (a slot, a span of days)
+        self.known: dict[Any, Any] = {}  # what the lookups found, by what was looked up
         self._ready = False
 
     # -- hooks ----------------------------------------------------------------------------
@@ -307,6 +319,10 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
         raise NotImplementedError
 
     def refresh_form(self) -> None:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def look_up(self, key: Any) -> object:  # pragma: no cover - overridden where used
+        """What the form shows for ``key`` (conflicts, the sessions in a span), read in a worker."""
         raise NotImplementedError
 
     def confirmable(self) -> bool:
@@ -386,6 +402,36 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
             self._ready = True
             self.refresh_form()
             self.query_one(self.FIRST_FOCUS).focus()
+
+    # -- looking up what the form shows ---------------------------------------------------
+
+    def follow(self, key: Hashable | None) -> None:
+        """The form now shows ``key``: look it up (in a worker) unless it is known already or
+        being looked up; an answer for a key the user has typed past is kept, not shown."""
+        if key == self.following:
+            return
+        self.following = key
+        if key is not None and key not in self.known:
+            self._look_up(key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="look-up")
+    def _look_up(self, key: Hashable) -> None:
+        try:
+            value = self.look_up(key)
+        except (DomainError, StorageError) as exc:
+            self.post_message(LiveDialog.Found(key, None, sentence(str(exc))))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(LiveDialog.Found(key, value))
+
+    def on_live_dialog_found(self, message: Found) -> None:
+        if message.error is not None:
+            if message.key == self.following:
+                line, words = self.LOOKUP_FAILED
+                self.query_one(line, Line).say(words.format(message.error), ERROR)
+            return
+        self.known[message.key] = message.value
+        self.refresh_form()
 
     # -- confirming -----------------------------------------------------------------------
 
@@ -491,6 +537,105 @@ def form_buttons(submit: str, back: str = "Back") -> Horizontal:
     )
 
 
+def dialog_box(
+    title: str, subtitle: str = "", *, id: str | None = None, classes: str = "dialog"
+) -> Vertical:
+    """A form's or a question's box: its title on the border, its keys under it."""
+    box = Vertical(classes=classes, id=id)
+    box.border_title = title
+    if subtitle:
+        box.border_subtitle = subtitle
+    return box
+
+
+class ForClient:
+    """A client dialog's two inputs: the practice's use cases and the client it is about.
+
+    A mixin before the screen class: ``class X(ForClient, FormScreen[...])``.
+    """
+
+    def __init__(self, practice: Practice, client: Client) -> None:
+        super().__init__()
+        self.practice = practice
+        self.client = client
+
+
+class OneFieldDialog(ModalScreen[ResultT]):
+    """A question with one typed answer (a date, a time) that dismisses with what it reads.
+
+    Enter, ctrl+s or the go button read the field (``read``, which raises a DomainError in
+    words); what cannot be read goes on the error line. Escape or Back: None. Subclasses fill
+    in the table below and ``read``.
+    """
+
+    BOX = ""  # the box's id
+    TITLE_TEXT = ""
+    KEYS = ""  # the box's subtitle
+    LABEL = ""
+    FIELD = ""  # the Input's id
+    ERROR_LINE = ""  # the error line's id
+    EXPLAIN = ""  # the line under the field
+    GO: tuple[str, str, str] = ("", "", "primary")  # the go button: id, label, variant
+
+    def heading(self) -> str:
+        """The box's title."""
+        return self.TITLE_TEXT
+
+    def lead(self) -> ComposeResult:
+        """What stands above the field."""
+        yield from ()
+
+    def first_value(self) -> str:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def read(self, typed: str) -> ResultT:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        go, label, variant = self.GO
+        with dialog_box(self.heading(), self.KEYS, id=self.BOX):
+            yield from self.lead()
+            with Horizontal(classes="field"):
+                yield Label(self.LABEL)
+                yield Input(self.first_value(), id=self.FIELD)
+            yield Static(self.EXPLAIN, classes="echo")
+            yield Static("", classes="error", id=self.ERROR_LINE)
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button(label, id=go, variant=variant)  # type: ignore[arg-type]  # a ButtonVariant
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIELD}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == self.GO[0]:
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def action_submit(self) -> None:
+        try:
+            answer = self.read(self.query_one(f"#{self.FIELD}", Input).value)
+        except DomainError as exc:
+            self.query_one(f"#{self.ERROR_LINE}", Static).update(Text(str(exc)))
+            return
+        self.dismiss(answer)
+
+
+@dataclass(eq=False)
+class SpanRead(Message):
+    """What a form's worker read for the time span typed (conflicts, booked sessions); the form
+    drops it when the user has typed on since."""
+
+    key: tuple[datetime, datetime]
+    found: list[Any]
+
+
 class FormScreen(WorkerErrors, ModalScreen[ResultT]):
     """A modal form: enter in a field or ctrl+s submits, escape or Back goes back.
 
@@ -503,12 +648,22 @@ class FormScreen(WorkerErrors, ModalScreen[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = form_bindings("Save")
+    FOCUS = ""  # the id of the field that has focus when the form opens ('' for none)
 
     @dataclass(eq=False)  # a message is compared by identity, like Textual's own
     class Done(Message):
         """The save worker finished; the form says so and closes with ``result``."""
 
         result: Any
+
+    def on_mount(self) -> None:
+        if self.FOCUS:
+            self.query_one(f"#{self.FOCUS}").focus()
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, write: Callable[..., Any], *args: Any) -> None:
+        """Run ``write(*args)`` (one use case) in the save worker; ``Done`` with what it returns."""
+        self.post_message(self.Done(write(*args)))
 
     def action_submit(self) -> None:  # pragma: no cover - every form overrides it
         raise NotImplementedError

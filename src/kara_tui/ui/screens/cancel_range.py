@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
 
 from kara_tui.dayspan import days_to_span
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.policy.notices import why_not_notified
-from kara_tui.services.errors import StorageError
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
@@ -66,26 +62,22 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
     CONFIRM = ("Cancel them all  ctrl+s", "error")
     SAVING = "Cancelling…"
     FIRST_FOCUS = "#from"
-
-    @dataclass(eq=False)
-    class Previewed(Message):
-        span: Span
-        sessions: list[Session] | None
-        error: str = ""
-        unreachable: frozenset[int] = frozenset()  # ids of clients no notice can reach
+    LOOKUP_FAILED = ("#count", "Could not list the sessions: {}")
 
     def __init__(self, practice: Practice, *, start: date) -> None:
         super().__init__()
         self.practice = practice
         self.first_day = start
-        self.span: Span | None = None
-        self.previews: dict[Span, list[Session]] = {}
-        self.unreachable: frozenset[int] = frozenset()
 
     @property
     def tz(self) -> ZoneInfo | None:
         """The practice's zone, once loaded: all this dialog reads before its form."""
         return self.data
+
+    @property
+    def span(self) -> Span | None:
+        """The days typed, as a span of time, when they read."""
+        return self.following  # type: ignore[no-any-return]
 
     # -- building -------------------------------------------------------------------------
 
@@ -164,10 +156,7 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
         span = None if days is None else days_to_span(*days, tz)
         if days is None:
             problems.append("Fix the days above.")
-        if span != self.span:
-            self.span = span
-            if span is not None and span not in self.previews:
-                self._preview(span)
+        self.follow(span)
 
         note = self.query_one("#note", Input).value.strip()
         missing = self.reason is Reason.OTHER and not note
@@ -177,7 +166,8 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
         if missing:
             problems.append("Write what happened: 'Other' needs a note.")
 
-        sessions = self.previews.get(span) if span is not None else None
+        # What the service will cancel, and the ids of clients no notice can reach.
+        sessions, unreachable = self.known.get(span, (None, frozenset()))
         count, preview, time_off = (
             self.query_one("#count", Line),
             self.query_one("#preview", Line),
@@ -193,7 +183,7 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
             preview.say("")
             problems.append("Wait for the list of sessions.")
         else:
-            count.say(self._count_words(sessions, notify, self.unreachable))
+            count.say(self._count_words(sessions, notify, unreachable))
             preview.say(self._preview_lines(sessions, tz))
             first, last = days
             spell = f"{first:%a %d %b %Y}" + ("" if first == last else f" to {last:%a %d %b %Y}")
@@ -242,27 +232,10 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
             lines.append(plain(f"… and {len(sessions) - PREVIEW_LINES} more", MUTED))
         return Content("\n").join(lines)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
-    def _preview(self, span: Span) -> None:
-        try:
-            sessions = self.practice.preview_range(*span)
-            clients = self.practice.list_clients(include_archived=True)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Previewed(span, None, sentence(str(exc))))
-            return
-        unreachable = frozenset(c.id for c in clients if why_not_notified(c))
-        self.post_message(self.Previewed(span, sessions, unreachable=unreachable))
-
-    def on_cancel_range_dialog_previewed(self, message: Previewed) -> None:
-        if message.sessions is None:
-            if message.span == self.span:
-                self.query_one("#count", Line).say(
-                    f"Could not list the sessions: {message.error}", ERROR
-                )
-            return
-        self.previews[message.span] = message.sessions
-        self.unreachable = message.unreachable
-        self.refresh_form()
+    def look_up(self, key: Span) -> tuple[list[Session], frozenset[int]]:
+        sessions = self.practice.preview_range(*key)
+        clients = self.practice.list_clients(include_archived=True)
+        return sessions, frozenset(c.id for c in clients if why_not_notified(c))
 
     # -- events ---------------------------------------------------------------------------
 

@@ -8,14 +8,12 @@ from functools import partial
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
-from textual.worker import get_current_worker
 
 from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
 from kara_tui.policy.conflicts import Conflict
@@ -108,14 +106,7 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
 
     TITLE_TEXT = "Reschedule session"
     FIRST_FOCUS = "#start"
-
-    @dataclass(eq=False)
-    class Checked(Message):
-        """Conflicts for one slot; stale answers (the user typed on) are dropped."""
-
-        slot: Slot
-        conflicts: list[Conflict] | None
-        error: str = ""
+    LOOKUP_FAILED = ("#conflicts", "Could not check for conflicts: {}")
 
     @dataclass(eq=False)
     class Clashed(Message):
@@ -128,10 +119,18 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
         super().__init__()
         self.practice = practice
         self.session_id = session_id
-        self.slot: Slot | None = None
-        self.conflicts: dict[Slot, list[Conflict]] = {}
         self.book_anyway: Slot | None = None  # the slot the user agreed to book despite conflicts
         self._saving: Slot | None = None  # the slot the save worker is booking
+
+    @property
+    def slot(self) -> Slot | None:
+        """The new start and minutes as typed, when they read as a slot."""
+        return self.following  # type: ignore[no-any-return]
+
+    @property
+    def conflicts(self) -> dict[Slot, list[Conflict]]:
+        """The conflicts found so far, by slot."""
+        return self.known
 
     # -- building -------------------------------------------------------------------------
 
@@ -255,10 +254,7 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
             start_error.say("This time is in the past.", WARNING)
         else:
             start_error.say("")
-        if slot != self.slot:
-            self.slot = slot
-            if slot is not None and slot not in self.conflicts:
-                self._check(slot)
+        self.follow(slot)
         self._show_conflicts()
 
         by = self.asked_by
@@ -324,28 +320,11 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
                 parts.append(plain(f"\n  • this time {redacted(self, conflict.message)}", WARNING))
             line.say(Content.assemble(*parts))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
-    def _check(self, slot: Slot) -> None:
-        start, minutes = slot
-        try:
-            found = self.practice.check_slot(
-                start, plus_minutes(start, minutes), ignore_session_id=self.session_id
-            )
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Checked(slot, None, sentence(str(exc))))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Checked(slot, found))
-
-    def on_reschedule_dialog_checked(self, message: Checked) -> None:
-        if message.conflicts is None:
-            if message.slot == self.slot:
-                self.query_one("#conflicts", Line).say(
-                    f"Could not check for conflicts: {message.error}", ERROR
-                )
-            return
-        self.conflicts[message.slot] = message.conflicts
-        self.refresh_form()
+    def look_up(self, key: Slot) -> list[Conflict]:
+        start, minutes = key
+        return self.practice.check_slot(
+            start, plus_minutes(start, minutes), ignore_session_id=self.session_id
+        )
 
     # -- events ---------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
 from kara_tui.ui.client_pick import ClientPicker, Pickable
 from kara_tui.ui.privacy import privacy_on, redacted
+from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens import series_dialogs as series_form
 from kara_tui.ui.screens._dialog import FormScreen, error_line, form_bindings, form_buttons
 from kara_tui.ui.screens.confirm import ConfirmDialog
@@ -59,12 +60,6 @@ class SessionForm(FormScreen[Session | None]):
     """New session (``day`` given) or edit (``session`` given); dismisses with the saved Session."""
 
     BINDINGS = form_bindings("Save")
-
-    class Checked(Message):
-        def __init__(self, key: tuple[datetime, datetime], conflicts: list[Conflict]) -> None:
-            self.key = key
-            self.conflicts = conflicts
-            super().__init__()
 
     class ClientsLoaded(Message):
         def __init__(
@@ -322,17 +317,18 @@ class SessionForm(FormScreen[Session | None]):
     def _check(self, start: datetime, end: datetime) -> None:
         ignore = self.editing.id if self.editing is not None else None
         conflicts = self.practice.check_slot(start, end, ignore_session_id=ignore)
-        self.post_message(self.Checked((start, end), conflicts))
+        self.post_message(_dialog.SpanRead((start, end), conflicts))
 
-    def on_session_form_checked(self, message: Checked) -> None:
+    def on_span_read(self, message: _dialog.SpanRead) -> None:
         if message.key != self._checked_key:
             return  # typed on since
-        if not message.conflicts:
+        conflicts: list[Conflict] = message.found
+        if not conflicts:
             self._show_conflicts(Text("✓ the time is free", style="green"))
             self.query_one("#conflicts").set_class(False, "-warn")
             return
         text = Text()
-        for conflict in message.conflicts:
+        for conflict in conflicts:
             text.append(
                 f"{fmt.CONFLICT} This time {redacted(self, fmt.clean(conflict.message))}\n",
                 style="bold",
