@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
@@ -14,16 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from kara_tui.domain import (
-    Client,
-    DomainError,
-    PaymentMethod,
-    Professional,
-    Programme,
-    Reason,
-    Session,
-    SessionStatus,
-)
+from kara_tui.domain import DomainError, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.money import Money, MoneyError
 from kara_tui.policy.cancel_money import check_charge, check_notice_time, credit_line
 from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
@@ -47,6 +38,9 @@ from kara_tui.ui.screens._dialog import (
 )
 from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
+
+if TYPE_CHECKING:
+    from kara_tui.domain import Client, Professional, Session
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
 
@@ -75,7 +69,7 @@ class CancelRequest:
     message: str = ""  # the professional's own line in the client's notice
 
 
-class CancelDialog(LiveDialog[Session, Loaded]):
+class CancelDialog(LiveDialog["Session", Loaded]):
     """Cancel one session with a reason, charging only what the policy allows.
 
     Dismisses with the updated Session on confirm, None on Back. Nothing is ticked for the

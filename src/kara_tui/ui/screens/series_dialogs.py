@@ -191,13 +191,9 @@ def book(
         client_id,
         request.start,
         request.rule,
-        minutes=request.minutes,
         fee=fee,
-        service=request.service,
-        location=request.location,
-        prepaid=request.prepaid,
         on_conflict=on_conflict,  # type: ignore[arg-type]  # one of the three
-        notify=request.notify,
+        **request.booking(),
     )
     return booked.sessions[0]
 

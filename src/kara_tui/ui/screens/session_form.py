@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 MAX_MINUTES = 12 * 60
+BOOKING_FIELDS = ("minutes", "service", "location", "prepaid", "notify")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,10 @@ class Request:
     prepaid: bool
     notify: bool = False
     rule: SeriesRule | None = None  # a series (Repeat and Ends), None for one session
+
+    def booking(self) -> dict[str, Any]:
+        """What booking one session and booking a series both take from the form, by keyword."""
+        return {name: getattr(self, name) for name in BOOKING_FIELDS}
 
 
 class SessionForm(FormScreen[Session | None]):
@@ -394,17 +399,7 @@ class SessionForm(FormScreen[Session | None]):
             if request.rule is not None:  # a series: every session checked first
                 self.post_message(self.Done(series_form.book(p, client.id, request, fee, force)))
                 return
-            session = p.book(
-                client.id,
-                request.start,
-                minutes=request.minutes,
-                fee=fee,
-                service=request.service,
-                location=request.location,
-                prepaid=request.prepaid,
-                force=force,
-                notify=request.notify,
-            )
+            session = p.book(client.id, request.start, fee=fee, force=force, **request.booking())
         else:
             if request.fee:
                 fee = Money.parse(request.fee, self.editing.fee.currency)
