@@ -278,15 +278,11 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
 
     @dataclass(eq=False)
     class Saved(Message):
-        """The service wrote it; the dialog closes with ``result``."""
+        """How the save went: the dialog closes with ``result``, or says ``refusal`` (the
+        service's words, a sentence) on the status line."""
 
         result: Any
-
-    @dataclass(eq=False)
-    class SaveFailed(Message):
-        """The service refused, in its own words (a sentence)."""
-
-        text: str
+        refusal: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -339,7 +335,7 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
 
     def refused(self, exc: DomainError | StorageError) -> Message:
         """The message the save worker posts when the service refuses."""
-        return LiveDialog.SaveFailed(sentence(str(exc)))
+        return LiveDialog.Saved(None, sentence(str(exc)))
 
     # -- building -------------------------------------------------------------------------
 
@@ -468,11 +464,11 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
         self.post_message(LiveDialog.Saved(result))
 
     def on_live_dialog_saved(self, message: Saved) -> None:
+        if message.refusal is not None:
+            self.failed(f"Not saved: {message.refusal}")
+            return
         self.busy = False
         self.dismiss(message.result)
-
-    def on_live_dialog_save_failed(self, message: SaveFailed) -> None:
-        self.failed(f"Not saved: {message.text}")
 
     def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
         self.failed(self.WORK_FAILED.format(message.text))
