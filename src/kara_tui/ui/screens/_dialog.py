@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on
+from textual import on, work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from kara_tui.ui.privacy import redacted
+from kara_tui.domain import Client, DomainError
+from kara_tui.policy.notices import why_not_notified
+from kara_tui.services.errors import StorageError
+from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
+if TYPE_CHECKING:
+    from kara_tui.domain import Session
+    from kara_tui.services.practice import Practice
+
 ResultT = TypeVar("ResultT")
+LoadedT = TypeVar("LoadedT")
 
 ERROR = "$text-error"
 WARNING = "$text-warning"
@@ -207,6 +227,263 @@ class SessionDialog(ModalScreen[ResultT]):
             self.post_message(self.WorkFailed(report_error(error)))
 
 
+def choice_keys(action: str, count: int) -> list[BindingType]:
+    """Keys 1..count run ``action(0)``..``action(count - 1)``: a dialog's choices by number."""
+    return [Binding(str(n), f"{action}({n - 1})", show=False) for n in range(1, count + 1)]
+
+
+def session_head(
+    screen: Widget, name: str, session: Session, tz: ZoneInfo, lead: str = "  "
+) -> list[Content | str | tuple[str, str]]:
+    """The start of a session dialog's summary: the client (hidden in privacy mode), when, zone."""
+    return [
+        (shown_name(screen, name), "bold"),
+        lead,
+        when_text(session.start, session.end, tz),
+        (f" ({tz.key})", MUTED),
+    ]
+
+
+class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
+    """The body the cancel, reschedule and cancel-range dialogs share.
+
+    It loads what the dialog needs in a worker (``read``), shows the form (``form``) under the
+    title with the status line and the buttons at the foot, reads the form again on every
+    change (``refresh_form``, which sets ``problem``), and on confirm writes in a worker
+    (``start_save``, through ``save``); a refusal comes back on the status line, the rest of
+    the form as it was.
+    """
+
+    TITLE_TEXT = ""
+    LOADING = "Loading the session…"
+    CONFIRM: tuple[str, str] = ("Confirm  ctrl+s", "primary")  # label, variant
+    SAVING = "Saving…"
+    FIRST_FOCUS = ""  # the widget that has focus once loaded
+    WORK_FAILED = "{}"  # how an error nobody foresaw is put on the status line
+    LOOKUP_FAILED = ("", "{}")  # the line that says a lookup failed, and its words
+
+    @dataclass(eq=False)
+    class Ready(Message):
+        """What ``read`` returned, on the UI thread."""
+
+        data: Any
+
+    @dataclass(eq=False)
+    class Found(Message):
+        """What ``look_up`` read for ``key``; ``error`` in words when it failed."""
+
+        key: Hashable
+        value: Any
+        error: str | None = None
+
+    @dataclass(eq=False)
+    class Saved(Message):
+        """How the save went: the dialog closes with ``result``, or says ``refusal`` (the
+        service's words, a sentence) on the status line."""
+
+        result: Any
+        refusal: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: LoadedT | None = None
+        self.load_error = ""
+        self.problem = ""  # the first thing that stops Confirm, '' when none
+        self.following: Any = None  # what the form shows now (a slot, a span of days)
+        self.known: dict[Any, Any] = {}  # what the lookups found, by what was looked up
+        self._ready = False
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def dialog_title(self) -> str:
+        return self.TITLE_TEXT
+
+    @property
+    def open(self) -> bool:
+        """Loaded, and there is something to confirm."""
+        return self.data is not None
+
+    def read(self) -> LoadedT:  # pragma: no cover - every dialog overrides it
+        """What the dialog needs, read in the load worker."""
+        raise NotImplementedError
+
+    def summary(self) -> Content:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def form(self) -> ComposeResult:  # pragma: no cover - every dialog overrides it
+        """The summary and the form, once loaded."""
+        raise NotImplementedError
+
+    def refresh_form(self) -> None:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def look_up(self, key: Any) -> object:  # pragma: no cover - overridden where used
+        """What the form shows for ``key`` (conflicts, the sessions in a span), read in a worker."""
+        raise NotImplementedError
+
+    def confirmable(self) -> bool:
+        """After ``refresh_form``: may Confirm write now."""
+        return not self.problem
+
+    def held_back(self) -> bool:
+        """Confirm asks once more instead of writing (True); the reschedule's "book anyway"."""
+        return False
+
+    def start_save(self) -> None:  # pragma: no cover - every dialog overrides it
+        """Start the save worker with what is on screen."""
+        raise NotImplementedError
+
+    def refused(self, exc: DomainError | StorageError) -> Message:
+        """The message the save worker posts when the service refuses."""
+        return LiveDialog.Saved(None, sentence(str(exc)))
+
+    # -- building -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with frame(self.dialog_title()):
+            if self.data is None:
+                yield Static(
+                    plain(self.load_error or self.LOADING, ERROR if self.load_error else MUTED),
+                    id="summary",
+                )
+            else:
+                yield from self.form()
+            with Vertical(id="foot"):
+                yield Line(id="status")
+                with Horizontal(id="buttons"):
+                    if self.open:
+                        label, variant = self.CONFIRM
+                        yield Button(label, id="confirm", variant=variant, compact=True)  # type: ignore[arg-type]  # a ButtonVariant
+                    yield Button("Back  esc", id="back", compact=True)
+
+    def privacy_changed(self) -> None:
+        if self.data is not None:
+            self.query_one("#summary", Static).update(self.summary())
+            if self._ready:
+                self.refresh_form()
+
+    def notify_box(self, client: Client) -> tuple[Checkbox, str]:
+        """The "Notify client" box, unticked and disabled when no notice can reach the
+        client; with the policy's reason why not ('' when one can)."""
+        box = self.query_one("#notify", Checkbox)
+        blocked = why_not_notified(client)
+        if blocked:
+            box.value = False
+        box.disabled = bool(blocked)
+        return box, blocked
+
+    def pick(self, choices: str, index: int) -> None:
+        """Keys 1-4: press a choice of the ChoiceSet ``choices``; a bell when it is barred."""
+        if self._ready and not self.query_one(choices, ChoiceSet).pick(index):
+            self.app.bell()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _load(self) -> None:
+        try:
+            data = self.read()
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.LoadFailed(sentence(str(exc))))
+            return
+        self.post_message(LiveDialog.Ready(data))
+
+    async def on_live_dialog_ready(self, message: Ready) -> None:
+        self.data = message.data
+        await self.recompose()
+        if self.open:
+            self._ready = True
+            self.refresh_form()
+            self.query_one(self.FIRST_FOCUS).focus()
+
+    # -- looking up what the form shows ---------------------------------------------------
+
+    def follow(self, key: Hashable | None) -> None:
+        """The form now shows ``key``: look it up (in a worker) unless it is known already or
+        being looked up; an answer for a key the user has typed past is kept, not shown."""
+        if key == self.following:
+            return
+        self.following = key
+        if key is not None and key not in self.known:
+            self._look_up(key)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="look-up")
+    def _look_up(self, key: Hashable) -> None:
+        try:
+            value = self.look_up(key)
+        except (DomainError, StorageError) as exc:
+            self.post_message(LiveDialog.Found(key, None, sentence(str(exc))))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(LiveDialog.Found(key, value))
+
+    def on_live_dialog_found(self, message: Found) -> None:
+        if message.error is not None:
+            if message.key == self.following:
+                line, words = self.LOOKUP_FAILED
+                self.query_one(line, Line).say(words.format(message.error), ERROR)
+            return
+        self.known[message.key] = message.value
+        self.refresh_form()
+
+    # -- confirming -----------------------------------------------------------------------
+
+    @on(RadioSet.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.refresh_form()
+
+    def action_confirm(self) -> None:
+        if not self._ready or self.busy:
+            return
+        self.refresh_form()
+        if not self.confirmable():
+            self.app.bell()
+            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
+            return
+        if self.held_back():
+            return
+        self.busy = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#status", Line).say(self.SAVING, MUTED)
+        self.start_save()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def save(self, write: Callable[[], object]) -> None:
+        """Run ``write`` (one service call) in the save worker and post how it went."""
+        try:
+            result = write()
+        except (DomainError, StorageError) as exc:
+            self.post_message(self.refused(exc))
+            return
+        self.post_message(LiveDialog.Saved(result))
+
+    def on_live_dialog_saved(self, message: Saved) -> None:
+        if message.refusal is not None:
+            self.failed(f"Not saved: {message.refusal}")
+            return
+        self.busy = False
+        self.dismiss(message.result)
+
+    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
+        self.failed(self.WORK_FAILED.format(message.text))
+
+    def failed(self, text: str) -> None:
+        """Say ``text`` on the status line; before the form was loaded, instead of the form."""
+        self.busy = False
+        if not self._ready:
+            self.load_error = text
+            self.call_later(self.recompose)
+            return
+        self.refresh_form()
+        self.query_one("#status", Line).say(text, ERROR)
+
+
 def sentence(text: str) -> str:
     """A service's message ('a charge must be more than zero') as a sentence on screen."""
     text = text.strip()
@@ -256,6 +533,105 @@ def form_buttons(submit: str, back: str = "Back") -> Horizontal:
     )
 
 
+def dialog_box(
+    title: str, subtitle: str = "", *, id: str | None = None, classes: str = "dialog"
+) -> Vertical:
+    """A form's or a question's box: its title on the border, its keys under it."""
+    box = Vertical(classes=classes, id=id)
+    box.border_title = title
+    if subtitle:
+        box.border_subtitle = subtitle
+    return box
+
+
+class ForClient:
+    """A client dialog's two inputs: the practice's use cases and the client it is about.
+
+    A mixin before the screen class: ``class X(ForClient, FormScreen[...])``.
+    """
+
+    def __init__(self, practice: Practice, client: Client) -> None:
+        super().__init__()
+        self.practice = practice
+        self.client = client
+
+
+class OneFieldDialog(ModalScreen[ResultT]):
+    """A question with one typed answer (a date, a time) that dismisses with what it reads.
+
+    Enter, ctrl+s or the go button read the field (``read``, which raises a DomainError in
+    words); what cannot be read goes on the error line. Escape or Back: None. Subclasses fill
+    in the table below and ``read``.
+    """
+
+    BOX = ""  # the box's id
+    TITLE_TEXT = ""
+    KEYS = ""  # the box's subtitle
+    LABEL = ""
+    FIELD = ""  # the Input's id
+    ERROR_LINE = ""  # the error line's id
+    EXPLAIN = ""  # the line under the field
+    GO: tuple[str, str, str] = ("", "", "primary")  # the go button: id, label, variant
+
+    def heading(self) -> str:
+        """The box's title."""
+        return self.TITLE_TEXT
+
+    def lead(self) -> ComposeResult:
+        """What stands above the field."""
+        yield from ()
+
+    def first_value(self) -> str:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def read(self, typed: str) -> ResultT:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        go, label, variant = self.GO
+        with dialog_box(self.heading(), self.KEYS, id=self.BOX):
+            yield from self.lead()
+            with Horizontal(classes="field"):
+                yield Label(self.LABEL)
+                yield Input(self.first_value(), id=self.FIELD)
+            yield Static(self.EXPLAIN, classes="echo")
+            yield Static("", classes="error", id=self.ERROR_LINE)
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button(label, id=go, variant=variant)  # type: ignore[arg-type]  # a ButtonVariant
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIELD}", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == self.GO[0]:
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def action_submit(self) -> None:
+        try:
+            answer = self.read(self.query_one(f"#{self.FIELD}", Input).value)
+        except DomainError as exc:
+            self.query_one(f"#{self.ERROR_LINE}", Static).update(Text(str(exc)))
+            return
+        self.dismiss(answer)
+
+
+@dataclass(eq=False)
+class SpanRead(Message):
+    """What a form's worker read for the time span typed (conflicts, booked sessions); the form
+    drops it when the user has typed on since."""
+
+    key: tuple[datetime, datetime]
+    found: list[Any]
+
+
 class FormScreen(WorkerErrors, ModalScreen[ResultT]):
     """A modal form: enter in a field or ctrl+s submits, escape or Back goes back.
 
@@ -268,12 +644,22 @@ class FormScreen(WorkerErrors, ModalScreen[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = form_bindings("Save")
+    FOCUS = ""  # the id of the field that has focus when the form opens ('' for none)
 
     @dataclass(eq=False)  # a message is compared by identity, like Textual's own
     class Done(Message):
         """The save worker finished; the form says so and closes with ``result``."""
 
         result: Any
+
+    def on_mount(self) -> None:
+        if self.FOCUS:
+            self.query_one(f"#{self.FOCUS}").focus()
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, write: Callable[..., Any], *args: Any) -> None:
+        """Run ``write(*args)`` (one use case) in the save worker; ``Done`` with what it returns."""
+        self.post_message(self.Done(write(*args)))
 
     def action_submit(self) -> None:  # pragma: no cover - every form overrides it
         raise NotImplementedError

@@ -4,37 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from kara_tui.domain import (
-    Client,
-    DomainError,
-    Money,
-    PaymentMethod,
-    Professional,
-    Programme,
-    Reason,
-    Session,
-    SessionStatus,
-)
-from kara_tui.domain.money import MoneyError
+from kara_tui.domain import DomainError, PaymentMethod, Programme, Reason, SessionStatus
+from kara_tui.domain.money import Money, MoneyError
 from kara_tui.policy.cancel_money import check_charge, check_notice_time, credit_line
 from kara_tui.policy.cancellation import ChargeDecision, decide, reasons_for
-from kara_tui.policy.notices import why_not_notified
-from kara_tui.services.errors import StorageError
 from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import AmbiguousTime, parse_moment
 from kara_tui.ui import format as fmt
-from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.resolved import moment_echo
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -43,15 +29,18 @@ from kara_tui.ui.screens._dialog import (
     WARNING,
     ChoiceSet,
     Line,
-    SessionDialog,
+    LiveDialog,
+    choice_keys,
     field_text,
-    frame,
     plain,
     sentence,
-    when_text,
+    session_head,
 )
 from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
+
+if TYPE_CHECKING:
+    from kara_tui.domain import Client, Professional, Session
 
 REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.CLIENT, Reason.NO_SHOW, Reason.OTHER)
 
@@ -80,16 +69,14 @@ class CancelRequest:
     message: str = ""  # the professional's own line in the client's notice
 
 
-class CancelDialog(SessionDialog[Session]):
+class CancelDialog(LiveDialog["Session", Loaded]):
     """Cancel one session with a reason, charging only what the policy allows.
 
     Dismisses with the updated Session on confirm, None on Back. Nothing is ticked for the
     user except "Notify client", and nothing is written until Confirm.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(n), f"pick_reason({n - 1})", show=False) for n in range(1, 5)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys("pick_reason", len(REASONS))
 
     DEFAULT_CSS = """
     CancelDialog #reasons { margin-bottom: 0; }
@@ -102,67 +89,35 @@ class CancelDialog(SessionDialog[Session]):
     CancelDialog #charge-row { padding-left: 4; }
     """
 
-    class Ready(Message):
-        def __init__(self, data: Loaded) -> None:
-            super().__init__()
-            self.data = data
-
-    class Saved(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class SaveFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+    FIRST_FOCUS = "#reasons"
+    WORK_FAILED = "Not saved: {}"
 
     def __init__(self, practice: Practice, session_id: int, *, no_show: bool = False) -> None:
         super().__init__()
         self.practice = practice
         self.session_id = session_id
         self.start_as_no_show = no_show
-        self.data: Loaded | None = None
-        self.load_error = ""
         self.request: CancelRequest | None = None
-        self.problem = ""
         self._methods: tuple[PaymentMethod, ...] | None = None
-        self._ready = False
         self._typed_notice: str | None = None  # kept while a no-show shows the start instead
         self._auto_amount = ""  # the amount last filled in from the policy, not typed
 
     # -- building -------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        with frame("Record a no-show" if self.start_as_no_show else "Cancel session"):
-            yield from self._content()
-            with Vertical(id="foot"):
-                yield Line(id="status")
-                with Horizontal(id="buttons"):
-                    if self.data is not None and self._open:
-                        yield Button(
-                            "Confirm  ctrl+s", id="confirm", variant="primary", compact=True
-                        )
-                    yield Button("Back  esc", id="back", compact=True)
+    def dialog_title(self) -> str:
+        return "Record a no-show" if self.start_as_no_show else "Cancel session"
 
     @property
-    def _open(self) -> bool:
+    def open(self) -> bool:
         """Loaded and still scheduled: there is something to cancel."""
         return self.data is not None and self.data.session.status is SessionStatus.SCHEDULED
 
-    def _content(self) -> ComposeResult:
-        if self.data is None:
-            yield Static(
-                plain(
-                    self.load_error or "Loading the session…", ERROR if self.load_error else MUTED
-                ),
-                id="summary",
-            )
-            return
+    def form(self) -> ComposeResult:
+        assert self.data is not None
         data = self.data
         session = data.session
-        yield Static(self._summary(data), id="summary")
-        if not self._open:
+        yield Static(self.summary(), id="summary")
+        if not self.open:
             yield Static(
                 plain(
                     f"This session is already {session.status.value.replace('_', '-')}: "
@@ -244,53 +199,27 @@ class CancelDialog(SessionDialog[Session]):
                 compact=True,
             )
 
-    def privacy_changed(self) -> None:
-        if self.data is not None:
-            self.query_one("#summary", Static).update(self._summary(self.data))
-            if self._ready:
-                self.refresh_decision()
-
-    def _summary(self, data: Loaded) -> Content:
-        s = data.session
+    def summary(self) -> Content:
+        assert self.data is not None
+        data, s = self.data, self.data.session
         extras = []
         if s.prepaid:
             extras.append("prepaid")
         if data.client.programme is Programme.SPONSORED:
             extras.append("sponsored programme")
         return Content.assemble(
-            (shown_name(self, data.client.name), "bold"),
-            "  ",
-            when_text(s.start, s.end, data.tz),
-            (f" ({data.tz.key})", MUTED),
+            *session_head(self, data.client.name, s, data.tz),
             "  fee ",
             str(s.fee),
             (f"  {', '.join(extras)}" if extras else "", MUTED),
         )
 
-    def on_mount(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def _load(self) -> None:
-        try:
-            session = self.practice.get_session(self.session_id)
-            client = self.practice.find_client(session.client_id)
-            professional = self.practice.professional()
-            tz = ZoneInfo(professional.timezone)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.LoadFailed(sentence(str(exc))))
-            return
-        self.post_message(
-            self.Ready(Loaded(session, client, professional, tz, self.practice.clock.now()))
-        )
-
-    async def on_cancel_dialog_ready(self, message: Ready) -> None:
-        self.data = message.data
-        await self.recompose()
-        if self._open:
-            self._ready = True
-            self.refresh_decision()
-            self.query_one("#reasons", ChoiceSet).focus()
+    def read(self) -> Loaded:
+        session = self.practice.get_session(self.session_id)
+        client = self.practice.find_client(session.client_id)
+        professional = self.practice.professional()
+        tz = ZoneInfo(professional.timezone)
+        return Loaded(session, client, professional, tz, self.practice.clock.now())
 
     # -- the live decision ----------------------------------------------------------------
 
@@ -310,7 +239,7 @@ class CancelDialog(SessionDialog[Session]):
             now=now,
         )
 
-    def refresh_decision(self) -> None:
+    def refresh_form(self) -> None:
         """Recompute the policy from what is on screen and say everything it decides."""
         if not self._ready or self.data is None:
             return
@@ -505,14 +434,10 @@ class CancelDialog(SessionDialog[Session]):
     def _show_notify(self, no_show: bool) -> tuple[bool, str]:
         """Say who is notified; whether a notice is asked for, and the personal line."""
         assert self.data is not None
-        box = self.query_one("#notify", Checkbox)
+        box, blocked = self.notify_box(self.data.client)
         message_input = self.query_one("#message", Input)
         box.display = not no_show
         hint = self.query_one("#notify-hint", Line)
-        blocked = why_not_notified(self.data.client)
-        if blocked:
-            box.value = False
-        box.disabled = bool(blocked)
         if blocked:
             hint.say(f"Not notified: {blocked}.", MUTED)
         elif no_show:
@@ -526,72 +451,30 @@ class CancelDialog(SessionDialog[Session]):
 
     # -- events ---------------------------------------------------------------------------
 
-    @on(RadioSet.Changed)
-    @on(Input.Changed)
-    @on(Checkbox.Changed)
-    @on(Select.Changed)
-    def _changed(self) -> None:
-        self.refresh_decision()
-
     def action_pick_reason(self, index: int) -> None:
-        if not self._ready:
-            return
-        if not self.query_one("#reasons", ChoiceSet).pick(index):
-            self.app.bell()
+        self.pick("#reasons", index)
 
-    def action_confirm(self) -> None:
-        if not self._ready or self.busy:
-            return
-        self.refresh_decision()
-        if self.request is None:
-            self.app.bell()
-            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
-            return
-        self.busy = True
-        self.query_one("#confirm", Button).disabled = True
-        self.query_one("#status", Line).say("Saving…", MUTED)
-        self._save(self.request)
+    def confirmable(self) -> bool:
+        return self.request is not None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, request: CancelRequest) -> None:
-        try:
-            if request.as_no_show:
-                session = self.practice.no_show(
-                    self.session_id,
-                    charge=request.charge,
-                    note=request.note,
-                    message=request.message,
-                )
-            else:
-                session = self.practice.cancel(
-                    self.session_id,
-                    request.reason,
-                    note=request.note,
-                    notified_at=request.notified_at,
-                    charge=request.charge,
-                    notify=request.notify,
-                    message=request.message,
-                )
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.SaveFailed(sentence(str(exc))))
-            return
-        self.post_message(self.Saved(session))
+    def start_save(self) -> None:
+        assert self.request is not None
+        self.save(partial(self._write, self.request))
 
-    def on_cancel_dialog_saved(self, message: Saved) -> None:
-        self.busy = False
-        self.dismiss(message.session)
-
-    def on_cancel_dialog_save_failed(self, message: SaveFailed) -> None:
-        self._failed(message.text)
-
-    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
-        self._failed(message.text)
-
-    def _failed(self, text: str) -> None:
-        self.busy = False
-        if not self._ready:
-            self.load_error = text
-            self.call_later(self.recompose)
-            return
-        self.refresh_decision()
-        self.query_one("#status", Line).say(f"Not saved: {text}", ERROR)
+    def _write(self, request: CancelRequest) -> Session:
+        if request.as_no_show:
+            return self.practice.no_show(
+                self.session_id,
+                charge=request.charge,
+                note=request.note,
+                message=request.message,
+            )
+        return self.practice.cancel(
+            self.session_id,
+            request.reason,
+            note=request.note,
+            notified_at=request.notified_at,
+            charge=request.charge,
+            notify=request.notify,
+            message=request.message,
+        )

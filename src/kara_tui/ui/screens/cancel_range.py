@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from kara_tui.dayspan import days_to_span
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.policy.notices import why_not_notified
-from kara_tui.services.errors import StorageError
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
@@ -28,8 +26,8 @@ from kara_tui.ui.screens._dialog import (
     WARNING,
     ChoiceSet,
     Line,
-    SessionDialog,
-    frame,
+    LiveDialog,
+    choice_keys,
     plain,
     sentence,
 )
@@ -41,7 +39,7 @@ PREVIEW_LINES = 40
 Span = tuple[datetime, datetime]
 
 
-class CancelRangeDialog(SessionDialog[list[Session]]):
+class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
     """Cancel every upcoming session from one day to another (both included) in one go.
 
     Dismisses with the cancelled Sessions (possibly none: the days are still blocked as time
@@ -49,10 +47,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     the range that have not started yet.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick_reason(0)", show=False),
-        Binding("2", "pick_reason(1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys("pick_reason", len(RANGE_REASONS))
 
     DEFAULT_CSS = """
     CancelRangeDialog #body { margin-top: 1; }
@@ -62,77 +57,40 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
     CancelRangeDialog #notify { margin-top: 1; }
     """
 
-    class Ready(Message):
-        def __init__(self, tz: ZoneInfo) -> None:
-            super().__init__()
-            self.tz = tz
-
-    class Previewed(Message):
-        def __init__(
-            self,
-            span: Span,
-            sessions: list[Session] | None,
-            error: str = "",
-            unreachable: frozenset[int] = frozenset(),
-        ) -> None:
-            super().__init__()
-            self.span = span
-            self.sessions = sessions
-            self.error = error
-            self.unreachable = unreachable  # ids of clients no notice can reach
-
-    class Saved(Message):
-        def __init__(self, sessions: list[Session]) -> None:
-            super().__init__()
-            self.sessions = sessions
-
-    class SaveFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+    TITLE_TEXT = "Cancel a range of days"
+    LOADING = "Loading…"
+    CONFIRM = ("Cancel them all  ctrl+s", "error")
+    SAVING = "Cancelling…"
+    FIRST_FOCUS = "#from"
+    LOOKUP_FAILED = ("#count", "Could not list the sessions: {}")
 
     def __init__(self, practice: Practice, *, start: date) -> None:
         super().__init__()
         self.practice = practice
         self.first_day = start
-        self.tz: ZoneInfo | None = None
-        self.load_error = ""
-        self.span: Span | None = None
-        self.previews: dict[Span, list[Session]] = {}
-        self.unreachable: frozenset[int] = frozenset()
-        self.problem = ""
-        self._ready = False
+
+    @property
+    def tz(self) -> ZoneInfo | None:
+        """The practice's zone, once loaded: all this dialog reads before its form."""
+        return self.data
+
+    @property
+    def span(self) -> Span | None:
+        """The days typed, as a span of time, when they read."""
+        return self.following  # type: ignore[no-any-return]
 
     # -- building -------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        with frame("Cancel a range of days"):
-            yield from self._content()
-            with Vertical(id="foot"):
-                yield Line(id="status")
-                with Horizontal(id="buttons"):
-                    if self.tz is not None:
-                        yield Button(
-                            "Cancel them all  ctrl+s", id="confirm", variant="error", compact=True
-                        )
-                    yield Button("Back  esc", id="back", compact=True)
-
-    def _content(self) -> ComposeResult:
-        if self.tz is None:
-            yield Static(
-                plain(self.load_error or "Loading…", ERROR if self.load_error else MUTED),
-                id="summary",
-            )
-            return
-        yield Static(
-            plain(
-                "For an emergency such as illness: every upcoming session in these days is "
-                "cancelled, each client is told, prepaid sessions get a refund record, and the "
-                "days are blocked as time off.",
-                MUTED,
-            ),
-            id="summary",
+    def summary(self) -> Content:
+        return plain(
+            "For an emergency such as illness: every upcoming session in these days is "
+            "cancelled, each client is told, prepaid sessions get a refund record, and the "
+            "days are blocked as time off.",
+            MUTED,
         )
+
+    def form(self) -> ComposeResult:
+        yield Static(self.summary(), id="summary")
         with Vertical(id="body"):
             with Horizontal(classes="row"):
                 yield Static("From", classes="caption")
@@ -162,24 +120,8 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             yield Line(id="time-off")
             yield Tick("Notify clients", value=True, id="notify", compact=True)
 
-    def on_mount(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def _load(self) -> None:
-        try:
-            tz = self.practice.tz
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.LoadFailed(sentence(str(exc))))
-            return
-        self.post_message(self.Ready(tz))
-
-    async def on_cancel_range_dialog_ready(self, message: Ready) -> None:
-        self.tz = message.tz
-        await self.recompose()
-        self._ready = True
-        self.refresh_form()
-        self.query_one("#from", Input).focus()
+    def read(self) -> ZoneInfo:
+        return self.practice.tz
 
     # -- the live form --------------------------------------------------------------------
 
@@ -214,10 +156,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         span = None if days is None else days_to_span(*days, tz)
         if days is None:
             problems.append("Fix the days above.")
-        if span != self.span:
-            self.span = span
-            if span is not None and span not in self.previews:
-                self._preview(span)
+        self.follow(span)
 
         note = self.query_one("#note", Input).value.strip()
         missing = self.reason is Reason.OTHER and not note
@@ -227,7 +166,8 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
         if missing:
             problems.append("Write what happened: 'Other' needs a note.")
 
-        sessions = self.previews.get(span) if span is not None else None
+        # What the service will cancel, and the ids of clients no notice can reach.
+        sessions, unreachable = self.known.get(span, (None, frozenset()))
         count, preview, time_off = (
             self.query_one("#count", Line),
             self.query_one("#preview", Line),
@@ -243,7 +183,7 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             preview.say("")
             problems.append("Wait for the list of sessions.")
         else:
-            count.say(self._count_words(sessions, notify, self.unreachable))
+            count.say(self._count_words(sessions, notify, unreachable))
             preview.say(self._preview_lines(sessions, tz))
             first, last = days
             spell = f"{first:%a %d %b %Y}" + ("" if first == last else f" to {last:%a %d %b %Y}")
@@ -276,9 +216,6 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             words += f"; {skipped} not notified (no email address)"
         return words + "."
 
-    def privacy_changed(self) -> None:
-        self.refresh_form()
-
     def _preview_lines(self, sessions: list[Session], tz: ZoneInfo) -> Content:
         lines: list[Content] = []
         for s in sessions[:PREVIEW_LINES]:
@@ -295,82 +232,27 @@ class CancelRangeDialog(SessionDialog[list[Session]]):
             lines.append(plain(f"… and {len(sessions) - PREVIEW_LINES} more", MUTED))
         return Content("\n").join(lines)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preview")
-    def _preview(self, span: Span) -> None:
-        try:
-            sessions = self.practice.preview_range(*span)
-            clients = self.practice.list_clients(include_archived=True)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Previewed(span, None, sentence(str(exc))))
-            return
-        unreachable = frozenset(c.id for c in clients if why_not_notified(c))
-        self.post_message(self.Previewed(span, sessions, unreachable=unreachable))
-
-    def on_cancel_range_dialog_previewed(self, message: Previewed) -> None:
-        if message.sessions is None:
-            if message.span == self.span:
-                self.query_one("#count", Line).say(
-                    f"Could not list the sessions: {message.error}", ERROR
-                )
-            return
-        self.previews[message.span] = message.sessions
-        self.unreachable = message.unreachable
-        self.refresh_form()
+    def look_up(self, key: Span) -> tuple[list[Session], frozenset[int]]:
+        sessions = self.practice.preview_range(*key)
+        clients = self.practice.list_clients(include_archived=True)
+        return sessions, frozenset(c.id for c in clients if why_not_notified(c))
 
     # -- events ---------------------------------------------------------------------------
 
-    @on(RadioSet.Changed)
-    @on(Input.Changed)
-    @on(Checkbox.Changed)
-    def _changed(self) -> None:
-        self.refresh_form()
-
     def action_pick_reason(self, index: int) -> None:
-        if self._ready:
-            self.query_one("#reasons", ChoiceSet).pick(index)
+        self.pick("#reasons", index)
 
-    def action_confirm(self) -> None:
-        if not self._ready or self.busy:
-            return
-        self.refresh_form()
-        if self.problem or self.span is None:
-            self.app.bell()
-            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
-            return
-        self.busy = True
-        self.query_one("#confirm", Button).disabled = True
-        self.query_one("#status", Line).say("Cancelling…", MUTED)
-        self._save(
-            self.span,
-            self.reason,
-            self.query_one("#note", Input).value.strip(),
-            self.query_one("#notify", Checkbox).value,
+    def confirmable(self) -> bool:
+        return not self.problem and self.span is not None
+
+    def start_save(self) -> None:
+        assert self.span is not None
+        self.save(
+            partial(
+                self.practice.cancel_range,
+                *self.span,
+                self.reason,
+                note=self.query_one("#note", Input).value.strip(),
+                notify=self.query_one("#notify", Checkbox).value,
+            )
         )
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, span: Span, reason: Reason, note: str, notify: bool) -> None:
-        try:
-            sessions = self.practice.cancel_range(*span, reason, note=note, notify=notify)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.SaveFailed(sentence(str(exc))))
-            return
-        self.post_message(self.Saved(sessions))
-
-    def on_cancel_range_dialog_saved(self, message: Saved) -> None:
-        self.busy = False
-        self.dismiss(message.sessions)
-
-    def on_cancel_range_dialog_save_failed(self, message: SaveFailed) -> None:
-        self._failed(f"Not saved: {message.text}")
-
-    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
-        self._failed(message.text)
-
-    def _failed(self, text: str) -> None:
-        self.busy = False
-        if not self._ready:
-            self.load_error = text
-            self.call_later(self.recompose)
-            return
-        self.refresh_form()
-        self.query_one("#status", Line).say(text, ERROR)

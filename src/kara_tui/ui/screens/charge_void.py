@@ -5,34 +5,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus
+from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class VoidForm(FormScreen[Charge | None]):
-    """The same use case as `kara-tui charges void ID --reason TEXT` (policy.check_voidable)."""
-
-    BINDINGS = form_bindings("Void")
+class ChargeForm(FormScreen[Charge | None]):
+    """A form about one charge or refund of the client's charges (void it, mark it paid)."""
 
     def __init__(self, practice: Practice, charge: Charge) -> None:
         super().__init__()
         self.practice = practice
         self.charge = charge
 
+
+class VoidForm(ChargeForm):
+    """The same use case as `kara-tui charges void ID --reason TEXT` (policy.check_voidable)."""
+
+    BINDINGS = form_bindings("Void")
+    FOCUS = "reason"
+
     def compose(self) -> ComposeResult:
         c = self.charge
         what = "Refund" if c.kind is ChargeKind.REFUND else "Charge"
-        with Vertical(classes="dialog", id="void-form") as box:
-            box.border_title = f"Void {what.lower()} {c.id}: {c.amount}"
-            box.border_subtitle = "enter or ctrl+s voids it · escape back"
+        with _dialog.dialog_box(
+            f"Void {what.lower()} {c.id}: {c.amount}",
+            "enter or ctrl+s voids it · escape back",
+            id="void-form",
+        ):
             if c.status is ChargeStatus.PAID:
                 said = (
                     f"{what} {c.id} is paid: voiding keeps it on record; enter it again if wrong."
@@ -42,17 +48,13 @@ class VoidForm(FormScreen[Charge | None]):
             yield error_line()
             yield form_buttons("Void")
 
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
     def action_submit(self) -> None:
-        self._void(self.query_one("#reason", Input).value)
+        self.save(self._void, self.query_one("#reason", Input).value)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _void(self, reason: str) -> None:
+    def _void(self, reason: str) -> Charge:
         from kara_tui.services.charges import Ledger
 
-        self.post_message(self.Done(Ledger(self.practice).void(self.charge.id, reason)))
+        return Ledger(self.practice).void(self.charge.id, reason)
 
     def said(self, result: Charge) -> str:
         return f"Charge {result.id} voided"

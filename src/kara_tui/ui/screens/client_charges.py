@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Select, Static
@@ -19,7 +18,8 @@ from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, Pay
 from kara_tui.domain.model import ALL_METHODS
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens import _dialog
-from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.screens._dialog import error_line, field, form_bindings, form_buttons
+from kara_tui.ui.screens.charge_void import ChargeForm
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def balance_text(balance: list[Money]) -> str:
     return ", ".join(parts)
 
 
-class ChargesDialog(WorkerErrors, ModalScreen[None]):
+class ChargesDialog(_dialog.ForClient, WorkerErrors, ModalScreen[None]):
     BINDINGS = [
         # Not p: p is privacy mode on every screen.
         Binding("m", "pay", "Mark paid", id="charge_pay"),
@@ -48,26 +48,22 @@ class ChargesDialog(WorkerErrors, ModalScreen[None]):
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
     ]
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, lines: list[ChargeLine], balance: list[Money]) -> None:
-            self.lines = lines
-            self.balance = balance
-            super().__init__()
+        lines: list[ChargeLine]
+        balance: list[Money]
 
     def __init__(self, practice: Practice, client: Client) -> None:
-        super().__init__()
-        self.practice = practice
-        self.client = client
+        super().__init__(practice, client)
         self._charges: dict[str, Charge] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide", id="charges") as box:
-            box.border_title = (
-                f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})"
-            )
-            box.border_subtitle = (
-                "m or enter marks the selected charge paid · v voids it · escape back"
-            )
+        with _dialog.dialog_box(
+            f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})",
+            "m or enter marks the selected charge paid · v voids it · escape back",
+            id="charges",
+            classes="dialog -wide",
+        ):
             yield Static("", id="charges-balance")
             yield DataTable(id="charges-table", cursor_type="row")
 
@@ -163,23 +159,21 @@ class Payment:
     reference: str
 
 
-class PayForm(FormScreen[Charge | None]):
+class PayForm(ChargeForm):
     """Mark one pending charge paid: how, on which day, with which reference."""
 
     BINDINGS = form_bindings("Mark paid")
-
-    def __init__(self, practice: Practice, charge: Charge) -> None:
-        super().__init__()
-        self.practice = practice
-        self.charge = charge
+    FOCUS = "day"
 
     def compose(self) -> ComposeResult:
         c = self.charge
         refund = c.kind is ChargeKind.REFUND
         method = c.method if c.method in ALL_METHODS else PaymentMethod.CARD
-        with Vertical(classes="dialog", id="pay-form") as box:
-            box.border_title = f"{'Refund paid out' if refund else 'Charge paid'}: {c.amount}"
-            box.border_subtitle = "enter or ctrl+s marks it paid · escape back"
+        with _dialog.dialog_box(
+            f"{'Refund paid out' if refund else 'Charge paid'}: {c.amount}",
+            "enter or ctrl+s marks it paid · escape back",
+            id="pay-form",
+        ):
             yield field(
                 "Method",
                 Select(
@@ -195,9 +189,6 @@ class PayForm(FormScreen[Charge | None]):
             )
             yield error_line()
             yield form_buttons("Mark paid")
-
-    def on_mount(self) -> None:
-        self.query_one("#day", Input).focus()
 
     def action_submit(self) -> None:
         method = self.query_one("#method", Select).value

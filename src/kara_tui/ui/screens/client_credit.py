@@ -5,38 +5,38 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from kara_tui.domain import Client
 from kara_tui.policy.sponsored import parse_credit_change
 from kara_tui.ui.privacy import shown_name
+from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class CreditForm(FormScreen[Client | None]):
+class CreditForm(_dialog.ForClient, FormScreen[Client | None]):
     """'+10' tops up, '-2' corrects; a note (a purchase order) goes in the audit trail.
 
     The same use case as `kara-tui clients credit NAME +10 --note TEXT`."""
 
     BINDINGS = form_bindings("Save")
+    FOCUS = "sessions"
 
     def __init__(self, practice: Practice, client: Client, held: int = 0) -> None:
-        super().__init__()
-        self.practice = practice
-        self.client = client
+        super().__init__(practice, client)
         self.held = held
 
     def compose(self) -> ComposeResult:
         c = self.client
-        with Vertical(classes="dialog", id="credit-form") as box:
-            box.border_title = f"Sponsored credit: {shown_name(self, c.name)} (id {c.id})"
-            box.border_subtitle = "enter or ctrl+s saves · escape back"
+        with _dialog.dialog_box(
+            f"Sponsored credit: {shown_name(self, c.name)} (id {c.id})",
+            "enter or ctrl+s saves · escape back",
+            id="credit-form",
+        ):
             yield Static(
                 Text(
                     f"{c.sponsored_credit} session(s) of credit left, {self.held} held by "
@@ -49,20 +49,14 @@ class CreditForm(FormScreen[Client | None]):
             yield error_line()
             yield form_buttons("Save")
 
-    def on_mount(self) -> None:
-        self.query_one("#sessions", Input).focus()
-
     def action_submit(self) -> None:
-        self._save(self.value("sessions"), self.query_one("#note", Input).value)
+        self.save(self._add, self.value("sessions"), self.query_one("#note", Input).value)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def _save(self, typed: str, note: str) -> None:
+    def _add(self, typed: str, note: str) -> Client:
         from kara_tui.services.clients import ClientBook
 
         sessions = parse_credit_change(typed)
-        self.post_message(
-            self.Done(ClientBook(self.practice).add_credit(self.client.id, sessions, note))
-        )
+        return ClientBook(self.practice).add_credit(self.client.id, sessions, note)
 
     def said(self, result: Client) -> str:
         return f"{shown_name(self, result.name)}: {result.sponsored_credit} session(s) of credit"

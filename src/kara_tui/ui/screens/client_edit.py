@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
 from kara_tui.domain import Client, DomainError, Money, Session
 from kara_tui.ui.privacy import privacy_on, shown_name
-from kara_tui.ui.screens import client_actions
+from kara_tui.ui.screens import _dialog, client_actions
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class ClientEditForm(FormScreen[Client | None]):
+class ClientEditForm(_dialog.ForClient, FormScreen[Client | None]):
     """Dismisses with the edited client, or None when nothing was saved."""
 
     BINDINGS = form_bindings("Save")
 
+    @dataclass(eq=False)
     class Coming(Message):
-        def __init__(self, sessions: list[Session]) -> None:
-            self.sessions = sessions
-            super().__init__()
+        sessions: list[Session]
 
     def __init__(self, practice: Practice, client: Client) -> None:
-        super().__init__()
-        self.practice = practice
-        self.client = client
+        super().__init__(practice, client)
         self._booked = 0  # scheduled sessions still to come, once loaded
 
     def compose(self) -> ComposeResult:
         c = self.client
-        with Vertical(classes="dialog", id="client-edit") as box:
-            box.border_title = f"Edit client (id {c.id})"
+        with _dialog.dialog_box(f"Edit client (id {c.id})", id="client-edit"):
             yield field("Name", Input(c.name, id="name"))
             yield field("Email", Input(c.email, id="email"))
             yield field("Phone", Input(c.phone, id="phone"))

@@ -19,6 +19,7 @@ from kara_tui.domain import Client, Money, Programme, Reason, Session
 from kara_tui.policy.reminders import client_leads_words
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.screens._dialog import ForClient
 from kara_tui.ui.screens.client_charges import balance_text
 from kara_tui.ui.workers import WorkerErrors
 
@@ -38,7 +39,7 @@ class Record:
     series: tuple[str, ...] = ()  # the client's series, in words (services/series.py)
 
 
-class ClientRecordDialog(WorkerErrors, ModalScreen[None]):
+class ClientRecordDialog(ForClient, WorkerErrors, ModalScreen[None]):
     """Read-only; e edits from the clients screen, m there opens the charges."""
 
     BINDINGS = [
@@ -47,15 +48,12 @@ class ClientRecordDialog(WorkerErrors, ModalScreen[None]):
     ]
     DEFAULT_CSS = "ClientRecordDialog #record { height: auto; max-height: 100%; }"
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, record: Record) -> None:
-            self.record = record
-            super().__init__()
+        record: Record
 
     def __init__(self, practice: Practice, client: Client) -> None:
-        super().__init__()
-        self.practice = practice
-        self.client = client
+        super().__init__(practice, client)
         self._record: Record | None = None
 
     def compose(self) -> ComposeResult:

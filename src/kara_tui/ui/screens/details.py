@@ -54,10 +54,9 @@ class DetailsScreen(WorkerErrors, ModalScreen[None]):
     DetailsScreen .section { margin-top: 1; height: auto; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, details: Details) -> None:
-            self.details = details
-            super().__init__()
+        details: Details
 
     def __init__(self, practice: Practice, session_id: int, tz: ZoneInfo, privacy: bool) -> None:
         super().__init__()

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
-from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, RadioSet, Static
-from textual.worker import get_current_worker
+from textual.widgets import Button, Checkbox, Input, Static
 
 from kara_tui.domain import Client, DomainError, Reason, Session, SessionStatus
 from kara_tui.policy.conflicts import Conflict
-from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import ConflictError, StorageError
 from kara_tui.services.practice import MAX_SESSION_MINUTES, Practice
 from kara_tui.timeparse import AmbiguousTime, localize, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
-from kara_tui.ui.privacy import redacted, shown_name
+from kara_tui.ui.privacy import redacted
 from kara_tui.ui.resolved import moment_shown
 from kara_tui.ui.screens._dialog import (
     ERROR,
@@ -32,10 +30,11 @@ from kara_tui.ui.screens._dialog import (
     WARNING,
     ChoiceSet,
     Line,
-    SessionDialog,
-    frame,
+    LiveDialog,
+    choice_keys,
     plain,
     sentence,
+    session_head,
     when_text,
 )
 from kara_tui.ui.widgets.fold_choice import FoldChoice
@@ -88,17 +87,14 @@ def first_free(practice: Practice, session: Session, tz: ZoneInfo) -> str:
     return next_week(session.start, tz)
 
 
-class RescheduleDialog(SessionDialog[Session]):
+class RescheduleDialog(LiveDialog[Session, Loaded]):
     """Move a session: the old one is cancelled with who asked, a linked one is booked.
 
     Dismisses with the new Session, or None on Back. Conflicts are checked as the user types;
     a time with conflicts needs a second ctrl+s ("book anyway"), which books with force.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick_asker(0)", show=False),
-        Binding("2", "pick_asker(1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = choice_keys("pick_asker", len(ASKED_BY))
 
     DEFAULT_CSS = """
     RescheduleDialog #body { margin-top: 1; }
@@ -108,48 +104,38 @@ class RescheduleDialog(SessionDialog[Session]):
     RescheduleDialog #asked { width: 1fr; }
     """
 
-    class Ready(Message):
-        def __init__(self, data: Loaded) -> None:
-            super().__init__()
-            self.data = data
+    TITLE_TEXT = "Reschedule session"
+    FIRST_FOCUS = "#start"
+    LOOKUP_FAILED = ("#conflicts", "Could not check for conflicts: {}")
 
-    class Checked(Message):
-        """Conflicts for one slot; stale answers (the user typed on) are dropped."""
+    @dataclass(eq=False)
+    class Clashed(Message):
+        """Something was booked in the slot meanwhile: the save was refused with these."""
 
-        def __init__(self, slot: Slot, conflicts: list[Conflict] | None, error: str = "") -> None:
-            super().__init__()
-            self.slot = slot
-            self.conflicts = conflicts
-            self.error = error
-
-    class Saved(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
-
-    class SaveFailed(Message):
-        def __init__(self, text: str, slot: Slot, conflicts: list[Conflict] | None) -> None:
-            super().__init__()
-            self.text = text
-            self.slot = slot
-            self.conflicts = conflicts
+        slot: Slot
+        conflicts: list[Conflict]
 
     def __init__(self, practice: Practice, session_id: int) -> None:
         super().__init__()
         self.practice = practice
         self.session_id = session_id
-        self.data: Loaded | None = None
-        self.load_error = ""
-        self.slot: Slot | None = None
-        self.conflicts: dict[Slot, list[Conflict]] = {}
         self.book_anyway: Slot | None = None  # the slot the user agreed to book despite conflicts
-        self.problem = ""
-        self._ready = False
+        self._saving: Slot | None = None  # the slot the save worker is booking
+
+    @property
+    def slot(self) -> Slot | None:
+        """The new start and minutes as typed, when they read as a slot."""
+        return self.following  # type: ignore[no-any-return]
+
+    @property
+    def conflicts(self) -> dict[Slot, list[Conflict]]:
+        """The conflicts found so far, by slot."""
+        return self.known
 
     # -- building -------------------------------------------------------------------------
 
     @property
-    def _open(self) -> bool:
+    def open(self) -> bool:
         """Scheduled and not yet started: a started session is a no-show or 'other' instead."""
         return (
             self.data is not None
@@ -157,31 +143,12 @@ class RescheduleDialog(SessionDialog[Session]):
             and self.data.session.start > self.practice.clock.now()
         )
 
-    def compose(self) -> ComposeResult:
-        with frame("Reschedule session"):
-            yield from self._content()
-            with Vertical(id="foot"):
-                yield Line(id="status")
-                with Horizontal(id="buttons"):
-                    if self._open:
-                        yield Button(
-                            "Confirm  ctrl+s", id="confirm", variant="primary", compact=True
-                        )
-                    yield Button("Back  esc", id="back", compact=True)
-
-    def _content(self) -> ComposeResult:
-        if self.data is None:
-            yield Static(
-                plain(
-                    self.load_error or "Loading the session…", ERROR if self.load_error else MUTED
-                ),
-                id="summary",
-            )
-            return
+    def form(self) -> ComposeResult:
+        assert self.data is not None
         data = self.data
         session = data.session
-        yield Static(self._summary(), id="summary")
-        if not self._open:
+        yield Static(self.summary(), id="summary")
+        if not self.open:
             why = (
                 f"This session is already {session.status.value.replace('_', '-')}: "
                 "only a scheduled session can be rescheduled."
@@ -216,49 +183,24 @@ class RescheduleDialog(SessionDialog[Session]):
             yield Tick("Notify client", value=True, id="notify", compact=True)
             yield Line(id="notify-hint")
 
-    def _summary(self) -> Content:
+    def summary(self) -> Content:
         assert self.data is not None
         data, session = self.data, self.data.session
         return Content.assemble(
-            (shown_name(self, data.client.name), "bold"),
-            "  now ",
-            when_text(session.start, session.end, data.tz),
-            (f" ({data.tz.key})", MUTED),
+            *session_head(self, data.client.name, session, data.tz, "  now "),
             f"  {session.minutes} min  fee {session.fee}",
         )
 
-    def privacy_changed(self) -> None:
-        if self.data is not None:
-            self.query_one("#summary", Static).update(self._summary())
-            if self._ready:
-                self.refresh_form()
-
-    def on_mount(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def _load(self) -> None:
-        try:
-            session = self.practice.get_session(self.session_id)
-            client = self.practice.find_client(session.client_id)
-            tz = self.practice.tz
-            suggested = (
-                first_free(self.practice, session, tz)
-                if session.status is SessionStatus.SCHEDULED
-                else ""
-            )
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.LoadFailed(sentence(str(exc))))
-            return
-        self.post_message(self.Ready(Loaded(session, client, tz, suggested)))
-
-    async def on_reschedule_dialog_ready(self, message: Ready) -> None:
-        self.data = message.data
-        await self.recompose()
-        if self._open:
-            self._ready = True
-            self.refresh_form()
-            self.query_one("#start", Input).focus()
+    def read(self) -> Loaded:
+        session = self.practice.get_session(self.session_id)
+        client = self.practice.find_client(session.client_id)
+        tz = self.practice.tz
+        suggested = (
+            first_free(self.practice, session, tz)
+            if session.status is SessionStatus.SCHEDULED
+            else ""
+        )
+        return Loaded(session, client, tz, suggested)
 
     # -- the live form --------------------------------------------------------------------
 
@@ -312,10 +254,7 @@ class RescheduleDialog(SessionDialog[Session]):
             start_error.say("This time is in the past.", WARNING)
         else:
             start_error.say("")
-        if slot != self.slot:
-            self.slot = slot
-            if slot is not None and slot not in self.conflicts:
-                self._check(slot)
+        self.follow(slot)
         self._show_conflicts()
 
         by = self.asked_by
@@ -330,12 +269,8 @@ class RescheduleDialog(SessionDialog[Session]):
                 MUTED,
             )
 
-        box = self.query_one("#notify", Checkbox)
         client = self.data.client
-        blocked = why_not_notified(client)
-        if blocked:
-            box.value = False
-        box.disabled = bool(blocked)
+        box, blocked = self.notify_box(client)
         if blocked:
             hint = f"Not notified: {blocked}."
         elif not box.value:
@@ -385,97 +320,53 @@ class RescheduleDialog(SessionDialog[Session]):
                 parts.append(plain(f"\n  • this time {redacted(self, conflict.message)}", WARNING))
             line.say(Content.assemble(*parts))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="check")
-    def _check(self, slot: Slot) -> None:
-        start, minutes = slot
-        try:
-            found = self.practice.check_slot(
-                start, plus_minutes(start, minutes), ignore_session_id=self.session_id
-            )
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Checked(slot, None, sentence(str(exc))))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Checked(slot, found))
-
-    def on_reschedule_dialog_checked(self, message: Checked) -> None:
-        if message.conflicts is None:
-            if message.slot == self.slot:
-                self.query_one("#conflicts", Line).say(
-                    f"Could not check for conflicts: {message.error}", ERROR
-                )
-            return
-        self.conflicts[message.slot] = message.conflicts
-        self.refresh_form()
+    def look_up(self, key: Slot) -> list[Conflict]:
+        start, minutes = key
+        return self.practice.check_slot(
+            start, plus_minutes(start, minutes), ignore_session_id=self.session_id
+        )
 
     # -- events ---------------------------------------------------------------------------
 
-    @on(RadioSet.Changed)
-    @on(Input.Changed)
-    @on(Checkbox.Changed)
-    def _changed(self) -> None:
-        self.refresh_form()
-
     def action_pick_asker(self, index: int) -> None:
-        if self._ready:
-            self.query_one("#asked", ChoiceSet).pick(index)
+        self.pick("#asked", index)
 
-    def action_confirm(self) -> None:
-        if not self._ready or self.busy:
-            return
-        self.refresh_form()
-        by = self.asked_by
-        if self.problem or self.slot is None or by is None:
-            self.app.bell()
-            self.query_one("#status", Line).say(self.problem or "Nothing to confirm.", ERROR)
-            return
-        known = self.conflicts.get(self.slot)
+    def confirmable(self) -> bool:
+        return not self.problem and self.slot is not None and self.asked_by is not None
+
+    def held_back(self) -> bool:
+        known = self.conflicts.get(self.slot) if self.slot is not None else None
         if known and self.book_anyway != self.slot:
             self.book_anyway = self.slot  # the next ctrl+s books anyway
             self.refresh_form()
-            return
-        self.busy = True
-        self.query_one("#confirm", Button).disabled = True
-        self.query_one("#status", Line).say("Saving…", MUTED)
-        self._save(
-            self.slot, by, self.book_anyway == self.slot, self.query_one("#notify", Checkbox).value
+            return True
+        return False
+
+    def start_save(self) -> None:
+        slot, by = self.slot, self.asked_by
+        assert slot is not None and by is not None
+        start, minutes = self._saving = slot
+        force, notify = self.book_anyway == slot, self.query_one("#notify", Checkbox).value
+        self.save(
+            partial(
+                self.practice.reschedule,
+                self.session_id,
+                start,
+                by=by,
+                minutes=minutes,
+                force=force,
+                notify=notify,
+            )
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, slot: Slot, by: Reason, force: bool, notify: bool) -> None:
-        start, minutes = slot
-        try:
-            session = self.practice.reschedule(
-                self.session_id, start, by=by, minutes=minutes, force=force, notify=notify
-            )
-        except ConflictError as exc:
-            self.post_message(self.SaveFailed("", slot, exc.conflicts))
-            return
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.SaveFailed(sentence(str(exc)), slot, None))
-            return
-        self.post_message(self.Saved(session))
+    def refused(self, exc: DomainError | StorageError) -> Message:
+        if isinstance(exc, ConflictError) and self._saving is not None:
+            return self.Clashed(self._saving, exc.conflicts)
+        return super().refused(exc)
 
-    def on_reschedule_dialog_saved(self, message: Saved) -> None:
+    def on_reschedule_dialog_clashed(self, message: Clashed) -> None:
+        # Something was booked in the meantime: show it and ask again.
         self.busy = False
-        self.dismiss(message.session)
-
-    def on_reschedule_dialog_save_failed(self, message: SaveFailed) -> None:
-        self.busy = False
-        if message.conflicts is not None:
-            # Something was booked in the meantime: show it and ask again.
-            self.conflicts[message.slot] = message.conflicts
-            self.book_anyway = message.slot
-            self.refresh_form()
-            return
+        self.conflicts[message.slot] = message.conflicts
+        self.book_anyway = message.slot
         self.refresh_form()
-        self.query_one("#status", Line).say(f"Not saved: {message.text}", ERROR)
-
-    def on_session_dialog_work_failed(self, message: SessionDialog.WorkFailed) -> None:
-        self.busy = False
-        if not self._ready:
-            self.load_error = message.text
-            self.call_later(self.recompose)
-            return
-        self.refresh_form()
-        self.query_one("#status", Line).say(message.text, ERROR)

@@ -7,16 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
 
-from kara_tui.domain import DomainError, Session
+from kara_tui.domain import Session
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
 from kara_tui.ui.screens import series_dialogs as dialogs
+from kara_tui.ui.screens._dialog import OneFieldDialog, form_bindings
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -176,57 +172,31 @@ def end_series(screen: CalendarScreen) -> None:
     _place(screen, s, asked)
 
 
-class MoveDialog(ModalScreen["datetime | None"]):
+class MoveDialog(OneFieldDialog["datetime | None"]):
     """The new time of the session picked; the following ones move by as much (same time of
     day, the same number of days)."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "Move", id="dialog_confirm", priority=True),
-    ]
+    BINDINGS = form_bindings("Move")
+    BOX, KEYS = "series-move", "ctrl+s or enter moves · escape goes back"
+    LABEL, FIELD, ERROR_LINE = "New time", "move-to", "move-error"
+    EXPLAIN = (
+        "The following sessions keep the same gap; past, attended, no-show and "
+        "cancelled ones never move."
+    )
+    GO = ("move", "Move", "primary")
 
     def __init__(self, s: Session, tz: ZoneInfo, which: str, today: Any) -> None:
         super().__init__()
-        self._s = s
+        self._start = s.start
         self._tz = tz
         self._which = which
         self._today = today
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="series-move") as box:
-            box.border_title = f"Move {self._which}"
-            box.border_subtitle = "ctrl+s or enter moves · escape goes back"
-            with Horizontal(classes="field"):
-                yield Label("New time")
-                yield Input(f"{self._s.start.astimezone(self._tz):%Y-%m-%d %H:%M}", id="move-to")
-            yield Static(
-                "The following sessions keep the same gap; past, attended, no-show and "
-                "cancelled ones never move.",
-                classes="echo",
-            )
-            yield Static("", classes="error", id="move-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Move", id="move", variant="primary")
+    def heading(self) -> str:
+        return f"Move {self._which}"
 
-    def on_mount(self) -> None:
-        self.query_one("#move-to", Input).focus()
+    def first_value(self) -> str:
+        return f"{self._start.astimezone(self._tz):%Y-%m-%d %H:%M}"
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "move":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_submit(self) -> None:
-        try:
-            start = parse_datetime(self.query_one("#move-to", Input).value, self._tz, self._today)
-        except DomainError as exc:
-            self.query_one("#move-error", Static).update(Text(str(exc)))
-            return
-        self.dismiss(start)
+    def read(self, typed: str) -> datetime:
+        return parse_datetime(typed, self._tz, self._today)

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Static
 
 from kara_tui.domain import DomainError
 from kara_tui.domain.series import SeriesRule
 from kara_tui.services.errors import SeriesConflictError
 from kara_tui.timeparse import parse_date
 from kara_tui.ui import format as fmt
+from kara_tui.ui.screens._dialog import OneFieldDialog, dialog_box, form_bindings
 from kara_tui.ui.widgets.hanging import hanging
 
 if TYPE_CHECKING:
@@ -56,9 +57,12 @@ class SeriesConflictsDialog(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         n = len(self._by_date)
-        with Vertical(classes="dialog -wide", id="series-conflicts") as box:
-            box.border_title = f"{n} of {self._total} sessions clash"
-            box.border_subtitle = "a books all · s skips those dates · c changes · x stops"
+        with dialog_box(
+            f"{n} of {self._total} sessions clash",
+            "a books all · s skips those dates · c changes · x stops",
+            id="series-conflicts",
+            classes="dialog -wide",
+        ):
             text = Text()
             for start, found in self._by_date:
                 local = start.astimezone(self._tz)
@@ -102,9 +106,11 @@ class ScopeDialog(ModalScreen["str | None"]):
         self._description = description
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="scope") as box:
-            box.border_title = f"{self._what}: a session of a series"
-            box.border_subtitle = "1 / 2 / 3 or enter chooses · escape goes back"
+        with dialog_box(
+            f"{self._what}: a session of a series",
+            "1 / 2 / 3 or enter chooses · escape goes back",
+            id="scope",
+        ):
             yield Static(
                 Text(
                     f"{fmt.SERIES} {self._description}\n\nPast, attended, no-show and cancelled "
@@ -128,14 +134,19 @@ class ScopeDialog(ModalScreen["str | None"]):
         self.dismiss(scope)
 
 
-class EndSeriesDialog(ModalScreen["date | None"]):
+class EndSeriesDialog(OneFieldDialog["date | None"]):
     """End a series ("therapy ended") from a date: its scheduled sessions from that day on are
     removed; what happened stays on record. ctrl+s ends it, escape changes nothing."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("ctrl+s", "submit", "End series", id="dialog_confirm", priority=True),
-    ]
+    BINDINGS = form_bindings("End series")
+    BOX, TITLE_TEXT = "end-series", "End series"
+    KEYS = "ctrl+s or enter ends it · escape goes back"
+    LABEL, FIELD, ERROR_LINE = "From", "end-from", "end-error"
+    EXPLAIN = (
+        "Scheduled sessions from that day on are removed; attended, no-show and "
+        "cancelled ones stay on record."
+    )
+    GO = ("end", "End series", "error")
 
     def __init__(self, description: str, default: date, today: date) -> None:
         super().__init__()
@@ -143,45 +154,14 @@ class EndSeriesDialog(ModalScreen["date | None"]):
         self._default = default
         self._today = today
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="end-series") as box:
-            box.border_title = "End series"
-            box.border_subtitle = "ctrl+s or enter ends it · escape goes back"
-            yield Static(Text(f"{fmt.SERIES} {self._description}"))
-            with Horizontal(classes="field"):
-                yield Label("From")
-                yield Input(self._default.isoformat(), id="end-from")
-            yield Static(
-                "Scheduled sessions from that day on are removed; attended, no-show and "
-                "cancelled ones stay on record.",
-                classes="echo",
-            )
-            yield Static("", classes="error", id="end-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("End series", id="end", variant="error")
+    def lead(self) -> ComposeResult:
+        yield Static(Text(f"{fmt.SERIES} {self._description}"))
 
-    def on_mount(self) -> None:
-        self.query_one("#end-from", Input).focus()
+    def first_value(self) -> str:
+        return self._default.isoformat()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "end":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_submit(self) -> None:
-        try:
-            day = parse_date(self.query_one("#end-from", Input).value, self._today)
-        except DomainError as exc:
-            self.query_one("#end-error", Static).update(Text(str(exc)))
-            return
-        self.dismiss(day)
+    def read(self, typed: str) -> date:
+        return parse_date(typed, self._today)
 
 
 def rule_from_fields(repeat: str, ends: str, today: date) -> SeriesRule | None:
@@ -211,13 +191,9 @@ def book(
         client_id,
         request.start,
         request.rule,
-        minutes=request.minutes,
         fee=fee,
-        service=request.service,
-        location=request.location,
-        prepaid=request.prepaid,
         on_conflict=on_conflict,  # type: ignore[arg-type]  # one of the three
-        notify=request.notify,
+        **request.booking(),
     )
     return booked.sessions[0]
 

@@ -27,6 +27,7 @@ from kara_tui.timeparse import AmbiguousTime, parse_datetime, plus_minutes
 from kara_tui.ui import format as fmt
 from kara_tui.ui.client_pick import ClientPicker, Pickable
 from kara_tui.ui.privacy import privacy_on, redacted
+from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens import series_dialogs as series_form
 from kara_tui.ui.screens._dialog import FormScreen, error_line, form_bindings, form_buttons
 from kara_tui.ui.screens.confirm import ConfirmDialog
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 MAX_MINUTES = 12 * 60
+BOOKING_FIELDS = ("minutes", "service", "location", "prepaid", "notify")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +56,15 @@ class Request:
     notify: bool = False
     rule: SeriesRule | None = None  # a series (Repeat and Ends), None for one session
 
+    def booking(self) -> dict[str, Any]:
+        """What booking one session and booking a series both take from the form, by keyword."""
+        return {name: getattr(self, name) for name in BOOKING_FIELDS}
+
 
 class SessionForm(FormScreen[Session | None]):
     """New session (``day`` given) or edit (``session`` given); dismisses with the saved Session."""
 
     BINDINGS = form_bindings("Save")
-
-    class Checked(Message):
-        def __init__(self, key: tuple[datetime, datetime], conflicts: list[Conflict]) -> None:
-            self.key = key
-            self.conflicts = conflicts
-            super().__init__()
 
     class ClientsLoaded(Message):
         def __init__(
@@ -322,17 +322,18 @@ class SessionForm(FormScreen[Session | None]):
     def _check(self, start: datetime, end: datetime) -> None:
         ignore = self.editing.id if self.editing is not None else None
         conflicts = self.practice.check_slot(start, end, ignore_session_id=ignore)
-        self.post_message(self.Checked((start, end), conflicts))
+        self.post_message(_dialog.SpanRead((start, end), conflicts))
 
-    def on_session_form_checked(self, message: Checked) -> None:
+    def on_span_read(self, message: _dialog.SpanRead) -> None:
         if message.key != self._checked_key:
             return  # typed on since
-        if not message.conflicts:
+        conflicts: list[Conflict] = message.found
+        if not conflicts:
             self._show_conflicts(Text("✓ the time is free", style="green"))
             self.query_one("#conflicts").set_class(False, "-warn")
             return
         text = Text()
-        for conflict in message.conflicts:
+        for conflict in conflicts:
             text.append(
                 f"{fmt.CONFLICT} This time {redacted(self, fmt.clean(conflict.message))}\n",
                 style="bold",
@@ -398,17 +399,7 @@ class SessionForm(FormScreen[Session | None]):
             if request.rule is not None:  # a series: every session checked first
                 self.post_message(self.Done(series_form.book(p, client.id, request, fee, force)))
                 return
-            session = p.book(
-                client.id,
-                request.start,
-                minutes=request.minutes,
-                fee=fee,
-                service=request.service,
-                location=request.location,
-                prepaid=request.prepaid,
-                force=force,
-                notify=request.notify,
-            )
+            session = p.book(client.id, request.start, fee=fee, force=force, **request.booking())
         else:
             if request.fee:
                 fee = Money.parse(request.fee, self.editing.fee.currency)

@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Static
 
 from kara_tui.clock import Clock
@@ -19,6 +17,7 @@ from kara_tui.domain import DomainError, Session, TimeOff
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.resolved import day_or_moment_echo
+from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 
 if TYPE_CHECKING:
@@ -27,12 +26,6 @@ if TYPE_CHECKING:
 
 class TimeOffForm(FormScreen[TimeOff | None]):
     BINDINGS = form_bindings("Block")
-
-    class Previewed(Message):
-        def __init__(self, key: tuple[datetime, datetime], sessions: list[Session]) -> None:
-            self.key = key
-            self.sessions = sessions
-            super().__init__()
 
     def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
         super().__init__()
@@ -43,9 +36,7 @@ class TimeOffForm(FormScreen[TimeOff | None]):
         self._key: tuple[datetime, datetime] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as box:
-            box.border_title = "Block time off"
-            box.border_subtitle = "enter or ctrl+s blocks · escape back"
+        with _dialog.dialog_box("Block time off", "enter or ctrl+s blocks · escape back"):
             for label, name in (("From", "from"), ("To (incl.)", "to")):
                 yield field(
                     label,
@@ -97,22 +88,23 @@ class TimeOffForm(FormScreen[TimeOff | None]):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, start: datetime, end: datetime) -> None:
-        self.post_message(self.Previewed((start, end), self.practice.preview_range(start, end)))
+        self.post_message(_dialog.SpanRead((start, end), self.practice.preview_range(start, end)))
 
-    def on_time_off_form_previewed(self, message: Previewed) -> None:
+    def on_span_read(self, message: _dialog.SpanRead) -> None:
         if message.key != self._key:
             return
+        sessions: list[Session] = message.found
         out = self.query_one("#range-sessions", Static)
-        if not message.sessions:
+        if not sessions:
             out.update("")
             return
-        n = len(message.sessions)
+        n = len(sessions)
         text = Text(
             f"{fmt.CONFLICT} {n} booked session{'s' if n != 1 else ''} in this range stay booked; "
             "to call them off, use 'sessions: cancel range' (ctrl+p):\n",
             style="bold",
         )
-        for s in message.sessions[:5]:
+        for s in sessions[:5]:
             text.append(f"  {fmt.session_line(s, self.tz, privacy_on(self))}\n", style="")
         if n > 5:
             text.append(f"  and {n - 5} more\n")
