@@ -32,6 +32,19 @@ class StoredGroups:
     problems: dict[str, list[tuple[str, str]]]
 
 
+@dataclass(frozen=True, slots=True)
+class RememberedGroups:
+    """The groups this process last stored for a feed, and the feed's body_hash then.
+
+    While the feed's body_hash is still that, feed_groups holds exactly these, so a re-sync
+    in the same process (the app's background refresh) compares with them instead of
+    reading ten thousand rows back.
+    """
+
+    sync_key: str
+    groups: StoredGroups
+
+
 def parse_key(head_digest: str, window: Window) -> str:
     """What a stored group digest is only good under: the rest of the body (zones, the
     calendar's own zone), the window, the zone floating times are read in, the parser."""
