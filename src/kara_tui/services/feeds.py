@@ -12,7 +12,7 @@ import builtins
 import hashlib
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_f
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
-from kara_tui.services.feed_groups import RememberedGroups, StoredGroups
+from kara_tui.services.feed_groups import RememberedGroups, StoredGroups, groups_to_store
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
     MAX_NAME,
@@ -41,20 +41,19 @@ from kara_tui.services.feed_resync import (
     PARTIAL_SHARE,
     Changes,
     find_changes,
-    groups_to_store,
     read_groups,
     store_changes,
 )
+from kara_tui.services.feed_rows import MAX_UID
 from kara_tui.services.feed_secrets import KEYRING_PREFIX, KEYRING_SERVICE, FeedSecrets
 from kara_tui.services.feed_store import (
-    MAX_UID,
     Delivery,
     Target,
     record_failure,
     record_success,
     store_whole_parse,
 )
-from kara_tui.services.feed_window import Window, sync_key, sync_window
+from kara_tui.services.feed_window import Window, parse_options, sync_key, sync_window
 from kara_tui.services.feed_wording import scrub, worded
 from kara_tui.services.practice import Practice
 
@@ -340,10 +339,6 @@ class Feeds:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _unknown_length(self) -> timedelta:
-        """How long a feed event whose end cannot be read is busy (a setting, at least 1 min)."""
-        return timedelta(minutes=max(1, self.settings.feed_unknown_length_minutes))
-
     def _parse(
         self,
         body: bytes,
@@ -353,15 +348,8 @@ class Feeds:
         only: builtins.set[str] | None = None,
     ) -> ParseResult:
         """The feed's occurrences in the sync window (only the UID groups ``only`` names)."""
-        return parse_feed(
-            body,
-            window_start=window.start,
-            window_end=window.end,
-            default_tz=window.tz,
-            unknown_length=self._unknown_length(),
-            only=only,
-            outline=outline,
-        )
+        minutes = self.settings.feed_unknown_length_minutes
+        return parse_feed(body, **parse_options(window, minutes), only=only, outline=outline)
 
     def _window(self) -> Window:
         """The horizon in whole local days, so that a day's syncs share one window."""
