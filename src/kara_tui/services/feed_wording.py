@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from kara_tui.ical.fetch import mask_source
-from kara_tui.services.feed_list import is_url
 
 # The fetcher and the parser speak of a server; a local file is reported as a file.
 _OF_A_FILE = (
@@ -18,6 +17,8 @@ _OF_A_FILE = (
 
 def worded(source: str, reason: str) -> str:
     """``reason`` as said of ``source``: of the file, when the feed is a local file."""
+    from kara_tui.services.feed_list import is_url  # the ORM's module: only once a sync failed
+
     if is_url(source):
         return reason
     for server, file in _OF_A_FILE:
