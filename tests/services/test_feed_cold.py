@@ -1,19 +1,18 @@
 """The first `feeds sync` of a local feed, stored without SQLAlchemy (services/feed_cold.py):
 the same rows, group digests, feed row and report as the sync through Feeds, on the shared
-corpus and generated feeds; anything else is left to Feeds with nothing written."""
+corpus and generated feeds; anything else is left to Feeds with nothing written. (The whole
+process loads no SQLAlchemy: tests/services/test_feeds_sync_imports.py.)"""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from feedkit import Ev, MemoryKeyring, ics, week_of_events
+from feedkit import Ev, MemoryKeyring, copy_database, ics, week_of_events
 from kara_tui.clock import FixedClock
 from kara_tui.config import Settings
 from kara_tui.db.engine import make_engine
@@ -25,10 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ sits beside src/, outside the installed package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import generate_feed  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "corpus"))
 
-CORPUS = ROOT.parent / "shared" / "ical-corpus"
-NOT_CALENDARS = {"README.md", "EXPECTED.md", "manifest.json", "UPSTREAM_LICENSE.txt"}
+from benchmarks.generate import generate_feed  # noqa: E402
+from corpus_helpers import corpus_files  # noqa: E402
+
 WIDE = Settings(horizon_past_days=365 * 30, horizon_future_days=365 * 3)  # the corpus's years
 
 
@@ -48,13 +48,6 @@ def _state(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return state
 
 
-def _copy(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-
-
 def _both_ways(
     practice: Practice, db_url: str, tmp_path: Path, body: bytes, settings: Settings = WIDE
 ) -> tuple[object, object]:
@@ -70,7 +63,7 @@ def _both_ways(
     copy = tmp_path / "reference.db"
     for old in tmp_path.glob("reference.db*"):
         old.unlink()
-    _copy(path, copy)
+    copy_database(path, copy)
     engine = make_engine(f"sqlite:///{copy}")
     try:
         want = Feeds(Practice(engine, practice.clock), settings).sync("Cal")
@@ -83,16 +76,6 @@ def _both_ways(
     else:
         assert _state(path)["external_events"] == []  # left to Feeds, nothing written
     return got, want
-
-
-def _corpus() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(
-        p
-        for p in CORPUS.rglob("*")
-        if p.is_file() and p.name not in NOT_CALENDARS and p.suffix in (".ics", ".txt")
-    )
 
 
 @pytest.mark.parametrize(
@@ -127,26 +110,24 @@ def test_problems_and_unreadable_bodies_are_said_and_recorded_as_feeds_does(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _corpus(), reason="the shared corpus is not next to this checkout")
+@pytest.mark.skipif(not corpus_files(), reason="the shared corpus is not next to this checkout")
 def test_every_corpus_file_is_stored_as_feeds_stores_it(
     practice: Practice, db_url: str, tmp_path: Path
 ) -> None:
     stored = 0
-    for path in _corpus():
+    for path in corpus_files():
         got, _ = _both_ways(practice, db_url, tmp_path, path.read_bytes())
         stored += got is not None
-    assert stored > len(_corpus()) // 2  # most files take the first-sync path
+    assert stored > len(corpus_files()) // 2  # most files take the first-sync path
 
 
 def test_anything_but_a_first_sync_of_one_local_feed_is_left_to_feeds(
     practice: Practice, clock: FixedClock, db_url: str, tmp_path: Path
 ) -> None:
-    work, home = tmp_path / "work.ics", tmp_path / "home.ics"
-    work.write_bytes(ics(*week_of_events(5)))
-    home.write_bytes(ics(*week_of_events(2, prefix="home"), name="Home"))
     feeds = Feeds(practice, Settings(), keyring=MemoryKeyring())
-    feeds.add("Work", str(work))
-    feeds.add("Home", str(home))
+    for name, events in (("Work", 5), ("Home", 2)):
+        (tmp_path / f"{name}.ics").write_bytes(ics(*week_of_events(events, prefix=name)))
+        feeds.add(name, str(tmp_path / f"{name}.ics"))
     now, tz = clock.now(), practice.tz
     assert sync_first(db_url, Settings(), now, tz, None) is None  # two feeds: Feeds syncs them
     assert sync_first(db_url, Settings(), now, tz, "Nobody") is None  # Feeds says why
@@ -173,31 +154,3 @@ def test_anything_but_a_first_sync_of_one_local_feed_is_left_to_feeds(
             " WHERE feeds.name = 'Work'"
         ).fetchone() == (0,)
     conn.close()
-
-
-def test_a_first_feeds_sync_of_a_local_feed_loads_no_sqlalchemy(
-    practice: Practice, db_url: str, tmp_path: Path
-) -> None:
-    feed = tmp_path / "work.ics"
-    feed.write_bytes(ics(*week_of_events(5)))
-    Feeds(practice, Settings(), keyring=MemoryKeyring()).add("Work", str(feed))
-    env = {
-        **os.environ,
-        "KARA_DB": db_url,
-        "KARA_NOW": practice.clock.now().isoformat(),
-        "KARA_CONFIG": str(tmp_path / "config.toml"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kara_tui", "feeds", "sync"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.splitlines() == ["Work: 5 added, 0 updated, 0 removed, 0 unchanged"]
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line}
-    assert "kara_tui.ical.parse" in loaded
-    assert "sqlalchemy" not in loaded

@@ -24,6 +24,7 @@ from kara_tui.db.quick_reads import FeedState, QuickReader
 from kara_tui.ical.fetch import FetchError, fetch_feed
 from kara_tui.ical.parse import FeedUnreadable, parse_feed
 from kara_tui.services.feed_groups import groups_to_store, in_file_order, write_group_digests
+from kara_tui.services.feed_quick import feeds_to_sync
 from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, written_report
 from kara_tui.services.feed_rows import COLUMNS, keyed_occurrences, sqlite_row
 from kara_tui.services.feed_window import Window, parse_options, sync_key, sync_window
@@ -39,22 +40,18 @@ def sync_first(
 ) -> list[SyncReport] | None:
     """The report of ``Feeds(...).sync(name)`` when it syncs one local feed that has
     nothing stored yet (and that sync, stored); None when ``Feeds`` must do it."""
-    reader = QuickReader.open(url)
-    if reader is None:
-        return None
     try:
-        feeds = reader.feeds_to_sync(name)
-        if len(feeds) != 1 or not _local(feeds[0].source):
-            return None
-        with reader.writing() as conn:  # a look only; BEGIN IMMEDIATE waits out a writer
-            if not quick_store.stores_nothing(conn, feeds[0].id):
+        with feeds_to_sync(url, name) as found:
+            if found is None or len(found[1]) != 1 or not _local(found[1][0].source):
                 return None
-        window = sync_window(now, tz, settings.horizon_past_days, settings.horizon_future_days)
-        report = _sync(reader, feeds[0], settings, window, now)
+            reader, (feed,) = found
+            with reader.writing() as conn:  # a look only; BEGIN IMMEDIATE waits out a writer
+                if not quick_store.stores_nothing(conn, feed.id):
+                    return None
+            window = sync_window(now, tz, settings.horizon_past_days, settings.horizon_future_days)
+            report = _sync(reader, feed, settings, window, now)
     except (StorageError, sqlite3.Error, _Meanwhile):
         return None  # rolled back: Feeds syncs it, and says what is wrong
-    finally:
-        reader.close()
     return None if report is None else [report]
 
 
