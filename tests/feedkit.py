@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from keyring.backend import KeyringBackend
 from sqlalchemy import Engine, text
@@ -120,3 +122,11 @@ def snapshot(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[objec
         events = [tuple(r) for r in conn.execute(text("SELECT * FROM external_events ORDER BY id"))]
         feeds = [tuple(r) for r in conn.execute(text("SELECT * FROM feeds ORDER BY id"))]
     return events, feeds
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file (its WAL included), for a sync to compare with."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()

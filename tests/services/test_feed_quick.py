@@ -10,7 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from feedkit import MemoryKeyring, ics, week_of_events
+from feedkit import MemoryKeyring, copy_database, ics, week_of_events
 from kara_tui.clock import FixedClock
 from kara_tui.config import Settings
 from kara_tui.db.engine import make_engine
@@ -29,13 +29,6 @@ def _rows(path: Path) -> list[tuple[object, ...]]:
         ).fetchall()
     conn.close()
     return rows
-
-
-def _copy(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
 
 
 def _two_feeds(practice: Practice, tmp_path: Path) -> tuple[Feeds, Path]:
@@ -59,7 +52,7 @@ def test_unchanged_local_feeds_are_recorded_and_reported_as_feeds_does(
     later = FixedClock(clock.now() + LATER, "Europe/London")
     for name in (None, "Work", " Home "):
         copy = tmp_path / f"copy-{name}.db"
-        _copy(path, copy)
+        copy_database(path, copy)
         reference = Feeds(Practice(make_engine(f"sqlite:///{copy}"), later), Settings())
         want = reference.sync(name)
         got = sync_unchanged(db_url, Settings(), later.now(), practice.tz, name)

@@ -214,9 +214,11 @@ class Context:
             from kara_tui.services.demo import seed
 
             seed(practice)
+        if not _shows_sessions(self.args):
+            return practice
         from kara_tui.services.series import SeriesBook
 
-        try:  # open-ended series stay booked to the horizon, whoever opens the database
+        try:  # open-ended series stay booked to the horizon before sessions are booked or shown
             SeriesBook(practice).extend_all()
         except (StorageError, DomainError) as exc:  # never in the way of the command asked for
             self.say(f"open-ended series were not extended: {exc}")
@@ -271,6 +273,22 @@ class Context:
             self._engine.dispose()
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+# What books or lists sessions, and so first books open-ended series up to the horizon: the
+# calendar (no command), `sessions ...` (add, list, show, cancel, ...), `agenda`, `export`,
+# `publish` and `remind` (they write out or remind of the coming sessions) and `clients show`
+# (a client's sessions). The rest (feeds, settings, outbox, charges, report, ...) neither
+# books nor shows coming sessions, and does not pay for the extension's queries and imports.
+_SHOWS_SESSIONS = frozenset(
+    {None, "sessions", "agenda", "export", "publish", "remind", ("clients", "show")}
+)
+
+
+def _shows_sessions(args: argparse.Namespace) -> bool:
+    command = getattr(args, "command", None)
+    action = getattr(args, f"{command}_command", None)
+    return command in _SHOWS_SESSIONS or (command, action) in _SHOWS_SESSIONS
 
 
 def _writable(path: Path) -> bool:

@@ -148,13 +148,17 @@ def feeds_enable(ctx: Context, args: argparse.Namespace) -> int:
 def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
     reports = None
     if not getattr(args, "demo", False):
-        # Unchanged local feeds are told apart before SQLAlchemy and the parser are loaded.
+        # Unchanged local feeds are told apart before SQLAlchemy and the parser are loaded,
+        # and a local feed with nothing stored yet is stored without SQLAlchemy.
         from kara_tui.services.feed_quick import sync_unchanged
 
         services = ctx.services  # the quick reads' clock and zone: no Practice built yet
-        reports = sync_unchanged(
-            ctx.database_url(), ctx.settings, services.clock.now(), services.tz, args.name
-        )
+        now, tz = services.clock.now(), services.tz
+        reports = sync_unchanged(ctx.database_url(), ctx.settings, now, tz, args.name)
+        if reports is None:
+            from kara_tui.services.feed_cold import sync_first
+
+            reports = sync_first(ctx.database_url(), ctx.settings, now, tz, args.name)
     if reports is None:
         reports = _feeds(ctx).sync(args.name, accept_empty=args.accept_empty)
     nothing = "No enabled feeds to sync."

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -146,6 +147,27 @@ class QuickReader:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on this reader's connection (db/quick_store.py writes in it):
+        committed when the block ends, rolled back if it raises; a database failure is a
+        StorageError, as in the Practice."""
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA foreign_keys = ON")  # as the engine's connections
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.rollback()
+                    raise
+                self._conn.commit()
+            except sqlite3.Error as exc:
+                message = explain(exc)
+                if message is None:
+                    raise
+                raise StorageError(message) from exc
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         """The rows of one query; a database failure becomes StorageError, as in the Practice."""

@@ -9,6 +9,9 @@ Two things the libraries do not offer publicly:
 * counting dateutil's steps: ``rrule._iter`` builds one ``_iterinfo`` per walk and
   asks it for each period's day set; a subclass that counts those calls measures the
   work a rule costs in periods walked, the same on any machine, however busy;
+* telling a zone name known without listing every zone: icalendar's zoneinfo provider asks
+  ``zoneinfo.available_timezones()``, which opens each of the system's ~600 zone files, the
+  first time a feed's VTIMEZONE is read: most of the fixed cost of a small feed's parse;
 * starting a rule near the window: recurring-ical-events builds each series' rules
   with the component's DTSTART (``Series.recurrence.rrules``), so dateutil walks
   every period from 1997 to reach this year. A rule without COUNT yields the same
@@ -21,11 +24,14 @@ from __future__ import annotations
 
 import math
 import threading
+import zoneinfo
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from dateutil import rrule as _rrule
+from icalendar.timezone import tzp as _tzp
+from icalendar.timezone.zoneinfo import ZONEINFO as _ZONEINFO
 from recurring_ical_events import EventAdapter
 from recurring_ical_events import util as _util
 
@@ -196,3 +202,34 @@ def _moved_start(rule: Any, window_start: datetime, span: timedelta) -> datetime
         return start.replace(year=start.year + years)
     except ValueError:
         return None
+
+
+class _ZoneinfoByName(_ZONEINFO):
+    """icalendar's zoneinfo provider, knowing a zone by loading it alone."""
+
+    def knows_timezone_id(self, tzid: str) -> bool:
+        """``tzid in zoneinfo.available_timezones()``, without reading every zone file."""
+        parts = tzid.split("/")
+        if tzid == "posixrules" or parts[0] in ("posix", "right") or {"", ".", ".."} & {*parts}:
+            return False  # what available_timezones() leaves out, and no path tricks
+        try:
+            zoneinfo.ZoneInfo(tzid)
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            return False
+        return True
+
+
+_by_name = threading.Lock()
+_by_name_done: list[bool] = []
+
+
+def know_zones_by_name() -> None:
+    """Have icalendar tell a VTIMEZONE's TZID known by loading that zone: once per process,
+    before the first calendar is read (a switch empties icalendar's cache of the zones
+    feeds defined), and only while icalendar uses zoneinfo, its default."""
+    if _by_name_done:
+        return
+    with _by_name:
+        if not _by_name_done and _tzp.name == "zoneinfo":
+            _tzp.use(_ZoneinfoByName())
+        _by_name_done.append(True)

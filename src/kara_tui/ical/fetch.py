@@ -6,8 +6,6 @@ import contextlib
 import hashlib
 import ipaddress
 import re
-import socket
-import ssl
 import threading
 import time
 import zlib
@@ -18,7 +16,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    import httpx  # imported by the network fetch only: a local feed never needs it
+    # The network fetch's own: a local feed never needs them (httpx brings ssl and socket).
+    import socket
+    import ssl
+
+    import httpx
 
 USER_AGENT = "kara-tui (calendar feed reader)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -329,9 +331,11 @@ class _Exchange:
         with self._lock:
             self._shut = True
             handles, self._sockets = self._sockets, []
+        from socket import SHUT_RDWR
+
         for handle in handles:
             with contextlib.suppress(OSError):  # already closed by the other side
-                handle.shutdown(socket.SHUT_RDWR)  # wakes a read blocked in the other thread
+                handle.shutdown(SHUT_RDWR)  # wakes a read blocked in the other thread
             handle.close()
 
     def _connected(self, event: str, info: dict[str, Any]) -> None:

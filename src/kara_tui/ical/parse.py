@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, Timezone
 from icalendar import GloballyUniqueTZIDGuessed as _GUESSED_TZID
 
 from kara_tui.ical.budget import SERIES_SECONDS, Budget, FeedTooCostly
+from kara_tui.ical.compat import know_zones_by_name
 from kara_tui.ical.expand.fast import Reader, series_occurrences, simple_occurrences
 from kara_tui.ical.expand.occurrence import (
     NOTE_PREFIX,
@@ -102,6 +103,7 @@ def _parse_header(prepared: Prepared, problems: list[Problem]) -> Calendar:
 
 @lru_cache(maxsize=8)
 def _header(text: str) -> tuple[Calendar, tuple[str, ...]]:
+    know_zones_by_name()  # the first VTIMEZONE would read every zone file on the system
     head = "BEGIN:VCALENDAR\r\n" + text
     try:
         return Calendar.from_ical(head + "\r\nEND:VCALENDAR\r\n"), ()

@@ -5,18 +5,30 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kara_tui import __version__
-from kara_tui.db.bulk import Bulk
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import PARSE_REVISION
 from kara_tui.services.feed_reports import FeedProblem
+from kara_tui.services.feed_rows import MAX_UID
 from kara_tui.services.feed_window import Window
+
+if TYPE_CHECKING:
+    from kara_tui.db.bulk import Bulk
 
 BODY = ""  # the feed_groups row that stands for the body: the parse key and its own problems
 _COLUMNS = ("feed_id", "uid", "digest", "problems")
+
+
+class Inserts(Protocol):
+    """Where digest rows are inserted: a db/bulk.py Bulk, or db/quick_store.py's for sqlite3."""
+
+    def insert(
+        self, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, formed: bool = False
+    ) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +42,19 @@ class StoredGroups:
     parse_key: str
     digests: dict[str, str]
     problems: dict[str, list[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedGroups:
+    """The groups this process last stored for a feed, and the feed's body_hash then.
+
+    While the feed's body_hash is still that, feed_groups holds exactly these, so a re-sync
+    in the same process (the app's background refresh) compares with them instead of
+    reading ten thousand rows back.
+    """
+
+    sync_key: str
+    groups: StoredGroups
 
 
 def parse_key(head_digest: str, window: Window) -> str:
@@ -48,8 +73,15 @@ def parse_key(head_digest: str, window: Window) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def groups_to_store(body: Outline | None, window: Window) -> tuple[Outline, str] | None:
+    """The outline to keep digests of, with its key; None when a re-sync must parse whole."""
+    if body is None or any(len(uid) > MAX_UID for uid in body.groups):
+        return None
+    return body, parse_key(body.head_digest, window)
+
+
 def write_group_digests(
-    bulk: Bulk, feed_id: int, body: Outline, key: str, problems: list[FeedProblem]
+    bulk: Inserts, feed_id: int, body: Outline, key: str, problems: list[FeedProblem]
 ) -> StoredGroups:
     """Every UID group's digest and problems, and the body's row: its key and the
     problems of no one group. Returns what was written."""
@@ -68,7 +100,7 @@ def write_group_digests(
 
 
 def write_changed_digests(
-    bulk: Bulk,
+    bulk: Inserts,
     feed_id: int,
     body: Outline,
     changed: list[str],

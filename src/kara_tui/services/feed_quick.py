@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from kara_tui.config import Settings
 from kara_tui.db.engine import StorageError
-from kara_tui.db.quick_reads import QuickReader
+from kara_tui.db.quick_reads import FeedState, QuickReader
 from kara_tui.services.feed_reports import SyncReport, plural
 from kara_tui.services.feed_window import sync_key, sync_window
 
@@ -28,13 +30,10 @@ def sync_unchanged(
 ) -> list[SyncReport] | None:
     """The reports of ``Feeds(...).sync(name)`` when every feed it would sync is an
     unchanged local file (and that sync, recorded); None when ``Feeds`` must do it."""
-    reader = QuickReader.open(url)
-    if reader is None:
-        return None
-    try:
-        feeds = reader.feeds_to_sync(name)
-        if not feeds:
-            return None  # no such feed, or none to sync: Feeds says so
+    with feeds_to_sync(url, name) as found:
+        if found is None:
+            return None
+        reader, feeds = found
         window = sync_window(now, tz, settings.horizon_past_days, settings.horizon_future_days)
         keys: dict[int, str] = {}
         for feed in feeds:
@@ -49,8 +48,6 @@ def sync_unchanged(
             counts = reader.record_unchanged(keys, now)
         except (StorageError, sqlite3.Error):
             return None  # read-only, locked, full: rolled back, and Feeds says what it is
-    finally:
-        reader.close()
     if len(counts) != len(feeds):
         return None  # one was removed meanwhile: Feeds says so
     return [
@@ -63,6 +60,24 @@ def sync_unchanged(
         )
         for feed in feeds
     ]
+
+
+@contextmanager
+def feeds_to_sync(
+    url: str, name: str | None
+) -> Iterator[tuple[QuickReader, list[FeedState]] | None]:
+    """The quick reader of ``url`` and the feeds ``Feeds.sync(name)`` syncs, the reader
+    closed after; None when the quick reads do not open the database, or when there is no
+    such feed or none to sync (Feeds says so)."""
+    reader = QuickReader.open(url)
+    if reader is None:
+        yield None
+        return
+    try:
+        feeds = reader.feeds_to_sync(name)
+        yield (reader, feeds) if feeds else None
+    finally:
+        reader.close()
 
 
 def _file_hash(source: str, max_bytes: int) -> str | None:

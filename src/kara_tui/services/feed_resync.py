@@ -22,14 +22,13 @@ from kara_tui.services.feed_groups import (
     write_changed_digests,
 )
 from kara_tui.services.feed_reports import FeedProblem, SyncReport, written_report
+from kara_tui.services.feed_rows import keyed_occurrences
 from kara_tui.services.feed_store import (
     EVENTS,
     GROUPS,
-    MAX_UID,
     Delivery,
     StoredRow,
     Target,
-    keyed_occurrences,
     read_stored,
     record_store,
     stored_count,
@@ -56,13 +55,6 @@ class Changes:
     changed: list[str]
     vanished: list[str]
     stored: StoredGroups
-
-
-def groups_to_store(body: Outline | None, window: Window) -> tuple[Outline, str] | None:
-    """The outline to keep digests of, with its key; None when a re-sync must parse whole."""
-    if body is None or any(len(uid) > MAX_UID for uid in body.groups):
-        return None
-    return body, parse_key(body.head_digest, window)
 
 
 def read_groups(practice: Practice, feed_id: int) -> StoredGroups | None:

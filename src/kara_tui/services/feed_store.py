@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -11,35 +11,20 @@ from sqlalchemy import Table, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kara_tui.db.bulk import Bulk
-from kara_tui.db.codec import sqlite_instant, stored_instant
+from kara_tui.db.codec import stored_instant
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import ExternalEventRow, FeedGroupRow, FeedRow
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import Occurrence, ParseResult
 from kara_tui.services.feed_groups import StoredGroups, in_file_order, write_group_digests
 from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, plural, written_report
+from kara_tui.services.feed_rows import COLUMNS, keyed_occurrences, sqlite_row
 from kara_tui.services.practice import Practice
 
-MAX_UID = 500  # the external_events.uid column
 # The ORM declares __table__ as a FromClause; these are Tables, which Core's writes need.
 EVENTS = cast(Table, ExternalEventRow.__table__)
 GROUPS = cast(Table, FeedGroupRow.__table__)
-# Every column of an occurrence, in the order the store writes them; an update rewrites
-# the columns from "start" on.
-_COLUMNS = (
-    "feed_id",
-    "uid",
-    "recurrence_id",
-    "start",
-    "end",
-    "all_day",
-    "summary",
-    "location",
-    "busy",
-    "cancelled",
-    "component_hash",
-)
-_REWRITTEN = _COLUMNS[3:]
+_REWRITTEN = COLUMNS[3:]  # what an update rewrites: the columns from "start" on
 
 # A stored occurrence as the diff needs it: id, component hash, and start and end as the
 # database keeps them (Bulk.form).
@@ -65,29 +50,6 @@ class Delivery:
     etag: str | None
     last_modified: str | None
     sync_key: str
-
-
-def keyed_occurrences(
-    name: str, occurrences: Iterable[Occurrence], problems: list[FeedProblem]
-) -> dict[tuple[str, str], Occurrence]:
-    """The occurrences to store, by (UID, RECURRENCE-ID); those that cannot be stored are
-    added to ``problems``."""
-    fresh: dict[tuple[str, str], Occurrence] = {}
-    for occ in occurrences:
-        if len(occ.uid) > MAX_UID:
-            problems.append(
-                FeedProblem(name, occ.uid[:60] + "…", f"UID longer than {MAX_UID} characters")
-            )
-            continue
-        key = (occ.uid, occ.recurrence_id)
-        if key in fresh:
-            if not any(p.uid == occ.uid and p.reason.startswith("repeated") for p in problems):
-                problems.append(
-                    FeedProblem(name, occ.uid, "repeated UID and RECURRENCE-ID; kept the first")
-                )
-            continue
-        fresh[key] = occ
-    return fresh
 
 
 def read_stored(bulk: Bulk, where: Any) -> dict[tuple[str, str], StoredRow]:
@@ -118,24 +80,12 @@ def write_occurrences(
 
     def inserts() -> Iterator[tuple[Any, ...]]:
         for key, occ in fresh.items():
-            start = stored_instant(occ.start)
-            end = stored_instant(occ.end)
             old = stored.get(key)
             if old is None and raw:
-                yield (
-                    feed_id,
-                    key[0],
-                    key[1],
-                    sqlite_instant(start),
-                    sqlite_instant(end),
-                    int(occ.all_day),
-                    occ.summary or "",
-                    occ.location or "",
-                    int(occ.busy),
-                    int(occ.cancelled),
-                    occ.component_hash,
-                )
+                yield sqlite_row(feed_id, key, occ)
                 continue
+            start = stored_instant(occ.start)
+            end = stored_instant(occ.end)
             if old is not None:
                 if (
                     old[1] == occ.component_hash
@@ -149,7 +99,7 @@ def write_occurrences(
             yield (feed_id, key[0], key[1], *_rewritten(occ, start, end))
 
     written.removed = bulk.delete("id", [old[0] for key, old in stored.items() if key not in fresh])
-    written.added = bulk.insert(_COLUMNS, inserts(), formed=raw)
+    written.added = bulk.insert(COLUMNS, inserts(), formed=raw)
     written.updated = bulk.update("id", _REWRITTEN, updates)
     return written
 

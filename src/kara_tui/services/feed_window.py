@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +38,14 @@ def sync_key(body_hash: str, window: Window) -> str:
     day expands to other occurrences, so it is parsed again (once a day at most)."""
     text = f"{body_hash}|{window.start.isoformat()}|{window.end.isoformat()}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_options(window: Window, unknown_minutes: int) -> dict[str, Any]:
+    """What ical.parse.parse_feed is told of a sync: its window, the zone of floating times,
+    and how long an event whose end cannot be read is busy (a setting, at least 1 min)."""
+    return {
+        "window_start": window.start,
+        "window_end": window.end,
+        "default_tz": window.tz,
+        "unknown_length": timedelta(minutes=max(1, unknown_minutes)),
+    }

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +23,11 @@ from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import FeedRow
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.ical.caldav_fetch import fetch_caldav_in, is_caldav
-from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_feed, mask_source
+from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_feed
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
-from kara_tui.services.feed_groups import StoredGroups
+from kara_tui.services.feed_groups import RememberedGroups, StoredGroups, groups_to_store
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
     MAX_NAME,
@@ -37,27 +35,26 @@ from kara_tui.services.feed_list import (
     check_name,
     check_source,
     feed_row,
-    is_url,
 )
 from kara_tui.services.feed_reports import FeedAdded, FeedProblem, SyncReport
 from kara_tui.services.feed_resync import (
     PARTIAL_SHARE,
     Changes,
     find_changes,
-    groups_to_store,
     read_groups,
     store_changes,
 )
+from kara_tui.services.feed_rows import MAX_UID
 from kara_tui.services.feed_secrets import KEYRING_PREFIX, KEYRING_SERVICE, FeedSecrets
 from kara_tui.services.feed_store import (
-    MAX_UID,
     Delivery,
     Target,
     record_failure,
     record_success,
     store_whole_parse,
 )
-from kara_tui.services.feed_window import Window, sync_key, sync_window
+from kara_tui.services.feed_window import Window, parse_options, sync_key, sync_window
+from kara_tui.services.feed_wording import scrub, worded
 from kara_tui.services.practice import Practice
 
 __all__ = [  # today's public names, wherever they live now
@@ -72,19 +69,6 @@ __all__ = [  # today's public names, wherever they live now
     "Feeds",
     "SyncReport",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class RememberedGroups:
-    """The groups this process last stored for a feed, and the feed's body_hash then.
-
-    While the feed's body_hash is still that, feed_groups holds exactly these, so a re-sync
-    in the same process (the app's background refresh) compares with them instead of
-    reading ten thousand rows back.
-    """
-
-    sync_key: str
-    groups: StoredGroups
 
 
 class Feeds:
@@ -256,7 +240,7 @@ class Feeds:
             try:
                 result = self._parse(body, window, outline=body_outline)
             except FeedUnreadable as exc:
-                return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
+                return self._fail(name, target.id, worded(target.source, scrub(str(exc))))
             except Exception as exc:  # a parser bug must not take the other feeds down
                 return self._fail(
                     name, target.id, f"the feed could not be read ({type(exc).__name__})"
@@ -297,7 +281,7 @@ class Feeds:
         except FetchCancelled as exc:  # not the feed's fault: it is not marked stale
             return SyncReport(name, ok=False, message=f"{name}: {exc}")
         except FetchError as exc:
-            return self._fail(name, target.id, _worded(target.source, _scrub(str(exc))))
+            return self._fail(name, target.id, worded(target.source, scrub(str(exc))))
         except Exception as exc:  # a fetcher bug must not take the other feeds down
             return self._fail(
                 name, target.id, f"the feed could not be fetched ({type(exc).__name__})"
@@ -355,10 +339,6 @@ class Feeds:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _unknown_length(self) -> timedelta:
-        """How long a feed event whose end cannot be read is busy (a setting, at least 1 min)."""
-        return timedelta(minutes=max(1, self.settings.feed_unknown_length_minutes))
-
     def _parse(
         self,
         body: bytes,
@@ -368,15 +348,8 @@ class Feeds:
         only: builtins.set[str] | None = None,
     ) -> ParseResult:
         """The feed's occurrences in the sync window (only the UID groups ``only`` names)."""
-        return parse_feed(
-            body,
-            window_start=window.start,
-            window_end=window.end,
-            default_tz=window.tz,
-            unknown_length=self._unknown_length(),
-            only=only,
-            outline=outline,
-        )
+        minutes = self.settings.feed_unknown_length_minutes
+        return parse_feed(body, **parse_options(window, minutes), only=only, outline=outline)
 
     def _window(self) -> Window:
         """The horizon in whole local days, so that a day's syncs share one window."""
@@ -404,29 +377,3 @@ class Feeds:
                 target.id, target.name, source, target.etag, target.last_modified, target.sync_key
             )
         return target
-
-
-# The fetcher and the parser speak of a server; a local file is reported as a file.
-_OF_A_FILE = (
-    ("the server sent an empty response", "the file is empty"),
-    ("a web page, not a calendar (a login page?)", "a web page, not a calendar"),
-    ("the server sent a web page", "the file is a web page"),
-    ("the server sent", "the file holds"),
-)
-
-
-def _worded(source: str, reason: str) -> str:
-    """``reason`` as said of ``source``: of the file, when the feed is a local file."""
-    if is_url(source):
-        return reason
-    for server, file in _OF_A_FILE:
-        reason = reason.replace(server, file)
-    return reason
-
-
-_SECRETISH = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-
-
-def _scrub(text: str) -> str:
-    """Last guard for messages from lower layers: no address ever reaches the user or a log."""
-    return _SECRETISH.sub(lambda m: mask_source(m.group(0)), text)

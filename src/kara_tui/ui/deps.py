@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kara_tui.clock import Clock
-from kara_tui.ui.calendar_data import CalendarReads
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
+    from kara_tui.ui.calendar_data import CalendarReads
 
 
 class AppServices:

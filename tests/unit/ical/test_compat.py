@@ -83,3 +83,49 @@ def test_recurring_ical_events_value_helpers_and_adapter_attributes_are_where_co
     adapter, component = compat.occurrence_source(occurrences[1])
     assert component is event  # the component itself, not a copy
     assert adapter.this_and_future is False and adapter.move_recurrences_by is not None
+
+
+def test_a_zone_is_known_by_name_exactly_as_available_timezones_says(monkeypatch) -> None:
+    import zoneinfo
+
+    available = zoneinfo.available_timezones()
+    odd = [
+        "",
+        "Europe",
+        "posixrules",
+        "posix/Europe/London",
+        "right/UTC",
+        "../zoneinfo/UTC",
+        "Europe/../Europe/London",
+        "Europe//London",
+        "/usr/share/zoneinfo/UTC",
+        "zone.tab",
+        "Europe/London ",
+        "Custom/Zone",
+        "W. Europe Standard Time",
+    ]
+
+    def listed() -> set[str]:
+        raise AssertionError("every zone file read to know one name")
+
+    monkeypatch.setattr(zoneinfo, "available_timezones", listed)
+    provider = compat._ZoneinfoByName()
+    for name in sorted(available) + odd:
+        assert provider.knows_timezone_id(name) is (name in available), name
+
+
+def test_icalendar_reads_known_and_custom_zones_the_same_after_the_switch() -> None:
+    from icalendar.timezone import tzp
+
+    compat.know_zones_by_name()
+    assert tzp.name == "zoneinfo"
+    cal = Calendar.from_ical(
+        "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Custom/Zone\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\n"
+        "END:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+        "DTSTART;TZID=Custom/Zone:20261201T090000\r\n"
+        "DTEND;TZID=Europe/London:20261201T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    event = cal.walk("VEVENT")[0]
+    assert event.decoded("DTSTART").utcoffset().total_seconds() == 3 * 3600
+    assert event.decoded("DTEND").astimezone(UTC) == datetime(2026, 12, 1, 10, tzinfo=UTC)

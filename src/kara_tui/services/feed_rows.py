@@ -1,0 +1,70 @@
+"""A feed occurrence as a row: which can be stored, keyed how, and written in which columns.
+
+Light to import (no SQLAlchemy): the store (feed_store.py) and the first sync through the
+stdlib driver (feed_cold.py) write the same rows with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kara_tui.db.codec import sqlite_instant, stored_instant
+from kara_tui.ical.parse import Occurrence
+from kara_tui.services.feed_reports import FeedProblem
+
+MAX_UID = 500  # the external_events.uid column
+# Every column of an occurrence, in the order the store writes them.
+COLUMNS = (
+    "feed_id",
+    "uid",
+    "recurrence_id",
+    "start",
+    "end",
+    "all_day",
+    "summary",
+    "location",
+    "busy",
+    "cancelled",
+    "component_hash",
+)
+
+
+def keyed_occurrences(
+    name: str, occurrences: Iterable[Occurrence], problems: list[FeedProblem]
+) -> dict[tuple[str, str], Occurrence]:
+    """The occurrences to store, by (UID, RECURRENCE-ID); those that cannot be stored are
+    added to ``problems``."""
+    fresh: dict[tuple[str, str], Occurrence] = {}
+    for occ in occurrences:
+        if len(occ.uid) > MAX_UID:
+            problems.append(
+                FeedProblem(name, occ.uid[:60] + "…", f"UID longer than {MAX_UID} characters")
+            )
+            continue
+        key = (occ.uid, occ.recurrence_id)
+        if key in fresh:
+            if not any(p.uid == occ.uid and p.reason.startswith("repeated") for p in problems):
+                problems.append(
+                    FeedProblem(name, occ.uid, "repeated UID and RECURRENCE-ID; kept the first")
+                )
+            continue
+        fresh[key] = occ
+    return fresh
+
+
+def sqlite_row(feed_id: int, key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
+    """A new occurrence's values for ``COLUMNS`` as SQLite keeps them (db/codec.py): times
+    as their text, flags as 0 or 1."""
+    return (
+        feed_id,
+        key[0],
+        key[1],
+        sqlite_instant(stored_instant(occ.start)),
+        sqlite_instant(stored_instant(occ.end)),
+        int(occ.all_day),
+        occ.summary or "",
+        occ.location or "",
+        int(occ.busy),
+        int(occ.cancelled),
+        occ.component_hash,
+    )
