@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -324,4 +325,46 @@ class FormScreen(WorkerErrors, ModalScreen[ResultT]):
         if worker.group == "save" and isinstance(error, USER_ERRORS):
             self.show_error(str(error))
             return True
+        return False
+
+
+def dialog_box(title: str, keys: str, *, id: str | None = None, wide: bool = False) -> Vertical:
+    """A modal's box (.dialog): its title on the top border, its keys on the bottom one."""
+    box = Vertical(classes="dialog -wide" if wide else "dialog", id=id)
+    box.border_title = title
+    box.border_subtitle = keys
+    return box
+
+
+class BoxedForm(FormScreen[ResultT]):
+    """A form laid out the usual way: its fields, a note, the error line and the buttons.
+
+    Subclasses name the box (``BOX_TITLE``, ``BOX_KEYS``, ``BOX_ID``), the submit button
+    (``SUBMIT``) and the note (``NOTE``), and yield their fields from ``fields``.
+    """
+
+    BOX_TITLE: ClassVar[str] = ""
+    BOX_KEYS: ClassVar[str] = "ctrl+s saves · escape back"
+    BOX_ID: ClassVar[str | None] = None
+    WIDE: ClassVar[bool] = False
+    SUBMIT: ClassVar[str] = "Save"
+    NOTE: ClassVar[str] = ""
+
+    def fields(self) -> ComposeResult:  # pragma: no cover - every form overrides it
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with dialog_box(self.BOX_TITLE, self.BOX_KEYS, id=self.BOX_ID, wide=self.WIDE):
+            yield from self.fields()
+            if self.NOTE:
+                yield Static(self.NOTE, classes="note")
+            yield error_line()
+            yield form_buttons(self.SUBMIT)
+
+    def require(self, field_id: str, message: str) -> bool:
+        """Whether ``#field_id`` holds a value; if not, says ``message`` and goes to the field."""
+        if self.value(field_id):
+            return True
+        self.show_error(message)
+        self.query_one(f"#{field_id}", Input).focus()
         return False

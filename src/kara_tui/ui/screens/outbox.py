@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.color import Color, ColorParseError
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from kara_tui.domain import DomainError, Notification, NotificationStatus
@@ -28,6 +24,7 @@ from kara_tui.services.outbox import Outbox, SendReport
 from kara_tui.ui.format import clean
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.widgets import status_table
 
 # A glyph and a word for each state, so the table reads without colour.
 STATUS_WORDS = {
@@ -39,8 +36,8 @@ STATUS_WORDS = {
     "discarded": ("⊘", "discarded", ""),
 }
 
-# label, key, widest it may grow (a long error is cut; the preview shows all of it)
-COLUMNS = (
+# a long error is cut; the preview shows all of it
+COLUMNS: tuple[status_table.Column, ...] = (
     ("Status", "status", 10),
     ("Created", "created", 16),
     ("To", "to", 32),
@@ -322,20 +319,12 @@ class OutboxScreen(Screen[None]):
     # -- helpers --------------------------------------------------------------------------
 
     def _selected(self) -> Notification | None:
-        table = self.query_one(DataTable)
-        if not self.messages or table.row_count == 0:
-            return None
-        row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return next((m for m in self.messages if str(m.id) == row.value), None)
+        return status_table.selected(self.query_one(DataTable), self.messages, lambda m: str(m.id))
 
     def _fill(self, messages: list[Notification]) -> None:
-        table = self.query_one(DataTable)
-        keep = None
-        if table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         tz = self._tz or ZoneInfo("UTC")
-        styles = self._theme_styles()
-        lines: list[tuple[str, tuple[Text, ...]]] = []
+        styles = status_table.theme_styles(self.app)
+        lines: list[status_table.Row] = []
         # The newest first (that is what the user just did), by when each was written: ids
         # follow insertion, which a demo's back-dated history or an import does not keep.
         newest = sorted(messages, key=lambda m: (m.created_at, m.id), reverse=True)
@@ -354,31 +343,7 @@ class OutboxScreen(Screen[None]):
                 Text(self._private(error), style="" if sent else styles.get("error", "")),
             )
             lines.append((str(m.id), cells))
-        # Widths are set from the data: DataTable's automatic widths are applied after the
-        # first paint, which left a reloaded table drawn with its headers' widths.
-        table.clear(columns=True)
-        for index, (label, key, cap) in enumerate(COLUMNS):
-            widest = max((c[index].cell_len for _, c in lines), default=0)
-            table.add_column(label, key=key, width=min(cap, max(len(label), widest)))
-        for key, cells in lines:
-            table.add_row(*cells, key=key)
-        if keep is not None:
-            with suppress(RowDoesNotExist):  # the row is gone: stay where the cursor is
-                table.move_cursor(row=table.get_row_index(keep))
-
-    def _theme_styles(self) -> dict[str, Style]:
-        """The theme's warning/success/error colours as Rich styles for the table's cells."""
-        try:
-            variables = self.app.get_css_variables()
-        except Exception:  # no theme to ask: plain text still reads (glyph and word)
-            return {}
-        styles = {}
-        for name in ("warning", "success", "error"):
-            try:
-                styles[name] = Style(color=Color.parse(variables[name]).rich_color)
-            except (KeyError, ColorParseError):
-                continue
-        return styles
+        status_table.fill(self.query_one(DataTable), COLUMNS, lines)
 
     def _say(self, text: str, *, error: bool = True) -> None:
         line = self.query_one("#outbox-message", Static)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -14,10 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
-from textual.widgets.data_table import RowDoesNotExist
 
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
+from kara_tui.ui.widgets import status_table
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -31,14 +29,14 @@ STATES = {
     "ok": ("✓", "ok"),
     "failed": ("✗", "failed"),
 }
-COLUMNS = (
-    ("Target", 20),
-    ("State", 15),
-    ("Detail", 8),
-    ("Events", 6),
-    ("Last success", 16),
-    ("Last error", 48),
-    ("Address", 60),
+COLUMNS: tuple[status_table.Column, ...] = (
+    ("Target", "name", 20),
+    ("State", "state", 15),
+    ("Detail", "detail", 8),
+    ("Events", "events", 6),
+    ("Last success", "success", 16),
+    ("Last error", "error", 48),
+    ("Address", "address", 60),
 )
 NO_TARGETS = (
     "No targets yet. Press t to publish your sessions to a CalDAV calendar (Nextcloud, "
@@ -54,10 +52,6 @@ def target_state(target: PublishTarget) -> str:
     if target.last_success is None:
         return "new"
     return "ok"
-
-
-def _when(at: datetime | None, tz: ZoneInfo) -> str:
-    return f"{at.astimezone(tz):%a %d %b %H:%M}" if at is not None else "never"
 
 
 class TargetsPanel(Vertical):
@@ -150,11 +144,7 @@ class TargetsPanel(Vertical):
             self._detail()
 
     def selected(self) -> PublishTarget | None:
-        table = self.query_one(DataTable)
-        if not self.targets or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((t for t in self.targets if t.name == key), None)
+        return status_table.selected(self.query_one(DataTable), self.targets)
 
     def action_add(self) -> None:
         from kara_tui.ui.screens.target_form import TargetForm
@@ -198,36 +188,22 @@ class TargetsPanel(Vertical):
         self.publish_now(target.name)
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        keep = None
-        if table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        rows = []
+        rows: list[status_table.Row] = []
         for t in self.targets:
             glyph, word = STATES[target_state(t)]
             rows.append(
-                (
+                status_table.row(
                     t.name,
-                    (
-                        Text(clean(t.name)),
-                        Text(f"{glyph} {word}"),
-                        Text(t.detail.value),
-                        Text(str(t.published), justify="right"),
-                        Text(_when(t.last_success, self._tz)),
-                        Text(clean(t.last_error)),
-                        Text(clean(t.shown)),
-                    ),
+                    Text(f"{glyph} {word}"),
+                    t.published,
+                    t.last_success,
+                    self._tz,
+                    t.last_error,
+                    t.shown,
+                    extra=(Text(t.detail.value),),
                 )
             )
-        table.clear(columns=True)
-        for index, (label, cap) in enumerate(COLUMNS):
-            widest = max((cells[index].cell_len for _, cells in rows), default=0)
-            table.add_column(label, width=min(cap, max(len(label), widest)))
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if keep is not None:
-            with suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep))
+        status_table.fill(self.query_one(DataTable), COLUMNS, rows)
 
     def _detail(self) -> None:
         line = self.query_one("#targets-detail", Static)
@@ -237,11 +213,12 @@ class TargetsPanel(Vertical):
             return
         glyph, word = STATES[target_state(target)]
         time_off = " · time off as busy" if target.time_off else ""
-        text = Text.assemble(
-            (f"{glyph} {clean(target.name)}", "bold"),
+        text = status_table.headline(
+            glyph,
+            target.name,
             f" · {word} · {target.detail.value} · {target.published} events · "
             f"{target.from_days} days back, {target.to_days} ahead{time_off} · ",
-            (clean(target.shown), "dim"),
+            target.shown,
         )
         if target.last_error:
             text.append(f"\n✗ Last run failed: {clean(target.last_error)}")
