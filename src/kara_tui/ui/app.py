@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from textual.driver import Driver
+    from textual.message import Message
 
     from kara_tui.services.feeds import SyncReport
     from kara_tui.services.practice import Practice
@@ -185,9 +186,29 @@ class KaraApp(UsesServices, App[int]):
 
     # -- publishing (DESIGN.md section 8) ---------------------------------------------------
 
+    def _group_running(self, group: str) -> bool:
+        """Whether a worker of ``group`` is running: a timer's tick does not pile up on it."""
+        return any(w.group == group and w.is_running for w in self.workers)
+
+    def _warn_once(self, said: set[str], errors: list[str], title: str) -> None:
+        """From a worker: each background error is said once, not at every tick."""
+        for error in errors:
+            if error not in said:
+                said.add(error)
+                self.call_from_thread(
+                    self.notify, error, title=title, severity="warning", markup=False
+                )
+
+    def _tell_background(self, untold: list[Any], title: str, news: Message) -> None:
+        """Quiet on success; each failure not yet told is said once. Screens hear of every run."""
+        for report in untold:
+            self.notify(report.message, title=title, severity="warning", markup=False)
+        for screen in self.screen_stack:
+            screen.post_message(news)
+
     def publish_tick(self) -> None:
         """Publish after a change has settled, or when the timer is due, in a worker."""
-        if not any(w.group == "publish" and w.is_running for w in self.workers):
+        if not self._group_running("publish"):
             self._publish_tick()
 
     @work(thread=True, group="publish", exit_on_error=False)
@@ -197,27 +218,20 @@ class KaraApp(UsesServices, App[int]):
         try:
             reports = self.publish_sync.tick()
         except USER_ERRORS as exc:  # a read-only database, say: told once, never raised
-            if str(exc) not in self._publish_errors:
-                self._publish_errors.add(str(exc))
-                self.call_from_thread(
-                    self.notify, str(exc), title="Publishing", severity="warning", markup=False
-                )
+            self._warn_once(self._publish_errors, [str(exc)], "Publishing")
             return
         if reports:
             self.call_from_thread(self._published, reports)
 
     def _published(self, reports: list[Any]) -> None:
-        """Quiet on success; each target's failure is said once. Screens hear of every run."""
-        for report in self.publish_sync.untold_failures(reports):
-            self.notify(report.message, title="Publishing", severity="warning", markup=False)
-        for screen in self.screen_stack:
-            screen.post_message(Published(reports))
+        untold = self.publish_sync.untold_failures(reports)
+        self._tell_background(untold, "Publishing", Published(reports))
 
     # -- client reminders (DESIGN.md section 7) ---------------------------------------------
 
     def send_reminders(self) -> None:
         """Send the reminders that are due, in a worker; skipped while one is running."""
-        if not any(w.group == "reminders" and w.is_running for w in self.workers):
+        if not self._group_running("reminders"):
             self._send_reminders()
 
     @work(thread=True, group="reminders", exit_on_error=False)
@@ -232,12 +246,7 @@ class KaraApp(UsesServices, App[int]):
             errors = [str(exc)]
         else:
             errors = list(report.send.errors) if report.send is not None else []
-        fresh = [e for e in errors if e not in self._reminder_errors]
-        self._reminder_errors.update(fresh)
-        for error in fresh:
-            self.call_from_thread(
-                self.notify, error, title="Reminders", severity="warning", markup=False
-            )
+        self._warn_once(self._reminder_errors, errors, "Reminders")
 
     # -- background feed refresh ------------------------------------------------------------
 
@@ -248,8 +257,7 @@ class KaraApp(UsesServices, App[int]):
 
     def refresh_feeds(self) -> None:
         """Sync the feeds that are due, in a worker; skipped while any sync is running."""
-        refreshing = any(w.group == "feeds-refresh" and w.is_running for w in self.workers)
-        if not refreshing and not self.feed_sync.busy:
+        if not self._group_running("feeds-refresh") and not self.feed_sync.busy:
             self._refresh_feeds()
 
     # Not "exclusive": cancelling a thread worker does not stop it. FeedSync's lock is what
@@ -261,11 +269,8 @@ class KaraApp(UsesServices, App[int]):
             self.call_from_thread(self._feeds_refreshed, reports)
 
     def _feeds_refreshed(self, reports: list[SyncReport]) -> None:
-        """Quiet on success; each feed's failure is said once (not every minute)."""
-        for report in self.feed_sync.untold_failures(reports):
-            self.notify(report.message, title="Feed sync", severity="warning", markup=False)
-        for screen in self.screen_stack:
-            screen.post_message(FeedsSynced(reports, background=True))
+        untold = self.feed_sync.untold_failures(reports)
+        self._tell_background(untold, "Feed sync", FeedsSynced(reports, background=True))
 
     # -- privacy mode -------------------------------------------------------------------------
 

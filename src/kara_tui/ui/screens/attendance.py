@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -41,16 +42,14 @@ class AttendanceScreen(WorkerErrors, Screen[bool]):
     AttendanceScreen #attendance-hint { padding: 0 1; color: $text-muted; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, sessions: list[Session]) -> None:
-            self.sessions = sessions  # the sessions that need marking, oldest first
-            super().__init__()
+        sessions: list[Session]  # the sessions that need marking, oldest first
 
+    @dataclass(eq=False)
     class Marked(Message):
-        def __init__(self, session: Session, undone: bool) -> None:
-            self.session = session  # as it is now
-            self.undone = undone  # True: back to scheduled
-            super().__init__()
+        session: Session  # as it is now
+        undone: bool  # True: back to scheduled
 
     def __init__(self, practice: Practice, tz: ZoneInfo, privacy: bool = False) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -98,43 +99,38 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     COMMANDS = {CalendarCommands}
     AUTO_FOCUS = None
 
+    @dataclass(eq=False)
     class RangeLoaded(Message):
-        def __init__(self, data: CalendarData, generation: int) -> None:
-            self.data = data
-            self.generation = generation
-            super().__init__()
+        data: CalendarData
+        generation: int
 
+    @dataclass(eq=False)
     class AttendanceCounted(Message):
-        def __init__(self, count: int) -> None:
-            self.count = count  # past sessions still only scheduled
-            super().__init__()
+        count: int  # past sessions still only scheduled
 
+    @dataclass(eq=False)
     class SessionSoon(Message):
-        def __init__(self, session: Session, minutes: int) -> None:
-            self.session = session  # the next session, about to start
-            self.minutes = minutes  # how many minutes from now
-            super().__init__()
+        session: Session  # the next session, about to start
+        minutes: int  # how many minutes from now
 
     class DatabaseChanged(Message):
         """Something was written to the database since the last look (by anyone)."""
 
+    @dataclass(eq=False)
     class SessionSought(Message):
         """Where j/k found the next (``step`` 1) or previous (-1) session past the page:
         ``found`` is its (id, start), None when there is none."""
 
-        def __init__(self, step: int, found: tuple[int, datetime] | None, generation: int) -> None:
-            self.step = step
-            self.found = found
-            self.generation = generation
-            super().__init__()
+        step: int
+        found: tuple[int, datetime] | None
+        generation: int
 
+    @dataclass(eq=False)
     class SessionChanged(Message):
         """A write finished: say so, reload, and select ``session`` if there is one."""
 
-        def __init__(self, session: Session | None, said: str) -> None:
-            self.session = session
-            self.said = said
-            super().__init__()
+        session: Session | None
+        said: str
 
     def __init__(self, services: AppServices, settings: Settings, clock: Clock) -> None:
         super().__init__(id="calendar")

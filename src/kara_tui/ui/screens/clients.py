@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -42,11 +43,10 @@ class ClientsScreen(WorkerErrors, Screen[None]):
     ClientsScreen #clients-empty { padding: 1 2; color: $text-muted; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, clients: list[Client], money: dict[int, tuple[str, int]]) -> None:
-            self.clients = clients
-            self.money = money  # per client id: balance as text, credit held by bookings
-            super().__init__()
+        clients: list[Client]
+        money: dict[int, tuple[str, int]]  # per client id: balance as text, credit held by bookings
 
     def __init__(self, practice: Practice, privacy: bool = False) -> None:
         super().__init__()
@@ -188,11 +188,10 @@ def _window(c: Client) -> str:
 class ClientForm(FormScreen[Client | None]):
     BINDINGS = form_bindings("Add")
 
+    @dataclass(eq=False)
     class CurrenciesLoaded(Message):
-        def __init__(self, default: str, used: set[str]) -> None:
-            self.default = default
-            self.used = used
-            super().__init__()
+        default: str
+        used: set[str]
 
     def __init__(self, practice: Practice) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ publishing targets out, each with its state in words."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -120,18 +121,16 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
     FeedsScreen #feeds-status.-error { color: $text-error; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, feeds: list[Feed], tz: ZoneInfo) -> None:
-            self.feeds = feeds
-            self.tz = tz
-            super().__init__()
+        feeds: list[Feed]
+        tz: ZoneInfo
 
+    @dataclass(eq=False)
     class Changed(Message):
         """A write finished; ``said`` is the one line to tell the user."""
 
-        def __init__(self, said: str) -> None:
-            self.said = said
-            super().__init__()
+        said: str
 
     def __init__(
         self, practice: Practice, settings: Settings, sync: FeedSync | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -97,33 +98,27 @@ class OutboxScreen(Screen[None]):
     OutboxScreen DataTable { height: 1fr; border: round $panel-lighten-2; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, messages: list[Notification], where: str) -> None:
-            super().__init__()
-            self.messages = messages
-            self.where = where
+        messages: list[Notification]
+        where: str
 
+    @dataclass(eq=False)
     class Done(Message):
         """A send or a retry finished (report), or could not start (error)."""
 
-        def __init__(
-            self, report: SendReport | None, error: str = "", retried: int | None = None
-        ) -> None:
-            super().__init__()
-            self.report = report
-            self.error = error
-            self.retried = retried
+        report: SendReport | None
+        error: str = ""
+        retried: int | None = None
 
+    @dataclass(eq=False)
     class Discarded(Message):
-        def __init__(self, notification_id: int) -> None:
-            super().__init__()
-            self.notification_id = notification_id
+        notification_id: int
 
+    @dataclass(eq=False)
     class PreviewReady(Message):
-        def __init__(self, title: str, text: str) -> None:
-            super().__init__()
-            self.title = title
-            self.text = text
+        title: str
+        text: str
 
     def __init__(self, practice: Any, settings: Any) -> None:
         super().__init__()

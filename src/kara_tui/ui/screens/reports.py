@@ -345,17 +345,15 @@ class ReportsScreen(Screen[None]):
     """
     NARROW = 100
 
+    @dataclass(eq=False)
     class ReportLoaded(Message):
-        def __init__(self, report: Report, serial: int) -> None:
-            super().__init__()
-            self.report = report
-            self.serial = serial
+        report: Report
+        serial: int
 
+    @dataclass(eq=False)
     class ReportFailed(Message):
-        def __init__(self, message: str, serial: int) -> None:
-            super().__init__()
-            self.message = message
-            self.serial = serial
+        message: str
+        serial: int
 
     def __init__(self, practice: Any, settings: Any) -> None:
         super().__init__()

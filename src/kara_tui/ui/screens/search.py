@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -36,12 +37,11 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
     SearchScreen OptionList { height: auto; max-height: 20; border: none; margin-top: 1; }
     """
 
+    @dataclass(eq=False)
     class Found(Message):
-        def __init__(self, query: str, sessions: list[Session], moved: dict[int, datetime]) -> None:
-            self.query = query
-            self.sessions = sessions
-            self.moved = moved  # session id -> the new start, for those a reschedule replaced
-            super().__init__()
+        query: str
+        sessions: list[Session]
+        moved: dict[int, datetime]  # session id -> the new start, for those a reschedule replaced
 
     def __init__(self, practice: Practice, tz: ZoneInfo, privacy: bool = False) -> None:
         super().__init__()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -40,15 +41,13 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
     TimeOffScreen #time-off-status { padding: 1 2; color: $text-muted; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, blocks: list[TimeOff]) -> None:
-            self.blocks = blocks
-            super().__init__()
+        blocks: list[TimeOff]
 
+    @dataclass(eq=False)
     class Removed(Message):
-        def __init__(self, said: str) -> None:
-            self.said = said
-            super().__init__()
+        said: str
 
     def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
         super().__init__()

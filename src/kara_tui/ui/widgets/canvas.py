@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 
 from rich.style import Style
@@ -75,19 +76,17 @@ class CalendarCanvas(ScrollView, can_focus=False):
     cursor: reactive[date | None] = reactive(None)
     privacy: reactive[bool] = reactive(False)
 
+    @dataclass(eq=False)
     class SessionClicked(Message):
         """A session was clicked (the keyboard does the same with j/k)."""
 
-        def __init__(self, session_id: int) -> None:
-            self.session_id = session_id
-            super().__init__()
+        session_id: int
 
+    @dataclass(eq=False)
     class DayClicked(Message):
         """An empty part of a day was clicked."""
 
-        def __init__(self, day: date) -> None:
-            self.day = day
-            super().__init__()
+        day: date
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

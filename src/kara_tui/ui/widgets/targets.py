@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -69,18 +70,16 @@ class TargetsPanel(Vertical):
     TargetsPanel #targets-detail { height: auto; max-height: 4; padding: 0 1; background: $boost; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, targets: list[PublishTarget], tz: ZoneInfo) -> None:
-            self.targets = targets
-            self.tz = tz
-            super().__init__()
+        targets: list[PublishTarget]
+        tz: ZoneInfo
 
+    @dataclass(eq=False)
     class Ran(Message):
         """A publish the user asked for finished (None: another run was going)."""
 
-        def __init__(self, reports: list[PublishReport] | None) -> None:
-            self.reports = reports
-            super().__init__()
+        reports: list[PublishReport] | None
 
     def __init__(self, practice: Practice) -> None:
         super().__init__(id="targets")
