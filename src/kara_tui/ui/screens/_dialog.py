@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from kara_tui.ui.privacy import redacted
+from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
 ResultT = TypeVar("ResultT")
@@ -368,3 +368,14 @@ class BoxedForm(FormScreen[ResultT]):
         self.show_error(message)
         self.query_one(f"#{field_id}", Input).focus()
         return False
+
+
+class ShowsClients:
+    """Mix into a screen that shows client names: ``privacy`` is the app's switch (key p),
+    or the one the screen was opened with when no app has one."""
+
+    _privacy: bool = False
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, self._privacy)  # type: ignore[arg-type]  # mixed into a DOMNode

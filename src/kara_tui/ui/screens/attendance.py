@@ -17,14 +17,14 @@ from textual.widgets import DataTable, Footer, Label, Static
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import need_attendance_words
 from kara_tui.ui import format as fmt
-from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.screens._dialog import ShowsClients
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class AttendanceScreen(WorkerErrors, Screen[bool]):
+class AttendanceScreen(ShowsClients, WorkerErrors, Screen[bool]):
     """Dismisses with True when anything was marked or undone (the calendar reloads)."""
 
     # The calendar's own ids: a key remapped in the config's [keys] is remapped here too.
@@ -61,10 +61,6 @@ class AttendanceScreen(WorkerErrors, Screen[bool]):
         self._undo: list[str] = []  # row keys marked here, the last one last
         self._busy = False  # a mark on its way: a second key waits for it
         self.changed = False
-
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self, self._privacy)
 
     def compose(self) -> ComposeResult:
         yield Label(" Mark attendance", id="attendance-title")

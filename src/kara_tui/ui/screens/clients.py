@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
@@ -18,14 +17,19 @@ from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, shown_name
 from kara_tui.ui.screens import _dialog, client_actions
-from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.screens._dialog import (
+    BoxedForm,
+    ShowsClients,
+    field,
+    form_bindings,
+)
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class ClientsScreen(WorkerErrors, Screen[None]):
+class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", "Add client", id="client_add"),
         Binding("enter", "record", "Record", id="client_record"),
@@ -55,10 +59,6 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         self._clients: dict[str, Client] = {}
         self._money: dict[int, tuple[str, int]] = {}
         self.show_archived = False
-
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self, self._privacy)
 
     def privacy_changed(self) -> None:
         self._load()
@@ -185,8 +185,12 @@ def _window(c: Client) -> str:
     return f"{c.window_hours} h" if c.window_hours is not None else "practice's"
 
 
-class ClientForm(FormScreen[Client | None]):
+class ClientForm(BoxedForm[Client | None]):
     BINDINGS = form_bindings("Add")
+    BOX_TITLE = "Add client"
+    BOX_KEYS = "enter or ctrl+s adds · escape back"
+    BOX_ID = "client-form"
+    SUBMIT = "Add"
 
     @dataclass(eq=False)
     class CurrenciesLoaded(Message):
@@ -197,28 +201,23 @@ class ClientForm(FormScreen[Client | None]):
         super().__init__()
         self.practice = practice
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="client-form") as box:
-            box.border_title = "Add client"
-            box.border_subtitle = "enter or ctrl+s adds · escape back"
-            yield field("Name", Input(placeholder="Anna Smith", id="name"))
-            yield field("Email", Input(placeholder="anna@example.com (for notices)", id="email"))
-            yield field("Phone", Input(placeholder="", id="phone"))
-            yield field("Programme", client_actions.programme_select(Programme.PRIVATE))
-            currency = client_actions.currency_input("GBP")
-            currency.can_focus = False  # a tab stop only where several currencies are used
-            yield field("Fee", Input(placeholder="90.00", id="fee"), currency)
-            yield field(
-                "Window",
-                Input(placeholder="hours; blank = the practice's", id="window", type="integer"),
-            )
-            yield field(
-                "Credit",
-                Input(placeholder="sponsored sessions of credit", id="credit", type="integer"),
-            )
-            yield field("Reminders", client_actions.reminders_input())
-            yield error_line()
-            yield form_buttons("Add")
+    def fields(self) -> ComposeResult:
+        yield field("Name", Input(placeholder="Anna Smith", id="name"))
+        yield field("Email", Input(placeholder="anna@example.com (for notices)", id="email"))
+        yield field("Phone", Input(placeholder="", id="phone"))
+        yield field("Programme", client_actions.programme_select(Programme.PRIVATE))
+        currency = client_actions.currency_input("GBP")
+        currency.can_focus = False  # a tab stop only where several currencies are used
+        yield field("Fee", Input(placeholder="90.00", id="fee"), currency)
+        yield field(
+            "Window",
+            Input(placeholder="hours; blank = the practice's", id="window", type="integer"),
+        )
+        yield field(
+            "Credit",
+            Input(placeholder="sponsored sessions of credit", id="credit", type="integer"),
+        )
+        yield field("Reminders", client_actions.reminders_input())
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

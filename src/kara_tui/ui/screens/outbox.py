@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -26,6 +27,8 @@ from kara_tui.ui.format import clean
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.widgets import status_table
+
+ResultT = TypeVar("ResultT")
 
 # A glyph and a word for each state, so the table reads without colour.
 STATUS_WORDS = {
@@ -159,37 +162,37 @@ class OutboxScreen(Screen[None]):
 
     # -- workers (the only place the database is touched) ---------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-load")
-    def _load(self) -> None:
+    def _attempt(self, call: Callable[[], ResultT]) -> ResultT | None:
+        """A service call in a worker; a user error goes to the message line (and None back)."""
         try:
-            if self._tz is None:
-                self._tz = self.practice.tz
-            messages = self.outbox.list()
+            return call()
         except (DomainError, StorageError) as exc:
             self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.Loaded(messages, self.outbox.destination()))
+            return None
+
+    def _read(self) -> list[Notification]:
+        if self._tz is None:
+            self._tz = self.practice.tz
+        return self.outbox.list()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-load")
+    def _load(self) -> None:
+        if (messages := self._attempt(self._read)) is not None:
+            self.post_message(self.Loaded(messages, self.outbox.destination()))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
     def _send(self, notification_id: int | None) -> None:
-        try:
-            if notification_id is None:
-                report = self.outbox.send_all()
-            else:
-                report = self.outbox.retry(notification_id)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.Done(report, retried=notification_id))
+        if notification_id is None:
+            report = self._attempt(self.outbox.send_all)
+        else:
+            report = self._attempt(lambda: self.outbox.retry(notification_id))
+        if report is not None:
+            self.post_message(self.Done(report, retried=notification_id))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
     def _discard(self, notification_id: int) -> None:
-        try:
-            notice = self.outbox.discard(notification_id)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.Discarded(notice.id))
+        if (notice := self._attempt(lambda: self.outbox.discard(notification_id))) is not None:
+            self.post_message(self.Discarded(notice.id))
 
     def on_outbox_screen_discarded(self, message: Discarded) -> None:
         self.busy = False
@@ -198,12 +201,8 @@ class OutboxScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-preview")
     def _preview(self, notification_id: int) -> None:
-        try:
-            text = self.outbox.preview(notification_id)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.PreviewReady(f"Message {notification_id}", text))
+        if (text := self._attempt(lambda: self.outbox.preview(notification_id))) is not None:
+            self.post_message(self.PreviewReady(f"Message {notification_id}", text))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or not event.worker.group.startswith("outbox"):
