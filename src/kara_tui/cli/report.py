@@ -311,17 +311,9 @@ def report_text(r: Report, name: Any) -> str:
     head = ("Client", "Sessions", "Attended", "Cancelled", "Late", "No-shows", "Waived")
     add(f"{head[0]:<24}" + "".join(f"{h:>10}" for h in head[1:]) + "  Charged")
     for line in r.clients:
-        counts = (
-            line.sessions,
-            line.attended,
-            line.cancelled,
-            line.late,
-            line.no_shows,
-            line.waived,
-        )
         add(
             f"{_cut(name(line.name), 23):<24}"
-            + "".join(f"{n:>10}" for n in counts)
+            + "".join(f"{n:>10}" for n in line.counts())
             + f"  {_amounts(line.charged)}"
         )
     if not r.clients:

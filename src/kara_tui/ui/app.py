@@ -187,8 +187,15 @@ class KaraApp(UsesServices, App[int]):
     # -- publishing (DESIGN.md section 8) ---------------------------------------------------
 
     def _group_running(self, group: str) -> bool:
-        """Whether a worker of ``group`` is running: a timer's tick does not pile up on it."""
         return any(w.group == group and w.is_running for w in self.workers)
+
+    def _in_background(self, group: str, job: Callable[[], None]) -> None:
+        """Run ``job`` in a thread worker of ``group``, unless one is running: ticks don't pile up.
+
+        Not "exclusive": cancelling a thread worker does not stop it.
+        """
+        if not self._group_running(group):
+            self.run_worker(job, group=group, thread=True, exit_on_error=False)
 
     def _warn_once(self, said: set[str], errors: list[str], title: str) -> None:
         """From a worker: each background error is said once, not at every tick."""
@@ -208,11 +215,9 @@ class KaraApp(UsesServices, App[int]):
 
     def publish_tick(self) -> None:
         """Publish after a change has settled, or when the timer is due, in a worker."""
-        if not self._group_running("publish"):
-            self._publish_tick()
+        self._in_background("publish", self._publish)
 
-    @work(thread=True, group="publish", exit_on_error=False)
-    def _publish_tick(self) -> None:
+    def _publish(self) -> None:
         from kara_tui.ui.workers import USER_ERRORS
 
         try:
@@ -231,11 +236,9 @@ class KaraApp(UsesServices, App[int]):
 
     def send_reminders(self) -> None:
         """Send the reminders that are due, in a worker; skipped while one is running."""
-        if not self._group_running("reminders"):
-            self._send_reminders()
+        self._in_background("reminders", self._remind)
 
-    @work(thread=True, group="reminders", exit_on_error=False)
-    def _send_reminders(self) -> None:
+    def _remind(self) -> None:
         from kara_tui.domain import DomainError
         from kara_tui.services.outbox import Outbox
         from kara_tui.services.reminders import Reminders
@@ -257,12 +260,10 @@ class KaraApp(UsesServices, App[int]):
 
     def refresh_feeds(self) -> None:
         """Sync the feeds that are due, in a worker; skipped while any sync is running."""
-        if not self._group_running("feeds-refresh") and not self.feed_sync.busy:
-            self._refresh_feeds()
+        # FeedSync's lock is what keeps two syncs apart (the `s` key's and this one).
+        if not self.feed_sync.busy:
+            self._in_background("feeds-refresh", self._refresh_feeds)
 
-    # Not "exclusive": cancelling a thread worker does not stop it. FeedSync's lock is what
-    # keeps two syncs apart; the check above keeps ticks from piling up.
-    @work(thread=True, group="feeds-refresh", exit_on_error=False)
     def _refresh_feeds(self) -> None:
         reports = self.feed_sync.run(due_only=True)
         if reports:

@@ -336,30 +336,37 @@ def dialog_box(title: str, keys: str, *, id: str | None = None, wide: bool = Fal
     return box
 
 
-class BoxedForm(FormScreen[ResultT]):
-    """A form laid out the usual way: its fields, a note, the error line and the buttons.
+@dataclass(frozen=True, slots=True)
+class Box:
+    """How a BoxedForm looks: its title, keys, id, submit button, a note under the fields."""
 
-    Subclasses name the box (``BOX_TITLE``, ``BOX_KEYS``, ``BOX_ID``), the submit button
-    (``SUBMIT``) and the note (``NOTE``), and yield their fields from ``fields``.
+    title: str
+    keys: str
+    id: str | None = None
+    submit: str = "Save"
+    note: str = ""
+    wide: bool = False
+
+
+class BoxedForm(FormScreen[ResultT]):
+    """A form laid out the usual way (``BOX``): its fields, a note, the error line, the buttons.
+
+    Subclasses yield their fields from ``fields``.
     """
 
-    BOX_TITLE: ClassVar[str] = ""
-    BOX_KEYS: ClassVar[str] = "ctrl+s saves · escape back"
-    BOX_ID: ClassVar[str | None] = None
-    WIDE: ClassVar[bool] = False
-    SUBMIT: ClassVar[str] = "Save"
-    NOTE: ClassVar[str] = ""
+    BOX: ClassVar[Box]
 
     def fields(self) -> ComposeResult:  # pragma: no cover - every form overrides it
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with dialog_box(self.BOX_TITLE, self.BOX_KEYS, id=self.BOX_ID, wide=self.WIDE):
+        box = self.BOX
+        with dialog_box(box.title, box.keys, id=box.id, wide=box.wide):
             yield from self.fields()
-            if self.NOTE:
-                yield Static(self.NOTE, classes="note")
+            if box.note:
+                yield Static(box.note, classes="note")
             yield error_line()
-            yield form_buttons(self.SUBMIT)
+            yield form_buttons(box.submit)
 
     def require(self, field_id: str, message: str) -> bool:
         """Whether ``#field_id`` holds a value; if not, says ``message`` and goes to the field."""

@@ -916,20 +916,8 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         self.sync_feeds()
 
     def sync_feeds(self, name: str | None = None, *, accept_empty: bool = False) -> None:
-        if self.feed_sync.busy:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        self._sync_status("⟳ Syncing feeds…")
-        self._sync(name, accept_empty)
-
-    @work(thread=True, group="feeds", exit_on_error=False)
-    def _sync(self, name: str | None, accept_empty: bool) -> None:
-        reports = self.feed_sync.run(
-            name,
-            accept_empty=accept_empty,
-            on_progress=lambda feed, i, n: self.post_message(SyncProgress(feed, i, n)),
-        )
-        self.post_message(FeedsSynced(reports))
+        if self.feed_sync.start_for(self, name, accept_empty, "feeds"):
+            self._sync_status("⟳ Syncing feeds…")
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
         if worker.group == "feeds":

@@ -18,6 +18,7 @@ from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, shown_name
 from kara_tui.ui.screens import _dialog, client_actions
 from kara_tui.ui.screens._dialog import (
+    Box,
     BoxedForm,
     ShowsClients,
     field,
@@ -187,10 +188,7 @@ def _window(c: Client) -> str:
 
 class ClientForm(BoxedForm[Client | None]):
     BINDINGS = form_bindings("Add")
-    BOX_TITLE = "Add client"
-    BOX_KEYS = "enter or ctrl+s adds · escape back"
-    BOX_ID = "client-form"
-    SUBMIT = "Add"
+    BOX = Box("Add client", "enter or ctrl+s adds · escape back", "client-form", submit="Add")
 
     @dataclass(eq=False)
     class CurrenciesLoaded(Message):

@@ -25,7 +25,7 @@ from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
-from kara_tui.ui.screens._dialog import BoxedForm, field, form_bindings
+from kara_tui.ui.screens._dialog import Box, BoxedForm, field, form_bindings
 from kara_tui.ui.widgets import status_table
 from kara_tui.ui.widgets.targets import TargetsPanel
 from kara_tui.ui.workers import WorkerErrors
@@ -52,6 +52,19 @@ COLUMNS: tuple[status_table.Column, ...] = (
     ("Last error", "error", 48),
     ("Source", "source", 60),
 )
+
+
+# A feed's yes/no settings (key e and b): what is said once it is on, and once it is off.
+SWITCHES = {
+    "enabled": (
+        "{} is on: its events show in the calendar",
+        "{} is off: its events are hidden and it is not synced",
+    ),
+    "block_all_day": (
+        "{}: its all-day events now block your time (sessions on them conflict)",
+        "{}: its all-day events no longer block your time",
+    ),
+}
 
 
 def feed_state(feed: Feed) -> str:
@@ -177,15 +190,6 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         call()
         self.post_message(self.Changed(said))
 
-    @work(thread=True, group="sync", exit_on_error=False)
-    def _run_sync(self, name: str | None, accept_empty: bool) -> None:
-        reports = self.sync.run(
-            name,
-            accept_empty=accept_empty,
-            on_progress=lambda feed, i, n: self.post_message(SyncProgress(feed, i, n)),
-        )
-        self.post_message(FeedsSynced(reports))
-
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
         if worker.group == "sync":
             self._status("")
@@ -283,33 +287,19 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         )
 
     def action_toggle(self) -> None:
-        self._flip(
-            lambda feed: feed.enabled,
-            self.sync.feeds.set_enabled,
-            "{} is on: its events show in the calendar",
-            "{} is off: its events are hidden and it is not synced",
-        )
+        self._flip("enabled")
 
     def action_toggle_all_day(self) -> None:
         """Whether the feed's all-day events (a holiday feed's days) make conflicts."""
-        self._flip(
-            lambda feed: feed.block_all_day,
-            self.sync.feeds.set_block_all_day,
-            "{}: its all-day events now block your time (sessions on them conflict)",
-            "{}: its all-day events no longer block your time",
-        )
+        self._flip("block_all_day")
 
-    def _flip(
-        self,
-        current: Callable[[Feed], bool],
-        write: Callable[[str, bool], object],
-        said_on: str,
-        said_off: str,
-    ) -> None:
-        """Switch one yes/no of the selected feed; ``said_*`` name the feed with ``{}``."""
+    def _flip(self, switch: str) -> None:
+        """Turn one of the selected feed's SWITCHES over, with the service's ``set_<switch>``."""
         if (feed := self._require()) is None:
             return
-        name, value = feed.name, not current(feed)
+        name, value = feed.name, not getattr(feed, switch)
+        write = getattr(self.sync.feeds, f"set_{switch}")
+        said_on, said_off = SWITCHES[switch]
         said = (said_on if value else said_off).format(clean(name))
         self._write(lambda: write(name, value), said)
 
@@ -322,11 +312,8 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         self._start_sync(None)
 
     def _start_sync(self, name: str | None, accept_empty: bool = False) -> None:
-        if self.sync.busy:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        self._status(f"Syncing {clean(name)}…" if name else "Syncing the feeds…")
-        self._run_sync(name, accept_empty)
+        if self.sync.start_for(self, name, accept_empty, "sync"):
+            self._status(f"Syncing {clean(name)}…" if name else "Syncing the feeds…")
 
     def action_report(self) -> None:
         if (feed := self._require()) is None:
@@ -436,18 +423,17 @@ def tell_sync_results(screen: Screen[Any], sync: FeedSync, reports: list[SyncRep
     sync.told(failures)
 
 
+FEED_NOTE = (
+    "An address is a secret (anyone with it can read the calendar): it is kept in your keyring "
+    "when there is one, and shown masked."
+)
+
+
 class FeedForm(BoxedForm["FeedAdded | None"]):
     """Name and address (or file) of a new feed; the service checks both."""
 
     BINDINGS: ClassVar[list[BindingType]] = form_bindings("Add")
-    BOX_TITLE = "Add a feed"
-    BOX_KEYS = "enter or ctrl+s adds · escape back"
-    BOX_ID = "feed-form"
-    SUBMIT = "Add"
-    NOTE = (
-        "An address is a secret (anyone with it can read the calendar): it is kept in "
-        "your keyring when there is one, and shown masked."
-    )
+    BOX = Box("Add a feed", "enter or ctrl+s adds · escape back", "feed-form", "Add", FEED_NOTE)
 
     def __init__(self, sync: FeedSync) -> None:
         super().__init__()

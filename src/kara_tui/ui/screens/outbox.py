@@ -223,12 +223,17 @@ class OutboxScreen(Screen[None]):
         self._say(f"Sending to {self.outbox.destination()}…", error=False)
         self._send(None)
 
-    def action_retry(self) -> None:
+    def _to_act_on(self) -> Notification | None:
+        """The selected message, when nothing is on its way; else None (and why, if not busy)."""
         if self.busy:
-            return
+            return None
         chosen = self._selected()
         if chosen is None:
             self._say("No message is selected.")
+        return chosen
+
+    def action_retry(self) -> None:
+        if (chosen := self._to_act_on()) is None:
             return
         if chosen.status is NotificationStatus.SENT:
             written = chosen.status_words() == "written"
@@ -244,11 +249,7 @@ class OutboxScreen(Screen[None]):
 
     def action_discard(self) -> None:
         """Drop a queued or failed notice that should not go, after a confirmation."""
-        if self.busy:
-            return
-        chosen = self._selected()
-        if chosen is None:
-            self._say("No message is selected.")
+        if (chosen := self._to_act_on()) is None:
             return
         if chosen.status not in (NotificationStatus.QUEUED, NotificationStatus.FAILED):
             self._say(

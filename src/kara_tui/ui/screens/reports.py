@@ -597,17 +597,9 @@ def _zone(period: Period) -> Any:
 
 def _cells(name: str, line: ClientLine, *, bold: bool = False) -> list[Text]:
     style = "bold" if bold else ""
-    numbers = (
-        line.sessions,
-        line.attended,
-        line.cancelled,
-        line.late,
-        line.no_shows,
-        line.waived,
-    )
     return [
         Text(name, style=style),
-        *(Text(str(n), style=style, justify="right") for n in numbers),
+        *(Text(str(n), style=style, justify="right") for n in line.counts()),
         Text("\n".join(str(m) for m in line.charged) or "-", style=style, justify="right"),
     ]
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Checkbox, Input
 
-from kara_tui.ui.screens._dialog import BoxedForm, field, form_bindings
+from kara_tui.ui.screens._dialog import Box, BoxedForm, field, form_bindings
 
 if TYPE_CHECKING:
     from kara_tui.services.publish_targets import PublishTarget, PublishTargets  # noqa: F401 (the result type, in a string)
@@ -28,19 +28,24 @@ FIELDS = (
 )
 
 
+TARGET_NOTE = (
+    "One-way: kara-tui writes only its own events there and never reads them back. "
+    "The address is a secret and shown masked. 'busy' lets no client name, "
+    "service or place leave this machine."
+)
+
+
 class TargetForm(BoxedForm["PublishTarget | None"]):
     """A new target; the service checks everything and says what is wrong in one line."""
 
     BINDINGS: ClassVar[list[BindingType]] = form_bindings("Add")
-    BOX_TITLE = "Publish your sessions to a calendar"
-    BOX_KEYS = "ctrl+s adds · escape back"
-    BOX_ID = "target-form"
-    WIDE = True
-    SUBMIT = "Add"
-    NOTE = (
-        "One-way: kara-tui writes only its own events there and never reads them back. "
-        "The address is a secret and shown masked. 'busy' lets no client name, "
-        "service or place leave this machine."
+    BOX = Box(
+        "Publish your sessions to a calendar",
+        "ctrl+s adds · escape back",
+        id="target-form",
+        submit="Add",
+        note=TARGET_NOTE,
+        wide=True,
     )
 
     def __init__(self, targets: PublishTargets) -> None:

@@ -40,6 +40,9 @@ class CalendarCanvas(ScrollView, can_focus=False):
 
     DEFAULT_CSS = """
     CalendarCanvas {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
         & > .cal--gutter { color: $text-muted; }
         & > .cal--hour { color: $text-muted 40%; }
         & > .cal--off-hours { background: $calendar-off-hours; color: $text-muted 40%; }
@@ -116,7 +119,11 @@ class CalendarCanvas(ScrollView, can_focus=False):
             self._edges[key] = found
         return found
 
+    def show_selected(self) -> None:
+        """Scroll the selected session into view; a view that shows all of it at once has none."""
+
     def watch_selected(self) -> None:
+        self.show_selected()
         self.refresh()
 
     def watch_cursor(self) -> None:
