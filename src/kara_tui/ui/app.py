@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from textual import events, work
 from textual.actions import SkipAction
@@ -591,17 +591,23 @@ class RememberedThemes(ThemeProvider):
         return [(name, partial(use, name)) for name in sorted(self.app.available_themes)]
 
 
+class AppOptions(TypedDict, total=False):
+    """KaraApp's keyword arguments, which make_app passes on as they are."""
+
+    theme_dirs: list[Traversable] | None
+    feed_keyring: Any
+    feed_refresh_seconds: float
+    reminder_seconds: float
+    publish_seconds: float
+
+
 def make_app(
     *,
     services: AppServices | None = None,
     practice: Practice | None = None,
     settings: Settings,
     clock: Clock,
-    theme_dirs: list[Traversable] | None = None,
-    feed_keyring: Any = None,
-    feed_refresh_seconds: float = 0,
-    reminder_seconds: float = 0,
-    publish_seconds: float = 0,
+    **options: Unpack[AppOptions],
 ) -> KaraApp:
     """Build the app the CLI runs; tests call it with a temporary database and a fixed clock.
 
@@ -609,13 +615,14 @@ def make_app(
         services: the Practice (built now or later) and the reads the calendar draws with; the
             CLI passes its quick reads and a Practice built in the background.
         practice: a Practice already built, instead of ``services`` (tests, scripts).
-        feed_keyring: where feed addresses are kept (the user's keyring when None).
-        feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
-            default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
-        reminder_seconds: how often to send due client reminders while the app is open; 0
-            (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
-        publish_seconds: how often to look for changes to publish; 0 (the default, for
-            tests) never publishes on its own. The CLI passes PUBLISH_TICK_SECONDS.
+        **options: KaraApp's keyword arguments (AppOptions), passed on as they are:
+            feed_keyring: where feed addresses are kept (the user's keyring when None).
+            feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
+                default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
+            reminder_seconds: how often to send due client reminders while the app is open; 0
+                (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
+            publish_seconds: how often to look for changes to publish; 0 (the default, for
+                tests) never publishes on its own. The CLI passes PUBLISH_TICK_SECONDS.
     """
     if services is None:
         if practice is None:
@@ -623,13 +630,4 @@ def make_app(
         services = AppServices.of(practice)
     elif practice is not None:
         raise TypeError("make_app takes the services or a practice, not both")
-    return KaraApp(
-        services,
-        settings,
-        clock,
-        theme_dirs=theme_dirs,
-        feed_keyring=feed_keyring,
-        feed_refresh_seconds=feed_refresh_seconds,
-        reminder_seconds=reminder_seconds,
-        publish_seconds=publish_seconds,
-    )
+    return KaraApp(services, settings, clock, **options)

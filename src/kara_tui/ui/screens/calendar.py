@@ -37,7 +37,7 @@ from kara_tui.ui.calendar_data import (
 )
 from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.deps import AppServices, UsesServices
-from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
+from kara_tui.ui.feed_sync import FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.screens import series_actions
 from kara_tui.ui.widgets.canvas import CalendarCanvas
@@ -696,17 +696,18 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
 
         self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog", self._said_cancelled)
 
+    def _started(self, s: Session, rule: str) -> bool:
+        """Whether ``s`` has started; if not, says so and ``rule`` (what waits for the start)."""
+        if s.start <= self.clock.now():
+            return True
+        when = fmt.session_line(s, self._tz(), self.privacy)
+        self.notify(f"{when} has not started yet: {rule}", severity="warning", markup=False)
+        return False
+
     def action_no_show(self) -> None:
-        if (s := self._require_scheduled("no_show")) is None:
-            return
-        if s.start > self.clock.now():
-            when = fmt.session_line(s, self._tz(), self.privacy)
-            self.notify(
-                f"{when} has not started yet: a no-show can be recorded only after the start. "
-                "To call it off, cancel it (c).",
-                severity="warning",
-                markup=False,
-            )
+        if (s := self._require_scheduled("no_show")) is None or not self._started(
+            s, "a no-show can be recorded only after the start. To call it off, cancel it (c)."
+        ):
             return
         from kara_tui.ui.screens.cancel import CancelDialog
 
@@ -741,16 +742,9 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         )
 
     def action_attend(self) -> None:
-        if (s := self._require_scheduled("attend")) is None:
-            return
-        if s.start > self.clock.now():
-            when = fmt.session_line(s, self._tz(), self.privacy)
-            self.notify(
-                f"{when} has not started yet: a session can be marked attended only after "
-                "it has started.",
-                severity="warning",
-                markup=False,
-            )
+        if (s := self._require_scheduled("attend")) is None or not self._started(
+            s, "a session can be marked attended only after it has started."
+        ):
             return
         said = f"Marked attended: {fmt.session_line(s, self._tz(), self.privacy)}"
         self.run_service(lambda: self.practice.attend(s.id), said)
@@ -823,23 +817,21 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def action_time_off(self) -> None:
         from kara_tui.ui.screens.time_off import TimeOffForm
 
-        if self.data is None:
-            return
-        self.app.push_screen(
-            TimeOffForm(self.practice, self.data.tz, self.clock, day=self.cursor),
-            self._after_dialog,
-        )
+        self._open_time_off(TimeOffForm, self._after_dialog)
 
     @needs_practice
     def action_time_off_list(self) -> None:
         from kara_tui.ui.screens.time_off_list import TimeOffScreen
 
-        if self.data is None:
-            return
-        self.app.push_screen(
-            TimeOffScreen(self.practice, self.data.tz, self.clock, day=self.cursor),
-            lambda _: self.reload(keep=True),
-        )
+        self._open_time_off(TimeOffScreen, lambda _: self.reload(keep=True))
+
+    def _open_time_off(
+        self, screen: Callable[..., Screen[Any]], then: Callable[[Any], None]
+    ) -> None:
+        """Block time off or list it, from the cursor's day."""
+        if self.data is not None:
+            opened = screen(self.practice, self.data.tz, self.clock, day=self.cursor)
+            self.app.push_screen(opened, then)
 
     @needs_practice
     def action_settings(self) -> None:
@@ -928,30 +920,19 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         self._sync_status(f"⟳ {message.text}")
 
     def on_feeds_synced(self, message: FeedsSynced) -> None:
-        from kara_tui.ui.screens.feeds import ask_accept_empty, tell_sync_results
+        from kara_tui.ui.screens.feeds import after_user_sync
 
         if message.background:  # quiet: the app has told any failure once already
             if message.changed:
                 self.reload(keep=True)
             return
         self._sync_status("")
-        reports = message.reports
-        if reports is None:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        if not reports:
-            self.notify(
-                "No feeds to sync. Press F to add one (an https or webcal address, or an .ics file).",
-                markup=False,
-            )
-            return
-        tell_sync_results(self, self.feed_sync, reports)
-        for report in reports:
-            if report.needs_confirmation:
-                ask_accept_empty(
-                    self, report, lambda name: self.sync_feeds(name, accept_empty=True)
-                )
-        self.reload(keep=True)
+        nothing = (
+            "No feeds to sync. Press F to add one (an https or webcal address, or an .ics file)."
+        )
+        again = functools.partial(self.sync_feeds, accept_empty=True)
+        if after_user_sync(self, self.feed_sync, message.reports, nothing, again):
+            self.reload(keep=True)
 
     def _sync_status(self, text: str) -> None:
         self.query_one("#sync-status", Label).update(Text(f" {text} " if text else ""))

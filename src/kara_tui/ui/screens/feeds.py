@@ -3,6 +3,7 @@ publishing targets out, each with its state in words."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -217,18 +218,10 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
             self._changed = self._changed or message.changed
             return
         self._status("")
-        reports = message.reports
-        if reports is None:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        self._changed = True
-        if not reports:
-            self.notify("No feed is on and refreshing: nothing to sync.", markup=False)
-            return
-        tell_sync_results(self, self.sync, reports)
-        for report in reports:
-            if report.needs_confirmation:
-                ask_accept_empty(self, report, lambda name: self._start_sync(name, True))
+        nothing = "No feed is on and refreshing: nothing to sync."
+        again = functools.partial(self._start_sync, accept_empty=True)
+        if after_user_sync(self, self.sync, message.reports, nothing, again) is not None:
+            self._changed = True
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -403,6 +396,29 @@ def _colour_style(colour: str) -> Style:
         return Style(color=Color.parse(colour).rich_color)
     except ColorParseError:
         return Style()
+
+
+def after_user_sync(
+    screen: Screen[Any],
+    sync: FeedSync,
+    reports: list[SyncReport] | None,
+    nothing: str,
+    again: Callable[[str], None],
+) -> list[SyncReport] | None:
+    """Tell how a sync the user asked for ended, and ask about each feed that came back empty
+    (``again(name)`` syncs it accepting that). The reports; None when another sync was running;
+    ``nothing`` is said when there was no feed to sync."""
+    if reports is None:
+        screen.notify(BUSY, severity="warning", markup=False)
+        return None
+    if not reports:
+        screen.notify(nothing, markup=False)
+        return reports
+    tell_sync_results(screen, sync, reports)
+    for report in reports:
+        if report.needs_confirmation:
+            ask_accept_empty(screen, report, again)
+    return reports
 
 
 def tell_sync_results(screen: Screen[Any], sync: FeedSync, reports: list[SyncReport]) -> None:

@@ -217,11 +217,14 @@ class OutboxScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_send_all(self) -> None:
-        if self.busy:
-            return
+        if not self.busy:
+            self._start_sending(None, f"Sending to {self.outbox.destination()}…")
+
+    def _start_sending(self, notification_id: int | None, said: str) -> None:
+        """Send one message (or every queued one, None) in a worker; the keys wait for it."""
         self.busy = True
-        self._say(f"Sending to {self.outbox.destination()}…", error=False)
-        self._send(None)
+        self._say(said, error=False)
+        self._send(notification_id)
 
     def _to_act_on(self) -> Notification | None:
         """The selected message, when nothing is on its way; else None (and why, if not busy)."""
@@ -243,9 +246,7 @@ class OutboxScreen(Screen[None]):
         if chosen.status is NotificationStatus.DISCARDED:
             self._say(f"Message {chosen.id} was discarded; it is not sent.", error=False)
             return
-        self.busy = True
-        self._say(f"Sending message {chosen.id}…", error=False)
-        self._send(chosen.id)
+        self._start_sending(chosen.id, f"Sending message {chosen.id}…")
 
     def action_discard(self) -> None:
         """Drop a queued or failed notice that should not go, after a confirmation."""
