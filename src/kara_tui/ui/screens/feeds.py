@@ -44,15 +44,7 @@ STATES = {
     "failed": ("✗", "failed", "error"),
 }
 
-COLUMNS: tuple[status_table.Column, ...] = (
-    ("", "colour", 2),
-    ("Feed", "name", 24),
-    ("State", "state", 12),
-    ("Events", "events", 6),
-    ("Last success", "success", 16),
-    ("Last error", "error", 48),
-    ("Source", "source", 60),
-)
+COLUMNS = status_table.columns("Feed", 24, 12, "Source", lead=[("", "colour", 2)])
 
 
 # A feed's yes/no settings (key e and b): what is said once it is on, and once it is off.

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # label, key, widest it may grow (a long error is cut; the line under the table has all of it)
 Column = tuple[str, str, int]
 Row = tuple[str, Sequence[Text]]
+Columns = Sequence[Column]
 
 
 ItemT = TypeVar("ItemT")
@@ -33,6 +34,24 @@ ItemT = TypeVar("ItemT")
 
 def _name(item: Any) -> str:
     return str(item.name)
+
+
+def columns(
+    thing: str, width: int, state: int, address: str, *, lead: Columns = (), extra: Columns = ()
+) -> tuple[Column, ...]:
+    """The columns of ``row``'s cells: ``lead``, the thing's name (``width``), its state
+    (``state`` wide), ``extra``, events, last success, last error (a long one is cut; the line
+    under the table has all of it), and its ``address``."""
+    return (
+        *lead,
+        (thing, "name", width),
+        ("State", "state", state),
+        *extra,
+        ("Events", "events", 6),
+        ("Last success", "success", 16),
+        ("Last error", "error", 48),
+        (address, "address", 60),
+    )
 
 
 def when(at: datetime | None, tz: ZoneInfo) -> str:

@@ -30,15 +30,7 @@ STATES = {
     "ok": ("✓", "ok"),
     "failed": ("✗", "failed"),
 }
-COLUMNS: tuple[status_table.Column, ...] = (
-    ("Target", "name", 20),
-    ("State", "state", 15),
-    ("Detail", "detail", 8),
-    ("Events", "events", 6),
-    ("Last success", "success", 16),
-    ("Last error", "error", 48),
-    ("Address", "address", 60),
-)
+COLUMNS = status_table.columns("Target", 20, 15, "Address", extra=[("Detail", "detail", 8)])
 NO_TARGETS = (
     "No targets yet. Press t to publish your sessions to a CalDAV calendar (Nextcloud, "
     "Fastmail, iCloud with an app password) or an .ics file; 'busy' shows only the times."
