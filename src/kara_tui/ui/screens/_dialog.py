@@ -217,11 +217,13 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-def back_bindings(description: str = "Back to calendar") -> list[BindingType]:
+def back_bindings(
+    description: str = "Back to calendar", action: str = "dismiss(None)"
+) -> list[BindingType]:
     """A full-screen list goes back with escape (named in the footer) or q."""
     return [
-        Binding("escape", "dismiss(None)", description, id="dialog_back"),
-        Binding("q", "dismiss(None)", "Back", show=False),
+        Binding("escape", action, description, id="dialog_back"),
+        Binding("q", action, "Back", show=False),
     ]
 
 
@@ -386,3 +388,11 @@ class ShowsClients:
     @property
     def privacy(self) -> bool:
         return privacy_on(self, self._privacy)  # type: ignore[arg-type]  # mixed into a DOMNode
+
+
+class ListTitle(Label):
+    """The one-line heading of a full-screen list, on the panel colour."""
+
+    DEFAULT_CSS = """
+    ListTitle { height: 1; background: $panel; text-style: bold; }
+    """

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import need_attendance_words
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import ShowsClients
+from kara_tui.ui.screens._dialog import ListTitle, ShowsClients, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -32,12 +32,10 @@ class AttendanceScreen(ShowsClients, WorkerErrors, Screen[bool]):
         Binding("a", "attend", "Attended", id="attend"),
         Binding("x", "no_show", "No-show", id="no_show"),
         Binding("u", "unmark", "Undo", id="unmark"),
-        Binding("escape", "back", "Back to calendar", id="dialog_back"),
-        Binding("q", "back", "Back", show=False),
+        *back_bindings(action="back"),
     ]
 
     DEFAULT_CSS = """
-    AttendanceScreen #attendance-title { height: 1; background: $panel; text-style: bold; }
     AttendanceScreen DataTable { height: 1fr; }
     AttendanceScreen #attendance-hint { padding: 0 1; color: $text-muted; }
     """
@@ -63,7 +61,7 @@ class AttendanceScreen(ShowsClients, WorkerErrors, Screen[bool]):
         self.changed = False
 
     def compose(self) -> ComposeResult:
-        yield Label(" Mark attendance", id="attendance-title")
+        yield ListTitle(" Mark attendance", id="attendance-title")
         yield DataTable(id="attendance-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="attendance-hint")
         yield Footer()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
@@ -43,7 +43,6 @@ class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    ClientsScreen #clients-title { height: 1; background: $panel; text-style: bold; }
     ClientsScreen DataTable { height: 1fr; }
     ClientsScreen #clients-empty { padding: 1 2; color: $text-muted; }
     """
@@ -65,7 +64,7 @@ class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
         self._load()
 
     def compose(self) -> ComposeResult:
-        yield Label(" Clients", id="clients-title")
+        yield _dialog.ListTitle(" Clients", id="clients-title")
         yield DataTable(id="clients-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="clients-empty")
         yield Footer()

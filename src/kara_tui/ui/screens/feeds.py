@@ -18,7 +18,7 @@ from textual.color import Color, ColorParseError
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker
 
 from kara_tui.config import Settings
@@ -26,7 +26,7 @@ from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
-from kara_tui.ui.screens._dialog import Box, BoxedForm, field, form_bindings
+from kara_tui.ui.screens._dialog import Box, BoxedForm, ListTitle, field, form_bindings
 from kara_tui.ui.widgets import status_table
 from kara_tui.ui.widgets.targets import TargetsPanel
 from kara_tui.ui.workers import WorkerErrors
@@ -120,7 +120,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         Binding("q", "back", "Back", show=False),
     ]
     DEFAULT_CSS = """
-    FeedsScreen #feeds-title { height: 1; width: 1fr; background: $panel; text-style: bold; }
+    FeedsScreen #feeds-title { width: 1fr; }
     FeedsScreen DataTable { height: 1fr; }
     FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
     FeedsScreen #feeds-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -160,7 +160,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         return self._sync_arg
 
     def compose(self) -> ComposeResult:
-        yield Label(" Calendars · feeds in (external calendars)", id="feeds-title")
+        yield ListTitle(" Calendars · feeds in (external calendars)", id="feeds-title")
         yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading the feeds…"), id="feeds-detail")
         yield TargetsPanel(self.practice)

@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
 from kara_tui.clock import Clock
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import back_bindings
+from kara_tui.ui.screens._dialog import ListTitle, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    TimeOffScreen #time-off-title { height: 1; background: $panel; text-style: bold; }
     TimeOffScreen DataTable { height: 1fr; }
     TimeOffScreen #time-off-status { padding: 1 2; color: $text-muted; }
     """
@@ -58,7 +57,7 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
         self.blocks: list[TimeOff] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(f" Time off ({self.tz.key})", id="time-off-title")
+        yield ListTitle(f" Time off ({self.tz.key})", id="time-off-title")
         yield DataTable(id="time-off-table", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="time-off-status")
         yield Footer()

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Static
 
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
+from kara_tui.ui.screens._dialog import ListTitle
 from kara_tui.ui.widgets import status_table
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class TargetsPanel(Vertical):
     ]
     DEFAULT_CSS = """
     TargetsPanel { height: auto; max-height: 45%; }
-    TargetsPanel #targets-title { height: 1; width: 1fr; background: $panel; text-style: bold; }
+    TargetsPanel #targets-title { width: 1fr; }
     TargetsPanel DataTable { height: auto; max-height: 10; }
     TargetsPanel #targets-detail { height: auto; max-height: 4; padding: 0 1; background: $boost; }
     """
@@ -89,7 +90,7 @@ class TargetsPanel(Vertical):
         return self._sync
 
     def compose(self) -> ComposeResult:
-        yield Label(" Targets · your sessions out (one-way)", id="targets-title")
+        yield ListTitle(" Targets · your sessions out (one-way)", id="targets-title")
         yield DataTable(id="targets-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading the targets…"), id="targets-detail")
 
