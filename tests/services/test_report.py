@@ -326,3 +326,14 @@ def test_a_charge_on_a_cancellation_that_was_not_late_is_its_own_kind(practice, 
     assert r.late == 0
     [line] = r.clients
     assert (line.charges_of(ChargeKind.CANCELLATION), line.charged) == (1, (gbp(9000),))
+
+
+def test_client_line_counts_are_in_the_client_tables_column_order() -> None:
+    """The screen's and the CLI's client tables read one tuple, so their columns agree."""
+    from kara_tui.services.report import ClientLine
+
+    line = ClientLine(
+        client_id=1, name="A", sessions=9, attended=5, scheduled=1, cancelled=3, late=2,
+        no_shows=1, waived=4, charged=(),
+    )  # fmt: skip
+    assert line.counts() == (9, 5, 3, 2, 1, 4)

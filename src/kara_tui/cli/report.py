@@ -259,7 +259,6 @@ def _amounts(amounts: tuple[Money, ...]) -> str:
 
 
 # A client's counts in the text report, in the order of its columns.
-_COUNTED = ("sessions", "attended", "cancelled", "late", "no_shows", "waived")
 
 
 def report_text(r: Report, name: Any) -> str:
@@ -315,10 +314,9 @@ def report_text(r: Report, name: Any) -> str:
     head = ("Client", "Sessions", "Attended", "Cancelled", "Late", "No-shows", "Waived")
     add(f"{head[0]:<24}" + "".join(f"{h:>10}" for h in head[1:]) + "  Charged")
     for line in r.clients:
-        counts = render.fields(line, *_COUNTED).values()
         add(
             f"{_cut(name(line.name), 23):<24}"
-            + "".join(f"{n:>10}" for n in counts)
+            + "".join(f"{n:>10}" for n in line.counts())
             + f"  {_amounts(line.charged)}"
         )
     if not r.clients:

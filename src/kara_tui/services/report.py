@@ -169,6 +169,10 @@ class ClientLine:
     def charges_of(self, kind: ChargeKind) -> int:
         return self.charged_kinds.count(kind)
 
+    def counts(self) -> tuple[int, int, int, int, int, int]:
+        """Sessions, attended, cancelled, late, no-shows, waived: a client row's numbers."""
+        return (self.sessions, self.attended, self.cancelled, self.late, self.no_shows, self.waived)
+
 
 @dataclass(frozen=True, slots=True)
 class Week:

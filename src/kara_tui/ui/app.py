@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import partial
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from textual import events, work
 from textual.actions import SkipAction
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from textual.driver import Driver
+    from textual.message import Message
 
     from kara_tui.services.feeds import SyncReport
     from kara_tui.services.practice import Practice
@@ -185,43 +186,59 @@ class KaraApp(UsesServices, App[int]):
 
     # -- publishing (DESIGN.md section 8) ---------------------------------------------------
 
+    def _group_running(self, group: str) -> bool:
+        return any(w.group == group and w.is_running for w in self.workers)
+
+    def _in_background(self, group: str, job: Callable[[], None]) -> None:
+        """Run ``job`` in a thread worker of ``group``, unless one is running: ticks don't pile up.
+
+        Not "exclusive": cancelling a thread worker does not stop it.
+        """
+        if not self._group_running(group):
+            self.run_worker(job, group=group, thread=True, exit_on_error=False)
+
+    def _warn_once(self, said: set[str], errors: list[str], title: str) -> None:
+        """From a worker: each background error is said once, not at every tick."""
+        for error in errors:
+            if error not in said:
+                said.add(error)
+                self.call_from_thread(
+                    self.notify, error, title=title, severity="warning", markup=False
+                )
+
+    def _tell_background(self, untold: list[Any], title: str, news: Message) -> None:
+        """Quiet on success; each failure not yet told is said once. Screens hear of every run."""
+        for report in untold:
+            self.notify(report.message, title=title, severity="warning", markup=False)
+        for screen in self.screen_stack:
+            screen.post_message(news)
+
     def publish_tick(self) -> None:
         """Publish after a change has settled, or when the timer is due, in a worker."""
-        if not any(w.group == "publish" and w.is_running for w in self.workers):
-            self._publish_tick()
+        self._in_background("publish", self._publish)
 
-    @work(thread=True, group="publish", exit_on_error=False)
-    def _publish_tick(self) -> None:
+    def _publish(self) -> None:
         from kara_tui.ui.workers import USER_ERRORS
 
         try:
             reports = self.publish_sync.tick()
         except USER_ERRORS as exc:  # a read-only database, say: told once, never raised
-            if str(exc) not in self._publish_errors:
-                self._publish_errors.add(str(exc))
-                self.call_from_thread(
-                    self.notify, str(exc), title="Publishing", severity="warning", markup=False
-                )
+            self._warn_once(self._publish_errors, [str(exc)], "Publishing")
             return
         if reports:
             self.call_from_thread(self._published, reports)
 
     def _published(self, reports: list[Any]) -> None:
-        """Quiet on success; each target's failure is said once. Screens hear of every run."""
-        for report in self.publish_sync.untold_failures(reports):
-            self.notify(report.message, title="Publishing", severity="warning", markup=False)
-        for screen in self.screen_stack:
-            screen.post_message(Published(reports))
+        untold = self.publish_sync.untold_failures(reports)
+        self._tell_background(untold, "Publishing", Published(reports))
 
     # -- client reminders (DESIGN.md section 7) ---------------------------------------------
 
     def send_reminders(self) -> None:
         """Send the reminders that are due, in a worker; skipped while one is running."""
-        if not any(w.group == "reminders" and w.is_running for w in self.workers):
-            self._send_reminders()
+        self._in_background("reminders", self._remind)
 
-    @work(thread=True, group="reminders", exit_on_error=False)
-    def _send_reminders(self) -> None:
+    def _remind(self) -> None:
         from kara_tui.domain import DomainError
         from kara_tui.services.outbox import Outbox
         from kara_tui.services.reminder_send import Reminders
@@ -232,12 +249,7 @@ class KaraApp(UsesServices, App[int]):
             errors = [str(exc)]
         else:
             errors = list(report.send.errors) if report.send is not None else []
-        fresh = [e for e in errors if e not in self._reminder_errors]
-        self._reminder_errors.update(fresh)
-        for error in fresh:
-            self.call_from_thread(
-                self.notify, error, title="Reminders", severity="warning", markup=False
-            )
+        self._warn_once(self._reminder_errors, errors, "Reminders")
 
     # -- background feed refresh ------------------------------------------------------------
 
@@ -248,24 +260,18 @@ class KaraApp(UsesServices, App[int]):
 
     def refresh_feeds(self) -> None:
         """Sync the feeds that are due, in a worker; skipped while any sync is running."""
-        refreshing = any(w.group == "feeds-refresh" and w.is_running for w in self.workers)
-        if not refreshing and not self.feed_sync.busy:
-            self._refresh_feeds()
+        # FeedSync's lock is what keeps two syncs apart (the `s` key's and this one).
+        if not self.feed_sync.busy:
+            self._in_background("feeds-refresh", self._refresh_feeds)
 
-    # Not "exclusive": cancelling a thread worker does not stop it. FeedSync's lock is what
-    # keeps two syncs apart; the check above keeps ticks from piling up.
-    @work(thread=True, group="feeds-refresh", exit_on_error=False)
     def _refresh_feeds(self) -> None:
         reports = self.feed_sync.run(due_only=True)
         if reports:
             self.call_from_thread(self._feeds_refreshed, reports)
 
     def _feeds_refreshed(self, reports: list[SyncReport]) -> None:
-        """Quiet on success; each feed's failure is said once (not every minute)."""
-        for report in self.feed_sync.untold_failures(reports):
-            self.notify(report.message, title="Feed sync", severity="warning", markup=False)
-        for screen in self.screen_stack:
-            screen.post_message(FeedsSynced(reports, background=True))
+        untold = self.feed_sync.untold_failures(reports)
+        self._tell_background(untold, "Feed sync", FeedsSynced(reports, background=True))
 
     # -- privacy mode -------------------------------------------------------------------------
 
@@ -585,17 +591,23 @@ class RememberedThemes(ThemeProvider):
         return [(name, partial(use, name)) for name in sorted(self.app.available_themes)]
 
 
+class AppOptions(TypedDict, total=False):
+    """KaraApp's keyword arguments, which make_app passes on as they are."""
+
+    theme_dirs: list[Traversable] | None
+    feed_keyring: Any
+    feed_refresh_seconds: float
+    reminder_seconds: float
+    publish_seconds: float
+
+
 def make_app(
     *,
     services: AppServices | None = None,
     practice: Practice | None = None,
     settings: Settings,
     clock: Clock,
-    theme_dirs: list[Traversable] | None = None,
-    feed_keyring: Any = None,
-    feed_refresh_seconds: float = 0,
-    reminder_seconds: float = 0,
-    publish_seconds: float = 0,
+    **options: Unpack[AppOptions],
 ) -> KaraApp:
     """Build the app the CLI runs; tests call it with a temporary database and a fixed clock.
 
@@ -603,13 +615,14 @@ def make_app(
         services: the Practice (built now or later) and the reads the calendar draws with; the
             CLI passes its quick reads and a Practice built in the background.
         practice: a Practice already built, instead of ``services`` (tests, scripts).
-        feed_keyring: where feed addresses are kept (the user's keyring when None).
-        feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
-            default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
-        reminder_seconds: how often to send due client reminders while the app is open; 0
-            (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
-        publish_seconds: how often to look for changes to publish; 0 (the default, for
-            tests) never publishes on its own. The CLI passes PUBLISH_TICK_SECONDS.
+        **options: KaraApp's keyword arguments (AppOptions), passed on as they are:
+            feed_keyring: where feed addresses are kept (the user's keyring when None).
+            feed_refresh_seconds: how often to look for due feeds while the app is open; 0 (the
+                default, for tests) never syncs on its own. The CLI passes FEED_REFRESH_SECONDS.
+            reminder_seconds: how often to send due client reminders while the app is open; 0
+                (the default, for tests) never does. The CLI passes REMINDER_SECONDS.
+            publish_seconds: how often to look for changes to publish; 0 (the default, for
+                tests) never publishes on its own. The CLI passes PUBLISH_TICK_SECONDS.
     """
     if services is None:
         if practice is None:
@@ -617,13 +630,4 @@ def make_app(
         services = AppServices.of(practice)
     elif practice is not None:
         raise TypeError("make_app takes the services or a practice, not both")
-    return KaraApp(
-        services,
-        settings,
-        clock,
-        theme_dirs=theme_dirs,
-        feed_keyring=feed_keyring,
-        feed_refresh_seconds=feed_refresh_seconds,
-        reminder_seconds=reminder_seconds,
-        publish_seconds=publish_seconds,
-    )
+    return KaraApp(services, settings, clock, **options)

@@ -17,6 +17,8 @@ from kara_tui.config import Settings
 from kara_tui.ui.deps import AppServices
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from kara_tui.services.feeds import Feeds, SyncReport
     from kara_tui.services.practice import Practice
 
@@ -148,6 +150,25 @@ class FeedSync:
         if self._stopping.is_set():
             return None  # cut short because the app is closing: nothing left to tell
         return reports
+
+    def start_for(self, screen: Widget, name: str | None, accept_empty: bool, group: str) -> bool:
+        """A sync the user asked for, in a thread worker of ``screen`` (``group``): each step
+        posts a ``SyncProgress`` to it, the end a ``FeedsSynced``. False, and a notice, when
+        another sync is running."""
+        if self.busy:
+            screen.notify(BUSY, severity="warning", markup=False)
+            return False
+
+        def job() -> None:
+            reports = self.run(
+                name,
+                accept_empty=accept_empty,
+                on_progress=lambda feed, i, n: screen.post_message(SyncProgress(feed, i, n)),
+            )
+            screen.post_message(FeedsSynced(reports))
+
+        screen.run_worker(job, group=group, thread=True, exit_on_error=False)
+        return True
 
     def untold_failures(self, reports: list[SyncReport]) -> list[SyncReport]:
         """The failures the user has not yet heard about: each feed's error is said once, then

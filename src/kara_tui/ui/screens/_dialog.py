@@ -33,7 +33,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from kara_tui.domain import Client, DomainError
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import StorageError
-from kara_tui.ui.privacy import redacted, shown_name
+from kara_tui.ui.privacy import privacy_on, redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
 if TYPE_CHECKING:
@@ -493,11 +493,13 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
-def back_bindings(description: str = "Back to calendar") -> list[BindingType]:
+def back_bindings(
+    description: str = "Back to calendar", action: str = "dismiss(None)"
+) -> list[BindingType]:
     """A full-screen list goes back with escape (named in the footer) or q."""
     return [
-        Binding("escape", "dismiss(None)", description, id="dialog_back"),
-        Binding("q", "dismiss(None)", "Back", show=False),
+        Binding("escape", action, description, id="dialog_back"),
+        Binding("q", action, "Back", show=False),
     ]
 
 
@@ -531,17 +533,6 @@ def form_buttons(submit: str, back: str = "Back") -> Horizontal:
     return Horizontal(
         Button(back, id="back"), Button(submit, id="save", variant="primary"), classes="buttons"
     )
-
-
-def dialog_box(
-    title: str, subtitle: str = "", *, id: str | None = None, classes: str = "dialog"
-) -> Vertical:
-    """A form's or a question's box: its title on the border, its keys under it."""
-    box = Vertical(classes=classes, id=id)
-    box.border_title = title
-    if subtitle:
-        box.border_subtitle = subtitle
-    return box
 
 
 class ForClient:
@@ -711,3 +702,74 @@ class FormScreen(WorkerErrors, ModalScreen[ResultT]):
             self.show_error(str(error))
             return True
         return False
+
+
+def dialog_box(
+    title: str, keys: str = "", *, id: str | None = None, wide: bool = False
+) -> Vertical:
+    """A modal's box (.dialog): its title on the top border, its keys on the bottom one."""
+    box = Vertical(classes="dialog -wide" if wide else "dialog", id=id)
+    box.border_title = title
+    if keys:
+        box.border_subtitle = keys
+    return box
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """How a BoxedForm looks: its title, keys, id, submit button, a note under the fields."""
+
+    title: str
+    keys: str
+    id: str | None = None
+    submit: str = "Save"
+    note: str = ""
+    wide: bool = False
+
+
+class BoxedForm(FormScreen[ResultT]):
+    """A form laid out the usual way (``BOX``): its fields, a note, the error line, the buttons.
+
+    Subclasses yield their fields from ``fields``.
+    """
+
+    BOX: ClassVar[Box]
+
+    def fields(self) -> ComposeResult:  # pragma: no cover - every form overrides it
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        box = self.BOX
+        with dialog_box(box.title, box.keys, id=box.id, wide=box.wide):
+            yield from self.fields()
+            if box.note:
+                yield Static(box.note, classes="note")
+            yield error_line()
+            yield form_buttons(box.submit)
+
+    def require(self, field_id: str, message: str) -> bool:
+        """Whether ``#field_id`` holds a value; if not, says ``message`` and goes to the field."""
+        if self.value(field_id):
+            return True
+        self.show_error(message)
+        self.query_one(f"#{field_id}", Input).focus()
+        return False
+
+
+class ShowsClients:
+    """Mix into a screen that shows client names: ``privacy`` is the app's switch (key p),
+    or the one the screen was opened with when no app has one."""
+
+    _privacy: bool = False
+
+    @property
+    def privacy(self) -> bool:
+        return privacy_on(self, self._privacy)  # type: ignore[arg-type]  # mixed into a DOMNode
+
+
+class ListTitle(Label):
+    """The one-line heading of a full-screen list, on the panel colour."""
+
+    DEFAULT_CSS = """
+    ListTitle { height: 1; background: $panel; text-style: bold; }
+    """

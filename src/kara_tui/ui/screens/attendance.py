@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -16,14 +17,14 @@ from textual.widgets import DataTable, Footer, Label, Static
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import need_attendance_words
 from kara_tui.ui import format as fmt
-from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.screens._dialog import ListTitle, ShowsClients, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class AttendanceScreen(WorkerErrors, Screen[bool]):
+class AttendanceScreen(ShowsClients, WorkerErrors, Screen[bool]):
     """Dismisses with True when anything was marked or undone (the calendar reloads)."""
 
     # The calendar's own ids: a key remapped in the config's [keys] is remapped here too.
@@ -31,26 +32,22 @@ class AttendanceScreen(WorkerErrors, Screen[bool]):
         Binding("a", "attend", "Attended", id="attend"),
         Binding("x", "no_show", "No-show", id="no_show"),
         Binding("u", "unmark", "Undo", id="unmark"),
-        Binding("escape", "back", "Back to calendar", id="dialog_back"),
-        Binding("q", "back", "Back", show=False),
+        *back_bindings(action="back"),
     ]
 
     DEFAULT_CSS = """
-    AttendanceScreen #attendance-title { height: 1; background: $panel; text-style: bold; }
     AttendanceScreen DataTable { height: 1fr; }
     AttendanceScreen #attendance-hint { padding: 0 1; color: $text-muted; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, sessions: list[Session]) -> None:
-            self.sessions = sessions  # the sessions that need marking, oldest first
-            super().__init__()
+        sessions: list[Session]  # the sessions that need marking, oldest first
 
+    @dataclass(eq=False)
     class Marked(Message):
-        def __init__(self, session: Session, undone: bool) -> None:
-            self.session = session  # as it is now
-            self.undone = undone  # True: back to scheduled
-            super().__init__()
+        session: Session  # as it is now
+        undone: bool  # True: back to scheduled
 
     def __init__(self, practice: Practice, tz: ZoneInfo, privacy: bool = False) -> None:
         super().__init__()
@@ -63,12 +60,8 @@ class AttendanceScreen(WorkerErrors, Screen[bool]):
         self._busy = False  # a mark on its way: a second key waits for it
         self.changed = False
 
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self, self._privacy)
-
     def compose(self) -> ComposeResult:
-        yield Label(" Mark attendance", id="attendance-title")
+        yield ListTitle(" Mark attendance", id="attendance-title")
         yield DataTable(id="attendance-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="attendance-hint")
         yield Footer()

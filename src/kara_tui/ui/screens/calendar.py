@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,7 +37,7 @@ from kara_tui.ui.calendar_data import (
 )
 from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.deps import AppServices, UsesServices
-from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
+from kara_tui.ui.feed_sync import FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.screens import series_actions
 from kara_tui.ui.widgets.canvas import CalendarCanvas
@@ -98,43 +99,38 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     COMMANDS = {CalendarCommands}
     AUTO_FOCUS = None
 
+    @dataclass(eq=False)
     class RangeLoaded(Message):
-        def __init__(self, data: CalendarData, generation: int) -> None:
-            self.data = data
-            self.generation = generation
-            super().__init__()
+        data: CalendarData
+        generation: int
 
+    @dataclass(eq=False)
     class AttendanceCounted(Message):
-        def __init__(self, count: int) -> None:
-            self.count = count  # past sessions still only scheduled
-            super().__init__()
+        count: int  # past sessions still only scheduled
 
+    @dataclass(eq=False)
     class SessionSoon(Message):
-        def __init__(self, session: Session, minutes: int) -> None:
-            self.session = session  # the next session, about to start
-            self.minutes = minutes  # how many minutes from now
-            super().__init__()
+        session: Session  # the next session, about to start
+        minutes: int  # how many minutes from now
 
     class DatabaseChanged(Message):
         """Something was written to the database since the last look (by anyone)."""
 
+    @dataclass(eq=False)
     class SessionSought(Message):
         """Where j/k found the next (``step`` 1) or previous (-1) session past the page:
         ``found`` is its (id, start), None when there is none."""
 
-        def __init__(self, step: int, found: tuple[int, datetime] | None, generation: int) -> None:
-            self.step = step
-            self.found = found
-            self.generation = generation
-            super().__init__()
+        step: int
+        found: tuple[int, datetime] | None
+        generation: int
 
+    @dataclass(eq=False)
     class SessionChanged(Message):
         """A write finished: say so, reload, and select ``session`` if there is one."""
 
-        def __init__(self, session: Session | None, said: str) -> None:
-            self.session = session
-            self.said = said
-            super().__init__()
+        session: Session | None
+        said: str
 
     def __init__(self, services: AppServices, settings: Settings, clock: Clock) -> None:
         super().__init__(id="calendar")
@@ -700,17 +696,18 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
 
         self._open(lambda: CancelDialog(self.practice, s.id), "cancel dialog", self._said_cancelled)
 
+    def _started(self, s: Session, rule: str) -> bool:
+        """Whether ``s`` has started; if not, says so and ``rule`` (what waits for the start)."""
+        if s.start <= self.clock.now():
+            return True
+        when = fmt.session_line(s, self._tz(), self.privacy)
+        self.notify(f"{when} has not started yet: {rule}", severity="warning", markup=False)
+        return False
+
     def action_no_show(self) -> None:
-        if (s := self._require_scheduled("no_show")) is None:
-            return
-        if s.start > self.clock.now():
-            when = fmt.session_line(s, self._tz(), self.privacy)
-            self.notify(
-                f"{when} has not started yet: a no-show can be recorded only after the start. "
-                "To call it off, cancel it (c).",
-                severity="warning",
-                markup=False,
-            )
+        if (s := self._require_scheduled("no_show")) is None or not self._started(
+            s, "a no-show can be recorded only after the start. To call it off, cancel it (c)."
+        ):
             return
         from kara_tui.ui.screens.cancel import CancelDialog
 
@@ -745,16 +742,9 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         )
 
     def action_attend(self) -> None:
-        if (s := self._require_scheduled("attend")) is None:
-            return
-        if s.start > self.clock.now():
-            when = fmt.session_line(s, self._tz(), self.privacy)
-            self.notify(
-                f"{when} has not started yet: a session can be marked attended only after "
-                "it has started.",
-                severity="warning",
-                markup=False,
-            )
+        if (s := self._require_scheduled("attend")) is None or not self._started(
+            s, "a session can be marked attended only after it has started."
+        ):
             return
         said = f"Marked attended: {fmt.session_line(s, self._tz(), self.privacy)}"
         self.run_service(lambda: self.practice.attend(s.id), said)
@@ -827,23 +817,21 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def action_time_off(self) -> None:
         from kara_tui.ui.screens.time_off import TimeOffForm
 
-        if self.data is None:
-            return
-        self.app.push_screen(
-            TimeOffForm(self.practice, self.data.tz, self.clock, day=self.cursor),
-            self._after_dialog,
-        )
+        self._open_time_off(TimeOffForm, self._after_dialog)
 
     @needs_practice
     def action_time_off_list(self) -> None:
         from kara_tui.ui.screens.time_off_list import TimeOffScreen
 
-        if self.data is None:
-            return
-        self.app.push_screen(
-            TimeOffScreen(self.practice, self.data.tz, self.clock, day=self.cursor),
-            lambda _: self.reload(keep=True),
-        )
+        self._open_time_off(TimeOffScreen, lambda _: self.reload(keep=True))
+
+    def _open_time_off(
+        self, screen: Callable[..., Screen[Any]], then: Callable[[Any], None]
+    ) -> None:
+        """Block time off or list it, from the cursor's day."""
+        if self.data is not None:
+            opened = screen(self.practice, self.data.tz, self.clock, day=self.cursor)
+            self.app.push_screen(opened, then)
 
     @needs_practice
     def action_settings(self) -> None:
@@ -920,20 +908,8 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         self.sync_feeds()
 
     def sync_feeds(self, name: str | None = None, *, accept_empty: bool = False) -> None:
-        if self.feed_sync.busy:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        self._sync_status("⟳ Syncing feeds…")
-        self._sync(name, accept_empty)
-
-    @work(thread=True, group="feeds", exit_on_error=False)
-    def _sync(self, name: str | None, accept_empty: bool) -> None:
-        reports = self.feed_sync.run(
-            name,
-            accept_empty=accept_empty,
-            on_progress=lambda feed, i, n: self.post_message(SyncProgress(feed, i, n)),
-        )
-        self.post_message(FeedsSynced(reports))
+        if self.feed_sync.start_for(self, name, accept_empty, "feeds"):
+            self._sync_status("⟳ Syncing feeds…")
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
         if worker.group == "feeds":
@@ -944,30 +920,19 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         self._sync_status(f"⟳ {message.text}")
 
     def on_feeds_synced(self, message: FeedsSynced) -> None:
-        from kara_tui.ui.screens.feeds import ask_accept_empty, tell_sync_results
+        from kara_tui.ui.screens.feeds import after_user_sync
 
         if message.background:  # quiet: the app has told any failure once already
             if message.changed:
                 self.reload(keep=True)
             return
         self._sync_status("")
-        reports = message.reports
-        if reports is None:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        if not reports:
-            self.notify(
-                "No feeds to sync. Press F to add one (an https or webcal address, or an .ics file).",
-                markup=False,
-            )
-            return
-        tell_sync_results(self, self.feed_sync, reports)
-        for report in reports:
-            if report.needs_confirmation:
-                ask_accept_empty(
-                    self, report, lambda name: self.sync_feeds(name, accept_empty=True)
-                )
-        self.reload(keep=True)
+        nothing = (
+            "No feeds to sync. Press F to add one (an https or webcal address, or an .ics file)."
+        )
+        again = functools.partial(self.sync_feeds, accept_empty=True)
+        if after_user_sync(self, self.feed_sync, message.reports, nothing, again):
+            self.reload(keep=True)
 
     def _sync_status(self, text: str) -> None:
         self.query_one("#sync-status", Label).update(Text(f" {text} " if text else ""))

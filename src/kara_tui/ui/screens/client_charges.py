@@ -62,7 +62,7 @@ class ChargesDialog(_dialog.ForClient, WorkerErrors, ModalScreen[None]):
             f"Charges · {shown_name(self, self.client.name)} (id {self.client.id})",
             "m or enter marks the selected charge paid · v voids it · escape back",
             id="charges",
-            classes="dialog -wide",
+            wide=True,
         ):
             yield Static("", id="charges-balance")
             yield DataTable(id="charges-table", cursor_type="row")

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on, shown_name
 from kara_tui.ui.screens import _dialog, client_actions
-from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.screens._dialog import (
+    Box,
+    BoxedForm,
+    ShowsClients,
+    field,
+    form_bindings,
+)
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class ClientsScreen(WorkerErrors, Screen[None]):
+class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("a", "add", "Add client", id="client_add"),
         Binding("enter", "record", "Record", id="client_record"),
@@ -37,16 +43,14 @@ class ClientsScreen(WorkerErrors, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    ClientsScreen #clients-title { height: 1; background: $panel; text-style: bold; }
     ClientsScreen DataTable { height: 1fr; }
     ClientsScreen #clients-empty { padding: 1 2; color: $text-muted; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, clients: list[Client], money: dict[int, tuple[str, int]]) -> None:
-            self.clients = clients
-            self.money = money  # per client id: balance as text, credit held by bookings
-            super().__init__()
+        clients: list[Client]
+        money: dict[int, tuple[str, int]]  # per client id: balance as text, credit held by bookings
 
     def __init__(self, practice: Practice, privacy: bool = False) -> None:
         super().__init__()
@@ -56,15 +60,11 @@ class ClientsScreen(WorkerErrors, Screen[None]):
         self._money: dict[int, tuple[str, int]] = {}
         self.show_archived = False
 
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self, self._privacy)
-
     def privacy_changed(self) -> None:
         self._load()
 
     def compose(self) -> ComposeResult:
-        yield Label(" Clients", id="clients-title")
+        yield _dialog.ListTitle(" Clients", id="clients-title")
         yield DataTable(id="clients-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="clients-empty")
         yield Footer()
@@ -185,41 +185,36 @@ def _window(c: Client) -> str:
     return f"{c.window_hours} h" if c.window_hours is not None else "practice's"
 
 
-class ClientForm(FormScreen[Client | None]):
+class ClientForm(BoxedForm[Client | None]):
     BINDINGS = form_bindings("Add")
+    BOX = Box("Add client", "enter or ctrl+s adds · escape back", "client-form", submit="Add")
 
+    @dataclass(eq=False)
     class CurrenciesLoaded(Message):
-        def __init__(self, default: str, used: set[str]) -> None:
-            self.default = default
-            self.used = used
-            super().__init__()
+        default: str
+        used: set[str]
 
     def __init__(self, practice: Practice) -> None:
         super().__init__()
         self.practice = practice
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="client-form") as box:
-            box.border_title = "Add client"
-            box.border_subtitle = "enter or ctrl+s adds · escape back"
-            yield field("Name", Input(placeholder="Anna Smith", id="name"))
-            yield field("Email", Input(placeholder="anna@example.com (for notices)", id="email"))
-            yield field("Phone", Input(placeholder="", id="phone"))
-            yield field("Programme", client_actions.programme_select(Programme.PRIVATE))
-            currency = client_actions.currency_input("GBP")
-            currency.can_focus = False  # a tab stop only where several currencies are used
-            yield field("Fee", Input(placeholder="90.00", id="fee"), currency)
-            yield field(
-                "Window",
-                Input(placeholder="hours; blank = the practice's", id="window", type="integer"),
-            )
-            yield field(
-                "Credit",
-                Input(placeholder="sponsored sessions of credit", id="credit", type="integer"),
-            )
-            yield field("Reminders", client_actions.reminders_input())
-            yield error_line()
-            yield form_buttons("Add")
+    def fields(self) -> ComposeResult:
+        yield field("Name", Input(placeholder="Anna Smith", id="name"))
+        yield field("Email", Input(placeholder="anna@example.com (for notices)", id="email"))
+        yield field("Phone", Input(placeholder="", id="phone"))
+        yield field("Programme", client_actions.programme_select(Programme.PRIVATE))
+        currency = client_actions.currency_input("GBP")
+        currency.can_focus = False  # a tab stop only where several currencies are used
+        yield field("Fee", Input(placeholder="90.00", id="fee"), currency)
+        yield field(
+            "Window",
+            Input(placeholder="hours; blank = the practice's", id="window", type="integer"),
+        )
+        yield field(
+            "Credit",
+            Input(placeholder="sponsored sessions of credit", id="credit", type="integer"),
+        )
+        yield field("Reminders", client_actions.reminders_input())
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -3,9 +3,9 @@ publishing targets out, each with its state in words."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from contextlib import suppress
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -15,11 +15,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker
 
 from kara_tui.config import Settings
@@ -27,7 +26,8 @@ from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
-from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.screens._dialog import Box, BoxedForm, ListTitle, field, form_bindings
+from kara_tui.ui.widgets import status_table
 from kara_tui.ui.widgets.targets import TargetsPanel
 from kara_tui.ui.workers import WorkerErrors
 
@@ -44,16 +44,20 @@ STATES = {
     "failed": ("✗", "failed", "error"),
 }
 
-# label, key, widest it may grow (a long error is cut; the line under the table has all of it)
-COLUMNS = (
-    ("", "colour", 2),
-    ("Feed", "name", 24),
-    ("State", "state", 12),
-    ("Events", "events", 6),
-    ("Last success", "success", 16),
-    ("Last error", "error", 48),
-    ("Source", "source", 60),
-)
+COLUMNS = status_table.columns("Feed", 24, 12, "Source", lead=[("", "colour", 2)])
+
+
+# A feed's yes/no settings (key e and b): what is said once it is on, and once it is off.
+SWITCHES = {
+    "enabled": (
+        "{} is on: its events show in the calendar",
+        "{} is off: its events are hidden and it is not synced",
+    ),
+    "block_all_day": (
+        "{}: its all-day events now block your time (sessions on them conflict)",
+        "{}: its all-day events no longer block your time",
+    ),
+}
 
 
 def feed_state(feed: Feed) -> str:
@@ -66,10 +70,6 @@ def feed_state(feed: Feed) -> str:
     if feed.last_success is None:
         return "new"
     return "ok"
-
-
-def _when(at: datetime | None, tz: ZoneInfo) -> str:
-    return f"{at.astimezone(tz):%a %d %b %H:%M}" if at is not None else "never"
 
 
 def _plural(n: int, word: str) -> str:
@@ -120,25 +120,23 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         Binding("q", "back", "Back", show=False),
     ]
     DEFAULT_CSS = """
-    FeedsScreen #feeds-title { height: 1; width: 1fr; background: $panel; text-style: bold; }
+    FeedsScreen #feeds-title { width: 1fr; }
     FeedsScreen DataTable { height: 1fr; }
     FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
     FeedsScreen #feeds-status { height: 1; padding: 0 1; color: $text-muted; }
     FeedsScreen #feeds-status.-error { color: $text-error; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, feeds: list[Feed], tz: ZoneInfo) -> None:
-            self.feeds = feeds
-            self.tz = tz
-            super().__init__()
+        feeds: list[Feed]
+        tz: ZoneInfo
 
+    @dataclass(eq=False)
     class Changed(Message):
         """A write finished; ``said`` is the one line to tell the user."""
 
-        def __init__(self, said: str) -> None:
-            self.said = said
-            super().__init__()
+        said: str
 
     def __init__(
         self, practice: Practice, settings: Settings, sync: FeedSync | None = None
@@ -162,7 +160,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         return self._sync_arg
 
     def compose(self) -> ComposeResult:
-        yield Label(" Calendars · feeds in (external calendars)", id="feeds-title")
+        yield ListTitle(" Calendars · feeds in (external calendars)", id="feeds-title")
         yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading the feeds…"), id="feeds-detail")
         yield TargetsPanel(self.practice)
@@ -184,15 +182,6 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
     def _write(self, call: Callable[[], object], said: str) -> None:
         call()
         self.post_message(self.Changed(said))
-
-    @work(thread=True, group="sync", exit_on_error=False)
-    def _run_sync(self, name: str | None, accept_empty: bool) -> None:
-        reports = self.sync.run(
-            name,
-            accept_empty=accept_empty,
-            on_progress=lambda feed, i, n: self.post_message(SyncProgress(feed, i, n)),
-        )
-        self.post_message(FeedsSynced(reports))
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
         if worker.group == "sync":
@@ -221,27 +210,15 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
             self._changed = self._changed or message.changed
             return
         self._status("")
-        reports = message.reports
-        if reports is None:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        self._changed = True
-        if not reports:
-            self.notify("No feed is on and refreshing: nothing to sync.", markup=False)
-            return
-        tell_sync_results(self, self.sync, reports)
-        for report in reports:
-            if report.needs_confirmation:
-                ask_accept_empty(self, report, lambda name: self._start_sync(name, True))
+        nothing = "No feed is on and refreshing: nothing to sync."
+        again = functools.partial(self._start_sync, accept_empty=True)
+        if after_user_sync(self, self.sync, message.reports, nothing, again) is not None:
+            self._changed = True
 
     # -- actions ----------------------------------------------------------------------------
 
     def selected(self) -> Feed | None:
-        table = self.query_one(DataTable)
-        if not self.feeds or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((f for f in self.feeds if f.name == key), None)
+        return status_table.selected(self.query_one(DataTable), self.feeds)
 
     def _require(self) -> Feed | None:
         feed = self.selected()
@@ -295,27 +272,21 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         )
 
     def action_toggle(self) -> None:
-        if (feed := self._require()) is None:
-            return
-        name, on = feed.name, not feed.enabled
-        said = (
-            f"{clean(name)} is on: its events show in the calendar"
-            if on
-            else f"{clean(name)} is off: its events are hidden and it is not synced"
-        )
-        self._write(lambda: self.sync.feeds.set_enabled(name, on), said)
+        self._flip("enabled")
 
     def action_toggle_all_day(self) -> None:
         """Whether the feed's all-day events (a holiday feed's days) make conflicts."""
+        self._flip("block_all_day")
+
+    def _flip(self, switch: str) -> None:
+        """Turn one of the selected feed's SWITCHES over, with the service's ``set_<switch>``."""
         if (feed := self._require()) is None:
             return
-        name, block = feed.name, not feed.block_all_day
-        said = (
-            f"{clean(name)}: its all-day events now block your time (sessions on them conflict)"
-            if block
-            else f"{clean(name)}: its all-day events no longer block your time"
-        )
-        self._write(lambda: self.sync.feeds.set_block_all_day(name, block), said)
+        name, value = feed.name, not getattr(feed, switch)
+        write = getattr(self.sync.feeds, f"set_{switch}")
+        said_on, said_off = SWITCHES[switch]
+        said = (said_on if value else said_off).format(clean(name))
+        self._write(lambda: write(name, value), said)
 
     def action_sync(self) -> None:
         if (feed := self._require()) is None:
@@ -326,11 +297,8 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         self._start_sync(None)
 
     def _start_sync(self, name: str | None, accept_empty: bool = False) -> None:
-        if self.sync.busy:
-            self.notify(BUSY, severity="warning", markup=False)
-            return
-        self._status(f"Syncing {clean(name)}…" if name else "Syncing the feeds…")
-        self._run_sync(name, accept_empty)
+        if self.sync.start_for(self, name, accept_empty, "sync"):
+            self._status(f"Syncing {clean(name)}…" if name else "Syncing the feeds…")
 
     def action_report(self) -> None:
         if (feed := self._require()) is None:
@@ -350,39 +318,26 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         return self._tz or ZoneInfo("UTC")
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        keep = None
-        if table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        styles = self._theme_styles()
+        styles = status_table.theme_styles(self.app)
         tz = self._zone()
-        rows: list[tuple[str, tuple[Text, ...]]] = []
+        rows: list[status_table.Row] = []
         for f in self.feeds:
             glyph, word, style = STATES[feed_state(f)]
+            state = Text(f"{glyph} {word}", style=styles.get(style, ""))
             rows.append(
-                (
+                status_table.row(
                     f.name,
-                    (
-                        Text("██", style=_colour_style(f.colour)),
-                        Text(clean(f.name)),
-                        Text(f"{glyph} {word}", style=styles.get(style, "")),
-                        Text(str(f.event_count), justify="right"),
-                        Text(_when(f.last_success, tz)),
-                        Text(clean(f.last_error), style=styles.get("error", "")),
-                        Text(clean(f.source)),
-                    ),
+                    state,
+                    f.event_count,
+                    f.last_success,
+                    tz,
+                    f.last_error,
+                    f.source,
+                    lead=(Text("██", style=_colour_style(f.colour)),),
+                    error_style=styles.get("error", ""),
                 )
             )
-        # Widths from the data: DataTable's automatic widths come after the first paint.
-        table.clear(columns=True)
-        for index, (label, key, cap) in enumerate(COLUMNS):
-            widest = max((cells[index].cell_len for _, cells in rows), default=0)
-            table.add_column(label, key=key, width=min(cap, max(len(label), widest)))
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if keep is not None:
-            with suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep))
+        status_table.fill(self.query_one(DataTable), COLUMNS, rows)
 
     def _detail(self) -> None:
         """All about the selected feed under the table: the whole error, the stale reason."""
@@ -404,10 +359,11 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
             else "a one-off import (synced only when you ask)"
         )
         all_day = "all-day events block" if feed.block_all_day else "all-day events do not block"
-        text = Text.assemble(
-            (f"{glyph} {clean(feed.name)}", "bold"),
+        text = status_table.headline(
+            glyph,
+            feed.name,
             f" · {word} · {_plural(feed.event_count, 'event')} · {every} · {all_day} (b) · ",
-            (clean(feed.source), "dim"),
+            feed.source,
         )
         if feed.stale:
             text.append(
@@ -426,24 +382,35 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         line.update(Text(text))
         line.set_class(error, "-error")
 
-    def _theme_styles(self) -> dict[str, Style]:
-        """The theme's success/warning/error colours; the glyph and word say it without them."""
-        try:
-            variables = self.app.get_css_variables()
-        except Exception:
-            return {"dim": Style(dim=True)}
-        styles = {"dim": Style(dim=True)}
-        for name in ("warning", "success", "error"):
-            with suppress(KeyError, ColorParseError):
-                styles[name] = Style(color=Color.parse(variables[name]).rich_color)
-        return styles
-
 
 def _colour_style(colour: str) -> Style:
     try:
         return Style(color=Color.parse(colour).rich_color)
     except ColorParseError:
         return Style()
+
+
+def after_user_sync(
+    screen: Screen[Any],
+    sync: FeedSync,
+    reports: list[SyncReport] | None,
+    nothing: str,
+    again: Callable[[str], None],
+) -> list[SyncReport] | None:
+    """Tell how a sync the user asked for ended, and ask about each feed that came back empty
+    (``again(name)`` syncs it accepting that). The reports; None when another sync was running;
+    ``nothing`` is said when there was no feed to sync."""
+    if reports is None:
+        screen.notify(BUSY, severity="warning", markup=False)
+        return None
+    if not reports:
+        screen.notify(nothing, markup=False)
+        return reports
+    tell_sync_results(screen, sync, reports)
+    for report in reports:
+        if report.needs_confirmation:
+            ask_accept_empty(screen, report, again)
+    return reports
 
 
 def tell_sync_results(screen: Screen[Any], sync: FeedSync, reports: list[SyncReport]) -> None:
@@ -464,31 +431,27 @@ def tell_sync_results(screen: Screen[Any], sync: FeedSync, reports: list[SyncRep
     sync.told(failures)
 
 
-class FeedForm(FormScreen["FeedAdded | None"]):
+FEED_NOTE = (
+    "An address is a secret (anyone with it can read the calendar): it is kept in your keyring "
+    "when there is one, and shown masked."
+)
+
+
+class FeedForm(BoxedForm["FeedAdded | None"]):
     """Name and address (or file) of a new feed; the service checks both."""
 
     BINDINGS: ClassVar[list[BindingType]] = form_bindings("Add")
+    BOX = Box("Add a feed", "enter or ctrl+s adds · escape back", "feed-form", "Add", FEED_NOTE)
 
     def __init__(self, sync: FeedSync) -> None:
         super().__init__()
         self.sync = sync
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="feed-form") as box:
-            box.border_title = "Add a feed"
-            box.border_subtitle = "enter or ctrl+s adds · escape back"
-            yield field("Name", Input(placeholder="Work", id="name"))
-            yield field(
-                "Address",
-                Input(placeholder="https://… webcal://… or /path/to/file.ics", id="source"),
-            )
-            yield Static(
-                "An address is a secret (anyone with it can read the calendar): it is kept in "
-                "your keyring when there is one, and shown masked.",
-                classes="note",
-            )
-            yield error_line()
-            yield form_buttons("Add")
+    def fields(self) -> ComposeResult:
+        yield field("Name", Input(placeholder="Work", id="name"))
+        yield field(
+            "Address", Input(placeholder="https://… webcal://… or /path/to/file.ics", id="source")
+        )
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -500,17 +463,10 @@ class FeedForm(FormScreen["FeedAdded | None"]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        name = self.value("name")
-        source = self.value("source")
-        if not name:
-            self.show_error("A feed needs a name (it is shown on its events).")
-            self.query_one("#name", Input).focus()
-            return
-        if not source:
-            self.show_error("A feed needs an address (https or webcal) or an .ics file.")
-            self.query_one("#source", Input).focus()
-            return
-        self._add(name, source)
+        if self.require("name", "A feed needs a name (it is shown on its events).") and (
+            self.require("source", "A feed needs an address (https or webcal) or an .ics file.")
+        ):
+            self._add(self.value("name"), self.value("source"))
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def _add(self, name: str, source: str) -> None:
@@ -557,7 +513,7 @@ class FeedReport(ModalScreen[None]):
     def _summary(self) -> Text:
         f, r = self.feed, self.report
         text = Text()
-        text.append(f"Last success: {_when(f.last_success, self.tz)}")
+        text.append(f"Last success: {status_table.when(f.last_success, self.tz)}")
         text.append(f" · {_plural(f.event_count, 'event')} stored\n")
         if f.stale:
             text.append(f"⚠ Stale: {clean(f.last_error)}\n")

@@ -7,13 +7,13 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kara_tui.domain import DomainError
 from kara_tui.timeparse import parse_date
 from kara_tui.ui import format as fmt
+from kara_tui.ui.screens._dialog import dialog_box
 
 
 class GotoDialog(ModalScreen[date | None]):
@@ -24,9 +24,7 @@ class GotoDialog(ModalScreen[date | None]):
         self._today = today
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog") as box:
-            box.border_title = "Go to date"
-            box.border_subtitle = "enter goes · escape goes back"
+        with dialog_box("Go to date", "enter goes · escape goes back"):
             yield Input(placeholder="2026-12-03, tomorrow, next monday, +2w", id="goto-input")
             yield Static("", classes="note", id="goto-echo")
 

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import re
-from contextlib import suppress
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.color import Color, ColorParseError
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from kara_tui.domain import DomainError, Notification, NotificationStatus
@@ -28,6 +26,9 @@ from kara_tui.services.outbox import Outbox, SendReport
 from kara_tui.ui.format import clean
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from kara_tui.ui.widgets import status_table
+
+ResultT = TypeVar("ResultT")
 
 # A glyph and a word for each state, so the table reads without colour.
 STATUS_WORDS = {
@@ -39,8 +40,8 @@ STATUS_WORDS = {
     "discarded": ("⊘", "discarded", ""),
 }
 
-# label, key, widest it may grow (a long error is cut; the preview shows all of it)
-COLUMNS = (
+# a long error is cut; the preview shows all of it
+COLUMNS: tuple[status_table.Column, ...] = (
     ("Status", "status", 10),
     ("Created", "created", 16),
     ("To", "to", 32),
@@ -100,33 +101,27 @@ class OutboxScreen(Screen[None]):
     OutboxScreen DataTable { height: 1fr; border: round $panel-lighten-2; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, messages: list[Notification], where: str) -> None:
-            super().__init__()
-            self.messages = messages
-            self.where = where
+        messages: list[Notification]
+        where: str
 
+    @dataclass(eq=False)
     class Done(Message):
         """A send or a retry finished (report), or could not start (error)."""
 
-        def __init__(
-            self, report: SendReport | None, error: str = "", retried: int | None = None
-        ) -> None:
-            super().__init__()
-            self.report = report
-            self.error = error
-            self.retried = retried
+        report: SendReport | None
+        error: str = ""
+        retried: int | None = None
 
+    @dataclass(eq=False)
     class Discarded(Message):
-        def __init__(self, notification_id: int) -> None:
-            super().__init__()
-            self.notification_id = notification_id
+        notification_id: int
 
+    @dataclass(eq=False)
     class PreviewReady(Message):
-        def __init__(self, title: str, text: str) -> None:
-            super().__init__()
-            self.title = title
-            self.text = text
+        title: str
+        text: str
 
     def __init__(self, practice: Any, settings: Any) -> None:
         super().__init__()
@@ -167,37 +162,37 @@ class OutboxScreen(Screen[None]):
 
     # -- workers (the only place the database is touched) ---------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-load")
-    def _load(self) -> None:
+    def _attempt(self, call: Callable[[], ResultT]) -> ResultT | None:
+        """A service call in a worker; a user error goes to the message line (and None back)."""
         try:
-            if self._tz is None:
-                self._tz = self.practice.tz
-            messages = self.outbox.list()
+            return call()
         except (DomainError, StorageError) as exc:
             self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.Loaded(messages, self.outbox.destination()))
+            return None
+
+    def _read(self) -> list[Notification]:
+        if self._tz is None:
+            self._tz = self.practice.tz
+        return self.outbox.list()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-load")
+    def _load(self) -> None:
+        if (messages := self._attempt(self._read)) is not None:
+            self.post_message(self.Loaded(messages, self.outbox.destination()))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
     def _send(self, notification_id: int | None) -> None:
-        try:
-            if notification_id is None:
-                report = self.outbox.send_all()
-            else:
-                report = self.outbox.retry(notification_id)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.Done(report, retried=notification_id))
+        if notification_id is None:
+            report = self._attempt(self.outbox.send_all)
+        else:
+            report = self._attempt(lambda: self.outbox.retry(notification_id))
+        if report is not None:
+            self.post_message(self.Done(report, retried=notification_id))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
     def _discard(self, notification_id: int) -> None:
-        try:
-            notice = self.outbox.discard(notification_id)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.Discarded(notice.id))
+        if (notice := self._attempt(lambda: self.outbox.discard(notification_id))) is not None:
+            self.post_message(self.Discarded(notice.id))
 
     def on_outbox_screen_discarded(self, message: Discarded) -> None:
         self.busy = False
@@ -206,12 +201,8 @@ class OutboxScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-preview")
     def _preview(self, notification_id: int) -> None:
-        try:
-            text = self.outbox.preview(notification_id)
-        except (DomainError, StorageError) as exc:
-            self.post_message(self.Done(None, str(exc)))
-            return
-        self.post_message(self.PreviewReady(f"Message {notification_id}", text))
+        if (text := self._attempt(lambda: self.outbox.preview(notification_id))) is not None:
+            self.post_message(self.PreviewReady(f"Message {notification_id}", text))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or not event.worker.group.startswith("outbox"):
@@ -226,18 +217,26 @@ class OutboxScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_send_all(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self._say(f"Sending to {self.outbox.destination()}…", error=False)
-        self._send(None)
+        if not self.busy:
+            self._start_sending(None, f"Sending to {self.outbox.destination()}…")
 
-    def action_retry(self) -> None:
+    def _start_sending(self, notification_id: int | None, said: str) -> None:
+        """Send one message (or every queued one, None) in a worker; the keys wait for it."""
+        self.busy = True
+        self._say(said, error=False)
+        self._send(notification_id)
+
+    def _to_act_on(self) -> Notification | None:
+        """The selected message, when nothing is on its way; else None (and why, if not busy)."""
         if self.busy:
-            return
+            return None
         chosen = self._selected()
         if chosen is None:
             self._say("No message is selected.")
+        return chosen
+
+    def action_retry(self) -> None:
+        if (chosen := self._to_act_on()) is None:
             return
         if chosen.status is NotificationStatus.SENT:
             written = chosen.status_words() == "written"
@@ -247,17 +246,11 @@ class OutboxScreen(Screen[None]):
         if chosen.status is NotificationStatus.DISCARDED:
             self._say(f"Message {chosen.id} was discarded; it is not sent.", error=False)
             return
-        self.busy = True
-        self._say(f"Sending message {chosen.id}…", error=False)
-        self._send(chosen.id)
+        self._start_sending(chosen.id, f"Sending message {chosen.id}…")
 
     def action_discard(self) -> None:
         """Drop a queued or failed notice that should not go, after a confirmation."""
-        if self.busy:
-            return
-        chosen = self._selected()
-        if chosen is None:
-            self._say("No message is selected.")
+        if (chosen := self._to_act_on()) is None:
             return
         if chosen.status not in (NotificationStatus.QUEUED, NotificationStatus.FAILED):
             self._say(
@@ -322,20 +315,12 @@ class OutboxScreen(Screen[None]):
     # -- helpers --------------------------------------------------------------------------
 
     def _selected(self) -> Notification | None:
-        table = self.query_one(DataTable)
-        if not self.messages or table.row_count == 0:
-            return None
-        row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return next((m for m in self.messages if str(m.id) == row.value), None)
+        return status_table.selected(self.query_one(DataTable), self.messages, lambda m: str(m.id))
 
     def _fill(self, messages: list[Notification]) -> None:
-        table = self.query_one(DataTable)
-        keep = None
-        if table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         tz = self._tz or ZoneInfo("UTC")
-        styles = self._theme_styles()
-        lines: list[tuple[str, tuple[Text, ...]]] = []
+        styles = status_table.theme_styles(self.app)
+        lines: list[status_table.Row] = []
         # The newest first (that is what the user just did), by when each was written: ids
         # follow insertion, which a demo's back-dated history or an import does not keep.
         newest = sorted(messages, key=lambda m: (m.created_at, m.id), reverse=True)
@@ -354,31 +339,7 @@ class OutboxScreen(Screen[None]):
                 Text(self._private(error), style="" if sent else styles.get("error", "")),
             )
             lines.append((str(m.id), cells))
-        # Widths are set from the data: DataTable's automatic widths are applied after the
-        # first paint, which left a reloaded table drawn with its headers' widths.
-        table.clear(columns=True)
-        for index, (label, key, cap) in enumerate(COLUMNS):
-            widest = max((c[index].cell_len for _, c in lines), default=0)
-            table.add_column(label, key=key, width=min(cap, max(len(label), widest)))
-        for key, cells in lines:
-            table.add_row(*cells, key=key)
-        if keep is not None:
-            with suppress(RowDoesNotExist):  # the row is gone: stay where the cursor is
-                table.move_cursor(row=table.get_row_index(keep))
-
-    def _theme_styles(self) -> dict[str, Style]:
-        """The theme's warning/success/error colours as Rich styles for the table's cells."""
-        try:
-            variables = self.app.get_css_variables()
-        except Exception:  # no theme to ask: plain text still reads (glyph and word)
-            return {}
-        styles = {}
-        for name in ("warning", "success", "error"):
-            try:
-                styles[name] = Style(color=Color.parse(variables[name]).rich_color)
-            except (KeyError, ColorParseError):
-                continue
-        return styles
+        status_table.fill(self.query_one(DataTable), COLUMNS, lines)
 
     def _say(self, text: str, *, error: bool = True) -> None:
         line = self.query_one("#outbox-message", Static)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -29,10 +30,9 @@ class OutstandingPane(WorkerErrors, Vertical):
     OutstandingPane DataTable { height: 1fr; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, rows: list[Outstanding]) -> None:
-            self.rows = rows
-            super().__init__()
+        rows: list[Outstanding]
 
     def __init__(self, practice: Practice, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -345,17 +345,15 @@ class ReportsScreen(Screen[None]):
     """
     NARROW = 100
 
+    @dataclass(eq=False)
     class ReportLoaded(Message):
-        def __init__(self, report: Report, serial: int) -> None:
-            super().__init__()
-            self.report = report
-            self.serial = serial
+        report: Report
+        serial: int
 
+    @dataclass(eq=False)
     class ReportFailed(Message):
-        def __init__(self, message: str, serial: int) -> None:
-            super().__init__()
-            self.message = message
-            self.serial = serial
+        message: str
+        serial: int
 
     def __init__(self, practice: Any, settings: Any) -> None:
         super().__init__()
@@ -599,17 +597,9 @@ def _zone(period: Period) -> Any:
 
 def _cells(name: str, line: ClientLine, *, bold: bool = False) -> list[Text]:
     style = "bold" if bold else ""
-    numbers = (
-        line.sessions,
-        line.attended,
-        line.cancelled,
-        line.late,
-        line.no_shows,
-        line.waived,
-    )
     return [
         Text(name, style=style),
-        *(Text(str(n), style=style, justify="right") for n in numbers),
+        *(Text(str(n), style=style, justify="right") for n in line.counts()),
         Text("\n".join(str(m) for m in line.charged) or "-", style=style, justify="right"),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -10,7 +11,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -19,14 +19,14 @@ from textual.widgets.option_list import Option
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.ui import format as fmt
 from kara_tui.ui.client_pick import Pickable, confusable_ids
-from kara_tui.ui.privacy import privacy_on
+from kara_tui.ui.screens._dialog import ShowsClients, dialog_box
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
+class SearchScreen(ShowsClients, WorkerErrors, ModalScreen[Session | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
         Binding("down", "into_results", "Results", show=False),
@@ -36,12 +36,11 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
     SearchScreen OptionList { height: auto; max-height: 20; border: none; margin-top: 1; }
     """
 
+    @dataclass(eq=False)
     class Found(Message):
-        def __init__(self, query: str, sessions: list[Session], moved: dict[int, datetime]) -> None:
-            self.query = query
-            self.sessions = sessions
-            self.moved = moved  # session id -> the new start, for those a reschedule replaced
-            super().__init__()
+        query: str
+        sessions: list[Session]
+        moved: dict[int, datetime]  # session id -> the new start, for those a reschedule replaced
 
     def __init__(self, practice: Practice, tz: ZoneInfo, privacy: bool = False) -> None:
         super().__init__()
@@ -52,10 +51,6 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
         self._moved: dict[int, datetime] = {}
         self._query = ""
 
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self, self._privacy)
-
     def on_mount(self) -> None:
         self.privacy_changed()
 
@@ -65,9 +60,8 @@ class SearchScreen(WorkerErrors, ModalScreen[Session | None]):
         self._show(self._query, self._results)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide") as box:
-            box.border_title = "Search sessions"
-            box.border_subtitle = "type a client's name · ↓ results · enter jumps · escape back"
+        keys = "type a client's name · ↓ results · enter jumps · escape back"
+        with dialog_box("Search sessions", keys, wide=True):
             yield Input(placeholder="client name", id="search-input")
             yield Static("", classes="note", id="search-note")
             yield OptionList(id="search-results")

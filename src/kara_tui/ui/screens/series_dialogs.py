@@ -61,7 +61,7 @@ class SeriesConflictsDialog(ModalScreen[str]):
             f"{n} of {self._total} sessions clash",
             "a books all · s skips those dates · c changes · x stops",
             id="series-conflicts",
-            classes="dialog -wide",
+            wide=True,
         ):
             text = Text()
             for start, found in self._by_date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -48,10 +49,9 @@ class SettingsScreen(FormScreen[Professional | None]):
     SettingsScreen .dialog .field-error.-empty { display: none; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, professional: Professional) -> None:
-            self.professional = professional
-            super().__init__()
+        professional: Professional
 
     def __init__(self, practice: Practice) -> None:
         super().__init__()

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input
 
-from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
+from kara_tui.ui.screens._dialog import Box, BoxedForm, field, form_bindings
 
 if TYPE_CHECKING:
     from kara_tui.services.publish_targets import PublishTarget, PublishTargets  # noqa: F401 (the result type, in a string)
@@ -29,30 +28,34 @@ FIELDS = (
 )
 
 
-class TargetForm(FormScreen["PublishTarget | None"]):
+TARGET_NOTE = (
+    "One-way: kara-tui writes only its own events there and never reads them back. "
+    "The address is a secret and shown masked. 'busy' lets no client name, "
+    "service or place leave this machine."
+)
+
+
+class TargetForm(BoxedForm["PublishTarget | None"]):
     """A new target; the service checks everything and says what is wrong in one line."""
 
     BINDINGS: ClassVar[list[BindingType]] = form_bindings("Add")
+    BOX = Box(
+        "Publish your sessions to a calendar",
+        "ctrl+s adds · escape back",
+        id="target-form",
+        submit="Add",
+        note=TARGET_NOTE,
+        wide=True,
+    )
 
     def __init__(self, targets: PublishTargets) -> None:
         super().__init__()
         self.targets = targets
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide", id="target-form") as box:
-            box.border_title = "Publish your sessions to a calendar"
-            box.border_subtitle = "ctrl+s adds · escape back"
-            for key, label, hint in FIELDS:
-                yield field(label, Input(placeholder=hint, id=key, password=key == "password"))
-            yield Checkbox("Publish time off as busy too", id="time_off")
-            yield Static(
-                "One-way: kara-tui writes only its own events there and never reads them back. "
-                "The address is a secret and shown masked. 'busy' lets no client name, "
-                "service or place leave this machine.",
-                classes="note",
-            )
-            yield error_line()
-            yield form_buttons("Add")
+    def fields(self) -> ComposeResult:
+        for key, label, hint in FIELDS:
+            yield field(label, Input(placeholder=hint, id=key, password=key == "password"))
+        yield Checkbox("Publish time off as busy too", id="time_off")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -61,13 +64,11 @@ class TargetForm(FormScreen["PublishTarget | None"]):
         self.focus_next()  # seven fields: enter moves on, ctrl+s adds
 
     def action_submit(self) -> None:
-        if not self.value("name"):
-            self.show_error("A target needs a name (it is shown in the list).")
-            self.query_one("#name", Input).focus()
-            return
-        if not self.value("target"):
-            self.show_error("A target needs an address: a CalDAV calendar URL or an .ics file.")
-            self.query_one("#target", Input).focus()
+        if not self.require("name", "A target needs a name (it is shown in the list).") or not (
+            self.require(
+                "target", "A target needs an address: a CalDAV calendar URL or an .ics file."
+            )
+        ):
             return
         values = {key: self.value(key) for key, _, _ in FIELDS}
         values["detail"] = values["detail"] or "busy"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -12,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
 from kara_tui.clock import Clock
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import back_bindings
+from kara_tui.ui.screens._dialog import ListTitle, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -35,20 +36,17 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    TimeOffScreen #time-off-title { height: 1; background: $panel; text-style: bold; }
     TimeOffScreen DataTable { height: 1fr; }
     TimeOffScreen #time-off-status { padding: 1 2; color: $text-muted; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, blocks: list[TimeOff]) -> None:
-            self.blocks = blocks
-            super().__init__()
+        blocks: list[TimeOff]
 
+    @dataclass(eq=False)
     class Removed(Message):
-        def __init__(self, said: str) -> None:
-            self.said = said
-            super().__init__()
+        said: str
 
     def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
         super().__init__()
@@ -59,7 +57,7 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
         self.blocks: list[TimeOff] = []
 
     def compose(self) -> ComposeResult:
-        yield Label(f" Time off ({self.tz.key})", id="time-off-title")
+        yield ListTitle(f" Time off ({self.tz.key})", id="time-off-title")
         yield DataTable(id="time-off-table", cursor_type="row", zebra_stripes=True)
         yield Static("Loading…", id="time-off-status")
         yield Footer()

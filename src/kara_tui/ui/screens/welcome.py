@@ -7,11 +7,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kara_tui.domain import Professional
+from kara_tui.ui.screens._dialog import dialog_box
 
 
 def welcome_text(professional: Professional | None = None) -> Group:
@@ -53,7 +53,6 @@ class WelcomeScreen(ModalScreen[str | None]):
         self._professional = professional
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide", id="welcome") as box:
-            box.border_title = "Welcome to kara-tui"
-            box.border_subtitle = "C clients · n new session · escape closes"
+        keys = "C clients · n new session · escape closes"
+        with dialog_box("Welcome to kara-tui", keys, id="welcome", wide=True):
             yield Static(welcome_text(self._professional))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -63,21 +64,16 @@ class AgendaList(CalendarCanvas):
     """Four weeks from the cursor's day; the selected session stays in view."""
 
     DEFAULT_CSS = """
-    AgendaList { height: 1fr; overflow-y: auto; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    AgendaList { overflow-y: auto; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._lines: list[Line] = []
+    # Only ever replaced (by watch_data), never changed in place: the empty default is shared.
+    _lines: Sequence[Line] = ()
 
     def watch_data(self, data: CalendarData | None) -> None:
         self._lines = agenda_lines(data) if data is not None else []
         self.virtual_size = Size(0, len(self._lines))
         self.call_after_refresh(self.show_selected)
-        self.refresh()
-
-    def watch_selected(self) -> None:
-        self.show_selected()
         self.refresh()
 
     def show_selected(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date
 
 from rich.style import Style
@@ -39,6 +40,9 @@ class CalendarCanvas(ScrollView, can_focus=False):
 
     DEFAULT_CSS = """
     CalendarCanvas {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
         & > .cal--gutter { color: $text-muted; }
         & > .cal--hour { color: $text-muted 40%; }
         & > .cal--off-hours { background: $calendar-off-hours; color: $text-muted 40%; }
@@ -75,19 +79,17 @@ class CalendarCanvas(ScrollView, can_focus=False):
     cursor: reactive[date | None] = reactive(None)
     privacy: reactive[bool] = reactive(False)
 
+    @dataclass(eq=False)
     class SessionClicked(Message):
         """A session was clicked (the keyboard does the same with j/k)."""
 
-        def __init__(self, session_id: int) -> None:
-            self.session_id = session_id
-            super().__init__()
+        session_id: int
 
+    @dataclass(eq=False)
     class DayClicked(Message):
         """An empty part of a day was clicked."""
 
-        def __init__(self, day: date) -> None:
-            self.day = day
-            super().__init__()
+        day: date
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -117,7 +119,11 @@ class CalendarCanvas(ScrollView, can_focus=False):
             self._edges[key] = found
         return found
 
+    def show_selected(self) -> None:
+        """Scroll the selected session into view; a view that shows all of it at once has none."""
+
     def watch_selected(self) -> None:
+        self.show_selected()
         self.refresh()
 
     def watch_cursor(self) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -13,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label, Static
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets import DataTable, Static
 
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
+from kara_tui.ui.screens._dialog import ListTitle
+from kara_tui.ui.widgets import status_table
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -31,15 +31,7 @@ STATES = {
     "ok": ("✓", "ok"),
     "failed": ("✗", "failed"),
 }
-COLUMNS = (
-    ("Target", 20),
-    ("State", 15),
-    ("Detail", 8),
-    ("Events", 6),
-    ("Last success", 16),
-    ("Last error", 48),
-    ("Address", 60),
-)
+COLUMNS = status_table.columns("Target", 20, 15, "Address", extra=[("Detail", "detail", 8)])
 NO_TARGETS = (
     "No targets yet. Press t to publish your sessions to a CalDAV calendar (Nextcloud, "
     "Fastmail, iCloud with an app password) or an .ics file; 'busy' shows only the times."
@@ -56,10 +48,6 @@ def target_state(target: PublishTarget) -> str:
     return "ok"
 
 
-def _when(at: datetime | None, tz: ZoneInfo) -> str:
-    return f"{at.astimezone(tz):%a %d %b %H:%M}" if at is not None else "never"
-
-
 class TargetsPanel(Vertical):
     """Targets out, under the feeds in. Its keys apply while its table has the focus."""
 
@@ -70,23 +58,21 @@ class TargetsPanel(Vertical):
     ]
     DEFAULT_CSS = """
     TargetsPanel { height: auto; max-height: 45%; }
-    TargetsPanel #targets-title { height: 1; width: 1fr; background: $panel; text-style: bold; }
+    TargetsPanel #targets-title { width: 1fr; }
     TargetsPanel DataTable { height: auto; max-height: 10; }
     TargetsPanel #targets-detail { height: auto; max-height: 4; padding: 0 1; background: $boost; }
     """
 
+    @dataclass(eq=False)
     class Loaded(Message):
-        def __init__(self, targets: list[PublishTarget], tz: ZoneInfo) -> None:
-            self.targets = targets
-            self.tz = tz
-            super().__init__()
+        targets: list[PublishTarget]
+        tz: ZoneInfo
 
+    @dataclass(eq=False)
     class Ran(Message):
         """A publish the user asked for finished (None: another run was going)."""
 
-        def __init__(self, reports: list[PublishReport] | None) -> None:
-            self.reports = reports
-            super().__init__()
+        reports: list[PublishReport] | None
 
     def __init__(self, practice: Practice) -> None:
         super().__init__(id="targets")
@@ -104,7 +90,7 @@ class TargetsPanel(Vertical):
         return self._sync
 
     def compose(self) -> ComposeResult:
-        yield Label(" Targets · your sessions out (one-way)", id="targets-title")
+        yield ListTitle(" Targets · your sessions out (one-way)", id="targets-title")
         yield DataTable(id="targets-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Loading the targets…"), id="targets-detail")
 
@@ -150,11 +136,7 @@ class TargetsPanel(Vertical):
             self._detail()
 
     def selected(self) -> PublishTarget | None:
-        table = self.query_one(DataTable)
-        if not self.targets or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((t for t in self.targets if t.name == key), None)
+        return status_table.selected(self.query_one(DataTable), self.targets)
 
     def action_add(self) -> None:
         from kara_tui.ui.screens.target_form import TargetForm
@@ -198,36 +180,22 @@ class TargetsPanel(Vertical):
         self.publish_now(target.name)
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        keep = None
-        if table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        rows = []
+        rows: list[status_table.Row] = []
         for t in self.targets:
             glyph, word = STATES[target_state(t)]
             rows.append(
-                (
+                status_table.row(
                     t.name,
-                    (
-                        Text(clean(t.name)),
-                        Text(f"{glyph} {word}"),
-                        Text(t.detail.value),
-                        Text(str(t.published), justify="right"),
-                        Text(_when(t.last_success, self._tz)),
-                        Text(clean(t.last_error)),
-                        Text(clean(t.shown)),
-                    ),
+                    Text(f"{glyph} {word}"),
+                    t.published,
+                    t.last_success,
+                    self._tz,
+                    t.last_error,
+                    t.shown,
+                    extra=(Text(t.detail.value),),
                 )
             )
-        table.clear(columns=True)
-        for index, (label, cap) in enumerate(COLUMNS):
-            widest = max((cells[index].cell_len for _, cells in rows), default=0)
-            table.add_column(label, width=min(cap, max(len(label), widest)))
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        if keep is not None:
-            with suppress(RowDoesNotExist):
-                table.move_cursor(row=table.get_row_index(keep))
+        status_table.fill(self.query_one(DataTable), COLUMNS, rows)
 
     def _detail(self) -> None:
         line = self.query_one("#targets-detail", Static)
@@ -237,11 +205,12 @@ class TargetsPanel(Vertical):
             return
         glyph, word = STATES[target_state(target)]
         time_off = " · time off as busy" if target.time_off else ""
-        text = Text.assemble(
-            (f"{glyph} {clean(target.name)}", "bold"),
+        text = status_table.headline(
+            glyph,
+            target.name,
             f" · {word} · {target.detail.value} · {target.published} events · "
             f"{target.from_days} days back, {target.to_days} ahead{time_off} · ",
-            (clean(target.shown), "dim"),
+            target.shown,
         )
         if target.last_error:
             text.append(f"\n✗ Last run failed: {clean(target.last_error)}")

@@ -198,7 +198,7 @@ class WeekGrid(CalendarCanvas):
     """The hour grid: 20-minute rows over the whole day, scrolled to the working hours."""
 
     DEFAULT_CSS = """
-    WeekGrid { height: 1fr; overflow-y: scroll; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    WeekGrid { overflow-y: scroll; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -230,10 +230,6 @@ class WeekGrid(CalendarCanvas):
                 # paint would draw the whole grid twice.
                 self.scroll_to(y=first_working_row(hours), animate=False, immediate=True)
         self.call_after_refresh(self.show_selected)
-        self.refresh()
-
-    def watch_selected(self) -> None:
-        self.show_selected()
         self.refresh()
 
     def show_selected(self) -> None:
