@@ -28,28 +28,17 @@ def attend(uow: UnitOfWork, session_id: int) -> SessionRow:
     row = scheduled_row(uow.db, session_id)
     if row.start > now:
         raise DomainError("a session can be marked attended only after it has started")
-    before = session_snapshot(row)
-    row.status = SessionStatus.ATTENDED.value
-    row.updated_at = now
-    spent = row.credit_reserved
-    if row.credit_reserved:
-        row.credit_reserved = False  # the held credit is now spent
-    after = session_snapshot(row)
-    if spent:
-        after["credit_spent"] = True  # so that undoing the mark holds it again
-    pro = professional_row(uow).to_domain()
-    charged = session_charges.charge_attended(row, pro, now, credit_spent=spent)
-    if charged is not None:  # the practice charges attended sessions (policy/session_charges)
-        after["charge"] = session_charges.describe(charged)
-    audit.record(
-        uow.db,
-        at=now,
-        entity="session",
-        entity_id=row.id,
-        action="attend",
-        before=before,
-        after=after,
-    )
+    with audit.tracked(uow.db, row, "attend", session_snapshot, at=now) as noted:
+        row.status = SessionStatus.ATTENDED.value
+        row.updated_at = now
+        spent = row.credit_reserved
+        if row.credit_reserved:
+            row.credit_reserved = False  # the held credit is now spent
+            noted["credit_spent"] = True  # so that undoing the mark holds it again
+        pro = professional_row(uow).to_domain()
+        charged = session_charges.charge_attended(row, pro, now, credit_spent=spent)
+        if charged is not None:  # the practice charges attended sessions (policy/session_charges)
+            noted["charge"] = session_charges.describe(charged)
     return row
 
 
@@ -86,12 +75,11 @@ def unmark(uow: UnitOfWork, session_id: int) -> SessionRow:
     row.status = SessionStatus.SCHEDULED.value
     row.cancellation = None
     row.updated_at = now
-    audit.record(
+    audit.change(
         db,
+        row,
+        "unmark",
         at=now,
-        entity="session",
-        entity_id=row.id,
-        action="unmark",
         before={**before, "charges": voided} if voided else before,
         after=session_snapshot(row),
         reason=f"undo {was.replace('_', '-')}",

@@ -167,12 +167,11 @@ def cancel_row(
         cancelled_at=now,
     )
     db.flush()
-    audit.record(
+    audit.change(
         db,
+        row,
+        action if status is SessionStatus.CANCELLED else "no_show",
         at=now,
-        entity="session",
-        entity_id=row.id,
-        action=action if status is SessionStatus.CANCELLED else "no_show",
         before=before,
         after={**session_snapshot(row), "reason": reason.value, "charged": charged},
         reason=reason.label,

@@ -78,6 +78,14 @@ def snapshot(row: ClientRow) -> dict[str, object]:
     }
 
 
+def _credit(row: ClientRow) -> dict[str, object]:
+    return {"sponsored_credit": row.sponsored_credit}
+
+
+def _fee(row: SessionRow) -> dict[str, object]:
+    return {"fee": str(Money(row.fee_minor, row.currency))}
+
+
 def describe(row: ClientRow) -> str:
     """Enough of a client to tell two of the same name apart."""
     fee = Money(row.fee_minor, row.currency)
@@ -182,7 +190,7 @@ def add_client(
     )
     db.add(row)
     db.flush()
-    audit.record(db, at=uow.clock.now(), entity="client", entity_id=row.id, action="add")
+    audit.change(db, row, "add", at=uow.clock.now())
     return row.to_domain()
 
 
@@ -250,33 +258,16 @@ class ClientBook:
                 raise DomainError(f"nothing to change for {row.name}")
             if notes_changed:
                 after["notes"] = "changed"  # private: the trail says only that they changed
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="edit",
-                before=before,
-                after=after,
-            )
+            audit.change(db, row, "edit", at=now, before=before, after=after)
             if after["reminder_leads"] != before["reminder_leads"]:
                 db.flush()
                 replan(db, now, "the client's reminders changed", client_id=row.id)
             if update_future_fees and changes.fee is not None:
                 # A prepaid session keeps the fee that was paid.
                 for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):
-                    old = str(Money(s.fee_minor, s.currency))
-                    s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
-                    audit.record(
-                        db,
-                        at=now,
-                        entity="session",
-                        entity_id=s.id,
-                        action="fee",
-                        before={"fee": old},
-                        after={"fee": str(Money(s.fee_minor, s.currency))},
-                        reason="the client's fee changed",
-                    )
+                    why = "the client's fee changed"
+                    with audit.tracked(db, s, "fee", _fee, at=now, reason=why):
+                        s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
             db.flush()
             return row.to_domain()
 
@@ -305,18 +296,9 @@ class ClientBook:
                 cancel_row(uow, s.id, Reason.PROFESSIONAL, notify=notify).to_domain()
                 for s in future
             ]
-            before = snapshot(row)
-            row.archived = True
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="archive",
-                before=before,
-                after=snapshot(row),
-                reason=f"{len(cancelled)} future session(s) cancelled",
-            )
+            why = f"{len(cancelled)} future session(s) cancelled"
+            with audit.tracked(db, row, "archive", snapshot, at=now, reason=why):
+                row.archived = True
             db.flush()
             archived = Archived(row.to_domain(), cancelled)
             uow.commit()
@@ -330,17 +312,8 @@ class ClientBook:
             if not row.archived:
                 raise DomainError(f"{row.name} (id {row.id}) is not archived")
             refuse_duplicate_name(db, row.name, except_id=row.id)
-            before = snapshot(row)
-            row.archived = False
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="restore",
-                before=before,
-                after=snapshot(row),
-            )
+            with audit.tracked(db, row, "restore", snapshot, at=now):
+                row.archived = False
             db.flush()
             return row.to_domain()
 
@@ -381,18 +354,8 @@ class ClientBook:
                     f"{row.name} has {row.sponsored_credit} session(s) of credit left; "
                     f"{sessions:+d} would leave {new}, and credit cannot go below zero"
                 )
-            before = {"sponsored_credit": row.sponsored_credit}
-            row.sponsored_credit = new
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="credit",
-                before=before,
-                after={"sponsored_credit": new},
-                reason=note.strip(),
-            )
+            with audit.tracked(db, row, "credit", _credit, at=now, reason=note.strip()):
+                row.sponsored_credit = new
             db.flush()
             return row.to_domain()
 

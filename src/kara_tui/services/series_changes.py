@@ -21,7 +21,7 @@ from kara_tui.policy import series as rules
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.services import audit, series_links, series_notices, slots
 from kara_tui.services.errors import SeriesConflictError
-from kara_tui.services.lookup import session_row
+from kara_tui.services.lookup import session_row, session_snapshot
 from kara_tui.services.series import (
     OnConflict,
     fill,
@@ -54,15 +54,13 @@ class Scope(StrEnum):
         }[self]
 
 
+SNAPSHOT_FIELDS = ("start", "end", "location", "service", "fee")  # what a series change moves
+
+
 def _snapshot(row: SessionRow) -> dict[str, object]:
-    return {
-        "start": row.start.isoformat(),
-        "end": row.end.isoformat(),
-        "series": row.series_id,
-        "location": row.location,
-        "service": row.service,
-        "fee": str(Money(row.fee_minor, row.currency)),
-    }
+    """The fields of ``session_snapshot`` a series change touches, and the series."""
+    full = session_snapshot(row)
+    return {"series": row.series_id, **{k: full[k] for k in SNAPSHOT_FIELDS}}
 
 
 class SeriesChanges:
@@ -203,25 +201,12 @@ class SeriesChanges:
             for r in rows_of(db, target.id):
                 if r.status != SessionStatus.SCHEDULED.value or r.start <= now:
                     continue
-                before = _snapshot(r)
-                r.service, r.location = target.service, target.location
-                r.fee_minor, r.currency, r.prepaid = (
-                    target.fee_minor,
-                    target.currency,
-                    target.prepaid,
-                )
-                r.sequence += 1
-                r.updated_at = now
-                audit.record(
-                    db,
-                    at=now,
-                    entity="session",
-                    entity_id=r.id,
-                    action="edit",
-                    before=before,
-                    after=_snapshot(r),
-                    reason=f"series {target.id}",
-                )
+                with audit.tracked(db, r, "edit", _snapshot, at=now, reason=f"series {target.id}"):
+                    r.service, r.location = target.service, target.location
+                    r.fee_minor, r.currency = target.fee_minor, target.currency
+                    r.prepaid = target.prepaid
+                    r.sequence += 1
+                    r.updated_at = now
                 edited.append(r)
             self._notify(uow, series, target, notify)
             return [r.to_domain() for r in edited]
@@ -327,21 +312,12 @@ class SeriesChanges:
             r.series_id, r.original_start = target.id, new_original
             if r.start == new_original and r.end - r.start == timedelta(minutes=minutes):
                 continue  # an edit's split: the session keeps its time
-            before = _snapshot(r)
-            r.start, r.end = new_original, new_original + timedelta(minutes=minutes)
-            r.sequence += 1
-            r.updated_at = now
-            replan(db, r, pro, now)
-            audit.record(
-                db,
-                at=now,
-                entity="session",
-                entity_id=r.id,
-                action="series_move",
-                before=before,
-                after=_snapshot(r),
-                reason=f"series {why} from this session on",
-            )
+            why_moved = f"series {why} from this session on"
+            with audit.tracked(db, r, "series_move", _snapshot, at=now, reason=why_moved):
+                r.start, r.end = new_original, new_original + timedelta(minutes=minutes)
+                r.sequence += 1
+                r.updated_at = now
+                replan(db, r, pro, now)
         db.flush()
         fill(uow, target, pro)
         return target
@@ -395,14 +371,8 @@ class SeriesChanges:
         series.ended_from = at
         series.updated_at = now
         db.flush()
-        audit.record(
-            db,
-            at=now,
-            entity="series",
-            entity_id=series.id,
-            action="split",
-            after={"from": at.isoformat(), "continued_by": row.id},
-        )
+        after = {"from": at.isoformat(), "continued_by": row.id}
+        audit.change(db, series, "split", at=now, after=after)
         return row
 
     def _notify(self, uow: UnitOfWork, old: SeriesRow, new: SeriesRow, notify: bool) -> None:
