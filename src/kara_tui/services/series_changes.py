@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from kara_tui.db.rows import SeriesRow, SessionRow
@@ -55,6 +55,18 @@ class Scope(StrEnum):
 
 
 SNAPSHOT_FIELDS = ("start", "end", "location", "service", "fee")  # what a series change moves
+# What a series gives its sessions, and what a split's new series carries over from the old one.
+TERMS = ("service", "location", "fee_minor", "currency", "prepaid")
+CARRIED = (*TERMS, "professional_id", "client_id", "client", "zone", "repeat", "interval")
+
+
+class Details(TypedDict, total=False):
+    """What an edit may change on a session (left out or None: as it is)."""
+
+    service: str | None
+    location: str | None
+    fee: Money | None
+    prepaid: bool | None
 
 
 def _snapshot(row: SessionRow) -> dict[str, object]:
@@ -167,21 +179,16 @@ class SeriesChanges:
         session_id: int,
         scope: Scope,
         *,
-        service: str | None = None,
-        location: str | None = None,
-        fee: Money | None = None,
-        prepaid: bool | None = None,
         notify: bool = True,
+        **details: Unpack[Details],
     ) -> list[Session]:
         """Edit one session, or it and the following ones (split there), or every session
         still to come and the series itself. The sessions edited."""
         p = self.practice
         if scope is Scope.THIS:
-            return [
-                p.edit_session(
-                    session_id, service=service, location=location, fee=fee, prepaid=prepaid
-                )
-            ]
+            return [p.edit_session(session_id, **details)]
+        service, location = details.get("service"), details.get("location")
+        fee, prepaid = details.get("fee"), details.get("prepaid")
         with writing(p) as uow:
             db = uow.db
             series, at = self._anchor(db, session_id, scope)
@@ -202,9 +209,8 @@ class SeriesChanges:
                 if r.status != SessionStatus.SCHEDULED.value or r.start <= now:
                     continue
                 with audit.tracked(db, r, "edit", _snapshot, at=now, reason=f"series {target.id}"):
-                    r.service, r.location = target.service, target.location
-                    r.fee_minor, r.currency = target.fee_minor, target.currency
-                    r.prepaid = target.prepaid
+                    for name in TERMS:
+                        setattr(r, name, getattr(target, name))
                     r.sequence += 1
                     r.updated_at = now
                 edited.append(r)
@@ -340,15 +346,10 @@ class SeriesChanges:
             )
             count = series.count - len(before)
         row = SeriesRow(
+            **{name: getattr(series, name) for name in CARRIED},
             uid=f"{uuid.uuid4()}@kara-tui",
-            professional_id=series.professional_id,
-            client_id=series.client_id,
-            client=series.client,
             first_start=moved(at),
             minutes=minutes,
-            zone=series.zone,
-            repeat=series.repeat,
-            interval=series.interval,
             position=series_notices.rule_of(series).position_of(
                 series.first_start.astimezone(ZoneInfo(series.zone)).date()
             ),
@@ -358,11 +359,6 @@ class SeriesChanges:
             horizon_reached=series.horizon_reached,
             ended_from=None,
             split_from=series.id,
-            fee_minor=series.fee_minor,
-            currency=series.currency,
-            service=series.service,
-            location=series.location,
-            prepaid=series.prepaid,
             sequence=0,
             created_at=now,
             updated_at=now,
