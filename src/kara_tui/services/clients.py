@@ -264,8 +264,8 @@ class ClientBook:
                 replan(db, now, "the client's reminders changed", client_id=row.id)
             if update_future_fees and changes.fee is not None:
                 # A prepaid session keeps the fee that was paid.
+                why = "the client's fee changed"
                 for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):
-                    why = "the client's fee changed"
                     with audit.tracked(db, s, "fee", _fee, at=now, reason=why):
                         s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
             db.flush()
