@@ -62,20 +62,26 @@ def count_cancellations(sessions: list[Session]) -> dict[Reason, tuple[int, int]
     return {r: (n, late) for r, (n, late) in counts.items()}
 
 
+# The client's columns the audit trail keeps as they are (the fee is kept as text, and the
+# notes, which are private, only by their length: enough to see that they changed).
+AUDITED = (
+    "name",
+    "email",
+    "phone",
+    "programme",
+    "window_hours",
+    "sponsored_credit",
+    "archived",
+    "reminder_leads",
+)
+
+
 def snapshot(row: ClientRow) -> dict[str, object]:
     """A client's fields for the audit trail; notes are private, so only whether they changed."""
-    return {
-        "name": row.name,
-        "email": row.email,
-        "phone": row.phone,
-        "programme": row.programme,
-        "fee": str(Money(row.fee_minor, row.currency)),
-        "window_hours": row.window_hours,
-        "sponsored_credit": row.sponsored_credit,
-        "archived": row.archived,
-        "reminder_leads": row.reminder_leads,
-        "notes_length": len(row.notes or ""),
-    }
+    kept: dict[str, object] = {column: getattr(row, column) for column in AUDITED}
+    kept["fee"] = str(Money(row.fee_minor, row.currency))
+    kept["notes_length"] = len(row.notes or "")
+    return kept
 
 
 def _credit(row: ClientRow) -> dict[str, object]:
@@ -173,25 +179,38 @@ def add_client(
     db = uow.db
     refuse_duplicate_name(db, name)
     pro = professional_row(uow)
-    fee = fee or Money(0, pro.default_currency)
     row = ClientRow(
         professional_id=pro.id,
         name=name,
-        email=(checked.email or "").strip(),
-        phone=(checked.phone or "").strip(),
-        programme=programme.value,
-        fee_minor=fee.minor,
-        currency=fee.currency,
-        window_hours=window_hours,
         sponsored_credit=sponsored_credit,
         archived=False,
-        notes=checked.notes or "",
         created_at=uow.clock.now(),
     )
+    _write(row, replace(checked, programme=programme, fee=fee or Money(0, pro.default_currency)))
     db.add(row)
     db.flush()
     audit.change(db, row, "add", at=uow.clock.now())
     return row.to_domain()
+
+
+def _write(row: ClientRow, changes: ClientChanges) -> None:
+    """Put checked details into ``row`` (all but the name): a new client's, or an edit's."""
+    if changes.email is not None:
+        row.email = changes.email.strip()
+    if changes.phone is not None:
+        row.phone = changes.phone.strip()
+    if changes.programme is not None:
+        row.programme = changes.programme.value
+    if changes.fee is not None:
+        row.fee_minor, row.currency = changes.fee.minor, changes.fee.currency
+    if changes.clear_window:
+        row.window_hours = None
+    elif changes.window_hours is not None:
+        row.window_hours = changes.window_hours
+    if changes.notes is not None:
+        row.notes = changes.notes
+    if changes.reminders is not None:
+        row.reminder_leads = reminders.client_leads(changes.reminders)
 
 
 class ClientBook:
@@ -236,22 +255,7 @@ class ClientBook:
                 if not row.archived:
                     refuse_duplicate_name(db, name, except_id=row.id)
                 row.name = name
-            if changes.email is not None:
-                row.email = changes.email.strip()
-            if changes.phone is not None:
-                row.phone = changes.phone.strip()
-            if changes.programme is not None:
-                row.programme = changes.programme.value
-            if changes.fee is not None:
-                row.fee_minor, row.currency = changes.fee.minor, changes.fee.currency
-            if changes.clear_window:
-                row.window_hours = None
-            elif changes.window_hours is not None:
-                row.window_hours = changes.window_hours
-            if changes.notes is not None:
-                row.notes = changes.notes
-            if changes.reminders is not None:
-                row.reminder_leads = reminders.client_leads(changes.reminders)
+            _write(row, changes)
             after = snapshot(row)
             notes_changed = changes.notes is not None and changes.notes != old_notes
             if after == before and not notes_changed:
