@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -64,6 +65,7 @@ from kara_tui.services.charges import ChargeLine, Ledger
 from kara_tui.services.practice import Practice
 from kara_tui.services.report_model import (
     CHARGED_KINDS,
+    COUNT_FIELDS,
     COUNTED_BY,
     DEFAULT_DAYS,
     Amounts,
@@ -85,6 +87,7 @@ from kara_tui.timeparse import day_start
 __all__ = [
     "CHARGED_KINDS",
     "COUNTED_BY",
+    "COUNT_FIELDS",
     "DEFAULT_DAYS",
     "Amounts",
     "ClientLine",
@@ -229,11 +232,12 @@ def compute_report(
         if ch.status is ChargeStatus.VOID:
             continue
         tally = per_client.setdefault(ch.client_id, _ClientTally(ch.client_id, line.client_name))
-        if lo <= ch.created_at < hi:
-            money.made(ch, tally)
         paid = charge_rules.paid_on(ch)  # settled when made (credit, prepayment): that day
-        if paid is not None and lo <= paid < hi:
-            money.paid(ch, tally)
+        for counted in (money, tally.money):
+            if lo <= ch.created_at < hi:
+                counted.made(ch)
+            if paid is not None and lo <= paid < hi:
+                counted.paid(ch)
 
     booked = len(chosen)
     professional = reason_count[Reason.PROFESSIONAL]
@@ -269,9 +273,7 @@ def compute_report(
             other=reason_count[Reason.OTHER],
         ),
         charged=_amounts(money.charged),
-        charged_by_kind=tuple(
-            KindAmounts(k, _amounts(money.charged_kind[k])) for k in CHARGED_KINDS
-        ),
+        charged_by_kind=tuple(KindAmounts(k, _amounts(money.of_kind(k))) for k in CHARGED_KINDS),
         waived=_amounts(waived),
         late_fee_percent=late_fee_percent,
         refunds=_amounts(money.refunds),
@@ -305,43 +307,13 @@ def _amounts(amounts: list[Money]) -> Amounts:
     return Amounts(len(amounts), totals(amounts))
 
 
-class _ClientTally:
-    def __init__(self, client_id: int, name: str) -> None:
-        self.id = client_id
-        self.name = name
-        self.sessions = self.attended = self.scheduled = self.cancelled = 0
-        self.late = self.no_shows = self.waived = 0
-        self.charged: list[Money] = []
-        self.kinds: list[ChargeKind] = []
-        self.paid: list[Money] = []
-        self.pending: list[Money] = []
-        self.payments: list[Money] = []
-
-    def line(self) -> ClientLine:
-        return ClientLine(
-            client_id=self.id,
-            name=self.name,
-            sessions=self.sessions,
-            attended=self.attended,
-            scheduled=self.scheduled,
-            cancelled=self.cancelled,
-            late=self.late,
-            no_shows=self.no_shows,
-            waived=self.waived,
-            charged=totals(self.charged),
-            charged_kinds=tuple(self.kinds),
-            paid=totals(self.paid),
-            pending=totals(self.pending),
-            payments=totals(self.payments),
-        )
-
-
 class _MoneyTally:
-    """Charges made in the period (by charge date) and payments in it (by payment date)."""
+    """Charges made in the period (by charge date) and payments in it (by payment date): the
+    whole report's, and each client's."""
 
     def __init__(self) -> None:
         self.charged: list[Money] = []
-        self.charged_kind: dict[ChargeKind, list[Money]] = defaultdict(list)
+        self.kinds: list[ChargeKind] = []  # one per charge in ``charged``
         self.charged_paid: list[Money] = []
         self.charged_pending: list[Money] = []
         self.refunds: list[Money] = []
@@ -349,7 +321,7 @@ class _MoneyTally:
         self.payments: list[Money] = []
         self.refunds_paid: list[Money] = []
 
-    def made(self, ch: Charge, tally: _ClientTally) -> None:
+    def made(self, ch: Charge) -> None:
         if ch.kind is ChargeKind.REFUND:
             refund = Money(abs(ch.amount.minor), ch.amount.currency)
             self.refunds.append(refund)
@@ -357,19 +329,43 @@ class _MoneyTally:
                 self.refunds_pending.append(refund)
             return
         self.charged.append(ch.amount)
-        self.charged_kind[ch.kind].append(ch.amount)
-        tally.charged.append(ch.amount)
-        tally.kinds.append(ch.kind)
+        self.kinds.append(ch.kind)
         if ch.status is ChargeStatus.PAID:
             self.charged_paid.append(ch.amount)
-            tally.paid.append(ch.amount)
         else:
             self.charged_pending.append(ch.amount)
-            tally.pending.append(ch.amount)
 
-    def paid(self, ch: Charge, tally: _ClientTally) -> None:
+    def paid(self, ch: Charge) -> None:
         if ch.kind is ChargeKind.REFUND:
             self.refunds_paid.append(Money(abs(ch.amount.minor), ch.amount.currency))
         else:
             self.payments.append(ch.amount)
-            tally.payments.append(ch.amount)
+
+    def of_kind(self, kind: ChargeKind) -> list[Money]:
+        return [m for m, k in zip(self.charged, self.kinds, strict=True) if k is kind]
+
+
+class _ClientTally:
+    """One client's figures as they are counted: the counts by ClientLine's names, and the
+    client's own money tally."""
+
+    def __init__(self, client_id: int, name: str) -> None:
+        self.id = client_id
+        self.name = name
+        self.sessions = self.attended = self.scheduled = self.cancelled = 0
+        self.late = self.no_shows = self.waived = 0
+        self.money = _MoneyTally()
+
+    def line(self) -> ClientLine:
+        money = self.money
+        counts: dict[str, Any] = {count: getattr(self, count) for count in COUNT_FIELDS}
+        return ClientLine(
+            self.id,
+            self.name,
+            **counts,
+            charged=totals(money.charged),
+            charged_kinds=tuple(money.kinds),
+            paid=totals(money.charged_paid),
+            pending=totals(money.charged_pending),
+            payments=totals(money.payments),
+        )

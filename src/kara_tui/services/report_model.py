@@ -20,6 +20,8 @@ COUNTED_BY = {
     "refunds": "charge date",
     "payments": "payment date",
 }
+# ClientLine's counts, in its order (by session date; the amounts follow them).
+COUNT_FIELDS = ("sessions", "attended", "scheduled", "cancelled", "late", "no_shows", "waived")
 CHARGED_KINDS = (
     ChargeKind.LATE_CANCELLATION,
     ChargeKind.CANCELLATION,
