@@ -6,14 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import AuditRow, SessionRow
-from kara_tui.domain import (
-    ChargeKind,
-    ChargeStatus,
-    DomainError,
-    Money,
-    PaymentMethod,
-    SessionStatus,
-)
+from kara_tui.domain import ChargeKind, ChargeStatus, DomainError, PaymentMethod, SessionStatus
 from kara_tui.policy import records
 from kara_tui.policy.sponsored import holds_credit_at_booking
 from kara_tui.services import audit, session_charges
@@ -56,15 +49,16 @@ def unmark(uow: UnitOfWork, session_id: int) -> SessionRow:
     client = row.client
     voided = []
     for charge in row.charges:
-        if charge.status == ChargeStatus.VOID.value:
+        c = charge.to_domain()
+        if c.status is ChargeStatus.VOID:
             continue
         # A session charge's credit is the one attendance spent: held again below.
-        session_charge = charge.kind == ChargeKind.SESSION.value
-        if charge.method == PaymentMethod.SPONSORED_CREDIT.value and not session_charge:
+        session_charge = c.kind is ChargeKind.SESSION
+        if c.method is PaymentMethod.SPONSORED_CREDIT and not session_charge:
             client.sponsored_credit += 1  # the spent credit comes back
         if session_charge:
             charge.void_reason = "attendance undone"
-        voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
+        voided.append(f"{c.amount} ({c.kind.value})")
         charge.status = ChargeStatus.VOID.value
     spent = _attend_spent_credit(db, row.id) if was == SessionStatus.ATTENDED.value else False
     if spent:
