@@ -109,6 +109,7 @@ def cancel_row(
         money.check_charge(
             decision, amount, method, client=client.to_domain(), session=row.to_domain()
         )
+        charge_status = money.charge_status(method)
         row.charges.append(
             ChargeRow(
                 client_id=client.id,
@@ -116,8 +117,9 @@ def cancel_row(
                 currency=amount.currency,
                 method=method.value,
                 kind=decision.charge_kind.value,
-                status=money.charge_status(method).value,
+                status=charge_status.value,
                 created_at=now,
+                paid_at=now if charge_status is ChargeStatus.PAID else None,  # by credit: now
             )
         )
         charged_by = method
@@ -128,7 +130,7 @@ def cancel_row(
         # The prepayment covers any charge; what is not charged goes back to the client.
         for c in row.charges:
             if money.paid_by_prepayment(Money(c.amount_minor, c.currency), ChargeStatus(c.status)):
-                c.status = ChargeStatus.PAID.value
+                c.status, c.paid_at = ChargeStatus.PAID.value, now
         refund = money.prepaid_refund(
             fee,
             [

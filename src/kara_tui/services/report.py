@@ -22,8 +22,8 @@ What each figure means (the CLI, the JSON/CSV and the reports screen all show th
   them not paid out yet.
 - Payments count by the *payment's* date: ``payments`` are charges paid in the period, and
   ``refunds_paid`` refunds paid out in it, whenever they were made. A charge settled when it
-  was made (by a sponsored credit or a prepayment; no payment date recorded) is paid on the
-  day it was made.
+  was made (by a sponsored credit or a prepayment) records that moment as its payment date;
+  one recorded before it did is paid on the day it was made.
 - ``COUNTED_BY`` names the date each part counts by; every format says it.
 - ``waived`` = late cancellations and no-shows by the client's side or "other" that were not
   charged; the amount is what the policy's default would have been (the session fee times
@@ -232,7 +232,7 @@ def compute_report(
         if ch.status is ChargeStatus.VOID:
             continue
         tally = per_client.setdefault(ch.client_id, _ClientTally(ch.client_id, line.client_name))
-        paid = charge_rules.paid_on(ch)  # settled when made (credit, prepayment): that day
+        paid = charge_rules.paid_on(ch)
         for counted in (money, tally.money):
             if lo <= ch.created_at < hi:
                 counted.made(ch)
