@@ -6,15 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kara_tui.domain import (
-    ChargeKind,
-    ChargeStatus,
-    DomainError,
-    Money,
-    PaymentMethod,
-    Programme,
-    Reason,
-)
+from kara_tui.domain import ChargeKind, DomainError, Money, PaymentMethod, Programme, Reason
 from kara_tui.services.practice import ChargeRequest, Practice
 
 # The conftest clock: Mon 16 Nov 2026 08:00 UTC; this session is 6 h away (late).
@@ -73,4 +65,4 @@ def test_a_charge_paid_by_credit_carries_its_payment_date(practice, ben) -> None
         s.id, Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.SPONSORED_CREDIT)
     )
     [charge] = done.charges
-    assert (charge.status, charge.paid_at) == (ChargeStatus.PAID, practice.clock.now())
+    assert (charge.status.value, charge.paid_at) == ("paid", practice.clock.now())

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kara_tui.db.rows import CancellationRow, ChargeRow, SessionRow
+from kara_tui.db.rows import CancellationRow, SessionRow
 from kara_tui.domain import (
     ChargeKind,
     ChargeStatus,
@@ -24,7 +24,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy import cancel_money as money
 from kara_tui.policy import cancellation as policy
-from kara_tui.services import audit, reminders
+from kara_tui.services import audit, charge_rows, reminders
 from kara_tui.services.lookup import scheduled_row, session_row, session_snapshot, utc
 from kara_tui.services.notices import queue_notice
 from kara_tui.services.settings import professional_row
@@ -109,17 +109,14 @@ def cancel_row(
         money.check_charge(
             decision, amount, method, client=client.to_domain(), session=row.to_domain()
         )
-        charge_status = money.charge_status(method)
         row.charges.append(
-            ChargeRow(
-                client_id=client.id,
-                amount_minor=amount.minor,
-                currency=amount.currency,
-                method=method.value,
-                kind=decision.charge_kind.value,
-                status=charge_status.value,
-                created_at=now,
-                paid_at=now if charge_status is ChargeStatus.PAID else None,  # by credit: now
+            charge_rows.made(
+                client.id,
+                amount,
+                decision.charge_kind,
+                method=method,
+                status=money.charge_status(method),
+                at=now,
             )
         )
         charged_by = method
@@ -140,14 +137,13 @@ def cancel_row(
         )
         if refund is not None:
             row.charges.append(
-                ChargeRow(
-                    client_id=client.id,
-                    amount_minor=-refund.minor,
-                    currency=refund.currency,
+                charge_rows.made(
+                    client.id,
+                    Money(-refund.minor, refund.currency),
+                    ChargeKind.REFUND,
                     method=None,
-                    kind=ChargeKind.REFUND.value,
-                    status=ChargeStatus.PENDING.value,
-                    created_at=now,
+                    status=ChargeStatus.PENDING,
+                    at=now,
                 )
             )
     charged = charged_by is not None
