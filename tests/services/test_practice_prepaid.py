@@ -84,3 +84,12 @@ def test_a_voided_no_show_charge_keeps_none_of_the_prepayment(practice: Practice
     practice.unmark(s.id)
     done = practice.cancel(s.id, Reason.OTHER, note="the practice closed for the day")
     assert _money(done) == [("no_show", 9000, "void"), ("refund", -9000, "pending")]
+
+
+def test_a_charge_the_prepayment_pays_carries_its_payment_date(practice: Practice) -> None:
+    """Paid by the prepayment when the session is cancelled: paid that moment, with the date
+    (DESIGN section 9), as a session charge paid by the prepayment already was."""
+    s = practice.book(_anna(practice), TUE_10, prepaid=True)
+    done = practice.cancel(s.id, Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD))
+    [charge] = done.charges
+    assert (charge.status, charge.paid_at) == (ChargeStatus.PAID, practice.clock.now())

@@ -303,6 +303,30 @@ def test_editing_following_and_all(practice, book, anna) -> None:
     assert one[0].service == "Intake" and practice.get_session(s[1].id).service == ""
 
 
+def test_a_split_series_carries_over_the_old_ones_terms(practice, book, anna) -> None:
+    booked = book.book(
+        anna.id,
+        TUE,
+        WEEKLY_12,
+        fee=Money(12000, "EUR"),
+        service="Couples",
+        location="Room 1",
+        prepaid=True,
+    )
+    s = booked.sessions
+    moved = SeriesChanges(practice).reschedule(
+        s[4].id, s[4].start + timedelta(hours=2), Scope.FOLLOWING
+    )
+    old, new = book.get(booked.series.id), book.get(moved[0].series_id)
+    assert new.id != old.id
+    kept = ("client_id", "zone", "fee", "service", "location", "prepaid", "horizon_reached")
+    assert {k: getattr(new, k) for k in kept} == {k: getattr(old, k) for k in kept}
+    assert (new.rule.repeat, new.rule.interval) == (old.rule.repeat, old.rule.interval)
+    assert {(m.fee, m.service, m.location, m.prepaid) for m in moved} == {
+        (Money(12000, "EUR"), "Couples", "Room 1", True)
+    }
+
+
 def test_deleting_following_ends_the_series_there(practice, book, anna) -> None:
     booked = book.book(anna.id, TUE, WEEKLY_12)
     s = booked.sessions

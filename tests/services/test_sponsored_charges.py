@@ -55,3 +55,14 @@ def test_a_direct_payment_by_a_sponsored_client_follows_the_percent(practice, be
     [charge] = done.charges
     assert (charge.amount, charge.method) == (Money(2750, "GBP"), PaymentMethod.CARD)
     assert practice.find_client(ben.id).sponsored_credit == 3  # the held credit goes back
+
+
+def test_a_charge_paid_by_credit_carries_its_payment_date(practice, ben) -> None:
+    """DESIGN section 9: a charge is paid "with the date and method". The demo's credit
+    charges were paid with no date: lists showed "paid" without a day."""
+    s = practice.book(ben.id, SOON, force=True)
+    done = practice.cancel(
+        s.id, Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.SPONSORED_CREDIT)
+    )
+    [charge] = done.charges
+    assert (charge.status.value, charge.paid_at) == ("paid", practice.clock.now())

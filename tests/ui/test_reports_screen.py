@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from kara_tui.clock import FixedClock
 from kara_tui.config import Settings
 from kara_tui.db.engine import make_engine
-from kara_tui.services.practice import Practice
+from kara_tui.domain import Money, Reason
+from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.services.report import Week
 from kara_tui.ui.screens.reports import PeriodDialog, ReportsScreen, WeeklyChart
 from report_world import build, charged_outside_the_window
@@ -329,3 +331,24 @@ async def test_d_picks_any_period_with_typed_days_echoed_as_typed(practice, worl
             date(2026, 11, 16),
         )
         assert screen.report.booked == 14  # the whole story, #13 in August included
+
+
+@pytest.mark.parametrize("size", [(120, 24), (110, 40), (80, 24)])
+async def test_each_figure_box_shows_every_line_whole(practice, world, size):
+    """The demo's complaint: at 120x24 "GBP" wrapped under "Charged 13 1045.00" and the
+    Payments line was cut off the bottom of the Charges box. A box's lines never wrap (the
+    boxes stack when the Charges box does not fit beside the others) and are never cut."""
+    big = practice.add_client("Ed Eager", fee=Money(100000, "GBP"))
+    session = practice.book(big.id, datetime(2026, 11, 16, 10, tzinfo=UTC), force=True)
+    practice.cancel(session.id, Reason.CLIENT, charge=ChargeRequest())  # 2 h notice: late
+    app = Host(practice, Settings())
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        money = text_of(screen, "#reports-money").split("\n")
+        assert ["1135.00", "GBP"] in [line.split() for line in money]  # four digits, as the demo's
+        for box in ("#reports-sessions", "#reports-reasons", "#reports-money"):
+            widget = screen.query_one(box, Static)
+            lines = text_of(screen, box).split("\n")
+            assert widget.content_region.width >= max(cell_len(line) for line in lines), box
+            assert widget.content_region.height >= len(lines), box

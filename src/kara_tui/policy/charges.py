@@ -22,7 +22,8 @@ def balance(charges: Iterable[Charge]) -> list[Money]:
 
 def paid_on(charge: Charge) -> datetime | None:
     """When a paid charge was paid: its payment date, or the moment it was made for one settled
-    as it was made (by a sponsored credit or a prepayment, which record no payment date)."""
+    as it was made (by a sponsored credit or a prepayment) and recorded before such charges
+    carried their payment date."""
     if charge.status is not ChargeStatus.PAID:
         return None
     return charge.paid_at or charge.created_at

@@ -6,14 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.rows import AuditRow, SessionRow
-from kara_tui.domain import (
-    ChargeKind,
-    ChargeStatus,
-    DomainError,
-    Money,
-    PaymentMethod,
-    SessionStatus,
-)
+from kara_tui.domain import ChargeKind, ChargeStatus, DomainError, PaymentMethod, SessionStatus
 from kara_tui.policy import records
 from kara_tui.policy.sponsored import holds_credit_at_booking
 from kara_tui.services import audit, session_charges
@@ -28,28 +21,17 @@ def attend(uow: UnitOfWork, session_id: int) -> SessionRow:
     row = scheduled_row(uow.db, session_id)
     if row.start > now:
         raise DomainError("a session can be marked attended only after it has started")
-    before = session_snapshot(row)
-    row.status = SessionStatus.ATTENDED.value
-    row.updated_at = now
-    spent = row.credit_reserved
-    if row.credit_reserved:
-        row.credit_reserved = False  # the held credit is now spent
-    after = session_snapshot(row)
-    if spent:
-        after["credit_spent"] = True  # so that undoing the mark holds it again
-    pro = professional_row(uow).to_domain()
-    charged = session_charges.charge_attended(row, pro, now, credit_spent=spent)
-    if charged is not None:  # the practice charges attended sessions (policy/session_charges)
-        after["charge"] = session_charges.describe(charged)
-    audit.record(
-        uow.db,
-        at=now,
-        entity="session",
-        entity_id=row.id,
-        action="attend",
-        before=before,
-        after=after,
-    )
+    with audit.tracked(uow.db, row, "attend", session_snapshot, at=now) as noted:
+        row.status = SessionStatus.ATTENDED.value
+        row.updated_at = now
+        spent = row.credit_reserved
+        if row.credit_reserved:
+            row.credit_reserved = False  # the held credit is now spent
+            noted["credit_spent"] = True  # so that undoing the mark holds it again
+        pro = professional_row(uow).to_domain()
+        charged = session_charges.charge_attended(row, pro, now, credit_spent=spent)
+        if charged is not None:  # the practice charges attended sessions (policy/session_charges)
+            noted["charge"] = session_charges.describe(charged)
     return row
 
 
@@ -67,15 +49,16 @@ def unmark(uow: UnitOfWork, session_id: int) -> SessionRow:
     client = row.client
     voided = []
     for charge in row.charges:
-        if charge.status == ChargeStatus.VOID.value:
+        c = charge.to_domain()
+        if c.status is ChargeStatus.VOID:
             continue
         # A session charge's credit is the one attendance spent: held again below.
-        session_charge = charge.kind == ChargeKind.SESSION.value
-        if charge.method == PaymentMethod.SPONSORED_CREDIT.value and not session_charge:
+        session_charge = c.kind is ChargeKind.SESSION
+        if c.method is PaymentMethod.SPONSORED_CREDIT and not session_charge:
             client.sponsored_credit += 1  # the spent credit comes back
         if session_charge:
             charge.void_reason = "attendance undone"
-        voided.append(f"{Money(charge.amount_minor, charge.currency)} ({charge.kind})")
+        voided.append(f"{c.amount} ({c.kind.value})")
         charge.status = ChargeStatus.VOID.value
     spent = _attend_spent_credit(db, row.id) if was == SessionStatus.ATTENDED.value else False
     if spent:
@@ -86,12 +69,11 @@ def unmark(uow: UnitOfWork, session_id: int) -> SessionRow:
     row.status = SessionStatus.SCHEDULED.value
     row.cancellation = None
     row.updated_at = now
-    audit.record(
+    audit.change(
         db,
+        row,
+        "unmark",
         at=now,
-        entity="session",
-        entity_id=row.id,
-        action="unmark",
         before={**before, "charges": voided} if voided else before,
         after=session_snapshot(row),
         reason=f"undo {was.replace('_', '-')}",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kara_tui.db.rows import CancellationRow, ChargeRow, SessionRow
+from kara_tui.db.rows import CancellationRow, SessionRow
 from kara_tui.domain import (
     ChargeKind,
     ChargeStatus,
@@ -24,7 +24,7 @@ from kara_tui.domain import text as lengths
 from kara_tui.domain.text import check_text
 from kara_tui.policy import cancel_money as money
 from kara_tui.policy import cancellation as policy
-from kara_tui.services import audit, reminders
+from kara_tui.services import audit, charge_rows, reminders
 from kara_tui.services.lookup import scheduled_row, session_row, session_snapshot, utc
 from kara_tui.services.notices import queue_notice
 from kara_tui.services.settings import professional_row
@@ -110,14 +110,13 @@ def cancel_row(
             decision, amount, method, client=client.to_domain(), session=row.to_domain()
         )
         row.charges.append(
-            ChargeRow(
-                client_id=client.id,
-                amount_minor=amount.minor,
-                currency=amount.currency,
-                method=method.value,
-                kind=decision.charge_kind.value,
-                status=money.charge_status(method).value,
-                created_at=now,
+            charge_rows.made(
+                client.id,
+                amount,
+                decision.charge_kind,
+                method=method,
+                status=money.charge_status(method),
+                at=now,
             )
         )
         charged_by = method
@@ -128,7 +127,7 @@ def cancel_row(
         # The prepayment covers any charge; what is not charged goes back to the client.
         for c in row.charges:
             if money.paid_by_prepayment(Money(c.amount_minor, c.currency), ChargeStatus(c.status)):
-                c.status = ChargeStatus.PAID.value
+                c.status, c.paid_at = ChargeStatus.PAID.value, now
         refund = money.prepaid_refund(
             fee,
             [
@@ -138,14 +137,13 @@ def cancel_row(
         )
         if refund is not None:
             row.charges.append(
-                ChargeRow(
-                    client_id=client.id,
-                    amount_minor=-refund.minor,
-                    currency=refund.currency,
+                charge_rows.made(
+                    client.id,
+                    Money(-refund.minor, refund.currency),
+                    ChargeKind.REFUND,
                     method=None,
-                    kind=ChargeKind.REFUND.value,
-                    status=ChargeStatus.PENDING.value,
-                    created_at=now,
+                    status=ChargeStatus.PENDING,
+                    at=now,
                 )
             )
     charged = charged_by is not None
@@ -167,12 +165,11 @@ def cancel_row(
         cancelled_at=now,
     )
     db.flush()
-    audit.record(
+    audit.change(
         db,
+        row,
+        action if status is SessionStatus.CANCELLED else "no_show",
         at=now,
-        entity="session",
-        entity_id=row.id,
-        action=action if status is SessionStatus.CANCELLED else "no_show",
         before=before,
         after={**session_snapshot(row), "reason": reason.value, "charged": charged},
         reason=reason.label,

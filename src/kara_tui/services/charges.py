@@ -131,20 +131,11 @@ class Ledger:
         with self.practice.writing() as db:
             row = self._row(db, charge_id)
             policy.check_payable(row.to_domain(), method, at, now)
-            before = _snapshot(row)
-            row.status = ChargeStatus.PAID.value
-            row.method = method.value if method else row.method
-            row.paid_at = at
-            row.reference = " ".join(reference.split())
-            audit.record(
-                db,
-                at=now,
-                entity="charge",
-                entity_id=row.id,
-                action="pay",
-                before=before,
-                after=_snapshot(row),
-            )
+            with audit.tracked(db, row, "pay", _snapshot, at=now):
+                row.status = ChargeStatus.PAID.value
+                row.method = method.value if method else row.method
+                row.paid_at = at
+                row.reference = " ".join(reference.split())
             db.flush()
             return row.to_domain()
 
@@ -154,18 +145,8 @@ class Ledger:
         with self.practice.writing() as db:
             row = self._row(db, charge_id)
             policy.check_voidable(row.to_domain(), reason)
-            before = _snapshot(row)
-            row.status = ChargeStatus.VOID.value
-            row.void_reason = reason.strip()
-            audit.record(
-                db,
-                at=now,
-                entity="charge",
-                entity_id=row.id,
-                action="void",
-                before=before,
-                after=_snapshot(row),
-                reason=reason.strip(),
-            )
+            with audit.tracked(db, row, "void", _snapshot, at=now, reason=reason.strip()):
+                row.status = ChargeStatus.VOID.value
+                row.void_reason = reason.strip()
             db.flush()
             return row.to_domain()

@@ -62,20 +62,34 @@ def count_cancellations(sessions: list[Session]) -> dict[Reason, tuple[int, int]
     return {r: (n, late) for r, (n, late) in counts.items()}
 
 
+# The client's columns the audit trail keeps as they are (the fee is kept as text, and the
+# notes, which are private, only by their length: enough to see that they changed).
+AUDITED = (
+    "name",
+    "email",
+    "phone",
+    "programme",
+    "window_hours",
+    "sponsored_credit",
+    "archived",
+    "reminder_leads",
+)
+
+
 def snapshot(row: ClientRow) -> dict[str, object]:
     """A client's fields for the audit trail; notes are private, so only whether they changed."""
-    return {
-        "name": row.name,
-        "email": row.email,
-        "phone": row.phone,
-        "programme": row.programme,
-        "fee": str(Money(row.fee_minor, row.currency)),
-        "window_hours": row.window_hours,
-        "sponsored_credit": row.sponsored_credit,
-        "archived": row.archived,
-        "reminder_leads": row.reminder_leads,
-        "notes_length": len(row.notes or ""),
-    }
+    kept: dict[str, object] = {column: getattr(row, column) for column in AUDITED}
+    kept["fee"] = str(Money(row.fee_minor, row.currency))
+    kept["notes_length"] = len(row.notes or "")
+    return kept
+
+
+def _credit(row: ClientRow) -> dict[str, object]:
+    return {"sponsored_credit": row.sponsored_credit}
+
+
+def _fee(row: SessionRow) -> dict[str, object]:
+    return {"fee": str(Money(row.fee_minor, row.currency))}
 
 
 def describe(row: ClientRow) -> str:
@@ -165,25 +179,38 @@ def add_client(
     db = uow.db
     refuse_duplicate_name(db, name)
     pro = professional_row(uow)
-    fee = fee or Money(0, pro.default_currency)
     row = ClientRow(
         professional_id=pro.id,
         name=name,
-        email=(checked.email or "").strip(),
-        phone=(checked.phone or "").strip(),
-        programme=programme.value,
-        fee_minor=fee.minor,
-        currency=fee.currency,
-        window_hours=window_hours,
         sponsored_credit=sponsored_credit,
         archived=False,
-        notes=checked.notes or "",
         created_at=uow.clock.now(),
     )
+    _write(row, replace(checked, programme=programme, fee=fee or Money(0, pro.default_currency)))
     db.add(row)
     db.flush()
-    audit.record(db, at=uow.clock.now(), entity="client", entity_id=row.id, action="add")
+    audit.change(db, row, "add", at=uow.clock.now())
     return row.to_domain()
+
+
+def _write(row: ClientRow, changes: ClientChanges) -> None:
+    """Put checked details into ``row`` (all but the name): a new client's, or an edit's."""
+    if changes.email is not None:
+        row.email = changes.email.strip()
+    if changes.phone is not None:
+        row.phone = changes.phone.strip()
+    if changes.programme is not None:
+        row.programme = changes.programme.value
+    if changes.fee is not None:
+        row.fee_minor, row.currency = changes.fee.minor, changes.fee.currency
+    if changes.clear_window:
+        row.window_hours = None
+    elif changes.window_hours is not None:
+        row.window_hours = changes.window_hours
+    if changes.notes is not None:
+        row.notes = changes.notes
+    if changes.reminders is not None:
+        row.reminder_leads = reminders.client_leads(changes.reminders)
 
 
 class ClientBook:
@@ -228,55 +255,23 @@ class ClientBook:
                 if not row.archived:
                     refuse_duplicate_name(db, name, except_id=row.id)
                 row.name = name
-            if changes.email is not None:
-                row.email = changes.email.strip()
-            if changes.phone is not None:
-                row.phone = changes.phone.strip()
-            if changes.programme is not None:
-                row.programme = changes.programme.value
-            if changes.fee is not None:
-                row.fee_minor, row.currency = changes.fee.minor, changes.fee.currency
-            if changes.clear_window:
-                row.window_hours = None
-            elif changes.window_hours is not None:
-                row.window_hours = changes.window_hours
-            if changes.notes is not None:
-                row.notes = changes.notes
-            if changes.reminders is not None:
-                row.reminder_leads = reminders.client_leads(changes.reminders)
+            _write(row, changes)
             after = snapshot(row)
             notes_changed = changes.notes is not None and changes.notes != old_notes
             if after == before and not notes_changed:
                 raise DomainError(f"nothing to change for {row.name}")
             if notes_changed:
                 after["notes"] = "changed"  # private: the trail says only that they changed
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="edit",
-                before=before,
-                after=after,
-            )
+            audit.change(db, row, "edit", at=now, before=before, after=after)
             if after["reminder_leads"] != before["reminder_leads"]:
                 db.flush()
                 replan(db, now, "the client's reminders changed", client_id=row.id)
             if update_future_fees and changes.fee is not None:
                 # A prepaid session keeps the fee that was paid.
+                why = "the client's fee changed"
                 for s in (s for s in self._future_rows(db, row.id) if not s.prepaid):
-                    old = str(Money(s.fee_minor, s.currency))
-                    s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
-                    audit.record(
-                        db,
-                        at=now,
-                        entity="session",
-                        entity_id=s.id,
-                        action="fee",
-                        before={"fee": old},
-                        after={"fee": str(Money(s.fee_minor, s.currency))},
-                        reason="the client's fee changed",
-                    )
+                    with audit.tracked(db, s, "fee", _fee, at=now, reason=why):
+                        s.fee_minor, s.currency, s.updated_at = row.fee_minor, row.currency, now
             db.flush()
             return row.to_domain()
 
@@ -305,18 +300,9 @@ class ClientBook:
                 cancel_row(uow, s.id, Reason.PROFESSIONAL, notify=notify).to_domain()
                 for s in future
             ]
-            before = snapshot(row)
-            row.archived = True
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="archive",
-                before=before,
-                after=snapshot(row),
-                reason=f"{len(cancelled)} future session(s) cancelled",
-            )
+            why = f"{len(cancelled)} future session(s) cancelled"
+            with audit.tracked(db, row, "archive", snapshot, at=now, reason=why):
+                row.archived = True
             db.flush()
             archived = Archived(row.to_domain(), cancelled)
             uow.commit()
@@ -330,17 +316,8 @@ class ClientBook:
             if not row.archived:
                 raise DomainError(f"{row.name} (id {row.id}) is not archived")
             refuse_duplicate_name(db, row.name, except_id=row.id)
-            before = snapshot(row)
-            row.archived = False
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="restore",
-                before=before,
-                after=snapshot(row),
-            )
+            with audit.tracked(db, row, "restore", snapshot, at=now):
+                row.archived = False
             db.flush()
             return row.to_domain()
 
@@ -381,18 +358,8 @@ class ClientBook:
                     f"{row.name} has {row.sponsored_credit} session(s) of credit left; "
                     f"{sessions:+d} would leave {new}, and credit cannot go below zero"
                 )
-            before = {"sponsored_credit": row.sponsored_credit}
-            row.sponsored_credit = new
-            audit.record(
-                db,
-                at=now,
-                entity="client",
-                entity_id=row.id,
-                action="credit",
-                before=before,
-                after={"sponsored_credit": new},
-                reason=note.strip(),
-            )
+            with audit.tracked(db, row, "credit", _credit, at=now, reason=note.strip()):
+                row.sponsored_credit = new
             db.flush()
             return row.to_domain()
 

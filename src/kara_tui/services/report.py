@@ -22,8 +22,8 @@ What each figure means (the CLI, the JSON/CSV and the reports screen all show th
   them not paid out yet.
 - Payments count by the *payment's* date: ``payments`` are charges paid in the period, and
   ``refunds_paid`` refunds paid out in it, whenever they were made. A charge settled when it
-  was made (by a sponsored credit or a prepayment; no payment date recorded) is paid on the
-  day it was made.
+  was made (by a sponsored credit or a prepayment) records that moment as its payment date;
+  one recorded before it did is paid on the day it was made.
 - ``COUNTED_BY`` names the date each part counts by; every format says it.
 - ``waived`` = late cancellations and no-shows by the client's side or "other" that were not
   charged; the amount is what the policy's default would have been (the session fee times
@@ -38,9 +38,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -51,7 +51,6 @@ from kara_tui.domain import (
     ChargeKind,
     ChargeStatus,
     Client,
-    DomainError,
     Money,
     Reason,
     Session,
@@ -64,184 +63,47 @@ from kara_tui.policy import charges as charge_rules
 from kara_tui.policy.cancel_money import late_fee
 from kara_tui.services.charges import ChargeLine, Ledger
 from kara_tui.services.practice import Practice
+from kara_tui.services.report_model import (
+    CHARGED_KINDS,
+    COUNT_FIELDS,
+    COUNTED_BY,
+    DEFAULT_DAYS,
+    Amounts,
+    ClientLine,
+    KindAmounts,
+    Period,
+    ReasonCount,
+    Report,
+    Sides,
+    Week,
+    default_period,
+    make_period,
+    totals,
+)
 from kara_tui.timeparse import day_start
 
-DEFAULT_DAYS = 90
-# Which date each part of the report counts by (the words every format shows).
-COUNTED_BY = {
-    "sessions": "session date",
-    "cancellations": "session date",
-    "waived": "session date",
-    "charges": "charge date",
-    "refunds": "charge date",
-    "payments": "payment date",
-}
-CHARGED_KINDS = (
-    ChargeKind.LATE_CANCELLATION,
-    ChargeKind.CANCELLATION,
-    ChargeKind.NO_SHOW,
-    ChargeKind.SESSION,
-)
-
-
-# -- the report tree ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """Local days [start, end) in the practice time zone."""
-
-    start: date
-    end: date  # not included
-    timezone: str
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-    @property
-    def last_day(self) -> date:
-        return self.end - timedelta(days=1)
-
-    def shifted(self, days: int) -> Period:
-        delta = timedelta(days=days)
-        return Period(self.start + delta, self.end + delta, self.timezone)
-
-    def describe(self) -> str:
-        """The first and last day included, and how many days: what a person checks."""
-        n = self.days
-        return (
-            f"{self.start:%a %d %b %Y} – {self.last_day:%a %d %b %Y} "
-            f"({n} day{'' if n == 1 else 's'})"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ReasonCount:
-    reason: Reason
-    count: int
-    late: int
-
-
-@dataclass(frozen=True, slots=True)
-class Sides:
-    """Who cancelled: the client's side (client + no-show), the professional, or other."""
-
-    client: int
-    professional: int
-    other: int
-
-
-@dataclass(frozen=True, slots=True)
-class Amounts:
-    """How many, and their totals per currency (sorted by currency code)."""
-
-    count: int
-    totals: tuple[Money, ...]
-
-    def describe(self) -> str:
-        return ", ".join(str(m) for m in self.totals) if self.totals else "0"
-
-
-@dataclass(frozen=True, slots=True)
-class KindAmounts:
-    kind: ChargeKind
-    amounts: Amounts
-
-
-@dataclass(frozen=True, slots=True)
-class ClientLine:
-    client_id: int
-    name: str
-    sessions: int
-    attended: int
-    scheduled: int
-    cancelled: int
-    late: int
-    no_shows: int
-    waived: int
-    charged: tuple[Money, ...]
-    charged_kinds: tuple[ChargeKind, ...] = ()  # one per charge counted in ``charged``
-    paid: tuple[Money, ...] = ()  # of ``charged``, paid now
-    pending: tuple[Money, ...] = ()  # of ``charged``, still pending
-    payments: tuple[Money, ...] = ()  # charges paid in the period (by payment date)
-
-    def charges_of(self, kind: ChargeKind) -> int:
-        return self.charged_kinds.count(kind)
-
-    def counts(self) -> tuple[int, int, int, int, int, int]:
-        """Sessions, attended, cancelled, late, no-shows, waived: a client row's numbers."""
-        return (self.sessions, self.attended, self.cancelled, self.late, self.no_shows, self.waived)
-
-
-@dataclass(frozen=True, slots=True)
-class Week:
-    start: date  # a Monday
-    attended: int
-    cancelled: int
-    no_shows: int
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    period: Period
-    client: ClientLine | None  # set when the report is about one client
-    booked: int
-    attended: int
-    scheduled: int
-    unmarked: int
-    cancelled: int
-    no_shows: int
-    late: int
-    rescheduled: int
-    by_reason: tuple[ReasonCount, ...]
-    by_side: Sides
-    charged: Amounts
-    charged_by_kind: tuple[KindAmounts, ...]
-    waived: Amounts
-    late_fee_percent: int  # the percentage the waived amounts are reckoned at
-    refunds: Amounts
-    professional_rate: Decimal | None
-    clients: tuple[ClientLine, ...]
-    weeks: tuple[Week, ...]
-    charged_paid: Amounts = Amounts(0, ())
-    charged_pending: Amounts = Amounts(0, ())
-    refunds_pending: Amounts = Amounts(0, ())
-    payments: Amounts = Amounts(0, ())
-    refunds_paid: Amounts = Amounts(0, ())
-
-    @property
-    def currencies(self) -> tuple[str, ...]:
-        """Every currency a client was charged in, for one spreadsheet column each."""
-        return tuple(sorted({m.currency for c in self.clients for m in (*c.charged, *c.payments)}))
-
-
-# -- periods ------------------------------------------------------------------------------
-
-
-def default_period(today: date, timezone: str) -> Period:
-    """The rolling last 90 days, today included."""
-    end = today + timedelta(days=1)
-    return Period(end - timedelta(days=DEFAULT_DAYS), end, timezone)
-
-
-def make_period(start: date | None, end: date | None, *, today: date, timezone: str) -> Period:
-    """Fill in a missing bound: 90 days before ``end``, or up to today (90 days when ``start``
-    is in the future); refuse an empty or backwards range."""
-    if end is None:
-        tomorrow = today + timedelta(days=1)
-        if start is None or start < tomorrow:
-            end = tomorrow
-        else:
-            end = start + timedelta(days=DEFAULT_DAYS)
-    if start is None:
-        start = end - timedelta(days=DEFAULT_DAYS)
-    if end <= start:
-        raise DomainError(
-            f"the end of the period ({end:%Y-%m-%d}) must be after its start ({start:%Y-%m-%d})"
-        )
-    return Period(start, end, timezone)
-
+# The report's values and periods live in report_model.py; they stay importable from here,
+# where the CLI, the screen and the tests find them.
+__all__ = [
+    "CHARGED_KINDS",
+    "COUNTED_BY",
+    "COUNT_FIELDS",
+    "DEFAULT_DAYS",
+    "Amounts",
+    "ClientLine",
+    "KindAmounts",
+    "Period",
+    "ReasonCount",
+    "Report",
+    "Sides",
+    "Week",
+    "build_report",
+    "compute_report",
+    "default_period",
+    "initials",
+    "make_period",
+    "totals",
+]
 
 # -- building -----------------------------------------------------------------------------
 
@@ -370,11 +232,12 @@ def compute_report(
         if ch.status is ChargeStatus.VOID:
             continue
         tally = per_client.setdefault(ch.client_id, _ClientTally(ch.client_id, line.client_name))
-        if lo <= ch.created_at < hi:
-            money.made(ch, tally)
-        paid = charge_rules.paid_on(ch)  # settled when made (credit, prepayment): that day
-        if paid is not None and lo <= paid < hi:
-            money.paid(ch, tally)
+        paid = charge_rules.paid_on(ch)
+        for counted in (money, tally.money):
+            if lo <= ch.created_at < hi:
+                counted.made(ch)
+            if paid is not None and lo <= paid < hi:
+                counted.paid(ch)
 
     booked = len(chosen)
     professional = reason_count[Reason.PROFESSIONAL]
@@ -410,9 +273,7 @@ def compute_report(
             other=reason_count[Reason.OTHER],
         ),
         charged=_amounts(money.charged),
-        charged_by_kind=tuple(
-            KindAmounts(k, _amounts(money.charged_kind[k])) for k in CHARGED_KINDS
-        ),
+        charged_by_kind=tuple(KindAmounts(k, _amounts(money.of_kind(k))) for k in CHARGED_KINDS),
         waived=_amounts(waived),
         late_fee_percent=late_fee_percent,
         refunds=_amounts(money.refunds),
@@ -442,54 +303,17 @@ def _kind(s: Session) -> str:
     return "scheduled"
 
 
-def totals(amounts: Iterable[Money]) -> tuple[Money, ...]:
-    by_currency: dict[str, int] = defaultdict(int)
-    for m in amounts:
-        by_currency[m.currency] += m.minor
-    return tuple(Money(by_currency[c], c) for c in sorted(by_currency))
-
-
 def _amounts(amounts: list[Money]) -> Amounts:
     return Amounts(len(amounts), totals(amounts))
 
 
-class _ClientTally:
-    def __init__(self, client_id: int, name: str) -> None:
-        self.id = client_id
-        self.name = name
-        self.sessions = self.attended = self.scheduled = self.cancelled = 0
-        self.late = self.no_shows = self.waived = 0
-        self.charged: list[Money] = []
-        self.kinds: list[ChargeKind] = []
-        self.paid: list[Money] = []
-        self.pending: list[Money] = []
-        self.payments: list[Money] = []
-
-    def line(self) -> ClientLine:
-        return ClientLine(
-            client_id=self.id,
-            name=self.name,
-            sessions=self.sessions,
-            attended=self.attended,
-            scheduled=self.scheduled,
-            cancelled=self.cancelled,
-            late=self.late,
-            no_shows=self.no_shows,
-            waived=self.waived,
-            charged=totals(self.charged),
-            charged_kinds=tuple(self.kinds),
-            paid=totals(self.paid),
-            pending=totals(self.pending),
-            payments=totals(self.payments),
-        )
-
-
 class _MoneyTally:
-    """Charges made in the period (by charge date) and payments in it (by payment date)."""
+    """Charges made in the period (by charge date) and payments in it (by payment date): the
+    whole report's, and each client's."""
 
     def __init__(self) -> None:
         self.charged: list[Money] = []
-        self.charged_kind: dict[ChargeKind, list[Money]] = defaultdict(list)
+        self.kinds: list[ChargeKind] = []  # one per charge in ``charged``
         self.charged_paid: list[Money] = []
         self.charged_pending: list[Money] = []
         self.refunds: list[Money] = []
@@ -497,7 +321,7 @@ class _MoneyTally:
         self.payments: list[Money] = []
         self.refunds_paid: list[Money] = []
 
-    def made(self, ch: Charge, tally: _ClientTally) -> None:
+    def made(self, ch: Charge) -> None:
         if ch.kind is ChargeKind.REFUND:
             refund = Money(abs(ch.amount.minor), ch.amount.currency)
             self.refunds.append(refund)
@@ -505,19 +329,43 @@ class _MoneyTally:
                 self.refunds_pending.append(refund)
             return
         self.charged.append(ch.amount)
-        self.charged_kind[ch.kind].append(ch.amount)
-        tally.charged.append(ch.amount)
-        tally.kinds.append(ch.kind)
+        self.kinds.append(ch.kind)
         if ch.status is ChargeStatus.PAID:
             self.charged_paid.append(ch.amount)
-            tally.paid.append(ch.amount)
         else:
             self.charged_pending.append(ch.amount)
-            tally.pending.append(ch.amount)
 
-    def paid(self, ch: Charge, tally: _ClientTally) -> None:
+    def paid(self, ch: Charge) -> None:
         if ch.kind is ChargeKind.REFUND:
             self.refunds_paid.append(Money(abs(ch.amount.minor), ch.amount.currency))
         else:
             self.payments.append(ch.amount)
-            tally.payments.append(ch.amount)
+
+    def of_kind(self, kind: ChargeKind) -> list[Money]:
+        return [m for m, k in zip(self.charged, self.kinds, strict=True) if k is kind]
+
+
+class _ClientTally:
+    """One client's figures as they are counted: the counts by ClientLine's names, and the
+    client's own money tally."""
+
+    def __init__(self, client_id: int, name: str) -> None:
+        self.id = client_id
+        self.name = name
+        self.sessions = self.attended = self.scheduled = self.cancelled = 0
+        self.late = self.no_shows = self.waived = 0
+        self.money = _MoneyTally()
+
+    def line(self) -> ClientLine:
+        money = self.money
+        counts: dict[str, Any] = {count: getattr(self, count) for count in COUNT_FIELDS}
+        return ClientLine(
+            self.id,
+            self.name,
+            **counts,
+            charged=totals(money.charged),
+            charged_kinds=tuple(money.kinds),
+            paid=totals(money.charged_paid),
+            pending=totals(money.charged_pending),
+            payments=totals(money.payments),
+        )

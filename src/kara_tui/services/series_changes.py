@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from kara_tui.db.rows import SeriesRow, SessionRow
@@ -21,7 +21,7 @@ from kara_tui.policy import series as rules
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.services import audit, series_links, series_notices, slots
 from kara_tui.services.errors import SeriesConflictError
-from kara_tui.services.lookup import session_row
+from kara_tui.services.lookup import session_row, session_snapshot
 from kara_tui.services.series import (
     OnConflict,
     fill,
@@ -54,15 +54,25 @@ class Scope(StrEnum):
         }[self]
 
 
+SNAPSHOT_FIELDS = ("start", "end", "location", "service", "fee")  # what a series change moves
+# What a series gives its sessions, and what a split's new series carries over from the old one.
+TERMS = ("service", "location", "fee_minor", "currency", "prepaid")
+CARRIED = (*TERMS, "professional_id", "client_id", "client", "zone", "repeat", "interval")
+
+
+class Details(TypedDict, total=False):
+    """What an edit may change on a session (left out or None: as it is)."""
+
+    service: str | None
+    location: str | None
+    fee: Money | None
+    prepaid: bool | None
+
+
 def _snapshot(row: SessionRow) -> dict[str, object]:
-    return {
-        "start": row.start.isoformat(),
-        "end": row.end.isoformat(),
-        "series": row.series_id,
-        "location": row.location,
-        "service": row.service,
-        "fee": str(Money(row.fee_minor, row.currency)),
-    }
+    """The fields of ``session_snapshot`` a series change touches, and the series."""
+    full = session_snapshot(row)
+    return {"series": row.series_id, **{k: full[k] for k in SNAPSHOT_FIELDS}}
 
 
 class SeriesChanges:
@@ -169,21 +179,16 @@ class SeriesChanges:
         session_id: int,
         scope: Scope,
         *,
-        service: str | None = None,
-        location: str | None = None,
-        fee: Money | None = None,
-        prepaid: bool | None = None,
         notify: bool = True,
+        **details: Unpack[Details],
     ) -> list[Session]:
         """Edit one session, or it and the following ones (split there), or every session
         still to come and the series itself. The sessions edited."""
         p = self.practice
         if scope is Scope.THIS:
-            return [
-                p.edit_session(
-                    session_id, service=service, location=location, fee=fee, prepaid=prepaid
-                )
-            ]
+            return [p.edit_session(session_id, **details)]
+        service, location = details.get("service"), details.get("location")
+        fee, prepaid = details.get("fee"), details.get("prepaid")
         with writing(p) as uow:
             db = uow.db
             series, at = self._anchor(db, session_id, scope)
@@ -203,25 +208,11 @@ class SeriesChanges:
             for r in rows_of(db, target.id):
                 if r.status != SessionStatus.SCHEDULED.value or r.start <= now:
                     continue
-                before = _snapshot(r)
-                r.service, r.location = target.service, target.location
-                r.fee_minor, r.currency, r.prepaid = (
-                    target.fee_minor,
-                    target.currency,
-                    target.prepaid,
-                )
-                r.sequence += 1
-                r.updated_at = now
-                audit.record(
-                    db,
-                    at=now,
-                    entity="session",
-                    entity_id=r.id,
-                    action="edit",
-                    before=before,
-                    after=_snapshot(r),
-                    reason=f"series {target.id}",
-                )
+                with audit.tracked(db, r, "edit", _snapshot, at=now, reason=f"series {target.id}"):
+                    for name in TERMS:
+                        setattr(r, name, getattr(target, name))
+                    r.sequence += 1
+                    r.updated_at = now
                 edited.append(r)
             self._notify(uow, series, target, notify)
             return [r.to_domain() for r in edited]
@@ -327,21 +318,12 @@ class SeriesChanges:
             r.series_id, r.original_start = target.id, new_original
             if r.start == new_original and r.end - r.start == timedelta(minutes=minutes):
                 continue  # an edit's split: the session keeps its time
-            before = _snapshot(r)
-            r.start, r.end = new_original, new_original + timedelta(minutes=minutes)
-            r.sequence += 1
-            r.updated_at = now
-            replan(db, r, pro, now)
-            audit.record(
-                db,
-                at=now,
-                entity="session",
-                entity_id=r.id,
-                action="series_move",
-                before=before,
-                after=_snapshot(r),
-                reason=f"series {why} from this session on",
-            )
+            why_moved = f"series {why} from this session on"
+            with audit.tracked(db, r, "series_move", _snapshot, at=now, reason=why_moved):
+                r.start, r.end = new_original, new_original + timedelta(minutes=minutes)
+                r.sequence += 1
+                r.updated_at = now
+                replan(db, r, pro, now)
         db.flush()
         fill(uow, target, pro)
         return target
@@ -364,15 +346,10 @@ class SeriesChanges:
             )
             count = series.count - len(before)
         row = SeriesRow(
+            **{name: getattr(series, name) for name in CARRIED},
             uid=f"{uuid.uuid4()}@kara-tui",
-            professional_id=series.professional_id,
-            client_id=series.client_id,
-            client=series.client,
             first_start=moved(at),
             minutes=minutes,
-            zone=series.zone,
-            repeat=series.repeat,
-            interval=series.interval,
             position=series_notices.rule_of(series).position_of(
                 series.first_start.astimezone(ZoneInfo(series.zone)).date()
             ),
@@ -382,11 +359,6 @@ class SeriesChanges:
             horizon_reached=series.horizon_reached,
             ended_from=None,
             split_from=series.id,
-            fee_minor=series.fee_minor,
-            currency=series.currency,
-            service=series.service,
-            location=series.location,
-            prepaid=series.prepaid,
             sequence=0,
             created_at=now,
             updated_at=now,
@@ -395,14 +367,8 @@ class SeriesChanges:
         series.ended_from = at
         series.updated_at = now
         db.flush()
-        audit.record(
-            db,
-            at=now,
-            entity="series",
-            entity_id=series.id,
-            action="split",
-            after={"from": at.isoformat(), "continued_by": row.id},
-        )
+        after = {"from": at.isoformat(), "continued_by": row.id}
+        audit.change(db, series, "split", at=now, after=after)
         return row
 
     def _notify(self, uow: UnitOfWork, old: SeriesRow, new: SeriesRow, notify: bool) -> None:

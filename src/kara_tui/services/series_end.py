@@ -33,15 +33,8 @@ def remove(uow: UnitOfWork, s: SessionRow, why: str) -> bool:
     if s.credit_reserved:
         s.client.sponsored_credit += 1
     reminders.obsolete(db, s.id, now, f"the {why}")
-    audit.record(
-        db,
-        at=now,
-        entity="session",
-        entity_id=s.id,
-        action="series_remove",
-        before={"uid": s.uid, "start": s.start.isoformat(), "series": s.series_id},
-        reason=why,
-    )
+    before = {"uid": s.uid, "start": s.start.isoformat(), "series": s.series_id}
+    audit.change(db, s, "series_remove", at=now, before=before, reason=why)
     # Its notices stay in the outbox, no longer naming it (the foreign key sets NULL).
     db.delete(s)
     return True
@@ -60,15 +53,8 @@ def end_from(uow: UnitOfWork, row: SeriesRow, cut: datetime, *, why: str) -> lis
             if remove(uow, s, why):
                 removed.append(session_id)
     db.flush()
-    audit.record(
-        db,
-        at=now,
-        entity="series",
-        entity_id=row.id,
-        action="end",
-        after={"from": cut.isoformat(), "removed": removed},
-        reason=why,
-    )
+    after = {"from": cut.isoformat(), "removed": removed}
+    audit.change(db, row, "end", at=now, after=after, reason=why)
     return removed
 
 

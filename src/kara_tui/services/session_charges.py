@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from kara_tui.db.rows import ChargeRow, SessionRow
-from kara_tui.domain import ChargeKind, ChargeStatus, Money, Professional
+from kara_tui.domain import ChargeKind, Money, Professional
 from kara_tui.policy.session_charges import attended_charge
+from kara_tui.services import charge_rows
 
 
 def charge_attended(
@@ -25,15 +26,13 @@ def charge_attended(
     )
     if decided is None:
         return None
-    charge = ChargeRow(
-        client_id=row.client_id,
-        amount_minor=decided.amount.minor,
-        currency=decided.amount.currency,
-        method=decided.method.value if decided.method else None,
-        kind=ChargeKind.SESSION.value,
-        status=decided.status.value,
-        created_at=now,
-        paid_at=now if decided.status is ChargeStatus.PAID else None,
+    charge = charge_rows.made(
+        row.client_id,
+        decided.amount,
+        ChargeKind.SESSION,
+        method=decided.method,
+        status=decided.status,
+        at=now,
     )
     row.charges.append(charge)
     return charge

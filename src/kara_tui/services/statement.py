@@ -55,7 +55,8 @@ def build_statement(practice: Practice, client: str | int, start: date, end: dat
     ]
     every = [line.charge for line in Ledger(practice).lines(client_id=found.id)]
     made = [c for c in every if lo <= c.created_at < hi and c.status is not ChargeStatus.VOID]
-    # A charge settled as it was made (sponsored credit, prepayment) is paid that day.
+    # Paid by its payment date (policy.paid_on: the day it was made for an old record of a
+    # charge settled as it was made, which has none).
     paid = [c for c in every if (on := policy.paid_on(c)) is not None and lo <= on < hi]
     paid.sort(key=lambda c: (policy.paid_on(c) or c.created_at, c.id))
     owed = [replace(c, status=ChargeStatus.PENDING) for c in every if _owed_at(c, hi)]

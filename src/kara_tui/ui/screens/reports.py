@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -330,9 +331,9 @@ class ReportsScreen(Screen[None]):
     ReportsScreen #reports-tabs ContentSwitcher { height: 1fr; }
     ReportsScreen TabPane { padding: 0; height: 1fr; }
     ReportsScreen #reports-period { height: 1; padding: 0 1; background: $boost; }
-    ReportsScreen #reports-body { height: 1fr; }
+    ReportsScreen #reports-body { height: 1fr; scrollbar-gutter: stable; }
     ReportsScreen #reports-figures {
-        grid-size: 3; grid-columns: 34 45 1fr; grid-rows: auto; height: auto;
+        grid-size: 3; grid-columns: 34 44 1fr; grid-rows: auto; height: auto;
     }
     ReportsScreen.-narrow #reports-figures { grid-size: 2; grid-columns: 34 1fr; }
     ReportsScreen.-narrow #reports-money { column-span: 2; }
@@ -343,7 +344,11 @@ class ReportsScreen(Screen[None]):
     ReportsScreen DataTable { height: auto; max-height: 24; border: round $panel-lighten-2; }
     ReportsScreen #reports-message { height: auto; padding: 0 1; color: $text-error; }
     """
-    NARROW = 100
+    # Side by side, the Charges box gets what the other two (34 + 44 columns) and the body's
+    # scrollbar gutter (2) leave, less its border, padding and margin (5): when its widest
+    # line does not fit, the boxes stack, for a wrapped line would also be cut off the box
+    # (the grid sizes its rows before the wrap).
+    BESIDE = 34 + 44 + 2 + 5
 
     @dataclass(eq=False)
     class ReportLoaded(Message):
@@ -364,6 +369,7 @@ class ReportsScreen(Screen[None]):
         self._serial = 0
         self._sort = 0  # index in COLUMNS
         self._reverse = False
+        self._money_width = 36  # the Charges box's widest line, once a report is shown
 
     def compose(self) -> ComposeResult:
         from kara_tui.ui.screens.outstanding import OutstandingPane
@@ -406,9 +412,12 @@ class ReportsScreen(Screen[None]):
         self._load()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < self.NARROW, "-narrow")
+        self._fit_boxes()
         if self.report is not None:
             self._fill_table()
+
+    def _fit_boxes(self) -> None:
+        self.set_class(self.size.width < self.BESIDE + self._money_width, "-narrow")
 
     # -- loading ----------------------------------------------------------------------
 
@@ -477,7 +486,10 @@ class ReportsScreen(Screen[None]):
         )
         self.query_one("#reports-sessions", Static).update(_sessions_text(r))
         self.query_one("#reports-reasons", Static).update(_reasons_text(r))
-        self.query_one("#reports-money", Static).update(_money_text(r))
+        money = _money_text(r)
+        self._money_width = max(cell_len(line) for line in money.plain.split("\n"))
+        self._fit_boxes()
+        self.query_one("#reports-money", Static).update(money)
         self.query_one(WeeklyChart).weeks = r.weeks
         self._fill_table()
 
