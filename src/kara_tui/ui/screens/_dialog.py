@@ -311,8 +311,12 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
         raise NotImplementedError
 
     def form(self) -> ComposeResult:  # pragma: no cover - every dialog overrides it
-        """The summary and the form, once loaded."""
+        """The form's fields, under the summary once loaded and ``open``."""
         raise NotImplementedError
+
+    def closed_why(self) -> str:  # pragma: no cover - overridden where ``open`` can be False
+        """Why there is nothing to confirm, shown under the summary instead of the form."""
+        return ""
 
     def refresh_form(self) -> None:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
@@ -347,7 +351,12 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
                     id="summary",
                 )
             else:
-                yield from self.form()
+                yield Static(self.summary(), id="summary")
+                if self.open:
+                    with Vertical(id="body"):
+                        yield from self.form()
+                else:
+                    yield Static(plain(self.closed_why(), ERROR), id="closed")
             with Vertical(id="foot"):
                 yield Line(id="status")
                 with Horizontal(id="buttons"):
