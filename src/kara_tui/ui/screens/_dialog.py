@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from kara_tui.ui.privacy import redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
 if TYPE_CHECKING:
+    from kara_tui.clock import Clock
     from kara_tui.domain import Session
     from kara_tui.services.practice import Practice
 
@@ -563,6 +564,20 @@ class ForClient:
         super().__init__()
         self.practice = practice
         self.client = client
+
+
+class PracticeDay:
+    """A screen opened on one day of the practice: its use cases, zone and clock, and the day.
+
+    A mixin before the screen class: ``class X(PracticeDay, FormScreen[...])``.
+    """
+
+    def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
+        super().__init__()
+        self.practice = practice
+        self.tz = tz
+        self.clock = clock
+        self.day = day
 
 
 class OneFieldDialog(ModalScreen[ResultT]):
