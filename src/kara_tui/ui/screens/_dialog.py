@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from kara_tui.ui.privacy import privacy_on, redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
 if TYPE_CHECKING:
+    from kara_tui.clock import Clock
     from kara_tui.domain import Session
     from kara_tui.services.practice import Practice
 
@@ -311,8 +312,12 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
         raise NotImplementedError
 
     def form(self) -> ComposeResult:  # pragma: no cover - every dialog overrides it
-        """The summary and the form, once loaded."""
+        """The form's fields, under the summary once loaded and ``open``."""
         raise NotImplementedError
+
+    def closed_why(self) -> str:  # pragma: no cover - overridden where ``open`` can be False
+        """Why there is nothing to confirm, shown under the summary instead of the form."""
+        return ""
 
     def refresh_form(self) -> None:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
@@ -347,7 +352,12 @@ class LiveDialog(SessionDialog[ResultT], Generic[ResultT, LoadedT]):
                     id="summary",
                 )
             else:
-                yield from self.form()
+                yield Static(self.summary(), id="summary")
+                if self.open:
+                    with Vertical(id="body"):
+                        yield from self.form()
+                else:
+                    yield Static(plain(self.closed_why(), ERROR), id="closed")
             with Vertical(id="foot"):
                 yield Line(id="status")
                 with Horizontal(id="buttons"):
@@ -545,6 +555,20 @@ class ForClient:
         super().__init__()
         self.practice = practice
         self.client = client
+
+
+class PracticeDay:
+    """A screen opened on one day of the practice: its use cases, zone and clock, and the day.
+
+    A mixin before the screen class: ``class X(PracticeDay, FormScreen[...])``.
+    """
+
+    def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
+        super().__init__()
+        self.practice = practice
+        self.tz = tz
+        self.clock = clock
+        self.day = day
 
 
 class OneFieldDialog(ModalScreen[ResultT]):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
@@ -22,20 +22,8 @@ from kara_tui.services.practice import ChargeRequest, Practice
 from kara_tui.timeparse import AmbiguousTime, parse_moment
 from kara_tui.ui import format as fmt
 from kara_tui.ui.resolved import moment_echo
-from kara_tui.ui.screens._dialog import (
-    ERROR,
-    MUTED,
-    SUCCESS,
-    WARNING,
-    ChoiceSet,
-    Line,
-    LiveDialog,
-    choice_keys,
-    field_text,
-    plain,
-    sentence,
-    session_head,
-)
+from kara_tui.ui.screens import _dialog
+from kara_tui.ui.screens._dialog import ERROR, MUTED, SUCCESS, WARNING, Line, plain, sentence
 from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
@@ -69,14 +57,14 @@ class CancelRequest:
     message: str = ""  # the professional's own line in the client's notice
 
 
-class CancelDialog(LiveDialog["Session", Loaded]):
+class CancelDialog(_dialog.LiveDialog["Session", Loaded]):
     """Cancel one session with a reason, charging only what the policy allows.
 
     Dismisses with the updated Session on confirm, None on Back. Nothing is ticked for the
     user except "Notify client", and nothing is written until Confirm.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys("pick_reason", len(REASONS))
+    BINDINGS: ClassVar[list[BindingType]] = _dialog.choice_keys("pick_reason", len(REASONS))
 
     DEFAULT_CSS = """
     CancelDialog #reasons { margin-bottom: 0; }
@@ -112,92 +100,86 @@ class CancelDialog(LiveDialog["Session", Loaded]):
         """Loaded and still scheduled: there is something to cancel."""
         return self.data is not None and self.data.session.status is SessionStatus.SCHEDULED
 
+    def closed_why(self) -> str:
+        assert self.data is not None
+        status = self.data.session.status.value.replace("_", "-")
+        return f"This session is already {status}: only a scheduled session can be cancelled."
+
     def form(self) -> ComposeResult:
         assert self.data is not None
         data = self.data
         session = data.session
-        yield Static(self.summary(), id="summary")
-        if not self.open:
-            yield Static(
-                plain(
-                    f"This session is already {session.status.value.replace('_', '-')}: "
-                    "only a scheduled session can be cancelled.",
-                    ERROR,
+        yield Static("Reason  (keys 1–4 pick, arrows move)", classes="label")
+        yield _dialog.ChoiceSet(
+            *[
+                Choice(
+                    r.label,
+                    value=r is Reason.NO_SHOW
+                    and self.start_as_no_show
+                    and r in reasons_for(session, data.opened_at),
+                    compact=True,
                 )
-            )
-            return
-        with Vertical(id="body"):
-            yield Static("Reason  (keys 1–4 pick, arrows move)", classes="label")
-            yield ChoiceSet(
-                *[
-                    Choice(
-                        r.label,
-                        value=r is Reason.NO_SHOW
-                        and self.start_as_no_show
-                        and r in reasons_for(session, data.opened_at),
-                        compact=True,
-                    )
-                    for r in REASONS
-                ],
-                id="reasons",
+                for r in REASONS
+            ],
+            id="reasons",
+            compact=True,
+        )
+        yield Line(id="started")
+        yield Input(
+            placeholder="Other: what happened (private: the client never sees this)",
+            id="note",
+            disabled=True,
+            compact=True,
+        )
+        yield Line(id="note-error")
+        with Horizontal(classes="row"):
+            yield Static("Notice given at", classes="caption")
+            yield Input(
+                _dialog.field_text(data.opened_at, data.tz),
+                id="notified-at",
+                classes="-short",
                 compact=True,
             )
-            yield Line(id="started")
+            yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
+            yield Static("", classes="caption", id="notice-echo")
+        yield Line(id="notice-error")
+        yield FoldChoice("notified-at", id="notice-fold")
+        yield Line(id="policy")
+        yield Line(id="penalty")
+        yield Tick("Charge the client for this session", id="charge", compact=True)
+        yield Line(id="charge-why")
+        with Horizontal(classes="row", id="charge-row"):
+            yield Static("Amount", classes="caption")
+            # Filled in from the policy's decision (the amount depends on the method).
             yield Input(
-                placeholder="Other: what happened (private: the client never sees this)",
-                id="note",
+                "",
+                id="amount",
+                classes="-amount",
+                compact=True,
                 disabled=True,
-                compact=True,
             )
-            yield Line(id="note-error")
-            with Horizontal(classes="row"):
-                yield Static("Notice given at", classes="caption")
-                yield Input(
-                    field_text(data.opened_at, data.tz),
-                    id="notified-at",
-                    classes="-short",
-                    compact=True,
-                )
-                yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
-                yield Static("", classes="caption", id="notice-echo")
-            yield Line(id="notice-error")
-            yield FoldChoice("notified-at", id="notice-fold")
-            yield Line(id="policy")
-            yield Line(id="penalty")
-            yield Tick("Charge the client for this session", id="charge", compact=True)
-            yield Line(id="charge-why")
-            with Horizontal(classes="row", id="charge-row"):
-                yield Static("Amount", classes="caption")
-                # Filled in from the policy's decision (the amount depends on the method).
-                yield Input(
-                    "",
-                    id="amount",
-                    classes="-amount",
-                    compact=True,
-                    disabled=True,
-                )
-                yield Static(f"{session.fee.currency}   Method", classes="caption")
-                # No blank "none" choice: it could only fail ("choose a payment method").
-                # The method defaults to the first the policy allows, which decides nothing,
-                # as the charge box itself is never ticked for the user. Until the policy's
-                # methods are known, every method (the row is hidden and disabled meanwhile).
-                yield Select[PaymentMethod](
-                    [(m.label, m) for m in PaymentMethod],
-                    id="method",
-                    allow_blank=False,
-                    compact=True,
-                    disabled=True,
-                )
-            yield Line(id="amount-error")
-            yield Line(id="refund")
-            yield Line(id="credit")
-            yield Tick("Notify client", value=True, id="notify", compact=True)
-            yield Line(id="notify-hint")
-            yield Input(
-                placeholder="Message to the client (optional: a line in the email)",
-                id="message",
+            yield Static(f"{session.fee.currency}   Method", classes="caption")
+            # No blank "none" choice: it could only fail ("choose a payment method").
+            # The method defaults to the first the policy allows, which decides nothing,
+            # as the charge box itself is never ticked for the user. Until the policy's
+            # methods are known, every method (the row is hidden and disabled meanwhile).
+            yield Select[PaymentMethod](
+                [(m.label, m) for m in PaymentMethod],
+                id="method",
+                allow_blank=False,
                 compact=True,
+                disabled=True,
             )
+        yield Line(id="amount-error")
+        yield Line(id="refund")
+        yield Line(id="credit")
+        yield Tick("Notify client", value=True, id="notify", compact=True)
+        yield Line(id="notify-hint")
+        yield Input(
+            placeholder="Message to the client (optional: a line in the email)",
+            id="message",
+            compact=True,
+        )
 
     def summary(self) -> Content:
         assert self.data is not None
@@ -208,7 +190,7 @@ class CancelDialog(LiveDialog["Session", Loaded]):
         if data.client.programme is Programme.SPONSORED:
             extras.append("sponsored programme")
         return Content.assemble(
-            *session_head(self, data.client.name, s, data.tz),
+            *_dialog.session_head(self, data.client.name, s, data.tz),
             "  fee ",
             str(s.fee),
             (f"  {', '.join(extras)}" if extras else "", MUTED),
@@ -225,7 +207,7 @@ class CancelDialog(LiveDialog["Session", Loaded]):
 
     @property
     def reason(self) -> Reason | None:
-        index = self.query_one("#reasons", ChoiceSet).pressed_index
+        index = self.query_one("#reasons", _dialog.ChoiceSet).pressed_index
         return REASONS[index] if index >= 0 else None
 
     def _decision(self, reason: Reason, notified_at: datetime, now: datetime) -> ChargeDecision:
@@ -250,7 +232,7 @@ class CancelDialog(LiveDialog["Session", Loaded]):
 
         allowed = reasons_for(session, now)
         for reason, button in zip(
-            REASONS, self.query_one("#reasons", ChoiceSet).buttons(), strict=True
+            REASONS, self.query_one("#reasons", _dialog.ChoiceSet).buttons(), strict=True
         ):
             button.disabled = reason not in allowed
         started = session.start <= now
@@ -279,7 +261,7 @@ class CancelDialog(LiveDialog["Session", Loaded]):
         notice_input.disabled = as_no_show
         notified_at: datetime | None = None
         notice_line = self.query_one("#notice-error", Line)
-        start_text = field_text(session.start, data.tz)
+        start_text = _dialog.field_text(session.start, data.tz)
         if as_no_show:
             notified_at = session.start
             if notice_input.value != start_text:

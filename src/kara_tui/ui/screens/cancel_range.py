@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Static
 
@@ -20,17 +20,8 @@ from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.resolved import day_echo
-from kara_tui.ui.screens._dialog import (
-    ERROR,
-    MUTED,
-    WARNING,
-    ChoiceSet,
-    Line,
-    LiveDialog,
-    choice_keys,
-    plain,
-    sentence,
-)
+from kara_tui.ui.screens import _dialog
+from kara_tui.ui.screens._dialog import ERROR, MUTED, WARNING, Line, plain, sentence
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
 RANGE_REASONS: tuple[Reason, ...] = (Reason.PROFESSIONAL, Reason.OTHER)
@@ -39,7 +30,7 @@ PREVIEW_LINES = 40
 Span = tuple[datetime, datetime]
 
 
-class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
+class CancelRangeDialog(_dialog.LiveDialog[list[Session], ZoneInfo]):
     """Cancel every upcoming session from one day to another (both included) in one go.
 
     Dismisses with the cancelled Sessions (possibly none: the days are still blocked as time
@@ -47,7 +38,7 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
     the range that have not started yet.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys("pick_reason", len(RANGE_REASONS))
+    BINDINGS: ClassVar[list[BindingType]] = _dialog.choice_keys("pick_reason", len(RANGE_REASONS))
 
     DEFAULT_CSS = """
     CancelRangeDialog #body { margin-top: 1; }
@@ -90,35 +81,30 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
         )
 
     def form(self) -> ComposeResult:
-        yield Static(self.summary(), id="summary")
-        with Vertical(id="body"):
-            with Horizontal(classes="row"):
-                yield Static("From", classes="caption")
-                yield Input(self.first_day.isoformat(), id="from", classes="-date", compact=True)
-                yield Static("", classes="caption", id="from-echo")
-                yield Static("to (included)", classes="caption")
-                yield Input(self.first_day.isoformat(), id="to", classes="-date", compact=True)
-                yield Static("", classes="caption", id="to-echo")
-            yield Line(id="range-error")
-            yield Static("Reason  (keys 1–2, arrows)", classes="label")
-            yield ChoiceSet(
-                *[
-                    Choice(r.label, value=r is Reason.PROFESSIONAL, compact=True)
-                    for r in RANGE_REASONS
-                ],
-                id="reasons",
-                compact=True,
-            )
-            yield Input(
-                placeholder="Note (private: kept on each cancellation and names the time off)",
-                id="note",
-                compact=True,
-            )
-            yield Line(id="note-error")
-            yield Line(id="count")
-            yield Line(id="preview")
-            yield Line(id="time-off")
-            yield Tick("Notify clients", value=True, id="notify", compact=True)
+        with Horizontal(classes="row"):
+            yield Static("From", classes="caption")
+            yield Input(self.first_day.isoformat(), id="from", classes="-date", compact=True)
+            yield Static("", classes="caption", id="from-echo")
+            yield Static("to (included)", classes="caption")
+            yield Input(self.first_day.isoformat(), id="to", classes="-date", compact=True)
+            yield Static("", classes="caption", id="to-echo")
+        yield Line(id="range-error")
+        yield Static("Reason  (keys 1–2, arrows)", classes="label")
+        yield _dialog.ChoiceSet(
+            *[Choice(r.label, value=r is Reason.PROFESSIONAL, compact=True) for r in RANGE_REASONS],
+            id="reasons",
+            compact=True,
+        )
+        yield Input(
+            placeholder="Note (private: kept on each cancellation and names the time off)",
+            id="note",
+            compact=True,
+        )
+        yield Line(id="note-error")
+        yield Line(id="count")
+        yield Line(id="preview")
+        yield Line(id="time-off")
+        yield Tick("Notify clients", value=True, id="notify", compact=True)
 
     def read(self) -> ZoneInfo:
         return self.practice.tz
@@ -127,7 +113,7 @@ class CancelRangeDialog(LiveDialog[list[Session], ZoneInfo]):
 
     @property
     def reason(self) -> Reason:
-        index = self.query_one("#reasons", ChoiceSet).pressed_index
+        index = self.query_one("#reasons", _dialog.ChoiceSet).pressed_index
         return RANGE_REASONS[max(index, 0)]
 
     def _read_days(self) -> tuple[tuple[date, date] | None, str]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Static
@@ -23,20 +23,8 @@ from kara_tui.timeparse import AmbiguousTime, localize, parse_datetime, plus_min
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import redacted
 from kara_tui.ui.resolved import moment_shown
-from kara_tui.ui.screens._dialog import (
-    ERROR,
-    MUTED,
-    SUCCESS,
-    WARNING,
-    ChoiceSet,
-    Line,
-    LiveDialog,
-    choice_keys,
-    plain,
-    sentence,
-    session_head,
-    when_text,
-)
+from kara_tui.ui.screens import _dialog
+from kara_tui.ui.screens._dialog import ERROR, MUTED, SUCCESS, WARNING, Line, plain, sentence
 from kara_tui.ui.widgets.fold_choice import FoldChoice
 from kara_tui.ui.widgets.toggles import Choice, Tick
 
@@ -87,14 +75,14 @@ def first_free(practice: Practice, session: Session, tz: ZoneInfo) -> str:
     return next_week(session.start, tz)
 
 
-class RescheduleDialog(LiveDialog[Session, Loaded]):
+class RescheduleDialog(_dialog.LiveDialog[Session, Loaded]):
     """Move a session: the old one is cancelled with who asked, a linked one is booked.
 
     Dismisses with the new Session, or None on Back. Conflicts are checked as the user types;
     a time with conflicts needs a second ctrl+s ("book anyway"), which books with force.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = choice_keys("pick_asker", len(ASKED_BY))
+    BINDINGS: ClassVar[list[BindingType]] = _dialog.choice_keys("pick_asker", len(ASKED_BY))
 
     DEFAULT_CSS = """
     RescheduleDialog #body { margin-top: 1; }
@@ -143,51 +131,52 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
             and self.data.session.start > self.practice.clock.now()
         )
 
+    def closed_why(self) -> str:
+        assert self.data is not None
+        status = self.data.session.status
+        if status is not SessionStatus.SCHEDULED:
+            return (
+                f"This session is already {status.value.replace('_', '-')}: "
+                "only a scheduled session can be rescheduled."
+            )
+        return (
+            "This session has already started, so it cannot be moved: record it as "
+            "a no-show (x) or cancel it as 'Other' (c)."
+        )
+
     def form(self) -> ComposeResult:
         assert self.data is not None
         data = self.data
         session = data.session
-        yield Static(self.summary(), id="summary")
-        if not self.open:
-            why = (
-                f"This session is already {session.status.value.replace('_', '-')}: "
-                "only a scheduled session can be rescheduled."
-                if session.status is not SessionStatus.SCHEDULED
-                else "This session has already started, so it cannot be moved: record it as "
-                "a no-show (x) or cancel it as 'Other' (c)."
-            )
-            yield Static(plain(why, ERROR), id="closed")
-            return
-        with Vertical(id="body"):
-            with Horizontal(classes="row"):
-                yield Static("New start", classes="caption")
-                yield Input(
-                    data.suggested or next_week(session.start, data.tz),
-                    id="start",
-                    classes="-short",
-                    compact=True,
-                )
-                yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
-                yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
-                yield Static("", classes="caption", id="start-echo")
-            yield Line(id="start-error")
-            yield FoldChoice("start", id="start-fold")
-            yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
-            yield ChoiceSet(
-                *[Choice(label, compact=True) for _, label in ASKED_BY],
-                id="asked",
+        with Horizontal(classes="row"):
+            yield Static("New start", classes="caption")
+            yield Input(
+                data.suggested or next_week(session.start, data.tz),
+                id="start",
+                classes="-short",
                 compact=True,
             )
-            yield Line(id="record")
-            yield Line(id="conflicts")
-            yield Tick("Notify client", value=True, id="notify", compact=True)
-            yield Line(id="notify-hint")
+            yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
+            yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
+            yield Static("", classes="caption", id="start-echo")
+        yield Line(id="start-error")
+        yield FoldChoice("start", id="start-fold")
+        yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
+        yield _dialog.ChoiceSet(
+            *[Choice(label, compact=True) for _, label in ASKED_BY],
+            id="asked",
+            compact=True,
+        )
+        yield Line(id="record")
+        yield Line(id="conflicts")
+        yield Tick("Notify client", value=True, id="notify", compact=True)
+        yield Line(id="notify-hint")
 
     def summary(self) -> Content:
         assert self.data is not None
         data, session = self.data, self.data.session
         return Content.assemble(
-            *session_head(self, data.client.name, session, data.tz, "  now "),
+            *_dialog.session_head(self, data.client.name, session, data.tz, "  now "),
             f"  {session.minutes} min  fee {session.fee}",
         )
 
@@ -206,7 +195,7 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
 
     @property
     def asked_by(self) -> Reason | None:
-        index = self.query_one("#asked", ChoiceSet).pressed_index
+        index = self.query_one("#asked", _dialog.ChoiceSet).pressed_index
         return ASKED_BY[index][0] if index >= 0 else None
 
     def _read_slot(self) -> tuple[Slot | None, str]:
@@ -307,7 +296,7 @@ class RescheduleDialog(LiveDialog[Session, Loaded]):
             return
         found = self.conflicts.get(self.slot)
         start, minutes = self.slot
-        when = when_text(start, plus_minutes(start, minutes), self.data.tz)
+        when = _dialog.when_text(start, plus_minutes(start, minutes), self.data.tz)
         if found is None:
             line.say(f"Checking {when} for conflicts…", MUTED)
         elif not found:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from kara_tui.clock import Clock
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Session, TimeOff
 from kara_tui.ui import format as fmt
@@ -20,20 +17,11 @@ from kara_tui.ui.resolved import day_or_moment_echo
 from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import FormScreen, error_line, field, form_bindings, form_buttons
 
-if TYPE_CHECKING:
-    from kara_tui.services.practice import Practice
 
-
-class TimeOffForm(FormScreen[TimeOff | None]):
+class TimeOffForm(_dialog.PracticeDay, FormScreen[TimeOff | None]):
     BINDINGS = form_bindings("Block")
 
-    def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
-        super().__init__()
-        self.practice = practice
-        self.tz = tz
-        self.clock = clock
-        self.day = day
-        self._key: tuple[datetime, datetime] | None = None
+    _key: tuple[datetime, datetime] | None = None  # the span last looked up
 
     def compose(self) -> ComposeResult:
         with _dialog.dialog_box("Block time off", "enter or ctrl+s blocks · escape back"):
