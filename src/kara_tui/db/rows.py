@@ -74,8 +74,7 @@ class ProfessionalRow(Base):
         Boolean, default=False, server_default=false()
     )
 
-    def to_domain(self) -> d.Professional:
-        return codec.professional(self)
+    to_domain = codec.professional
 
 
 class ClientRow(Base):
@@ -97,8 +96,7 @@ class ClientRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reminder_leads: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
-    def to_domain(self) -> d.Client:
-        return codec.client(self)
+    to_domain = codec.client
 
 
 class SessionRow(Base):
@@ -193,25 +191,15 @@ class SeriesRow(Base):
 
     def to_domain(self) -> SeriesValue:
         return SeriesValue(
-            id=self.id,
-            uid=self.uid,
-            client_id=self.client_id,
+            **codec.kept(self, "id", "uid", "client_id", "first_start", "minutes", "zone"),
+            **codec.kept(self, "service", "location", "prepaid", "horizon_reached"),
+            **codec.kept(self, "ended_from", "split_from", "sequence"),
             client_name=self.client.name,
-            first_start=self.first_start,
-            minutes=self.minutes,
-            zone=self.zone,
             rule=SeriesRule(
                 Repeat(self.repeat), self.interval, self.count, self.until, self.position
             ),
             fee=d.Money(self.fee_minor, self.currency),
-            service=self.service,
-            location=self.location,
-            prepaid=self.prepaid,
             exceptions=self.exception_starts(),
-            horizon_reached=self.horizon_reached,
-            ended_from=self.ended_from,
-            split_from=self.split_from,
-            sequence=self.sequence,
         )
 
 
@@ -230,8 +218,7 @@ class CancellationRow(Base):
     charged: Mapped[bool] = mapped_column(Boolean)
     cancelled_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    def to_domain(self) -> d.Cancellation:
-        return codec.cancellation(self)
+    to_domain = codec.cancellation
 
 
 class ChargeRow(Base):
@@ -254,8 +241,7 @@ class ChargeRow(Base):
     reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
     void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    def to_domain(self) -> d.Charge:
-        return codec.charge(self)
+    to_domain = codec.charge
 
 
 class ReminderRow(Base):
@@ -310,19 +296,10 @@ class NotificationRow(Base):
 
     def to_domain(self) -> d.Notification:
         return d.Notification(
-            id=self.id,
-            session_id=self.session_id,
+            **codec.kept(self, "id", "session_id", "recipient", "subject", "body", "ical"),
+            **codec.kept(self, "error", "created_at", "sent_at", "attempts", "outcome"),
             kind=d.NotificationKind(self.kind),
-            recipient=self.recipient,
-            subject=self.subject,
-            body=self.body,
-            ical=self.ical,
             status=d.NotificationStatus(self.status),
-            error=self.error,
-            created_at=self.created_at,
-            sent_at=self.sent_at,
-            attempts=self.attempts,
-            outcome=self.outcome,
         )
 
 
@@ -337,8 +314,7 @@ class TimeOffRow(Base):
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    def to_domain(self) -> d.TimeOff:
-        return codec.time_off(self)
+    to_domain = codec.time_off
 
 
 class AuditRow(Base):
