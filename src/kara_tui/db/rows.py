@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -48,6 +49,15 @@ class Base(DeclarativeBase):
 NEVER_REUSED = {"sqlite_autoincrement": True}
 
 
+class NumberedRow(Base):
+    """A table of such ids: its ``id`` primary key, first among its columns, never reused."""
+
+    __abstract__ = True
+    __table_args__: Any = NEVER_REUSED  # a table with more args lists NEVER_REUSED among them
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
 class ProfessionalRow(Base):
     __tablename__ = "professionals"
 
@@ -77,11 +87,9 @@ class ProfessionalRow(Base):
     to_domain = codec.professional
 
 
-class ClientRow(Base):
+class ClientRow(NumberedRow):
     __tablename__ = "clients"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     email: Mapped[str] = mapped_column(String(320), default="")
@@ -99,7 +107,7 @@ class ClientRow(Base):
     to_domain = codec.client
 
 
-class SessionRow(Base):
+class SessionRow(NumberedRow):
     __tablename__ = "sessions"
     __table_args__ = (
         Index("ix_sessions_start_end", "start", "end"),
@@ -108,7 +116,6 @@ class SessionRow(Base):
         NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -152,13 +159,11 @@ class SessionRow(Base):
         )
 
 
-class SeriesRow(Base):
+class SeriesRow(NumberedRow):
     """A series of sessions: its rule and end; its occurrences are SessionRows (series_id)."""
 
     __tablename__ = "session_series"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -221,11 +226,9 @@ class CancellationRow(Base):
     to_domain = codec.cancellation
 
 
-class ChargeRow(Base):
+class ChargeRow(NumberedRow):
     __tablename__ = "charges"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True, index=True
     )
@@ -244,7 +247,7 @@ class ChargeRow(Base):
     to_domain = codec.charge
 
 
-class ReminderRow(Base):
+class ReminderRow(NumberedRow):
     """One client reminder per (session, kind, lead): the unique key is what makes it go once."""
 
     __tablename__ = "reminders"
@@ -253,7 +256,6 @@ class ReminderRow(Base):
         NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -272,11 +274,9 @@ class ReminderRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class NotificationRow(Base):
+class NotificationRow(NumberedRow):
     __tablename__ = "notifications"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -303,11 +303,9 @@ class NotificationRow(Base):
         )
 
 
-class TimeOffRow(Base):
+class TimeOffRow(NumberedRow):
     __tablename__ = "time_off"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -348,11 +346,9 @@ def _audit_document(stored: str | None) -> dict[str, object] | None:
     return document  # type: ignore[no-any-return]  # json.loads is Any; we wrote a dict
 
 
-class FeedRow(Base):
+class FeedRow(NumberedRow):
     __tablename__ = "feeds"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # The URL itself, or "keyring:<key>" when the secret lives in the user's keyring.
     source: Mapped[str] = mapped_column(Text)
@@ -428,14 +424,12 @@ class FeedGroupRow(Base):
     problems: Mapped[str] = mapped_column(Text, default="")
 
 
-class PublishTargetRow(Base):
+class PublishTargetRow(NumberedRow):
     """Where the practice calendar is published (DESIGN.md section 8): a CalDAV collection or
     an .ics file. The password is never here: an environment variable's name, or the keyring."""
 
     __tablename__ = "publish_targets"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # "caldav" or "file"
     url: Mapped[str] = mapped_column(Text)  # a secret in every message (masked)
