@@ -82,3 +82,14 @@ def test_a_new_database_never_reuses_a_deleted_id(practice: Practice) -> None:
     off = practice.add_time_off(TUE_10.replace(day=24), TUE_10.replace(day=25))
     practice.remove_time_off(off.id)
     assert practice.add_time_off(TUE_10.replace(day=24), TUE_10.replace(day=25)).id == off.id + 1
+
+
+def test_every_numbered_table_keeps_its_id_first_and_never_reuses_it() -> None:
+    from kara_tui.db.rows import NumberedRow
+
+    tables = {cls.__table__ for cls in NumberedRow.__subclasses__()}
+    assert {t.name for t in tables} >= {"clients", "sessions", "charges", "notifications", "feeds"}
+    for table in tables:
+        assert table.dialect_kwargs["sqlite_autoincrement"] is True, table.name
+        assert next(iter(table.columns)).name == "id", table.name
+        assert [c.name for c in table.primary_key] == ["id"], table.name

@@ -70,6 +70,14 @@ def test_percent_rounds_half_up(minor: int, pct: int, expected: int) -> None:
     assert Money(minor, "GBP").percent(pct) == Money(expected, "GBP")
 
 
+def test_negated_and_absolute_amounts_keep_the_currency() -> None:
+    refund = Money(-4500, "EUR")
+    assert -refund == Money(4500, "EUR")
+    assert abs(refund) == Money(4500, "EUR")
+    assert abs(-refund) == Money(4500, "EUR")
+    assert str(-Money(1234, "GBP")) == "-12.34 GBP"
+
+
 def test_check_currency() -> None:
     assert check_currency(" eur ") == "EUR"
     with pytest.raises(MoneyError):

@@ -8,7 +8,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.args import action
 from kara_tui.cli.context import Context
-from kara_tui.domain import Money, SessionStatus
+from kara_tui.domain import SessionStatus
 from kara_tui.domain.privacy import initials
 
 _STATUS = {
@@ -66,10 +66,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
     for e in day.entries:
         s = e.session
         parts = [s.location, e.series or "", _STATUS.get(s.status, "")]
-        parts += [
-            f"owes {m}" if m.minor > 0 else f"refund due {Money(-m.minor, m.currency)}"
-            for m in e.balance
-        ]
+        parts += [f"owes {m}" if m.minor > 0 else f"refund due {-m}" for m in e.balance]
         notes = " · ".join(p for p in parts if p)
         start, end = s.start.astimezone(tz), s.end.astimezone(tz)
         name = shown(s.client_name)

@@ -10,14 +10,7 @@ from typing import Any
 from kara_tui.cli import render
 from kara_tui.cli.args import action, actions, choice, whole, write_out
 from kara_tui.cli.context import Context
-from kara_tui.domain import (
-    ChargeKind,
-    ChargeStatus,
-    DomainError,
-    Money,
-    PaymentMethod,
-    SessionStatus,
-)
+from kara_tui.domain import ChargeKind, ChargeStatus, DomainError, PaymentMethod, SessionStatus
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 
@@ -81,9 +74,7 @@ def charges_pay(ctx: Context, args: argparse.Namespace) -> int:
     tz = ctx.practice.tz
     when = f"{charge.paid_at.astimezone(tz):%Y-%m-%d}"
     if charge.kind is ChargeKind.REFUND:
-        print(
-            f"refund {charge.id} ({Money(-charge.amount.minor, charge.amount.currency)}) paid out on {when}"
-        )
+        print(f"refund {charge.id} ({-charge.amount}) paid out on {when}")
     else:
         print(f"charge {charge.id} ({charge.amount}) paid on {when}")
     return 0
@@ -169,7 +160,7 @@ def statement_text(st: Any, tz: Any, *, markdown: bool = False) -> str:
         ref = f", reference {clean_line(c.reference)}" if c.reference else ""
         what = "refund paid out" if c.amount.minor < 0 else "paid"
         out.append(
-            f"{item}{(c.paid_at or c.created_at).astimezone(tz):%d %b %Y}: {what} {Money(abs(c.amount.minor), c.amount.currency)}{method}{ref}"
+            f"{item}{(c.paid_at or c.created_at).astimezone(tz):%d %b %Y}: {what} {abs(c.amount)}{method}{ref}"
         )
     if not st.payments:
         out.append(f"{item}none")

@@ -126,11 +126,14 @@ class Context:
                 why = read_only_reason(url, exc)
                 if why is None:
                     raise
+                # A refused write says it in its own line: the read-only line kept for the
+                # end of the command is then dropped.
+                refused = self._later.clear
                 try:
-                    engine = _opened(url, "ro", why, self._refused)
+                    engine = _opened(url, "ro", why, refused)
                 except StorageError:
                     try:  # not even SQLite's shared-memory file can be made
-                        engine = _opened(url, "immutable", why, self._refused)
+                        engine = _opened(url, "immutable", why, refused)
                     except StorageError:
                         raise exc from None
                 self.read_only = why
@@ -154,9 +157,6 @@ class Context:
             import sys
 
             print(f"kara-tui: warning: {text}", file=sys.stderr)
-
-    def _refused(self) -> None:
-        self._later.clear()
 
     def _check_file(self) -> None:
         """Say once if the database file can be read by other users."""

@@ -102,13 +102,14 @@ def exposure_warning(url: str) -> str | None:
     )
 
 
-# What a failure to open says -> why the data can still be read but not changed.
-_WANT_OF_WRITING = {
-    "disk is full": "the disk is full",
-    "read-only": "the database file is read-only",
-    "disk could not be read or written": "the disk cannot be written",
-    "cannot be opened": "its folder cannot be written",
-}
+# What a failure to open says -> why the data can still be read but not changed; searched in
+# this order, the first words found give the reason.
+_WANT_OF_WRITING = (
+    ("disk is full", "the disk is full"),
+    ("read-only", "the database file is read-only"),
+    ("disk could not be read or written", "the disk cannot be written"),
+    ("cannot be opened", "its folder cannot be written"),
+)
 
 
 def read_only_reason(url: str, exc: BaseException) -> str | None:
@@ -118,7 +119,7 @@ def read_only_reason(url: str, exc: BaseException) -> str | None:
     if path is None or not path.is_file():
         return None
     text = str(exc).lower()
-    return next((why for words, why in _WANT_OF_WRITING.items() if words in text), None)
+    return next((why for words, why in _WANT_OF_WRITING if words in text), None)
 
 
 def make_engine(

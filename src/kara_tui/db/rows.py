@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -48,6 +49,15 @@ class Base(DeclarativeBase):
 NEVER_REUSED = {"sqlite_autoincrement": True}
 
 
+class NumberedRow(Base):
+    """A table of such ids: its ``id`` primary key, first among its columns, never reused."""
+
+    __abstract__ = True
+    __table_args__: Any = NEVER_REUSED  # a table with more args lists NEVER_REUSED among them
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
 class ProfessionalRow(Base):
     __tablename__ = "professionals"
 
@@ -74,15 +84,12 @@ class ProfessionalRow(Base):
         Boolean, default=False, server_default=false()
     )
 
-    def to_domain(self) -> d.Professional:
-        return codec.professional(self)
+    to_domain = codec.professional
 
 
-class ClientRow(Base):
+class ClientRow(NumberedRow):
     __tablename__ = "clients"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     email: Mapped[str] = mapped_column(String(320), default="")
@@ -97,11 +104,10 @@ class ClientRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reminder_leads: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
-    def to_domain(self) -> d.Client:
-        return codec.client(self)
+    to_domain = codec.client
 
 
-class SessionRow(Base):
+class SessionRow(NumberedRow):
     __tablename__ = "sessions"
     __table_args__ = (
         Index("ix_sessions_start_end", "start", "end"),
@@ -110,7 +116,6 @@ class SessionRow(Base):
         NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -154,13 +159,11 @@ class SessionRow(Base):
         )
 
 
-class SeriesRow(Base):
+class SeriesRow(NumberedRow):
     """A series of sessions: its rule and end; its occurrences are SessionRows (series_id)."""
 
     __tablename__ = "session_series"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -193,25 +196,15 @@ class SeriesRow(Base):
 
     def to_domain(self) -> SeriesValue:
         return SeriesValue(
-            id=self.id,
-            uid=self.uid,
-            client_id=self.client_id,
+            **codec.kept(self, "id", "uid", "client_id", "first_start", "minutes", "zone"),
+            **codec.kept(self, "service", "location", "prepaid", "horizon_reached"),
+            **codec.kept(self, "ended_from", "split_from", "sequence"),
             client_name=self.client.name,
-            first_start=self.first_start,
-            minutes=self.minutes,
-            zone=self.zone,
             rule=SeriesRule(
                 Repeat(self.repeat), self.interval, self.count, self.until, self.position
             ),
             fee=d.Money(self.fee_minor, self.currency),
-            service=self.service,
-            location=self.location,
-            prepaid=self.prepaid,
             exceptions=self.exception_starts(),
-            horizon_reached=self.horizon_reached,
-            ended_from=self.ended_from,
-            split_from=self.split_from,
-            sequence=self.sequence,
         )
 
 
@@ -230,15 +223,12 @@ class CancellationRow(Base):
     charged: Mapped[bool] = mapped_column(Boolean)
     cancelled_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    def to_domain(self) -> d.Cancellation:
-        return codec.cancellation(self)
+    to_domain = codec.cancellation
 
 
-class ChargeRow(Base):
+class ChargeRow(NumberedRow):
     __tablename__ = "charges"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True, index=True
     )
@@ -254,11 +244,10 @@ class ChargeRow(Base):
     reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
     void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    def to_domain(self) -> d.Charge:
-        return codec.charge(self)
+    to_domain = codec.charge
 
 
-class ReminderRow(Base):
+class ReminderRow(NumberedRow):
     """One client reminder per (session, kind, lead): the unique key is what makes it go once."""
 
     __tablename__ = "reminders"
@@ -267,7 +256,6 @@ class ReminderRow(Base):
         NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -286,11 +274,9 @@ class ReminderRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class NotificationRow(Base):
+class NotificationRow(NumberedRow):
     __tablename__ = "notifications"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
     )
@@ -310,35 +296,23 @@ class NotificationRow(Base):
 
     def to_domain(self) -> d.Notification:
         return d.Notification(
-            id=self.id,
-            session_id=self.session_id,
+            **codec.kept(self, "id", "session_id", "recipient", "subject", "body", "ical"),
+            **codec.kept(self, "error", "created_at", "sent_at", "attempts", "outcome"),
             kind=d.NotificationKind(self.kind),
-            recipient=self.recipient,
-            subject=self.subject,
-            body=self.body,
-            ical=self.ical,
             status=d.NotificationStatus(self.status),
-            error=self.error,
-            created_at=self.created_at,
-            sent_at=self.sent_at,
-            attempts=self.attempts,
-            outcome=self.outcome,
         )
 
 
-class TimeOffRow(Base):
+class TimeOffRow(NumberedRow):
     __tablename__ = "time_off"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id"), index=True)
     start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    def to_domain(self) -> d.TimeOff:
-        return codec.time_off(self)
+    to_domain = codec.time_off
 
 
 class AuditRow(Base):
@@ -372,11 +346,9 @@ def _audit_document(stored: str | None) -> dict[str, object] | None:
     return document  # type: ignore[no-any-return]  # json.loads is Any; we wrote a dict
 
 
-class FeedRow(Base):
+class FeedRow(NumberedRow):
     __tablename__ = "feeds"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     # The URL itself, or "keyring:<key>" when the secret lives in the user's keyring.
     source: Mapped[str] = mapped_column(Text)
@@ -452,14 +424,12 @@ class FeedGroupRow(Base):
     problems: Mapped[str] = mapped_column(Text, default="")
 
 
-class PublishTargetRow(Base):
+class PublishTargetRow(NumberedRow):
     """Where the practice calendar is published (DESIGN.md section 8): a CalDAV collection or
     an .ics file. The password is never here: an environment variable's name, or the keyring."""
 
     __tablename__ = "publish_targets"
-    __table_args__ = NEVER_REUSED
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # "caldav" or "file"
     url: Mapped[str] = mapped_column(Text)  # a secret in every message (masked)

@@ -1,51 +1,7 @@
 """The practice's vocabulary as frozen values: no database, no UI."""
 
-from kara_tui.domain.model import (
-    AuditEvent,
-    Cancellation,
-    Charge,
-    ChargeKind,
-    ChargeStatus,
-    Client,
-    DomainError,
-    ExternalEvent,
-    Feed,
-    Notification,
-    NotificationKind,
-    NotificationStatus,
-    PaymentMethod,
-    Professional,
-    Programme,
-    Reason,
-    Session,
-    SessionStatus,
-    TimeOff,
-    WorkingHours,
-    instant,
-)
+from kara_tui.domain import model
+from kara_tui.domain.model import *  # noqa: F403  (the entities and their vocabulary)
 from kara_tui.domain.money import Money
 
-__all__ = [
-    "AuditEvent",
-    "Cancellation",
-    "Charge",
-    "ChargeKind",
-    "ChargeStatus",
-    "Client",
-    "DomainError",
-    "ExternalEvent",
-    "Feed",
-    "Money",
-    "Notification",
-    "NotificationKind",
-    "NotificationStatus",
-    "PaymentMethod",
-    "Professional",
-    "Programme",
-    "Reason",
-    "Session",
-    "SessionStatus",
-    "TimeOff",
-    "WorkingHours",
-    "instant",
-]
+__all__ = [*model.__all__, "Money"]

@@ -9,6 +9,30 @@ from enum import StrEnum
 from kara_tui.domain.labelled import LabelledEnum
 from kara_tui.domain.money import Money
 
+__all__ = [
+    "AuditEvent",
+    "Cancellation",
+    "Charge",
+    "ChargeKind",
+    "ChargeStatus",
+    "Client",
+    "DomainError",
+    "ExternalEvent",
+    "Feed",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
+    "PaymentMethod",
+    "Professional",
+    "Programme",
+    "Reason",
+    "Session",
+    "SessionStatus",
+    "TimeOff",
+    "WorkingHours",
+    "instant",
+]
+
 
 class DomainError(ValueError):
     """A request the practice's rules refuse; the message is shown to the user as is."""

@@ -93,6 +93,12 @@ class Money:
         )
         return Money(int(value), self.currency)
 
+    def __neg__(self) -> Money:
+        return Money(-self.minor, self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.minor), self.currency)
+
     def __str__(self) -> str:
         return f"{self.amount_str()} {self.currency}"
 

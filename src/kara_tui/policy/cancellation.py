@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from kara_tui.domain import (
-    ChargeKind,
-    Client,
-    DomainError,
-    Money,
-    PaymentMethod,
-    Professional,
-    Programme,
-    Reason,
-    Session,
-)
+from kara_tui.domain import ChargeKind, DomainError, Money, PaymentMethod, Programme, Reason
 from kara_tui.policy.cancel_money import credit_note, late_fee
 from kara_tui.policy.sponsored import has_credit_to_spend
+
+if TYPE_CHECKING:  # the rules read these entities' fields; they never make one
+    from kara_tui.domain import Client, Professional, Session
 
 SPONSORED_WINDOW_HOURS = 24
 PENALTY_WARNING_HOURS = 24

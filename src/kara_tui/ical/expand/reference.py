@@ -15,18 +15,8 @@ from icalendar.prop import vBroken, vRecur
 
 from kara_tui.ical import compat
 from kara_tui.ical.budget import FEED_SECONDS, Budget, FeedTooCostly, StepLimit
-from kara_tui.ical.expand.occurrence import (
-    NOTE_PREFIX,
-    Context,
-    Occurrence,
-    Problem,
-    clean_text,
-    error_said,
-    group_digest,
-    plural,
-    recurrence_id_of,
-    span_of,
-)
+from kara_tui.ical.expand import occurrence as shared
+from kara_tui.ical.expand.occurrence import Context, Occurrence, Problem
 from kara_tui.ical.prepare import EventSource
 from kara_tui.ical.timezones import BROKEN_MARK, is_date_only
 from kara_tui.ical.watchdog import TimeLimitExceeded, Watchdog
@@ -63,15 +53,15 @@ def _make(
     digest: str,
     floating: tzinfo,
 ) -> Occurrence:
-    start_n, end_n, all_day = span_of(start, end, floating)
+    start_n, end_n, all_day = shared.span_of(start, end, floating)
     return Occurrence(
         uid=uid,
         recurrence_id=recurrence_id,
         start=start_n,
         end=end_n,
         all_day=all_day,
-        summary=clean_text(event.get("SUMMARY")),
-        location=clean_text(event.get("LOCATION")),
+        summary=shared.clean_text(event.get("SUMMARY")),
+        location=shared.clean_text(event.get("LOCATION")),
         busy=_busy(event),
         cancelled=_status(event) == "CANCELLED",
         component_hash=digest,
@@ -79,7 +69,7 @@ def _make(
 
 
 def series_digest(members: list[Member]) -> str:
-    return group_digest([m.source.digest for m in members])
+    return shared.group_digest([m.source.digest for m in members])
 
 
 def _start(event: Event) -> Any:
@@ -124,7 +114,8 @@ def tidy(event: Event, uid: str = "", ctx: Context | None = None) -> str | None:
             ctx.problems.append(
                 Problem(
                     uid,
-                    f"{NOTE_PREFIX}its end time (DTEND) could not be read; its DURATION was used",
+                    f"{shared.NOTE_PREFIX}its end time (DTEND) could not be read;"
+                    " its DURATION was used",
                 )
             )
         elif isinstance(start, datetime):
@@ -133,7 +124,7 @@ def tidy(event: Event, uid: str = "", ctx: Context | None = None) -> str | None:
             ctx.problems.append(
                 Problem(
                     uid,
-                    f"{NOTE_PREFIX}its end time (DTEND) could not be read and its length is"
+                    f"{shared.NOTE_PREFIX}its end time (DTEND) could not be read and its length is"
                     " unknown;"
                     f" it was kept as busy for {_length_said(length)}",
                 )
@@ -277,7 +268,7 @@ class Expander:
                 uid,
                 usable,
                 digest,
-                f"its repetitions could not be worked out ({error_said(error)})",
+                f"its repetitions could not be worked out ({shared.error_said(error)})",
             )
         return found
 
@@ -304,8 +295,8 @@ class Expander:
             else:
                 self.problem(
                     uid,
-                    f"{NOTE_PREFIX}its RECURRENCE-ID could not be read; the occurrence starting"
-                    f" {when}"
+                    f"{shared.NOTE_PREFIX}its RECURRENCE-ID could not be read;"
+                    f" the occurrence starting {when}"
                     " was imported on its own",
                 )
         return [m for m in members if m not in lost] if series else members
@@ -352,8 +343,8 @@ class Expander:
         last = max(_instant_of(o.start) for o in found)
         self.problem(
             uid,
-            f"{reason}; {plural(len(found), 'occurrence')} up to {last:%Y-%m-%d} were imported,"
-            " any later ones were not",
+            f"{reason}; {shared.plural(len(found), 'occurrence')}"
+            f" up to {last:%Y-%m-%d} were imported, any later ones were not",
         )
         have = {o.recurrence_id for o in found}
         for occurrence in self.fallback_occurrences(uid, members, digest, moved_only=True):
@@ -380,16 +371,16 @@ class Expander:
             try:
                 rid_prop = member.event.get("RECURRENCE-ID")
                 if rid_prop is not None:
-                    rid = recurrence_id_of(rid_prop.dt, all_day, self.ctx.floating)
+                    rid = shared.recurrence_id_of(rid_prop.dt, all_day, self.ctx.floating)
                 elif moved_only:
                     continue
                 elif any(name in member.event for name in ("RRULE", "RDATE")):
-                    rid = recurrence_id_of(_start(member.event), all_day, self.ctx.floating)
+                    rid = shared.recurrence_id_of(_start(member.event), all_day, self.ctx.floating)
                 else:
                     rid = ""
                 out.extend(self.single(member, uid, rid, digest))
             except Exception as error:
-                self.problem(uid, f"skipped an event: {error_said(error)}")
+                self.problem(uid, f"skipped an event: {shared.error_said(error)}")
         return out
 
 
@@ -422,9 +413,9 @@ def convert_occurrence(occurrence: Any, uid: str, digest: str, floating: tzinfo)
         )
         if adapter.this_and_future and start != adapter.start:
             original = start - adapter.move_recurrences_by
-        recurrence_id = recurrence_id_of(original, all_day_series, floating)
+        recurrence_id = shared.recurrence_id_of(original, all_day_series, floating)
     elif "RRULE" in event or "RDATE" in event:
-        recurrence_id = recurrence_id_of(start, all_day_series, floating)
+        recurrence_id = shared.recurrence_id_of(start, all_day_series, floating)
     else:
         recurrence_id = ""
     return _make(event, uid, recurrence_id, start, end, digest, floating)
@@ -433,7 +424,7 @@ def convert_occurrence(occurrence: Any, uid: str, digest: str, floating: tzinfo)
 def group_members(members: list[Member]) -> dict[str, list[Member]]:
     groups: dict[str, list[Member]] = {}
     for member in members:
-        uid = clean_text(member.event.get("UID")) or f"no-uid-{member.source.digest}"
+        uid = shared.clean_text(member.event.get("UID")) or f"no-uid-{member.source.digest}"
         groups.setdefault(uid, []).append(member)
     return groups
 
