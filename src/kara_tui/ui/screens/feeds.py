@@ -26,7 +26,15 @@ from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
-from kara_tui.ui.screens._dialog import Box, BoxedForm, ListTitle, field, form_bindings
+from kara_tui.ui.screens._dialog import (
+    Box,
+    BoxedForm,
+    ListScreen,
+    ListTitle,
+    back_bindings,
+    field,
+    form_bindings,
+)
 from kara_tui.ui.widgets import status_table
 from kara_tui.ui.widgets.targets import TargetsPanel
 from kara_tui.ui.workers import WorkerErrors
@@ -101,7 +109,7 @@ def ask_accept_empty(screen: Screen[Any], report: SyncReport, then: Callable[[st
     )
 
 
-class FeedsScreen(WorkerErrors, Screen[bool]):
+class FeedsScreen(WorkerErrors, ListScreen[bool]):
     """Every feed with its state in words. Only this screen's workers call the feeds service;
     syncs go through the app's FeedSync so they never overlap with the `s` key or the
     background refresh."""
@@ -116,12 +124,10 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         Binding("t", "add_target", "Add target", id="feeds.add_target"),
         # priority: the table's own (hidden) enter would hide this one from the footer
         Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True),
-        Binding("escape", "back", "Back", id="feeds.back"),
-        Binding("q", "back", "Back", show=False),
+        *back_bindings("Back", action="back"),
     ]
     DEFAULT_CSS = """
     FeedsScreen #feeds-title { width: 1fr; }
-    FeedsScreen DataTable { height: 1fr; }
     FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
     FeedsScreen #feeds-status { height: 1; padding: 0 1; color: $text-muted; }
     FeedsScreen #feeds-status.-error { color: $text-error; }
