@@ -783,3 +783,16 @@ class ListScreen(Screen[ResultT]):
     ListScreen DataTable { height: 1fr; }
     ListScreen .list-note { padding: 1 2; color: $text-muted; }
     """
+
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(eq=False)
+class RowsRead(Message, Generic[RowT], bubble=False):
+    """A list's rows as its load worker read them, and the zone their times are shown in. It
+    goes to the list that posted it and no further (the targets panel sits in the feeds
+    screen, and each reads its own rows)."""
+
+    rows: list[RowT]
+    tz: ZoneInfo

@@ -31,6 +31,7 @@ from kara_tui.ui.screens._dialog import (
     BoxedForm,
     ListScreen,
     ListTitle,
+    RowsRead,
     back_bindings,
     field,
     form_bindings,
@@ -134,11 +135,6 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
     """
 
     @dataclass(eq=False)
-    class Loaded(Message):
-        feeds: list[Feed]
-        tz: ZoneInfo
-
-    @dataclass(eq=False)
     class Changed(Message):
         """A write finished; ``said`` is the one line to tell the user."""
 
@@ -182,7 +178,7 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         tz = self._tz or self.practice.tz
-        self.post_message(self.Loaded(self.sync.feeds.all_feeds(), tz))
+        self.post_message(RowsRead(self.sync.feeds.all_feeds(), tz))
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, call: Callable[[], object], said: str) -> None:
@@ -196,8 +192,8 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
 
     # -- results -----------------------------------------------------------------------------
 
-    def on_feeds_screen_loaded(self, message: Loaded) -> None:
-        self.feeds = message.feeds
+    def on_rows_read(self, message: RowsRead[Feed]) -> None:
+        self.feeds = message.rows
         self._tz = message.tz
         self._fill()
         self._detail()
