@@ -19,37 +19,41 @@ class KeySpec:
     id: str  # the name used in the config's [keys] table
     keys: str  # Textual key names, comma separated
     action: str
-    label: str  # short, for the footer
+    label: str  # short, for the footer (which shows the ids in FOOTER_ORDER)
     command: str  # "noun: verb", for the command palette
     help: str  # one line for the help screen
     group: str
-    footer: bool = False
-    display: str | None = None
+
+    @property
+    def display(self) -> str | None:
+        """The keys as shown ("←/h" for "left,h"), where that is not how Textual names them."""
+        shown = _shown(self.keys)
+        return shown if shown != self.keys else None
 
 
 SPECS: tuple[KeySpec, ...] = (
-    KeySpec("prev_day", "left,h", "prev_day", "Day", "go: previous day", "previous day", "Move", display="←/h"),
-    KeySpec("next_day", "right,l", "next_day", "Day", "go: next day", "next day", "Move", display="→/l"),
-    KeySpec("prev_session", "up,k", "prev_session", "Prev", "session: previous", "previous session", "Move", display="↑/k"),
-    KeySpec("next_session", "down,j", "next_session", "Next", "session: next", "next session", "Move", display="↓/j"),
-    KeySpec("prev_page", "left_square_bracket", "prev_page", "Prev week", "go: previous week", "previous week (month in the month view)", "Move", display="["),
-    KeySpec("next_page", "right_square_bracket", "next_page", "Next week", "go: next week", "next week (month in the month view)", "Move", display="]"),
+    KeySpec("prev_day", "left,h", "prev_day", "Day", "go: previous day", "previous day", "Move"),
+    KeySpec("next_day", "right,l", "next_day", "Day", "go: next day", "next day", "Move"),
+    KeySpec("prev_session", "up,k", "prev_session", "Prev", "session: previous", "previous session", "Move"),
+    KeySpec("next_session", "down,j", "next_session", "Next", "session: next", "next session", "Move"),
+    KeySpec("prev_page", "left_square_bracket", "prev_page", "Prev week", "go: previous week", "previous week (month in the month view)", "Move"),
+    KeySpec("next_page", "right_square_bracket", "next_page", "Next week", "go: next week", "next week (month in the month view)", "Move"),
     KeySpec("today", "t", "today", "Today", "go: today", "today", "Move"),
-    KeySpec("goto", "g", "goto", "Go to", "go: to date", "go to a date (2026-12-03, tomorrow, next monday)", "Move", footer=True),
-    KeySpec("search", "slash", "search", "Search", "sessions: search", "find sessions by client name", "Move", footer=True, display="/"),
+    KeySpec("goto", "g", "goto", "Go to", "go: to date", "go to a date (2026-12-03, tomorrow, next monday)", "Move"),
+    KeySpec("search", "slash", "search", "Search", "sessions: search", "find sessions by client name", "Move"),
     KeySpec("view_day", "1", "view('day')", "Day", "view: day", "day view", "Views"),
     KeySpec("view_week", "2", "view('week')", "Week", "view: week", "week view", "Views"),
     KeySpec("view_month", "3", "view('month')", "Month", "view: month", "month view", "Views"),
     KeySpec("view_agenda", "4", "view('agenda')", "Agenda", "view: agenda", "agenda (the coming four weeks)", "Views"),
     KeySpec("privacy", "p", "app.toggle_privacy", "Privacy", "view: toggle privacy", "privacy mode: client initials instead of names (screen sharing)", "Views"),
-    KeySpec("details", "enter", "details", "Details", "session: details", "session details and history", "Session", footer=True, display="⏎"),
-    KeySpec("new", "n", "new", "New", "session: new", "book a new session", "Session", footer=True),
-    KeySpec("edit", "e", "edit", "Edit", "session: edit", "edit the selected session", "Session", footer=True),
-    KeySpec("cancel", "c", "cancel", "Cancel", "session: cancel", "cancel the selected session", "Session", footer=True),
-    KeySpec("reschedule", "r", "reschedule", "Reschedule", "session: reschedule", "reschedule", "Session", footer=True),
-    KeySpec("attend", "a", "attend", "Attended", "session: mark attended", "mark attended", "Session", footer=True),
-    KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session", footer=True),
-    KeySpec("unmark", "u", "unmark", "Undo mark", "session: undo attendance", "undo attended / no-show", "Session", footer=True),
+    KeySpec("details", "enter", "details", "Details", "session: details", "session details and history", "Session"),
+    KeySpec("new", "n", "new", "New", "session: new", "book a new session", "Session"),
+    KeySpec("edit", "e", "edit", "Edit", "session: edit", "edit the selected session", "Session"),
+    KeySpec("cancel", "c", "cancel", "Cancel", "session: cancel", "cancel the selected session", "Session"),
+    KeySpec("reschedule", "r", "reschedule", "Reschedule", "session: reschedule", "reschedule", "Session"),
+    KeySpec("attend", "a", "attend", "Attended", "session: mark attended", "mark attended", "Session"),
+    KeySpec("no_show", "x", "no_show", "No-show", "session: mark no-show", "mark no-show", "Session"),
+    KeySpec("unmark", "u", "unmark", "Undo mark", "session: undo attendance", "undo attended / no-show", "Session"),
     KeySpec("attendance", "A", "attendance", "Attendance", "sessions: mark attendance", "past sessions still unmarked, one after another (a / x / u there)", "Session"),
     KeySpec("delete", "D", "delete", "Delete", "session: delete (booked by mistake)", "delete a session booked by mistake", "Session"),
     KeySpec("time_off", "b", "time_off", "Time off", "time off: block", "block time off", "Practice"),
@@ -60,8 +64,8 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("reports", "R", "reports", "Reports", "reports: open", "reports", "Practice"),
     KeySpec("outbox", "O", "outbox", "Outbox", "outbox: open", "outbox (client notices)", "Practice"),
     KeySpec("settings", "S", "settings", "Settings", "settings: edit", "practice settings", "Practice"),
-    KeySpec("help", "question_mark", "help", "Help", "help: keys", "this help", "App", footer=True, display="?"),
-    KeySpec("quit", "q", "app.quit", "Quit", "app: quit", "quit", "App", footer=True),
+    KeySpec("help", "question_mark", "help", "Help", "help: keys", "this help", "App"),
+    KeySpec("quit", "q", "app.quit", "Quit", "app: quit", "quit", "App"),
 )  # fmt: skip
 
 BY_ID = {spec.id: spec for spec in SPECS}
@@ -81,7 +85,7 @@ MARKING: tuple[tuple[str, str], ...] = (
     ("unmark", "undo the last mark"),
 )
 
-# The footer shows these first, most needed first, so a narrow terminal still shows help.
+# The footer shows these and no other, most needed first, so a narrow terminal still shows help.
 FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "unmark", "edit", "details",
                 "goto", "search", "quit")  # fmt: skip
 
@@ -94,7 +98,7 @@ def bindings() -> list[Binding]:
             spec.keys,
             spec.action,
             spec.label,
-            show=spec.footer,
+            show=spec.id in order,
             key_display=spec.display,
             id=spec.id,
         )
@@ -117,9 +121,11 @@ _NAMES = {
 
 def shown_key(spec: KeySpec, keymap: Mapping[str, str]) -> str:
     """The key as the user will press it, after their config's remapping."""
-    if spec.id not in keymap:
-        return spec.display or spec.keys
-    return "/".join(_NAMES.get(k.strip(), k.strip()) for k in keymap[spec.id].split(","))
+    return _shown(keymap.get(spec.id, spec.keys))
+
+
+def _shown(keys: str) -> str:
+    return "/".join(_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

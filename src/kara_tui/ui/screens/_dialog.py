@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -797,3 +797,26 @@ class ListTitle(Label):
     DEFAULT_CSS = """
     ListTitle { height: 1; background: $panel; text-style: bold; }
     """
+
+
+class ListScreen(Screen[ResultT]):
+    """A full-screen list: a ListTitle, its table taking the height left, lines under it. A
+    ``list-note`` line says what the table cannot (nothing yet, loading), set off from it."""
+
+    DEFAULT_CSS = """
+    ListScreen DataTable { height: 1fr; }
+    ListScreen .list-note { padding: 1 2; color: $text-muted; }
+    """
+
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(eq=False)
+class RowsRead(Message, Generic[RowT], bubble=False):
+    """A list's rows as its load worker read them, and the zone their times are shown in. It
+    goes to the list that posted it and no further (the targets panel sits in the feeds
+    screen, and each reads its own rows)."""
+
+    rows: list[RowT]
+    tz: ZoneInfo

@@ -11,20 +11,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import need_attendance_words
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import ListTitle, ShowsClients, back_bindings
+from kara_tui.ui.screens._dialog import ListScreen, ListTitle, ShowsClients, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class AttendanceScreen(ShowsClients, WorkerErrors, Screen[bool]):
+class AttendanceScreen(ShowsClients, WorkerErrors, ListScreen[bool]):
     """Dismisses with True when anything was marked or undone (the calendar reloads)."""
 
     # The calendar's own ids: a key remapped in the config's [keys] is remapped here too.
@@ -36,7 +35,6 @@ class AttendanceScreen(ShowsClients, WorkerErrors, Screen[bool]):
     ]
 
     DEFAULT_CSS = """
-    AttendanceScreen DataTable { height: 1fr; }
     AttendanceScreen #attendance-hint { padding: 0 1; color: $text-muted; }
     """
 

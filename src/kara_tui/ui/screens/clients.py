@@ -10,7 +10,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
@@ -20,6 +19,7 @@ from kara_tui.ui.screens import _dialog, client_actions
 from kara_tui.ui.screens._dialog import (
     Box,
     BoxedForm,
+    ListScreen,
     ShowsClients,
     field,
     form_bindings,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
+class ClientsScreen(ShowsClients, WorkerErrors, ListScreen[None]):
     BINDINGS = [
         Binding("a", "add", "Add client", id="client_add"),
         Binding("enter", "record", "Record", id="client_record"),
@@ -41,11 +41,6 @@ class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
         Binding("v", "toggle_archived", "Show archived", id="client_show_archived"),
         *_dialog.back_bindings(),
     ]
-
-    DEFAULT_CSS = """
-    ClientsScreen DataTable { height: 1fr; }
-    ClientsScreen #clients-empty { padding: 1 2; color: $text-muted; }
-    """
 
     @dataclass(eq=False)
     class Loaded(Message):
@@ -66,7 +61,7 @@ class ClientsScreen(ShowsClients, WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield _dialog.ListTitle(" Clients", id="clients-title")
         yield DataTable(id="clients-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="clients-empty")
+        yield Static("", id="clients-empty", classes="list-note")
         yield Footer()
 
     def on_mount(self) -> None:

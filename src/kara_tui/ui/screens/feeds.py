@@ -26,7 +26,16 @@ from kara_tui.domain import Feed
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
-from kara_tui.ui.screens._dialog import Box, BoxedForm, ListTitle, field, form_bindings
+from kara_tui.ui.screens._dialog import (
+    Box,
+    BoxedForm,
+    ListScreen,
+    ListTitle,
+    RowsRead,
+    back_bindings,
+    field,
+    form_bindings,
+)
 from kara_tui.ui.widgets import status_table
 from kara_tui.ui.widgets.targets import TargetsPanel
 from kara_tui.ui.workers import WorkerErrors
@@ -101,7 +110,7 @@ def ask_accept_empty(screen: Screen[Any], report: SyncReport, then: Callable[[st
     )
 
 
-class FeedsScreen(WorkerErrors, Screen[bool]):
+class FeedsScreen(WorkerErrors, ListScreen[bool]):
     """Every feed with its state in words. Only this screen's workers call the feeds service;
     syncs go through the app's FeedSync so they never overlap with the `s` key or the
     background refresh."""
@@ -116,21 +125,14 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
         Binding("t", "add_target", "Add target", id="feeds.add_target"),
         # priority: the table's own (hidden) enter would hide this one from the footer
         Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True),
-        Binding("escape", "back", "Back", id="feeds.back"),
-        Binding("q", "back", "Back", show=False),
+        *back_bindings("Back", action="back"),
     ]
     DEFAULT_CSS = """
     FeedsScreen #feeds-title { width: 1fr; }
-    FeedsScreen DataTable { height: 1fr; }
     FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
     FeedsScreen #feeds-status { height: 1; padding: 0 1; color: $text-muted; }
     FeedsScreen #feeds-status.-error { color: $text-error; }
     """
-
-    @dataclass(eq=False)
-    class Loaded(Message):
-        feeds: list[Feed]
-        tz: ZoneInfo
 
     @dataclass(eq=False)
     class Changed(Message):
@@ -176,7 +178,7 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         tz = self._tz or self.practice.tz
-        self.post_message(self.Loaded(self.sync.feeds.all_feeds(), tz))
+        self.post_message(RowsRead(self.sync.feeds.all_feeds(), tz))
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, call: Callable[[], object], said: str) -> None:
@@ -190,8 +192,8 @@ class FeedsScreen(WorkerErrors, Screen[bool]):
 
     # -- results -----------------------------------------------------------------------------
 
-    def on_feeds_screen_loaded(self, message: Loaded) -> None:
-        self.feeds = message.feeds
+    def on_rows_read(self, message: RowsRead[Feed]) -> None:
+        self.feeds = message.rows
         self._tz = message.tz
         self._fill()
         self._detail()

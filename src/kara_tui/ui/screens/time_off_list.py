@@ -12,21 +12,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kara_tui.clock import Clock
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import ListTitle, back_bindings
+from kara_tui.ui.screens._dialog import ListScreen, ListTitle, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
-class TimeOffScreen(WorkerErrors, Screen[None]):
+class TimeOffScreen(WorkerErrors, ListScreen[None]):
     """Every block of time off, oldest first; the cursor starts on the first one still to come."""
 
     BINDINGS = [
@@ -34,11 +33,6 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
         Binding("d,delete", "remove", "Remove", id="time_off_remove"),
         *back_bindings(),
     ]
-
-    DEFAULT_CSS = """
-    TimeOffScreen DataTable { height: 1fr; }
-    TimeOffScreen #time-off-status { padding: 1 2; color: $text-muted; }
-    """
 
     @dataclass(eq=False)
     class Loaded(Message):
@@ -59,7 +53,7 @@ class TimeOffScreen(WorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield ListTitle(f" Time off ({self.tz.key})", id="time-off-title")
         yield DataTable(id="time-off-table", cursor_type="row", zebra_stripes=True)
-        yield Static("Loading…", id="time-off-status")
+        yield Static("Loading…", id="time-off-status", classes="list-note")
         yield Footer()
 
     def on_mount(self) -> None:

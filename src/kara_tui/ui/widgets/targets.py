@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Static
 
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
-from kara_tui.ui.screens._dialog import ListTitle
+from kara_tui.ui.screens._dialog import ListTitle, RowsRead
 from kara_tui.ui.widgets import status_table
 
 if TYPE_CHECKING:
@@ -64,11 +64,6 @@ class TargetsPanel(Vertical):
     """
 
     @dataclass(eq=False)
-    class Loaded(Message):
-        targets: list[PublishTarget]
-        tz: ZoneInfo
-
-    @dataclass(eq=False)
     class Ran(Message):
         """A publish the user asked for finished (None: another run was going)."""
 
@@ -99,7 +94,7 @@ class TargetsPanel(Vertical):
 
     @work(thread=True, exclusive=True, group="targets-load", exit_on_error=False)
     def reload(self) -> None:
-        self.post_message(self.Loaded(self.sync.targets.list(), self.practice.tz))
+        self.post_message(RowsRead(self.sync.targets.list(), self.practice.tz))
 
     @work(thread=True, group="targets-write", exit_on_error=False)
     def _remove(self, name: str) -> None:
@@ -110,9 +105,8 @@ class TargetsPanel(Vertical):
     def publish_now(self, name: str | None = None) -> None:
         self.post_message(self.Ran(self.sync.run(name, wait=True)))
 
-    def on_targets_panel_loaded(self, message: Loaded) -> None:
-        message.stop()
-        self.targets = message.targets
+    def on_rows_read(self, message: RowsRead[PublishTarget]) -> None:
+        self.targets = message.rows
         self._tz = message.tz
         self._fill()
         self._detail()
