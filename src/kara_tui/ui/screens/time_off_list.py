@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import work
@@ -14,18 +13,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from kara_tui.clock import Clock
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import ListScreen, ListTitle, back_bindings
+from kara_tui.ui.screens._dialog import ListScreen, ListTitle, PracticeDay, back_bindings
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
-    from kara_tui.services.practice import Practice
+    pass
 
 
-class TimeOffScreen(WorkerErrors, ListScreen[None]):
+class TimeOffScreen(PracticeDay, WorkerErrors, ListScreen[None]):
     """Every block of time off, oldest first; the cursor starts on the first one still to come."""
 
     BINDINGS = [
@@ -34,6 +32,8 @@ class TimeOffScreen(WorkerErrors, ListScreen[None]):
         *back_bindings(),
     ]
 
+    blocks: Sequence[TimeOff] = ()  # as the last load read them
+
     @dataclass(eq=False)
     class Loaded(Message):
         blocks: list[TimeOff]
@@ -41,14 +41,6 @@ class TimeOffScreen(WorkerErrors, ListScreen[None]):
     @dataclass(eq=False)
     class Removed(Message):
         said: str
-
-    def __init__(self, practice: Practice, tz: ZoneInfo, clock: Clock, *, day: date) -> None:
-        super().__init__()
-        self.practice = practice
-        self.tz = tz
-        self.clock = clock
-        self.day = day
-        self.blocks: list[TimeOff] = []
 
     def compose(self) -> ComposeResult:
         yield ListTitle(f" Time off ({self.tz.key})", id="time-off-title")
