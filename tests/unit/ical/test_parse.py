@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -182,19 +181,13 @@ def test_x_wr_timezone_reads_floating_times() -> None:
     assert only(parse(body)).start == datetime(2025, 6, 1, 8, tzinfo=UTC)
 
 
-# --- hostile input: each finishes quickly with a bounded result and a report ---
-
-
-def _timed(body: bytes, **kwargs: object) -> tuple[ParseResult, float]:
-    started = time.monotonic()
-    result = parse(body, **kwargs)
-    return result, time.monotonic() - started
+# --- hostile input: each ends with a bounded result and a report. The bounds are counted in
+# occurrences and steps, not seconds (issue 14), so these assert the bounds, never a time.
 
 
 def test_secondly_rule_without_end_is_bounded() -> None:
     body = feed("UID:s@test\nDTSTART:20250101T000000Z\nRRULE:FREQ=SECONDLY\n")
-    result, took = _timed(body)
-    assert took < 3
+    result = parse(body)
     # Issue 14 raised the per-series cap from 5,000 to 20,000 (RFC 5545's every-20-minutes
     # example has 10,944 occurrences in a sync window).
     assert len(result.occurrences) <= 20_000
@@ -203,16 +196,14 @@ def test_secondly_rule_without_end_is_bounded() -> None:
 
 def test_secondly_rule_inside_the_window_hits_the_count_bound() -> None:
     body = feed("UID:s@test\nDTSTART:20260331T000000Z\nRRULE:FREQ=SECONDLY\n")
-    result, took = _timed(body, max_occurrences_per_series=1000)
-    assert took < 3
+    result = parse(body, max_occurrences_per_series=1000)
     assert len(result.occurrences) == 1000
     assert "more than 1,000 times" in result.problems[0].reason
 
 
 def test_interval_zero_is_refused_with_first_occurrence_kept() -> None:
     body = feed("UID:i@test\nDTSTART:20250301T100000Z\nRRULE:FREQ=DAILY;INTERVAL=0\n")
-    result, took = _timed(body)
-    assert took < 1
+    result = parse(body)
     assert [o.start for o in result.occurrences] == [datetime(2025, 3, 1, 10, tzinfo=UTC)]
     assert "INTERVAL=0" in result.problems[0].reason
 
@@ -224,8 +215,7 @@ def test_rule_that_never_matches_is_stopped_by_the_step_bound() -> None:
         "UID:n@test\nDTSTART:20250101T100000Z\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\n",
         "UID:ok@test\nDTSTART:20250301T100000Z\n",
     )
-    result, took = _timed(body, max_seconds_per_series=5.0)
-    assert took < 5
+    result = parse(body, max_seconds_per_series=5.0)
     assert "needs more than 50,000 steps" in result.problems[0].reason
     assert "ok@test" in {o.uid for o in result.occurrences}
 
@@ -237,16 +227,14 @@ def test_year_9999_dates_do_not_break_the_feed() -> None:
         "UID:y3@test\nDTSTART:20250301T100000Z\nRRULE:FREQ=YEARLY;UNTIL=99991231T000000Z\n",
         "UID:ok@test\nDTSTART:20250301T100000Z\n",
     )
-    result, took = _timed(body)
-    assert took < 3
+    result = parse(body)
     assert {o.uid for o in result.occurrences} == {"ok@test", "y3@test"}
 
 
 def test_a_20_mb_line_is_dropped_quickly() -> None:
     huge = "DESCRIPTION:" + "x" * 20_000_000
     body = feed(f"UID:l@test\nDTSTART:20250301T100000Z\n{huge}\n")
-    result, took = _timed(body)
-    assert took < 5
+    result = parse(body)
     assert only(result).uid == "l@test"
     assert any("longer than" in p.reason for p in result.problems)
 
@@ -258,10 +246,9 @@ def test_50000_events_finish_with_every_event() -> None:
         f"DTEND:2025{i % 12 + 1:02d}{i % 28 + 1:02d}T{i % 24:02d}3000Z\nSUMMARY:E{i}\n"
         for i in range(50_000)
     ]
-    result, took = _timed(feed(*events))
+    result = parse(feed(*events))
     assert result.event_count == 50_000
     assert len(result.occurrences) == 50_000
-    assert took < 60
 
 
 # --- DST: RFC 5545 3.3.5 reads a nonexistent local time with the offset before the gap
