@@ -9,7 +9,7 @@ Every message raises the series' SEQUENCE, so the client's calendar takes the ne
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, select
@@ -85,6 +85,17 @@ def rule_of(series: SeriesRow) -> SeriesRule:
     return SeriesRule(
         Repeat(series.repeat), series.interval, series.count, series.until, series.position
     )
+
+
+def rule_columns(rule: SeriesRule) -> dict[str, Any]:
+    """The series row's columns that hold ``rule`` (what ``rule_of`` reads back)."""
+    return {
+        "repeat": rule.repeat.value,
+        "interval": rule.interval,
+        "count": rule.count,
+        "until": rule.until,
+        "position": rule.position,
+    }
 
 
 def is_gone(series: SeriesRow) -> bool:
