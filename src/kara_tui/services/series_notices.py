@@ -202,13 +202,11 @@ def _text(
     verb = "updated" if updated else "confirmed"
     what = "have been updated: they are" if updated else "are booked"
     letter = notice_text.Letter(series.client.name, pro.name, tz, message)
-    return notice_text.NoticeText(
-        subject=f"Appointments {verb}: {how} at {first_local:%H:%M}",
-        body=letter.body(
-            f"Your appointments {what} {how} at {first_local:%H:%M} ({tz.key}), from "
-            f"{notice_text.short_when(series.first_start, tz)}{ends}{where}.",
-            terms,
-        ),
+    return letter.notice(
+        f"Appointments {verb}: {how} at {first_local:%H:%M}",
+        f"Your appointments {what} {how} at {first_local:%H:%M} ({tz.key}), from "
+        f"{notice_text.short_when(series.first_start, tz)}{ends}{where}.",
+        terms,
     )
 
 
