@@ -391,3 +391,23 @@ def test_cancel_range_cancels_the_occurrences_in_it_and_the_series_goes_on(
     assert after and all(s.status is SessionStatus.SCHEDULED for s in after)
     kinds = [n.kind.value for n in practice.list_notifications()]
     assert kinds == ["confirmation", "cancellation", "cancellation"]
+
+
+def test_a_series_keeps_its_terms_as_its_sessions_do(practice, book, anna) -> None:
+    # One settling of the terms (services/booking_terms.py) for a series and its sessions:
+    # the series row holds the service and place checked and stripped, as each session does.
+    booked = book.book(anna.id, TUE, SeriesRule(Repeat.WEEKLY, count=2), service="  Couples ")
+    assert booked.series.service == "Couples"
+    assert {s.service for s in booked.sessions} == {"Couples"}
+    with pytest.raises(DomainError, match="the location"):
+        book.book(anna.id, TUE + timedelta(days=1), WEEKLY_12, location="Room\x071")
+    with pytest.raises(DomainError, match="at least one minute"):
+        book.book(anna.id, TUE + timedelta(days=1), WEEKLY_12, minutes=0)
+    assert len(practice.list_sessions()) == 2
+
+
+def test_a_series_booked_with_a_weekday_position_keeps_it(practice, book, anna) -> None:
+    rule = SeriesRule(Repeat.MONTHLY_BY_WEEKDAY, count=2, position=-1)  # the last Tuesday
+    booked = book.book(anna.id, datetime(2026, 11, 24, 10, tzinfo=UTC), rule)
+    assert booked.series.rule.position == -1
+    assert [s.start.day for s in booked.sessions] == [24, 29]  # 24 Nov, 29 Dec

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Unpack
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -13,7 +13,6 @@ from kara_tui.domain import (
     DomainError,
     Money,
     NotificationKind,
-    Professional,
     Reason,
     SessionStatus,
 )
@@ -22,6 +21,7 @@ from kara_tui.domain.text import check_text
 from kara_tui.policy.sessions import check_fee, check_minutes
 from kara_tui.policy.sponsored import holds_credit_at_booking
 from kara_tui.services import invitations, reminders, series_links, series_notices
+from kara_tui.services.booking_terms import SessionTerms, Terms, kept
 from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.lookup import (
     client_row,
@@ -41,31 +41,23 @@ def book(
     client: str | int,
     start: datetime,
     *,
-    minutes: int | None = None,
-    fee: Money | None = None,
-    service: str = "",
-    location: str = "",
-    prepaid: bool = False,
     force: bool = False,
     notify: bool = False,
     rescheduled_from: int | None = None,
     reason: str = "",
     series_id: int | None = None,
     original_start: datetime | None = None,
+    **given: Unpack[Terms],
 ) -> SessionRow:
-    """Book a session for ``client`` (a name or an id); unless ``force``, a clash refuses it.
-    ``notify`` queues the client's invitation (the CLI and the booking form pass it; nothing
-    is queued for a client without an email)."""
+    """Book a session for ``client`` (a name or an id) on the ``given`` terms; unless
+    ``force``, a clash refuses it. ``notify`` queues the client's invitation (the CLI and the
+    booking form pass it; nothing is queued for a client without an email)."""
     start = utc(start, "start")
-    service = check_text(service, "the service", lengths.LABEL)
-    location = check_text(location, "the location", lengths.LABEL)
     pro_row = professional_row(uow)
     pro = pro_row.to_domain()
     client_r = bookable_client(uow.db, client)
-    minutes, fee = length_and_fee(pro, client_r, minutes, fee)
-    check_minutes(minutes)
-    end = start + timedelta(minutes=minutes)
-    check_fee(fee)
+    terms = SessionTerms.settle(pro, client_r, **given)
+    end = start + timedelta(minutes=terms.minutes)
     if not force:
         refuse_conflicts(uow, pro, start, end)
     now = uow.clock.now()
@@ -73,23 +65,12 @@ def book(
     if reserve:
         client_r.sponsored_credit -= 1
     row = SessionRow(
-        uid=f"{uuid.uuid4()}@kara-tui",
-        professional_id=pro_row.id,
-        client_id=client_r.id,
-        client=client_r,
+        **terms.new_row(pro_row, client_r, now),
         start=start,
         end=end,
-        service=service.strip(),
-        location=location.strip(),
-        fee_minor=fee.minor,
-        currency=fee.currency,
         status=SessionStatus.SCHEDULED.value,
-        prepaid=prepaid,
         credit_reserved=reserve,
-        sequence=0,
         rescheduled_from=rescheduled_from,
-        created_at=now,
-        updated_at=now,
         series_id=series_id,  # an occurrence of a series (services/series.py)
         original_start=original_start,
     )
@@ -109,15 +90,6 @@ def bookable_client(db: DbSession, client: str | int) -> ClientRow:
     if row.archived:
         raise DomainError(f"{row.name} is archived; restore the client to book")
     return row
-
-
-def length_and_fee(
-    pro: Professional, client: ClientRow, minutes: int | None, fee: Money | None
-) -> tuple[int, Money]:
-    """A booking's length and fee: as given, else the practice's length and the client's fee."""
-    if minutes is None:
-        minutes = pro.default_minutes
-    return minutes, Money(client.fee_minor, client.currency) if fee is None else fee
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,16 +251,12 @@ def reschedule(
         uow,
         client_id,
         start,
-        minutes=length,
-        fee=Money(old.fee_minor, old.currency),
-        service=old.service,
-        location=old.location,
-        prepaid=old.prepaid,
         force=True,
         rescheduled_from=old.id,
         reason=f"rescheduled from session {old.id}",
         series_id=series_id,
         original_start=original_start,
+        **kept(old, length),
     )
     if notify:
         pro = professional_row(uow).to_domain()

@@ -61,6 +61,19 @@ class Regular:
     location: str
 
 
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One session of a regular's, booked at ``booked_at``; ``roll``, ``hours`` and ``coin``
+    are the draws that decide how it goes (see ``_outcome``)."""
+
+    start: datetime
+    regular: Regular
+    roll: float
+    hours: float
+    coin: float
+    booked_at: datetime
+
+
 def seed(practice: Practice) -> None:
     """Fill an empty database with a demo practice around ``practice.clock``'s today."""
     pro = practice.ensure_professional()
@@ -119,16 +132,6 @@ def _clients(practice: Practice, rng: random.Random) -> list[Regular]:
             )
         )
     return regulars
-
-
-@dataclass(frozen=True, slots=True)
-class Planned:
-    start: datetime
-    regular: Regular
-    roll: float
-    hours: float
-    coin: float
-    booked_at: datetime
 
 
 class _Seeder:

@@ -50,6 +50,10 @@ class Letter:
         parts = [greeting, *paragraphs, clean_message(self.message), self.professional_name]
         return "\n\n".join(p for p in parts if p) + "\n"
 
+    def notice(self, subject: str, *paragraphs: str) -> NoticeText:
+        """The notice with ``subject`` and this letter's ``body`` of the paragraphs."""
+        return NoticeText(subject, self.body(*paragraphs))
+
 
 def short_when(at: datetime, tz: ZoneInfo) -> str:
     """'Tue 8 Dec 15:00': the time a subject names."""
@@ -99,18 +103,16 @@ def cancellation(
     else:
         subject = f"Appointment cancelled: {short_when(start, tz)}"
         what = f"Your appointment on {_long_when(start, tz)} has been cancelled."
-    return NoticeText(subject=subject, body=letter.body(what, money))
+    return letter.notice(subject, what, money)
 
 
 def moved(letter: Letter, start: datetime, to: datetime) -> NoticeText:
     tz = letter.tz
-    return NoticeText(
-        subject=f"Appointment moved: {short_when(start, tz)}",
-        body=letter.body(
-            f"Your appointment on {_long_when(start, tz)} has been moved to "
-            f"{_long_when(to, tz)}. A new invitation for that time follows; this message "
-            "removes the old one from your calendar."
-        ),
+    return letter.notice(
+        f"Appointment moved: {short_when(start, tz)}",
+        f"Your appointment on {_long_when(start, tz)} has been moved to "
+        f"{_long_when(to, tz)}. A new invitation for that time follows; this message "
+        "removes the old one from your calendar.",
     )
 
 
@@ -121,9 +123,8 @@ def confirmed(
     where = f", at {location}" if location else ""
     verb = "updated" if updated else "confirmed"
     what = "has been updated: it is" if updated else "is booked"
-    return NoticeText(
-        subject=f"Appointment {verb}: {short_when(start, letter.tz)}",
-        body=letter.body(
-            f"Your appointment {what} for {_long_when(start, letter.tz)}{where}.", terms
-        ),
+    return letter.notice(
+        f"Appointment {verb}: {short_when(start, letter.tz)}",
+        f"Your appointment {what} for {_long_when(start, letter.tz)}{where}.",
+        terms,
     )

@@ -30,14 +30,12 @@ def text(row: SessionRow, pro: Professional, now: datetime) -> notice_text.Notic
         row.client.to_domain(), pro, row.start, Money(row.fee_minor, row.currency), tz, now
     )
     reach = f"To reach {pro.name}, reply to this email" + (f" ({pro.email})." if pro.email else ".")
-    body = notice_text.Letter(row.client.name, pro.name, tz).body(
+    return notice_text.Letter(row.client.name, pro.name, tz).notice(
+        f"Appointment reminder: {notice_text.short_when(row.start, tz)}",
         f"A reminder of your appointment on {local:%A} {local.day} {local:%B %Y at %H:%M} "
         f"({tz.key}), {minutes} minutes{where}.",
         terms,
         reach,
-    )
-    return notice_text.NoticeText(
-        subject=f"Appointment reminder: {notice_text.short_when(row.start, tz)}", body=body
     )
 
 

@@ -10,22 +10,22 @@ off the calendar in services/series_end.py).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Unpack
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kara_tui.db.rows import ClientRow, ProfessionalRow, SeriesRow, SessionRow
-from kara_tui.domain import DomainError, Money, Professional, Session
+from kara_tui.domain import DomainError, Professional, Session
 from kara_tui.domain.series import Series, SeriesRule
 from kara_tui.policy.conflicts import Conflict
 from kara_tui.services import booking, series_links, series_notices, slots
+from kara_tui.services.booking_terms import SessionTerms, Terms, kept
 from kara_tui.services.errors import SeriesConflictError
 from kara_tui.services.lookup import client_row, rows_of, series_row, session_row
 from kara_tui.services.series_place import Place, describe
@@ -86,15 +86,11 @@ def fill(uow: UnitOfWork, series: SeriesRow, pro: Professional) -> list[int]:
                     uow,
                     series.client_id,
                     start,
-                    minutes=series.minutes,
-                    fee=Money(series.fee_minor, series.currency),
-                    service=series.service,
-                    location=series.location,
-                    prepaid=series.prepaid,
                     force=True,
                     reason=f"series {series.id}",
                     series_id=series.id,
                     original_start=start,
+                    **kept(series, series.minutes),
                 )
         except IntegrityError:
             continue  # booked by another process at the same moment: once is enough
@@ -121,16 +117,13 @@ class SeriesBook:
         start: datetime,
         rule: SeriesRule,
         *,
-        minutes: int | None = None,
-        fee: Money | None = None,
-        service: str = "",
-        location: str = "",
-        prepaid: bool = False,
         on_conflict: OnConflict = "refuse",
         notify: bool = False,
+        **given: Unpack[Terms],
     ) -> Booked:
-        """Check every occurrence for conflicts before anything is written; ``skip`` makes
-        the clashing dates exceptions of the series, ``force`` books them anyway."""
+        """Book the series on the ``given`` terms (each session's, as ``booking.book`` takes
+        them). Check every occurrence for conflicts before anything is written; ``skip``
+        makes the clashing dates exceptions of the series, ``force`` books them anyway."""
         if start.tzinfo is None:
             raise DomainError("the start needs a time zone")
         p = self.practice
@@ -146,32 +139,18 @@ class SeriesBook:
                 raise DomainError("a series starts in the future")
             if rule.until is not None and rule.until < start.astimezone(tz).date():
                 raise DomainError("the series would end before its first session")
-            minutes, fee = booking.length_and_fee(pro, client_r, minutes, fee)
+            terms = SessionTerms.settle(pro, client_r, **given)
             row = SeriesRow(
-                uid=f"{uuid.uuid4()}@kara-tui",
-                professional_id=pro_row.id,
-                client_id=client_r.id,
-                client=client_r,
+                **terms.new_row(pro_row, client_r, now),
                 first_start=start,
-                minutes=minutes,
+                minutes=terms.minutes,
                 zone=pro.timezone,
-                repeat=rule.repeat.value,
-                interval=rule.interval,
-                count=rule.count,
-                until=rule.until,
+                **series_notices.rule_columns(rule),
                 exceptions="",
                 horizon_reached=horizon(pro, now) if rule.open_ended else None,
-                fee_minor=fee.minor,
-                currency=fee.currency,
-                service=service,
-                location=location,
-                prepaid=prepaid,
-                sequence=0,
-                created_at=now,
-                updated_at=now,
             )
             starts = series_notices.occurrences_on_record(row)
-            clashes = self._clashes(uow, pro, starts, minutes)
+            clashes = self._clashes(uow, pro, starts, terms.minutes)
             if clashes and on_conflict == "refuse":
                 raise SeriesConflictError(clashes, tz, len(starts))
             skipped = [s for s, _ in clashes] if on_conflict == "skip" else []

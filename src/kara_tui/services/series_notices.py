@@ -9,7 +9,7 @@ Every message raises the series' SEQUENCE, so the client's calendar takes the ne
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, select
@@ -85,6 +85,17 @@ def rule_of(series: SeriesRow) -> SeriesRule:
     return SeriesRule(
         Repeat(series.repeat), series.interval, series.count, series.until, series.position
     )
+
+
+def rule_columns(rule: SeriesRule) -> dict[str, Any]:
+    """The series row's columns that hold ``rule`` (what ``rule_of`` reads back)."""
+    return {
+        "repeat": rule.repeat.value,
+        "interval": rule.interval,
+        "count": rule.count,
+        "until": rule.until,
+        "position": rule.position,
+    }
 
 
 def is_gone(series: SeriesRow) -> bool:
@@ -191,13 +202,11 @@ def _text(
     verb = "updated" if updated else "confirmed"
     what = "have been updated: they are" if updated else "are booked"
     letter = notice_text.Letter(series.client.name, pro.name, tz, message)
-    return notice_text.NoticeText(
-        subject=f"Appointments {verb}: {how} at {first_local:%H:%M}",
-        body=letter.body(
-            f"Your appointments {what} {how} at {first_local:%H:%M} ({tz.key}), from "
-            f"{notice_text.short_when(series.first_start, tz)}{ends}{where}.",
-            terms,
-        ),
+    return letter.notice(
+        f"Appointments {verb}: {how} at {first_local:%H:%M}",
+        f"Your appointments {what} {how} at {first_local:%H:%M} ({tz.key}), from "
+        f"{notice_text.short_when(series.first_start, tz)}{ends}{where}.",
+        terms,
     )
 
 
