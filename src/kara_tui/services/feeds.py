@@ -12,6 +12,7 @@ import builtins
 import hashlib
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kara_tui.config import Settings
+from kara_tui.db import codec
 from kara_tui.db.engine import StorageError
 from kara_tui.db.rows import FeedRow
 from kara_tui.domain import DomainError, ExternalEvent, Feed
@@ -363,17 +365,6 @@ class Feeds:
     def _target(self, name: str) -> Target:
         with self.practice.reading() as db:
             row = feed_row(db, name)
-            target = Target(
-                id=row.id,
-                name=row.name,
-                source=row.source,
-                etag=row.etag,
-                last_modified=row.last_modified,
-                sync_key=row.body_hash,
-            )
+            target = codec.copied(Target, row, sync_key=row.body_hash)
         source = self._secrets.real(target.source, target.id)  # raises MissingSecret
-        if source != target.source:
-            target = Target(
-                target.id, target.name, source, target.etag, target.last_modified, target.sync_key
-            )
-        return target
+        return replace(target, source=source)
