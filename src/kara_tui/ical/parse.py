@@ -11,6 +11,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any, cast
 
+import x_wr_timezone
 from icalendar import Calendar, Event, Timezone
 from icalendar import GloballyUniqueTZIDGuessed as _GUESSED_TZID
 
@@ -245,8 +246,6 @@ def _events(
         drop_broken(event)
         localize_event(event, resolver, None)
     if x_wr is not None and events:
-        import x_wr_timezone  # imports click: only when icalendar read events of such a feed
-
         calendar = Calendar()
         calendar.subcomponents = list(events)
         events = list(x_wr_timezone.to_standard(calendar, timezone=x_wr).subcomponents)
