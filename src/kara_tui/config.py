@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -154,6 +153,8 @@ def load(path: Path | None = None) -> Settings:
     path = path or paths.config_file()
     if not path.exists():
         return Settings(path=path)
+    import tomllib  # only with a file to read: a command run without one never loads it
+
     try:
         text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)

@@ -12,20 +12,10 @@ from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, s
 from kara_tui.db.bulk import DELETE_CHUNK, WRITE_CHUNK, Bulk, sqlite_instant
 from kara_tui.db.rows import ExternalEventRow, FeedRow, date_to_utc_midnight
 from kara_tui.db.types import UTCDateTime
+from kara_tui.services import feed_rows
 
 EVENTS = ExternalEventRow.__table__
-COLUMNS = (
-    "uid",
-    "recurrence_id",
-    "start",
-    "end",
-    "all_day",
-    "summary",
-    "location",
-    "busy",
-    "cancelled",
-    "component_hash",
-)
+COLUMNS = feed_rows.COLUMNS[1:]  # an occurrence's columns after feed_id
 LONDON = ZoneInfo("Europe/London")
 INDIA = timezone(timedelta(hours=5, minutes=30))
 

@@ -45,3 +45,4 @@ def test_a_cold_sync_of_a_local_feed_stores_it_without_loading_httpx(
     assert "kara_tui.ical.parse" in loaded  # it did parse: a cold sync, not the quick path
     assert "httpx" not in loaded
     assert "sqlalchemy" not in loaded  # a first sync of a local feed (services/feed_cold.py)
+    assert "tomllib" not in loaded  # no config file to read

@@ -3,8 +3,8 @@
 The first sync of a local file spends longer importing SQLAlchemy and the ORM rows than
 parsing and storing a thousand events. When the database is an up-to-date SQLite file
 (db/quick_reads.py opens it), the sync is of one feed, and that feed is a local file with no
-stored occurrence or group digest, the file is read, parsed and stored here through the
-stdlib driver: the same fetch, parse, rows (feed_rows.py), digests (feed_groups.py), feed
+stored occurrence or group digest and at most MAX_EVENTS VEVENTs, the file is read, parsed
+and stored here through the stdlib driver: the same fetch, parse, rows (feed_rows.py), digests (feed_groups.py), feed
 row and report as ``Feeds``. Anything else (an address, a feed with stored events, an empty
 or refused file, a parser bug, a database error) returns None with nothing written, and the
 caller syncs through ``Feeds``, which decides and says everything.
@@ -29,6 +29,11 @@ from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, wri
 from kara_tui.services.feed_rows import COLUMNS, keyed_occurrences, sqlite_row
 from kara_tui.services.feed_window import Window, parse_options, sync_key, sync_window
 from kara_tui.services.feed_wording import scrub, worded
+
+# A body of more VEVENTs than this is Feeds' to sync: it stores a big feed part by part
+# (about this many VEVENTs at a time) so that memory stays bounded, where this path holds all
+# the occurrences at once. Counted on the bytes, before any parsing.
+MAX_EVENTS = 5_000
 
 
 class _Meanwhile(Exception):
@@ -75,7 +80,7 @@ def _sync(
         return None  # Feeds reads it again and says why
     body = fetched.body or b""
     key = sync_key(fetched.body_hash or hashlib.sha256(body).hexdigest(), window)
-    if key == feed.body_hash or not body.strip():
+    if key == feed.body_hash or not body.strip() or body.count(b"BEGIN:VEVENT") > MAX_EVENTS:
         return None
     minutes = settings.feed_unknown_length_minutes
     try:
