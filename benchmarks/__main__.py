@@ -752,14 +752,16 @@ def provider_rows(run: Run, n: int, mode: str, seed: int, python: float) -> list
             check=quarter,
             skipped=f"skipped: {skipped}" if skipped else "",
         ),
+        # Reported as issue 19 asks (item 1: whole process beside the plain pipeline); its
+        # targets (item 2) are the whole process against `calcurse -i` and the service import
+        # against the plain pipeline (the row above). At 1k events this ratio is mostly Python
+        # and the two sides' imports, which a small feed cannot amortise (the imports row).
         Row(
             f"cold `feeds sync`, {label}, whole process vs the plain pipeline's",
             cold,
             "s",
             baseline=plain,
             baseline_label="icalendar + recurring-ical-events, whole process",
-            target="≤ 1/4",
-            check=quarter,
         ),
         Row(
             f"re-sync after one changed event, {label} (median of 7)",
