@@ -57,7 +57,18 @@ def test_an_all_day_date_is_kept_as_its_utc_midnight_and_read_back_as_the_date()
 def test_an_external_event_knows_its_span_all_day_dates_in_the_zone_given() -> None:
     zone = ZoneInfo("Europe/Berlin")
     holiday = ExternalEvent(
-        1, 1, "Work", "h", "", date(2026, 12, 24), date(2026, 12, 25), True, "", "", True, False
+        id=1,
+        feed_id=1,
+        feed_name="Work",
+        uid="h",
+        recurrence_id="",
+        start=date(2026, 12, 24),
+        end=date(2026, 12, 25),
+        all_day=True,
+        summary="",
+        location="",
+        busy=True,
+        cancelled=False,
     )
     first, last = holiday.span(zone)
     assert first == datetime(2026, 12, 24, tzinfo=zone) and last == datetime(
@@ -69,7 +80,18 @@ def test_an_external_event_knows_its_span_all_day_dates_in_the_zone_given() -> N
         datetime(2026, 12, 24, 23, 30, tzinfo=UTC), datetime(2026, 12, 25, 1, tzinfo=UTC), zone
     )
     meeting = ExternalEvent(
-        2, 1, "Work", "m", "", _NOW, _NOW + timedelta(hours=1), False, "", "", True, False
+        id=2,
+        feed_id=1,
+        feed_name="Work",
+        uid="m",
+        recurrence_id="",
+        start=_NOW,
+        end=_NOW + timedelta(hours=1),
+        all_day=False,
+        summary="",
+        location="",
+        busy=True,
+        cancelled=False,
     )
     assert meeting.span(zone) == (_NOW, _NOW + timedelta(hours=1))
     assert not meeting.overlaps(_NOW + timedelta(hours=1), _NOW + timedelta(hours=2), zone)
