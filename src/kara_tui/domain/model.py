@@ -44,11 +44,11 @@ class Programme(StrEnum):
     SPONSORED = "sponsored"
 
 
-class SessionStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
+class SessionStatus(LabelledEnum):
+    SCHEDULED = "scheduled", "scheduled"
+    ATTENDED = "attended", "attended"
+    NO_SHOW = "no_show", "no-show"
+    CANCELLED = "cancelled", "cancelled"
 
 
 class Reason(LabelledEnum):
