@@ -54,11 +54,29 @@ def test_an_all_day_date_is_kept_as_its_utc_midnight_and_read_back_as_the_date()
     assert codec.stored_instant(_NOW.astimezone(ZoneInfo("Asia/Tokyo"))).tzinfo is UTC
 
 
+def _event(
+    id_: int, uid: str, start: datetime | date, end: datetime | date, *, all_day: bool
+) -> ExternalEvent:
+    """A busy event of the feed 1, 'Work' (by keyword: its row fields follow the instance's)."""
+    return ExternalEvent(
+        id=id_,
+        feed_id=1,
+        feed_name="Work",
+        uid=uid,
+        recurrence_id="",
+        start=start,
+        end=end,
+        all_day=all_day,
+        summary="",
+        location="",
+        busy=True,
+        cancelled=False,
+    )
+
+
 def test_an_external_event_knows_its_span_all_day_dates_in_the_zone_given() -> None:
     zone = ZoneInfo("Europe/Berlin")
-    holiday = ExternalEvent(
-        1, 1, "Work", "h", "", date(2026, 12, 24), date(2026, 12, 25), True, "", "", True, False
-    )
+    holiday = _event(1, "h", date(2026, 12, 24), date(2026, 12, 25), all_day=True)
     first, last = holiday.span(zone)
     assert first == datetime(2026, 12, 24, tzinfo=zone) and last == datetime(
         2026, 12, 25, tzinfo=zone
@@ -68,8 +86,6 @@ def test_an_external_event_knows_its_span_all_day_dates_in_the_zone_given() -> N
     assert not holiday.overlaps(
         datetime(2026, 12, 24, 23, 30, tzinfo=UTC), datetime(2026, 12, 25, 1, tzinfo=UTC), zone
     )
-    meeting = ExternalEvent(
-        2, 1, "Work", "m", "", _NOW, _NOW + timedelta(hours=1), False, "", "", True, False
-    )
+    meeting = _event(2, "m", _NOW, _NOW + timedelta(hours=1), all_day=False)
     assert meeting.span(zone) == (_NOW, _NOW + timedelta(hours=1))
     assert not meeting.overlaps(_NOW + timedelta(hours=1), _NOW + timedelta(hours=2), zone)

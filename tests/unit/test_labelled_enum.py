@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from kara_tui.domain import ChargeKind, Reason
+from kara_tui.domain import ChargeKind, Reason, SessionStatus
 from kara_tui.domain.labelled import LabelledEnum
 from kara_tui.policy.conflicts import ConflictKind
 
@@ -41,3 +41,8 @@ def test_the_practices_labels_are_unchanged() -> None:
     assert Reason("no_show").label == "Client did not show up"
     assert ChargeKind.CANCELLATION.label == "cancelled, not late"
     assert ConflictKind.OUTSIDE_HOURS.title == "Outside working hours"
+
+
+def test_a_session_status_has_the_word_the_cli_shows_for_it() -> None:
+    assert [s.label for s in SessionStatus] == ["scheduled", "attended", "no-show", "cancelled"]
+    assert SessionStatus("no_show") is SessionStatus.NO_SHOW

@@ -11,10 +11,11 @@ from kara_tui.cli.context import Context
 from kara_tui.domain import SessionStatus
 from kara_tui.domain.privacy import initials
 
-_STATUS = {
-    SessionStatus.ATTENDED: "✓ attended",
-    SessionStatus.NO_SHOW: "✗ no-show",
-    SessionStatus.CANCELLED: "⊘ cancelled",
+# The glyph before a session's status word (SessionStatus.label); a scheduled one says nothing.
+_GLYPHS = {
+    SessionStatus.ATTENDED: "✓",
+    SessionStatus.NO_SHOW: "✗",
+    SessionStatus.CANCELLED: "⊘",
 }
 
 
@@ -65,7 +66,8 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
     print(f"{when} · {n} session{'s' if n != 1 else ''} · {tz.key}")
     for e in day.entries:
         s = e.session
-        parts = [s.location, e.series or "", _STATUS.get(s.status, "")]
+        glyph = _GLYPHS.get(s.status)
+        parts = [s.location, e.series or "", f"{glyph} {s.status.label}" if glyph else ""]
         parts += [f"owes {m}" if m.minor > 0 else f"refund due {-m}" for m in e.balance]
         notes = " · ".join(p for p in parts if p)
         start, end = s.start.astimezone(tz), s.end.astimezone(tz)

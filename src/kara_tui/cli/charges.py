@@ -138,7 +138,7 @@ def statement_text(st: Any, tz: Any, *, markdown: bool = False) -> str:
         f"{h2}Sessions",
     ]
     for s in st.sessions:
-        status = s.status.value.replace("_", "-")
+        status = s.status.label
         if s.cancellation is not None and s.status is not SessionStatus.NO_SHOW:
             late = ", late" if s.cancellation.late else ""
             status = f"{s.cancellation.reason.label.lower()}{late}"

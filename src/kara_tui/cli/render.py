@@ -212,7 +212,7 @@ def report_runs(
 
 def session_line(s: Session, tz: ZoneInfo) -> str:
     start = s.start.astimezone(tz)
-    status = s.status.value.replace("_", "-")
+    status = s.status.label
     extra = ""
     if s.cancellation:
         extra = f"  [{s.cancellation.reason.label}{', late' if s.cancellation.late else ''}]"

@@ -17,6 +17,7 @@ __all__ = [
     "ChargeStatus",
     "Client",
     "DomainError",
+    "EventInstance",
     "ExternalEvent",
     "Feed",
     "Notification",
@@ -43,11 +44,11 @@ class Programme(StrEnum):
     SPONSORED = "sponsored"
 
 
-class SessionStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
+class SessionStatus(LabelledEnum):
+    SCHEDULED = "scheduled", "scheduled"
+    ATTENDED = "attended", "attended"
+    NO_SHOW = "no_show", "no-show"
+    CANCELLED = "cancelled", "cancelled"
 
 
 class Reason(LabelledEnum):
@@ -357,10 +358,15 @@ class Feed:
 
 
 @dataclass(frozen=True, slots=True)
-class ExternalEvent:
-    id: int
-    feed_id: int
-    feed_name: str
+class EventInstance:
+    """One instance of an external calendar's event, as its feed says it.
+
+    ``uid`` and ``recurrence_id`` are its key (``recurrence_id`` is "" for a lone event, else
+    the instance's original start); ``start``/``end`` are aware UTC datetimes, or dates when
+    ``all_day``; ``end`` is exclusive. Expanding a feed yields them before they are stored
+    (ical.expand's Occurrence); read back from a feed, they are ExternalEvents.
+    """
+
     uid: str
     recurrence_id: str
     start: datetime | date
@@ -370,6 +376,15 @@ class ExternalEvent:
     location: str
     busy: bool
     cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalEvent(EventInstance):
+    """An event instance stored for the feed ``feed_id`` (named ``feed_name``), row ``id``."""
+
+    id: int
+    feed_id: int
+    feed_name: str
 
     def span(self, tz: tzinfo) -> tuple[datetime, datetime]:
         """Start and end as instants; an all-day event's dates are midnights in ``tz`` (the

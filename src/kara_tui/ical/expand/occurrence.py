@@ -8,28 +8,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from kara_tui.domain.model import EventInstance
 from kara_tui.ical.values import ONE_DAY, is_date_only
 
 
 @dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One instance of an event inside the window, ready to store.
+class Occurrence(EventInstance):
+    """One instance of an event inside the window, ready to store: an EventInstance (see it
+    for the fields) with ``component_hash``, the digest of the source it came from.
 
     ``recurrence_id`` is "" for a non-recurring event, else the instance's
     original start: UTC ``YYYYMMDDTHHMMSSZ`` for timed series, ``YYYYMMDD`` for
-    all-day series. ``start``/``end`` are aware UTC datetimes, or dates for
-    all-day events; ``end`` is exclusive.
+    all-day series.
     """
 
-    uid: str
-    recurrence_id: str
-    start: datetime | date
-    end: datetime | date
-    all_day: bool
-    summary: str
-    location: str
-    busy: bool
-    cancelled: bool
     component_hash: str
 
 
