@@ -102,7 +102,7 @@ class CancelDialog(_dialog.LiveDialog["Session", Loaded]):
 
     def closed_why(self) -> str:
         assert self.data is not None
-        status = self.data.session.status.value.replace("_", "-")
+        status = self.data.session.status.label
         return f"This session is already {status}: only a scheduled session can be cancelled."
 
     def form(self) -> ComposeResult:
