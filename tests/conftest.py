@@ -18,6 +18,9 @@ from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
 from kara_tui.services.practice import Practice
+from support.examples import load_profile
+
+load_profile()  # Hypothesis: every example, or fewer for `make test-fast`
 
 # Monday 16 November 2026, 08:00 in London (GMT): a working week lies ahead.
 NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
