@@ -24,11 +24,14 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: lint  ## ruff, the layer contract, mypy and the whole pytest suite
-	$(BIN)/pytest --durations=15
+test: lint  ## ruff, the layer contract, mypy and every test (e2e and slow too, every Hypothesis example), one at a time; the 15 slowest listed
+	KARA_HYPOTHESIS_PROFILE=default $(BIN)/pytest --durations=15
 
-test-fast: lint  ## the quick loop: lint and every test but the e2e (tmux) and slow ones, on 2 cores
-	$(BIN)/pytest -m "not e2e and not slow" -n 2 --durations=15
+# test-fast leaves out the e2e tests (tmux) and those marked slow (differential tests over
+# generated feeds but their first seed, multi-process races, the wheel, PostgreSQL, ...), and
+# tries a tenth of each property test's Hypothesis examples (tests/support/examples.py).
+test-fast: lint  ## the quick loop: lint and the tests but e2e and slow ones, on 2 cores, with fewer Hypothesis examples
+	KARA_HYPOTHESIS_PROFILE=fast $(BIN)/pytest -m "not e2e and not slow" -n 2 --durations=15
 
 bench: $(STAMP)  ## the performance suite (not part of `make test`)
 	@# calcurse is a baseline of issue 19; without it (no root, no network) its figures say

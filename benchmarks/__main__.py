@@ -32,6 +32,8 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.rounds import alternating
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -229,6 +231,13 @@ class Run:
 
     def feed_args(self) -> list[str]:
         return ["--now", self.now.isoformat(), "--tz", TZ]
+
+
+def _exit_said(proc: subprocess.CompletedProcess[str]) -> str:
+    """Why a timed command failed (its last line on stderr), or "" when it did not."""
+    if proc.returncode == 0:
+        return ""
+    return "skipped: " + ((proc.stderr.strip().splitlines() or ["failed"])[-1])
 
 
 def _failed(result: dict[str, Any]) -> str:
@@ -480,20 +489,19 @@ def bench_startup(run: Run) -> list[Row]:
     db = _practice_for_ui(run)
     url = f"sqlite:///{db}"
     config = str(run.work / "none.toml")
-    kara_times, bare_times, kara_frames = [], [], []
-    skipped = ""
-    # Alternate, so that a busy moment on the shared machine hits both sides alike; eleven
-    # rounds, as one start-up is a few tenths of a second and the machine is shared.
-    rounds = 5 if run.quick else 11
-    for _ in range(rounds):
-        bare = run.child("startup", "--bare")
-        kara = run.child("startup", "--db", url, "--config", config)
-        if _failed(bare) or _failed(kara):
-            skipped = _failed(kara) or _failed(bare)
-            break
-        bare_times.append(bare["seconds"])
-        kara_times.append(kara["seconds"])
-        kara_frames.append(kara["first_frame"])
+    # Eleven rounds, as one start-up is a few tenths of a second and the machine is shared.
+    (bares, karas), skipped = alternating(
+        5 if run.quick else 11,
+        [
+            lambda: run.child("startup", "--bare"),
+            lambda: run.child("startup", "--db", url, "--config", config),
+        ],
+        _failed,
+    )
+    bare_times = [bare["seconds"] for bare in bares]
+    kara_times = [kara["seconds"] for kara in karas]
+    kara_frames = [kara["first_frame"] for kara in karas]
+    for kara in karas:
         if not kara.get("settled", True):
             run.say("note: the calendar still had workers running 10 s after start-up")
     if not skipped:
@@ -571,18 +579,15 @@ def bench_cli(run: Run) -> list[Row]:
         *kara_tui_cmd(), "--db", url, "--config", config, "sessions", "list",
         "--from", monday.isoformat(), "--to", (monday + timedelta(days=7)).isoformat(), "--json",
     ]  # fmt: skip
-    rounds = 3 if run.quick else 5
-    kara_times, base_times = [], []
-    skipped = ""
-    for _ in range(rounds):
-        seconds, proc = run.timed([sys.executable, "-c", "pass"])
-        base_times.append(seconds)
-        seconds, proc = run.timed(cmd)
-        if proc.returncode != 0:
-            skipped = "skipped: " + ((proc.stderr.strip().splitlines() or ["failed"])[-1])
-            break
-        kara_times.append(seconds)
+    (bases, karas), skipped = alternating(
+        3 if run.quick else 5,
+        [lambda: run.timed([sys.executable, "-c", "pass"]), lambda: run.timed(cmd)],
+        lambda timed: _exit_said(timed[-1]),
+    )
+    base_times = [seconds for seconds, _ in bases]
+    kara_times = [seconds for seconds, _ in karas]
     if not skipped:
+        proc = karas[-1][-1]
         try:
             count = len(json.loads(proc.stdout))
             run.say(f"sessions list --json for the week of {monday}: {count} sessions")
@@ -794,11 +799,18 @@ def bench_providers(run: Run) -> list[Row]:
     beside `calcurse -i`, the plain icalendar + recurring-ical-events pipeline (in process
     and as a whole process) and `python -c pass`, all measured in this run."""
     first = len(run.details)
-    python = min(run.timed([sys.executable, "-c", "pass"])[0] for _ in range(3))
+    # `python -c pass`, and the fixed costs a small feed cannot amortise: each side's imports,
+    # nothing run.
+    (pythons, ours_runs, theirs_runs), _ = alternating(
+        3,
+        [
+            lambda: run.timed([sys.executable, "-c", "pass"])[0],
+            lambda: run.timed([sys.executable, "-c", IMPORTS_OURS])[0],
+            lambda: run.timed([sys.executable, "-c", IMPORTS_PLAIN])[0],
+        ],
+    )
+    python, ours, theirs = min(pythons), min(ours_runs), min(theirs_runs)
     run.say(f"`python -c pass`: {python * 1000:.1f} ms (best of 3)")
-    # The fixed costs a small feed cannot amortise: each side's imports, nothing run.
-    ours = min(run.timed([sys.executable, "-c", IMPORTS_OURS])[0] for _ in range(3))
-    theirs = min(run.timed([sys.executable, "-c", IMPORTS_PLAIN])[0] for _ in range(3))
     rows: list[Row] = [
         Row(
             "imports of a cold `feeds sync` alone, whole process, best of 3",
@@ -924,21 +936,16 @@ def bench_agenda(run: Run) -> list[Row]:
         *kara_tui_cmd(), "--db", f"sqlite:///{db}", "--config", str(run.work / "none.toml"),
         "agenda", "--json",
     ]  # fmt: skip
-    rounds = 5 if run.quick else 11
-    wall: tuple[list[float], list[float]] = ([], [])  # kara-tui, baseline
-    cpu: tuple[list[float], list[float]] = ([], [])
-    skipped = ""
-    for _ in range(rounds):  # alternating, so a busy moment hits both sides alike
-        seconds, used, proc = _cpu_timed(run, [sys.executable, "-c", "pass"])
-        wall[1].append(seconds)
-        cpu[1].append(used)
-        seconds, used, proc = _cpu_timed(run, cmd)
-        if proc.returncode != 0:
-            skipped = "skipped: " + ((proc.stderr.strip().splitlines() or ["failed"])[-1])
-            break
-        wall[0].append(seconds)
-        cpu[0].append(used)
+    (bases, karas), skipped = alternating(
+        5 if run.quick else 11,
+        [lambda: _cpu_timed(run, [sys.executable, "-c", "pass"]), lambda: _cpu_timed(run, cmd)],
+        lambda timed: _exit_said(timed[-1]),
+    )
+    # kara-tui, baseline
+    wall = ([seconds for seconds, _, _ in karas], [seconds for seconds, _, _ in bases])
+    cpu = ([used for _, used, _ in karas], [used for _, used, _ in bases])
     if not skipped:
+        proc = karas[-1][-1]
         try:
             count = len(json.loads(proc.stdout)["sessions"])
             run.say(f"agenda --json for {run.today}: {count} sessions")

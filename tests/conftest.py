@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
 from kara_tui.services.practice import Practice
+from support.databases import checkpointed, engine_from
+from support.examples import load_profile
+
+load_profile()  # Hypothesis: every example, or fewer for `make test-fast`
 
 # Monday 16 November 2026, 08:00 in London (GMT): a working week lies ahead.
 NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
@@ -53,21 +56,12 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     eng = make_engine(f"sqlite:///{path}")
     upgrade(eng)
     eng.dispose()
-    with sqlite3.connect(path) as conn:  # everything in the main file, none in the WAL
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+    return checkpointed(path)
 
 
 @pytest.fixture
-def engine(db_url: str, _migrated_template: Path):
-    path = Path(db_url.removeprefix("sqlite:///"))
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    shutil.copyfile(_migrated_template, path)
-    path.chmod(0o600)
-    eng = make_engine(db_url)
-    upgrade(eng)  # at HEAD already: only looks
-    yield eng
-    eng.dispose()
+def engine(db_url: str, _migrated_template: Path) -> Iterator[Engine]:
+    yield from engine_from(_migrated_template, db_url)
 
 
 @pytest.fixture

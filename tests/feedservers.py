@@ -6,7 +6,6 @@ import contextlib
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,16 +140,6 @@ class TrickleServer:
 def trickling(body: bytes, mode: str, every: float = 0.2) -> Iterator[TrickleServer]:
     with TrickleServer(body, mode=mode, every=every) as server:
         yield server
-
-
-def wait_until(condition: object, seconds: float = 5.0) -> bool:
-    """Poll ``condition()`` until it is true or ``seconds`` pass; its last value."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.02)
-    return bool(condition())  # type: ignore[operator]
 
 
 def this_machines_private_address() -> str | None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from support.servers import free_port
 
 USER = "kara"
 
@@ -30,18 +31,12 @@ def server_bin() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PgServer:
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
         self.root = Path(tempfile.mkdtemp(prefix="kara-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as: list[str] = []
         if os.geteuid() == 0:
             self._as = ["runuser", "-u", "postgres", "--"]
@@ -49,7 +44,16 @@ class PgServer:
         self._count = 0
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120)
+        """Run a PostgreSQL tool; a failure says what it and the server wrote."""
+        done = subprocess.run([*self._as, *args], capture_output=True, timeout=120)
+        if done.returncode != 0:
+            log = self.root / "server.log"
+            server = log.read_text(errors="replace") if log.exists() else ""
+            raise RuntimeError(
+                f"{Path(args[0]).name} failed (exit {done.returncode}):\n"
+                f"{done.stdout.decode(errors='replace')}{done.stderr.decode(errors='replace')}"
+                f"{server}"
+            )
 
     def start(self) -> None:
         self._run(

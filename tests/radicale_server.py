@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
+from support.servers import ServerProcess, free_port
+
 USER, PASSWORD = "kara", "s3cret-pass"
-
-
-def _free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return int(sock.getsockname()[1])
 
 
 class Radicale:
@@ -33,8 +27,8 @@ class Radicale:
         self.storage = folder / "collections"
         self.auth = auth
         self.tls = tls
-        self.port = _free_port()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.port = free_port()
+        self.server: ServerProcess | None = None
 
     @property
     def base(self) -> str:
@@ -80,33 +74,15 @@ class Radicale:
             tls_certificate(self.folder, "127.0.0.1")
             args += ["--ssl", "True", "--certificate", str(self.folder / "cert.pem"),
                      "--key", str(self.folder / "key.pem")]  # fmt: skip
-        log = (self.folder / "radicale.log").open("ab")
         env = {k: v for k, v in os.environ.items() if not k.startswith("RADICALE")}
-        self.process = subprocess.Popen(args, stdout=log, stderr=log, env=env)
-        self._wait_up()
+        self.server = ServerProcess(
+            "radicale", args, port=self.port, log=self.folder / "radicale.log", env=env
+        ).start()
         return self
 
-    def _wait_up(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                log = (self.folder / "radicale.log").read_text(errors="replace")
-                raise RuntimeError(f"radicale ended at start:\n{log}")
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            time.sleep(0.05)
-        raise RuntimeError("radicale did not start within 30 s")
-
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.server is not None:
+            self.server.stop()
 
     def calendar(self, name: str) -> str:
         """Make the calendar /kara/NAME/ (MKCALENDAR) and return its URL."""

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return int(sock.getsockname()[1])
+from support.servers import ServerProcess, free_port
 
 
 class Xandikos:
@@ -27,8 +21,8 @@ class Xandikos:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.port = _free_port()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.port = free_port()
+        self.server: ServerProcess | None = None
 
     @property
     def base(self) -> str:
@@ -36,31 +30,19 @@ class Xandikos:
 
     def start(self) -> Xandikos:
         self.folder.mkdir(parents=True, exist_ok=True)
-        log = (self.folder / "xandikos.log").open("ab")
-        self.process = subprocess.Popen(
+        self.server = ServerProcess(
+            "xandikos",
             [sys.executable, "-m", "xandikos", "serve", "-d", str(self.folder / "data"),
              "-l", "127.0.0.1", "-p", str(self.port), "--defaults",
              "--state-dir", str(self.folder / "state")],
-            stdout=log, stderr=log,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError((self.folder / "xandikos.log").read_text(errors="replace"))
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            time.sleep(0.05)
-        raise RuntimeError("xandikos did not start within 30 s")
+            port=self.port,
+            log=self.folder / "xandikos.log",
+        ).start()  # fmt: skip
+        return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.server is not None:
+            self.server.stop()
 
     def calendar(self, name: str) -> str:
         url = f"{self.base}/user/calendars/{name}/"

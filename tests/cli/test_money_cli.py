@@ -12,9 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kara_tui.domain.money import MAX_MINOR
+from support.examples import examples
 
 CLI_SETTINGS = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 FEES = st.integers(1, 99_999_99)  # up to 99999.99, in pence
 STYLES = st.sampled_from(["point", "comma", "grouped", "grouped_comma"])

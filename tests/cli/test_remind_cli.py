@@ -74,6 +74,7 @@ def test_dry_run_lists_and_sends_nothing(cli, db_url: str, tmp_path: Path, serve
     assert (early.returncode, early.stdout) == (0, "0 reminder(s) sent, 0 not sent\n")
 
 
+@pytest.mark.slow  # a race of two kara-tui processes: seconds of interpreter start-up and locking
 def test_two_processes_at_once_send_each_reminder_exactly_once(
     cli, db_url: str, tmp_path: Path, server: SmtpServer
 ) -> None:

@@ -18,33 +18,11 @@ def _rows(db_url: str) -> dict[str, int]:
         conn.close()
 
 
-@pytest.fixture
-def anna(cli) -> None:
-    assert (
-        cli("clients", "add", "Anna Smith", "--email", "anna@example.com", "--fee", "90").code == 0
-    )
-    assert (
-        cli(
-            "timeoff", "add", "--from", "2026-12-22", "--to", "2026-12-22", "--reason", "holiday"
-        ).code
-        == 0
-    )
-
-
-def test_a_series_over_a_holiday_is_refused_with_the_dates(cli, anna, db_url: str) -> None:
+def test_a_series_over_a_holiday_is_refused_with_the_dates(
+    cli, anna, add_series, db_url: str
+) -> None:
     before = _rows(db_url)
-    r = cli(
-        "sessions",
-        "add",
-        "--client",
-        "Anna",
-        "--start",
-        "2026-11-17 10:00",
-        "--repeat",
-        "weekly",
-        "--count",
-        "12",
-    )
+    r = add_series("Anna", "2026-11-17 10:00", "weekly", "--count", "12")
     assert r.code == 2
     assert "1 session of the series clash" in r.err
     assert "Tue 22 Dec 2026 10:00: falls in time off (holiday)" in r.err
@@ -52,23 +30,8 @@ def test_a_series_over_a_holiday_is_refused_with_the_dates(cli, anna, db_url: st
     assert _rows(db_url) == before
 
 
-def test_skip_conflicts_books_the_rest_and_json_prints_the_series(cli, anna) -> None:
-    r = cli(
-        "sessions",
-        "add",
-        "--client",
-        "Anna",
-        "--start",
-        "2026-11-17 10:00",
-        "--repeat",
-        "weekly",
-        "--count",
-        "12",
-        "--skip-conflicts",
-        "--json",
-    )
-    assert r.code == 0, r.err
-    doc = r.json()
+def test_skip_conflicts_books_the_rest_and_json_prints_the_series(cli, anna_weekly) -> None:
+    doc = anna_weekly
     assert doc["rule"] == "weekly on Tuesday" and doc["count"] == 12
     assert doc["exceptions"] == ["2026-12-22T10:00:00+00:00"]
     assert len(doc["sessions"]) == 11
@@ -83,20 +46,9 @@ def test_skip_conflicts_books_the_rest_and_json_prints_the_series(cli, anna) -> 
     assert "series: 1, weekly on Tuesday, session 5 of 11" in one.out
 
 
-def test_end_series_and_scoped_changes(cli, anna) -> None:
-    doc = cli(
-        "sessions",
-        "add",
-        "--client",
-        "Anna",
-        "--start",
-        "2026-11-17 10:00",
-        "--repeat",
-        "2w",
-        "--until",
-        "2027-02-28",
-        "--force",
-        "--json",
+def test_end_series_and_scoped_changes(cli, anna, add_series) -> None:
+    doc = add_series(
+        "Anna", "2026-11-17 10:00", "2w", "--until", "2027-02-28", "--force", "--json"
     ).json()
     ids = [s["id"] for s in doc["sessions"]]
     assert len(ids) == 8
@@ -183,20 +135,9 @@ def test_bad_series_commands_are_one_line(cli, anna, args: list[str], says: str)
     assert len(r.err.strip().splitlines()) == 1
 
 
-def test_the_report_can_keep_one_series(cli, anna) -> None:
-    doc = cli(
-        "sessions",
-        "add",
-        "--client",
-        "Anna",
-        "--start",
-        "2026-11-17 10:00",
-        "--repeat",
-        "weekly",
-        "--count",
-        "6",
-        "--skip-conflicts",
-        "--json",
+def test_the_report_can_keep_one_series(cli, anna, add_series) -> None:
+    doc = add_series(
+        "Anna", "2026-11-17 10:00", "weekly", "--count", "6", "--skip-conflicts", "--json"
     ).json()
     assert cli("sessions", "add", "--client", "Anna", "--start", "2026-11-19 10:00").code == 0
     ids = [s["id"] for s in doc["sessions"]]

@@ -36,36 +36,12 @@ def _on_record(cli) -> list[tuple[datetime, datetime]]:
 
 @pytest.mark.parametrize("private", [False, True])
 def test_the_export_of_changed_series_reads_back_as_the_database(
-    cli, tmp_path: Path, private: bool
+    cli, anna_weekly, add_series, tmp_path: Path, private: bool
 ) -> None:
-    assert cli("clients", "add", "Anna Smith", "--fee", "90").code == 0
+    anna = anna_weekly
     assert cli("clients", "add", "Ben Jones", "--fee", "60").code == 0
-    assert cli("timeoff", "add", "--from", "2026-12-22", "--to", "2026-12-22").code == 0
-    anna = cli(
-        "sessions",
-        "add",
-        "--client",
-        "Anna",
-        "--start",
-        "2026-11-17 10:00",
-        "--repeat",
-        "weekly",
-        "--count",
-        "12",
-        "--skip-conflicts",
-        "--json",
-    ).json()
-    ben = cli(
-        "sessions",
-        "add",
-        "--client",
-        "Ben",
-        "--start",
-        "2026-11-19 15:00",
-        "--repeat",
-        "monthly",
-        "--json",
-    ).json()  # open-ended: to the horizon
+    # Ben's monthly series is open-ended: to the horizon.
+    ben = add_series("Ben", "2026-11-19 15:00", "monthly", "--json").json()
     assert cli("sessions", "add", "--client", "Ben", "--start", "2026-11-20 09:00").code == 0
     a = [s["id"] for s in anna["sessions"]]
     assert cli("sessions", "cancel", str(a[2]), "--reason", "client").code == 0

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from feedkit import ics, week_of_events
-from feedservers import TrickleServer, wait_until
+from feedservers import TrickleServer
+from support.servers import wait_until
 from support.tmux import Shell, kara_command
 
 pytestmark = [

@@ -19,9 +19,9 @@ from feedservers import (
     TrickleServer,
     this_machines_private_address,
     tls_certificate,
-    wait_until,
 )
 from kara_tui.ical.fetch import FetchError, fetch_feed
+from support.servers import wait_until
 
 CALENDAR = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\n"

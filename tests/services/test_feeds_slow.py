@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from feedkit import MemoryKeyring, ics, week_of_events
-from feedservers import TRICKLES, TrickleServer, wait_until
+from feedservers import TRICKLES, TrickleServer
 from kara_tui.config import Settings
 from kara_tui.services.feeds import Feeds, SyncReport
+from support.servers import wait_until
 
 DEADLINE = 1.0
 GOOD = ics(*week_of_events(5))

@@ -110,6 +110,7 @@ def test_a_shorter_horizon_setting_books_less(practice, book, anna) -> None:
     assert len(booked.sessions) == 4
 
 
+@pytest.mark.slow  # a race of two processes: seconds of interpreter start-up and locking
 def test_two_processes_extending_at_once_book_each_session_once(
     practice, book, anna, db_url: str, tmp_path: Path
 ) -> None:

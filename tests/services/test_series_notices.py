@@ -17,6 +17,7 @@ from kara_tui.domain import DomainError, Money, Reason, SessionStatus
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.services.series import SeriesBook
 from kara_tui.services.series_changes import Scope, SeriesChanges
+from support.examples import examples
 
 FAR = datetime(2030, 1, 1, tzinfo=UTC)
 _names = itertools.count()
@@ -69,7 +70,7 @@ OPS = st.lists(
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

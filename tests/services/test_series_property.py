@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kara_tui.domain import Money
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.services.series import SeriesBook
+from support.examples import examples
 
 ZONES = ["Europe/London", "America/New_York", "Australia/Sydney"]
 DAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
@@ -36,7 +37,7 @@ def _dateutil(first_local: datetime, rule: SeriesRule) -> list[datetime]:
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 
 async def settle(app: App[object] | Pilot[object], pilot: Pilot[object] | None = None) -> None:
@@ -43,6 +47,26 @@ async def type_text(pilot: Pilot[object], text: str) -> None:
         await pilot.pause()
     else:
         await pilot.press(*text)
+
+
+def field(app: App[object], name: str) -> Input:
+    """The input ``#name`` on the current screen."""
+    from textual.widgets import Input
+
+    return app.screen.query_one(f"#{name}", Input)
+
+
+async def retype(
+    pilot: Pilot[object], app: App[object], name: str, text: str, *, by_key: bool = False
+) -> None:
+    """Clear the input ``#name`` and put ``text`` in it: at once (``type_text``), or key by key
+    as a person types (``by_key``, for the tests about typing, such as money)."""
+    field(app, name).focus()
+    await pilot.press("ctrl+a", "ctrl+k")
+    if by_key:
+        await pilot.press(*text)
+    else:
+        await type_text(pilot, text)
 
 
 def screen_text(app: App[object]) -> str:

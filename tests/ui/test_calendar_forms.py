@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from calendar_kit import at, notices, screen_text, settle, shown
 from kara_tui.config import Settings
 from kara_tui.domain import Money, Programme, SessionStatus
@@ -14,18 +12,7 @@ from kara_tui.ui.screens.session_form import SessionForm
 from kara_tui.ui.screens.time_off import TimeOffForm
 from kara_tui.ui.screens.welcome import WelcomeScreen
 from kara_tui.ui.themes import shipped_themes_dir
-from support.pilot import type_text
-
-
-def field(app, name: str) -> Input:
-    return app.screen.query_one(f"#{name}", Input)
-
-
-async def retype(pilot, app, name: str, text: str) -> None:
-    """Clear a field and put ``text`` in it (these tests are about the form, not typing)."""
-    field(app, name).focus()
-    await pilot.press("ctrl+a", "ctrl+k")
-    await type_text(pilot, text)
+from support.pilot import field, retype, type_text
 
 
 async def test_n_books_a_session_on_the_first_free_hour(app, ids, cal_practice) -> None:

@@ -4,17 +4,9 @@ feed events taken as conflicts, a layout that cut and doubled its lines)."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from calendar_kit import at, screen_text, settle
 from kara_tui.ui.screens.confirm import ConfirmDialog
-from support.pilot import type_text
-
-
-async def retype(pilot, app, name: str, text: str) -> None:
-    app.screen.query_one(f"#{name}", Input).focus()
-    await pilot.press("ctrl+a", "ctrl+k")
-    await type_text(pilot, text)
+from support.pilot import retype, type_text
 
 
 async def test_a_warning_is_titled_by_what_it_is_not_double_booking(app, ids, cal_practice) -> None:

@@ -30,6 +30,7 @@ from kara_tui.ui.screens.cancel_range import CancelRangeDialog
 from kara_tui.ui.screens.details import DetailsScreen
 from kara_tui.ui.screens.outbox import OutboxScreen
 from kara_tui.ui.screens.reschedule import RescheduleDialog
+from support.pilot import type_text
 
 
 @pytest.fixture
@@ -235,7 +236,8 @@ async def test_palette_session_cancel_opens_the_dialog_and_escape_writes_nothing
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await select(app, pilot, ids["future"], "j")
-        await pilot.press("ctrl+p", *"session: cancel")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "session: cancel")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -322,7 +324,9 @@ async def test_r_moves_a_session_and_both_show_the_link_as_the_cli_does(
         assert isinstance(dialog, RescheduleDialog)
         assert dialog.focused is dialog.query_one("#start")
         assert "Say who asked for the change: tab down to it, then 1 or 2." in screen_text(app)
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-19 15:00", "tab", "tab", "1")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-19 15:00")
+        await pilot.press("tab", "tab", "1")
         await settle(app, pilot)
         assert "Thu 19 Nov 2026, 15:00–15:50 is free." in screen_text(app)
         await pilot.press("ctrl+s")
@@ -369,15 +373,18 @@ async def test_palette_cancel_range_cancels_notifies_and_blocks_as_the_cli_does(
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+p", *"cancel range")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "cancel range")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, CancelRangeDialog)
         assert dialog.focused is dialog.query_one("#from")
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-19", "tab", "ctrl+a", "ctrl+k")
-        await pilot.press(*"2026-11-20")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-19")
+        await pilot.press("tab", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-20")
         await settle(app, pilot)
         preview = screen_text(app)
         assert "2 sessions will be cancelled" in preview

@@ -13,7 +13,7 @@ from kara_tui.domain import ChargeKind, Money, NotificationKind, Reason, Session
 from kara_tui.services.practice import Practice
 from kara_tui.ui.screens.cancel_range import CancelRangeDialog
 from support.dialogs import DIALOG_NOW, Host, at, said
-from support.pilot import settle
+from support.pilot import settle, type_text
 
 
 @pytest.fixture
@@ -55,7 +55,8 @@ async def test_preview_then_cancel_two_days(practice, week):
         assert said(dialog, "#count") == (
             "2 sessions will be cancelled, 1 with a refund (prepaid); 2 notices to 2 clients."
         )
-        await pilot.press("tab", "ctrl+a", "ctrl+k", *"2026-11-18")
+        await pilot.press("tab", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-18")
         await settle(pilot)
         assert said(dialog, "#count").startswith("3 sessions will be cancelled")
         preview = said(dialog, "#preview")
@@ -123,7 +124,8 @@ async def test_bad_days_block_confirm_and_escape_writes_nothing(practice, week):
     app = host(practice, date(2026, 11, 17))
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await opened(pilot)
-        await pilot.press("tab", "ctrl+a", "ctrl+k", *"2026-11-10")
+        await pilot.press("tab", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-10")
         await settle(pilot)
         assert said(dialog, "#range-error") == "The last day is before the first."
         assert dialog.query_one("#confirm", Button).disabled

@@ -11,7 +11,7 @@ from kara_tui.ui.screens.client_charges import ChargesDialog, PayForm
 from kara_tui.ui.screens.client_edit import ClientEditForm
 from kara_tui.ui.screens.clients import ClientsScreen
 from kara_tui.ui.screens.confirm import ConfirmDialog
-from support.pilot import type_text
+from support.pilot import retype
 
 
 async def open_clients(app, pilot, row: int = 0) -> None:
@@ -20,12 +20,6 @@ async def open_clients(app, pilot, row: int = 0) -> None:
     await settle(app, pilot)
     assert isinstance(app.screen, ClientsScreen)
     app.screen.query_one(DataTable).move_cursor(row=row)  # Anna, Ben, Chloe by name
-
-
-async def retype(pilot, app, name: str, text: str) -> None:
-    app.screen.query_one(f"#{name}", Input).focus()
-    await pilot.press("ctrl+a", "ctrl+k")
-    await type_text(pilot, text)
 
 
 async def test_e_edits_a_client_and_later_bookings_take_the_new_fee(app, ids, cal_practice) -> None:

@@ -3,22 +3,12 @@ certain, a sentence for anything ambiguous, never a dropped character (issue 11)
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from calendar_kit import screen_text, settle, shown
 from kara_tui.domain import Money, Programme
 from kara_tui.ui.screens.clients import ClientForm, ClientsScreen
 from kara_tui.ui.screens.details import DetailsScreen
 from kara_tui.ui.screens.session_form import SessionForm
-
-
-def field(app, name: str) -> Input:
-    return app.screen.query_one(f"#{name}", Input)
-
-
-async def retype(pilot, app, name: str, text: str) -> None:
-    field(app, name).focus()
-    await pilot.press("ctrl+a", "ctrl+k", *text)
+from support.pilot import field, retype
 
 
 async def _client_form(app, pilot) -> None:
@@ -37,14 +27,14 @@ async def test_client_fee_reads_a_decimal_comma_and_refuses_an_ambiguous_one(
         await settle(app, pilot)
         await _client_form(app, pilot)
         await pilot.press(*"Dana Lee")
-        await retype(pilot, app, "fee", "1,000")
+        await retype(pilot, app, "fee", "1,000", by_key=True)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, ClientForm)
         assert "'1,000' is ambiguous" in shown(app, "#error")
         assert field(app, "fee").value == "1,000"  # nothing typed is lost
         assert all(c.name != "Dana Lee" for c in cal_practice.list_clients())
-        await retype(pilot, app, "fee", "80,50")
+        await retype(pilot, app, "fee", "80,50", by_key=True)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, ClientsScreen)
@@ -62,12 +52,12 @@ async def test_session_fee_reads_a_decimal_comma_and_refuses_overflow(
         assert isinstance(app.screen, SessionForm)
         await retype(pilot, app, "start", "2026-11-19 16:00")
         await retype(pilot, app, "client", "Anna")
-        await retype(pilot, app, "fee", "1" + "0" * 30)
+        await retype(pilot, app, "fee", "1" + "0" * 30, by_key=True)
         await pilot.press("enter")
         await settle(app, pilot)
         assert "is too large (at most 9999999.99 GBP)" in shown(app, "#error")
         assert len(cal_practice.list_sessions()) == before
-        await retype(pilot, app, "fee", "3,5")
+        await retype(pilot, app, "fee", "3,5", by_key=True)
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen.id == "calendar"

@@ -15,6 +15,7 @@ from kara_tui.domain import Reason
 from kara_tui.domain.privacy import initials, mask_email, redact
 from kara_tui.ui.app import KaraApp, make_app
 from kara_tui.ui.themes import shipped_themes_dir
+from support.pilot import type_text
 
 NAMES = ("Anna Smith", "Ben Jones", "Chloe Patel")
 WORDS = re.compile(r"\b(Anna|Smith|Ben|Jones|Chloe|Patel)\b|anna@|ben@", re.IGNORECASE)
@@ -286,7 +287,7 @@ async def test_the_palette_toggles_privacy(app) -> None:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"view: toggle privacy")
+        await type_text(pilot, "view: toggle privacy")
         await pilot.pause(0.3)
         assert "p · privacy mode" in screen_text(app)
         await pilot.press("enter")

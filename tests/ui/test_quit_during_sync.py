@@ -7,11 +7,12 @@ import asyncio
 
 from calendar_kit import settle
 from feedkit import MemoryKeyring, ics, week_of_events
-from feedservers import TrickleServer, wait_until
+from feedservers import TrickleServer
 from kara_tui.config import Settings
 from kara_tui.services.feeds import Feeds
 from kara_tui.ui.app import make_app
 from kara_tui.ui.themes import shipped_themes_dir
+from support.servers import wait_until
 
 
 async def test_q_during_a_slow_sync_ends_the_fetch_and_marks_nothing_stale(

@@ -7,6 +7,7 @@ from textual.widgets import Button
 from calendar_kit import notices, screen_text, settle
 from kara_tui.domain import SessionStatus
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from support.pilot import type_text
 
 
 async def test_shift_d_on_a_charged_cancellation_shows_the_reason_and_no_delete_button(
@@ -64,7 +65,7 @@ async def test_palette_offers_undo_attendance_on_a_marked_session(app, ids) -> N
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"session: undo")
+        await type_text(pilot, "session: undo")
         await pilot.pause(0.3)
         assert "session: undo attendance" in screen_text(app)
 

@@ -103,7 +103,9 @@ async def test_a_free_time_books_with_one_confirm_and_changing_the_time_drops_th
         await type_text(pilot, "2026-11-24 10:00")
         await settle(pilot)
         assert "conflict" in said(dialog, "#conflicts")
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-25 11:00", "tab")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-25 11:00")
+        await pilot.press("tab")
         await pilot.press("ctrl+a", "ctrl+k", *"60", "tab", "2")
         await settle(pilot)
         assert said(dialog, "#conflicts") == "✓ Wed 25 Nov 2026, 11:00–12:00 is free."
@@ -151,10 +153,13 @@ async def test_bad_times_are_explained_and_escape_writes_nothing(practice, ada):
         await settle(pilot)
         assert "is not a date and time I can read" in said(dialog, "#start-error")
         assert confirm.disabled
-        await pilot.press("shift+tab", "shift+tab", "ctrl+a", "ctrl+k", *"2026-11-17 10:00")
+        await pilot.press("shift+tab", "shift+tab", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-17 10:00")
         await settle(pilot)
         assert said(dialog, "#start-error") == "That is the session's current time: choose another."
-        await pilot.press("ctrl+a", "ctrl+k", *"2026-11-18 10:00", "tab", "ctrl+a", "ctrl+k", "0")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-18 10:00")
+        await pilot.press("tab", "ctrl+a", "ctrl+k", "0")
         await settle(pilot)
         assert said(dialog, "#start-error") == "Minutes must be a whole number above zero."
         await pilot.press("ctrl+a", "ctrl+k", *"50")

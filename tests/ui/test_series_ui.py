@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from textual.widgets import Input
-
 from calendar_kit import screen_text, settle
 from kara_tui.domain import Money
 from kara_tui.domain.series import Repeat, SeriesRule
@@ -18,17 +16,9 @@ from kara_tui.ui.screens.series_dialogs import (
     SeriesConflictsDialog,
 )
 from kara_tui.ui.screens.session_form import SessionForm
+from support.pilot import retype
 
 FIRST = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # Tue 24 Nov 16:00 (GMT)
-
-
-def _field(app, name: str) -> Input:
-    return app.screen.query_one(f"#{name}", Input)
-
-
-async def _type(pilot, app, name: str, text: str) -> None:
-    _field(app, name).focus()
-    await pilot.press("ctrl+a", "ctrl+k", *text)
 
 
 def _dora(practice):
@@ -48,9 +38,9 @@ async def test_the_form_books_a_series_and_skips_the_dates_that_clash(
         await settle(app, pilot)
         assert isinstance(app.screen, SessionForm)
         await pilot.press(*"Dora")
-        await _type(pilot, app, "start", "2026-11-24 16:00")
-        await _type(pilot, app, "repeat", "weekly")
-        await _type(pilot, app, "ends", "6")
+        await retype(pilot, app, "start", "2026-11-24 16:00")
+        await retype(pilot, app, "repeat", "weekly")
+        await retype(pilot, app, "ends", "6")
         await settle(app, pilot)
         assert "↻ weekly on Tuesday, 6" in screen_text(app)  # "sessions" wraps
         await pilot.press("ctrl+s")
@@ -78,7 +68,7 @@ async def test_bad_repeat_words_say_so_and_book_nothing(empty_app, cal_practice)
         await pilot.press("n")
         await settle(app, pilot)
         await pilot.press(*"Dora")
-        await _type(pilot, app, "repeat", "fortnightly")
+        await retype(pilot, app, "repeat", "fortnightly")
         await settle(app, pilot)
         assert "'fortnightly' is not a repeat" in screen_text(app)
         await pilot.press("ctrl+s")
@@ -130,7 +120,7 @@ async def test_reschedule_asks_the_scope_and_moves_the_following(empty_app, cal_
         await pilot.press("3")  # the whole series
         await settle(app, pilot)
         assert isinstance(app.screen, MoveDialog)
-        await _type(pilot, app, "move-to", "2026-11-25 15:00")
+        await retype(pilot, app, "move-to", "2026-11-25 15:00")
         await pilot.press("enter")
         await settle(app, pilot)
         moved = cal_practice.list_sessions(client_id=dora.id)
@@ -156,7 +146,7 @@ async def test_delete_this_and_following_and_end_from_the_palette(empty_app, cal
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, EndSeriesDialog)
-        await _type(pilot, app, "end-from", "2026-12-15")
+        await retype(pilot, app, "end-from", "2026-12-15")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen.id == "calendar"

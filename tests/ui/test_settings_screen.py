@@ -56,7 +56,7 @@ async def test_escape_discards_what_was_typed(app, ids, cal_practice):
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"settings: edit")
+        await type_text(pilot, "settings: edit")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)

@@ -13,6 +13,7 @@ from kara_tui.config import load
 from kara_tui.domain import Reason
 from kara_tui.ui.app import KaraApp, make_app
 from kara_tui.ui.themes import load_themes, shipped_themes_dir
+from support.pilot import type_text
 
 SHIPPED = {"kara-dark", "kara-light", "kara-high-contrast"}
 
@@ -44,7 +45,7 @@ async def test_a_theme_chosen_in_the_palette_is_saved_and_used_next_time(
         assert app.theme == "kara-dark"
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*f"theme: {theme}")
+        await type_text(pilot, f"theme: {theme}")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)

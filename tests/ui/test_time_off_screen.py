@@ -6,6 +6,7 @@ from calendar_kit import at, notices, screen_text, settle
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.time_off import TimeOffForm
 from kara_tui.ui.screens.time_off_list import TimeOffScreen
+from support.pilot import type_text
 
 
 async def test_shift_b_lists_time_off_and_removes_one_after_naming_it(app, ids, cal_practice):
@@ -43,7 +44,7 @@ async def test_palette_opens_the_time_off_list(app, ids):
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"time off: list")
+        await type_text(pilot, "time off: list")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)

@@ -9,17 +9,7 @@ from textual.widgets import Button, Input
 from calendar_kit import screen_text, settle
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.session_form import SessionForm
-from support.pilot import type_text
-
-
-def field(app, name: str) -> Input:
-    return app.screen.query_one(f"#{name}", Input)
-
-
-async def retype(pilot, app, name: str, text: str) -> None:
-    field(app, name).focus()
-    await pilot.press("ctrl+a", "ctrl+k")
-    await type_text(pilot, text)
+from support.pilot import field, retype, type_text
 
 
 async def test_the_form_offers_both_readings_and_previews_the_real_end(

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from kara_tui.domain import DomainError
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.policy.series import occurrences, rrule_parts
+from support.examples import examples
 
 ZONES = ["Europe/London", "America/New_York", "Australia/Sydney"]  # both hemispheres' changes
 _DAYS = (du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU)
@@ -58,7 +59,7 @@ def series(draw: st.DrawFn) -> tuple[datetime, str, SeriesRule]:
     return first, zone, rule
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(series())
 def test_occurrences_are_dateutils_and_keep_the_wall_clock(case) -> None:
     first, zone, rule = case
@@ -69,7 +70,7 @@ def test_occurrences_are_dateutils_and_keep_the_wall_clock(case) -> None:
     assert {f.astimezone(ZoneInfo(zone)).time() for f in found} <= {local_first.time()}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(series())
 @example(  # found by Hypothesis: the last of these starts is more than 4,000 days on
     (

@@ -24,6 +24,7 @@ from kara_tui.ical.expand.rules import until_value
 from kara_tui.ical.expand.triage import split_events as _split
 from kara_tui.ical.parse import ParseResult, _parse_feed, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
+from support.marks import slow_after_first
 
 CUSTOM_ZONE = (
     "BEGIN:VTIMEZONE\r\nTZID:Customized Time Zone\r\n"
@@ -272,7 +273,7 @@ def _assert_same(fast: ParseResult, slow: ParseResult) -> None:
     assert (fast.event_count, fast.calendar_name) == (slow.event_count, slow.calendar_name)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", slow_after_first(range(6)))  # ~5 s each
 def test_generated_feeds_give_the_same_result_with_and_without_the_fast_path(seed: int) -> None:
     body = generated_feed(seed)
     tame = generated_feed(seed, hostile=False)
@@ -422,7 +423,7 @@ def provider_feed(seed: int, events: int = 300) -> bytes:
     return (text + "END:VCALENDAR\r\n").encode()
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", slow_after_first(range(6)))  # ~5 s each
 def test_provider_shaped_feeds_give_the_same_result_with_and_without_the_fast_path(
     seed: int,
 ) -> None:

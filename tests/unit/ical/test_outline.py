@@ -31,6 +31,8 @@ from kara_tui.ical.parse import (
     parse_feed,
 )
 from kara_tui.ical.prepare import NotICalendar, prepare
+from support.examples import examples
+from support.marks import slow_after_first
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "ical-corpus"
 NOT_CALENDARS = {"README.md", "EXPECTED.md", "manifest.json", "UPSTREAM_LICENSE.txt"}
@@ -201,7 +203,7 @@ def _plain_uids(body: bytes) -> bytes:
     return _BLOCK.sub(fix, body)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", slow_after_first(range(6)))  # ~5 s each
 def test_generated_feed_outline_groups_match_the_parser(seed: int) -> None:
     for hostile in (False, True):
         for body in (generated_feed(seed, 120, hostile=hostile), generated_feed(seed, 40)):
@@ -321,7 +323,7 @@ _PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=st.lists(st.tuples(st.integers(0, len(BASE)), _PIECES, st.integers(0, 3)), max_size=3))
 def test_damaged_feeds_are_cut_right_or_not_at_all(edits: list[tuple[int, bytes, int]]) -> None:
     body = BASE
@@ -357,7 +359,7 @@ def _fast_and_slow(body: bytes, window: tuple[datetime, datetime, tzinfo]) -> No
     _assert_same(fast, slow)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", slow_after_first(range(6)))  # ~5 s each
 def test_leaving_out_lone_events_changes_nothing(seed: int) -> None:
     for hostile in (False, True):
         body = _plain_uids(generated_feed(seed, hostile=hostile))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from kara_tui.ical.parse import parse_feed
+from support.examples import examples
 
 FREQS = ["MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -81,7 +82,7 @@ def _feed(rule: str, dtstart: str) -> bytes:
     ).encode()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=rules())
 def test_random_rules_expand_as_recurring_ical_events_does(
     case: tuple[str, str, datetime, timedelta],
