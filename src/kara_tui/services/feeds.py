@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kara_tui.config import Settings
 from kara_tui.db.engine import StorageError
@@ -29,6 +30,7 @@ from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_f
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
+from kara_tui.services.feed_cold import Sink, StoreFailed, store_cold
 from kara_tui.services.feed_groups import StoredGroups
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
@@ -253,6 +255,10 @@ class Feeds:
                 if partial is not None:
                     return partial
             body_outline = changes.outline if isinstance(changes, Changes) else changes
+            if target.sync_key is None:  # never stored: a cold import, part by part
+                cold = self._store_cold(target, body, window, body_outline, delivery)
+                if cold is not None:
+                    return cold
             try:
                 result = self._parse(body, window, outline=body_outline)
             except FeedUnreadable as exc:
@@ -276,6 +282,40 @@ class Feeds:
         if committed:
             self._remember(target.id, delivery.sync_key, groups)
         return report
+
+    def _store_cold(
+        self,
+        target: Target,
+        body: bytes,
+        window: Window,
+        body_outline: Outline | None,
+        delivery: Delivery,
+    ) -> SyncReport | None:
+        """feed_cold.store_cold, its failures reported as a whole parse's; None when the
+        feed has events stored after all."""
+        try:
+            cold = store_cold(
+                self.practice,
+                target,
+                lambda sink: self._parse(body, window, outline=body_outline, sink=sink),
+                delivery=delivery,
+                groups_of=lambda outline: groups_to_store(outline, window),
+            )
+        except FeedUnreadable as exc:
+            return self._fail(target.name, target.id, _worded(target.source, _scrub(str(exc))))
+        except StoreFailed as exc:
+            return self._store_failed(target, exc.error)
+        except (SQLAlchemyError, StorageError) as exc:  # the commit
+            return self._store_failed(target, exc)
+        except Exception as exc:  # a parser bug must not take the other feeds down
+            return self._fail(
+                target.name, target.id, f"the feed could not be read ({type(exc).__name__})"
+            )
+        if cold is None:
+            return None
+        if cold.report.ok:
+            self._remember(target.id, delivery.sync_key, cold.groups)
+        return cold.report
 
     def _fetch(self, target: Target) -> FetchResult | SyncReport:
         """The feed's body (or "not modified"), or the report of why it could not be had."""
@@ -366,8 +406,10 @@ class Feeds:
         *,
         outline: Outline | None,
         only: builtins.set[str] | None = None,
+        sink: Sink | None = None,
     ) -> ParseResult:
-        """The feed's occurrences in the sync window (only the UID groups ``only`` names)."""
+        """The feed's occurrences in the sync window (only the UID groups ``only`` names;
+        handed to ``sink`` part by part, when given)."""
         return parse_feed(
             body,
             window_start=window.start,
@@ -376,6 +418,7 @@ class Feeds:
             unknown_length=self._unknown_length(),
             only=only,
             outline=outline,
+            sink=sink,
         )
 
     def _window(self) -> Window:

@@ -1,0 +1,143 @@
+"""A cold import (a feed with nothing stored) is read and stored part by part
+(ical/parts.py, services/feed_cold.py): the same rows as the whole parse, nothing left
+behind when a feed is refused half-way, and a 100,000-event feed within its limits."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from kara_tui.config import Settings
+from kara_tui.ical import parse as parse_module
+from kara_tui.ical import parts
+from kara_tui.ical.parse import parse_feed
+from kara_tui.services.feed_window import sync_window
+from kara_tui.services.feeds import Feeds
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # benchmarks/ sits beside src/, outside the installed package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate_feed  # noqa: E402
+
+NOW = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # the conftest clock's
+
+
+def _rows(practice: Any) -> list[tuple[Any, ...]]:
+    with practice.engine.connect() as conn:
+        return [
+            tuple(row)
+            for row in conn.execute(
+                text(
+                    "SELECT uid, recurrence_id, summary, location, busy, cancelled,"
+                    " component_hash FROM external_events ORDER BY uid, recurrence_id"
+                )
+            )
+        ]
+
+
+@pytest.fixture
+def counted_parts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Parts of 40 VEVENTs; the size of each part body cut, in order."""
+    monkeypatch.setattr(parts, "PART_EVENTS", 40)
+    sizes: list[int] = []
+    cut = parts.part_bodies
+
+    def counting(body: bytes, outline: Any, size: int | None = None) -> Any:
+        found = cut(body, outline, size)
+        if found is None:
+            return None
+        return (sizes.append(len(part)) or part for part in found)
+
+    monkeypatch.setattr(parse_module, "part_bodies", counting)
+    return sizes
+
+
+def test_a_cold_import_is_stored_part_by_part_as_the_whole_parse_reads_it(
+    practice, tmp_path: Path, counted_parts: list[int]
+) -> None:
+    body = generate_feed(400, mode="providers", seed=5, today=NOW.date()).encode()
+    path = tmp_path / "work.ics"
+    path.write_bytes(body)
+    settings = Settings()
+    feeds = Feeds(practice, settings)
+    report = feeds.import_file(path, name="Work")
+    assert report.ok, report.message
+    assert len(counted_parts) > 5  # read in parts, not whole
+    window = sync_window(
+        NOW, practice.tz, settings.horizon_past_days, settings.horizon_future_days
+    )
+    whole = parse_feed(
+        body, window_start=window.start, window_end=window.end, default_tz=window.tz
+    )
+    want = sorted(
+        (o.uid, o.recurrence_id, o.summary, o.location, o.busy, o.cancelled, o.component_hash)
+        for o in whole.occurrences
+    )
+    assert report.added == len(want) > 1000
+    assert _rows(practice) == [(*row[:4], int(row[4]), int(row[5]), row[6]) for row in want]
+    assert feeds.get("Work").event_count == len(want)
+    # the next sync of the same body is the unchanged one, as after a whole store
+    [again] = feeds.sync("Work")
+    assert again.ok and again.skipped and again.unchanged == len(want)
+
+
+def _bomb(singles: int, minutely: int) -> bytes:
+    """Plain events first (stored in the first parts), then endless minutely rules."""
+    start = NOW + timedelta(days=1)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kara-tui tests//EN"]
+    for i in range(singles):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:single-{i}@bomb",
+            f"DTSTART:{start + timedelta(hours=i):%Y%m%dT%H%M%SZ}",
+            f"DTEND:{start + timedelta(hours=i, minutes=30):%Y%m%dT%H%M%SZ}",
+            "SUMMARY:Meeting",
+            "END:VEVENT",
+        ]
+    for i in range(minutely):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:minutely-{i}@bomb",
+            f"DTSTART:{start + timedelta(seconds=i):%Y%m%dT%H%M%SZ}",
+            "DURATION:PT1M",
+            "RRULE:FREQ=MINUTELY",
+            "SUMMARY:Bomb",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def test_a_feed_bomb_refused_half_way_through_a_cold_import_stores_nothing(
+    practice, tmp_path: Path, counted_parts: list[int]
+) -> None:
+    path = tmp_path / "bomb.ics"
+    path.write_bytes(_bomb(singles=200, minutely=60))
+    feeds = Feeds(practice, Settings())
+    feeds.add("Bomb", str(path))
+    [report] = feeds.sync("Bomb")
+    assert len(counted_parts) > 5  # the plain events' parts were read (and written) first
+    assert not report.ok and not report.stale
+    assert report.message.startswith("Bomb: the feed is too costly to read: ")
+    assert "(a feed's limit)" in report.message
+    assert _rows(practice) == []  # the parts already written were rolled back
+    feed = feeds.get("Bomb")
+    assert feed.event_count == 0 and "too costly" in feed.last_error
+
+
+@pytest.mark.slow
+def test_a_100k_event_provider_feed_is_imported_whole(practice, tmp_path: Path) -> None:
+    """Once refused (over 250,000 occurrences, and over 400 MB on the way)."""
+    path = tmp_path / "big.ics"
+    path.write_text(generate_feed(100_000, mode="providers", seed=1, today=NOW.date()))
+    feeds = Feeds(practice, Settings(fetch_max_bytes=200_000_000))
+    report = feeds.import_file(path, name="Big")
+    assert report.ok, report.message
+    assert report.added > 400_000 and report.updated == report.removed == 0
+    assert feeds.get("Big").event_count == report.added
