@@ -69,12 +69,8 @@ def test_a_cold_import_is_stored_part_by_part_as_the_whole_parse_reads_it(
     report = feeds.import_file(path, name="Work")
     assert report.ok, report.message
     assert len(counted_parts) > 5  # read in parts, not whole
-    window = sync_window(
-        NOW, practice.tz, settings.horizon_past_days, settings.horizon_future_days
-    )
-    whole = parse_feed(
-        body, window_start=window.start, window_end=window.end, default_tz=window.tz
-    )
+    window = sync_window(NOW, practice.tz, settings.horizon_past_days, settings.horizon_future_days)
+    whole = parse_feed(body, window_start=window.start, window_end=window.end, default_tz=window.tz)
     want = sorted(
         (o.uid, o.recurrence_id, o.summary, o.location, o.busy, o.cancelled, o.component_hash)
         for o in whole.occurrences
