@@ -1,6 +1,7 @@
-"""A cold import (a feed with nothing stored) is read and stored part by part
-(ical/parts.py, services/feed_cold.py): the same rows as the whole parse, nothing left
-behind when a feed is refused half-way, and a 100,000-event feed within its limits."""
+"""A cold import (a feed with nothing stored), or a big feed parsed whole again, is read and
+stored part by part (ical/parts.py, services/feed_in_parts.py): the same rows and counts as
+the whole parse and diff, nothing left behind when a feed is refused half-way, and a
+100,000-event feed within its limits."""
 
 from __future__ import annotations
 
@@ -81,6 +82,53 @@ def test_a_cold_import_is_stored_part_by_part_as_the_whole_parse_reads_it(
     # the next sync of the same body is the unchanged one, as after a whole store
     [again] = feeds.sync("Work")
     assert again.ok and again.skipped and again.unchanged == len(want)
+
+
+def _stored_form(occurrences: list[Any]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    return {(o.uid, o.recurrence_id): (o.start, o.end, o.component_hash) for o in occurrences}
+
+
+def test_a_big_feed_parsed_whole_again_is_diffed_part_by_part(
+    practice, tmp_path: Path, counted_parts: list[int]
+) -> None:
+    """A changed head makes a re-sync parse the whole body: diffed part by part against the
+    stored rows of each part's UIDs, with the same counts and rows as one whole diff."""
+    first = generate_feed(400, mode="providers", seed=5, today=NOW.date()).encode()
+    path = tmp_path / "work.ics"
+    path.write_bytes(first)
+    settings = Settings()
+    feeds = Feeds(practice, settings)
+    feeds.add("Work", str(path))
+    assert feeds.sync("Work")[0].ok
+    # Another download: one event moved, one in 25 gone, and a changed head.
+    second = generate_feed(400, mode="providers", seed=5, today=NOW.date(), changed=True)
+    blocks = second.split("BEGIN:VEVENT\r\n")
+    second = "BEGIN:VEVENT\r\n".join(b for i, b in enumerate(blocks) if not i or i % 25)
+    second_body = second.replace("VERSION:2.0\r\n", "VERSION:2.0\r\nX-WR-CALDESC:new\r\n")
+    assert second_body != second
+    path.write_bytes(second_body.encode())
+    del counted_parts[:]
+    [report] = feeds.sync("Work")
+    assert report.ok, report.message
+    assert len(counted_parts) > 5  # read in parts, not whole
+    window = sync_window(NOW, practice.tz, settings.horizon_past_days, settings.horizon_future_days)
+    old, new = (
+        _stored_form(
+            parse_feed(
+                body, window_start=window.start, window_end=window.end, default_tz=window.tz
+            ).occurrences
+        )
+        for body in (first, second_body.encode())
+    )
+    kept = old.keys() & new.keys()
+    unchanged = sum(old[key] == new[key] for key in kept)
+    assert (report.added, report.removed) == (
+        len(new.keys() - old.keys()),
+        len(old.keys() - new.keys()),
+    )
+    assert (report.updated, report.unchanged) == (len(kept) - unchanged, unchanged)
+    assert report.removed and report.unchanged and report.updated
+    assert [row[:2] for row in _rows(practice)] == sorted(new)
 
 
 def _bomb(singles: int, minutely: int) -> bytes:

@@ -30,8 +30,8 @@ from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_f
 from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
-from kara_tui.services.feed_cold import Sink, StoreFailed, store_cold
 from kara_tui.services.feed_groups import StoredGroups
+from kara_tui.services.feed_in_parts import Sink, StoreFailed, store_in_parts
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
     MAX_NAME,
@@ -255,10 +255,9 @@ class Feeds:
                 if partial is not None:
                     return partial
             body_outline = changes.outline if isinstance(changes, Changes) else changes
-            if target.sync_key is None:  # never stored: a cold import, part by part
-                cold = self._store_cold(target, body, window, body_outline, delivery)
-                if cold is not None:
-                    return cold
+            in_parts = self._store_in_parts(target, body, window, body_outline, delivery)
+            if in_parts is not None:  # a cold import, or a big body: stored part by part
+                return in_parts
             try:
                 result = self._parse(body, window, outline=body_outline)
             except FeedUnreadable as exc:
@@ -283,7 +282,7 @@ class Feeds:
             self._remember(target.id, delivery.sync_key, groups)
         return report
 
-    def _store_cold(
+    def _store_in_parts(
         self,
         target: Target,
         body: bytes,
@@ -291,13 +290,14 @@ class Feeds:
         body_outline: Outline | None,
         delivery: Delivery,
     ) -> SyncReport | None:
-        """feed_cold.store_cold, its failures reported as a whole parse's; None when the
-        feed has events stored after all."""
+        """feed_in_parts.store_in_parts, its failures reported as a whole parse's; None when
+        the whole parse and diff are the way (a small feed with events stored)."""
         try:
-            cold = store_cold(
+            stored = store_in_parts(
                 self.practice,
                 target,
                 lambda sink: self._parse(body, window, outline=body_outline, sink=sink),
+                outline=body_outline,
                 delivery=delivery,
                 groups_of=lambda outline: groups_to_store(outline, window),
             )
@@ -311,11 +311,11 @@ class Feeds:
             return self._fail(
                 target.name, target.id, f"the feed could not be read ({type(exc).__name__})"
             )
-        if cold is None:
+        if stored is None:
             return None
-        if cold.report.ok:
-            self._remember(target.id, delivery.sync_key, cold.groups)
-        return cold.report
+        if stored.report.ok:
+            self._remember(target.id, delivery.sync_key, stored.groups)
+        return stored.report
 
     def _fetch(self, target: Target) -> FetchResult | SyncReport:
         """The feed's body (or "not modified"), or the report of why it could not be had."""

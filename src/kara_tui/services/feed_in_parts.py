@@ -1,0 +1,164 @@
+"""A whole body's parse stored part by part: a cold import, or a big feed parsed whole again.
+
+Each part of the parse (ical/parts.py: a few thousand VEVENTs of whole UID groups) is
+written as soon as it is read and then let go, so a 100,000-event feed's half a million
+occurrences are never held at once. With nothing stored there is nothing to diff against;
+otherwise each part is diffed against the stored rows of its own UIDs, and the rows of
+UIDs no part had are removed at the end. The parse runs inside the write transaction, so
+a feed refused half-way (its limits, a broken body) changes nothing, as a whole parse
+would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from kara_tui.db.bulk import DELETE_CHUNK, Bulk
+from kara_tui.db.rows import FeedRow
+from kara_tui.ical import parts
+from kara_tui.ical.outline import Outline
+from kara_tui.ical.parse import Occurrence, ParseResult
+from kara_tui.services.feed_groups import StoredGroups, in_file_order
+from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, written_report
+from kara_tui.services.feed_store import (
+    EVENTS,
+    Delivery,
+    StoredRow,
+    Target,
+    finish_store,
+    keyed_occurrences,
+    read_stored,
+    stored_count,
+    write_occurrences,
+)
+from kara_tui.services.practice import Practice
+
+Sink = Callable[[list[Occurrence]], None]
+
+
+class StoreFailed(Exception):
+    """Writing a part failed (not reading it): ``error`` is what the database said."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _WholeAfterAll(Exception):
+    """The feed turned out empty with events stored: the whole path asks the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What a store in parts did: its report and the UID groups now stored."""
+
+    report: SyncReport
+    groups: StoredGroups | None
+
+
+def store_in_parts(
+    practice: Practice,
+    target: Target,
+    parse: Callable[[Sink], ParseResult],
+    *,
+    outline: Outline | None,
+    delivery: Delivery,
+    groups_of: Callable[[Outline | None], tuple[Outline, str] | None],
+) -> Stored | None:
+    """Parse (``parse(sink)`` hands its occurrences to ``sink``) and store the whole body
+    of ``outline``; ``groups_of`` gives the digests to keep. None (the caller then parses
+    whole and diffs, as for any small feed) when the feed has events stored and the body
+    is read in one part anyway, or when it turned out to have none in the window.
+
+    Raises:
+        StoreFailed: a part could not be written (the transaction is rolled back).
+        Whatever ``parse`` raises (FeedUnreadable, ...), after rolling back.
+    """
+    several = outline is not None and outline.event_count > parts.PART_EVENTS
+    if target.sync_key is not None and not several:
+        return None
+    try:
+        return _store(practice, target, parse, delivery, groups_of, only_cold=not several)
+    except _WholeAfterAll:
+        return None
+
+
+def _store(
+    practice: Practice,
+    target: Target,
+    parse: Callable[[Sink], ParseResult],
+    delivery: Delivery,
+    groups_of: Callable[[Outline | None], tuple[Outline, str] | None],
+    *,
+    only_cold: bool,
+) -> Stored | None:
+    name = target.name
+    now = practice.clock.now()
+    kept: list[FeedProblem] = []  # occurrences that cannot be stored (a UID too long)
+    written = Written()
+    count = 0
+    seen: set[str] = set()
+    with practice.writing() as db:
+        feed = db.get(FeedRow, target.id)
+        if feed is None:
+            return Stored(SyncReport(name, ok=False, message=f"{name}: the feed was removed"), None)
+        before = stored_count(db, target.id)
+        if before and only_cold:
+            return None
+        bulk = Bulk(db.connection(), EVENTS)
+
+        def store(part: list[Occurrence]) -> None:
+            nonlocal count
+            try:
+                fresh = keyed_occurrences(name, part, kept)
+                uids = {uid for uid, _ in fresh}
+                stored = _stored_of(bulk, target.id, uids) if before else {}
+                _add(written, write_occurrences(bulk, target.id, fresh, stored))
+            except Exception as error:
+                raise StoreFailed(error) from error
+            count += len(fresh)
+            seen.update(uids)
+
+        result = parse(store)
+        if before and not count:
+            raise _WholeAfterAll  # rolls back; the whole path holds the events and asks
+        if before:
+            written.removed += _remove_others(db, bulk, target.id, seen)
+        problems = [FeedProblem(name, p.uid, p.reason) for p in result.problems] + kept
+        groups = groups_of(result.outline)
+        if groups is not None:
+            problems = in_file_order(problems, groups[0])
+        now_stored = finish_store(db, feed, delivery, now, count, groups, problems)
+    return Stored(written_report(name, written, problems), now_stored)
+
+
+def _stored_of(bulk: Bulk, feed_id: int, uids: set[str]) -> dict[tuple[str, str], StoredRow]:
+    """The feed's stored occurrences of ``uids``."""
+    stored: dict[tuple[str, str], StoredRow] = {}
+    chosen = sorted(uids)
+    for at in range(0, len(chosen), DELETE_CHUNK):
+        chunk = chosen[at : at + DELETE_CHUNK]
+        stored.update(read_stored(bulk, (EVENTS.c.feed_id == feed_id) & EVENTS.c.uid.in_(chunk)))
+    return stored
+
+
+def _remove_others(db: Any, bulk: Bulk, feed_id: int, seen: set[str]) -> int:
+    """Remove the feed's stored occurrences of UIDs no part had; returns how many."""
+    where = EVENTS.c.feed_id == feed_id
+    gone = sorted(set(db.scalars(select(EVENTS.c.uid).where(where).distinct())) - seen)
+    ids: list[int] = []
+    for at in range(0, len(gone), DELETE_CHUNK):
+        chunk = gone[at : at + DELETE_CHUNK]
+        ids += db.scalars(select(EVENTS.c.id).where(where & EVENTS.c.uid.in_(chunk)))
+    return bulk.delete("id", ids)
+
+
+def _add(total: Written, part: Written) -> None:
+    total.added += part.added
+    total.updated += part.updated
+    total.removed += part.removed
+    total.unchanged += part.unchanged
