@@ -417,7 +417,7 @@ def _parse_in_parts(
             else:
                 of_body.setdefault(problem)
         del result
-    return ParseResult([], [*of_body, *problems], name, len(outline.block_uids), outline)
+    return ParseResult([], [*of_body, *problems], name, outline.event_count, outline)
 
 
 def _parse_feed(
