@@ -6,6 +6,7 @@ the whole parse and diff, nothing left behind when a feed is refused half-way, a
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,14 @@ import pytest
 from sqlalchemy import text
 
 from kara_tui.config import Settings
+from kara_tui.db.engine import make_engine
+from kara_tui.domain import Money
 from kara_tui.ical import parse as parse_module
 from kara_tui.ical import parts
 from kara_tui.ical.parse import parse_feed
 from kara_tui.services.feed_window import sync_window
 from kara_tui.services.feeds import Feeds
+from kara_tui.services.practice import Practice
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ sits beside src/, outside the installed package
@@ -185,3 +189,54 @@ def test_a_100k_event_provider_feed_is_imported_whole(practice, tmp_path: Path) 
     assert report.ok, report.message
     assert report.added > 400_000 and report.updated == report.removed == 0
     assert feeds.get("Big").event_count == report.added
+
+
+@pytest.mark.parametrize(("events", "pause_at"), [(30, 1), (400, 3)], ids=["one part", "parts"])
+def test_another_writer_is_not_kept_waiting_while_a_feed_is_read(
+    practice,
+    db_url: str,
+    clock,
+    tmp_path: Path,
+    counted_parts: list[int],
+    monkeypatch,
+    events: int,
+    pause_at: int,
+) -> None:
+    """A cold import reads the feed before its write transaction: a body of one part whole,
+    as any feed; one of several parts staged in a private temporary table, then moved. A
+    booking while the import is half-way gets the write lock at once, and the import then
+    stores everything, as if nothing had happened in between."""
+    path = tmp_path / "work.ics"
+    path.write_bytes(generate_feed(events, mode="providers", seed=5, today=NOW.date()).encode())
+    feeds = Feeds(practice, Settings())
+    feeds.add("Work", str(path))
+    half_way, go_on = threading.Event(), threading.Event()
+    parse_part = parse_module._parse_feed
+    calls: list[int] = []
+
+    def pausing(body: bytes, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == pause_at:
+            half_way.set()
+            go_on.wait(60)
+        return parse_part(body, **kwargs)
+
+    monkeypatch.setattr(parse_module, "_parse_feed", pausing)
+    reports: list[Any] = []
+    sync = threading.Thread(target=lambda: reports.extend(feeds.sync("Work")))
+    sync.start()
+    try:
+        assert half_way.wait(60)
+        # Another process: a writer that waits a moment at most for the lock.
+        other = Practice(make_engine(db_url, busy_timeout_ms=200), clock)
+        anna = other.add_client("Anna Smith", fee=Money(9000, "GBP"))
+        booked = other.book(anna.id, NOW + timedelta(days=2), force=True)
+        other.engine.dispose()
+    finally:
+        go_on.set()
+        sync.join(120)
+    [report] = reports
+    assert report.ok, report.message
+    assert report.added == len(_rows(practice)) > events
+    assert (len(counted_parts) > 5) == (events > parts.PART_EVENTS)
+    assert practice.get_session(booked.id).client_id == anna.id

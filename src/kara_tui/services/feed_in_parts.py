@@ -1,12 +1,16 @@
-"""A whole body's parse stored part by part: a cold import, or a big feed parsed whole again.
+"""A big body's parse stored part by part: a cold import, or a big feed parsed whole again.
 
 Each part of the parse (ical/parts.py: a few thousand VEVENTs of whole UID groups) is
-written as soon as it is read and then let go, so a 100,000-event feed's half a million
-occurrences are never held at once. With nothing stored there is nothing to diff against;
-otherwise each part is diffed against the stored rows of its own UIDs, and the rows of
-UIDs no part had are removed at the end. The parse runs inside the write transaction, so
-a feed refused half-way (its limits, a broken body) changes nothing, as a whole parse
-would.
+stored as soon as it is read and then let go, so a 100,000-event feed's half a million
+occurrences are never held at once. A body of one part is not read here: it is parsed
+whole before the write transaction, as any small feed.
+
+On SQLite the parts go to a private temporary table (services/feed_stage.py) while the
+database stays unlocked, and one short write transaction at the end makes the feed's rows
+those staged: an app writing meanwhile (a booking) is never kept waiting for the parse.
+On PostgreSQL the parts are written in the feed's own transaction as they are read: its
+rows are locked there, no table is, so the app's writes go on beside it. Either way a feed
+refused half-way (its limits, a broken body) changes nothing, as a whole parse would.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
 
 from kara_tui.db.bulk import DELETE_CHUNK, Bulk
 from kara_tui.db.rows import FeedRow
@@ -24,6 +29,7 @@ from kara_tui.ical.outline import Outline
 from kara_tui.ical.parse import Occurrence, ParseResult
 from kara_tui.services.feed_groups import StoredGroups, in_file_order
 from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, written_report
+from kara_tui.services.feed_stage import Stage
 from kara_tui.services.feed_store import (
     EVENTS,
     Delivery,
@@ -71,31 +77,75 @@ def store_in_parts(
 ) -> Stored | None:
     """Parse (``parse(sink)`` hands its occurrences to ``sink``) and store the whole body
     of ``outline``; ``groups_of`` gives the digests to keep. None (the caller then parses
-    whole and diffs, as for any small feed) when the feed has events stored and the body
-    is read in one part anyway, or when it turned out to have none in the window.
+    whole, then stores, as for any small feed) when the body is one part, or when it
+    turned out to have no occurrence in the window while the feed has events stored.
 
     Raises:
-        StoreFailed: a part could not be written (the transaction is rolled back).
+        StoreFailed: a part could not be staged or written (nothing is changed).
+        SQLAlchemyError, StorageError: the last transaction failed (nothing is changed).
         Whatever ``parse`` raises (FeedUnreadable, ...), after rolling back.
     """
-    several = outline is not None and outline.event_count > parts.PART_EVENTS
-    if target.sync_key is not None and not several:
-        return None
+    if outline is None or outline.event_count <= parts.PART_EVENTS:
+        return None  # one part: parsed whole before the write transaction, as any feed
+    store = _staged if practice.engine.dialect.name == "sqlite" else _in_transaction
     try:
-        return _store(practice, target, parse, delivery, groups_of, only_cold=not several)
+        return store(practice, target, parse, delivery, groups_of)
     except _WholeAfterAll:
         return None
 
 
-def _store(
+def _staged(
     practice: Practice,
     target: Target,
     parse: Callable[[Sink], ParseResult],
     delivery: Delivery,
     groups_of: Callable[[Outline | None], tuple[Outline, str] | None],
-    *,
-    only_cold: bool,
 ) -> Stored | None:
+    """SQLite: the parse staged on a connection of its own, then moved in one transaction."""
+    name = target.name
+    kept: list[FeedProblem] = []  # occurrences that cannot be stored (a UID too long)
+    with practice.engine.connect() as conn:
+        try:
+            stage = Stage(conn)
+
+            def store(part: list[Occurrence]) -> None:
+                fresh = keyed_occurrences(name, part, kept)
+                try:
+                    stage.add(fresh.items())
+                except Exception as error:
+                    raise StoreFailed(error) from error
+
+            result = parse(store)
+            stage.ready()
+            now = practice.clock.now()
+            conn.execution_options(kara_write=True)  # BEGIN IMMEDIATE: the write lock, now
+            with conn.begin(), DbSession(bind=conn, expire_on_commit=False) as db:
+                feed = db.get(FeedRow, target.id)
+                if feed is None:
+                    report = SyncReport(name, ok=False, message=f"{name}: the feed was removed")
+                    return Stored(report, None)
+                if not stage.count and stored_count(db, target.id):
+                    raise _WholeAfterAll  # the whole path holds the events and asks
+                written = stage.move(target.id)
+                problems = _problems(name, result, kept)
+                groups = groups_of(result.outline)
+                if groups is not None:
+                    problems = in_file_order(problems, groups[0])
+                now_stored = finish_store(db, feed, delivery, now, stage.count, groups, problems)
+                db.flush()
+        finally:
+            conn.invalidate()  # the TEMP table and its file go with the connection
+    return Stored(written_report(name, written, problems), now_stored)
+
+
+def _in_transaction(
+    practice: Practice,
+    target: Target,
+    parse: Callable[[Sink], ParseResult],
+    delivery: Delivery,
+    groups_of: Callable[[Outline | None], tuple[Outline, str] | None],
+) -> Stored | None:
+    """PostgreSQL: each part diffed against its UIDs' stored rows and written as it is read."""
     name = target.name
     now = practice.clock.now()
     kept: list[FeedProblem] = []  # occurrences that cannot be stored (a UID too long)
@@ -107,8 +157,6 @@ def _store(
         if feed is None:
             return Stored(SyncReport(name, ok=False, message=f"{name}: the feed was removed"), None)
         before = stored_count(db, target.id)
-        if before and only_cold:
-            return None
         bulk = Bulk(db.connection(), EVENTS)
 
         def store(part: list[Occurrence]) -> None:
@@ -128,12 +176,16 @@ def _store(
             raise _WholeAfterAll  # rolls back; the whole path holds the events and asks
         if before:
             written.removed += _remove_others(db, bulk, target.id, seen)
-        problems = [FeedProblem(name, p.uid, p.reason) for p in result.problems] + kept
+        problems = _problems(name, result, kept)
         groups = groups_of(result.outline)
         if groups is not None:
             problems = in_file_order(problems, groups[0])
         now_stored = finish_store(db, feed, delivery, now, count, groups, problems)
     return Stored(written_report(name, written, problems), now_stored)
+
+
+def _problems(name: str, result: ParseResult, kept: list[FeedProblem]) -> list[FeedProblem]:
+    return [FeedProblem(name, p.uid, p.reason) for p in result.problems] + kept
 
 
 def _stored_of(bulk: Bulk, feed_id: int, uids: set[str]) -> dict[tuple[str, str], StoredRow]:

@@ -26,7 +26,7 @@ EVENTS = cast(Table, ExternalEventRow.__table__)
 GROUPS = cast(Table, FeedGroupRow.__table__)
 # Every column of an occurrence, in the order the store writes them; an update rewrites
 # the columns from "start" on.
-_COLUMNS = (
+COLUMNS = (
     "feed_id",
     "uid",
     "recurrence_id",
@@ -39,7 +39,7 @@ _COLUMNS = (
     "cancelled",
     "component_hash",
 )
-_REWRITTEN = _COLUMNS[3:]
+_REWRITTEN = COLUMNS[3:]
 
 # A stored occurrence as the diff needs it: id, component hash, and start and end as the
 # database keeps them (Bulk.form).
@@ -122,19 +122,7 @@ def write_occurrences(
             end = stored_instant(occ.end)
             old = stored.get(key)
             if old is None and raw:
-                yield (
-                    feed_id,
-                    key[0],
-                    key[1],
-                    sqlite_instant(start),
-                    sqlite_instant(end),
-                    int(occ.all_day),
-                    occ.summary or "",
-                    occ.location or "",
-                    int(occ.busy),
-                    int(occ.cancelled),
-                    occ.component_hash,
-                )
+                yield (feed_id, *sqlite_row(key, start, end, occ))
                 continue
             if old is not None:
                 if (
@@ -149,9 +137,28 @@ def write_occurrences(
             yield (feed_id, key[0], key[1], *_rewritten(occ, start, end))
 
     written.removed = bulk.delete("id", [old[0] for key, old in stored.items() if key not in fresh])
-    written.added = bulk.insert(_COLUMNS, inserts(), formed=raw)
+    written.added = bulk.insert(COLUMNS, inserts(), formed=raw)
     written.updated = bulk.update("id", _REWRITTEN, updates)
     return written
+
+
+def sqlite_row(
+    key: tuple[str, str], start: datetime, end: datetime, occ: Occurrence
+) -> tuple[object, ...]:
+    """An occurrence's values for the columns after feed_id, as SQLite stores them
+    (db/codec.py), from its stored start and end (``stored_instant``)."""
+    return (
+        key[0],
+        key[1],
+        sqlite_instant(start),
+        sqlite_instant(end),
+        int(occ.all_day),
+        occ.summary or "",
+        occ.location or "",
+        int(occ.busy),
+        int(occ.cancelled),
+        occ.component_hash,
+    )
 
 
 def record_store(feed: FeedRow, delivery: Delivery, now: datetime, count: int) -> None:

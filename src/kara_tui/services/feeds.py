@@ -27,7 +27,7 @@ from kara_tui.db.rows import FeedRow
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.ical.caldav_fetch import fetch_caldav_in, is_caldav
 from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_feed, mask_source
-from kara_tui.ical.outline import Outline
+from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
 from kara_tui.services.feed_groups import StoredGroups
@@ -255,6 +255,8 @@ class Feeds:
                 if partial is not None:
                     return partial
             body_outline = changes.outline if isinstance(changes, Changes) else changes
+            if body_outline is None:  # how many parts it has: outlined once, for the parse too
+                body_outline = outline(body)
             in_parts = self._store_in_parts(target, body, window, body_outline, delivery)
             if in_parts is not None:  # a cold import, or a big body: stored part by part
                 return in_parts
@@ -299,7 +301,7 @@ class Feeds:
                 lambda sink: self._parse(body, window, outline=body_outline, sink=sink),
                 outline=body_outline,
                 delivery=delivery,
-                groups_of=lambda outline: groups_to_store(outline, window),
+                groups_of=lambda cut: groups_to_store(cut, window),
             )
         except FeedUnreadable as exc:
             return self._fail(target.name, target.id, _worded(target.source, _scrub(str(exc))))
