@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -89,20 +90,42 @@ def store_in_parts(
         return None  # one part: parsed whole before the write transaction, as any feed
     store = _staged if practice.engine.dialect.name == "sqlite" else _in_transaction
     try:
-        return store(practice, target, parse, delivery, groups_of)
+        return store(_Import(practice, target, parse, delivery, groups_of))
     except _WholeAfterAll:
         return None
 
 
-def _staged(
-    practice: Practice,
-    target: Target,
-    parse: Callable[[Sink], ParseResult],
-    delivery: Delivery,
-    groups_of: Callable[[Outline | None], tuple[Outline, str] | None],
-) -> Stored | None:
+@dataclass(frozen=True, slots=True)
+class _Import:
+    """One store in parts: what store_in_parts was given."""
+
+    practice: Practice
+    target: Target
+    parse: Callable[[Sink], ParseResult]
+    delivery: Delivery
+    groups_of: Callable[[Outline | None], tuple[Outline, str] | None]
+
+    def finish(
+        self,
+        db: Any,
+        feed: FeedRow,
+        result: ParseResult,
+        kept: list[FeedProblem],
+        count: int,
+        now: datetime,
+    ) -> tuple[list[FeedProblem], StoredGroups | None]:
+        """The problems to report, in file order, and the groups stored with the feed row."""
+        name = self.target.name
+        problems = [FeedProblem(name, p.uid, p.reason) for p in result.problems] + kept
+        groups = self.groups_of(result.outline)
+        if groups is not None:
+            problems = in_file_order(problems, groups[0])
+        return problems, finish_store(db, feed, self.delivery, now, count, groups, problems)
+
+
+def _staged(job: _Import) -> Stored | None:
     """SQLite: the parse staged on a connection of its own, then moved in one transaction."""
-    name = target.name
+    practice, target, name = job.practice, job.target, job.target.name
     kept: list[FeedProblem] = []  # occurrences that cannot be stored (a UID too long)
     with practice.engine.connect() as conn:
         try:
@@ -115,7 +138,7 @@ def _staged(
                 except Exception as error:
                     raise StoreFailed(error) from error
 
-            result = parse(store)
+            result = job.parse(store)
             stage.ready()
             now = practice.clock.now()
             conn.execution_options(kara_write=True)  # BEGIN IMMEDIATE: the write lock, now
@@ -127,26 +150,16 @@ def _staged(
                 if not stage.count and stored_count(db, target.id):
                     raise _WholeAfterAll  # the whole path holds the events and asks
                 written = stage.move(target.id)
-                problems = _problems(name, result, kept)
-                groups = groups_of(result.outline)
-                if groups is not None:
-                    problems = in_file_order(problems, groups[0])
-                now_stored = finish_store(db, feed, delivery, now, stage.count, groups, problems)
+                problems, now_stored = job.finish(db, feed, result, kept, stage.count, now)
                 db.flush()
         finally:
             conn.invalidate()  # the TEMP table and its file go with the connection
     return Stored(written_report(name, written, problems), now_stored)
 
 
-def _in_transaction(
-    practice: Practice,
-    target: Target,
-    parse: Callable[[Sink], ParseResult],
-    delivery: Delivery,
-    groups_of: Callable[[Outline | None], tuple[Outline, str] | None],
-) -> Stored | None:
+def _in_transaction(job: _Import) -> Stored | None:
     """PostgreSQL: each part diffed against its UIDs' stored rows and written as it is read."""
-    name = target.name
+    practice, target, name = job.practice, job.target, job.target.name
     now = practice.clock.now()
     kept: list[FeedProblem] = []  # occurrences that cannot be stored (a UID too long)
     written = Written()
@@ -171,21 +184,13 @@ def _in_transaction(
             count += len(fresh)
             seen.update(uids)
 
-        result = parse(store)
+        result = job.parse(store)
         if before and not count:
             raise _WholeAfterAll  # rolls back; the whole path holds the events and asks
         if before:
             written.removed += _remove_others(db, bulk, target.id, seen)
-        problems = _problems(name, result, kept)
-        groups = groups_of(result.outline)
-        if groups is not None:
-            problems = in_file_order(problems, groups[0])
-        now_stored = finish_store(db, feed, delivery, now, count, groups, problems)
+        problems, now_stored = job.finish(db, feed, result, kept, count, now)
     return Stored(written_report(name, written, problems), now_stored)
-
-
-def _problems(name: str, result: ParseResult, kept: list[FeedProblem]) -> list[FeedProblem]:
-    return [FeedProblem(name, p.uid, p.reason) for p in result.problems] + kept
 
 
 def _stored_of(bulk: Bulk, feed_id: int, uids: set[str]) -> dict[tuple[str, str], StoredRow]:

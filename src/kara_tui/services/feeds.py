@@ -236,7 +236,7 @@ class Feeds:
             return record_success(
                 self.practice, target, fetched.etag, fetched.last_modified, key, "unchanged"
             )
-        empty_body = not body.strip()
+        empty_body = not body or body.isspace()  # strip() would copy a big body
         delivery = Delivery(fetched.etag, fetched.last_modified, key)
         result: ParseResult | None = None
         if empty_body and not accept_empty:
