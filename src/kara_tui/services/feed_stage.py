@@ -61,6 +61,7 @@ class Stage:
         # lock twice as long. The cache goes with the connection.
         raw.execute(f"PRAGMA main.cache_size = -{MOVE_CACHE_KIB}")  # type: ignore[union-attr]
         # No column types: values are kept as given, which are those external_events stores.
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_STAGE}")  # never another import's rows
         conn.exec_driver_sql(f"CREATE TABLE {_STAGE} ({', '.join(_NAMES)})")
         conn.commit()
 
