@@ -5,6 +5,7 @@ the whole parse and diff, nothing left behind when a feed is refused half-way, a
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
@@ -240,3 +241,28 @@ def test_another_writer_is_not_kept_waiting_while_a_feed_is_read(
     assert report.added == len(_rows(practice)) > events
     assert (len(counted_parts) > 5) == (events > parts.PART_EVENTS)
     assert practice.get_session(booked.id).client_id == anna.id
+
+
+def test_a_big_feed_read_while_another_holds_the_write_lock_says_so_and_stores_nothing(
+    db_url: str, engine, clock, tmp_path: Path, counted_parts: list[int]
+) -> None:
+    """The parts are read with the database locked by another writer; the one transaction at
+    the end then waits its while, gives up, and says why in words."""
+    practice = Practice(make_engine(db_url, busy_timeout_ms=100), clock)
+    practice.ensure_professional()
+    path = tmp_path / "work.ics"
+    path.write_bytes(generate_feed(400, mode="providers", seed=5, today=NOW.date()).encode())
+    feeds = Feeds(practice, Settings())
+    feeds.add("Work", str(path))
+    other = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        [report] = feeds.sync("Work")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(counted_parts) > 5  # read in parts, while the database was locked
+    assert not report.ok
+    assert "the database is busy" in report.message, report.message
+    assert _rows(practice) == []
+    practice.engine.dispose()

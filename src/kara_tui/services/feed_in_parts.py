@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
 
 from kara_tui.db.bulk import DELETE_CHUNK, Bulk
 from kara_tui.db.rows import FeedRow
@@ -43,6 +43,7 @@ from kara_tui.services.feed_store import (
     write_occurrences,
 )
 from kara_tui.services.practice import Practice
+from kara_tui.services.uow import UnitOfWork
 
 Sink = Callable[[list[Occurrence]], None]
 
@@ -142,7 +143,9 @@ def _staged(job: _Import) -> Stored | None:
             stage.ready()
             now = practice.clock.now()
             conn.execution_options(kara_write=True)  # BEGIN IMMEDIATE: the write lock, now
-            with conn.begin(), DbSession(bind=conn, expire_on_commit=False) as db:
+            # A unit of work on this connection: its failures in words (a busy database).
+            with UnitOfWork(sessionmaker(bind=conn, expire_on_commit=False), practice.clock) as uow:
+                db = uow.db
                 feed = db.get(FeedRow, target.id)
                 if feed is None:
                     report = SyncReport(name, ok=False, message=f"{name}: the feed was removed")
@@ -151,7 +154,7 @@ def _staged(job: _Import) -> Stored | None:
                     raise _WholeAfterAll  # the whole path holds the events and asks
                 written = stage.move(target.id)
                 problems, now_stored = job.finish(db, feed, result, kept, stage.count, now)
-                db.flush()
+                uow.commit()
         finally:
             conn.invalidate()  # the TEMP table and its file go with the connection
     return Stored(written_report(name, written, problems), now_stored)
