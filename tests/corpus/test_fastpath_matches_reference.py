@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 from corpus_helpers import CORPUS, at, corpus_files, zone
 
+from kara_tui.ical import parts
 from kara_tui.ical.expand.triage import split_events as _split
-from kara_tui.ical.parse import FeedUnreadable, _parse_feed, expand_reference, parse_feed
+from kara_tui.ical.parse import (
+    FeedUnreadable,
+    Occurrence,
+    _parse_feed,
+    expand_reference,
+    parse_feed,
+)
 from kara_tui.ical.prepare import NotICalendar, prepare
 
 if not CORPUS.is_dir():
@@ -101,3 +108,36 @@ def test_the_fast_path_does_most_of_the_corpus() -> None:
         series += len(split.series)
     assert fast > total / 2
     assert series > 10
+
+
+# parse_feed with a sink reads an outlined body in parts of whole UID groups (ical/parts.py):
+# the whole parse is its reference.
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
+def test_a_body_read_in_parts_gives_the_whole_parse(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parts, "PART_EVENTS", 2)  # as many parts as can be
+    body = path.read_bytes()
+    for start, end in WINDOWS:
+        try:
+            whole = parse_feed(body, window_start=start, window_end=end)
+        except FeedUnreadable as error:
+            with pytest.raises(FeedUnreadable, match=str(error)[:40]):
+                parse_feed(body, window_start=start, window_end=end, sink=lambda _: None)
+            return
+        handed: list[list[Occurrence]] = []
+        streamed = parse_feed(body, window_start=start, window_end=end, sink=handed.append)
+        assert streamed.occurrences == []
+        keys = [(o.uid, o.recurrence_id) for part in handed for o in part]
+        assert len(keys) == len(set(keys))  # no part repeats another's, nor itself
+        uids = [{o.uid for o in part} for part in handed]
+        assert sum(map(len, uids)) == len(set().union(*uids))  # a group is never split
+        got = sorted((o for part in handed for o in part), key=lambda o: (o.uid, o.recurrence_id))
+        want = sorted(whole.occurrences, key=lambda o: (o.uid, o.recurrence_id))
+        assert got == want
+        by_text = lambda p: (p.uid, p.reason)  # noqa: E731
+        assert sorted(streamed.problems, key=by_text) == sorted(whole.problems, key=by_text)
+        assert (streamed.event_count, streamed.calendar_name) == (
+            whole.event_count,
+            whole.calendar_name,
+        )

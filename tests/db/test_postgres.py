@@ -8,17 +8,22 @@ time zones, booleans, sequences or SQL between the backends shows up as a failin
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
 from feedkit import Ev, ics
 from kara_tui.clock import FixedClock
 from kara_tui.config import Settings
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import HEAD, upgrade
+from kara_tui.domain import Money
+from kara_tui.ical import parse as parse_module
+from kara_tui.ical import parts
 from kara_tui.services.feeds import Feeds
 from kara_tui.services.practice import Practice
 from kara_tui.services.report import build_report
@@ -241,3 +246,68 @@ def test_the_calendar_sees_writes_of_others_and_all_day_rules_on_postgres(
     feeds.set_block_all_day("Holidays", True)
     assert mine.change_token() != token
     assert mine.sessions_overlapping_busy_events(*week) == {booked.id}
+
+
+def test_a_feed_read_in_parts_stores_the_same_and_lets_others_write_meanwhile(
+    pg_engine, pg_url: str, practice, clock, tmp_path: Path, monkeypatch
+) -> None:
+    """On PostgreSQL a feed of several parts is written in its own transaction as it is read
+    (SQLite stages it first): the rows it writes are locked there, no table is, so a booking
+    meanwhile goes through at once; and both store the same, cold and diffed."""
+    monkeypatch.setattr(parts, "PART_EVENTS", 40)
+    monday = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    events = [
+        Ev(f"e{i}", monday + timedelta(hours=i), rrule="FREQ=WEEKLY;COUNT=4" if i % 3 else None)
+        for i in range(130)
+    ]
+    feed = tmp_path / "work.ics"
+    feed.write_bytes(ics(*events))
+    pg = _twin(pg_engine, clock)
+    settings = Settings(path=tmp_path / "config.toml")
+    on_pg, on_lite = Feeds(pg, settings), Feeds(practice, settings)
+    half_way, go_on = threading.Event(), threading.Event()
+    parse_part, calls = parse_module._parse_feed, []
+
+    def pausing(body: bytes, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            half_way.set()
+            go_on.wait(60)
+        return parse_part(body, **kwargs)
+
+    monkeypatch.setattr(parse_module, "_parse_feed", pausing)
+    first: list[Any] = []
+    importing = threading.Thread(target=lambda: first.append(on_pg.import_file(feed, "Work")))
+    importing.start()
+    try:
+        assert half_way.wait(60)
+        # Another process, which gives up after a second of waiting for a lock.
+        url = pg_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        other_engine = create_engine(url, connect_args={"options": "-c lock_timeout=1000"})
+        other = Practice(other_engine, clock)
+        anna = other.add_client("Anna Smith", fee=Money(9000, "GBP"))
+        booked = other.book(anna.id, monday + timedelta(days=2), force=True)
+        other_engine.dispose()
+    finally:
+        go_on.set()
+        importing.join(120)
+    assert len(calls) > 3  # read in parts
+    assert pg.get_session(booked.id).client_id == anna.id
+    lite = on_lite.import_file(feed, name="Work")
+    assert first[0].ok and first[0].added == lite.added == 44 + 86 * 4
+
+    def stored(feeds: Feeds) -> list:
+        found = feeds.events("Work", start=monday, end=monday + timedelta(days=60))
+        return [dataclasses.replace(e, id=0) for e in found]
+
+    assert stored(on_pg) == stored(on_lite)
+    # A changed head: parsed whole again, in parts, and diffed.
+    events = [dataclasses.replace(e, minutes=30) if i % 7 == 0 else e for i, e in enumerate(events)]
+    feed.write_bytes(ics(*events[5:], name="Work, renamed"))
+    again = on_pg.sync("Work")[0], on_lite.sync("Work")[0]
+    assert again[0].ok and again[1].ok
+    assert [(r.added, r.updated, r.removed, r.unchanged) for r in again] == [
+        (again[1].added, again[1].updated, again[1].removed, again[1].unchanged)
+    ] * 2
+    assert again[0].updated and again[0].removed and again[0].unchanged
+    assert stored(on_pg) == stored(on_lite)

@@ -281,6 +281,22 @@ def test_an_empty_calendar_after_a_full_one_keeps_the_events_until_confirmed(
     assert not feed.stale and feed.last_error == "" and feed.event_count == 0
 
 
+def test_a_blank_body_after_a_full_one_keeps_the_events_until_confirmed(
+    practice, feeds, ics_file
+) -> None:
+    """Told without copying the body (a 56 MB feed's strip() copied it whole)."""
+    path = ics_file(*week_of_events(4))
+    feeds.add("Work", str(path))
+    feeds.sync("Work")
+    path.write_bytes(b" \r\n\t\x0b\x0c\r\n")  # only whitespace
+    [report] = feeds.sync("Work")
+    assert not report.ok and report.needs_confirmation
+    assert "the feed returned nothing" in report.message
+    assert len(_rows(practice)) == 4
+    [accepted] = feeds.sync("Work", accept_empty=True)
+    assert accepted.ok and accepted.removed == 4 and _rows(practice) == []
+
+
 def test_an_unreadable_file_keeps_the_events_and_marks_the_feed_stale(
     practice, feeds, ics_file, engine
 ) -> None:

@@ -32,7 +32,6 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
 
 _BOM = b"\xef\xbb\xbf"
 _KEYWORD = rb"(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]|[Uu][Ii][Dd])"
@@ -166,32 +165,51 @@ def outline(body: bytes) -> Outline | None:
     if p.blocks.fullmatch(joined + b"\n") is None:
         return None
     raw_uids = _UID_VALUE.findall(joined)
-
-    parts = _without_stamps(body, len(raw_uids)).split(p.start)
-    count = len(parts) - 1
-    if count != len(raw_uids) or not all(map(bytes.endswith, parts[1:-1], repeat(p.end))):
-        return None  # a BEGIN:VEVENT after a bare LF, or something between two blocks
-    last_part = parts[-1]
-    cut = last_part.rfind(p.end + eol) + len(p.end)
-    head, tail = parts[0], last_part[cut:]
-    parts[-1] = last_part[:cut]
-
+    del found, joined  # a big body's lines: let go before its copy without stamps is made
     keys = _keys(raw_uids)
     if keys is None:
         return None
+    del raw_uids
+
+    # The blocks as views of one copy of the body without stamps (a list of the blocks
+    # themselves would be a third copy of a big body).
+    stamped = _without_stamps(body, len(keys))
+    text = memoryview(stamped)
+    parts = _blocks(stamped, p.start)
+    count = len(parts) - 1
+    if count != len(keys) or not all(stamped.endswith(p.end, a, b) for a, b in parts[1:-1]):
+        return None  # a BEGIN:VEVENT after a bare LF, or something between two blocks
+    last_start = parts[-1][0]
+    last_part = stamped[last_start:]  # the last block and what follows: small
+    cut = last_part.rfind(p.end + eol) + len(p.end)
+    head, tail = stamped[: parts[0][1]], last_part[cut:]
+    parts[-1] = (last_start, last_start + cut)
     head_digest = _digest(len(head).to_bytes(8, "big") + head + tail)
     del parts[0]
-    digests = [_sha1(part, usedforsecurity=False).hexdigest() for part in parts]
+    digests = [_sha1(text[a:b], usedforsecurity=False).hexdigest() for a, b in parts]
     groups = dict(zip(keys, digests, strict=True))
     if len(groups) != count:  # series with moved instances: one digest of all their blocks
         shared = {key for key, times in Counter(keys).items() if times > 1}
-        members: dict[str, list[bytes]] = {key: [] for key in shared}
-        for key, part in zip(keys, parts, strict=True):
+        members: dict[str, list[memoryview]] = {key: [] for key in shared}
+        for key, (a, b) in zip(keys, parts, strict=True):
             if key in shared:
-                members[key].append(part)  # in file order
+                members[key].append(text[a:b])  # in file order
         for key, found in members.items():
             groups[key] = _digest(b"\0".join(found))
     return Outline(head_digest, groups, count, tuple(keys), len(body))
+
+
+def _blocks(text: bytes, separator: bytes) -> list[tuple[int, int]]:
+    """Where ``text.split(separator)`` would cut: each piece's start and end."""
+    found: list[tuple[int, int]] = []
+    at, width = 0, len(separator)
+    cut = text.find(separator)
+    while cut >= 0:
+        found.append((at, cut))
+        at = cut + width
+        cut = text.find(separator, at)
+    found.append((at, len(text)))
+    return found
 
 
 def _plain_crlf(text: bytes) -> bool:

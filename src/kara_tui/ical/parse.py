@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -15,7 +15,7 @@ import x_wr_timezone
 from icalendar import Calendar, Event, Timezone
 from icalendar import GloballyUniqueTZIDGuessed as _GUESSED_TZID
 
-from kara_tui.ical.budget import SERIES_SECONDS, Budget, FeedTooCostly
+from kara_tui.ical.budget import SERIES_OCCURRENCES, SERIES_SECONDS, Budget, FeedTooCostly
 from kara_tui.ical.compat import know_zones_by_name
 from kara_tui.ical.expand.fast import Reader, series_occurrences, simple_occurrences
 from kara_tui.ical.expand.occurrence import (
@@ -32,6 +32,7 @@ from kara_tui.ical.expand.reference import Expander, Member, expand_whole, group
 from kara_tui.ical.expand.triage import split_events, without_groups_outside
 from kara_tui.ical.outline import Outline, select
 from kara_tui.ical.outline import outline as outline_of
+from kara_tui.ical.parts import part_bodies
 from kara_tui.ical.prepare import SKIPPED_SAID, EventSource, NotICalendar, Prepared, prepare
 from kara_tui.ical.timezones import (
     ZoneResolver,
@@ -294,13 +295,14 @@ def parse_feed(
     *,
     window_start: datetime,
     window_end: datetime,
-    max_occurrences_per_series: int = 20_000,
+    max_occurrences_per_series: int = SERIES_OCCURRENCES,
     max_seconds_per_series: float = SERIES_SECONDS,
     default_tz: tzinfo = UTC,
     only: Collection[str] | None = None,
     outline: Outline | None = None,
     budget: Budget | None = None,
     unknown_length: timedelta = timedelta(hours=1),
+    sink: Callable[[list[Occurrence]], None] | None = None,
 ) -> ParseResult:
     """Parse a feed body into the occurrences that overlap [window_start, window_end).
 
@@ -322,6 +324,13 @@ def parse_feed(
     reported), and ``event_count`` still counts the whole body. ``outline``
     passes ``outline(body)`` when the caller already has it (it must be of
     this very body); ``ParseResult.outline`` is it.
+
+    With ``sink`` (and no ``only``), the occurrences are handed to it part by part
+    instead of being collected (``ParseResult.occurrences`` is then empty): a
+    body with an outline is read a few thousand VEVENTs at a time (ical/parts.py),
+    so memory does not grow with the feed. Each part holds whole UID groups and is
+    free of duplicates; the problems are the whole parse's (those of the body
+    itself once each, perhaps in another order).
 
     Raises:
         FeedUnreadable: the body is not an iCalendar at all.
@@ -347,7 +356,10 @@ def parse_feed(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = _parse_some(body, only, outline, common)
+            if sink is not None and only is None:
+                result = _parse_in_parts(body, outline, common, sink)
+            else:
+                result = _parse_some(body, only, outline, common)
         except FeedTooCostly as error:
             raise FeedUnreadable(f"the feed is too costly to read: {error}") from None
     notes = dict.fromkeys(
@@ -379,6 +391,35 @@ def _parse_some(
         event_count=result.event_count if outline is None else outline.event_count,
         outline=outline,
     )
+
+
+def _parse_in_parts(
+    body: bytes,
+    outline: Outline | None,
+    common: dict[str, Any],
+    sink: Callable[[list[Occurrence]], None],
+) -> ParseResult:
+    """parse_feed with a sink: each part of the body parsed, then handed over, then let go."""
+    parts = None if outline is None else part_bodies(body, outline)
+    if parts is None or outline is None:  # no safe cut: one part, the whole body
+        whole = _parse_feed(body, **common, outline=outline)
+        sink(whole.occurrences)
+        return ParseResult([], whole.problems, whole.calendar_name, whole.event_count, outline)
+    problems: list[Problem] = []
+    of_body: dict[Problem, None] = {}  # the head's problems come with every part: once each
+    name = None
+    for part in parts:
+        result = _parse_feed(part, **common)
+        del part  # neither the part's text nor its occurrences outlive its turn
+        sink(result.occurrences)
+        name = result.calendar_name
+        for problem in result.problems:
+            if problem.uid:
+                problems.append(problem)
+            else:
+                of_body.setdefault(problem)
+        del result
+    return ParseResult([], [*of_body, *problems], name, outline.event_count, outline)
 
 
 def _parse_feed(

@@ -55,8 +55,13 @@ def keyed_occurrences(
 def sqlite_row(feed_id: int, key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
     """A new occurrence's values for ``COLUMNS`` as SQLite keeps them (db/codec.py): times
     as their text, flags as 0 or 1."""
+    return (feed_id, *sqlite_values(key, occ))
+
+
+def sqlite_values(key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
+    """The same values for the columns after feed_id (a part staged before its feed's rows
+    are written: services/feed_stage.py)."""
     return (
-        feed_id,
         key[0],
         key[1],
         sqlite_instant(stored_instant(occ.start)),

@@ -244,13 +244,28 @@ def store_whole_parse(
             )
             return report, None, False
         written = write_occurrences(bulk, target.id, fresh, stored)
-        groups_bulk = Bulk(db.connection(), GROUPS)
-        db.execute(delete(GROUPS).where(GROUPS.c.feed_id == target.id))
-        now_stored: StoredGroups | None = None
-        if groups is not None:
-            now_stored = write_group_digests(groups_bulk, target.id, groups[0], groups[1], problems)
-        record_store(feed, delivery, now, len(fresh))
+        now_stored = finish_store(db, feed, delivery, now, len(fresh), groups, problems)
     return written_report(name, written, problems), now_stored, True
+
+
+def finish_store(
+    db: Any,
+    feed: FeedRow,
+    delivery: Delivery,
+    now: datetime,
+    count: int,
+    groups: tuple[Outline, str] | None,
+    problems: list[FeedProblem],
+) -> StoredGroups | None:
+    """After a whole body's occurrences are written: its UID-group digests replace the
+    feed's (for the next re-sync) and the feed row records the store."""
+    db.execute(delete(GROUPS).where(GROUPS.c.feed_id == feed.id))
+    now_stored: StoredGroups | None = None
+    if groups is not None:
+        groups_bulk = Bulk(db.connection(), GROUPS)
+        now_stored = write_group_digests(groups_bulk, feed.id, groups[0], groups[1], problems)
+    record_store(feed, delivery, now, count)
+    return now_stored
 
 
 def _rewritten(occ: Occurrence, start: datetime, end: datetime) -> tuple[object, ...]:

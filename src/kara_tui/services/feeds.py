@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kara_tui.config import Settings
 from kara_tui.db import codec
@@ -26,10 +27,11 @@ from kara_tui.db.rows import FeedRow
 from kara_tui.domain import DomainError, ExternalEvent, Feed
 from kara_tui.ical.caldav_fetch import fetch_caldav_in, is_caldav
 from kara_tui.ical.fetch import FetchCancelled, FetchError, FetchResult, fetch_feed
-from kara_tui.ical.outline import Outline
+from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
 from kara_tui.services.feed_groups import RememberedGroups, StoredGroups, groups_to_store
+from kara_tui.services.feed_in_parts import Sink, StoreFailed, store_in_parts
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
     MAX_NAME,
@@ -220,7 +222,7 @@ class Feeds:
             return record_success(
                 self.practice, target, fetched.etag, fetched.last_modified, key, "unchanged"
             )
-        empty_body = not body.strip()
+        empty_body = not body or body.isspace()  # strip() would copy a big body
         delivery = Delivery(fetched.etag, fetched.last_modified, key)
         result: ParseResult | None = None
         if empty_body and not accept_empty:
@@ -239,6 +241,11 @@ class Feeds:
                 if partial is not None:
                     return partial
             body_outline = changes.outline if isinstance(changes, Changes) else changes
+            if body_outline is None:  # how many parts it has: outlined once, for the parse too
+                body_outline = outline(body)
+            in_parts = self._store_in_parts(target, body, window, body_outline, delivery)
+            if in_parts is not None:  # a cold import, or a big body: stored part by part
+                return in_parts
             try:
                 result = self._parse(body, window, outline=body_outline)
             except FeedUnreadable as exc:
@@ -262,6 +269,41 @@ class Feeds:
         if committed:
             self._remember(target.id, delivery.sync_key, groups)
         return report
+
+    def _store_in_parts(
+        self,
+        target: Target,
+        body: bytes,
+        window: Window,
+        body_outline: Outline | None,
+        delivery: Delivery,
+    ) -> SyncReport | None:
+        """feed_in_parts.store_in_parts, its failures reported as a whole parse's; None when
+        the whole parse and diff are the way (a small feed with events stored)."""
+        try:
+            stored = store_in_parts(
+                self.practice,
+                target,
+                lambda sink: self._parse(body, window, outline=body_outline, sink=sink),
+                outline=body_outline,
+                delivery=delivery,
+                groups_of=lambda cut: groups_to_store(cut, window),
+            )
+        except FeedUnreadable as exc:
+            return self._fail(target.name, target.id, worded(target.source, scrub(str(exc))))
+        except StoreFailed as exc:
+            return self._store_failed(target, exc.error)
+        except (SQLAlchemyError, StorageError) as exc:  # the commit
+            return self._store_failed(target, exc)
+        except Exception as exc:  # a parser bug must not take the other feeds down
+            return self._fail(
+                target.name, target.id, f"the feed could not be read ({type(exc).__name__})"
+            )
+        if stored is None:
+            return None
+        if stored.report.ok:
+            self._remember(target.id, delivery.sync_key, stored.groups)
+        return stored.report
 
     def _fetch(self, target: Target) -> FetchResult | SyncReport:
         """The feed's body (or "not modified"), or the report of why it could not be had."""
@@ -348,10 +390,14 @@ class Feeds:
         *,
         outline: Outline | None,
         only: builtins.set[str] | None = None,
+        sink: Sink | None = None,
     ) -> ParseResult:
-        """The feed's occurrences in the sync window (only the UID groups ``only`` names)."""
+        """The feed's occurrences in the sync window (only the UID groups ``only`` names;
+        handed to ``sink`` part by part, when given)."""
         minutes = self.settings.feed_unknown_length_minutes
-        return parse_feed(body, **parse_options(window, minutes), only=only, outline=outline)
+        return parse_feed(
+            body, **parse_options(window, minutes), only=only, outline=outline, sink=sink
+        )
 
     def _window(self) -> Window:
         """The horizon in whole local days, so that a day's syncs share one window."""
