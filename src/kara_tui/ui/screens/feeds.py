@@ -23,6 +23,7 @@ from textual.worker import Worker
 
 from kara_tui.config import Settings
 from kara_tui.domain import Feed
+from kara_tui.ui import keys
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
@@ -32,7 +33,6 @@ from kara_tui.ui.screens._dialog import (
     ListScreen,
     ListTitle,
     RowsRead,
-    back_bindings,
     field,
     form_bindings,
 )
@@ -115,18 +115,7 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
     syncs go through the app's FeedSync so they never overlap with the `s` key or the
     background refresh."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="feeds.add"),
-        Binding("d", "remove", "Remove", id="feeds.remove"),
-        Binding("e,space", "toggle", "On/off", id="feeds.toggle"),
-        Binding("b", "toggle_all_day", "All-day blocks", id="feeds.block_all_day"),
-        Binding("s", "sync", "Sync", id="feeds.sync"),
-        Binding("S", "sync_all", "Sync all", id="feeds.sync_all"),
-        Binding("t", "add_target", "Add target", id="feeds.add_target"),
-        # priority: the table's own (hidden) enter would hide this one from the footer
-        Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True),
-        *back_bindings("Back", action="back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("feeds")
     DEFAULT_CSS = """
     FeedsScreen #feeds-title { width: 1fr; }
     FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }

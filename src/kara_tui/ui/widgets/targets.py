@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from kara_tui.ui import keys
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
 from kara_tui.ui.screens._dialog import ListTitle, RowsRead
@@ -51,11 +52,7 @@ def target_state(target: PublishTarget) -> str:
 class TargetsPanel(Vertical):
     """Targets out, under the feeds in. Its keys apply while its table has the focus."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a,t", "add", "Add target", id="targets.add"),
-        Binding("d", "remove", "Remove target", id="targets.remove"),
-        Binding("s", "publish", "Publish", id="targets.publish"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("targets")
     DEFAULT_CSS = """
     TargetsPanel { height: auto; max-height: 45%; }
     TargetsPanel #targets-title { width: 1fr; }
