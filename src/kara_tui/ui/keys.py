@@ -90,130 +90,81 @@ FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "unm
                 "goto", "search", "quit")  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class ScreenKey:
-    """One key of a screen other than the calendar; listed in footer order."""
-
-    keys: str  # Textual key names, comma separated
-    action: str
-    label: str  # the footer's (and the palette's) name
-    id: str | None = None  # the binding's id; the config's [keys] table names only the calendar's
-    show: bool = True
-    priority: bool = False
-    display: str | None = None  # the key as the footer shows it, where not Textual's name
-
-
-def _back(label: str = "Back to calendar", action: str = "dismiss(None)") -> tuple[ScreenKey, ...]:
-    """A full-screen list goes back with escape (named in the footer) or q."""
-    back = ScreenKey("escape", action, label, "dialog_back")
-    return back, ScreenKey("q", action, "Back", show=False)
-
-
 SHIFT_DAYS = 30  # the reports' [ and ] move the period by this many days
 
-# Every other screen's keys, by screen: the one place they are declared.
-SCREENS: dict[str, tuple[ScreenKey, ...]] = {
-    "clients": (
-        ScreenKey("a", "add", "Add client", "client_add"),
-        ScreenKey("enter", "record", "Record", "client_record"),
-        ScreenKey("e", "edit", "Edit", "client_edit"),
-        ScreenKey("x", "archive", "Archive/restore", "client_archive"),
-        ScreenKey("m", "charges", "Charges", "client_charges"),
-        ScreenKey("c", "credit", "Credit", "client_credit"),
-        ScreenKey("v", "toggle_archived", "Show archived", "client_show_archived"),
-        *_back(),
-    ),
-    "client_charges": (
-        # Not p: p is privacy mode on every screen.
-        ScreenKey("m", "pay", "Mark paid", "charge_pay"),
-        ScreenKey("v", "void", "Void", "charge_void"),
-        ScreenKey("escape", "dismiss(None)", "Back", "dialog_back"),
-    ),
+# Every other screen's keys, (screen, binding) in footer order: the one place they are declared.
+# The config's [keys] table names only the calendar's ids (SPECS), not these.
+SCREEN_KEYS: tuple[tuple[str, Binding], ...] = (
+    ("clients", Binding("a", "add", "Add client", id="client_add")),
+    ("clients", Binding("enter", "record", "Record", id="client_record")),
+    ("clients", Binding("e", "edit", "Edit", id="client_edit")),
+    ("clients", Binding("x", "archive", "Archive/restore", id="client_archive")),
+    ("clients", Binding("m", "charges", "Charges", id="client_charges")),
+    ("clients", Binding("c", "credit", "Credit", id="client_credit")),
+    ("clients", Binding("v", "toggle_archived", "Show archived", id="client_show_archived")),
+    ("clients", Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back")),
+    ("clients", Binding("q", "dismiss(None)", "Back", show=False)),
+    # Not p: p is privacy mode on every screen.
+    ("client_charges", Binding("m", "pay", "Mark paid", id="charge_pay")),
+    ("client_charges", Binding("v", "void", "Void", id="charge_void")),
+    ("client_charges", Binding("escape", "dismiss(None)", "Back", id="dialog_back")),
     # The attendance screen marks past sessions with the calendar's own ids (see MARKING).
-    "attendance": (
-        ScreenKey("a", "attend", "Attended", "attend"),
-        ScreenKey("x", "no_show", "No-show", "no_show"),
-        ScreenKey("u", "unmark", "Undo", "unmark"),
-        *_back(action="back"),
-    ),
-    "time_off_list": (
-        ScreenKey("b", "block", "Block time off", "time_off_block"),
-        ScreenKey("d,delete", "remove", "Remove", "time_off_remove"),
-        *_back(),
-    ),
-    "feeds": (
-        ScreenKey("a", "add", "Add", "feeds.add"),
-        ScreenKey("d", "remove", "Remove", "feeds.remove"),
-        ScreenKey("e,space", "toggle", "On/off", "feeds.toggle"),
-        ScreenKey("b", "toggle_all_day", "All-day blocks", "feeds.block_all_day"),
-        ScreenKey("s", "sync", "Sync", "feeds.sync"),
-        ScreenKey("S", "sync_all", "Sync all", "feeds.sync_all"),
-        ScreenKey("t", "add_target", "Add target", "feeds.add_target"),
-        # priority: the table's own (hidden) enter would hide this one from the footer
-        ScreenKey("enter", "report", "Report", "feeds.report", priority=True, display="⏎"),
-        *_back("Back", action="back"),
-    ),
+    ("attendance", Binding("a", "attend", "Attended", id="attend")),
+    ("attendance", Binding("x", "no_show", "No-show", id="no_show")),
+    ("attendance", Binding("u", "unmark", "Undo", id="unmark")),
+    ("attendance", Binding("escape", "back", "Back to calendar", id="dialog_back")),
+    ("attendance", Binding("q", "back", "Back", show=False)),
+    ("time_off_list", Binding("b", "block", "Block time off", id="time_off_block")),
+    ("time_off_list", Binding("d,delete", "remove", "Remove", id="time_off_remove")),
+    ("time_off_list", Binding("escape", "dismiss(None)", "Back to calendar", id="dialog_back")),
+    ("time_off_list", Binding("q", "dismiss(None)", "Back", show=False)),
+    ("feeds", Binding("a", "add", "Add", id="feeds.add")),
+    ("feeds", Binding("d", "remove", "Remove", id="feeds.remove")),
+    ("feeds", Binding("e,space", "toggle", "On/off", id="feeds.toggle")),
+    ("feeds", Binding("b", "toggle_all_day", "All-day blocks", id="feeds.block_all_day")),
+    ("feeds", Binding("s", "sync", "Sync", id="feeds.sync")),
+    ("feeds", Binding("S", "sync_all", "Sync all", id="feeds.sync_all")),
+    ("feeds", Binding("t", "add_target", "Add target", id="feeds.add_target")),
+    # priority: the table's own (hidden) enter would hide this one from the footer
+    ("feeds", Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True)),
+    ("feeds", Binding("escape", "back", "Back", id="dialog_back")),
+    ("feeds", Binding("q", "back", "Back", show=False)),
     # The publish targets' panel on the feeds screen: these apply while its table has the focus.
-    "targets": (
-        ScreenKey("a,t", "add", "Add target", "targets.add"),
-        ScreenKey("d", "remove", "Remove target", "targets.remove"),
-        ScreenKey("s", "publish", "Publish", "targets.publish"),
-    ),
-    "outbox": (
-        ScreenKey("escape", "close", "Back", "outbox.back"),
-        ScreenKey("s", "send_all", "Send queued", "outbox.send"),
-        ScreenKey("r", "retry", "Retry selected", "outbox.retry"),
-        ScreenKey("d", "discard", "Discard selected", "outbox.discard"),
-        ScreenKey("enter", "preview", "Preview", "outbox.preview"),
-    ),
-    "reports": (
-        ScreenKey("escape", "close", "Back", "reports.back"),
-        ScreenKey("left_square_bracket", "shift(-1)", f"-{SHIFT_DAYS} days", "reports.earlier"),
-        ScreenKey("right_square_bracket", "shift(1)", f"+{SHIFT_DAYS} days", "reports.later"),
-        # p is also the app's privacy key (which hides its own footer entry): d shows there.
-        ScreenKey("p", "period", "Period", "reports.period", show=False),
-        ScreenKey("d", "period", "Period (dates)", "reports.period_dates"),
-        ScreenKey("t", "rolling", "Last 90 days", "reports.rolling"),
-        ScreenKey("s", "sort_next", "Sort", "reports.sort"),
-        ScreenKey("S", "sort_reverse", "Reverse", "reports.reverse"),
-        ScreenKey("o", "outstanding", "Who owes", "reports.outstanding"),
-    ),
-    "welcome": (
-        ScreenKey("escape", "dismiss(None)", "Close", "dialog_back"),
-        ScreenKey("enter", "dismiss(None)", "Close", show=False),
-        ScreenKey("C", "dismiss('clients')", "Add a client"),
-        ScreenKey("n", "dismiss('new')", "Book a session"),
-    ),
-    "help": (
-        ScreenKey("escape", "dismiss(None)", "Back", "dialog_back"),
-        ScreenKey("question_mark", "dismiss(None)", "Back", show=False),
-        ScreenKey("q", "dismiss(None)", "Back", show=False),
-    ),
-}  # fmt: skip
-
-
-def back_bindings(
-    label: str = "Back to calendar", action: str = "dismiss(None)"
-) -> list[BindingType]:
-    return [_binding(key) for key in _back(label, action)]
-
-
-def _binding(key: ScreenKey) -> Binding:
-    return Binding(
-        key.keys,
-        key.action,
-        key.label,
-        show=key.show,
-        key_display=key.display,
-        priority=key.priority,
-        id=key.id,
-    )
+    ("targets", Binding("a,t", "add", "Add target", id="targets.add")),
+    ("targets", Binding("d", "remove", "Remove target", id="targets.remove")),
+    ("targets", Binding("s", "publish", "Publish", id="targets.publish")),
+    ("outbox", Binding("escape", "close", "Back", id="outbox.back")),
+    ("outbox", Binding("s", "send_all", "Send queued", id="outbox.send")),
+    ("outbox", Binding("r", "retry", "Retry selected", id="outbox.retry")),
+    ("outbox", Binding("d", "discard", "Discard selected", id="outbox.discard")),
+    ("outbox", Binding("enter", "preview", "Preview", id="outbox.preview")),
+    ("reports", Binding("escape", "close", "Back", id="reports.back")),
+    ("reports", Binding("left_square_bracket", "shift(-1)", f"-{SHIFT_DAYS} days", id="reports.earlier")),
+    ("reports", Binding("right_square_bracket", "shift(1)", f"+{SHIFT_DAYS} days", id="reports.later")),
+    # p is also the app's privacy key (which hides its own footer entry): d shows there.
+    ("reports", Binding("p", "period", "Period", show=False, id="reports.period")),
+    ("reports", Binding("d", "period", "Period (dates)", id="reports.period_dates")),
+    ("reports", Binding("t", "rolling", "Last 90 days", id="reports.rolling")),
+    ("reports", Binding("s", "sort_next", "Sort", id="reports.sort")),
+    ("reports", Binding("S", "sort_reverse", "Reverse", id="reports.reverse")),
+    ("reports", Binding("o", "outstanding", "Who owes", id="reports.outstanding")),
+    ("welcome", Binding("escape", "dismiss(None)", "Close", id="dialog_back")),
+    ("welcome", Binding("enter", "dismiss(None)", "Close", show=False)),
+    ("welcome", Binding("C", "dismiss('clients')", "Add a client")),
+    ("welcome", Binding("n", "dismiss('new')", "Book a session")),
+    ("help", Binding("escape", "dismiss(None)", "Back", id="dialog_back")),
+    ("help", Binding("question_mark", "dismiss(None)", "Back", show=False)),
+    ("help", Binding("q", "dismiss(None)", "Back", show=False)),
+)  # fmt: skip
 
 
 def bindings(screen: str = "calendar") -> list[BindingType]:
-    """The screen's bindings, in footer order (SCREENS; the calendar's from SPECS)."""
+    """The screen's bindings, in footer order (SCREEN_KEYS; the calendar's from SPECS)."""
     if screen != "calendar":
-        return [_binding(key) for key in SCREENS[screen]]
+        found: list[BindingType] = [b for name, b in SCREEN_KEYS if name == screen]
+        if not found:
+            raise KeyError(f"no keys for the screen {screen!r}")
+        return found
     order = {name: i for i, name in enumerate(FOOTER_ORDER)}
     specs = sorted(SPECS, key=lambda spec: order.get(spec.id, len(order)))
     return [

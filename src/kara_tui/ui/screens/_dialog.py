@@ -33,7 +33,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from kara_tui.domain import Client, DomainError
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import StorageError
-from kara_tui.ui import keys
 from kara_tui.ui.privacy import privacy_on, redacted, shown_name
 from kara_tui.ui.workers import USER_ERRORS, WorkerErrors, report_error
 
@@ -507,8 +506,11 @@ def sentence(text: str) -> str:
 def back_bindings(
     description: str = "Back to calendar", action: str = "dismiss(None)"
 ) -> list[BindingType]:
-    """A full-screen list goes back with escape (named in the footer) or q (ui/keys.py)."""
-    return keys.back_bindings(description, action)
+    """A full-screen list goes back with escape (named in the footer) or q."""
+    return [
+        Binding("escape", action, description, id="dialog_back"),
+        Binding("q", action, "Back", show=False),
+    ]
 
 
 def cursor_key(table: DataTable[Any]) -> str:
