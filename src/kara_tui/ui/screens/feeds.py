@@ -32,6 +32,7 @@ from kara_tui.ui.screens._dialog import (
     BoxedForm,
     ListScreen,
     ListTitle,
+    ReadsRows,
     RowsRead,
     field,
     form_bindings,
@@ -110,7 +111,7 @@ def ask_accept_empty(screen: Screen[Any], report: SyncReport, then: Callable[[st
     )
 
 
-class FeedsScreen(WorkerErrors, ListScreen[bool]):
+class FeedsScreen(ReadsRows[Feed], WorkerErrors, ListScreen[bool]):
     """Every feed with its state in words. Only this screen's workers call the feeds service;
     syncs go through the app's FeedSync so they never overlap with the `s` key or the
     background refresh."""
@@ -136,9 +137,13 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
         self.practice = practice
         self.settings = settings
         self._sync_arg = sync
-        self.feeds: list[Feed] = []
+        self.rows: list[Feed] = []
         self._tz: ZoneInfo | None = None
         self._changed = False
+
+    @property
+    def feeds(self) -> list[Feed]:
+        return self.rows
 
     @property
     def sync(self) -> FeedSync:
@@ -180,12 +185,6 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
         return False  # WorkerErrors shows it as a notice
 
     # -- results -----------------------------------------------------------------------------
-
-    def on_rows_read(self, message: RowsRead[Feed]) -> None:
-        self.feeds = message.rows
-        self._tz = message.tz
-        self._fill()
-        self._detail()
 
     def on_feeds_screen_changed(self, message: Changed) -> None:
         self._changed = True

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 from kara_tui.ui import keys
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
-from kara_tui.ui.screens._dialog import ListTitle, RowsRead
+from kara_tui.ui.screens._dialog import ListTitle, ReadsRows, RowsRead
 from kara_tui.ui.widgets import status_table
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def target_state(target: PublishTarget) -> str:
     return "ok"
 
 
-class TargetsPanel(Vertical):
+class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported for types only
     """Targets out, under the feeds in. Its keys apply while its table has the focus."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.bindings("targets")
@@ -69,9 +69,13 @@ class TargetsPanel(Vertical):
     def __init__(self, practice: Practice) -> None:
         super().__init__(id="targets")
         self.practice = practice
-        self.targets: list[PublishTarget] = []
+        self.rows: list[PublishTarget] = []
         self._tz = ZoneInfo("UTC")
         self._sync: PublishSync | None = None
+
+    @property
+    def targets(self) -> list[PublishTarget]:
+        return self.rows
 
     @property
     def sync(self) -> PublishSync:
@@ -101,12 +105,6 @@ class TargetsPanel(Vertical):
     @work(thread=True, group="targets-run", exit_on_error=False)
     def publish_now(self, name: str | None = None) -> None:
         self.post_message(self.Ran(self.sync.run(name, wait=True)))
-
-    def on_rows_read(self, message: RowsRead[PublishTarget]) -> None:
-        self.targets = message.rows
-        self._tz = message.tz
-        self._fill()
-        self._detail()
 
     def on_targets_panel_ran(self, message: Ran) -> None:
         message.stop()
