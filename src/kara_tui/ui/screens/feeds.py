@@ -142,10 +142,6 @@ class FeedsScreen(ReadsRows[Feed], WorkerErrors, ListScreen[bool]):
         self._changed = False
 
     @property
-    def feeds(self) -> list[Feed]:
-        return self.rows
-
-    @property
     def sync(self) -> FeedSync:
         """The app's FeedSync (one lock for the whole app), or this screen's own."""
         if self._sync_arg is None:
@@ -208,7 +204,7 @@ class FeedsScreen(ReadsRows[Feed], WorkerErrors, ListScreen[bool]):
     # -- actions ----------------------------------------------------------------------------
 
     def selected(self) -> Feed | None:
-        return status_table.selected(self.query_one(DataTable), self.feeds)
+        return status_table.selected(self.query_one(DataTable), self.rows)
 
     def _require(self) -> Feed | None:
         feed = self.selected()
@@ -311,7 +307,7 @@ class FeedsScreen(ReadsRows[Feed], WorkerErrors, ListScreen[bool]):
         styles = status_table.theme_styles(self.app)
         tz = self._zone()
         rows: list[status_table.Row] = []
-        for f in self.feeds:
+        for f in self.rows:
             glyph, word, style = STATES[feed_state(f)]
             state = Text(f"{glyph} {word}", style=styles.get(style, ""))
             rows.append(

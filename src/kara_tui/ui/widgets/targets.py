@@ -74,10 +74,6 @@ class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported 
         self._sync: PublishSync | None = None
 
     @property
-    def targets(self) -> list[PublishTarget]:
-        return self.rows
-
-    @property
     def sync(self) -> PublishSync:
         """The app's PublishSync (one run at a time for the whole app), or a panel's own."""
         if self._sync is None:
@@ -125,7 +121,7 @@ class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported 
             self._detail()
 
     def selected(self) -> PublishTarget | None:
-        return status_table.selected(self.query_one(DataTable), self.targets)
+        return status_table.selected(self.query_one(DataTable), self.rows)
 
     def action_add(self) -> None:
         from kara_tui.ui.screens.target_form import TargetForm
@@ -170,7 +166,7 @@ class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported 
 
     def _fill(self) -> None:
         rows: list[status_table.Row] = []
-        for t in self.targets:
+        for t in self.rows:
             glyph, word = STATES[target_state(t)]
             rows.append(
                 status_table.row(
