@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from kara_tui.config import Settings, where
 
@@ -90,7 +90,101 @@ FOOTER_ORDER = ("help", "new", "cancel", "reschedule", "attend", "no_show", "unm
                 "goto", "search", "quit")  # fmt: skip
 
 
-def bindings() -> list[Binding]:
+@dataclass(frozen=True, slots=True)
+class ScreenKey:
+    """One key of a screen other than the calendar."""
+
+    screen: str
+    keys: str  # Textual key names, comma separated
+    action: str
+    label: str  # for the footer
+    id: str  # the binding's id, "" for none
+    show: bool  # in the footer
+    priority: bool  # before the focused widget's own binding of the key
+    display: str  # the key as the footer shows it, "" where Textual's name is shown
+
+
+SHIFT_DAYS = 30  # the reports' [ and ] move the period by this many days
+
+# Every other screen's keys, in footer order: the one place they are declared ("" = no id, no
+# display). The config's [keys] table names only the calendar's ids (SPECS), not these.
+# - attendance marks past sessions with the calendar's own ids (see MARKING);
+# - client_charges pays with m, not p: p is privacy mode on every screen;
+# - feeds' enter has priority: the table's own (hidden) enter would hide it from the footer;
+# - reports' p is hidden: it is also the app's privacy key (whose entry is hidden), d shows;
+# - targets is the publish targets' panel on the feeds screen (while its table has the focus).
+SCREEN_KEYS: tuple[ScreenKey, ...] = (
+    ScreenKey("clients", "a", "add", "Add client", "client_add", True, False, ""),
+    ScreenKey("clients", "enter", "record", "Record", "client_record", True, False, ""),
+    ScreenKey("clients", "e", "edit", "Edit", "client_edit", True, False, ""),
+    ScreenKey("clients", "x", "archive", "Archive/restore", "client_archive", True, False, ""),
+    ScreenKey("clients", "m", "charges", "Charges", "client_charges", True, False, ""),
+    ScreenKey("clients", "c", "credit", "Credit", "client_credit", True, False, ""),
+    ScreenKey("clients", "v", "toggle_archived", "Show archived", "client_show_archived", True, False, ""),
+    ScreenKey("clients", "escape", "dismiss(None)", "Back to calendar", "dialog_back", True, False, ""),
+    ScreenKey("clients", "q", "dismiss(None)", "Back", "", False, False, ""),
+    ScreenKey("client_charges", "m", "pay", "Mark paid", "charge_pay", True, False, ""),
+    ScreenKey("client_charges", "v", "void", "Void", "charge_void", True, False, ""),
+    ScreenKey("client_charges", "escape", "dismiss(None)", "Back", "dialog_back", True, False, ""),
+    ScreenKey("attendance", "a", "attend", "Attended", "attend", True, False, ""),
+    ScreenKey("attendance", "x", "no_show", "No-show", "no_show", True, False, ""),
+    ScreenKey("attendance", "u", "unmark", "Undo", "unmark", True, False, ""),
+    ScreenKey("attendance", "escape", "back", "Back to calendar", "dialog_back", True, False, ""),
+    ScreenKey("attendance", "q", "back", "Back", "", False, False, ""),
+    ScreenKey("time_off_list", "b", "block", "Block time off", "time_off_block", True, False, ""),
+    ScreenKey("time_off_list", "d,delete", "remove", "Remove", "time_off_remove", True, False, ""),
+    ScreenKey("time_off_list", "escape", "dismiss(None)", "Back to calendar", "dialog_back", True, False, ""),
+    ScreenKey("time_off_list", "q", "dismiss(None)", "Back", "", False, False, ""),
+    ScreenKey("feeds", "a", "add", "Add", "feeds.add", True, False, ""),
+    ScreenKey("feeds", "d", "remove", "Remove", "feeds.remove", True, False, ""),
+    ScreenKey("feeds", "e,space", "toggle", "On/off", "feeds.toggle", True, False, ""),
+    ScreenKey("feeds", "b", "toggle_all_day", "All-day blocks", "feeds.block_all_day", True, False, ""),
+    ScreenKey("feeds", "s", "sync", "Sync", "feeds.sync", True, False, ""),
+    ScreenKey("feeds", "S", "sync_all", "Sync all", "feeds.sync_all", True, False, ""),
+    ScreenKey("feeds", "t", "add_target", "Add target", "feeds.add_target", True, False, ""),
+    ScreenKey("feeds", "enter", "report", "Report", "feeds.report", True, True, "⏎"),
+    ScreenKey("feeds", "escape", "back", "Back", "dialog_back", True, False, ""),
+    ScreenKey("feeds", "q", "back", "Back", "", False, False, ""),
+    ScreenKey("targets", "a,t", "add", "Add target", "targets.add", True, False, ""),
+    ScreenKey("targets", "d", "remove", "Remove target", "targets.remove", True, False, ""),
+    ScreenKey("targets", "s", "publish", "Publish", "targets.publish", True, False, ""),
+    ScreenKey("outbox", "escape", "close", "Back", "outbox.back", True, False, ""),
+    ScreenKey("outbox", "s", "send_all", "Send queued", "outbox.send", True, False, ""),
+    ScreenKey("outbox", "r", "retry", "Retry selected", "outbox.retry", True, False, ""),
+    ScreenKey("outbox", "d", "discard", "Discard selected", "outbox.discard", True, False, ""),
+    ScreenKey("outbox", "enter", "preview", "Preview", "outbox.preview", True, False, ""),
+    ScreenKey("reports", "escape", "close", "Back", "reports.back", True, False, ""),
+    ScreenKey("reports", "left_square_bracket", "shift(-1)", f"-{SHIFT_DAYS} days", "reports.earlier", True, False, ""),
+    ScreenKey("reports", "right_square_bracket", "shift(1)", f"+{SHIFT_DAYS} days", "reports.later", True, False, ""),
+    ScreenKey("reports", "p", "period", "Period", "reports.period", False, False, ""),
+    ScreenKey("reports", "d", "period", "Period (dates)", "reports.period_dates", True, False, ""),
+    ScreenKey("reports", "t", "rolling", "Last 90 days", "reports.rolling", True, False, ""),
+    ScreenKey("reports", "s", "sort_next", "Sort", "reports.sort", True, False, ""),
+    ScreenKey("reports", "S", "sort_reverse", "Reverse", "reports.reverse", True, False, ""),
+    ScreenKey("reports", "o", "outstanding", "Who owes", "reports.outstanding", True, False, ""),
+    ScreenKey("welcome", "escape", "dismiss(None)", "Close", "dialog_back", True, False, ""),
+    ScreenKey("welcome", "enter", "dismiss(None)", "Close", "", False, False, ""),
+    ScreenKey("welcome", "C", "dismiss('clients')", "Add a client", "", True, False, ""),
+    ScreenKey("welcome", "n", "dismiss('new')", "Book a session", "", True, False, ""),
+    ScreenKey("help", "escape", "dismiss(None)", "Back", "dialog_back", True, False, ""),
+    ScreenKey("help", "question_mark", "dismiss(None)", "Back", "", False, False, ""),
+    ScreenKey("help", "q", "dismiss(None)", "Back", "", False, False, ""),
+)  # fmt: skip
+
+
+def bindings(screen: str = "calendar") -> list[BindingType]:
+    """The screen's bindings, in footer order (SCREEN_KEYS; the calendar's from SPECS)."""
+    if screen != "calendar":
+        found: list[BindingType] = [
+            Binding(
+                k.keys, k.action, k.label, k.show, k.display or None, k.priority, id=k.id or None
+            )
+            for k in SCREEN_KEYS
+            if k.screen == screen
+        ]
+        if not found:
+            raise KeyError(f"no keys for the screen {screen!r}")
+        return found
     order = {name: i for i, name in enumerate(FOOTER_ORDER)}
     specs = sorted(SPECS, key=lambda spec: order.get(spec.id, len(order)))
     return [

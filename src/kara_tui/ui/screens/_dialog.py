@@ -820,3 +820,23 @@ class RowsRead(Message, Generic[RowT], bubble=False):
 
     rows: list[RowT]
     tz: ZoneInfo
+
+
+class ReadsRows(Generic[RowT]):
+    """A list whose load worker posts RowsRead: it keeps the rows and their zone, then fills
+    its table and shows the selected row's detail (the feeds screen, the targets panel)."""
+
+    rows: list[RowT]
+    _tz: ZoneInfo | None
+
+    def on_rows_read(self, message: RowsRead[RowT]) -> None:
+        self.rows = message.rows
+        self._tz = message.tz
+        self._fill()
+        self._detail()
+
+    def _fill(self) -> None:
+        raise NotImplementedError
+
+    def _detail(self) -> None:
+        raise NotImplementedError

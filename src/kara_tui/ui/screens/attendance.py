@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import need_attendance_words
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import ListScreen, ListTitle, ShowsClients, back_bindings
+from kara_tui.ui import keys
+from kara_tui.ui.screens._dialog import ListScreen, ListTitle, ShowsClients
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -27,12 +27,7 @@ class AttendanceScreen(ShowsClients, WorkerErrors, ListScreen[bool]):
     """Dismisses with True when anything was marked or undone (the calendar reloads)."""
 
     # The calendar's own ids: a key remapped in the config's [keys] is remapped here too.
-    BINDINGS = [
-        Binding("a", "attend", "Attended", id="attend"),
-        Binding("x", "no_show", "No-show", id="no_show"),
-        Binding("u", "unmark", "Undo", id="unmark"),
-        *back_bindings(action="back"),
-    ]
+    BINDINGS = keys.bindings("attendance")
 
     DEFAULT_CSS = """
     AttendanceScreen #attendance-hint { padding: 0 1; color: $text-muted; }

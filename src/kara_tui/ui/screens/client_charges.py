@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Select, Static
 
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, PaymentMethod
 from kara_tui.domain.model import ALL_METHODS
+from kara_tui.ui import keys
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import error_line, field, form_bindings, form_buttons
@@ -41,12 +41,7 @@ def balance_text(balance: list[Money]) -> str:
 
 
 class ChargesDialog(_dialog.ForClient, WorkerErrors, ModalScreen[None]):
-    BINDINGS = [
-        # Not p: p is privacy mode on every screen.
-        Binding("m", "pay", "Mark paid", id="charge_pay"),
-        Binding("v", "void", "Void", id="charge_void"),
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-    ]
+    BINDINGS = keys.bindings("client_charges")
 
     @dataclass(eq=False)
     class Loaded(Message):

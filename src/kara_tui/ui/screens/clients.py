@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
 from kara_tui.ui import format as fmt
+from kara_tui.ui import keys
 from kara_tui.ui.privacy import privacy_on, shown_name
 from kara_tui.ui.screens import _dialog, client_actions
 from kara_tui.ui.screens._dialog import (
@@ -31,16 +31,7 @@ if TYPE_CHECKING:
 
 
 class ClientsScreen(ShowsClients, WorkerErrors, ListScreen[None]):
-    BINDINGS = [
-        Binding("a", "add", "Add client", id="client_add"),
-        Binding("enter", "record", "Record", id="client_record"),
-        Binding("e", "edit", "Edit", id="client_edit"),
-        Binding("x", "archive", "Archive/restore", id="client_archive"),
-        Binding("m", "charges", "Charges", id="client_charges"),
-        Binding("c", "credit", "Credit", id="client_credit"),
-        Binding("v", "toggle_archived", "Show archived", id="client_show_archived"),
-        *_dialog.back_bindings(),
-    ]
+    BINDINGS = keys.bindings("clients")
 
     @dataclass(eq=False)
     class Loaded(Message):

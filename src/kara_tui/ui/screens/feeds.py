@@ -23,6 +23,7 @@ from textual.worker import Worker
 
 from kara_tui.config import Settings
 from kara_tui.domain import Feed
+from kara_tui.ui import keys
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
@@ -31,8 +32,8 @@ from kara_tui.ui.screens._dialog import (
     BoxedForm,
     ListScreen,
     ListTitle,
+    ReadsRows,
     RowsRead,
-    back_bindings,
     field,
     form_bindings,
 )
@@ -110,23 +111,12 @@ def ask_accept_empty(screen: Screen[Any], report: SyncReport, then: Callable[[st
     )
 
 
-class FeedsScreen(WorkerErrors, ListScreen[bool]):
+class FeedsScreen(ReadsRows[Feed], WorkerErrors, ListScreen[bool]):
     """Every feed with its state in words. Only this screen's workers call the feeds service;
     syncs go through the app's FeedSync so they never overlap with the `s` key or the
     background refresh."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", id="feeds.add"),
-        Binding("d", "remove", "Remove", id="feeds.remove"),
-        Binding("e,space", "toggle", "On/off", id="feeds.toggle"),
-        Binding("b", "toggle_all_day", "All-day blocks", id="feeds.block_all_day"),
-        Binding("s", "sync", "Sync", id="feeds.sync"),
-        Binding("S", "sync_all", "Sync all", id="feeds.sync_all"),
-        Binding("t", "add_target", "Add target", id="feeds.add_target"),
-        # priority: the table's own (hidden) enter would hide this one from the footer
-        Binding("enter", "report", "Report", id="feeds.report", key_display="⏎", priority=True),
-        *back_bindings("Back", action="back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("feeds")
     DEFAULT_CSS = """
     FeedsScreen #feeds-title { width: 1fr; }
     FeedsScreen #feeds-detail { height: auto; max-height: 5; padding: 0 1; background: $boost; }
@@ -147,7 +137,7 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
         self.practice = practice
         self.settings = settings
         self._sync_arg = sync
-        self.feeds: list[Feed] = []
+        self.rows: list[Feed] = []
         self._tz: ZoneInfo | None = None
         self._changed = False
 
@@ -192,12 +182,6 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
 
     # -- results -----------------------------------------------------------------------------
 
-    def on_rows_read(self, message: RowsRead[Feed]) -> None:
-        self.feeds = message.rows
-        self._tz = message.tz
-        self._fill()
-        self._detail()
-
     def on_feeds_screen_changed(self, message: Changed) -> None:
         self._changed = True
         self.notify(message.said, markup=False)
@@ -220,7 +204,7 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
     # -- actions ----------------------------------------------------------------------------
 
     def selected(self) -> Feed | None:
-        return status_table.selected(self.query_one(DataTable), self.feeds)
+        return status_table.selected(self.query_one(DataTable), self.rows)
 
     def _require(self) -> Feed | None:
         feed = self.selected()
@@ -323,7 +307,7 @@ class FeedsScreen(WorkerErrors, ListScreen[bool]):
         styles = status_table.theme_styles(self.app)
         tz = self._zone()
         rows: list[status_table.Row] = []
-        for f in self.feeds:
+        for f in self.rows:
             glyph, word, style = STATES[feed_state(f)]
             state = Text(f"{glyph} {word}", style=styles.get(style, ""))
             rows.append(

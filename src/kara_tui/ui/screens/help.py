@@ -8,7 +8,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -17,11 +16,7 @@ from kara_tui.ui import keys
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back", id="dialog_back"),
-        Binding("question_mark", "dismiss(None)", "Back", show=False),
-        Binding("q", "dismiss(None)", "Back", show=False),
-    ]
+    BINDINGS = keys.bindings("help")
 
     DEFAULT_CSS = """
     HelpScreen #help { height: auto; max-height: 100%; }

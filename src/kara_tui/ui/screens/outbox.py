@@ -23,6 +23,7 @@ from kara_tui.domain import DomainError, Notification, NotificationStatus
 from kara_tui.domain.privacy import mask_email
 from kara_tui.services.errors import StorageError
 from kara_tui.services.outbox import Outbox, SendReport
+from kara_tui.ui import keys
 from kara_tui.ui.format import clean
 from kara_tui.ui.privacy import privacy_on, redacted
 from kara_tui.ui.screens.confirm import ConfirmDialog
@@ -87,13 +88,7 @@ class OutboxScreen(Screen[None]):
     live; each result comes back as a message and the table is read again."""
 
     TITLE = "Outbox"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="outbox.back"),
-        Binding("s", "send_all", "Send queued", id="outbox.send"),
-        Binding("r", "retry", "Retry selected", id="outbox.retry"),
-        Binding("d", "discard", "Discard selected", id="outbox.discard"),
-        Binding("enter", "preview", "Preview", id="outbox.preview"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("outbox")
     DEFAULT_CSS = """
     OutboxScreen #outbox-where { height: auto; padding: 0 1; background: $boost; }
     OutboxScreen #outbox-message { height: auto; padding: 0 1; }

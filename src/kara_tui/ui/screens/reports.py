@@ -45,10 +45,10 @@ from kara_tui.services.report import (
     make_period,
     totals,
 )
+from kara_tui.ui import keys
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.resolved import UNREAD, day_echo
 
-SHIFT_DAYS = 30
 CANCEL_GLYPH = "█"
 NO_SHOW_GLYPH = "▒"
 KIND_WORDS = {
@@ -314,18 +314,7 @@ class ReportsScreen(Screen[None]):
     last 90 days). Database work runs in a thread worker; results come back as messages."""
 
     TITLE = "Reports"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="reports.back"),
-        Binding("left_square_bracket", "shift(-1)", f"-{SHIFT_DAYS} days", id="reports.earlier"),
-        Binding("right_square_bracket", "shift(1)", f"+{SHIFT_DAYS} days", id="reports.later"),
-        # p is also the app's privacy key (which hides its own footer entry): d shows there.
-        Binding("p", "period", "Period", show=False, id="reports.period"),
-        Binding("d", "period", "Period (dates)", id="reports.period_dates"),
-        Binding("t", "rolling", "Last 90 days", id="reports.rolling"),
-        Binding("s", "sort_next", "Sort", id="reports.sort"),
-        Binding("S", "sort_reverse", "Reverse", id="reports.reverse"),
-        Binding("o", "outstanding", "Who owes", id="reports.outstanding"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("reports")
     DEFAULT_CSS = """
     ReportsScreen #reports-tabs { height: 1fr; }
     ReportsScreen #reports-tabs ContentSwitcher { height: 1fr; }
@@ -540,7 +529,7 @@ class ReportsScreen(Screen[None]):
     def action_shift(self, direction: int) -> None:
         if self.report is None:
             return
-        self._wanted = (self._wanted or self.report.period).shifted(direction * SHIFT_DAYS)
+        self._wanted = (self._wanted or self.report.period).shifted(direction * keys.SHIFT_DAYS)
         self._load()
 
     def action_rolling(self) -> None:

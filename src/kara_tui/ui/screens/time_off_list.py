@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
 from kara_tui.ui import format as fmt
-from kara_tui.ui.screens._dialog import ListScreen, ListTitle, PracticeDay, back_bindings
+from kara_tui.ui import keys
+from kara_tui.ui.screens._dialog import ListScreen, ListTitle, PracticeDay
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -26,11 +26,7 @@ if TYPE_CHECKING:
 class TimeOffScreen(PracticeDay, WorkerErrors, ListScreen[None]):
     """Every block of time off, oldest first; the cursor starts on the first one still to come."""
 
-    BINDINGS = [
-        Binding("b", "block", "Block time off", id="time_off_block"),
-        Binding("d,delete", "remove", "Remove", id="time_off_remove"),
-        *back_bindings(),
-    ]
+    BINDINGS = keys.bindings("time_off_list")
 
     blocks: Sequence[TimeOff] = ()  # as the last load read them
 

@@ -6,11 +6,11 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kara_tui.domain import Professional
+from kara_tui.ui import keys
 from kara_tui.ui.screens._dialog import dialog_box
 
 
@@ -41,12 +41,7 @@ def welcome_text(professional: Professional | None = None) -> Group:
 class WelcomeScreen(ModalScreen[str | None]):
     """Dismisses with the action to run next ("clients", "new") or None."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Close", id="dialog_back"),
-        Binding("enter", "dismiss(None)", "Close", show=False),
-        Binding("C", "dismiss('clients')", "Add a client"),
-        Binding("n", "dismiss('new')", "Book a session"),
-    ]
+    BINDINGS = keys.bindings("welcome")
 
     def __init__(self, professional: Professional | None = None) -> None:
         super().__init__()

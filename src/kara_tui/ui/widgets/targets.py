@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from kara_tui.ui import keys
 from kara_tui.ui.format import clean
 from kara_tui.ui.publish_sync import PublishSync
-from kara_tui.ui.screens._dialog import ListTitle, RowsRead
+from kara_tui.ui.screens._dialog import ListTitle, ReadsRows, RowsRead
 from kara_tui.ui.widgets import status_table
 
 if TYPE_CHECKING:
@@ -48,14 +49,10 @@ def target_state(target: PublishTarget) -> str:
     return "ok"
 
 
-class TargetsPanel(Vertical):
+class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported for types only
     """Targets out, under the feeds in. Its keys apply while its table has the focus."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a,t", "add", "Add target", id="targets.add"),
-        Binding("d", "remove", "Remove target", id="targets.remove"),
-        Binding("s", "publish", "Publish", id="targets.publish"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.bindings("targets")
     DEFAULT_CSS = """
     TargetsPanel { height: auto; max-height: 45%; }
     TargetsPanel #targets-title { width: 1fr; }
@@ -72,7 +69,7 @@ class TargetsPanel(Vertical):
     def __init__(self, practice: Practice) -> None:
         super().__init__(id="targets")
         self.practice = practice
-        self.targets: list[PublishTarget] = []
+        self.rows: list[PublishTarget] = []
         self._tz = ZoneInfo("UTC")
         self._sync: PublishSync | None = None
 
@@ -105,12 +102,6 @@ class TargetsPanel(Vertical):
     def publish_now(self, name: str | None = None) -> None:
         self.post_message(self.Ran(self.sync.run(name, wait=True)))
 
-    def on_rows_read(self, message: RowsRead[PublishTarget]) -> None:
-        self.targets = message.rows
-        self._tz = message.tz
-        self._fill()
-        self._detail()
-
     def on_targets_panel_ran(self, message: Ran) -> None:
         message.stop()
         self.reload()
@@ -130,7 +121,7 @@ class TargetsPanel(Vertical):
             self._detail()
 
     def selected(self) -> PublishTarget | None:
-        return status_table.selected(self.query_one(DataTable), self.targets)
+        return status_table.selected(self.query_one(DataTable), self.rows)
 
     def action_add(self) -> None:
         from kara_tui.ui.screens.target_form import TargetForm
@@ -175,7 +166,7 @@ class TargetsPanel(Vertical):
 
     def _fill(self) -> None:
         rows: list[status_table.Row] = []
-        for t in self.targets:
+        for t in self.rows:
             glyph, word = STATES[target_state(t)]
             rows.append(
                 status_table.row(
