@@ -31,13 +31,12 @@ from kara_tui.ical.outline import Outline, outline
 from kara_tui.ical.parse import FeedUnreadable, ParseResult, parse_feed
 from kara_tui.services.errors import NotFound
 from kara_tui.services.feed_groups import RememberedGroups, StoredGroups, groups_to_store
+from kara_tui.services.feed_import import import_file
 from kara_tui.services.feed_in_parts import Sink, StoreFailed, store_in_parts
 from kara_tui.services.feed_list import (
     FEED_COLOURS,
     MAX_NAME,
     FeedList,
-    check_name,
-    check_source,
     feed_row,
 )
 from kara_tui.services.feed_reports import FeedAdded, FeedProblem, SyncReport
@@ -167,32 +166,8 @@ class Feeds:
         return reports
 
     def import_file(self, path: str | Path, name: str | None = None) -> SyncReport:
-        """A one-shot snapshot of an .ics file: a feed that is not refreshed on its own.
-
-        Importing the same file under the same name again updates it. A file that cannot be
-        read leaves no feed behind.
-        """
-        where, secret = check_source(str(path))
-        if secret:
-            raise DomainError("import reads a local .ics file; for an address use 'feeds add'")
-        clean = check_name(name if name is not None else Path(where).stem)
-        created = False
-        with self.practice.reading() as db:
-            row = db.scalars(select(FeedRow).where(FeedRow.name == clean)).first()
-            if row is not None and row.source != where:
-                raise DomainError(
-                    f"a feed named '{clean}' already exists; choose another name with --name"
-                )
-        if row is None:
-            self.add(clean, where, refresh_minutes=0)
-            created = True
-        report = self._sync_one(clean, accept_empty=False)
-        if created and not report.ok:
-            with self.practice.writing() as db:
-                gone = db.scalars(select(FeedRow).where(FeedRow.name == clean)).first()
-                if gone is not None and gone.event_count == 0:
-                    db.delete(gone)
-        return report
+        """A one-shot snapshot of an .ics file (feed_import.py)."""
+        return import_file(self, path, name)
 
     def _sync_one(self, name: str, *, accept_empty: bool) -> SyncReport:
         """Fetch, then (unless nothing changed) parse and store: the changed groups only
