@@ -352,3 +352,30 @@ async def test_each_figure_box_shows_every_line_whole(practice, world, size):
             lines = text_of(screen, box).split("\n")
             assert widget.content_region.width >= max(cell_len(line) for line in lines), box
             assert widget.content_region.height >= len(lines), box
+
+
+async def test_a_refused_period_says_why_once(practice, world):
+    """The live line and the error line both said 'the last day is before the first'."""
+    app = Host(practice, Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PeriodDialog)
+        dialog.query_one("#period-from", Input).value = "2026-11-09"
+        dialog.query_one("#period-to", Input).value = "2026-11-08"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog
+        said = [
+            str(s.render()) for s in dialog.query(Static) if "before the first" in str(s.render())
+        ]
+        assert len(said) == 1
+        dialog.query_one("#period-to", Input).value = "2026-11-07"
+        await pilot.pause()  # typing again: the live line says it again, the error line is cleared
+        said = [
+            str(s.render()) for s in dialog.query(Static) if "before the first" in str(s.render())
+        ]
+        assert len(said) == 1
