@@ -84,9 +84,17 @@ async def test_a_bad_edit_says_why_in_the_form_and_saves_nothing(app, ids, cal_p
         await settle(app, pilot)
         assert isinstance(app.screen, ClientEditForm)
         assert "an active client is already called 'Ben Jones'" in screen_text(app)
+        # An address the outbox could never send to ('nora@@example' was stored) is refused.
+        await retype(pilot, app, "name", "Anna Smith")
+        await retype(pilot, app, "email", "anna@@example")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientEditForm)
+        assert "'anna@@example' is not an email address" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert cal_practice.find_client(ids["anna"]).name == "Anna Smith"
+        assert cal_practice.find_client(ids["anna"]).email == "anna@example.com"
 
 
 async def test_x_archives_after_listing_future_sessions_and_restores(

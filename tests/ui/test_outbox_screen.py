@@ -302,6 +302,15 @@ async def test_d_discards_a_failed_message_after_a_confirmation(
         assert setup.list_notifications()[2].status is NotificationStatus.FAILED
         await pilot.press("d")
         await settle(app, pilot)
+        # It starts on Back, so enter goes back, and its keys line says so (it said "y or
+        # enter confirms").
+        keys = str(app.screen.query_one(".dialog").border_subtitle)
+        assert "enter goes back" in keys and "enter confirms" not in keys
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert setup.list_notifications()[2].status is NotificationStatus.FAILED
+        await pilot.press("d")
+        await settle(app, pilot)
         await pilot.press("y")
         await settle(app, pilot)
         assert said(app) == "Message 3 discarded: it will not be sent."

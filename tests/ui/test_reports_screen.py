@@ -182,6 +182,8 @@ async def test_p_types_a_period_with_both_days_included(practice, world):
         await pilot.pause()
         assert app.screen is dialog  # refused: last day before the first
         assert "before the first" in str(dialog.query_one("#period-error", Static).render())
+        said = [str(s.render()) for s in dialog.query(Static)]
+        assert len([line for line in said if "before the first" in line]) == 1  # said once
         dialog.query_one("#period-to", Input).value = "2026-11-15"
         dialog.query_one("#period-to", Input).focus()
         await pilot.press("enter")

@@ -121,6 +121,8 @@ async def test_reschedule_asks_the_scope_and_moves_the_following(empty_app, cal_
         await settle(app, pilot)
         assert isinstance(app.screen, MoveDialog)
         await retype(pilot, app, "move-to", "2026-11-25 15:00")
+        await pilot.pause()  # the typed time shows the moment it means, as in every form
+        assert "→ Wed 25 Nov 2026 15:00" in screen_text(app)
         await pilot.press("enter")
         await settle(app, pilot)
         moved = cal_practice.list_sessions(client_id=dora.id)
@@ -147,6 +149,8 @@ async def test_delete_this_and_following_and_end_from_the_palette(empty_app, cal
         await settle(app, pilot)
         assert isinstance(app.screen, EndSeriesDialog)
         await retype(pilot, app, "end-from", "2026-12-15")
+        await pilot.pause()
+        assert "→ Tue 15 Dec 2026" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen.id == "calendar"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from calendar_kit import notices, screen_text, settle, shown
 from kara_tui.policy.settings import SETTINGS_KEYS, settings_text
@@ -88,3 +88,18 @@ async def test_charging_attended_sessions_is_a_setting_off_by_default(app, ids, 
         assert not isinstance(app.screen, SettingsScreen)
         assert cal_practice.professional().charge_attended_sessions is True
         assert "Settings saved: Session fees" in notices(app)
+
+
+async def test_every_label_fits_on_one_line_beside_its_field(app, ids):
+    """'Session fees' wrapped: the screen's wider label lost to app.tcss's 11 columns."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        heights = {
+            str(label.render()): label.region.height
+            for label in app.screen.query(".field > Label").results(Label)
+        }
+        assert heights["Session fees"] == 1
+        assert set(heights.values()) == {1}

@@ -10,6 +10,7 @@ from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
 from kara_tui.policy import reminders
+from kara_tui.policy.addresses import is_email_address
 
 MAX_SESSION_MINUTES = 12 * 60
 WORKING_HOURS_MAX_CHARS = 100  # the width of the stored column
@@ -97,7 +98,7 @@ def check_setting(key: str, value: str) -> str | int:
             raise DomainError(str(exc)) from None
     if key == "email":
         email = check_text(value, "the practice's email address", lengths.EMAIL)
-        if email and ("@" not in email or " " in email):
+        if email and not is_email_address(email):
             raise DomainError(f"'{value}' is not an email address")
         return email
     name = " ".join(check_text(value, "the practice's name", lengths.NAME).split())

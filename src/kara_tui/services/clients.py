@@ -15,6 +15,7 @@ from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.money import MoneyError
 from kara_tui.domain.text import check_text
 from kara_tui.policy import reminders
+from kara_tui.policy.addresses import is_email_address
 from kara_tui.policy.sessions import check_fee
 from kara_tui.services import audit
 from kara_tui.services.cancelling import cancel_row
@@ -139,7 +140,7 @@ def _check(changes: ClientChanges) -> ClientChanges:
         else check_text(changes.notes, "the notes", lengths.NOTE, multiline=True),
     )
     email = changes.email
-    if email and ("@" not in email or " " in email.strip()):
+    if email and not is_email_address(email.strip()):
         raise DomainError(f"'{email}' is not an email address")
     if changes.reminders is not None:
         reminders.client_leads(changes.reminders)  # refused here, before anything is written

@@ -15,6 +15,7 @@ from kara_tui.config import Settings
 from kara_tui.db import codec
 from kara_tui.db.rows import NotificationRow, SessionRow
 from kara_tui.domain import DomainError, Notification, NotificationKind, NotificationStatus
+from kara_tui.policy.addresses import is_email_address
 from kara_tui.services.errors import NotFound
 from kara_tui.services.outbox_message import build_message, with_attendee
 from kara_tui.services.outbox_transport import (
@@ -29,7 +30,6 @@ from kara_tui.services.outbox_transport import (
     method_of,
     one_line,
     smtp_password,
-    valid_address,
 )
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ class Outbox:
             row = db.get(NotificationRow, notification_id)
             assert row is not None
             db.refresh(row)
-            if not valid_address(row.recipient):
+            if not is_email_address(row.recipient):
                 row.status = FAILED
                 row.error = (
                     "the client has no email address"

@@ -46,11 +46,6 @@ class Refused(Exception):
     """A failure of this message only; the next one may still go."""
 
 
-def valid_address(address: str) -> bool:
-    local, at, domain = address.rpartition("@")
-    return bool(at and local and "." in domain) and not any(c.isspace() for c in address)
-
-
 def method_of(n: Claimed) -> str:
     found = re.search(r"^METHOD:(\w+)", n.ical, re.MULTILINE)
     if found:

@@ -602,13 +602,19 @@ class OneFieldDialog(ModalScreen[ResultT]):
     def read(self, typed: str) -> ResultT:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
 
+    def echo(self, typed: str) -> str:  # pragma: no cover - every dialog overrides it
+        """What the typed text resolves to, shown beside the field ('→ Fri 11 Dec 2026')."""
+        raise NotImplementedError
+
     def compose(self) -> ComposeResult:
         go, label, variant = self.GO
+        first = self.first_value()
         with dialog_box(self.heading(), self.KEYS, id=self.BOX):
             yield from self.lead()
             with Horizontal(classes="field"):
                 yield Label(self.LABEL)
-                yield Input(self.first_value(), id=self.FIELD)
+                yield Input(first, id=self.FIELD)
+                yield Static(self.echo(first), classes="echo", id=f"{self.FIELD}-echo")
             yield Static(self.EXPLAIN, classes="echo")
             yield Static("", classes="error", id=self.ERROR_LINE)
             with Horizontal(classes="buttons"):
@@ -617,6 +623,9 @@ class OneFieldDialog(ModalScreen[ResultT]):
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELD}", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one(f"#{self.FIELD}-echo", Static).update(self.echo(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

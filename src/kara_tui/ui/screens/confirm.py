@@ -43,9 +43,12 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog") as box:
             box.border_title = self._title
             box.border_subtitle = (
-                "y or enter confirms · escape goes back"
-                if self._confirm is not None
-                else "escape or enter goes back"
+                "escape or enter goes back"
+                if self._confirm is None
+                # A dangerous question starts on Back (on_mount): enter there goes back.
+                else "y confirms · escape or enter goes back"
+                if self._danger
+                else "y or enter confirms · escape goes back"
             )
             yield Static(hanging(self._body), id="confirm-body")
             with Horizontal(classes="buttons"):

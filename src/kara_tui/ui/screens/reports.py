@@ -302,6 +302,10 @@ class PeriodDialog(ModalScreen[Period | None]):
             )
         except DomainError as exc:
             self.query_one("#period-error", Static).update(Text(str(exc)))
+            # The live line below the fields may already say it: one sentence, said once.
+            span = self.query_one("#period-span", Static)
+            if str(span.render()) == str(exc):
+                span.update("")
             return
         self.dismiss(period)
 

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from kara_tui.domain import Session
+from kara_tui.domain import DomainError, Session
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
+from kara_tui.ui.resolved import UNREAD, moment_shown
 from kara_tui.ui.screens import series_dialogs as dialogs
 from kara_tui.ui.screens._dialog import OneFieldDialog, form_bindings
 
@@ -200,3 +201,11 @@ class MoveDialog(OneFieldDialog["datetime | None"]):
 
     def read(self, typed: str) -> datetime:
         return parse_datetime(typed, self._tz, self._today)
+
+    def echo(self, typed: str) -> str:
+        if not typed.strip():
+            return ""
+        try:
+            return moment_shown(self.read(typed), self._tz)
+        except DomainError:
+            return UNREAD

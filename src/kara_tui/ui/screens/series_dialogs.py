@@ -18,6 +18,7 @@ from kara_tui.domain.series import SeriesRule
 from kara_tui.services.errors import SeriesConflictError
 from kara_tui.timeparse import parse_date
 from kara_tui.ui import format as fmt
+from kara_tui.ui.resolved import day_echo
 from kara_tui.ui.screens._dialog import OneFieldDialog, dialog_box, form_bindings
 from kara_tui.ui.widgets.hanging import hanging
 
@@ -162,6 +163,9 @@ class EndSeriesDialog(OneFieldDialog["date | None"]):
 
     def read(self, typed: str) -> date:
         return parse_date(typed, self._today)
+
+    def echo(self, typed: str) -> str:
+        return day_echo(typed, self._today)
 
 
 def rule_from_fields(repeat: str, ends: str, today: date) -> SeriesRule | None:

@@ -44,8 +44,7 @@ class SettingsScreen(FormScreen[Professional | None]):
     BINDINGS = form_bindings("Save", back="Discard")
 
     DEFAULT_CSS = """
-    SettingsScreen .dialog .field > Label { width: 13; }
-    SettingsScreen .dialog .field-error { padding-left: 13; color: $error; height: auto; }
+    SettingsScreen .dialog .field-error { padding-left: 14; color: $error; height: auto; }
     SettingsScreen .dialog .field-error.-empty { display: none; }
     """
 
