@@ -255,6 +255,7 @@ def test_a_feed_read_in_parts_stores_the_same_and_lets_others_write_meanwhile(
     (SQLite stages it first): the rows it writes are locked there, no table is, so a booking
     meanwhile goes through at once; and both store the same, cold and diffed."""
     monkeypatch.setattr(parts, "PART_EVENTS", 40)
+    monkeypatch.setattr(parts, "WHOLE_EVENTS", 40)
     monday = datetime(2026, 11, 16, 9, tzinfo=UTC)
     events = [
         Ev(f"e{i}", monday + timedelta(hours=i), rrule="FREQ=WEEKLY;COUNT=4" if i % 3 else None)

@@ -16,7 +16,8 @@ from feedkit import Ev, MemoryKeyring, copy_database, ics, week_of_events
 from kara_tui.clock import FixedClock
 from kara_tui.config import Settings
 from kara_tui.db.engine import make_engine
-from kara_tui.services.feed_cold import MAX_EVENTS, sync_first
+from kara_tui.ical import parts
+from kara_tui.services.feed_cold import sync_first
 from kara_tui.services.feeds import Feeds
 from kara_tui.services.practice import Practice
 
@@ -157,18 +158,20 @@ def test_anything_but_a_first_sync_of_one_local_feed_is_left_to_feeds(
 
 
 def test_a_feed_of_more_events_than_one_part_is_left_to_feeds(
-    practice: Practice, clock: FixedClock, db_url: str, tmp_path: Path
+    practice: Practice, clock: FixedClock, db_url: str, tmp_path: Path, monkeypatch
 ) -> None:
     """Feeds stores a big feed part by part, bounding memory; this path would hold it whole."""
+    monkeypatch.setattr(parts, "PART_EVENTS", 40)  # a big feed, in small
+    monkeypatch.setattr(parts, "WHOLE_EVENTS", 100)
     feed = tmp_path / "big.ics"
-    feed.write_bytes(ics(*week_of_events(MAX_EVENTS + 1)))
+    feed.write_bytes(ics(*week_of_events(parts.WHOLE_EVENTS + 1)))
     Feeds(practice, Settings(), keyring=MemoryKeyring()).add("Big", str(feed))
     assert sync_first(db_url, Settings(), clock.now(), practice.tz, "Big") is None
     with sqlite3.connect(Path(db_url.removeprefix("sqlite:///"))) as conn:
         assert conn.execute("SELECT count(*) FROM external_events").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM feed_groups").fetchone() == (0,)
     conn.close()
-    feed.write_bytes(ics(*week_of_events(MAX_EVENTS)))  # one part's worth: stored here
+    feed.write_bytes(ics(*week_of_events(parts.WHOLE_EVENTS)))  # read whole: stored here
     got = sync_first(db_url, Settings(), clock.now(), practice.tz, "Big")
     assert got is not None
     assert got[0].ok

@@ -51,6 +51,7 @@ def _rows(practice: Any) -> list[tuple[Any, ...]]:
 def counted_parts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Parts of 40 VEVENTs; the size of each part body cut, in order."""
     monkeypatch.setattr(parts, "PART_EVENTS", 40)
+    monkeypatch.setattr(parts, "WHOLE_EVENTS", 40)
     sizes: list[int] = []
     cut = parts.part_bodies
 

@@ -18,6 +18,14 @@ from kara_tui.ical.prepare import MAX_LINE_CHARS
 
 PART_EVENTS = 5_000
 """VEVENTs per part (a group is never split): a part's reading costs a few tens of MB."""
+WHOLE_EVENTS = 20_000
+"""The most VEVENTs a body may have to be parsed whole, as any feed (about 100 MB at most):
+staging parts costs time (services/feed_in_parts.py), so only a bigger body is cut."""
+
+
+def read_whole(event_count: int) -> bool:
+    """Is a body of ``event_count`` VEVENTs parsed whole rather than cut into parts?"""
+    return event_count <= max(PART_EVENTS, WHOLE_EVENTS)
 
 
 def part_bodies(body: bytes, outline: Outline, size: int | None = None) -> Iterator[bytes] | None:

@@ -3,7 +3,8 @@
 The first sync of a local file spends longer importing SQLAlchemy and the ORM rows than
 parsing and storing a thousand events. When the database is an up-to-date SQLite file
 (db/quick_reads.py opens it), the sync is of one feed, and that feed is a local file with no
-stored occurrence or group digest and at most MAX_EVENTS VEVENTs, the file is read, parsed
+stored occurrence or group digest and at most one part's VEVENTs (a bigger body is Feeds'
+to store part by part, so that memory stays bounded: ical/parts.py), the file is read, parsed
 and stored here through the stdlib driver: the same fetch, parse, rows (feed_rows.py), digests (feed_groups.py), feed
 row and report as ``Feeds``. Anything else (an address, a feed with stored events, an empty
 or refused file, a parser bug, a database error) returns None with nothing written, and the
@@ -21,6 +22,7 @@ from kara_tui.config import Settings
 from kara_tui.db import quick_store
 from kara_tui.db.engine import StorageError
 from kara_tui.db.quick_reads import FeedState, QuickReader
+from kara_tui.ical import parts
 from kara_tui.ical.fetch import FetchError, fetch_feed
 from kara_tui.ical.parse import FeedUnreadable, parse_feed
 from kara_tui.services.feed_groups import groups_to_store, in_file_order, write_group_digests
@@ -29,11 +31,6 @@ from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, wri
 from kara_tui.services.feed_rows import COLUMNS, keyed_occurrences, sqlite_row
 from kara_tui.services.feed_window import Window, parse_options, sync_key, sync_window
 from kara_tui.services.feed_wording import scrub, worded
-
-# A body of more VEVENTs than this is Feeds' to sync: it stores a big feed part by part
-# (about this many VEVENTs at a time) so that memory stays bounded, where this path holds all
-# the occurrences at once. Counted on the bytes, before any parsing.
-MAX_EVENTS = 5_000
 
 
 class _Meanwhile(Exception):
@@ -80,7 +77,11 @@ def _sync(
         return None  # Feeds reads it again and says why
     body = fetched.body or b""
     key = sync_key(fetched.body_hash or hashlib.sha256(body).hexdigest(), window)
-    if key == feed.body_hash or not body.strip() or body.count(b"BEGIN:VEVENT") > MAX_EVENTS:
+    if (
+        key == feed.body_hash
+        or not body.strip()
+        or not parts.read_whole(body.count(b"BEGIN:VEVENT"))
+    ):
         return None
     minutes = settings.feed_unknown_length_minutes
     try:

@@ -87,7 +87,7 @@ def store_in_parts(
         SQLAlchemyError, StorageError: the last transaction failed (nothing is changed).
         Whatever ``parse`` raises (FeedUnreadable, ...), after rolling back.
     """
-    if outline is None or outline.event_count <= parts.PART_EVENTS:
+    if outline is None or parts.read_whole(outline.event_count):
         return None  # one part: parsed whole before the write transaction, as any feed
     store = _staged if practice.engine.dialect.name == "sqlite" else _in_transaction
     try:
