@@ -602,9 +602,10 @@ class OneFieldDialog(ModalScreen[ResultT]):
     def read(self, typed: str) -> ResultT:  # pragma: no cover - every dialog overrides it
         raise NotImplementedError
 
-    def echo(self, typed: str) -> str:  # pragma: no cover - every dialog overrides it
-        """What the typed text resolves to, shown beside the field ('→ Fri 11 Dec 2026')."""
-        raise NotImplementedError
+    def echo(self, typed: str) -> str:
+        """What the typed text resolves to, shown beside the field ('→ Fri 11 Dec 2026');
+        nothing unless the dialog says."""
+        return ""
 
     def compose(self) -> ComposeResult:
         go, label, variant = self.GO
