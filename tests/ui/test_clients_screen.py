@@ -357,7 +357,9 @@ async def test_v_voids_a_charge_with_a_reason(app, ids, cal_practice) -> None:
         await pilot.press("enter")  # no reason: refused, said in one line
         await settle(app, pilot)
         assert isinstance(app.screen, VoidForm)
-        assert f"say why charge {charge.id} is void" in str(app.screen.query_one("#error").render())
+        said = str(app.screen.query_one("#error").render())
+        assert f"say why charge {charge.id} is void" in said
+        assert "--reason" not in said  # the form's field, not the command line's flag
         await pilot.press(*"entered twice", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ChargesDialog)

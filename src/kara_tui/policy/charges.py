@@ -53,6 +53,6 @@ def check_payable(
 def check_voidable(charge: Charge, reason: str) -> None:
     """A void needs a reason; a paid charge may be voided (then re-entered), a void one not again."""
     if not reason.strip():
-        raise DomainError(f"say why {_what(charge)} {charge.id} is void (--reason TEXT)")
+        raise DomainError(f"say why {_what(charge)} {charge.id} is void")
     if charge.status is ChargeStatus.VOID:
         raise DomainError(f"{_what(charge)} {charge.id} is already void")
