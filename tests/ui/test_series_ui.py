@@ -16,7 +16,7 @@ from kara_tui.ui.screens.series_dialogs import (
     SeriesConflictsDialog,
 )
 from kara_tui.ui.screens.session_form import SessionForm
-from support.pilot import retype
+from support.pilot import notices, retype
 
 FIRST = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)  # Tue 24 Nov 16:00 (GMT)
 
@@ -53,6 +53,8 @@ async def test_the_form_books_a_series_and_skips_the_dates_that_clash(
         await pilot.press("s")  # skip those dates
         await settle(app, pilot)
         assert app.screen.id == "calendar"
+        said = notices(app)  # what was booked, not only its first session
+        assert "5 sessions booked (1 clashing date skipped), the first: " in said
         booked = cal_practice.list_sessions(client_id=dora.id)
         assert len(booked) == 5
         assert holiday.date() not in {s.start.date() for s in booked}

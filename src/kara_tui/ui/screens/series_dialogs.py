@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kara_tui.domain import Money, Session
     from kara_tui.policy.conflicts import Conflict
     from kara_tui.services.practice import Practice
+    from kara_tui.services.series import Booked
 
 __all__ = ["SeriesConflictError"]
 
@@ -186,8 +187,8 @@ def rule_from_fields(repeat: str, ends: str, today: date) -> SeriesRule | None:
 
 def book(
     practice: Practice, client_id: int, request: Any, fee: Money | None, force: bool | str
-) -> Session:
-    """Book the form's series (in the form's worker); its first session, for the calendar."""
+) -> Booked:
+    """Book the form's series (in the form's worker): its sessions and the dates skipped."""
     from kara_tui.services.series import SeriesBook
 
     on_conflict = "force" if force in (True, FORCE) else "skip" if force == SKIP else "refuse"
@@ -199,7 +200,16 @@ def book(
         on_conflict=on_conflict,  # type: ignore[arg-type]  # one of the three
         **request.booking(),
     )
-    return booked.sessions[0]
+    return booked
+
+
+def booked_words(booked: Booked) -> str:
+    """'5 sessions booked (1 clashing date skipped)': what a series' booking did."""
+    n, skipped = len(booked.sessions), len(booked.skipped)
+    said = f"{n} session{'' if n == 1 else 's'} booked"
+    if skipped:
+        said += f" ({skipped} clashing date{'' if skipped == 1 else 's'} skipped)"
+    return said
 
 
 def edit(

@@ -65,6 +65,7 @@ class SessionForm(FormScreen[Session | None]):
     """New session (``day`` given) or edit (``session`` given); dismisses with the saved Session."""
 
     BINDINGS = form_bindings("Save")
+    _series_said = ""  # what a series' booking did, for the notification
 
     class ClientsLoaded(Message):
         def __init__(
@@ -397,7 +398,9 @@ class SessionForm(FormScreen[Session | None]):
             if request.fee:
                 fee = Money.parse(request.fee, client.fee.currency)
             if request.rule is not None:  # a series: every session checked first
-                self.post_message(self.Done(series_form.book(p, client.id, request, fee, force)))
+                booked = series_form.book(p, client.id, request, fee, force)
+                self._series_said = series_form.booked_words(booked)
+                self.post_message(self.Done(booked.sessions[0]))  # the calendar shows the first
                 return
             session = p.book(client.id, request.start, fee=fee, force=force, **request.booking())
         else:
@@ -419,8 +422,11 @@ class SessionForm(FormScreen[Session | None]):
         self.post_message(self.Done(session))
 
     def said(self, result: Session) -> str:
+        line = fmt.session_line(result, self.tz, self.privacy)
+        if self._series_said:  # a series: how many, then its first
+            return f"{self._series_said}, the first: {line}"
         verb = "Booked" if self.editing is None else "Saved"
-        return f"{verb}: {fmt.session_line(result, self.tz, self.privacy)}"
+        return f"{verb}: {line}"
 
     def on_service_failed(self, worker: Worker[Any], error: BaseException | None) -> bool:
         if worker.group == "save" and isinstance(error, ConflictError):
