@@ -41,8 +41,15 @@ def write(url: str, client_id: int, count: int, offset: int, go: Path | None = N
         except StorageError as exc:
             print(exc, file=sys.stderr, flush=True)
             return 3
-        print(session.id, flush=True)
+        _say(f"{session.id}\n")
     return 0
+
+
+def _say(line: str) -> None:
+    """One write(2) of a short line to a pipe is atomic: a SIGKILL cannot cut the line in
+    two, as it could between print's writes of the text and of the newline."""
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), line.encode())
 
 
 def zygote(url: str, client_id: int) -> int:
@@ -50,7 +57,7 @@ def zygote(url: str, client_id: int) -> int:
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:  # the writer: a fresh engine, nothing shared with the zygote
-            print(f"pid {os.getpid()}", flush=True)
+            _say(f"pid {os.getpid()}\n")
             code = write(url, client_id, 1_000_000, int(line))
             sys.stdout.flush()
             os._exit(code)
