@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import DomainError
+from kara_tui.domain.timeshow import clock, clock_span
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 
@@ -89,8 +90,8 @@ def describe(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     if days is None:
         a, b = start.astimezone(tz), end.astimezone(tz)
         if a.date() == b.date():
-            return f"{_day(a)} {a:%H:%M}–{b:%H:%M}"
-        return f"{_day(a)} {a:%H:%M} – {_day(b)} {b:%H:%M}"
+            return f"{_day(a)} {clock_span(start, end, tz)}"
+        return f"{_day(a)} {clock(a)} – {_day(b)} {clock(b)}"
     first, last = days
     n = (last - first).days + 1
     count = f"{n} day{'s' if n != 1 else ''}"

@@ -62,7 +62,7 @@ async def test_choosing_the_second_reading_books_the_gmt_hour(app, ids, cal_prac
         await pilot.click("#fold-1")
         await settle(app, pilot)
         assert field(app, "start").value == "2027-10-31 01:30+00:00"
-        assert "01:30–02:20" in screen_text(app)
+        assert "01:30 GMT–02:20 GMT" in screen_text(app)  # the second 01:30, said so
 
 
 async def test_the_reschedule_dialog_asks_which_and_moves_to_the_chosen_hour(
@@ -80,7 +80,7 @@ async def test_the_reschedule_dialog_asks_which_and_moves_to_the_chosen_hour(
     ada = practice.add_client("Ada Lovelace", fee=Money(9000, "GBP"))
     old = practice.book(ada.id, datetime(2026, 11, 17, 10, 0, tzinfo=UTC))
     app = Host()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # the smallest terminal we draw for
         await settle(app, pilot)
         dialog = app.screen
         dialog.query_one("#start", Input).value = "2027-10-31 01:30"
@@ -90,6 +90,8 @@ async def test_the_reschedule_dialog_asks_which_and_moves_to_the_chosen_hour(
         await pilot.click("#fold-1")
         await settle(app, pilot)
         assert dialog.query_one("#start", Input).value == "2027-10-31 01:30+00:00"
+        # The echo says which 01:30, whole (beside the field, 80 columns cut it).
+        assert "→ Sun 31 Oct 2027 01:30 GMT" in screen_text(app)
         dialog.query_one("#asked").pick(0)
         await settle(app, pilot)
         await pilot.press("ctrl+s", "ctrl+s")  # outside working hours: book anyway

@@ -10,6 +10,7 @@ from kara_tui.cli.args import action
 from kara_tui.cli.context import Context
 from kara_tui.domain import SessionStatus
 from kara_tui.domain.privacy import initials
+from kara_tui.domain.timeshow import clock_span
 
 # The glyph before a session's status word (SessionStatus.label); a scheduled one says nothing.
 _GLYPHS = {
@@ -72,7 +73,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
         notes = " · ".join(p for p in parts if p)
         start, end = s.start.astimezone(tz), s.end.astimezone(tz)
         name = shown(s.client_name)
-        print(f"{start:%H:%M}–{end:%H:%M}  {name:<24.24}  {notes}".rstrip())
+        print(f"{clock_span(start, end, tz)}  {name:<24.24}  {notes}".rstrip())
     return 0
 
 

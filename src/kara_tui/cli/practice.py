@@ -13,6 +13,7 @@ from kara_tui.cli.context import Context
 from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.currencies import check_iso_currency
+from kara_tui.domain.timeshow import clock
 from kara_tui.policy.cancellation import format_hours
 from kara_tui.policy.settings import settings_text
 from kara_tui.policy.sponsored import booking_credit_warning
@@ -218,7 +219,7 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     start = session.start.astimezone(tz)
     print(f"Session {session.id} with {session.client_name}")
-    print(f"  when:   {start:%A %d %B %Y %H:%M} ({session.minutes} min)")
+    print(f"  when:   {start:%A %d %B %Y} {clock(start)} ({session.minutes} min)")
     print(f"  status: {session.status.value.replace('_', '-')}")
     print(f"  fee:    {session.fee}{' (prepaid)' if session.prepaid else ''}")
     if session.service:

@@ -21,6 +21,7 @@ from kara_tui.domain import (
     Session,
     TimeOff,
 )
+from kara_tui.domain.timeshow import clock
 
 
 def iso(value: datetime | date | None, tz: ZoneInfo) -> str | None:
@@ -219,6 +220,6 @@ def session_line(s: Session, tz: ZoneInfo) -> str:
     if s.series_id is not None:
         extra += f"  ↻ series {s.series_id}"
     return (
-        f"{s.id:>6}  {start:%a %Y-%m-%d %H:%M}  {s.minutes:>3} min  {s.client_name:<24.24}  "
+        f"{s.id:>6}  {start:%a %Y-%m-%d} {clock(start)}  {s.minutes:>3} min  {s.client_name:<24.24}  "
         f"{status:<10}{extra}"
     )

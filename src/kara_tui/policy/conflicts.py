@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from kara_tui.domain import WorkingHours, instant
 from kara_tui.domain.labelled import LabelledEnum
+from kara_tui.domain.timeshow import clock
 
 
 class ConflictKind(LabelledEnum):
@@ -53,7 +54,8 @@ class Busy:
 
 
 def _hm(value: datetime, tz: ZoneInfo) -> str:
-    return value.astimezone(tz).strftime("%a %d %b %H:%M")
+    local = value.astimezone(tz)
+    return f"{local:%a %d %b} {clock(local)}"
 
 
 def takes_whole_days(start: datetime | date, end: datetime | date) -> bool:

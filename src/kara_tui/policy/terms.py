@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import Client, Money, Professional, Programme
+from kara_tui.domain.timeshow import clock
 from kara_tui.policy.cancel_money import late_fee
 from kara_tui.policy.cancellation import window_for
 
@@ -18,7 +19,7 @@ def free_until(client: Client, professional: Professional, start: datetime) -> d
 
 def _when(at: datetime, tz: ZoneInfo) -> str:
     local = at.astimezone(tz)
-    return f"{local:%A} {local.day} {local:%B %H:%M}"
+    return f"{local:%A} {local.day} {local:%B} {clock(local)}"
 
 
 def terms_line(

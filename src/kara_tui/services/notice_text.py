@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import Money, PaymentMethod
+from kara_tui.domain.timeshow import clock
 
 # What the client's calendar shows for the appointment (the iCalendar SUMMARY).
 SUMMARY = "Appointment"
@@ -58,12 +59,12 @@ class Letter:
 def short_when(at: datetime, tz: ZoneInfo) -> str:
     """'Tue 8 Dec 15:00': the time a subject names."""
     local = at.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return f"{local:%a} {local.day} {local:%b} {clock(local)}"
 
 
 def _long_when(at: datetime, tz: ZoneInfo) -> str:
     local = at.astimezone(tz)
-    return f"{local:%A} {local.day} {local:%B %Y at %H:%M} ({tz.key})"
+    return f"{local:%A} {local.day} {local:%B %Y} at {clock(local)} ({tz.key})"
 
 
 def clean_message(message: str) -> str:

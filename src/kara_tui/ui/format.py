@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from kara_tui.domain import ExternalEvent, Reason, Session, SessionStatus
 from kara_tui.domain.privacy import initials
+from kara_tui.domain.timeshow import clock_span, moment
 
 # Each state has a glyph AND a word, so it reads without colour.
 GLYPHS = {
@@ -114,15 +115,7 @@ def hm(value: datetime, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%H:%M")
 
 
-def time_range(start: datetime, end: datetime, tz: ZoneInfo) -> str:
-    """'10:00-10:50' (with an en dash), with the end's day when it is another day, and
-    with the zone's names when the clocks change in between."""
-    a, b = start.astimezone(tz), end.astimezone(tz)
-    if a.utcoffset() != b.utcoffset():  # across a clock change: '01:30 BST-01:20 GMT'
-        return f"{a:%H:%M %Z}–{b:%H:%M %Z}"
-    if a.date() == b.date():
-        return f"{a:%H:%M}–{b:%H:%M}"
-    return f"{a:%H:%M}–{b:%a %H:%M}"
+time_range = clock_span  # '10:00-10:50'; '01:30 BST-01:20 GMT' across a clock change
 
 
 def long_day(day: date) -> str:
@@ -130,10 +123,7 @@ def long_day(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def when(value: datetime, tz: ZoneInfo) -> str:
-    """'Mon 16 Nov 2026 10:00'."""
-    local = value.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+when = moment  # 'Mon 16 Nov 2026 10:00' ('... 01:30 GMT' when that time happens twice)
 
 
 def session_line(session: Session, tz: ZoneInfo, privacy: bool = False) -> str:

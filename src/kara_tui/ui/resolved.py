@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from kara_tui.dayspan import is_bare_date
 from kara_tui.domain import DomainError
+from kara_tui.domain.timeshow import moment
 from kara_tui.timeparse import parse_date, parse_moment
 
 UNREAD = "?"
@@ -45,8 +46,7 @@ def moment_echo(text: str, tz: ZoneInfo, now: datetime) -> str:
 
 def moment_shown(value: datetime, tz: ZoneInfo) -> str:
     """'→ Fri 11 Dec 2026 10:00': an instant already read, in the practice's zone."""
-    local = value.astimezone(tz)
-    return f"→ {local:%a} {local.day} {local:%b %Y %H:%M}"
+    return f"→ {moment(value, tz)}"
 
 
 def day_or_moment_echo(text: str, tz: ZoneInfo, now: datetime) -> str:

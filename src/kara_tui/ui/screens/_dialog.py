@@ -31,6 +31,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kara_tui.domain import Client, DomainError
+from kara_tui.domain.timeshow import clock_span
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.errors import StorageError
 from kara_tui.ui.privacy import privacy_on, redacted, shown_name
@@ -61,8 +62,7 @@ def local(when: datetime, tz: ZoneInfo) -> datetime:
 
 def when_text(start: datetime, end: datetime, tz: ZoneInfo) -> str:
     """Day, date and the time span in the practice zone, as the dialogs head them."""
-    a, b = local(start, tz), local(end, tz)
-    return f"{a:%a %d %b %Y}, {a:%H:%M}–{b:%H:%M}"
+    return f"{local(start, tz):%a %d %b %Y}, {clock_span(start, end, tz)}"
 
 
 def field_text(when: datetime, tz: ZoneInfo) -> str:
@@ -170,7 +170,7 @@ class SessionDialog(ModalScreen[ResultT]):
     SessionDialog .row { height: auto; }
     SessionDialog .row > .caption { width: auto; padding: 0 1 0 0; color: $text-muted; }
     SessionDialog RadioSet { width: 1fr; }
-    SessionDialog Input.-short { width: 20; }
+    SessionDialog Input.-short { width: 23; }  /* "2027-10-31 01:30+00:00" and the cursor */
     SessionDialog Input.-date { width: 18; }
     SessionDialog Input.-minutes { width: 8; }
     SessionDialog Input.-amount { width: 14; }

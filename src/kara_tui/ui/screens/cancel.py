@@ -75,6 +75,7 @@ class CancelDialog(_dialog.LiveDialog["Session", Loaded]):
     CancelDialog #charge-why, CancelDialog #notify-hint, CancelDialog #amount-error,
     CancelDialog #refund, CancelDialog #credit { padding-left: 4; }
     CancelDialog #charge-row { padding-left: 4; }
+    CancelDialog #notice-echo { padding-left: 16; }
     """
 
     FIRST_FOCUS = "#reasons"
@@ -141,7 +142,8 @@ class CancelDialog(_dialog.LiveDialog["Session", Loaded]):
                 compact=True,
             )
             yield Static(plain(f"({data.tz.key})", MUTED), classes="caption")
-            yield Static("", classes="caption", id="notice-echo")
+        # Under the row, not beside it: beside, an 80-column terminal cut it.
+        yield Line(id="notice-echo")
         yield Line(id="notice-error")
         yield FoldChoice("notified-at", id="notice-fold")
         yield Line(id="policy")
@@ -287,10 +289,11 @@ class CancelDialog(_dialog.LiveDialog["Session", Loaded]):
                 notice_line.say(sentence(str(exc)), ERROR)
                 problems.append("Fix the notice time above.")
 
-        self.query_one("#notice-echo", Static).update(
+        self.query_one("#notice-echo", Line).say(
             ""
             if as_no_show or notified_at is None
-            else plain(moment_echo(notice_input.value, data.tz, now), MUTED)
+            else moment_echo(notice_input.value, data.tz, now),
+            MUTED,
         )
         decision = (
             self._decision(reason, notified_at, now)

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from kara_tui.dayspan import days_to_span
 from kara_tui.domain import DomainError, Reason, Session
+from kara_tui.domain.timeshow import clock_span
 from kara_tui.policy.notices import why_not_notified
 from kara_tui.services.practice import Practice
 from kara_tui.timeparse import parse_date
@@ -205,10 +206,10 @@ class CancelRangeDialog(_dialog.LiveDialog[list[Session], ZoneInfo]):
     def _preview_lines(self, sessions: list[Session], tz: ZoneInfo) -> Content:
         lines: list[Content] = []
         for s in sessions[:PREVIEW_LINES]:
-            a, b = s.start.astimezone(tz), s.end.astimezone(tz)
+            a = s.start.astimezone(tz)
             lines.append(
                 Content.assemble(
-                    f"{a:%a %d %b %H:%M}–{b:%H:%M}  ",
+                    f"{a:%a %d %b} {clock_span(s.start, s.end, tz)}  ",
                     (shown_name(self, s.client_name), "bold"),
                     f"  {s.fee}",
                     ("  prepaid: refund" if s.prepaid else "", WARNING),

@@ -89,6 +89,7 @@ class RescheduleDialog(_dialog.LiveDialog[Session, Loaded]):
     RescheduleDialog #conflicts { margin-top: 1; }
     RescheduleDialog #notify { margin-top: 1; }
     RescheduleDialog #notify-hint { padding-left: 4; }
+    RescheduleDialog #start-echo { padding-left: 10; }
     RescheduleDialog #asked { width: 1fr; }
     """
 
@@ -158,7 +159,8 @@ class RescheduleDialog(_dialog.LiveDialog[Session, Loaded]):
             )
             yield Static(plain(f"({data.tz.key})  Minutes", MUTED), classes="caption")
             yield Input(str(session.minutes), id="minutes", classes="-minutes", compact=True)
-            yield Static("", classes="caption", id="start-echo")
+        # Under the row, not beside it: beside, an 80-column terminal cut it ('→ Mon 1 Nov 2').
+        yield Line(id="start-echo")
         yield Line(id="start-error")
         yield FoldChoice("start", id="start-fold")
         yield Static("Who asked for the change  (keys 1–2, arrows)", classes="label")
@@ -229,8 +231,8 @@ class RescheduleDialog(_dialog.LiveDialog[Session, Loaded]):
         session = self.data.session
         problems: list[str] = []
         slot, error = self._read_slot()
-        self.query_one("#start-echo", Static).update(
-            plain(moment_shown(slot[0], self.data.tz), MUTED) if slot is not None else ""
+        self.query_one("#start-echo", Line).say(
+            moment_shown(slot[0], self.data.tz) if slot is not None else "", MUTED
         )
         if slot is not None and slot[0] == session.start and slot[1] == session.minutes:
             error = "That is the session's current time: choose another."
