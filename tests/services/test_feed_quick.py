@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from kara_tui.db.engine import make_engine
 from kara_tui.services.feed_quick import sync_unchanged
 from kara_tui.services.feeds import Feeds
 from kara_tui.services.practice import Practice
+from support.importtime import run_cli
 
 LATER = timedelta(hours=3)
 
@@ -97,22 +95,9 @@ def test_an_unchanged_feeds_sync_loads_neither_sqlalchemy_nor_the_parser(
     practice: Practice, db_url: str, tmp_path: Path
 ) -> None:
     _two_feeds(practice, tmp_path)
-    env = {
-        **os.environ,
-        "KARA_DB": db_url,
-        "KARA_NOW": (practice.clock.now() + LATER).isoformat(),
-        "KARA_CONFIG": str(tmp_path / "config.toml"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "kara_tui", "feeds", "sync"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    later = practice.clock.now() + LATER
+    run = run_cli("feeds", "sync", db_url=db_url, now=later, home=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.splitlines() == ["Home: unchanged (2 events)", "Work: unchanged (5 events)"]
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if "|" in line}
+    loaded = run.loaded
     assert not {"sqlalchemy", "httpx", "icalendar", "recurring_ical_events", "keyring"} & loaded

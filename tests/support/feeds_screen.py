@@ -49,8 +49,9 @@ def serve(httpserver: HTTPServer, body: bytes, status: int = 200) -> str:
     return httpserver.url_for(SECRET_PATH)
 
 
-def table_rows(app) -> dict[str, list[str]]:
-    table = app.screen.query_one(DataTable)
+def table_rows(app, selector: str = "DataTable") -> dict[str, list[str]]:
+    """The rows of the screen's first table (the feeds'), or of ``selector``'s, by key, as text."""
+    table = app.screen.query_one(selector, DataTable)
     return {
         str(key.value): [str(c) for c in table.get_row(key)]
         for key in (row.key for row in table.ordered_rows)

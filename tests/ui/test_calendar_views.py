@@ -101,3 +101,31 @@ async def test_names_are_shown_as_typed_never_as_markup(app, ids, cal_practice) 
         await pilot.press("l", "1")
         await settle(app, pilot)
         assert "[red]Eve[/red] [2J" in screen_text(app)
+
+
+async def test_a_click_in_the_agenda_selects_a_session_or_moves_to_a_day(app, ids) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await settle(app, pilot)
+        screen = app.screen
+        agenda = screen.query_one(AgendaList)
+        lines = list(agenda._lines)
+        top = int(agenda.scroll_offset.y)
+        session_at = next(
+            y
+            for y, line in enumerate(lines)
+            if line.kind == "session" and line.item.id != screen.selected and y >= top
+        )
+        wanted = lines[session_at].item.id
+        await pilot.click(AgendaList, offset=(10, session_at - top))
+        await settle(app, pilot)
+        assert screen.selected == wanted
+
+        day_at = next(
+            y
+            for y, line in enumerate(lines)
+            if line.kind == "day" and line.day != screen.cursor and y >= top
+        )
+        await pilot.click(AgendaList, offset=(10, day_at - top))
+        await settle(app, pilot)
+        assert screen.cursor == lines[day_at].day

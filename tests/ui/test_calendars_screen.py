@@ -6,50 +6,22 @@ import socket
 import stat
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Input
 
-from feedkit import MemoryKeyring
 from kara_tui.domain import Reason
 from kara_tui.services.publish_targets import PublishTargets
-from kara_tui.ui.app import KaraApp, make_app
 from kara_tui.ui.publish_sync import PublishSync
 from kara_tui.ui.screens.feeds import FeedsScreen
 from kara_tui.ui.screens.target_form import TargetForm
-from kara_tui.ui.themes import shipped_themes_dir
+from support import feeds_screen
+from support.feeds_screen import open_feeds, table_rows
 from support.pilot import notices, screen_text, settle, shown
 
-
-@pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def app(cal_practice, settings, cal_clock, ids, keyring) -> KaraApp:
-    return make_app(
-        practice=cal_practice,
-        settings=settings,
-        clock=cal_clock,
-        theme_dirs=[shipped_themes_dir()],
-        feed_keyring=keyring,
-    )
+keyring, app = feeds_screen.keyring, feeds_screen.app
 
 
 def target_rows(app) -> dict[str, list[str]]:
-    table = app.screen.query_one("#targets-table", DataTable)
-    return {
-        str(key.value): [str(c) for c in table.get_row(key)]
-        for key in (row.key for row in table.ordered_rows)
-    }
-
-
-async def open_calendars(app, pilot) -> FeedsScreen:
-    await settle(app, pilot)
-    await pilot.press("F")
-    await settle(app, pilot)
-    assert isinstance(app.screen, FeedsScreen)
-    return app.screen
+    return table_rows(app, "#targets-table")
 
 
 async def fill_form(app, pilot, **values: str) -> None:
@@ -67,7 +39,7 @@ async def test_add_a_file_target_from_the_app_and_see_it_published(
 ) -> None:
     path = tmp_path / "phone.ics"
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_calendars(app, pilot)
+        await open_feeds(app, pilot)
         assert "Calendars · feeds in" in screen_text(app)
         assert "No targets yet" in shown(app, "#targets-detail")
         await fill_form(app, pilot, name="Phone", target=str(path))
@@ -88,7 +60,7 @@ async def test_add_a_file_target_from_the_app_and_see_it_published(
 
 async def test_a_bad_address_is_said_in_the_form_and_nothing_is_added(app, cal_practice) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_calendars(app, pilot)
+        await open_feeds(app, pilot)
         await fill_form(app, pilot, name="Phone", target="ftp://example.com/cal")
         assert isinstance(app.screen, TargetForm)
         assert "'ftp:' targets are not supported" in shown(app, "#error")
@@ -105,7 +77,7 @@ async def test_an_unreachable_server_shows_failed_with_its_error_and_the_app_goe
     url = f"http://127.0.0.1:{port}/dav/private-0d9e8c7b6a5f4e3d/"
     PublishTargets(cal_practice, keyring=keyring).add("Phone", url)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_calendars(app, pilot)
+        await open_feeds(app, pilot)
         app.screen.query_one("#targets-table", DataTable).focus()
         await pilot.press("s")
         await settle(app, pilot)

@@ -14,9 +14,8 @@ from textual.widgets import Input, Label
 from werkzeug import Request, Response
 
 from calendar_kit import notices, screen_text, settle
-from feedkit import MemoryKeyring, ics, week_of_events
+from feedkit import ics, week_of_events
 from kara_tui.clock import FixedClock
-from kara_tui.config import Settings
 from kara_tui.services.feeds import Feeds
 from kara_tui.services.practice import Practice
 from kara_tui.ui.app import KaraApp, make_app
@@ -24,6 +23,7 @@ from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.reschedule import RescheduleDialog
 from kara_tui.ui.screens.session_form import SessionForm
 from kara_tui.ui.themes import shipped_themes_dir
+from support import feeds_screen
 from support.pilot import type_text
 
 WEEK_START = datetime(2026, 11, 16, tzinfo=UTC)
@@ -32,14 +32,7 @@ HOME = "/home/private-a1b2c3d4e5f6a7b8/basic.ics"
 WORK = "/work/private-99aa88bb77cc66dd/basic.ics"
 
 
-@pytest.fixture
-def keyring() -> MemoryKeyring:
-    return MemoryKeyring()
-
-
-@pytest.fixture
-def feeds(cal_practice: Practice, settings: Settings, keyring: MemoryKeyring) -> Feeds:
-    return Feeds(cal_practice, settings, keyring=keyring)
+keyring, feeds = feeds_screen.keyring, feeds_screen.feeds
 
 
 def build(cal_practice, settings, cal_clock, keyring, refresh: float = 0) -> KaraApp:

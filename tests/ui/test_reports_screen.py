@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -354,3 +355,20 @@ async def test_each_figure_box_shows_every_line_whole(practice, world, size):
             lines = text_of(screen, box).split("\n")
             assert widget.content_region.width >= max(cell_len(line) for line in lines), box
             assert widget.content_region.height >= len(lines), box
+
+
+async def test_a_report_that_cannot_be_read_says_why_and_keeps_the_screen(practice, engine):
+    """The read fails (the database's folder is gone): one line says why in words, the period
+    line says there is no report, and nothing crashes."""
+    engine.dispose()
+    shutil.rmtree(Path(engine.url.database).parent)
+    app = Host(practice, Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.report is None
+        assert text_of(screen, "#reports-message") == (
+            "the database file cannot be opened (check the path and permissions)"
+        )
+        assert text_of(screen, "#reports-period") == "No report"

@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import (
@@ -22,6 +22,9 @@ from kara_tui.domain import (
     TimeOff,
 )
 from kara_tui.domain.timeshow import clock
+
+if TYPE_CHECKING:
+    from kara_tui.services.run_report import RunReport
 
 
 def iso(value: datetime | date | None, tz: ZoneInfo) -> str | None:
@@ -194,7 +197,7 @@ def print_list(
 
 def report_runs(
     args: Any,
-    reports: Sequence[Any],
+    reports: Sequence[RunReport],
     to_json: Callable[[Any], Any],
     show: Callable[[Any], None],
     nothing: str,

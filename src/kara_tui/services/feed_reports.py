@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from kara_tui.domain import Feed
 from kara_tui.ical.expand.occurrence import NOTE_PREFIX
+from kara_tui.services.run_report import RunReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +26,13 @@ class FeedProblem:
 
 
 @dataclass(frozen=True, slots=True)
-class SyncReport:
+class SyncReport(RunReport):
     """What one feed's sync did. ``ok`` is False when the feed could not be read or stored."""
 
     feed: str
-    ok: bool
-    message: str
     added: int = 0
     updated: int = 0
     removed: int = 0
-    unchanged: int = 0
     problems: tuple[FeedProblem, ...] = ()
     stale: bool = False
     # The feed now looks empty while events are stored: sync again with accept_empty=True

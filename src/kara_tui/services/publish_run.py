@@ -28,18 +28,16 @@ from kara_tui.services.practice import Practice
 from kara_tui.services.publish_caldav import Kept, Outcome, Want
 from kara_tui.services.publish_series import series_to_publish
 from kara_tui.services.publish_targets import FILE, PublishTargets
+from kara_tui.services.run_report import RunReport
 
 
 @dataclass(frozen=True, slots=True)
-class PublishReport:
+class PublishReport(RunReport):
     """How one target's run went, in words safe to show (no address, no client name)."""
 
     target: str
-    ok: bool
-    message: str
     written: int = 0
     deleted: int = 0
-    unchanged: int = 0
     notes: tuple[str, ...] = ()
 
 

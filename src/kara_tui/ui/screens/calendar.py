@@ -602,12 +602,11 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
             self._pick = ("keep", self.selected)
         self.reload()
 
-    def on_calendar_canvas_session_clicked(self, message: CalendarCanvas.SessionClicked) -> None:
-        if self.data is not None and (s := self.data.session(message.session_id)) is not None:
+    def on_calendar_canvas_clicked(self, message: CalendarCanvas.Clicked) -> None:
+        if message.session_id is None:
+            self._go(message.day)
+        elif self.data is not None and (s := self.data.session(message.session_id)) is not None:
             self.select(s)
-
-    def on_calendar_canvas_day_clicked(self, message: CalendarCanvas.DayClicked) -> None:
-        self._go(message.day)
 
     # -- which keys apply now ----------------------------------------------------------------
 

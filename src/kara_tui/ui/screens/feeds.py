@@ -47,11 +47,11 @@ if TYPE_CHECKING:
 
 # The state of a feed in a glyph and a word, so it reads without colour.
 STATES = {
-    "off": ("–", "off", "dim"),
-    "new": ("○", "not synced", "dim"),
-    "ok": ("✓", "ok", "success"),
-    "stale": ("⚠", "stale", "warning"),
-    "failed": ("✗", "failed", "error"),
+    "off": status_table.State("–", "off", "dim"),
+    "new": status_table.State("○", "not synced", "dim"),
+    "ok": status_table.State("✓", "ok", "success"),
+    "stale": status_table.State("⚠", "stale", "warning"),
+    "failed": status_table.State("✗", "failed", "error"),
 }
 
 COLUMNS = status_table.columns("Feed", 24, 12, "Source", lead=[("", "colour", 2)])
@@ -308,12 +308,10 @@ class FeedsScreen(ReadsRows[Feed], WorkerErrors, ListScreen[bool]):
         tz = self._zone()
         rows: list[status_table.Row] = []
         for f in self.rows:
-            glyph, word, style = STATES[feed_state(f)]
-            state = Text(f"{glyph} {word}", style=styles.get(style, ""))
             rows.append(
                 status_table.row(
                     f.name,
-                    state,
+                    STATES[feed_state(f)].text(styles),
                     f.event_count,
                     f.last_success,
                     tz,

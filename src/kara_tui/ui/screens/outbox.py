@@ -103,15 +103,13 @@ class OutboxScreen(Screen[None]):
 
     @dataclass(eq=False)
     class Done(Message):
-        """A send or a retry finished (report), or could not start (error)."""
+        """A send or a retry finished (report), a discard finished (``said``: what it did), or
+        either could not start (error). Each frees the keys and reloads the list."""
 
         report: SendReport | None
         error: str = ""
         retried: int | None = None
-
-    @dataclass(eq=False)
-    class Discarded(Message):
-        notification_id: int
+        said: str = ""
 
     @dataclass(eq=False)
     class PreviewReady(Message):
@@ -187,12 +185,8 @@ class OutboxScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-send")
     def _discard(self, notification_id: int) -> None:
         if (notice := self._attempt(lambda: self.outbox.discard(notification_id))) is not None:
-            self.post_message(self.Discarded(notice.id))
-
-    def on_outbox_screen_discarded(self, message: Discarded) -> None:
-        self.busy = False
-        self._say(f"Message {message.notification_id} discarded: it will not be sent.", error=False)
-        self._load()
+            said = f"Message {notice.id} discarded: it will not be sent."
+            self.post_message(self.Done(None, said=said))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox-preview")
     def _preview(self, notification_id: int) -> None:
@@ -298,10 +292,12 @@ class OutboxScreen(Screen[None]):
 
     def on_outbox_screen_done(self, message: Done) -> None:
         self.busy = False
-        if message.report is None:
-            self._say(message.error)
-        else:
+        if message.report is not None:
             self._say_report(message.report, message.retried)
+        elif message.said:
+            self._say(message.said, error=False)
+        else:
+            self._say(message.error)
         self._load()
 
     def on_outbox_screen_preview_ready(self, message: PreviewReady) -> None:

@@ -344,14 +344,12 @@ class ReportsScreen(Screen[None]):
     BESIDE = 34 + 44 + 2 + 5
 
     @dataclass(eq=False)
-    class ReportLoaded(Message):
-        report: Report
-        serial: int
+    class ReportRead(Message):
+        """What request ``serial`` read: the ``report``, or why it could not (``failure``)."""
 
-    @dataclass(eq=False)
-    class ReportFailed(Message):
-        message: str
         serial: int
+        report: Report | None
+        failure: str = ""
 
     def __init__(self, practice: Any, settings: Any) -> None:
         super().__init__()
@@ -431,17 +429,13 @@ class ReportsScreen(Screen[None]):
                 end=period.end if period else None,
             )
         except (DomainError, StorageError) as exc:
-            self.post_message(self.ReportFailed(str(exc), serial))
+            self.post_message(self.ReportRead(serial, None, str(exc)))
             return
-        self.post_message(self.ReportLoaded(report, serial))
+        self.post_message(self.ReportRead(serial, report))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "reports" and event.state is WorkerState.ERROR:
             self._show_error("The report could not be made (an unexpected error); try again.")
-
-    def on_reports_screen_report_failed(self, message: ReportFailed) -> None:
-        if message.serial == self._serial:
-            self._show_error(message.message)
 
     def _show_error(self, text: str) -> None:
         self.query_one("#reports-message", Static).update(Text(text))
@@ -449,9 +443,12 @@ class ReportsScreen(Screen[None]):
             Text(self.report.period.describe() if self.report else "No report")
         )
 
-    def on_reports_screen_report_loaded(self, message: ReportLoaded) -> None:
+    def on_reports_screen_report_read(self, message: ReportRead) -> None:
         if message.serial != self._serial:
             return  # an older request finished after a newer one was made
+        if message.report is None:
+            self._show_error(message.failure)
+            return
         self.report = message.report
         self.query_one("#reports-message", Static).update("")
         self._show(message.report)

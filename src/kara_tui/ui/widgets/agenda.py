@@ -166,6 +166,6 @@ class AgendaList(CalendarCanvas):
         if 0 <= index < len(self._lines):
             line = self._lines[index]
             if line.kind == "session":
-                self.post_message(self.SessionClicked(line.item.id))  # type: ignore[union-attr]
+                self.post_message(self.Clicked(line.day, line.item.id))  # type: ignore[union-attr]
             else:
-                self.post_message(self.DayClicked(line.day))
+                self.post_message(self.Clicked(line.day))

@@ -80,16 +80,12 @@ class CalendarCanvas(ScrollView, can_focus=False):
     privacy: reactive[bool] = reactive(False)
 
     @dataclass(eq=False)
-    class SessionClicked(Message):
-        """A session was clicked (the keyboard does the same with j/k)."""
-
-        session_id: int
-
-    @dataclass(eq=False)
-    class DayClicked(Message):
-        """An empty part of a day was clicked."""
+    class Clicked(Message):
+        """A click on ``day``: on the session ``session_id`` (the keyboard does the same with
+        j/k), or on an empty part of the day (None)."""
 
         day: date
+        session_id: int | None = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

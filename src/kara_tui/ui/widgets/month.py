@@ -153,8 +153,8 @@ class MonthGrid(CalendarCanvas):
                 day = data.span.first + timedelta(days=week * 7 + col)
                 items = self._items(data, day, self._by_day.get(day, []))
                 if 0 < line <= len(items) and isinstance(items[line - 1], Session):
-                    self.post_message(self.SessionClicked(items[line - 1].id))  # type: ignore[union-attr]
+                    self.post_message(self.Clicked(day, items[line - 1].id))  # type: ignore[union-attr]
                 else:
-                    self.post_message(self.DayClicked(day))
+                    self.post_message(self.Clicked(day))
                 return
             x += w

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.style import Style
@@ -30,6 +30,19 @@ Columns = Sequence[Column]
 
 
 ItemT = TypeVar("ItemT")
+
+
+class State(NamedTuple):
+    """A thing's state in a glyph and a word, so it reads without colour; ``style`` names one
+    of ``theme_styles`` (none: plain)."""
+
+    glyph: str
+    word: str
+    style: str = ""
+
+    def text(self, styles: dict[str, Style] | None = None) -> Text:
+        """'✓ ok' for the State column, in the theme's colour where it has one."""
+        return Text(f"{self.glyph} {self.word}", style=(styles or {}).get(self.style, ""))
 
 
 def _name(item: Any) -> str:

@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 # A target's state in a glyph and a word, so it reads without colour.
 STATES = {
-    "off": ("–", "off"),
-    "new": ("○", "not published"),
-    "ok": ("✓", "ok"),
-    "failed": ("✗", "failed"),
+    "off": status_table.State("–", "off"),
+    "new": status_table.State("○", "not published"),
+    "ok": status_table.State("✓", "ok"),
+    "failed": status_table.State("✗", "failed"),
 }
 COLUMNS = status_table.columns("Target", 20, 15, "Address", extra=[("Detail", "detail", 8)])
 NO_TARGETS = (
@@ -167,11 +167,10 @@ class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported 
     def _fill(self) -> None:
         rows: list[status_table.Row] = []
         for t in self.rows:
-            glyph, word = STATES[target_state(t)]
             rows.append(
                 status_table.row(
                     t.name,
-                    Text(f"{glyph} {word}"),
+                    STATES[target_state(t)].text(),
                     t.published,
                     t.last_success,
                     self._tz,
@@ -188,7 +187,7 @@ class TargetsPanel(ReadsRows["PublishTarget"], Vertical):  # a string: imported 
         if target is None:
             line.update(Text(NO_TARGETS))
             return
-        glyph, word = STATES[target_state(target)]
+        glyph, word, _ = STATES[target_state(target)]
         time_off = " · time off as busy" if target.time_off else ""
         text = status_table.headline(
             glyph,

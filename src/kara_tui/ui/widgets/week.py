@@ -462,9 +462,9 @@ class WeekGrid(CalendarCanvas):
                     for block in lanes:
                         start = sum(widths[: block.lane])
                         if start <= offset < start + widths[block.lane]:
-                            self.post_message(self.SessionClicked(block.item.id))
+                            self.post_message(self.Clicked(layout.day, block.item.id))
                             return
-                self.post_message(self.DayClicked(layout.day))
+                self.post_message(self.Clicked(layout.day))
                 return
 
 
