@@ -19,6 +19,10 @@ from kara_tui.services.practice import Practice
 
 FULL = "the disk is full; nothing was changed"
 READ_ONLY = "the database file is read-only; nothing was changed"
+DAMAGED = (
+    "the database is missing part of kara-tui's tables (damaged, or changed by another "
+    "program); nothing was changed"
+)
 BUSY = "the database is busy (another kara-tui is writing to it); nothing was changed, try again"
 
 
@@ -265,3 +269,19 @@ def test_locked_database_in_the_cli(cli, db_url: str, monkeypatch: pytest.Monkey
         holder.execute("ROLLBACK")
         holder.close()
     assert cli("clients", "add", "Ben Jones").code == 0
+
+
+def test_a_table_gone_from_the_database_is_said_in_one_line(saved: Path, cli) -> None:
+    """Another program dropped a table: every command that needs it says so, no crash log."""
+    conn = sqlite3.connect(saved)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DROP TABLE sessions")
+    conn.commit()
+    conn.close()
+    url = f"sqlite:///{saved}"
+    cancel = ["sessions", "cancel", "1", "--reason", "professional"]
+    for args in (["sessions", "list"], ["report"], cancel):
+        said = cli("--db", url, *args)
+        assert (said.code, said.out, said.err) == (2, "", f"kara-tui: {DAMAGED}\n"), args
+    listed = cli("--db", url, "clients", "list", "--json")  # what is still there still reads
+    assert [c["name"] for c in listed.json()] == ["Anna Smith"]

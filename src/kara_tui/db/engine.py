@@ -290,6 +290,17 @@ def explain(exc: BaseException) -> str | None:
         return "the database file cannot be opened (check the path and permissions)"
     if "not a database" in text or "malformed" in text:
         return "the file is not a kara-tui database, or it is damaged"
+    if (
+        "no such table" in text
+        or "no such column" in text
+        or (
+            "does not exist" in text and ("relation" in text or "column" in text)  # PostgreSQL
+        )
+    ):
+        return (
+            "the database is missing part of kara-tui's tables (damaged, or changed by "
+            "another program); nothing was changed"
+        )
     if "could not connect" in text or "connection refused" in text:
         return "cannot reach the database server"
     return None
