@@ -18,9 +18,9 @@ from dateutil import parser as dateutil_parser
 from dateutil.rrule import rrulestr
 
 from kara_tui.ical.expand.plain import rule_parts as _rule
+from kara_tui.ical.expand.rules import _calendar_walk, until_value
 from kara_tui.ical.expand.rules import closer_start as _closer_start
 from kara_tui.ical.expand.rules import rule_instances as _instances
-from kara_tui.ical.expand.rules import until_value
 from kara_tui.ical.expand.triage import split_events as _split
 from kara_tui.ical.parse import ParseResult, _parse_feed, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
@@ -617,6 +617,107 @@ def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
         assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
         compared += bool(want)
     assert compared > 600
+
+
+def test_monthly_and_yearly_rules_from_decades_back_are_dateutils() -> None:
+    """Without COUNT the walk of a MONTHLY or YEARLY rule starts near the window, not at a
+    DTSTART decades back (birthdays): the same instances as dateutil's walk from DTSTART,
+    with INTERVAL > 1, the nth weekday, the 31st, 29 February, UNTIL before, in or after the
+    window, and a window read in another zone than the rule's."""
+    rng = random.Random(1950)
+    zones: list[tzinfo | None] = [
+        ZoneInfo("Europe/London"),
+        ZoneInfo("America/New_York"),
+        ZoneInfo("Australia/Sydney"),
+        UTC,
+        None,
+    ]
+    compared = 0
+    for _ in range(1500):
+        zone = rng.choice(zones)
+        day = rng.choice((1, 13, 28, 29, 30, 31))
+        month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
+        if day == 29 and rng.random() < 0.4:
+            month = 2
+        year = rng.choice((1948, 1952, 1960, 1976, 1992)) if month == 2 and day == 29 else None
+        start = datetime(
+            year or rng.randint(1940, 2000), month, day,
+            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
+        )  # fmt: skip
+        freq = rng.choice(("MONTHLY", "YEARLY", "YEARLY"))
+        rule = f"FREQ={freq}"
+        if rng.random() < 0.5:
+            rule += f";INTERVAL={rng.choice((2, 3, 4, 5, 7, 12, 25))}"
+        if freq == "MONTHLY" and rng.random() < 0.6:
+            days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+            numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
+            picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
+            rule += ";BYDAY=" + ",".join(picked)
+        if rng.random() < 0.4:
+            until = datetime(rng.randint(2020, 2030), rng.randint(1, 12), 28, 23, tzinfo=UTC)
+            rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ" if zone else "%Y%m%dT%H%M%S")
+        after = datetime(rng.randint(2023, 2027), rng.randint(1, 12), rng.randint(1, 31) % 28 + 1,
+                         rng.randint(0, 23), tzinfo=rng.choice((UTC, ZoneInfo("Asia/Tokyo"))))  # fmt: skip
+        before = after + timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 30))
+        if zone is None:
+            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
+        parts = _rule(rule)
+        assert parts is not None, rule
+        want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
+        got = _instances(parts, start, after, before)
+        assert got == want, (rule, start, after, before)
+        assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
+        compared += bool(want)
+    assert compared > 600
+
+
+def test_a_yearly_rule_walk_starts_at_the_period_of_the_window() -> None:
+    """The walk of a birthday from 1950 begins in the window's year, on the rule's INTERVAL
+    steps from DTSTART (every third year: 1950, ..., 2025, 2028)."""
+    start = datetime(1950, 3, 14)
+    parts = _rule("FREQ=YEARLY;INTERVAL=3")
+    assert parts is not None
+    walk = _calendar_walk(parts, start, date(2026, 12, 7))
+    assert [next(walk), next(walk)] == [datetime(2025, 3, 14), datetime(2028, 3, 14)]
+    assert next(_calendar_walk(parts, start, None)) == start
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=YEARLY",
+        "FREQ=YEARLY;INTERVAL=4",
+        "FREQ=YEARLY;UNTIL=20270101",
+        "FREQ=YEARLY;UNTIL=19990101",
+        "FREQ=YEARLY;COUNT=80",
+        "FREQ=MONTHLY;INTERVAL=5;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29,-1;BYSETPOS=1",
+    ],
+)
+@pytest.mark.parametrize("dtstart", ["19480229", "19631231", "19750715"])
+def test_old_yearly_and_monthly_series_give_the_same_result_with_and_without_the_fast_path(
+    rule: str, dtstart: str
+) -> None:
+    """Feeds of all-day and timed series from decades back (BYSETPOS ones stay on the full
+    path): the fast path's occurrences are the full path's."""
+    events = []
+    for n, (start, end) in enumerate(
+        [
+            (f"DTSTART;VALUE=DATE:{dtstart}", "DURATION:P1D"),
+            (f"DTSTART;TZID=Europe/London:{dtstart}T233000", "DURATION:PT1H"),
+            (f"DTSTART:{dtstart}T000000Z", "DURATION:PT30M"),
+        ]
+    ):
+        rrule = rule if "UNTIL" not in rule or n == 0 else rule + "T000000Z"
+        events.append(
+            f"BEGIN:VEVENT\r\nUID:old-{n}\r\n{start}\r\n{end}\r\nRRULE:{rrule}\r\n"
+            "SUMMARY:Birthday\r\nEND:VEVENT\r\n"
+        )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+    for start, end, tz in WINDOWS:
+        fast, slow = _both(body, start, end, tz)
+        _assert_same(fast, slow)
 
 
 @pytest.mark.parametrize(
