@@ -6,21 +6,22 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from kara_tui.domain import (
-    AuditEvent,
-    Cancellation,
-    Charge,
-    Client,
-    ExternalEvent,
-    Money,
-    Notification,
-    Professional,
-    Session,
-    TimeOff,
-)
+if TYPE_CHECKING:  # annotations only: `feeds sync` never builds domain/model.py's classes
+    from kara_tui.domain import (
+        AuditEvent,
+        Cancellation,
+        Charge,
+        Client,
+        ExternalEvent,
+        Money,
+        Notification,
+        Professional,
+        Session,
+        TimeOff,
+    )
 
 
 def iso(value: datetime | date | None, tz: ZoneInfo) -> str | None:
