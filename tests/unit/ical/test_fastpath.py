@@ -10,6 +10,7 @@ and both must agree with plain recurring-ical-events.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -571,6 +572,56 @@ def test_rule_instances_are_dateutils() -> None:
     assert compared > 600
 
 
+def _month_day_start(
+    rng: random.Random,
+    zone: tzinfo | None,
+    february: float,
+    leap_year: Callable[[], int],
+    other_year: Callable[[], int],
+) -> datetime:
+    """A random start, often on a day some months lack (the 29th to the 31st), on 29
+    February at the rate ``february`` of the 29ths (in a ``leap_year()``)."""
+    day = rng.choice((1, 13, 28, 29, 30, 31))
+    month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
+    if day == 29 and rng.random() < february:
+        month = 2
+    year = leap_year() if month == 2 and day == 29 else other_year()
+    return datetime(
+        year, month, day, rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone
+    )
+
+
+def _calendar_rule(
+    rng: random.Random, freqs: tuple[str, ...], interval: float, intervals: tuple[int, ...]
+) -> str:
+    """A random MONTHLY or YEARLY rule without its end: an INTERVAL at the rate ``interval``;
+    for MONTHLY, often a BYDAY of one to three weekdays, mostly numbered."""
+    freq = rng.choice(freqs)
+    rule = f"FREQ={freq}"
+    if rng.random() < interval:
+        rule += f";INTERVAL={rng.choice(intervals)}"
+    if freq == "MONTHLY" and rng.random() < 0.6:
+        days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+        numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
+        picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
+        rule += ";BYDAY=" + ",".join(picked)
+    return rule
+
+
+def _same_as_dateutils(rule: str, start: datetime, after: datetime, before: datetime) -> bool:
+    """Assert _instances gives dateutil's instances (zones and folds too) of ``rule`` from
+    ``start`` in [after, before] (made naive for a naive start); whether there were any."""
+    if start.tzinfo is None:
+        after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
+    parts = _rule(rule)
+    assert parts is not None, rule
+    want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
+    got = _instances(parts, start, after, before)
+    assert got == want, (rule, start, after, before)
+    assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
+    return bool(want)
+
+
 def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
     """_instances walks MONTHLY (BYDAY plain or nth, or the day of the month) and YEARLY
     rules itself too: the same instances as dateutil, the 31st and 29 February included.
@@ -580,24 +631,10 @@ def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
     compared = 0
     for _ in range(1500):
         zone = rng.choice(zones)
-        day = rng.choice((1, 13, 28, 29, 30, 31))
-        month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
-        if day == 29 and rng.random() < 0.3:
-            month = 2
-        year = 2020 if month == 2 and day == 29 else rng.choice((2016, 2019, 2020, 2024, 2025))
-        start = datetime(
-            year, month, day,
-            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
-        )  # fmt: skip
-        freq = rng.choice(("MONTHLY", "MONTHLY", "YEARLY"))
-        rule = f"FREQ={freq}"
-        if rng.random() < 0.4:
-            rule += f";INTERVAL={rng.choice((1, 2, 3, 12))}"
-        if freq == "MONTHLY" and rng.random() < 0.6:
-            days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-            numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
-            picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
-            rule += ";BYDAY=" + ",".join(picked)
+        start = _month_day_start(
+            rng, zone, 0.3, lambda: 2020, lambda: rng.choice((2016, 2019, 2020, 2024, 2025))
+        )
+        rule = _calendar_rule(rng, ("MONTHLY", "MONTHLY", "YEARLY"), 0.4, (1, 2, 3, 12))
         end = rng.random()
         if end < 0.3:
             rule += f";COUNT={rng.randint(1, 40)}"
@@ -607,16 +644,16 @@ def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
         after = datetime(start.year, start.month, 1, tzinfo=UTC)
         after += timedelta(days=rng.randint(-30, 3000))
         before = after + timedelta(days=rng.randint(0, 2000))
-        if zone is None:
-            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
-        parts = _rule(rule)
-        assert parts is not None, rule
-        want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
-        got = _instances(parts, start, after, before)
-        assert got == want, (rule, start, after, before)
-        assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
-        compared += bool(want)
+        compared += _same_as_dateutils(rule, start, after, before)
     assert compared > 600
+
+
+# Zones of the rules below: one south of the equator (its summer time spans the new year).
+_BIRTHDAY_ZONES: tuple[tzinfo | None, ...] = (
+    *(ZoneInfo(name) for name in ("Europe/London", "America/New_York", "Australia/Sydney")),
+    UTC,
+    None,
+)
 
 
 def test_monthly_and_yearly_rules_from_decades_back_are_dateutils() -> None:
@@ -625,49 +662,24 @@ def test_monthly_and_yearly_rules_from_decades_back_are_dateutils() -> None:
     with INTERVAL > 1, the nth weekday, the 31st, 29 February, UNTIL before, in or after the
     window, and a window read in another zone than the rule's."""
     rng = random.Random(1950)
-    zones: list[tzinfo | None] = [
-        ZoneInfo("Europe/London"),
-        ZoneInfo("America/New_York"),
-        ZoneInfo("Australia/Sydney"),
-        UTC,
-        None,
-    ]
     compared = 0
     for _ in range(1500):
-        zone = rng.choice(zones)
-        day = rng.choice((1, 13, 28, 29, 30, 31))
-        month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
-        if day == 29 and rng.random() < 0.4:
-            month = 2
-        year = rng.choice((1948, 1952, 1960, 1976, 1992)) if month == 2 and day == 29 else None
-        start = datetime(
-            year or rng.randint(1940, 2000), month, day,
-            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
-        )  # fmt: skip
-        freq = rng.choice(("MONTHLY", "YEARLY", "YEARLY"))
-        rule = f"FREQ={freq}"
-        if rng.random() < 0.5:
-            rule += f";INTERVAL={rng.choice((2, 3, 4, 5, 7, 12, 25))}"
-        if freq == "MONTHLY" and rng.random() < 0.6:
-            days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-            numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
-            picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
-            rule += ";BYDAY=" + ",".join(picked)
+        zone = rng.choice(_BIRTHDAY_ZONES)
+        start = _month_day_start(
+            rng,
+            zone,
+            0.4,
+            lambda: rng.choice((1948, 1952, 1960, 1976, 1992)),
+            lambda: rng.randint(1940, 2000),
+        )
+        rule = _calendar_rule(rng, ("MONTHLY", "YEARLY", "YEARLY"), 0.5, (2, 3, 4, 5, 7, 12, 25))
         if rng.random() < 0.4:
             until = datetime(rng.randint(2020, 2030), rng.randint(1, 12), 28, 23, tzinfo=UTC)
             rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ" if zone else "%Y%m%dT%H%M%S")
         after = datetime(rng.randint(2023, 2027), rng.randint(1, 12), rng.randint(1, 31) % 28 + 1,
                          rng.randint(0, 23), tzinfo=rng.choice((UTC, ZoneInfo("Asia/Tokyo"))))  # fmt: skip
         before = after + timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 30))
-        if zone is None:
-            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
-        parts = _rule(rule)
-        assert parts is not None, rule
-        want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
-        got = _instances(parts, start, after, before)
-        assert got == want, (rule, start, after, before)
-        assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
-        compared += bool(want)
+        compared += _same_as_dateutils(rule, start, after, before)
     assert compared > 600
 
 
