@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from kara_tui.domain import DomainError
-from kara_tui.domain.model import WEEKDAYS
+from kara_tui.domain.weekdays import WEEKDAYS
 
 # The years a time a person gives may fall in: anything else is a typing slip, and near the
 # ends of Python's range arithmetic on it (a session's end, a UTC offset) overflows.

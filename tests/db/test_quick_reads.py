@@ -292,6 +292,12 @@ def test_the_quick_professional_reads_the_session_charge_setting(world) -> None:
     assert reader.professional() == practice.professional()
 
 
+def test_the_quick_zone_is_the_practices(world) -> None:
+    practice, reader = world
+    practice.set_setting("timezone", "America/New_York")
+    assert reader.timezone() == practice.professional().timezone == "America/New_York"
+
+
 def test_reminder_settings_and_a_paid_charge_read_quickly_as_the_practice_reads_them(
     world,
 ) -> None:

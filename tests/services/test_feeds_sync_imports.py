@@ -26,3 +26,6 @@ def test_a_cold_sync_of_a_local_feed_stores_it_without_loading_httpx(
     assert "httpx" not in loaded
     assert "sqlalchemy" not in loaded  # a first sync of a local feed (services/feed_cold.py)
     assert "tomllib" not in loaded  # no config file to read
+    # Catching DomainError and reading the practice's zone build none of the practice's
+    # dataclasses (domain/__init__.py loads model.py on first use).
+    assert "kara_tui.domain.model" not in loaded

@@ -198,7 +198,7 @@ class Context:
                 self._services = AppServices.of(self._build_practice())
             else:
                 self._quick = quick
-                self.clock = clock_from_env(quick.professional().timezone)
+                self.clock = clock_from_env(quick.timezone())
                 self._services = AppServices(self._build_practice, quick=quick, clock=self.clock)
         return self._services
 

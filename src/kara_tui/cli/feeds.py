@@ -153,7 +153,9 @@ def feeds_sync(ctx: Context, args: argparse.Namespace) -> int:
         from kara_tui.services.feed_quick import sync_unchanged
 
         services = ctx.services  # the quick reads' clock and zone: no Practice built yet
-        now, tz = services.clock.now(), services.tz
+        # The clock's zone is the practice's, read as the services were built (a whole
+        # Professional would load domain/model.py for its name alone).
+        now, tz = services.clock.now(), services.clock.tz
         reports = sync_unchanged(ctx.database_url(), ctx.settings, now, tz, args.name)
         if reports is None:
             from kara_tui.services.feed_cold import sync_first

@@ -9,21 +9,21 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from kara_tui.domain import (
-    AuditEvent,
-    Cancellation,
-    Charge,
-    Client,
-    ExternalEvent,
-    Money,
-    Notification,
-    Professional,
-    Session,
-    TimeOff,
-)
 from kara_tui.domain.timeshow import clock
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: `feeds sync` never builds domain/model.py's classes
+    from kara_tui.domain import (
+        AuditEvent,
+        Cancellation,
+        Charge,
+        Client,
+        ExternalEvent,
+        Money,
+        Notification,
+        Professional,
+        Session,
+        TimeOff,
+    )
     from kara_tui.services.run_report import RunReport
 
 

@@ -204,6 +204,16 @@ class QuickReader:
             raise StorageError("the practice's settings are missing from the database")
         return codec.professional(rows[0])
 
+    def timezone(self) -> str:
+        """The practice's zone name, as ``professional().timezone`` (without building the
+        domain's classes: a `feeds sync` needs only this)."""
+        rows = self._conn.execute(
+            "SELECT timezone FROM professionals ORDER BY id LIMIT 1"
+        ).fetchall()
+        if not rows:
+            raise StorageError("the practice's settings are missing from the database")
+        return str(rows[0][0])
+
     def list_clients(self, *, include_archived: bool = False) -> list[d.Client]:
         sql = "SELECT * FROM clients"
         if not include_archived:

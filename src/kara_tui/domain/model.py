@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 
+from kara_tui.domain.errors import DomainError
+from kara_tui.domain.event_instance import EventInstance
 from kara_tui.domain.labelled import LabelledEnum
 from kara_tui.domain.money import Money
+from kara_tui.domain.weekdays import WEEKDAYS
 
 __all__ = [
     "AuditEvent",
@@ -33,10 +36,6 @@ __all__ = [
     "WorkingHours",
     "instant",
 ]
-
-
-class DomainError(ValueError):
-    """A request the practice's rules refuse; the message is shown to the user as is."""
 
 
 class Programme(StrEnum):
@@ -98,9 +97,6 @@ class NotificationStatus(StrEnum):
     SENT = "sent"  # left kara-tui: over SMTP, or written to an .eml file (see ``outcome``)
     FAILED = "failed"
     DISCARDED = "discarded"  # the professional decided it should not go
-
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 DayHours = tuple[time, time]
@@ -355,27 +351,6 @@ class Feed:
     stale: bool = False
     event_count: int = 0
     block_all_day: bool = False  # its all-day events make conflicts (see policy.conflicts)
-
-
-@dataclass(frozen=True, slots=True)
-class EventInstance:
-    """One instance of an external calendar's event, as its feed says it.
-
-    ``uid`` and ``recurrence_id`` are its key (``recurrence_id`` is "" for a lone event, else
-    the instance's original start); ``start``/``end`` are aware UTC datetimes, or dates when
-    ``all_day``; ``end`` is exclusive. Expanding a feed yields them before they are stored
-    (ical.expand's Occurrence); read back from a feed, they are ExternalEvents.
-    """
-
-    uid: str
-    recurrence_id: str
-    start: datetime | date
-    end: datetime | date
-    all_day: bool
-    summary: str
-    location: str
-    busy: bool
-    cancelled: bool
 
 
 @dataclass(frozen=True, slots=True)

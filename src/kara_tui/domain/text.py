@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kara_tui.domain.model import DomainError
+from kara_tui.domain.errors import DomainError
 
 # Longest values kept, in characters. A name is shown in table columns (a 343-character name
 # pushes every column off the clients table); an email address is at most 254 (RFC 5321);

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-from kara_tui.domain import Feed
 from kara_tui.ical.expand.occurrence import NOTE_PREFIX
 from kara_tui.services.run_report import RunReport
+
+if TYPE_CHECKING:  # an annotation only: a first `feeds sync` never builds domain/model.py
+    from kara_tui.domain import Feed
 
 
 @dataclass(frozen=True, slots=True)

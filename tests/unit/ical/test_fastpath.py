@@ -10,6 +10,7 @@ and both must agree with plain recurring-ical-events.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -18,9 +19,9 @@ from dateutil import parser as dateutil_parser
 from dateutil.rrule import rrulestr
 
 from kara_tui.ical.expand.plain import rule_parts as _rule
+from kara_tui.ical.expand.rules import _calendar_walk, until_value
 from kara_tui.ical.expand.rules import closer_start as _closer_start
 from kara_tui.ical.expand.rules import rule_instances as _instances
-from kara_tui.ical.expand.rules import until_value
 from kara_tui.ical.expand.triage import split_events as _split
 from kara_tui.ical.parse import ParseResult, _parse_feed, expand_reference, parse_feed
 from kara_tui.ical.prepare import prepare
@@ -571,6 +572,56 @@ def test_rule_instances_are_dateutils() -> None:
     assert compared > 600
 
 
+def _month_day_start(
+    rng: random.Random,
+    zone: tzinfo | None,
+    february: float,
+    leap_year: Callable[[], int],
+    other_year: Callable[[], int],
+) -> datetime:
+    """A random start, often on a day some months lack (the 29th to the 31st), on 29
+    February at the rate ``february`` of the 29ths (in a ``leap_year()``)."""
+    day = rng.choice((1, 13, 28, 29, 30, 31))
+    month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
+    if day == 29 and rng.random() < february:
+        month = 2
+    year = leap_year() if month == 2 and day == 29 else other_year()
+    return datetime(
+        year, month, day, rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone
+    )
+
+
+def _calendar_rule(
+    rng: random.Random, freqs: tuple[str, ...], interval: float, intervals: tuple[int, ...]
+) -> str:
+    """A random MONTHLY or YEARLY rule without its end: an INTERVAL at the rate ``interval``;
+    for MONTHLY, often a BYDAY of one to three weekdays, mostly numbered."""
+    freq = rng.choice(freqs)
+    rule = f"FREQ={freq}"
+    if rng.random() < interval:
+        rule += f";INTERVAL={rng.choice(intervals)}"
+    if freq == "MONTHLY" and rng.random() < 0.6:
+        days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+        numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
+        picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
+        rule += ";BYDAY=" + ",".join(picked)
+    return rule
+
+
+def _same_as_dateutils(rule: str, start: datetime, after: datetime, before: datetime) -> bool:
+    """Assert _instances gives dateutil's instances (zones and folds too) of ``rule`` from
+    ``start`` in [after, before] (made naive for a naive start); whether there were any."""
+    if start.tzinfo is None:
+        after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
+    parts = _rule(rule)
+    assert parts is not None, rule
+    want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
+    got = _instances(parts, start, after, before)
+    assert got == want, (rule, start, after, before)
+    assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
+    return bool(want)
+
+
 def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
     """_instances walks MONTHLY (BYDAY plain or nth, or the day of the month) and YEARLY
     rules itself too: the same instances as dateutil, the 31st and 29 February included.
@@ -580,24 +631,10 @@ def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
     compared = 0
     for _ in range(1500):
         zone = rng.choice(zones)
-        day = rng.choice((1, 13, 28, 29, 30, 31))
-        month = rng.choice((1, 2, 3, 10, 12)) if day <= 28 else rng.choice((1, 3, 10, 12))
-        if day == 29 and rng.random() < 0.3:
-            month = 2
-        year = 2020 if month == 2 and day == 29 else rng.choice((2016, 2019, 2020, 2024, 2025))
-        start = datetime(
-            year, month, day,
-            rng.choice((0, 1, 2, 9, 23)), rng.choice((0, 30)), tzinfo=zone,
-        )  # fmt: skip
-        freq = rng.choice(("MONTHLY", "MONTHLY", "YEARLY"))
-        rule = f"FREQ={freq}"
-        if rng.random() < 0.4:
-            rule += f";INTERVAL={rng.choice((1, 2, 3, 12))}"
-        if freq == "MONTHLY" and rng.random() < 0.6:
-            days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-            numbers = ("1", "2", "3", "4", "5", "-1", "-2", "+1") if rng.random() < 0.7 else ("",)
-            picked = [rng.choice(numbers) + d for d in rng.sample(days, rng.randint(1, 3))]
-            rule += ";BYDAY=" + ",".join(picked)
+        start = _month_day_start(
+            rng, zone, 0.3, lambda: 2020, lambda: rng.choice((2016, 2019, 2020, 2024, 2025))
+        )
+        rule = _calendar_rule(rng, ("MONTHLY", "MONTHLY", "YEARLY"), 0.4, (1, 2, 3, 12))
         end = rng.random()
         if end < 0.3:
             rule += f";COUNT={rng.randint(1, 40)}"
@@ -607,16 +644,92 @@ def test_monthly_and_yearly_rule_instances_are_dateutils() -> None:
         after = datetime(start.year, start.month, 1, tzinfo=UTC)
         after += timedelta(days=rng.randint(-30, 3000))
         before = after + timedelta(days=rng.randint(0, 2000))
-        if zone is None:
-            after, before = after.replace(tzinfo=None), before.replace(tzinfo=None)
-        parts = _rule(rule)
-        assert parts is not None, rule
-        want = list(rrulestr(rule, dtstart=start).between(after, before, inc=True))
-        got = _instances(parts, start, after, before)
-        assert got == want, (rule, start, after, before)
-        assert [(d.tzinfo, d.fold) for d in got] == [(d.tzinfo, d.fold) for d in want]
-        compared += bool(want)
+        compared += _same_as_dateutils(rule, start, after, before)
     assert compared > 600
+
+
+# Zones of the rules below: one south of the equator (its summer time spans the new year).
+_BIRTHDAY_ZONES: tuple[tzinfo | None, ...] = (
+    *(ZoneInfo(name) for name in ("Europe/London", "America/New_York", "Australia/Sydney")),
+    UTC,
+    None,
+)
+
+
+def test_monthly_and_yearly_rules_from_decades_back_are_dateutils() -> None:
+    """Without COUNT the walk of a MONTHLY or YEARLY rule starts near the window, not at a
+    DTSTART decades back (birthdays): the same instances as dateutil's walk from DTSTART,
+    with INTERVAL > 1, the nth weekday, the 31st, 29 February, UNTIL before, in or after the
+    window, and a window read in another zone than the rule's."""
+    rng = random.Random(1950)
+    compared = 0
+    for _ in range(1500):
+        zone = rng.choice(_BIRTHDAY_ZONES)
+        start = _month_day_start(
+            rng,
+            zone,
+            0.4,
+            lambda: rng.choice((1948, 1952, 1960, 1976, 1992)),
+            lambda: rng.randint(1940, 2000),
+        )
+        rule = _calendar_rule(rng, ("MONTHLY", "YEARLY", "YEARLY"), 0.5, (2, 3, 4, 5, 7, 12, 25))
+        if rng.random() < 0.4:
+            until = datetime(rng.randint(2020, 2030), rng.randint(1, 12), 28, 23, tzinfo=UTC)
+            rule += ";UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ" if zone else "%Y%m%dT%H%M%S")
+        after = datetime(rng.randint(2023, 2027), rng.randint(1, 12), rng.randint(1, 31) % 28 + 1,
+                         rng.randint(0, 23), tzinfo=rng.choice((UTC, ZoneInfo("Asia/Tokyo"))))  # fmt: skip
+        before = after + timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 30))
+        compared += _same_as_dateutils(rule, start, after, before)
+    assert compared > 600
+
+
+def test_a_yearly_rule_walk_starts_at_the_period_of_the_window() -> None:
+    """The walk of a birthday from 1950 begins in the window's year, on the rule's INTERVAL
+    steps from DTSTART (every third year: 1950, ..., 2025, 2028)."""
+    start = datetime(1950, 3, 14)
+    parts = _rule("FREQ=YEARLY;INTERVAL=3")
+    assert parts is not None
+    walk = _calendar_walk(parts, start, date(2026, 12, 7))
+    assert [next(walk), next(walk)] == [datetime(2025, 3, 14), datetime(2028, 3, 14)]
+    assert next(_calendar_walk(parts, start, None)) == start
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=YEARLY",
+        "FREQ=YEARLY;INTERVAL=4",
+        "FREQ=YEARLY;UNTIL=20270101",
+        "FREQ=YEARLY;UNTIL=19990101",
+        "FREQ=YEARLY;COUNT=80",
+        "FREQ=MONTHLY;INTERVAL=5;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29,-1;BYSETPOS=1",
+    ],
+)
+@pytest.mark.parametrize("dtstart", ["19480229", "19631231", "19750715"])
+def test_old_yearly_and_monthly_series_give_the_same_result_with_and_without_the_fast_path(
+    rule: str, dtstart: str
+) -> None:
+    """Feeds of all-day and timed series from decades back (BYSETPOS ones stay on the full
+    path): the fast path's occurrences are the full path's."""
+    events = []
+    for n, (start, end) in enumerate(
+        [
+            (f"DTSTART;VALUE=DATE:{dtstart}", "DURATION:P1D"),
+            (f"DTSTART;TZID=Europe/London:{dtstart}T233000", "DURATION:PT1H"),
+            (f"DTSTART:{dtstart}T000000Z", "DURATION:PT30M"),
+        ]
+    ):
+        rrule = rule if "UNTIL" not in rule or n == 0 else rule + "T000000Z"
+        events.append(
+            f"BEGIN:VEVENT\r\nUID:old-{n}\r\n{start}\r\n{end}\r\nRRULE:{rrule}\r\n"
+            "SUMMARY:Birthday\r\nEND:VEVENT\r\n"
+        )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+    for start, end, tz in WINDOWS:
+        fast, slow = _both(body, start, end, tz)
+        _assert_same(fast, slow)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from kara_tui.domain.model import EventInstance
+from kara_tui.domain.event_instance import EventInstance
 from kara_tui.ical.values import ONE_DAY, is_date_only
 
 

@@ -26,13 +26,18 @@ def rule_instances(
     an instance after UNTIL ends the rule, one after ``before`` ends the walk.
     Tests hold it to dateutil on random rules, zones and DST changes.
     """
-    walk = _calendar_walk if parts["FREQ"] in ("MONTHLY", "YEARLY") else _day_walk
     until = until_value(parts["UNTIL"]) if "UNTIL" in parts else None
     if until is not None and (dtstart.tzinfo is None) != (until.tzinfo is None):
         raise ValueError("RRULE UNTIL values must be specified in UTC when DTSTART is aware")
     count = int(parts["COUNT"]) if "COUNT" in parts else None
+    if parts["FREQ"] not in ("MONTHLY", "YEARLY"):
+        walk = _day_walk(parts, dtstart)  # closer_start() moved DTSTART on already
+    else:
+        walk = _calendar_walk(
+            parts, dtstart, None if count is not None else _day_of(after, dtstart)
+        )
     out: list[datetime] = []
-    for instance in walk(parts, dtstart):
+    for instance in walk:
         if until is not None and instance > until:
             break
         if count is not None:
@@ -76,17 +81,36 @@ def _day_walk(parts: dict[str, str], dtstart: datetime) -> Iterator[datetime]:
         period += step
 
 
-def _calendar_walk(parts: dict[str, str], dtstart: datetime) -> Iterator[datetime]:
+def _day_of(after: datetime, dtstart: datetime) -> date | None:
+    """``after``'s day on ``dtstart``'s wall clock, two days early (a zone's offset changes by
+    less than that), or None when one is aware and the other is not."""
+    if (after.tzinfo is None) != (dtstart.tzinfo is None):
+        return None
+    local = after if after.tzinfo is None else after.astimezone(dtstart.tzinfo)
+    return local.date() - timedelta(days=2)
+
+
+def _calendar_walk(
+    parts: dict[str, str], dtstart: datetime, skip_to: date | None
+) -> Iterator[datetime]:
     """A MONTHLY or YEARLY rule's candidate instances, by dateutil's steps: INTERVAL months
     (or years) apart from DTSTART's; in each, the days BYDAY names (every such weekday, or
     the nth from the start or the end of the month), else DTSTART's day of the month (and,
     for YEARLY, its month), a period without that day (the 31st, 29 February) yielding
-    nothing."""
+    nothing.
+
+    Without COUNT no period's days depend on an earlier period (RFC 5545: the BYxxx parts
+    act within each period), so with ``skip_to`` the walk starts at the last period (on
+    DTSTART's INTERVAL steps) that begins on or before that day's month: a birthday from
+    1950 takes one step, not 77, to reach the window.
+    """
     months = int(parts.get("INTERVAL", "1")) * (12 if parts["FREQ"] == "YEARLY" else 1)
     clock = time(dtstart.hour, dtstart.minute, dtstart.second, tzinfo=dtstart.tzinfo)
     first = dtstart.date()
     byday = parts["BYDAY"].split(",") if "BYDAY" in parts else None
     period = dtstart.year * 12 + dtstart.month - 1
+    if skip_to is not None:
+        period += max(0, (skip_to.year * 12 + skip_to.month - 1 - period) // months) * months
     while True:
         year, month = divmod(period, 12)
         month += 1
