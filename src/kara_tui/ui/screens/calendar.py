@@ -39,7 +39,6 @@ from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.deps import AppServices, UsesServices
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
-from kara_tui.ui.screens import series_actions
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.keys_footer import KeysFooter
 from kara_tui.ui.widgets.week import WeekView
@@ -670,6 +669,8 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     @needs_practice
     def action_edit(self) -> None:
         if (s := self._require()) is not None and s.series_id is not None:
+            from kara_tui.ui.screens import series_actions
+
             series_actions.ask_scope(self, s, "edit", self._edit_one)  # this/following/all
         elif s is not None:
             self._edit_one(s)
@@ -721,6 +722,8 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if (s := self._require_scheduled("reschedule")) is None:
             return
         if s.series_id is not None:  # this session / this and following / whole series
+            from kara_tui.ui.screens import series_actions
+
             series_actions.ask_scope(self, s, "reschedule", self._reschedule_one)
             return
         self._reschedule_one(s)
@@ -754,11 +757,15 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if (s := self._require()) is None:
             return
         if s.series_id is not None:  # this session / this and following / whole series
+            from kara_tui.ui.screens import series_actions
+
             series_actions.ask_scope(self, s, "delete", self._ask_delete)
             return
         self._ask_delete(s)
 
     def action_end_series(self) -> None:
+        from kara_tui.ui.screens import series_actions
+
         series_actions.end_series(self)
 
     @work(thread=True, group="read", exit_on_error=False)
