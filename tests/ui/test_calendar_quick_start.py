@@ -23,6 +23,7 @@ from kara_tui.ui.app import make_app
 from kara_tui.ui.deps import AppServices
 from kara_tui.ui.screens import calendar
 from kara_tui.ui.themes import shipped_themes_dir
+from kara_tui.ui.widgets.keys_footer import KeysFooter
 
 
 @pytest.fixture
@@ -216,3 +217,24 @@ async def test_the_practice_is_built_once_the_calendar_is_still(
             if practice.built:
                 break
         assert practice.built
+
+
+async def test_the_first_week_rebuilds_the_footer_once(
+    ctx, ids, settings, later, monkeypatch
+) -> None:
+    """The footer is composed before the first page selects a session; the selection and the
+    focus that follows announce the same new keys twice, and each asked for a rebuild."""
+    rebuilds: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        rebuilds.append(self)
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.selected == ids["past"]
+        assert "Cancel" in screen_text(app).splitlines()[-1]  # the selected session's keys
+        assert len(rebuilds) == 1

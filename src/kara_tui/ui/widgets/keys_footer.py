@@ -37,6 +37,12 @@ class KeysFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen and self._keys() == self._composed_for:
-            return  # the same keys: nothing to rebuild
+        if self.is_attached and screen is self.screen:
+            keys = self._keys()
+            if keys == self._composed_for:
+                return  # the same keys, or a rebuild for them is already asked for
+            if screen.app.app_focus:  # Footer asks for a rebuild (after the next refresh)
+                # A second announcement before that rebuild (the calendar's first page
+                # selects a session, then focus settles) asks for no second one.
+                self._composed_for = keys
         super().bindings_changed(screen)
