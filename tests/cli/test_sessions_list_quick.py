@@ -58,3 +58,33 @@ def test_the_listing_needs_no_sqlalchemy(tmp_path: Path, engine, clock: FixedClo
     )
     assert out.stderr.strip().splitlines()[-1] == "False 0"
     assert len(json.loads(out.stdout)) == len(practice.list_sessions())
+
+
+def test_the_listing_imports_no_rule_it_does_not_print(
+    tmp_path: Path, engine, clock: FixedClock
+) -> None:
+    """The cancellation rules and the settings' wording are for `sessions show` and `settings
+    show`: `sessions list` (issue 13's benchmark) does not import them."""
+    practice = Practice(engine, clock)
+    practice.ensure_professional()
+    seed_week(practice)
+    probe = (
+        "import sys\n"
+        "from kara_tui.cli import main\n"
+        "code = main(['--db', sys.argv[1], 'sessions', 'list', '--json'])\n"
+        "wanted = ('kara_tui.policy.cancellation', 'kara_tui.policy.settings')\n"
+        "print(sorted(m for m in wanted if m in sys.modules), code, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "KARA_NOW": "2026-11-16T08:00:00+00:00"}
+    env.pop("KARA_DB", None)
+    env["KARA_CONFIG"] = str(tmp_path / "none.toml")
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(engine.url)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert out.stderr.strip().splitlines()[-1] == "[] 0"
+    assert len(json.loads(out.stdout)) == len(practice.list_sessions())
