@@ -30,6 +30,11 @@ NOT_AT_START = [
     "kara_tui.services.feeds",
     "kara_tui.services.report",
     "kara_tui.ical.parse",
+    # The dialogs' common body and the series dialogs: imported when a dialog is first
+    # opened; the domain's series rule: when a series is read or booked (FEW_LEFT is not it).
+    "kara_tui.ui.screens._dialog",
+    "kara_tui.ui.screens.series_actions",
+    "kara_tui.domain.series",
 ]
 
 PROBE = """

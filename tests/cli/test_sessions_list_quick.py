@@ -34,16 +34,15 @@ def test_the_listing_is_the_practices(cli, practice: Practice) -> None:
     assert "Anna Smith" in text
 
 
-def test_the_listing_needs_no_sqlalchemy(tmp_path: Path, engine, clock: FixedClock) -> None:
-    practice = Practice(engine, clock)
-    practice.ensure_professional()
-    seed_week(practice)
-    url = str(engine.url)
+def _listed_apart(tmp_path: Path, url: str, said: str) -> tuple[str, str]:
+    """`sessions list --json` by ``main`` in a fresh interpreter on ``url``: the line it printed
+    on stderr last (``said``, an expression over ``sys.modules``, then the exit code) and its
+    standard output."""
     probe = (
         "import sys\n"
         "from kara_tui.cli import main\n"
         "code = main(['--db', sys.argv[1], 'sessions', 'list', '--json'])\n"
-        "print('sqlalchemy' in sys.modules, code, file=sys.stderr)\n"
+        f"print({said}, code, file=sys.stderr)\n"
     )
     env = {**os.environ, "KARA_NOW": "2026-11-16T08:00:00+00:00"}
     env.pop("KARA_DB", None)
@@ -56,5 +55,29 @@ def test_the_listing_needs_no_sqlalchemy(tmp_path: Path, engine, clock: FixedClo
         timeout=60,
         check=True,
     )
-    assert out.stderr.strip().splitlines()[-1] == "False 0"
-    assert len(json.loads(out.stdout)) == len(practice.list_sessions())
+    return out.stderr.strip().splitlines()[-1], out.stdout
+
+
+def test_the_listing_needs_no_sqlalchemy(tmp_path: Path, engine, clock: FixedClock) -> None:
+    practice = Practice(engine, clock)
+    practice.ensure_professional()
+    seed_week(practice)
+    said, listed = _listed_apart(tmp_path, str(engine.url), "'sqlalchemy' in sys.modules")
+    assert said == "False 0"
+    assert len(json.loads(listed)) == len(practice.list_sessions())
+
+
+def test_the_listing_imports_no_rule_it_does_not_print(
+    tmp_path: Path, engine, clock: FixedClock
+) -> None:
+    """The cancellation rules and the settings' wording are for `sessions show` and `settings
+    show`: `sessions list` (issue 13's benchmark) does not import them."""
+    practice = Practice(engine, clock)
+    practice.ensure_professional()
+    seed_week(practice)
+    rules = "('kara_tui.policy.cancellation', 'kara_tui.policy.settings')"
+    said, listed = _listed_apart(
+        tmp_path, str(engine.url), f"sorted(m for m in {rules} if m in sys.modules)"
+    )
+    assert said == "[] 0"
+    assert len(json.loads(listed)) == len(practice.list_sessions())

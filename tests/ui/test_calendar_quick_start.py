@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_kit import UI_NOW, notices, screen_text, settle
+from calendar_kit import UI_NOW, at, notices, screen_text, settle
 from kara_tui.cli import build_parser
 from kara_tui.cli.context import Context
 from kara_tui.config import Settings
@@ -23,6 +23,8 @@ from kara_tui.ui.app import make_app
 from kara_tui.ui.deps import AppServices
 from kara_tui.ui.screens import calendar
 from kara_tui.ui.themes import shipped_themes_dir
+from kara_tui.ui.widgets.keys_footer import KeysFooter
+from kara_tui.ui.widgets.week import WeekGrid
 
 
 @pytest.fixture
@@ -216,3 +218,52 @@ async def test_the_practice_is_built_once_the_calendar_is_still(
             if practice.built:
                 break
         assert practice.built
+
+
+async def test_the_footer_is_composed_with_the_first_weeks_keys(
+    ctx, ids, settings, later, monkeypatch
+) -> None:
+    """The first page is read (and its session selected) before the footer is composed, so
+    the footer is made with that session's keys and never rebuilt for them. It used to be
+    composed with none selected, then rebuilt twice: once for the selection and once more
+    when the focus that follows announced the same keys again."""
+    rebuilds: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        rebuilds.append(self)
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.selected == ids["past"]
+        assert "Cancel" in screen_text(app).splitlines()[-1]  # the selected session's keys
+        assert rebuilds == []
+
+
+async def test_the_first_week_is_drawn_once(
+    ctx, ids, cal_practice, settings, later, monkeypatch
+) -> None:
+    """Today's first session starts at the first working row (09:00) and is selected on
+    opening: it was scrolled into view (one row up) only after the first paint, and the whole
+    grid was drawn again."""
+    anna = cal_practice.find_client("Anna Smith")
+    first = cal_practice.book(anna.id, at(18, 9), service="Therapy").id
+    drawn: list[int] = []
+    render_line = WeekGrid.render_line
+
+    def counted(self: WeekGrid, y: int):
+        drawn.append(y)
+        return render_line(self, y)
+
+    monkeypatch.setattr(WeekGrid, "render_line", counted)
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        grid = app.screen.query_one(WeekGrid)
+        block = grid._block(first)
+        assert app.screen.selected == first and block is not None
+        assert grid.scroll_y == block.top - 1  # with the line above it, as any selection
+        assert len(drawn) == len(set(drawn)) == grid.scrollable_content_region.height

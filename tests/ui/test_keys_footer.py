@@ -3,6 +3,9 @@ when they change (each rebuild is a layout of the whole screen)."""
 
 from __future__ import annotations
 
+from textual.app import App, ComposeResult
+from textual.widgets._footer import FooterKey
+
 from calendar_kit import screen_text, settle
 from kara_tui.ui.widgets.keys_footer import KeysFooter
 
@@ -53,3 +56,37 @@ async def test_an_empty_practice_has_its_keys_from_the_first_frame(empty_app) ->
         await settle(empty_app, pilot)
         line = _footer_line(empty_app)
         assert "New" in line and "Help" in line and "Cancel" not in line
+
+
+class _Restyles(App[None]):
+    """Two keys in the footer, and every node whose styles are recomputed after mounting."""
+
+    BINDINGS = [("x", "bell", "Ring"), ("y", "ring_again", "Ring again")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.restyled: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeysFooter()
+
+    def update_styles(self, node, animate: bool = True) -> None:
+        self.restyled.append(node)
+        super().update_styles(node, animate)
+
+
+async def test_the_footer_keys_are_styled_once_as_compact_as_the_footer() -> None:
+    """Each key used to start compact and be made wide by its binding to the footer: its
+    styles recomputed twice while the calendar's first frame was being made."""
+    app = _Restyles()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeysFooter)
+        keys = list(footer.query(FooterKey).exclude(".-command-palette"))
+        assert len(keys) == 2 and "Ring again" in _footer_line(app)
+        assert not any(key in app.restyled for key in keys)
+        assert not any(key.has_class("-compact") for key in keys)
+        assert footer.query_one(".-command-palette").has_class("-compact")  # as Textual has it
+        footer.compact = True  # the binding to the footer still works
+        await pilot.pause()
+        assert all(key.has_class("-compact") for key in keys)

@@ -14,8 +14,6 @@ from kara_tui.dayspan import describe, typed_span
 from kara_tui.domain import DomainError, Money, PaymentMethod, Programme, Reason, SessionStatus
 from kara_tui.domain.currencies import check_iso_currency
 from kara_tui.domain.timeshow import clock
-from kara_tui.policy.cancellation import format_hours
-from kara_tui.policy.settings import settings_text
 from kara_tui.policy.sponsored import booking_credit_warning
 from kara_tui.timeparse import day_start, parse_date, parse_datetime, parse_moment
 
@@ -234,6 +232,8 @@ def sessions_show(ctx: Context, args: argparse.Namespace) -> int:
         print(f"  {line}")
     c = session.cancellation
     if c:
+        from kara_tui.policy.cancellation import format_hours  # not for the other commands
+
         late = "late" if c.late else "not late"
         print(f"  reason: {c.reason.label}{': ' + c.note if c.note else ''}")
         print(
@@ -422,6 +422,8 @@ def settings_show(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         render.dump(render.professional_json(pro))
         return 0
+    from kara_tui.policy.settings import settings_text  # not for the other commands
+
     for key, value in settings_text(pro).items():
         print(f"{key} = {value}")
     return 0

@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kara_tui.domain import SessionStatus
-from kara_tui.domain.series import SeriesRule
+
+if TYPE_CHECKING:  # only its methods are called: the calendar reads FEW_LEFT without it
+    from kara_tui.domain.series import SeriesRule
 
 FEW_LEFT = 2  # a series with this many sessions left (or fewer) is flagged (section 6)
 

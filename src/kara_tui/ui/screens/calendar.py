@@ -39,7 +39,6 @@ from kara_tui.ui.commands import CalendarCommands
 from kara_tui.ui.deps import AppServices, UsesServices
 from kara_tui.ui.feed_sync import FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.privacy import privacy_on
-from kara_tui.ui.screens import series_actions
 from kara_tui.ui.widgets.canvas import CalendarCanvas
 from kara_tui.ui.widgets.keys_footer import KeysFooter
 from kara_tui.ui.widgets.week import WeekView
@@ -141,6 +140,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         self.cursor: date = clock.today()
         self.selected: int | None = None
         self.data: CalendarData | None = None
+        self._first_page: CalendarData | None = None  # read by compose, shown by on_mount
         self._agenda_first: date | None = None
         self._pick: Pick = ("day", None)
         self._generation = 0
@@ -165,6 +165,9 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Read before the footer is composed: it is made with the keys of the session the
+        # first week selects, rather than rebuilt for them (a layout of the whole screen).
+        self._first_page = self._read_first_page()
         with Horizontal(id="title-bar"):
             yield Label("Loading the calendar…", id="title")
             yield Label("", id="title-right")
@@ -179,9 +182,13 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        if not self._read_first_page_now():
+        first, self._first_page = self._first_page, None
+        if first is None:
             self.reload()
             self._check_changes()  # the token the first page is read at
+        else:
+            self._generation += 1
+            self._loaded(first)
         # A practice's day moves on: refresh quietly.
         self.set_interval(60, self._refresh_quietly)
         # The CLI, a script or a colleague writes to the same database: redraw when it changes.
@@ -295,26 +302,28 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         data = load(self.services.reads, span, self.clock, first=first)
         self.post_message(self.RangeLoaded(data, generation))
 
-    def _read_first_page_now(self) -> bool:
-        """Read the first page here, before the first paint, when the practice has the quick
+    def _read_first_page(self) -> CalendarData | None:
+        """Read the first page now, before the first paint, when the practice has the quick
         SQLite reads (AppServices.quick): about 10 ms, and the screen is drawn once,
-        with its data, rather than empty and then again.
+        with its data, rather than empty and then again. The session it selects is the
+        screen's from here on, so the keys that apply to it are known when the footer is
+        composed; on_mount shows the page.
 
-        False when there are no quick reads, or they fail: the worker then reads the page
+        None when there are no quick reads, or they fail: the worker then reads the page
         (and reports the failure as any page read's).
         """
         reads = self.services.quick
         if reads is None:
-            return False
+            return None
         try:
             self._db_token = reads.change_token()  # a pragma: no table is read
             data = load(reads, self.span, self.clock, first=True)
         except Exception:  # the worker reads it again and says what is wrong
             self._db_token = None
-            return False
-        self._generation += 1
-        self._loaded(data)
-        return True
+            return None
+        self.data = data
+        self.selected = self._resolve(data, self._pick)  # as _loaded will select it
+        return data
 
     def on_calendar_screen_range_loaded(self, message: RangeLoaded) -> None:
         if message.generation != self._generation:
@@ -669,6 +678,8 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     @needs_practice
     def action_edit(self) -> None:
         if (s := self._require()) is not None and s.series_id is not None:
+            from kara_tui.ui.screens import series_actions
+
             series_actions.ask_scope(self, s, "edit", self._edit_one)  # this/following/all
         elif s is not None:
             self._edit_one(s)
@@ -720,6 +731,8 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if (s := self._require_scheduled("reschedule")) is None:
             return
         if s.series_id is not None:  # this session / this and following / whole series
+            from kara_tui.ui.screens import series_actions
+
             series_actions.ask_scope(self, s, "reschedule", self._reschedule_one)
             return
         self._reschedule_one(s)
@@ -753,11 +766,15 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if (s := self._require()) is None:
             return
         if s.series_id is not None:  # this session / this and following / whole series
+            from kara_tui.ui.screens import series_actions
+
             series_actions.ask_scope(self, s, "delete", self._ask_delete)
             return
         self._ask_delete(s)
 
     def action_end_series(self) -> None:
+        from kara_tui.ui.screens import series_actions
+
         series_actions.end_series(self)
 
     @work(thread=True, group="read", exit_on_error=False)

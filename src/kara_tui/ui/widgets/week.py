@@ -237,6 +237,12 @@ class WeekGrid(CalendarCanvas):
         block = self._block(self.selected)
         if block is not None:
             top = max(block.top - 1, 0)
+            if not self.size.height and top < self.scroll_y:
+                # Not laid out yet (the first page is read before the first paint): a session
+                # starting at (or before) the first working row is scrolled to now, rather
+                # than after the first paint, which drew the whole grid a second time.
+                self.scroll_to(y=top, animate=False, immediate=True)
+                return
             self.scroll_to_region(
                 Region(0, top, 1, block.bottom - top + 1), animate=False, immediate=True
             )
