@@ -11,13 +11,17 @@ and no worker unfinished; twice running, a turn of the event loop apart. It give
 
 ``install`` puts it where Pilot and ``App._press_keys`` look for ``wait_for_idle``;
 tests/ui/test_pilot_still.py checks that those names are still there.
+
+``install`` also stops a headless app from painting each frame of its screen for a terminal
+that throws it away (a third of a Pilot test's CPU went to those frames): ``paint`` draws the
+screen once when a test has waited for the app to be still (``settle``), as a person sees it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -91,9 +95,31 @@ async def wait_until_still(min_sleep: float = 0.0, max_sleep: float = 1.0) -> No
         await asyncio.sleep(max(0.0, min_sleep - (time.monotonic() - start)))
 
 
+def paint(app: App[object]) -> None:
+    """Draw the whole screen, as the terminal would show it now (what ``install`` skips), with
+    the screens under a dialog as the real frame draws them."""
+    app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+
+
 def install() -> None:
-    """Make Pilot (keys, ``pause()``, ``exit()``) wait with ``wait_until_still``."""
+    """Make Pilot (keys, ``pause()``, ``exit()``) wait with ``wait_until_still``, and headless
+    apps skip the frames that no terminal shows."""
     import importlib
+
+    from textual._compositor import Compositor
+    from textual._context import active_app, visible_screen_stack
+
+    render_update = Compositor.render_update
+
+    def frame(self: Compositor, full: bool = False, **kwargs: Any) -> Any:
+        if full or not active_app.get().is_headless:
+            return render_update(self, full, **kwargs)
+        # What drawing the frame would have done besides drawing it.
+        visible_screen_stack.set(kwargs.get("screen_stack") or [])
+        self._dirty_regions.clear()
+        return None
+
+    Compositor.render_update = frame  # type: ignore[method-assign]
 
     for name in PATCHED_MODULES:
         module = importlib.import_module(name)

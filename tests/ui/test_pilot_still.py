@@ -1,4 +1,5 @@
-"""Pilot waits for the app to be still (tests/support/still.py), and what "still" means."""
+"""Pilot waits for the app to be still (tests/support/still.py), what "still" means, and the
+headless frames it does not draw."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import threading
 from textual import work
 from textual.app import App, ComposeResult
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from support.pilot import screen_text
+from support.pilot import screen_text, settle
 from support.still import PATCHED_MODULES, is_still, wait_until_still
 
 
@@ -80,3 +82,29 @@ async def test_an_unfinished_worker_or_a_queued_message_is_not_still() -> None:
         assert not is_still(app)
         await pilot.pause()
         assert app.steps == [1, 2, 3]
+
+
+class _Under(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("the screen underneath")
+
+
+class _Dialog(ModalScreen[None]):
+    DEFAULT_CSS = "_Dialog { align: center middle; } _Dialog Static { width: 20; height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("a dialog")
+
+
+async def test_a_headless_frame_is_not_drawn_but_settle_draws_the_screen_as_shown() -> None:
+    app = _Under()
+    async with app.run_test(size=(40, 10)) as pilot:
+        compositor = app.screen._compositor
+        compositor._dirty_regions.add(compositor.size.region)
+        assert compositor.render_update() is None  # no terminal shows a headless frame
+        assert not compositor._dirty_regions
+        assert compositor.render_update(full=True) is not None  # a screenshot still draws
+        app.push_screen(_Dialog())
+        await settle(pilot)
+        text = screen_text(app)
+        assert "a dialog" in text and "the screen underneath" in text  # the dialog's backdrop
