@@ -30,8 +30,10 @@ test: lint  ## ruff, the layer contract, mypy and every test (e2e and slow too, 
 # test-fast leaves out the e2e tests (tmux) and those marked slow (differential tests over
 # generated feeds but their first seed, multi-process races, the wheel, PostgreSQL, ...), and
 # tries a tenth of each property test's Hypothesis examples (tests/support/examples.py).
-test-fast: lint  ## the quick loop: lint and the tests but e2e and slow ones, on 2 cores, with fewer Hypothesis examples
-	KARA_HYPOTHESIS_PROFILE=fast $(BIN)/pytest -m "not e2e and not slow" -n 2 --durations=15
+# Three workers on two cores: about a minute of the run is tests waiting on a deadline or a
+# server (tests/hostile, feeds), and a third worker keeps the cores busy meanwhile.
+test-fast: lint  ## the quick loop: lint and the tests but e2e and slow ones, on 2 cores (3 workers), with fewer Hypothesis examples
+	KARA_HYPOTHESIS_PROFILE=fast $(BIN)/pytest -m "not e2e and not slow" -n 3 --durations=15
 
 bench: $(STAMP)  ## the performance suite (not part of `make test`)
 	@# calcurse is a baseline of issue 19; without it (no root, no network) its figures say

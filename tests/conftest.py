@@ -38,6 +38,15 @@ def _fixed_machine_zone_and_locale():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pilot_waits_for_stillness() -> None:
+    """Pilot waits after each key for the app to be still, not for 20 ms slices of idle CPU
+    (support/still.py): most of the time the Pilot tests took was those slices."""
+    from support.still import install
+
+    install()
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW, "Europe/London")

@@ -9,6 +9,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
+from support.still import paint
+
 if TYPE_CHECKING:
     from textual.widgets import Input
 
@@ -34,6 +36,7 @@ async def settle(app: App[object] | Pilot[object], pilot: Pilot[object] | None =
         if still == 2:
             break
     await pilot.pause()
+    paint(app)  # the frames in between are not drawn (support/still.py)
 
 
 async def type_text(pilot: Pilot[object], text: str) -> None:
