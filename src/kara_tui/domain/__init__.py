@@ -20,12 +20,13 @@ def __getattr__(name: str) -> Any:
     if name.startswith("_") and name != "__all__":
         raise AttributeError(name)  # the import system asking for __path__ and the like
     model = import_module("kara_tui.domain.model")
-    if name == "__all__":
-        return [*model.__all__, "Money"]
-    if name == "Money":
-        return import_module("kara_tui.domain.money").Money
-    if name in model.__all__:
-        return getattr(model, name)
-    if name in globals():  # a submodule that loading model.py loaded (model, money)
-        return globals()[name]
+    money = import_module("kara_tui.domain.money")
+    # Loaded once: the names become this module's own, so no later lookup comes back here
+    # (the calendar reads ``domain.ExternalEvent`` for each of a week's thousands of events).
+    names = globals()
+    names.update({n: getattr(model, n) for n in model.__all__})
+    names["Money"] = money.Money
+    names["__all__"] = [*model.__all__, "Money"]
+    if name in names:  # a model name, or a submodule that loading model.py loaded
+        return names[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
