@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -98,19 +99,27 @@ def _utc_or_none(text: str | None) -> datetime | None:
     return None if text is None else _utc(text)
 
 
-def _stored(names: Sequence[str], rows: Sequence[Row]) -> list[SimpleNamespace]:
+def _stored(names: Sequence[str], rows: Sequence[Row]) -> list[Any]:
     """Rows as the attributes codec's mappings read (their columns by name), their times
     decoded as the ORM's are. Which columns are times is found once per query, not per row:
     the calendar reads a week's hundreds of events at each key."""
     times = [i for i, name in enumerate(names) if name in codec.TIME_COLUMNS]
-    stored = []
+    shape = _shape(tuple(names))
+    stored: list[Any] = []
     for row in rows:
         values = list(row)
         for i in times:
             if values[i] is not None:
                 values[i] = _utc(values[i])
-        stored.append(SimpleNamespace(**dict(zip(names, values, strict=True))))
+        stored.append(shape._make(values))
     return stored
+
+
+@lru_cache(maxsize=64)
+def _shape(names: tuple[str, ...]) -> Any:
+    """A query's rows as a named tuple: read by attribute as codec does, and built far
+    faster than a namespace of keywords."""
+    return namedtuple("Stored", names)
 
 
 class QuickReader:
@@ -177,7 +186,7 @@ class QuickReader:
         """The rows of one query; a database failure becomes StorageError, as in the Practice."""
         return self._query(sql, params)[1]
 
-    def _stored(self, sql: str, params: Sequence[object] = ()) -> list[SimpleNamespace]:
+    def _stored(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         """The rows of one query as codec's mappings read them, by column name."""
         names, rows = self._query(sql, params)
         return _stored(names, rows)
