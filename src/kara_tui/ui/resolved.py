@@ -6,7 +6,9 @@ names the day the program will use, so nobody has to guess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from kara_tui.dayspan import is_bare_date
@@ -15,6 +17,19 @@ from kara_tui.domain.timeshow import moment
 from kara_tui.timeparse import parse_date, parse_moment
 
 UNREAD = "?"
+T = TypeVar("T")
+
+
+def echoed(text: str, read: Callable[[str], T], shown: Callable[[T], str]) -> str:
+    """What ``read`` makes of ``text``, as ``shown`` says it; '' when empty, '?' while it
+    cannot be read. Every echo beside a typed date or time is one of these."""
+    if not text.strip():
+        return ""
+    try:
+        value = read(text)
+    except DomainError:
+        return UNREAD
+    return shown(value)
 
 
 def day_echo(text: str, today: date, *, short: bool = False) -> str:
@@ -22,26 +37,18 @@ def day_echo(text: str, today: date, *, short: bool = False) -> str:
 
     ``short`` leaves out the year when it is this year (for a narrow row).
     """
-    if not text.strip():
-        return ""
-    try:
-        day = parse_date(text, today)
-    except DomainError:
-        return UNREAD
-    if short and day.year == today.year:
-        return f"→ {day:%a} {day.day} {day:%b}"
-    return f"→ {day:%a} {day.day} {day:%b %Y}"
+
+    def shown(day: date) -> str:
+        if short and day.year == today.year:
+            return f"→ {day:%a} {day.day} {day:%b}"
+        return f"→ {day:%a} {day.day} {day:%b %Y}"
+
+    return echoed(text, lambda typed: parse_date(typed, today), shown)
 
 
 def moment_echo(text: str, tz: ZoneInfo, now: datetime) -> str:
     """'→ Fri 11 Dec 2026 10:00' for a typed date and time ('now' included)."""
-    if not text.strip():
-        return ""
-    try:
-        value = parse_moment(text, tz, now)
-    except DomainError:
-        return UNREAD
-    return moment_shown(value, tz)
+    return echoed(text, lambda typed: parse_moment(typed, tz, now), lambda v: moment_shown(v, tz))
 
 
 def moment_shown(value: datetime, tz: ZoneInfo) -> str:

@@ -91,6 +91,14 @@ def needs_practice(
     return run
 
 
+def _series_actions() -> Any:
+    """The series dialogs, loaded by the keys that open them: the calendar's first frame
+    does without them (tests/test_startup_imports.py)."""
+    from kara_tui.ui.screens import series_actions
+
+    return series_actions
+
+
 class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     """Day, week, month and agenda over the practice's sessions. Only this screen calls services."""
 
@@ -678,9 +686,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     @needs_practice
     def action_edit(self) -> None:
         if (s := self._require()) is not None and s.series_id is not None:
-            from kara_tui.ui.screens import series_actions
-
-            series_actions.ask_scope(self, s, "edit", self._edit_one)  # this/following/all
+            _series_actions().ask_scope(self, s, "edit", self._edit_one)  # this/following/all
         elif s is not None:
             self._edit_one(s)
 
@@ -731,9 +737,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if (s := self._require_scheduled("reschedule")) is None:
             return
         if s.series_id is not None:  # this session / this and following / whole series
-            from kara_tui.ui.screens import series_actions
-
-            series_actions.ask_scope(self, s, "reschedule", self._reschedule_one)
+            _series_actions().ask_scope(self, s, "reschedule", self._reschedule_one)
             return
         self._reschedule_one(s)
 
@@ -766,16 +770,12 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if (s := self._require()) is None:
             return
         if s.series_id is not None:  # this session / this and following / whole series
-            from kara_tui.ui.screens import series_actions
-
-            series_actions.ask_scope(self, s, "delete", self._ask_delete)
+            _series_actions().ask_scope(self, s, "delete", self._ask_delete)
             return
         self._ask_delete(s)
 
     def action_end_series(self) -> None:
-        from kara_tui.ui.screens import series_actions
-
-        series_actions.end_series(self)
+        _series_actions().end_series(self)
 
     @work(thread=True, group="read", exit_on_error=False)
     def _ask_delete(self, s: Session) -> None:

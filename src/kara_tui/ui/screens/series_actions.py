@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from kara_tui.domain import DomainError, Session
+from kara_tui.domain import Session
 from kara_tui.timeparse import parse_datetime
 from kara_tui.ui import format as fmt
-from kara_tui.ui.resolved import UNREAD, moment_shown
+from kara_tui.ui.resolved import echoed, moment_shown
 from kara_tui.ui.screens import series_dialogs as dialogs
-from kara_tui.ui.screens._dialog import OneFieldDialog, form_bindings
+from kara_tui.ui.screens._dialog import OneFieldDialog, field_text, form_bindings
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -197,15 +197,10 @@ class MoveDialog(OneFieldDialog["datetime | None"]):
         return f"Move {self._which}"
 
     def first_value(self) -> str:
-        return f"{self._start.astimezone(self._tz):%Y-%m-%d %H:%M}"
+        return field_text(self._start, self._tz)
 
     def read(self, typed: str) -> datetime:
         return parse_datetime(typed, self._tz, self._today)
 
     def echo(self, typed: str) -> str:
-        if not typed.strip():
-            return ""
-        try:
-            return moment_shown(self.read(typed), self._tz)
-        except DomainError:
-            return UNREAD
+        return echoed(typed, self.read, lambda start: moment_shown(start, self._tz))
