@@ -31,3 +31,23 @@ def test_notified_at_and_ranges_use_the_same_parser(cli) -> None:
     assert cancel.code != 0 and "happens twice in Europe/London" in cancel.err
     listing = cli("sessions", "list", "--from", "2027-10-31 01:30", "--to", "2027-11-01")
     assert listing.code != 0 and "happens twice" in listing.err
+
+
+def test_the_command_line_says_which_0130_wherever_it_shows_one(cli, tmp_path) -> None:
+    """On the night the clocks go back, a listed time in the repeated hour names its zone."""
+    assert cli("clients", "add", "Anna Smith", "--fee", "90").code == 0
+    start = "2027-10-31 01:30+00:00"  # the second 01:30, GMT
+    sid = cli("sessions", "add", "--client", "Anna", "--start", start, "--force").out.strip()
+    listed = cli("sessions", "list", "--from", "2027-10-31", "--to", "2027-11-01").out
+    assert "Sun 2027-10-31 01:30 GMT" in listed
+    assert "when:   Sunday 31 October 2027 01:30 GMT (50 min)" in cli("sessions", "show", sid).out
+    feed = tmp_path / "night.ics"
+    feed.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:night@example.com\r\nDTSTAMP:20261101T000000Z\r\n"
+        "DTSTART:20271031T003000Z\r\nDTEND:20271031T012000Z\r\nSUMMARY:Night shift\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert cli("import", str(feed), "--name", "Night").code == 0
+    events = cli("feeds", "events", "--from", "2027-10-31", "--to", "2027-11-01").out
+    assert "Sun 2027-10-31 01:30 BST–01:20 GMT" in events  # 50 minutes across the change

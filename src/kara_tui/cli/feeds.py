@@ -12,6 +12,7 @@ from kara_tui.cli import render
 from kara_tui.cli.args import action, actions, write_out
 from kara_tui.cli.context import Context
 from kara_tui.domain import DomainError
+from kara_tui.domain.timeshow import clock_span
 from kara_tui.timeparse import day_start, parse_date, parse_datetime
 
 MAX_REFRESH_MINUTES = 7 * 24 * 60  # beyond a week the feed is as good as never refreshed
@@ -192,7 +193,7 @@ def _event_line(e: Any, tz: Any) -> str:
         span = "all day" if last <= e.start else f"to {last:%a %d}"
         when = f"{e.start:%a %Y-%m-%d}  {span:<9}"
     else:
-        when = f"{e.start.astimezone(tz):%a %Y-%m-%d %H:%M}-{e.end.astimezone(tz):%H:%M}"
+        when = f"{e.start.astimezone(tz):%a %Y-%m-%d} {clock_span(e.start, e.end, tz)}"
     flags = " (cancelled)" if e.cancelled else "" if e.busy else " (free)"
     return f"{when}  {e.feed_name:<14.14}  {e.summary}{flags}"
 
