@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import namedtuple
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -89,3 +91,48 @@ def test_an_external_event_knows_its_span_all_day_dates_in_the_zone_given() -> N
     meeting = _event(2, "m", _NOW, _NOW + timedelta(hours=1), all_day=False)
     assert meeting.span(zone) == (_NOW, _NOW + timedelta(hours=1))
     assert not meeting.overlaps(_NOW + timedelta(hours=1), _NOW + timedelta(hours=2), zone)
+
+
+def test_a_stored_time_is_read_back_as_the_plain_parse_reads_it() -> None:
+    """instant_from_sqlite's quick parse (the zone written after the text) against the plain
+    one, on what SQLite may hold: SQLAlchemy's text, no fraction, a 'T', a date alone, an
+    offset or a 'Z' of its own."""
+    texts = [
+        "2026-12-07 09:30:15.123456",
+        "2026-12-07 09:30:15",
+        "2026-12-07 09:30",
+        "2026-12-07T09:30:15.123",
+        "2026-12-07",
+        "2026-12-07 09:30:15+01:00",
+        "2026-12-07 09:30:15Z",
+    ]
+    for text in texts:
+        value = codec.instant_from_sqlite(text)
+        assert value == datetime.fromisoformat(text).replace(tzinfo=UTC), text
+        assert value.tzinfo is UTC, text
+
+
+def test_an_external_event_is_built_with_each_column_in_its_field() -> None:
+    """codec.external_event passes the fields in their order: each column, given a value of
+    its own, lands in the field of its name; the columns it reads are EXTERNAL_EVENT_COLUMNS."""
+    assert {f.name for f in fields(ExternalEvent)} == {*codec.EXTERNAL_EVENT_COLUMNS, "feed_name"}
+    Row = namedtuple("Row", codec.EXTERNAL_EVENT_COLUMNS)  # as the quick reads give rows
+    for all_day in (False, True):
+        start, end = _NOW, _NOW + timedelta(days=1, hours=2)
+        row = Row(7, 3, "uid-1", "rid-1", start, end, int(all_day), "Summary", "Room", 1, 0)
+        event = codec.external_event(row, feed_name="Work")
+        expected = ExternalEvent(
+            id=7,
+            feed_id=3,
+            feed_name="Work",
+            uid="uid-1",
+            recurrence_id="rid-1",
+            start=start.date() if all_day else start,
+            end=end.date() if all_day else end,
+            all_day=all_day,
+            summary="Summary",
+            location="Room",
+            busy=True,
+            cancelled=False,
+        )
+        assert event == expected

@@ -321,3 +321,30 @@ def test_reminder_settings_and_a_paid_charge_read_quickly_as_the_practice_reads_
     )
     assert reader.list_sessions() == practice.list_sessions()
     assert any(c.reference == "receipt 12" for s in reader.list_sessions() for c in s.charges)
+
+
+def test_timed_events_on_a_pages_edges_are_the_practices(world) -> None:
+    """A timed event's overlap is decided in SQL on the stored text: one that ends as the
+    range starts, or starts as it ends, is left out; a microsecond over, it is in."""
+    practice, reader = world
+    start, end = at(20, 12), at(20, 14)
+    hour, tiny = timedelta(hours=1), timedelta(microseconds=1)
+    _feed(
+        practice,
+        "edges",
+        enabled=True,
+        stale=False,
+        events=[
+            {"start": start - hour, "end": start, "summary": "ends as it starts"},
+            {"start": end, "end": end + hour, "summary": "starts as it ends"},
+            {"start": start - hour, "end": start + tiny, "summary": "a moment in"},
+            {"start": end - tiny, "end": end + hour, "summary": "a moment before the end"},
+            {"start": start - 30 * hour, "end": end + 30 * hour, "summary": "all around"},
+        ],
+    )
+    for zone in ("Europe/London", "Pacific/Auckland"):
+        tz = ZoneInfo(zone)
+        events = reader.visible_events(start, end, tz)
+        assert events == practice.visible_events(start, end, tz)
+        shown = {e.summary for e in events if e.feed_name == "edges"}
+        assert shown == {"a moment in", "a moment before the end", "all around"}

@@ -437,19 +437,25 @@ class QuickReader:
         midnight), then the exact test with all-day dates taken in the practice's zone.
         """
         zone = tz or ZoneInfo(self.professional().timezone)
-        sql = (
-            "SELECT f.name AS feed_name, e.* "
-            "FROM external_events AS e JOIN feeds AS f ON e.feed_id = f.id "
-            'WHERE f.enabled = 1 AND e.cancelled = 0 AND e."end" > ? AND e.start < ? '
-            "ORDER BY e.start"
-        )
-        params = (_db_time(start - timedelta(days=1)), _db_time(end + timedelta(days=1)))
+        margin = timedelta(days=1)
+        params = (_db_time(start - margin), _db_time(end + margin), _db_time(start), _db_time(end))
         found = []
-        for row in self._stored(sql, params):
+        for row in self._stored(self._VISIBLE_EVENTS, params):
             event = codec.external_event(row, feed_name=row.feed_name)
-            if event.overlaps(start, end, zone):
+            if not event.all_day or event.overlaps(start, end, zone):
                 found.append(event)
         return found
+
+    # The columns the codec reads (not the stored digest). A timed event's overlap is
+    # decided here already: the times are stored as text in the order of the instants.
+    _VISIBLE_EVENTS = (
+        "SELECT f.name AS feed_name, "
+        + ", ".join(f'e."{name}"' for name in codec.EXTERNAL_EVENT_COLUMNS)
+        + " FROM external_events AS e JOIN feeds AS f ON e.feed_id = f.id "
+        'WHERE f.enabled = 1 AND e.cancelled = 0 AND e."end" > ? AND e.start < ? '
+        'AND (e.all_day = 1 OR (e."end" > ? AND e.start < ?)) '
+        "ORDER BY e.start"
+    )
 
     # -- `feeds sync` of unchanged feeds (services/feed_quick.py) ---------------------------
 
