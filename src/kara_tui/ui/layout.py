@@ -83,10 +83,33 @@ def day_blocks(
     return _assign_lanes(placed)
 
 
+def events_by_day(
+    days: list[date], tz: ZoneInfo, events: list[ExternalEvent] | tuple[ExternalEvent, ...]
+) -> dict[date, list[ExternalEvent]]:
+    """For each of ``days``, the timed events that may touch it, in ``events``' order: those
+    from the local day they start to the one they end. A week's hundreds of events are each
+    looked at once, not once a day; day_blocks still makes the exact test."""
+    found: dict[date, list[ExternalEvent]] = {day: [] for day in days}
+    if not days:
+        return found
+    first, last = days[0], days[-1]
+    one = timedelta(days=1)
+    for event in events:
+        if event.all_day:
+            continue
+        day = max(instant(event.start, tz).astimezone(tz).date(), first)
+        until = min(instant(event.end, tz).astimezone(tz).date(), last)
+        while day <= until:
+            found[day].append(event)
+            day += one
+    return found
+
+
 def _assign_lanes(placed: list[tuple[int, int, Session | ExternalEvent, bool]]) -> list[Block]:
     blocks: list[Block] = []
     cluster: list[tuple[int, int, int, Session | ExternalEvent, bool]] = []
     cluster_bottom = -1
+    lane_ends: dict[int, int] = {}  # the bottom of each lane of the cluster so far
 
     def flush() -> None:
         lanes = max((c[2] for c in cluster), default=-1) + 1
@@ -95,15 +118,14 @@ def _assign_lanes(placed: list[tuple[int, int, Session | ExternalEvent, bool]]) 
             for top, bottom, lane, item, early in cluster
         )
         cluster.clear()
+        lane_ends.clear()
 
     for top, bottom, item, early in placed:
         if cluster and top >= cluster_bottom:
             flush()
-        lane_ends: dict[int, int] = {}
-        for c in cluster:
-            lane_ends[c[2]] = max(lane_ends.get(c[2], 0), c[1])
         lane = next((i for i in range(len(lane_ends) + 1) if lane_ends.get(i, -1) <= top), 0)
         cluster.append((top, bottom, lane, item, early))
+        lane_ends[lane] = max(lane_ends.get(lane, 0), bottom)
         cluster_bottom = max(cluster_bottom, bottom)
     flush()
     return blocks

@@ -25,6 +25,7 @@ from kara_tui.ui.layout import (
     Shade,
     day_blocks,
     day_shades,
+    events_by_day,
     first_working_row,
     row_of,
     working_rows,
@@ -86,9 +87,13 @@ def by_row(blocks: list[Block]) -> list[list[Block]]:
     return rows
 
 
-def day_layout(day: date, data: CalendarData) -> DayLayout:
+def day_layout(
+    day: date, data: CalendarData, day_events: list[ExternalEvent] | None = None
+) -> DayLayout:
+    """``day``'s column; ``day_events``, when given, holds at least the events touching it
+    (layout.events_by_day), else all the page's are looked at."""
     blocks = day_blocks(day, data.tz, data.sessions_on(day))
-    events = day_blocks(day, data.tz, (), data.events)
+    events = day_blocks(day, data.tz, (), data.events if day_events is None else day_events)
     blocks_by_row = by_row(blocks)
     return DayLayout(
         day,
@@ -220,7 +225,9 @@ class WeekGrid(CalendarCanvas):
         if data is not None:
             self._weights = day_weights(data)
             hours = data.professional.working_hours
-            self._layouts = [day_layout(day, data) for day in data.span.dates()]
+            days = data.span.dates()
+            by_day = events_by_day(days, data.tz, data.events)
+            self._layouts = [day_layout(day, data, by_day[day]) for day in days]
             self._with_events = any(layout.events for layout in self._layouts)
             key = (data.span.days, data.professional.working_hours)
             if self._scrolled_for != key:
