@@ -213,7 +213,9 @@ class WeekGrid(CalendarCanvas):
         self._with_events = False
         self._scrolled_for: object = None
         self._lines: dict[tuple[int, int, bool], list[str]] = {}  # a block's text, drawn once
-        self._event_looks: dict[int, tuple[Style, Style]] = {}  # an event's edge and text styles
+        # An event's lines as drawn, by block, width and privacy: its edge and text segments
+        # for each line of its text, then those of its rows below the text.
+        self._event_drawn: dict[tuple[int, int, bool], list[list[Segment]]] = {}
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, ROWS_PER_DAY)
@@ -221,7 +223,7 @@ class WeekGrid(CalendarCanvas):
     def watch_data(self, data: CalendarData | None) -> None:
         self._layouts = []
         self._lines = {}
-        self._event_looks = {}
+        self._event_drawn = {}
         if data is not None:
             self._weights = day_weights(data)
             hours = data.professional.working_hours
@@ -399,25 +401,25 @@ class WeekGrid(CalendarCanvas):
     def _event_line(
         self, data: CalendarData, block: Block, event: ExternalEvent, line: int, width: int
     ) -> list[Segment]:
-        """An event's line: its styles are worked out once per page (a busy week draws
-        hundreds of event rows now that they carry their titles)."""
-        looks = self._event_looks.get(id(block))
-        if looks is None:
+        """An event's line: its segments are made once per page (a busy week draws
+        hundreds of event rows now that they carry their titles; each row below its text
+        is the same)."""
+        key = (id(block), width, self.privacy)
+        drawn = self._event_drawn.get(key)
+        if drawn is None:
             text_style = self.style("external")
             feed = data.feed_of(event)
             if feed is not None and feed.stale:
                 text_style += self.style("stale")
-            looks = self._event_looks[id(block)] = (self.feed_edge(data, event), text_style)
-        key = (id(block), width, self.privacy)
-        lines = self._lines.get(key)
-        if lines is None:
+            edge = Segment("┊", self.feed_edge(data, event))
             height = block.bottom - block.top
-            lines = self._lines[key] = event_lines(event, data, height, width - 1, key[2])
-        text = lines[line] if 0 <= line < len(lines) else ""
-        return [Segment("┊", looks[0]), cell(text, width - 1, looks[1])]
+            lines = [*event_lines(event, data, height, width - 1, key[2]), ""]
+            drawn = [[edge, cell(text, width - 1, text_style)] for text in lines]
+            self._event_drawn[key] = drawn
+        return drawn[line] if 0 <= line < len(drawn) else drawn[-1]
 
     def notify_style_update(self) -> None:
-        self._event_looks = {}  # a theme changed: the event styles again
+        self._event_drawn = {}  # a theme changed: the event styles again
         super().notify_style_update()
 
     def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
