@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -51,11 +52,17 @@ def columns(width: int, weights: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def day_weights(data: CalendarData) -> list[int]:
-    """Days off with nothing on them get half a column: the week's space goes to working days."""
+def timed_by_day(data: CalendarData) -> Counter[date]:
+    """How many timed events start on each local day of the page."""
+    return Counter(data.local_day(e.start) for e in data.events if isinstance(e.start, datetime))
+
+
+def day_weights(data: CalendarData, timed: Counter[date] | None = None) -> list[int]:
+    """Days off with nothing on them get half a column: the week's space goes to working days.
+    (``timed``: timed_by_day's count, when it is known.)"""
     hours = data.professional.working_hours
     busy = {data.local_day(s.start) for s in data.sessions}
-    busy |= {data.local_day(e.start) for e in data.events if isinstance(e.start, datetime)}
+    busy.update(timed_by_day(data) if timed is None else timed)
     return [
         2 if day.weekday() in hours.days or day in busy or day == data.today else 1
         for day in data.span.dates()
@@ -129,6 +136,16 @@ class DayHeader(CalendarCanvas):
     DayHeader { height: 2; overflow: hidden; padding-right: 1; }
     """
 
+    # The page last drawn, with its timed events by day and its columns' weights: counted
+    # once a page, not once a line and a day (a busy week holds hundreds of events).
+    _counted: tuple[CalendarData, Counter[date], list[int]] | None = None
+
+    def _counts(self, data: CalendarData) -> tuple[CalendarData, Counter[date], list[int]]:
+        if self._counted is None or self._counted[0] is not data:
+            timed = timed_by_day(data)
+            self._counted = (data, timed, day_weights(data, timed))
+        return self._counted
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         data = self.data
@@ -137,7 +154,7 @@ class DayHeader(CalendarCanvas):
         days = data.span.dates()
         base = self.style("dim")
         segments = [cell(self._gutter(data, y), GUTTER, base)]
-        for day, (_, w) in zip(days, columns(width, day_weights(data)), strict=True):
+        for day, (_, w) in zip(days, columns(width, self._counts(data)[2]), strict=True):
             segments.append(Segment("│", base))
             text, style = self._label(data, day, y, w - 1)
             segments.append(cell(text, w - 1, style))
@@ -165,16 +182,15 @@ class DayHeader(CalendarCanvas):
             if day == self.cursor:
                 style += self.style("cursor")
             return " " + text, style
-        return " " + _summary(data, day, width - 1, self.privacy), self.style("dim")
+        timed = self._counts(data)[1][day]
+        return " " + _summary(data, day, width - 1, timed, self.privacy), self.style("dim")
 
 
-def _summary(data: CalendarData, day: date, width: int, privacy: bool = False) -> str:
-    """What the day holds: '3 sessions · ⚠ 1 · ◇ 2 · ▨ time off', or '3 ● ⚠ 1 ◇ 2 ▨' when narrow."""
+def _summary(data: CalendarData, day: date, width: int, timed: int, privacy: bool = False) -> str:
+    """What the day holds: '3 sessions · ⚠ 1 · ◇ 2 · ▨ time off', or '3 ● ⚠ 1 ◇ 2 ▨' when narrow
+    (``timed``: how many timed events start on the day)."""
     live = [s for s in data.sessions_on(day) if s.status is not SessionStatus.CANCELLED]
     conflicts = sum(1 for s in live if s.id in data.conflicts)
-    timed = sum(
-        1 for e in data.events if isinstance(e.start, datetime) and data.local_day(e.start) == day
-    )
     off = bool(day_shades(day, data.tz, data.time_off))
     all_day = [
         fmt.event_summary(e, privacy)

@@ -1,5 +1,5 @@
-"""The week grid draws each event's segments once a page: every row of an event, at every
-width, is what drawing it afresh gives."""
+"""What the week view works out once a page is what working it out afresh gives: each event's
+segments in the grid, and the header's count of each day's events and its columns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rich.segment import Segment
 
 from calendar_kit import settle
 from kara_tui.ui.widgets.cells import cell
-from kara_tui.ui.widgets.week import WeekGrid, event_lines
+from kara_tui.ui.widgets.week import DayHeader, WeekGrid, event_lines
 
 
 def _afresh(grid: WeekGrid, block, line: int, width: int, privacy: bool) -> list[Segment]:
@@ -36,3 +36,19 @@ async def test_each_row_of_an_event_is_drawn_as_afresh(app, ids) -> None:
                     for line in range(-1, block.bottom - block.top + 2):
                         drawn = grid._event_line(grid.data, block, block.item, line, width)
                         assert drawn == _afresh(grid, block, line, width, privacy), (line, width)
+
+
+async def test_the_header_counts_each_page_afresh(app, ids) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        header = app.screen.query_one(DayHeader)
+        seen = set()
+        for key in ("right_square_bracket", "left_square_bracket", "left_square_bracket", ""):
+            lines = [header.render_line(y).text for y in (0, 1)]
+            header._counted = None
+            assert lines == [header.render_line(y).text for y in (0, 1)]
+            seen.add(lines[1])
+            if key:
+                await pilot.press(key)
+                await settle(app, pilot)
+        assert any("◇ 1" in line for line in seen) and len(seen) == 3  # weeks 46, 47 and 48
