@@ -1,4 +1,4 @@
-"""ui/layout.py's shortcuts for a busy week, held to the plain way of placing its blocks."""
+"""The week view's shortcuts for a busy week (ui/layout.py, format.hm), held to the plain way."""
 
 from __future__ import annotations
 
@@ -94,3 +94,15 @@ def test_lanes_are_the_ones_found_block_by_block(seed: int) -> None:
     placed.sort(key=lambda p: (p[0], -p[1]))
     assert _assign_lanes(placed) == _lanes_one_by_one(placed)  # type: ignore[arg-type]
     assert max(b.lanes for b in _assign_lanes(placed)) > 2  # type: ignore[arg-type]
+
+
+def test_a_times_hours_and_minutes_read_as_strftime_writes_them() -> None:
+    """format.hm builds '%H:%M' itself (the week draws hundreds at each page)."""
+    from kara_tui.ui import format as fmt
+
+    for zone in ("Europe/London", "America/Santiago", "Australia/Lord_Howe", "Asia/Kolkata"):
+        tz = ZoneInfo(zone)
+        moment = datetime(2026, 3, 28, tzinfo=UTC)
+        for _ in range(24 * 60 // 7 * 10):  # ten days in steps of 7 minutes, clock changes too
+            assert fmt.hm(moment, tz) == moment.astimezone(tz).strftime("%H:%M")
+            moment += timedelta(minutes=7)

@@ -229,9 +229,9 @@ class WeekGrid(CalendarCanvas):
         self._with_events = False
         self._scrolled_for: object = None
         self._lines: dict[tuple[int, int, bool], list[str]] = {}  # a block's text, drawn once
-        # An event's lines as drawn, by block, width and privacy: its edge and text segments
-        # for each line of its text, then those of its rows below the text.
-        self._event_drawn: dict[tuple[int, int, bool], list[list[Segment]]] = {}
+        # An event's lines as drawn, by block and width (until the privacy switch changes):
+        # its edge and text segments for each line of its text, then its rows' below it.
+        self._event_drawn: dict[tuple[int, int], list[list[Segment]]] = {}
 
     def on_mount(self) -> None:
         self.virtual_size = Size(0, ROWS_PER_DAY)
@@ -420,7 +420,7 @@ class WeekGrid(CalendarCanvas):
         """An event's line: its segments are made once per page (a busy week draws
         hundreds of event rows now that they carry their titles; each row below its text
         is the same)."""
-        key = (id(block), width, self.privacy)
+        key = (id(block), width)
         drawn = self._event_drawn.get(key)
         if drawn is None:
             text_style = self.style("external")
@@ -429,7 +429,7 @@ class WeekGrid(CalendarCanvas):
                 text_style += self.style("stale")
             edge = Segment("┊", self.feed_edge(data, event))
             height = block.bottom - block.top
-            lines = [*event_lines(event, data, height, width - 1, key[2]), ""]
+            lines = [*event_lines(event, data, height, width - 1, self.privacy), ""]
             drawn = [[edge, cell(text, width - 1, text_style)] for text in lines]
             self._event_drawn[key] = drawn
         return drawn[line] if 0 <= line < len(drawn) else drawn[-1]
@@ -437,6 +437,10 @@ class WeekGrid(CalendarCanvas):
     def notify_style_update(self) -> None:
         self._event_drawn = {}  # a theme changed: the event styles again
         super().notify_style_update()
+
+    def watch_privacy(self) -> None:
+        self._event_drawn = {}  # the events' titles shown or hidden
+        super().watch_privacy()
 
     def _block_line(self, data: CalendarData, block: Block, line: int, width: int) -> list[Segment]:
         if width <= 0:
