@@ -195,9 +195,9 @@ def feed(r: Any, *, source: str) -> d.Feed:
     )
 
 
-# The columns external_event reads: the quick reads select these and no more.
-EXTERNAL_EVENT_COLUMNS = (
-    "id",
+# Every column of a stored occurrence but its id, in the order the feed store writes them
+# (services/feed_rows.py).
+EVENT_COLUMNS = (
     "feed_id",
     "uid",
     "recurrence_id",
@@ -208,7 +208,10 @@ EXTERNAL_EVENT_COLUMNS = (
     "location",
     "busy",
     "cancelled",
+    "component_hash",
 )
+# The columns external_event reads (not the digest): the quick reads select these and no more.
+EXTERNAL_EVENT_COLUMNS = ("id", *(c for c in EVENT_COLUMNS if c != "component_hash"))
 
 
 def external_event(r: Any, *, feed_name: str) -> d.ExternalEvent:

@@ -8,25 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kara_tui.db.codec import sqlite_instant, stored_instant
+from kara_tui.db.codec import EVENT_COLUMNS, sqlite_instant, stored_instant
 from kara_tui.ical.parse import Occurrence
 from kara_tui.services.feed_reports import FeedProblem
 
 MAX_UID = 500  # the external_events.uid column
-# Every column of an occurrence, in the order the store writes them.
-COLUMNS = (
-    "feed_id",
-    "uid",
-    "recurrence_id",
-    "start",
-    "end",
-    "all_day",
-    "summary",
-    "location",
-    "busy",
-    "cancelled",
-    "component_hash",
-)
+COLUMNS = EVENT_COLUMNS  # every column of an occurrence, in the order the store writes them
 
 
 def keyed_occurrences(
