@@ -369,6 +369,8 @@ def cannot_reach_values(members: Iterable[Bare | Simple | None], horizon: Horizo
                     return False
                 if first[:8] > horizon.high:
                     continue  # instances never come before DTSTART
+                if "UNTIL" not in parts and "COUNT" not in parts:
+                    return False  # endless: _rule_last_day() has no last day for it
                 rule_last = _rule_last_day(parts, member.start, _wall_span(member))
                 if rule_last is None:
                     return False
