@@ -737,3 +737,20 @@ def test_old_yearly_and_monthly_series_give_the_same_result_with_and_without_the
 )
 def test_until_is_read_as_dateutil_reads_it(text: str) -> None:
     assert until_value(text) == dateutil_parser.parse(text)
+
+
+def test_a_rule_text_is_read_once_per_spelling() -> None:
+    """Every series of a birthdays calendar says FREQ=YEARLY: triage, plain_series() and
+    the expansion share one reading of it, and still give the full path's occurrences."""
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:b{n}\r\nDTSTART;VALUE=DATE:19{50 + n}0{1 + n % 9}1{n % 9}\r\n"
+        f"RRULE:{'FREQ=YEARLY' if n % 5 else 'FREQ=YEARLY;INTERVAL=2'}\r\nSUMMARY:Birthday\r\n"
+        "END:VEVENT\r\n"
+        for n in range(40)
+    )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + events + "END:VCALENDAR\r\n").encode()
+    start, end, tz = WINDOWS[0]
+    _rule.cache_clear()
+    fast, slow = _both(body, start, end, tz)
+    _assert_same(fast, slow)
+    assert _rule.cache_info().misses == 2

@@ -4,9 +4,10 @@ the window, with the same meaning icalendar and recurring-ical-events give them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from kara_tui.ical.expand.properties import (
@@ -168,7 +169,7 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
     return True
 
 
-def _mixed_byday(parts: dict[str, str]) -> bool:
+def _mixed_byday(parts: Mapping[str, str]) -> bool:
     """Whether BYDAY mixes plain weekdays with numbered ones ("MO,1SU"): dateutil, under
     recurring-ical-events, then yields nothing at all; the full path says what it makes of it."""
     days = parts.get("BYDAY", "").split(",")
@@ -260,12 +261,14 @@ _WEEKDAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
 _BYDAY = re.compile(r"(?:[+-]?[1-5])?(?:MO|TU|WE|TH|FR|SA|SU)")
 
 
-def rule_parts(rule: str) -> dict[str, str] | None:
+@lru_cache(maxsize=4096)
+def rule_parts(rule: str) -> Mapping[str, str] | None:
     """The parts of a rule recurring-ical-events surely expands without error; else None.
 
     Only FREQ, INTERVAL, COUNT, UNTIL, BYDAY and WKST, with values checked: a
     typo ("UNTL"), an odd BY part or a bad value goes to the full path, which
-    reports it.
+    reports it. Read once per rule text: a feed's series share a few spellings (every
+    birthday is FREQ=YEARLY), and triage, plain_series() and expand() each ask for them.
     """
     parts: dict[str, str] = {}
     for item in rule.split(";"):
@@ -298,7 +301,7 @@ def rule_parts(rule: str) -> dict[str, str] | None:
     return parts
 
 
-def _rule_last_day(parts: dict[str, str], start: When, span: timedelta) -> str | None:
+def _rule_last_day(parts: Mapping[str, str], start: When, span: timedelta) -> str | None:
     """The last day any instance of the rule can touch, as "YYYYMMDD"; None if unbounded."""
     freq = parts["FREQ"]
     interval = int(parts.get("INTERVAL", "1"))
