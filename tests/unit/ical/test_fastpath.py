@@ -754,3 +754,48 @@ def test_a_rule_text_is_read_once_per_spelling() -> None:
     fast, slow = _both(body, start, end, tz)
     _assert_same(fast, slow)
     assert _rule.cache_info().misses == 2
+
+
+def _all_day_windows() -> list[tuple[datetime, datetime, tzinfo]]:
+    tokyo, london = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/London")
+    windows: list[tuple[datetime, datetime, tzinfo]] = [
+        (datetime(2025, 3, 30, tzinfo=london), datetime(2025, 4, 30, tzinfo=london), london),
+        (datetime(2025, 3, 29, 23, tzinfo=UTC), datetime(2025, 4, 29, 23, tzinfo=UTC), UTC),
+        (datetime(2025, 3, 30, 6, tzinfo=tokyo), datetime(2025, 4, 30, 18, tzinfo=UTC), tokyo),
+    ]
+    try:
+        import pytz  # type: ignore[import-untyped]  # icalendar may bring it; zones that localize
+    except ImportError:
+        return windows
+    zone = pytz.timezone("America/New_York")
+    windows.append(
+        (zone.localize(datetime(2025, 3, 30)), zone.localize(datetime(2025, 4, 30)), UTC)
+    )
+    return windows
+
+
+@pytest.mark.parametrize("window", _all_day_windows())
+def test_all_day_series_at_the_window_edges_are_the_full_paths(
+    window: tuple[datetime, datetime, tzinfo],
+) -> None:
+    """An all-day instance is in the window as time_span_contains_event() says: its dates as
+    midnights in the zone of the window's start; the fast path compares them so directly."""
+    events = []
+    for n, (start, rule, end) in enumerate(
+        [
+            ("20250101", "FREQ=DAILY", "DTEND;VALUE=DATE:20250102"),
+            ("20240330", "FREQ=YEARLY", "DTEND;VALUE=DATE:20240331"),
+            ("20240429", "FREQ=YEARLY", "DURATION:P2D"),
+            ("20240430", "FREQ=YEARLY", ""),
+            ("20250131", "FREQ=MONTHLY", "DTEND;VALUE=DATE:20250201"),
+            ("20250128", "FREQ=MONTHLY;INTERVAL=2", "DTEND;VALUE=DATE:20250130"),
+        ]
+    ):
+        lines = [f"UID:d{n}", f"DTSTART;VALUE=DATE:{start}", f"RRULE:{rule}", end]
+        events.append(
+            "BEGIN:VEVENT\r\n" + "\r\n".join(x for x in lines if x) + "\r\nEND:VEVENT\r\n"
+        )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+    fast, slow = _both(body, *window)
+    _assert_same(fast, slow)
+    assert len(fast.occurrences) > 30

@@ -69,6 +69,8 @@ class Reader:
         self._x_wr = x_wr
         self._floating = floating
         self._zones: dict[tuple[str | None, bool], tzinfo] = {}
+        # expand()'s bounds for the rule, by (duration, zone, window): most series share them
+        self._bounds: dict[tuple[timedelta, tzinfo | None, datetime, datetime], Any] = {}
 
     def zone(self, tzid: str | None, utc: bool) -> tzinfo:
         """The zone a wall time with this TZID (or none, when ``utc``) ends up in."""
@@ -100,17 +102,20 @@ class Reader:
     def span(self, event: Simple) -> tuple[Any, Any]:
         """Start and end as recurring-ical-events' EventAdapter sees them (swapped if reversed)."""
         start = self.value(event.start)
-        if event.end is not None:
-            end = self.value(event.end)
-        elif event.duration is not None:
-            end = start + event.duration
-        elif isinstance(start, datetime):
-            end = start
-        else:
-            end = start + timedelta(days=1)
+        end = self._end(event, start)
         if start > end:
             return end, start
         return start, end
+
+    def _end(self, event: Simple, start: Any) -> Any:
+        """The end EventAdapter gives an event starting at ``start`` (its value)."""
+        if event.end is not None:
+            return self.value(event.end)
+        if event.duration is not None:
+            return start + event.duration
+        if isinstance(start, datetime):
+            return start
+        return start + timedelta(days=1)
 
     @_none_on_error
     def expand(
@@ -129,8 +134,9 @@ class Reader:
         when something unusual turns up (a reversed span, more than ``limit``
         occurrences, an error): the full path then decides and reports.
         """
-        start_value, end_value = self.span(master)
-        if self.value(master.start) != start_value:
+        start_value = self.value(master.start)
+        end_value = self._end(master, start_value)
+        if start_value > end_value:
             return None  # DTEND before DTSTART
         exdates = [self.value(x) for x in master.exdates]
         # Series.RecurrenceRules: the rule in the zone of the start, DTSTART always included.
@@ -157,8 +163,14 @@ class Reader:
                 modifications[key] = override
             override_ids.append((override, ids))
         duration = end_value - start_value
-        span_start = convert_to_datetime(window_start - duration, zone)
-        span_stop = convert_to_datetime(window_end, zone)
+        key = (duration, zone, window_start, window_end)
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            bounds = self._bounds[key] = (
+                convert_to_datetime(window_start - duration, zone),
+                convert_to_datetime(window_end, zone),
+            )
+        span_start, span_stop = bounds
         # rruleset().rdate(start) and the rule, each asked for between(span_start, span_stop)
         first = (
             [start]
@@ -177,6 +189,11 @@ class Reader:
         # make_comparable() changes nothing and plain comparisons are what
         # compare_greater() and time_span_contains_event() compute.
         aware = zone is not None and window_start.tzinfo is not None
+        # An all-day series' dates, compared as time_span_contains_event() does: as midnights
+        # in the window start's zone (make_comparable()), unless a pytz zone must localize.
+        dates_zone = window_start.tzinfo if keep_dates and window_end.tzinfo is not None else None
+        if dates_zone is not None and hasattr(dates_zone, "localize"):
+            dates_zone = None
         if aware and isinstance(until, datetime) and until.tzinfo is not None:
             compare_until = until
         else:
@@ -217,6 +234,13 @@ class Reader:
                     if (
                         _overlaps_aware(window_start, window_end, begin, end)
                         if aware
+                        else _overlaps_aware(
+                            window_start,
+                            window_end,
+                            datetime(begin.year, begin.month, begin.day, tzinfo=dates_zone),
+                            datetime(end.year, end.month, end.day, tzinfo=dates_zone),
+                        )
+                        if dates_zone is not None
                         else time_span_contains_event(window_start, window_end, begin, end)
                     ):
                         out.append((master, begin, end, None))

@@ -125,6 +125,8 @@ def _calendar_walk(
 
 def _month_days(year: int, month: int, byday: list[str] | None, day: int) -> list[int]:
     """The days of one month a MONTHLY or YEARLY rule picks, in order."""
+    if byday is None and day <= 28:
+        return [day]  # every month has it
     length = calendar.monthrange(year, month)[1]
     if byday is None:
         return [day] if day <= length else []
