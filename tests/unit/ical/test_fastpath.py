@@ -778,8 +778,9 @@ def _all_day_windows() -> list[tuple[datetime, datetime, tzinfo]]:
 def test_all_day_series_at_the_window_edges_are_the_full_paths(
     window: tuple[datetime, datetime, tzinfo],
 ) -> None:
-    """An all-day instance is in the window as time_span_contains_event() says: its dates as
-    midnights in the zone of the window's start; the fast path compares them so directly."""
+    """An all-day instance or event is in the window as time_span_contains_event() says: its
+    dates as midnights in the zone of the window's start; the fast path compares them so
+    directly, and aware times as they are."""
     events = []
     for n, (start, rule, end) in enumerate(
         [
@@ -795,6 +796,20 @@ def test_all_day_series_at_the_window_edges_are_the_full_paths(
         events.append(
             "BEGIN:VEVENT\r\n" + "\r\n".join(x for x in lines if x) + "\r\nEND:VEVENT\r\n"
         )
+    for n, day in enumerate(["20250329", "20250330", "20250429", "20250430", "20250501"]):
+        for m, (start, end) in enumerate(
+            [
+                (f"DTSTART;VALUE=DATE:{day}", ""),
+                (f"DTSTART;VALUE=DATE:{day}", f"DTEND;VALUE=DATE:{day}"),
+                (f"DTSTART:{day}T223000Z", f"DTEND;TZID=Europe/London:{day}T233000"),
+                (f"DTSTART;TZID=Asia/Tokyo:{day}T063000", "DURATION:PT0S"),
+                (f"DTSTART:{day}T000000", "DURATION:PT1H"),  # floating
+            ]
+        ):
+            lines = [f"UID:s{n}-{m}", start, end]
+            events.append(
+                "BEGIN:VEVENT\r\n" + "\r\n".join(x for x in lines if x) + "\r\nEND:VEVENT\r\n"
+            )
     body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
     fast, slow = _both(body, *window)
     _assert_same(fast, slow)

@@ -189,11 +189,6 @@ class Reader:
         # make_comparable() changes nothing and plain comparisons are what
         # compare_greater() and time_span_contains_event() compute.
         aware = zone is not None and window_start.tzinfo is not None
-        # An all-day series' dates, compared as time_span_contains_event() does: as midnights
-        # in the window start's zone (make_comparable()), unless a pytz zone must localize.
-        dates_zone = window_start.tzinfo if keep_dates and window_end.tzinfo is not None else None
-        if dates_zone is not None and hasattr(dates_zone, "localize"):
-            dates_zone = None
         if aware and isinstance(until, datetime) and until.tzinfo is not None:
             compare_until = until
         else:
@@ -234,14 +229,7 @@ class Reader:
                     if (
                         _overlaps_aware(window_start, window_end, begin, end)
                         if aware
-                        else _overlaps_aware(
-                            window_start,
-                            window_end,
-                            datetime(begin.year, begin.month, begin.day, tzinfo=dates_zone),
-                            datetime(end.year, end.month, end.day, tzinfo=dates_zone),
-                        )
-                        if dates_zone is not None
-                        else time_span_contains_event(window_start, window_end, begin, end)
+                        else _in_window(window_start, window_end, begin, end)
                     ):
                         out.append((master, begin, end, None))
                 else:
@@ -249,7 +237,7 @@ class Reader:
                         continue
                     returned.add(id(found))
                     begin, end = self.span(found)
-                    if time_span_contains_event(window_start, window_end, begin, end):
+                    if _in_window(window_start, window_end, begin, end):
                         out.append((found, begin, end, self.value(found.recurrence_id)))
                 if len(out) > limit:
                     return None
@@ -259,10 +247,31 @@ class Reader:
             rid = override.recurrence_id
             assert rid is not None  # an override: plain_series() made sure
             begin, end = self.span(override)
-            if time_span_contains_event(window_start, window_end, begin, end):
+            if _in_window(window_start, window_end, begin, end):
                 returned.add(id(override))
                 out.append((override, begin, end, self.value(rid)))
         return out if len(out) <= limit else None
+
+
+def _in_window(span_start: datetime, span_stop: datetime, start: Any, stop: Any) -> bool:
+    """time_span_contains_event() for an aware window, without make_comparable()'s work: four
+    aware datetimes compare as they are, and two dates as midnights in the zone of the
+    window's start, as make_comparable() makes them (not in a pytz zone, which localizes)."""
+    zone = span_start.tzinfo
+    if zone is not None and span_stop.tzinfo is not None:
+        kind = type(start)
+        if kind is type(stop):
+            if kind is datetime:
+                if start.tzinfo is not None and stop.tzinfo is not None:
+                    return _overlaps_aware(span_start, span_stop, start, stop)
+            elif kind is date and not hasattr(zone, "localize"):
+                return _overlaps_aware(
+                    span_start,
+                    span_stop,
+                    datetime(start.year, start.month, start.day, tzinfo=zone),
+                    datetime(stop.year, stop.month, stop.day, tzinfo=zone),
+                )
+    return bool(time_span_contains_event(span_start, span_stop, start, stop))
 
 
 def _overlaps_aware(
@@ -294,7 +303,7 @@ def simple_occurrences(split: Split, reader: Reader, ctx: Context) -> list[Occur
             reader.zone(event.end.tzid, event.end.utc)
         try:
             start, end = reader.span(event)
-            if not time_span_contains_event(window_start, window_end, start, end):
+            if not _in_window(window_start, window_end, start, end):
                 continue
             start_n, end_n, all_day = span_of(start, end, ctx.floating)
         except Exception as error:

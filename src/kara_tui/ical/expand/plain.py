@@ -61,12 +61,37 @@ class Simple:
 _PLAIN = _SIMPLE | {"RRULE", "EXDATE", "RECURRENCE-ID"}
 
 
-def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
-    """The event if icalendar would read every property of it plainly; else None."""
+Heads = dict[str, Line | None]
+"""What split_line() makes of a line's name and parameters, by that text (see _split)."""
+
+
+def _split(raw: str, heads: Heads) -> Line | None:
+    """split_line(raw), its name and parameters read once per spelling in ``heads``: a feed
+    writes "DTSTART;TZID=Europe/London" on most of its events.
+
+    Without a quote before the first ':', that ':' ends the parameters (an unquoted
+    parameter value holds none), so the line is plain exactly when its head is.
+    """
+    colon = raw.find(":")
+    if colon > 0 and raw.find(";", 0, colon) > 0 and raw.find('"', 0, colon) < 0:
+        head = raw[:colon]
+        if head in heads:
+            read = heads[head]
+        else:
+            read = heads[head] = split_line(head + ":")
+        return None if read is None else (read[0], read[1], raw[colon + 1 :])
+    return split_line(raw)
+
+
+def read_simple(
+    text: str, clean: Callable[[Any], str], heads: Heads | None = None
+) -> Simple | None:
+    """The event if icalendar would read every property of it plainly; else None.
+    ``heads``: a dict kept for a whole feed (_split), or None."""
     props: dict[str, Line] = {}
     exdates: list[When] = []
     for raw in text.split("\r\n") if text else ():
-        line = split_line(raw)
+        line = split_line(raw) if heads is None else _split(raw, heads)
         if line is None:
             return None
         name = line[0]

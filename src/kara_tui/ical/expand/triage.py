@@ -13,6 +13,7 @@ from kara_tui.ical.expand.occurrence import clean_text
 from kara_tui.ical.expand.plain import (
     TEXT_PROPERTIES,
     Bare,
+    Heads,
     Horizon,
     Simple,
     cannot_reach,
@@ -300,8 +301,9 @@ def split_events(
     counts = Counter(keys)
     split = Split()
     groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
+    heads: Heads = {}
     for index, (source, key) in enumerate(zip(events, keys, strict=True)):
-        simple = read_simple(source.text, clean_text)
+        simple = read_simple(source.text, clean_text, heads)
         if counts[key] > 1:
             groups.setdefault(key, []).append((index, source, simple))
         elif simple is not None and not simple.recurs:
