@@ -193,6 +193,9 @@ class Reader:
             compare_until = until
         else:
             compare_until = None
+        # ... and with a window and instances that are not empty or reversed (its first
+        # branches, which raise or match a point), _overlaps_aware() is two comparisons.
+        overlaps = aware and duration > _NO_MOVE and window_start < window_end
         track_ids = bool(check_ids or modifications)
         # The days those ids fall on: an instance whose day (±1 for its UTC day) is none
         # of them cannot match one, and skips to_recurrence_ids().
@@ -227,7 +230,9 @@ class Reader:
                     if keep_dates:
                         begin, end = convert_to_date(begin), convert_to_date(end)
                     if (
-                        _overlaps_aware(window_start, window_end, begin, end)
+                        (begin < window_end and window_start < end)
+                        if overlaps
+                        else _overlaps_aware(window_start, window_end, begin, end)
                         if aware
                         else _in_window(window_start, window_end, begin, end)
                     ):
