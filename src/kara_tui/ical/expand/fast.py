@@ -32,6 +32,7 @@ from kara_tui.ical.expand.rules import closer_start, rule_instances
 from kara_tui.ical.expand.triage import Split
 from kara_tui.ical.prepare import EventSource
 from kara_tui.ical.timezones import is_date_only
+from kara_tui.ical.values import ONE_DAY
 
 _NO_MOVE = timedelta(0)
 _P = ParamSpec("_P")
@@ -388,6 +389,25 @@ def series_occurrences(
                     event.location,
                     event.busy,
                     event.cancelled,
+                    digest,
+                )
+            )
+            continue
+        if original is None and type(start) is date and type(end) is date and start.year > 999:
+            # recurrence_id_of and span_of for an all-day series' own instance (all of a
+            # birthdays calendar), without strftime (the same text from the year 1000 on)
+            recurrence_id = "%04d%02d%02d" % (start.year, start.month, start.day)  # noqa: UP031 - strftime in half the time
+            if recurrence_id in seen:
+                return None
+            seen.add(recurrence_id)
+            out.append(
+                _occurrence(
+                    event,
+                    uid,
+                    recurrence_id,
+                    start,
+                    end if end > start else start + ONE_DAY,
+                    True,
                     digest,
                 )
             )
