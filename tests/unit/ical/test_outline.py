@@ -525,3 +525,25 @@ def test_a_birthdays_calendar_is_not_scanned_for_groups_outside(
     cut = _without_groups_outside(body, shape, FAR[0], FAR[1])
     assert bool(calls) is scanned
     assert (cut is not None) is scanned  # the old singles are left out when it looks
+
+
+def test_a_feed_not_scanned_for_groups_outside_compiles_no_scan() -> None:
+    """The scan's patterns are compiled on first use, not when the parser is imported: a
+    cold sync of a birthdays calendar (or of this year's events) never uses them."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from kara_tui.ical.expand import triage\n"
+        "from kara_tui.ical.parse import parse_feed\n"
+        "parse_feed(sys.stdin.buffer.read(), window_start=datetime(2025, 1, 1, tzinfo=UTC),"
+        " window_end=datetime(2025, 6, 1, tzinfo=UTC))\n"
+        "print(len(triage._KEPT_SCANS))\n"
+    )
+    for body, compiled in ((_birthdays(0), "0"), (_birthdays(20), "1")):
+        done = subprocess.run(
+            [sys.executable, "-c", program], input=body, capture_output=True, check=True
+        )
+        assert done.stdout.decode().strip() == compiled

@@ -85,7 +85,18 @@ def _kept_lines_scan(eol: bytes) -> re.Pattern[bytes]:
 
 
 _ALARM = re.compile(rb"BEGIN:VALARM\n(?:[^\n]*\n)*?END:VALARM\n")  # in the scan's tokens
-_KEPT_SCANS = {b"\r\n": _kept_lines_scan(b"\r\n"), b"\n": _kept_lines_scan(b"\n")}
+
+
+class _Scans(dict[bytes, re.Pattern[bytes]]):
+    """The scan for each line end, compiled when first asked for: a feed whose groups are
+    not looked for (_mostly_outside) never compiles one (a millisecond each)."""
+
+    def __missing__(self, eol: bytes) -> re.Pattern[bytes]:
+        scan = self[eol] = _kept_lines_scan(eol)
+        return scan
+
+
+_KEPT_SCANS = _Scans()
 
 
 class _Heads:
