@@ -7,6 +7,7 @@ stdlib driver (feed_cold.py) write the same rows with it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from kara_tui.db.codec import EVENT_COLUMNS, sqlite_instant, stored_instant
 from kara_tui.ical.parse import Occurrence
@@ -42,17 +43,12 @@ def keyed_occurrences(
 def sqlite_row(feed_id: int, key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
     """A new occurrence's values for ``COLUMNS`` as SQLite keeps them (db/codec.py): times
     as their text, flags as 0 or 1."""
-    return (feed_id, *sqlite_values(key, occ))
-
-
-def sqlite_values(key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
-    """The same values for the columns after feed_id (a part staged before its feed's rows
-    are written: services/feed_stage.py)."""
     return (
+        feed_id,
         key[0],
         key[1],
-        sqlite_instant(stored_instant(occ.start)),
-        sqlite_instant(stored_instant(occ.end)),
+        _time_text(occ.start),
+        _time_text(occ.end),
         int(occ.all_day),
         occ.summary or "",
         occ.location or "",
@@ -60,3 +56,17 @@ def sqlite_values(key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
         int(occ.cancelled),
         occ.component_hash,
     )
+
+
+def sqlite_values(key: tuple[str, str], occ: Occurrence) -> tuple[object, ...]:
+    """The same values for the columns after feed_id (a part staged before its feed's rows
+    are written: services/feed_stage.py)."""
+    return sqlite_row(0, key, occ)[1:]
+
+
+def _time_text(value: datetime | date) -> str | None:
+    """``sqlite_instant(stored_instant(value))``: an aware datetime (most occurrences' times,
+    in UTC already) goes to sqlite_instant() as it is, which turns it to UTC itself."""
+    if type(value) is datetime and value.tzinfo is not None:
+        return sqlite_instant(value)
+    return sqlite_instant(stored_instant(value))

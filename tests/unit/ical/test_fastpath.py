@@ -737,3 +737,80 @@ def test_old_yearly_and_monthly_series_give_the_same_result_with_and_without_the
 )
 def test_until_is_read_as_dateutil_reads_it(text: str) -> None:
     assert until_value(text) == dateutil_parser.parse(text)
+
+
+def test_a_rule_text_is_read_once_per_spelling() -> None:
+    """Every series of a birthdays calendar says FREQ=YEARLY: triage, plain_series() and
+    the expansion share one reading of it, and still give the full path's occurrences."""
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:b{n}\r\nDTSTART;VALUE=DATE:19{50 + n}0{1 + n % 9}1{n % 9}\r\n"
+        f"RRULE:{'FREQ=YEARLY' if n % 5 else 'FREQ=YEARLY;INTERVAL=2'}\r\nSUMMARY:Birthday\r\n"
+        "END:VEVENT\r\n"
+        for n in range(40)
+    )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + events + "END:VCALENDAR\r\n").encode()
+    start, end, tz = WINDOWS[0]
+    _rule.cache_clear()
+    fast, slow = _both(body, start, end, tz)
+    _assert_same(fast, slow)
+    assert _rule.cache_info().misses == 2
+
+
+def _all_day_windows() -> list[tuple[datetime, datetime, tzinfo]]:
+    tokyo, london = ZoneInfo("Asia/Tokyo"), ZoneInfo("Europe/London")
+    windows: list[tuple[datetime, datetime, tzinfo]] = [
+        (datetime(2025, 3, 30, tzinfo=london), datetime(2025, 4, 30, tzinfo=london), london),
+        (datetime(2025, 3, 29, 23, tzinfo=UTC), datetime(2025, 4, 29, 23, tzinfo=UTC), UTC),
+        (datetime(2025, 3, 30, 6, tzinfo=tokyo), datetime(2025, 4, 30, 18, tzinfo=UTC), tokyo),
+    ]
+    try:
+        import pytz  # type: ignore[import-untyped]  # icalendar may bring it; zones that localize
+    except ImportError:
+        return windows
+    zone = pytz.timezone("America/New_York")
+    windows.append(
+        (zone.localize(datetime(2025, 3, 30)), zone.localize(datetime(2025, 4, 30)), UTC)
+    )
+    return windows
+
+
+@pytest.mark.parametrize("window", _all_day_windows())
+def test_all_day_series_at_the_window_edges_are_the_full_paths(
+    window: tuple[datetime, datetime, tzinfo],
+) -> None:
+    """An all-day instance or event is in the window as time_span_contains_event() says: its
+    dates as midnights in the zone of the window's start; the fast path compares them so
+    directly, and aware times as they are."""
+    events = []
+    for n, (start, rule, end) in enumerate(
+        [
+            ("20250101", "FREQ=DAILY", "DTEND;VALUE=DATE:20250102"),
+            ("20240330", "FREQ=YEARLY", "DTEND;VALUE=DATE:20240331"),
+            ("20240429", "FREQ=YEARLY", "DURATION:P2D"),
+            ("20240430", "FREQ=YEARLY", ""),
+            ("20250131", "FREQ=MONTHLY", "DTEND;VALUE=DATE:20250201"),
+            ("20250128", "FREQ=MONTHLY;INTERVAL=2", "DTEND;VALUE=DATE:20250130"),
+        ]
+    ):
+        lines = [f"UID:d{n}", f"DTSTART;VALUE=DATE:{start}", f"RRULE:{rule}", end]
+        events.append(
+            "BEGIN:VEVENT\r\n" + "\r\n".join(x for x in lines if x) + "\r\nEND:VEVENT\r\n"
+        )
+    for n, day in enumerate(["20250329", "20250330", "20250429", "20250430", "20250501"]):
+        for m, (start, end) in enumerate(
+            [
+                (f"DTSTART;VALUE=DATE:{day}", ""),
+                (f"DTSTART;VALUE=DATE:{day}", f"DTEND;VALUE=DATE:{day}"),
+                (f"DTSTART:{day}T223000Z", f"DTEND;TZID=Europe/London:{day}T233000"),
+                (f"DTSTART;TZID=Asia/Tokyo:{day}T063000", "DURATION:PT0S"),
+                (f"DTSTART:{day}T000000", "DURATION:PT1H"),  # floating
+            ]
+        ):
+            lines = [f"UID:s{n}-{m}", start, end]
+            events.append(
+                "BEGIN:VEVENT\r\n" + "\r\n".join(x for x in lines if x) + "\r\nEND:VEVENT\r\n"
+            )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+    fast, slow = _both(body, *window)
+    _assert_same(fast, slow)
+    assert len(fast.occurrences) > 30

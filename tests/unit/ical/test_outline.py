@@ -485,3 +485,65 @@ def test_which_groups_are_left_out(lines: tuple[str, ...], left_out: bool) -> No
     assert shape is not None
     cut = _without_groups_outside(body, shape, FAR[0], FAR[1])  # BASE's events are inside
     assert (cut is not None and b"UID:x@test" not in cut[0]) is left_out
+
+
+def _birthdays(old_singles: int) -> bytes:
+    """A contacts app's calendar: yearly all-day series from long ago, each reaching the
+    window, and ``old_singles`` lone events long past."""
+    events = [
+        f"BEGIN:VEVENT\r\nUID:b{n}@test\r\nDTSTART;VALUE=DATE:{1950 + n % 50}{1 + n % 12:02d}"
+        f"{1 + n % 28:02d}\r\nRRULE:FREQ=YEARLY\r\nSUMMARY:Birthday {n}\r\nEND:VEVENT\r\n"
+        for n in range(100)
+    ] + [
+        f"BEGIN:VEVENT\r\nUID:s{n}@test\r\nDTSTART:2010{1 + n % 12:02d}01T100000Z\r\n"
+        f"SUMMARY:old {n}\r\nEND:VEVENT\r\n"
+        for n in range(old_singles)
+    ]
+    return BASE.replace(b"END:VCALENDAR", "".join(events).encode() + b"END:VCALENDAR")
+
+
+@pytest.mark.parametrize(("old_singles", "scanned"), [(0, False), (20, True)])
+def test_a_birthdays_calendar_is_not_scanned_for_groups_outside(
+    monkeypatch: pytest.MonkeyPatch, old_singles: int, scanned: bool
+) -> None:
+    """Endless series starting long ago all reach the window: looking for groups to leave
+    out of such a feed costs a scan of it and finds none (issue 19). Either way the parse
+    is the reference's."""
+    from kara_tui.ical.expand import triage
+
+    body = _birthdays(old_singles)
+    _fast_and_slow(body, FAR)
+    shape = outline(body)
+    assert shape is not None
+    calls: list[int] = []
+    scan = triage.groups_outside
+    monkeypatch.setattr(
+        triage,
+        "groups_outside",
+        lambda *args: calls.append(1) or scan(*args),  # type: ignore[func-returns-value]
+    )
+    cut = _without_groups_outside(body, shape, FAR[0], FAR[1])
+    assert bool(calls) is scanned
+    assert (cut is not None) is scanned  # the old singles are left out when it looks
+
+
+def test_a_feed_not_scanned_for_groups_outside_compiles_no_scan() -> None:
+    """The scan's patterns are compiled on first use, not when the parser is imported: a
+    cold sync of a birthdays calendar (or of this year's events) never uses them."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from kara_tui.ical.expand import triage\n"
+        "from kara_tui.ical.parse import parse_feed\n"
+        "parse_feed(sys.stdin.buffer.read(), window_start=datetime(2025, 1, 1, tzinfo=UTC),"
+        " window_end=datetime(2025, 6, 1, tzinfo=UTC))\n"
+        "print(len(triage._KEPT_SCANS))\n"
+    )
+    for body, compiled in ((_birthdays(0), "0"), (_birthdays(20), "1")):
+        done = subprocess.run(
+            [sys.executable, "-c", program], input=body, capture_output=True, check=True
+        )
+        assert done.stdout.decode().strip() == compiled

@@ -32,6 +32,7 @@ from kara_tui.ical.expand.rules import closer_start, rule_instances
 from kara_tui.ical.expand.triage import Split
 from kara_tui.ical.prepare import EventSource
 from kara_tui.ical.timezones import is_date_only
+from kara_tui.ical.values import ONE_DAY
 
 _NO_MOVE = timedelta(0)
 _P = ParamSpec("_P")
@@ -69,6 +70,8 @@ class Reader:
         self._x_wr = x_wr
         self._floating = floating
         self._zones: dict[tuple[str | None, bool], tzinfo] = {}
+        # expand()'s bounds for the rule, by (duration, zone, window): most series share them
+        self._bounds: dict[tuple[timedelta, tzinfo | None, datetime, datetime], Any] = {}
 
     def zone(self, tzid: str | None, utc: bool) -> tzinfo:
         """The zone a wall time with this TZID (or none, when ``utc``) ends up in."""
@@ -100,17 +103,20 @@ class Reader:
     def span(self, event: Simple) -> tuple[Any, Any]:
         """Start and end as recurring-ical-events' EventAdapter sees them (swapped if reversed)."""
         start = self.value(event.start)
-        if event.end is not None:
-            end = self.value(event.end)
-        elif event.duration is not None:
-            end = start + event.duration
-        elif isinstance(start, datetime):
-            end = start
-        else:
-            end = start + timedelta(days=1)
+        end = self._end(event, start)
         if start > end:
             return end, start
         return start, end
+
+    def _end(self, event: Simple, start: Any) -> Any:
+        """The end EventAdapter gives an event starting at ``start`` (its value)."""
+        if event.end is not None:
+            return self.value(event.end)
+        if event.duration is not None:
+            return start + event.duration
+        if isinstance(start, datetime):
+            return start
+        return start + timedelta(days=1)
 
     @_none_on_error
     def expand(
@@ -129,8 +135,9 @@ class Reader:
         when something unusual turns up (a reversed span, more than ``limit``
         occurrences, an error): the full path then decides and reports.
         """
-        start_value, end_value = self.span(master)
-        if self.value(master.start) != start_value:
+        start_value = self.value(master.start)
+        end_value = self._end(master, start_value)
+        if start_value > end_value:
             return None  # DTEND before DTSTART
         exdates = [self.value(x) for x in master.exdates]
         # Series.RecurrenceRules: the rule in the zone of the start, DTSTART always included.
@@ -157,8 +164,14 @@ class Reader:
                 modifications[key] = override
             override_ids.append((override, ids))
         duration = end_value - start_value
-        span_start = convert_to_datetime(window_start - duration, zone)
-        span_stop = convert_to_datetime(window_end, zone)
+        key = (duration, zone, window_start, window_end)
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            bounds = self._bounds[key] = (
+                convert_to_datetime(window_start - duration, zone),
+                convert_to_datetime(window_end, zone),
+            )
+        span_start, span_stop = bounds
         # rruleset().rdate(start) and the rule, each asked for between(span_start, span_stop)
         first = (
             [start]
@@ -181,6 +194,9 @@ class Reader:
             compare_until = until
         else:
             compare_until = None
+        # ... and with a window and instances that are not empty or reversed (its first
+        # branches, which raise or match a point), _overlaps_aware() is two comparisons.
+        overlaps = aware and duration > _NO_MOVE and window_start < window_end
         track_ids = bool(check_ids or modifications)
         # The days those ids fall on: an instance whose day (±1 for its UTC day) is none
         # of them cannot match one, and skips to_recurrence_ids().
@@ -215,9 +231,11 @@ class Reader:
                     if keep_dates:
                         begin, end = convert_to_date(begin), convert_to_date(end)
                     if (
-                        _overlaps_aware(window_start, window_end, begin, end)
+                        (begin < window_end and window_start < end)
+                        if overlaps
+                        else _overlaps_aware(window_start, window_end, begin, end)
                         if aware
-                        else time_span_contains_event(window_start, window_end, begin, end)
+                        else _in_window(window_start, window_end, begin, end)
                     ):
                         out.append((master, begin, end, None))
                 else:
@@ -225,7 +243,7 @@ class Reader:
                         continue
                     returned.add(id(found))
                     begin, end = self.span(found)
-                    if time_span_contains_event(window_start, window_end, begin, end):
+                    if _in_window(window_start, window_end, begin, end):
                         out.append((found, begin, end, self.value(found.recurrence_id)))
                 if len(out) > limit:
                     return None
@@ -235,10 +253,31 @@ class Reader:
             rid = override.recurrence_id
             assert rid is not None  # an override: plain_series() made sure
             begin, end = self.span(override)
-            if time_span_contains_event(window_start, window_end, begin, end):
+            if _in_window(window_start, window_end, begin, end):
                 returned.add(id(override))
                 out.append((override, begin, end, self.value(rid)))
         return out if len(out) <= limit else None
+
+
+def _in_window(span_start: datetime, span_stop: datetime, start: Any, stop: Any) -> bool:
+    """time_span_contains_event() for an aware window, without make_comparable()'s work: four
+    aware datetimes compare as they are, and two dates as midnights in the zone of the
+    window's start, as make_comparable() makes them (not in a pytz zone, which localizes)."""
+    zone = span_start.tzinfo
+    if zone is not None and span_stop.tzinfo is not None:
+        kind = type(start)
+        if kind is type(stop):
+            if kind is datetime:
+                if start.tzinfo is not None and stop.tzinfo is not None:
+                    return _overlaps_aware(span_start, span_stop, start, stop)
+            elif kind is date and not hasattr(zone, "localize"):
+                return _overlaps_aware(
+                    span_start,
+                    span_stop,
+                    datetime(start.year, start.month, start.day, tzinfo=zone),
+                    datetime(stop.year, stop.month, stop.day, tzinfo=zone),
+                )
+    return bool(time_span_contains_event(span_start, span_stop, start, stop))
 
 
 def _overlaps_aware(
@@ -270,7 +309,7 @@ def simple_occurrences(split: Split, reader: Reader, ctx: Context) -> list[Occur
             reader.zone(event.end.tzid, event.end.utc)
         try:
             start, end = reader.span(event)
-            if not time_span_contains_event(window_start, window_end, start, end):
+            if not _in_window(window_start, window_end, start, end):
                 continue
             start_n, end_n, all_day = span_of(start, end, ctx.floating)
         except Exception as error:
@@ -350,6 +389,25 @@ def series_occurrences(
                     event.location,
                     event.busy,
                     event.cancelled,
+                    digest,
+                )
+            )
+            continue
+        if original is None and type(start) is date and type(end) is date and start.year > 999:
+            # recurrence_id_of and span_of for an all-day series' own instance (all of a
+            # birthdays calendar), without strftime (the same text from the year 1000 on)
+            recurrence_id = "%04d%02d%02d" % (start.year, start.month, start.day)  # noqa: UP031 - strftime in half the time
+            if recurrence_id in seen:
+                return None
+            seen.add(recurrence_id)
+            out.append(
+                _occurrence(
+                    event,
+                    uid,
+                    recurrence_id,
+                    start,
+                    end if end > start else start + ONE_DAY,
+                    True,
                     digest,
                 )
             )

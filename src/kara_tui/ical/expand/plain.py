@@ -4,9 +4,10 @@ the window, with the same meaning icalendar and recurring-ical-events give them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from kara_tui.ical.expand.properties import (
@@ -60,12 +61,37 @@ class Simple:
 _PLAIN = _SIMPLE | {"RRULE", "EXDATE", "RECURRENCE-ID"}
 
 
-def read_simple(text: str, clean: Callable[[Any], str]) -> Simple | None:
-    """The event if icalendar would read every property of it plainly; else None."""
+Heads = dict[str, Line | None]
+"""What split_line() makes of a line's name and parameters, by that text (see _split)."""
+
+
+def _split(raw: str, heads: Heads) -> Line | None:
+    """split_line(raw), its name and parameters read once per spelling in ``heads``: a feed
+    writes "DTSTART;TZID=Europe/London" on most of its events.
+
+    Without a quote before the first ':', that ':' ends the parameters (an unquoted
+    parameter value holds none), so the line is plain exactly when its head is.
+    """
+    colon = raw.find(":")
+    if colon > 0 and raw.find(";", 0, colon) > 0 and raw.find('"', 0, colon) < 0:
+        head = raw[:colon]
+        if head in heads:
+            read = heads[head]
+        else:
+            read = heads[head] = split_line(head + ":")
+        return None if read is None else (read[0], read[1], raw[colon + 1 :])
+    return split_line(raw)
+
+
+def read_simple(
+    text: str, clean: Callable[[Any], str], heads: Heads | None = None
+) -> Simple | None:
+    """The event if icalendar would read every property of it plainly; else None.
+    ``heads``: a dict kept for a whole feed (_split), or None."""
     props: dict[str, Line] = {}
     exdates: list[When] = []
     for raw in text.split("\r\n") if text else ():
-        line = split_line(raw)
+        line = split_line(raw) if heads is None else _split(raw, heads)
         if line is None:
             return None
         name = line[0]
@@ -168,7 +194,7 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
     return True
 
 
-def _mixed_byday(parts: dict[str, str]) -> bool:
+def _mixed_byday(parts: Mapping[str, str]) -> bool:
     """Whether BYDAY mixes plain weekdays with numbered ones ("MO,1SU"): dateutil, under
     recurring-ical-events, then yields nothing at all; the full path says what it makes of it."""
     days = parts.get("BYDAY", "").split(",")
@@ -260,12 +286,14 @@ _WEEKDAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
 _BYDAY = re.compile(r"(?:[+-]?[1-5])?(?:MO|TU|WE|TH|FR|SA|SU)")
 
 
-def rule_parts(rule: str) -> dict[str, str] | None:
+@lru_cache(maxsize=4096)
+def rule_parts(rule: str) -> Mapping[str, str] | None:
     """The parts of a rule recurring-ical-events surely expands without error; else None.
 
     Only FREQ, INTERVAL, COUNT, UNTIL, BYDAY and WKST, with values checked: a
     typo ("UNTL"), an odd BY part or a bad value goes to the full path, which
-    reports it.
+    reports it. Read once per rule text: a feed's series share a few spellings (every
+    birthday is FREQ=YEARLY), and triage, plain_series() and expand() each ask for them.
     """
     parts: dict[str, str] = {}
     for item in rule.split(";"):
@@ -298,7 +326,7 @@ def rule_parts(rule: str) -> dict[str, str] | None:
     return parts
 
 
-def _rule_last_day(parts: dict[str, str], start: When, span: timedelta) -> str | None:
+def _rule_last_day(parts: Mapping[str, str], start: When, span: timedelta) -> str | None:
     """The last day any instance of the rule can touch, as "YYYYMMDD"; None if unbounded."""
     freq = parts["FREQ"]
     interval = int(parts.get("INTERVAL", "1"))
@@ -369,6 +397,8 @@ def cannot_reach_values(members: Iterable[Bare | Simple | None], horizon: Horizo
                     return False
                 if first[:8] > horizon.high:
                     continue  # instances never come before DTSTART
+                if "UNTIL" not in parts and "COUNT" not in parts:
+                    return False  # endless: _rule_last_day() has no last day for it
                 rule_last = _rule_last_day(parts, member.start, _wall_span(member))
                 if rule_last is None:
                     return False

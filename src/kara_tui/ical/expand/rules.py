@@ -4,7 +4,7 @@ rule engine (tests/unit/ical/test_fastpath.py holds it to dateutil on random rul
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 
 from dateutil.tz import tzutc
@@ -15,7 +15,7 @@ _WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 
 
 
 def rule_instances(
-    parts: dict[str, str], dtstart: datetime, after: datetime, before: datetime
+    parts: Mapping[str, str], dtstart: datetime, after: datetime, before: datetime
 ) -> list[datetime]:
     """``rrulestr(rule, dtstart=dtstart).between(after, before, inc=True)`` for a DAILY,
     WEEKLY, MONTHLY or YEARLY rule that plain_series() accepted, in a tenth of dateutil's time.
@@ -51,7 +51,7 @@ def rule_instances(
     return out
 
 
-def _day_walk(parts: dict[str, str], dtstart: datetime) -> Iterator[datetime]:
+def _day_walk(parts: Mapping[str, str], dtstart: datetime) -> Iterator[datetime]:
     """A DAILY or WEEKLY rule's candidate instances from ``dtstart`` on, without end: the
     rule's wall-clock time on each matching day, weeks starting on WKST (the first one
     partial, from ``dtstart``'s day), INTERVAL periods apart."""
@@ -91,7 +91,7 @@ def _day_of(after: datetime, dtstart: datetime) -> date | None:
 
 
 def _calendar_walk(
-    parts: dict[str, str], dtstart: datetime, skip_to: date | None
+    parts: Mapping[str, str], dtstart: datetime, skip_to: date | None
 ) -> Iterator[datetime]:
     """A MONTHLY or YEARLY rule's candidate instances, by dateutil's steps: INTERVAL months
     (or years) apart from DTSTART's; in each, the days BYDAY names (every such weekday, or
@@ -125,6 +125,8 @@ def _calendar_walk(
 
 def _month_days(year: int, month: int, byday: list[str] | None, day: int) -> list[int]:
     """The days of one month a MONTHLY or YEARLY rule picks, in order."""
+    if byday is None and day <= 28:
+        return [day]  # every month has it
     length = calendar.monthrange(year, month)[1]
     if byday is None:
         return [day] if day <= length else []
@@ -152,7 +154,7 @@ def until_value(text: str) -> datetime:
     return value.replace(tzinfo=tzutc()) if text.endswith("Z") else value
 
 
-def closer_start(start: datetime, span_start: datetime, parts: dict[str, str]) -> datetime:
+def closer_start(start: datetime, span_start: datetime, parts: Mapping[str, str]) -> datetime:
     """A later DTSTART for the rule that yields the same instances from ``span_start`` on.
 
     dateutil walks every period from DTSTART, so a weekly series from ten years

@@ -13,6 +13,7 @@ from kara_tui.ical.expand.occurrence import clean_text
 from kara_tui.ical.expand.plain import (
     TEXT_PROPERTIES,
     Bare,
+    Heads,
     Horizon,
     Simple,
     cannot_reach,
@@ -84,7 +85,18 @@ def _kept_lines_scan(eol: bytes) -> re.Pattern[bytes]:
 
 
 _ALARM = re.compile(rb"BEGIN:VALARM\n(?:[^\n]*\n)*?END:VALARM\n")  # in the scan's tokens
-_KEPT_SCANS = {b"\r\n": _kept_lines_scan(b"\r\n"), b"\n": _kept_lines_scan(b"\n")}
+
+
+class _Scans(dict[bytes, re.Pattern[bytes]]):
+    """The scan for each line end, compiled when first asked for: a feed whose groups are
+    not looked for (_mostly_outside) never compiles one (a millisecond each)."""
+
+    def __missing__(self, eol: bytes) -> re.Pattern[bytes]:
+        scan = self[eol] = _kept_lines_scan(eol)
+        return scan
+
+
+_KEPT_SCANS = _Scans()
 
 
 class _Heads:
@@ -300,8 +312,9 @@ def split_events(
     counts = Counter(keys)
     split = Split()
     groups: dict[str, list[tuple[int, EventSource, Simple | None]]] = {}
+    heads: Heads = {}
     for index, (source, key) in enumerate(zip(events, keys, strict=True)):
-        simple = read_simple(source.text, clean_text)
+        simple = read_simple(source.text, clean_text, heads)
         if counts[key] > 1:
             groups.setdefault(key, []).append((index, source, simple))
         elif simple is not None and not simple.recurs:
@@ -369,15 +382,26 @@ def without_groups_outside(
 
 
 _START_DAY = re.compile(rb"\nDTSTART[^:\r\n]*:([0-9]{8})")
+_RULE_LINE = re.compile(rb"\nRRULE[;:]([^\r\n]*)", re.IGNORECASE)
 
 
 def _mostly_outside(body: bytes, horizon: Horizon) -> bool:
-    """Whether at least one VEVENT in eight starts outside the window: only then can
-    leaving groups out pay for looking for them (a feed of this year's events cannot)."""
+    """Whether at least one VEVENT in eight starts outside the window, and one in 64 when
+    as many as the feed has endless rules are not counted: only then can leaving groups
+    out pay for looking for them (a feed of this year's events cannot, nor a birthdays
+    calendar, whose yearly series all start long ago and all reach the window). A guess
+    either way changes only the time: what is not left out here, split_events() drops."""
     days = _START_DAY.findall(body)
     low, high = horizon.low.encode(), horizon.high.encode()
     outside = sum(1 for day in days if day < low or day > high)
-    return outside * 8 >= len(days)
+    if outside * 8 < len(days):
+        return False
+    endless = sum(
+        1
+        for rule in _RULE_LINE.findall(body)
+        if b"UNTIL" not in (upper := rule.upper()) and b"COUNT" not in upper
+    )
+    return (outside - endless) * 64 >= len(days)
 
 
 def _utf8(body: bytes) -> bool:
