@@ -43,6 +43,15 @@ from benchmarks.generate import write_feed  # noqa: E402
 # The reference path's libraries (and x-wr-timezone's click): a feed whose every VEVENT takes
 # the fast path, with a plain head (VTIMEZONEs of IANA names), loads none of them (issue 19).
 REFERENCE_LIBRARIES = ["icalendar", "recurring_ical_events", "x_wr_timezone", "click"]
+# And what only the reference path uses: dateutil's rrule (the step counting of compat.py), the
+# watchdog's ctypes; nor does catching MoneyError load the money code (domain/errors.py).
+REFERENCE_ONLY = [
+    "dateutil.rrule",
+    "kara_tui.ical.compat",
+    "kara_tui.ical.watchdog",
+    "ctypes",
+    "kara_tui.domain.money",
+]
 
 
 @pytest.mark.parametrize("mode", ["birthdays", "providers"])
@@ -64,6 +73,10 @@ def test_a_cold_sync_of_a_fast_path_feed_loads_no_icalendar_library(
     assert "kara_tui.ical.parse" in run.loaded  # it did parse
     assert sorted(m for m in REFERENCE_LIBRARIES if m in run.loaded) == []
     assert "kara_tui.ical.expand.reference" not in run.loaded
+    assert sorted(m for m in REFERENCE_ONLY if m in run.loaded) == []
+    assert "json" not in run.loaded  # only a feed's problems are stored as JSON: it has none
+    if mode == "birthdays":  # no UNTIL in UTC: dateutil's tzutc is not needed
+        assert "dateutil.tz" not in run.loaded
 
 
 def test_a_feed_the_fast_path_leaves_to_icalendar_still_loads_it(

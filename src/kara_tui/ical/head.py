@@ -11,7 +11,7 @@ None and icalendar reads the head as before. tests/unit/ical/test_head.py holds 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kara_tui.ical.expand.values import known_zone
 
@@ -26,8 +26,7 @@ _ZONE_TEXT = frozenset({"TZURL", "X-LIC-LOCATION"})
 _RULE_TEXT = frozenset({"TZNAME", "COMMENT"})
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
+class Head(NamedTuple):  # a NamedTuple: a dataclass costs more to define than to read a head
     """The head's PRODID ("" for none) and the TZIDs of its VTIMEZONEs, in order."""
 
     prodid: str

@@ -12,7 +12,6 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast
 
 from kara_tui.ical.budget import SERIES_OCCURRENCES, SERIES_SECONDS, Budget, FeedTooCostly
-from kara_tui.ical.compat import know_zones_by_name
 from kara_tui.ical.expand.fast import Reader, series_occurrences, simple_occurrences
 from kara_tui.ical.expand.occurrence import (
     NOTE_PREFIX,
@@ -38,7 +37,6 @@ from kara_tui.ical.timezones import (
     localize_value,
     zone_name,
 )
-from kara_tui.ical.watchdog import Watchdog
 from kara_tui.ical.zones import to_iana
 
 if TYPE_CHECKING:  # icalendar, recurring-ical-events and x-wr-timezone are the reference path:
@@ -108,6 +106,8 @@ def _parse_header(prepared: Prepared, problems: list[Problem]) -> Calendar:
 def _header(text: str) -> tuple[Calendar, tuple[str, ...]]:
     from icalendar import Calendar
 
+    from kara_tui.ical.compat import know_zones_by_name
+
     know_zones_by_name()  # the first VTIMEZONE would read every zone file on the system
     head = "BEGIN:VCALENDAR\r\n" + text
     try:
@@ -128,6 +128,8 @@ def _parse_events(sources: list[EventSource], problems: list[Problem]) -> list[E
     if not sources:
         return []
     from icalendar import Calendar, Event
+
+    from kara_tui.ical.compat import know_zones_by_name
 
     know_zones_by_name()  # the head may have been read without icalendar
     text = "BEGIN:VCALENDAR\r\n" + "\r\n".join(s.ical() for s in sources) + "\r\nEND:VCALENDAR\r\n"
@@ -492,6 +494,7 @@ def _parse_feed(
     budget.store(len(occurrences))
     if members:  # what the fast path left to the reference: icalendar + recurring-ical-events
         from kara_tui.ical.expand.reference import Expander, group_members
+        from kara_tui.ical.watchdog import Watchdog
 
         with Watchdog() as watchdog:
             expander = Expander(

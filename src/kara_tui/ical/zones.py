@@ -142,11 +142,10 @@ DISPLAY_NAMES: dict[str, str] = {
     "nuku'alofa": "Pacific/Tongatapu",
 }
 
-# "(UTC+01:00) ...", "(GMT-05:00) ...", "UTC+11", "GMT+0100"
-_OFFSET_PREFIX = re.compile(
-    r"^\(?\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?\s*\)?\s*"
-)
-_TOKEN_SPLIT = re.compile(r"\s*(?:[,;:/&]|\band\b)\s*")
+# "(UTC+01:00) ...", "(GMT-05:00) ...", "UTC+11", "GMT+0100". Patterns compiled on first use
+# (re keeps them): only a TZID that is no IANA name needs them.
+_OFFSET_PREFIX = r"^\(?\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?\s*\)?\s*"
+_TOKEN_SPLIT = r"\s*(?:[,;:/&]|\band\b)\s*"
 
 
 @cache
@@ -187,7 +186,7 @@ def fixed_offset(tzid: str) -> tzinfo | None:
     and are not fixed, so they return None.
     """
     name = clean_tzid(tzid)
-    match = _OFFSET_PREFIX.match(name)
+    match = re.match(_OFFSET_PREFIX, name)
     if match is None or match.group(1) is None:
         return None
     if "/" in name[match.end() :] and re.search(r"[+-]\d", name[match.end() :]):
@@ -230,7 +229,7 @@ def to_iana(tzid: str) -> zoneinfo.ZoneInfo | None:
     windows = _windows_folded()
     if folded in windows:
         return iana(windows[folded])
-    match = _OFFSET_PREFIX.match(name)
+    match = re.match(_OFFSET_PREFIX, name)
     rest = name[match.end() :] if match else name
     rest_folded = re.sub(r"\s+", " ", rest).strip().casefold()
     for candidate in (rest_folded, rest_folded.replace(";", ",")):
@@ -239,7 +238,7 @@ def to_iana(tzid: str) -> zoneinfo.ZoneInfo | None:
         if candidate in windows:
             return iana(windows[candidate])
     index = _city_index()
-    for token in _TOKEN_SPLIT.split(rest_folded):
+    for token in re.split(_TOKEN_SPLIT, rest_folded):
         token = re.sub(r"\(.*?\)", "", token).strip()
         if token in DISPLAY_NAMES:
             return iana(DISPLAY_NAMES[token])
