@@ -31,30 +31,18 @@ from typing import Any, Protocol
 
 from dateutil import rrule as _rrule
 
-# recurring-ical-events' own value helpers, read by the reference path; the fast path has its
-# own (ical/expand/values.py), held to these. icalendar and recurring-ical-events are loaded
-# on the first use of one of them (module __getattr__), so the rule counting below, which
-# every parse installs, loads neither.
-_UTIL_NAMES = frozenset(
-    {
-        "compare_greater",
-        "convert_to_date",
-        "convert_to_datetime",
-        "get_any",
-        "is_date",
-        "time_span_contains_event",
-        "to_recurrence_ids",
-    }
-)
-
 
 def __getattr__(name: str) -> Any:
-    if name in _UTIL_NAMES:
-        from recurring_ical_events import util
-
-        return getattr(util, name)
+    """recurring-ical-events' own value helpers (``compat.time_span_contains_event`` and the
+    like), read by the reference path, loaded on first use; the fast path has its own
+    (ical/expand/values.py), held to these."""
     if name == "_ZoneinfoByName":
         return _zoneinfo_by_name()
+    if not name.startswith("_"):
+        from recurring_ical_events import util
+
+        if callable(getattr(util, name, None)):
+            return getattr(util, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

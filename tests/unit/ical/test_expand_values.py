@@ -138,20 +138,13 @@ def value_texts(draw: st.DrawFn) -> str:
 
 @settings(max_examples=examples(600), deadline=None)
 @given(value_texts())
-def test_random_values_are_read_as_icalendar_reads_them_or_left_to_it(text: str) -> None:
-    ours = values.read_value(text)
+def test_random_values_and_durations_are_read_as_icalendar_reads_them_or_left_to_it(
+    text: str,
+) -> None:
     kind, theirs = _library_value(text)
-    if ours is not None:
-        assert kind == "ok" and _same(ours, theirs)
-
-
-@settings(max_examples=examples(300), deadline=None)
-@given(value_texts())
-def test_durations_are_read_as_icalendar_reads_them(text: str) -> None:
-    ours = values.read_duration(text)
-    kind, theirs = _library_value(text)
-    if ours is not None:
-        assert kind == "ok" and _same(ours, theirs)
+    for ours in (values.read_value(text), values.read_duration(text)):
+        if ours is not None:
+            assert kind == "ok" and _same(ours, theirs)
 
 
 @pytest.mark.parametrize(

@@ -15,17 +15,15 @@ from kara_tui.ical.parse import _header
 from kara_tui.ical.prepare import NotICalendar, prepare
 from kara_tui.ical.timezones import ZoneResolver
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
-from corpus_helpers import corpus_files
+ROOT = Path(__file__).resolve().parents[3]
+for folder in (ROOT, ROOT / "tests" / "corpus"):  # benchmarks/ and the corpus helpers
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
-LONDON = (
-    "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\nX-LIC-LOCATION:Europe/London\r\n"
-    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0000\r\nTZOFFSETTO:+0100\r\nTZNAME:BST\r\n"
-    "DTSTART:19700329T010000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
-    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nTZNAME:GMT\r\n"
-    "DTSTART:19701025T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
-    "END:VTIMEZONE\r\n"
-)
+from benchmarks.generate import _VTIMEZONES  # noqa: E402 - Google's, as benchmarks write them
+from corpus_helpers import corpus_files  # noqa: E402
+
+LONDON = _VTIMEZONES["Europe/London"]
 EVENT = "BEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:20261207\r\nEND:VEVENT\r\n"
 
 

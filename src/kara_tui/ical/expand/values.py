@@ -20,6 +20,8 @@ from collections.abc import Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from kara_tui.ical.zones import iana
+
 Time = date | datetime
 
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")  # what icalendar's zoneinfo provider puts on a "Z" time
@@ -98,12 +100,9 @@ def known_zone(tzid: str | None, utc: bool) -> tzinfo | None:
         return UTC_ZONE if utc else None
     if _IANA_NAME.fullmatch(tzid) is None or tzid == "posixrules":
         return None
-    if tzid.startswith(("posix/", "right/")) or len(tzid) > 64:
+    if tzid.startswith(("posix/", "right/")):
         return None
-    try:
-        return zoneinfo.ZoneInfo(tzid)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return None
+    return iana(tzid)
 
 
 def unescape_backslash(text: str) -> str:
@@ -160,12 +159,18 @@ def make_comparable(times: Sequence[Time]) -> Sequence[Time]:
 
 
 def time_span_contains_event(
-    span_start: Time, span_stop: Time, event_start: Time, event_stop: Time
+    span_start: Time,
+    span_stop: Time,
+    event_start: Time,
+    event_stop: Time,
+    comparable: bool = False,
 ) -> bool:
-    """Whether an event overlaps a span: stops exclusive, an empty event at the start inside."""
-    span_start, span_stop, event_start, event_stop = make_comparable(
-        (span_start, span_stop, event_start, event_stop)
-    )
+    """Whether an event overlaps a span: stops exclusive, an empty event at the start inside.
+    ``comparable``: the four are known comparable as they are (make_comparable() is skipped)."""
+    if not comparable:
+        span_start, span_stop, event_start, event_stop = make_comparable(
+            (span_start, span_stop, event_start, event_stop)
+        )
     if event_start > event_stop:
         raise PeriodEndBeforeStart(
             f"the event must start before it ends(start: {event_start} end: {event_stop})"
