@@ -112,10 +112,7 @@ def test_the_calendar_parses_its_arguments_without_any_command_module() -> None:
         "after = sorted(m for m in sys.modules if m.startswith('kara_tui.cli.'))\n"
         "print(before, after)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert out.stdout.strip() == (
+    assert _printed(probe).strip() == (
         "['kara_tui.cli.context'] "
         "['kara_tui.cli.args', 'kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
     )
@@ -144,12 +141,17 @@ def test_log_scrubbing_waits_for_logging_and_is_in_place_when_it_is_imported() -
         "print(logging.__spec__.origin.endswith('logging/__init__.py'), logging.LogRecord.__name__)\n"
         "print(any(type(f).__name__ == '_ScrubOnImport' for f in sys.meta_path))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert out.stdout.splitlines() == [
+    assert _printed(probe).splitlines() == [
         "False",
         "GET https://cal.example.com/… for A.Sm.",
         "True LogRecord",
         "False",
     ]
+
+
+def _printed(probe: str) -> str:
+    """What a fresh interpreter running ``probe`` prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return out.stdout
