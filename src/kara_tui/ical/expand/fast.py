@@ -220,10 +220,8 @@ class Reader:
                     if keep_dates:
                         begin, end = convert_to_date(begin), convert_to_date(end)
                     if (
-                        time_span_contains_event(
-                            window_start, window_end, begin, end, comparable=True
-                        )
-                        if aware  # four aware datetimes: make_comparable() would be a no-op
+                        _overlaps_aware(window_start, window_end, begin, end)
+                        if aware
                         else time_span_contains_event(window_start, window_end, begin, end)
                     ):
                         out.append((master, begin, end, None))
@@ -246,6 +244,22 @@ class Reader:
                 returned.add(id(override))
                 out.append((override, begin, end, self.value(rid)))
         return out if len(out) <= limit else None
+
+
+def _overlaps_aware(
+    span_start: datetime, span_stop: datetime, start: datetime, stop: datetime
+) -> bool:
+    """time_span_contains_event() for four aware datetimes, where make_comparable() is a no-op."""
+    if start > stop or span_start > span_stop:
+        # raises as it does
+        return bool(time_span_contains_event(span_start, span_stop, start, stop))
+    if start == stop:
+        if span_start == span_stop:
+            return start == span_start
+        return span_start <= start < span_stop
+    if span_start == span_stop:
+        return start <= span_start < stop
+    return start < span_stop and span_start < stop
 
 
 def simple_occurrences(split: Split, reader: Reader, ctx: Context) -> list[Occurrence]:
