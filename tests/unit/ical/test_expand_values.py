@@ -197,6 +197,12 @@ def test_text_is_unescaped_as_icalendar_unescapes_it(text: str) -> None:
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 SYDNEY = zoneinfo.ZoneInfo("Australia/Sydney")
+try:  # a window given in a pytz zone (icalendar may bring pytz): localize() and normalize()
+    import pytz  # type: ignore[import-untyped]
+
+    PYTZ_ZONES: list[Any] = [pytz.timezone("America/New_York")]
+except ImportError:
+    PYTZ_ZONES = []
 
 naive = st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2100, 1, 1))
 times = st.one_of(
@@ -208,6 +214,7 @@ times = st.one_of(
         st.sampled_from([LONDON, SYDNEY, values.UTC_ZONE, UTC, timezone(timedelta(hours=-5))]),
         st.integers(0, 1),
     ),
+    *(st.builds(zone.localize, naive) for zone in PYTZ_ZONES),
 )
 # Four values near one another, so that spans overlap and touch often.
 near = st.builds(
@@ -246,7 +253,7 @@ def test_comparisons_are_recurring_ical_events_own(first: Any, second: Any) -> N
     assert _outcome(values.compare_greater, first, second) == _outcome(
         util.compare_greater, first, second
     )
-    for zone in (None, LONDON, values.UTC_ZONE):
+    for zone in (None, LONDON, values.UTC_ZONE, *PYTZ_ZONES):
         assert _outcome(values.convert_to_datetime, first, zone) == _outcome(
             util.convert_to_datetime, first, zone
         )

@@ -110,7 +110,7 @@ def unescape_backslash(text: str) -> str:
     return _UNESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
 
 
-# -- recurring_ical_events.util, for zones that are not pytz (icalendar's zoneinfo provider) --
+# -- recurring_ical_events.util --------------------------------------------------------------
 
 
 def is_date(time: Any) -> bool:
@@ -130,17 +130,16 @@ def convert_to_datetime(time: Time, zone: tzinfo | None) -> datetime:
         time = datetime(time.year, time.month, time.day)  # noqa: DTZ001 - zone applied next
     if time.tzinfo is None:
         if zone is not None:
-            _no_pytz(zone)
+            if hasattr(zone, "localize"):  # a pytz zone (a window given in one): localize()
+                localized: datetime = zone.localize(time)
+                return localized
             return time.replace(tzinfo=zone)
     elif zone is None:
-        _no_pytz(time.tzinfo)
+        if hasattr(time.tzinfo, "localize"):  # pytz: normalize() first
+            normalized: datetime = time.tzinfo.normalize(time)  # type: ignore[attr-defined]  # pytz's
+            return normalized.replace(tzinfo=None)
         return time.replace(tzinfo=None)
     return time
-
-
-def _no_pytz(zone: tzinfo) -> None:
-    if hasattr(zone, "localize"):  # pytz needs localize()/normalize(): the library's own way
-        raise TypeError("a pytz zone: use recurring_ical_events.util")
 
 
 def make_comparable(times: Sequence[Time]) -> Sequence[Time]:
