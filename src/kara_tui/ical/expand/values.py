@@ -193,8 +193,10 @@ def compare_greater(first: Time, second: Time) -> bool:
     return first > second
 
 
-def to_recurrence_ids(time: Time) -> tuple[datetime, ...]:
-    """The keys an instance is known by: its UTC wall time first, then its own wall time."""
+def to_recurrence_ids(time: Time) -> tuple[Any, ...]:
+    """The keys an instance is known by: its UTC wall time first, then its own wall time
+    (naive datetimes; typed loosely, as the library's helper was to the fast path, whose
+    loop variables hold these keys and others)."""
     if not isinstance(time, datetime):
         return (convert_to_datetime(time, None),)
     if time.tzinfo is None:
