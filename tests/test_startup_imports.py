@@ -112,10 +112,46 @@ def test_the_calendar_parses_its_arguments_without_any_command_module() -> None:
         "after = sorted(m for m in sys.modules if m.startswith('kara_tui.cli.'))\n"
         "print(before, after)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert out.stdout.strip() == (
+    assert _printed(probe).strip() == (
         "['kara_tui.cli.context'] "
         "['kara_tui.cli.args', 'kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
     )
+
+
+def test_log_scrubbing_waits_for_logging_and_is_in_place_when_it_is_imported() -> None:
+    """A command that loads nothing that logs (a `feeds sync` of a local file) does not import
+    logging for the scrubbing; whatever imports it first gets it with the scrubbing factory
+    already in place, before any record can be made."""
+    probe = (
+        "import sys\n"
+        "from kara_tui.crash import install_log_scrubbing, remember_names\n"
+        "install_log_scrubbing()\n"
+        "install_log_scrubbing()  # twice is once\n"
+        "print('logging' in sys.modules)\n"
+        "import logging.handlers  # a submodule first, as libraries often do\n"
+        "remember_names(['Anna Smith'])\n"
+        "records = []\n"
+        "class Keep(logging.Handler):\n"
+        "    def emit(self, record):\n"
+        "        records.append(self.format(record))\n"
+        "log = logging.getLogger('kara-test')\n"
+        "log.addHandler(Keep())\n"
+        "log.warning('GET %s for %s', 'https://u:pw@cal.example.com/secret/a.ics', 'Anna Smith')\n"
+        "print(records[0])\n"
+        "print(logging.__spec__.origin.endswith('logging/__init__.py'), logging.LogRecord.__name__)\n"
+        "print(any(type(f).__name__ == '_ScrubOnImport' for f in sys.meta_path))\n"
+    )
+    assert _printed(probe).splitlines() == [
+        "False",
+        "GET https://cal.example.com/… for A.Sm.",
+        "True LogRecord",
+        "False",
+    ]
+
+
+def _printed(probe: str) -> str:
+    """What a fresh interpreter running ``probe`` prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return out.stdout

@@ -7,18 +7,22 @@ error: an exception's message and local variables can quote both.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
+import sys
 import threading
-import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from kara_tui import paths
 from kara_tui.domain.privacy import redact
 from kara_tui.files import write_private
+
+if TYPE_CHECKING:
+    import logging
 
 EXIT_CRASHED = 70  # EX_SOFTWARE: an internal error
 
@@ -35,7 +39,7 @@ def report_crash(exc: BaseException) -> Path:
 def report_stuck(what: str) -> Path:
     """A crash log for a process that is about to be ended because ``what`` did not finish:
     where each thread was (file, line, function and source line only); return its path."""
-    import sys
+    import traceback  # a crash's only: kept out of every command's start-up
 
     lines = [f"{what}; where each thread was:"]
     names = {t.ident: t.name for t in threading.enumerate()}
@@ -58,6 +62,8 @@ def _write_log(text: str) -> Path:
 
 def redacted_traceback(exc: BaseException) -> str:
     """File, line, function and source line of each frame, and each error's type: nothing else."""
+    import traceback  # a crash's only: kept out of every command's start-up
+
     lines = ["Traceback (most recent call last):"]
     error: BaseException | None = exc
     seen: set[int] = set()
@@ -115,14 +121,59 @@ def install_log_scrubbing() -> None:
 
     A record factory rather than a handler filter: it holds whatever handlers someone adds
     later. An exception attached to a record is reduced to its type, since its message can
-    quote a name or a URL.
+    quote a name or a URL. When ``logging`` is not loaded yet, the factory is put in place as
+    the module is first imported, before anyone can log (``_ScrubOnImport``): a command that
+    loads nothing that logs (a `feeds sync` of a local file) does not import it (issue 19).
     """
-    current = logging.getLogRecordFactory()
+    module = sys.modules.get("logging")
+    if module is not None:
+        _scrub_records(module)
+    elif not any(isinstance(finder, _ScrubOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _ScrubOnImport())
+
+
+class _ScrubOnImport:
+    """A finder at the head of ``sys.meta_path`` that finds nothing itself: when ``logging``
+    is imported, it hands over the module's own spec with a loader that installs the
+    scrubbing factory right after the module has run, then leaves ``sys.meta_path``."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "logging":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ScrubbingLoader(spec.loader)  # type: ignore[assignment]  # a Loader by duck typing
+        return spec
+
+
+class _ScrubbingLoader:
+    """The stdlib loader of ``logging``, installing the scrubbing factory once it has run."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        _scrub_records(module)
+
+    def __getattr__(self, name: str) -> Any:  # get_source, is_package, ...: the real loader's
+        return getattr(self._loader, name)
+
+
+def _scrub_records(module: ModuleType) -> None:
+    """Put the scrubbing record factory of install_log_scrubbing() in ``logging`` (``module``)."""
+    current = module.getLogRecordFactory()
     if getattr(current, "_kara_scrubs", False):
         return
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = current(*args, **kwargs)
+        record: logging.LogRecord = current(*args, **kwargs)
         try:
             message = record.getMessage()
         except Exception:  # a broken format string must not lose the record
@@ -136,4 +187,4 @@ def install_log_scrubbing() -> None:
         return record
 
     factory._kara_scrubs = True  # type: ignore[attr-defined]  # our mark on a plain function
-    logging.setLogRecordFactory(factory)
+    module.setLogRecordFactory(factory)

@@ -17,7 +17,7 @@ from kara_tui.config import ConfigError, Settings, SmtpSettings, load
 from kara_tui.crash import EXIT_CRASHED, crash_sentence, report_crash
 from kara_tui.db.engine import StorageError
 from kara_tui.domain import DomainError
-from kara_tui.domain.money import MoneyError
+from kara_tui.domain.errors import MoneyError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -171,6 +170,8 @@ def professional_json(p: Professional) -> dict[str, Any]:
 
 
 def dump(document: Any) -> None:
+    import json  # --json only
+
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from kara_tui.domain.errors import MoneyError as MoneyError  # its home: catching it loads no money
+
 # Currencies whose minor unit is not 1/100. Everything else uses two decimals.
 _EXPONENT = {
     "JPY": 0,
@@ -28,10 +30,6 @@ MAX_MINOR = 999_999_999
 _HOW = "write it like 90.00"
 # How audit entries written before issue 11 kept a fee: minor units and a code ("8000 GBP").
 _LEGACY_AUDIT = re.compile(r"^(-?[0-9]+) ([A-Z]{3})$", re.ASCII)
-
-
-class MoneyError(ValueError):
-    """An amount or currency a person typed that cannot be money."""
 
 
 def exponent(currency: str) -> int:

@@ -14,8 +14,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from kara_tui.ical.compat import metering
-
 SERIES_OCCURRENCES = 20_000
 """Occurrences one series may have in the window (a series cut there says so in a note):
 a FREQ=MINUTELY rule is the usual feed bomb, and a daily rule needs under 500."""
@@ -90,6 +88,8 @@ class Budget:
     @contextmanager
     def series(self) -> Iterator[None]:
         """Meter the rule walks of one series in this thread."""
+        from kara_tui.ical.compat import metering  # dateutil's rrule: the reference path's
+
         self._series_start = self.used
         self._stop_at = min(self.used + self.series_steps, self.steps)
         metering(self)

@@ -30,23 +30,26 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from dateutil import rrule as _rrule
-from icalendar.timezone import tzp as _tzp
-from icalendar.timezone.zoneinfo import ZONEINFO as _ZONEINFO
-from recurring_ical_events import EventAdapter
-from recurring_ical_events import util as _util
 
-# recurring-ical-events' own value helpers: the fast path must compare as it does.
-compare_greater: Any = _util.compare_greater
-convert_to_date: Any = _util.convert_to_date
-convert_to_datetime: Any = _util.convert_to_datetime
-get_any: Any = _util.get_any
-is_date: Any = _util.is_date
-time_span_contains_event: Any = _util.time_span_contains_event
-to_recurrence_ids: Any = _util.to_recurrence_ids
+
+def __getattr__(name: str) -> Any:
+    """recurring-ical-events' own value helpers (``compat.time_span_contains_event`` and the
+    like), read by the reference path, loaded on first use; the fast path has its own
+    (ical/expand/values.py), held to these."""
+    if name == "_ZoneinfoByName":
+        return _zoneinfo_by_name()
+    if not name.startswith("_"):
+        from recurring_ical_events import util
+
+        if callable(getattr(util, name, None)):
+            return getattr(util, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def event_span(event: Any) -> tuple[Any, Any]:
     """A VEVENT's start and end as recurring-ical-events reads them (DURATION, all-day, swaps)."""
+    from recurring_ical_events import EventAdapter
+
     adapter = EventAdapter(event)
     return adapter.start, adapter.end
 
@@ -204,19 +207,32 @@ def _moved_start(rule: Any, window_start: datetime, span: timedelta) -> datetime
         return None
 
 
-class _ZoneinfoByName(_ZONEINFO):
-    """icalendar's zoneinfo provider, knowing a zone by loading it alone."""
+_zoneinfo_class: list[type] = []
 
-    def knows_timezone_id(self, tzid: str) -> bool:
-        """``tzid in zoneinfo.available_timezones()``, without reading every zone file."""
-        parts = tzid.split("/")
-        if tzid == "posixrules" or parts[0] in ("posix", "right") or {"", ".", ".."} & {*parts}:
-            return False  # what available_timezones() leaves out, and no path tricks
-        try:
-            zoneinfo.ZoneInfo(tzid)
-        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-            return False
-        return True
+
+def _zoneinfo_by_name() -> type:
+    """icalendar's zoneinfo provider, knowing a zone by loading it alone (made on first use,
+    as its base is icalendar's)."""
+    if _zoneinfo_class:
+        return _zoneinfo_class[0]
+    from icalendar.timezone.zoneinfo import ZONEINFO
+
+    class _ZoneinfoByName(ZONEINFO):
+        """icalendar's zoneinfo provider, knowing a zone by loading it alone."""
+
+        def knows_timezone_id(self, tzid: str) -> bool:
+            """``tzid in zoneinfo.available_timezones()``, without reading every zone file."""
+            parts = tzid.split("/")
+            if tzid == "posixrules" or parts[0] in ("posix", "right") or {"", ".", ".."} & {*parts}:
+                return False  # what available_timezones() leaves out, and no path tricks
+            try:
+                zoneinfo.ZoneInfo(tzid)
+            except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+                return False
+            return True
+
+    _zoneinfo_class.append(_ZoneinfoByName)
+    return _ZoneinfoByName
 
 
 _by_name = threading.Lock()
@@ -229,7 +245,9 @@ def know_zones_by_name() -> None:
     feeds defined), and only while icalendar uses zoneinfo, its default."""
     if _by_name_done:
         return
+    from icalendar.timezone import tzp
+
     with _by_name:
-        if not _by_name_done and _tzp.name == "zoneinfo":
-            _tzp.use(_ZoneinfoByName())
+        if not _by_name_done and tzp.name == "zoneinfo":
+            tzp.use(_zoneinfo_by_name()())
         _by_name_done.append(True)

@@ -9,14 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, cast
-
-import x_wr_timezone
-from icalendar import Calendar, Event, Timezone
-from icalendar import GloballyUniqueTZIDGuessed as _GUESSED_TZID
+from typing import TYPE_CHECKING, Any, cast
 
 from kara_tui.ical.budget import SERIES_OCCURRENCES, SERIES_SECONDS, Budget, FeedTooCostly
-from kara_tui.ical.compat import know_zones_by_name
 from kara_tui.ical.expand.fast import Reader, series_occurrences, simple_occurrences
 from kara_tui.ical.expand.occurrence import (
     NOTE_PREFIX,
@@ -28,8 +23,8 @@ from kara_tui.ical.expand.occurrence import (
     plural,
 )
 from kara_tui.ical.expand.properties import uid_key
-from kara_tui.ical.expand.reference import Expander, Member, expand_whole, group_members
 from kara_tui.ical.expand.triage import split_events, without_groups_outside
+from kara_tui.ical.head import read_head
 from kara_tui.ical.outline import Outline, select
 from kara_tui.ical.outline import outline as outline_of
 from kara_tui.ical.parts import part_bodies
@@ -42,8 +37,13 @@ from kara_tui.ical.timezones import (
     localize_value,
     zone_name,
 )
-from kara_tui.ical.watchdog import Watchdog
 from kara_tui.ical.zones import to_iana
+
+if TYPE_CHECKING:  # icalendar, recurring-ical-events and x-wr-timezone are the reference path:
+    # loaded when a feed has an event or a head the fast path leaves to them (issue 19)
+    from icalendar import Calendar, Event
+
+    from kara_tui.ical.expand.reference import Member
 
 __all__ = [  # what callers import from here; the expansion itself lives in ical/expand/
     "NOTE_PREFIX",
@@ -104,6 +104,10 @@ def _parse_header(prepared: Prepared, problems: list[Problem]) -> Calendar:
 
 @lru_cache(maxsize=8)
 def _header(text: str) -> tuple[Calendar, tuple[str, ...]]:
+    from icalendar import Calendar
+
+    from kara_tui.ical.compat import know_zones_by_name
+
     know_zones_by_name()  # the first VTIMEZONE would read every zone file on the system
     head = "BEGIN:VCALENDAR\r\n" + text
     try:
@@ -123,6 +127,11 @@ def _parse_events(sources: list[EventSource], problems: list[Problem]) -> list[E
     """
     if not sources:
         return []
+    from icalendar import Calendar, Event
+
+    from kara_tui.ical.compat import know_zones_by_name
+
+    know_zones_by_name()  # the head may have been read without icalendar
     text = "BEGIN:VCALENDAR\r\n" + "\r\n".join(s.ical() for s in sources) + "\r\nEND:VCALENDAR\r\n"
     try:
         calendar = Calendar.from_ical(text)
@@ -149,6 +158,8 @@ def _parse_events(sources: list[EventSource], problems: list[Problem]) -> list[E
 
 def _parse_header_parts(head: str, problems: list[Problem]) -> Calendar:
     """Calendar properties and each VTIMEZONE on their own, so one bad zone costs only itself."""
+    from icalendar import Calendar, Timezone
+
     first, _, zones = head.partition("\r\nBEGIN:VTIMEZONE\r\n")
     try:
         calendar = Calendar.from_ical(first + "\r\nEND:VCALENDAR\r\n")
@@ -207,18 +218,24 @@ def _events(
                 f" {'was' if copies == 1 else 'were'} ignored",
             )
         )
-    header = _parse_header(prepared, problems)
-    timezones = [c for c in header.subcomponents if isinstance(c, Timezone)]
-    resolver = ZoneResolver(timezones, default_tz)
+    head = read_head(prepared.header)
+    if head is None:  # a head of an unusual form: icalendar reads it
+        from icalendar import Timezone
+
+        header = _parse_header(prepared, problems)
+        timezones = [c for c in header.subcomponents if isinstance(c, Timezone)]
+        resolver = ZoneResolver(timezones, default_tz)
+        prodid = header.get("PRODID")
+        prodid_text = "" if prodid is None else str(prodid)
+    else:
+        resolver = ZoneResolver((), default_tz, head.zone_ids)
+        prodid_text = head.prodid
     x_wr = to_iana(prepared.x_wr_timezone) if prepared.x_wr_timezone else None
     if prepared.x_wr_timezone and x_wr is None:
         problems.append(
             Problem("", f"the calendar's time zone {prepared.x_wr_timezone!r} is unknown")
         )
-    prodid = header.get("PRODID")
-    floating, floating_note = floating_zone(
-        resolver, x_wr, default_tz, "" if prodid is None else str(prodid)
-    )
+    floating, floating_note = floating_zone(resolver, x_wr, default_tz, prodid_text)
     if floating_note is not None:
         problems.append(Problem("", floating_note))
     ctx = Context(window_start, window_end, floating, problems)
@@ -247,6 +264,9 @@ def _events(
         drop_broken(event)
         localize_event(event, resolver, None)
     if x_wr is not None and events:
+        import x_wr_timezone
+        from icalendar import Calendar
+
         calendar = Calendar()
         calendar.subcomponents = list(events)
         events = list(x_wr_timezone.to_standard(calendar, timezone=x_wr).subcomponents)
@@ -258,11 +278,15 @@ def _events(
                 "", f"time zone {tzid!r} is unknown; its times were read as {zone_name(default_tz)}"
             )
         )
-    members = [
-        Member(event, source)
-        for event, source in zip(events, sources, strict=True)
-        if "X-KARA-UNREADABLE" not in event
-    ]
+    members: list[Member] = []
+    if events:
+        from kara_tui.ical.expand.reference import Member
+
+        members = [
+            Member(event, source)
+            for event, source in zip(events, sources, strict=True)
+            if "X-KARA-UNREADABLE" not in event
+        ]
     return prepared, members, ctx, done
 
 
@@ -362,8 +386,11 @@ def parse_feed(
                 result = _parse_some(body, only, outline, common)
         except FeedTooCostly as error:
             raise FeedUnreadable(f"the feed is too costly to read: {error}") from None
+    guessed: type[Warning] = Warning
+    if caught:
+        from icalendar import GloballyUniqueTZIDGuessed as guessed
     notes = dict.fromkeys(
-        _warning_note(w.message) for w in caught if not issubclass(w.category, _GUESSED_TZID)
+        _warning_note(w.message) for w in caught if not issubclass(w.category, guessed)
     )
     result.problems.extend(Problem("", note) for note in notes)
     return result
@@ -465,20 +492,24 @@ def _parse_feed(
     if budget is None:
         budget = Budget()
     budget.store(len(occurrences))
-    with Watchdog() as watchdog:
-        expander = Expander(
-            ctx, watchdog, max_occurrences_per_series, max_seconds_per_series, budget
-        )
-        for uid, group in group_members(members).items():
-            try:
-                found = expander.group(uid, group)
-            except FeedTooCostly:
-                raise
-            except Exception as error:
-                ctx.problems.append(Problem(uid, f"skipped an event: {error_said(error)}"))
-                continue
-            budget.store(len(found))
-            occurrences.extend(found)
+    if members:  # what the fast path left to the reference: icalendar + recurring-ical-events
+        from kara_tui.ical.expand.reference import Expander, group_members
+        from kara_tui.ical.watchdog import Watchdog
+
+        with Watchdog() as watchdog:
+            expander = Expander(
+                ctx, watchdog, max_occurrences_per_series, max_seconds_per_series, budget
+            )
+            for uid, group in group_members(members).items():
+                try:
+                    found = expander.group(uid, group)
+                except FeedTooCostly:
+                    raise
+                except Exception as error:
+                    ctx.problems.append(Problem(uid, f"skipped an event: {error_said(error)}"))
+                    continue
+                budget.store(len(found))
+                occurrences.extend(found)
     return ParseResult(
         occurrences=_dedupe(occurrences, ctx.problems),
         problems=_once_per_kind(ctx.problems),
@@ -513,6 +544,8 @@ def expand_reference(
     and benchmarks compare :func:`parse_feed` against it; never use it on
     untrusted feeds.
     """
+    from kara_tui.ical.expand.reference import expand_whole
+
     _, members, ctx, _ = _events(body, window_start, window_end, default_tz, fast=False)
     return _dedupe(expand_whole(members, ctx), [])
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
-from typing import Any
-
-from icalendar import Timezone
-from icalendar.prop import vBroken
-from icalendar.timezone import tzp
+from typing import TYPE_CHECKING, Any
 
 from kara_tui.ical.values import ONE_DAY as ONE_DAY  # kept here for callers
 from kara_tui.ical.values import is_date_only as is_date_only
 from kara_tui.ical.zones import clean_tzid, fixed_offset, to_iana
+
+if TYPE_CHECKING:
+    from icalendar import Timezone
 
 DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE")
 _UTC_NAMES = frozenset({"UTC", "GMT", "Z", "ETC/UTC", "ETC/GMT", "UCT", "ZULU"})
@@ -40,9 +39,13 @@ class ZoneResolver:
     Kept per feed so that one feed's "Customized Time Zone" never leaks into another.
     """
 
-    def __init__(self, timezones: Iterable[Timezone], default_tz: tzinfo) -> None:
+    def __init__(
+        self, timezones: Iterable[Timezone], default_tz: tzinfo, named: Iterable[str] = ()
+    ) -> None:
+        """``named``: the TZIDs of VTIMEZONEs left unread because they are IANA names, which
+        resolve by name before any definition is asked (the header read without icalendar)."""
         self.default_tz = default_tz
-        self._components: dict[str, Timezone] = {}
+        self._components: dict[str, Timezone | None] = dict.fromkeys(map(clean_tzid, named))
         for component in timezones:
             for tzid in _tzids(component):
                 self._components.setdefault(clean_tzid(tzid), component)
@@ -90,6 +93,8 @@ def _tzids(component: Timezone) -> list[str]:
 
 def _from_component(component: Timezone) -> tzinfo | None:
     """Build a zone from a VTIMEZONE's own rules, or None if they make no sense."""
+    from icalendar.timezone import tzp
+
     try:
         zone: tzinfo = component.to_tz(tzp, lookup_tzid=False)
         zone.utcoffset(datetime(2020, 1, 1))  # noqa: DTZ001 - probing a zone's offset
@@ -170,6 +175,8 @@ def drop_broken(event: Any) -> None:
     keeps them as vBroken, which raises on any use). What was removed whole is
     named under BROKEN_MARK, so that the parser can say so.
     """
+    from icalendar.prop import vBroken  # only events icalendar read come here
+
     removed: list[str] = []
     for name in (*DATE_PROPERTIES, "DURATION"):
         if name == "DTSTART" or name not in event:
@@ -196,6 +203,8 @@ def localize_event(event: Any, resolver: ZoneResolver, floating: tzinfo | None) 
     time is kept). With ``floating`` given, values with no zone at all get it;
     without, they stay floating (x-wr-timezone handles them next).
     """
+    from icalendar.prop import vBroken  # only events icalendar read come here
+
     start_prop = event.get("DTSTART")
     start = getattr(start_prop, "dt", None) if not isinstance(start_prop, vBroken) else None
     zoned = isinstance(start, datetime) and (
@@ -228,6 +237,8 @@ def _pin_floating_exdates(
     A floating EXDATE with the series' wall-clock time means that instance; one
     with another time (Google writes such "bad times") can only mean that day.
     """
+    from icalendar.prop import vBroken
+
     zone = start.tzinfo if start.tzinfo is not None else resolver.resolve(start_tzid or "")
     wall = start.astimezone(zone) if start.tzinfo is not None else start
     for item in prop if isinstance(prop, list) else [prop]:

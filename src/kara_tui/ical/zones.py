@@ -7,12 +7,10 @@ import zoneinfo
 from datetime import timedelta, timezone, tzinfo
 from functools import cache
 
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
-# Windows zone IDs (CLDR windowsZones, as shipped by icalendar) plus names that
-# older Exchange, Lotus Notes and hand-written feeds use.
-WINDOWS_ZONES: dict[str, str] = {
-    **WINDOWS_TO_OLSON,
+# Names that older Exchange, Lotus Notes and hand-written feeds use; with the Windows zone IDs
+# (CLDR windowsZones, as shipped by icalendar, loaded with it when a TZID is no IANA name:
+# _windows_folded) they name a zone by its Windows name.
+_MORE_WINDOWS_ZONES: dict[str, str] = {
     "Eastern": "America/New_York",
     "Central": "America/Chicago",
     "Mountain": "America/Denver",
@@ -32,7 +30,18 @@ WINDOWS_ZONES: dict[str, str] = {
     "Central European Time": "Europe/Berlin",
     "Central European Summer Time": "Europe/Berlin",
 }
-_WINDOWS_FOLDED = {key.casefold(): value for key, value in WINDOWS_ZONES.items()}
+
+
+def _windows_zones() -> dict[str, str]:
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    return {**WINDOWS_TO_OLSON, **_MORE_WINDOWS_ZONES}
+
+
+@cache
+def _windows_folded() -> dict[str, str]:
+    return {key.casefold(): value for key, value in _windows_zones().items()}
+
 
 # Outlook/OWA write the display name of the Windows zone as the TZID, e.g.
 # "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna". Keyed by the
@@ -133,11 +142,10 @@ DISPLAY_NAMES: dict[str, str] = {
     "nuku'alofa": "Pacific/Tongatapu",
 }
 
-# "(UTC+01:00) ...", "(GMT-05:00) ...", "UTC+11", "GMT+0100"
-_OFFSET_PREFIX = re.compile(
-    r"^\(?\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?\s*\)?\s*"
-)
-_TOKEN_SPLIT = re.compile(r"\s*(?:[,;:/&]|\band\b)\s*")
+# "(UTC+01:00) ...", "(GMT-05:00) ...", "UTC+11", "GMT+0100". Patterns compiled on first use
+# (re keeps them): only a TZID that is no IANA name needs them.
+_OFFSET_PREFIX = r"^\(?\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?)?\s*\)?\s*"
+_TOKEN_SPLIT = r"\s*(?:[,;:/&]|\band\b)\s*"
 
 
 @cache
@@ -178,7 +186,7 @@ def fixed_offset(tzid: str) -> tzinfo | None:
     and are not fixed, so they return None.
     """
     name = clean_tzid(tzid)
-    match = _OFFSET_PREFIX.match(name)
+    match = re.match(_OFFSET_PREFIX, name)
     if match is None or match.group(1) is None:
         return None
     if "/" in name[match.end() :] and re.search(r"[+-]\d", name[match.end() :]):
@@ -218,18 +226,19 @@ def to_iana(tzid: str) -> zoneinfo.ZoneInfo | None:
             if zone is not None:
                 return zone
     folded = name.casefold()
-    if folded in _WINDOWS_FOLDED:
-        return iana(_WINDOWS_FOLDED[folded])
-    match = _OFFSET_PREFIX.match(name)
+    windows = _windows_folded()
+    if folded in windows:
+        return iana(windows[folded])
+    match = re.match(_OFFSET_PREFIX, name)
     rest = name[match.end() :] if match else name
     rest_folded = re.sub(r"\s+", " ", rest).strip().casefold()
     for candidate in (rest_folded, rest_folded.replace(";", ",")):
         if candidate in DISPLAY_NAMES:
             return iana(DISPLAY_NAMES[candidate])
-        if candidate in _WINDOWS_FOLDED:
-            return iana(_WINDOWS_FOLDED[candidate])
+        if candidate in windows:
+            return iana(windows[candidate])
     index = _city_index()
-    for token in _TOKEN_SPLIT.split(rest_folded):
+    for token in re.split(_TOKEN_SPLIT, rest_folded):
         token = re.sub(r"\(.*?\)", "", token).strip()
         if token in DISPLAY_NAMES:
             return iana(DISPLAY_NAMES[token])

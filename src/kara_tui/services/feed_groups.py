@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -121,6 +120,8 @@ def read_group_digests(bulk: Bulk, where: object) -> StoredGroups | None:
     key = digests.pop(BODY, None)
     if key is None:
         return None
+    import json  # problems are rare: a clean feed's sync never loads json
+
     problems = {row[0]: [(u, r) for u, r in json.loads(row[2])] for row in rows if row[2]}
     return StoredGroups(key, digests, problems)
 
@@ -134,7 +135,11 @@ def problems_by_uid(problems: Iterable[FeedProblem]) -> dict[str, list[FeedProbl
 
 def problems_json(problems: Iterable[FeedProblem]) -> str:
     pairs = [[p.uid, p.reason] for p in problems]
-    return json.dumps(pairs, ensure_ascii=False) if pairs else ""
+    if not pairs:
+        return ""
+    import json  # problems are rare: a clean feed's sync never loads json
+
+    return json.dumps(pairs, ensure_ascii=False)
 
 
 def in_file_order(problems: list[FeedProblem], body: Outline) -> list[FeedProblem]:

@@ -8,15 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from kara_tui.ical.compat import (
-    compare_greater,
-    convert_to_date,
-    convert_to_datetime,
-    get_any,
-    is_date,
-    time_span_contains_event,
-    to_recurrence_ids,
-)
 from kara_tui.ical.expand.occurrence import (
     Context,
     Occurrence,
@@ -30,6 +21,16 @@ from kara_tui.ical.expand.plain import Simple, rule_parts, zone_ids
 from kara_tui.ical.expand.properties import When, ical_value, wall_value
 from kara_tui.ical.expand.rules import closer_start, rule_instances
 from kara_tui.ical.expand.triage import Split
+from kara_tui.ical.expand.values import (
+    compare_greater,
+    convert_to_date,
+    convert_to_datetime,
+    get_any,
+    is_date,
+    known_zone,
+    time_span_contains_event,
+    to_recurrence_ids,
+)
 from kara_tui.ical.prepare import EventSource
 from kara_tui.ical.timezones import is_date_only
 from kara_tui.ical.values import ONE_DAY
@@ -78,6 +79,10 @@ class Reader:
         key = (tzid, utc)
         zone = self._zones.get(key)
         if zone is None:
+            zone = known_zone(tzid, utc)  # as icalendar gives it, without loading icalendar
+            if zone is not None:
+                self._zones[key] = zone
+                return zone
             probe = "20200101T000000Z" if utc else "20200101T000000"
             value = self._localize(ical_value(probe, tzid), tzid)
             zone = value.tzinfo
@@ -226,7 +231,7 @@ class Reader:
                 if found is None:
                     if rule_until is None:
                         returned_start = instance
-                    begin = instance + _NO_MOVE  # as Series.between does (it also drops a fold)
+                    begin: Any = instance + _NO_MOVE  # as Series.between (it drops a fold)
                     end = begin + duration
                     if keep_dates:
                         begin, end = convert_to_date(begin), convert_to_date(end)

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from icalendar import Event
-from icalendar.parser import unescape_backslash  # the public name (parser.__all__)
-from icalendar.prop import vDDDTypes
-
+from kara_tui.ical.expand.values import read_duration as plain_duration
+from kara_tui.ical.expand.values import read_value, unescape_backslash
 from kara_tui.ical.prepare import EventSource
 
 # NAME, then ;KEY=VALUE parameters, then the ':' before the value. Parameter values
@@ -125,13 +123,23 @@ def wall_value(when: When) -> datetime | date:
 
 
 def ical_value(text: str, tzid: str | None = None) -> Any:
-    """A date, date-time or duration value read by icalendar itself (``vDDDTypes``)."""
+    """A date, date-time or duration value as icalendar reads it (``vDDDTypes``): by our own
+    reader when it knows the form (ical/expand/values.py), else by icalendar itself."""
+    if tzid is None:
+        value = read_value(text)
+        if value is not None:
+            return value
+    from icalendar.prop import vDDDTypes  # the reference, loaded only for unusual values
+
     return vDDDTypes.from_ical(text, timezone=tzid)  # type: ignore[no-untyped-call]  # icalendar leaves from_ical untyped
 
 
 def read_duration(params: Params, value: str) -> timedelta | None:
     if params:
         return None
+    duration = plain_duration(value)
+    if duration is not None:
+        return duration
     try:
         parsed = ical_value(value)
     except Exception:
@@ -155,6 +163,8 @@ def uid_key(source: EventSource, clean: Callable[[Any], str]) -> str:
     first = split_line(uid_lines[0])
     if first is not None and "VALUE" not in first[1]:
         return clean(text_value(first[2]))
+    from icalendar import Event  # a UID line of an unusual form: icalendar reads it
+
     try:
         event = Event.from_ical("BEGIN:VEVENT\r\n" + "\r\n".join(uid_lines) + "\r\nEND:VEVENT")
     except Exception:

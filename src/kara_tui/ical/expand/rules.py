@@ -7,8 +7,6 @@ import calendar
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 
-from dateutil.tz import tzutc
-
 from kara_tui.ical.expand.plain import RULE_DAYS
 
 _WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
@@ -151,6 +149,8 @@ def until_value(text: str) -> datetime:
     if len(text) == 8:
         return day
     value = day.replace(hour=int(text[9:11]), minute=int(text[11:13]), second=int(text[13:15]))
+    from dateutil.tz import tzutc  # only for an UNTIL in UTC: a feed of birthdays never loads it
+
     return value.replace(tzinfo=tzutc()) if text.endswith("Z") else value
 
 
