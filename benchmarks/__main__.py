@@ -790,7 +790,12 @@ def provider_rows(run: Run, n: int, mode: str, seed: int, python: float) -> list
     ]
 
 
-IMPORTS_OURS = "import kara_tui.cli, kara_tui.cli.context, kara_tui.services.feeds"
+# What a cold `feeds sync` of a fast-path feed loads (cli/feeds.py feeds_sync): the command,
+# the unchanged check and the first sync; not services.feeds (SQLAlchemy), which it never reaches.
+IMPORTS_OURS = (
+    "import kara_tui.cli, kara_tui.cli.feeds, kara_tui.services.feed_quick,"
+    " kara_tui.services.feed_cold"
+)
 IMPORTS_PLAIN = "import icalendar, recurring_ical_events"
 
 
