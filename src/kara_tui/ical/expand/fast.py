@@ -23,6 +23,7 @@ from kara_tui.ical.expand.occurrence import (
     Problem,
     error_said,
     group_digest,
+    new_occurrence,
     recurrence_id_of,
     span_of,
 )
@@ -328,17 +329,17 @@ def _occurrence(
     all_day: bool,
     digest: str,
 ) -> Occurrence:
-    return Occurrence(
-        uid=uid,
-        recurrence_id=recurrence_id,
-        start=start,
-        end=end,
-        all_day=all_day,
-        summary=event.summary,
-        location=event.location,
-        busy=event.busy,
-        cancelled=event.cancelled,
-        component_hash=digest,
+    return new_occurrence(
+        uid,
+        recurrence_id,
+        start,
+        end,
+        all_day,
+        event.summary,
+        event.location,
+        event.busy,
+        event.cancelled,
+        digest,
     )
 
 
@@ -379,7 +380,7 @@ def series_occurrences(
                 return None
             seen.add(recurrence_id)
             out.append(
-                Occurrence(
+                new_occurrence(
                     uid,
                     recurrence_id,
                     start_n,
