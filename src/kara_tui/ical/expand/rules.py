@@ -60,10 +60,17 @@ def rule_instances(
             parts, dtstart, None if count is not None else _day_of(after, dtstart)
         )
     out: list[datetime] = []
-    # an instance whose wall clock is not after this is not after UNTIL (see sure_before)
-    near_until = until
-    if until is not None and dtstart.tzinfo is not None:
-        near_until = sure_before(until, dtstart.tzinfo)
+    # Bounds in DTSTART's zone that decide most instances by their wall clock (see
+    # sure_before); each test still ends in the instant comparison where they do not.
+    zone = dtstart.tzinfo
+    near_until, near_before, far_after = until, before, after
+    if zone is not None:
+        if until is not None:
+            near_until = sure_before(until, zone)
+        if before.tzinfo is not None:
+            near_before = sure_before(before, zone)
+        if after.tzinfo is not None:
+            far_after = sure_after(after, zone)
     for instance in walk:
         if (
             until is not None
@@ -76,9 +83,9 @@ def rule_instances(
             if count == 0:
                 break
             count -= 1
-        if instance > before:
+        if instance > near_before and instance > before:
             break
-        if instance >= after:
+        if instance >= far_after or instance >= after:
             out.append(instance)
     return out
 
