@@ -14,12 +14,13 @@ from kara_tui.ical.expand.occurrence import (
     Problem,
     error_said,
     group_digest,
+    new_occurrence,
     recurrence_id_of,
     span_of,
 )
 from kara_tui.ical.expand.plain import Simple, rule_parts, zone_ids
 from kara_tui.ical.expand.properties import When, ical_value, wall_value
-from kara_tui.ical.expand.rules import closer_start, rule_instances
+from kara_tui.ical.expand.rules import closer_start, rule_instances, sure_after, sure_before
 from kara_tui.ical.expand.triage import Split
 from kara_tui.ical.expand.values import (
     compare_greater,
@@ -195,13 +196,19 @@ class Reader:
         # make_comparable() changes nothing and plain comparisons are what
         # compare_greater() and time_span_contains_event() compute.
         aware = zone is not None and window_start.tzinfo is not None
-        if aware and isinstance(until, datetime) and until.tzinfo is not None:
+        if aware and zone is not None and isinstance(until, datetime) and until.tzinfo is not None:
             compare_until = until
+            near_until = sure_before(until, zone)  # not after it: not after UNTIL
         else:
             compare_until = None
         # ... and with a window and instances that are not empty or reversed (its first
         # branches, which raise or match a point), _overlaps_aware() is two comparisons.
         overlaps = aware and duration > _NO_MOVE and window_start < window_end
+        if overlaps:
+            assert zone is not None  # aware
+            # Surely inside the window, by wall clocks in the series' zone (see sure_before);
+            # only an instance within two days of either end is compared as an instant.
+            inside_end, inside_start = sure_before(window_end, zone), sure_after(window_start, zone)
         track_ids = bool(check_ids or modifications)
         # The days those ids fall on: an instance whose day (±1 for its UTC day) is none
         # of them cannot match one, and skips to_recurrence_ids().
@@ -210,7 +217,7 @@ class Reader:
             for instance in found_instances:
                 if rule_until is not None:
                     if compare_until is not None:
-                        if instance > compare_until:
+                        if instance > near_until and instance > compare_until:
                             continue
                     elif compare_greater(instance, rule_until):
                         continue
@@ -236,7 +243,10 @@ class Reader:
                     if keep_dates:
                         begin, end = convert_to_date(begin), convert_to_date(end)
                     if (
-                        (begin < window_end and window_start < end)
+                        (
+                            (begin < inside_end and inside_start < end)
+                            or (begin < window_end and window_start < end)
+                        )
                         if overlaps
                         else _overlaps_aware(window_start, window_end, begin, end)
                         if aware
@@ -333,17 +343,17 @@ def _occurrence(
     all_day: bool,
     digest: str,
 ) -> Occurrence:
-    return Occurrence(
-        uid=uid,
-        recurrence_id=recurrence_id,
-        start=start,
-        end=end,
-        all_day=all_day,
-        summary=event.summary,
-        location=event.location,
-        busy=event.busy,
-        cancelled=event.cancelled,
-        component_hash=digest,
+    return new_occurrence(
+        uid,
+        recurrence_id,
+        start,
+        end,
+        all_day,
+        event.summary,
+        event.location,
+        event.busy,
+        event.cancelled,
+        digest,
     )
 
 
@@ -384,7 +394,7 @@ def series_occurrences(
                 return None
             seen.add(recurrence_id)
             out.append(
-                Occurrence(
+                new_occurrence(
                     uid,
                     recurrence_id,
                     start_n,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -23,6 +24,52 @@ class Occurrence(EventInstance):
     """
 
     component_hash: str
+
+
+def _setter(name: str) -> Callable[[Occurrence, Any], None]:
+    """The slot's own setter of an Occurrence field (what a frozen dataclass's __init__ does
+    through object.__setattr__, without its lookups)."""
+    setter: Callable[[Occurrence, Any], None] = getattr(Occurrence, name).__set__
+    return setter
+
+
+_NEW = object.__new__
+_UID, _RECURRENCE_ID, _START, _END, _ALL_DAY = map(
+    _setter, ("uid", "recurrence_id", "start", "end", "all_day")
+)
+_SUMMARY, _LOCATION, _BUSY, _CANCELLED, _HASH = map(
+    _setter, ("summary", "location", "busy", "cancelled", "component_hash")
+)
+
+
+def new_occurrence(
+    uid: str,
+    recurrence_id: str,
+    start: datetime | date,
+    end: datetime | date,
+    all_day: bool,
+    summary: str,
+    location: str,
+    busy: bool,
+    cancelled: bool,
+    component_hash: str,
+) -> Occurrence:
+    """``Occurrence(...)`` of the same values in half the time, for the fast path, which makes
+    one for each of a feed's thousands of instances: each slot set once, no __init__ to run.
+    tests/unit/ical/test_occurrence.py holds it equal to the dataclass's own, field by field.
+    """
+    occ: Occurrence = _NEW(Occurrence)
+    _UID(occ, uid)
+    _RECURRENCE_ID(occ, recurrence_id)
+    _START(occ, start)
+    _END(occ, end)
+    _ALL_DAY(occ, all_day)
+    _SUMMARY(occ, summary)
+    _LOCATION(occ, location)
+    _BUSY(occ, busy)
+    _CANCELLED(occ, cancelled)
+    _HASH(occ, component_hash)
+    return occ
 
 
 NOTE_PREFIX = "imported, but "

@@ -61,6 +61,7 @@ class Simple:
 _PLAIN = _SIMPLE | {"RRULE", "EXDATE", "RECURRENCE-ID"}
 
 
+_NO_PARAMS: dict[str, str] = {}  # shared by lines without parameters, never written to
 Heads = dict[str, Line | None]
 """What split_line() makes of a line's name and parameters, by that text (see _split)."""
 
@@ -73,7 +74,11 @@ def _split(raw: str, heads: Heads) -> Line | None:
     parameter value holds none), so the line is plain exactly when its head is.
     """
     colon = raw.find(":")
-    if colon > 0 and raw.find(";", 0, colon) > 0 and raw.find('"', 0, colon) < 0:
+    if colon > 0 and (semi := raw.find(";", 0, colon)) < 0:
+        # no parameters (most lines): split_line()'s own first case, without a second call
+        name = raw[:colon]
+        return name if name.isupper() else name.upper(), _NO_PARAMS, raw[colon + 1 :]
+    if colon > 0 and semi > 0 and raw.find('"', 0, colon) < 0:
         head = raw[:colon]
         if head in heads:
             read = heads[head]

@@ -5,11 +5,34 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from kara_tui.ical.expand.plain import RULE_DAYS
 
 _WEEKDAY_NUMBERS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+
+
+# More than two UTC offsets apart (each is strictly within a day, as datetime requires).
+_OFFSETS_APART = timedelta(days=2)
+
+
+def sure_before(moment: datetime, zone: tzinfo) -> datetime:
+    """A time in ``zone`` before ``moment`` (aware), such that any time of ``zone`` whose
+    wall clock is not after it is an instant before ``moment``.
+
+    Times that share a tzinfo compare by their wall clocks alone, without utcoffset()
+    (two zone lookups); so ``t > sure_before(m, t.tzinfo) and t > m`` is ``t > m`` for
+    each instance of a series, at the cost of the first test for all but the few within
+    two days of ``m``: ``moment``'s UTC wall clock in ``zone``, less two days, is further
+    from it than any two UTC offsets (no fromutc() of ``zone`` is trusted either).
+    """
+    return moment.astimezone(UTC).replace(tzinfo=zone) - _OFFSETS_APART
+
+
+def sure_after(moment: datetime, zone: tzinfo) -> datetime:
+    """sure_before() the other way: any time of ``zone`` whose wall clock is not before it
+    is an instant after ``moment``."""
+    return moment.astimezone(UTC).replace(tzinfo=zone) + _OFFSETS_APART
 
 
 def rule_instances(
@@ -35,16 +58,32 @@ def rule_instances(
             parts, dtstart, None if count is not None else _day_of(after, dtstart)
         )
     out: list[datetime] = []
+    # Bounds in DTSTART's zone that decide most instances by their wall clock (see
+    # sure_before); each test still ends in the instant comparison where they do not.
+    zone = dtstart.tzinfo
+    near_until, near_before, far_after = until, before, after
+    if zone is not None:
+        if until is not None:
+            near_until = sure_before(until, zone)
+        if before.tzinfo is not None:
+            near_before = sure_before(before, zone)
+        if after.tzinfo is not None:
+            far_after = sure_after(after, zone)
     for instance in walk:
-        if until is not None and instance > until:
+        if (
+            until is not None
+            and near_until is not None
+            and instance > near_until
+            and instance > until
+        ):
             break
         if count is not None:
             if count == 0:
                 break
             count -= 1
-        if instance > before:
+        if instance > near_before and instance > before:
             break
-        if instance >= after:
+        if instance >= far_after or instance >= after:
             out.append(instance)
     return out
 
