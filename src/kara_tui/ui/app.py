@@ -75,6 +75,12 @@ class KaraApp(UsesServices, App[int]):
         # In a text field ctrl+a selects everything, so typing replaces a date or an amount
         # instead of being put in front of the old value (Textual's Input moves to line start).
         Binding("ctrl+a", "select_all_text", show=False, priority=True, id="select_all"),
+        # Tab moves the focus before the next key is read (priority: the app runs it at
+        # once). Left to the screen, Textual moves it only after tab has gone round the
+        # focused field's own queue, and the letters typed right after it, already read,
+        # land in the field being left (tests/ui/test_typing_burst.py).
+        Binding("tab", "focus_next", show=False, priority=True, id="focus_next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="focus_previous"),
     ]
 
     privacy: reactive[bool] = reactive(False, init=False)
