@@ -106,6 +106,11 @@ class Outline:
     # and the size of the body this outline is of.
     block_uids: tuple[str, ...] = field(default=(), repr=False, compare=False)
     size: int = field(default=-1, repr=False, compare=False)
+    # The DTSTAMP line whose value one replace() left out, or None (every value left out by
+    # the regular expression): outline_delta.py must cut a changed stretch the same way.
+    stamp: bytes | None = field(default=None, repr=False, compare=False)
+    # How often the body's first DTSTAMP line occurs in it, when known (-1: not counted).
+    stamp_count: int = field(default=-1, repr=False, compare=False)
 
 
 _sha1 = hashlib.sha1
@@ -116,7 +121,7 @@ def _digest(data: bytes) -> str:
     return _sha1(data, usedforsecurity=False).hexdigest()
 
 
-def _without_stamps(body: bytes, blocks: int) -> bytes:
+def _without_stamps(body: bytes, blocks: int) -> tuple[bytes, bytes | None]:
     """The body with every DTSTAMP value left out (the name stays: adding the line is a change).
 
     Google stamps every VEVENT with the same download time: one replace() of that
@@ -130,8 +135,19 @@ def _without_stamps(body: bytes, blocks: int) -> bytes:
         stripped = body.replace(line, b"\nDTSTAMP:")
         value = len(line) - len(b"\nDTSTAMP:")
         if value and (len(body) - len(stripped)) // value >= blocks:
-            return stripped  # one stamp for (nearly) all: the rest stay as they are
-    return _DTSTAMP.sub(b"\nDTSTAMP:", body)
+            return stripped, line  # one stamp for (nearly) all: the rest stay as they are
+    return _DTSTAMP.sub(b"\nDTSTAMP:", body), None
+
+
+def stamp_line(body: bytes, blocks: int) -> bytes | None:
+    """The line :func:`_without_stamps` would replace in ``body`` of ``blocks`` blocks (None:
+    it would use the regular expression), found by counting instead of replacing."""
+    first = body.find(b"\nDTSTAMP:")
+    if first >= 0:
+        line = body[first : body.find(b"\n", first + 1)].rstrip(b"\r")
+        if len(line) > len(b"\nDTSTAMP:") and body.count(line) >= blocks:
+            return line
+    return None
 
 
 def outline(body: bytes) -> Outline | None:
@@ -140,6 +156,16 @@ def outline(body: bytes) -> Outline | None:
     A None means: parse the body whole. See the module docstring for what
     "safely" takes.
     """
+    return _outline(body, None)
+
+
+def outline_stamped(body: bytes, stamp: bytes | None) -> Outline | None:
+    """:func:`outline`, with the DTSTAMP values left out as in a bigger body whose
+    :func:`stamp_line` is ``stamp`` (for outline_delta.py: a stretch of that body)."""
+    return _outline(body, (stamp,))
+
+
+def _outline(body: bytes, stamp: tuple[bytes | None] | None) -> Outline | None:
     bom = len(_BOM) if body.startswith(_BOM) else 0
     if body.startswith(b"BEGIN:VCALENDAR\r\n", bom):
         p = _CRLF
@@ -173,7 +199,16 @@ def outline(body: bytes) -> Outline | None:
 
     # The blocks as views of one copy of the body without stamps (a list of the blocks
     # themselves would be a third copy of a big body).
-    stamped = _without_stamps(body, len(keys))
+    stamp_count = -1
+    if stamp is None:
+        stamped, line = _without_stamps(body, len(keys))
+        if line is not None:  # each replace() shortened the body by the value's length
+            stamp_count = (len(body) - len(stamped)) // (len(line) - len(b"\nDTSTAMP:"))
+    else:
+        line = stamp[0]
+        stamped = (
+            _DTSTAMP.sub(b"\nDTSTAMP:", body) if line is None else body.replace(line, b"\nDTSTAMP:")
+        )
     text = memoryview(stamped)
     parts = _blocks(stamped, p.start)
     count = len(parts) - 1
@@ -196,7 +231,7 @@ def outline(body: bytes) -> Outline | None:
                 members[key].append(text[a:b])  # in file order
         for key, found in members.items():
             groups[key] = _digest(b"\0".join(found))
-    return Outline(head_digest, groups, count, tuple(keys), len(body))
+    return Outline(head_digest, groups, count, tuple(keys), len(body), line, stamp_count)
 
 
 def _blocks(text: bytes, separator: bytes) -> list[tuple[int, int]]:
@@ -383,6 +418,11 @@ def block_region(body: bytes) -> tuple[bytes, int, int]:
     """
     p = _patterns_of(body)
     return p.eol, body.find(p.start), body.rfind(p.end + p.eol) + len(p.end)
+
+
+def patterns_of(body: bytes) -> _Patterns:
+    """The line breaks and patterns of an outlined body (CR LF or LF, as its first line)."""
+    return _patterns_of(body)
 
 
 def _patterns_of(body: bytes) -> _Patterns:

@@ -49,11 +49,15 @@ class RememberedGroups:
 
     While the feed's body_hash is still that, feed_groups holds exactly these, so a re-sync
     in the same process (the app's background refresh) compares with them instead of
-    reading ten thousand rows back.
+    reading ten thousand rows back. ``body`` and ``outline`` are the body those groups
+    are of and its outline, when kept (see feed_resync.REMEMBER_BODY_BYTES): the next
+    body is then outlined from them (ical/outline_delta.py).
     """
 
     sync_key: str
     groups: StoredGroups
+    body: bytes | None = None
+    outline: Outline | None = None
 
 
 def parse_key(head_digest: str, window: Window) -> str:

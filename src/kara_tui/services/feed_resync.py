@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from kara_tui.db.bulk import Bulk
 from kara_tui.db.rows import FeedRow
 from kara_tui.ical.outline import Outline, outline
+from kara_tui.ical.outline_delta import outline_after
 from kara_tui.ical.parse import Occurrence, ParseResult
 from kara_tui.services.feed_groups import (
     BODY,
@@ -40,6 +41,9 @@ from kara_tui.services.practice import Practice
 # A re-sync parses only the changed UID groups when they are at most this share of the
 # feed's groups; beyond it the whole parse costs about the same, and is simpler.
 PARTIAL_SHARE = 0.5
+# A process keeps the last body it stored of a feed up to this size, so that the next
+# re-sync outlines only the stretch that changed (ical/outline_delta.py).
+REMEMBER_BODY_BYTES = 16_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +68,19 @@ def read_groups(practice: Practice, feed_id: int) -> StoredGroups | None:
 
 
 def find_changes(
-    stored: StoredGroups | None, body: bytes, window: Window
+    stored: StoredGroups | None,
+    body: bytes,
+    window: Window,
+    previous: tuple[bytes, Outline] | None = None,
 ) -> Changes | Outline | None:
     """Which UID groups changed since the stored parse: a Changes when a partial parse
-    can do, else the body's outline (None when it has none or none was needed)."""
+    can do, else the body's outline (None when it has none or none was needed).
+    ``previous`` is the body ``stored`` is of and its outline, when the process kept them."""
     if stored is None:
         return None  # nothing stored to compare with: the whole parse outlines the body
-    body_outline = outline(body)
+    body_outline = None if previous is None else outline_after(*previous, body)
+    if body_outline is None:
+        body_outline = outline(body)
     if body_outline is None:
         return None
     key = parse_key(body_outline.head_digest, window)

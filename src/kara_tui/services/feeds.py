@@ -42,6 +42,7 @@ from kara_tui.services.feed_list import (
 from kara_tui.services.feed_reports import FeedAdded, FeedProblem, SyncReport
 from kara_tui.services.feed_resync import (
     PARTIAL_SHARE,
+    REMEMBER_BODY_BYTES,
     Changes,
     find_changes,
     read_groups,
@@ -324,23 +325,35 @@ class Feeds:
             return None
         report, groups = stored
         if groups is not None:
-            self._remember(target.id, delivery.sync_key, groups)
+            self._remember(target.id, delivery.sync_key, groups, (body, changes.outline))
         return report
 
     def _changes(self, target: Target, body: bytes, window: Window) -> Changes | Outline | None:
         """Which UID groups changed since the stored parse (feed_resync.find_changes), compared
         with what this process stored when feed_groups still holds just that."""
         remembered = self._remembered.get(target.id)
+        previous: tuple[bytes, Outline] | None = None
         if remembered is not None and remembered.sync_key == target.sync_key:
             stored: StoredGroups | None = remembered.groups
+            if remembered.body is not None and remembered.outline is not None:
+                previous = (remembered.body, remembered.outline)
         else:
             stored = read_groups(self.practice, target.id)
-        return find_changes(stored, body, window)
+        return find_changes(stored, body, window, previous)
 
-    def _remember(self, feed_id: int, sync_key: str, groups: StoredGroups | None) -> None:
-        """Remember what was just committed (only then: a rolled-back store keeps nothing)."""
+    def _remember(
+        self,
+        feed_id: int,
+        sync_key: str,
+        groups: StoredGroups | None,
+        body: tuple[bytes, Outline] | None = None,
+    ) -> None:
+        """Remember what was just committed (only then: a rolled-back store keeps nothing),
+        and the body it is of with its outline when given and not too big."""
         if groups is None:
             self._remembered.pop(feed_id, None)
+        elif body is not None and len(body[0]) <= REMEMBER_BODY_BYTES:
+            self._remembered[feed_id] = RememberedGroups(sync_key, groups, *body)
         else:
             self._remembered[feed_id] = RememberedGroups(sync_key, groups)
 
