@@ -299,16 +299,7 @@ def _overlaps_aware(
     span_start: datetime, span_stop: datetime, start: datetime, stop: datetime
 ) -> bool:
     """time_span_contains_event() for four aware datetimes, where make_comparable() is a no-op."""
-    if start > stop or span_start > span_stop:
-        # raises as it does
-        return bool(time_span_contains_event(span_start, span_stop, start, stop))
-    if start == stop:
-        if span_start == span_stop:
-            return start == span_start
-        return span_start <= start < span_stop
-    if span_start == span_stop:
-        return start <= span_start < stop
-    return start < span_stop and span_start < stop
+    return time_span_contains_event(span_start, span_stop, start, stop, comparable=True)
 
 
 def simple_occurrences(split: Split, reader: Reader, ctx: Context) -> list[Occurrence]:
