@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kara_tui.ical.expand.rules import sure_after, sure_before
+from support.examples import examples
 
 _ZONES: list[tzinfo] = [
     ZoneInfo("Europe/London"),
@@ -31,7 +32,7 @@ def _instant(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(st.sampled_from(_ZONES), _WHEN, st.sampled_from(_ZONES), _WHEN, st.booleans())
 def test_a_wall_clock_not_past_the_bound_is_on_its_side(
     zone: tzinfo, wall: datetime, moment_zone: tzinfo, moment_wall: datetime, fold: bool

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kara_tui.ical.expand.properties import When, wall_value
+from support.examples import examples
 
 
 def _old(t: str) -> datetime | date:
@@ -38,7 +39,7 @@ _DIGITS = st.text("0123456789", min_size=1, max_size=1)
 _ODD = st.text("0123456789T-:+.,Z zW\u0661\uff11", min_size=1, max_size=1)
 
 
-@settings(max_examples=3000)
+@settings(max_examples=examples(3000))
 @given(st.lists(_DIGITS, min_size=8, max_size=8).map("".join))
 @example("20261207")
 @example("20240229")
@@ -62,7 +63,7 @@ def _date_times(draw: st.DrawFn) -> str:
     return f"{year:04d}{month:02d}{day:02d}T{hour:02d}{minute:02d}{second:02d}"
 
 
-@settings(max_examples=3000)
+@settings(max_examples=examples(3000))
 @given(_date_times())
 @example("20261207T120000")
 @example("20261207T240000")
@@ -72,7 +73,7 @@ def test_every_date_time_shape_reads_as_before(text: str) -> None:
     _same(text)
 
 
-@settings(max_examples=3000)
+@settings(max_examples=examples(3000))
 @given(st.lists(_ODD, min_size=0, max_size=20).map("".join) | st.text(max_size=20))
 def test_any_other_text_reads_as_before(text: str) -> None:
     _same(text)
