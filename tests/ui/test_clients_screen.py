@@ -7,6 +7,7 @@ from textual.widgets import Checkbox, DataTable, Input
 from calendar_kit import screen_text, settle
 from kara_tui.domain import ChargeStatus, Money, PaymentMethod, Reason, SessionStatus
 from kara_tui.services.practice import ChargeRequest
+from kara_tui.ui.screens.client_actions import money_columns
 from kara_tui.ui.screens.client_charges import ChargesDialog, PayForm
 from kara_tui.ui.screens.client_edit import ClientEditForm
 from kara_tui.ui.screens.clients import ClientsScreen
@@ -369,3 +370,26 @@ async def test_v_voids_a_charge_with_a_reason(app, ids, cal_practice) -> None:
         await pilot.press("v")  # already void: said, nothing opens
         await settle(app, pilot)
         assert isinstance(app.screen, ChargesDialog)
+
+
+async def test_the_first_frame_after_loading_draws_every_column_whole(
+    app, ids, cal_practice
+) -> None:
+    """A proof run once saw "90." and "practi" in the clients e2e: the rows had been drawn
+    before the table had measured them (compat.measure_rows_now)."""
+
+    class NotLoadedYet(ClientsScreen):
+        def _load(self) -> None:  # the test hands the screen its rows itself
+            pass
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        screen = NotLoadedYet(cal_practice)
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        clients = cal_practice.list_clients()
+        screen.on_clients_screen_loaded(
+            ClientsScreen.Loaded(clients, money_columns(cal_practice, clients))
+        )
+        drawn = screen.query_one(DataTable).render_line(1).text  # before the table's idle
+        assert "90.00 GBP" in drawn and "practice's" in drawn, drawn

@@ -97,3 +97,29 @@ async def test_the_live_helpers_work_on_a_running_app() -> None:
         footer = app.query_one(KeysFooter)
         assert getattr(footer, "_bindings_ready") is True  # noqa: B009 (the private flag)
         assert isinstance(footer, Footer)
+
+
+async def test_rows_measured_now_are_drawn_at_their_width_before_the_tables_idle() -> None:
+    """compat.measure_rows_now: a row added in a handler is drawn whole by the very next frame.
+
+    Without it the table sizes its columns only on its next idle, and a frame drawn before then
+    is cached at the headings' widths ("90." for "90.00"), Textual issues #3533 and #4470."""
+    from textual.widgets import DataTable
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            self.query_one(DataTable).add_columns("Fee", "Window")
+
+    async with Host().run_test(size=(60, 5)) as pilot:
+        table = pilot.app.query_one(DataTable)
+        for name in compat.TABLE_INSTANCE_NAMES:
+            assert hasattr(table, name), f"Textual {TEXTUAL} has no DataTable().{name}"
+        table.add_row("90.00", "practice's 24 h")
+        compat.measure_rows_now(table)
+        drawn = table.render_line(1).text  # the row, drawn before the table has been idle
+        assert "90.00" in drawn and "practice's 24 h" in drawn, drawn
+        await pilot.pause()
+        assert "90.00" in table.render_line(1).text  # and the idle after it changes nothing

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from textual.binding import BindingsMap
     from textual.dom import DOMNode
     from textual.screen import Screen
-    from textual.widgets import Footer
+    from textual.widgets import DataTable, Footer
 
 # (owner, name) for each private name used below: what the compat test checks exists.
 PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
@@ -21,7 +21,10 @@ PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.widgets.Footer", "_bindings_ready"),
     ("textual.widgets._footer", "FooterKey"),
     ("textual.constants", "LOG_FILE"),
+    ("textual.widgets.DataTable", "_update_dimensions"),
 )
+# Set on a DataTable by DataTable.__init__ (instance attributes, so checked on a live table).
+TABLE_INSTANCE_NAMES: tuple[str, ...] = ("_new_rows", "_require_update_dimensions")
 # Set on the app by App.__init__ (instance attributes, so checked on a live app).
 APP_INSTANCE_NAMES: tuple[str, ...] = ("_return_code", "_exception", "_exception_event")
 
@@ -75,6 +78,23 @@ def as_compact_as_footer(widget: object, compact: bool) -> None:
     if isinstance(widget, FooterKey) and "compact" in bound:
         widget.set_reactive(FooterKey.compact, compact)
         widget.set_class(compact, "-compact", update=False)
+
+
+def measure_rows_now(table: DataTable[Any]) -> None:
+    """Measure the rows just added to ``table`` now, as its next idle would (DataTable._on_idle).
+
+    A DataTable sizes its automatic columns only when its own message queue next runs empty,
+    and caches each cell it draws before then at the column's old width, with nothing to draw
+    it again once the column has grown (Textual issues #3533 and #4470). On a busy machine the
+    screen can draw first: a column then stays as wide as its heading ("90." for "90.00",
+    "practi" for "practice's 24 h") until the cursor moves. Called right after the rows are
+    added, in the same handler, no frame can come between.
+    """
+    if table._require_update_dimensions:
+        table._require_update_dimensions = False
+        new_rows = table._new_rows.copy()
+        table._new_rows.clear()
+        table._update_dimensions(new_rows)
 
 
 def record_crash(app: App[Any], error: Exception, return_code: int) -> None:

@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from kara_tui.domain import Session, SessionStatus
 from kara_tui.policy.marking import need_attendance_words
+from kara_tui.ui import compat, keys
 from kara_tui.ui import format as fmt
-from kara_tui.ui import keys
 from kara_tui.ui.screens._dialog import ListScreen, ListTitle, ShowsClients
 from kara_tui.ui.workers import WorkerErrors
 
@@ -75,6 +75,7 @@ class AttendanceScreen(ShowsClients, WorkerErrors, ListScreen[bool]):
         for s in message.sessions:
             when = f"{fmt.when(s.start, self.tz)}–{fmt.hm(s.end, self.tz)}"
             table.add_row(when, self._client_cell(s), self._status_cell(s), key=str(s.id))
+        compat.measure_rows_now(table)
         self._title()
         table.focus()
 

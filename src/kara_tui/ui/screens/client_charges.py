@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, PaymentMethod
 from kara_tui.domain.model import ALL_METHODS
-from kara_tui.ui import keys
+from kara_tui.ui import compat, keys
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens import _dialog
 from kara_tui.ui.screens._dialog import error_line, field, form_bindings, form_buttons
@@ -102,6 +102,7 @@ class ChargesDialog(_dialog.ForClient, WorkerErrors, ModalScreen[None]):
                 session,
                 key=str(c.id),
             )
+        compat.measure_rows_now(table)
         count = len(message.lines)
         self.query_one("#charges-balance", Static).update(
             Text(

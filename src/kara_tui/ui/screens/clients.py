@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kara_tui.domain import Client, DomainError, Money, Programme
+from kara_tui.ui import compat, keys
 from kara_tui.ui import format as fmt
-from kara_tui.ui import keys
 from kara_tui.ui.privacy import privacy_on, shown_name
 from kara_tui.ui.screens import _dialog, client_actions
 from kara_tui.ui.screens._dialog import (
@@ -90,6 +90,7 @@ class ClientsScreen(ShowsClients, WorkerErrors, ListScreen[None]):
                 Text("" if self.privacy else fmt.clean(c.phone)),
                 key=str(c.id),
             )
+        compat.measure_rows_now(table)
         empty = self.query_one("#clients-empty", Static)
         n = len(message.clients)
         empty.update(

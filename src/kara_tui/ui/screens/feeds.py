@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from kara_tui.config import Settings
 from kara_tui.domain import Feed
-from kara_tui.ui import keys
+from kara_tui.ui import compat, keys
 from kara_tui.ui.feed_sync import BUSY, FeedsSynced, FeedSync, SyncProgress
 from kara_tui.ui.format import STALE, clean
 from kara_tui.ui.publish_sync import Published
@@ -493,6 +493,7 @@ class FeedReport(ModalScreen[None]):
         for p in self.report.problems:
             uid = clean(p.uid) if p.uid else "— (the whole feed)"
             table.add_row(Text(clean(p.feed)), Text(uid), Text(clean(p.reason)))
+        compat.measure_rows_now(table)
 
     def _summary(self) -> Text:
         f, r = self.feed, self.report

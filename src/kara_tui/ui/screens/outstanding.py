@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from kara_tui.ui import compat
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.workers import WorkerErrors
@@ -78,6 +79,7 @@ class OutstandingPane(WorkerErrors, Vertical):
                 ", ".join(str(m) for m in o.balance),
                 f"{o.oldest.astimezone(tz):%a %d %b %Y}",
             )
+        compat.measure_rows_now(table)
         n = len(rows)
         self.query_one("#outstanding-summary", Static).update(
             f"{n} client{'s owe' if n != 1 else ' owes'} something now (pending charges minus "

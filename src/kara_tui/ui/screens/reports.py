@@ -45,7 +45,7 @@ from kara_tui.services.report import (
     make_period,
     totals,
 )
-from kara_tui.ui import keys
+from kara_tui.ui import compat, keys
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.resolved import UNREAD, day_echo
 
@@ -511,6 +511,7 @@ class ReportsScreen(Screen[None]):
             table.add_row(
                 *_cells("TOTAL", total, bold=True), key="total", height=max(1, len(total.charged))
             )
+        compat.measure_rows_now(table)
 
     def _name_width(self) -> int:
         """Room left for names once the numbers fit, so that the table needs no sideways

@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from kara_tui.dayspan import describe
 from kara_tui.domain import TimeOff
+from kara_tui.ui import compat, keys
 from kara_tui.ui import format as fmt
-from kara_tui.ui import keys
 from kara_tui.ui.screens._dialog import ListScreen, ListTitle, PracticeDay
 from kara_tui.ui.workers import WorkerErrors
 
@@ -64,6 +64,7 @@ class TimeOffScreen(PracticeDay, WorkerErrors, ListScreen[None]):
                 Text(fmt.clean(b.reason), style="dim" if past else ""),
                 key=str(b.id),
             )
+        compat.measure_rows_now(table)
         upcoming = [i for i, b in enumerate(self.blocks) if b.end > now]
         if upcoming:
             table.move_cursor(row=upcoming[0])
