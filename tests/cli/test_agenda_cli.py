@@ -100,3 +100,17 @@ def test_a_series_session_says_its_place_in_text_and_json(cli, practice, monkeyp
     )
     [entry] = cli("agenda", "--date", "2026-11-24", "--json").json()["sessions"]
     assert entry["series"] == "weekly on Tuesday, session 2 of 3 · ⚑ 2 left"
+
+
+def test_a_client_owed_a_refund_is_said_to_be_owed_it(cli, week) -> None:
+    cli("clients", "add", "Dee Owens", "--fee", "80")
+    cli("sessions", "add", "--client", "Dee", "--start", "2026-11-20 10:00", "--prepaid")
+    sessions = cli(
+        "sessions", "list", "--from", "2026-11-20", "--to", "2026-11-21", "--json"
+    ).json()
+    cancelled = next(s["id"] for s in sessions if s["client"] == "Dee Owens")
+    assert cli("sessions", "cancel", str(cancelled), "--reason", "professional",
+               "--no-notify").code == 0  # fmt: skip
+    cli("sessions", "add", "--client", "Dee", "--start", "2026-11-16 15:00")
+    dee = next(line for line in cli("agenda").out.splitlines() if "Dee Owens" in line)
+    assert dee.endswith("is owed 80.00 GBP"), dee

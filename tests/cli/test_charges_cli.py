@@ -34,7 +34,7 @@ def test_list_pay_and_the_balance(cli, world) -> None:
     show = cli("clients", "show", "Anna", "--json").json()
     assert show["balance"] == [{"amount": "90.00", "currency": "GBP"}]
     text = cli("clients", "show", "Anna").out
-    assert "balance: 90.00 GBP" in text
+    assert "balance: owes 90.00 GBP" in text
     assert (
         "cancellations: cancelled by the professional: 1; cancelled by the client: 1 (1 late)"
         in text

@@ -108,3 +108,32 @@ def test_a_charge_paid_by_sponsored_credit_is_a_payment_on_the_day_it_was_made(c
     assert "Owed at the end of the period: nothing" in r.out
     doc = cli("report", "--json", "--from", "2026-11-16", "--to", "2026-11-17").json()
     assert doc["payments"]["totals"] == [{"amount": "60.00", "currency": "GBP"}]
+
+
+def test_a_refund_not_yet_paid_out_is_listed_as_owed_to_the_client(cli, world) -> None:
+    """A prepaid session the professional cancels leaves a pending refund: the client is owed
+    it. The text says so in words; the JSON and CSV keep the signed amount."""
+    cli("clients", "add", "Dee Owens", "--fee", "80")
+    cli("sessions", "add", "--client", "Dee", "--start", "2026-11-19 10:00", "--prepaid")
+    assert cli("sessions", "cancel", "4", "--reason", "professional", "--no-notify").code == 0
+    doc = cli("report", "--outstanding", "--json").json()
+    assert ("Dee Owens", [{"amount": "-80.00", "currency": "GBP"}]) in [
+        (d["client"], d["balance"]) for d in doc
+    ]
+    lines = cli("report", "--outstanding").out.splitlines()
+    assert lines[0].split() == ["client", "balance", "oldest", "pending", "charge"]
+    dee = next(line for line in lines if line.startswith("Dee Owens"))
+    assert "is owed 80.00 GBP" in dee and "-80" not in dee
+    anna = next(line for line in lines if line.startswith("Anna Smith"))
+    assert "owes 45.00 GBP" in anna
+    assert "balance: is owed 80.00 GBP" in cli("clients", "show", "Dee").out
+
+
+def test_a_statement_says_a_refund_is_owed_to_the_client_not_a_negative_debt(cli, world) -> None:
+    cli("clients", "add", "Dee Owens", "--fee", "80")
+    cli("sessions", "add", "--client", "Dee", "--start", "2026-11-19 10:00", "--prepaid")
+    assert cli("sessions", "cancel", "4", "--reason", "professional", "--no-notify").code == 0
+    out = cli("statement", "Dee", "--from", "2026-11-01", "--to", "2026-12-01").out
+    assert "Owed at the end of the period: nothing\n" in out
+    assert "Refund owed to you at the end of the period: 80.00 GBP\n" in out
+    assert "-80" not in out.split("Balance")[-1]

@@ -12,6 +12,7 @@ from kara_tui.ui.screens.client_charges import ChargesDialog, PayForm
 from kara_tui.ui.screens.client_edit import ClientEditForm
 from kara_tui.ui.screens.clients import ClientsScreen
 from kara_tui.ui.screens.confirm import ConfirmDialog
+from support.dialogs import at
 from support.pilot import retype
 
 
@@ -239,6 +240,27 @@ async def test_o_on_the_reports_screen_lists_who_owes_what(app, ids, cal_practic
         await pilot.press("o")  # and back to the report
         await settle(app, pilot)
         assert app.screen.query_one("#reports-tabs").active == "reports-tab"
+
+
+async def test_who_owes_says_which_clients_are_owed_a_refund(app, ids, cal_practice) -> None:
+    """A prepaid session the professional cancels leaves a refund to pay out: its client is
+    owed money, and the tab says so rather than listing a negative debt."""
+    dee = cal_practice.add_client("Dee Owens", fee=Money(8000, "GBP"))
+    prepaid = cal_practice.book(dee.id, at(cal_practice, "2026-11-26 15:00"), prepaid=True)
+    cal_practice.cancel(prepaid.id, Reason.PROFESSIONAL)
+    cal_practice.cancel(
+        ids["next_week"], Reason.CLIENT, charge=ChargeRequest(method=PaymentMethod.CARD)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R", "o")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "1 client owes something now; 1 client is owed a refund not yet paid out" in text
+        dee_line = next(line for line in text.splitlines() if "Dee Owens" in line)
+        assert "is owed 80.00 GBP" in dee_line and "-80" not in dee_line
+        anna_line = next(line for line in text.splitlines() if "Anna Smith" in line)
+        assert "owes 90.00 GBP" in anna_line
 
 
 async def test_enter_opens_the_client_record(app, ids, cal_practice) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus, DomainError, Money, PaymentMethod
-from kara_tui.policy.charges import balance, check_payable, check_voidable
+from kara_tui.policy.charges import balance, balance_words, check_payable, check_voidable, owes
 
 NOW = datetime(2026, 11, 16, 8, tzinfo=UTC)
 
@@ -30,6 +30,23 @@ def test_balance_is_pending_charges_minus_pending_refunds_per_currency() -> None
     ]
     assert balance(charges) == [Money(5000, "EUR"), Money(5000, "GBP")]
     assert balance([]) == []
+
+
+@pytest.mark.parametrize(
+    ("minors", "words", "owing"),
+    [
+        ([], "nothing pending", False),
+        ([(9000, "GBP")], "owes 90.00 GBP", True),
+        ([(-8000, "GBP")], "is owed 80.00 GBP", False),  # a refund not yet paid out
+        ([(-2050, "EUR"), (9000, "GBP")], "is owed 20.50 EUR, owes 90.00 GBP", True),
+        ([(0, "GBP")], "nothing pending", False),
+    ],
+)
+def test_a_balance_says_who_owes_whom(
+    minors: list[tuple[int, str]], words: str, owing: bool
+) -> None:
+    money = [Money(minor, currency) for minor, currency in minors]
+    assert (balance_words(money), owes(money)) == (words, owing)
 
 
 def test_only_a_pending_charge_with_a_method_and_a_past_date_may_be_paid() -> None:

@@ -11,6 +11,7 @@ from kara_tui.cli.context import Context
 from kara_tui.domain import SessionStatus
 from kara_tui.domain.privacy import initials
 from kara_tui.domain.timeshow import clock_span
+from kara_tui.policy.charges import balance_words
 
 # The glyph before a session's status word (SessionStatus.label); a scheduled one says nothing.
 _GLYPHS = {
@@ -69,7 +70,7 @@ def agenda(ctx: Context, args: argparse.Namespace) -> int:
         s = e.session
         glyph = _GLYPHS.get(s.status)
         parts = [s.location, e.series or "", f"{glyph} {s.status.label}" if glyph else ""]
-        parts += [f"owes {m}" if m.minor > 0 else f"refund due {-m}" for m in e.balance]
+        parts += [balance_words(e.balance)] if e.balance else []
         notes = " · ".join(p for p in parts if p)
         start, end = s.start.astimezone(tz), s.end.astimezone(tz)
         name = shown(s.client_name)

@@ -164,8 +164,12 @@ def statement_text(st: Any, tz: Any, *, markdown: bool = False) -> str:
         )
     if not st.payments:
         out.append(f"{item}none")
-    owed = ", ".join(str(m) for m in st.balance) if st.balance else "nothing"
-    out += ["", f"{h2}Balance", f"Owed at the end of the period: {owed}", ""]
+    owed = ", ".join(str(m) for m in st.balance if m.minor > 0) or "nothing"
+    out += ["", f"{h2}Balance", f"Owed at the end of the period: {owed}"]
+    refunds = ", ".join(str(abs(m)) for m in st.balance if m.minor < 0)
+    if refunds:  # the practice owes the client: a refund not yet paid out
+        out.append(f"Refund owed to you at the end of the period: {refunds}")
+    out.append("")
     return "\n".join(out)
 
 
@@ -228,8 +232,10 @@ def outstanding_report(ctx: Context, args: argparse.Namespace, name: Any) -> int
     elif not rows:
         print("Nobody owes anything: no charge is pending.")
     else:
-        print(f"{'client':<28}  {'owes':>24}  oldest pending charge")
+        from kara_tui.policy.charges import balance_words
+
+        print(f"{'client':<28}  {'balance':<24}  oldest pending charge")
         for o in rows:
-            owed = ", ".join(str(m) for m in o.balance)
-            print(f"{name(o.client.name):<28.28}  {owed:>24}  {o.oldest.astimezone(tz):%Y-%m-%d}")
+            said = balance_words(o.balance)
+            print(f"{name(o.client.name):<28.28}  {said:<24}  {o.oldest.astimezone(tz):%Y-%m-%d}")
     return 0

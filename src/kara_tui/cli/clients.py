@@ -110,6 +110,7 @@ class MoneyRecord:
         self, balance: list[Money], held: int, sponsored: bool, sessions: list[Any]
     ) -> None:
         from kara_tui.domain import Reason
+        from kara_tui.policy.charges import balance_words
         from kara_tui.services.clients import count_cancellations
 
         by_reason = {
@@ -121,8 +122,7 @@ class MoneyRecord:
             "credit_held": held,
             "cancellations": by_reason,
         }
-        owed = ", ".join(str(m) for m in balance) if balance else "nothing pending"
-        self.lines = [f"balance: {owed}"]
+        self.lines = [f"balance: {balance_words(balance)}"]
         if sponsored:
             self.lines.append(f"credit held by booked sessions: {held}")
         said = [

@@ -20,6 +20,22 @@ def balance(charges: Iterable[Charge]) -> list[Money]:
     return [Money(minor, cur) for cur, minor in sorted(totals.items()) if minor != 0]
 
 
+def balance_words(balance: Iterable[Money]) -> str:
+    """A balance as the professional reads it: 'owes 90.00 GBP', 'is owed 20.00 EUR' (a refund
+    not yet paid out), both for two currencies, or 'nothing pending'."""
+    parts = [
+        f"owes {m}" if m.minor > 0 else f"is owed {Money(-m.minor, m.currency)}"
+        for m in balance
+        if m.minor != 0
+    ]
+    return ", ".join(parts) or "nothing pending"
+
+
+def owes(balance: Iterable[Money]) -> bool:
+    """Whether the client owes something in some currency (a pending refund is not owing)."""
+    return any(m.minor > 0 for m in balance)
+
+
 def paid_on(charge: Charge) -> datetime | None:
     """When a paid charge was paid: its payment date, or the moment it was made for one settled
     as it was made (by a sponsored credit or a prepayment) and recorded before such charges

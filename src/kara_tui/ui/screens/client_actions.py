@@ -11,9 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from kara_tui.domain import Client, Programme, Session
+from kara_tui.policy.charges import balance_words
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens._dialog import FormScreen
-from kara_tui.ui.screens.client_charges import balance_text
 
 if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
@@ -102,7 +102,7 @@ def money_columns(practice: Practice, clients: list[Client]) -> dict[int, tuple[
     book = ClientBook(practice)
     return {
         c.id: (
-            balance_text(owed.get(c.id, [])).replace("nothing pending", ""),
+            balance_words(owed.get(c.id, [])).replace("nothing pending", ""),
             book.credit_held(c.id) if c.programme is Programme.SPONSORED else 0,
         )
         for c in clients

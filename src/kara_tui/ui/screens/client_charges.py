@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from kara_tui.domain import Charge, ChargeKind, ChargeStatus, Client, Money, PaymentMethod
 from kara_tui.domain.model import ALL_METHODS
+from kara_tui.policy.charges import balance_words
 from kara_tui.ui import compat, keys
 from kara_tui.ui.privacy import shown_name
 from kara_tui.ui.screens import _dialog
@@ -25,19 +26,6 @@ from kara_tui.ui.workers import WorkerErrors
 if TYPE_CHECKING:
     from kara_tui.services.charges import ChargeLine
     from kara_tui.services.practice import Practice
-
-
-def balance_text(balance: list[Money]) -> str:
-    """'owes 90.00 GBP', 'is owed 20.00 EUR' (a pending refund), or 'nothing pending'."""
-    if not balance:
-        return "nothing pending"
-    parts = []
-    for m in balance:
-        if m.minor < 0:
-            parts.append(f"is owed {Money(-m.minor, m.currency)}")
-        else:
-            parts.append(f"owes {m}")
-    return ", ".join(parts)
 
 
 class ChargesDialog(_dialog.ForClient, WorkerErrors, ModalScreen[None]):
@@ -106,7 +94,7 @@ class ChargesDialog(_dialog.ForClient, WorkerErrors, ModalScreen[None]):
         count = len(message.lines)
         self.query_one("#charges-balance", Static).update(
             Text(
-                f"Balance: {balance_text(message.balance)} (pending charges minus pending refunds)"
+                f"Balance: {balance_words(message.balance)} (pending charges minus pending refunds)"
                 + ("" if count else " · no charges yet")
             )
         )

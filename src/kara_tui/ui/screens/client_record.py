@@ -16,11 +16,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kara_tui.domain import Client, Money, Programme, Reason, Session
+from kara_tui.policy.charges import balance_words
 from kara_tui.policy.reminders import client_leads_words
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.screens._dialog import ForClient
-from kara_tui.ui.screens.client_charges import balance_text
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def render_record(r: Record, tz: ZoneInfo, privacy: bool) -> Table:
         ("Fee", str(c.fee)),
         ("Window", window),
         ("Reminders", client_leads_words(c.reminder_leads)),
-        ("Balance", balance_text(r.balance)),
+        ("Balance", balance_words(r.balance)),
     ]
     outer.add_row(_pairs(rows))
     said = [

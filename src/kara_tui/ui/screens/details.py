@@ -19,9 +19,9 @@ from textual.widgets import Static
 
 from kara_tui.domain import AuditEvent, Client, Money, Programme, Session
 from kara_tui.policy.cancellation import format_hours
+from kara_tui.policy.charges import balance_words
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
-from kara_tui.ui.screens.client_charges import balance_text
 from kara_tui.ui.workers import WorkerErrors
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def render_details(d: Details, tz: ZoneInfo, privacy: bool) -> Table:
         ("Programme", programme),
         ("Usual fee", str(c.fee)),
         ("Window", _window(c)),
-        ("Balance", balance_text(list(d.balance))),
+        ("Balance", balance_words(list(d.balance))),
     ]
     outer.add_row(_pairs(client_rows))
 

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from kara_tui.policy.charges import balance_words, owes
 from kara_tui.ui import compat
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
@@ -45,7 +46,7 @@ class OutstandingPane(WorkerErrors, Vertical):
         yield DataTable(id="outstanding-table", cursor_type="row")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Id", "Client", "Owes", "Oldest pending charge")
+        self.query_one(DataTable).add_columns("Id", "Client", "Balance", "Oldest pending charge")
         self.reload()
 
     def privacy_changed(self) -> None:
@@ -76,14 +77,26 @@ class OutstandingPane(WorkerErrors, Vertical):
             table.add_row(
                 str(o.client.id),
                 Text(fmt.display_name(o.client.name, privacy)),
-                ", ".join(str(m) for m in o.balance),
+                balance_words(o.balance),
                 f"{o.oldest.astimezone(tz):%a %d %b %Y}",
             )
         compat.measure_rows_now(table)
-        n = len(rows)
-        self.query_one("#outstanding-summary", Static).update(
-            f"{n} client{'s owe' if n != 1 else ' owes'} something now (pending charges minus "
-            "pending refunds); the longest waiting first."
-            if n
-            else "Nobody owes anything: no charge is pending."
+        self.query_one("#outstanding-summary", Static).update(_summary(rows))
+
+
+def _summary(rows: list[Outstanding]) -> str:
+    """How many clients owe, and how many are owed a refund not yet paid out."""
+    if not rows:
+        return "Nobody owes anything: no charge is pending."
+    owing = sum(1 for o in rows if owes(o.balance))
+    owed = sum(1 for o in rows if any(m.minor < 0 for m in o.balance))
+    said = [
+        f"{owing} client{'s owe' if owing != 1 else ' owes'} something now"
+        if owing
+        else "Nobody owes anything now"
+    ]
+    if owed:
+        said.append(
+            f"{owed} client{'s are' if owed != 1 else ' is'} owed a refund not yet paid out"
         )
+    return "; ".join(said) + " (pending charges minus pending refunds); the longest waiting first."
