@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -39,6 +38,7 @@ from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shippe
 
 if TYPE_CHECKING:
     import asyncio
+    from importlib.resources.abc import Traversable
 
     from textual.driver import Driver
     from textual.message import Message
