@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 
 from calendar_kit import UI_NOW, at, notices, screen_text, settle
 from kara_tui.cli import build_parser
@@ -267,3 +270,28 @@ async def test_the_first_week_is_drawn_once(
         assert app.screen.selected == first and block is not None
         assert grid.scroll_y == block.top - 1  # with the line above it, as any selection
         assert len(drawn) == len(set(drawn)) == grid.scrollable_content_region.height
+
+
+async def test_each_widget_of_the_first_week_is_styled_once(
+    ctx, settings, later, monkeypatch
+) -> None:
+    """Each widget is styled as it mounts; the calendar's first showing (a screen resuming)
+    restyled them all again, with nothing changed in between (~9 ms of the start-up)."""
+    styled: list[object] = []
+    apply = Stylesheet.apply
+
+    def counted(self: Stylesheet, node: DOMNode, *args: object, **kwargs: object) -> None:
+        styled.append(node)
+        apply(self, node, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Stylesheet, "apply", counted)
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        nodes = list(app.screen.walk_children(with_self=True))
+        assert len(nodes) > 20  # the week, its title and status bars, the footer's keys
+        assert [n for n in nodes if styled.count(n) != 1] == []
+        # Shown again later (after a dialog, say), it is restyled when Textual asks for it.
+        app.screen.post_message(events.ScreenResume(refresh_styles=True))
+        await settle(app, pilot)
+        assert styled.count(app.screen) == 2

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -161,6 +161,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
         self._headed_up: set[int] = set()  # sessions already announced as starting soon
+        self._resumed = False  # shown once already (see on_screen_resume)
 
     @property
     def privacy(self) -> bool:
@@ -204,6 +205,14 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if self.settings.notify_before_session_minutes > 0:  # off unless set in the config
             self.set_timer(2.0, self.heads_up)  # opened just before a session: say it soon
             self.set_interval(HEADS_UP_SECONDS, self.heads_up)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. The first showing follows the mounting, which
+        # styled every widget: restyling them all again (~9 ms of the start-up) changes
+        # nothing. Later showings (after a dialog) are restyled as Textual asks.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _watch(self) -> None:
         if self.data is not None:
