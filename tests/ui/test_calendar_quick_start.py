@@ -12,6 +12,7 @@ import pytest
 from textual import events
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.widgets._footer import FooterKey
 
 from calendar_kit import UI_NOW, at, notices, screen_text, settle
 from kara_tui.cli import build_parser
@@ -295,3 +296,28 @@ async def test_each_widget_of_the_first_week_is_styled_once(
         app.screen.post_message(events.ScreenResume(refresh_styles=True))
         await settle(app, pilot)
         assert styled.count(app.screen) == 2
+
+
+async def test_the_calendar_is_the_first_screen_and_its_footer_has_the_configs_keys(
+    ctx, tmp_path, later, monkeypatch
+) -> None:
+    """The calendar is the app's first screen: it was pushed over Textual's empty default
+    screen, which was styled, laid out and drawn on the way to the first week for nothing.
+    The config's keys are set before it is made, so its first footer shows them."""
+    rebuilds: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        rebuilds.append(self)
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    settings = Settings(path=tmp_path / "config.toml", theme="kara-dark", keys={"attend": "A"})
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen_stack == [app.screen]
+        assert isinstance(app.screen, calendar.CalendarScreen)
+        shown = {(k.key, k.action) for k in app.screen.query(FooterKey)}
+        assert ("A", "attend") in shown and ("a", "attend") not in shown
+        assert rebuilds == []
