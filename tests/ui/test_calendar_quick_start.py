@@ -12,6 +12,7 @@ import pytest
 from textual import events
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from calendar_kit import UI_NOW, at, notices, screen_text, settle
@@ -321,3 +322,28 @@ async def test_the_calendar_is_the_first_screen_and_its_footer_has_the_configs_k
         shown = {(k.key, k.action) for k in app.screen.query(FooterKey)}
         assert ("A", "attend") in shown and ("a", "attend") not in shown
         assert rebuilds == []
+
+
+async def test_a_resize_redraws_the_title_only_when_it_reads_differently(
+    ctx, settings, later, monkeypatch
+) -> None:
+    """Each resize of the screen works the title out again (three on opening); a title that
+    reads the same is not redrawn. One that reads differently (privacy on) is."""
+    updated: list[str | None] = []
+    update = Label.update
+
+    def counted(self: Label, *args: object, **kwargs: object) -> None:
+        updated.append(self.id)
+        update(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(Label, "update", counted)
+        app.screen.post_message(events.Resize(app.screen.size, app.screen.size))
+        await settle(app, pilot)
+        assert updated == []
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "title-right" in updated
+        assert "privacy" in str(app.screen.query_one("#title-right", Label).content)

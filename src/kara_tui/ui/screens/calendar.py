@@ -486,11 +486,15 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         left, right = fmt.fit_bar(lefts, rights, [3, 4, None, 1, None, 2, 0], width - 2)
         # The bars are one line high and #title and #selection fill the width: redrawing them
         # needs no layout of the screen, only #title-right (auto width) when its width changes.
-        self.query_one("#title", Label).update(Text(" " + left), layout=False)
+        # A title that reads the same is not redrawn (each resize asks, three on opening).
+        title = self.query_one("#title", Label)
+        if str(title.content) != " " + left:
+            title.update(Text(" " + left), layout=False)
         right_text = right + " " if right else ""
         title_right = self.query_one("#title-right", Label)
-        same_width = len(right_text) == len(str(title_right.content))
-        title_right.update(Text(right_text), layout=not same_width)
+        if str(title_right.content) != right_text:
+            same_width = len(right_text) == len(str(title_right.content))
+            title_right.update(Text(right_text), layout=not same_width)
 
     def on_resize(self) -> None:
         if self.data is not None:
