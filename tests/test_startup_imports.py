@@ -39,6 +39,9 @@ NOT_AT_START = [
     # readers bring zipfile).
     "importlib.resources",
     "zipfile",
+    # Used by a month step and the agenda's series marks, not by the first week.
+    "calendar",
+    "kara_tui.policy.series_place",
 ]
 
 PROBE = """
