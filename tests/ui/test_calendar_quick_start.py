@@ -225,21 +225,27 @@ async def test_the_practice_is_built_once_the_calendar_is_still(
         assert practice.built
 
 
+@pytest.fixture
+def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[KeysFooter]:
+    """Each rebuild of the calendar's footer (KeysFooter.recompose), as it is asked for."""
+    asked: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        asked.append(self)
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    return asked
+
+
 async def test_the_footer_is_composed_with_the_first_weeks_keys(
-    ctx, ids, settings, later, monkeypatch
+    ctx, ids, settings, later, rebuilds
 ) -> None:
     """The first page is read (and its session selected) before the footer is composed, so
     the footer is made with that session's keys and never rebuilt for them. It used to be
     composed with none selected, then rebuilt twice: once for the selection and once more
     when the focus that follows announced the same keys again."""
-    rebuilds: list[KeysFooter] = []
-    recompose = KeysFooter.recompose
-
-    async def counted(self: KeysFooter) -> None:
-        rebuilds.append(self)
-        await recompose(self)
-
-    monkeypatch.setattr(KeysFooter, "recompose", counted)
     app = _app(ctx.services, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -300,19 +306,11 @@ async def test_each_widget_of_the_first_week_is_styled_once(
 
 
 async def test_the_calendar_is_the_first_screen_and_its_footer_has_the_configs_keys(
-    ctx, tmp_path, later, monkeypatch
+    ctx, tmp_path, later, rebuilds
 ) -> None:
     """The calendar is the app's first screen: it was pushed over Textual's empty default
     screen, which was styled, laid out and drawn on the way to the first week for nothing.
     The config's keys are set before it is made, so its first footer shows them."""
-    rebuilds: list[KeysFooter] = []
-    recompose = KeysFooter.recompose
-
-    async def counted(self: KeysFooter) -> None:
-        rebuilds.append(self)
-        await recompose(self)
-
-    monkeypatch.setattr(KeysFooter, "recompose", counted)
     settings = Settings(path=tmp_path / "config.toml", theme="kara-dark", keys={"attend": "A"})
     app = _app(ctx.services, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
