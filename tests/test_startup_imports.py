@@ -35,6 +35,13 @@ NOT_AT_START = [
     "kara_tui.ui.screens._dialog",
     "kara_tui.ui.screens.series_actions",
     "kara_tui.domain.series",
+    # The shipped themes are found beside the package, not through importlib.resources (whose
+    # readers bring zipfile).
+    "importlib.resources",
+    "zipfile",
+    # Used by a month step and the agenda's series marks, not by the first week.
+    "calendar",
+    "kara_tui.policy.series_place",
 ]
 
 PROBE = """

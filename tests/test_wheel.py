@@ -1,5 +1,5 @@
 """The wheel carries the shipped themes, and the loader finds them in an installed package
-(through importlib.resources), even one imported straight from the zip."""
+(beside the package, or through importlib.resources when it is imported straight from the zip)."""
 
 from __future__ import annotations
 

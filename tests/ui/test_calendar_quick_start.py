@@ -9,6 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
+from textual.widgets import Label
+from textual.widgets._footer import FooterKey
 
 from calendar_kit import UI_NOW, at, notices, screen_text, settle
 from kara_tui.cli import build_parser
@@ -220,21 +225,27 @@ async def test_the_practice_is_built_once_the_calendar_is_still(
         assert practice.built
 
 
+@pytest.fixture
+def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[KeysFooter]:
+    """Each rebuild of the calendar's footer (KeysFooter.recompose), as it is asked for."""
+    asked: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        asked.append(self)
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    return asked
+
+
 async def test_the_footer_is_composed_with_the_first_weeks_keys(
-    ctx, ids, settings, later, monkeypatch
+    ctx, ids, settings, later, rebuilds
 ) -> None:
     """The first page is read (and its session selected) before the footer is composed, so
     the footer is made with that session's keys and never rebuilt for them. It used to be
     composed with none selected, then rebuilt twice: once for the selection and once more
     when the focus that follows announced the same keys again."""
-    rebuilds: list[KeysFooter] = []
-    recompose = KeysFooter.recompose
-
-    async def counted(self: KeysFooter) -> None:
-        rebuilds.append(self)
-        await recompose(self)
-
-    monkeypatch.setattr(KeysFooter, "recompose", counted)
     app = _app(ctx.services, ctx.clock, settings)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -267,3 +278,70 @@ async def test_the_first_week_is_drawn_once(
         assert app.screen.selected == first and block is not None
         assert grid.scroll_y == block.top - 1  # with the line above it, as any selection
         assert len(drawn) == len(set(drawn)) == grid.scrollable_content_region.height
+
+
+async def test_each_widget_of_the_first_week_is_styled_once(
+    ctx, settings, later, monkeypatch
+) -> None:
+    """Each widget is styled as it mounts; the calendar's first showing (a screen resuming)
+    restyled them all again, with nothing changed in between (~9 ms of the start-up)."""
+    styled: list[object] = []
+    apply = Stylesheet.apply
+
+    def counted(self: Stylesheet, node: DOMNode, *args: object, **kwargs: object) -> None:
+        styled.append(node)
+        apply(self, node, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Stylesheet, "apply", counted)
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        nodes = list(app.screen.walk_children(with_self=True))
+        assert len(nodes) > 20  # the week, its title and status bars, the footer's keys
+        assert [n for n in nodes if styled.count(n) != 1] == []
+        # Shown again later (after a dialog, say), it is restyled when Textual asks for it.
+        app.screen.post_message(events.ScreenResume(refresh_styles=True))
+        await settle(app, pilot)
+        assert styled.count(app.screen) == 2
+
+
+async def test_the_calendar_is_the_first_screen_and_its_footer_has_the_configs_keys(
+    ctx, tmp_path, later, rebuilds
+) -> None:
+    """The calendar is the app's first screen: it was pushed over Textual's empty default
+    screen, which was styled, laid out and drawn on the way to the first week for nothing.
+    The config's keys are set before it is made, so its first footer shows them."""
+    settings = Settings(path=tmp_path / "config.toml", theme="kara-dark", keys={"attend": "A"})
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen_stack == [app.screen]
+        assert isinstance(app.screen, calendar.CalendarScreen)
+        shown = {(k.key, k.action) for k in app.screen.query(FooterKey)}
+        assert ("A", "attend") in shown and ("a", "attend") not in shown
+        assert rebuilds == []
+
+
+async def test_a_resize_redraws_the_title_only_when_it_reads_differently(
+    ctx, settings, later, monkeypatch
+) -> None:
+    """Each resize of the screen works the title out again (three on opening); a title that
+    reads the same is not redrawn. One that reads differently (privacy on) is."""
+    updated: list[str | None] = []
+    update = Label.update
+
+    def counted(self: Label, *args: object, **kwargs: object) -> None:
+        updated.append(self.id)
+        update(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    app = _app(ctx.services, ctx.clock, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(Label, "update", counted)
+        app.screen.post_message(events.Resize(app.screen.size, app.screen.size))
+        await settle(app, pilot)
+        assert updated == []
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "title-right" in updated
+        assert "privacy" in str(app.screen.query_one("#title-right", Label).content)

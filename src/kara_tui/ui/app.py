@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -39,6 +38,7 @@ from kara_tui.ui.themes import APP_VARIABLES, DEFAULT_THEME, load_themes, shippe
 
 if TYPE_CHECKING:
     import asyncio
+    from importlib.resources.abc import Traversable
 
     from textual.driver import Driver
     from textual.message import Message
@@ -162,6 +162,15 @@ class KaraApp(UsesServices, App[int]):
         compat.refresh_truecolor_filter(self)  # as the watcher does: light or dark
         self.stylesheet.set_variables(self.get_css_variables())
 
+    def get_default_screen(self) -> Screen[Any]:
+        # The calendar is the first screen, rather than pushed over Textual's empty default
+        # one (which was styled, laid out and drawn on the way to the first week for nothing).
+        # The config's keys are set first: the calendar's footer is made with them.
+        valid = keys.usable_keymap(self.settings.keys)
+        if valid:
+            self.set_keymap(valid)
+        return CalendarScreen(self.services, self.settings, self.clock)
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)
 
@@ -171,10 +180,6 @@ class KaraApp(UsesServices, App[int]):
             *self._startup_problems,
             *keys.check_keymap(self.settings.keys, self.settings),
         ]
-        valid = keys.usable_keymap(self.settings.keys)
-        if valid:
-            self.set_keymap(valid)
-        self.push_screen(CalendarScreen(self.services, self.settings, self.clock))
         for problem in problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
         self._listen_for_hangups()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,7 +20,6 @@ from kara_tui.domain import (
     TimeOff,
 )
 from kara_tui.policy.conflicts import event_blocks
-from kara_tui.policy.series_place import FEW_LEFT
 from kara_tui.timeparse import day_start
 
 AGENDA_DAYS = 28
@@ -65,6 +63,8 @@ def monday(day: date) -> date:
 
 def add_months(day: date, months: int) -> date:
     """The same day number ``months`` later, clamped to the month's end (31 Jan + 1 = 28 Feb)."""
+    import calendar  # on the first month step: the first week does not need it (~1.4 ms)
+
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
@@ -127,6 +127,9 @@ class CalendarData:
 
     def few_left(self, session: Session) -> int | None:
         """Sessions left in ``session``'s series when they are few (FEW_LEFT), else None."""
+        # The policy's module is imported when the agenda first asks, not for the first week.
+        from kara_tui.policy.series_place import FEW_LEFT
+
         left = self.series_left.get(session.series_id) if session.series_id else None
         return left if left is not None and left <= FEW_LEFT else None
 

@@ -69,15 +69,21 @@ def as_compact_as_footer(widget: object, compact: bool) -> None:
 
     Such a key starts compact and is then set to its footer's flag (False by default), so its
     styles were recomputed twice while the footer mounted (~0.7 ms a key; the calendar's
-    footer has about 28). Set beforehand, neither change happens. Any other widget, and the
-    command palette's key (not bound: it stays compact), is left as it is.
+    footer has about 28). Set beforehand, neither change happens. The command palette's key
+    (not bound: it stays compact) gets its "-compact" class beforehand too, which its watcher
+    would otherwise add once mounted, styling it a second time. Any other widget is left as
+    it is.
     """
     from textual.widgets._footer import FooterKey
 
+    if not isinstance(widget, FooterKey):
+        return
     bound = getattr(widget, "_reactive_connect", None) or {}
-    if isinstance(widget, FooterKey) and "compact" in bound:
+    if "compact" in bound:
         widget.set_reactive(FooterKey.compact, compact)
-        widget.set_class(compact, "-compact", update=False)
+    else:
+        compact = True  # FooterKey's default (reading the reactive here would run its watcher)
+    widget.set_class(compact, "-compact", update=False)
 
 
 def measure_rows_now(table: DataTable[Any]) -> None:

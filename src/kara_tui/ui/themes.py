@@ -7,12 +7,14 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DEFAULT_THEME = "kara-dark"
 
@@ -56,14 +58,19 @@ class LoadedThemes:
     problems: list[str]  # one sentence per skipped file, naming its path
 
 
+@cache
 def shipped_themes_dir() -> Traversable:
-    """kara_tui/themes inside the installed package (the wheel puts them there), found through
-    importlib.resources so it works wherever the package is installed; in a source checkout,
-    themes/ at the top of the repository."""
-    packaged = files("kara_tui") / "themes"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "themes"
+    """kara_tui/themes inside the installed package (the wheel puts them there); in a source
+    checkout, themes/ at the top of the repository. Looked up beside this file when the package
+    is on disk: importlib.resources (its readers bring zipfile) cost the calendar's start-up a
+    few milliseconds, and is only needed for a package imported from a zip."""
+    package = Path(__file__).resolve().parents[1]
+    if package.is_dir():
+        packaged = package / "themes"
+        return packaged if packaged.is_dir() else package.parents[1] / "themes"
+    from importlib.resources import files  # only a package in a zip needs its reader
+
+    return files("kara_tui") / "themes"
 
 
 def _colour(path: Traversable, key: str, value: object) -> str:

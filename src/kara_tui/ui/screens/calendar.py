@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -161,6 +161,7 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         # session selected (so the first page, with none selected, needs no rebuild).
         self._keys_apply: object = (False, False)
         self._headed_up: set[int] = set()  # sessions already announced as starting soon
+        self._resumed = False  # shown once already (see on_screen_resume)
 
     @property
     def privacy(self) -> bool:
@@ -204,6 +205,14 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         if self.settings.notify_before_session_minutes > 0:  # off unless set in the config
             self.set_timer(2.0, self.heads_up)  # opened just before a session: say it soon
             self.set_interval(HEADS_UP_SECONDS, self.heads_up)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. The first showing follows the mounting, which
+        # styled every widget: restyling them all again (~9 ms of the start-up) changes
+        # nothing. Later showings (after a dialog) are restyled as Textual asks.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _watch(self) -> None:
         if self.data is not None:
@@ -477,11 +486,15 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         left, right = fmt.fit_bar(lefts, rights, [3, 4, None, 1, None, 2, 0], width - 2)
         # The bars are one line high and #title and #selection fill the width: redrawing them
         # needs no layout of the screen, only #title-right (auto width) when its width changes.
-        self.query_one("#title", Label).update(Text(" " + left), layout=False)
+        # A title that reads the same is not redrawn (each resize asks, three on opening).
+        title = self.query_one("#title", Label)
+        if str(title.content) != " " + left:
+            title.update(Text(" " + left), layout=False)
         right_text = right + " " if right else ""
         title_right = self.query_one("#title-right", Label)
-        same_width = len(right_text) == len(str(title_right.content))
-        title_right.update(Text(right_text), layout=not same_width)
+        if str(title_right.content) != right_text:
+            same_width = len(right_text) == len(str(title_right.content))
+            title_right.update(Text(right_text), layout=not same_width)
 
     def on_resize(self) -> None:
         if self.data is not None:
