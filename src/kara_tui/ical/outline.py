@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 _BOM = b"\xef\xbb\xbf"
 _KEYWORD = rb"(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]|[Uu][Ii][Dd])"
@@ -52,6 +53,7 @@ class _Patterns:
     blocks: re.Pattern[bytes]
 
 
+@cache  # built for a line ending when a body first has it: most runs see only one
 def _patterns(eol: bytes) -> _Patterns:
     nl = re.escape(eol)
     return _Patterns(
@@ -80,8 +82,6 @@ def _patterns(eol: bytes) -> _Patterns:
     )
 
 
-_CRLF = _patterns(b"\r\n")
-_LF = _patterns(b"\n")
 # A DTSTAMP value (the line and its name stay, so adding or removing the line is a change).
 _DTSTAMP = re.compile(rb"\nDTSTAMP[;:][^\r\n]*")
 
@@ -168,12 +168,12 @@ def outline_stamped(body: bytes, stamp: bytes | None) -> Outline | None:
 def _outline(body: bytes, stamp: tuple[bytes | None] | None) -> Outline | None:
     bom = len(_BOM) if body.startswith(_BOM) else 0
     if body.startswith(b"BEGIN:VCALENDAR\r\n", bom):
-        p = _CRLF
+        p = _patterns(b"\r\n")
     elif body.startswith(b"BEGIN:VCALENDAR\n", bom) and b"\r" not in body:
-        p = _LF
+        p = _patterns(b"\n")
     else:
         return None
-    if p is _CRLF and _BARE_CR.search(body) and _HIDDEN_BY_CR.search(body):
+    if p.eol == b"\r\n" and _BARE_CR.search(body) and _HIDDEN_BY_CR.search(body):
         return None
     eol = p.eol
     head_end = body.find(p.start)
@@ -426,6 +426,8 @@ def patterns_of(body: bytes) -> _Patterns:
 
 
 def _patterns_of(body: bytes) -> _Patterns:
-    return (
-        _CRLF if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0) else _LF
+    return _patterns(
+        b"\r\n"
+        if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0)
+        else b"\n"
     )
