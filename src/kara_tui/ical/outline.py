@@ -44,7 +44,9 @@ _NAME_LINE = rb"[A-Za-z0-9-]+[;:]"  # a line that starts a new property (prepare
 _UID_VALUE = re.compile(rb"\nUID:([^\n]*)")  # in the scan's findings joined by LF
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Patterns:
     eol: bytes
     start: bytes  # BEGIN:VEVENT with the line breaks around it: what the blocks are split on

@@ -113,7 +113,9 @@ def decode(body: bytes) -> tuple[str, bool]:
         return body.decode("utf-8", errors="replace"), True
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Block:
     """A whole VEVENT (its text between BEGIN:VEVENT and END:VEVENT) that needs no repair.
 

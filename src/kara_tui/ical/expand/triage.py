@@ -281,7 +281,9 @@ def _when(line: bytes, heads: _Heads) -> When | None:
     return When(value[:15].decode(), tzid, len(value) == 16)
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class Split:
     """Which VEVENTs icalendar must read; the rest are plain, plain series, or outside."""
 
