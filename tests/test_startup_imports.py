@@ -145,6 +145,25 @@ def test_a_command_makes_the_parsers_of_its_own_module_only(
     )
 
 
+def test_a_command_line_run_freezes_what_its_imports_built_and_a_call_with_arguments_not() -> None:
+    """The cyclic collector skips, for the rest of a run, what imports built before main():
+    it lives as long as the process. A caller passing its own arguments (tests) keeps its
+    collector as it is."""
+    probe = (
+        "import gc, sys\n"
+        "from kara_tui.cli import main\n"
+        "for argv in (['--version'], None):\n"
+        "    sys.argv = ['kara-tui', '--version']\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print('frozen', gc.get_freeze_count() > 1000)\n"
+    )
+    lines = _printed(probe).splitlines()
+    assert [line for line in lines if line.startswith("frozen")] == ["frozen False", "frozen True"]
+
+
 def test_log_scrubbing_waits_for_logging_and_is_in_place_when_it_is_imported() -> None:
     """A command that loads nothing that logs (a `feeds sync` of a local file) does not import
     logging for the scrubbing; whatever imports it first gets it with the scrubbing factory

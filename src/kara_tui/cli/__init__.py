@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -143,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # the process's own command line (tests pass theirs, in their process)
+        # What the imports so far built lives as long as the process: the cyclic collector
+        # need not walk it again at each collection, nor at exit (a cold `feeds sync` spent
+        # ~2 % of its instructions there; issue 19). Objects made later are collected as usual.
+        gc.freeze()
     install_log_scrubbing()
     parser = build_parser()
     given = sys.argv[1:] if argv is None else argv
