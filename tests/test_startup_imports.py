@@ -6,13 +6,18 @@ it), so the calendar starts quickly."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from kara_tui.cli import build_parser
 from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
@@ -123,6 +128,47 @@ def test_the_calendar_parses_its_arguments_without_any_command_module() -> None:
         "['kara_tui.cli.context'] "
         "['kara_tui.cli.args', 'kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
     )
+
+
+def test_a_command_makes_the_parsers_of_its_own_module_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each parser made costs argparse's set-up and its gettext look-ups (issue 19): `feeds
+    sync` makes the top level's, and those of cli/feeds.py's commands and actions."""
+    made: list[str] = []
+    make = argparse.ArgumentParser.__init__
+
+    def counted(self: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        make(self, *args, **kwargs)
+        made.append(self.prog)
+
+    monkeypatch.setattr(argparse.ArgumentParser, "__init__", counted)
+    args = build_parser().parse_args(["--db", "sqlite:///x.db", "feeds", "sync", "Work"])
+    assert (args.command, args.feeds_command, args.name) == ("feeds", "sync", "Work")
+    actions = ["add", "edit", "list", "remove", "enable", "disable", "sync", "events"]
+    assert sorted(made) == sorted(
+        ["kara-tui", "kara-tui feeds", "kara-tui import", "kara-tui export"]
+        + [f"kara-tui feeds {action}" for action in actions]
+    )
+
+
+def test_a_command_line_run_freezes_what_its_imports_built_and_a_call_with_arguments_not() -> None:
+    """The cyclic collector skips, for the rest of a run, what imports built before main():
+    it lives as long as the process. A caller passing its own arguments (tests) keeps its
+    collector as it is."""
+    probe = (
+        "import gc, sys\n"
+        "from kara_tui.cli import main\n"
+        "for argv in (['--version'], None):\n"
+        "    sys.argv = ['kara-tui', '--version']\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print('frozen', gc.get_freeze_count() > 1000)\n"
+    )
+    lines = _printed(probe).splitlines()
+    assert [line for line in lines if line.startswith("frozen")] == ["frozen False", "frozen True"]
 
 
 def test_log_scrubbing_waits_for_logging_and_is_in_place_when_it_is_imported() -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_CRASHED = 70  # EX_SOFTWARE: an internal error
 
-_URL = re.compile(r"\b(?:https?|webcal|file)://[^\s'\"<>]*", re.IGNORECASE)
+_URL = r"\b(?:https?|webcal|file)://[^\s'\"<>]*"  # compiled when a record is first scrubbed
 _names: set[str] = set()
 _names_lock = threading.Lock()
 
@@ -104,7 +104,7 @@ def remember_names(names: Iterable[str]) -> None:
 
 def scrub(text: str) -> str:
     """``text`` with URLs cut to their host and known client names cut to initials."""
-    text = _URL.sub(_host_only, text)
+    text = re.sub(_URL, _host_only, text, flags=re.IGNORECASE)
     with _names_lock:
         names = tuple(_names)
     return redact(text, names)

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, insert
 
 from kara_tui.db import codec
@@ -54,6 +56,11 @@ def test_an_all_day_date_is_kept_as_its_utc_midnight_and_read_back_as_the_date()
     assert codec.event_value(stored, all_day=True) == day
     assert codec.event_value(stored, all_day=False) == stored
     assert codec.stored_instant(_NOW.astimezone(ZoneInfo("Asia/Tokyo"))).tzinfo is UTC
+
+
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_an_all_day_date_is_written_as_its_utc_midnight_is(day: date) -> None:
+    assert codec.sqlite_date(day) == codec.sqlite_instant(codec.date_to_utc_midnight(day))
 
 
 def _event(

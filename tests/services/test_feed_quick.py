@@ -7,10 +7,13 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from feedkit import MemoryKeyring, copy_database, ics, week_of_events
 from kara_tui.clock import FixedClock
 from kara_tui.config import Settings
 from kara_tui.db.engine import make_engine
+from kara_tui.services import feed_quick
 from kara_tui.services.feed_quick import sync_unchanged
 from kara_tui.services.feeds import Feeds
 from kara_tui.services.practice import Practice
@@ -89,6 +92,25 @@ def test_anything_but_unchanged_local_feeds_is_left_to_feeds(
         )
     conn.close()
     assert sync_unchanged(db_url, Settings(), now, tz, "Home") is None
+
+
+def test_a_feed_never_synced_is_left_to_the_first_sync_without_reading_its_file(
+    practice: Practice,
+    clock: FixedClock,
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first sync (feed_cold.py) reads and hashes the body itself: it is not read twice."""
+    feed = tmp_path / "work.ics"
+    feed.write_bytes(ics(*week_of_events(5)))
+    Feeds(practice, Settings(), keyring=MemoryKeyring()).add("Work", str(feed))
+
+    def read(*args: object) -> str:
+        raise AssertionError("the body of a feed with nothing stored was read")
+
+    monkeypatch.setattr(feed_quick, "_file_hash", read)
+    assert sync_unchanged(db_url, Settings(), clock.now(), practice.tz, None) is None
 
 
 def test_an_unchanged_feeds_sync_loads_neither_sqlalchemy_nor_the_parser(

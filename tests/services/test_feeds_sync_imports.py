@@ -75,6 +75,8 @@ def test_a_cold_sync_of_a_fast_path_feed_loads_no_icalendar_library(
     assert "kara_tui.ical.expand.reference" not in run.loaded
     assert sorted(m for m in REFERENCE_ONLY if m in run.loaded) == []
     assert "json" not in run.loaded  # only a feed's problems are stored as JSON: it has none
+    assert "kara_tui.services.feed_wording" not in run.loaded  # only a refused body is worded
+    assert "shlex" not in run.loaded  # only the warning about a readable database quotes
     assert "logging" not in run.loaded  # nothing here logs (crash.install_log_scrubbing waits)
     if mode == "birthdays":  # no UNTIL in UTC: dateutil's tzutc is not needed
         assert "dateutil.tz" not in run.loaded

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kara_tui.domain import DomainError, Money, TimeOff
+from kara_tui.domain import DomainError, Money, TimeOff, text
 from kara_tui.domain.currencies import ISO_4217, check_iso_currency
 from kara_tui.domain.money import MAX_MINOR, MoneyError
 from kara_tui.domain.text import NAME, NOTE, check_text, escape_controls
@@ -59,6 +59,18 @@ def test_escape_controls_shows_what_would_drive_the_terminal() -> None:
     assert escape_controls("a\nb") == "a\\x0ab"
     assert escape_controls("x\u202ey\udcff\x7f") == "x\\u202ey\\udcff\\u007f"
     assert escape_controls("Zoë 李 — ok") == "Zoë 李 — ok"
+    assert escape_controls("a\tb\n\x1b\n", keep="\n\t") == "a\tb\n\\x1b\n"
+
+
+def test_a_printable_line_is_written_without_compiling_the_control_scan() -> None:
+    """A command's output lines end in line breaks it keeps: the scan for control
+    characters (slow to compile) is compiled only for text that has one to escape."""
+    text._controls.cache_clear()
+    assert escape_controls("Work: 5 added\n\tnote\n", keep="\n\t") == "Work: 5 added\n\tnote\n"
+    assert escape_controls("Zoë 李") == "Zoë 李"
+    assert text._controls.cache_info().currsize == 0
+    assert escape_controls("\x1b\n", keep="\n") == "\\x1b\n"
+    assert text._controls.cache_info().currsize == 1
 
 
 def test_currencies_are_iso_4217() -> None:

@@ -45,7 +45,9 @@ def clock_from_env(tz: str) -> Clock:
     return FixedClock(at, tz)
 
 
-@dataclass
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(eq=False, repr=False)
 class Context:
     args: argparse.Namespace
     settings: Settings

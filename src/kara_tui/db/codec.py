@@ -50,6 +50,12 @@ def sqlite_instant(value: datetime | None) -> str | None:
     )
 
 
+def sqlite_date(value: date) -> str:
+    """``sqlite_instant(date_to_utc_midnight(value))``, written directly: an all-day event's
+    date as its start and end columns keep it (a birthdays feed stores two per occurrence)."""
+    return f"{value.isoformat()} 00:00:00.000000"
+
+
 def instant_from_sqlite(text: str) -> datetime:
     """A time stored on SQLite (by SQLAlchemy or sqlite_instant), aware UTC again.
 

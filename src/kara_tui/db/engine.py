@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import sqlite3
 import stat
 import sys
@@ -96,6 +95,8 @@ def exposure_warning(url: str) -> str | None:
         return None
     if not mode & 0o077:
         return None
+    import shlex  # only for this warning
+
     return (
         f"{path} can be read by other users (mode {mode:04o}) and holds client data; "
         f"make it private with: chmod 600 {shlex.quote(str(path))}"

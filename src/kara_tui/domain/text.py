@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from kara_tui.domain.errors import DomainError
 
@@ -18,9 +19,16 @@ NOTE = 2000  # notes and cancellation notes (several lines allowed)
 
 # C0 and C1 control characters, DEL, lone surrogates (undecodable bytes in argv) and the
 # Unicode bidirectional overrides and isolates that reorder what a terminal shows.
+# Compiled on first use (their ranges are slow to compile, and most runs never check or
+# escape a value): _controls(True) keeps \t and \n.
 _OTHER_UNSAFE = "\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[\x00-\x1f{_OTHER_UNSAFE}]")
-_CONTROL_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHER_UNSAFE}]")  # keeps \t and \n
+
+
+@cache
+def _controls(but_lines: bool = False) -> re.Pattern[str]:
+    low = "\x00-\x08\x0b-\x1f" if but_lines else "\x00-\x1f"
+    return re.compile(f"[{low}{_OTHER_UNSAFE}]")
+
 
 _NAMED = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x1b": "ESC", "\x07": "BEL"}
 
@@ -41,7 +49,7 @@ def check_text(
     text = text.strip()
     if required and not text:
         raise DomainError(f"{what} cannot be empty")
-    bad = (_CONTROL_BUT_LINES if multiline else _CONTROL).search(text)
+    bad = _controls(multiline).search(text)
     if bad is not None:
         raise DomainError(f"{what} cannot contain control characters ({_name(bad.group())})")
     if len(text) > limit:
@@ -52,9 +60,12 @@ def check_text(
 def escape_controls(text: str, *, keep: str = "") -> str:
     """``text`` with every control character shown as an escape (``\\x1b``), so stored text
     cannot drive the terminal; characters in ``keep`` (say, newlines) pass unchanged."""
-    if text.isprintable():  # nothing _CONTROL matches is printable
+    plain = text
+    for ch in keep:  # a command's output lines: printable but for their line breaks
+        plain = plain.replace(ch, "")
+    if plain.isprintable():  # nothing _controls() matches is printable
         return text
-    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+    return _controls().sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
 
 
 def _escape(ch: str) -> str:

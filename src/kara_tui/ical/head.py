@@ -16,10 +16,11 @@ from typing import NamedTuple
 from kara_tui.ical.expand.values import known_zone
 
 _LINE = re.compile(r"([A-Z][A-Z0-9-]*):(.*)", re.DOTALL)
-_OFFSET = re.compile(r"[+-][0-9]{4}(?:[0-9]{2})?")
-_LOCAL_TIME = re.compile(r"[0-9]{8}T[0-9]{6}")
+# A VTIMEZONE's values (most feeds have none): compiled on first use, in re's cache.
+_OFFSET = r"[+-][0-9]{4}(?:[0-9]{2})?"
+_LOCAL_TIME = r"[0-9]{8}T[0-9]{6}"
 _PLAIN_TEXT = re.compile(r"[^\\\x00-\x1f\x7f]*")
-_RULE = re.compile(r"[A-Z0-9=;,+-]+")
+_RULE = r"[A-Z0-9=;,+-]+"
 # What prepare() keeps of the calendar's own properties, but X-WR-TIMEZONE (read by prepare).
 _CALENDAR = frozenset({"VERSION", "PRODID", "CALSCALE", "METHOD", "X-WR-CALNAME", "NAME"})
 _ZONE_TEXT = frozenset({"TZURL", "X-LIC-LOCATION"})
@@ -74,12 +75,12 @@ def _plain_property(where: list[str], name: str, value: str) -> bool:
         return (name in _CALENDAR or name.startswith("X-")) and bool(_PLAIN_TEXT.fullmatch(value))
     if len(where) == 1:
         if name == "LAST-MODIFIED":
-            return bool(_LOCAL_TIME.fullmatch(value.removesuffix("Z")))
+            return bool(re.fullmatch(_LOCAL_TIME, value.removesuffix("Z")))
         return name == "TZID" or (name in _ZONE_TEXT and bool(_PLAIN_TEXT.fullmatch(value)))
     if name in ("TZOFFSETFROM", "TZOFFSETTO"):
-        return bool(_OFFSET.fullmatch(value))
+        return bool(re.fullmatch(_OFFSET, value))
     if name == "DTSTART":
-        return bool(_LOCAL_TIME.fullmatch(value))
+        return bool(re.fullmatch(_LOCAL_TIME, value))
     if name == "RRULE":
-        return bool(_RULE.fullmatch(value))
+        return bool(re.fullmatch(_RULE, value))
     return name in _RULE_TEXT and bool(_PLAIN_TEXT.fullmatch(value))

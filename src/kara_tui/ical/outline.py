@@ -32,18 +32,21 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 _BOM = b"\xef\xbb\xbf"
 _KEYWORD = rb"(?:[Bb][Ee][Gg][Ii][Nn]|[Ee][Nn][Dd]|[Uu][Ii][Dd])"
 # A bare CR starts a line for prepare(); the scan below only sees lines after LF, so
 # none may start a BEGIN, END or UID line. (Any bare CR is ruled out twice as fast.)
-_HIDDEN_BY_CR = re.compile(rb"\r" + _KEYWORD)
+_HIDDEN_BY_CR = rb"\r" + _KEYWORD  # looked for only in a body with a bare CR: compiled then
 _BARE_CR = re.compile(rb"\r[^\n]")
 _NAME_LINE = rb"[A-Za-z0-9-]+[;:]"  # a line that starts a new property (prepare's _NAME)
 _UID_VALUE = re.compile(rb"\nUID:([^\n]*)")  # in the scan's findings joined by LF
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Patterns:
     eol: bytes
     start: bytes  # BEGIN:VEVENT with the line breaks around it: what the blocks are split on
@@ -52,6 +55,7 @@ class _Patterns:
     blocks: re.Pattern[bytes]
 
 
+@cache  # built for a line ending when a body first has it: most runs see only one
 def _patterns(eol: bytes) -> _Patterns:
     nl = re.escape(eol)
     return _Patterns(
@@ -80,10 +84,8 @@ def _patterns(eol: bytes) -> _Patterns:
     )
 
 
-_CRLF = _patterns(b"\r\n")
-_LF = _patterns(b"\n")
 # A DTSTAMP value (the line and its name stay, so adding or removing the line is a change).
-_DTSTAMP = re.compile(rb"\nDTSTAMP[;:][^\r\n]*")
+_DTSTAMP = rb"\nDTSTAMP[;:][^\r\n]*"  # compiled on first use (re's cache): Google's need none
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ def _without_stamps(body: bytes, blocks: int) -> tuple[bytes, bytes | None]:
         value = len(line) - len(b"\nDTSTAMP:")
         if value and (len(body) - len(stripped)) // value >= blocks:
             return stripped, line  # one stamp for (nearly) all: the rest stay as they are
-    return _DTSTAMP.sub(b"\nDTSTAMP:", body), None
+    return re.sub(_DTSTAMP, b"\nDTSTAMP:", body), None
 
 
 def stamp_line(body: bytes, blocks: int) -> bytes | None:
@@ -168,12 +170,12 @@ def outline_stamped(body: bytes, stamp: bytes | None) -> Outline | None:
 def _outline(body: bytes, stamp: tuple[bytes | None] | None) -> Outline | None:
     bom = len(_BOM) if body.startswith(_BOM) else 0
     if body.startswith(b"BEGIN:VCALENDAR\r\n", bom):
-        p = _CRLF
+        p = _patterns(b"\r\n")
     elif body.startswith(b"BEGIN:VCALENDAR\n", bom) and b"\r" not in body:
-        p = _LF
+        p = _patterns(b"\n")
     else:
         return None
-    if p is _CRLF and _BARE_CR.search(body) and _HIDDEN_BY_CR.search(body):
+    if p.eol == b"\r\n" and _BARE_CR.search(body) and re.search(_HIDDEN_BY_CR, body):
         return None
     eol = p.eol
     head_end = body.find(p.start)
@@ -207,7 +209,9 @@ def _outline(body: bytes, stamp: tuple[bytes | None] | None) -> Outline | None:
     else:
         line = stamp[0]
         stamped = (
-            _DTSTAMP.sub(b"\nDTSTAMP:", body) if line is None else body.replace(line, b"\nDTSTAMP:")
+            re.sub(_DTSTAMP, b"\nDTSTAMP:", body)
+            if line is None
+            else body.replace(line, b"\nDTSTAMP:")
         )
     text = memoryview(stamped)
     parts = _blocks(stamped, p.start)
@@ -426,6 +430,8 @@ def patterns_of(body: bytes) -> _Patterns:
 
 
 def _patterns_of(body: bytes) -> _Patterns:
-    return (
-        _CRLF if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0) else _LF
+    return _patterns(
+        b"\r\n"
+        if body.startswith(b"BEGIN:VCALENDAR\r\n", 3 if body.startswith(_BOM) else 0)
+        else b"\n"
     )

@@ -113,7 +113,9 @@ def decode(body: bytes) -> tuple[str, bool]:
         return body.decode("utf-8", errors="replace"), True
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _Block:
     """A whole VEVENT (its text between BEGIN:VEVENT and END:VEVENT) that needs no repair.
 
@@ -309,17 +311,18 @@ def _unfolded(raw_lines: Iterable[str | _Block]) -> Iterator[Any]:
 
 
 # What a value of these properties may hold: a line glued onto one of them must keep it
-# so (a value broken without its fold space), or it is a broken line of its own.
+# so (a value broken without its fold space), or it is a broken line of its own. (Only a
+# broken line needs them: compiled on first use, in re's cache.)
 _TYPED_VALUE = {
-    "DTSTART": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
-    "DTEND": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
-    "RECURRENCE-ID": re.compile(r"[0-9TZ]*"),
-    "EXDATE": re.compile(r"[0-9TZ,]*"),
-    "RDATE": re.compile(r"[0-9TZ,/PWDHMS+-]*"),
-    "DURATION": re.compile(r"[+-]?P[0-9WDTHMS]*"),
-    "RRULE": re.compile(r"[A-Za-z0-9=;,+-]*"),
-    "SEQUENCE": re.compile(r"[0-9]*"),
-    "UID": re.compile(r"[^:;\s]*"),
+    "DTSTART": r"[0-9TZ,/PWDHMS+-]*",
+    "DTEND": r"[0-9TZ,/PWDHMS+-]*",
+    "RECURRENCE-ID": r"[0-9TZ]*",
+    "EXDATE": r"[0-9TZ,]*",
+    "RDATE": r"[0-9TZ,/PWDHMS+-]*",
+    "DURATION": r"[+-]?P[0-9WDTHMS]*",
+    "RRULE": r"[A-Za-z0-9=;,+-]*",
+    "SEQUENCE": r"[0-9]*",
+    "UID": r"[^:;\s]*",
 }
 
 
@@ -340,7 +343,7 @@ def _glues(line: str, more: str) -> bool:
         return True
     colon = line.find(":")
     value = line[colon + 1 :] if colon >= 0 else ""
-    return pattern.fullmatch(value + more) is not None
+    return re.fullmatch(pattern, value + more) is not None
 
 
 def _split(line: str) -> tuple[str, str]:
@@ -352,7 +355,7 @@ def _split(line: str) -> tuple[str, str]:
 
 
 # DTSTART;TZID="W. Europe Standard Time:20200609T090000" (Exchange put the value inside the quotes)
-_VALUE_IN_QUOTES = re.compile(r'^([^:"]*="[^"]*?):([0-9TZ,/]+)"$')
+_VALUE_IN_QUOTES = r'^([^:"]*="[^"]*?):([0-9TZ,/]+)"$'  # compiled on first use (re's cache)
 
 
 def _repair(name: str, line: str, value: str) -> str:
@@ -370,7 +373,7 @@ def _repair(name: str, line: str, value: str) -> str:
             rule = rule[6:]
         return head + rule
     if line.endswith('"') and name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE"):
-        match = _VALUE_IN_QUOTES.match(line)
+        match = re.match(_VALUE_IN_QUOTES, line)
         if match:
             return f'{match.group(1)}":{match.group(2)}'
     return line

@@ -30,7 +30,6 @@ from kara_tui.services.feed_quick import feeds_to_sync
 from kara_tui.services.feed_reports import FeedProblem, SyncReport, Written, written_report
 from kara_tui.services.feed_rows import COLUMNS, keyed_occurrences, sqlite_row
 from kara_tui.services.feed_window import Window, parse_options, sync_key, sync_window
-from kara_tui.services.feed_wording import scrub, worded
 
 
 class _Meanwhile(Exception):
@@ -87,6 +86,8 @@ def _sync(
     try:
         result = parse_feed(body, **parse_options(window, minutes), only=None, outline=None)
     except FeedUnreadable as exc:
+        from kara_tui.services.feed_wording import scrub, worded  # only a refused body is worded
+
         reason = worded(feed.source, scrub(str(exc)))
         with reader.writing() as conn:
             quick_store.record_unreadable(conn, feed.id, reason, now)

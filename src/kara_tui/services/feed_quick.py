@@ -37,6 +37,8 @@ def sync_unchanged(
         window = sync_window(now, tz, settings.horizon_past_days, settings.horizon_future_days)
         keys: dict[int, str] = {}
         for feed in feeds:
+            if feed.body_hash is None:
+                return None  # never stored: a first sync (feed_cold.py), not an unchanged one
             body_hash = _file_hash(feed.source, settings.fetch_max_bytes)
             if body_hash is None:
                 return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from kara_tui.db.codec import EVENT_COLUMNS, sqlite_instant, stored_instant
+from kara_tui.db.codec import EVENT_COLUMNS, sqlite_date, sqlite_instant, stored_instant
 from kara_tui.ical.parse import Occurrence
 from kara_tui.services.feed_reports import FeedProblem
 
@@ -69,4 +69,6 @@ def _time_text(value: datetime | date) -> str | None:
     in UTC already) goes to sqlite_instant() as it is, which turns it to UTC itself."""
     if type(value) is datetime and value.tzinfo is not None:
         return sqlite_instant(value)
+    if type(value) is date:  # an all-day occurrence's
+        return sqlite_date(value)
     return sqlite_instant(stored_instant(value))

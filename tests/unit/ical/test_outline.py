@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from test_fastpath import WINDOWS as FAST_WINDOWS
 from test_fastpath import _assert_same, _both, generated_feed
 
+from kara_tui.ical import outline as outline_module
 from kara_tui.ical.expand.properties import uid_key
 from kara_tui.ical.expand.triage import without_groups_outside as _without_groups_outside
 from kara_tui.ical.outline import Outline, keep_blocks, outline, select
@@ -240,6 +241,12 @@ def test_a_plain_feed_has_an_outline_with_one_digest_per_uid() -> None:
     assert shape.event_count == 4
     assert outline(BASE.replace(b"\r\n", b"\n")) is not None
     assert outline(b"\xef\xbb\xbf" + BASE) is not None
+
+
+def test_the_patterns_of_a_line_ending_are_built_when_a_body_first_has_it() -> None:
+    outline_module._patterns.cache_clear()
+    assert outline(BASE) is not None
+    assert outline_module._patterns.cache_info().currsize == 1  # CR LF only: no LF patterns
 
 
 @pytest.mark.parametrize(

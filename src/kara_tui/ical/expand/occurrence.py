@@ -85,7 +85,7 @@ class Problem:
     reason: str
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+"  # compiled on first use (re's cache)
 
 
 def clean_text(value: Any) -> str:
@@ -99,7 +99,7 @@ def clean_text(value: Any) -> str:
         return ""
     if text.isprintable():  # no control character can be in it: skip the regex
         return text.strip()
-    return _CONTROL.sub(" ", text).strip()
+    return re.sub(_CONTROL, " ", text).strip()
 
 
 @dataclass(slots=True)

@@ -288,7 +288,7 @@ def _read_dates(props: dict[str, Line]) -> Bare | None:
 
 
 _WEEKDAYS = frozenset({"MO", "TU", "WE", "TH", "FR", "SA", "SU"})
-_BYDAY = re.compile(r"(?:[+-]?[1-5])?(?:MO|TU|WE|TH|FR|SA|SU)")
+_BYDAY = r"(?:[+-]?[1-5])?(?:MO|TU|WE|TH|FR|SA|SU)"  # compiled on first use (re's cache)
 
 
 @lru_cache(maxsize=4096)
@@ -325,7 +325,7 @@ def rule_parts(rule: str) -> Mapping[str, str] | None:
         days = parts["BYDAY"].split(",")
         plain = all(day in _WEEKDAYS for day in days)
         if not (
-            plain or (freq in ("MONTHLY", "YEARLY") and all(_BYDAY.fullmatch(d) for d in days))
+            plain or (freq in ("MONTHLY", "YEARLY") and all(re.fullmatch(_BYDAY, d) for d in days))
         ):
             return None
     return parts

@@ -84,7 +84,7 @@ def _kept_lines_scan(eol: bytes) -> re.Pattern[bytes]:
     )
 
 
-_ALARM = re.compile(rb"BEGIN:VALARM\n(?:[^\n]*\n)*?END:VALARM\n")  # in the scan's tokens
+_ALARM = rb"BEGIN:VALARM\n(?:[^\n]*\n)*?END:VALARM\n"  # in the scan's tokens; compiled on first use
 
 
 class _Scans(dict[bytes, re.Pattern[bytes]]):
@@ -141,7 +141,7 @@ def groups_outside(
     eol, start, end = region
     joined = b"\n".join(_KEPT_SCANS[eol].findall(body, start, end)) + b"\n"
     if b"BEGIN:VALARM" in joined:
-        joined = _ALARM.sub(b"", joined)  # an alarm's lines are not the event's
+        joined = re.sub(_ALARM, b"", joined)  # an alarm's lines are not the event's
     chunks = joined.split(b"BEGIN:VEVENT\n")
     if len(chunks) != len(block_uids) + 1:
         return None
@@ -281,7 +281,9 @@ def _when(line: bytes, heads: _Heads) -> When | None:
     return When(value[:15].decode(), tzid, len(value) == 16)
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class Split:
     """Which VEVENTs icalendar must read; the rest are plain, plain series, or outside."""
 

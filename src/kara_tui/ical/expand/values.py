@@ -31,7 +31,7 @@ _DURATION = re.compile(
     r"([-+]?)P(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?\Z"
 )
 _DATE_TIME = re.compile(r"[0-9]{8}T[0-9]{6}Z?")
-_UNESCAPE = re.compile(r"\\([\\,;:nN])")  # icalendar.parser.unescape_backslash's
+_UNESCAPE = r"\\([\\,;:nN])"  # icalendar.parser.unescape_backslash's; compiled on first use
 # An IANA zone name as written in tzdata (Area/Location, Etc/GMT+5, UTC); nothing to clean.
 _IANA_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*")
 
@@ -107,7 +107,7 @@ def known_zone(tzid: str | None, utc: bool) -> tzinfo | None:
 
 def unescape_backslash(text: str) -> str:
     """``icalendar.parser.unescape_backslash``: a TEXT value's backslash escapes undone."""
-    return _UNESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+    return re.sub(_UNESCAPE, lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
 
 
 # -- recurring_ical_events.util --------------------------------------------------------------
