@@ -6,18 +6,13 @@ it), so the calendar starts quickly."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from kara_tui.cli import build_parser
 from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
@@ -127,28 +122,6 @@ def test_the_calendar_parses_its_arguments_without_any_command_module() -> None:
     assert _printed(probe).strip() == (
         "['kara_tui.cli.context'] "
         "['kara_tui.cli.args', 'kara_tui.cli.context', 'kara_tui.cli.practice', 'kara_tui.cli.render']"
-    )
-
-
-def test_a_command_makes_the_parsers_of_its_own_module_only(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Each parser made costs argparse's set-up and its gettext look-ups (issue 19): `feeds
-    sync` makes the top level's, and those of cli/feeds.py's commands and actions."""
-    made: list[str] = []
-    make = argparse.ArgumentParser.__init__
-
-    def counted(self: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        make(self, *args, **kwargs)
-        made.append(self.prog)
-
-    monkeypatch.setattr(argparse.ArgumentParser, "__init__", counted)
-    args = build_parser().parse_args(["--db", "sqlite:///x.db", "feeds", "sync", "Work"])
-    assert (args.command, args.feeds_command, args.name) == ("feeds", "sync", "Work")
-    actions = ["add", "edit", "list", "remove", "enable", "disable", "sync", "events"]
-    assert sorted(made) == sorted(
-        ["kara-tui", "kara-tui feeds", "kara-tui import", "kara-tui export"]
-        + [f"kara-tui feeds {action}" for action in actions]
     )
 
 

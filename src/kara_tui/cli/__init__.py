@@ -68,37 +68,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {escape_controls(message)} (see '{self.prog} --help')\n")
 
 
-class _Later:
-    """A command's parser as the top-level parser holds it, made (a ``_Parser``) when the
-    command is parsed or filled in: a run uses one command, and each parser made costs
-    argparse's setup and its gettext look-ups (~0.15 ms; issue 19). The top-level help
-    lists the commands from their help lines alone."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        self._kwargs = kwargs
-        self._made: _Parser | None = None
-
-    def made(self) -> _Parser:
-        if self._made is None:
-            self._made = _Parser(**self._kwargs)
-        return self._made
-
-    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
-        return self.made().parse_known_args(args, namespace)
-
-    def __getattr__(self, name: str) -> Any:  # whatever else argparse asks of a parser
-        return getattr(self.made(), name)
-
-
 class _Commands:
     """What a command module's ``register(sub)`` is given when its commands are filled in: its
-    ``add_parser`` returns the command's parser (with its help line)."""
+    ``add_parser`` returns the command's parser made beforehand (with its help line)."""
 
-    def __init__(self, parsers: dict[str, _Later]) -> None:
+    def __init__(self, parsers: dict[str, _Parser]) -> None:
         self._parsers = parsers
 
     def add_parser(self, name: str, *, description: str | None = None) -> _Parser:
-        parser = self._parsers[name].made()
+        parser = self._parsers[name]
         if description is not None:
             parser.description = description
         return parser
@@ -126,9 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--privacy", action="store_true", help="show client initials instead of names"
     )
-    # _Later stands in for each command's _Parser until the command is used.
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Later)  # type: ignore[type-var]
-    parsers: dict[str, dict[str, _Later]] = {}  # module -> its commands' parsers
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parsers: dict[str, dict[str, _Parser]] = {}  # module -> its commands' parsers
 
     def filler(module: str) -> Callable[[], None]:
         def fill() -> None:
