@@ -12,7 +12,6 @@ from importlib.metadata import version
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Footer
 
 from kara_tui.ui import compat
 from kara_tui.ui.app import KaraApp
@@ -94,9 +93,6 @@ async def test_the_live_helpers_work_on_a_running_app() -> None:
         assert any(node is app for node, _ in chain)
         assert any("x" in bindings.key_to_bindings for _, bindings in chain)
         compat.refresh_truecolor_filter(app)  # raises if the private method changed shape
-        footer = app.query_one(KeysFooter)
-        assert getattr(footer, "_bindings_ready") is True  # noqa: B009 (the private flag)
-        assert isinstance(footer, Footer)
 
 
 async def test_rows_measured_now_are_drawn_at_their_width_before_the_tables_idle() -> None:

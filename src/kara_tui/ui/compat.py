@@ -11,15 +11,13 @@ if TYPE_CHECKING:
     from textual.binding import BindingsMap
     from textual.dom import DOMNode
     from textual.screen import Screen
-    from textual.widgets import DataTable, Footer
+    from textual.widgets import DataTable
 
 # (owner, name) for each private name used below: what the compat test checks exists.
 PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("textual.app.App", "_handle_exception"),
     ("textual.app.App", "_refresh_truecolor_filter"),
     ("textual.screen.Screen", "_binding_chain"),
-    ("textual.widgets.Footer", "_bindings_ready"),
-    ("textual.widgets._footer", "FooterKey"),
     ("textual.constants", "LOG_FILE"),
     ("textual.widgets.DataTable", "_update_dimensions"),
 )
@@ -50,40 +48,6 @@ def refresh_truecolor_filter(app: App[Any]) -> None:
 def binding_chain(screen: Screen[Any]) -> list[tuple[DOMNode, BindingsMap]]:
     """The screen's bindings from the focused widget up, with the config's keymap applied."""
     return screen._binding_chain
-
-
-def show_footer_keys_at_once(footer: Footer) -> None:
-    """Set Footer's "the bindings can be shown" flag (Footer._bindings_ready), so it does not
-    start empty; where it is missing the footer starts empty, as Textual's does."""
-    from textual.widgets import Footer
-
-    ready = getattr(Footer, "_bindings_ready", None)
-    if ready is not None:
-        footer.set_reactive(ready, True)
-
-
-def as_compact_as_footer(widget: object, compact: bool) -> None:
-    """Give a footer key bound to its footer's ``compact`` (textual.widgets._footer.FooterKey,
-    its module private; the binding is in DOMNode._reactive_connect) that value before it is
-    mounted, as Footer.__init__ does for itself.
-
-    Such a key starts compact and is then set to its footer's flag (False by default), so its
-    styles were recomputed twice while the footer mounted (~0.7 ms a key; the calendar's
-    footer has about 28). Set beforehand, neither change happens. The command palette's key
-    (not bound: it stays compact) gets its "-compact" class beforehand too, which its watcher
-    would otherwise add once mounted, styling it a second time. Any other widget is left as
-    it is.
-    """
-    from textual.widgets._footer import FooterKey
-
-    if not isinstance(widget, FooterKey):
-        return
-    bound = getattr(widget, "_reactive_connect", None) or {}
-    if "compact" in bound:
-        widget.set_reactive(FooterKey.compact, compact)
-    else:
-        compact = True  # FooterKey's default (reading the reactive here would run its watcher)
-    widget.set_class(compact, "-compact", update=False)
 
 
 def measure_rows_now(table: DataTable[Any]) -> None:
