@@ -120,21 +120,21 @@ class KeysFooter(Widget, can_focus=False):
         width = self.size.width
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, _Key]] = []
-        for key in keys:
-            start = len(line)
+        for key in keys:  # positions in cells, as the pointer's x and Text.truncate count
+            start = line.cell_len
             line.append_text(self._key_text(key, compact=False))
-            spans.append((start, len(line), key))
-        self._gap = (len(line), max(len(line), width))
+            spans.append((start, line.cell_len, key))
+        self._gap = (line.cell_len, max(line.cell_len, width))
         if palette is not None:
             # Docked at the right, over any keys that do not fit: a border and the key (the
             # space after it is the footer's padding, drawn as FooterKey's was).
             drawn = self._key_text(palette, compact=True)
-            left = max(0, width - len(drawn) - 1)
-            self._gap = (min(len(line), left), left)
+            left = max(0, width - drawn.cell_len - 1)
+            self._gap = (min(line.cell_len, left), left)
             line.truncate(left, pad=True)
             spans = [(a, min(b, left), k) for a, b, k in spans if a < left]
             line.append("▏", self.get_component_rich_style("keys-footer--palette-border"))
-            spans.append((len(line), len(line) + len(drawn), palette))
+            spans.append((line.cell_len, line.cell_len + drawn.cell_len, palette))
             line.append_text(drawn)
         self._spans = spans
         return line
