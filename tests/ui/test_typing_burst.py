@@ -43,3 +43,17 @@ async def test_letters_typed_right_after_tab_go_to_the_next_field(app, cal_pract
         burst(app, ["shift+tab", "A", "tab", "B"])
         await settle(app, pilot)
         assert fields(app) == ("A", "B")
+
+
+async def test_keys_typed_right_after_q_do_nothing_and_the_app_quits_cleanly(
+    app, cal_practice
+) -> None:
+    """q, then more letters before the app has closed: an `e` among them opened a session form
+    on the closing app, which failed to mount, and the app ended as a crash (status 70)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.selected is not None  # so that `e` would edit a session
+        burst(app, ["q", "u", "e", "s", "t", "i", "o", "n"])
+        await pilot.pause(0.5)
+    assert app.return_code == 0
+    assert app.crash is None

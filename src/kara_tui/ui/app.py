@@ -67,6 +67,7 @@ class KaraApp(UsesServices, App[int]):
     TITLE = "kara-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    _quitting = False  # set once exit() has been asked for: keys typed after it are dropped
     BINDINGS = [
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="force_quit"),
         # On every screen, dialogs too (hence priority: a modal screen hides the app's other
@@ -265,9 +266,18 @@ class KaraApp(UsesServices, App[int]):
     # -- background feed refresh ------------------------------------------------------------
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
+        self._quitting = True
         self.feed_sync.stop()  # a running sync fetches no further feed: quitting stays quick
         self.publish_sync.stop()
         super().exit(*args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys typed after q, already read from the terminal, would still run their actions
+        # while the app closes: an `e` opened a session form on a closing app, which failed
+        # to mount, and the app ended as a crash (status 70) instead of a quit.
+        if self._quitting and isinstance(event, events.Key | events.Paste):
+            return
+        await super().on_event(event)
 
     def refresh_feeds(self) -> None:
         """Sync the feeds that are due, in a worker; skipped while any sync is running."""
