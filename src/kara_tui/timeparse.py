@@ -155,8 +155,27 @@ def _with_abbreviation(text: str, tz: ZoneInfo, today: date) -> datetime | None:
     return when
 
 
+def _time_of_day(text: str) -> time | None:
+    """A time of day as people type it after a day: '9:30', '09:30', '9.30', '10h30', '10h',
+    '10' (on the hour), '10am', '3:30pm', '12pm' (noon), '12am' (midnight). None if it is not
+    that shape; a DomainError if it is, but no time ('25:00', '13pm')."""
+    m = re.fullmatch(r"(\d{1,2})(?:[:.h](\d{2}))?(h|am|pm)?", text.lower())
+    if m is None:
+        return None
+    hour, minute, suffix = int(m.group(1)), int(m.group(2) or 0), m.group(3)
+    if suffix in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            raise DomainError(f"'{text}' is not a time of day")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    try:
+        return time(hour, minute)
+    except ValueError:
+        raise DomainError(f"'{text}' is not a time of day") from None
+
+
 def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
-    """An aware datetime from '2026-11-23 10:00', '2026-11-23T10:00+01:00', 'tomorrow 9:30'.
+    """An aware datetime from '2026-11-23 10:00', '2026-11-23T10:00+01:00', 'tomorrow 9:30',
+    'fri 10am', 'next monday 14' (a day, then a time of day as ``_time_of_day`` reads it).
 
     Times without an offset are read in the practice time zone; one that happens twice
     raises AmbiguousTime (a DomainError saying how to give the offset), and a trailing zone
@@ -177,15 +196,10 @@ def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
         if parsed.tzinfo is not None:
             return parsed
         return localize(parsed, tz)
-    parts = t.rsplit(" ", 1)
-    if len(parts) == 2 and re.fullmatch(r"\d{1,2}:\d{2}", parts[1]):
-        day = parse_date(parts[0], today)
-        try:
-            hh, mm = (int(x) for x in parts[1].split(":"))
-            at = time(hh, mm)
-        except ValueError as exc:
-            raise DomainError(f"'{parts[1]}' is not a time of day") from exc
-        return localize(datetime.combine(day, at), tz)
+    parts = re.sub(r"\s+([ap]m)$", r"\1", t, flags=re.IGNORECASE).rsplit(" ", 1)
+    at = _time_of_day(parts[1]) if len(parts) == 2 else None
+    if at is not None:
+        return localize(datetime.combine(parse_date(parts[0], today), at), tz)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
         return localize(datetime.combine(parse_date(t, today), time(0)), tz)
     abbreviated = _with_abbreviation(t, tz, today)

@@ -84,6 +84,27 @@ def test_relative_days_with_a_time() -> None:
     assert parse_datetime("next monday 10:00", LONDON, TODAY).date() == date(2026, 11, 23)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow 10", datetime(2026, 11, 17, 10, 0)),
+        ("tomorrow 10am", datetime(2026, 11, 17, 10, 0)),
+        ("tomorrow 10 AM", datetime(2026, 11, 17, 10, 0)),
+        ("fri 3pm", datetime(2026, 11, 20, 15, 0)),
+        ("fri 3:30pm", datetime(2026, 11, 20, 15, 30)),
+        ("friday 12pm", datetime(2026, 11, 20, 12, 0)),  # noon
+        ("friday 12am", datetime(2026, 11, 20, 0, 0)),  # midnight
+        ("next monday 14", datetime(2026, 11, 23, 14, 0)),
+        ("2026-12-10 9.30", datetime(2026, 12, 10, 9, 30)),
+        ("2026-12-10 10h30", datetime(2026, 12, 10, 10, 30)),
+        ("2026-12-10 10h", datetime(2026, 12, 10, 10, 0)),
+        ("2026-12-10 3pm", datetime(2026, 12, 10, 15, 0)),
+    ],
+)
+def test_a_time_of_day_as_people_type_it(text: str, expected: datetime) -> None:
+    assert parse_datetime(text, LONDON, TODAY) == expected.replace(tzinfo=LONDON)
+
+
 def test_a_bare_date_is_its_local_midnight() -> None:
     assert parse_datetime("2026-07-14", LONDON, TODAY).astimezone(UTC) == datetime(
         2026, 7, 13, 23, 0, tzinfo=UTC
@@ -99,6 +120,11 @@ def test_a_bare_date_is_its_local_midnight() -> None:
         ("2026-11-23 25:00", "'25:00' is not a time of day"),
         ("2026-11-23 10:60", "'10:60' is not a time of day"),
         ("tomorrow at noon", "is not a date and time I can read"),
+        ("tomorrow 13pm", "'13pm' is not a time of day"),
+        ("tomorrow 0am", "'0am' is not a time of day"),
+        ("tomorrow 24", "'24' is not a time of day"),
+        ("tomorrow 9:5", "is not a date and time I can read"),
+        ("tomorrow 10 o'clock", "is not a date and time I can read"),
         ("", "a time is needed"),
         ("   ", "a time is needed"),
     ],
