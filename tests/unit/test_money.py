@@ -146,6 +146,49 @@ def test_parse_refuses_what_is_not_certain(text: str, currency: str, message: st
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("£90", "GBP", 9000),
+        ("90£", "GBP", 9000),
+        ("£ 80,50", "GBP", 8050),
+        ("90 GBP", "GBP", 9000),
+        ("gbp 90", "GBP", 9000),
+        ("€80,50", "EUR", 8050),
+        ("$90", "USD", 9000),
+        ("$90", "AUD", 9000),
+        ("90kr", "SEK", 9000),
+        ("¥1000", "JPY", 1000),
+        ("£1,000.50", "GBP", 100050),
+    ],
+)
+def test_a_currency_mark_of_the_amounts_own_currency_is_read_past(
+    text: str, currency: str, minor: int
+) -> None:
+    assert Money.parse(text, currency) == Money(minor, currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "message"),
+    [
+        ("€60", "GBP", "'€60' is not an amount in GBP: type the amount alone (like 90.00)"),
+        ("90 EUR", "GBP", "'90 EUR' is not an amount in GBP"),
+        ("$90", "GBP", "is not an amount in GBP"),
+        ("£90£", "GBP", "'£90£' is not an amount (write it like 90.00)"),
+        ("£-5", "GBP", "'£-5' is not an amount"),
+        ("£", "GBP", "'£' is not an amount"),
+        ("90 pounds", "GBP", "'90 pounds' is not an amount"),
+        ("£1,000", "GBP", "'1,000' is ambiguous"),
+    ],
+)
+def test_a_mark_of_another_currency_is_refused_by_name(
+    text: str, currency: str, message: str
+) -> None:
+    with pytest.raises(MoneyError) as caught:
+        Money.parse(text, currency)
+    assert message in str(caught.value)
+
+
 def _render(minor: int, currency: str, decimal_mark: str, group_mark: str) -> str:
     exp = exponent(currency)
     whole, fraction = divmod(minor, 10**exp)

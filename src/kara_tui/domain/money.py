@@ -28,6 +28,20 @@ _GROUPED = r"^[0-9]{{1,3}}(?:{sep}[0-9]{{3}})+$"
 # The largest amount kept: minor units fit a 32-bit column on every database.
 MAX_MINOR = 999_999_999
 _HOW = "write it like 90.00"
+# The marks people type before or after an amount, and the currencies each may stand for.
+# One that names the amount's currency is read past; any other is refused by name.
+_MARKS = {
+    "£": ("GBP",),
+    "€": ("EUR",),
+    "$": ("USD", "AUD", "CAD", "NZD", "SGD", "HKD", "MXN"),
+    "¥": ("JPY", "CNY"),
+    "₹": ("INR",),
+    "kr": ("SEK", "NOK", "DKK", "ISK"),
+    "fr": ("CHF",),
+}
+_MARKED = re.compile(
+    r"^(?P<pre>[^\d\s.,-]+)?\s*(?P<amount>[0-9][0-9.,]*)\s*(?P<post>[^\d\s.,-]+)?$"
+)
 # How audit entries written before issue 11 kept a fee: minor units and a code ("8000 GBP").
 _LEGACY_AUDIT = re.compile(r"^(-?[0-9]+) ([A-Z]{3})$", re.ASCII)
 
@@ -56,10 +70,11 @@ class Money:
         followed by exactly three digits: "1,000" may be a thousand or one, so it is refused
         with a way to type it. Thousands grouped in threes are read only where the grouping
         cannot be a decimal mark: beside the other separator ("1,000.50", "1.000,50") or
-        repeated ("1,000,000"). No character is ever dropped.
+        repeated ("1,000,000"). A currency mark of ``currency`` before or after it ("£90", "90 GBP")
+        is read past, any other refused; no digit or separator is ever dropped.
         """
         currency = check_currency(currency)
-        digits = _plain_digits(text)
+        digits = _plain_digits(_unmarked(text, currency))
         exp = exponent(currency)
         whole, _, fraction = digits.partition(".")
         if len(fraction) > exp:
@@ -99,6 +114,27 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount_str()} {self.currency}"
+
+
+def _unmarked(text: str, currency: str) -> str:
+    """The amount without a currency mark typed before or after it ("£90", "90 GBP", "€80,50")
+    when the mark names ``currency``; text without a mark as it is; MoneyError for a mark of
+    another currency ("€60" for a fee in GBP) or one not known."""
+    shown = text.strip()
+    m = _MARKED.match(shown)
+    if m is None or not (m.group("pre") or m.group("post")):
+        return text
+    mark = m.group("pre") or m.group("post")
+    if (m.group("pre") and m.group("post")) or not (
+        mark.lower() in _MARKS or _CODE.match(mark.upper())
+    ):
+        raise MoneyError(f"'{shown}' is not an amount ({_HOW})")
+    if mark.upper() == currency or currency in _MARKS.get(mark.lower(), ()):
+        return m.group("amount")
+    raise MoneyError(
+        f"'{shown}' is not an amount in {currency}: type the amount alone (like 90.00); "
+        f"the currency is {currency}"
+    )
 
 
 def _plain_digits(text: str) -> str:
