@@ -3,9 +3,15 @@ back as a clear line, nothing lost and nothing stored wrong."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from calendar_kit import settle, shown
+from kara_tui.domain import Money
+from kara_tui.domain.series import Repeat, SeriesRule
+from kara_tui.services.series import SeriesBook
 from kara_tui.ui.screens.clients import ClientForm
-from support.pilot import field, retype
+from kara_tui.ui.screens.series_dialogs import EndSeriesDialog
+from support.pilot import field, notices, retype
 
 
 async def test_credit_typed_for_a_private_client_is_refused_not_hidden(
@@ -28,3 +34,50 @@ async def test_credit_typed_for_a_private_client_is_refused_not_hidden(
         )
         assert field(app, "credit").value == "10"  # nothing typed is lost
     assert all(c.name != "Ian Parr" for c in cal_practice.list_clients())
+
+
+async def _end_series_from_the_palette(app, pilot, day: str) -> str:
+    await pilot.press("j")
+    await settle(app, pilot)
+    await pilot.press("ctrl+p")
+    await settle(app, pilot)
+    await pilot.press(*"series: end")
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, EndSeriesDialog)
+    await retype(pilot, app, "end-from", day)
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+    assert app.screen.id == "calendar"
+    return notices(app)
+
+
+async def test_ending_a_series_says_a_notice_waits_only_when_one_was_queued(
+    empty_app, cal_practice
+) -> None:
+    tara = cal_practice.add_client("Tara Nolan", fee=Money(9000, "GBP"))  # no email
+    first = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    SeriesBook(cal_practice).book(tara.id, first, SeriesRule(Repeat.WEEKLY, count=4))
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        said = await _end_series_from_the_palette(empty_app, pilot, "2026-12-08")
+    assert "Series ended from Tue 08 Dec 2026: 2 scheduled sessions removed." in said
+    assert "outbox" not in said and "notices go out" not in said.lower()
+    assert len(cal_practice.list_sessions(client_id=tara.id)) == 2
+
+
+async def test_ending_an_announced_series_says_the_notice_waits_in_the_outbox(
+    empty_app, cal_practice
+) -> None:
+    dora = cal_practice.add_client("Dora Lee", email="dora@example.com", fee=Money(7000, "GBP"))
+    first = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    rule = SeriesRule(Repeat.WEEKLY, count=4)
+    SeriesBook(cal_practice).book(dora.id, first, rule, notify=True)
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        said = await _end_series_from_the_palette(empty_app, pilot, "2026-12-15")
+    assert (
+        "Series ended from Tue 15 Dec 2026: 1 scheduled session removed. "
+        "The client's notice waits in the outbox (O to send it)."
+    ) in said

@@ -159,10 +159,19 @@ def end_series(screen: CalendarScreen) -> None:
             if day is None:
                 return
             series_id = place.series.id
-            screen.run_service(
-                lambda: _changes(screen).end(series_id, day),
-                f"Series ended from {day:%a %d %b %Y}; notices go out from O.",
-            )
+
+            def write() -> None:
+                ended = _changes(screen).end_noticed(series_id, day)
+                n = len(ended.removed)
+                said = (
+                    f"Series ended from {day:%a %d %b %Y}: "
+                    f"{n} scheduled session{'s' if n != 1 else ''} removed."
+                )
+                if ended.notice_queued:
+                    said += " The client's notice waits in the outbox (O to send it)."
+                screen.post_message(screen.SessionChanged(None, said))
+
+            screen.run_worker(write, thread=True, group="write", exit_on_error=False)
 
         today = screen.clock.today()
         start = s.start.astimezone(screen._tz()).date()
