@@ -178,11 +178,12 @@ def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
             return parsed
         return localize(parsed, tz)
     parts = t.rsplit(" ", 1)
-    if len(parts) == 2 and re.fullmatch(r"\d{1,2}:\d{2}", parts[1]):
+    # 'tomorrow 10' is 10:00, as '2026-11-23 10' is to fromisoformat above.
+    if len(parts) == 2 and re.fullmatch(r"\d{1,2}(:\d{2})?", parts[1]):
         day = parse_date(parts[0], today)
         try:
-            hh, mm = (int(x) for x in parts[1].split(":"))
-            at = time(hh, mm)
+            hh, _, mm = parts[1].partition(":")
+            at = time(int(hh), int(mm or 0))
         except ValueError as exc:
             raise DomainError(f"'{parts[1]}' is not a time of day") from exc
         return localize(datetime.combine(day, at), tz)

@@ -11,6 +11,7 @@ from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.services.series import SeriesBook
 from kara_tui.ui.screens.clients import ClientForm
 from kara_tui.ui.screens.series_dialogs import EndSeriesDialog
+from kara_tui.ui.screens.session_form import SessionForm
 from support.pilot import field, notices, retype
 
 
@@ -81,3 +82,19 @@ async def test_ending_an_announced_series_says_the_notice_waits_in_the_outbox(
         "Series ended from Tue 15 Dec 2026: 1 scheduled session removed. "
         "The client's notice waits in the outbox (O to send it)."
     ) in said
+
+
+async def test_the_session_form_books_tomorrow_10_as_typed(empty_app, cal_practice) -> None:
+    dora = cal_practice.add_client("Dora Lee", fee=Money(7000, "GBP"))
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        await pilot.press("n")
+        await settle(empty_app, pilot)
+        assert isinstance(empty_app.screen, SessionForm)
+        await pilot.press(*"Dora")
+        await retype(pilot, empty_app, "start", "tomorrow 10", by_key=True)
+        await pilot.press("ctrl+s")
+        await settle(empty_app, pilot)
+        assert empty_app.screen.id == "calendar"
+    [booked] = cal_practice.list_sessions(client_id=dora.id)
+    assert booked.start == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)  # the practice is on GMT

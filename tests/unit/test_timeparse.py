@@ -84,6 +84,16 @@ def test_relative_days_with_a_time() -> None:
     assert parse_datetime("next monday 10:00", LONDON, TODAY).date() == date(2026, 11, 23)
 
 
+def test_a_bare_hour_after_a_day_word_is_on_the_hour() -> None:
+    # As people type it ('tomorrow 10'), and as '2026-11-17 10' already read.
+    assert parse_datetime("tomorrow 10", LONDON, TODAY) == datetime(
+        2026, 11, 17, 10, 0, tzinfo=LONDON
+    )
+    assert parse_datetime("fri 9", LONDON, TODAY) == datetime(2026, 11, 20, 9, 0, tzinfo=LONDON)
+    with pytest.raises(DomainError, match="'24' is not a time of day"):
+        parse_datetime("tomorrow 24", LONDON, TODAY)
+
+
 def test_a_bare_date_is_its_local_midnight() -> None:
     assert parse_datetime("2026-07-14", LONDON, TODAY).astimezone(UTC) == datetime(
         2026, 7, 13, 23, 0, tzinfo=UTC
