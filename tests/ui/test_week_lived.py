@@ -10,6 +10,7 @@ from kara_tui.domain import Money
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.services.series import SeriesBook
 from kara_tui.ui.screens.clients import ClientForm
+from kara_tui.ui.screens.reschedule import RescheduleDialog
 from kara_tui.ui.screens.series_dialogs import EndSeriesDialog
 from kara_tui.ui.screens.session_form import SessionForm
 from support.pilot import field, notices, retype
@@ -98,3 +99,42 @@ async def test_the_session_form_books_tomorrow_10_as_typed(empty_app, cal_practi
         assert empty_app.screen.id == "calendar"
     [booked] = cal_practice.list_sessions(client_id=dora.id)
     assert booked.start == datetime(2026, 11, 19, 10, 0, tzinfo=UTC)  # the practice is on GMT
+
+
+async def _reschedule_the_first(app, pilot, to: str) -> str:
+    await pilot.press("j")
+    await settle(app, pilot)
+    await pilot.press("r")
+    await settle(app, pilot)
+    assert isinstance(app.screen, RescheduleDialog)
+    await retype(pilot, app, "start", to)
+    await pilot.press("tab", "tab", "1")
+    await settle(app, pilot)
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+    assert app.screen.id == "calendar"
+    return notices(app)
+
+
+async def test_a_move_for_a_client_without_email_promises_no_notice(
+    empty_app, cal_practice
+) -> None:
+    tara = cal_practice.add_client("Tara Nolan", fee=Money(9000, "GBP"))  # no email
+    cal_practice.book(tara.id, datetime(2026, 11, 19, 10, 0, tzinfo=UTC))
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        said = await _reschedule_the_first(empty_app, pilot, "2026-11-20 11:00")
+    assert "Moved to Fri 20 Nov 2026 11:00–11:50 Tara Nolan" in said
+    assert "the old time is kept as cancelled." in said
+    assert "Notices go out" not in said
+
+
+async def test_a_move_with_the_client_notified_says_the_notice_waits(
+    empty_app, cal_practice
+) -> None:
+    dora = cal_practice.add_client("Dora Lee", email="dora@example.com", fee=Money(7000, "GBP"))
+    cal_practice.book(dora.id, datetime(2026, 11, 19, 10, 0, tzinfo=UTC))
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        said = await _reschedule_the_first(empty_app, pilot, "2026-11-20 11:00")
+    assert "the old time is kept as cancelled. Notices go out from O." in said

@@ -1038,8 +1038,13 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def _said_moved(self, result: object, dialog: Screen[Any]) -> str:
         if not isinstance(result, Session):
             return ""
+        from textual.widgets import Checkbox
+
         line = fmt.session_line(result, self._tz(), self.privacy)
-        return f"Moved to {line}; the old time is kept as cancelled. Notices go out from O."
+        text = f"Moved to {line}; the old time is kept as cancelled."
+        if dialog.query_one("#notify", Checkbox).value:  # unticked, or no email: none queued
+            text += " Notices go out from O."
+        return text
 
     def _said_range(self, result: object, dialog: Screen[Any]) -> str:
         if not isinstance(result, list):
