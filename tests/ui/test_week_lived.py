@@ -138,3 +138,29 @@ async def test_a_move_with_the_client_notified_says_the_notice_waits(
         await settle(empty_app, pilot)
         said = await _reschedule_the_first(empty_app, pilot, "2026-11-20 11:00")
     assert "the old time is kept as cancelled. Notices go out from O." in said
+
+
+async def test_who_owes_shows_and_takes_no_period_or_sort_keys(app, ids) -> None:
+    from kara_tui.ui.screens.reports import ReportsScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        shown_keys = {b.binding.key for b in screen.active_bindings.values()}
+        assert {"left_square_bracket", "d", "s"} <= shown_keys
+        period = screen.report.period
+        await pilot.press("o")
+        await settle(app, pilot)
+        shown_keys = {b.binding.key for b in screen.active_bindings.values()}
+        assert not {"left_square_bracket", "right_square_bracket", "d", "t", "s", "S"} & shown_keys
+        await pilot.press("left_square_bracket")  # nothing changes a report out of sight
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert screen.query_one("#reports-tabs").active == "reports-tab"
+        assert screen.report.period == period
+        shown_keys = {b.binding.key for b in screen.active_bindings.values()}
+        assert "left_square_bracket" in shown_keys
