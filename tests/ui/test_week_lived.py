@@ -12,6 +12,7 @@ from kara_tui.services.series import SeriesBook
 from kara_tui.ui.screens.clients import ClientForm
 from kara_tui.ui.screens.reports import ReportsScreen
 from kara_tui.ui.screens.reschedule import RescheduleDialog
+from kara_tui.ui.screens.series_actions import MoveDialog
 from kara_tui.ui.screens.series_dialogs import EndSeriesDialog
 from kara_tui.ui.screens.session_form import SessionForm
 from support.pilot import field, notices, retype
@@ -64,11 +65,18 @@ async def _through_dialog(app, opening, dialog, field_id: str, typed: str, closi
 END_SERIES = ("j", "ctrl+p", *"series: end", "enter")
 
 
+def _weekly(practice, name: str, count: int, email: str = ""):
+    """A client seen weekly from THU_19; one with an email was sent the series."""
+    client = _client(practice, name, email)
+    rule = SeriesRule(Repeat.WEEKLY, count=count)
+    SeriesBook(practice).book(client.id, THU_19, rule, notify=bool(email))
+    return client
+
+
 async def test_ending_a_series_says_a_notice_waits_only_when_one_was_queued(
     empty_app, cal_practice
 ) -> None:
-    tara = _client(cal_practice, "Tara Nolan")  # no email
-    SeriesBook(cal_practice).book(tara.id, THU_19, SeriesRule(Repeat.WEEKLY, count=4))
+    tara = _weekly(cal_practice, "Tara Nolan", 4)  # no email
     said = await _through_dialog(
         empty_app, END_SERIES, EndSeriesDialog, "end-from", "2026-12-03", ("ctrl+s",)
     )
@@ -80,9 +88,7 @@ async def test_ending_a_series_says_a_notice_waits_only_when_one_was_queued(
 async def test_ending_an_announced_series_says_the_notice_waits_in_the_outbox(
     empty_app, cal_practice
 ) -> None:
-    dora = _client(cal_practice, "Dora Lee", "dora@example.com")
-    rule = SeriesRule(Repeat.WEEKLY, count=4)
-    SeriesBook(cal_practice).book(dora.id, THU_19, rule, notify=True)
+    _weekly(cal_practice, "Dora Lee", 4, "dora@example.com")
     said = await _through_dialog(
         empty_app, END_SERIES, EndSeriesDialog, "end-from", "2026-12-10", ("ctrl+s",)
     )
@@ -90,6 +96,29 @@ async def test_ending_an_announced_series_says_the_notice_waits_in_the_outbox(
         "Series ended from Thu 10 Dec 2026: 1 scheduled session removed. "
         "The client's notice waits in the outbox (O to send it)."
     ) in said
+
+
+async def test_moving_a_series_promises_no_notice_to_a_client_without_email(
+    empty_app, cal_practice
+) -> None:
+    _weekly(cal_practice, "Tara Nolan", 3)  # no email
+    said = await _through_dialog(
+        empty_app, ("j", "r", "3"), MoveDialog, "move-to", "2026-11-20 15:00", ("enter",)
+    )
+    assert "3 sessions moved." in said and "notices go out" not in said
+
+
+async def test_deleting_from_an_announced_series_says_the_notice_waits(
+    empty_app, cal_practice
+) -> None:
+    dora = _weekly(cal_practice, "Dora Lee", 3, "dora@example.com")
+    async with empty_app.run_test(size=(120, 40)) as pilot:
+        await settle(empty_app, pilot)
+        await keys(empty_app, pilot, "j", "D", "2", "tab", "enter")  # following: all three
+    assert cal_practice.list_sessions(client_id=dora.id) == []
+    assert "Removed from the series; it ends before them; notices go out from O." in notices(
+        empty_app
+    )
 
 
 async def test_the_session_form_books_tomorrow_10_as_typed(empty_app, cal_practice) -> None:

@@ -91,6 +91,7 @@ class SeriesChanges:
     def __init__(self, practice: Practice) -> None:
         self.practice = practice
         self.clock = practice.clock
+        self.notice_queued = False  # whether the last change queued the client's notice
 
     # -- ending ---------------------------------------------------------------------------
 
@@ -392,10 +393,11 @@ class SeriesChanges:
         """The client's calendar follows: the old series updated (its UNTIL), the new one
         invited."""
         db = uow.db
+        self.notice_queued = False
         if not notify or not series_notices.was_invited(db, old.id):
             return
         pro = professional_row(uow).to_domain()
         now = uow.clock.now()
-        series_notices.queue_series(db, old, pro, now, updated=True)
+        self.notice_queued = series_notices.queue_series(db, old, pro, now, updated=True)
         if new is not old:
-            series_notices.queue_series(db, new, pro, now)
+            self.notice_queued |= series_notices.queue_series(db, new, pro, now)
