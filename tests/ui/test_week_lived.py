@@ -9,6 +9,7 @@ from calendar_kit import settle, shown
 from kara_tui.domain import Money
 from kara_tui.domain.series import Repeat, SeriesRule
 from kara_tui.services.series import SeriesBook
+from kara_tui.ui.screens.cancel_range import CancelRangeDialog
 from kara_tui.ui.screens.clients import ClientForm
 from kara_tui.ui.screens.reports import ReportsScreen
 from kara_tui.ui.screens.reschedule import RescheduleDialog
@@ -180,3 +181,16 @@ async def test_who_owes_shows_and_takes_no_period_or_sort_keys(app, ids) -> None
         assert screen.query_one("#reports-tabs").active == "reports-tab"
         assert screen.report.period == period
         assert "left_square_bracket" in _report_keys(screen)
+
+
+async def test_cancelling_a_range_promises_no_notice_no_one_can_get(
+    empty_app, cal_practice
+) -> None:
+    tara = _client(cal_practice, "Tara Nolan")  # no email: "1 not notified" in the dialog
+    cal_practice.book(tara.id, THU_19)
+    opening = ("ctrl+p", *"sessions: cancel range", "enter")
+    said = await _through_dialog(
+        empty_app, opening, CancelRangeDialog, "to", "2026-11-19", ("ctrl+s",)
+    )
+    assert "Cancelled 1 session; the days are blocked as time off." in said
+    assert "Notices go out" not in said

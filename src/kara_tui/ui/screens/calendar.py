@@ -1054,7 +1054,9 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         text = f"Cancelled {n} session{'s' if n != 1 else ''}"
         if refunds:
             text += f" ({refunds} refund{'s' if refunds != 1 else ''} recorded)"
-        return text + "; the days are blocked as time off. Notices go out from O."
+        text += "; the days are blocked as time off."
+        notified = getattr(dialog, "notified", None)
+        return text + (" Notices go out from O." if notified and notified(result) else "")
 
     def _after_dialog(self, result: object) -> None:
         """A dialog changed something: reload, selecting the session it returned."""
