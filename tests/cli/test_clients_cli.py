@@ -107,6 +107,7 @@ BAD = [
     (("clients", "credit", "Anna", "+1"), "Anna Smith is a private client"),
     (("clients", "credit", "Nobody", "+1"), "no client called 'Nobody'"),
     (("clients", "add", "anna smith"), "an active client is already called 'Anna Smith'"),
+    (("clients", "add", "Ian Parr", "--credit", "10"), "Ian Parr is a private client"),
 ]
 
 

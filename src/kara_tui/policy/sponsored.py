@@ -37,6 +37,13 @@ def booking_credit_warning(client: Client) -> str:
     )
 
 
+def check_credit_allowed(name: str, programme: Programme) -> None:
+    """Raise DomainError when ``name`` would be given sponsored credit without being a
+    sponsored client: a private client's credit would be held, hidden, and never spent."""
+    if programme is not Programme.SPONSORED:
+        raise DomainError(f"{name} is a private client; sponsored credit is for sponsored clients")
+
+
 def parse_credit_change(text: str) -> int:
     """'+10' or '-2': sessions of sponsored credit to add or take away (the service checks the
     limits: never below zero, at most MAX_CREDIT); DomainError in one line otherwise."""

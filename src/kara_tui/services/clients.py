@@ -17,6 +17,7 @@ from kara_tui.domain.text import check_text
 from kara_tui.policy import reminders
 from kara_tui.policy.addresses import is_email_address
 from kara_tui.policy.sessions import check_fee
+from kara_tui.policy.sponsored import check_credit_allowed
 from kara_tui.services import audit
 from kara_tui.services.cancelling import cancel_row
 from kara_tui.services.lookup import client_row
@@ -177,6 +178,8 @@ def add_client(
         raise DomainError("sponsored credit cannot be negative")
     if sponsored_credit > MAX_CREDIT:
         raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")
+    if sponsored_credit:
+        check_credit_allowed(name, programme)
     db = uow.db
     refuse_duplicate_name(db, name)
     pro = professional_row(uow)
@@ -347,10 +350,7 @@ class ClientBook:
         now = self.practice.clock.now()
         with self.practice.writing() as db:
             row = self._row(db, name_or_id)
-            if row.programme != Programme.SPONSORED.value:
-                raise DomainError(
-                    f"{row.name} is a private client; sponsored credit is for sponsored clients"
-                )
+            check_credit_allowed(row.name, Programme(row.programme))
             new = row.sponsored_credit + sessions
             if new > MAX_CREDIT:
                 raise DomainError(f"sponsored credit is at most {MAX_CREDIT} sessions")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypedDict, Unpack
@@ -75,12 +76,22 @@ def _snapshot(row: SessionRow) -> dict[str, object]:
     return {"series": row.series_id, **{k: full[k] for k in SNAPSHOT_FIELDS}}
 
 
+@dataclass(frozen=True)
+class Ended:
+    """A series ended: the ids of the sessions removed, and whether the client's notice was
+    queued."""
+
+    removed: list[int]
+    notice_queued: bool
+
+
 class SeriesChanges:
     """Scoped edit, reschedule and delete, and ending a series; each one unit of work."""
 
     def __init__(self, practice: Practice) -> None:
         self.practice = practice
         self.clock = practice.clock
+        self.notice_queued = False  # whether the last change queued the client's notice
 
     # -- ending ---------------------------------------------------------------------------
 
@@ -88,6 +99,12 @@ class SeriesChanges:
         """End a series ("therapy ended") from ``from_day``: its scheduled sessions on or after
         that day are removed (audited); attended, no-show and cancelled ones stay on record.
         Ids of the removed sessions."""
+        return self.end_noticed(series_id, from_day, notify=notify).removed
+
+    def end_noticed(self, series_id: int, from_day: date, *, notify: bool = True) -> Ended:
+        """As ``end``, and whether the client's notice was queued: only for a series the client
+        was sent and who has an email address, so that nobody is told a notice went out that
+        never did."""
         p = self.practice
         with writing(p) as uow:
             db = uow.db
@@ -99,9 +116,10 @@ class SeriesChanges:
             if row.ended_from is not None and row.ended_from <= cut:
                 raise DomainError(f"series {series_id} already ends before {from_day:%d %b %Y}")
             removed = end_from(uow, row, cut, why="series ended")
+            queued = False
             if notify and series_notices.was_invited(db, row.id):
-                series_notices.queue_series(db, row, pro, self.clock.now(), updated=True)
-            return removed
+                queued = series_notices.queue_series(db, row, pro, self.clock.now(), updated=True)
+            return Ended(removed, queued)
 
     # -- scoped changes -------------------------------------------------------------------
 
@@ -375,10 +393,11 @@ class SeriesChanges:
         """The client's calendar follows: the old series updated (its UNTIL), the new one
         invited."""
         db = uow.db
+        self.notice_queued = False
         if not notify or not series_notices.was_invited(db, old.id):
             return
         pro = professional_row(uow).to_domain()
         now = uow.clock.now()
-        series_notices.queue_series(db, old, pro, now, updated=True)
+        self.notice_queued = series_notices.queue_series(db, old, pro, now, updated=True)
         if new is not old:
-            series_notices.queue_series(db, new, pro, now)
+            self.notice_queued |= series_notices.queue_series(db, new, pro, now)

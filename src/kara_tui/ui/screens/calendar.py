@@ -1038,8 +1038,13 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
     def _said_moved(self, result: object, dialog: Screen[Any]) -> str:
         if not isinstance(result, Session):
             return ""
+        from textual.widgets import Checkbox
+
         line = fmt.session_line(result, self._tz(), self.privacy)
-        return f"Moved to {line}; the old time is kept as cancelled. Notices go out from O."
+        text = f"Moved to {line}; the old time is kept as cancelled."
+        if dialog.query_one("#notify", Checkbox).value:  # unticked, or no email: none queued
+            text += " Notices go out from O."
+        return text
 
     def _said_range(self, result: object, dialog: Screen[Any]) -> str:
         if not isinstance(result, list):
@@ -1049,7 +1054,9 @@ class CalendarScreen(UsesServices, ServiceWorkers, Screen[None]):
         text = f"Cancelled {n} session{'s' if n != 1 else ''}"
         if refunds:
             text += f" ({refunds} refund{'s' if refunds != 1 else ''} recorded)"
-        return text + "; the days are blocked as time off. Notices go out from O."
+        text += "; the days are blocked as time off."
+        notified = getattr(dialog, "notified", None)
+        return text + (" Notices go out from O." if notified and notified(result) else "")
 
     def _after_dialog(self, result: object) -> None:
         """A dialog changed something: reload, selecting the session it returned."""

@@ -219,6 +219,13 @@ class CancelRangeDialog(_dialog.LiveDialog[list[Session], ZoneInfo]):
             lines.append(plain(f"… and {len(sessions) - PREVIEW_LINES} more", MUTED))
         return Content("\n").join(lines)
 
+    def notified(self, cancelled: list[Session]) -> bool:
+        """Whether cancelling ``cancelled`` queued a notice: Notify ticked, and a client whom
+        one can reach."""
+        unreachable = self.known.get(self.span, (None, frozenset()))[1]
+        reached = any(s.client_id not in unreachable for s in cancelled)
+        return self.query_one("#notify", Checkbox).value and reached
+
     def look_up(self, key: Span) -> tuple[list[Session], frozenset[int]]:
         sessions = self.practice.preview_range(*key)
         clients = self.practice.list_clients(include_archived=True)

@@ -552,6 +552,19 @@ class ReportsScreen(Screen[None]):
         pane.reload()
         pane.query_one(DataTable).focus()
 
+    # The period and sort keys act on the report tab; on "Who owes" they are hidden rather
+    # than left to change, unseen, a report nobody is looking at.
+    REPORT_TAB_ACTIONS = frozenset({"shift", "period", "rolling", "sort_next", "sort_reverse"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.REPORT_TAB_ACTIONS:
+            return all(tabs.active != "owes-tab" for tabs in self.query(TabbedContent))
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.refresh_bindings()
+
     def action_period(self) -> None:
         if self.report is None:
             return

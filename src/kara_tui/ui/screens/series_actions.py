@@ -65,6 +65,11 @@ def _scope(scope: str) -> Any:
     return Scope(scope)
 
 
+def _noticed(said: str, changes: Any) -> str:
+    """``said``, and that notices wait in the outbox only when the change queued one."""
+    return said + ("; notices go out from O." if changes.notice_queued else ".")
+
+
 def _changes(screen: CalendarScreen) -> Any:
     from kara_tui.services.series_changes import SeriesChanges
 
@@ -79,16 +84,15 @@ def _move(screen: CalendarScreen, s: Session, scope: str) -> None:
             return
 
         def write() -> None:
+            changes = _changes(screen)
             try:
-                moved = _changes(screen).reschedule(
-                    s.id, start, _scope(scope), on_conflict=on_conflict
-                )
+                moved = changes.reschedule(s.id, start, _scope(scope), on_conflict=on_conflict)
             except dialogs.SeriesConflictError as clash:
                 screen.app.call_from_thread(ask, clash, start)
                 return
             first = moved[0] if moved else None
-            said = f"{len(moved)} session{'s' if len(moved) != 1 else ''} moved; notices go out from O."
-            screen.post_message(screen.SessionChanged(first, said))
+            said = f"{len(moved)} session{'s' if len(moved) != 1 else ''} moved"
+            screen.post_message(screen.SessionChanged(first, _noticed(said, changes)))
 
         screen.run_worker(write, thread=True, group="write", exit_on_error=False)
 
@@ -136,11 +140,16 @@ def _delete(screen: CalendarScreen, s: Session, scope: str, place: Place) -> Non
     )
 
     def done(yes: bool | None) -> None:
-        if yes:
-            screen.run_service(
-                lambda: _changes(screen).delete(s.id, _scope(scope)),
-                "Removed from the series; it ends before them. Notices go out from O.",
-            )
+        if not yes:
+            return
+
+        def write() -> None:
+            changes = _changes(screen)
+            changes.delete(s.id, _scope(scope))
+            said = _noticed("Removed from the series; it ends before them", changes)
+            screen.post_message(screen.SessionChanged(None, said))
+
+        screen.run_worker(write, thread=True, group="write", exit_on_error=False)
 
     screen.app.push_screen(
         ConfirmDialog("Delete from the series?", body, confirm="Delete", danger=True), done
@@ -159,10 +168,19 @@ def end_series(screen: CalendarScreen) -> None:
             if day is None:
                 return
             series_id = place.series.id
-            screen.run_service(
-                lambda: _changes(screen).end(series_id, day),
-                f"Series ended from {day:%a %d %b %Y}; notices go out from O.",
-            )
+
+            def write() -> None:
+                ended = _changes(screen).end_noticed(series_id, day)
+                n = len(ended.removed)
+                said = (
+                    f"Series ended from {day:%a %d %b %Y}: "
+                    f"{n} scheduled session{'s' if n != 1 else ''} removed."
+                )
+                if ended.notice_queued:
+                    said += " The client's notice waits in the outbox (O to send it)."
+                screen.post_message(screen.SessionChanged(None, said))
+
+            screen.run_worker(write, thread=True, group="write", exit_on_error=False)
 
         today = screen.clock.today()
         start = s.start.astimezone(screen._tz()).date()
