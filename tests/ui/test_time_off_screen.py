@@ -6,7 +6,7 @@ from calendar_kit import at, notices, screen_text, settle
 from kara_tui.ui.screens.confirm import ConfirmDialog
 from kara_tui.ui.screens.time_off import TimeOffForm
 from kara_tui.ui.screens.time_off_list import TimeOffScreen
-from support.pilot import type_text
+from support.pilot import retype, type_text
 
 
 async def test_shift_b_lists_time_off_and_removes_one_after_naming_it(app, ids, cal_practice):
@@ -49,3 +49,23 @@ async def test_palette_opens_the_time_off_list(app, ids):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TimeOffScreen)
+
+
+async def test_a_backwards_range_is_explained_once_when_it_is_submitted(app, ids, cal_practice):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimeOffForm)
+        await retype(pilot, app, "from", "2026-11-27")
+        await retype(pilot, app, "to", "2026-11-25")
+        await settle(app, pilot)
+        assert screen_text(app).count("time off must end after it starts") == 1  # as typed
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimeOffForm)
+        assert screen_text(app).count("time off must end after it starts") == 1  # not twice
+        assert len(cal_practice.list_time_off()) == 1  # the seeded week's only block
+        await retype(pilot, app, "to", "2026-11-28")  # mended: the range is said again
+        await settle(app, pilot)
+        assert "Blocks Fri 27 Nov – Sat 28 Nov 2026" in screen_text(app)

@@ -102,6 +102,7 @@ class TimeOffForm(_dialog.PracticeDay, FormScreen[TimeOff | None]):
         try:
             start, end = self._range()
         except DomainError as exc:
+            self.query_one("#range-echo", Static).update("")  # said once, in the error line
             self.show_error(str(exc))
             return
         self._block(start, end, self.query_one("#reason", Input).value)
