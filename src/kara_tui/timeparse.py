@@ -13,6 +13,9 @@ from kara_tui.domain.weekdays import WEEKDAYS
 # ends of Python's range arithmetic on it (a session's end, a UTC offset) overflows.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
+_UNREADABLE = (
+    "'{text}' is not a date and time I can read (try '2026-11-23 10:00' or 'tomorrow 09:30')"
+)
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -22,6 +25,10 @@ def _weekday(word: str) -> int | None:
         if word in (short, full):
             return i
     return None
+
+
+class UnreadableDate(DomainError):
+    """Text that is no date at all (not an impossible one, such as 2026-02-30)."""
 
 
 def parse_date(text: str, today: date) -> date:
@@ -57,7 +64,7 @@ def parse_date(text: str, today: date) -> date:
             raise DomainError(f"{text} is not a day of the calendar") from None
         check_year(day, text)
         return day
-    raise DomainError(
+    raise UnreadableDate(
         f"'{text}' is not a date I can read (try 2026-12-03, tomorrow or next monday)"
     )
 
@@ -199,15 +206,17 @@ def parse_datetime(text: str, tz: ZoneInfo, today: date) -> datetime:
     parts = re.sub(r"\s+([ap]m)$", r"\1", t, flags=re.IGNORECASE).rsplit(" ", 1)
     at = _time_of_day(parts[1]) if len(parts) == 2 else None
     if at is not None:
-        return localize(datetime.combine(parse_date(parts[0], today), at), tz)
+        try:
+            day = parse_date(parts[0], today)
+        except UnreadableDate:  # 'yesterday at 7pm': the whole of it is what was not read
+            raise DomainError(_UNREADABLE.format(text=text)) from None
+        return localize(datetime.combine(day, at), tz)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
         return localize(datetime.combine(parse_date(t, today), time(0)), tz)
     abbreviated = _with_abbreviation(t, tz, today)
     if abbreviated is not None:
         return abbreviated
-    raise DomainError(
-        f"'{text}' is not a date and time I can read (try '2026-11-23 10:00' or 'tomorrow 09:30')"
-    )
+    raise DomainError(_UNREADABLE.format(text=text))
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:

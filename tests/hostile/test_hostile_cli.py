@@ -159,7 +159,7 @@ ROWS = [
         "--reason",
         "client",
         "--notified-at",
-        "yesterday 7pm",
+        "yesterday at 7pm",
         says=NOT_A_TIME,
     ),
     bad(*SESS, "reschedule", "1", "--start", "2026-02-29 10:00", "--by", "client", says=NOT_A_DAY),

@@ -125,6 +125,7 @@ def test_a_bare_date_is_its_local_midnight() -> None:
         ("tomorrow 24", "'24' is not a time of day"),
         ("tomorrow 9:5", "is not a date and time I can read"),
         ("tomorrow 10 o'clock", "is not a date and time I can read"),
+        ("yesterday at 7pm", "'yesterday at 7pm' is not a date and time I can read"),
         ("", "a time is needed"),
         ("   ", "a time is needed"),
     ],
