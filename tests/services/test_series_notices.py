@@ -170,3 +170,47 @@ def test_cancelling_one_session_sends_cancel_with_its_recurrence_id(practice) ->
     with pytest.raises(DomainError):
         practice.delete(booked.sessions[1].id)
     assert practice.get_session(booked.sessions[1].id).status is SessionStatus.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("email", "notify", "queued"),
+    [("anna@example.com", True, True), ("anna@example.com", False, False), ("", True, False)],
+)
+def test_a_series_change_answers_whether_it_queued_the_clients_notice(
+    practice, email: str, notify: bool, queued: bool
+) -> None:
+    # The screens say "notices go out from O" on this answer alone: it must match the outbox.
+    anna = practice.add_client("Anna", email=email, fee=Money(9000, "GBP"))
+    booked = SeriesBook(practice).book(
+        anna.id,
+        datetime(2026, 11, 17, 10, tzinfo=UTC),
+        SeriesRule(Repeat.WEEKLY, count=8),
+        notify=notify,
+    )
+    changes, s = SeriesChanges(practice), booked.sessions
+    before = len(practice.list_notifications())
+
+    moved = changes.reschedule_noticed(
+        s[2].id, s[2].start + timedelta(hours=2), Scope.FOLLOWING, notify=notify
+    )
+    assert [m.start for m in moved.sessions] == [x.start + timedelta(hours=2) for x in s[2:]]
+    assert moved.notice_queued is queued
+    assert (len(practice.list_notifications()) > before) is queued
+
+    before = len(practice.list_notifications())
+    deleted = changes.delete_noticed(moved.sessions[-1].id, Scope.FOLLOWING)
+    assert deleted.removed == [moved.sessions[-1].id]
+    assert deleted.notice_queued is queued
+    assert (len(practice.list_notifications()) > before) is queued
+
+
+def test_one_session_is_not_moved_or_deleted_through_the_series_answers(practice) -> None:
+    anna = practice.add_client("Anna", email="anna@example.com", fee=Money(9000, "GBP"))
+    first = datetime(2026, 11, 17, 10, tzinfo=UTC)
+    booked = SeriesBook(practice).book(anna.id, first, SeriesRule(Repeat.WEEKLY, count=3))
+    changes, one = SeriesChanges(practice), booked.sessions[1]
+    with pytest.raises(ValueError, match=r"Practice\.reschedule"):
+        changes.reschedule_noticed(one.id, one.start + timedelta(hours=1), Scope.THIS)
+    with pytest.raises(ValueError, match=r"Practice\.delete"):
+        changes.delete_noticed(one.id, Scope.THIS)
+    assert practice.get_session(one.id).start == one.start

@@ -78,10 +78,19 @@ def _snapshot(row: SessionRow) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Ended:
-    """A series ended: the ids of the sessions removed, and whether the client's notice was
-    queued."""
+    """A series ended, or sessions deleted from it: the ids of the sessions removed, and
+    whether the client's notice was queued."""
 
     removed: list[int]
+    notice_queued: bool
+
+
+@dataclass(frozen=True)
+class Moved:
+    """Sessions of a series moved: those still to come, and whether the client's notice was
+    queued."""
+
+    sessions: list[Session]
     notice_queued: bool
 
 
@@ -91,7 +100,6 @@ class SeriesChanges:
     def __init__(self, practice: Practice) -> None:
         self.practice = practice
         self.clock = practice.clock
-        self.notice_queued = False  # whether the last change queued the client's notice
 
     # -- ending ---------------------------------------------------------------------------
 
@@ -163,10 +171,9 @@ class SeriesChanges:
     ) -> list[Session]:
         """Move one session (an ordinary reschedule), or it and the following ones, or the
         whole series: the same day shift and new time of day for each. The sessions moved."""
-        p = self.practice
         if scope is Scope.THIS:
             return [
-                p.reschedule(
+                self.practice.reschedule(
                     session_id,
                     start,
                     by=by,
@@ -175,6 +182,25 @@ class SeriesChanges:
                     notify=notify,
                 )
             ]
+        return self.reschedule_noticed(
+            session_id, start, scope, minutes=minutes, on_conflict=on_conflict, notify=notify
+        ).sessions
+
+    def reschedule_noticed(
+        self,
+        session_id: int,
+        start: datetime,
+        scope: Scope,
+        *,
+        minutes: int | None = None,
+        on_conflict: OnConflict = "refuse",
+        notify: bool = True,
+    ) -> Moved:
+        """As ``reschedule`` for the following sessions or the whole series, and whether the
+        client's notice was queued (only for a series the client was sent, with an email)."""
+        if scope is Scope.THIS:
+            raise ValueError("one session moves through Practice.reschedule")
+        p = self.practice
         if start.tzinfo is None:
             raise DomainError("the start needs a time zone")
         with writing(p) as uow:
@@ -189,8 +215,9 @@ class SeriesChanges:
             target = self._split(
                 uow, series, at, shift, new_time, minutes, on_conflict, why="moved"
             )
-            self._notify(uow, series, target, notify)
-            return [r.to_domain() for r in rows_of(db, target.id) if r.start > self.clock.now()]
+            queued = self._notify(uow, series, target, notify)
+            later = [r.to_domain() for r in rows_of(db, target.id) if r.start > self.clock.now()]
+            return Moved(later, queued)
 
     def edit(
         self,
@@ -238,16 +265,20 @@ class SeriesChanges:
     def delete(self, session_id: int, scope: Scope) -> list[int]:
         """Delete one session booked by mistake, or the following / all still to come (the
         series ends there; nothing on record goes). Ids of the removed sessions."""
-        p = self.practice
         if scope is Scope.THIS:
-            p.delete(session_id)
+            self.practice.delete(session_id)
             return [session_id]
-        with writing(p) as uow:
-            db = uow.db
-            series, at = self._anchor(db, session_id, scope)
+        return self.delete_noticed(session_id, scope).removed
+
+    def delete_noticed(self, session_id: int, scope: Scope) -> Ended:
+        """As ``delete`` for the following sessions or all still to come, and whether the
+        client's notice was queued."""
+        if scope is Scope.THIS:
+            raise ValueError("one session is deleted through Practice.delete")
+        with writing(self.practice) as uow:
+            series, at = self._anchor(uow.db, session_id, scope)
             removed = end_from(uow, series, at, why="series deleted from this session")
-            self._notify(uow, series, series, True)
-            return removed
+            return Ended(removed, self._notify(uow, series, series, True))
 
     # -- the split ------------------------------------------------------------------------
 
@@ -389,15 +420,15 @@ class SeriesChanges:
         audit.change(db, series, "split", at=now, after=after)
         return row
 
-    def _notify(self, uow: UnitOfWork, old: SeriesRow, new: SeriesRow, notify: bool) -> None:
+    def _notify(self, uow: UnitOfWork, old: SeriesRow, new: SeriesRow, notify: bool) -> bool:
         """The client's calendar follows: the old series updated (its UNTIL), the new one
-        invited."""
+        invited. Whether a notice was queued."""
         db = uow.db
-        self.notice_queued = False
         if not notify or not series_notices.was_invited(db, old.id):
-            return
+            return False
         pro = professional_row(uow).to_domain()
         now = uow.clock.now()
-        self.notice_queued = series_notices.queue_series(db, old, pro, now, updated=True)
+        queued = series_notices.queue_series(db, old, pro, now, updated=True)
         if new is not old:
-            self.notice_queued |= series_notices.queue_series(db, new, pro, now)
+            queued |= series_notices.queue_series(db, new, pro, now)
+        return queued

@@ -65,9 +65,9 @@ def _scope(scope: str) -> Any:
     return Scope(scope)
 
 
-def _noticed(said: str, changes: Any) -> str:
+def _noticed(said: str, queued: bool) -> str:
     """``said``, and that notices wait in the outbox only when the change queued one."""
-    return said + ("; notices go out from O." if changes.notice_queued else ".")
+    return said + ("; notices go out from O." if queued else ".")
 
 
 def _changes(screen: CalendarScreen) -> Any:
@@ -84,15 +84,16 @@ def _move(screen: CalendarScreen, s: Session, scope: str) -> None:
             return
 
         def write() -> None:
-            changes = _changes(screen)
             try:
-                moved = changes.reschedule(s.id, start, _scope(scope), on_conflict=on_conflict)
+                moved = _changes(screen).reschedule_noticed(
+                    s.id, start, _scope(scope), on_conflict=on_conflict
+                )
             except dialogs.SeriesConflictError as clash:
                 screen.app.call_from_thread(ask, clash, start)
                 return
-            first = moved[0] if moved else None
-            said = f"{len(moved)} session{'s' if len(moved) != 1 else ''} moved"
-            screen.post_message(screen.SessionChanged(first, _noticed(said, changes)))
+            n = len(moved.sessions)
+            said = _noticed(f"{n} session{'s' if n != 1 else ''} moved", moved.notice_queued)
+            screen.post_message(screen.SessionChanged(next(iter(moved.sessions), None), said))
 
         screen.run_worker(write, thread=True, group="write", exit_on_error=False)
 
@@ -144,9 +145,8 @@ def _delete(screen: CalendarScreen, s: Session, scope: str, place: Place) -> Non
             return
 
         def write() -> None:
-            changes = _changes(screen)
-            changes.delete(s.id, _scope(scope))
-            said = _noticed("Removed from the series; it ends before them", changes)
+            deleted = _changes(screen).delete_noticed(s.id, _scope(scope))
+            said = _noticed("Removed from the series; it ends before them", deleted.notice_queued)
             screen.post_message(screen.SessionChanged(None, said))
 
         screen.run_worker(write, thread=True, group="write", exit_on_error=False)
