@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from kara_tui.domain import DomainError
 from kara_tui.domain.timeshow import clock, clock_span
-from kara_tui.timeparse import day_start, parse_date, parse_datetime
+from kara_tui.timeparse import day_start, names_weekday, parse_date, parse_datetime
 
 
 def is_bare_date(text: str) -> bool:
@@ -15,9 +15,27 @@ def is_bare_date(text: str) -> bool:
     return ":" not in text
 
 
+def counted_from(last: str, first: date | None, today: date) -> date:
+    """The day a range's typed end is read from. A weekday ('mon', 'next mon', 'mon 18:00')
+    that, counted from today, would fall before the range's first day counts from that day
+    instead, as a person means "fri to mon" (the Monday after that Friday); everything else
+    ('2025-01-01 to monday', 'tomorrow', '+3d', a date) counts from today."""
+    day = names_weekday(last)
+    if first is None or not day:
+        return today
+    return first if parse_date(day, today) < first else today
+
+
 def days_to_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The stored half-open range [first 00:00, the day after last 00:00) of days both included."""
     return day_start(first, tz), day_start(last + timedelta(days=1), tz)
+
+
+def typed_start(first: str, tz: ZoneInfo, today: date) -> datetime:
+    """Where a typed "from" starts: a bare date at its midnight, else the instant given."""
+    if is_bare_date(first):
+        return day_start(parse_date(first, today), tz)
+    return parse_datetime(first, tz, today)
 
 
 def typed_span(
@@ -34,14 +52,12 @@ def typed_span(
     day); a date with a time is the instant the range ends. A bare ``first`` is its midnight.
     """
     first, last = first.strip(), last.strip()
-    if is_bare_date(first):
-        start = day_start(parse_date(first, today), tz)
-    else:
-        start = parse_datetime(first, tz, today)
+    start = typed_start(first, tz, today)
+    base = counted_from(last, start.astimezone(tz).date(), today)
     if is_bare_date(last):
-        end = day_start(parse_date(last, today) + timedelta(days=1), tz)
+        end = day_start(parse_date(last, base) + timedelta(days=1), tz)
     else:
-        end = parse_datetime(last, tz, today)
+        end = parse_datetime(last, tz, base)
     if end <= start:
         raise DomainError(backwards)
     return start, end
@@ -56,14 +72,14 @@ def typed_days(
 ) -> tuple[date, date]:
     """The first and last day (both included) of a typed range of whole days, as a report
     period is: '2026-08-01', 'today', 'monday', '-30d'; a time of day is refused, not cut."""
-    days = []
+    days: list[date] = []
     for text, which in ((first, "from"), (last, "to")):
         if not text.strip():
             raise DomainError(f"{which}: a day is needed (2026-08-01, today, -30d)")
         if not is_bare_date(text):
             raise DomainError(f"{which}: '{text.strip()}' has a time of day; give a day")
         try:
-            days.append(parse_date(text, today))
+            days.append(parse_date(text, counted_from(text, days[0], today) if days else today))
         except DomainError as exc:
             raise DomainError(f"{which}: {exc}") from None
     if days[1] < days[0]:

@@ -27,6 +27,14 @@ def _weekday(word: str) -> int | None:
     return None
 
 
+def names_weekday(text: str) -> str:
+    """The weekday ``text`` begins with, as ``parse_date`` reads it ('fri', 'next monday' of
+    'next monday 14:00'), or '' when it begins with none."""
+    words = text.strip().lower().split()
+    said = words[:2] if words[:1] in (["next"], ["this"]) else words[:1]
+    return " ".join(said) if said and _weekday(said[-1]) is not None else ""
+
+
 class UnreadableDate(DomainError):
     """Text that is no date at all (not an impossible one, such as 2026-02-30)."""
 

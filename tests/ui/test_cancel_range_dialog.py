@@ -160,6 +160,19 @@ async def test_each_day_shows_the_date_it_resolves_to(practice, week):
         assert said(dialog, "#to-echo").strip() == "?"
 
 
+async def test_a_weekday_as_the_last_day_counts_from_the_first(practice, week):
+    # Today is Monday 16 Nov: "fri" to "mon" is Fri 20 to Mon 23, not back to today.
+    app = host(practice, date(2026, 11, 17))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await opened(pilot)
+        await pilot.press("ctrl+a", "ctrl+k", *"fri", "tab", "ctrl+a", "ctrl+k", *"mon")
+        await settle(pilot)
+        assert said(dialog, "#from-echo").strip() == "→ Fri 20 Nov"
+        assert said(dialog, "#to-echo").strip() == "→ Mon 23 Nov"
+        assert dialog.span is not None
+        assert dialog.problem == ""
+
+
 async def test_clients_without_email_are_skipped_and_counted(practice, week):
     """Issue 11: each of them used to leave a failed notice in the outbox."""
     cy = practice.add_client("Cy Nomail", fee=Money(9000, "GBP"))

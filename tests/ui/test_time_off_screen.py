@@ -69,3 +69,21 @@ async def test_a_backwards_range_is_explained_once_when_it_is_submitted(app, ids
         await retype(pilot, app, "to", "2026-11-28")  # mended: the range is said again
         await settle(app, pilot)
         assert "Blocks Fri 27 Nov – Sat 28 Nov 2026" in screen_text(app)
+
+
+async def test_a_weekday_to_counts_from_the_from_day(app, ids, cal_practice):
+    # Today is Wednesday 18 Nov: "mon" to "wed" blocks Mon 23 - Wed 25, echoed as such.
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        await retype(pilot, app, "from", "mon")
+        await retype(pilot, app, "to", "wed")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "→ Wed 25 Nov 2026" in text
+        assert "Blocks Mon 23 Nov – Wed 25 Nov 2026, 3 days" in text
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TimeOffForm)
+        assert any((t.start.day, t.end.day) == (23, 26) for t in cal_practice.list_time_off())

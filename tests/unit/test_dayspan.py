@@ -71,3 +71,25 @@ def test_typed_days_refuse_bad_input_in_one_line(first: str, last: str, message:
 
     with pytest.raises(DomainError, match=message.replace("(", r"\(")):
         typed_days(first, last, TODAY)
+
+
+def test_a_weekday_as_the_last_day_counts_from_the_first_day_not_from_today() -> None:
+    # "fri to mon" on a Monday: the Monday after that Friday, not today (read as backwards).
+    start, end = typed_span("fri", "mon", LONDON, TODAY)
+    assert describe(start, end, LONDON) == "Fri 20 Nov – Mon 23 Nov 2026, 4 days"
+    start, end = typed_span("wed", "next tue 12:00", LONDON, TODAY)
+    assert describe(start, end, LONDON) == "Wed 18 Nov 00:00 – Tue 24 Nov 12:00"
+    assert describe(*typed_span("fri", "friday", LONDON, TODAY), LONDON) == "Fri 20 Nov 2026, 1 day"
+    from kara_tui.dayspan import typed_days
+
+    assert typed_days("thu", "sun", TODAY) == (date(2026, 11, 19), date(2026, 11, 22))
+    # A weekday that already falls after the first day, counted from today, stays as it is.
+    assert typed_days("2025-01-01", "monday", TODAY) == (date(2025, 1, 1), TODAY)
+    assert typed_days("today", "fri", TODAY) == (TODAY, date(2026, 11, 20))
+
+
+def test_a_last_day_that_is_no_weekday_still_counts_from_today() -> None:
+    with pytest.raises(DomainError, match="the last day is before the first"):
+        typed_span("fri", "tomorrow", LONDON, TODAY)  # Tue 17 Nov: before Friday, said so
+    start, end = typed_span("tomorrow", "+1w", LONDON, TODAY)
+    assert describe(start, end, LONDON) == "Tue 17 Nov – Mon 23 Nov 2026, 7 days"

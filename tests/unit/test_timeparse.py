@@ -205,3 +205,24 @@ def test_parse_moment_reads_now_as_the_given_instant_and_the_rest_as_parse_datet
     )
     with pytest.raises(DomainError, match="is not a date and time I can read"):
         parse_moment("nowish", LONDON, now)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("fri", "fri"),
+        (" Next Monday ", "next monday"),
+        ("this tue", "this tue"),
+        ("tue 18:00", "tue"),
+        ("tomorrow", ""),
+        ("+3d", ""),
+        ("2026-12-24", ""),
+        ("next", ""),
+        ("next week", ""),
+        ("", ""),
+    ],
+)
+def test_names_weekday(text: str, named: str) -> None:
+    from kara_tui.timeparse import names_weekday
+
+    assert names_weekday(text) == named

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Static
 
-from kara_tui.dayspan import days_to_span
+from kara_tui.dayspan import counted_from, days_to_span
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.domain.timeshow import clock_span
 from kara_tui.policy.notices import why_not_notified
@@ -120,13 +120,23 @@ class CancelRangeDialog(_dialog.LiveDialog[list[Session], ZoneInfo]):
     def _read_days(self) -> tuple[tuple[date, date] | None, str]:
         assert self.tz is not None
         today = self.practice.clock.now().astimezone(self.tz).date()
-        for name in ("from", "to"):
-            typed = self.query_one(f"#{name}", Input).value
-            echo = day_echo(typed, today, short=True)
-            self.query_one(f"#{name}-echo", Static).update(plain(f"{echo}  ", MUTED))
+        typed_from, typed_to = (
+            self.query_one("#from", Input).value,
+            self.query_one("#to", Input).value,
+        )
+        first: date | None = None
         try:
-            first = parse_date(self.query_one("#from", Input).value, today)
-            last = parse_date(self.query_one("#to", Input).value, today)
+            first = parse_date(typed_from, today)
+        except DomainError as exc:
+            problem = sentence(str(exc))
+        base = counted_from(typed_to, first, today)  # "fri" to "mon": the Monday after it
+        for name, typed, on in (("from", typed_from, today), ("to", typed_to, base)):
+            echo = day_echo(typed, on, short=True)
+            self.query_one(f"#{name}-echo", Static).update(plain(f"{echo}  ", MUTED))
+        if first is None:
+            return None, problem
+        try:
+            last = parse_date(typed_to, base)
         except DomainError as exc:
             return None, sentence(str(exc))
         if last < first:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from kara_tui.dayspan import describe, typed_span
+from kara_tui.dayspan import counted_from, describe, typed_span, typed_start
 from kara_tui.domain import DomainError, Session, TimeOff
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
@@ -50,6 +50,17 @@ class TimeOffForm(_dialog.PracticeDay, FormScreen[TimeOff | None]):
             backwards="time off must end after it starts",
         )
 
+    def _to_counted(self, now: datetime) -> datetime:
+        """``now`` moved to the day the typed "to" is read from (``dayspan.counted_from``)."""
+        typed_from = self.query_one("#from", Input).value
+        today = now.astimezone(self.tz).date()
+        try:
+            first = typed_start(typed_from, self.tz, today).astimezone(self.tz)
+        except DomainError:
+            return now
+        base = counted_from(self.query_one("#to", Input).value, first.date(), today)
+        return now + timedelta(days=(base - today).days)
+
     def input_changed(self, event: Input.Changed) -> None:
         super().input_changed(event)
         if event.input.id in ("from", "to"):
@@ -57,10 +68,13 @@ class TimeOffForm(_dialog.PracticeDay, FormScreen[TimeOff | None]):
 
     def _update(self) -> None:
         now = self.clock.now()
-        for name in ("from", "to"):
-            typed = self.query_one(f"#{name}", Input).value
+        typed_from, typed_to = (
+            self.query_one("#from", Input).value,
+            self.query_one("#to", Input).value,
+        )
+        for name, typed, on in (("from", typed_from, now), ("to", typed_to, self._to_counted(now))):
             self.query_one(f"#{name}-echo", Static).update(
-                Text(day_or_moment_echo(typed, self.tz, now))
+                Text(day_or_moment_echo(typed, self.tz, on))
             )
         echo = self.query_one("#range-echo", Static)
         try:
