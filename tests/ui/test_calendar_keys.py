@@ -107,6 +107,22 @@ async def test_g_explains_a_date_it_cannot_read_and_escape_changes_nothing(app, 
         assert app.screen.cursor == date(2026, 11, 18)
 
 
+async def test_g_says_a_date_that_cannot_be_as_soon_as_it_is_typed(app, ids) -> None:
+    # "2026-02-3" may still become a date ("…"); "2026-02-30" never will: said before enter.
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g", *"2026-02-3")
+        await pilot.pause()
+        assert "…" in screen_text(app)
+        await pilot.press("0")
+        await pilot.pause()
+        assert "2026-02-30 is not a day of the calendar" in screen_text(app)
+        await pilot.press("backspace", "backspace", *"28")
+        await pilot.pause()
+        assert "not a day of the calendar" not in screen_text(app)
+        assert "Saturday 28 February 2026" in screen_text(app)
+
+
 async def test_slash_finds_sessions_by_client_and_jumps_to_the_next_one(app, ids) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

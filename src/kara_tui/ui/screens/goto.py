@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kara_tui.domain import DomainError
-from kara_tui.timeparse import parse_date
+from kara_tui.timeparse import UnreadableDate, parse_date
 from kara_tui.ui import format as fmt
 from kara_tui.ui.screens._dialog import dialog_box
 
@@ -36,8 +36,12 @@ class GotoDialog(ModalScreen[date | None]):
             return
         try:
             day = parse_date(event.value, self._today)
-        except DomainError:
-            echo.update(Text("…", style="dim"))
+        except UnreadableDate:
+            echo.update(Text("…", style="dim"))  # not a date yet: maybe still being typed
+            return
+        except DomainError as exc:  # a date that cannot be: 2026-02-30, the year 10000
+            echo.update(Text(str(exc)))
+            echo.add_class("error")
             return
         echo.update(Text(fmt.long_day(day)))
 
