@@ -415,3 +415,21 @@ async def test_the_first_frame_after_loading_draws_every_column_whole(
         )
         drawn = screen.query_one(DataTable).render_line(1).text  # before the table's idle
         assert "90.00 GBP" in drawn and "practice's" in drawn, drawn
+
+
+async def test_a_long_email_ends_in_an_ellipsis_and_the_record_shows_it_whole(
+    app, ids, cal_practice
+) -> None:
+    # At 120 columns the table cut such an address at the screen's edge, with nothing to say so.
+    long = "alexandra.montgomery-fitzwilliam@longdomain-example.co.uk"
+    dana = cal_practice.add_client("Dana Long", email=long, fee=Money(9000, "GBP"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients(app, pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(dana.id)))
+        text = screen_text(app)
+        assert "alexandra.montgomery-fitzwi…" in text
+        assert long not in text
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert long in screen_text(app)

@@ -43,6 +43,12 @@ def clean(text: str) -> str:
     )
 
 
+def clipped(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, its end replaced by '…' when longer (a table cell;
+    the whole text is in the record it opens)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def _is_control(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
 

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from kara_tui.services.practice import Practice
 
 
+# The longest name, email and phone a row shows whole; longer ones end in "…" rather than
+# run off the screen unseen (enter opens the record, which shows each in full).
+NAME_CELLS, EMAIL_CELLS, PHONE_CELLS = 30, 28, 16
+
+
 class ClientsScreen(ShowsClients, WorkerErrors, ListScreen[None]):
     BINDINGS = keys.bindings("clients")
 
@@ -80,14 +85,14 @@ class ClientsScreen(ShowsClients, WorkerErrors, ListScreen[None]):
             archived = " (archived)" if c.archived else ""
             table.add_row(
                 str(c.id),
-                Text(fmt.display_name(c.name, self.privacy) + archived),
+                Text(fmt.clipped(fmt.display_name(c.name, self.privacy), NAME_CELLS) + archived),
                 c.programme.value,
                 str(c.fee),
                 _window(c),
                 (f"{c.sponsored_credit} left, {held} held" if sponsored else ""),
                 balance,
-                Text("" if self.privacy else fmt.clean(c.email)),
-                Text("" if self.privacy else fmt.clean(c.phone)),
+                Text("" if self.privacy else fmt.clipped(fmt.clean(c.email), EMAIL_CELLS)),
+                Text("" if self.privacy else fmt.clipped(fmt.clean(c.phone), PHONE_CELLS)),
                 key=str(c.id),
             )
         compat.measure_rows_now(table)
