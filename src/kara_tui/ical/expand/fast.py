@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+from kara_tui.ical.expand import dated
 from kara_tui.ical.expand.occurrence import (
     Context,
     Occurrence,
@@ -353,6 +354,12 @@ def series_occurrences(
 ) -> list[Occurrence] | None:
     """A plain series expanded without icalendar, as convert_occurrence would give it; None
     when the full path must decide."""
+    if (
+        len(members) == 1
+        and (found_days := _all_day_series(members[0][1], members[0][2], reader, ctx, limit))
+        is not None
+    ):
+        return found_days
     master = next(simple for _, _, simple in members if simple.recurrence_id is None)
     overrides = [simple for _, _, simple in members if simple.recurrence_id is not None]
     for _, source, simple in members:
@@ -433,3 +440,56 @@ def series_occurrences(
         start_n, end_n, all_day = span_of(start, end, ctx.floating)
         out.append(_occurrence(event, uid, recurrence_id, start_n, end_n, all_day, digest))
     return out
+
+
+@_none_on_error
+def _all_day_series(
+    source: EventSource, master: Simple, reader: Reader, ctx: Context, limit: int
+) -> list[Occurrence] | None:
+    """series_occurrences() of a lone all-day master without EXDATEs whose rule dated.days()
+    reads (a birthday): what Reader.expand gives it, by calendar arithmetic; None for any
+    other series (or an error): the general expansion decides."""
+    if not master.start.is_date or master.exdates or master.rule is None:
+        return None
+    parts = rule_parts(master.rule)
+    window_start, window_end = ctx.window_start, ctx.window_end
+    first = wall_value(master.start)
+    if (
+        parts is None
+        or first.year < 1000
+        or hasattr(window_start.tzinfo, "localize")  # a pytz window: convert_to_datetime's
+        or hasattr(window_end.tzinfo, "localize")
+    ):
+        return None
+    end = reader._end(master, first)
+    if first > end:
+        return None  # DTEND before DTSTART: the full path says so
+    duration = end - first
+    # Reader.expand's span for the rule: the window less the duration, as naive wall times
+    # (convert_to_datetime(..., None) of the aware ends)
+    found = dated.days(
+        parts,
+        first,
+        (window_start - duration).replace(tzinfo=None),
+        window_end.replace(tzinfo=None),
+    )
+    if found is None:
+        return None
+    uid = master.key or f"no-uid-{source.digest}"
+    out: list[Occurrence] = []
+    for day in found:
+        stop = day + duration
+        if _in_window(window_start, window_end, day, stop):
+            recurrence_id = "%04d%02d%02d" % (day.year, day.month, day.day)  # noqa: UP031 - as series_occurrences
+            out.append(
+                _occurrence(
+                    master,
+                    uid,
+                    recurrence_id,
+                    day,
+                    stop if stop > day else day + ONE_DAY,
+                    True,
+                    source.digest,
+                )
+            )
+    return out if len(out) <= limit else None
