@@ -243,7 +243,10 @@ def sniff(text: str) -> None:
         raise NotICalendar("the server sent a web page, not a calendar (a login page?)")
     if head.startswith(("{", "[")):
         raise NotICalendar("the server sent JSON data, not a calendar")
-    upper_probe = text[:1_000_000].upper()
+    probe = text[:1_000_000]
+    if "BEGIN:VCALENDAR" in probe or "BEGIN:VEVENT" in probe:
+        return  # as written by nearly every feed: no need to upper-case a megabyte to see it
+    upper_probe = probe.upper()
     if "BEGIN:VCALENDAR" not in upper_probe and "BEGIN:VEVENT" not in upper_probe:
         raise NotICalendar("this is not an iCalendar file (no BEGIN:VCALENDAR or BEGIN:VEVENT)")
 

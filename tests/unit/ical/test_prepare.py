@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kara_tui.ical import prepare as prep
-from kara_tui.ical.prepare import NotICalendar
+from kara_tui.ical.prepare import NotICalendar, sniff
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 from corpus_helpers import corpus_files
@@ -122,3 +122,24 @@ def test_damaged_utf8_is_noted_once_and_first() -> None:
     body = body.replace(b"SUMMARY:Hi", b"SUMMARY:H\xffi")
     notes = prep.prepare(body).notes
     assert notes == ["some text was not valid UTF-8 and was replaced"]
+
+
+@pytest.mark.parametrize(
+    ("text", "calendar"),
+    [
+        ("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", True),
+        ("begin:vcalendar\r\nend:vcalendar\r\n", True),
+        ("X-NOTE:ß\r\nBegin:VEvent\r\nEnd:VEvent\r\n", True),
+        ("BEGIN:VCARD\r\nEND:VCARD\r\n", False),
+        ("begin:vcard\r\nend:vcard\r\n", False),
+    ],
+)
+def test_a_calendar_is_told_apart_in_any_case(text: str, calendar: bool) -> None:
+    """sniff() finds BEGIN:VCALENDAR or BEGIN:VEVENT as written before it upper-cases the
+    text to look again (issue 19: most feeds write it so)."""
+    try:
+        sniff(text)
+    except NotICalendar:
+        assert not calendar
+    else:
+        assert calendar
