@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kara_tui.ical.expand.properties import (
     Line,
@@ -36,8 +35,9 @@ _MAX_SKIP_STEPS = 100_000
 RULE_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
 
 
-@dataclass(slots=True)
-class Simple:
+# A tuple (typing.NamedTuple), not a dataclass: its class is built without compiling an
+# __init__, __eq__ and __repr__ at import, and one is made per VEVENT (issue 19).
+class Simple(NamedTuple):
     """A VEVENT whose every kept property is plain (single event, series master or override)."""
 
     key: str  # clean UID, "" when it has none
@@ -224,8 +224,7 @@ class Horizon:
         return last[:8] < self.low or first[:8] > self.high
 
 
-@dataclass(slots=True)
-class Bare:
+class Bare(NamedTuple):  # a tuple, as Simple is
     """The dates and rule of a VEVENT read plainly from its lines (its text left unread)."""
 
     start: When
