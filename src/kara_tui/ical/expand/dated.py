@@ -13,7 +13,6 @@ tests/unit/ical/test_fastpath.py holds the series it gives to the full path's.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
@@ -54,10 +53,12 @@ def days(
         month += 1
         if year > 9999:
             return None
-        if day <= 28 or day <= calendar.monthrange(year, month)[1]:
-            when = date(year, month, day)
-            if when > high or (until is not None and when > until):
-                return found  # a midnight after ``before`` or UNTIL ends the rule
-            if when >= first and when >= low:
-                found.append(when)
         period += months
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            continue  # a month without that day (29 February, a 31st) has no instance
+        if when > high or (until is not None and when > until):
+            return found  # a midnight after ``before`` or UNTIL ends the rule
+        if when >= first and when >= low:
+            found.append(when)
