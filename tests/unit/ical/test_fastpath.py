@@ -877,7 +877,7 @@ def _dated_series(rng: random.Random, uid: str) -> list[str]:
 def test_all_day_monthly_and_yearly_series_are_the_full_paths(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Read by calendar arithmetic (dated.days), the series give the full path's occurrences
+    """Read by calendar arithmetic (dated.Days), the series give the full path's occurrences
     in every window, those of a zone that localizes (pytz) and at a day's edges included."""
     from kara_tui.ical.expand import dated
 
@@ -888,8 +888,10 @@ def test_all_day_monthly_and_yearly_series_are_the_full_paths(
     )
     body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + events + "END:VCALENDAR\r\n").encode()
     read = []
-    days = dated.days
-    monkeypatch.setattr(dated, "days", lambda *args: read.append(found := days(*args)) or found)
+    instances = dated.Days.instances
+    monkeypatch.setattr(
+        dated.Days, "instances", lambda *args: read.append(found := instances(*args)) or found
+    )
     occurrences = 0
     for window in [*WINDOWS, *_all_day_windows()]:
         fast, slow = _both(body, *window)

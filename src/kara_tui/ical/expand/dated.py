@@ -7,29 +7,33 @@ instance, EXDATEs and overrides looked up). For a series with none of those (no 
 BYDAY, no EXDATE, no override) the same instances are the days of the rule's periods, on
 DTSTART's day of the month (RFC 5545: a YEARLY rule from a DATE start keeps its month and
 day; a period without that day, a 29 February or a 31st, has no instance), from DTSTART
-to UNTIL, whose midnights fall in the span the walk asks for. ``days`` finds those.
+to UNTIL, whose midnights fall in the span the walk asks for. ``Days`` finds those, with
+what depends only on the window, the series' length or the rule's text read once.
 tests/unit/ical/test_fastpath.py holds the series it gives to the full path's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from kara_tui.ical.expand.plain import rule_parts
 
 _ONE_DAY, _TWO_DAYS = timedelta(days=1), timedelta(days=2)
 _MIDNIGHT = time(0)
 
 
-def days(
-    parts: Mapping[str, str], first: date, after: datetime, before: datetime
-) -> list[date] | None:
-    """The instance days of an all-day rule from ``first`` (DTSTART) whose midnights are
-    within [``after``, ``before``] (naive wall times, as ``Reader.expand`` asks
-    ``rule_instances`` for them; DTSTART itself included, as its own instance is); None
-    when the rule is not one this reads (COUNT, BYDAY, DAILY or WEEKLY, an UNTIL that is
-    not a DATE) or the walk would pass the year 9999 (the general walk raises there)."""
+@lru_cache(maxsize=4096)
+def steps(rule: str) -> tuple[int, date | None] | None:
+    """The months between a rule's periods and its UNTIL day, when ``Days`` reads the rule:
+    MONTHLY or YEARLY, without COUNT or BYDAY (WKST changes nothing then), UNTIL a DATE or
+    none; else None. Once per rule text, as rule_parts()."""
+    parts = rule_parts(rule)
+    if parts is None or "COUNT" in parts or "BYDAY" in parts:
+        return None
     freq = parts["FREQ"]
-    if "COUNT" in parts or "BYDAY" in parts or freq not in ("MONTHLY", "YEARLY"):
+    if freq not in ("MONTHLY", "YEARLY"):
         return None
     until_text = parts.get("UNTIL")
     until = None
@@ -37,28 +41,67 @@ def days(
         if len(until_text) != 8:
             return None
         until = date(int(until_text[:4]), int(until_text[4:6]), int(until_text[6:8]))
-    months = int(parts.get("INTERVAL", "1")) * (12 if freq == "YEARLY" else 1)
-    day = first.day
-    # A day's midnight is within the bounds when the day is from ``low`` to ``high``.
-    low = after.date() if after.time() == _MIDNIGHT else after.date() + _ONE_DAY
-    high = before.date()
-    # As _calendar_walk: start at the last period on DTSTART's steps that begins on or
-    # before the month two days before ``after`` (earlier periods are all before it).
-    skip_to = after.date() - _TWO_DAYS
-    period = first.year * 12 + first.month - 1
-    period += max(0, (skip_to.year * 12 + skip_to.month - 1 - period) // months) * months
-    found: list[date] = []
-    while True:
-        year, month = divmod(period, 12)
-        month += 1
-        if year > 9999:
+    return int(parts.get("INTERVAL", "1")) * (12 if freq == "YEARLY" else 1), until
+
+
+class Days:
+    """The instances of all-day series in one window: ``window_start`` and ``window_end``
+    (aware, as ``Reader.expand`` is given them), ``inside`` its test of a (start, end) pair."""
+
+    def __init__(
+        self, window_start: datetime, window_end: datetime, inside: Callable[[date, date], bool]
+    ) -> None:
+        self.window_start, self.window_end = window_start, window_end
+        # convert_to_datetime(..., None) of a pytz time normalizes it first: left to the walk
+        self.usable = not (
+            hasattr(window_start.tzinfo, "localize") or hasattr(window_end.tzinfo, "localize")
+        )
+        self._inside = inside
+        self._spans: dict[timedelta, tuple[date, date, int]] = {}
+        self._seen: dict[tuple[date, date], bool] = {}
+
+    def _span(self, length: timedelta) -> tuple[date, date, int]:
+        """For series of this length: the first and last day whose midnight is in the span the
+        walk asks for (the window less the length, as naive wall times: convert_to_datetime(...,
+        None) of the aware ends), and the period (year * 12 + month - 1) that _calendar_walk
+        skips to, that of two days before the span's start."""
+        after = (self.window_start - length).replace(tzinfo=None)
+        before = self.window_end.replace(tzinfo=None)
+        low = after.date() if after.time() == _MIDNIGHT else after.date() + _ONE_DAY
+        skip_to = after.date() - _TWO_DAYS
+        span = self._spans[length] = low, before.date(), skip_to.year * 12 + skip_to.month - 1
+        return span
+
+    def instances(self, rule: str, first: date, length: timedelta) -> list[date] | None:
+        """The days of the series from ``first`` (DTSTART) of ``length`` (its end less its
+        start) in the window, in order; None when ``steps`` does not read the rule or the
+        walk would pass the year 9999 (the general walk raises there)."""
+        found = steps(rule)
+        if found is None:
             return None
-        period += months
-        try:
-            when = date(year, month, day)
-        except ValueError:
-            continue  # a month without that day (29 February, a 31st) has no instance
-        if when > high or (until is not None and when > until):
-            return found  # a midnight after ``before`` or UNTIL ends the rule
-        if when >= first and when >= low:
-            found.append(when)
+        months, until = found
+        low, high, skip_to = self._spans.get(length) or self._span(length)
+        day = first.day
+        period = first.year * 12 + first.month - 1
+        if skip_to > period:  # _calendar_walk's skip: earlier periods are all before the span
+            period += (skip_to - period) // months * months
+        days: list[date] = []
+        seen = self._seen
+        while True:
+            year, month = divmod(period, 12)
+            if year > 9999:
+                return None
+            period += months
+            try:
+                when = date(year, month + 1, day)
+            except ValueError:
+                continue  # a month without that day (29 February, a 31st) has no instance
+            if when > high or (until is not None and when > until):
+                return days  # a midnight after the span's end or UNTIL ends the rule
+            if when >= first and when >= low:
+                key = when, when + length
+                inside = seen.get(key)
+                if inside is None:
+                    inside = seen[key] = self._inside(*key)
+                if inside:
+                    days.append(when)

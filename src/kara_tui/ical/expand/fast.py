@@ -75,6 +75,7 @@ class Reader:
         self._zones: dict[tuple[str | None, bool], tzinfo] = {}
         # expand()'s bounds for the rule, by (duration, zone, window): most series share them
         self._bounds: dict[tuple[timedelta, tzinfo | None, datetime, datetime], Any] = {}
+        self.days: dated.Days | None = None  # all-day series' instances in the window
 
     def zone(self, tzid: str | None, utc: bool) -> tzinfo:
         """The zone a wall time with this TZID (or none, when ``utc``) ends up in."""
@@ -446,50 +447,47 @@ def series_occurrences(
 def _all_day_series(
     source: EventSource, master: Simple, reader: Reader, ctx: Context, limit: int
 ) -> list[Occurrence] | None:
-    """series_occurrences() of a lone all-day master without EXDATEs whose rule dated.days()
+    """series_occurrences() of a lone all-day master without EXDATEs whose rule dated.Days
     reads (a birthday): what Reader.expand gives it, by calendar arithmetic; None for any
     other series (or an error): the general expansion decides."""
     if not master.start.is_date or master.exdates or master.rule is None:
         return None
-    parts = rule_parts(master.rule)
-    window_start, window_end = ctx.window_start, ctx.window_end
-    first = wall_value(master.start)
+    days = reader.days
     if (
-        parts is None
-        or first.year < 1000
-        or hasattr(window_start.tzinfo, "localize")  # a pytz window: convert_to_datetime's
-        or hasattr(window_end.tzinfo, "localize")
+        days is None
+        or days.window_start is not ctx.window_start
+        or days.window_end is not ctx.window_end
     ):
+        window_start, window_end = ctx.window_start, ctx.window_end
+        days = reader.days = dated.Days(
+            window_start,
+            window_end,
+            lambda start, end: _in_window(window_start, window_end, start, end),
+        )
+    first = wall_value(master.start)
+    if not days.usable or first.year < 1000:
         return None
     end = reader._end(master, first)
     if first > end:
         return None  # DTEND before DTSTART: the full path says so
-    duration = end - first
-    # Reader.expand's span for the rule: the window less the duration, as naive wall times
-    # (convert_to_datetime(..., None) of the aware ends)
-    found = dated.days(
-        parts,
-        first,
-        (window_start - duration).replace(tzinfo=None),
-        window_end.replace(tzinfo=None),
-    )
+    length = end - first
+    found = days.instances(master.rule, first, length)
     if found is None:
         return None
     uid = master.key or f"no-uid-{source.digest}"
     out: list[Occurrence] = []
     for day in found:
-        stop = day + duration
-        if _in_window(window_start, window_end, day, stop):
-            recurrence_id = "%04d%02d%02d" % (day.year, day.month, day.day)  # noqa: UP031 - as series_occurrences
-            out.append(
-                _occurrence(
-                    master,
-                    uid,
-                    recurrence_id,
-                    day,
-                    stop if stop > day else day + ONE_DAY,
-                    True,
-                    source.digest,
-                )
+        stop = day + length
+        recurrence_id = "%04d%02d%02d" % (day.year, day.month, day.day)  # noqa: UP031 - as series_occurrences
+        out.append(
+            _occurrence(
+                master,
+                uid,
+                recurrence_id,
+                day,
+                stop if stop > day else day + ONE_DAY,
+                True,
+                source.digest,
             )
+        )
     return out if len(out) <= limit else None
