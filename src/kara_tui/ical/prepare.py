@@ -395,9 +395,12 @@ def _read_block(inner: str) -> EventSource | None:
     recurring = False
     in_alarm = False
     for line in lines:
-        colon = line.find(":")
-        semi = line.find(";", 0, colon) if colon >= 0 else line.find(";")
-        name = line[: semi if semi >= 0 else colon]
+        # The name ends at the first ';' before the first ':' (partition() is a method of
+        # one argument; find() with bounds parses its arguments each call: issue 19).
+        head, colon, value = line.partition(":")
+        name = head if ";" not in head else head.partition(";")[0]
+        if not colon and name is head:
+            name = line[:-1]  # neither ';' nor ':' (never in a clean block): as find() had it
         if not name.isupper():
             name = name.upper()
         if name == "BEGIN" or name == "END":
@@ -413,7 +416,6 @@ def _read_block(inner: str) -> EventSource | None:
         if name not in _UNHASHED:
             current.append(line)
         if name in EVENT_PROPERTIES:
-            value = line[colon + 1 :] if colon >= 0 else ""
             if name in _REPAIRED or line.endswith('"'):
                 line = _repair(name, line, value)
                 if not line:

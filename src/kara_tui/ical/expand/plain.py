@@ -73,18 +73,17 @@ def _split(raw: str, heads: Heads) -> Line | None:
     Without a quote before the first ':', that ':' ends the parameters (an unquoted
     parameter value holds none), so the line is plain exactly when its head is.
     """
-    colon = raw.find(":")
-    if colon > 0 and (semi := raw.find(";", 0, colon)) < 0:
-        # no parameters (most lines): split_line()'s own first case, without a second call
-        name = raw[:colon]
-        return name if name.isupper() else name.upper(), _NO_PARAMS, raw[colon + 1 :]
-    if colon > 0 and semi > 0 and raw.find('"', 0, colon) < 0:
-        head = raw[:colon]
-        if head in heads:
-            read = heads[head]
-        else:
-            read = heads[head] = split_line(head + ":")
-        return None if read is None else (read[0], read[1], raw[colon + 1 :])
+    head, colon, value = raw.partition(":")  # one argument: no argument parsing, as find()'s
+    if head and colon:
+        if ";" not in head:
+            # no parameters (most lines): split_line()'s own first case, without a second call
+            return head if head.isupper() else head.upper(), _NO_PARAMS, value
+        if head[0] != ";" and '"' not in head:
+            if head in heads:
+                read = heads[head]
+            else:
+                read = heads[head] = split_line(head + ":")
+            return None if read is None else (read[0], read[1], value)
     return split_line(raw)
 
 
