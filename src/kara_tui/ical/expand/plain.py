@@ -166,22 +166,18 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
     start = master.start
     if master.end is not None and not _same_kind(master.end, start):
         return False
-    if not all(_same_kind(x, start) for x in master.exdates):
+    if master.exdates and not all(_same_kind(x, start) for x in master.exdates):
         return False
-    parts = rule_parts(master.rule) if master.rule is not None else None
-    if (
-        parts is None
-        or ("BYDAY" in parts and parts["FREQ"] not in ("WEEKLY", "MONTHLY"))
-        or _mixed_byday(parts)
-    ):
+    period = _rule_period(master.rule)
+    if period is None:
         return False
-    until = parts.get("UNTIL")
+    days, until = period
     if until is not None and len(until) != (8 if start.is_date else 16):
         return False  # recurring-ical-events rewrites such an UNTIL; let it
     first = wall_value(start)
     first_day = first.date() if isinstance(first, datetime) else first
     walk = (window_end.date() - first_day).days + 2
-    if walk * 2 > max_steps * RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1")):
+    if walk * 2 > max_steps * days:
         return False
     seen: set[str] = set()
     for member in members:
@@ -198,6 +194,21 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
     return True
 
 
+@lru_cache(maxsize=4096)
+def _rule_period(rule: str) -> tuple[int, str | None] | None:
+    """For plain_series(): the days of a rule's period (RULE_DAYS times INTERVAL) and its
+    UNTIL, when the rule is one Reader.expand takes (BYDAY only weekly or monthly, never
+    mixing plain and numbered days); else None. Once per rule text, as rule_parts()."""
+    parts = rule_parts(rule)
+    if (
+        parts is None
+        or ("BYDAY" in parts and parts["FREQ"] not in ("WEEKLY", "MONTHLY"))
+        or _mixed_byday(parts)
+    ):
+        return None
+    return RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1")), parts.get("UNTIL")
+
+
 def _mixed_byday(parts: Mapping[str, str]) -> bool:
     """Whether BYDAY mixes plain weekdays with numbered ones ("MO,1SU"): dateutil, under
     recurring-ical-events, then yields nothing at all; the full path says what it makes of it."""
@@ -206,9 +217,11 @@ def _mixed_byday(parts: Mapping[str, str]) -> bool:
 
 
 def _span_text(start: When, end: When | None) -> tuple[str, str]:
+    first = start.text
     if end is None:
-        return start.text, start.text
-    return min(start.text, end.text), max(start.text, end.text)
+        return first, first
+    last = end.text
+    return (first, last) if first <= last else (last, first)  # min() and max() of the two
 
 
 class Horizon:
