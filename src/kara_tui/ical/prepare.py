@@ -416,7 +416,7 @@ def _read_block(inner: str) -> EventSource | None:
         if name not in _UNHASHED:
             current.append(line)
         if name in EVENT_PROPERTIES:
-            if name in _REPAIRED or line.endswith('"'):
+            if name in _REPAIRED or line[-1:] == '"':  # endswith() parses its arguments
                 line = _repair(name, line, value)
                 if not line:
                     continue

@@ -18,7 +18,8 @@ _LINE = re.compile(
     r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"\\%^\x00-\x1f\x7f]*"|[^";:,\\%^\x00-\x1f\x7f]*))*):'
 )
 _PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:,]*)')
-_UID_LINE = re.compile(r"(?:^|(?<=\r\n))UID[;:][^\r\n]*", re.IGNORECASE)
+# Read only when a feed's outline gives no group keys: compiled on first use (re's cache).
+_UID_LINE = r"(?i)(?:^|(?<=\r\n))UID[;:][^\r\n]*"
 _DIGITS = re.compile(r"[0-9]{8}(?:T[0-9]{6}Z?)?")
 
 Params = dict[str, str]
@@ -175,7 +176,7 @@ def text_value(value: str) -> str:
 
 def uid_key(source: EventSource, clean: Callable[[Any], str]) -> str:
     """The clean UID icalendar would give this VEVENT ("" for none), from its UID lines only."""
-    uid_lines = _UID_LINE.findall(source.text)
+    uid_lines = re.findall(_UID_LINE, source.text)
     if not uid_lines:
         return ""
     first = split_line(uid_lines[0])
