@@ -59,6 +59,9 @@ class Days:
         self._inside = inside
         self._spans: dict[timedelta, tuple[date, date, int]] = {}
         self._seen: dict[tuple[date, date], bool] = {}
+        # The days found from a period on, by (period, day of the month, months between
+        # periods, UNTIL, length): a thousand birthdays walk a few hundred such ways.
+        self._walks: dict[tuple[int, int, int, date | None, timedelta], list[date] | None] = {}
 
     def _span(self, length: timedelta) -> tuple[date, date, int]:
         """For series of this length: the first and last day whose midnight is in the span the
@@ -74,17 +77,30 @@ class Days:
 
     def instances(self, rule: str, first: date, length: timedelta) -> list[date] | None:
         """The days of the series from ``first`` (DTSTART) of ``length`` (its end less its
-        start) in the window, in order; None when ``steps`` does not read the rule or the
-        walk would pass the year 9999 (the general walk raises there)."""
+        start) in the window, in order (a list shared by the series that find the same:
+        not to be changed); None when ``steps`` does not read the rule or the walk would
+        pass the year 9999 (the general walk raises there)."""
         found = steps(rule)
         if found is None:
             return None
         months, until = found
-        low, high, skip_to = self._spans.get(length) or self._span(length)
-        day = first.day
         period = first.year * 12 + first.month - 1
+        skip_to = (self._spans.get(length) or self._span(length))[2]
         if skip_to > period:  # _calendar_walk's skip: earlier periods are all before the span
             period += (skip_to - period) // months * months
+        # From DTSTART's period on, every day on DTSTART's day of the month is on or after
+        # DTSTART: the walk depends on nothing else of it.
+        key = period, first.day, months, until, length
+        if key in self._walks:
+            return self._walks[key]
+        days = self._walks[key] = self._walk(period, first.day, months, until, length)
+        return days
+
+    def _walk(
+        self, period: int, day: int, months: int, until: date | None, length: timedelta
+    ) -> list[date] | None:
+        """instances() from ``period`` on, of a series on ``day`` of the month."""
+        low, high, _ = self._spans[length]
         days: list[date] = []
         seen = self._seen
         while True:
@@ -98,7 +114,7 @@ class Days:
                 continue  # a month without that day (29 February, a 31st) has no instance
             if when > high or (until is not None and when > until):
                 return days  # a midnight after the span's end or UNTIL ends the rule
-            if when >= first and when >= low:
+            if when >= low:
                 key = when, when + length
                 inside = seen.get(key)
                 if inside is None:
