@@ -155,6 +155,25 @@ def _clean(inner: str) -> bool:
     )
 
 
+def _all_plain_breaks(text: str) -> bool:
+    """Whether _clean()'s line checks hold for every block of ``text`` at once: each line
+    break in it is CR LF, and each line after one (but after the last) is a fold or starts
+    NAME; or NAME:. Then a block needs only its length and first line checked (a feed's
+    thousand blocks make one pass each in C instead of four calls each: issue 19).
+
+    A block's inner text lies between line breaks of ``text`` (after BEGIN:VEVENT's, before
+    END:VEVENT's), so it holds none of a pair cut in two, and what follows each of its own
+    breaks up to ';' or ':' lies inside it.
+    """
+    crlf = text.count("\r\n")
+    end = len(text) - 2 if text.endswith("\r\n") else len(text)
+    return (
+        text.count("\r") == crlf
+        and text.count("\n") == crlf
+        and _ODD_LINE.search(text, 0, end) is None
+    )
+
+
 _USE_BLOCKS = True  # tests switch it off to hold the two paths to the same result
 
 
@@ -206,6 +225,7 @@ def _with_blocks(text: str) -> Iterator[str | _Block]:
     """The lines of ``text``, except that each clean VEVENT comes as one _Block."""
     pos = 0
     size = len(text)
+    plain = _all_plain_breaks(text)
     while pos < size:
         begin = text.find(_BLOCK_START, pos)
         while begin > 0 and text[begin - 1] != "\n":
@@ -219,7 +239,14 @@ def _with_blocks(text: str) -> Iterator[str | _Block]:
         after = finish + len(_BLOCK_END)
         inner = text[inner_start:finish] if finish >= inner_start else ""
         clean = (
-            finish >= inner_start and after < size and text[after] not in " \t" and _clean(inner)
+            finish >= inner_start
+            and after < size
+            and text[after] not in " \t"
+            and (
+                len(inner) <= MAX_LINE_CHARS and _FIRST_LINE.match(inner) is not None
+                if plain
+                else _clean(inner)
+            )
         )
         if not clean:
             yield from _split_lines(text[pos:after])

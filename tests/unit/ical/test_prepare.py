@@ -87,6 +87,22 @@ def test_whole_vevents_read_like_line_by_line(
     assert _result(body) == _line_by_line(body, monkeypatch)
 
 
+@pytest.mark.parametrize("odd", range(len(ODD_EVENTS)))
+def test_an_odd_event_among_plain_ones_reads_like_line_by_line(
+    odd: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk whose every line break is plain lets its blocks skip _clean()'s per-block
+    checks (_all_plain_breaks); one odd event anywhere in it must not let them."""
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    plain = _event(*PLAIN).replace("a@test", "b@test")
+    for events in ([plain, ODD_EVENTS[odd], plain], [plain, plain, ODD_EVENTS[odd]]):
+        body = (head + "".join(events) + "END:VCALENDAR\r\n").encode()
+        assert _result(body) == _line_by_line(body, monkeypatch)
+    body = (head + plain + plain + "END:VCALENDAR\r\n").encode()
+    assert prep._all_plain_breaks(body.decode())
+    assert not prep._all_plain_breaks(body.decode().replace("END:VCALENDAR", "\nx"))
+
+
 def test_the_corpus_reads_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     used = 0
     real = prep._read_block
