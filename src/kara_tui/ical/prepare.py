@@ -421,10 +421,23 @@ def _read_block(inner: str) -> EventSource | None:
     uid = ""
     recurring = False
     in_alarm = False
+    kinds = _LINE_KINDS
     for line in lines:
         # The name ends at the first ';' before the first ':' (partition() is a method of
         # one argument; find() with bounds parses its arguments each call: issue 19).
         head, colon, value = line.partition(":")
+        # Outside an alarm, what a line's head says of it once read (see _LINE_KINDS).
+        kind = kinds.get(head) if colon and not in_alarm else None
+        if kind is not None:
+            if kind == _HASHED:
+                current.append(line)
+                continue
+            if kind == _UNHASHED_LINE:
+                continue
+            if line[-1:] != '"':  # a kept line _repair() leaves as it is
+                current.append(line)
+                kept.append(line)
+                continue
         name = head if ";" not in head else head.partition(";")[0]
         if not colon and name is head:
             name = line[:-1]  # neither ';' nor ':' (never in a clean block): as find() had it
@@ -440,6 +453,14 @@ def _read_block(inner: str) -> EventSource | None:
             if name not in _UNHASHED:
                 current.append(line)  # a VALARM's lines still count for the hash
             continue
+        if colon and len(kinds) < _MAX_LINE_KINDS and name not in _READ_EACH_TIME:
+            kinds[head] = (
+                _UNHASHED_LINE
+                if name in _UNHASHED
+                else _KEPT
+                if name in EVENT_PROPERTIES
+                else _HASHED
+            )
         if name not in _UNHASHED:
             current.append(line)
         if name in EVENT_PROPERTIES:
@@ -461,6 +482,18 @@ def _read_block(inner: str) -> EventSource | None:
 
 
 _REPAIRED = frozenset({"RRULE", "RDATE", "EXDATE"})
+
+# What a line outside an alarm is, by its head (the text before its first ':'), for the heads
+# _read_block has read (a feed writes a few dozen: "DTSTART;VALUE=DATE", "SUMMARY",
+# "CREATED"...): hashed only, hashed and kept as it is (unless it ends in a quote), or
+# neither (DTSTAMP). A pure function of the head, kept for the process; at most
+# _MAX_LINE_KINDS heads (parameters such as ATTENDEE;CN=... make many). The names each line
+# of which the loop reads itself: a component's BEGIN/END, the repaired ones, UID and what
+# makes a series.
+_HASHED, _KEPT, _UNHASHED_LINE = 1, 2, 3
+_MAX_LINE_KINDS = 256
+_LINE_KINDS: dict[str, int] = {}
+_READ_EACH_TIME = frozenset({"BEGIN", "END", "UID", "RECURRENCE-ID"}) | _REPAIRED
 
 
 def _without_copies(events: list[EventSource]) -> tuple[list[EventSource], dict[int, int]]:

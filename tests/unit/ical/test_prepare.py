@@ -103,6 +103,25 @@ def test_an_odd_event_among_plain_ones_reads_like_line_by_line(
     assert not prep._all_plain_breaks(body.decode().replace("END:VCALENDAR", "\nx"))
 
 
+def test_a_line_head_read_once_means_the_same_inside_an_alarm_and_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """_read_block keeps what a head says of its lines (_LINE_KINDS): a SUMMARY is kept, but
+    not inside an alarm; a value ending in a quote is still mended; DTSTAMP is never hashed."""
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    events = [
+        _event(*PLAIN, 'DTEND;TZID="W. Europe Standard Time:20200609T090000"'),
+        _event(*PLAIN, "BEGIN:VALARM", "SUMMARY:in the alarm", "DTSTAMP:y", "END:VALARM"),
+        _event(*PLAIN, 'DTEND;TZID="W. Europe Standard Time:20200609T090000"', "Summary:x"),
+    ]
+    body = (head + "".join(events) + "END:VCALENDAR\r\n").encode()
+    monkeypatch.setattr(prep, "_LINE_KINDS", {})
+    cold = _result(body)
+    assert prep._LINE_KINDS  # read once...
+    assert _result(body) == cold == _line_by_line(body, monkeypatch)  # ...and the same again
+    assert "in the alarm" not in cold[1][1][3]
+
+
 def test_the_corpus_reads_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     used = 0
     real = prep._read_block
