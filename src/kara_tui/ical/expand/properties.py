@@ -99,19 +99,20 @@ def read_when(params: Params, value: str) -> When | None:
     year = int(value[:4])
     if not 1 < year < 9999:  # stay clear of date overflow at the edges of time
         return None
-    if len(value) == 8:
-        if tzid is not None or (kind is not None and kind.upper() != "DATE"):
-            return None
-        when = When(value, None, False)
-    else:
+    # Each is checked as wall_value() reads it: ASCII digits around the T, by fromisoformat
+    # (called here without wall_value()'s own checks of the shape: _DIGITS made them).
+    try:
+        if len(value) == 8:
+            if tzid is not None or (kind is not None and kind != "DATE" and kind.upper() != "DATE"):
+                return None
+            date.fromisoformat(value)
+            return When(value, None, False)
         if kind is not None and kind.upper() != "DATE-TIME":
             return None
-        when = When(value[:15], tzid, len(value) == 16)
-    try:
-        wall_value(when)
+        datetime.fromisoformat(value[:15])
     except ValueError:  # 20250230: icalendar keeps it as broken
         return None
-    return when
+    return When(value[:15], tzid, len(value) == 16)
 
 
 def wall_value(when: When) -> datetime | date:
