@@ -57,7 +57,9 @@ class NotICalendar(Exception):
     """The body is not iCalendar text; str() says why in plain words."""
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class EventSource:
     """What the line pass learned about one VEVENT, in file order."""
 
@@ -76,7 +78,9 @@ class EventSource:
         )
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class Prepared:
     """Clean lines for icalendar, event by event, plus what was noticed on the way.
 
