@@ -37,7 +37,9 @@ from kara_tui.db.schema import HEAD
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FeedState:
     """What deciding that a feed is unchanged needs of its row."""
 

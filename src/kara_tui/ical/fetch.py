@@ -29,7 +29,9 @@ _SECRET_SEGMENT = 12  # path segments longer than this may be tokens
 _TICK = 0.1  # how often a waiting fetch looks at its deadline and at its cancel event
 
 
-@dataclass(frozen=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, eq=False, repr=False)
 class FetchResult:
     """A fetched body, or word that it has not changed since the given validators."""
 

@@ -65,7 +65,9 @@ __all__ = [  # what callers import from here; the expansion itself lives in ical
 PARSE_REVISION = "3"
 
 
-@dataclass(frozen=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, eq=False, repr=False)
 class ParseResult:
     """What a feed holds inside the window, and what could not be used."""
 

@@ -57,7 +57,9 @@ class NotICalendar(Exception):
     """The body is not iCalendar text; str() says why in plain words."""
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class EventSource:
     """What the line pass learned about one VEVENT, in file order."""
 
@@ -76,7 +78,9 @@ class EventSource:
         )
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class Prepared:
     """Clean lines for icalendar, event by event, plus what was noticed on the way.
 
@@ -155,6 +159,25 @@ def _clean(inner: str) -> bool:
     )
 
 
+def _all_plain_breaks(text: str) -> bool:
+    """Whether _clean()'s line checks hold for every block of ``text`` at once: each line
+    break in it is CR LF, and each line after one (but after the last) is a fold or starts
+    NAME; or NAME:. Then a block needs only its length and first line checked (a feed's
+    thousand blocks make one pass each in C instead of four calls each: issue 19).
+
+    A block's inner text lies between line breaks of ``text`` (after BEGIN:VEVENT's, before
+    END:VEVENT's), so it holds none of a pair cut in two, and what follows each of its own
+    breaks up to ';' or ':' lies inside it.
+    """
+    crlf = text.count("\r\n")
+    end = len(text) - 2 if text.endswith("\r\n") else len(text)
+    return (
+        text.count("\r") == crlf
+        and text.count("\n") == crlf
+        and _ODD_LINE.search(text, 0, end) is None
+    )
+
+
 _USE_BLOCKS = True  # tests switch it off to hold the two paths to the same result
 
 
@@ -206,6 +229,7 @@ def _with_blocks(text: str) -> Iterator[str | _Block]:
     """The lines of ``text``, except that each clean VEVENT comes as one _Block."""
     pos = 0
     size = len(text)
+    plain = _all_plain_breaks(text)
     while pos < size:
         begin = text.find(_BLOCK_START, pos)
         while begin > 0 and text[begin - 1] != "\n":
@@ -219,7 +243,14 @@ def _with_blocks(text: str) -> Iterator[str | _Block]:
         after = finish + len(_BLOCK_END)
         inner = text[inner_start:finish] if finish >= inner_start else ""
         clean = (
-            finish >= inner_start and after < size and text[after] not in " \t" and _clean(inner)
+            finish >= inner_start
+            and after < size
+            and text[after] not in " \t"
+            and (
+                len(inner) <= MAX_LINE_CHARS and _FIRST_LINE.match(inner) is not None
+                if plain
+                else _clean(inner)
+            )
         )
         if not clean:
             yield from _split_lines(text[pos:after])
@@ -243,7 +274,10 @@ def sniff(text: str) -> None:
         raise NotICalendar("the server sent a web page, not a calendar (a login page?)")
     if head.startswith(("{", "[")):
         raise NotICalendar("the server sent JSON data, not a calendar")
-    upper_probe = text[:1_000_000].upper()
+    probe = text[:1_000_000]
+    if "BEGIN:VCALENDAR" in probe or "BEGIN:VEVENT" in probe:
+        return  # as written by nearly every feed: no need to upper-case a megabyte to see it
+    upper_probe = probe.upper()
     if "BEGIN:VCALENDAR" not in upper_probe and "BEGIN:VEVENT" not in upper_probe:
         raise NotICalendar("this is not an iCalendar file (no BEGIN:VCALENDAR or BEGIN:VEVENT)")
 
@@ -391,10 +425,26 @@ def _read_block(inner: str) -> EventSource | None:
     uid = ""
     recurring = False
     in_alarm = False
+    kinds = _LINE_KINDS
     for line in lines:
-        colon = line.find(":")
-        semi = line.find(";", 0, colon) if colon >= 0 else line.find(";")
-        name = line[: semi if semi >= 0 else colon]
+        # The name ends at the first ';' before the first ':' (partition() is a method of
+        # one argument; find() with bounds parses its arguments each call: issue 19).
+        head, colon, value = line.partition(":")
+        # Outside an alarm, what a line's head says of it once read (see _LINE_KINDS).
+        kind = kinds.get(head) if colon and not in_alarm else None
+        if kind is not None:
+            if kind == _HASHED:
+                current.append(line)
+                continue
+            if kind == _UNHASHED_LINE:
+                continue
+            if line[-1:] != '"':  # a kept line _repair() leaves as it is
+                current.append(line)
+                kept.append(line)
+                continue
+        name = head if ";" not in head else head.partition(";")[0]
+        if not colon and name is head:
+            name = line[:-1]  # neither ';' nor ':' (never in a clean block): as find() had it
         if not name.isupper():
             name = name.upper()
         if name == "BEGIN" or name == "END":
@@ -407,11 +457,18 @@ def _read_block(inner: str) -> EventSource | None:
             if name not in _UNHASHED:
                 current.append(line)  # a VALARM's lines still count for the hash
             continue
+        if colon and len(kinds) < _MAX_LINE_KINDS and name not in _READ_EACH_TIME:
+            kinds[head] = (
+                _UNHASHED_LINE
+                if name in _UNHASHED
+                else _KEPT
+                if name in EVENT_PROPERTIES
+                else _HASHED
+            )
         if name not in _UNHASHED:
             current.append(line)
         if name in EVENT_PROPERTIES:
-            value = line[colon + 1 :] if colon >= 0 else ""
-            if name in _REPAIRED or line.endswith('"'):
+            if name in _REPAIRED or line[-1:] == '"':  # endswith() parses its arguments
                 line = _repair(name, line, value)
                 if not line:
                     continue
@@ -429,6 +486,18 @@ def _read_block(inner: str) -> EventSource | None:
 
 
 _REPAIRED = frozenset({"RRULE", "RDATE", "EXDATE"})
+
+# What a line outside an alarm is, by its head (the text before its first ':'), for the heads
+# _read_block has read (a feed writes a few dozen: "DTSTART;VALUE=DATE", "SUMMARY",
+# "CREATED"...): hashed only, hashed and kept as it is (unless it ends in a quote), or
+# neither (DTSTAMP). A pure function of the head, kept for the process; at most
+# _MAX_LINE_KINDS heads (parameters such as ATTENDEE;CN=... make many). The names each line
+# of which the loop reads itself: a component's BEGIN/END, the repaired ones, UID and what
+# makes a series.
+_HASHED, _KEPT, _UNHASHED_LINE = 1, 2, 3
+_MAX_LINE_KINDS = 256
+_LINE_KINDS: dict[str, int] = {}
+_READ_EACH_TIME = frozenset({"BEGIN", "END", "UID", "RECURRENCE-ID"}) | _REPAIRED
 
 
 def _without_copies(events: list[EventSource]) -> tuple[list[EventSource], dict[int, int]]:

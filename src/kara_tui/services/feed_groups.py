@@ -43,7 +43,9 @@ class StoredGroups:
     problems: dict[str, list[tuple[str, str]]]
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class RememberedGroups:
     """The groups this process last stored for a feed, and the feed's body_hash then.
 

@@ -53,7 +53,9 @@ class SyncReport(RunReport):
         return problems_said(self.problems)
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class FeedAdded:
     feed: Feed
     # Said once, at add time, when the secret address had to go into the database.

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Window:
     """A sync's horizon in UTC, and the practice zone it was worked out in (reading the
     zone is a query: once a sync is enough)."""

@@ -814,3 +814,88 @@ def test_all_day_series_at_the_window_edges_are_the_full_paths(
     fast, slow = _both(body, *window)
     _assert_same(fast, slow)
     assert len(fast.occurrences) > 30
+
+
+# -- all-day monthly and yearly series read by calendar arithmetic (ical/expand/dated.py) --------
+
+
+def _dated_series(rng: random.Random, uid: str) -> list[str]:
+    """One all-day series of the shapes birthdays and anniversaries take, and their edges:
+    29 February and month ends, UNTIL as a DATE (or not), COUNT, BY parts the fast path
+    leaves alone, every way of writing the length, years before 1000."""
+    first = date(rng.randrange(1950, 2027), rng.randint(1, 12), rng.randint(1, 28))
+    first = rng.choice(
+        (
+            first,
+            first,
+            date(rng.choice((1988, 2000, 2024)), 2, 29),
+            date(first.year, rng.choice((1, 3, 5, 8, 10, 12)), rng.choice((29, 30, 31))),
+            date(2025, rng.randint(1, 12), 1),
+            date(999, 7, 1),
+        )
+    )
+    rule = rng.choice(
+        (
+            "YEARLY",
+            "YEARLY",
+            "YEARLY;INTERVAL=2",
+            "YEARLY;INTERVAL=4",
+            "MONTHLY",
+            "MONTHLY;INTERVAL=3",
+            "MONTHLY;INTERVAL=13",
+            "YEARLY;BYMONTHDAY=29",
+            "YEARLY;BYMONTH=2",
+            "YEARLY;WKST=SU",
+            "MONTHLY;BYDAY=2TU",
+        )
+    )
+    end = rng.choice(
+        (
+            "",
+            "",
+            ";COUNT=3",
+            ";COUNT=90",
+            f";UNTIL={rng.choice(('20241231', '20250315', '20250401', '20250430', '20300101'))}",
+            ";UNTIL=19991231",
+            ";UNTIL=20250401T000000Z",
+        )
+    )
+    lines = [f"UID:{uid}", f"DTSTART;VALUE=DATE:{first:%Y%m%d}", f"RRULE:FREQ={rule}{end}"]
+    length = rng.choice(("1", "1", "3", "0", "-1", "P1D", "P0D", "P2D", "none"))
+    if length.startswith("P"):
+        lines.append(f"DURATION:{length}")
+    elif length != "none":
+        lines.append(f"DTEND;VALUE=DATE:{first + timedelta(days=int(length)):%Y%m%d}")
+    if rng.random() < 0.05:
+        lines.append(f"EXDATE;VALUE=DATE:{first.year + 75}{first:%m%d}")
+    lines.append(f"SUMMARY:{rng.choice(TEXTS)}")
+    rng.shuffle(lines)
+    return lines
+
+
+@pytest.mark.parametrize("seed", slow_after_first(range(3)))
+def test_all_day_monthly_and_yearly_series_are_the_full_paths(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read by calendar arithmetic (dated.Days), the series give the full path's occurrences
+    in every window, those of a zone that localizes (pytz) and at a day's edges included."""
+    from kara_tui.ical.expand import dated
+
+    rng = random.Random(f"dated-{seed}")
+    events = "".join(
+        "BEGIN:VEVENT\r\n" + "\r\n".join(_dated_series(rng, f"d{seed}-{n}")) + "\r\nEND:VEVENT\r\n"
+        for n in range(200)
+    )
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + events + "END:VCALENDAR\r\n").encode()
+    read = []
+    instances = dated.Days.instances
+    monkeypatch.setattr(
+        dated.Days, "instances", lambda *args: read.append(found := instances(*args)) or found
+    )
+    occurrences = 0
+    for window in [*WINDOWS, *_all_day_windows()]:
+        fast, slow = _both(body, *window)
+        _assert_same(fast, slow)
+        occurrences += len(fast.occurrences)
+    assert occurrences > 400
+    assert sum(found is not None for found in read) > 100  # the path is taken, often

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kara_tui.ical import prepare as prep
-from kara_tui.ical.prepare import NotICalendar
+from kara_tui.ical.prepare import NotICalendar, sniff
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 from corpus_helpers import corpus_files
@@ -87,6 +87,41 @@ def test_whole_vevents_read_like_line_by_line(
     assert _result(body) == _line_by_line(body, monkeypatch)
 
 
+@pytest.mark.parametrize("odd", range(len(ODD_EVENTS)))
+def test_an_odd_event_among_plain_ones_reads_like_line_by_line(
+    odd: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk whose every line break is plain lets its blocks skip _clean()'s per-block
+    checks (_all_plain_breaks); one odd event anywhere in it must not let them."""
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    plain = _event(*PLAIN).replace("a@test", "b@test")
+    for events in ([plain, ODD_EVENTS[odd], plain], [plain, plain, ODD_EVENTS[odd]]):
+        body = (head + "".join(events) + "END:VCALENDAR\r\n").encode()
+        assert _result(body) == _line_by_line(body, monkeypatch)
+    body = (head + plain + plain + "END:VCALENDAR\r\n").encode()
+    assert prep._all_plain_breaks(body.decode())
+    assert not prep._all_plain_breaks(body.decode().replace("END:VCALENDAR", "\nx"))
+
+
+def test_a_line_head_read_once_means_the_same_inside_an_alarm_and_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """_read_block keeps what a head says of its lines (_LINE_KINDS): a SUMMARY is kept, but
+    not inside an alarm; a value ending in a quote is still mended; DTSTAMP is never hashed."""
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    events = [
+        _event(*PLAIN, 'DTEND;TZID="W. Europe Standard Time:20200609T090000"'),
+        _event(*PLAIN, "BEGIN:VALARM", "SUMMARY:in the alarm", "DTSTAMP:y", "END:VALARM"),
+        _event(*PLAIN, 'DTEND;TZID="W. Europe Standard Time:20200609T090000"', "Summary:x"),
+    ]
+    body = (head + "".join(events) + "END:VCALENDAR\r\n").encode()
+    monkeypatch.setattr(prep, "_LINE_KINDS", {})
+    cold = _result(body)
+    assert prep._LINE_KINDS  # read once...
+    assert _result(body) == cold == _line_by_line(body, monkeypatch)  # ...and the same again
+    assert "in the alarm" not in cold[1][1][3]
+
+
 def test_the_corpus_reads_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     used = 0
     real = prep._read_block
@@ -122,3 +157,24 @@ def test_damaged_utf8_is_noted_once_and_first() -> None:
     body = body.replace(b"SUMMARY:Hi", b"SUMMARY:H\xffi")
     notes = prep.prepare(body).notes
     assert notes == ["some text was not valid UTF-8 and was replaced"]
+
+
+@pytest.mark.parametrize(
+    ("text", "calendar"),
+    [
+        ("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", True),
+        ("begin:vcalendar\r\nend:vcalendar\r\n", True),
+        ("X-NOTE:ß\r\nBegin:VEvent\r\nEnd:VEvent\r\n", True),
+        ("BEGIN:VCARD\r\nEND:VCARD\r\n", False),
+        ("begin:vcard\r\nend:vcard\r\n", False),
+    ],
+)
+def test_a_calendar_is_told_apart_in_any_case(text: str, calendar: bool) -> None:
+    """sniff() finds BEGIN:VCALENDAR or BEGIN:VEVENT as written before it upper-cases the
+    text to look again (issue 19: most feeds write it so)."""
+    try:
+        sniff(text)
+    except NotICalendar:
+        assert not calendar
+    else:
+        assert calendar

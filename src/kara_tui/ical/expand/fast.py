@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+from kara_tui.ical.expand import dated
 from kara_tui.ical.expand.occurrence import (
     Context,
     Occurrence,
@@ -74,6 +75,7 @@ class Reader:
         self._zones: dict[tuple[str | None, bool], tzinfo] = {}
         # expand()'s bounds for the rule, by (duration, zone, window): most series share them
         self._bounds: dict[tuple[timedelta, tzinfo | None, datetime, datetime], Any] = {}
+        self.days: dated.Days | None = None  # all-day series' instances in the window
 
     def zone(self, tzid: str | None, utc: bool) -> tzinfo:
         """The zone a wall time with this TZID (or none, when ``utc``) ends up in."""
@@ -353,6 +355,12 @@ def series_occurrences(
 ) -> list[Occurrence] | None:
     """A plain series expanded without icalendar, as convert_occurrence would give it; None
     when the full path must decide."""
+    if (
+        len(members) == 1
+        and (found_days := _all_day_series(members[0][1], members[0][2], reader, ctx, limit))
+        is not None
+    ):
+        return found_days
     master = next(simple for _, _, simple in members if simple.recurrence_id is None)
     overrides = [simple for _, _, simple in members if simple.recurrence_id is not None]
     for _, source, simple in members:
@@ -433,3 +441,53 @@ def series_occurrences(
         start_n, end_n, all_day = span_of(start, end, ctx.floating)
         out.append(_occurrence(event, uid, recurrence_id, start_n, end_n, all_day, digest))
     return out
+
+
+@_none_on_error
+def _all_day_series(
+    source: EventSource, master: Simple, reader: Reader, ctx: Context, limit: int
+) -> list[Occurrence] | None:
+    """series_occurrences() of a lone all-day master without EXDATEs whose rule dated.Days
+    reads (a birthday): what Reader.expand gives it, by calendar arithmetic; None for any
+    other series (or an error): the general expansion decides."""
+    if not master.start.is_date or master.exdates or master.rule is None:
+        return None
+    days = reader.days
+    if (
+        days is None
+        or days.window_start is not ctx.window_start
+        or days.window_end is not ctx.window_end
+    ):
+        window_start, window_end = ctx.window_start, ctx.window_end
+        days = reader.days = dated.Days(
+            window_start,
+            window_end,
+            lambda start, end: _in_window(window_start, window_end, start, end),
+        )
+    first = wall_value(master.start)
+    if not days.usable or first.year < 1000:
+        return None
+    end = reader._end(master, first)
+    if first > end:
+        return None  # DTEND before DTSTART: the full path says so
+    length = end - first
+    found = days.instances(master.rule, first, length)
+    if found is None:
+        return None
+    uid = master.key or f"no-uid-{source.digest}"
+    out: list[Occurrence] = []
+    for day in found:
+        stop = day + length
+        recurrence_id = "%04d%02d%02d" % (day.year, day.month, day.day)  # noqa: UP031 - as series_occurrences
+        out.append(
+            _occurrence(
+                master,
+                uid,
+                recurrence_id,
+                day,
+                stop if stop > day else day + ONE_DAY,
+                True,
+                source.digest,
+            )
+        )
+    return out if len(out) <= limit else None

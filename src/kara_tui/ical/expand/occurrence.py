@@ -102,7 +102,9 @@ def clean_text(value: Any) -> str:
     return re.sub(_CONTROL, " ", text).strip()
 
 
-@dataclass(slots=True)
+# Never compared, hashed or shown: no generated __eq__, __hash__ or __repr__ (each is
+# compiled at import; issue 19).
+@dataclass(slots=True, eq=False, repr=False)
 class Context:
     window_start: datetime
     window_end: datetime

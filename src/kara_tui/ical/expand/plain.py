@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kara_tui.ical.expand.properties import (
     Line,
@@ -36,8 +35,9 @@ _MAX_SKIP_STEPS = 100_000
 RULE_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
 
 
-@dataclass(slots=True)
-class Simple:
+# A tuple (typing.NamedTuple), not a dataclass: its class is built without compiling an
+# __init__, __eq__ and __repr__ at import, and one is made per VEVENT (issue 19).
+class Simple(NamedTuple):
     """A VEVENT whose every kept property is plain (single event, series master or override)."""
 
     key: str  # clean UID, "" when it has none
@@ -73,18 +73,17 @@ def _split(raw: str, heads: Heads) -> Line | None:
     Without a quote before the first ':', that ':' ends the parameters (an unquoted
     parameter value holds none), so the line is plain exactly when its head is.
     """
-    colon = raw.find(":")
-    if colon > 0 and (semi := raw.find(";", 0, colon)) < 0:
-        # no parameters (most lines): split_line()'s own first case, without a second call
-        name = raw[:colon]
-        return name if name.isupper() else name.upper(), _NO_PARAMS, raw[colon + 1 :]
-    if colon > 0 and semi > 0 and raw.find('"', 0, colon) < 0:
-        head = raw[:colon]
-        if head in heads:
-            read = heads[head]
-        else:
-            read = heads[head] = split_line(head + ":")
-        return None if read is None else (read[0], read[1], raw[colon + 1 :])
+    head, colon, value = raw.partition(":")  # one argument: no argument parsing, as find()'s
+    if head and colon:
+        if ";" not in head:
+            # no parameters (most lines): split_line()'s own first case, without a second call
+            return head if head.isupper() else head.upper(), _NO_PARAMS, value
+        if head[0] != ";" and '"' not in head:
+            if head in heads:
+                read = heads[head]
+            else:
+                read = heads[head] = split_line(head + ":")
+            return None if read is None else (read[0], read[1], value)
     return split_line(raw)
 
 
@@ -167,22 +166,18 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
     start = master.start
     if master.end is not None and not _same_kind(master.end, start):
         return False
-    if not all(_same_kind(x, start) for x in master.exdates):
+    if master.exdates and not all(_same_kind(x, start) for x in master.exdates):
         return False
-    parts = rule_parts(master.rule) if master.rule is not None else None
-    if (
-        parts is None
-        or ("BYDAY" in parts and parts["FREQ"] not in ("WEEKLY", "MONTHLY"))
-        or _mixed_byday(parts)
-    ):
+    period = _rule_period(master.rule)
+    if period is None:
         return False
-    until = parts.get("UNTIL")
+    days, until = period
     if until is not None and len(until) != (8 if start.is_date else 16):
         return False  # recurring-ical-events rewrites such an UNTIL; let it
     first = wall_value(start)
     first_day = first.date() if isinstance(first, datetime) else first
     walk = (window_end.date() - first_day).days + 2
-    if walk * 2 > max_steps * RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1")):
+    if walk * 2 > max_steps * days:
         return False
     seen: set[str] = set()
     for member in members:
@@ -199,6 +194,21 @@ def plain_series(members: list[Simple], window_end: datetime, max_steps: int) ->
     return True
 
 
+@lru_cache(maxsize=4096)
+def _rule_period(rule: str) -> tuple[int, str | None] | None:
+    """For plain_series(): the days of a rule's period (RULE_DAYS times INTERVAL) and its
+    UNTIL, when the rule is one Reader.expand takes (BYDAY only weekly or monthly, never
+    mixing plain and numbered days); else None. Once per rule text, as rule_parts()."""
+    parts = rule_parts(rule)
+    if (
+        parts is None
+        or ("BYDAY" in parts and parts["FREQ"] not in ("WEEKLY", "MONTHLY"))
+        or _mixed_byday(parts)
+    ):
+        return None
+    return RULE_DAYS[parts["FREQ"]] * int(parts.get("INTERVAL", "1")), parts.get("UNTIL")
+
+
 def _mixed_byday(parts: Mapping[str, str]) -> bool:
     """Whether BYDAY mixes plain weekdays with numbered ones ("MO,1SU"): dateutil, under
     recurring-ical-events, then yields nothing at all; the full path says what it makes of it."""
@@ -207,9 +217,11 @@ def _mixed_byday(parts: Mapping[str, str]) -> bool:
 
 
 def _span_text(start: When, end: When | None) -> tuple[str, str]:
+    first = start.text
     if end is None:
-        return start.text, start.text
-    return min(start.text, end.text), max(start.text, end.text)
+        return first, first
+    last = end.text
+    return (first, last) if first <= last else (last, first)  # min() and max() of the two
 
 
 class Horizon:
@@ -224,8 +236,7 @@ class Horizon:
         return last[:8] < self.low or first[:8] > self.high
 
 
-@dataclass(slots=True)
-class Bare:
+class Bare(NamedTuple):  # a tuple, as Simple is
     """The dates and rule of a VEVENT read plainly from its lines (its text left unread)."""
 
     start: When

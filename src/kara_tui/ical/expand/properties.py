@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from kara_tui.ical.expand.values import read_duration as plain_duration
 from kara_tui.ical.expand.values import read_value, unescape_backslash
@@ -19,7 +18,8 @@ _LINE = re.compile(
     r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"\\%^\x00-\x1f\x7f]*"|[^";:,\\%^\x00-\x1f\x7f]*))*):'
 )
 _PARAM = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:,]*)')
-_UID_LINE = re.compile(r"(?:^|(?<=\r\n))UID[;:][^\r\n]*", re.IGNORECASE)
+# Read only when a feed's outline gives no group keys: compiled on first use (re's cache).
+_UID_LINE = r"(?i)(?:^|(?<=\r\n))UID[;:][^\r\n]*"
 _DIGITS = re.compile(r"[0-9]{8}(?:T[0-9]{6}Z?)?")
 
 Params = dict[str, str]
@@ -70,8 +70,9 @@ def read_lines(text: str) -> list[Line] | None:
 # -- values --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class When:
+# A tuple (typing.NamedTuple), not a dataclass: its class is built without compiling an
+# __init__, __eq__ and __repr__ at import, and one is made in half the time (issue 19).
+class When(NamedTuple):
     """A DTSTART/DTEND/RECURRENCE-ID value as written: a date, or a wall time with its zone."""
 
     text: str  # "YYYYMMDD" or "YYYYMMDDTHHMMSS"
@@ -98,19 +99,20 @@ def read_when(params: Params, value: str) -> When | None:
     year = int(value[:4])
     if not 1 < year < 9999:  # stay clear of date overflow at the edges of time
         return None
-    if len(value) == 8:
-        if tzid is not None or (kind is not None and kind.upper() != "DATE"):
-            return None
-        when = When(value, None, False)
-    else:
+    # Each is checked as wall_value() reads it: ASCII digits around the T, by fromisoformat
+    # (called here without wall_value()'s own checks of the shape: _DIGITS made them).
+    try:
+        if len(value) == 8:
+            if tzid is not None or (kind is not None and kind != "DATE" and kind.upper() != "DATE"):
+                return None
+            date.fromisoformat(value)
+            return When(value, None, False)
         if kind is not None and kind.upper() != "DATE-TIME":
             return None
-        when = When(value[:15], tzid, len(value) == 16)
-    try:
-        wall_value(when)
+        datetime.fromisoformat(value[:15])
     except ValueError:  # 20250230: icalendar keeps it as broken
         return None
-    return when
+    return When(value[:15], tzid, len(value) == 16)
 
 
 def wall_value(when: When) -> datetime | date:
@@ -175,7 +177,7 @@ def text_value(value: str) -> str:
 
 def uid_key(source: EventSource, clean: Callable[[Any], str]) -> str:
     """The clean UID icalendar would give this VEVENT ("" for none), from its UID lines only."""
-    uid_lines = _UID_LINE.findall(source.text)
+    uid_lines = re.findall(_UID_LINE, source.text)
     if not uid_lines:
         return ""
     first = split_line(uid_lines[0])

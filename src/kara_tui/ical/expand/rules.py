@@ -3,7 +3,6 @@ rule engine (tests/unit/ical/test_fastpath.py holds it to dateutil on random rul
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -100,7 +99,12 @@ def _day_walk(parts: Mapping[str, str], dtstart: datetime) -> Iterator[datetime]
         period = first
         step = interval
     else:
-        wkst = _WEEKDAY_NUMBERS[parts["WKST"]] if "WKST" in parts else calendar.firstweekday()
+        if "WKST" in parts:
+            wkst = _WEEKDAY_NUMBERS[parts["WKST"]]
+        else:
+            import calendar  # loaded by the rules that need it: a birthdays feed's never do
+
+            wkst = calendar.firstweekday()
         days = (
             {_WEEKDAY_NUMBERS[day] for day in parts["BYDAY"].split(",")}
             if "BYDAY" in parts
@@ -164,6 +168,8 @@ def _month_days(year: int, month: int, byday: list[str] | None, day: int) -> lis
     """The days of one month a MONTHLY or YEARLY rule picks, in order."""
     if byday is None and day <= 28:
         return [day]  # every month has it
+    import calendar  # see _day_walk
+
     length = calendar.monthrange(year, month)[1]
     if byday is None:
         return [day] if day <= length else []

@@ -336,7 +336,7 @@ def split_events(
 def _text_span(simple: Simple) -> tuple[str, str]:
     first = simple.start.text
     last = simple.end.text if simple.end is not None else first
-    return min(first, last), max(first, last)
+    return (first, last) if first <= last else (last, first)  # min() and max() of the two
 
 
 def _all_plain(
@@ -354,12 +354,21 @@ def _place(
     window_end: datetime,
 ) -> None:
     """Put one UID group where it belongs: outside the window, plain series or icalendar."""
-    if cannot_reach(((source, simple) for _, source, simple in members), horizon):
+    plain = _all_plain(members)
+    values = None if plain is None else [simple for _, _, simple in plain]
+    outside = (
+        cannot_reach(((source, simple) for _, source, simple in members), horizon)
+        if values is None
+        else cannot_reach_values(values, horizon)  # all read: what cannot_reach() reads
+    )
+    if outside:
         for _, source, simple in members:
             split.zones.update(zone_ids(source.text, simple))
             source.text = ""
-    elif (plain := _all_plain(members)) is not None and plain_series(
-        [simple for _, _, simple in plain], window_end, MAX_RULE_STEPS
+    elif (
+        plain is not None
+        and values is not None
+        and plain_series(values, window_end, MAX_RULE_STEPS)
     ):
         split.series.append(plain)
     else:

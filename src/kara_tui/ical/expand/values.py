@@ -27,13 +27,15 @@ Time = date | datetime
 UTC_ZONE = zoneinfo.ZoneInfo("UTC")  # what icalendar's zoneinfo provider puts on a "Z" time
 
 # icalendar's DURATION_REGEX with ASCII digits only (it takes any Unicode digit: those go to it).
-_DURATION = re.compile(
+# These three are compiled on first use (re's cache): a feed of all-day series (birthdays)
+# writes no DURATION, no DATE-TIME read here and no TZID (issue 19).
+_DURATION = (
     r"([-+]?)P(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?\Z"
 )
-_DATE_TIME = re.compile(r"[0-9]{8}T[0-9]{6}Z?")
+_DATE_TIME = r"[0-9]{8}T[0-9]{6}Z?"
 _UNESCAPE = r"\\([\\,;:nN])"  # icalendar.parser.unescape_backslash's; compiled on first use
 # An IANA zone name as written in tzdata (Area/Location, Etc/GMT+5, UTC); nothing to clean.
-_IANA_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*")
+_IANA_NAME = r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*"
 
 
 class PeriodEndBeforeStart(ValueError):
@@ -56,7 +58,7 @@ def read_value(text: str) -> date | datetime | timedelta | None:
             return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
         except ValueError:
             return None
-    if _DATE_TIME.fullmatch(text) is None:
+    if re.fullmatch(_DATE_TIME, text) is None:
         return None
     try:
         wall = datetime(  # noqa: DTZ001 - floating unless written with Z
@@ -74,7 +76,7 @@ def read_value(text: str) -> date | datetime | timedelta | None:
 
 def read_duration(text: str) -> timedelta | None:
     """``vDuration.from_ical(text)``; None where it would refuse or the text is not plain."""
-    match = _DURATION.match(text)
+    match = re.match(_DURATION, text)
     if match is None:
         return None
     sign, weeks, days, hours, minutes, seconds = match.groups()
@@ -98,7 +100,7 @@ def known_zone(tzid: str | None, utc: bool) -> tzinfo | None:
     (Windows names, vendor prefixes, quotes, custom VTIMEZONEs): icalendar decides."""
     if tzid is None:
         return UTC_ZONE if utc else None
-    if _IANA_NAME.fullmatch(tzid) is None or tzid == "posixrules":
+    if re.fullmatch(_IANA_NAME, tzid) is None or tzid == "posixrules":
         return None
     if tzid.startswith(("posix/", "right/")):
         return None
