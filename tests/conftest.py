@@ -17,7 +17,7 @@ from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
 from kara_tui.services.practice import Practice
-from support.databases import checkpointed, engine_from
+from support.databases import checkpointed, engine_from, upgrade_from_copy
 from support.examples import load_profile
 
 load_profile()  # Hypothesis: every example, or fewer for `make test-fast`
@@ -92,10 +92,18 @@ class CliResult:
 
 @pytest.fixture
 def cli(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    _migrated_template: Path,
 ) -> Callable[..., CliResult]:
-    """Run ``kara-tui ARGS`` in-process on the test's database with the fixed clock."""
+    """Run ``kara-tui ARGS`` in-process on the test's database with the fixed clock (a new
+    database is made as a copy of the migrated template: support/databases.py)."""
     from kara_tui.cli import main
+    from kara_tui.db import schema
+
+    monkeypatch.setattr(schema, "upgrade", upgrade_from_copy(_migrated_template))
 
     monkeypatch.setenv("KARA_DB", db_url)
     monkeypatch.setenv("KARA_NOW", NOW.isoformat())
