@@ -47,6 +47,14 @@ def _pilot_waits_for_stillness() -> None:
     install()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _css_parsed_once() -> None:
+    """Apps share the CSS rules parsed by an earlier app of the run (support/stylesheets.py)."""
+    from support.stylesheets import share_parsed_rules
+
+    share_parsed_rules()
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW, "Europe/London")
