@@ -19,6 +19,7 @@ from kara_tui.db.schema import upgrade
 from kara_tui.services.practice import Practice
 from support.databases import checkpointed, engine_from, upgrade_from_copy
 from support.examples import load_profile
+from support.textual_caches import forget_finished_apps
 
 load_profile()  # Hypothesis: every example, or fewer for `make test-fast`
 
@@ -53,6 +54,13 @@ def _css_parsed_once() -> None:
     from support.stylesheets import share_parsed_rules
 
     share_parsed_rules()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Once a test and its fixtures are over, Textual's caches let go of its widgets
+    (support/textual_caches.py)."""
+    forget_finished_apps()
 
 
 @pytest.fixture
