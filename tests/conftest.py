@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -54,6 +55,15 @@ def _css_parsed_once() -> None:
     from support.stylesheets import share_parsed_rules
 
     share_parsed_rules()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the imports and the collection built lives as long as the run (a worker's): the
+    cyclic collector need not walk it again at each full collection, as kara-tui's own
+    start-up does (cli ``main``, ui ``_freeze_loaded_modules``). Objects the tests make are
+    collected as usual."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.hookimpl(trylast=True)
