@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -17,8 +18,9 @@ from kara_tui.clock import FixedClock
 from kara_tui.db.engine import make_engine
 from kara_tui.db.schema import upgrade
 from kara_tui.services.practice import Practice
-from support.databases import checkpointed, engine_from
+from support.databases import checkpointed, engine_from, upgrade_from_copy
 from support.examples import load_profile
+from support.textual_caches import forget_finished_apps
 
 load_profile()  # Hypothesis: every example, or fewer for `make test-fast`
 
@@ -45,6 +47,30 @@ def _pilot_waits_for_stillness() -> None:
     from support.still import install
 
     install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _css_parsed_once() -> None:
+    """Apps share the CSS rules parsed by an earlier app of the run (support/stylesheets.py)."""
+    from support.stylesheets import share_parsed_rules
+
+    share_parsed_rules()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the imports and the collection built lives as long as the run (a worker's): the
+    cyclic collector need not walk it again at each full collection, as kara-tui's own
+    start-up does (cli ``main``, ui ``_freeze_loaded_modules``). Objects the tests make are
+    collected as usual."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Once a test and its fixtures are over, Textual's caches let go of its widgets
+    (support/textual_caches.py)."""
+    forget_finished_apps()
 
 
 @pytest.fixture
@@ -92,10 +118,18 @@ class CliResult:
 
 @pytest.fixture
 def cli(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    _migrated_template: Path,
 ) -> Callable[..., CliResult]:
-    """Run ``kara-tui ARGS`` in-process on the test's database with the fixed clock."""
+    """Run ``kara-tui ARGS`` in-process on the test's database with the fixed clock (a new
+    database is made as a copy of the migrated template: support/databases.py)."""
     from kara_tui.cli import main
+    from kara_tui.db import schema
+
+    monkeypatch.setattr(schema, "upgrade", upgrade_from_copy(_migrated_template))
 
     monkeypatch.setenv("KARA_DB", db_url)
     monkeypatch.setenv("KARA_NOW", NOW.isoformat())

@@ -61,16 +61,18 @@ def is_still(app: App[object]) -> bool:
     """Nothing queued, handled, painted, animated or worked on in ``app`` right now."""
     if app._closing or app._closed or app._exception is not None:
         return True
-    if _busy(app) or any(_busy(node) for node in list(app._registry)):
-        return False
+    # The cheap questions first: most turns of a busy app end at one of them, before the
+    # walk over every node's queue.
     if app._animator._animations or app._animator._scheduled:
         return False
     if not all(worker.is_finished for worker in app.workers):
         return False
     try:
-        return not _screen_pending(app)
-    except Exception:  # no screen yet, or the app is shutting down
-        return True
+        if _screen_pending(app):
+            return False
+    except Exception:  # no screen yet, or the app is shutting down: only the queues tell
+        pass
+    return not (_busy(app) or any(_busy(node) for node in list(app._registry)))
 
 
 async def wait_until_still(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:

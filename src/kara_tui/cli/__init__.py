@@ -68,14 +68,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {escape_controls(message)} (see '{self.prog} --help')\n")
 
 
+class _Unused:
+    """What a module's other commands are built on while one command is filled in: it takes
+    every call and keeps nothing (argparse looks up its messages' translations on the disk
+    for each parser, and one module's commands have dozens of actions)."""
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unused]:
+        return lambda *_args, **_kwargs: self
+
+
 class _Commands:
-    """What a command module's ``register(sub)`` is given when its commands are filled in: its
-    ``add_parser`` returns the command's parser made beforehand (with its help line)."""
+    """What a command module's ``register(sub)`` is given when one of its commands is filled
+    in: its ``add_parser`` returns that command's parser made beforehand (with its help line),
+    and an ``_Unused`` for the module's other commands."""
 
-    def __init__(self, parsers: dict[str, _Parser]) -> None:
+    def __init__(self, parsers: dict[str, _Parser], wanted: str) -> None:
         self._parsers = parsers
+        self._wanted = wanted
 
-    def add_parser(self, name: str, *, description: str | None = None) -> _Parser:
+    def add_parser(self, name: str, *, description: str | None = None) -> _Parser | _Unused:
+        if name != self._wanted:
+            return _Unused()
         parser = self._parsers[name]
         if description is not None:
             parser.description = description
@@ -107,16 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     parsers: dict[str, dict[str, _Parser]] = {}  # module -> its commands' parsers
 
-    def filler(module: str) -> Callable[[], None]:
-        def fill() -> None:
-            commands = parsers.pop(module, None)
-            if commands is not None:  # once per module: it registers all its commands
-                import_module(f"kara_tui.cli.{module}").register(_Commands(commands))
+    def filler(module: str, name: str) -> Callable[[], None]:
+        def fill() -> None:  # once per command (_Parser._filled): only its parsers are built
+            import_module(f"kara_tui.cli.{module}").register(_Commands(parsers[module], name))
 
         return fill
 
     for name, (module, line) in COMMANDS.items():
-        parsers.setdefault(module, {})[name] = sub.add_parser(name, help=line, fill=filler(module))
+        parsers.setdefault(module, {})[name] = sub.add_parser(
+            name, help=line, fill=filler(module, name)
+        )
     return parser
 
 
