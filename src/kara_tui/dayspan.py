@@ -26,6 +26,16 @@ def counted_from(last: str, first: date | None, today: date) -> date:
     return first if parse_date(day, today) < first else today
 
 
+def counted_from_typed(first: str, last: str, tz: ZoneInfo, today: date) -> date:
+    """``counted_from`` for the typed "from" and "to" of a form: the day its "to" is read from
+    (today while the "from" cannot be read yet), for the "to" field's echo and its reading."""
+    try:
+        start = typed_start(first.strip(), tz, today)
+    except DomainError:
+        return today
+    return counted_from(last, start.astimezone(tz).date(), today)
+
+
 def days_to_span(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The stored half-open range [first 00:00, the day after last 00:00) of days both included."""
     return day_start(first, tz), day_start(last + timedelta(days=1), tz)

@@ -93,3 +93,12 @@ def test_a_last_day_that_is_no_weekday_still_counts_from_today() -> None:
         typed_span("fri", "tomorrow", LONDON, TODAY)  # Tue 17 Nov: before Friday, said so
     start, end = typed_span("tomorrow", "+1w", LONDON, TODAY)
     assert describe(start, end, LONDON) == "Tue 17 Nov – Mon 23 Nov 2026, 7 days"
+
+
+def test_a_forms_to_field_is_read_from_the_day_its_from_field_names() -> None:
+    from kara_tui.dayspan import counted_from_typed
+
+    assert counted_from_typed("fri", "mon", LONDON, TODAY) == date(2026, 11, 20)
+    assert counted_from_typed("fri 10:00", "mon 12:00", LONDON, TODAY) == date(2026, 11, 20)
+    assert counted_from_typed("someday", "mon", LONDON, TODAY) == TODAY  # "from" not read yet
+    assert counted_from_typed("fri", "+3d", LONDON, TODAY) == TODAY

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Static
 
-from kara_tui.dayspan import counted_from, days_to_span
+from kara_tui.dayspan import counted_from_typed, days_to_span
 from kara_tui.domain import DomainError, Reason, Session
 from kara_tui.domain.timeshow import clock_span
 from kara_tui.policy.notices import why_not_notified
@@ -124,18 +124,12 @@ class CancelRangeDialog(_dialog.LiveDialog[list[Session], ZoneInfo]):
             self.query_one("#from", Input).value,
             self.query_one("#to", Input).value,
         )
-        first: date | None = None
-        try:
-            first = parse_date(typed_from, today)
-        except DomainError as exc:
-            problem = sentence(str(exc))
-        base = counted_from(typed_to, first, today)  # "fri" to "mon": the Monday after it
+        base = counted_from_typed(typed_from, typed_to, self.tz, today)  # "fri" to "mon"
         for name, typed, on in (("from", typed_from, today), ("to", typed_to, base)):
             echo = day_echo(typed, on, short=True)
             self.query_one(f"#{name}-echo", Static).update(plain(f"{echo}  ", MUTED))
-        if first is None:
-            return None, problem
         try:
+            first = parse_date(typed_from, today)
             last = parse_date(typed_to, base)
         except DomainError as exc:
             return None, sentence(str(exc))

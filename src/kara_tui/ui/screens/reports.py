@@ -31,7 +31,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from kara_tui.dayspan import counted_from, days_to_span, describe, is_bare_date, typed_days
+from kara_tui.dayspan import counted_from_typed, days_to_span, describe, is_bare_date, typed_days
 from kara_tui.domain import DomainError, Money
 from kara_tui.domain.privacy import initials
 from kara_tui.services.errors import StorageError
@@ -45,7 +45,6 @@ from kara_tui.services.report import (
     make_period,
     totals,
 )
-from kara_tui.timeparse import parse_date
 from kara_tui.ui import compat, keys
 from kara_tui.ui.privacy import privacy_on
 from kara_tui.ui.resolved import UNREAD, day_echo
@@ -277,11 +276,10 @@ class PeriodDialog(ModalScreen[Period | None]):
     def _echo(self) -> None:
         """Each field's day beside it, and the whole period (or what is wrong) below."""
         first, last = self._typed()
-        try:
-            start: date | None = parse_date(first, self.today)
-        except DomainError:
-            start = None
-        on = {"from": self.today, "to": counted_from(last, start, self.today)}
+        on = {
+            "from": self.today,
+            "to": counted_from_typed(first, last, _zone(self.period), self.today),
+        }
         for name, text in (("from", first), ("to", last)):
             self.query_one(f"#period-{name}-echo", Static).update(
                 Text(day_echo(text, on[name]) if is_bare_date(text) else UNREAD)

@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from kara_tui.dayspan import counted_from, describe, typed_span, typed_start
+from kara_tui.dayspan import counted_from_typed, describe, typed_span
 from kara_tui.domain import DomainError, Session, TimeOff
 from kara_tui.ui import format as fmt
 from kara_tui.ui.privacy import privacy_on
@@ -50,17 +50,6 @@ class TimeOffForm(_dialog.PracticeDay, FormScreen[TimeOff | None]):
             backwards="time off must end after it starts",
         )
 
-    def _to_counted(self, now: datetime) -> datetime:
-        """``now`` moved to the day the typed "to" is read from (``dayspan.counted_from``)."""
-        typed_from = self.query_one("#from", Input).value
-        today = now.astimezone(self.tz).date()
-        try:
-            first = typed_start(typed_from, self.tz, today).astimezone(self.tz)
-        except DomainError:
-            return now
-        base = counted_from(self.query_one("#to", Input).value, first.date(), today)
-        return now + timedelta(days=(base - today).days)
-
     def input_changed(self, event: Input.Changed) -> None:
         super().input_changed(event)
         if event.input.id in ("from", "to"):
@@ -72,7 +61,10 @@ class TimeOffForm(_dialog.PracticeDay, FormScreen[TimeOff | None]):
             self.query_one("#from", Input).value,
             self.query_one("#to", Input).value,
         )
-        for name, typed, on in (("from", typed_from, now), ("to", typed_to, self._to_counted(now))):
+        today = now.astimezone(self.tz).date()
+        base = counted_from_typed(typed_from, typed_to, self.tz, today)  # "fri" to "mon"
+        to_now = now + timedelta(days=(base - today).days)
+        for name, typed, on in (("from", typed_from, now), ("to", typed_to, to_now)):
             self.query_one(f"#{name}-echo", Static).update(
                 Text(day_or_moment_echo(typed, self.tz, on))
             )
