@@ -62,14 +62,16 @@ class WorkerErrors:
 class ServiceWorkers(WorkerErrors):
     """``run_service`` runs a write in a thread worker, then posts ``changed(result, said)``."""
 
-    def run_service(self, call: Callable[[], Any], said: str) -> None:
+    def run_service(self, call: Callable[[], Any], said: str | Callable[[Any], str]) -> None:
+        """Run ``call``; then say ``said``, or what ``said`` makes of the result."""
         self._service(call, said)
 
     # Writes are not exclusive: a second quick write must not drop the first one's result.
     @work(thread=True, group="write", exit_on_error=False)
-    def _service(self, call: Callable[[], Any], said: str) -> None:
+    def _service(self, call: Callable[[], Any], said: str | Callable[[Any], str]) -> None:
         result = call()
-        self.post_message(self.changed(result, said))  # type: ignore[attr-defined]
+        words = said if isinstance(said, str) else said(result)
+        self.post_message(self.changed(result, words))  # type: ignore[attr-defined]
 
     def changed(self, result: object, said: str) -> Message:
         raise NotImplementedError

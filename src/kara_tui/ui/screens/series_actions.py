@@ -141,15 +141,13 @@ def _delete(screen: CalendarScreen, s: Session, scope: str, place: Place) -> Non
     )
 
     def done(yes: bool | None) -> None:
-        if not yes:
-            return
-
-        def write() -> None:
-            deleted = _changes(screen).delete_noticed(s.id, _scope(scope))
-            said = _noticed("Removed from the series; it ends before them", deleted.notice_queued)
-            screen.post_message(screen.SessionChanged(None, said))
-
-        screen.run_worker(write, thread=True, group="write", exit_on_error=False)
+        if yes:
+            screen.run_service(
+                lambda: _changes(screen).delete_noticed(s.id, _scope(scope)),
+                lambda deleted: _noticed(
+                    "Removed from the series; it ends before them", deleted.notice_queued
+                ),
+            )
 
     screen.app.push_screen(
         ConfirmDialog("Delete from the series?", body, confirm="Delete", danger=True), done
@@ -169,18 +167,17 @@ def end_series(screen: CalendarScreen) -> None:
                 return
             series_id = place.series.id
 
-            def write() -> None:
-                ended = _changes(screen).end_noticed(series_id, day)
+            def said(ended: Any) -> str:
                 n = len(ended.removed)
-                said = (
+                words = (
                     f"Series ended from {day:%a %d %b %Y}: "
                     f"{n} scheduled session{'s' if n != 1 else ''} removed."
                 )
                 if ended.notice_queued:
-                    said += " The client's notice waits in the outbox (O to send it)."
-                screen.post_message(screen.SessionChanged(None, said))
+                    words += " The client's notice waits in the outbox (O to send it)."
+                return words
 
-            screen.run_worker(write, thread=True, group="write", exit_on_error=False)
+            screen.run_service(lambda: _changes(screen).end_noticed(series_id, day), said)
 
         today = screen.clock.today()
         start = s.start.astimezone(screen._tz()).date()
